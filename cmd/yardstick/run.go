@@ -1,0 +1,105 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"sort"
+	"strings"
+)
+
+// Exit codes shared by every command.
+const (
+	exitOK       = 0
+	exitRejected = 1 // a return was checked and rejected
+	exitUsage    = 2 // bad flags, unreadable files, I/O failures
+)
+
+// command is one subcommand: its one-line summary and its entry point.
+type command struct {
+	summary string
+	run     func(ctx context.Context, env *env, args []string) int
+}
+
+// env is what a command may touch: its arguments' streams and the process
+// environment, passed in so tests can drive run directly.
+type env struct {
+	stdout, stderr io.Writer
+	getenv         func(string) string
+}
+
+// commands lists the subcommands; each lives in a file of its own.
+var commands = map[string]command{}
+
+// register adds a subcommand; each command file calls it from init.
+func register(name, summary string, run func(ctx context.Context, env *env, args []string) int) {
+	commands[name] = command{summary: summary, run: run}
+}
+
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	e := &env{stdout: stdout, stderr: stderr, getenv: os.Getenv}
+	if len(args) == 0 || args[0] == "help" || args[0] == "-h" || args[0] == "--help" {
+		usage(stdout)
+		if len(args) == 0 {
+			return exitUsage
+		}
+		return exitOK
+	}
+	cmd, ok := commands[args[0]]
+	if !ok {
+		fmt.Fprintf(stderr, "yardstick: unknown command %q\n\n", args[0])
+		usage(stderr)
+		return exitUsage
+	}
+	return cmd.run(ctx, e, args[1:])
+}
+
+func usage(w io.Writer) {
+	fmt.Fprintln(w, "Yardstick publishes comparable data on the performance of the providers councils commission.")
+	fmt.Fprintln(w, "\nUsage: yardstick <command> [flags]\n\nCommands:")
+	names := make([]string, 0, len(commands))
+	for n := range commands {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	for _, n := range names {
+		fmt.Fprintf(w, "  %-10s %s\n", n, commands[n].summary)
+	}
+	fmt.Fprintln(w, "\nRun \"yardstick <command> -h\" for a command's flags.")
+}
+
+// newFlags returns a flag set for a command that reports errors to stderr.
+func newFlags(e *env, name, synopsis string) *flag.FlagSet {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(e.stderr)
+	fs.Usage = func() {
+		fmt.Fprintf(e.stderr, "Usage: yardstick %s\n\nFlags:\n", synopsis)
+		fs.PrintDefaults()
+	}
+	return fs
+}
+
+// parseFlags parses args, returning the exit code to stop with when parsing
+// ends the command (help asked for, or a bad flag).
+func parseFlags(fs *flag.FlagSet, args []string) (int, bool) {
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return exitOK, false
+		}
+		return exitUsage, false
+	}
+	return 0, true
+}
+
+// dataFlag adds the --data flag, defaulting to $YARDSTICK_DATA or
+// ./yardstick-data.
+func dataFlag(fs *flag.FlagSet, e *env) *string {
+	def := e.getenv("YARDSTICK_DATA")
+	if strings.TrimSpace(def) == "" {
+		def = "yardstick-data"
+	}
+	return fs.String("data", def, "data folder (env YARDSTICK_DATA)")
+}

@@ -1,0 +1,92 @@
+package schemas
+
+import (
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+)
+
+// PendingFile is a file being written under a temporary name beside its
+// final path. Commit makes it durable and moves it into place in one
+// rename, so readers see the old state or the whole new file, never half.
+type PendingFile struct {
+	*os.File
+	final string
+	done  bool
+}
+
+// CreatePending creates the folder of final if needed and opens a temporary
+// file beside final.
+func CreatePending(final string) (*PendingFile, error) {
+	dir := filepath.Dir(final)
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, fmt.Errorf("create folder: %w", err)
+	}
+	f, err := os.CreateTemp(dir, "."+filepath.Base(final)+".tmp-*")
+	if err != nil {
+		return nil, fmt.Errorf("create temporary file: %w", err)
+	}
+	return &PendingFile{File: f, final: final}, nil
+}
+
+// Commit flushes the file to disk, renames it to its final path and syncs
+// the folder so the rename itself survives a crash.
+func (p *PendingFile) Commit() error {
+	if p.done {
+		return fmt.Errorf("commit %s: already finished", p.final)
+	}
+	p.done = true
+	if err := p.Sync(); err != nil {
+		p.File.Close()
+		os.Remove(p.Name())
+		return fmt.Errorf("sync %s: %w", p.final, err)
+	}
+	if err := p.File.Close(); err != nil {
+		os.Remove(p.Name())
+		return fmt.Errorf("close %s: %w", p.final, err)
+	}
+	if err := os.Rename(p.Name(), p.final); err != nil {
+		os.Remove(p.Name())
+		return fmt.Errorf("rename into place: %w", err)
+	}
+	return SyncDir(filepath.Dir(p.final))
+}
+
+// Abort closes and removes the temporary file. It is safe to call after
+// Commit, when it does nothing, so it can be deferred.
+func (p *PendingFile) Abort() {
+	if p.done {
+		return
+	}
+	p.done = true
+	p.File.Close()
+	os.Remove(p.Name())
+}
+
+// WriteFileAtomic writes a file through write and moves it into place
+// atomically.
+func WriteFileAtomic(path string, write func(w io.Writer) error) error {
+	p, err := CreatePending(path)
+	if err != nil {
+		return err
+	}
+	defer p.Abort()
+	if err := write(p); err != nil {
+		return err
+	}
+	return p.Commit()
+}
+
+// SyncDir flushes a folder's entries to disk.
+func SyncDir(dir string) error {
+	d, err := os.Open(dir)
+	if err != nil {
+		return fmt.Errorf("open folder for sync: %w", err)
+	}
+	defer d.Close()
+	if err := d.Sync(); err != nil {
+		return fmt.Errorf("sync folder %s: %w", dir, err)
+	}
+	return nil
+}

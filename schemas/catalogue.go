@@ -1,0 +1,282 @@
+package schemas
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"slices"
+	"sort"
+	"strings"
+)
+
+// Kind is what a metric counts.
+type Kind string
+
+// The kinds of metric.
+const (
+	KindProportion Kind = "proportion" // numerator / denominator, shown as a percent
+	KindRate       Kind = "rate"       // events per multiplier units of exposure
+	KindMean       Kind = "mean"
+	KindCount      Kind = "count"
+	KindScore      Kind = "score"
+)
+
+// Unit is how a metric's value is expressed.
+type Unit string
+
+// The units of a metric's value.
+const (
+	UnitPercent   Unit = "percent"
+	UnitPer1000   Unit = "per_1000"
+	UnitPer100000 Unit = "per_100000"
+	UnitGBP       Unit = "gbp"
+	UnitNumber    Unit = "number"
+)
+
+// Polarity says which direction of a metric is better.
+type Polarity string
+
+// The polarities.
+const (
+	HigherIsBetter Polarity = "higher_is_better"
+	LowerIsBetter  Polarity = "lower_is_better"
+	NoPolarity     Polarity = "none"
+)
+
+// Disclosure is the statistical disclosure control a metric needs.
+type Disclosure string
+
+// The disclosure classes.
+const (
+	DisclosureNone        Disclosure = "none"
+	DisclosureSmallCounts Disclosure = "small_counts"
+)
+
+// ErrUnknownMetric and ErrUnknownService are returned, wrapped, for ids the
+// catalogue does not hold.
+var (
+	ErrUnknownMetric  = errors.New("unknown metric")
+	ErrUnknownService = errors.New("unknown service")
+)
+
+// Service is a kind of commissioned service, such as home care.
+type Service struct {
+	ID          string `yaml:"id" json:"id"`
+	Title       string `yaml:"title" json:"title"`
+	Description string `yaml:"description,omitempty" json:"description,omitempty"`
+}
+
+// Metric is one performance measure with its definition.
+type Metric struct {
+	ID          string     `yaml:"id" json:"id"`
+	Title       string     `yaml:"title" json:"title"`
+	Description string     `yaml:"description" json:"description"`
+	Services    []string   `yaml:"services" json:"services"`
+	Kind        Kind       `yaml:"kind" json:"kind"`
+	Unit        Unit       `yaml:"unit" json:"unit"`
+	Multiplier  float64    `yaml:"multiplier" json:"multiplier"`
+	Polarity    Polarity   `yaml:"polarity" json:"polarity"`
+	Min         *float64   `yaml:"min" json:"min"`
+	Max         *float64   `yaml:"max" json:"max"`
+	Disclosure  Disclosure `yaml:"disclosure" json:"disclosure"`
+	Numerator   string     `yaml:"numerator,omitempty" json:"numerator,omitempty"`
+	Denominator string     `yaml:"denominator,omitempty" json:"denominator,omitempty"`
+	Source      string     `yaml:"source,omitempty" json:"source,omitempty"`
+}
+
+// NeedsCounts reports whether the metric's value is numerator/denominator x
+// multiplier, so that rows may give the counts and the value is checked
+// against them.
+func (m *Metric) NeedsCounts() bool {
+	return m.Kind == KindProportion || m.Kind == KindRate
+}
+
+// Derive returns the value that numerator and denominator imply.
+func (m *Metric) Derive(num, den int64) float64 {
+	return float64(num) / float64(den) * m.Multiplier
+}
+
+// ForService reports whether the metric may be returned for the service.
+func (m *Metric) ForService(service string) bool {
+	return slices.Contains(m.Services, service) || slices.Contains(m.Services, "*")
+}
+
+// Catalogue is the set of services and metrics Yardstick knows.
+type Catalogue struct {
+	Services []Service `yaml:"services" json:"services"`
+	Metrics  []Metric  `yaml:"metrics" json:"metrics"`
+
+	metrics  map[string]*Metric
+	services map[string]*Service
+}
+
+// Metric returns the metric with the given id.
+func (c *Catalogue) Metric(id string) (*Metric, error) {
+	if m, ok := c.metrics[id]; ok {
+		return m, nil
+	}
+	return nil, fmt.Errorf("%w %q", ErrUnknownMetric, id)
+}
+
+// Service returns the service with the given id.
+func (c *Catalogue) Service(id string) (*Service, error) {
+	if s, ok := c.services[id]; ok {
+		return s, nil
+	}
+	return nil, fmt.Errorf("%w %q", ErrUnknownService, id)
+}
+
+// MetricIDs returns the metric ids in sorted order.
+func (c *Catalogue) MetricIDs() []string {
+	ids := make([]string, 0, len(c.metrics))
+	for id := range c.metrics {
+		ids = append(ids, id)
+	}
+	sort.Strings(ids)
+	return ids
+}
+
+// Closest returns up to n known ids nearest to id, for hints.
+func (c *Catalogue) Closest(id string, metrics bool, n int) []string {
+	var ids []string
+	if metrics {
+		ids = c.MetricIDs()
+	} else {
+		for _, s := range c.Services {
+			ids = append(ids, s.ID)
+		}
+	}
+	return Closest(id, ids, n)
+}
+
+// Merge returns a catalogue holding c's services and metrics with those of
+// over added, an entry of over replacing the one of c with the same id.
+// The result is indexed and validated.
+func (c *Catalogue) Merge(over *Catalogue) (*Catalogue, error) {
+	out := &Catalogue{}
+	out.Services = append(out.Services, c.Services...)
+	out.Metrics = append(out.Metrics, c.Metrics...)
+	if over != nil {
+		for _, s := range over.Services {
+			if i := slices.IndexFunc(out.Services, func(x Service) bool { return x.ID == s.ID }); i >= 0 {
+				out.Services[i] = s
+			} else {
+				out.Services = append(out.Services, s)
+			}
+		}
+		for _, m := range over.Metrics {
+			if i := slices.IndexFunc(out.Metrics, func(x Metric) bool { return x.ID == m.ID }); i >= 0 {
+				out.Metrics[i] = m
+			} else {
+				out.Metrics = append(out.Metrics, m)
+			}
+		}
+	}
+	return out, out.Index()
+}
+
+// Index validates the catalogue and builds its lookups. It must be called
+// after the catalogue is decoded and before it is used.
+func (c *Catalogue) Index() error {
+	c.metrics = make(map[string]*Metric, len(c.Metrics))
+	c.services = make(map[string]*Service, len(c.Services))
+	var errs []error
+	for i := range c.Services {
+		s := &c.Services[i]
+		if !validID(s.ID) {
+			errs = append(errs, fmt.Errorf("service %q: id must be lower-case letters, digits and hyphens", s.ID))
+		}
+		if _, dup := c.services[s.ID]; dup {
+			errs = append(errs, fmt.Errorf("service %q is listed twice", s.ID))
+		}
+		c.services[s.ID] = s
+	}
+	for i := range c.Metrics {
+		m := &c.Metrics[i]
+		if _, dup := c.metrics[m.ID]; dup {
+			errs = append(errs, fmt.Errorf("metric %q is listed twice", m.ID))
+		}
+		if m.Multiplier == 0 {
+			m.Multiplier = 1
+		}
+		if m.Disclosure == "" {
+			m.Disclosure = DisclosureNone
+		}
+		if m.Polarity == "" {
+			m.Polarity = NoPolarity
+		}
+		if err := c.validateMetric(m); err != nil {
+			errs = append(errs, fmt.Errorf("metric %q: %w", m.ID, err))
+		}
+		c.metrics[m.ID] = m
+	}
+	return errors.Join(errs...)
+}
+
+func (c *Catalogue) validateMetric(m *Metric) error {
+	var errs []string
+	if !validID(m.ID) {
+		errs = append(errs, "id must be lower-case letters, digits and hyphens")
+	}
+	if strings.TrimSpace(m.Title) == "" {
+		errs = append(errs, "title is missing")
+	}
+	switch m.Kind {
+	case KindProportion, KindRate, KindMean, KindCount, KindScore:
+	default:
+		errs = append(errs, fmt.Sprintf("kind %q is not one of proportion, rate, mean, count, score", m.Kind))
+	}
+	switch m.Unit {
+	case UnitPercent, UnitPer1000, UnitPer100000, UnitGBP, UnitNumber:
+	default:
+		errs = append(errs, fmt.Sprintf("unit %q is not one of percent, per_1000, per_100000, gbp, number", m.Unit))
+	}
+	switch m.Polarity {
+	case HigherIsBetter, LowerIsBetter, NoPolarity:
+	default:
+		errs = append(errs, fmt.Sprintf("polarity %q is not one of higher_is_better, lower_is_better, none", m.Polarity))
+	}
+	switch m.Disclosure {
+	case DisclosureNone, DisclosureSmallCounts:
+	default:
+		errs = append(errs, fmt.Sprintf("disclosure %q is not one of none, small_counts", m.Disclosure))
+	}
+	if m.Kind == KindProportion && m.Unit == UnitPercent && m.Multiplier != 100 {
+		errs = append(errs, "a proportion in percent needs multiplier 100")
+	}
+	if want, ok := unitMultiplier[m.Unit]; ok && m.Kind == KindRate && m.Multiplier != want {
+		errs = append(errs, fmt.Sprintf("a rate in %s needs multiplier %g", m.Unit, want))
+	}
+	if m.Min != nil && m.Max != nil && *m.Min > *m.Max {
+		errs = append(errs, "min is above max")
+	}
+	if m.Min != nil && (math.IsNaN(*m.Min) || math.IsInf(*m.Min, 0)) || m.Max != nil && (math.IsNaN(*m.Max) || math.IsInf(*m.Max, 0)) {
+		errs = append(errs, "min and max must be finite")
+	}
+	if len(m.Services) == 0 {
+		errs = append(errs, "services is empty")
+	}
+	for _, s := range m.Services {
+		if _, ok := c.services[s]; !ok && s != "*" {
+			errs = append(errs, fmt.Sprintf("service %q is not in the catalogue", s))
+		}
+	}
+	if len(errs) > 0 {
+		return errors.New(strings.Join(errs, "; "))
+	}
+	return nil
+}
+
+var unitMultiplier = map[Unit]float64{UnitPer1000: 1000, UnitPer100000: 100000}
+
+func validID(id string) bool {
+	if id == "" {
+		return false
+	}
+	for _, r := range id {
+		if !(r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || r == '-') {
+			return false
+		}
+	}
+	return true
+}

@@ -1,0 +1,403 @@
+package schemas
+
+import (
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Errors returned, wrapped in a *CouncilError, when a council cannot be
+// resolved.
+var (
+	ErrUnknownCouncil   = errors.New("unknown council")
+	ErrAmbiguousCouncil = errors.New("ambiguous council")
+	ErrCouncilEnded     = errors.New("council did not exist in that period")
+)
+
+// Council is a UK local authority from the reference data.
+type Council struct {
+	Code         string    // current GSS code, such as E08000009
+	RegistryCode string    // the three-letter register code, such as TRF
+	Name         string    // short name, such as Trafford
+	OfficialName string    // such as Trafford Metropolitan Borough Council
+	Type         string    // CTY, UA, MD, LBO, NMD, ...
+	TypeName     string    // such as Metropolitan district
+	Region       string    // English region, or the nation elsewhere
+	Nation       string    // England, Scotland, Wales, Northern Ireland
+	Start        time.Time // zero when the reference data gives none
+	End          time.Time // zero for a council that still exists
+	ReplacedBy   []string  // GSS codes of successors
+	FormerCodes  []string  // GSS codes the council used before Code
+	County       string    // GSS code of the county over a district
+	Population   int       // mid-2020 estimate
+	AreaKm2      float64
+}
+
+// Current reports whether the council still exists.
+func (c *Council) Current() bool { return c.End.IsZero() }
+
+// ExistedAt reports whether the council existed on day t.
+func (c *Council) ExistedAt(t time.Time) bool {
+	return (c.Start.IsZero() || !t.Before(c.Start)) && (c.End.IsZero() || t.Before(c.End))
+}
+
+// SocialCare reports whether the council is a social-care authority (a
+// county, unitary, metropolitan district or London borough).
+func (c *Council) SocialCare() bool {
+	switch c.Type {
+	case "CTY", "UA", "MD", "LBO", "CC", "SCO", "WPA", "NID":
+		return true
+	}
+	return false
+}
+
+// WasteCollection reports whether the council collects household waste (a
+// district, unitary, metropolitan district or London borough).
+func (c *Council) WasteCollection() bool {
+	switch c.Type {
+	case "NMD", "UA", "MD", "LBO", "CC", "SCO", "WPA", "NID":
+		return true
+	}
+	return false
+}
+
+// CouncilError explains why a council could not be resolved. Hint names the
+// nearest matches or the successors of an abolished council.
+type CouncilError struct {
+	Input string
+	Err   error
+	Hint  string
+}
+
+func (e *CouncilError) Error() string { return fmt.Sprintf("%v: %q", e.Err, e.Input) }
+
+func (e *CouncilError) Unwrap() error { return e.Err }
+
+// Councils is the register of councils with the lookups that resolve the
+// codes and names councils write.
+type Councils struct {
+	all    []*Council
+	byGSS  map[string]*Council   // current and former GSS codes
+	byReg  map[string]*Council   // three-letter register codes
+	byName map[string][]*Council // normalised names and spellings
+	names  []string              // display names for hints
+}
+
+var reGSS = regexp.MustCompile(`^[ENSWKM]\d{8}$`)
+
+// Reference files read by LoadCouncils, relative to the folder given.
+const (
+	councilsFile   = "mysociety_uk_local_authorities.csv"
+	nameLookupFile = "mysociety_lookup_name_to_registry.csv"
+	gssLookupFile  = "mysociety_lookup_gss_to_registry.csv"
+)
+
+// LoadCouncils reads the register of councils and its lookups from the
+// reference folder fsys (data/reference in the repository).
+func LoadCouncils(fsys fs.FS) (*Councils, error) {
+	rows, err := readCSVFile(fsys, councilsFile)
+	if err != nil {
+		return nil, err
+	}
+	cs := &Councils{byGSS: map[string]*Council{}, byReg: map[string]*Council{}, byName: map[string][]*Council{}}
+	regToGSS := map[string]string{}
+	for i, r := range rows {
+		get := func(k string) string { return strings.TrimSpace(r[k]) }
+		c := &Council{
+			Code:         get("gss-code"),
+			RegistryCode: get("local-authority-code"),
+			Name:         get("nice-name"),
+			OfficialName: get("official-name"),
+			Type:         get("local-authority-type"),
+			TypeName:     get("local-authority-type-name"),
+			Region:       get("region"),
+			Nation:       get("nation"),
+		}
+		if c.Code == "" { // councils abolished before GSS codes existed
+			continue
+		}
+		if c.Region == "" {
+			c.Region = c.Nation
+		}
+		line := i + 2
+		if c.Start, err = optDate(get("start-date")); err != nil {
+			return nil, fmt.Errorf("%s line %d: start-date: %w", councilsFile, line, err)
+		}
+		if c.End, err = optDate(get("end-date")); err != nil {
+			return nil, fmt.Errorf("%s line %d: end-date: %w", councilsFile, line, err)
+		}
+		if p := get("pop-2020"); p != "" {
+			f, err := strconv.ParseFloat(p, 64)
+			if err != nil {
+				return nil, fmt.Errorf("%s line %d: pop-2020: %w", councilsFile, line, err)
+			}
+			c.Population = int(f)
+		}
+		if a := get("area"); a != "" {
+			if c.AreaKm2, err = strconv.ParseFloat(a, 64); err != nil {
+				return nil, fmt.Errorf("%s line %d: area: %w", councilsFile, line, err)
+			}
+		}
+		c.FormerCodes = splitList(get("former-gss-codes"))
+		c.ReplacedBy = splitList(get("replaced-by")) // register codes for now
+		c.County = get("county-la")                  // register code for now
+		cs.all = append(cs.all, c)
+		cs.byGSS[c.Code] = c
+		cs.byReg[c.RegistryCode] = c
+		regToGSS[c.RegistryCode] = c.Code
+		for _, n := range append([]string{c.Name, c.OfficialName}, splitList(get("alt-names"))...) {
+			cs.addName(n, c)
+		}
+	}
+	for _, c := range cs.all {
+		for i, reg := range c.ReplacedBy {
+			if g, ok := regToGSS[reg]; ok {
+				c.ReplacedBy[i] = g
+			}
+		}
+		if c.County != "" {
+			c.County = regToGSS[c.County]
+		}
+		for _, f := range c.FormerCodes {
+			if _, taken := cs.byGSS[f]; !taken {
+				cs.byGSS[f] = c
+			}
+		}
+	}
+	gss, err := readCSVFile(fsys, gssLookupFile)
+	if err != nil {
+		return nil, err
+	}
+	for _, r := range gss {
+		code, reg := strings.TrimSpace(r["gss-code"]), strings.TrimSpace(r["local-authority-code"])
+		if c, ok := cs.byReg[reg]; ok {
+			if _, taken := cs.byGSS[code]; !taken {
+				cs.byGSS[code] = c
+			}
+		}
+	}
+	names, err := readCSVFile(fsys, nameLookupFile)
+	if err != nil {
+		return nil, err
+	}
+	for _, r := range names {
+		if c, ok := cs.byReg[strings.TrimSpace(r["local-authority-code"])]; ok {
+			cs.addName(r["la-name"], c)
+		}
+	}
+	seen := map[string]bool{}
+	for _, c := range cs.all {
+		if !seen[c.Name] {
+			seen[c.Name] = true
+			cs.names = append(cs.names, c.Name)
+		}
+	}
+	sort.Slice(cs.all, func(i, j int) bool { return cs.all[i].Code < cs.all[j].Code })
+	return cs, nil
+}
+
+func (cs *Councils) addName(name string, c *Council) {
+	k := normaliseName(name)
+	if k == "" {
+		return
+	}
+	for _, have := range cs.byName[k] {
+		if have == c {
+			return
+		}
+	}
+	cs.byName[k] = append(cs.byName[k], c)
+}
+
+// normaliseName folds a council name for matching: case, punctuation and
+// spacing are ignored and "&" reads as "and".
+func normaliseName(s string) string {
+	return NormaliseHeader(strings.ReplaceAll(s, "&", " and "))
+}
+
+// All returns every council with a GSS code, sorted by code.
+func (cs *Councils) All() []*Council { return cs.all }
+
+// ByCode returns the council whose current GSS code is code.
+func (cs *Councils) ByCode(code string) (*Council, bool) {
+	c, ok := cs.byGSS[code]
+	if !ok || c.Code != code {
+		return nil, false
+	}
+	return c, true
+}
+
+// Resolve finds the council that s names: a current or former GSS code, a
+// three-letter register code, or a name in any spelling the lookups know.
+// day is the first day of the period the figure is for; a zero day skips
+// the check that the council existed then. A former code of a council that
+// still exists resolves to the council's current code; an abolished council
+// resolves to itself for periods before its end, and is an error naming its
+// successors after.
+func (cs *Councils) Resolve(s string, day time.Time) (*Council, error) {
+	t := strings.TrimSpace(s)
+	if t == "" {
+		return nil, &CouncilError{Input: s, Err: ErrUnknownCouncil, Hint: "the council is blank; give its GSS code, such as E08000009"}
+	}
+	up := strings.ToUpper(t)
+	if reGSS.MatchString(up) {
+		if c, ok := cs.byGSS[up]; ok {
+			return cs.checkExisted(s, c, day)
+		}
+		return nil, &CouncilError{Input: s, Err: ErrUnknownCouncil, Hint: cs.hint(up, true)}
+	}
+	if c, ok := cs.byReg[up]; ok && len(up) == 3 {
+		return cs.checkExisted(s, c, day)
+	}
+	cands := cs.byName[normaliseName(t)]
+	switch len(cands) {
+	case 0:
+		return nil, &CouncilError{Input: s, Err: ErrUnknownCouncil, Hint: cs.hint(t, looksLikeCode(up))}
+	case 1:
+		return cs.checkExisted(s, cands[0], day)
+	}
+	var live []*Council
+	for _, c := range cands {
+		if (day.IsZero() && c.Current()) || (!day.IsZero() && c.ExistedAt(day)) {
+			live = append(live, c)
+		}
+	}
+	if len(live) == 1 {
+		return live[0], nil
+	}
+	if len(live) == 0 {
+		return cs.checkExisted(s, cands[0], day)
+	}
+	var opts []string
+	for _, c := range live {
+		opts = append(opts, fmt.Sprintf("%s (%s, %s)", c.Code, c.OfficialName, c.TypeName))
+	}
+	return nil, &CouncilError{Input: s, Err: ErrAmbiguousCouncil,
+		Hint: "the name fits more than one council; give the GSS code of the one you mean: " + strings.Join(opts, " or ")}
+}
+
+func looksLikeCode(s string) bool {
+	return len(s) >= 7 && strings.IndexAny(s[:1], "ENSWKM") == 0 && strings.Trim(s[1:], "0123456789") == ""
+}
+
+func (cs *Councils) checkExisted(input string, c *Council, day time.Time) (*Council, error) {
+	if day.IsZero() || c.ExistedAt(day) {
+		return c, nil
+	}
+	if !c.End.IsZero() && !day.Before(c.End) {
+		var succ []string
+		for _, code := range c.ReplacedBy {
+			if s, ok := cs.byGSS[code]; ok {
+				succ = append(succ, fmt.Sprintf("%s (%s)", s.Name, s.Code))
+			}
+		}
+		hint := fmt.Sprintf("%s (%s) was abolished on %s", c.Name, c.Code, c.End.Format(time.DateOnly))
+		if len(succ) > 0 {
+			hint += "; returns for later periods belong to its successor"
+			if len(succ) > 1 {
+				hint += "s"
+			}
+			hint += ": " + strings.Join(succ, " and ")
+		}
+		return nil, &CouncilError{Input: input, Err: ErrCouncilEnded, Hint: hint}
+	}
+	return nil, &CouncilError{Input: input, Err: ErrCouncilEnded,
+		Hint: fmt.Sprintf("%s (%s) was created on %s; returns for earlier periods belong to the councils it replaced", c.Name, c.Code, c.Start.Format(time.DateOnly))}
+}
+
+// hint names the nearest codes or names to an unknown council.
+func (cs *Councils) hint(s string, code bool) string {
+	if code {
+		var codes []string
+		for k := range cs.byGSS {
+			codes = append(codes, k)
+		}
+		near := Closest(s, codes, 3)
+		if len(near) == 0 {
+			return "no council has that code; GSS codes are a letter and eight digits, such as E08000009"
+		}
+		var out []string
+		for _, k := range near {
+			out = append(out, fmt.Sprintf("%s (%s)", k, cs.byGSS[k].Name))
+		}
+		return "no council has that code; did you mean " + orList(out) + "?"
+	}
+	near := Closest(s, cs.names, 3)
+	if len(near) == 0 {
+		return "no council has that name; give its GSS code, such as E08000009"
+	}
+	var out []string
+	for _, n := range near {
+		c := cs.byName[normaliseName(n)][0]
+		out = append(out, fmt.Sprintf("%s (%s)", n, c.Code))
+	}
+	return "no council has that name; did you mean " + orList(out) + "?"
+}
+
+func orList(items []string) string {
+	switch len(items) {
+	case 0:
+		return ""
+	case 1:
+		return items[0]
+	}
+	return strings.Join(items[:len(items)-1], ", ") + " or " + items[len(items)-1]
+}
+
+func optDate(s string) (time.Time, error) {
+	if s == "" {
+		return time.Time{}, nil
+	}
+	return time.Parse(time.DateOnly, s)
+}
+
+func splitList(s string) []string {
+	var out []string
+	for _, p := range strings.Split(s, ",") {
+		if p = strings.TrimSpace(p); p != "" {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// readCSVFile reads a headed CSV file from fsys into maps keyed by header.
+func readCSVFile(fsys fs.FS, name string) ([]map[string]string, error) {
+	f, err := fsys.Open(name)
+	if err != nil {
+		return nil, fmt.Errorf("open reference data: %w", err)
+	}
+	defer f.Close()
+	r := csv.NewReader(f)
+	header, err := r.Read()
+	if err != nil {
+		return nil, fmt.Errorf("read %s header: %w", name, err)
+	}
+	if len(header) > 0 {
+		header[0] = strings.TrimPrefix(header[0], "\ufeff")
+	}
+	var out []map[string]string
+	for {
+		rec, err := r.Read()
+		if err == io.EOF {
+			return out, nil
+		}
+		if err != nil {
+			return nil, fmt.Errorf("read %s: %w", name, err)
+		}
+		m := make(map[string]string, len(header))
+		for i, h := range header {
+			if i < len(rec) {
+				m[h] = rec[i]
+			}
+		}
+		out = append(out, m)
+	}
+}
