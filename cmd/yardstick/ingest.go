@@ -1,0 +1,146 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"os/user"
+	"strings"
+
+	"github.com/yardstick-open/yardstick/data"
+	"github.com/yardstick-open/yardstick/ingest"
+	"github.com/yardstick-open/yardstick/schemas"
+	"github.com/yardstick-open/yardstick/schemas/config"
+)
+
+func init() {
+	register("ingest", "check returns and add accepted ones to the warehouse", runIngest)
+}
+
+// maxPrinted is how many problems the human summary prints per file; the
+// report.json in the submission folder, and --json, have them all.
+const maxPrinted = 50
+
+func runIngest(ctx context.Context, e *env, args []string) int {
+	fs := newFlags(e, "ingest", "ingest [--data DIR] [--mapping FILE] [--council CODE] [--json] FILE...")
+	dataDir := dataFlag(fs, e)
+	mappingPath := fs.String("mapping", "", "mapping file (YAML) for returns in another layout")
+	council := fs.String("council", "", "the council the returns are for (GSS code or name); every row must be for it")
+	asJSON := fs.Bool("json", false, "print the reports as JSON")
+	if code, ok := parseFlags(fs, args); !ok {
+		return code
+	}
+	if fs.NArg() == 0 {
+		fmt.Fprintln(e.stderr, "yardstick ingest: name at least one return file")
+		fs.Usage()
+		return exitUsage
+	}
+	p, err := newPipeline(*dataDir)
+	if err != nil {
+		fmt.Fprintf(e.stderr, "yardstick ingest: %v\n", err)
+		return exitUsage
+	}
+	opt := ingest.Options{Council: *council, Submitter: submitter()}
+	if *mappingPath != "" {
+		if opt.Mapping, err = config.ReadMapping(*mappingPath); err != nil {
+			fmt.Fprintf(e.stderr, "yardstick ingest: %v\n", err)
+			return exitUsage
+		}
+	}
+	code := exitOK
+	var reports []*ingest.Report
+	for _, path := range fs.Args() {
+		rep, err := p.IngestFile(ctx, path, opt)
+		if err != nil {
+			fmt.Fprintf(e.stderr, "yardstick ingest: %s: %v\n", path, strings.TrimPrefix(err.Error(), "usage: "))
+			return exitUsage
+		}
+		reports = append(reports, rep)
+		if !rep.Accepted() {
+			code = exitRejected
+		}
+		if !*asJSON {
+			printReport(e.stdout, path, p.Layout, rep)
+		}
+	}
+	if *asJSON {
+		enc := json.NewEncoder(e.stdout)
+		enc.SetIndent("", "  ")
+		var v any = reports
+		if len(reports) == 1 {
+			v = reports[0]
+		}
+		if err := enc.Encode(v); err != nil {
+			fmt.Fprintf(e.stderr, "yardstick ingest: %v\n", err)
+			return exitUsage
+		}
+	}
+	return code
+}
+
+// newPipeline loads the catalogue (with the data folder's catalogue.yaml)
+// and the register of councils.
+func newPipeline(dataDir string) (*ingest.Pipeline, error) {
+	layout := schemas.Layout{Root: dataDir}
+	cat, err := config.LoadCatalogue(layout.CatalogueFile())
+	if err != nil {
+		return nil, err
+	}
+	councils, err := schemas.LoadCouncils(data.Reference())
+	if err != nil {
+		return nil, err
+	}
+	return &ingest.Pipeline{Layout: layout, Catalogue: cat, Councils: councils}, nil
+}
+
+func submitter() string {
+	if u, err := user.Current(); err == nil && u.Username != "" {
+		return "cli:" + u.Username
+	}
+	return "cli"
+}
+
+func printReport(w io.Writer, path string, layout schemas.Layout, rep *ingest.Report) {
+	switch {
+	case rep.Duplicate != "":
+		fmt.Fprintf(w, "%s: already received as submission %s (%s); not stored again\n", path, rep.Duplicate, rep.Status)
+	case rep.Accepted():
+		fmt.Fprintf(w, "%s: accepted as submission %s: %d rows", path, rep.Submission, rep.Rows)
+		if len(rep.Councils) > 0 {
+			fmt.Fprintf(w, ", %s", summarise(rep.Councils))
+		}
+		if len(rep.Periods) > 0 {
+			fmt.Fprintf(w, ", %s", summarise(rep.Periods))
+		}
+		fmt.Fprintln(w)
+	default:
+		fmt.Fprintf(w, "%s: rejected: %s, %s; nothing was added to the warehouse\n", path,
+			plural(rep.Errors, "error"), plural(rep.Warnings, "warning"))
+		fmt.Fprintf(w, "  the file and its report are kept in %s\n", layout.Submission(rep.Submission))
+	}
+	for i, p := range rep.Problems {
+		if i == maxPrinted {
+			fmt.Fprintf(w, "  ... and %d more; see report.json in the submission folder, or use --json\n", len(rep.Problems)-maxPrinted)
+			break
+		}
+		fmt.Fprintf(w, "  %s\n", strings.ReplaceAll(p.String(), "\n", "\n  "))
+	}
+	for code, n := range rep.Omitted {
+		fmt.Fprintf(w, "  (%d more %s problems not listed)\n", n, code)
+	}
+}
+
+func summarise(items []string) string {
+	if len(items) <= 3 {
+		return strings.Join(items, ", ")
+	}
+	return fmt.Sprintf("%s ... %s (%d)", items[0], items[len(items)-1], len(items))
+}
+
+func plural(n int, word string) string {
+	if n == 1 {
+		return "1 " + word
+	}
+	return fmt.Sprintf("%d %ss", n, word)
+}

@@ -1,0 +1,406 @@
+package ingest
+
+import (
+	"errors"
+	"fmt"
+	"hash/maphash"
+	"math"
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/yardstick-open/yardstick/schemas"
+)
+
+// rawRow is a canonical row as gocsv decodes it: every field a string, so
+// the checks can report each bad value in the council's own words.
+type rawRow struct {
+	Council    string `csv:"council_code"`
+	ProviderID string `csv:"provider_id"`
+	Provider   string `csv:"provider_name"`
+	Sector     string `csv:"provider_sector"`
+	Service    string `csv:"service"`
+	Metric     string `csv:"metric"`
+	Period     string `csv:"period"`
+	Numerator  string `csv:"numerator"`
+	Denom      string `csv:"denominator"`
+	Value      string `csv:"value"`
+	Note       string `csv:"note"`
+	Line       int    `csv:"_line"`
+	ValueCol   int    `csv:"_vcol"`
+}
+
+// obs is a checked, normalised observation.
+type obs struct {
+	Council, ProviderID, Provider, Sector string
+	Service, Metric                       string
+	Period                                schemas.Period
+	Num, Den                              int64
+	HasNum, HasDen, HasValue              bool
+	Value                                 float64
+	Status                                schemas.Status
+	Note                                  string
+	Line                                  int
+}
+
+// checker checks rows one at a time, caching the lookups that repeat on
+// every row (councils, periods, metrics) and remembering row keys to find
+// duplicates.
+type checker struct {
+	cat      *schemas.Catalogue
+	councils *schemas.Councils
+	plan     *plan
+	probs    *problems
+	today    time.Time
+	council  *schemas.Council // the council the submitter speaks for, if any
+
+	periods  map[string]periodResult
+	resolved map[councilKey]councilResult
+	seen     map[[2]uint64]int32
+	seeds    [2]maphash.Seed
+	errs     int // errors this checker has reported
+}
+
+type periodResult struct {
+	p   schemas.Period
+	err error
+}
+
+type councilKey struct {
+	text   string
+	period string
+}
+
+type councilResult struct {
+	c   *schemas.Council
+	err error
+}
+
+func newChecker(cat *schemas.Catalogue, councils *schemas.Councils, p *plan, probs *problems, today time.Time, council *schemas.Council) *checker {
+	return &checker{
+		cat: cat, councils: councils, plan: p, probs: probs, today: today, council: council,
+		periods:  map[string]periodResult{},
+		resolved: map[councilKey]councilResult{},
+		seen:     map[[2]uint64]int32{},
+		seeds:    [2]maphash.Seed{maphash.MakeSeed(), maphash.MakeSeed()},
+	}
+}
+
+// column returns the 1-based source column of a canonical field, or 0 when
+// it came from a constant.
+func (c *checker) column(ci int, r *rawRow) int {
+	if ci == iValue && r.ValueCol > 0 {
+		return r.ValueCol
+	}
+	return c.plan.source[ci] + 1
+}
+
+func (c *checker) fail(r *rawRow, ci int, value, code, msg, hint string) {
+	c.errs++
+	c.probs.add(Problem{Line: r.Line, Column: c.column(ci, r), Field: schemas.Columns[ci], Value: value,
+		Code: code, Message: msg, Hint: hint, Severity: SevError})
+}
+
+func (c *checker) warn(r *rawRow, ci int, value, code, msg, hint string) {
+	c.probs.add(Problem{Line: r.Line, Column: c.column(ci, r), Field: schemas.Columns[ci], Value: value,
+		Code: code, Message: msg, Hint: hint, Severity: SevWarning})
+}
+
+// check normalises one row. It reports every problem in the row, not just
+// the first, and returns false if any was an error.
+func (c *checker) check(r *rawRow, o *obs) bool {
+	before := c.errs
+	*o = obs{Line: r.Line, Note: r.Note, Provider: r.Provider}
+
+	period, perr := c.period(r.Period)
+	if perr != nil {
+		c.fail(r, iPeriod, r.Period, CodePeriod, perr.Error(), "")
+	} else {
+		o.Period = period
+		if period.Start.After(c.today) {
+			c.fail(r, iPeriod, r.Period, CodeFuturePeriod,
+				fmt.Sprintf("period %s starts on %s, which is in the future", period.ID, period.Start.Format(time.DateOnly)),
+				"check the year: returns are for periods that have begun")
+		}
+	}
+	c.checkCouncil(r, o, period, perr == nil)
+
+	svc := r.Service
+	if _, err := c.cat.Service(svc); err != nil {
+		c.fail(r, iService, svc, CodeService, fmt.Sprintf("service %q is not in the catalogue", svc), didYouMean(c.cat.Closest(svc, false, 3)))
+		svc = ""
+	}
+	o.Service = svc
+	m, err := c.cat.Metric(r.Metric)
+	if err != nil {
+		c.fail(r, iMetric, r.Metric, CodeMetric, fmt.Sprintf("metric %q is not in the catalogue", r.Metric), didYouMean(c.cat.Closest(r.Metric, true, 3)))
+		m = nil
+	} else if svc != "" && !m.ForService(svc) {
+		c.fail(r, iMetric, r.Metric, CodeMetricService, fmt.Sprintf("metric %q is not reported for service %q", m.ID, svc),
+			fmt.Sprintf("%s is reported for %s", m.ID, strings.Join(m.Services, ", ")))
+	}
+	o.Metric = r.Metric
+
+	c.checkProvider(r, o)
+	c.checkFigures(r, o, m)
+
+	if c.errs == before && o.Period.ID != "" {
+		c.checkDuplicate(r, o)
+	}
+	return c.errs == before
+}
+
+func (c *checker) period(s string) (schemas.Period, error) {
+	if res, ok := c.periods[s]; ok {
+		return res.p, res.err
+	}
+	p, err := schemas.ParsePeriod(s)
+	c.periods[s] = periodResult{p, err}
+	return p, err
+}
+
+func (c *checker) checkCouncil(r *rawRow, o *obs, period schemas.Period, periodOK bool) {
+	key := councilKey{text: r.Council}
+	var day time.Time
+	if periodOK {
+		key.period = period.ID
+		day = period.Start
+	}
+	res, ok := c.resolved[key]
+	if !ok {
+		res.c, res.err = c.councils.Resolve(r.Council, day)
+		c.resolved[key] = res
+	}
+	if res.err != nil {
+		var ce *schemas.CouncilError
+		code := CodeCouncil
+		hint := ""
+		if errors.As(res.err, &ce) {
+			hint = ce.Hint
+			switch {
+			case errors.Is(ce.Err, schemas.ErrAmbiguousCouncil):
+				code = CodeCouncilAmbiguous
+			case errors.Is(ce.Err, schemas.ErrCouncilEnded):
+				code = CodeCouncilEnded
+			}
+		}
+		msg := fmt.Sprintf("council %q is not in the register of councils", r.Council)
+		switch code {
+		case CodeCouncilAmbiguous:
+			msg = fmt.Sprintf("council %q could mean more than one council", r.Council)
+		case CodeCouncilEnded:
+			msg = fmt.Sprintf("council %q did not exist in period %s", r.Council, period.ID)
+		}
+		if strings.TrimSpace(r.Council) == "" {
+			msg = "the council is blank"
+		}
+		c.fail(r, iCouncil, r.Council, code, msg, hint)
+		return
+	}
+	o.Council = res.c.Code
+	if c.council != nil && res.c.Code != c.council.Code {
+		c.fail(r, iCouncil, r.Council, CodeCouncilMismatch,
+			fmt.Sprintf("this return is for %s (%s) but the row is for %s (%s)", c.council.Name, c.council.Code, res.c.Name, res.c.Code),
+			"a return holds one council's figures; send other councils' figures in their own returns")
+	}
+}
+
+// Provider identifiers in the formats the register of each regulator uses.
+var (
+	reCQC     = regexp.MustCompile(`^1-\d{6,11}$`)
+	reOfsted  = regexp.MustCompile(`^(SC\d{6}|\d{6,7})$`)
+	reOrgID   = regexp.MustCompile(`^GB-(COH|CHC|SC|NIC|EDU|LAE|LAS|GOR|MPR|NHS)-[A-Z0-9]{1,12}$`)
+	reLocalID = regexp.MustCompile(`^LOCAL-[A-Z0-9]{1,10}-[A-Za-z0-9][A-Za-z0-9_.-]{0,40}$`)
+)
+
+var sectors = map[string]string{
+	"public": "public", "local authority": "public", "council": "public", "in-house": "public",
+	"in house": "public", "nhs": "public", "health authority": "public",
+	"voluntary": "voluntary", "third sector": "voluntary", "charity": "voluntary",
+	"not for profit": "voluntary", "not-for-profit": "voluntary", "social enterprise": "voluntary",
+	"private": "private", "for-profit": "private", "for profit": "private", "independent": "private",
+	"plc": "plc",
+}
+
+func (c *checker) checkProvider(r *rawRow, o *obs) {
+	id := r.ProviderID
+	switch {
+	case id == "" && r.Provider != "":
+		c.fail(r, iProvID, id, CodeProviderMissing, fmt.Sprintf("provider %q has no provider_id", r.Provider),
+			"give the CQC provider id (1-101234567), Ofsted URN (SC037454), GB-COH-<company number>, GB-CHC-<charity number> or LOCAL-<council>-<your reference>")
+	case id != "" && !(reCQC.MatchString(id) || reOfsted.MatchString(id) || reOrgID.MatchString(id) || reLocalID.MatchString(id)):
+		c.fail(r, iProvID, id, CodeProviderID, fmt.Sprintf("provider_id %q is not in a known format", id),
+			"use the CQC provider id (1-101234567), Ofsted URN (SC037454), GB-COH-<company number>, GB-CHC-<charity number> or LOCAL-<council>-<your reference>")
+	}
+	o.ProviderID = id
+	if r.Sector != "" {
+		s, ok := sectors[strings.ToLower(strings.TrimSpace(r.Sector))]
+		if !ok {
+			c.fail(r, iSector, r.Sector, CodeSector, fmt.Sprintf("provider_sector %q is not one of public, voluntary, private, plc", r.Sector),
+				"public for councils' own and NHS services, voluntary for charities and social enterprises, private for companies, plc for listed companies")
+		}
+		o.Sector = s
+	}
+}
+
+// checkFigures reads the numerator, denominator and value, checks them
+// against each other and the metric, and derives a blank value.
+func (c *checker) checkFigures(r *rawRow, o *obs, m *schemas.Metric) {
+	o.Num, o.HasNum = c.count(r, iNum, r.Numerator)
+	o.Den, o.HasDen = c.count(r, iDen, r.Denom)
+
+	text, qual := schemas.SplitQualifier(r.Value)
+	if st, isMarker := schemas.ParseMarker(text); isMarker {
+		switch {
+		case text == "" && o.HasNum && o.HasDen:
+			// A blank value with both counts is derived below.
+		case st == schemas.StatusLowReliab || st == schemas.StatusRevised || st == schemas.StatusProvisional:
+			if !(o.HasNum && o.HasDen) {
+				c.fail(r, iValue, r.Value, CodeMarker, fmt.Sprintf("marker %s qualifies a figure but the row has none", st.Bracketed()),
+					"write the figure before the marker, as 85.2 [p], or give the numerator and denominator")
+			}
+			qual = st
+		default:
+			o.Status = st
+		}
+	} else {
+		n, err := schemas.ParseNumber(text)
+		switch {
+		case err != nil:
+			c.fail(r, iValue, r.Value, CodeNumber, fmt.Sprintf("value %q is not a number", r.Value),
+				"write figures as 85.2, 85%, 1,234 or £12.50, or use a marker such as [c] (suppressed) or [x] (not available)")
+		case n.Percent && m != nil && m.Unit != schemas.UnitPercent:
+			c.fail(r, iValue, r.Value, CodePercentUnit, fmt.Sprintf("value %q is a percentage but %s is measured in %s", r.Value, m.ID, m.Unit),
+				"write the figure without the % sign, in the metric's unit")
+		default:
+			o.Value, o.HasValue = n.Value, true
+			c.checkValue(r, o, m, n)
+		}
+	}
+	if qual != schemas.StatusNone && o.Status == schemas.StatusNone {
+		o.Status = qual
+	}
+	if m == nil {
+		return
+	}
+	if o.HasNum && o.HasDen && m.NeedsCounts() {
+		switch {
+		case o.Den == 0:
+			c.fail(r, iDen, r.Denom, CodeZeroDenominator, "the denominator is 0", "a figure needs a denominator above 0; for no activity write [z] (not applicable) in the value")
+			return
+		case m.Kind == schemas.KindProportion && o.Num > o.Den:
+			c.fail(r, iNum, r.Numerator, CodeNumOverDen,
+				fmt.Sprintf("the numerator (%d) is larger than the denominator (%d), which a proportion cannot be", o.Num, o.Den),
+				"check the two columns are not swapped")
+			return
+		}
+		if !o.HasValue && !o.Status.HidesValue() {
+			o.Value, o.HasValue = m.Derive(o.Num, o.Den), true
+			c.checkRange(r, o, m)
+		}
+	}
+	if !o.HasValue && !o.Status.HidesValue() && o.Status == schemas.StatusNone {
+		o.Status = schemas.StatusNotAvailable
+	}
+}
+
+func (c *checker) count(r *rawRow, ci int, s string) (int64, bool) {
+	if _, isMarker := schemas.ParseMarker(s); isMarker {
+		return 0, false
+	}
+	n, err := schemas.ParseWhole(s)
+	if err != nil {
+		c.fail(r, ci, s, CodeNumber, fmt.Sprintf("%s %q is not a whole number", schemas.Columns[ci], s),
+			"counts are whole numbers such as 120 or 1,204; leave the cell blank if the figure is not available")
+		return 0, false
+	}
+	if n < 0 {
+		c.fail(r, ci, s, CodeNegative, fmt.Sprintf("%s %q is negative", schemas.Columns[ci], s), "counts cannot be below 0")
+		return 0, false
+	}
+	return n, true
+}
+
+func (c *checker) checkValue(r *rawRow, o *obs, m *schemas.Metric, n schemas.Number) {
+	if m == nil {
+		return
+	}
+	if math.IsInf(o.Value, 0) || math.IsNaN(o.Value) {
+		c.fail(r, iValue, r.Value, CodeNumber, fmt.Sprintf("value %q is not a finite number", r.Value), "")
+		return
+	}
+	if !c.checkRange(r, o, m) {
+		return
+	}
+	if !(o.HasNum && o.HasDen && o.Den > 0 && m.NeedsCounts()) {
+		return
+	}
+	want := m.Derive(o.Num, o.Den)
+	diff := math.Abs(o.Value - want)
+	rounding := 0.5*math.Pow10(-n.Decimals) + 1e-9
+	if diff <= rounding {
+		return
+	}
+	detail := fmt.Sprintf("value %s but numerator/denominator give %s", fmtNum(o.Value), fmtNum(want))
+	if diff <= math.Max(0.01*math.Abs(want), math.Pow10(-n.Decimals)) {
+		c.warn(r, iValue, r.Value, CodeMismatchSmall, detail+" (within 1%, kept as written)",
+			"check the rounding; the published value will be the one written")
+		return
+	}
+	hint := "correct the value, the numerator or the denominator; or leave the value blank and it will be worked out"
+	if m.Unit == schemas.UnitPercent && math.Abs(o.Value*100-want) <= 0.5 {
+		hint = "the value looks like a fraction; write percentages from 0 to 100 (85.2, not 0.852)"
+	}
+	c.fail(r, iValue, r.Value, CodeMismatch, detail, hint)
+}
+
+func (c *checker) checkRange(r *rawRow, o *obs, m *schemas.Metric) bool {
+	if m.Min != nil && o.Value < *m.Min || m.Max != nil && o.Value > *m.Max {
+		c.fail(r, iValue, r.Value, CodeRange,
+			fmt.Sprintf("value %s is outside the range of %s (%s to %s)", fmtNum(o.Value), m.ID, fmtBound(m.Min), fmtBound(m.Max)),
+			"check the figure and its unit ("+string(m.Unit)+")")
+		return false
+	}
+	return true
+}
+
+// checkDuplicate finds a second row for the same council, provider,
+// service, metric and period. Keys are kept as two 64-bit hashes with
+// independent seeds, so a million rows take tens of megabytes and a false
+// match needs both hashes to collide.
+func (c *checker) checkDuplicate(r *rawRow, o *obs) {
+	var k [2]uint64
+	for i, seed := range c.seeds {
+		var h maphash.Hash
+		h.SetSeed(seed)
+		for _, s := range []string{o.Council, o.ProviderID, o.Service, o.Metric, o.Period.ID} {
+			h.WriteString(s)
+			h.WriteByte(0)
+		}
+		k[i] = h.Sum64()
+	}
+	if first, dup := c.seen[k]; dup {
+		c.fail(r, iMetric, o.Metric, CodeDuplicateRow,
+			fmt.Sprintf("a second row for %s, provider %q, %s, %s", o.Council, o.ProviderID, o.Metric, o.Period.ID),
+			fmt.Sprintf("the first is on line %d; keep one of them", first))
+		return
+	}
+	c.seen[k] = int32(o.Line)
+}
+
+func didYouMean(near []string) string {
+	if len(near) == 0 {
+		return "see data/metrics.csv in a release, or add the metric in catalogue.yaml"
+	}
+	return "did you mean " + quoteList(near) + "?"
+}
+
+func fmtNum(v float64) string { return strconv.FormatFloat(v, 'f', -1, 64) }
+
+func fmtBound(b *float64) string {
+	if b == nil {
+		return "any"
+	}
+	return fmtNum(*b)
+}

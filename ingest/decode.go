@@ -1,0 +1,569 @@
+package ingest
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"io"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/yardstick-open/yardstick/schemas"
+)
+
+// headerSearchRows is how many rows are searched for the header when no
+// mapping file says how many preamble rows there are.
+const headerSearchRows = 20
+
+// The synthetic columns the row source adds after the canonical ones: the
+// line the row came from and the column its value came from, so problems
+// found after gocsv has turned rows into structs can still be placed.
+const (
+	colLine     = "_line"
+	colValueCol = "_vcol"
+)
+
+var (
+	numCols    = len(schemas.Columns)
+	canonIndex = func() map[string]int {
+		m := map[string]int{}
+		for i, c := range schemas.Columns {
+			m[c] = i
+		}
+		return m
+	}()
+	iCouncil   = canonIndex[schemas.ColCouncil]
+	iProvID    = canonIndex[schemas.ColProviderID]
+	iProvName  = canonIndex[schemas.ColProviderName]
+	iSector    = canonIndex[schemas.ColProviderSector]
+	iService   = canonIndex[schemas.ColService]
+	iMetric    = canonIndex[schemas.ColMetric]
+	iPeriod    = canonIndex[schemas.ColPeriod]
+	iNum       = canonIndex[schemas.ColNumerator]
+	iDen       = canonIndex[schemas.ColDenominator]
+	iValue     = canonIndex[schemas.ColValue]
+	iNote      = canonIndex[schemas.ColNote]
+	outHeaders = append(slices.Clone(schemas.Columns), colLine, colValueCol)
+)
+
+// plan says where each canonical column comes from in a return.
+type plan struct {
+	comma      rune
+	header     []string // the source header cells
+	headerLine int
+	source     []int    // per canonical column: source index, or -1
+	constant   []string // per canonical column: constant value, if source is -1
+	recode     []map[string]string
+	wide       []wideColumn
+	skip       []skipRule
+	maxIndex   int // the highest source index the plan reads
+}
+
+type wideColumn struct {
+	index  int
+	metric string
+}
+
+type skipRule struct {
+	index  int
+	values map[string]bool
+}
+
+// rowSource reads a return's records and hands gocsv canonical rows: the
+// canonical header first, then one row per record (or per wide column of a
+// record), each with its line and value column appended. It implements
+// gocsv.SimpleDecoder.
+type rowSource struct {
+	text     *textReader
+	csv      *csv.Reader
+	plan     *plan
+	probs    *problems
+	started  bool
+	queue    [][]string
+	records  int
+	stopped  bool
+	syntaxes int
+}
+
+// openReturn finds the delimiter and the header of a return and plans how
+// to read it. Problems with the header are added to probs; a nil source
+// with a nil error means the header problems make the file unreadable.
+func openReturn(r io.Reader, m *schemas.Mapping, council string, probs *problems) (*rowSource, error) {
+	text := newTextReader(r)
+	br := bufio.NewReaderSize(text, 256<<10)
+	head, err := br.Peek(128 << 10)
+	if len(head) == 0 {
+		var de *decodeError
+		if errors.As(err, &de) {
+			return nil, de
+		}
+		if err != nil && !errors.Is(err, io.EOF) && !errors.Is(err, bufio.ErrBufferFull) {
+			return nil, err
+		}
+		return nil, &decodeError{Problem{Line: 1, Code: CodeEmptyFile, Severity: SevError,
+			Message: "the file is empty", Hint: "export the return again; the file has no bytes (or only a byte-order mark)"}}
+	}
+	if len(bytes.TrimSpace(head)) == 0 {
+		return nil, &decodeError{Problem{Line: 1, Code: CodeEmptyFile, Severity: SevError,
+			Message: "the file has only blank lines", Hint: "export the return again with its header row and data"}}
+	}
+	if i := bytes.LastIndexByte(head, '\n'); i >= 0 && !errors.Is(err, io.EOF) {
+		head = head[:i+1] // sniff whole lines only
+	}
+	comma, headerRow, best := sniff(head, m)
+	if best == 0 {
+		var de *decodeError
+		if errors.As(err, &de) {
+			return nil, de
+		}
+		first, _, _ := bytes.Cut(head, []byte("\n"))
+		return nil, &decodeError{Problem{Line: 1, Code: CodeNoHeader, Severity: SevError,
+			Value:   truncate(strings.TrimSpace(string(first)), 80),
+			Message: fmt.Sprintf("no header row with known column names in the first %d rows", headerSearchRows),
+			Hint: "the header must name the columns " + strings.Join(schemas.Columns, ", ") +
+				" (or accepted spellings such as \"LA code\", \"Provider\", \"Measure\", \"Quarter\"); for another layout use --mapping"}}
+	}
+	cr := csv.NewReader(br)
+	cr.Comma = comma
+	cr.FieldsPerRecord = -1
+	cr.ReuseRecord = true
+	var header []string
+	for i := 0; i <= headerRow; i++ {
+		rec, err := cr.Read()
+		if err != nil {
+			var de *decodeError
+			if errors.As(err, &de) {
+				return nil, de
+			}
+			return nil, fmt.Errorf("read header: %w", err)
+		}
+		header = slices.Clone(rec)
+	}
+	line, _ := cr.FieldPos(0)
+	p, ok := makePlan(header, line, comma, m, council, probs)
+	if !ok {
+		return nil, nil
+	}
+	return &rowSource{text: text, csv: cr, plan: p, probs: probs}, nil
+}
+
+// sniff chooses the delimiter and header row: for each candidate delimiter,
+// the first row (among the first headerSearchRows, or the row after
+// m.SkipRows) with the most recognised column names. It returns how many
+// names the best row recognised.
+func sniff(head []byte, m *schemas.Mapping) (comma rune, row, best int) {
+	comma = ','
+	for _, c := range []rune{',', ';', '\t'} {
+		cr := csv.NewReader(bytes.NewReader(head))
+		cr.Comma = c
+		cr.FieldsPerRecord = -1
+		cr.LazyQuotes = true
+		for i := 0; i < headerSearchRows; i++ {
+			rec, err := cr.Read()
+			if err != nil {
+				break
+			}
+			if m != nil && m.SkipRows > 0 && i != m.SkipRows {
+				continue
+			}
+			n := 0
+			for _, h := range rec {
+				if recognised(h, m) {
+					n++
+				}
+			}
+			if m != nil && m.SkipRows > 0 && n == 0 && len(rec) > 1 {
+				n = 1 // the mapping says where the header is
+			}
+			if n > best {
+				comma, row, best = c, i, n
+			}
+		}
+	}
+	if best < 2 && (m == nil || m.SkipRows == 0) {
+		return comma, 0, 0
+	}
+	return comma, row, best
+}
+
+func recognised(h string, m *schemas.Mapping) bool {
+	if _, _, ok := schemas.CanonicalColumn(h); ok {
+		return true
+	}
+	if m == nil {
+		return false
+	}
+	n := schemas.NormaliseHeader(h)
+	for _, src := range m.Columns {
+		if schemas.NormaliseHeader(src) == n {
+			return true
+		}
+	}
+	for src := range m.Wide {
+		if schemas.NormaliseHeader(src) == n {
+			return true
+		}
+	}
+	return false
+}
+
+// makePlan maps the header's cells to canonical columns. It reports header
+// problems to probs and returns false when they make the file unreadable.
+func makePlan(header []string, line int, comma rune, m *schemas.Mapping, council string, probs *problems) (*plan, bool) {
+	p := &plan{
+		comma:      comma,
+		header:     header,
+		headerLine: line,
+		source:     make([]int, numCols),
+		constant:   make([]string, numCols),
+		recode:     make([]map[string]string, numCols),
+	}
+	for i := range p.source {
+		p.source[i] = -1
+	}
+	norm := make([]string, len(header))
+	for i, h := range header {
+		norm[i] = schemas.NormaliseHeader(h)
+	}
+	used := make([]bool, len(header))
+	find := func(name string) int {
+		n := schemas.NormaliseHeader(name)
+		for i, h := range norm {
+			if h == n && !used[i] {
+				return i
+			}
+		}
+		return -1
+	}
+	ok := true
+	fail := func(pr Problem) {
+		pr.Line, pr.Severity = line, SevError
+		probs.add(pr)
+		ok = false
+	}
+	if m != nil {
+		for _, col := range schemas.Columns { // fixed order keeps reports stable
+			src, has := m.Columns[col]
+			if !has {
+				continue
+			}
+			i := find(src)
+			if i < 0 {
+				fail(Problem{Field: col, Value: src, Code: CodeMissingColumn,
+					Message: fmt.Sprintf("the mapping file reads %s from column %q, which the header does not have", col, src),
+					Hint:    hintColumns(header, src)})
+				continue
+			}
+			p.source[canonIndex[col]] = i
+			used[i] = true
+		}
+		srcs := make([]string, 0, len(m.Wide))
+		for src := range m.Wide {
+			srcs = append(srcs, src)
+		}
+		slices.Sort(srcs)
+		for _, src := range srcs {
+			i := find(src)
+			if i < 0 {
+				fail(Problem{Field: schemas.ColMetric, Value: src, Code: CodeMissingColumn,
+					Message: fmt.Sprintf("the mapping file's wide column %q is not in the header", src),
+					Hint:    hintColumns(header, src)})
+				continue
+			}
+			p.wide = append(p.wide, wideColumn{index: i, metric: m.Wide[src]})
+			used[i] = true
+		}
+		for col, v := range m.Constant {
+			p.constant[canonIndex[col]] = v
+		}
+		for col, rc := range m.Recode {
+			p.recode[canonIndex[col]] = rc
+		}
+		keys := make([]string, 0, len(m.Skip))
+		for k := range m.Skip {
+			keys = append(keys, k)
+		}
+		slices.Sort(keys)
+		for _, k := range keys {
+			idx := -1
+			if ci, isCol := canonIndex[k]; isCol && p.source[ci] >= 0 {
+				idx = p.source[ci]
+			} else if i := slices.Index(norm, schemas.NormaliseHeader(k)); i >= 0 {
+				idx = i
+			}
+			if idx < 0 {
+				fail(Problem{Value: k, Code: CodeMissingColumn,
+					Message: fmt.Sprintf("the mapping file skips rows by column %q, which the header does not have", k),
+					Hint:    hintColumns(header, k)})
+				continue
+			}
+			vals := map[string]bool{}
+			for _, v := range m.Skip[k] {
+				vals[strings.TrimSpace(v)] = true
+			}
+			p.skip = append(p.skip, skipRule{index: idx, values: vals})
+		}
+	}
+	// Aliases fill the canonical columns the mapping did not; a primary
+	// spelling wins over a secondary one (a council code over its name).
+	secondary := map[int]int{}
+	for i, h := range header {
+		if used[i] {
+			continue
+		}
+		col, primary, known := schemas.CanonicalColumn(h)
+		if !known {
+			continue
+		}
+		ci := canonIndex[col]
+		if m != nil {
+			if _, mapped := m.Columns[col]; mapped {
+				continue
+			}
+			if _, isConst := m.Constant[col]; isConst {
+				continue
+			}
+		}
+		if !primary {
+			if _, seen := secondary[ci]; !seen {
+				secondary[ci] = i
+			}
+			continue
+		}
+		if prev := p.source[ci]; prev >= 0 {
+			fail(Problem{Column: i + 1, Field: col, Value: h, Code: CodeDuplicateColumn,
+				Message: fmt.Sprintf("columns %d (%q) and %d (%q) both look like %s", prev+1, header[prev], i+1, h, col),
+				Hint:    "rename or remove one of them, or say which to use in a mapping file"})
+			continue
+		}
+		p.source[ci] = i
+		used[i] = true
+	}
+	for ci, i := range secondary {
+		if p.source[ci] < 0 && p.constant[ci] == "" {
+			p.source[ci] = i
+			used[i] = true
+		}
+	}
+	if council != "" && p.source[iCouncil] < 0 && p.constant[iCouncil] == "" {
+		p.constant[iCouncil] = council
+	}
+	for i, h := range header {
+		if used[i] || strings.TrimSpace(h) == "" {
+			continue
+		}
+		probs.add(Problem{Line: line, Column: i + 1, Value: h, Code: CodeUnknownColumn, Severity: SevWarning,
+			Message: fmt.Sprintf("column %q is not part of the return format and is ignored", h),
+			Hint:    "if it holds one of " + strings.Join(schemas.Columns, ", ") + ", rename it or use a mapping file"})
+	}
+	has := func(ci int) bool { return p.source[ci] >= 0 || p.constant[ci] != "" }
+	for _, col := range schemas.RequiredColumns {
+		ci := canonIndex[col]
+		if has(ci) || (ci == iMetric && len(p.wide) > 0) {
+			continue
+		}
+		hint := "add a column headed " + col
+		if col == schemas.ColCouncil {
+			hint += ", or give the council with --council"
+		}
+		if al := schemas.ColumnAliases(col); len(al) > 0 {
+			hint += fmt.Sprintf(" (accepted spellings, ignoring case and punctuation: %s)", strings.Join(al, ", "))
+		}
+		fail(Problem{Field: col, Code: CodeMissingColumn, Message: fmt.Sprintf("the header has no %s column", col), Hint: hint})
+	}
+	if !has(iValue) && !(has(iNum) && has(iDen)) && len(p.wide) == 0 {
+		fail(Problem{Field: schemas.ColValue, Code: CodeMissingColumn,
+			Message: "the header has no value column, nor numerator and denominator columns",
+			Hint:    "add a column headed value, or columns headed numerator and denominator"})
+	}
+	for _, i := range p.source {
+		p.maxIndex = max(p.maxIndex, i)
+	}
+	for _, w := range p.wide {
+		p.maxIndex = max(p.maxIndex, w.index)
+	}
+	for _, s := range p.skip {
+		p.maxIndex = max(p.maxIndex, s.index)
+	}
+	return p, ok
+}
+
+func hintColumns(header []string, want string) string {
+	near := schemas.Closest(want, header, 3)
+	if len(near) == 0 {
+		return "the header's columns are: " + truncate(strings.Join(header, ", "), 300)
+	}
+	return "did you mean " + quoteList(near) + "?"
+}
+
+func quoteList(items []string) string {
+	q := make([]string, len(items))
+	for i, s := range items {
+		q[i] = strconv.Quote(s)
+	}
+	if len(q) == 1 {
+		return q[0]
+	}
+	return strings.Join(q[:len(q)-1], ", ") + " or " + q[len(q)-1]
+}
+
+func truncate(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	r := []rune(s)
+	if len(r) <= n {
+		return s
+	}
+	return string(r[:n]) + "…"
+}
+
+// maxSyntaxErrors is how many malformed CSV records in a row are reported
+// before decoding stops: past that the file is not a CSV we can read.
+const maxSyntaxErrors = 1000
+
+// GetCSVRow returns the canonical header, then one canonical row at a time.
+func (s *rowSource) GetCSVRow() ([]string, error) {
+	if !s.started {
+		s.started = true
+		return outHeaders, nil
+	}
+	for {
+		if len(s.queue) > 0 {
+			row := s.queue[0]
+			s.queue = s.queue[1:]
+			return row, nil
+		}
+		if s.stopped {
+			return nil, io.EOF
+		}
+		rec, err := s.csv.Read()
+		if err != nil {
+			if errors.Is(err, io.EOF) {
+				return nil, io.EOF
+			}
+			var de *decodeError
+			if errors.As(err, &de) {
+				return nil, de
+			}
+			var pe *csv.ParseError
+			if !errors.As(err, &pe) {
+				return nil, err
+			}
+			s.syntaxes++
+			s.probs.add(syntaxProblem(pe))
+			if s.syntaxes >= maxSyntaxErrors {
+				return nil, &decodeError{Problem{Line: pe.Line, Code: CodeCSVSyntax, Severity: SevError,
+					Message: fmt.Sprintf("stopped reading after %d malformed lines", maxSyntaxErrors),
+					Hint:    "the file does not look like a CSV; check the delimiter and the quoting"}}
+			}
+			continue
+		}
+		s.syntaxes = 0
+		s.records++
+		line, _ := s.csv.FieldPos(0)
+		if blank(rec) {
+			continue
+		}
+		p := s.plan
+		if len(rec) <= p.maxIndex {
+			s.probs.add(Problem{Line: line, Code: CodeFieldCount, Severity: SevError,
+				Message: fmt.Sprintf("the line has %d fields but the header has %d", len(rec), len(p.header)),
+				Hint:    "the line may be cut short (a truncated file?) or a field may be missing; compare it with the header"})
+			continue
+		}
+		if len(rec) > len(p.header) && !blank(rec[len(p.header):]) {
+			s.probs.add(Problem{Line: line, Column: len(p.header) + 1, Code: CodeFieldCount, Severity: SevError,
+				Value:   truncate(rec[len(p.header)], 40),
+				Message: fmt.Sprintf("the line has %d fields but the header has %d", len(rec), len(p.header)),
+				Hint:    "a value may contain the delimiter; put double quotes around values that contain commas"})
+			continue
+		}
+		if s.skipped(rec) {
+			continue
+		}
+		row := make([]string, len(outHeaders))
+		for ci := range numCols {
+			var v string
+			if i := p.source[ci]; i >= 0 {
+				v = strings.TrimSpace(rec[i])
+			} else {
+				v = p.constant[ci]
+			}
+			if rc := p.recode[ci]; rc != nil {
+				if to, ok := rc[v]; ok {
+					v = to
+				}
+			}
+			row[ci] = v
+		}
+		row[numCols] = strconv.Itoa(line)
+		if len(p.wide) == 0 {
+			row[numCols+1] = strconv.Itoa(p.source[iValue] + 1)
+			return row, nil
+		}
+		for _, w := range p.wide {
+			r := slices.Clone(row)
+			r[iMetric] = w.metric
+			r[iValue] = strings.TrimSpace(rec[w.index])
+			r[numCols+1] = strconv.Itoa(w.index + 1)
+			s.queue = append(s.queue, r)
+		}
+	}
+}
+
+// GetCSVRows is required by gocsv.SimpleDecoder; the pipeline only streams.
+func (s *rowSource) GetCSVRows() ([][]string, error) {
+	var out [][]string
+	for {
+		row, err := s.GetCSVRow()
+		if errors.Is(err, io.EOF) {
+			return out, nil
+		}
+		if err != nil {
+			return out, err
+		}
+		out = append(out, slices.Clone(row))
+	}
+}
+
+// stop makes the source end at the next row, so gocsv's goroutine finishes
+// when the pipeline gives up early.
+func (s *rowSource) stop() { s.stopped = true }
+
+func (s *rowSource) skipped(rec []string) bool {
+	for _, r := range s.plan.skip {
+		if r.values[strings.TrimSpace(rec[r.index])] {
+			return true
+		}
+	}
+	return false
+}
+
+func blank(rec []string) bool {
+	for _, f := range rec {
+		if strings.TrimSpace(f) != "" {
+			return false
+		}
+	}
+	return true
+}
+
+func syntaxProblem(pe *csv.ParseError) Problem {
+	p := Problem{Line: pe.Line, Column: pe.Column, Code: CodeCSVSyntax, Severity: SevError}
+	switch {
+	case errors.Is(pe.Err, csv.ErrBareQuote):
+		p.Message = "a double quote appears inside a field that does not start with one"
+		p.Hint = "put double quotes around the whole field and double any quote inside it (\"\")"
+	case errors.Is(pe.Err, csv.ErrQuote):
+		p.Line, p.Column = pe.StartLine, 0
+		p.Message = fmt.Sprintf("a quoted field that starts on line %d is never closed", pe.StartLine)
+		p.Hint = "add the closing double quote; if this is the last line, the file may have been cut short"
+	default:
+		p.Message = pe.Err.Error()
+	}
+	return p
+}

@@ -1,0 +1,26 @@
+// Package ingest turns an untrusted performance return into checked,
+// normalised rows in the warehouse, or into a report that lists every
+// problem in it.
+//
+// A return is a CSV file: UTF-8 with or without a byte-order mark, or
+// Windows-1252; comma, semicolon or tab delimited; CRLF or LF line ends;
+// optionally with preamble rows above the header. Headers are matched to
+// the canonical columns through the aliases in package schemas, or through
+// a mapping file for other layouts, including wide files with one column
+// per metric. Each row is checked against the metric catalogue and the
+// register of councils; the report gives every problem with its line (as a
+// text editor numbers it), column, field, value, a code, a message and a
+// hint on how to fix it.
+//
+// A submission is all or nothing. The file is stored exactly as received
+// with its manifest and report whether it is accepted or rejected; rows of
+// an accepted file are written as Parquet to the Hive-partitioned warehouse
+// (warehouse/observations/period=P/council=C/<submission>.parquet). Nothing
+// is written to the warehouse until every row has passed, and every file is
+// written to a temporary name, synced and renamed into place.
+//
+// Decoding streams: the file is read once, as it is stored and hashed;
+// rows pass through gocsv into the checks; accepted rows are spilled in a
+// compact form to a temporary file and written out partition by partition,
+// so memory stays bounded however large the file.
+package ingest

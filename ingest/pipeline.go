@@ -1,0 +1,383 @@
+package ingest
+
+import (
+	"bufio"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/gocarina/gocsv"
+	"github.com/yardstick-open/yardstick/schemas"
+)
+
+// Pipeline checks returns and stores them in a data folder.
+type Pipeline struct {
+	Layout    schemas.Layout
+	Catalogue *schemas.Catalogue
+	Councils  *schemas.Councils
+	// Now returns the time of receipt; nil means time.Now. Periods that
+	// start after Now's day are rejected as in the future.
+	Now func() time.Time
+}
+
+// Options describe one submission.
+type Options struct {
+	// Mapping describes a non-canonical layout; nil for the canonical one.
+	Mapping *schemas.Mapping
+	// Council, when set, is the council the submitter speaks for: every
+	// row must be for it, and a file without a council column takes it.
+	Council string
+	// Submitter records who sent the file (a user or a token's name).
+	Submitter string
+}
+
+// ErrUsage marks errors in how ingest was asked to run, as opposed to
+// problems in the return itself.
+var ErrUsage = errors.New("usage")
+
+// IngestFile checks and stores the return at path.
+func (p *Pipeline) IngestFile(ctx context.Context, path string, opt Options) (*Report, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("open return: %w", err)
+	}
+	defer f.Close()
+	if st, err := f.Stat(); err == nil && st.IsDir() {
+		return nil, fmt.Errorf("%w: %s is a folder, not a file", ErrUsage, path)
+	}
+	return p.Ingest(ctx, f, filepath.Base(path), opt)
+}
+
+// Ingest checks the return read from r, stores the file as received with
+// its manifest and report, and, if it has no errors, writes its rows to
+// the warehouse. The returned error is for I/O failures and bad options;
+// problems in the return are in the report.
+func (p *Pipeline) Ingest(ctx context.Context, r io.Reader, name string, opt Options) (*Report, error) {
+	now := time.Now
+	if p.Now != nil {
+		now = p.Now
+	}
+	received := now().UTC().Truncate(time.Microsecond)
+	today := time.Date(received.Year(), received.Month(), received.Day(), 0, 0, 0, 0, time.UTC)
+	var council *schemas.Council
+	if opt.Council != "" {
+		c, err := p.Councils.Resolve(opt.Council, time.Time{})
+		if err != nil {
+			var ce *schemas.CouncilError
+			if errors.As(err, &ce) && ce.Hint != "" {
+				return nil, fmt.Errorf("%w: --council: %v; %s", ErrUsage, err, ce.Hint)
+			}
+			return nil, fmt.Errorf("%w: --council: %v", ErrUsage, err)
+		}
+		council = c
+	}
+	name = safeName(name)
+
+	if err := os.MkdirAll(p.Layout.Submissions(), 0o755); err != nil {
+		return nil, fmt.Errorf("create submissions folder: %w", err)
+	}
+	tmp, err := os.MkdirTemp(p.Layout.Submissions(), ".incoming-")
+	if err != nil {
+		return nil, fmt.Errorf("create submission folder: %w", err)
+	}
+	committed := false
+	defer func() {
+		if !committed {
+			os.RemoveAll(tmp)
+		}
+	}()
+	stored, err := os.Create(filepath.Join(tmp, name))
+	if err != nil {
+		return nil, fmt.Errorf("store return: %w", err)
+	}
+	defer stored.Close()
+	sw := bufio.NewWriterSize(stored, 256<<10)
+	hash := sha256.New()
+	counter := &countWriter{}
+	// The file is read once: as it is parsed, the same bytes are stored
+	// and hashed.
+	tee := io.TeeReader(r, io.MultiWriter(sw, hash, counter))
+
+	probs := &problems{}
+	res, err := p.check(ctx, tee, tmp, opt, council, today, probs)
+	if res != nil && res.spill != nil {
+		defer res.spill.close()
+	}
+	if err != nil {
+		return nil, err
+	}
+	if _, err := io.Copy(io.Discard, tee); err != nil { // store the rest of a file that stopped early
+		return nil, fmt.Errorf("read return: %w", err)
+	}
+	if err := sw.Flush(); err != nil {
+		return nil, fmt.Errorf("store return: %w", err)
+	}
+	if err := stored.Sync(); err != nil {
+		return nil, fmt.Errorf("store return: %w", err)
+	}
+	sum := hex.EncodeToString(hash.Sum(nil))
+	id := received.Format("20060102T150405.000000Z") + "-" + sum[:8]
+
+	rep := &Report{Submission: id, File: name, SHA256: sum, Rows: res.rows,
+		Councils: res.councils, Periods: res.periods, Services: res.services}
+	if council != nil {
+		rep.Council = council.Code
+	} else if len(res.councils) == 1 {
+		rep.Council = res.councils[0]
+	}
+	if counter.n == 0 && probs.errors == 0 {
+		probs.add(Problem{Line: 1, Code: CodeEmptyFile, Message: "the file is empty", Hint: "export the return again; the file has no bytes"})
+	}
+	rep.Problems, rep.Errors, rep.Warnings, rep.Omitted = probs.sorted(), probs.errors, probs.warnings, probs.omitted
+	rep.Status = schemas.SubmissionAccepted
+	if rep.Errors > 0 {
+		rep.Status = schemas.SubmissionRejected
+		rep.Rows = 0
+	}
+
+	councilKey := rep.Council
+	if councilKey == "" {
+		councilKey = strings.Join(res.councils, ",")
+	}
+	if prev, ok := p.findDuplicate(sum, councilKey); ok {
+		rep.Duplicate = prev.ID
+		rep.Submission = prev.ID
+		rep.Status = prev.Status
+		return rep, nil
+	}
+
+	man := schemas.Manifest{
+		ID: id, File: name, SHA256: sum, Size: counter.n, ReceivedAt: received,
+		Submitter: opt.Submitter, Council: rep.Council, Councils: res.councils, Status: rep.Status,
+		Rows: rep.Rows, Periods: res.periods, Services: res.services, Errors: rep.Errors, Warnings: rep.Warnings,
+	}
+	if rep.Accepted() {
+		for _, part := range res.spill.partitions() {
+			if err := ctx.Err(); err != nil {
+				return nil, err
+			}
+			final := p.Layout.ObservationFile(part.key.period, part.key.council, id)
+			if err := p.writePartition(res.spill, part, final, id, received); err != nil {
+				return nil, err
+			}
+			man.Files = append(man.Files, relPath(p.Layout.Root, final))
+		}
+	}
+	if err := writeJSON(filepath.Join(tmp, "report.json"), rep); err != nil {
+		return nil, err
+	}
+	// The manifest is written last: a submission exists once its folder
+	// has a manifest, and publish counts only accepted manifests.
+	if err := writeJSON(filepath.Join(tmp, "manifest.json"), man); err != nil {
+		return nil, err
+	}
+	if err := schemas.SyncDir(tmp); err != nil {
+		return nil, err
+	}
+	if err := os.Rename(tmp, p.Layout.Submission(id)); err != nil {
+		return nil, fmt.Errorf("move submission into place: %w", err)
+	}
+	committed = true
+	if err := schemas.SyncDir(p.Layout.Submissions()); err != nil {
+		return nil, err
+	}
+	if err := p.remember(sum, councilKey, man); err != nil {
+		return nil, err
+	}
+	return rep, nil
+}
+
+func (p *Pipeline) writePartition(s *spill, part *partition, final, id string, received time.Time) error {
+	pf, err := schemas.CreatePending(final)
+	if err != nil {
+		return err
+	}
+	defer pf.Abort()
+	bw := bufio.NewWriterSize(pf, 256<<10)
+	if err := s.writePartition(part, bw, id, received); err != nil {
+		return fmt.Errorf("write %s: %w", final, err)
+	}
+	if err := bw.Flush(); err != nil {
+		return fmt.Errorf("write %s: %w", final, err)
+	}
+	return pf.Commit()
+}
+
+// checked is what checking a return found.
+type checked struct {
+	spill                       *spill
+	rows                        int
+	councils, periods, services []string
+}
+
+// check decodes and checks every row, spilling good rows while the file
+// has no errors. Problems go to probs; the error is for I/O failures.
+func (p *Pipeline) check(ctx context.Context, r io.Reader, tmp string, opt Options, council *schemas.Council, today time.Time, probs *problems) (*checked, error) {
+	res := &checked{}
+	councilCode := ""
+	if council != nil {
+		councilCode = council.Code
+	}
+	src, err := openReturn(r, opt.Mapping, councilCode, probs)
+	var de *decodeError
+	if errors.As(err, &de) {
+		probs.add(de.Problem)
+		return res, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("read return: %w", err)
+	}
+	if src == nil {
+		return res, nil
+	}
+	sp, err := newSpill(filepath.Dir(tmp)) // beside, not inside, the folder that is renamed
+	if err != nil {
+		return nil, err
+	}
+	res.spill = sp
+	chk := newChecker(p.Catalogue, p.Councils, src.plan, probs, today, council)
+
+	rows := make(chan rawRow, 1024)
+	done := make(chan error, 1)
+	go func() {
+		defer func() {
+			if v := recover(); v != nil { // gocsv has panicked on odd input before
+				done <- fmt.Errorf("decode rows: internal error: %v", v)
+			}
+		}()
+		done <- gocsv.UnmarshalDecoderToChan(src, rows)
+	}()
+	seenC, seenP, seenS := map[string]bool{}, map[string]bool{}, map[string]bool{}
+	var o obs
+	var spillErr error
+	for row := range rows {
+		if ctx.Err() != nil || spillErr != nil {
+			src.stop()
+			continue
+		}
+		res.rows++
+		if !chk.check(&row, &o) {
+			continue
+		}
+		seenC[o.Council], seenP[o.Period.ID], seenS[o.Service] = true, true, true
+		if chk.errs == 0 { // once the file is rejected, rows are only checked
+			spillErr = sp.add(&o)
+		}
+	}
+	err = <-done
+	if err := ctx.Err(); err != nil {
+		return res, err
+	}
+	if spillErr != nil {
+		return res, spillErr
+	}
+	if errors.As(err, &de) {
+		probs.add(de.Problem)
+	} else if err != nil {
+		return res, fmt.Errorf("read return: %w", err)
+	}
+	if res.rows == 0 && probs.errors == 0 {
+		probs.add(Problem{Line: src.plan.headerLine, Code: CodeNoRows,
+			Message: "the file has a header but no rows of figures", Hint: "add the figures below the header row"})
+	}
+	res.councils, res.periods, res.services = sortedKeys(seenC), sortedKeys(seenP), sortedKeys(seenS)
+	return res, nil
+}
+
+func sortedKeys(m map[string]bool) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		if k != "" {
+			out = append(out, k)
+		}
+	}
+	slices.Sort(out)
+	return out
+}
+
+// indexDir holds, per file hash, the submissions of those bytes, so a
+// resubmission of the same bytes for the same council is found without
+// reading every manifest. Losing it loses only that shortcut.
+func (p *Pipeline) indexDir() string { return filepath.Join(p.Layout.Submissions(), ".index") }
+
+type indexEntry struct {
+	ID       string `json:"id"`
+	Councils string `json:"councils"`
+	Status   string `json:"status"`
+}
+
+func (p *Pipeline) findDuplicate(sum, councils string) (indexEntry, bool) {
+	var entries []indexEntry
+	b, err := os.ReadFile(filepath.Join(p.indexDir(), sum+".json"))
+	if err != nil || json.Unmarshal(b, &entries) != nil {
+		return indexEntry{}, false
+	}
+	for _, e := range entries {
+		if e.Councils == councils {
+			// Trust the index only while the submission it names exists.
+			if _, err := os.Stat(filepath.Join(p.Layout.Submission(e.ID), "manifest.json")); err == nil {
+				return e, true
+			}
+		}
+	}
+	return indexEntry{}, false
+}
+
+func (p *Pipeline) remember(sum, councils string, m schemas.Manifest) error {
+	path := filepath.Join(p.indexDir(), sum+".json")
+	var entries []indexEntry
+	if b, err := os.ReadFile(path); err == nil {
+		_ = json.Unmarshal(b, &entries) // a damaged entry is rebuilt below
+	} else if !errors.Is(err, fs.ErrNotExist) {
+		return fmt.Errorf("read submission index: %w", err)
+	}
+	entries = append(entries, indexEntry{ID: m.ID, Councils: councils, Status: m.Status})
+	return writeJSON(path, entries)
+}
+
+func writeJSON(path string, v any) error {
+	return schemas.WriteFileAtomic(path, func(w io.Writer) error {
+		enc := json.NewEncoder(w)
+		enc.SetIndent("", "  ")
+		if err := enc.Encode(v); err != nil {
+			return fmt.Errorf("write %s: %w", filepath.Base(path), err)
+		}
+		return nil
+	})
+}
+
+// safeName keeps a stored file's name to its base, printable and short,
+// since it comes from the submitter.
+func safeName(name string) string {
+	name = filepath.Base(strings.ReplaceAll(name, "\\", "/"))
+	name = strings.Map(func(r rune) rune {
+		if r < 0x20 || r == 0x7f || r == '/' {
+			return '_'
+		}
+		return r
+	}, name)
+	if name == "." || name == ".." || name == "" || name == "manifest.json" || name == "report.json" || strings.HasPrefix(name, ".") {
+		name = "return.csv"
+	}
+	if len(name) > 120 {
+		name = name[:120]
+	}
+	return name
+}
+
+type countWriter struct{ n int64 }
+
+func (c *countWriter) Write(b []byte) (int, error) {
+	c.n += int64(len(b))
+	return len(b), nil
+}

@@ -1,0 +1,159 @@
+package ingest
+
+import (
+	"fmt"
+	"sort"
+	"sync"
+)
+
+// Severity says whether a problem blocks a submission.
+type Severity string
+
+// The severities of a problem.
+const (
+	SevError   Severity = "error"   // the file is rejected
+	SevWarning Severity = "warning" // reported; the file may still be accepted
+)
+
+// Problem codes. They are stable: councils' tools may branch on them.
+const (
+	CodeEmptyFile        = "empty_file"
+	CodeBinaryFile       = "binary_file"
+	CodeEncoding         = "encoding"
+	CodeLineTooLong      = "line_too_long"
+	CodeCSVSyntax        = "csv_syntax"
+	CodeNoHeader         = "no_header"
+	CodeMissingColumn    = "missing_column"
+	CodeDuplicateColumn  = "duplicate_column"
+	CodeUnknownColumn    = "unknown_column"
+	CodeFieldCount       = "field_count"
+	CodeNoRows           = "no_rows"
+	CodeCouncil          = "unknown_council"
+	CodeCouncilAmbiguous = "ambiguous_council"
+	CodeCouncilEnded     = "council_not_in_period"
+	CodeCouncilMismatch  = "council_mismatch"
+	CodeService          = "unknown_service"
+	CodeMetric           = "unknown_metric"
+	CodeMetricService    = "metric_not_for_service"
+	CodePeriod           = "bad_period"
+	CodeFuturePeriod     = "future_period"
+	CodeProviderID       = "bad_provider_id"
+	CodeProviderMissing  = "provider_id_missing"
+	CodeSector           = "bad_sector"
+	CodeNumber           = "bad_number"
+	CodeNegative         = "negative"
+	CodeRange            = "out_of_range"
+	CodeNumOverDen       = "numerator_over_denominator"
+	CodeZeroDenominator  = "zero_denominator"
+	CodeMismatch         = "value_mismatch"
+	CodeMismatchSmall    = "value_rounding"
+	CodePercentUnit      = "percent_not_allowed"
+	CodeMarker           = "bad_marker"
+	CodeDuplicateRow     = "duplicate_row"
+	CodeTooManyProblems  = "too_many_problems"
+)
+
+// Problem is one thing wrong with a return, placed so a council officer can
+// find it: Line is the line number a text editor shows (1 is the first
+// line, preamble included), Column the 1-based column in that line (0 when
+// the problem is not in one cell), Field the canonical column.
+type Problem struct {
+	Line     int      `json:"line"`
+	Column   int      `json:"column,omitempty"`
+	Field    string   `json:"field,omitempty"`
+	Value    string   `json:"value,omitempty"`
+	Code     string   `json:"code"`
+	Message  string   `json:"message"`
+	Hint     string   `json:"hint,omitempty"`
+	Severity Severity `json:"severity"`
+}
+
+func (p Problem) String() string {
+	s := fmt.Sprintf("line %d", p.Line)
+	if p.Column > 0 {
+		s += fmt.Sprintf(", column %d", p.Column)
+	}
+	if p.Field != "" {
+		s += " (" + p.Field + ")"
+	}
+	s += ": " + string(p.Severity) + ": " + p.Message
+	if p.Hint != "" {
+		s += "\n    hint: " + p.Hint
+	}
+	return s
+}
+
+// MaxProblems is how many problems a report lists in full. A file with more
+// (a shifted column repeats one mistake on every row) lists the first
+// MaxProblems and counts the rest by code, so a report stays readable and
+// memory stays bounded.
+const MaxProblems = 10000
+
+// Report is the outcome of checking one return.
+type Report struct {
+	Submission string         `json:"submission"`
+	File       string         `json:"file"`
+	SHA256     string         `json:"sha256"`
+	Status     string         `json:"status"`
+	Duplicate  string         `json:"duplicate_of,omitempty"`
+	Council    string         `json:"council,omitempty"`
+	Councils   []string       `json:"councils,omitempty"`
+	Periods    []string       `json:"periods,omitempty"`
+	Services   []string       `json:"services,omitempty"`
+	Rows       int            `json:"rows"`
+	Errors     int            `json:"errors"`
+	Warnings   int            `json:"warnings"`
+	Problems   []Problem      `json:"problems"`
+	Omitted    map[string]int `json:"omitted,omitempty"` // problems beyond MaxProblems, by code
+}
+
+// Accepted reports whether the return was accepted.
+func (r *Report) Accepted() bool { return r.Errors == 0 }
+
+// problems collects problems with the cap described at MaxProblems. The
+// decoder and the checks run in different goroutines, so it locks.
+type problems struct {
+	mu       sync.Mutex
+	list     []Problem
+	errors   int
+	warnings int
+	omitted  map[string]int
+}
+
+func (ps *problems) add(p Problem) {
+	ps.mu.Lock()
+	defer ps.mu.Unlock()
+	if p.Severity == "" {
+		p.Severity = SevError
+	}
+	if p.Severity == SevError {
+		ps.errors++
+	} else {
+		ps.warnings++
+	}
+	if len(ps.list) >= MaxProblems {
+		if ps.omitted == nil {
+			ps.omitted = map[string]int{}
+		}
+		ps.omitted[p.Code]++
+		return
+	}
+	ps.list = append(ps.list, p)
+}
+
+// sorted returns the problems in file order.
+func (ps *problems) sorted() []Problem {
+	ps.mu.Lock()
+	defer ps.mu.Unlock()
+	out := append([]Problem(nil), ps.list...)
+	sort.SliceStable(out, func(i, j int) bool {
+		if out[i].Line != out[j].Line {
+			return out[i].Line < out[j].Line
+		}
+		return out[i].Column < out[j].Column
+	})
+	if out == nil {
+		out = []Problem{}
+	}
+	return out
+}

@@ -1,0 +1,198 @@
+package ingest
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"unicode/utf8"
+)
+
+// MaxLineBytes is the longest physical line a return may have. Real returns
+// have lines of a few hundred bytes; a longer line means the file is not a
+// CSV (or has lost its line ends), and reading it whole would exhaust memory.
+const MaxLineBytes = 1 << 20
+
+// decodeError is a problem that stops decoding: the rest of the file cannot
+// be read reliably.
+type decodeError struct {
+	Problem
+}
+
+func (e *decodeError) Error() string { return e.Message }
+
+// textReader passes a return's bytes through as UTF-8. It drops a leading
+// UTF-8 byte-order mark, transcodes Windows-1252 to UTF-8, and stops with a
+// decodeError on binary content, on bytes that are neither UTF-8 nor
+// Windows-1252, and on over-long lines.
+//
+// The encoding is decided by the first non-ASCII byte: if it starts a valid
+// UTF-8 sequence the file is UTF-8, otherwise Windows-1252. Everything
+// before it is ASCII, which reads the same in both, so the file is read in
+// one pass without guessing ahead.
+type textReader struct {
+	r       io.Reader
+	buf     []byte // raw bytes not yet examined
+	raw     []byte // read buffer
+	out     []byte // decoded bytes not yet returned
+	enc     encoding
+	line    int // current line, 1-based
+	lineLen int // bytes in the current line so far
+	start   bool
+	eof     bool
+	err     error
+	sawData bool
+}
+
+type encoding int
+
+const (
+	encUnknown encoding = iota // only ASCII seen so far
+	encUTF8
+	encCP1252
+)
+
+func (e encoding) String() string {
+	switch e {
+	case encUTF8:
+		return "UTF-8"
+	case encCP1252:
+		return "Windows-1252"
+	}
+	return "ASCII"
+}
+
+func newTextReader(r io.Reader) *textReader {
+	return &textReader{r: r, raw: make([]byte, 64<<10), line: 1, start: true}
+}
+
+// Encoding returns the encoding decided so far.
+func (t *textReader) Encoding() encoding { return t.enc }
+
+func (t *textReader) Read(p []byte) (int, error) {
+	for len(t.out) == 0 {
+		if t.err != nil {
+			return 0, t.err
+		}
+		if err := t.fill(); err != nil {
+			t.err = err
+		}
+	}
+	n := copy(p, t.out)
+	t.out = t.out[n:]
+	return n, nil
+}
+
+// fill reads more raw bytes and decodes as many as form whole characters.
+func (t *textReader) fill() error {
+	if !t.eof {
+		n, err := t.r.Read(t.raw)
+		t.buf = append(t.buf, t.raw[:n]...)
+		if errors.Is(err, io.EOF) {
+			t.eof = true
+		} else if err != nil {
+			return err
+		}
+	}
+	if t.start {
+		if len(t.buf) < 3 && !t.eof {
+			return nil
+		}
+		if err := t.checkStart(); err != nil {
+			return err
+		}
+		t.start = false
+	}
+	out := t.out[:0]
+	b := t.buf
+	i := 0
+	for i < len(b) {
+		c := b[i]
+		if c < 0x80 {
+			switch {
+			case c == '\n':
+				t.line++
+				t.lineLen = 0
+			case c == 0:
+				return t.fail(CodeBinaryFile, "the file holds binary data (a NUL byte), not text",
+					"save the spreadsheet as CSV (comma delimited) and submit that file")
+			}
+			t.lineLen++
+			if t.lineLen > MaxLineBytes {
+				return t.fail(CodeLineTooLong, fmt.Sprintf("line %d is longer than %d bytes", t.line, MaxLineBytes),
+					"a return's lines are short; check the file is a CSV with line breaks, not a spreadsheet or a database dump")
+			}
+			out = append(out, c)
+			i++
+			continue
+		}
+		if t.enc != encCP1252 {
+			r, size := utf8.DecodeRune(b[i:])
+			if r == utf8.RuneError && size <= 1 && !utf8.FullRune(b[i:]) && !t.eof {
+				break // an incomplete sequence at the end of the buffer: wait for more
+			}
+			if r != utf8.RuneError || size > 1 {
+				t.enc = encUTF8
+				out = append(out, b[i:i+size]...)
+				t.lineLen += size
+				i += size
+				continue
+			}
+			if t.enc == encUTF8 {
+				return t.fail(CodeEncoding, fmt.Sprintf("line %d has a byte (0x%02X) that is not valid UTF-8, after earlier lines in UTF-8", t.line, c),
+					"the file mixes text encodings; open it in a spreadsheet and save it again as CSV UTF-8")
+			}
+			t.enc = encCP1252
+		}
+		r := cp1252[c-0x80]
+		if r == 0 {
+			return t.fail(CodeEncoding, fmt.Sprintf("line %d has a byte (0x%02X) that is neither UTF-8 nor Windows-1252 text", t.line, c),
+				"save the file as CSV UTF-8; if it is not a spreadsheet export, it is not a return")
+		}
+		out = utf8.AppendRune(out, r)
+		t.lineLen += 2
+		i++
+	}
+	t.buf = append(t.buf[:0], b[i:]...)
+	t.out = out
+	if len(out) > 0 {
+		t.sawData = true
+	}
+	if t.eof && len(t.buf) == 0 && len(out) == 0 {
+		return io.EOF
+	}
+	return nil
+}
+
+// checkStart looks at the first bytes for a byte-order mark.
+func (t *textReader) checkStart() error {
+	b := t.buf
+	switch {
+	case len(b) >= 3 && b[0] == 0xEF && b[1] == 0xBB && b[2] == 0xBF:
+		t.buf = b[3:]
+		t.enc = encUTF8
+	case len(b) >= 2 && (b[0] == 0xFF && b[1] == 0xFE || b[0] == 0xFE && b[1] == 0xFF):
+		return t.fail(CodeEncoding, "the file is UTF-16 text, which is not accepted",
+			"save it as CSV UTF-8 (in Excel: Save As, then \"CSV UTF-8 (Comma delimited)\")")
+	}
+	return nil
+}
+
+func (t *textReader) fail(code, msg, hint string) error {
+	sev := SevError
+	return &decodeError{Problem{Line: t.line, Code: code, Message: msg, Hint: hint, Severity: sev}}
+}
+
+// cp1252 maps the bytes 0x80-0xFF of Windows-1252 to Unicode; zero marks
+// the five bytes the encoding leaves undefined.
+var cp1252 = func() [128]rune {
+	var t [128]rune
+	high := [32]rune{
+		0x20AC, 0, 0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021, 0x02C6, 0x2030, 0x0160, 0x2039, 0x0152, 0, 0x017D, 0,
+		0, 0x2018, 0x2019, 0x201C, 0x201D, 0x2022, 0x2013, 0x2014, 0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0, 0x017E, 0x0178,
+	}
+	copy(t[:32], high[:])
+	for i := 32; i < 128; i++ {
+		t[i] = rune(0x80 + i) // 0xA0-0xFF are Latin-1
+	}
+	return t
+}()
