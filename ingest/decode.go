@@ -83,6 +83,7 @@ type rowSource struct {
 	probs    *problems
 	started  bool
 	queue    [][]string
+	row      []string // reused: gocsv copies each row into a struct before asking for the next
 	records  int
 	stopped  bool
 	syntaxes int
@@ -485,7 +486,10 @@ func (s *rowSource) GetCSVRow() ([]string, error) {
 		if s.skipped(rec) {
 			continue
 		}
-		row := make([]string, len(outHeaders))
+		if s.row == nil {
+			s.row = make([]string, len(outHeaders))
+		}
+		row := s.row
 		for ci := range numCols {
 			var v string
 			if i := p.source[ci]; i >= 0 {

@@ -14,6 +14,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/gocarina/gocsv"
@@ -162,16 +163,11 @@ func (p *Pipeline) Ingest(ctx context.Context, r io.Reader, name string, opt Opt
 		Rows: rep.Rows, Periods: res.periods, Services: res.services, Errors: rep.Errors, Warnings: rep.Warnings,
 	}
 	if rep.Accepted() {
-		for _, part := range res.spill.partitions() {
-			if err := ctx.Err(); err != nil {
-				return nil, err
-			}
-			final := p.Layout.ObservationFile(part.key.period, part.key.council, id)
-			if err := p.writePartition(res.spill, part, final, id, received); err != nil {
-				return nil, err
-			}
-			man.Files = append(man.Files, relPath(p.Layout.Root, final))
+		files, err := p.writePartitions(ctx, res.spill, id, received)
+		if err != nil {
+			return nil, err
 		}
+		man.Files = files
 	}
 	if err := writeJSON(filepath.Join(tmp, "report.json"), rep); err != nil {
 		return nil, err
@@ -195,6 +191,41 @@ func (p *Pipeline) Ingest(ctx context.Context, r io.Reader, name string, opt Opt
 		return nil, err
 	}
 	return rep, nil
+}
+
+// writePartitions writes every partition's Parquet file, two at a time:
+// partitions are independent and the Parquet encoder keeps a core busy.
+func (p *Pipeline) writePartitions(ctx context.Context, s *spill, id string, received time.Time) ([]string, error) {
+	if err := s.w.Flush(); err != nil {
+		return nil, fmt.Errorf("flush spill file: %w", err)
+	}
+	parts := s.partitions()
+	files := make([]string, len(parts))
+	errs := make([]error, len(parts))
+	next := make(chan int)
+	var wg sync.WaitGroup
+	for range min(2, len(parts)) {
+		wg.Go(func() {
+			for i := range next {
+				if err := ctx.Err(); err != nil {
+					errs[i] = err
+					continue
+				}
+				final := p.Layout.ObservationFile(parts[i].key.period, parts[i].key.council, id)
+				errs[i] = p.writePartition(s, parts[i], final, id, received)
+				files[i] = relPath(p.Layout.Root, final)
+			}
+		})
+	}
+	for i := range parts {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		return nil, err
+	}
+	return files, nil
 }
 
 func (p *Pipeline) writePartition(s *spill, part *partition, final, id string, received time.Time) error {

@@ -106,24 +106,36 @@ func (t *textReader) fill() error {
 	b := t.buf
 	i := 0
 	for i < len(b) {
-		c := b[i]
-		if c < 0x80 {
-			switch {
-			case c == '\n':
-				t.line++
-				t.lineLen = 0
-			case c == 0:
-				return t.fail(CodeBinaryFile, "the file holds binary data (a NUL byte), not text",
-					"save the spreadsheet as CSV (comma delimited) and submit that file")
+		// Fast path: a stretch of plain ASCII text is checked and copied
+		// as a block; only line ends, NUL and non-ASCII bytes stop it.
+		j := i
+		for j < len(b) {
+			c := b[j]
+			if c >= 0x80 || c == 0 || c == '\n' {
+				break
 			}
-			t.lineLen++
+			j++
+		}
+		if j > i {
+			t.lineLen += j - i
 			if t.lineLen > MaxLineBytes {
-				return t.fail(CodeLineTooLong, fmt.Sprintf("line %d is longer than %d bytes", t.line, MaxLineBytes),
-					"a return's lines are short; check the file is a CSV with line breaks, not a spreadsheet or a database dump")
+				return t.tooLong()
 			}
+			out = append(out, b[i:j]...)
+			i = j
+			continue
+		}
+		c := b[i]
+		if c == '\n' {
+			t.line++
+			t.lineLen = 0
 			out = append(out, c)
 			i++
 			continue
+		}
+		if c == 0 {
+			return t.fail(CodeBinaryFile, "the file holds binary data (a NUL byte), not text",
+				"save the spreadsheet as CSV (comma delimited) and submit that file")
 		}
 		if t.enc != encCP1252 {
 			r, size := utf8.DecodeRune(b[i:])
@@ -175,6 +187,11 @@ func (t *textReader) checkStart() error {
 			"save it as CSV UTF-8 (in Excel: Save As, then \"CSV UTF-8 (Comma delimited)\")")
 	}
 	return nil
+}
+
+func (t *textReader) tooLong() error {
+	return t.fail(CodeLineTooLong, fmt.Sprintf("line %d is longer than %d bytes", t.line, MaxLineBytes),
+		"a return's lines are short; check the file is a CSV with line breaks, not a spreadsheet or a database dump")
 }
 
 func (t *textReader) fail(code, msg, hint string) error {

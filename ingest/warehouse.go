@@ -124,7 +124,7 @@ func (s *spill) add(o *obs) error {
 	if _, err := s.w.Write(b); err != nil {
 		return fmt.Errorf("write spill file: %w", err)
 	}
-	if p == s.last && len(p.runs) > 0 {
+	if p == s.last && len(p.runs) > 0 && p.runs[len(p.runs)-1].n < maxRun {
 		p.runs[len(p.runs)-1].n += int64(len(b))
 	} else {
 		p.runs = append(p.runs, run{off: s.off, n: int64(len(b))})
@@ -134,6 +134,10 @@ func (s *spill) add(o *obs) error {
 	s.last = p
 	return nil
 }
+
+// maxRun bounds a run, so a partition is read back a run at a time in
+// memory of this size.
+const maxRun = 1 << 20
 
 func appendString(b []byte, s string) []byte {
 	b = binary.AppendUvarint(b, uint64(len(s)))
@@ -164,9 +168,6 @@ const rowGroupRows = 128 << 10
 
 // writePartition writes one partition's rows to a pending Parquet file.
 func (s *spill) writePartition(p *partition, dst io.Writer, submission string, received time.Time) error {
-	if err := s.w.Flush(); err != nil {
-		return fmt.Errorf("flush spill file: %w", err)
-	}
 	period := s.periods[p.key.period]
 	w := parquet.NewGenericWriter[Observation](dst,
 		parquet.Compression(&parquet.Snappy),
@@ -186,32 +187,26 @@ func (s *spill) writePartition(p *partition, dst io.Writer, submission string, r
 		batch = batch[:0]
 		return nil
 	}
-	br := bufio.NewReaderSize(nil, 64<<10)
-	var strs [7]string
+	raw := make([]byte, 0, maxRun+4096)
 	for _, rn := range p.runs {
-		br.Reset(io.NewSectionReader(s.f, rn.off, rn.n))
-		for {
-			if _, err := br.Peek(1); errors.Is(err, io.EOF) {
-				break
-			}
+		raw = raw[:rn.n]
+		if _, err := s.f.ReadAt(raw, rn.off); err != nil {
+			return fmt.Errorf("read spill file: %w", err)
+		}
+		// One string holds the run; the rows' strings are slices of it, so
+		// decoding a row allocates nothing.
+		d := decoder{s: string(raw)}
+		for d.more() {
+			var strs [7]string
 			for i := range strs {
-				str, err := readString(br)
-				if err != nil {
-					return err
-				}
-				strs[i] = str
+				strs[i] = d.str()
 			}
-			flags, err := br.ReadByte()
-			if err != nil {
-				return fmt.Errorf("read spill file: %w", err)
-			}
-			num, err1 := binary.ReadVarint(br)
-			den, err2 := binary.ReadVarint(br)
-			var vb [8]byte
-			_, err3 := io.ReadFull(br, vb[:])
-			line, err4 := binary.ReadUvarint(br)
-			if err := errors.Join(err1, err2, err3, err4); err != nil {
-				return fmt.Errorf("read spill file: %w", err)
+			flags := d.byte()
+			num, den := d.varint(), d.varint()
+			val := math.Float64frombits(d.uint64())
+			line := d.uvarint()
+			if d.bad {
+				return errors.New("read spill file: corrupt record")
 			}
 			i := len(batch)
 			o := Observation{
@@ -230,7 +225,7 @@ func (s *spill) writePartition(p *partition, dst io.Writer, submission string, r
 				o.Denominator = &dens[i]
 			}
 			if flags&4 != 0 {
-				vals[i] = math.Float64frombits(binary.LittleEndian.Uint64(vb[:]))
+				vals[i] = val
 				o.Value = &vals[i]
 			}
 			batch = append(batch, o)
@@ -238,7 +233,6 @@ func (s *spill) writePartition(p *partition, dst io.Writer, submission string, r
 				if err := flush(); err != nil {
 					return err
 				}
-				nums, dens, vals = make([]int64, writeBatch), make([]int64, writeBatch), make([]float64, writeBatch)
 			}
 		}
 	}
@@ -253,21 +247,72 @@ func (s *spill) writePartition(p *partition, dst io.Writer, submission string, r
 	return nil
 }
 
-// readString reads a length-prefixed string. Strings repeat from row to
-// row, but the Parquet writer dictionary-encodes them, so no interning here.
-func readString(br *bufio.Reader) (string, error) {
-	n, err := binary.ReadUvarint(br)
-	if err != nil {
-		return "", fmt.Errorf("read spill file: %w", err)
+// decoder reads the spill format from a string.
+type decoder struct {
+	s   string
+	pos int
+	bad bool
+}
+
+func (d *decoder) more() bool { return d.pos < len(d.s) && !d.bad }
+
+func (d *decoder) uvarint() uint64 {
+	var x uint64
+	var shift uint
+	for d.pos < len(d.s) {
+		c := d.s[d.pos]
+		d.pos++
+		if c < 0x80 {
+			return x | uint64(c)<<shift
+		}
+		x |= uint64(c&0x7f) << shift
+		shift += 7
+		if shift > 63 {
+			break
+		}
 	}
-	if n == 0 {
-		return "", nil
+	d.bad = true
+	return 0
+}
+
+func (d *decoder) varint() int64 {
+	u := d.uvarint()
+	x := int64(u >> 1)
+	if u&1 != 0 {
+		x = ^x
 	}
-	b := make([]byte, n)
-	if _, err := io.ReadFull(br, b); err != nil {
-		return "", fmt.Errorf("read spill file: %w", err)
+	return x
+}
+
+func (d *decoder) str() string {
+	n := int(d.uvarint())
+	if n < 0 || d.pos+n > len(d.s) {
+		d.bad = true
+		return ""
 	}
-	return string(b), nil
+	v := d.s[d.pos : d.pos+n]
+	d.pos += n
+	return v
+}
+
+func (d *decoder) byte() byte {
+	if d.pos >= len(d.s) {
+		d.bad = true
+		return 0
+	}
+	c := d.s[d.pos]
+	d.pos++
+	return c
+}
+
+func (d *decoder) uint64() uint64 {
+	if d.pos+8 > len(d.s) {
+		d.bad = true
+		return 0
+	}
+	v := binary.LittleEndian.Uint64([]byte(d.s[d.pos : d.pos+8]))
+	d.pos += 8
+	return v
 }
 
 // relPath returns path relative to root with forward slashes, for
