@@ -128,6 +128,14 @@ func (p *Pipeline) Ingest(ctx context.Context, r io.Reader, name string, opt Opt
 	}
 	sum := hex.EncodeToString(hash.Sum(nil))
 	id := received.Format("20060102T150405.000000Z") + "-" + sum[:8]
+	// The same bytes received in the same microsecond (for another council)
+	// would share an id; a suffix keeps ids unique.
+	for n := 2; ; n++ {
+		if _, err := os.Stat(p.Layout.Submission(id)); errors.Is(err, fs.ErrNotExist) {
+			break
+		}
+		id = fmt.Sprintf("%s-%s-%d", received.Format("20060102T150405.000000Z"), sum[:8], n)
+	}
 
 	rep := &Report{Submission: id, File: name, SHA256: sum, Rows: res.rows,
 		Councils: res.councils, Periods: res.periods, Services: res.services}
@@ -169,12 +177,14 @@ func (p *Pipeline) Ingest(ctx context.Context, r io.Reader, name string, opt Opt
 		}
 		man.Files = files
 	}
-	if err := writeJSON(filepath.Join(tmp, "report.json"), rep); err != nil {
+	// The incoming folder is invisible until it is renamed into place, so
+	// its files need only be synced, not renamed one by one.
+	if err := writeSynced(filepath.Join(tmp, "report.json"), rep); err != nil {
 		return nil, err
 	}
 	// The manifest is written last: a submission exists once its folder
 	// has a manifest, and publish counts only accepted manifests.
-	if err := writeJSON(filepath.Join(tmp, "manifest.json"), man); err != nil {
+	if err := writeSynced(filepath.Join(tmp, "manifest.json"), man); err != nil {
 		return nil, err
 	}
 	if err := schemas.SyncDir(tmp); err != nil {
@@ -193,26 +203,30 @@ func (p *Pipeline) Ingest(ctx context.Context, r io.Reader, name string, opt Opt
 	return rep, nil
 }
 
-// writePartitions writes every partition's Parquet file, two at a time:
-// partitions are independent and the Parquet encoder keeps a core busy.
+// writePartitions writes every partition's Parquet file, two at a time
+// (partitions are independent and the Parquet encoder keeps a core busy),
+// then commits them together.
 func (p *Pipeline) writePartitions(ctx context.Context, s *spill, id string, received time.Time) ([]string, error) {
 	if err := s.w.Flush(); err != nil {
 		return nil, fmt.Errorf("flush spill file: %w", err)
 	}
 	parts := s.partitions()
 	files := make([]string, len(parts))
+	pending := make([]*schemas.PendingFile, len(parts))
 	errs := make([]error, len(parts))
+	defer schemas.AbortAll(pending)
 	next := make(chan int)
 	var wg sync.WaitGroup
 	for range min(2, len(parts)) {
 		wg.Go(func() {
+			pw := newPartWriter()
 			for i := range next {
 				if err := ctx.Err(); err != nil {
 					errs[i] = err
 					continue
 				}
 				final := p.Layout.ObservationFile(parts[i].key.period, parts[i].key.council, id)
-				errs[i] = p.writePartition(s, parts[i], final, id, received)
+				pending[i], errs[i] = pw.write(s, parts[i], final, id, received)
 				files[i] = relPath(p.Layout.Root, final)
 			}
 		})
@@ -225,23 +239,29 @@ func (p *Pipeline) writePartitions(ctx context.Context, s *spill, id string, rec
 	if err := errors.Join(errs...); err != nil {
 		return nil, err
 	}
+	if err := schemas.CommitAll(pending); err != nil {
+		return nil, err
+	}
 	return files, nil
 }
 
-func (p *Pipeline) writePartition(s *spill, part *partition, final, id string, received time.Time) error {
+// writePartition writes one partition to a pending file, left for the
+// caller to commit.
+func (pw *partWriter) write(s *spill, part *partition, final, id string, received time.Time) (*schemas.PendingFile, error) {
 	pf, err := schemas.CreatePending(final)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	defer pf.Abort()
 	bw := bufio.NewWriterSize(pf, 256<<10)
-	if err := s.writePartition(part, bw, id, received); err != nil {
-		return fmt.Errorf("write %s: %w", final, err)
+	if err := pw.writePartition(s, part, bw, id, received); err != nil {
+		pf.Abort()
+		return nil, fmt.Errorf("write %s: %w", final, err)
 	}
 	if err := bw.Flush(); err != nil {
-		return fmt.Errorf("write %s: %w", final, err)
+		pf.Abort()
+		return nil, fmt.Errorf("write %s: %w", final, err)
 	}
-	return pf.Commit()
+	return pf, nil
 }
 
 // checked is what checking a return found.
@@ -374,6 +394,22 @@ func (p *Pipeline) remember(sum, councils string, m schemas.Manifest) error {
 	}
 	entries = append(entries, indexEntry{ID: m.ID, Councils: councils, Status: m.Status})
 	return writeJSON(path, entries)
+}
+
+// writeSynced writes v as JSON to a new file in a folder not yet in place,
+// and syncs it.
+func writeSynced(path string, v any) error {
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
+	if err != nil {
+		return fmt.Errorf("write %s: %w", filepath.Base(path), err)
+	}
+	enc := json.NewEncoder(f)
+	enc.SetIndent("", "  ")
+	err = errors.Join(enc.Encode(v), f.Sync(), f.Close())
+	if err != nil {
+		return fmt.Errorf("write %s: %w", filepath.Base(path), err)
+	}
+	return nil
 }
 
 func writeJSON(path string, v any) error {

@@ -22,23 +22,27 @@ import (
 // and the period as its canonical id, plus period dates, the status
 // marker, and where the row came from.
 type Observation struct {
-	CouncilCode    string    `parquet:"council_code,dict"`
-	ProviderID     string    `parquet:"provider_id,dict"`
-	ProviderName   string    `parquet:"provider_name,dict"`
-	ProviderSector string    `parquet:"provider_sector,dict"`
-	Service        string    `parquet:"service,dict"`
-	Metric         string    `parquet:"metric,dict"`
-	Period         string    `parquet:"period,dict"`
-	Numerator      *int64    `parquet:"numerator,optional"`
-	Denominator    *int64    `parquet:"denominator,optional"`
-	Value          *float64  `parquet:"value,optional"`
-	Note           string    `parquet:"note"`
-	PeriodStart    time.Time `parquet:"period_start,date"`
-	PeriodEnd      time.Time `parquet:"period_end,date"`
-	Status         string    `parquet:"status,dict"`
-	SubmissionID   string    `parquet:"submission_id,dict"`
-	SourceLine     int64     `parquet:"source_line"`
-	ReceivedAt     time.Time `parquet:"received_at,timestamp(microsecond)"`
+	CouncilCode    string   `parquet:"council_code,dict"`
+	ProviderID     string   `parquet:"provider_id,dict"`
+	ProviderName   string   `parquet:"provider_name,dict"`
+	ProviderSector string   `parquet:"provider_sector,dict"`
+	Service        string   `parquet:"service,dict"`
+	Metric         string   `parquet:"metric,dict"`
+	Period         string   `parquet:"period,dict"`
+	Numerator      *int64   `parquet:"numerator,optional"`
+	Denominator    *int64   `parquet:"denominator,optional"`
+	Value          *float64 `parquet:"value,optional"`
+	Note           string   `parquet:"note"`
+	// PeriodStart and PeriodEnd are days since 1970-01-01, the way Parquet
+	// stores a DATE. They are not time.Time: parquet-go (v0.32) writes a
+	// time.Time into a DATE column as Unix nanoseconds cut to 32 bits, so
+	// every reader saw a date thousands of years away.
+	PeriodStart  int32     `parquet:"period_start,date"`
+	PeriodEnd    int32     `parquet:"period_end,date"`
+	Status       string    `parquet:"status,dict"`
+	SubmissionID string    `parquet:"submission_id,dict"`
+	SourceLine   int64     `parquet:"source_line"`
+	ReceivedAt   time.Time `parquet:"received_at,timestamp(microsecond)"`
 }
 
 type partKey struct {
@@ -166,20 +170,43 @@ const writeBatch = 4096
 // buffers in memory.
 const rowGroupRows = 128 << 10
 
-// writePartition writes one partition's rows to a pending Parquet file.
-func (s *spill) writePartition(p *partition, dst io.Writer, submission string, received time.Time) error {
+// partWriter writes partitions' Parquet files one after another, reusing
+// one Parquet writer and its buffers: a national file has thousands of
+// small partitions, and setting up a writer costs more than filling it.
+type partWriter struct {
+	w     *parquet.GenericWriter[Observation]
+	batch []Observation
+	nums  []int64
+	dens  []int64
+	vals  []float64
+	raw   []byte
+}
+
+func newPartWriter() *partWriter {
+	return &partWriter{
+		w: parquet.NewGenericWriter[Observation](io.Discard,
+			parquet.Compression(&parquet.Snappy),
+			parquet.MaxRowsPerRowGroup(rowGroupRows),
+			parquet.PageBufferSize(64<<10),
+			parquet.CreatedBy("yardstick", "", ""),
+		),
+		batch: make([]Observation, 0, writeBatch),
+		// Counts and values live in arrays beside the batch, so pointers
+		// to them cost no allocation per row.
+		nums: make([]int64, writeBatch),
+		dens: make([]int64, writeBatch),
+		vals: make([]float64, writeBatch),
+		raw:  make([]byte, 0, maxRun+4096),
+	}
+}
+
+// writePartition writes one partition's rows as a Parquet file to dst.
+func (pw *partWriter) writePartition(s *spill, p *partition, dst io.Writer, submission string, received time.Time) error {
 	period := s.periods[p.key.period]
-	w := parquet.NewGenericWriter[Observation](dst,
-		parquet.Compression(&parquet.Snappy),
-		parquet.MaxRowsPerRowGroup(rowGroupRows),
-		parquet.CreatedBy("yardstick", "", ""),
-	)
-	batch := make([]Observation, 0, writeBatch)
-	// Counts and values live in arrays beside the batch so a batch costs
-	// three allocations, not three per row.
-	nums := make([]int64, writeBatch)
-	dens := make([]int64, writeBatch)
-	vals := make([]float64, writeBatch)
+	start, end := epochDays(period.Start), epochDays(period.End)
+	w := pw.w
+	w.Reset(dst)
+	batch, nums, dens, vals := pw.batch[:0], pw.nums, pw.dens, pw.vals
 	flush := func() error {
 		if _, err := w.Write(batch); err != nil {
 			return fmt.Errorf("write parquet: %w", err)
@@ -187,7 +214,7 @@ func (s *spill) writePartition(p *partition, dst io.Writer, submission string, r
 		batch = batch[:0]
 		return nil
 	}
-	raw := make([]byte, 0, maxRun+4096)
+	raw := pw.raw
 	for _, rn := range p.runs {
 		raw = raw[:rn.n]
 		if _, err := s.f.ReadAt(raw, rn.off); err != nil {
@@ -213,7 +240,7 @@ func (s *spill) writePartition(p *partition, dst io.Writer, submission string, r
 				CouncilCode: p.key.council, Period: p.key.period,
 				ProviderID: strs[0], ProviderName: strs[1], ProviderSector: strs[2],
 				Service: strs[3], Metric: strs[4], Status: strs[5], Note: strs[6],
-				PeriodStart: period.Start, PeriodEnd: period.End,
+				PeriodStart: start, PeriodEnd: end,
 				SubmissionID: submission, SourceLine: int64(line), ReceivedAt: received,
 			}
 			if flags&1 != 0 {
@@ -245,6 +272,16 @@ func (s *spill) writePartition(p *partition, dst io.Writer, submission string, r
 		return fmt.Errorf("finish parquet: %w", err)
 	}
 	return nil
+}
+
+// epochDays returns the day of t (in UTC) as days since 1970-01-01.
+func epochDays(t time.Time) int32 {
+	secs := t.Unix()
+	days := secs / 86400
+	if secs%86400 < 0 {
+		days--
+	}
+	return int32(days)
 }
 
 // decoder reads the spill format from a string.

@@ -17,7 +17,9 @@ type PendingFile struct {
 }
 
 // CreatePending creates the folder of final if needed and opens a temporary
-// file beside final.
+// file beside final. The file gets mode 0644, as a published file needs:
+// os.CreateTemp alone would leave it readable by its owner only once it is
+// renamed into place. Call Chmod before Commit for a private file.
 func CreatePending(final string) (*PendingFile, error) {
 	dir := filepath.Dir(final)
 	if err := os.MkdirAll(dir, 0o755); err != nil {
@@ -26,6 +28,11 @@ func CreatePending(final string) (*PendingFile, error) {
 	f, err := os.CreateTemp(dir, "."+filepath.Base(final)+".tmp-*")
 	if err != nil {
 		return nil, fmt.Errorf("create temporary file: %w", err)
+	}
+	if err := f.Chmod(0o644); err != nil {
+		f.Close()
+		os.Remove(f.Name())
+		return nil, fmt.Errorf("set mode of temporary file: %w", err)
 	}
 	return &PendingFile{File: f, final: final}, nil
 }

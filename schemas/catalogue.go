@@ -151,20 +151,34 @@ func (c *Catalogue) Closest(id string, metrics bool, n int) []string {
 
 // Merge returns a catalogue holding c's services and metrics with those of
 // over added, an entry of over replacing the one of c with the same id.
-// The result is indexed and validated.
+// The result is indexed and validated; an id listed twice within over is an
+// error, since one of the two would otherwise be dropped unseen.
 func (c *Catalogue) Merge(over *Catalogue) (*Catalogue, error) {
 	out := &Catalogue{}
 	out.Services = append(out.Services, c.Services...)
 	out.Metrics = append(out.Metrics, c.Metrics...)
+	var errs []error
 	if over != nil {
+		seen := map[string]bool{}
 		for _, s := range over.Services {
+			if seen[s.ID] {
+				errs = append(errs, fmt.Errorf("service %q is listed twice", s.ID))
+				continue
+			}
+			seen[s.ID] = true
 			if i := slices.IndexFunc(out.Services, func(x Service) bool { return x.ID == s.ID }); i >= 0 {
 				out.Services[i] = s
 			} else {
 				out.Services = append(out.Services, s)
 			}
 		}
+		clear(seen)
 		for _, m := range over.Metrics {
+			if seen[m.ID] {
+				errs = append(errs, fmt.Errorf("metric %q is listed twice", m.ID))
+				continue
+			}
+			seen[m.ID] = true
 			if i := slices.IndexFunc(out.Metrics, func(x Metric) bool { return x.ID == m.ID }); i >= 0 {
 				out.Metrics[i] = m
 			} else {
@@ -172,7 +186,13 @@ func (c *Catalogue) Merge(over *Catalogue) (*Catalogue, error) {
 			}
 		}
 	}
-	return out, out.Index()
+	if err := out.Index(); err != nil {
+		errs = append(errs, err)
+	}
+	if err := errors.Join(errs...); err != nil {
+		return nil, err
+	}
+	return out, nil
 }
 
 // Index validates the catalogue and builds its lookups. It must be called
@@ -185,6 +205,9 @@ func (c *Catalogue) Index() error {
 		s := &c.Services[i]
 		if !validID(s.ID) {
 			errs = append(errs, fmt.Errorf("service %q: id must be lower-case letters, digits and hyphens", s.ID))
+		}
+		if strings.TrimSpace(s.Title) == "" {
+			errs = append(errs, fmt.Errorf("service %q: title is missing", s.ID))
 		}
 		if _, dup := c.services[s.ID]; dup {
 			errs = append(errs, fmt.Errorf("service %q is listed twice", s.ID))

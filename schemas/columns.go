@@ -37,8 +37,13 @@ var RequiredColumns = []string{ColCouncil, ColService, ColMetric, ColPeriod}
 // "LA-Code" are one entry.
 var headerAliases = map[string]string{}
 
+// secondaryAliases are spellings used only when no header in the file
+// matches the column through headerAliases: a file with both "area_code"
+// and "area_name" takes the code.
+var secondaryAliases = map[string]string{}
+
 func init() {
-	for col, spellings := range map[string][]string{
+	primary := map[string][]string{
 		ColCouncil: {"council_code", "council", "council code", "la code", "la", "local authority",
 			"local authority code", "la 9digit", "la code 9", "gss code", "area code", "authority",
 			"authority code", "commissioning council", "commissioner", "ons code", "lad code",
@@ -58,20 +63,33 @@ func init() {
 		ColDenominator: {"denominator", "denom", "den"},
 		ColValue:       {"value", "figure", "result", "score", "percentage", "percent", "rate"},
 		ColNote:        {"note", "notes", "comment", "comments", "council note", "footnote"},
-	} {
-		for _, s := range spellings {
-			headerAliases[NormaliseHeader(s)] = col
-		}
 	}
-	for _, s := range []string{"la name", "council name", "local authority name", "area name", "authority name"} {
-		secondaryAliases[NormaliseHeader(s)] = ColCouncil
+	secondary := map[string][]string{
+		ColCouncil: {"la name", "council name", "local authority name", "area name", "authority name"},
+	}
+	addAliases(headerAliases, primary)
+	addAliases(secondaryAliases, secondary)
+	for a, col := range secondaryAliases {
+		if headerAliases[a] != "" {
+			panic("schemas: header alias " + a + " is both primary (" + headerAliases[a] + ") and secondary (" + col + ")")
+		}
 	}
 }
 
-// secondaryAliases are spellings used only when no header in the file
-// matches the column through headerAliases: a file with both "area_code"
-// and "area_name" takes the code.
-var secondaryAliases = map[string]string{}
+// addAliases adds spellings to an alias table. The tables are built from map
+// literals, so a spelling listed under two columns would otherwise land on
+// whichever the map iteration reached last; it panics instead.
+func addAliases(table map[string]string, spellings map[string][]string) {
+	for col, list := range spellings {
+		for _, s := range list {
+			n := NormaliseHeader(s)
+			if have, ok := table[n]; ok && have != col {
+				panic("schemas: header alias " + n + " names both " + have + " and " + col)
+			}
+			table[n] = col
+		}
+	}
+}
 
 // NormaliseHeader folds a header for matching: lower case, with spaces,
 // punctuation and a leading BOM removed.

@@ -7,6 +7,7 @@ import (
 	"io"
 	"io/fs"
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -152,7 +153,7 @@ func LoadCouncils(fsys fs.FS) (*Councils, error) {
 		cs.byGSS[c.Code] = c
 		cs.byReg[c.RegistryCode] = c
 		regToGSS[c.RegistryCode] = c.Code
-		for _, n := range append([]string{c.Name, c.OfficialName}, splitList(get("alt-names"))...) {
+		for _, n := range append([]string{c.Name, c.OfficialName}, splitNames(get("alt-names"))...) {
 			cs.addName(n, c)
 		}
 	}
@@ -263,6 +264,9 @@ func (cs *Councils) Resolve(s string, day time.Time) (*Council, error) {
 	case 1:
 		return cs.checkExisted(s, cands[0], day)
 	}
+	// Several councils share the name, typically an abolished council and
+	// the one that replaced it, as Somerset County Council and Somerset
+	// Council: the period decides, or with no period the current council.
 	var live []*Council
 	for _, c := range cands {
 		if (day.IsZero() && c.Current()) || (!day.IsZero() && c.ExistedAt(day)) {
@@ -272,15 +276,18 @@ func (cs *Councils) Resolve(s string, day time.Time) (*Council, error) {
 	if len(live) == 1 {
 		return live[0], nil
 	}
-	if len(live) == 0 {
+	if len(live) == 0 && !day.IsZero() {
 		return cs.checkExisted(s, cands[0], day)
+	}
+	if len(live) == 0 {
+		live = cands
 	}
 	var opts []string
 	for _, c := range live {
 		opts = append(opts, fmt.Sprintf("%s (%s, %s)", c.Code, c.OfficialName, c.TypeName))
 	}
 	return nil, &CouncilError{Input: s, Err: ErrAmbiguousCouncil,
-		Hint: "the name fits more than one council; give the GSS code of the one you mean: " + strings.Join(opts, " or ")}
+		Hint: "the name fits more than one council; give the GSS code of the one you mean: " + orList(opts)}
 }
 
 func looksLikeCode(s string) bool {
@@ -293,10 +300,8 @@ func (cs *Councils) checkExisted(input string, c *Council, day time.Time) (*Coun
 	}
 	if !c.End.IsZero() && !day.Before(c.End) {
 		var succ []string
-		for _, code := range c.ReplacedBy {
-			if s, ok := cs.byGSS[code]; ok {
-				succ = append(succ, fmt.Sprintf("%s (%s)", s.Name, s.Code))
-			}
+		for _, s := range cs.successorsAt(c, day) {
+			succ = append(succ, fmt.Sprintf("%s (%s)", s.Name, s.Code))
 		}
 		hint := fmt.Sprintf("%s (%s) was abolished on %s", c.Name, c.Code, c.End.Format(time.DateOnly))
 		if len(succ) > 0 {
@@ -304,12 +309,48 @@ func (cs *Councils) checkExisted(input string, c *Council, day time.Time) (*Coun
 			if len(succ) > 1 {
 				hint += "s"
 			}
-			hint += ": " + strings.Join(succ, " and ")
+			hint += ": " + andList(succ)
 		}
 		return nil, &CouncilError{Input: input, Err: ErrCouncilEnded, Hint: hint}
 	}
-	return nil, &CouncilError{Input: input, Err: ErrCouncilEnded,
-		Hint: fmt.Sprintf("%s (%s) was created on %s; returns for earlier periods belong to the councils it replaced", c.Name, c.Code, c.Start.Format(time.DateOnly))}
+	hint := fmt.Sprintf("%s (%s) was created on %s; returns for earlier periods belong to the councils it replaced", c.Name, c.Code, c.Start.Format(time.DateOnly))
+	var pred []string
+	for _, p := range cs.all {
+		if slices.Contains(p.ReplacedBy, c.Code) {
+			pred = append(pred, fmt.Sprintf("%s (%s)", p.Name, p.Code))
+		}
+	}
+	if len(pred) > 0 {
+		hint += ": " + andList(pred)
+	}
+	return nil, &CouncilError{Input: input, Err: ErrCouncilEnded, Hint: hint}
+}
+
+// successorsAt returns the councils that took over from c and existed on
+// day. A successor that was itself abolished by then is followed to its
+// own successors, so West Somerset in 2024 leads to Somerset Council rather
+// than to Somerset West and Taunton, which had gone by then.
+func (cs *Councils) successorsAt(c *Council, day time.Time) []*Council {
+	var out []*Council
+	seen := map[*Council]bool{c: true}
+	queue := []*Council{c}
+	for len(queue) > 0 {
+		cur := queue[0]
+		queue = queue[1:]
+		for _, code := range cur.ReplacedBy {
+			s, ok := cs.byGSS[code]
+			if !ok || seen[s] {
+				continue
+			}
+			seen[s] = true
+			if s.ExistedAt(day) || len(s.ReplacedBy) == 0 {
+				out = append(out, s)
+			} else {
+				queue = append(queue, s)
+			}
+		}
+	}
+	return out
 }
 
 // hint names the nearest codes or names to an unknown council.
@@ -335,20 +376,34 @@ func (cs *Councils) hint(s string, code bool) string {
 	}
 	var out []string
 	for _, n := range near {
-		c := cs.byName[normaliseName(n)][0]
+		// A name shared by an abolished council and its successor points
+		// to the one that exists now.
+		cands := cs.byName[normaliseName(n)]
+		c := cands[0]
+		for _, cand := range cands {
+			if cand.Current() {
+				c = cand
+				break
+			}
+		}
 		out = append(out, fmt.Sprintf("%s (%s)", n, c.Code))
 	}
 	return "no council has that name; did you mean " + orList(out) + "?"
 }
 
-func orList(items []string) string {
+func orList(items []string) string { return joinList(items, "or") }
+
+func andList(items []string) string { return joinList(items, "and") }
+
+// joinList joins items as a sentence does: "a, b or c".
+func joinList(items []string, conj string) string {
 	switch len(items) {
 	case 0:
 		return ""
 	case 1:
 		return items[0]
 	}
-	return strings.Join(items[:len(items)-1], ", ") + " or " + items[len(items)-1]
+	return strings.Join(items[:len(items)-1], ", ") + " " + conj + " " + items[len(items)-1]
 }
 
 func optDate(s string) (time.Time, error) {
@@ -366,6 +421,29 @@ func splitList(s string) []string {
 		}
 	}
 	return out
+}
+
+// splitNames splits the alt-names cell of the register. Its items are
+// separated by bare commas, but names carry commas of their own followed
+// by a space ("Bristol, City of", "Armagh City, Banbridge and
+// Craigavon"), so only a comma not followed by a space separates; splitting
+// at every comma would make "City of" and "Newcastle upon Tyne" names of
+// councils they are not.
+func splitNames(s string) []string {
+	var out []string
+	for {
+		i := 0
+		for i < len(s) && (s[i] != ',' || i+1 < len(s) && s[i+1] == ' ') {
+			i++
+		}
+		if n := strings.TrimSpace(s[:i]); n != "" {
+			out = append(out, n)
+		}
+		if i >= len(s) {
+			return out
+		}
+		s = s[i+1:]
+	}
 }
 
 // readCSVFile reads a headed CSV file from fsys into maps keyed by header.

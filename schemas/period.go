@@ -24,6 +24,12 @@ var ErrPeriod = errors.New("unrecognised period")
 
 // Period is a reporting period: a UK financial-year quarter, a financial year
 // or a calendar month. Start and End are the first and last days, in UTC.
+//
+// The canonical ids of a financial year and a month share one shape, so
+// twelve of them coincide in each century: "2011-12" is both the financial
+// year 2011-12 and December 2011. ParsePeriod reads such an id as the
+// financial year, the way UK statistics write it; the months January 2000
+// to December 2011 therefore have ids that read back as financial years.
 type Period struct {
 	ID    string
 	Kind  PeriodKind
@@ -73,7 +79,7 @@ func QuarterOf(t time.Time) Period { return quarterPeriod(t) }
 func yearPeriod(y int) Period {
 	start := time.Date(y, time.April, 1, 0, 0, 0, 0, time.UTC)
 	return Period{
-		ID:    fmt.Sprintf("%d-%02d", y, (y+1)%100),
+		ID:    fmt.Sprintf("%04d-%02d", y, (y+1)%100),
 		Kind:  Year,
 		Start: start,
 		End:   start.AddDate(1, 0, -1),
@@ -96,7 +102,7 @@ func quarterPeriod(t time.Time) Period {
 	}
 	start := time.Date(startYear, startMonth, 1, 0, 0, 0, 0, time.UTC)
 	return Period{
-		ID:    fmt.Sprintf("%d-%02d-Q%d", fy, (fy+1)%100, q),
+		ID:    fmt.Sprintf("%04d-%02d-Q%d", fy, (fy+1)%100, q),
 		Kind:  Quarter,
 		Start: start,
 		End:   start.AddDate(0, 3, -1),
@@ -106,7 +112,7 @@ func quarterPeriod(t time.Time) Period {
 func monthPeriod(t time.Time) Period {
 	start := time.Date(t.Year(), t.Month(), 1, 0, 0, 0, 0, time.UTC)
 	return Period{
-		ID:    fmt.Sprintf("%d-%02d", t.Year(), int(t.Month())),
+		ID:    fmt.Sprintf("%04d-%02d", t.Year(), int(t.Month())),
 		Kind:  Month,
 		Start: start,
 		End:   start.AddDate(0, 1, -1),
@@ -124,6 +130,28 @@ var (
 	reRange   = regexp.MustCompile(`^([a-z]+)\.?\s*(?:-|to)\s*([a-z]+)\.?\s*(\d{4})$`)
 	reCalQ    = regexp.MustCompile(`^(?:(\d{4})\s*-?\s*q([1-4])|q([1-4])\s*-?\s*(\d{4}))$`)
 	reYear    = regexp.MustCompile(`^\d{4}$`)
+	// "Quarter 1 2024/25" is "q1 2024/25" spelt out.
+	reQuarterWord = regexp.MustCompile(`\bquarter\s*`)
+)
+
+// periodPunct folds the dashes and spaces that spreadsheets and word
+// processors substitute for a plain hyphen and space.
+var periodPunct = strings.NewReplacer(
+	"\u2010", "-", "\u2011", "-", "\u2012", "-", "\u2013", "-", "\u2014", "-", "\u2212", "-",
+	"_", "-", "\u00a0", " ",
+)
+
+// maxPeriodLen bounds the text ParsePeriod will read: the longest spelling
+// it accepts ("September to November 2024" and the like) is far shorter,
+// and a cell of megabytes from an untrusted upload should fail at once
+// rather than be run through every pattern.
+const maxPeriodLen = 64
+
+// Years outside this range are typing mistakes rather than periods anyone
+// reports on; refusing them keeps "0224/25" from being read as the year 224.
+const (
+	minPeriodYear = 1900
+	maxPeriodYear = 2099
 )
 
 var monthNames = map[string]time.Month{
@@ -137,12 +165,18 @@ var monthNames = map[string]time.Month{
 // spellings councils use, and returns it in canonical form. An ambiguous or
 // unreadable period is an error wrapping ErrPeriod whose text says how to
 // write it.
+//
+// An id of the shape 2011-12, where the second number is the year after the
+// first, is read as a financial year rather than a month (see Period).
 func ParsePeriod(s string) (Period, error) {
-	t := strings.ToLower(strings.TrimSpace(s))
-	t = strings.NewReplacer("–", "-", "—", "-", "_", "-", "\u00a0", " ").Replace(t)
+	t := periodPunct.Replace(strings.ToLower(s))
 	t = strings.Join(strings.Fields(t), " ")
+	t = reQuarterWord.ReplaceAllString(t, "q")
 	if t == "" {
 		return Period{}, fmt.Errorf("%w: the period is blank; write it as 2024-25-Q1, 2024-25 or 2024-06", ErrPeriod)
+	}
+	if len(t) > maxPeriodLen {
+		return Period{}, fmt.Errorf("%w: %q...; write it as 2024-25-Q1 (a quarter), 2024-25 (a financial year) or 2024-06 (a month)", ErrPeriod, truncate(s, maxPeriodLen/2))
 	}
 	if m := reFYQ.FindStringSubmatch(t); m != nil {
 		return fyQuarter(s, m[1], m[2], m[3])
@@ -150,25 +184,25 @@ func ParsePeriod(s string) (Period, error) {
 	if m := reQFY.FindStringSubmatch(t); m != nil {
 		return fyQuarter(s, m[2], m[3], m[1])
 	}
-	if m := reMonthID.FindStringSubmatch(t); m != nil {
-		y, _ := strconv.Atoi(m[1])
-		mo, _ := strconv.Atoi(m[2])
-		if mo >= 1 && mo <= 12 {
-			return monthPeriod(time.Date(y, time.Month(mo), 1, 0, 0, 0, 0, time.UTC)), nil
-		}
-		// 2024-25 is a financial year, handled below.
-	}
 	if m := reFY.FindStringSubmatch(t); m != nil {
-		start, err := fyStart(s, m[1], m[2])
-		if err != nil {
-			return Period{}, err
+		y, err := fyStart(s, m[1], m[2])
+		if err == nil {
+			return yearPeriod(y), nil
 		}
-		return yearPeriod(start), nil
+		// Not a financial year, so perhaps a month id such as 2024-06.
+		if m := reMonthID.FindStringSubmatch(t); m != nil {
+			y, _ := strconv.Atoi(m[1])
+			mo, _ := strconv.Atoi(m[2])
+			if mo >= 1 && mo <= 12 {
+				return month(s, y, time.Month(mo))
+			}
+		}
+		return Period{}, err
 	}
 	if m := reMonthNm.FindStringSubmatch(t); m != nil {
 		if mo, ok := monthNames[m[1]]; ok {
 			y, _ := strconv.Atoi(m[2])
-			return monthPeriod(time.Date(y, mo, 1, 0, 0, 0, 0, time.UTC)), nil
+			return month(s, y, mo)
 		}
 	}
 	if m := reRange.FindStringSubmatch(t); m != nil {
@@ -179,7 +213,7 @@ func ParsePeriod(s string) (Period, error) {
 			return quarterRange(s, from, to, y)
 		}
 	}
-	if m := reCalQ.FindStringSubmatch(t); m != nil {
+	if reCalQ.MatchString(t) {
 		return Period{}, fmt.Errorf("%w: %q could be a calendar or a financial-year quarter; write the financial year, as 2024-25-Q1 (April to June 2024)", ErrPeriod, s)
 	}
 	if reYear.MatchString(t) {
@@ -188,10 +222,43 @@ func ParsePeriod(s string) (Period, error) {
 	return Period{}, fmt.Errorf("%w: %q; write it as 2024-25-Q1 (a quarter), 2024-25 (a financial year) or 2024-06 (a month)", ErrPeriod, s)
 }
 
+// truncate shortens s to at most n bytes without splitting a character.
+func truncate(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	end := 0
+	for i := range s {
+		if i > n {
+			break
+		}
+		end = i
+	}
+	return s[:end]
+}
+
+// checkYear refuses a year outside the range periods are reported in.
+func checkYear(orig string, y int) error {
+	if y < minPeriodYear || y > maxPeriodYear {
+		return fmt.Errorf("%w: %q: the year %d is outside %d to %d", ErrPeriod, orig, y, minPeriodYear, maxPeriodYear)
+	}
+	return nil
+}
+
+func month(orig string, y int, mo time.Month) (Period, error) {
+	if err := checkYear(orig, y); err != nil {
+		return Period{}, err
+	}
+	return monthPeriod(time.Date(y, mo, 1, 0, 0, 0, 0, time.UTC)), nil
+}
+
 // fyStart reads the two halves of a financial year such as 2024/25 and
 // checks that the second follows the first.
 func fyStart(orig, a, b string) (int, error) {
 	y, _ := strconv.Atoi(a)
+	if err := checkYear(orig, y); err != nil {
+		return 0, err
+	}
 	next, _ := strconv.Atoi(b)
 	if len(b) == 2 {
 		next += y / 100 * 100
@@ -217,6 +284,9 @@ func fyQuarter(orig, a, b, q string) (Period, error) {
 // quarterRange reads spellings such as "Apr-Jun 2024" or "Jan to Mar 2025",
 // where the year is the calendar year of the months named.
 func quarterRange(orig string, from, to time.Month, y int) (Period, error) {
+	if err := checkYear(orig, y); err != nil {
+		return Period{}, err
+	}
 	p := quarterPeriod(time.Date(y, from, 1, 0, 0, 0, 0, time.UTC))
 	if p.Start.Month() != from || p.End.Month() != to {
 		return Period{}, fmt.Errorf("%w: %q is not a financial-year quarter (Apr-Jun, Jul-Sep, Oct-Dec or Jan-Mar)", ErrPeriod, orig)

@@ -22,7 +22,16 @@ type Number struct {
 // ParseNumber reads a figure as councils write it: "85", "85.0", "85%",
 // "1,234", "£1,234.50", "-2.5". Thousands separators must sit between groups
 // of three digits, so "85,5" (a decimal comma) is an error rather than 855.
+// Scientific notation ("1e5"), "NaN" and "Inf" are errors: no council writes
+// a figure that way, and a spreadsheet that does has mangled the cell.
 func ParseNumber(s string) (Number, error) {
+	n, _, err := parseNumber(s)
+	return n, err
+}
+
+// parseNumber reads a figure and also returns its digits with sign, currency
+// and separators removed, so ParseWhole can read a count exactly.
+func parseNumber(s string) (Number, string, error) {
 	t := strings.TrimSpace(s)
 	var n Number
 	if strings.HasSuffix(t, "%") {
@@ -42,37 +51,48 @@ func ParseNumber(s string) (Number, error) {
 	if strings.ContainsRune(t, ',') {
 		var err error
 		if t, err = stripThousands(t); err != nil {
-			return Number{}, fmt.Errorf("%w: %q: %v", ErrNumber, s, err)
+			return Number{}, "", fmt.Errorf("%w: %q: %v", ErrNumber, s, err)
 		}
 	}
 	if t == "" || !isDecimal(t) {
-		return Number{}, fmt.Errorf("%w: %q", ErrNumber, s)
+		return Number{}, "", fmt.Errorf("%w: %q", ErrNumber, s)
 	}
 	v, err := strconv.ParseFloat(t, 64)
 	if err != nil {
-		return Number{}, fmt.Errorf("%w: %q", ErrNumber, s)
+		return Number{}, "", fmt.Errorf("%w: %q is out of range", ErrNumber, s)
 	}
 	if neg {
 		v = -v
+		t = "-" + t
 	}
 	n.Value = v
 	if i := strings.IndexByte(t, '.'); i >= 0 {
 		n.Decimals = len(t) - i - 1
 	}
-	return n, nil
+	return n, t, nil
 }
 
 // ParseWhole reads a count such as "1,234" or "12". A count written with
-// decimals ("12.0") is accepted only when the decimals are zero.
+// decimals ("12.0") is accepted only when the decimals are zero. The digits
+// are read as an integer, not through a float, so a count too large to hold
+// exactly is an error rather than a silently rounded number.
 func ParseWhole(s string) (int64, error) {
-	n, err := ParseNumber(s)
+	n, t, err := parseNumber(s)
 	if err != nil {
 		return 0, err
 	}
-	if n.Percent || n.Value != float64(int64(n.Value)) {
+	whole, frac, _ := strings.Cut(t, ".")
+	if n.Percent || strings.Trim(frac, "0") != "" {
 		return 0, fmt.Errorf("%w: %q is not a whole number", ErrNumber, s)
 	}
-	return int64(n.Value), nil
+	if whole == "" || whole == "-" { // ".0"
+		return 0, nil
+	}
+	v, err := strconv.ParseInt(whole, 10, 64)
+	if err != nil {
+		return 0, fmt.Errorf("%w: %q is out of range", ErrNumber, s)
+	}
+	return v, nil
 }
 
 func isDecimal(t string) bool {

@@ -10,7 +10,10 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"maps"
 	"os"
+	"slices"
+	"strings"
 
 	"github.com/yardstick-open/yardstick/schemas"
 	"go.yaml.in/yaml/v3"
@@ -78,7 +81,9 @@ func ReadMapping(path string) (*schemas.Mapping, error) {
 	return m, nil
 }
 
-// DecodeMapping decodes a mapping file in YAML. Unknown fields are errors.
+// DecodeMapping decodes a mapping file in YAML. Unknown fields are errors,
+// and so is a key of columns, constant, recode or skip that is not a
+// canonical column; every such problem is reported, not only the first.
 func DecodeMapping(r io.Reader) (*schemas.Mapping, error) {
 	var m schemas.Mapping
 	dec := yaml.NewDecoder(r)
@@ -89,32 +94,45 @@ func DecodeMapping(r io.Reader) (*schemas.Mapping, error) {
 		}
 		return nil, fmt.Errorf("decode mapping: %w", err)
 	}
-	for col := range m.Columns {
-		if !isCanonical(col) {
-			return nil, fmt.Errorf("columns: %q is not a column of the return format (%v)", col, schemas.Columns)
-		}
-	}
-	for col := range m.Constant {
-		if !isCanonical(col) {
-			return nil, fmt.Errorf("constant: %q is not a column of the return format (%v)", col, schemas.Columns)
-		}
-	}
-	for col := range m.Recode {
-		if !isCanonical(col) {
-			return nil, fmt.Errorf("recode: %q is not a column of the return format (%v)", col, schemas.Columns)
-		}
-	}
+	var errs []error
 	if m.SkipRows < 0 {
-		return nil, errors.New("skip_rows must not be negative")
+		errs = append(errs, errors.New("skip_rows must not be negative"))
+	}
+	errs = append(errs, checkColumns("columns", m.Columns)...)
+	errs = append(errs, checkColumns("constant", m.Constant)...)
+	errs = append(errs, checkColumns("recode", m.Recode)...)
+	errs = append(errs, checkColumns("skip", m.Skip)...)
+	for _, col := range sortedKeys(m.Columns) {
+		if strings.TrimSpace(m.Columns[col]) == "" {
+			errs = append(errs, fmt.Errorf("columns: %s names no source column", col))
+		}
+		if _, ok := m.Constant[col]; ok {
+			errs = append(errs, fmt.Errorf("%s is given both a source column and a constant; keep one", col))
+		}
+	}
+	if err := errors.Join(errs...); err != nil {
+		return nil, err
 	}
 	return &m, nil
 }
 
-func isCanonical(col string) bool {
-	for _, c := range schemas.Columns {
-		if c == col {
-			return true
+// checkColumns reports the keys of a mapping section that are not canonical
+// columns, in sorted order so the report reads the same every time.
+func checkColumns[V any](section string, m map[string]V) []error {
+	var errs []error
+	for _, col := range sortedKeys(m) {
+		if !slices.Contains(schemas.Columns, col) {
+			hint := ""
+			if near := schemas.Closest(col, schemas.Columns, 1); len(near) > 0 {
+				hint = fmt.Sprintf("did you mean %s? ", near[0])
+			}
+			errs = append(errs, fmt.Errorf("%s: %q is not a column of the return format; %sthe columns are %s",
+				section, col, hint, strings.Join(schemas.Columns, ", ")))
 		}
 	}
-	return false
+	return errs
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	return slices.Sorted(maps.Keys(m))
 }

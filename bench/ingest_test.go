@@ -1,0 +1,121 @@
+package bench
+
+import (
+	"database/sql"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"syscall"
+	"testing"
+	"time"
+
+	_ "github.com/duckdb/duckdb-go/v2"
+	"github.com/yardstick-open/yardstick/data"
+	"github.com/yardstick-open/yardstick/ingest/sample"
+	"github.com/yardstick-open/yardstick/schemas"
+	"github.com/yardstick-open/yardstick/schemas/config"
+)
+
+// childEnv selects what the test binary does when re-run as a child.
+const childEnv = "YARDSTICK_BENCH_CHILD"
+
+func TestMain(m *testing.M) {
+	if os.Getenv(childEnv) == "duckdb-copy" {
+		if err := duckdbCopy(os.Args[1], os.Args[2]); err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			os.Exit(1)
+		}
+		os.Exit(0)
+	}
+	os.Exit(m.Run())
+}
+
+// duckdbCopy is the peer: DuckDB's own CSV-to-Parquet copy, with no checks.
+func duckdbCopy(csvPath, parquetPath string) error {
+	db, err := sql.Open("duckdb", "")
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	// The paths are the benchmark's own temporary files; COPY takes no
+	// parameters for its target.
+	q := fmt.Sprintf("COPY (FROM read_csv('%s')) TO '%s' (FORMAT parquet)", csvPath, parquetPath)
+	_, err = db.Exec(q)
+	return err
+}
+
+// measured is one child process's wall time and peak resident memory.
+type measured struct {
+	wall   time.Duration
+	peakMB float64
+}
+
+func runChild(b *testing.B, cmd *exec.Cmd) measured {
+	b.Helper()
+	cmd.Stderr = os.Stderr
+	start := time.Now()
+	out, err := cmd.Output()
+	wall := time.Since(start)
+	if err != nil {
+		b.Fatalf("%s: %v\n%s", cmd, err, out)
+	}
+	ru := cmd.ProcessState.SysUsage().(*syscall.Rusage)
+	return measured{wall: wall, peakMB: float64(ru.Maxrss) / 1024}
+}
+
+// BenchmarkIngest ingests one sample file of a million rows two ways:
+// Yardstick's checked ingest (decode, check every row, store the file,
+// write the Hive-partitioned warehouse, fsync) and DuckDB's unchecked
+// COPY of the same CSV to one Parquet file. Target: Yardstick at least
+// half DuckDB's rate, with peak memory under 256 MB.
+func BenchmarkIngest(b *testing.B) {
+	const rows = 1_000_000
+	dir := b.TempDir()
+	cat, err := config.Builtin()
+	if err != nil {
+		b.Fatal(err)
+	}
+	councils, err := schemas.LoadCouncils(data.Reference())
+	if err != nil {
+		b.Fatal(err)
+	}
+	sum, err := sample.Generate(filepath.Join(dir, "in"), cat, councils, sample.Options{Rows: rows, OneFile: true, Seed: 7})
+	if err != nil {
+		b.Fatal(err)
+	}
+	csvPath := filepath.Join(dir, "in", sample.OneFileName)
+	bin := filepath.Join(dir, "yardstick")
+	if out, err := exec.Command("go", "build", "-o", bin, "../cmd/yardstick").CombinedOutput(); err != nil {
+		b.Fatalf("build yardstick: %v\n%s", err, out)
+	}
+	st, _ := os.Stat(csvPath)
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		ys := runChild(b, exec.Command(bin, "ingest", "--data", filepath.Join(dir, fmt.Sprintf("data%d", i)), csvPath))
+		dd := runChild(b, func() *exec.Cmd {
+			c := exec.Command(os.Args[0], csvPath, filepath.Join(dir, fmt.Sprintf("duck%d.parquet", i)))
+			c.Env = append(os.Environ(), childEnv+"=duckdb-copy")
+			return c
+		}())
+		ysRate := float64(sum.Rows) / ys.wall.Seconds()
+		ddRate := float64(sum.Rows) / dd.wall.Seconds()
+		ratio := ysRate / ddRate
+		b.ReportMetric(ysRate, "yardstick-rows/s")
+		b.ReportMetric(ddRate, "duckdb-rows/s")
+		b.ReportMetric(ratio, "ratio")
+		b.ReportMetric(ys.peakMB, "yardstick-peak-MB")
+		fmt.Printf("\ningest of %d rows (%.0f MB CSV)\n", sum.Rows, float64(st.Size())/1e6)
+		fmt.Printf("  yardstick ingest (checked): %7.2fs %10.0f rows/s  peak %4.0f MB\n", ys.wall.Seconds(), ysRate, ys.peakMB)
+		fmt.Printf("  duckdb COPY (unchecked):    %7.2fs %10.0f rows/s  peak %4.0f MB\n", dd.wall.Seconds(), ddRate, dd.peakMB)
+		fmt.Printf("  ratio %.2f (target >= 0.50: %s); yardstick peak %.0f MB (target < 256: %s)\n",
+			ratio, verdict(ratio >= 0.5), ys.peakMB, verdict(ys.peakMB < 256))
+	}
+}
+
+func verdict(ok bool) string {
+	if ok {
+		return "met"
+	}
+	return "MISSED"
+}
