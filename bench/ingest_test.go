@@ -21,8 +21,8 @@ import (
 const childEnv = "YARDSTICK_BENCH_CHILD"
 
 func TestMain(m *testing.M) {
-	if os.Getenv(childEnv) == "duckdb-copy" {
-		if err := duckdbCopy(os.Args[1], os.Args[2]); err != nil {
+	if mode := os.Getenv(childEnv); mode == "duckdb-copy" || mode == "duckdb-copy-partitioned" {
+		if err := duckdbCopy(os.Args[1], os.Args[2], mode == "duckdb-copy-partitioned"); err != nil {
 			fmt.Fprintln(os.Stderr, err)
 			os.Exit(1)
 		}
@@ -31,8 +31,9 @@ func TestMain(m *testing.M) {
 	os.Exit(m.Run())
 }
 
-// duckdbCopy is the peer: DuckDB's own CSV-to-Parquet copy, with no checks.
-func duckdbCopy(csvPath, parquetPath string) error {
+// duckdbCopy is the peer: DuckDB's own CSV-to-Parquet copy, with no checks,
+// to one file or, for reference, to the warehouse's Hive partitions.
+func duckdbCopy(csvPath, parquetPath string, partitioned bool) error {
 	db, err := sql.Open("duckdb", "")
 	if err != nil {
 		return err
@@ -41,6 +42,9 @@ func duckdbCopy(csvPath, parquetPath string) error {
 	// The paths are the benchmark's own temporary files; COPY takes no
 	// parameters for its target.
 	q := fmt.Sprintf("COPY (FROM read_csv('%s')) TO '%s' (FORMAT parquet)", csvPath, parquetPath)
+	if partitioned {
+		q = fmt.Sprintf("COPY (FROM read_csv('%s')) TO '%s' (FORMAT parquet, PARTITION_BY (period, council_code))", csvPath, parquetPath)
+	}
 	_, err = db.Exec(q)
 	return err
 }
@@ -98,6 +102,11 @@ func BenchmarkIngest(b *testing.B) {
 			c.Env = append(os.Environ(), childEnv+"=duckdb-copy")
 			return c
 		}())
+		dp := runChild(b, func() *exec.Cmd {
+			c := exec.Command(os.Args[0], csvPath, filepath.Join(dir, fmt.Sprintf("duckparts%d", i)))
+			c.Env = append(os.Environ(), childEnv+"=duckdb-copy-partitioned")
+			return c
+		}())
 		ysRate := float64(sum.Rows) / ys.wall.Seconds()
 		ddRate := float64(sum.Rows) / dd.wall.Seconds()
 		ratio := ysRate / ddRate
@@ -108,6 +117,8 @@ func BenchmarkIngest(b *testing.B) {
 		fmt.Printf("\ningest of %d rows (%.0f MB CSV)\n", sum.Rows, float64(st.Size())/1e6)
 		fmt.Printf("  yardstick ingest (checked): %7.2fs %10.0f rows/s  peak %4.0f MB\n", ys.wall.Seconds(), ysRate, ys.peakMB)
 		fmt.Printf("  duckdb COPY (unchecked):    %7.2fs %10.0f rows/s  peak %4.0f MB\n", dd.wall.Seconds(), ddRate, dd.peakMB)
+		fmt.Printf("  duckdb COPY to the same Hive partitions (reference): %.2fs %.0f rows/s  peak %.0f MB\n",
+			dp.wall.Seconds(), float64(sum.Rows)/dp.wall.Seconds(), dp.peakMB)
 		fmt.Printf("  ratio %.2f (target >= 0.50: %s); yardstick peak %.0f MB (target < 256: %s)\n",
 			ratio, verdict(ratio >= 0.5), ys.peakMB, verdict(ys.peakMB < 256))
 	}

@@ -1,0 +1,79 @@
+package duckdb
+
+import (
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"testing"
+	"time"
+
+	"github.com/yardstick-open/yardstick/data"
+	"github.com/yardstick-open/yardstick/schemas"
+	"github.com/yardstick-open/yardstick/schemas/config"
+)
+
+// BenchmarkBuild builds the comparisons for a synthetic warehouse: the
+// first 150 English social-care councils of the register, 20 providers
+// each, four home care metrics over four quarters (48,000 rows in 600
+// files).
+func BenchmarkBuild(b *testing.B) {
+	root, cs, cat := benchFixture(b)
+	db, err := Open(context.Background(), "", Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer db.Close()
+	in := BuildInput{DataDir: root, Catalogue: cat, Councils: cs}
+	b.ResetTimer()
+	for b.Loop() {
+		if err := db.Build(context.Background(), in); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// benchFixture writes the synthetic warehouse BenchmarkBuild reads.
+func benchFixture(b *testing.B) (string, *schemas.Councils, *schemas.Catalogue) {
+	b.Helper()
+	cs, err := schemas.LoadCouncils(data.Reference())
+	if err != nil {
+		b.Fatal(err)
+	}
+	cat, err := config.Builtin()
+	if err != nil {
+		b.Fatal(err)
+	}
+	rng := rand.New(rand.NewPCG(1, 2))
+	periods := []string{"2023-24-Q4", "2024-25-Q1", "2024-25-Q2", "2024-25-Q3"}
+	metrics := []struct {
+		id   string
+		rate float64
+		den  int64
+	}{{"hc-visits-on-time", 0.85, 2000}, {"hc-missed-visits", 0.004, 20000}, {"hc-hours-delivered", 0.93, 5000}, {"hc-continuity", 0.7, 2000}}
+	var subs []sub
+	for _, c := range cs.All() {
+		if len(subs) == 150 {
+			break
+		}
+		if c.Nation != "England" || !c.Current() || !c.SocialCare() {
+			continue
+		}
+		s := sub{ID: "s-" + c.Code, Council: c.Code, Received: time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)}
+		for p := range 20 {
+			provider := fmt.Sprintf("1-%03d", rng.IntN(400))
+			for _, period := range periods {
+				for _, m := range metrics {
+					den := m.den/2 + rng.Int64N(m.den)
+					num := int64(float64(den) * m.rate * (0.9 + 0.2*rng.Float64()))
+					if m.rate < 1 && num > den {
+						num = den
+					}
+					s.Rows = append(s.Rows, obs{Provider: fmt.Sprintf("%s-%d", provider, p), Name: "Provider " + provider,
+						Service: "homecare", Metric: m.id, Period: period, Num: i64(num), Den: i64(den)})
+				}
+			}
+		}
+		subs = append(subs, s)
+	}
+	return writeDataDir(b, subs...), cs, cat
+}

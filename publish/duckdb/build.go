@@ -1,0 +1,96 @@
+package duckdb
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+
+	"github.com/yardstick-open/yardstick/schemas"
+)
+
+// BuildInput is what Build reads.
+type BuildInput struct {
+	// DataDir is the data folder: submissions/ and warehouse/ (schemas.Layout).
+	DataDir string
+	// Catalogue defines the metrics; required.
+	Catalogue *schemas.Catalogue
+	// Councils is the register of councils (schemas.LoadCouncils); without
+	// it there are no regions, types or similar councils to compare with.
+	Councils *schemas.Councils
+	// PeerGroupsFile, when set, is a peer-groups.csv (group_id,
+	// council_code) whose groups replace nearest neighbours as each
+	// council's similar councils.
+	PeerGroupsFile string
+	// Neighbours is how many similar councils nearest neighbours finds;
+	// 0 means DefaultNeighbours.
+	Neighbours int
+}
+
+// Build reads the data folder and builds every table Tables lists,
+// replacing any already in the database. It runs on one connection, which
+// holds its scratch tables, so concurrent Builds on one DB must not share
+// table names: build one database at a time. A failed Build leaves the
+// tables in an unspecified state; build into a new file and move it into
+// place.
+func (d *DB) Build(ctx context.Context, in BuildInput) error {
+	if in.Catalogue == nil {
+		return errors.New("build: no metric catalogue")
+	}
+	s, err := d.session(ctx)
+	if err != nil {
+		return fmt.Errorf("build: %w", err)
+	}
+	defer s.close()
+	if err := s.build(ctx, in); err != nil {
+		return fmt.Errorf("build: %w", err)
+	}
+	return nil
+}
+
+func (s *session) build(ctx context.Context, in BuildInput) error {
+	if err := s.createMacros(ctx); err != nil {
+		return err
+	}
+	if err := s.loadObservations(ctx, schemas.Layout{Root: in.DataDir}); err != nil {
+		return err
+	}
+	if err := s.loadMetrics(ctx, in.Catalogue); err != nil {
+		return err
+	}
+	unknown, err := s.strings(ctx, "unknown_metrics")
+	if err != nil {
+		return err
+	}
+	if len(unknown) > 0 {
+		return fmt.Errorf("observations: %w: %s", schemas.ErrUnknownMetric, listCodes(unknown))
+	}
+	if err := s.loadCouncils(ctx, in.Councils); err != nil {
+		return err
+	}
+	if err := s.loadSimilarCouncils(ctx, in.PeerGroupsFile, in.Neighbours); err != nil {
+		return err
+	}
+	if err := s.loadPeriodLinks(ctx); err != nil {
+		return err
+	}
+	z := []any{sql.Named("z95", Z95), sql.Named("z998", Z998)}
+	steps := []struct {
+		name string
+		args []any
+	}{
+		{"comparison_rows", nil},
+		{"benchmarks", nil},
+		{"comparisons", z},
+		{"funnel_limits", z},
+		{"providers", nil},
+		{"provider_profile", z},
+		{"drop_comparison_rows", nil},
+	}
+	for _, st := range steps {
+		if err := s.exec(ctx, st.name, st.args...); err != nil {
+			return err
+		}
+	}
+	return nil
+}

@@ -1,0 +1,239 @@
+package duckdb
+
+import (
+	"context"
+	"database/sql"
+	"database/sql/driver"
+	"embed"
+	"errors"
+	"fmt"
+	"io/fs"
+	"net/url"
+	"path"
+	"regexp"
+	"strings"
+
+	duckdb "github.com/duckdb/duckdb-go/v2"
+)
+
+// ErrUnknownQuery is returned, wrapped, when a query name has no embedded
+// queries/<name>.sql file.
+var ErrUnknownQuery = errors.New("unknown query")
+
+// ErrUnknownTable is returned, wrapped, when a table named for export is not
+// one this package builds.
+var ErrUnknownTable = errors.New("unknown table")
+
+//go:embed queries/*.sql
+var queryFiles embed.FS
+
+// queries maps a query's name (its file name without .sql) to its text. The
+// files are read once at start-up; a missing or unreadable folder is a build
+// error, so a panic here can only mean a broken binary.
+var queries = func() map[string]string {
+	entries, err := fs.ReadDir(queryFiles, "queries")
+	if err != nil {
+		panic(err)
+	}
+	m := make(map[string]string, len(entries))
+	for _, e := range entries {
+		b, err := fs.ReadFile(queryFiles, path.Join("queries", e.Name()))
+		if err != nil {
+			panic(err)
+		}
+		m[strings.TrimSuffix(e.Name(), ".sql")] = string(b)
+	}
+	return m
+}()
+
+func lookup(name string) (string, error) {
+	q, ok := queries[name]
+	if !ok {
+		return "", fmt.Errorf("%w %q", ErrUnknownQuery, name)
+	}
+	return q, nil
+}
+
+// Options tune the DuckDB engine. The zero value leaves DuckDB's defaults
+// (all cores, 80% of memory).
+type Options struct {
+	// Threads caps the worker threads; 0 keeps DuckDB's default.
+	Threads int
+	// MemoryLimit caps DuckDB's memory, as DuckDB writes it: "2GB",
+	// "512MiB"; "" keeps the default.
+	MemoryLimit string
+	// ReadOnly opens the database file read-only, as a server does with a
+	// published release.
+	ReadOnly bool
+}
+
+var reMemoryLimit = regexp.MustCompile(`(?i)^\s*\d+(\.\d+)?\s*([KMGT]i?B|B)?\s*$`)
+
+// DB is a DuckDB database: an in-memory one for scratch work, or a file
+// such as a release's yardstick.duckdb.
+type DB struct {
+	db        *sql.DB
+	connector *duckdb.Connector
+}
+
+// Open opens the DuckDB database at path ("" for an in-memory database).
+// Every connection DuckDB opens runs the settings in opts first, and turns
+// off preserve_insertion_order, which Yardstick never relies on and which
+// costs memory on large loads.
+func Open(ctx context.Context, path string, opts Options) (*DB, error) {
+	if opts.Threads < 0 {
+		return nil, fmt.Errorf("open duckdb: threads must not be negative, got %d", opts.Threads)
+	}
+	if opts.MemoryLimit != "" && !reMemoryLimit.MatchString(opts.MemoryLimit) {
+		return nil, fmt.Errorf("open duckdb: memory limit %q is not a size such as 2GB or 512MiB", opts.MemoryLimit)
+	}
+	dsn := path
+	if opts.ReadOnly {
+		if path == "" {
+			return nil, errors.New("open duckdb: a read-only database needs a file")
+		}
+		dsn += "?" + url.Values{"access_mode": {"READ_ONLY"}}.Encode()
+	}
+	connector, err := duckdb.NewConnector(dsn, func(ex driver.ExecerContext) error {
+		// Not Open's ctx: the pool opens connections long after Open returns.
+		return initConn(context.Background(), ex, opts)
+	})
+	if err != nil {
+		return nil, fmt.Errorf("open duckdb: %w", err)
+	}
+	db := sql.OpenDB(connector)
+	if err := db.PingContext(ctx); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("open duckdb: %w", err)
+	}
+	return &DB{db: db, connector: connector}, nil
+}
+
+// initConn applies opts to a new connection.
+func initConn(ctx context.Context, ex driver.ExecerContext, opts Options) error {
+	run := func(name string, args ...driver.NamedValue) error {
+		q, err := lookup(name)
+		if err != nil {
+			return err
+		}
+		if _, err := ex.ExecContext(ctx, q, args); err != nil {
+			return fmt.Errorf("%s: %w", name, err)
+		}
+		return nil
+	}
+	if opts.Threads > 0 {
+		if err := run("set_threads", driver.NamedValue{Name: "threads", Ordinal: 1, Value: int64(opts.Threads)}); err != nil {
+			return err
+		}
+	}
+	if opts.MemoryLimit != "" {
+		if err := run("set_memory_limit", driver.NamedValue{Name: "limit", Ordinal: 1, Value: strings.TrimSpace(opts.MemoryLimit)}); err != nil {
+			return err
+		}
+	}
+	return run("set_preserve_insertion_order")
+}
+
+// Close closes the database; a file database is checkpointed first.
+func (d *DB) Close() error {
+	err := d.db.Close()
+	if cerr := d.connector.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return fmt.Errorf("close duckdb: %w", err)
+	}
+	return nil
+}
+
+// Exec runs the embedded query name with args bound as parameters (use
+// sql.Named for a query's $name parameters).
+func (d *DB) Exec(ctx context.Context, name string, args ...any) error {
+	q, err := lookup(name)
+	if err != nil {
+		return err
+	}
+	if _, err := d.db.ExecContext(ctx, q, args...); err != nil {
+		return fmt.Errorf("%s: %w", name, err)
+	}
+	return nil
+}
+
+// Query runs the embedded query name with args bound as parameters and
+// returns its rows, which the caller must close.
+func (d *DB) Query(ctx context.Context, name string, args ...any) (*sql.Rows, error) {
+	q, err := lookup(name)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := d.db.QueryContext(ctx, q, args...)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", name, err)
+	}
+	return rows, nil
+}
+
+// session is one connection held by one goroutine for a sequence of
+// statements that share temporary tables. A *sql.Conn is not safe for
+// concurrent use, so a session is never shared.
+type session struct {
+	conn *sql.Conn
+}
+
+func (d *DB) session(ctx context.Context) (*session, error) {
+	c, err := d.db.Conn(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("duckdb connection: %w", err)
+	}
+	return &session{conn: c}, nil
+}
+
+func (s *session) close() error { return s.conn.Close() }
+
+func (s *session) exec(ctx context.Context, name string, args ...any) error {
+	q, err := lookup(name)
+	if err != nil {
+		return err
+	}
+	if _, err := s.conn.ExecContext(ctx, q, args...); err != nil {
+		return fmt.Errorf("%s: %w", name, err)
+	}
+	return nil
+}
+
+func (s *session) query(ctx context.Context, name string, args ...any) (*sql.Rows, error) {
+	q, err := lookup(name)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := s.conn.QueryContext(ctx, q, args...)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", name, err)
+	}
+	return rows, nil
+}
+
+// appendRows bulk-loads rows into table through DuckDB's appender, which
+// takes values, never SQL.
+func (s *session) appendRows(ctx context.Context, table string, rows [][]driver.Value) error {
+	return s.conn.Raw(func(dc any) error {
+		conn, ok := dc.(driver.Conn)
+		if !ok {
+			return fmt.Errorf("append %s: not a driver connection", table)
+		}
+		a, err := duckdb.NewAppenderFromConn(conn, "", table)
+		if err != nil {
+			return fmt.Errorf("append %s: %w", table, err)
+		}
+		for _, r := range rows {
+			if err := a.AppendRow(r...); err != nil {
+				a.Close()
+				return fmt.Errorf("append %s: %w", table, err)
+			}
+		}
+		if err := a.CloseWithCancel(ctx); err != nil {
+			return fmt.Errorf("append %s: %w", table, err)
+		}
+		return nil
+	})
+}

@@ -1,0 +1,132 @@
+package duckdb
+
+import (
+	"context"
+	"errors"
+	"path/filepath"
+	"sync"
+	"testing"
+)
+
+func TestOpenAppliesOptionsToEveryConnection(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	db, err := Open(ctx, "", Options{Threads: 2, MemoryLimit: "512MiB"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+
+	// Hold several connections at once so the pool must open new ones, each
+	// of which runs the init hook; each goroutine uses its own connection.
+	const n = 4
+	var wg sync.WaitGroup
+	errs := make(chan error, n)
+	got := make(chan [3]string, n)
+	start := make(chan struct{})
+	for range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			s, err := db.session(ctx)
+			if err != nil {
+				errs <- err
+				return
+			}
+			defer s.close()
+			<-start
+			rows, err := s.query(ctx, "settings")
+			if err != nil {
+				errs <- err
+				return
+			}
+			defer rows.Close()
+			var r [3]string
+			for rows.Next() {
+				if err := rows.Scan(&r[0], &r[1], &r[2]); err != nil {
+					errs <- err
+					return
+				}
+			}
+			got <- r
+		}()
+	}
+	close(start)
+	wg.Wait()
+	close(errs)
+	close(got)
+	for err := range errs {
+		t.Fatal(err)
+	}
+	for r := range got {
+		want := [3]string{"2", "512.0 MiB", "false"}
+		if r != want {
+			t.Errorf("settings = %q, want %q", r, want)
+		}
+	}
+}
+
+func TestOpenRejectsBadOptions(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		Name string
+		Opts Options
+	}{
+		{"negative threads", Options{Threads: -1}},
+		{"memory limit with SQL", Options{MemoryLimit: "1GB'; DROP TABLE x; --"}},
+		{"memory limit without a number", Options{MemoryLimit: "lots"}},
+		{"read-only in memory", Options{ReadOnly: true}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.Name, func(t *testing.T) {
+			t.Parallel()
+			db, err := Open(context.Background(), "", tt.Opts)
+			if err == nil {
+				db.Close()
+				t.Fatalf("Open(%+v) succeeded, want an error", tt.Opts)
+			}
+		})
+	}
+}
+
+func TestReadOnlyFile(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	file := filepath.Join(t.TempDir(), "x.duckdb")
+	db, err := Open(ctx, file, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := db.Exec(ctx, "create_observations"); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.Close(); err != nil {
+		t.Fatal(err)
+	}
+	ro, err := Open(ctx, file, Options{ReadOnly: true, Threads: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ro.Close()
+	if err := ro.Exec(ctx, "create_observations"); err == nil {
+		t.Error("creating a table in a read-only database succeeded")
+	}
+	rows, err := ro.Query(ctx, "settings")
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows.Close()
+}
+
+func TestUnknownQuery(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	db, err := Open(ctx, "", Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if err := db.Exec(ctx, "no_such_query"); !errors.Is(err, ErrUnknownQuery) {
+		t.Errorf("Exec(no_such_query) = %v, want ErrUnknownQuery", err)
+	}
+}

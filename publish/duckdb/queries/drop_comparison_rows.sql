@@ -1,0 +1,2 @@
+-- Drops the scratch tables a build leaves on its connection.
+DROP TABLE IF EXISTS comparison_rows

@@ -1,0 +1,6 @@
+-- Writes a table with a status column to CSV, the marker bracketed ([c]).
+COPY (
+    SELECT * REPLACE (CASE WHEN status = '' THEN '' ELSE '[' || status || ']' END AS status)
+    FROM query_table($table)
+    ORDER BY ALL
+) TO $path (FORMAT csv, HEADER true)

@@ -1,0 +1,7 @@
+-- wilson_lower(x, n, z): lower limit of the Wilson score interval for the
+-- proportion x/n (PHEindicatormethods wilson_lower; Wilson 1927, Newcombe
+-- 1998 method 3). NULL unless 0 <= x <= n and n > 0.
+CREATE OR REPLACE MACRO wilson_lower(x, n, z) AS
+    CASE WHEN n > 0 AND x >= 0 AND x <= n
+         THEN (2 * x + z * z - z * sqrt(z * z + 4 * x * (1 - x / n))) / (2 * (n + z * z))
+    END

@@ -1,0 +1,1 @@
+SELECT DISTINCT period FROM observations ORDER BY period

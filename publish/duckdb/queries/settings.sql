@@ -1,0 +1,3 @@
+SELECT current_setting('threads')::VARCHAR AS threads,
+       current_setting('memory_limit')::VARCHAR AS memory_limit,
+       current_setting('preserve_insertion_order')::VARCHAR AS preserve_insertion_order

@@ -1,0 +1,42 @@
+-- Similar councils by nearest neighbours (method yardstick-nn-v1).
+--
+-- Candidates: councils that still exist, deliver social care or collect
+-- waste, and have a population and an area; a council's neighbours come
+-- from its own nation. Each is described by
+--   z_pop     = standardised ln(population)
+--   z_density = standardised ln(population / area in km2)
+-- standardised to mean 0 and (population) standard deviation 1 within the
+-- nation. The distance between two councils is
+--   sqrt((z_pop_a - z_pop_b)^2 + (z_density_a - z_density_b)^2 + d_type)
+-- where d_type is 0 for the same council type and 1 otherwise, so a
+-- different type weighs as much as one standard deviation. The $k nearest,
+-- ties broken by GSS code, are the council's similar councils.
+CREATE OR REPLACE TABLE similar_councils AS
+WITH pool AS (
+    SELECT council_code, nation, council_type,
+           ln(population) AS log_pop,
+           ln(population / area_km2) AS log_density
+    FROM councils
+    WHERE end_date IS NULL AND population > 0 AND area_km2 > 0 AND (social_care OR waste_collection)
+),
+standardised AS (
+    SELECT council_code, nation, council_type,
+           (log_pop - avg(log_pop) OVER w) / nullif(stddev_pop(log_pop) OVER w, 0) AS z_pop,
+           (log_density - avg(log_density) OVER w) / nullif(stddev_pop(log_density) OVER w, 0) AS z_density
+    FROM pool
+    WINDOW w AS (PARTITION BY nation)
+),
+pairs AS (
+    SELECT a.council_code, b.council_code AS similar_code,
+           sqrt(power(a.z_pop - b.z_pop, 2) + power(a.z_density - b.z_density, 2)
+                + CASE WHEN a.council_type = b.council_type THEN 0 ELSE 1 END) AS distance
+    FROM standardised a
+    JOIN standardised b ON a.nation = b.nation AND a.council_code <> b.council_code
+)
+SELECT council_code, similar_code,
+       row_number() OVER (PARTITION BY council_code ORDER BY distance NULLS LAST, similar_code) AS rank,
+       distance,
+       $method::VARCHAR AS method
+FROM pairs
+QUALIFY rank <= $k
+ORDER BY council_code, rank

@@ -1,0 +1,167 @@
+package duckdb
+
+import (
+	"context"
+	"database/sql"
+	"database/sql/driver"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/yardstick-open/yardstick/schemas"
+)
+
+// The methods a similar_councils table can record.
+const (
+	// NearestNeighboursMethod names version 1 of Yardstick's nearest
+	// neighbours (see queries/similar_nearest_neighbours.sql). A change to
+	// the features, weights or pool is a new version.
+	NearestNeighboursMethod = "yardstick-nn-v1"
+	// PeerGroupsMethod marks similar councils taken from a user's
+	// peer-groups.csv.
+	PeerGroupsMethod = "peer-groups.csv"
+	// DefaultNeighbours is how many similar councils nearest neighbours
+	// finds when BuildInput.Neighbours is 0.
+	DefaultNeighbours = 10
+)
+
+// ErrPeerGroups is returned, wrapped, when peer-groups.csv cannot be used.
+var ErrPeerGroups = errors.New("peer groups")
+
+func (s *session) loadMetrics(ctx context.Context, cat *schemas.Catalogue) error {
+	if err := s.exec(ctx, "create_metrics"); err != nil {
+		return err
+	}
+	rows := make([][]driver.Value, 0, len(cat.Metrics))
+	for _, m := range cat.Metrics {
+		services := m.Services
+		if services == nil {
+			services = []string{}
+		}
+		rows = append(rows, []driver.Value{
+			m.ID, m.Title, string(m.Kind), string(m.Unit), m.Multiplier, string(m.Polarity),
+			nullFloat(m.Min), nullFloat(m.Max), string(m.Disclosure), services,
+			m.Description, m.Numerator, m.Denominator, m.Source,
+		})
+	}
+	return s.appendRows(ctx, "metrics", rows)
+}
+
+func (s *session) loadCouncils(ctx context.Context, cs *schemas.Councils) error {
+	if err := s.exec(ctx, "create_councils"); err != nil {
+		return err
+	}
+	var rows [][]driver.Value
+	if cs != nil {
+		for _, c := range cs.All() {
+			var pop, area driver.Value
+			if c.Population > 0 {
+				pop = int64(c.Population)
+			}
+			if c.AreaKm2 > 0 {
+				area = c.AreaKm2
+			}
+			rows = append(rows, []driver.Value{
+				c.Code, c.RegistryCode, c.Name, c.OfficialName, c.Type, c.TypeName, c.Region, c.Nation,
+				nullTime(c.Start), nullTime(c.End), pop, area, c.SocialCare(), c.WasteCollection(), c.County,
+			})
+		}
+	}
+	return s.appendRows(ctx, "councils", rows)
+}
+
+// loadSimilarCouncils builds similar_councils: from the user's peer groups
+// when peerGroupsFile is set, else by nearest neighbours.
+func (s *session) loadSimilarCouncils(ctx context.Context, peerGroupsFile string, k int) error {
+	if err := s.exec(ctx, "create_peer_groups"); err != nil {
+		return err
+	}
+	if peerGroupsFile == "" {
+		if k <= 0 {
+			k = DefaultNeighbours
+		}
+		return s.exec(ctx, "similar_nearest_neighbours", sql.Named("k", int64(k)), sql.Named("method", NearestNeighboursMethod))
+	}
+	if err := s.exec(ctx, "load_peer_groups", sql.Named("path", peerGroupsFile)); err != nil {
+		return fmt.Errorf("%w: %s needs the columns group_id and council_code: %w", ErrPeerGroups, peerGroupsFile, err)
+	}
+	unknown, err := s.strings(ctx, "unknown_peer_councils")
+	if err != nil {
+		return err
+	}
+	if len(unknown) > 0 {
+		return fmt.Errorf("%w: %s: %s not the current GSS code of any council", ErrPeerGroups, peerGroupsFile, listCodes(unknown))
+	}
+	return s.exec(ctx, "similar_from_peer_groups", sql.Named("method", PeerGroupsMethod))
+}
+
+// loadPeriodLinks fills period_links for every observed period.
+func (s *session) loadPeriodLinks(ctx context.Context) error {
+	if err := s.exec(ctx, "create_period_links"); err != nil {
+		return err
+	}
+	periods, err := s.strings(ctx, "observed_periods")
+	if err != nil {
+		return err
+	}
+	rows := make([][]driver.Value, 0, len(periods))
+	for _, id := range periods {
+		p, err := schemas.ParsePeriod(id)
+		if err != nil {
+			return fmt.Errorf("observed period: %w", err)
+		}
+		if p.ID != id {
+			return fmt.Errorf("observed period %q is not canonical (%q)", id, p.ID)
+		}
+		rows = append(rows, []driver.Value{p.ID, string(p.Kind), p.Start, p.End, p.Previous().ID, p.YearEarlier().ID})
+	}
+	return s.appendRows(ctx, "period_links", rows)
+}
+
+// strings runs a query returning one text column.
+func (s *session) strings(ctx context.Context, name string, args ...any) ([]string, error) {
+	rows, err := s.query(ctx, name, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var v string
+		if err := rows.Scan(&v); err != nil {
+			return nil, fmt.Errorf("%s: %w", name, err)
+		}
+		out = append(out, v)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("%s: %w", name, err)
+	}
+	return out, nil
+}
+
+func listCodes(codes []string) string {
+	const show = 10
+	verb := "is"
+	if len(codes) > 1 {
+		verb = "are"
+	}
+	if len(codes) > show {
+		return fmt.Sprintf("%s and %d more %s", strings.Join(codes[:show], ", "), len(codes)-show, verb)
+	}
+	return strings.Join(codes, ", ") + " " + verb
+}
+
+func nullFloat(p *float64) driver.Value {
+	if p == nil {
+		return nil
+	}
+	return *p
+}
+
+func nullTime(t time.Time) driver.Value {
+	if t.IsZero() {
+		return nil
+	}
+	return t
+}

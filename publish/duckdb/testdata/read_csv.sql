@@ -1,0 +1,1 @@
+SELECT * FROM read_csv($path, header = true, all_varchar = true)
