@@ -203,9 +203,14 @@ func (p *Pipeline) Ingest(ctx context.Context, r io.Reader, name string, opt Opt
 	return rep, nil
 }
 
-// writePartitions writes every partition's Parquet file, two at a time
-// (partitions are independent and the Parquet encoder keeps a core busy),
-// then commits them together.
+// partitionWriters is how many partitions are written at once. Creating a
+// file and its folder waits on the filesystem far longer than encoding a
+// small partition takes, and those waits overlap, so more writers than
+// cores pay off when a national file has thousands of partitions.
+const partitionWriters = 16
+
+// writePartitions writes every partition's Parquet file, partitionWriters
+// at a time, then commits them together.
 func (p *Pipeline) writePartitions(ctx context.Context, s *spill, id string, received time.Time) ([]string, error) {
 	if err := s.w.Flush(); err != nil {
 		return nil, fmt.Errorf("flush spill file: %w", err)
@@ -217,7 +222,7 @@ func (p *Pipeline) writePartitions(ctx context.Context, s *spill, id string, rec
 	defer schemas.AbortAll(pending)
 	next := make(chan int)
 	var wg sync.WaitGroup
-	for range min(2, len(parts)) {
+	for range min(partitionWriters, len(parts)) {
 		wg.Go(func() {
 			pw := newPartWriter()
 			for i := range next {
