@@ -173,7 +173,11 @@ func buildMarket(seed uint64, councils []*schemas.Council, services map[string]b
 		seed:      seed,
 		s:         newStream(),
 	}
-	draw := newStream()
+	// Separate streams for separate purposes, so that drawing one thing
+	// (a provider's id in add) never disturbs the stream of another.
+	draw := newStream()   // whether and how much a provider works in a council
+	choice := newStream() // a council's or region's own choices
+	item := newStream()   // one local provider
 	var care, waste []*schemas.Council
 	regions := map[string][]*schemas.Council{}
 	for _, c := range councils {
@@ -228,7 +232,7 @@ func buildMarket(seed uint64, councils []*schemas.Council, services map[string]b
 				continue
 			}
 			for i := range f.n {
-				r := m.s.at(seed, key("regional", region, f.svc, strconv.Itoa(i)))
+				r := choice.at(seed, key("regional", region, f.svc, strconv.Itoa(i)))
 				nouns := serviceNouns[f.svc]
 				name := m.uniqueName(words[(i+len(f.svc))%len(words)]+" "+nouns[r.IntN(len(nouns))]+suffix(r), "")
 				p := m.add(key("regional", name), name, "private", roleRegional, idFor(f.svc))
@@ -241,7 +245,7 @@ func buildMarket(seed uint64, councils []*schemas.Council, services map[string]b
 			}
 		}
 		if services[svcWaste] {
-			r := m.s.at(seed, key("regional-waste", region))
+			r := choice.at(seed, key("regional-waste", region))
 			nouns := serviceNouns[svcWaste]
 			name := m.uniqueName(words[len(words)-1]+" "+nouns[r.IntN(len(nouns))]+suffix(r), "")
 			regionalWaste[region] = m.add(key("regional", name), name, "private", roleRegional, idCompany)
@@ -249,7 +253,7 @@ func buildMarket(seed uint64, councils []*schemas.Council, services map[string]b
 	}
 
 	for _, c := range care {
-		r := m.s.at(seed, key("local", c.Code))
+		r := choice.at(seed, key("local", c.Code))
 		for _, svc := range careServices {
 			if services[svc] && r.Float64() < inHouseChance[svc] {
 				m.placeInHouse(c, svc, max(minSize(svc), typicalSize(svc)*math.Pow(popScale(c), 0.8)*lognormal(r, 0.3)))
@@ -282,7 +286,7 @@ func buildMarket(seed uint64, councils []*schemas.Council, services map[string]b
 				continue
 			}
 			for i := range int(math.Round(k.n * agencies)) {
-				r := m.s.at(seed, key("agency", c.Code, k.svc, strconv.Itoa(i)))
+				r := item.at(seed, key("agency", c.Code, k.svc, strconv.Itoa(i)))
 				p := m.agency(r, c, k.svc)
 				m.place(c, p, k.svc, max(minSize(k.svc), 0.4*typicalSize(k.svc)*lognormal(r, 0.6)))
 				if k.svc == svcHomecare && r.Float64() < 0.12 {
@@ -302,7 +306,7 @@ func buildMarket(seed uint64, councils []*schemas.Council, services map[string]b
 			national[i] = m.add(key("chain", w.name), w.name, w.sector, roleChain, idCompany)
 		}
 		for _, c := range waste {
-			r := m.s.at(seed, key("waste", c.Code))
+			r := choice.at(seed, key("waste", c.Code))
 			households := float64(max(c.Population, 1000)) / 2.35
 			share := 1.0
 			if r.Float64() < 0.2 {

@@ -160,7 +160,7 @@ func newGenerator(cat *schemas.Catalogue, councils *schemas.Councils, opt Option
 		return nil, errors.New("sample: the reference data holds no current English councils")
 	}
 
-	g.periods = opt.Periods
+	g.periods = slices.Clone(opt.Periods)
 	if len(g.periods) == 0 {
 		g.periods = DefaultPeriods()
 	}
@@ -171,7 +171,7 @@ func newGenerator(cat *schemas.Catalogue, councils *schemas.Councils, opt Option
 		}
 		seen[p.ID] = true
 	}
-	slices.SortFunc(g.periods, func(a, b schemas.Period) int { return a.Start.Compare(b.Start) })
+	slices.SortStableFunc(g.periods, func(a, b schemas.Period) int { return a.Start.Compare(b.Start) })
 
 	g.sites = g.sitesFor(all, buildMarket(opt.Seed, all, g.services, 1))
 	if opt.Rows == 0 {
@@ -338,8 +338,18 @@ const writers = 16
 func (g *generator) write(dir string, oneFile bool) (Summary, error) {
 	sum := Summary{Periods: g.periods}
 	providers := map[string]bool{}
-	w := &rowsWriter{g: g, s: newStream(), fields: make([]string, len(schemas.Columns))}
+	for _, s := range g.sites {
+		if g.siteRows(s) == 0 {
+			continue
+		}
+		sum.Councils++
+		for _, p := range s.pres {
+			providers[p.prov.id] = true
+		}
+	}
+	sum.Providers = len(providers)
 	if oneFile {
+		w := &rowsWriter{g: g, s: newStream(), fields: make([]string, len(schemas.Columns))}
 		err := schemas.WriteFileAtomic(filepath.Join(dir, OneFileName), func(f io.Writer) error {
 			bw := bufio.NewWriterSize(f, 256<<10)
 			cw := &csvWriter{w: bw, comma: ','}
@@ -359,10 +369,6 @@ func (g *generator) write(dir string, oneFile bool) (Summary, error) {
 						return err
 					}
 				}
-				sum.Councils++
-				for _, p := range s.pres {
-					providers[p.prov.id] = true
-				}
 			}
 			return bw.Flush()
 		})
@@ -370,7 +376,6 @@ func (g *generator) write(dir string, oneFile bool) (Summary, error) {
 			return sum, fmt.Errorf("write %s: %w", OneFileName, err)
 		}
 		sum.Files = 1
-		sum.Providers = len(providers)
 		return sum, nil
 	}
 
@@ -401,9 +406,6 @@ func (g *generator) write(dir string, oneFile bool) (Summary, error) {
 	}
 	for _, s := range g.sites {
 		jobs <- s
-		for _, p := range s.pres {
-			providers[p.prov.id] = true
-		}
 	}
 	close(jobs)
 	wg.Wait()
@@ -416,8 +418,6 @@ func (g *generator) write(dir string, oneFile bool) (Summary, error) {
 		sum.Suppressed += p.Suppressed
 		sum.Missing += p.Missing
 	}
-	sum.Councils = len(g.sites)
-	sum.Providers = len(providers)
 	return sum, nil
 }
 
