@@ -131,6 +131,10 @@ func openReturn(r io.Reader, m *schemas.Mapping, council string, probs *problems
 	cr.Comma = comma
 	cr.FieldsPerRecord = -1
 	cr.ReuseRecord = true
+	// The preamble and the header are read as sniff read them, with lazy
+	// quotes: a title row such as `Trafford "Q1" return` is not a record
+	// and must not stop the file. The rows after the header are strict.
+	cr.LazyQuotes = true
 	var header []string
 	for i := 0; i <= headerRow; i++ {
 		rec, err := cr.Read()
@@ -139,10 +143,20 @@ func openReturn(r io.Reader, m *schemas.Mapping, council string, probs *problems
 			if errors.As(err, &de) {
 				return nil, de
 			}
+			var pe *csv.ParseError
+			if errors.As(err, &pe) {
+				return nil, &decodeError{syntaxProblem(pe)}
+			}
+			if errors.Is(err, io.EOF) {
+				return nil, &decodeError{Problem{Line: 1, Code: CodeNoHeader, Severity: SevError,
+					Message: "the file ends before its header row",
+					Hint:    "export the return again with its header row and data"}}
+			}
 			return nil, fmt.Errorf("read header: %w", err)
 		}
 		header = slices.Clone(rec)
 	}
+	cr.LazyQuotes = false
 	line, _ := cr.FieldPos(0)
 	p, ok := makePlan(header, line, comma, m, council, probs)
 	if !ok {
@@ -167,8 +181,13 @@ func sniff(head []byte, m *schemas.Mapping) (comma rune, row, best int) {
 			if err != nil {
 				break
 			}
-			if m != nil && m.SkipRows > 0 && i != m.SkipRows {
-				continue
+			if m != nil && m.SkipRows > 0 {
+				// skip_rows counts lines as a spreadsheet shows them, blank
+				// ones included, which the CSV reader passes over: the
+				// header is the first record after those lines.
+				if line, _ := cr.FieldPos(0); line <= m.SkipRows {
+					continue
+				}
 			}
 			n := 0
 			for _, h := range rec {
@@ -181,6 +200,9 @@ func sniff(head []byte, m *schemas.Mapping) (comma rune, row, best int) {
 			}
 			if n > best {
 				comma, row, best = c, i, n
+			}
+			if m != nil && m.SkipRows > 0 {
+				break // only the first record after the skipped lines is the header
 			}
 		}
 	}
@@ -283,30 +305,6 @@ func makePlan(header []string, line int, comma rune, m *schemas.Mapping, council
 		for col, rc := range m.Recode {
 			p.recode[canonIndex[col]] = rc
 		}
-		keys := make([]string, 0, len(m.Skip))
-		for k := range m.Skip {
-			keys = append(keys, k)
-		}
-		slices.Sort(keys)
-		for _, k := range keys {
-			idx := -1
-			if ci, isCol := canonIndex[k]; isCol && p.source[ci] >= 0 {
-				idx = p.source[ci]
-			} else if i := slices.Index(norm, schemas.NormaliseHeader(k)); i >= 0 {
-				idx = i
-			}
-			if idx < 0 {
-				fail(Problem{Value: k, Code: CodeMissingColumn,
-					Message: fmt.Sprintf("the mapping file skips rows by column %q, which the header does not have", k),
-					Hint:    hintColumns(header, k)})
-				continue
-			}
-			vals := map[string]bool{}
-			for _, v := range m.Skip[k] {
-				vals[strings.TrimSpace(v)] = true
-			}
-			p.skip = append(p.skip, skipRule{index: idx, values: vals})
-		}
 	}
 	// Aliases fill the canonical columns the mapping did not; a primary
 	// spelling wins over a secondary one (a council code over its name).
@@ -347,6 +345,36 @@ func makePlan(header []string, line int, comma rune, m *schemas.Mapping, council
 		if p.source[ci] < 0 && p.constant[ci] == "" {
 			p.source[ci] = i
 			used[i] = true
+		}
+	}
+	// Skip rules are placed last, so that they may name a canonical column
+	// found through its alias as well as one the mapping maps, or any
+	// source column by its header.
+	if m != nil {
+		keys := make([]string, 0, len(m.Skip))
+		for k := range m.Skip {
+			keys = append(keys, k)
+		}
+		slices.Sort(keys)
+		for _, k := range keys {
+			idx := -1
+			if ci, isCol := canonIndex[k]; isCol && p.source[ci] >= 0 {
+				idx = p.source[ci]
+			} else if i := slices.Index(norm, schemas.NormaliseHeader(k)); i >= 0 {
+				idx = i
+			}
+			if idx < 0 {
+				fail(Problem{Value: k, Code: CodeMissingColumn,
+					Message: fmt.Sprintf("the mapping file skips rows by column %q, which the header does not have", k),
+					Hint:    hintColumns(header, k)})
+				continue
+			}
+			vals := map[string]bool{}
+			for _, v := range m.Skip[k] {
+				vals[strings.TrimSpace(v)] = true
+			}
+			p.skip = append(p.skip, skipRule{index: idx, values: vals})
+			used[idx] = true // read, if only to pass rows over
 		}
 	}
 	if council != "" && p.source[iCouncil] < 0 && p.constant[iCouncil] == "" {

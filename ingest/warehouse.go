@@ -128,7 +128,7 @@ func (s *spill) add(o *obs) error {
 	if _, err := s.w.Write(b); err != nil {
 		return fmt.Errorf("write spill file: %w", err)
 	}
-	if p == s.last && len(p.runs) > 0 && p.runs[len(p.runs)-1].n < maxRun {
+	if p == s.last && len(p.runs) > 0 && p.runs[len(p.runs)-1].n+int64(len(b)) <= maxRun {
 		p.runs[len(p.runs)-1].n += int64(len(b))
 	} else {
 		p.runs = append(p.runs, run{off: s.off, n: int64(len(b))})
@@ -140,7 +140,7 @@ func (s *spill) add(o *obs) error {
 }
 
 // maxRun bounds a run, so a partition is read back a run at a time in
-// memory of this size.
+// memory of this size (or of its largest row, if that is larger).
 const maxRun = 1 << 20
 
 func appendString(b []byte, s string) []byte {
@@ -216,6 +216,11 @@ func (pw *partWriter) writePartition(s *spill, p *partition, dst io.Writer, subm
 	}
 	raw := pw.raw
 	for _, rn := range p.runs {
+		if int64(cap(raw)) < rn.n {
+			// A run is longer than maxRun only when it is one row with
+			// notes or names of more than a megabyte.
+			raw = make([]byte, rn.n)
+		}
 		raw = raw[:rn.n]
 		if _, err := s.f.ReadAt(raw, rn.off); err != nil {
 			return fmt.Errorf("read spill file: %w", err)
