@@ -27,7 +27,7 @@ bench:
 	$(GO) test -run '^$$' -bench . -benchtime 1x -timeout 30m ./bench/
 
 fuzz:
-	$(GO) test -run '^$$' -fuzz FuzzIngest -fuzztime 3m ./ingest/
+	$(GO) test -run '^$$' -fuzz FuzzIngest -fuzztime 3m -fuzzminimizetime 3s -parallel 1 ./ingest/
 	$(GO) test -run '^$$' -fuzz FuzzParsePeriod -fuzztime 1m ./schemas/
 	$(GO) test -run '^$$' -fuzz FuzzParseNumber -fuzztime 1m ./schemas/
 

@@ -56,7 +56,8 @@ const (
 // Problem is one thing wrong with a return, placed so a council officer can
 // find it: Line is the line number a text editor shows (1 is the first
 // line, preamble included), Column the 1-based column in that line (0 when
-// the problem is not in one cell), Field the canonical column.
+// the problem is not in one cell; for csv_syntax problems, the character
+// position in the line where reading failed), Field the canonical column.
 type Problem struct {
 	Line     int      `json:"line"`
 	Column   int      `json:"column,omitempty"`

@@ -12,8 +12,9 @@ import (
 // rename, so readers see the old state or the whole new file, never half.
 type PendingFile struct {
 	*os.File
-	final string
-	done  bool
+	final  string
+	done   bool
+	closed bool
 }
 
 // CreatePending creates the folder of final if needed and opens a temporary
@@ -44,14 +45,21 @@ func (p *PendingFile) Commit() error {
 		return fmt.Errorf("commit %s: already finished", p.final)
 	}
 	p.done = true
-	if err := p.Sync(); err != nil {
-		p.File.Close()
-		os.Remove(p.Name())
-		return fmt.Errorf("sync %s: %w", p.final, err)
-	}
-	if err := p.File.Close(); err != nil {
-		os.Remove(p.Name())
-		return fmt.Errorf("close %s: %w", p.final, err)
+	if p.closed {
+		if err := syncPath(p.Name()); err != nil {
+			os.Remove(p.Name())
+			return err
+		}
+	} else {
+		if err := p.Sync(); err != nil {
+			p.File.Close()
+			os.Remove(p.Name())
+			return fmt.Errorf("sync %s: %w", p.final, err)
+		}
+		if err := p.File.Close(); err != nil {
+			os.Remove(p.Name())
+			return fmt.Errorf("close %s: %w", p.final, err)
+		}
 	}
 	if err := os.Rename(p.Name(), p.final); err != nil {
 		os.Remove(p.Name())
@@ -70,6 +78,24 @@ func (p *PendingFile) Abort() {
 	p.File.Close()
 	os.Remove(p.Name())
 }
+
+// Finish closes a written file without committing it, so that many
+// pending files need not hold a descriptor each until they are committed
+// together with CommitAll (or one by one with Commit, which then reopens
+// the file to sync it).
+func (p *PendingFile) Finish() error {
+	if p.closed {
+		return nil
+	}
+	p.closed = true
+	if err := p.File.Close(); err != nil {
+		return fmt.Errorf("close %s: %w", p.final, err)
+	}
+	return nil
+}
+
+// Path returns the final path the file will have once committed.
+func (p *PendingFile) Path() string { return p.final }
 
 // WriteFileAtomic writes a file through write and moves it into place
 // atomically.

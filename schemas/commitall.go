@@ -23,8 +23,8 @@ func CommitAll(files []*PendingFile) error {
 			return fmt.Errorf("commit %s: already finished", p.final)
 		}
 		p.done = true
-		if err := p.File.Close(); err != nil {
-			return fmt.Errorf("close %s: %w", p.final, err)
+		if err := p.Finish(); err != nil {
+			return err
 		}
 	}
 	dir := filepath.Dir(files[0].final)

@@ -82,8 +82,11 @@ func ReadMapping(path string) (*schemas.Mapping, error) {
 }
 
 // DecodeMapping decodes a mapping file in YAML. Unknown fields are errors,
-// and so is a key of columns, constant, recode or skip that is not a
-// canonical column; every such problem is reported, not only the first.
+// and so is a key of columns, constant or recode that is not a canonical
+// column; every such problem is reported, not only the first. A key of
+// skip may be a canonical column or any header of the source file (such as
+// a "measure" column whose "Frequency" rows are not returns), so it is
+// checked against the file's header when the file is read.
 func DecodeMapping(r io.Reader) (*schemas.Mapping, error) {
 	var m schemas.Mapping
 	dec := yaml.NewDecoder(r)
@@ -101,7 +104,11 @@ func DecodeMapping(r io.Reader) (*schemas.Mapping, error) {
 	errs = append(errs, checkColumns("columns", m.Columns)...)
 	errs = append(errs, checkColumns("constant", m.Constant)...)
 	errs = append(errs, checkColumns("recode", m.Recode)...)
-	errs = append(errs, checkColumns("skip", m.Skip)...)
+	for _, k := range sortedKeys(m.Skip) {
+		if strings.TrimSpace(k) == "" {
+			errs = append(errs, errors.New("skip: a blank column name"))
+		}
+	}
 	for _, col := range sortedKeys(m.Columns) {
 		if strings.TrimSpace(m.Columns[col]) == "" {
 			errs = append(errs, fmt.Errorf("columns: %s names no source column", col))

@@ -158,6 +158,11 @@ wide:    {"On time %": hc-visits-on-time}   # optional: columns that are metrics
 			&schemas.Mapping{Columns: map[string]string{"council_code": "Code"}, Skip: map[string][]string{"council_code": {"E92000001", "E12000002"}}},
 		},
 		{"only a preamble", "skip_rows: 2\n", &schemas.Mapping{SkipRows: 2}},
+		{
+			"skip by a source header",
+			"skip: {measure: [Frequency]}\n",
+			&schemas.Mapping{Skip: map[string][]string{"measure": {"Frequency"}}},
+		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -192,8 +197,6 @@ func TestDecodeMappingErrors(t *testing.T) {
 			`constant: "services" is not a column of the return format; did you mean service? ` + cols, false},
 		{"recode not canonical", "recode: {Metric: {ASC1: asc-carer-qol}}\n",
 			`recode: "Metric" is not a column of the return format; did you mean metric? ` + cols, false},
-		{"skip not canonical", "skip: {area_code: [E92000001]}\n",
-			`skip: "area_code" is not a column of the return format; ` + cols, false},
 		{"negative skip_rows", "skip_rows: -1\n", "skip_rows must not be negative", false},
 		{"blank source column", "columns: {value: ' '}\n", "columns: value names no source column", false},
 		{"column and constant", "columns: {service: Service}\nconstant: {service: homecare}\n",
