@@ -4,12 +4,15 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/parquet-go/parquet-go"
 )
 
 const header = "council_code,provider_id,provider_name,provider_sector,service,metric,period,numerator,denominator,value,note\n"
@@ -331,5 +334,44 @@ func TestCouncilFlag(t *testing.T) {
 	want := `usage: --council: unknown council: "Trafferd"; no council has that name; did you mean Trafford (E08000009), Bradford (E08000032) or Stafford (E07000197)?`
 	if err == nil || err.Error() != want || !errors.Is(err, ErrUsage) {
 		t.Errorf("error %v, want %q", err, want)
+	}
+}
+
+// TestShuffledPartitions checks a return whose rows jump between periods,
+// so partitions are written early and must be written again when more of
+// their rows arrive: every accepted row must be in the warehouse once.
+func TestShuffledPartitions(t *testing.T) {
+	t.Parallel()
+	p := testPipeline(t)
+	var b strings.Builder
+	b.WriteString(header)
+	periods := []string{"2023-24-Q1", "2023-24-Q2", "2023-24-Q3"}
+	const n = 600
+	for i := range n {
+		fmt.Fprintf(&b, "E08000009,1-1%08d,Provider %d,private,homecare,hc-visits-on-time,%s,%d,100,,\n", i/3, i/3, periods[i%3], i%100)
+	}
+	rep := ingestBytes(t, p, []byte(b.String()), Options{})
+	if !rep.Accepted() || rep.Rows != n {
+		t.Fatalf("accepted %v rows %d, want %d: %v", rep.Accepted(), rep.Rows, n, rep.Problems)
+	}
+	files := parquetFiles(t, p.Layout.Root)
+	if len(files) != len(periods) {
+		t.Fatalf("%d warehouse files, want %d: %v", len(files), len(periods), files)
+	}
+	total := 0
+	for _, f := range files {
+		rows, err := parquet.ReadFile[Observation](f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, r := range rows {
+			if !strings.Contains(f, "period="+r.Period+string(filepath.Separator)) {
+				t.Errorf("row for %s in %s", r.Period, f)
+			}
+		}
+		total += len(rows)
+	}
+	if total != n {
+		t.Errorf("warehouse holds %d rows, want %d", total, n)
 	}
 }

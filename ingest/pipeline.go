@@ -3,6 +3,7 @@ package ingest
 import (
 	"bufio"
 	"context"
+	"crypto/rand"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
@@ -14,7 +15,6 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/gocarina/gocsv"
@@ -109,10 +109,15 @@ func (p *Pipeline) Ingest(ctx context.Context, r io.Reader, name string, opt Opt
 	// and hashed.
 	tee := io.TeeReader(r, io.MultiWriter(sw, hash, counter))
 
+	id, err := p.newID(received)
+	if err != nil {
+		return nil, err
+	}
 	probs := &problems{}
-	res, err := p.check(ctx, tee, tmp, opt, council, today, probs)
+	res, err := p.check(ctx, tee, tmp, id, received, opt, council, today, probs)
 	if res != nil && res.spill != nil {
 		defer res.spill.close()
+		defer res.flush.abort() // before the spill closes: the writers read it
 	}
 	if err != nil {
 		return nil, err
@@ -127,15 +132,6 @@ func (p *Pipeline) Ingest(ctx context.Context, r io.Reader, name string, opt Opt
 		return nil, fmt.Errorf("store return: %w", err)
 	}
 	sum := hex.EncodeToString(hash.Sum(nil))
-	id := received.Format("20060102T150405.000000Z") + "-" + sum[:8]
-	// The same bytes received in the same microsecond (for another council)
-	// would share an id; a suffix keeps ids unique.
-	for n := 2; ; n++ {
-		if _, err := os.Stat(p.Layout.Submission(id)); errors.Is(err, fs.ErrNotExist) {
-			break
-		}
-		id = fmt.Sprintf("%s-%s-%d", received.Format("20060102T150405.000000Z"), sum[:8], n)
-	}
 
 	rep := &Report{Submission: id, File: name, SHA256: sum, Rows: res.rows,
 		Councils: res.councils, Periods: res.periods, Services: res.services}
@@ -171,7 +167,7 @@ func (p *Pipeline) Ingest(ctx context.Context, r io.Reader, name string, opt Opt
 		Rows: rep.Rows, Periods: res.periods, Services: res.services, Errors: rep.Errors, Warnings: rep.Warnings,
 	}
 	if rep.Accepted() {
-		files, err := p.writePartitions(ctx, res.spill, id, received)
+		files, err := res.flush.commit(ctx)
 		if err != nil {
 			return nil, err
 		}
@@ -203,74 +199,26 @@ func (p *Pipeline) Ingest(ctx context.Context, r io.Reader, name string, opt Opt
 	return rep, nil
 }
 
-// partitionWriters is how many partitions are written at once. Creating a
-// file and its folder waits on the filesystem far longer than encoding a
-// small partition takes, and those waits overlap, so more writers than
-// cores pay off when a national file has thousands of partitions.
-const partitionWriters = 16
-
-// writePartitions writes every partition's Parquet file, partitionWriters
-// at a time, then commits them together.
-func (p *Pipeline) writePartitions(ctx context.Context, s *spill, id string, received time.Time) ([]string, error) {
-	if err := s.w.Flush(); err != nil {
-		return nil, fmt.Errorf("flush spill file: %w", err)
+// newID returns a new submission id: the time of receipt, to the
+// microsecond, so ids sort in the order returns arrived, and a random
+// suffix. It is chosen before the file is read because every warehouse row
+// carries it.
+func (p *Pipeline) newID(received time.Time) (string, error) {
+	for {
+		var b [4]byte
+		if _, err := rand.Read(b[:]); err != nil {
+			return "", fmt.Errorf("submission id: %w", err)
+		}
+		id := received.Format("20060102T150405.000000Z") + "-" + hex.EncodeToString(b[:])
+		if _, err := os.Stat(p.Layout.Submission(id)); errors.Is(err, fs.ErrNotExist) {
+			return id, nil
+		}
 	}
-	parts := s.partitions()
-	files := make([]string, len(parts))
-	pending := make([]*schemas.PendingFile, len(parts))
-	errs := make([]error, len(parts))
-	defer schemas.AbortAll(pending)
-	next := make(chan int)
-	var wg sync.WaitGroup
-	for range min(partitionWriters, len(parts)) {
-		wg.Go(func() {
-			pw := newPartWriter()
-			for i := range next {
-				if err := ctx.Err(); err != nil {
-					errs[i] = err
-					continue
-				}
-				final := p.Layout.ObservationFile(parts[i].key.period, parts[i].key.council, id)
-				pending[i], errs[i] = pw.write(s, parts[i], final, id, received)
-				files[i] = relPath(p.Layout.Root, final)
-			}
-		})
-	}
-	for i := range parts {
-		next <- i
-	}
-	close(next)
-	wg.Wait()
-	if err := errors.Join(errs...); err != nil {
-		return nil, err
-	}
-	if err := schemas.CommitAll(pending); err != nil {
-		return nil, err
-	}
-	return files, nil
-}
-
-// writePartition writes one partition to a pending file, left for the
-// caller to commit.
-func (pw *partWriter) write(s *spill, part *partition, final, id string, received time.Time) (*schemas.PendingFile, error) {
-	pf, err := schemas.CreatePending(final)
-	if err != nil {
-		return nil, err
-	}
-	bw := bufio.NewWriterSize(pf, 256<<10)
-	if err := pw.writePartition(s, part, bw, id, received); err != nil {
-		pf.Abort()
-		return nil, fmt.Errorf("write %s: %w", final, err)
-	}
-	if err := bw.Flush(); err != nil {
-		pf.Abort()
-		return nil, fmt.Errorf("write %s: %w", final, err)
-	}
-	return pf, nil
 }
 
 // checked is what checking a return found.
 type checked struct {
+	flush                       *flusher
 	spill                       *spill
 	rows                        int
 	councils, periods, services []string
@@ -278,7 +226,7 @@ type checked struct {
 
 // check decodes and checks every row, spilling good rows while the file
 // has no errors. Problems go to probs; the error is for I/O failures.
-func (p *Pipeline) check(ctx context.Context, r io.Reader, tmp string, opt Options, council *schemas.Council, today time.Time, probs *problems) (*checked, error) {
+func (p *Pipeline) check(ctx context.Context, r io.Reader, tmp, id string, received time.Time, opt Options, council *schemas.Council, today time.Time, probs *problems) (*checked, error) {
 	res := &checked{}
 	councilCode := ""
 	if council != nil {
@@ -301,6 +249,8 @@ func (p *Pipeline) check(ctx context.Context, r io.Reader, tmp string, opt Optio
 		return nil, err
 	}
 	res.spill = sp
+	res.flush = newFlusher(sp, p.Layout, id, received)
+	sp.onLeave = res.flush.leave
 	chk := newChecker(p.Catalogue, p.Councils, src.plan, probs, today, council)
 
 	rows := make(chan rawRow, 1024)

@@ -60,19 +60,24 @@ type run struct {
 // through its runs. Returns are usually grouped by period and council, so
 // runs are long; a shuffled file costs more reads, not more memory.
 type spill struct {
-	f       *os.File
-	w       *bufio.Writer
-	off     int64
-	parts   map[partKey]*partition
-	last    *partition
-	buf     []byte
-	periods map[string]schemas.Period
+	f     *os.File
+	w     *bufio.Writer
+	off   int64
+	parts map[partKey]*partition
+	last  *partition
+	buf   []byte
+	// onLeave, if set, is called when the rows move on from a partition,
+	// which in a return grouped by period and council means it is
+	// complete.
+	onLeave func(*partition) error
 }
 
 type partition struct {
-	key  partKey
-	runs []run
-	rows int
+	key    partKey
+	period schemas.Period
+	runs   []run
+	rows   int
+	left   bool // rows have moved on from it at least once
 }
 
 func newSpill(dir string) (*spill, error) {
@@ -80,7 +85,7 @@ func newSpill(dir string) (*spill, error) {
 	if err != nil {
 		return nil, fmt.Errorf("create spill file: %w", err)
 	}
-	return &spill{f: f, w: bufio.NewWriterSize(f, 256<<10), parts: map[partKey]*partition{}, periods: map[string]schemas.Period{}}, nil
+	return &spill{f: f, w: bufio.NewWriterSize(f, 256<<10), parts: map[partKey]*partition{}}, nil
 }
 
 // close removes the spill file.
@@ -94,11 +99,16 @@ func (s *spill) add(o *obs) error {
 	key := partKey{o.Period.ID, o.Council}
 	p := s.last
 	if p == nil || p.key != key {
+		if prev := s.last; prev != nil && s.onLeave != nil && !prev.left {
+			prev.left = true
+			if err := s.onLeave(prev); err != nil {
+				return err
+			}
+		}
 		p = s.parts[key]
 		if p == nil {
-			p = &partition{key: key}
+			p = &partition{key: key, period: o.Period}
 			s.parts[key] = p
-			s.periods[o.Period.ID] = o.Period
 		}
 	}
 	b := s.buf[:0]
@@ -164,7 +174,7 @@ func (s *spill) partitions() []*partition {
 }
 
 // writeBatch is how many rows are handed to the Parquet writer at a time.
-const writeBatch = 4096
+const writeBatch = 1024
 
 // rowGroupRows bounds a row group, and so the rows the Parquet writer
 // buffers in memory.
@@ -196,13 +206,13 @@ func newPartWriter() *partWriter {
 		nums: make([]int64, writeBatch),
 		dens: make([]int64, writeBatch),
 		vals: make([]float64, writeBatch),
-		raw:  make([]byte, 0, maxRun+4096),
+		raw:  make([]byte, 0, 64<<10), // grows to the longest run read
 	}
 }
 
 // writePartition writes one partition's rows as a Parquet file to dst.
-func (pw *partWriter) writePartition(s *spill, p *partition, dst io.Writer, submission string, received time.Time) error {
-	period := s.periods[p.key.period]
+func (pw *partWriter) writePartition(s *spill, p *partition, runs []run, dst io.Writer, submission string, received time.Time) error {
+	period := p.period
 	start, end := epochDays(period.Start), epochDays(period.End)
 	w := pw.w
 	w.Reset(dst)
@@ -215,11 +225,12 @@ func (pw *partWriter) writePartition(s *spill, p *partition, dst io.Writer, subm
 		return nil
 	}
 	raw := pw.raw
-	for _, rn := range p.runs {
+	for _, rn := range runs {
 		if int64(cap(raw)) < rn.n {
-			// A run is longer than maxRun only when it is one row with
-			// notes or names of more than a megabyte.
+			// Runs are at most maxRun long, or one row if a row is longer
+			// (notes or names of more than a megabyte).
 			raw = make([]byte, rn.n)
+			pw.raw = raw
 		}
 		raw = raw[:rn.n]
 		if _, err := s.f.ReadAt(raw, rn.off); err != nil {

@@ -1,8 +1,10 @@
 package schemas
 
 import (
+	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 )
@@ -27,6 +29,14 @@ func CreatePending(final string) (*PendingFile, error) {
 		return nil, fmt.Errorf("create folder: %w", err)
 	}
 	f, err := os.CreateTemp(dir, "."+filepath.Base(final)+".tmp-*")
+	if errors.Is(err, fs.ErrNotExist) {
+		// A concurrent writer that gave up removed the folder, empty,
+		// between the two calls: make it again.
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			return nil, fmt.Errorf("create folder: %w", err)
+		}
+		f, err = os.CreateTemp(dir, "."+filepath.Base(final)+".tmp-*")
+	}
 	if err != nil {
 		return nil, fmt.Errorf("create temporary file: %w", err)
 	}
@@ -70,13 +80,16 @@ func (p *PendingFile) Commit() error {
 
 // Abort closes and removes the temporary file. It is safe to call after
 // Commit, when it does nothing, so it can be deferred.
-func (p *PendingFile) Abort() {
+//
+// It reports whether it removed the file.
+func (p *PendingFile) Abort() bool {
 	if p.done {
-		return
+		return false
 	}
 	p.done = true
 	p.File.Close()
 	os.Remove(p.Name())
+	return true
 }
 
 // Finish closes a written file without committing it, so that many

@@ -1,0 +1,193 @@
+package ingest
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"sync"
+	"time"
+
+	"github.com/yardstick-open/yardstick/schemas"
+)
+
+// partitionWriters is how many partitions are written at once. Creating a
+// file and its folder waits on the filesystem far longer than encoding a
+// small partition takes, and those waits overlap, so more writers than
+// cores pay off when a national file has thousands of partitions.
+const partitionWriters = 16
+
+// flusher writes partitions' Parquet files to pending (temporary) files
+// while checking goes on. A return grouped by period and council, as
+// returns are, finishes with each partition in turn; the flusher writes a
+// partition as soon as the rows move on from it, so writing overlaps
+// checking instead of following it. A partition that gets more rows after
+// it was written (a file in no particular order) is written again at the
+// end. Nothing is committed until the whole file has passed, and a
+// rejected file's pending files are removed.
+type flusher struct {
+	spill    *spill
+	layout   schemas.Layout
+	id       string
+	received time.Time
+
+	jobs   chan flushJob
+	closed bool // jobs is closed
+	wg     sync.WaitGroup
+
+	mu      sync.Mutex
+	written map[*partition]written
+	err     error
+}
+
+type flushJob struct {
+	part *partition
+	runs []run // the partition's runs when the job was made
+	rows int
+}
+
+type written struct {
+	file *schemas.PendingFile
+	rows int
+}
+
+func newFlusher(s *spill, layout schemas.Layout, id string, received time.Time) *flusher {
+	f := &flusher{spill: s, layout: layout, id: id, received: received, written: map[*partition]written{}}
+	f.start()
+	return f
+}
+
+func (f *flusher) start() {
+	f.closed = false
+	f.jobs = make(chan flushJob, 2*partitionWriters)
+	for range partitionWriters {
+		f.wg.Go(f.work)
+	}
+}
+
+func (f *flusher) work() {
+	pw := newPartWriter()
+	for j := range f.jobs {
+		pf, err := f.write(pw, j)
+		f.mu.Lock()
+		switch {
+		case err != nil:
+			f.err = errors.Join(f.err, err)
+		case f.written[j.part].rows >= j.rows && f.written[j.part].file != nil:
+			pf.Abort() // an equal or fuller copy is already written; its folder stays in use
+		default:
+			if old := f.written[j.part].file; old != nil {
+				old.Abort()
+			}
+			f.written[j.part] = written{pf, j.rows}
+		}
+		f.mu.Unlock()
+	}
+}
+
+// write writes one job's rows to a pending file and closes it, so that
+// thousands of partitions do not hold a descriptor each.
+func (f *flusher) write(pw *partWriter, j flushJob) (*schemas.PendingFile, error) {
+	final := f.layout.ObservationFile(j.part.key.period, j.part.key.council, f.id)
+	pf, err := schemas.CreatePending(final)
+	if err != nil {
+		return nil, err
+	}
+	bw := bufio.NewWriterSize(pf, 64<<10)
+	err = pw.writePartition(f.spill, j.part, j.runs, bw, f.id, f.received)
+	if err == nil {
+		err = bw.Flush()
+	}
+	if err == nil {
+		err = pf.Finish()
+	}
+	if err != nil {
+		pf.Abort()
+		return nil, fmt.Errorf("write %s: %w", final, err)
+	}
+	return pf, nil
+}
+
+// leave queues a partition the rows have moved on from. It runs on the
+// checking goroutine, which owns the spill, so it flushes the spill's
+// buffer for the writers to read and copies the runs they will read.
+func (f *flusher) leave(p *partition) error {
+	if err := f.spill.w.Flush(); err != nil {
+		return fmt.Errorf("flush spill file: %w", err)
+	}
+	f.jobs <- flushJob{part: p, runs: slices.Clone(p.runs), rows: p.rows}
+	return nil
+}
+
+// commit writes the partitions not yet written in full and commits every
+// file together. It returns the files' paths relative to the data folder.
+func (f *flusher) commit(ctx context.Context) ([]string, error) {
+	f.stop()
+	if f.err != nil {
+		return nil, f.err
+	}
+	if err := f.spill.w.Flush(); err != nil {
+		return nil, fmt.Errorf("flush spill file: %w", err)
+	}
+	parts := f.spill.partitions()
+	var again []*partition // not written yet, or written before more rows came
+	for _, p := range parts {
+		if w := f.written[p]; w.file == nil || w.rows != p.rows {
+			again = append(again, p)
+		}
+	}
+	f.start()
+	for _, p := range again {
+		if ctx.Err() != nil {
+			break
+		}
+		f.jobs <- flushJob{part: p, runs: p.runs, rows: p.rows}
+	}
+	f.stop()
+	if err := errors.Join(f.err, ctx.Err()); err != nil {
+		return nil, err
+	}
+	files := make([]*schemas.PendingFile, len(parts))
+	paths := make([]string, len(parts))
+	for i, p := range parts {
+		files[i] = f.written[p].file
+		paths[i] = relPath(f.layout.Root, files[i].Path())
+	}
+	if err := schemas.CommitAll(files); err != nil {
+		return nil, err
+	}
+	return paths, nil
+}
+
+func (f *flusher) stop() {
+	if !f.closed {
+		f.closed = true
+		close(f.jobs)
+	}
+	f.wg.Wait()
+}
+
+// abort stops the writers and removes every pending file not committed. It
+// may follow commit, so it can be deferred.
+func (f *flusher) abort() {
+	f.stop()
+	dirs := map[string]bool{}
+	for _, w := range f.written {
+		if w.file != nil && w.file.Abort() {
+			dirs[filepath.Dir(w.file.Path())] = true
+		}
+	}
+	// Remove the folders the pending files made, where nothing else
+	// is in them, so a rejected return leaves the warehouse as it was.
+	// os.Remove leaves a folder that is not empty.
+	for d := range dirs {
+		for ; d != f.layout.Root && d != filepath.Dir(d); d = filepath.Dir(d) {
+			if os.Remove(d) != nil {
+				break
+			}
+		}
+	}
+}
