@@ -15,6 +15,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/gocarina/gocsv"
@@ -40,7 +41,14 @@ type Options struct {
 	Council string
 	// Submitter records who sent the file (a user or a token's name).
 	Submitter string
+	// Progress, if set, is called every ProgressEvery rows with the rows
+	// checked and the bytes read so far, so a long ingest can say how it
+	// is getting on.
+	Progress func(rows int, bytes int64)
 }
+
+// ProgressEvery is how many rows pass between calls of Options.Progress.
+const ProgressEvery = 100_000
 
 // ErrUsage marks errors in how ingest was asked to run, as opposed to
 // problems in the return itself.
@@ -114,7 +122,7 @@ func (p *Pipeline) Ingest(ctx context.Context, r io.Reader, name string, opt Opt
 		return nil, err
 	}
 	probs := &problems{}
-	res, err := p.check(ctx, tee, tmp, id, received, opt, council, today, probs)
+	res, err := p.check(ctx, tee, counter, tmp, id, received, opt, council, today, probs)
 	if res != nil && res.spill != nil {
 		defer res.spill.close()
 		defer res.flush.abort() // before the spill closes: the writers read it
@@ -140,7 +148,7 @@ func (p *Pipeline) Ingest(ctx context.Context, r io.Reader, name string, opt Opt
 	} else if len(res.councils) == 1 {
 		rep.Council = res.councils[0]
 	}
-	if counter.n == 0 && probs.errors == 0 {
+	if counter.n.Load() == 0 && probs.errors == 0 {
 		probs.add(Problem{Line: 1, Code: CodeEmptyFile, Message: "the file is empty", Hint: "export the return again; the file has no bytes"})
 	}
 	rep.Problems, rep.Errors, rep.Warnings, rep.Omitted = probs.sorted(), probs.errors, probs.warnings, probs.omitted
@@ -162,7 +170,7 @@ func (p *Pipeline) Ingest(ctx context.Context, r io.Reader, name string, opt Opt
 	}
 
 	man := schemas.Manifest{
-		ID: id, File: name, SHA256: sum, Size: counter.n, ReceivedAt: received,
+		ID: id, File: name, SHA256: sum, Size: counter.n.Load(), ReceivedAt: received,
 		Submitter: opt.Submitter, Council: rep.Council, Councils: res.councils, Status: rep.Status,
 		Rows: rep.Rows, Periods: res.periods, Services: res.services, Errors: rep.Errors, Warnings: rep.Warnings,
 	}
@@ -226,7 +234,7 @@ type checked struct {
 
 // check decodes and checks every row, spilling good rows while the file
 // has no errors. Problems go to probs; the error is for I/O failures.
-func (p *Pipeline) check(ctx context.Context, r io.Reader, tmp, id string, received time.Time, opt Options, council *schemas.Council, today time.Time, probs *problems) (*checked, error) {
+func (p *Pipeline) check(ctx context.Context, r io.Reader, read *countWriter, tmp, id string, received time.Time, opt Options, council *schemas.Council, today time.Time, probs *problems) (*checked, error) {
 	res := &checked{}
 	councilCode := ""
 	if council != nil {
@@ -272,6 +280,9 @@ func (p *Pipeline) check(ctx context.Context, r io.Reader, tmp, id string, recei
 			continue
 		}
 		res.rows++
+		if opt.Progress != nil && res.rows%ProgressEvery == 0 {
+			opt.Progress(res.rows, read.n.Load())
+		}
 		if !chk.check(&row, &o) {
 			continue
 		}
@@ -397,9 +408,11 @@ func safeName(name string) string {
 	return name
 }
 
-type countWriter struct{ n int64 }
+// countWriter counts the bytes read. The decoding goroutine writes it and
+// progress reports read it, so it is atomic.
+type countWriter struct{ n atomic.Int64 }
 
 func (c *countWriter) Write(b []byte) (int, error) {
-	c.n += int64(len(b))
+	c.n.Add(int64(len(b)))
 	return len(b), nil
 }

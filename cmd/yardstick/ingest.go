@@ -5,8 +5,10 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"os"
 	"os/user"
 	"strings"
+	"time"
 
 	"github.com/yardstick-open/yardstick/data"
 	"github.com/yardstick-open/yardstick/ingest"
@@ -51,6 +53,7 @@ func runIngest(ctx context.Context, e *env, args []string) int {
 	code := exitOK
 	var reports []*ingest.Report
 	for _, path := range fs.Args() {
+		opt.Progress = progress(e, path)
 		rep, err := p.IngestFile(ctx, path, opt)
 		if err != nil {
 			fmt.Fprintf(e.stderr, "yardstick ingest: %s: %v\n", path, strings.TrimPrefix(err.Error(), "usage: "))
@@ -77,6 +80,27 @@ func runIngest(ctx context.Context, e *env, args []string) int {
 		}
 	}
 	return code
+}
+
+// progress returns a reporter that tells stderr how a long ingest is
+// getting on, at most every two seconds, with the share of the file read.
+func progress(e *env, path string) func(rows int, read int64) {
+	var size int64
+	if st, err := os.Stat(path); err == nil {
+		size = st.Size()
+	}
+	last := time.Now()
+	return func(rows int, read int64) {
+		if time.Since(last) < 2*time.Second {
+			return
+		}
+		last = time.Now()
+		if size > 0 {
+			fmt.Fprintf(e.stderr, "%s: %d rows checked (%d%% of the file)\n", path, rows, read*100/size)
+			return
+		}
+		fmt.Fprintf(e.stderr, "%s: %d rows checked\n", path, rows)
+	}
 }
 
 // newPipeline loads the catalogue (with the data folder's catalogue.yaml)
