@@ -124,15 +124,6 @@ func WriteFileAtomic(path string, write func(w io.Writer) error) error {
 	return p.Commit()
 }
 
-// SyncDir flushes a folder's entries to disk.
-func SyncDir(dir string) error {
-	d, err := os.Open(dir)
-	if err != nil {
-		return fmt.Errorf("open folder for sync: %w", err)
-	}
-	defer d.Close()
-	if err := d.Sync(); err != nil {
-		return fmt.Errorf("sync folder %s: %w", dir, err)
-	}
-	return nil
-}
+// SyncDir flushes a folder's entries to disk, so that files created or
+// renamed in it survive a crash.
+func SyncDir(dir string) error { return syncPath(dir) }

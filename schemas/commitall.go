@@ -61,10 +61,11 @@ func AbortAll(files []*PendingFile) {
 	}
 }
 
+// syncPath flushes a file or a folder to disk.
 func syncPath(path string) error {
 	f, err := os.Open(path)
 	if err != nil {
-		return fmt.Errorf("open for sync: %w", err)
+		return fmt.Errorf("open %s for sync: %w", path, err)
 	}
 	defer f.Close()
 	if err := f.Sync(); err != nil {
