@@ -37,7 +37,6 @@ var (
 	}()
 	iCouncil   = canonIndex[schemas.ColCouncil]
 	iProvID    = canonIndex[schemas.ColProviderID]
-	iProvName  = canonIndex[schemas.ColProviderName]
 	iSector    = canonIndex[schemas.ColProviderSector]
 	iService   = canonIndex[schemas.ColService]
 	iMetric    = canonIndex[schemas.ColMetric]
@@ -45,7 +44,6 @@ var (
 	iNum       = canonIndex[schemas.ColNumerator]
 	iDen       = canonIndex[schemas.ColDenominator]
 	iValue     = canonIndex[schemas.ColValue]
-	iNote      = canonIndex[schemas.ColNote]
 	outHeaders = append(slices.Clone(schemas.Columns), colLine, colValueCol)
 )
 

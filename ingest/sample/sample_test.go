@@ -539,7 +539,7 @@ func TestReturns(t *testing.T) {
 
 func TestWindows1252RoundTrip(t *testing.T) {
 	t.Parallel()
-	for _, r := range []rune("£–éÉ€’") {
+	for _, r := range "£–éÉ€’" {
 		b := encode1252(r)
 		if b < 0x80 || utf8.Valid([]byte{b}) {
 			t.Errorf("%q encodes to %#x, which reads as UTF-8", r, b)
