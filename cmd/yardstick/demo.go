@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"sort"
@@ -14,7 +15,7 @@ import (
 )
 
 func init() {
-	register("demo", "write sample returns for every English council and ingest them", runDemo)
+	register("demo", "write sample returns for every English council, ingest and publish them", runDemo)
 }
 
 // demoMarker marks a folder the demo made, so a second run may clear it
@@ -114,10 +115,30 @@ func runDemo(ctx context.Context, e *env, args []string) int {
 	}
 	fmt.Fprintf(e.stdout, "Done in %s: %d returns accepted, %d rejected, %d rows in the warehouse at %s\n",
 		time.Since(start).Round(100*time.Millisecond), accepted, rejected, rowsIn, p.Layout.Observations())
+
+	start = time.Now()
+	fmt.Fprintf(e.stdout, "Publishing a release of %s ...\n", *dataDir)
+	rel, err := publishRelease(ctx, *dataDir, indent{e.stdout})
+	if err != nil {
+		fmt.Fprintf(e.stderr, "yardstick demo: publish: %v\n", err)
+		return exitUsage
+	}
+	fmt.Fprintf(e.stdout, "Done in %s: release %s at %s\n", time.Since(start).Round(100*time.Millisecond), rel.ID, rel.Dir)
 	if rejected > 0 {
 		return exitRejected
 	}
 	return exitOK
+}
+
+// indent writes each line it is given indented, as the demo shows a
+// step's progress under its heading.
+type indent struct{ w io.Writer }
+
+func (i indent) Write(p []byte) (int, error) {
+	if _, err := fmt.Fprintf(i.w, "  %s", p); err != nil {
+		return 0, err
+	}
+	return len(p), nil
 }
 
 // prepareDemoFolder empties a folder an earlier demo made, and refuses to

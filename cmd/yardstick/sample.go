@@ -68,8 +68,12 @@ func runSample(_ context.Context, e *env, args []string) int {
 	if n := len(sum.Periods); n > 0 {
 		span = fmt.Sprintf("%s periods (%s to %s)", sampleNum(n), sum.Periods[0].ID, sum.Periods[n-1].ID)
 	}
-	fmt.Fprintf(e.stdout, "Wrote %s rows in %s files to %s in %s\n",
-		sampleNum(sum.Rows), sampleNum(sum.Files), dir, time.Since(start).Round(time.Millisecond))
+	files := "files"
+	if sum.Files == 1 {
+		files = "file"
+	}
+	fmt.Fprintf(e.stdout, "Wrote %s rows in %s %s to %s in %s\n",
+		sampleNum(sum.Rows), sampleNum(sum.Files), files, dir, time.Since(start).Round(time.Millisecond))
 	fmt.Fprintf(e.stdout, "  %s councils, %s providers, %s\n", sampleNum(sum.Councils), sampleNum(sum.Providers), span)
 	fmt.Fprintf(e.stdout, "  %s cells suppressed [c], %s missing\n", sampleNum(sum.Suppressed), sampleNum(sum.Missing))
 	return exitOK

@@ -28,7 +28,10 @@ type BuildInput struct {
 }
 
 // Build reads the data folder and builds every table Tables lists,
-// replacing any already in the database. It runs on one connection, which
+// replacing any already in the database. Disclosure control is applied to
+// the observations before any statistic is computed, and checked on the
+// finished tables: when the check fails, Build returns a *DisclosureError
+// (errors.Is ErrDisclosure) and the tables must not be published. It runs on one connection, which
 // holds its scratch tables, so concurrent Builds on one DB must not share
 // table names: build one database at a time. A failed Build leaves the
 // tables in an unspecified state; build into a new file and move it into
@@ -74,6 +77,9 @@ func (s *session) build(ctx context.Context, in BuildInput) error {
 	if err := s.loadPeriodLinks(ctx); err != nil {
 		return err
 	}
+	if err := s.suppress(ctx); err != nil {
+		return err
+	}
 	z := []any{sql.Named("z95", Z95), sql.Named("z998", Z998)}
 	steps := []struct {
 		name string
@@ -92,5 +98,5 @@ func (s *session) build(ctx context.Context, in BuildInput) error {
 			return err
 		}
 	}
-	return nil
+	return s.checkDisclosure(ctx)
 }

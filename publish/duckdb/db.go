@@ -201,6 +201,24 @@ func (s *session) exec(ctx context.Context, name string, args ...any) error {
 	return nil
 }
 
+// execCount runs the embedded query name and returns how many rows it
+// changed.
+func (s *session) execCount(ctx context.Context, name string, args ...any) (int64, error) {
+	q, err := lookup(name)
+	if err != nil {
+		return 0, err
+	}
+	res, err := s.conn.ExecContext(ctx, q, args...)
+	if err != nil {
+		return 0, fmt.Errorf("%s: %w", name, err)
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return 0, fmt.Errorf("%s: %w", name, err)
+	}
+	return n, nil
+}
+
 func (s *session) query(ctx context.Context, name string, args ...any) (*sql.Rows, error) {
 	q, err := lookup(name)
 	if err != nil {

@@ -94,4 +94,87 @@
 // national bands (the adjusted band uses the group's tau2), and the spread
 // between those councils: minimum, quartiles, maximum and standard
 // deviation of their values.
+//
+// # Disclosure control
+//
+// Build applies disclosure control to the observations table before it
+// computes any statistic, so every table it builds, and every pool in
+// them, is made from what is published and nothing else. A hidden figure
+// has status c and no value, numerator or denominator in observations and
+// comparisons, and no statistic in comparisons.
+//
+// Cells the council marked [c] stay hidden, and lose any counts given
+// beside the marker.
+//
+// Primary suppression: a row of a metric with disclosure small_counts is
+// hidden when its numerator is 1 to 4 or its denominator is under 10. A
+// denominator of 0 is under 10, so it is hidden too: we read the rule as
+// written, and nothing is lost, since such a row has no value (ingest
+// rejects one anyway, asking for [z]). A numerator of 0 is not small. A count the row leaves blank is tested as its other figures imply
+// it: value x denominator / multiplier for the numerator, numerator x
+// multiplier / value for the denominator (each rounded), and a count
+// metric's value is its numerator. A row with a value and neither count
+// cannot be tested, and is published. Yardstick drops the note of a row it
+// hides, since the note was written for a figure that was to be shown and
+// may quote it.
+//
+// Secondary suppression: a hidden figure must not come back by
+// subtraction. Figures are linked where a published total adds them up
+// (queries/disclosure_links.sql): a council-wide row (provider_id "") and
+// the provider rows of its council, service, metric and period; and a row
+// for a year or a quarter and the rows of the same council, provider,
+// service and metric for the quarters or months inside it. Only
+// proportions, rates and counts are linked; a mean or a score is not a
+// sum. In every linked group the number of hidden members (the total
+// included) must be 0 or at least 2: with one, the total minus the parts
+// shown, or for a hidden total the sum of its parts, gives it back. Where a
+// group has exactly one, the next member is hidden: the part with a count
+// above 0 and the smallest denominator (then numerator); failing that the
+// total; failing that another part. A part with a count of 0 is passed
+// over because the rule is public: beside a hidden 3, a hidden 0 leaves
+// "the hidden counts sum to 3", and since a part that could be shown holds
+// 0 or at least 5, the 3 would be plain. Hiding one cell can leave another
+// group with a single hidden member, so the rule runs in rounds until a
+// round hides nothing.
+//
+// Groups overlap (a provider's quarter is in its year and in its council's
+// quarter), so one group at a time is not enough: totals added and
+// subtracted together can pin a cell down even where no group has a single
+// hidden member. An audit therefore treats each group as an equation,
+// total - sum(parts) = 0, with the hidden members as unknowns and the
+// published ones as known, and finds, exactly in rational arithmetic, each
+// hidden cell whose unit vector lies in the row space of the equations,
+// that is, whose counts some combination of published totals gives. For
+// each such cell one more member of every group it is in is hidden, by the
+// same order, and the rounds run again. The audit counts every published
+// row as known, even one that shows no counts ([x], [z], a value alone),
+// since an outsider may know or assume it.
+//
+// Pools need no rule of their own: national, regional, council-type and
+// similar-council pools, distributions, ranks, funnels, over-dispersion and
+// provider profiles are all computed from comparison_rows, where a hidden
+// row has no value and no counts, so each pools published cells only and
+// subtracting the published cells from it leaves 0. A change from a hidden
+// figure is blank.
+//
+// Build ends with CheckDisclosure, which reads only the published tables
+// and so holds whatever way suppression was done. It fails with a
+// *DisclosureError, which unwraps to ErrDisclosure, naming the first
+// violations (metric, period, council, provider) when observations and
+// comparisons disagree on a cell's status or counts; a hidden cell shows a
+// figure or statistic; a small_counts cell shows small counts, given or
+// implied; a benchmark or provider profile of a small_counts metric pools
+// a numerator of 1 to 4 or a denominator under 10; a change is published
+// from a hidden figure; a linked group has exactly one hidden member; the
+// audit finds a hidden cell pinned down; or a benchmark's sums and counts,
+// a provider profile's, or a funnel's range of denominators differ from
+// the same pool recomputed over the published cells. A release must not be
+// published when Build fails.
+//
+// Disclosure control does not cover: a complement that is small (a
+// proportion of 98 in 100 leaves 2 out); different metrics that share a
+// count (two rates per person served); figures published in earlier
+// releases, which a later release's suppression cannot take back; and
+// bounds rather than exact values (two hidden counts known to sum to 9
+// are each at most 9).
 package duckdb

@@ -12,7 +12,8 @@ import (
 
 // Tables lists the tables Build makes, in the order a release lists them.
 //
-//	observations      the current observations (warehouse columns)
+//	observations      the current observations (warehouse columns), after
+//	                  disclosure control
 //	comparisons       one row per observation with its statistics
 //	benchmarks        one row per metric x period x service x level: the
 //	                  national value, distribution and over-dispersion

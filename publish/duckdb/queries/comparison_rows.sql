@@ -4,7 +4,9 @@
 -- for a council-wide one), so a council total is never pooled with the
 -- providers it sums, and a metric shared by services is benchmarked within
 -- each service.
---   value: NULL for c, x and z; derived from the counts when blank.
+--   value: NULL for c, x and z; derived from the counts when blank. A
+--          hidden row (c) has no counts either (disclosure control ran
+--          on observations first), so no pool or statistic holds it.
 --   x, n:  the numerator and denominator where they support an interval
 --          and a funnel (a proportion with 0 <= x <= n, or a rate with
 --          x >= 0, n > 0); NULL otherwise.

@@ -1,0 +1,264 @@
+package main
+
+import (
+	"bufio"
+	"crypto/sha256"
+	"encoding/csv"
+	"encoding/hex"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/yardstick-open/yardstick/schemas"
+)
+
+// TestSampleIngestPublish drives the binary from sample returns through
+// ingest to a live release, then resubmits one return with a changed figure
+// and publishes again: the second release names the first as its previous
+// and marks the changed figure revised.
+func TestSampleIngestPublish(t *testing.T) {
+	dir := t.TempDir()
+	returns := filepath.Join(dir, "returns")
+	data := filepath.Join(dir, "data")
+	if code, _, stderr := runCmd(t, "sample", "--rows", "2000", "--seed", "5", returns); code != exitOK {
+		t.Fatalf("sample exit %d: %s", code, stderr)
+	}
+	files, _ := filepath.Glob(filepath.Join(returns, "*.csv"))
+	slices.Sort(files)
+	if code, stdout, stderr := runCmd(t, append([]string{"ingest", "--data", data}, files...)...); code != exitOK {
+		t.Fatalf("ingest exit %d\n%s\n%s", code, stdout, stderr)
+	}
+
+	first := publishOK(t, data)
+	rel := readReleaseJSON(t, data, first)
+	if rel.Previous != "" || rel.Counts.Observations == 0 || rel.Counts.Submissions != len(files) {
+		t.Errorf("first release: previous %q, counts %+v, want %d submissions", rel.Previous, rel.Counts, len(files))
+	}
+	for _, f := range []string{"yardstick.duckdb", "release.json", "SHA256SUMS", "data/observations.parquet",
+		"data/observations.csv", "data/comparisons.parquet", "data/comparisons.csv", "data/metrics.csv",
+		"data/councils.csv", "data/providers.csv", "data/peer-groups.csv"} {
+		if _, err := os.Stat(filepath.Join(data, "current", f)); err != nil {
+			t.Errorf("release lacks %s: %v", f, err)
+		}
+	}
+	verifySums(t, filepath.Join(data, "releases", first))
+
+	resub := filepath.Join(dir, "resubmission.csv")
+	provider := changeFigure(t, files, shownFigures(t, data), resub)
+	if code, stdout, stderr := runCmd(t, "ingest", "--data", data, resub); code != exitOK {
+		t.Fatalf("ingest resubmission exit %d\n%s\n%s", code, stdout, stderr)
+	}
+	second := publishOK(t, data)
+	if second == first {
+		t.Fatalf("second release has the first's id %s", first)
+	}
+	rel = readReleaseJSON(t, data, second)
+	if rel.Previous != first || len(rel.Revisions) != 1 || rel.Revisions[0].ProviderID != provider {
+		t.Errorf("second release: previous %q (want %q), revisions %+v (want one for %s)", rel.Previous, first, rel.Revisions, provider)
+	}
+	verifySums(t, filepath.Join(data, "releases", second))
+	obs, err := os.ReadFile(filepath.Join(data, "current", "data", "observations.csv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := strings.Count(string(obs), ",[r],"); n != 1 {
+		t.Errorf("observations.csv has %d rows marked [r], want 1", n)
+	}
+}
+
+func TestPublishErrors(t *testing.T) {
+	dir := t.TempDir()
+	empty := filepath.Join(dir, "empty")
+	os.MkdirAll(empty, 0o755)
+	tests := []struct {
+		name string
+		args []string
+		want string
+	}{
+		{"no data folder", []string{"publish", "--data", filepath.Join(dir, "nope")}, "no data folder at"},
+		{"no submissions", []string{"publish", "--data", empty},
+			"no accepted submissions in " + filepath.Join(empty, "submissions") + "; ingest returns first"},
+		{"argument", []string{"publish", "--data", empty, "extra"}, `unexpected argument "extra"`},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			code, _, stderr := runCmd(t, tc.args...)
+			if code != exitUsage || !strings.Contains(stderr, tc.want) {
+				t.Errorf("exit %d stderr %q; want %d and %q", code, stderr, exitUsage, tc.want)
+			}
+		})
+	}
+	if _, err := os.Lstat(filepath.Join(empty, "current")); err == nil {
+		t.Error("a failed publish made a current link")
+	}
+}
+
+func TestDemoPublishes(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "demo")
+	code, stdout, stderr := runCmd(t, "demo", "--data", dir, "--rows", "2000")
+	if code != exitOK {
+		t.Fatalf("exit %d\n%s\n%s", code, stdout, stderr)
+	}
+	id, err := os.Readlink(filepath.Join(dir, "current"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	id = strings.TrimPrefix(id, "releases/")
+	if want := "release " + id + " at " + filepath.Join(dir, "releases", id); !strings.Contains(stdout, want) {
+		t.Errorf("demo output lacks %q:\n%s", want, stdout)
+	}
+}
+
+// publishOK runs publish and returns the release id, the last line of its
+// output.
+func publishOK(t *testing.T, data string) string {
+	t.Helper()
+	code, stdout, stderr := runCmd(t, "publish", "--data", data)
+	if code != exitOK {
+		t.Fatalf("publish exit %d\n%s\n%s", code, stdout, stderr)
+	}
+	lines := strings.Split(strings.TrimSpace(stdout), "\n")
+	id := lines[len(lines)-1]
+	target, err := os.Readlink(filepath.Join(data, "current"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if target != "releases/"+id {
+		t.Errorf("current -> %s, want releases/%s (publish printed:\n%s)", target, id, stdout)
+	}
+	return id
+}
+
+type releaseJSON struct {
+	Previous  string `json:"previous"`
+	Revisions []struct {
+		ProviderID string `json:"provider_id"`
+	} `json:"revisions"`
+	Counts struct {
+		Observations int `json:"observations"`
+		Submissions  int `json:"submissions"`
+	} `json:"counts"`
+}
+
+func readReleaseJSON(t *testing.T, data, id string) releaseJSON {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join(data, "releases", id, "release.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var r releaseJSON
+	if err := json.Unmarshal(b, &r); err != nil {
+		t.Fatal(err)
+	}
+	return r
+}
+
+// verifySums checks every line of a release's SHA256SUMS.
+func verifySums(t *testing.T, dir string) {
+	t.Helper()
+	f, err := os.Open(filepath.Join(dir, "SHA256SUMS"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	n := 0
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		hash, name, _ := strings.Cut(sc.Text(), "  ")
+		b, err := os.ReadFile(filepath.Join(dir, filepath.FromSlash(name)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if sum := sha256.Sum256(b); hex.EncodeToString(sum[:]) != hash {
+			t.Errorf("%s does not match SHA256SUMS", name)
+		}
+		n++
+	}
+	if n < 11 {
+		t.Errorf("SHA256SUMS lists %d files", n)
+	}
+}
+
+// shownFigures returns the observations the live release publishes a
+// figure for, as council|provider|metric|period.
+func shownFigures(t *testing.T, data string) map[string]bool {
+	t.Helper()
+	f, err := os.Open(filepath.Join(data, "current", "data", "observations.csv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	recs, err := csv.NewReader(f).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	col := func(name string) int { return slices.Index(recs[0], name) }
+	council, provider, metric, period, status := col("council_code"), col("provider_id"), col("metric"), col("period"), col("status")
+	shown := map[string]bool{}
+	for _, r := range recs[1:] {
+		if r[status] == "" {
+			shown[strings.Join([]string{r[council], r[provider], r[metric], r[period]}, "|")] = true
+		}
+	}
+	return shown
+}
+
+// changeFigure writes to dst a copy of the first return among files that
+// has a published figure with counts large enough for no disclosure rule
+// to hide, with that figure's numerator halved and its value left blank
+// for ingest to derive. It returns the provider of the changed row.
+func changeFigure(t *testing.T, files []string, shown map[string]bool, dst string) string {
+	t.Helper()
+	for _, src := range files {
+		b, err := os.ReadFile(src)
+		if err != nil {
+			t.Fatal(err)
+		}
+		recs, err := csv.NewReader(strings.NewReader(string(b))).ReadAll()
+		if err != nil {
+			t.Fatal(err)
+		}
+		// Sample returns spell their headers in the ways councils do.
+		col := func(name string) int {
+			i := slices.IndexFunc(recs[0], func(h string) bool {
+				c, _, ok := schemas.CanonicalColumn(h)
+				return ok && c == name
+			})
+			if i < 0 {
+				t.Fatalf("%s has no column for %s: %v", src, name, recs[0])
+			}
+			return i
+		}
+		council, prov, metric, period := col("council_code"), col("provider_id"), col("metric"), col("period")
+		num, den, val := col("numerator"), col("denominator"), col("value")
+		for _, r := range recs[1:] {
+			n, err1 := strconv.Atoi(r[num])
+			d, err2 := strconv.Atoi(r[den])
+			key := strings.Join([]string{r[council], r[prov], r[metric], r[period]}, "|")
+			if err1 != nil || err2 != nil || d < 100 || r[val] == "" || !shown[key] {
+				continue
+			}
+			half := d / 2
+			if half == n {
+				half = d / 4
+			}
+			r[num], r[val] = strconv.Itoa(half), ""
+			out, err := os.Create(dst)
+			if err != nil {
+				t.Fatal(err)
+			}
+			w := csv.NewWriter(out)
+			w.WriteAll(recs)
+			if err := out.Close(); err != nil {
+				t.Fatal(err)
+			}
+			return r[prov]
+		}
+	}
+	t.Fatal("no return has a published figure with counts")
+	return ""
+}

@@ -1,0 +1,401 @@
+package duckdb
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"math/big"
+	"sort"
+	"strings"
+)
+
+// ErrDisclosure is returned, wrapped in a *DisclosureError, when the
+// tables would publish a figure that disclosure control hides, or let one
+// be worked out from what they publish.
+var ErrDisclosure = errors.New("disclosure control failed")
+
+// MaxViolations is how many violations a DisclosureError lists.
+const MaxViolations = 20
+
+// A Violation is one way the tables reveal, or could reveal, a hidden
+// figure. Rule names the check that failed:
+//
+//	tables-disagree       observations and comparisons differ on a cell's
+//	                      status or counts, or one lacks a row
+//	hidden-shown          a [c] cell shows a value, a count or a statistic
+//	small-count           a small_counts cell shows small counts
+//	small-pool            a provider profile or benchmark pools a small count
+//	change-reveals        a change is published from a hidden figure
+//	lone-hidden           a linked group has exactly one hidden member
+//	determined            the published totals, taken together, pin down a
+//	                      hidden cell's counts
+//	pool-includes-hidden  a pooled statistic differs from the same pool over
+//	                      the published cells
+//
+// Metric, Period, Council and Provider name the cell (Provider "" for a
+// council-wide figure), or for a pool the metric, period and provider it
+// pools.
+type Violation struct {
+	Rule     string
+	Table    string
+	Metric   string
+	Period   string
+	Council  string
+	Provider string
+	Service  string
+	Detail   string
+}
+
+func (v Violation) String() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s: %s %s %s", v.Rule, v.Table, v.Metric, v.Period)
+	if v.Council != "" {
+		fmt.Fprintf(&b, " council %s", v.Council)
+	}
+	switch {
+	case v.Provider != "":
+		fmt.Fprintf(&b, " provider %s", v.Provider)
+	case v.Council != "":
+		b.WriteString(" council-wide")
+	}
+	if v.Service != "" {
+		fmt.Fprintf(&b, " (%s)", v.Service)
+	}
+	fmt.Fprintf(&b, ": %s", v.Detail)
+	return b.String()
+}
+
+// DisclosureError lists what CheckDisclosure found. It unwraps to
+// ErrDisclosure.
+type DisclosureError struct {
+	// Violations are the first MaxViolations found, in the order the checks
+	// run: table agreement, cells, pools, linked groups, the audit.
+	Violations []Violation
+	// Total is how many were found in all.
+	Total int
+}
+
+func (e *DisclosureError) Error() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s: %d violation", ErrDisclosure, e.Total)
+	if e.Total != 1 {
+		b.WriteString("s")
+	}
+	for i, v := range e.Violations {
+		if i == 0 {
+			b.WriteString(": ")
+		} else {
+			b.WriteString("; ")
+		}
+		b.WriteString(v.String())
+	}
+	if more := e.Total - len(e.Violations); more > 0 {
+		fmt.Fprintf(&b, "; and %d more", more)
+	}
+	return b.String()
+}
+
+func (e *DisclosureError) Unwrap() error { return ErrDisclosure }
+
+func (e *DisclosureError) add(v Violation) {
+	e.Total++
+	if len(e.Violations) < MaxViolations {
+		e.Violations = append(e.Violations, v)
+	}
+}
+
+// cellKey names one observation: the warehouse key of a row.
+type cellKey struct {
+	Council, Provider, Service, Metric, Period string
+}
+
+// protectKey is how suppress_secondary.sql names a cell in $protect.
+func (k cellKey) protectKey() string {
+	return strings.Join([]string{k.Council, k.Provider, k.Service, k.Metric, k.Period}, "\x1f")
+}
+
+// hiddenLink is a hidden cell's membership of one linked group: a term of
+// the group's equation total - sum(parts) = 0, whose other terms are
+// published.
+type hiddenLink struct {
+	Group string
+	Cell  cellKey
+	Total bool
+}
+
+// suppress applies disclosure control to the observations table, before
+// any statistic is computed from it (see the package documentation).
+func (s *session) suppress(ctx context.Context) error {
+	for _, q := range []string{"suppress_council_marked", "suppress_primary", "disclosure_links"} {
+		if err := s.exec(ctx, q); err != nil {
+			return err
+		}
+	}
+	// Each round hides at least one more cell or ends the loop, so it ends.
+	protect := []string{}
+	for {
+		n, err := s.execCount(ctx, "suppress_secondary", sql.Named("protect", protect))
+		if err != nil {
+			return err
+		}
+		if n > 0 {
+			protect = []string{}
+			continue
+		}
+		if len(protect) > 0 {
+			// Nothing left to hide beside the cells the audit found;
+			// CheckDisclosure reports them.
+			break
+		}
+		links, err := s.hiddenLinks(ctx)
+		if err != nil {
+			return err
+		}
+		pinned := determined(links)
+		if len(pinned) == 0 {
+			break
+		}
+		for _, k := range pinned {
+			protect = append(protect, k.protectKey())
+		}
+	}
+	return s.exec(ctx, "drop_disclosure_links")
+}
+
+// CheckDisclosure verifies, from the published tables alone and whatever
+// way suppression was done, that nothing they publish reveals a hidden
+// figure. It returns a *DisclosureError (errors.Is ErrDisclosure) naming
+// the first violations. Build runs it last.
+func (d *DB) CheckDisclosure(ctx context.Context) error {
+	s, err := d.session(ctx)
+	if err != nil {
+		return fmt.Errorf("check disclosure: %w", err)
+	}
+	defer s.close()
+	return s.checkDisclosure(ctx)
+}
+
+func (s *session) checkDisclosure(ctx context.Context) error {
+	found := &DisclosureError{}
+	for _, q := range []string{"check_disclosure_tables", "check_disclosure_cells", "check_disclosure_pools"} {
+		if err := s.violations(ctx, q, found); err != nil {
+			return fmt.Errorf("check disclosure: %w", err)
+		}
+	}
+	if err := s.exec(ctx, "disclosure_links"); err != nil {
+		return fmt.Errorf("check disclosure: %w", err)
+	}
+	if err := s.violations(ctx, "check_disclosure_groups", found); err != nil {
+		return fmt.Errorf("check disclosure: %w", err)
+	}
+	links, err := s.hiddenLinks(ctx)
+	if err != nil {
+		return fmt.Errorf("check disclosure: %w", err)
+	}
+	for _, k := range determined(links) {
+		found.add(Violation{Rule: "determined", Table: "observations", Metric: k.Metric, Period: k.Period,
+			Council: k.Council, Provider: k.Provider, Service: k.Service,
+			Detail: "the published totals, added and subtracted together, give back its counts"})
+	}
+	if err := s.exec(ctx, "drop_disclosure_links"); err != nil {
+		return fmt.Errorf("check disclosure: %w", err)
+	}
+	if found.Total > 0 {
+		return found
+	}
+	return nil
+}
+
+// violations reads a check query's rows into found.
+func (s *session) violations(ctx context.Context, name string, found *DisclosureError) error {
+	rows, err := s.query(ctx, name)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var v Violation
+		var period, provider sql.NullString
+		if err := rows.Scan(&v.Rule, &v.Table, &v.Metric, &period, &v.Council, &provider, &v.Service, &v.Detail); err != nil {
+			return fmt.Errorf("%s: %w", name, err)
+		}
+		v.Period, v.Provider = period.String, provider.String
+		found.add(v)
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("%s: %w", name, err)
+	}
+	return nil
+}
+
+// hiddenLinks reads the hidden members of the linked groups.
+func (s *session) hiddenLinks(ctx context.Context) ([]hiddenLink, error) {
+	rows, err := s.query(ctx, "disclosure_hidden")
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []hiddenLink
+	for rows.Next() {
+		var l hiddenLink
+		var link, groupProvider, groupPeriod string
+		if err := rows.Scan(&link, &l.Cell.Council, &groupProvider, &l.Cell.Service, &l.Cell.Metric, &groupPeriod,
+			&l.Cell.Provider, &l.Cell.Period, &l.Total); err != nil {
+			return nil, fmt.Errorf("disclosure_hidden: %w", err)
+		}
+		l.Group = strings.Join([]string{link, l.Cell.Council, groupProvider, l.Cell.Service, l.Cell.Metric, groupPeriod}, "\x1f")
+		out = append(out, l)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("disclosure_hidden: %w", err)
+	}
+	return out, nil
+}
+
+// determined returns, sorted, the hidden cells whose counts the published
+// figures pin down exactly. Every linked group is an equation, total -
+// sum(parts) = 0, in which the published members are known numbers and the
+// hidden ones unknowns; anyone may add and subtract the equations. A
+// hidden cell is pinned down when some combination of them leaves it
+// alone: when its unit vector lies in the row space of the equations over
+// the unknowns. That is found exactly, in rational arithmetic, by reducing
+// each connected set of equations to reduced row echelon form: the cell is
+// pinned down if and only if a row of that form has a single non-zero
+// entry, in its column.
+//
+// The test is the same for numerators and denominators, which share the
+// equations. It is conservative in one way: a published cell counts as
+// known even where it shows no counts (a value alone, [x], [z]), since an
+// outsider may know it or assume it is zero.
+func determined(links []hiddenLink) []cellKey {
+	cellIndex := map[cellKey]int{}
+	var cells []cellKey
+	type term struct {
+		cell int
+		coef int64
+	}
+	groupIndex := map[string]int{}
+	var eqs [][]term
+	for _, l := range links {
+		c, ok := cellIndex[l.Cell]
+		if !ok {
+			c = len(cells)
+			cellIndex[l.Cell] = c
+			cells = append(cells, l.Cell)
+		}
+		g, ok := groupIndex[l.Group]
+		if !ok {
+			g = len(eqs)
+			groupIndex[l.Group] = g
+			eqs = append(eqs, nil)
+		}
+		coef := int64(-1)
+		if l.Total {
+			coef = 1
+		}
+		eqs[g] = append(eqs[g], term{c, coef})
+	}
+
+	// Equations that share an unknown are solved together.
+	parent := make([]int, len(cells))
+	for i := range parent {
+		parent[i] = i
+	}
+	find := func(i int) int {
+		for parent[i] != i {
+			parent[i] = parent[parent[i]]
+			i = parent[i]
+		}
+		return i
+	}
+	for _, eq := range eqs {
+		for _, t := range eq[1:] {
+			parent[find(t.cell)] = find(eq[0].cell)
+		}
+	}
+	components := map[int][]int{}
+	for g, eq := range eqs {
+		root := find(eq[0].cell)
+		components[root] = append(components[root], g)
+	}
+
+	var out []cellKey
+	for _, comp := range components {
+		col := map[int]int{}
+		var unknowns []int
+		for _, g := range comp {
+			for _, t := range eqs[g] {
+				if _, ok := col[t.cell]; !ok {
+					col[t.cell] = len(unknowns)
+					unknowns = append(unknowns, t.cell)
+				}
+			}
+		}
+		m := make([][]*big.Rat, len(comp))
+		for i, g := range comp {
+			m[i] = make([]*big.Rat, len(unknowns))
+			for j := range m[i] {
+				m[i][j] = new(big.Rat)
+			}
+			for _, t := range eqs[g] {
+				m[i][col[t.cell]].SetInt64(t.coef)
+			}
+		}
+		for _, j := range pinnedColumns(m, len(unknowns)) {
+			out = append(out, cells[unknowns[j]])
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].protectKey() < out[j].protectKey() })
+	return out
+}
+
+// pinnedColumns reduces m (rows x cols) to reduced row echelon form in
+// place and returns the columns whose unit vector is a row of it.
+func pinnedColumns(m [][]*big.Rat, cols int) []int {
+	var pinned []int
+	tmp := new(big.Rat)
+	r := 0
+	for c := 0; c < cols && r < len(m); c++ {
+		p := -1
+		for i := r; i < len(m); i++ {
+			if m[i][c].Sign() != 0 {
+				p = i
+				break
+			}
+		}
+		if p < 0 {
+			continue
+		}
+		m[r], m[p] = m[p], m[r]
+		inv := new(big.Rat).Inv(m[r][c])
+		for j := c; j < cols; j++ {
+			m[r][j].Mul(m[r][j], inv)
+		}
+		for i := range m {
+			if i == r || m[i][c].Sign() == 0 {
+				continue
+			}
+			f := new(big.Rat).Set(m[i][c])
+			for j := c; j < cols; j++ {
+				m[i][j].Sub(m[i][j], tmp.Mul(f, m[r][j]))
+			}
+		}
+		r++
+	}
+	for i := 0; i < r; i++ {
+		lead, nonzero := -1, 0
+		for j := 0; j < cols; j++ {
+			if m[i][j].Sign() != 0 {
+				if lead < 0 {
+					lead = j
+				}
+				nonzero++
+			}
+		}
+		if nonzero == 1 {
+			pinned = append(pinned, lead)
+		}
+	}
+	return pinned
+}

@@ -1,0 +1,65 @@
+-- Disclosure check: no published cell shows what disclosure control hides.
+--
+--   hidden-shown    a [c] row with a value, a count or a statistic
+--   small-count     a figure of a small_counts metric whose counts, given
+--                   or implied by its value, are small (small_cell)
+--   small-pool      a provider profile or benchmark of a small_counts
+--                   metric pooling a numerator of 1 to 4 or a denominator
+--                   under 10
+--   change-reveals  a change from a hidden figure, which value minus change
+--                   would give back
+WITH small AS (
+    SELECT id, kind, multiplier FROM metrics WHERE disclosure = 'small_counts'
+),
+cells AS (
+    SELECT 'observations' AS table_name, metric, period, council_code, provider_id, service,
+           status, value, numerator, denominator, false AS has_statistic
+    FROM observations
+    UNION ALL
+    SELECT 'comparisons', metric, period, council_code, provider_id, service,
+           status, value, numerator, denominator,
+           coalesce(ci95_lower, ci95_upper, ci998_lower, ci998_upper, z_score, percentile_rank,
+                    change_prev, change_year) IS NOT NULL
+    FROM comparisons
+)
+SELECT 'hidden-shown' AS violation, table_name, metric, period, council_code, provider_id, service,
+       format('status c but value {}, numerator {}, denominator {}{}', coalesce(value::VARCHAR, 'blank'),
+              coalesce(numerator::VARCHAR, 'blank'), coalesce(denominator::VARCHAR, 'blank'),
+              CASE WHEN has_statistic THEN ' and a statistic' ELSE '' END) AS detail
+FROM cells
+WHERE status = 'c' AND (value IS NOT NULL OR numerator IS NOT NULL OR denominator IS NOT NULL OR has_statistic)
+UNION ALL
+SELECT 'small-count', c.table_name, c.metric, c.period, c.council_code, c.provider_id, c.service,
+       format('shows numerator {} and denominator {} (given or implied by value {})',
+              coalesce(implied_numerator(m.kind, m.multiplier, c.numerator, c.denominator, c.value)::VARCHAR, 'blank'),
+              coalesce(implied_denominator(m.kind, m.multiplier, c.numerator, c.denominator, c.value)::VARCHAR, 'blank'),
+              coalesce(c.value::VARCHAR, 'blank'))
+FROM cells c
+JOIN small m ON m.id = c.metric
+WHERE small_cell(m.kind, m.multiplier, c.numerator, c.denominator, c.value)
+UNION ALL
+SELECT 'small-pool', 'provider_profile', p.metric, p.period, '', p.provider_id, p.service,
+       format('pools numerator {} over denominator {}',
+              coalesce(p.numerator::VARCHAR, 'blank'), coalesce(p.denominator::VARCHAR, 'blank'))
+FROM provider_profile p
+JOIN small m ON m.id = p.metric
+WHERE (p.numerator > 0 AND p.numerator < 5) OR p.denominator < 10
+UNION ALL
+SELECT 'small-pool', 'benchmarks', b.metric, b.period, '', '', b.service,
+       format('{} level pools numerator {} over denominator {}', b.level,
+              coalesce(b.sum_numerator::VARCHAR, 'blank'), coalesce(b.sum_denominator::VARCHAR, 'blank'))
+FROM benchmarks b
+JOIN small m ON m.id = b.metric
+WHERE b.n_pooled > 0 AND ((b.sum_numerator > 0 AND b.sum_numerator < 5) OR b.sum_denominator < 10)
+UNION ALL
+SELECT 'change-reveals', 'comparisons', c.metric, c.period, c.council_code, c.provider_id, c.service,
+       format('a change from the hidden figure for {}', e.period)
+FROM comparisons c
+JOIN period_links pl ON pl.period = c.period
+JOIN observations e
+  ON e.council_code = c.council_code AND e.provider_id = c.provider_id
+ AND e.service = c.service AND e.metric = c.metric
+ AND ((e.period = pl.previous AND c.change_prev IS NOT NULL)
+      OR (e.period = pl.year_earlier AND c.change_year IS NOT NULL))
+WHERE e.status = 'c'
+ORDER BY ALL

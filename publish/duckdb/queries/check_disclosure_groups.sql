@@ -1,0 +1,21 @@
+-- Disclosure check: no linked group (disclosure_links) has exactly one
+-- hidden member, which its total minus the parts shown (or, for a hidden
+-- total, the sum of the parts) would give back. The violation names the
+-- hidden member.
+WITH state AS (
+    SELECT l.*, o.status = 'c' AS hidden
+    FROM disclosure_links l
+    JOIN observations o USING (council_code, provider_id, service, metric, period)
+)
+SELECT 'lone-hidden' AS violation, 'observations' AS table_name, metric,
+       any_value(period) FILTER (WHERE hidden) AS period, council_code,
+       any_value(provider_id) FILTER (WHERE hidden) AS provider_id, service,
+       format('the only hidden figure in the group of the {} total for {} and its {} {}: {}',
+              CASE WHEN group_provider = '' THEN 'council-wide' ELSE group_provider END,
+              group_period, count(*) - 1, link,
+              CASE WHEN bool_or(hidden AND is_total) THEN 'the sum of the parts gives it back'
+                   ELSE 'the total minus the parts shown gives it back' END) AS detail
+FROM state
+GROUP BY link, council_code, group_provider, service, metric, group_period
+HAVING count(*) FILTER (WHERE hidden) = 1
+ORDER BY ALL

@@ -1,0 +1,2 @@
+-- Drops the scratch table of disclosure control.
+DROP TABLE IF EXISTS disclosure_links

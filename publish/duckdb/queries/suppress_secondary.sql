@@ -1,0 +1,36 @@
+-- One round of secondary suppression over disclosure_links. In every group
+-- with exactly one hidden member ([c]), and in every group holding a cell
+-- named in $protect (cells the audit in disclosure.go found the published
+-- totals pin down together), the member first in pick_order among those
+-- still shown becomes [c], with its value, counts and note removed. Build
+-- repeats the round until it hides nothing, since hiding a cell can leave
+-- another group with a single hidden member. $protect names cells as
+-- council_code, provider_id, service, metric and period joined by chr(31).
+UPDATE observations o
+SET status = 'c', value = NULL, numerator = NULL, denominator = NULL, note = ''
+FROM (
+    WITH state AS (
+        SELECT l.*, s.status = 'c' AS hidden,
+               concat_ws(chr(31), l.council_code, l.provider_id, l.service, l.metric, l.period)
+                   IN (SELECT unnest($protect::VARCHAR[])) AS protect
+        FROM disclosure_links l
+        JOIN observations s USING (council_code, provider_id, service, metric, period)
+    ),
+    exposed AS (
+        SELECT link, council_code, group_provider, service, metric, group_period
+        FROM state
+        GROUP BY link, council_code, group_provider, service, metric, group_period
+        HAVING count(*) FILTER (WHERE hidden) = 1 OR bool_or(protect)
+    )
+    SELECT DISTINCT council_code, provider_id, service, metric, period
+    FROM (
+        SELECT state.*
+        FROM state JOIN exposed USING (link, council_code, group_provider, service, metric, group_period)
+        WHERE NOT hidden
+        QUALIFY row_number() OVER (
+            PARTITION BY link, council_code, group_provider, service, metric, group_period
+            ORDER BY pick_order) = 1
+    )
+) pick
+WHERE o.council_code = pick.council_code AND o.provider_id = pick.provider_id
+  AND o.service = pick.service AND o.metric = pick.metric AND o.period = pick.period

@@ -1,0 +1,192 @@
+package publish
+
+import (
+	"bufio"
+	"crypto/sha256"
+	"encoding/csv"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/yardstick-open/yardstick/schemas"
+)
+
+// metricColumns are data/metrics.csv's columns: the catalogue's fields.
+var metricColumns = []string{
+	"id", "title", "description", "kind", "unit", "multiplier", "polarity", "min", "max",
+	"disclosure", "numerator", "denominator", "source", "services",
+}
+
+// writeMetrics writes the catalogue as data/metrics.csv, sorted by id.
+func writeMetrics(path string, cat *schemas.Catalogue) error {
+	metrics := make([]schemas.Metric, len(cat.Metrics))
+	copy(metrics, cat.Metrics)
+	sort.Slice(metrics, func(i, j int) bool { return metrics[i].ID < metrics[j].ID })
+	num := func(v float64) string { return strconv.FormatFloat(v, 'f', -1, 64) }
+	opt := func(p *float64) string {
+		if p == nil {
+			return ""
+		}
+		return num(*p)
+	}
+	err := schemas.WriteFileAtomic(path, func(w io.Writer) error {
+		cw := csv.NewWriter(w)
+		cw.Write(metricColumns)
+		for _, m := range metrics {
+			cw.Write([]string{
+				m.ID, m.Title, m.Description, string(m.Kind), string(m.Unit), num(m.Multiplier),
+				string(m.Polarity), opt(m.Min), opt(m.Max), string(m.Disclosure), m.Numerator,
+				m.Denominator, m.Source, strings.Join(m.Services, ";"),
+			})
+		}
+		cw.Flush()
+		return cw.Error()
+	})
+	if err != nil {
+		return fmt.Errorf("write metrics: %w", err)
+	}
+	return nil
+}
+
+// writeNeighbourGroups writes peer-groups.csv from similar-councils.csv:
+// each council's group, named by its code, holds the council and its
+// similar councils in rank order.
+func writeNeighbourGroups(similarCSV, path string) error {
+	type member struct {
+		code string
+		rank int
+	}
+	groups := map[string][]member{}
+	err := eachCSVRow(similarCSV, []string{"council_code", "similar_code", "rank"}, func(r []string) error {
+		rank, err := strconv.Atoi(r[2])
+		if err != nil {
+			return fmt.Errorf("rank %q: %w", r[2], err)
+		}
+		groups[r[0]] = append(groups[r[0]], member{r[1], rank})
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("write peer groups: %w", err)
+	}
+	ids := make([]string, 0, len(groups))
+	for id := range groups {
+		ids = append(ids, id)
+	}
+	sort.Strings(ids)
+	err = schemas.WriteFileAtomic(path, func(w io.Writer) error {
+		cw := csv.NewWriter(w)
+		cw.Write([]string{"group_id", "council_code"})
+		for _, id := range ids {
+			ms := groups[id]
+			sort.Slice(ms, func(i, j int) bool { return ms[i].rank < ms[j].rank })
+			cw.Write([]string{id, id})
+			for _, m := range ms {
+				cw.Write([]string{id, m.code})
+			}
+		}
+		cw.Flush()
+		return cw.Error()
+	})
+	if err != nil {
+		return fmt.Errorf("write peer groups: %w", err)
+	}
+	return nil
+}
+
+// writeJSON writes v as indented JSON, atomically.
+func writeJSON(path string, v any) error {
+	b, err := json.MarshalIndent(v, "", "  ")
+	if err != nil {
+		return fmt.Errorf("write %s: %w", filepath.Base(path), err)
+	}
+	err = schemas.WriteFileAtomic(path, func(w io.Writer) error {
+		_, err := w.Write(append(b, '\n'))
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("write %s: %w", filepath.Base(path), err)
+	}
+	return nil
+}
+
+// writeChecksums syncs every file and folder under dir to disk and writes
+// dir/SHA256SUMS listing each file's SHA-256 in sha256sum's text format
+// (hash, two spaces, path with forward slashes), sorted by path, so that
+// "sha256sum -c SHA256SUMS" run in the folder checks the release.
+func writeChecksums(dir string) error {
+	var lines []string
+	var dirs []string
+	err := filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.IsDir() {
+			dirs = append(dirs, path)
+			return nil
+		}
+		rel, err := filepath.Rel(dir, path)
+		if err != nil {
+			return err
+		}
+		rel = filepath.ToSlash(rel)
+		if rel == ChecksumsFile {
+			return nil
+		}
+		if !d.Type().IsRegular() {
+			return fmt.Errorf("%s is not a regular file", rel)
+		}
+		sum, err := hashAndSync(path)
+		if err != nil {
+			return err
+		}
+		lines = append(lines, sum+"  "+rel)
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("checksums: %w", err)
+	}
+	for _, d := range dirs {
+		if err := schemas.SyncDir(d); err != nil {
+			return fmt.Errorf("checksums: %w", err)
+		}
+	}
+	sort.Slice(lines, func(i, j int) bool { return lines[i][66:] < lines[j][66:] })
+	err = schemas.WriteFileAtomic(filepath.Join(dir, ChecksumsFile), func(w io.Writer) error {
+		bw := bufio.NewWriter(w)
+		for _, l := range lines {
+			bw.WriteString(l)
+			bw.WriteByte('\n')
+		}
+		return bw.Flush()
+	})
+	if err != nil {
+		return fmt.Errorf("checksums: %w", err)
+	}
+	return nil
+}
+
+// hashAndSync returns the file's SHA-256 in hex and flushes it to disk:
+// DuckDB wrote yardstick.duckdb through its own handles, so this is where
+// the release makes sure every byte it checksums is durable.
+func hashAndSync(path string) (string, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return "", err
+	}
+	defer f.Close()
+	h := sha256.New()
+	if _, err := io.Copy(h, f); err != nil {
+		return "", fmt.Errorf("hash %s: %w", path, err)
+	}
+	if err := f.Sync(); err != nil {
+		return "", fmt.Errorf("sync %s: %w", path, err)
+	}
+	return hex.EncodeToString(h.Sum(nil)), nil
+}

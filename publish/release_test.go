@@ -1,0 +1,536 @@
+package publish
+
+import (
+	"bufio"
+	"context"
+	"crypto/sha256"
+	"encoding/csv"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"reflect"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/yardstick-open/yardstick/publish/duckdb"
+	"github.com/yardstick-open/yardstick/schemas"
+)
+
+// duckdbOptions keep each test's DuckDB small, since tests run in parallel.
+var duckdbOptions = duckdb.Options{Threads: 2, MemoryLimit: "1GB"}
+
+const (
+	trafford = "E08000009"
+	bury     = "E08000002"
+	onTime   = "hc-visits-on-time"
+	q1       = "2024-25-Q1"
+)
+
+var (
+	t0 = time.Date(2026, 11, 22, 9, 30, 0, 0, time.UTC)
+	t1 = t0.Add(time.Hour)
+)
+
+func homecare(council, provider string, num, den int64) obs {
+	return obs{Council: council, Provider: provider, Name: "Provider " + provider, Sector: "private",
+		Service: "homecare", Metric: onTime, Period: q1, Num: i64(num), Den: i64(den),
+		Value: pct(num, den)}
+}
+
+// pct is num/den as a percent, computed at run time as DuckDB and ingest
+// compute it, not as an exact constant.
+func pct(num, den int64) *float64 { return f64(float64(num) / float64(den) * 100) }
+
+// baseSubs are a Trafford and a Bury return for 2024-25-Q1.
+func baseSubs() []sub {
+	return []sub{
+		{ID: "20250101T000000Z-aaaa", Council: trafford, Received: time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC), Rows: []obs{
+			homecare(trafford, "1-101234567", 80, 100),
+			homecare(trafford, "1-102345678", 45, 50),
+			homecare(trafford, "", 125, 150),
+		}},
+		{ID: "20250102T000000Z-bbbb", Council: bury, Received: time.Date(2025, 1, 2, 0, 0, 0, 0, time.UTC), Rows: []obs{
+			homecare(bury, "1-101234567", 70, 100),
+			homecare(bury, "1-103456789", 90, 120),
+		}},
+	}
+}
+
+// releaseFiles are the files every release holds.
+var releaseFiles = []string{
+	ChecksumsFile, "data/comparisons.csv", "data/comparisons.parquet", "data/councils.csv",
+	"data/metrics.csv", "data/observations.csv", "data/observations.parquet", "data/peer-groups.csv",
+	"data/providers.csv", "data/similar-councils.csv", ReleaseFile, DatabaseFile,
+}
+
+func TestPublish(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	root := t.TempDir()
+	addSubmissions(t, root, baseSubs()...)
+	var log strings.Builder
+	b := newBuilder(root, t0)
+	b.Log = &log
+	rel, err := b.Publish(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := "2026-11-22T093000Z"; rel.ID != want {
+		t.Errorf("id %q, want %q", rel.ID, want)
+	}
+	if rel.Dir != b.Layout.Release(rel.ID) {
+		t.Errorf("dir %q, want %q", rel.Dir, b.Layout.Release(rel.ID))
+	}
+	if got := listFiles(t, rel.Dir); !reflect.DeepEqual(got, sorted(releaseFiles)) {
+		t.Errorf("release files\n got %v\nwant %v", got, sorted(releaseFiles))
+	}
+	checkSums(t, rel.Dir)
+	checkCurrent(t, b.Layout, rel.ID)
+	checkNoBuildFolders(t, b.Layout)
+
+	got, err := ReadRelease(b.Layout, rel.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !got.Created.Equal(t0) || got.Previous != "" || len(got.Revisions) != 0 {
+		t.Errorf("release.json: created %v previous %q revisions %v", got.Created, got.Previous, got.Revisions)
+	}
+	if want := []string{"20250101T000000Z-aaaa", "20250102T000000Z-bbbb"}; !reflect.DeepEqual(got.Submissions, want) {
+		t.Errorf("submissions %v, want %v", got.Submissions, want)
+	}
+	cat, _ := reference()
+	wantCounts := Counts{Observations: 5, Comparisons: 5, Metrics: len(cat.Metrics), Councils: 2,
+		Providers: 3, Periods: 1, Submissions: 2}
+	if got.Counts != wantCounts {
+		t.Errorf("counts\n got %+v\nwant %+v", got.Counts, wantCounts)
+	}
+	if !reflect.DeepEqual(got.Periods, []string{q1}) || got.SimilarCouncils != duckdb.NearestNeighboursMethod {
+		t.Errorf("periods %v similar councils %q", got.Periods, got.SimilarCouncils)
+	}
+
+	obsRows := readCSV(t, filepath.Join(rel.Dir, ObservationsCSV))
+	for _, r := range obsRows {
+		if r["status"] != "" {
+			t.Errorf("first release: status %q in %v", r["status"], r)
+		}
+	}
+	metrics := readCSV(t, filepath.Join(rel.Dir, MetricsCSV))
+	if len(metrics) != len(cat.Metrics) {
+		t.Errorf("metrics.csv has %d rows, want %d", len(metrics), len(cat.Metrics))
+	}
+	if m := find(metrics, map[string]string{"id": onTime}); m["services"] != "homecare" || m["kind"] != "proportion" || m["max"] != "100" {
+		t.Errorf("metrics.csv row %v", m)
+	}
+	if h := header(t, filepath.Join(rel.Dir, MetricsCSV)); !reflect.DeepEqual(h, metricColumns) {
+		t.Errorf("metrics.csv header %v", h)
+	}
+	providers := readCSV(t, filepath.Join(rel.Dir, ProvidersCSV))
+	p := find(providers, map[string]string{"provider_id": "1-101234567"})
+	if p["sector"] != "private" || p["councils"] != bury+";"+trafford || p["services"] != "homecare" || p["n_councils"] != "2" {
+		t.Errorf("providers.csv row %v", p)
+	}
+	councils := readCSV(t, filepath.Join(rel.Dir, CouncilsCSV))
+	if c := find(councils, map[string]string{"council_code": trafford}); c["name"] != "Trafford" {
+		t.Errorf("councils.csv row %v", c)
+	}
+	groups := readCSV(t, filepath.Join(rel.Dir, PeerGroupsCSV))
+	if h := header(t, filepath.Join(rel.Dir, PeerGroupsCSV)); !reflect.DeepEqual(h, []string{"group_id", "council_code"}) {
+		t.Errorf("peer-groups.csv header %v", h)
+	}
+	var traffordGroup []string
+	for _, g := range groups {
+		if g["group_id"] == trafford {
+			traffordGroup = append(traffordGroup, g["council_code"])
+		}
+	}
+	if len(traffordGroup) != duckdb.DefaultNeighbours+1 || traffordGroup[0] != trafford {
+		t.Errorf("Trafford's group %v: want Trafford and its %d similar councils", traffordGroup, duckdb.DefaultNeighbours)
+	}
+	if !strings.Contains(log.String(), "release 2026-11-22T093000Z is live") {
+		t.Errorf("log lacks the live line:\n%s", log.String())
+	}
+	db, err := duckdb.Open(ctx, filepath.Join(rel.Dir, DatabaseFile), duckdb.Options{ReadOnly: true})
+	if err != nil {
+		t.Fatalf("yardstick.duckdb does not open read-only: %v", err)
+	}
+	db.Close()
+}
+
+// TestPublishRevisions resubmits Trafford's return with one figure
+// changed: the next release records the revision, marks it [r], and names
+// the first release as its previous; a third release with no change has
+// no revisions and drops the [r].
+func TestPublishRevisions(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	root := t.TempDir()
+	addSubmissions(t, root, baseSubs()...)
+	// Every release is made in the same second, so ids take suffixes.
+	b := newBuilder(root, t0)
+	first, err := b.Publish(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	firstSums := readFile(t, filepath.Join(first.Dir, ChecksumsFile))
+
+	resub := sub{ID: "20250201T000000Z-cccc", Council: trafford, Received: time.Date(2025, 2, 1, 0, 0, 0, 0, time.UTC), Rows: []obs{
+		homecare(trafford, "1-101234567", 88, 100), // was 80/100
+		{Council: trafford, Provider: "1-102345678", Name: "Provider 1-102345678", Sector: "private",
+			Service: "homecare", Metric: onTime, Period: q1, Status: "x"}, // was 45/50
+		homecare(trafford, "", 133, 150), // was 125/150
+	}}
+	addSubmissions(t, root, resub)
+	second, err := b.Publish(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := first.ID + "-02"; second.ID != want {
+		t.Errorf("second id %q, want %q", second.ID, want)
+	}
+	if second.Previous != first.ID {
+		t.Errorf("previous %q, want %q", second.Previous, first.ID)
+	}
+	checkCurrent(t, b.Layout, second.ID)
+	checkSums(t, second.Dir)
+	checkSums(t, first.Dir)
+	if got := readFile(t, filepath.Join(first.Dir, ChecksumsFile)); got != firstSums {
+		t.Error("the first release changed")
+	}
+	if ids, _ := Releases(b.Layout); !reflect.DeepEqual(ids, []string{first.ID, second.ID}) {
+		t.Errorf("releases %v", ids)
+	}
+
+	rec, err := ReadRelease(b.Layout, second.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []Revision{
+		{Metric: onTime, Period: q1, CouncilCode: trafford, ProviderID: "", Service: "homecare",
+			Old: Figure{Value: pct(125, 150), Numerator: i64(125), Denominator: i64(150)},
+			New: Figure{Value: pct(133, 150), Numerator: i64(133), Denominator: i64(150)}},
+		{Metric: onTime, Period: q1, CouncilCode: trafford, ProviderID: "1-101234567", Service: "homecare",
+			Old: Figure{Value: f64(80), Numerator: i64(80), Denominator: i64(100)},
+			New: Figure{Value: f64(88), Numerator: i64(88), Denominator: i64(100)}},
+	}
+	if !reflect.DeepEqual(rec.Revisions, want) {
+		t.Errorf("revisions\n got %s\nwant %s", show(rec.Revisions), show(want))
+	}
+	if c := rec.Counts; c.Revised != 2 || c.Added != 0 || c.Withdrawn != 0 || c.NowHidden != 1 || c.NowShown != 0 {
+		t.Errorf("counts %+v", rec.Counts)
+	}
+	if w := []string{"20250102T000000Z-bbbb", resub.ID}; !reflect.DeepEqual(rec.Submissions, w) {
+		t.Errorf("submissions %v, want %v", rec.Submissions, w)
+	}
+	if w := []string{"20250101T000000Z-aaaa"}; !reflect.DeepEqual(rec.Superseded, w) {
+		t.Errorf("superseded %v, want %v", rec.Superseded, w)
+	}
+	for _, file := range []string{ObservationsCSV, ComparisonsCSV} {
+		for _, r := range readCSV(t, filepath.Join(second.Dir, file)) {
+			want := ""
+			switch {
+			case r["council_code"] == trafford && r["provider_id"] == "1-102345678":
+				want = "[x]"
+			case r["council_code"] == trafford:
+				want = "[r]"
+			}
+			if got := r["status"]; got != want {
+				t.Errorf("%s: status %q for %s %q, want %q", file, got, r["council_code"], r["provider_id"], want)
+			}
+		}
+	}
+
+	third, err := b.Publish(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if third.ID != first.ID+"-03" || third.Previous != second.ID || len(third.Revisions) != 0 || third.Counts.NowHidden != 0 {
+		t.Errorf("third release %q previous %q revisions %v", third.ID, third.Previous, third.Revisions)
+	}
+	for _, r := range readCSV(t, filepath.Join(third.Dir, ObservationsCSV)) {
+		if r["status"] != "" && r["status"] != "[x]" {
+			t.Errorf("third release: status %q in %v", r["status"], r)
+		}
+	}
+	checkCurrent(t, b.Layout, third.ID)
+}
+
+// TestPublishAddedAndWithdrawn counts observations that appear or vanish,
+// and takes a figure that only gains a marker as unrevised.
+func TestPublishAddedAndWithdrawn(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	root := t.TempDir()
+	addSubmissions(t, root, baseSubs()...)
+	b := newBuilder(root, t0, t1)
+	if _, err := b.Publish(ctx); err != nil {
+		t.Fatal(err)
+	}
+	provisional := homecare(bury, "1-101234567", 70, 100)
+	provisional.Status = "p" // a marker alone changing is no revision
+	addSubmissions(t, root, sub{ID: "20250201T000000Z-dddd", Council: bury, Received: time.Date(2025, 2, 1, 0, 0, 0, 0, time.UTC), Rows: []obs{
+		provisional,
+		homecare(bury, "1-104567890", 10, 20),
+	}})
+	rel, err := b.Publish(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rel.ID != "2026-11-22T103000Z" || rel.Counts.Added != 1 || rel.Counts.Withdrawn != 1 || rel.Counts.Revised != 0 {
+		t.Errorf("release %s counts %+v", rel.ID, rel.Counts)
+	}
+}
+
+// TestPublishFailure checks that a build that fails leaves the live
+// release and no temporary folder behind.
+func TestPublishFailure(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	root := t.TempDir()
+	addSubmissions(t, root, baseSubs()...)
+	b := newBuilder(root, t0, t1)
+	first, err := b.Publish(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	bad := filepath.Join(b.Layout.Submission("20250301T000000Z-eeee"), "manifest.json")
+	os.MkdirAll(filepath.Dir(bad), 0o755)
+	if err := os.WriteFile(bad, []byte(`{"id": "20250301T000000Z-eeee", "status": `), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := b.Publish(ctx); err == nil || !strings.Contains(err.Error(), "manifest") {
+		t.Fatalf("publish with a corrupt manifest: error %v", err)
+	}
+	checkCurrent(t, b.Layout, first.ID)
+	checkNoBuildFolders(t, b.Layout)
+	if ids, _ := Releases(b.Layout); !reflect.DeepEqual(ids, []string{first.ID}) {
+		t.Errorf("releases %v, want only %s", ids, first.ID)
+	}
+}
+
+// TestPublishRemovesStaleBuilds removes what a crashed publish left a day
+// ago, and leaves a build folder that may belong to one still running.
+func TestPublishRemovesStaleBuilds(t *testing.T) {
+	t.Parallel()
+	root := t.TempDir()
+	addSubmissions(t, root, baseSubs()...)
+	layout := schemas.Layout{Root: root}
+	stale := filepath.Join(layout.Releases(), buildingPrefix+"1")
+	recent := filepath.Join(layout.Releases(), buildingPrefix+"2")
+	for _, d := range []string{stale, recent} {
+		if err := os.MkdirAll(filepath.Join(d, "data"), 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	old := time.Now().Add(-25 * time.Hour)
+	os.Chtimes(stale, old, old)
+	if _, err := newBuilder(root, time.Now()).Publish(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(stale); err == nil {
+		t.Error("a stale build folder was left")
+	}
+	if _, err := os.Stat(recent); err != nil {
+		t.Errorf("a recent build folder was removed: %v", err)
+	}
+}
+
+func TestPublishNoSubmissions(t *testing.T) {
+	t.Parallel()
+	root := t.TempDir()
+	b := newBuilder(root, t0)
+	_, err := b.Publish(context.Background())
+	if !errors.Is(err, ErrNoSubmissions) {
+		t.Fatalf("error %v, want ErrNoSubmissions", err)
+	}
+	if _, err := CurrentRelease(b.Layout); !errors.Is(err, ErrNoRelease) {
+		t.Errorf("current release: %v, want ErrNoRelease", err)
+	}
+	checkNoBuildFolders(t, b.Layout)
+	if ids, _ := Releases(b.Layout); len(ids) != 0 {
+		t.Errorf("releases %v", ids)
+	}
+}
+
+// TestPublishPeerGroups uses the data folder's peer-groups.csv.
+func TestPublishPeerGroups(t *testing.T) {
+	t.Parallel()
+	root := t.TempDir()
+	addSubmissions(t, root, baseSubs()...)
+	groups := "group_id,council_code\ng1," + trafford + "\ng1," + bury + "\n"
+	if err := os.WriteFile(filepath.Join(root, "peer-groups.csv"), []byte(groups), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	rel, err := newBuilder(root, t0).Publish(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rel.SimilarCouncils != duckdb.PeerGroupsMethod {
+		t.Errorf("similar councils %q", rel.SimilarCouncils)
+	}
+	got := readCSV(t, filepath.Join(rel.Dir, PeerGroupsCSV))
+	want := []map[string]string{{"group_id": "g1", "council_code": bury}, {"group_id": "g1", "council_code": trafford}}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("peer-groups.csv %v, want %v", got, want)
+	}
+}
+
+func TestCurrentReleaseRejectsForeignLink(t *testing.T) {
+	t.Parallel()
+	root := t.TempDir()
+	layout := schemas.Layout{Root: root}
+	os.MkdirAll(filepath.Join(root, "elsewhere"), 0o755)
+	os.Symlink("elsewhere", layout.Current())
+	if _, err := CurrentRelease(layout); err == nil {
+		t.Error("a link outside releases/ was taken for a release")
+	}
+	if _, err := ReadRelease(layout, "../elsewhere"); !errors.Is(err, ErrNoRelease) {
+		t.Errorf("ReadRelease(../elsewhere): %v, want ErrNoRelease", err)
+	}
+}
+
+// checkSums recomputes every file's SHA-256 and compares the list with
+// SHA256SUMS, which must name every other file of the release.
+func checkSums(t *testing.T, dir string) {
+	t.Helper()
+	sums := readFile(t, filepath.Join(dir, ChecksumsFile))
+	var listed []string
+	sc := bufio.NewScanner(strings.NewReader(sums))
+	for sc.Scan() {
+		hash, name, ok := strings.Cut(sc.Text(), "  ")
+		if !ok {
+			t.Fatalf("SHA256SUMS line %q", sc.Text())
+		}
+		b, err := os.ReadFile(filepath.Join(dir, filepath.FromSlash(name)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		sum := sha256.Sum256(b)
+		if got := hex.EncodeToString(sum[:]); got != hash {
+			t.Errorf("%s: sha256 %s, SHA256SUMS says %s", name, got, hash)
+		}
+		listed = append(listed, name)
+	}
+	if !slices.IsSorted(listed) {
+		t.Errorf("SHA256SUMS is not sorted by path: %v", listed)
+	}
+	all := listFiles(t, dir)
+	all = slices.DeleteFunc(all, func(s string) bool { return s == ChecksumsFile })
+	if !reflect.DeepEqual(listed, all) {
+		t.Errorf("SHA256SUMS lists %v\nthe release holds %v", listed, all)
+	}
+}
+
+func checkCurrent(t *testing.T, layout schemas.Layout, id string) {
+	t.Helper()
+	target, err := os.Readlink(layout.Current())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := "releases/" + id; target != want {
+		t.Errorf("current -> %q, want %q", target, want)
+	}
+	if got, err := CurrentRelease(layout); err != nil || got != id {
+		t.Errorf("CurrentRelease = %q, %v; want %q", got, err, id)
+	}
+	entries, _ := os.ReadDir(layout.Root)
+	for _, e := range entries {
+		if strings.HasPrefix(e.Name(), ".current") {
+			t.Errorf("temporary link %s left behind", e.Name())
+		}
+	}
+}
+
+func checkNoBuildFolders(t *testing.T, layout schemas.Layout) {
+	t.Helper()
+	entries, _ := os.ReadDir(layout.Releases())
+	for _, e := range entries {
+		if strings.HasPrefix(e.Name(), ".") {
+			t.Errorf("%s left in releases/", e.Name())
+		}
+	}
+}
+
+// listFiles returns the files under dir, relative, with forward slashes.
+func listFiles(t *testing.T, dir string) []string {
+	t.Helper()
+	var out []string
+	err := filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		rel, _ := filepath.Rel(dir, path)
+		out = append(out, filepath.ToSlash(rel))
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	slices.Sort(out)
+	return out
+}
+
+func readFile(t *testing.T, path string) string {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}
+
+func header(t *testing.T, path string) []string {
+	t.Helper()
+	h, err := csv.NewReader(strings.NewReader(readFile(t, path))).Read()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return h
+}
+
+// readCSV reads a CSV file with a header as one map per row.
+func readCSV(t *testing.T, path string) []map[string]string {
+	t.Helper()
+	recs, err := csv.NewReader(strings.NewReader(readFile(t, path))).ReadAll()
+	if err != nil {
+		t.Fatalf("%s: %v", path, err)
+	}
+	var out []map[string]string
+	for _, r := range recs[1:] {
+		m := map[string]string{}
+		for i, c := range recs[0] {
+			m[c] = r[i]
+		}
+		out = append(out, m)
+	}
+	return out
+}
+
+// find returns the one row matching every key.
+func find(rows []map[string]string, key map[string]string) map[string]string {
+	for _, r := range rows {
+		match := true
+		for k, v := range key {
+			match = match && r[k] == v
+		}
+		if match {
+			return r
+		}
+	}
+	return nil
+}
+
+func sorted(s []string) []string {
+	s = slices.Clone(s)
+	slices.Sort(s)
+	return s
+}
+
+func show(rs []Revision) string {
+	b, _ := json.MarshalIndent(rs, "", "  ")
+	return string(b)
+}
