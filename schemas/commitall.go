@@ -8,7 +8,8 @@ import (
 )
 
 // CommitAll moves many written files into place durably with as few syncs
-// as the platform allows. On Linux one syncfs(2) flushes every file's data
+// as the platform allows. For more than a few files on Linux, one syncfs(2)
+// flushes every file's data
 // before the renames and one more flushes the renamed entries, where
 // syncing file by file would cost several syncs per file: a submission
 // covering every council and quarter writes thousands of files. Elsewhere
@@ -27,8 +28,11 @@ func CommitAll(files []*PendingFile) error {
 			return err
 		}
 	}
+	// For a few files, syncing each costs less than flushing the whole
+	// filesystem, which may hold other writers' data too.
+	many := len(files) > syncFSFiles
 	dir := filepath.Dir(files[0].final)
-	if err := syncFS(dir); err != nil {
+	if !many || syncFS(dir) != nil {
 		for _, p := range files {
 			if err := syncPath(p.Name()); err != nil {
 				return err
@@ -42,7 +46,7 @@ func CommitAll(files []*PendingFile) error {
 		}
 		dirs[filepath.Dir(p.final)] = true
 	}
-	if err := syncFS(dir); err == nil {
+	if many && syncFS(dir) == nil {
 		return nil
 	}
 	var errs []error
@@ -51,6 +55,10 @@ func CommitAll(files []*PendingFile) error {
 	}
 	return errors.Join(errs...)
 }
+
+// syncFSFiles is how many files CommitAll syncs one by one before it
+// flushes the filesystem instead.
+const syncFSFiles = 16
 
 // AbortAll removes the temporary files of those not committed.
 func AbortAll(files []*PendingFile) {

@@ -113,7 +113,7 @@ func runDemo(ctx context.Context, e *env, args []string) int {
 		fmt.Fprintf(e.stderr, "yardstick demo: %v\n", firstErr)
 		return exitUsage
 	}
-	fmt.Fprintf(e.stdout, "Done in %s: %d returns accepted, %d rejected, %d rows in the warehouse at %s\n",
+	fmt.Fprintf(e.stdout, "Ingested in %s: %d returns accepted, %d rejected, %d rows in the warehouse at %s\n",
 		time.Since(start).Round(100*time.Millisecond), accepted, rejected, rowsIn, p.Layout.Observations())
 
 	start = time.Now()
@@ -123,7 +123,7 @@ func runDemo(ctx context.Context, e *env, args []string) int {
 		fmt.Fprintf(e.stderr, "yardstick demo: publish: %v\n", err)
 		return exitUsage
 	}
-	fmt.Fprintf(e.stdout, "Done in %s: release %s at %s\n", time.Since(start).Round(100*time.Millisecond), rel.ID, rel.Dir)
+	fmt.Fprintf(e.stdout, "Published in %s: release %s at %s\n", time.Since(start).Round(100*time.Millisecond), rel.ID, rel.Dir)
 	if rejected > 0 {
 		return exitRejected
 	}

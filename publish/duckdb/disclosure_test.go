@@ -33,8 +33,8 @@ const (
 // disclosureSubs is the disclosure fixture: care-home figures with small
 // counts, worked by hand in the tests below.
 //
-//	council A  ch-falls Q1: council-wide 30/9000; P1 3/2000; P2 12/3000;
-//	           P3 15/4000. P2 also Q2 11/3000, Q3 13/3000, Q4 14/3000 and
+//	council A  ch-falls Q1: council-wide 30/9000; P1 3/2000; P2 12/3000
+//	           (with a note quoting it); P3 15/4000. P2 also Q2 11/3000, Q3 13/3000, Q4 14/3000 and
 //	           the year 50/12000. hc-visits-on-time (homecare) P1 3/8.
 //	council B  ch-falls P1: Q1 20/5000, Q2 4/5000, Q3 25/5000, Q4 31/5000,
 //	           year 80/20000; P4 Q1 6/8. user-satisfaction Q1: P7 value 30
@@ -43,7 +43,7 @@ const (
 //	council C  ch-falls Q1: council-wide 2/500; P5 0/300; P6 2/200.
 //	           user-satisfaction Q1: council-wide 7/28; P5 0/20; P6 7/8.
 //	council D  ch-falls Q1: P1 40/6000; P8 2/900. safeguarding-concerns Q1:
-//	           P9 [c] with counts 50/1000. test-small-count Q1: P1 3, P8 7.
+//	           P9 marked [c], with counts 50/1000 and a note. test-small-count Q1: P1 3, P8 7.
 func disclosureSubs() []sub {
 	c := func(provider, metric, period string, num, den int64) obs {
 		return obs{Provider: provider, Name: "Provider " + provider, Service: svcCare, Metric: metric, Period: period, Num: i64(num), Den: i64(den)}
@@ -52,8 +52,8 @@ func disclosureSubs() []sub {
 		{ID: "da", Council: cA, Received: day("2025-04-10"), Rows: []obs{
 			c("", mFalls, dq1, 30, 9000),
 			c("P1", mFalls, dq1, 3, 2000),
-			c("P2", mFalls, dq1, 12, 3000),
-			c("P3", mFalls, dq1, 15, 4000),
+			withNote(c("P2", mFalls, dq1, 12, 3000), "12 falls, 5 of them one resident"),
+			withNote(c("P3", mFalls, dq1, 15, 4000), "New falls protocol from May"),
 			c("P2", mFalls, dq2, 11, 3000),
 			c("P2", mFalls, dq3, 13, 3000),
 			c("P2", mFalls, dq4, 14, 3000),
@@ -81,11 +81,17 @@ func disclosureSubs() []sub {
 		{ID: "dd", Council: cD, Received: day("2025-04-13"), Rows: []obs{
 			c("P1", mFalls, dq1, 40, 6000),
 			c("P8", mFalls, dq1, 2, 900),
-			{Provider: "P9", Service: svcCare, Metric: mSafeguarding, Period: dq1, Num: i64(50), Den: i64(1000), Status: "c"},
+			{Provider: "P9", Service: svcCare, Metric: mSafeguarding, Period: dq1, Num: i64(50), Den: i64(1000), Status: "c",
+				Note: "Withheld: under investigation"},
 			{Provider: "P1", Service: svcCare, Metric: mSmallCount, Period: dq1, Value: f64(3)},
 			{Provider: "P8", Service: svcCare, Metric: mSmallCount, Period: dq1, Value: f64(7)},
 		}},
 	}
+}
+
+func withNote(o obs, note string) obs {
+	o.Note = note
+	return o
 }
 
 // disclosureCatalogue is the fixture catalogue plus a count metric under
@@ -234,6 +240,10 @@ func hiddenCells(cells map[cellKey]shown) []cellKey {
 	return out
 }
 
+// TestPrimarySuppression checks that each small cell of a small_counts
+// metric is hidden in observations and comparisons, with no value, counts
+// or statistic, whether its counts are given or implied, and that cells
+// which are not small, or whose metric has no disclosure rule, are shown.
 func TestPrimarySuppression(t *testing.T) {
 	t.Parallel()
 	cat := disclosureCatalogue(t)
@@ -323,8 +333,11 @@ func TestSecondarySuppression(t *testing.T) {
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("hidden cells:\n got %v\nwant %v", got, want)
 	}
-	// A secondary cell loses its note and figures like a primary one.
+	// A cell Yardstick hides loses its note, which may quote it; a shown
+	// cell, and one the council marked [c] itself, keep theirs.
 	check(t, "A/P2 Q1", obs[cellKey{cA, "P2", svcCare, mFalls, dq1}].Row, row{"status": "c", "value": nil, "numerator": nil, "denominator": nil, "note": ""})
+	check(t, "A/P3 Q1", obs[cellKey{cA, "P3", svcCare, mFalls, dq1}].Row, row{"note": "New falls protocol from May"})
+	check(t, "D/P9 Q1", obs[cellKey{cD, "P9", svcCare, mSafeguarding, dq1}].Row, row{"status": "c", "numerator": nil, "denominator": nil, "note": "Withheld: under investigation"})
 	if err := db.CheckDisclosure(context.Background()); err != nil {
 		t.Errorf("CheckDisclosure = %v, want nil", err)
 	}

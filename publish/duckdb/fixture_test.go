@@ -20,7 +20,7 @@ type obs struct {
 	Council, Provider, Name, Sector, Service, Metric, Period string
 	Num, Den                                                 *int64
 	Value                                                    *float64
-	Status                                                   string
+	Status, Note                                             string
 }
 
 // sub is one submission in a test fixture.
@@ -99,7 +99,7 @@ func addSubmissions(t testing.TB, root string, subs ...sub) {
 			parts[part{p.ID, council}] = true
 			rows = append(rows, []driver.Value{
 				council, r.Provider, r.Name, r.Sector, r.Service, r.Metric, p.ID,
-				nullInt(r.Num), nullInt(r.Den), nullFloat(r.Value), "", p.Start, p.End,
+				nullInt(r.Num), nullInt(r.Den), nullFloat(r.Value), r.Note, p.Start, p.End,
 				r.Status, s.ID, int64(i + 2), s.Received,
 			})
 		}
