@@ -482,3 +482,18 @@ func TestComparisonsWithPeerGroups(t *testing.T) {
 		t.Errorf("similar_councils = %v, want A<->B from %s", sim, PeerGroupsMethod)
 	}
 }
+
+// TestReleaseHoldsNoSubmitter checks that who sent a return, which names a
+// person or a token, stays in the private manifest and never reaches the
+// tables a release publishes.
+func TestReleaseHoldsNoSubmitter(t *testing.T) {
+	t.Parallel()
+	db := buildFixture(t)
+	for _, table := range Tables {
+		for _, col := range tableColumns(t, db, table) {
+			if strings.Contains(strings.ToLower(col), "submitter") {
+				t.Errorf("table %s publishes column %s", table, col)
+			}
+		}
+	}
+}
