@@ -1,6 +1,8 @@
 package schemas
 
 import (
+	"crypto/rand"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
@@ -24,28 +26,38 @@ type PendingFile struct {
 // os.CreateTemp alone would leave it readable by its owner only once it is
 // renamed into place. Call Chmod before Commit for a private file.
 func CreatePending(final string) (*PendingFile, error) {
-	dir := filepath.Dir(final)
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return nil, fmt.Errorf("create folder: %w", err)
-	}
-	f, err := os.CreateTemp(dir, "."+filepath.Base(final)+".tmp-*")
-	if errors.Is(err, fs.ErrNotExist) {
-		// A concurrent writer that gave up removed the folder, empty,
-		// between the two calls: make it again.
+	dir, base := filepath.Split(final)
+	for attempt := 0; ; attempt++ {
+		f, err := openTemp(dir, base)
+		if err == nil {
+			return &PendingFile{File: f, final: final}, nil
+		}
+		if !errors.Is(err, fs.ErrNotExist) || attempt == 2 {
+			return nil, fmt.Errorf("create temporary file: %w", err)
+		}
+		// The folder is missing: this is its first file, or a concurrent
+		// writer that gave up removed it while it was empty. Trying the
+		// file first saves a warehouse of thousands of partitions a
+		// lookup of each folder.
 		if err := os.MkdirAll(dir, 0o755); err != nil {
 			return nil, fmt.Errorf("create folder: %w", err)
 		}
-		f, err = os.CreateTemp(dir, "."+filepath.Base(final)+".tmp-*")
 	}
-	if err != nil {
-		return nil, fmt.Errorf("create temporary file: %w", err)
+}
+
+// openTemp creates a new file under a random name in dir, with mode 0644
+// (less the umask): release files are for everyone to read.
+func openTemp(dir, base string) (*os.File, error) {
+	for {
+		var b [6]byte
+		if _, err := rand.Read(b[:]); err != nil {
+			return nil, err
+		}
+		f, err := os.OpenFile(filepath.Join(dir, "."+base+".tmp-"+hex.EncodeToString(b[:])), os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o644)
+		if !errors.Is(err, fs.ErrExist) {
+			return f, err
+		}
 	}
-	if err := f.Chmod(0o644); err != nil {
-		f.Close()
-		os.Remove(f.Name())
-		return nil, fmt.Errorf("set mode of temporary file: %w", err)
-	}
-	return &PendingFile{File: f, final: final}, nil
 }
 
 // Commit flushes the file to disk, renames it to its final path and syncs
