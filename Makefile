@@ -31,5 +31,9 @@ fuzz:
 	$(GO) test -run '^$$' -fuzz FuzzParsePeriod -fuzztime 1m ./schemas/
 	$(GO) test -run '^$$' -fuzz FuzzParseNumber -fuzztime 1m ./schemas/
 
+# e2e drives the binary's entry point end to end: sample -> ingest -> publish.
+e2e:
+	$(GO) test -count=1 -v -run 'TestSampleThenIngest|TestDemo|TestPublish|TestCouncilLevel' ./cmd/yardstick/
+
 demo:
 	$(GO) run ./cmd/yardstick demo
