@@ -59,7 +59,8 @@ type checker struct {
 	resolved map[councilKey]councilResult
 	seen     map[[2]uint64]int32
 	seeds    [2]maphash.Seed
-	errs     int // errors this checker has reported
+	errs     int    // errors this checker has reported
+	keyBuf   []byte // reused to build each row's duplicate key
 }
 
 type periodResult struct {
@@ -370,16 +371,13 @@ func (c *checker) checkRange(r *rawRow, o *obs, m *schemas.Metric) bool {
 // independent seeds, so a million rows take tens of megabytes and a false
 // match needs both hashes to collide.
 func (c *checker) checkDuplicate(r *rawRow, o *obs) {
-	var k [2]uint64
-	for i, seed := range c.seeds {
-		var h maphash.Hash
-		h.SetSeed(seed)
-		for _, s := range []string{o.Council, o.ProviderID, o.Service, o.Metric, o.Period.ID} {
-			h.WriteString(s)
-			h.WriteByte(0)
-		}
-		k[i] = h.Sum64()
+	b := c.keyBuf[:0]
+	for _, s := range []string{o.Council, o.ProviderID, o.Service, o.Metric, o.Period.ID} {
+		b = append(b, s...)
+		b = append(b, 0)
 	}
+	c.keyBuf = b
+	k := [2]uint64{maphash.Bytes(c.seeds[0], b), maphash.Bytes(c.seeds[1], b)}
 	if first, dup := c.seen[k]; dup {
 		c.fail(r, iMetric, o.Metric, CodeDuplicateRow,
 			fmt.Sprintf("a second row for %s, provider %q, %s, %s", o.Council, o.ProviderID, o.Metric, o.Period.ID),
