@@ -13,6 +13,7 @@ import (
 	"testing"
 
 	"github.com/parquet-go/parquet-go"
+	"github.com/yardstick-open/yardstick/schemas"
 )
 
 const header = "council_code,provider_id,provider_name,provider_sector,service,metric,period,numerator,denominator,value,note\n"
@@ -373,5 +374,29 @@ func TestShuffledPartitions(t *testing.T) {
 	}
 	if total != n {
 		t.Errorf("warehouse holds %d rows, want %d", total, n)
+	}
+}
+
+// TestSameBytesOtherMapping checks that a file read again through another
+// mapping is a new submission, not a duplicate of the first reading.
+func TestSameBytesOtherMapping(t *testing.T) {
+	t.Parallel()
+	p := testPipeline(t)
+	in := []byte("LA,Year,On time,Continuity\nE08000009,2024-25,85.0,70.0\n")
+	first := &schemas.Mapping{Columns: map[string]string{"council_code": "LA", "period": "Year"},
+		Constant: map[string]string{"service": "homecare"}, Wide: map[string]string{"On time": "hc-visits-on-time"}}
+	second := &schemas.Mapping{Columns: map[string]string{"council_code": "LA", "period": "Year"},
+		Constant: map[string]string{"service": "homecare"}, Wide: map[string]string{"Continuity": "hc-continuity"}}
+	a := ingestBytes(t, p, in, Options{Mapping: first})
+	again := ingestBytes(t, p, in, Options{Mapping: first})
+	b := ingestBytes(t, p, in, Options{Mapping: second})
+	if !a.Accepted() || !b.Accepted() {
+		t.Fatalf("accepted %v and %v: %v %v", a.Accepted(), b.Accepted(), a.Problems, b.Problems)
+	}
+	if again.Duplicate != a.Submission {
+		t.Errorf("the same bytes through the same mapping: duplicate of %q, want %q", again.Duplicate, a.Submission)
+	}
+	if b.Duplicate != "" || b.Submission == a.Submission {
+		t.Errorf("the same bytes through another mapping were taken as a duplicate of %q", b.Duplicate)
 	}
 }

@@ -158,9 +158,19 @@ func (p *Pipeline) Ingest(ctx context.Context, r io.Reader, name string, opt Opt
 		rep.Rows = 0
 	}
 
+	// The same bytes are the same submission only for the same council
+	// and read the same way: through another mapping they are other rows.
 	councilKey := rep.Council
 	if councilKey == "" {
 		councilKey = strings.Join(res.councils, ",")
+	}
+	if opt.Mapping != nil {
+		mb, err := json.Marshal(opt.Mapping) // map keys are sorted, so this is stable
+		if err != nil {
+			return nil, fmt.Errorf("mapping: %w", err)
+		}
+		mapSum := sha256.Sum256(mb)
+		councilKey += " mapping:" + hex.EncodeToString(mapSum[:8])
 	}
 	if prev, ok := p.findDuplicate(sum, councilKey); ok {
 		rep.Duplicate = prev.ID

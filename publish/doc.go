@@ -9,8 +9,8 @@
 // starts with a dot (.building-*), so a reader listing releases never sees
 // it. publish/duckdb builds the tables into the release's yardstick.duckdb
 // and exports them; this package adds the files written in Go, compares the
-// observations with the previous release's and writes release.json and
-// SHA256SUMS. Every file is then synced, the folder is renamed to
+// observations with the previous release's and writes datapackage.json,
+// release.json and SHA256SUMS. Every file is then synced, the folder is renamed to
 // releases/<release-id>, and current is swapped: a new symbolic link with
 // the relative target releases/<release-id> is made under a temporary name
 // and renamed over current, so a reader follows either the old link or the
@@ -38,6 +38,7 @@
 //	                               last_period_end, n_rows
 //	data/peer-groups.csv           group_id, council_code: the comparator groups used
 //	data/similar-councils.csv      council_code, similar_code, rank, distance, method
+//	datapackage.json               Frictionless Data Package v2 descriptor of data/
 //	release.json                   id, created, previous, submissions, counts, revisions
 //	SHA256SUMS                     sha256sum's format, every other file, sorted by path
 //
@@ -52,6 +53,26 @@
 // neighbours, which are not symmetric, so each council gets a group named
 // by its own code holding itself and its similar councils; the ranked list
 // with distances is data/similar-councils.csv.
+//
+// # Data package
+//
+// datapackage.json describes each file in data/ as a resource
+// (https://datapackage.org/standard/data-package/, profile 2.0) with its
+// bytes and its hash as "sha256:<hex>", and each CSV file with a Table
+// Schema. The fields are read from the file's header when the release is
+// built, so the schema cannot drift from the file; their types and
+// descriptions come from a table kept in datapackage.go, keyed by column
+// name, and a column missing from it is published as type any, which the
+// tests reject. Blank cells are missing values, except provider_id, where
+// blank is a council-wide figure. The GSS markers are not missing values
+// here: in the CSV files a withheld figure's value is blank and the marker
+// is in the status column, so the markers with their labels are that
+// field's categories, and status's own missing value (blank) is a plain
+// figure. The Parquet files are listed without a schema: Parquet carries
+// its own. The package's licences are OGL v3 for the data and CC BY 4.0 for
+// the register of councils, whose attribution (data/reference/SOURCES.md)
+// is repeated on the package and on councils.csv, similar-councils.csv and
+// peer-groups.csv, which come from it.
 //
 // # Revisions
 //

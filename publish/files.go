@@ -2,6 +2,7 @@ package publish
 
 import (
 	"bufio"
+	"bytes"
 	"crypto/sha256"
 	"encoding/csv"
 	"encoding/hex"
@@ -100,14 +101,18 @@ func writeNeighbourGroups(similarCSV, path string) error {
 	return nil
 }
 
-// writeJSON writes v as indented JSON, atomically.
+// writeJSON writes v as indented JSON, atomically. The files are JSON, not
+// HTML, so <, > and & are written as themselves.
 func writeJSON(path string, v any) error {
-	b, err := json.MarshalIndent(v, "", "  ")
-	if err != nil {
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(v); err != nil {
 		return fmt.Errorf("write %s: %w", filepath.Base(path), err)
 	}
-	err = schemas.WriteFileAtomic(path, func(w io.Writer) error {
-		_, err := w.Write(append(b, '\n'))
+	err := schemas.WriteFileAtomic(path, func(w io.Writer) error {
+		_, err := w.Write(b.Bytes())
 		return err
 	})
 	if err != nil {
@@ -119,8 +124,10 @@ func writeJSON(path string, v any) error {
 // writeChecksums syncs every file and folder under dir to disk and writes
 // dir/SHA256SUMS listing each file's SHA-256 in sha256sum's text format
 // (hash, two spaces, path with forward slashes), sorted by path, so that
-// "sha256sum -c SHA256SUMS" run in the folder checks the release.
-func writeChecksums(dir string) error {
+// "sha256sum -c SHA256SUMS" run in the folder checks the release. known
+// holds the hashes of files already hashed and synced, by path with
+// forward slashes, so a large file is not read twice.
+func writeChecksums(dir string, known map[string]string) error {
 	var lines []string
 	var dirs []string
 	err := filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
@@ -142,9 +149,11 @@ func writeChecksums(dir string) error {
 		if !d.Type().IsRegular() {
 			return fmt.Errorf("%s is not a regular file", rel)
 		}
-		sum, err := hashAndSync(path)
-		if err != nil {
-			return err
+		sum, ok := known[rel]
+		if !ok {
+			if sum, _, err = hashAndSync(path); err != nil {
+				return err
+			}
 		}
 		lines = append(lines, sum+"  "+rel)
 		return nil
@@ -172,21 +181,22 @@ func writeChecksums(dir string) error {
 	return nil
 }
 
-// hashAndSync returns the file's SHA-256 in hex and flushes it to disk:
-// DuckDB wrote yardstick.duckdb through its own handles, so this is where
-// the release makes sure every byte it checksums is durable.
-func hashAndSync(path string) (string, error) {
+// hashAndSync returns the file's SHA-256 in hex and its size, and flushes
+// it to disk: DuckDB wrote yardstick.duckdb through its own handles, so
+// this is where the release makes sure every byte it checksums is durable.
+func hashAndSync(path string) (string, int64, error) {
 	f, err := os.Open(path)
 	if err != nil {
-		return "", err
+		return "", 0, err
 	}
 	defer f.Close()
 	h := sha256.New()
-	if _, err := io.Copy(h, f); err != nil {
-		return "", fmt.Errorf("hash %s: %w", path, err)
+	n, err := io.Copy(h, f)
+	if err != nil {
+		return "", 0, fmt.Errorf("hash %s: %w", path, err)
 	}
 	if err := f.Sync(); err != nil {
-		return "", fmt.Errorf("sync %s: %w", path, err)
+		return "", 0, fmt.Errorf("sync %s: %w", path, err)
 	}
-	return hex.EncodeToString(h.Sum(nil)), nil
+	return hex.EncodeToString(h.Sum(nil)), n, nil
 }

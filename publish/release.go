@@ -30,16 +30,19 @@ const IDFormat = "2006-01-02T150405Z"
 
 // Names of a release's files, relative to its folder.
 const (
-	DatabaseFile    = "yardstick.duckdb"
-	ReleaseFile     = "release.json"
-	ChecksumsFile   = "SHA256SUMS"
-	ObservationsCSV = "data/observations.csv"
-	ComparisonsCSV  = "data/comparisons.csv"
-	MetricsCSV      = "data/metrics.csv"
-	CouncilsCSV     = "data/councils.csv"
-	ProvidersCSV    = "data/providers.csv"
-	PeerGroupsCSV   = "data/peer-groups.csv"
-	SimilarCSV      = "data/similar-councils.csv"
+	DatabaseFile        = "yardstick.duckdb"
+	ReleaseFile         = "release.json"
+	PackageFile         = "datapackage.json" // the Frictionless Data Package descriptor
+	ChecksumsFile       = "SHA256SUMS"
+	ObservationsCSV     = "data/observations.csv"
+	ObservationsParquet = "data/observations.parquet"
+	ComparisonsCSV      = "data/comparisons.csv"
+	ComparisonsParquet  = "data/comparisons.parquet"
+	MetricsCSV          = "data/metrics.csv"
+	CouncilsCSV         = "data/councils.csv"
+	ProvidersCSV        = "data/providers.csv"
+	PeerGroupsCSV       = "data/peer-groups.csv"
+	SimilarCSV          = "data/similar-councils.csv"
 )
 
 // buildingPrefix starts the name of a release folder still being built.
@@ -177,11 +180,18 @@ func (b *Builder) build(ctx context.Context, dir string, rel *Release) error {
 	if err := b.revise(dir, rel); err != nil {
 		return err
 	}
+	// The data files are final now: datapackage.json describes them as
+	// they are, and SHA256SUMS reuses the hashes it made.
+	b.logf("writing %s", PackageFile)
+	sums, err := writeDataPackage(dir, rel)
+	if err != nil {
+		return err
+	}
 	b.logf("writing %s and %s", ReleaseFile, ChecksumsFile)
 	if err := writeJSON(filepath.Join(dir, ReleaseFile), rel); err != nil {
 		return err
 	}
-	return writeChecksums(dir)
+	return writeChecksums(dir, sums)
 }
 
 // buildDatabase builds the release's yardstick.duckdb and exports its

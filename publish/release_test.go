@@ -65,7 +65,7 @@ func baseSubs() []sub {
 var releaseFiles = []string{
 	ChecksumsFile, "data/comparisons.csv", "data/comparisons.parquet", "data/councils.csv",
 	"data/metrics.csv", "data/observations.csv", "data/observations.parquet", "data/peer-groups.csv",
-	"data/providers.csv", "data/similar-councils.csv", ReleaseFile, DatabaseFile,
+	"data/providers.csv", "data/similar-councils.csv", PackageFile, ReleaseFile, DatabaseFile,
 }
 
 func TestPublish(t *testing.T) {
@@ -372,6 +372,7 @@ func TestPublishPeerGroups(t *testing.T) {
 	if rel.SimilarCouncils != duckdb.PeerGroupsMethod {
 		t.Errorf("similar councils %q", rel.SimilarCouncils)
 	}
+	checkDataPackage(t, rel)
 	got := readCSV(t, filepath.Join(rel.Dir, PeerGroupsCSV))
 	want := []map[string]string{{"group_id": "g1", "council_code": bury}, {"group_id": "g1", "council_code": trafford}}
 	if !reflect.DeepEqual(got, want) {
