@@ -61,6 +61,8 @@ type checker struct {
 	seeds    [2]maphash.Seed
 	errs     int    // errors this checker has reported
 	keyBuf   []byte // reused to build each row's duplicate key
+
+	idFormats map[string]bool
 }
 
 type periodResult struct {
@@ -81,10 +83,11 @@ type councilResult struct {
 func newChecker(cat *schemas.Catalogue, councils *schemas.Councils, p *plan, probs *problems, today time.Time, council *schemas.Council) *checker {
 	return &checker{
 		cat: cat, councils: councils, plan: p, probs: probs, today: today, council: council,
-		periods:  map[string]periodResult{},
-		resolved: map[councilKey]councilResult{},
-		seen:     map[[2]uint64]int32{},
-		seeds:    [2]maphash.Seed{maphash.MakeSeed(), maphash.MakeSeed()},
+		periods:   map[string]periodResult{},
+		resolved:  map[councilKey]councilResult{},
+		seen:      map[[2]uint64]int32{},
+		idFormats: map[string]bool{},
+		seeds:     [2]maphash.Seed{maphash.MakeSeed(), maphash.MakeSeed()},
 	}
 }
 
@@ -224,13 +227,26 @@ var sectors = map[string]string{
 	"plc": "plc",
 }
 
+// knownIDFormat reports whether a provider id is in a format a register
+// uses. A provider's id repeats on each of its rows, so the answer is kept.
+func (c *checker) knownIDFormat(id string) bool {
+	ok, seen := c.idFormats[id]
+	if !seen {
+		ok = reCQC.MatchString(id) || reOfsted.MatchString(id) || reOrgID.MatchString(id) || reLocalID.MatchString(id)
+		if len(c.idFormats) < 1<<16 { // bounded, whatever the file holds
+			c.idFormats[id] = ok
+		}
+	}
+	return ok
+}
+
 func (c *checker) checkProvider(r *rawRow, o *obs) {
 	id := r.ProviderID
 	switch {
 	case id == "" && r.Provider != "":
 		c.fail(r, iProvID, id, CodeProviderMissing, fmt.Sprintf("provider %q has no provider_id", r.Provider),
 			"give the CQC provider id (1-101234567), Ofsted URN (SC037454), GB-COH-<company number>, GB-CHC-<charity number> or LOCAL-<council>-<your reference>")
-	case id != "" && !(reCQC.MatchString(id) || reOfsted.MatchString(id) || reOrgID.MatchString(id) || reLocalID.MatchString(id)):
+	case id != "" && !c.knownIDFormat(id):
 		c.fail(r, iProvID, id, CodeProviderID, fmt.Sprintf("provider_id %q is not in a known format", id),
 			"use the CQC provider id (1-101234567), Ofsted URN (SC037454), GB-COH-<company number>, GB-CHC-<charity number> or LOCAL-<council>-<your reference>")
 	}
