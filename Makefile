@@ -12,7 +12,7 @@ build:
 
 test:
 	$(GO) vet $(PKGS)
-	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || (echo "gofmt needed:"; gofmt -l $$(git ls-files '*.go'); exit 1)
+	@test -z "$$(gofmt -l .)" || (echo "gofmt needed:"; gofmt -l .; exit 1)
 	$(GO) test -race -count=1 -cover $(RACE_PKGS)
 	$(GO) test -count=1 -cover $$($(GO) list ./... | grep -v -e /schemas -e /ingest)
 
