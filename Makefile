@@ -21,8 +21,9 @@ lint:
 	@test -z "$$(gofmt -l .)" || (gofmt -l .; exit 1)
 	$(GO) run honnef.co/go/tools/cmd/staticcheck@v0.8.2 $(PKGS)
 
-# bench ingests a 1-million-row sample two ways (Yardstick's checked ingest and
-# DuckDB's own unchecked CSV-to-Parquet copy) and prints rates, ratio and peak memory.
+# bench runs each benchmark in bench/ once: ingest of a 1-million-row sample against
+# DuckDB's own unchecked CSV-to-Parquet copy, and publish of it against DuckDB running the
+# comparison query alone; each prints times, rates, the ratio and peak memory.
 bench:
 	$(GO) test -run '^$$' -bench . -benchtime 1x -timeout 30m ./bench/
 

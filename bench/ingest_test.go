@@ -21,6 +21,13 @@ import (
 const childEnv = "YARDSTICK_BENCH_CHILD"
 
 func TestMain(m *testing.M) {
+	if ok, err := publishChild(os.Getenv(childEnv), os.Args[1:]); ok {
+		if err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			os.Exit(1)
+		}
+		os.Exit(0)
+	}
 	if mode := os.Getenv(childEnv); mode == "duckdb-copy" || mode == "duckdb-copy-partitioned" {
 		if err := duckdbCopy(os.Args[1], os.Args[2], mode == "duckdb-copy-partitioned"); err != nil {
 			fmt.Fprintln(os.Stderr, err)

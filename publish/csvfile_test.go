@@ -187,3 +187,44 @@ func BenchmarkRawReader(b *testing.B) {
 		}
 	}
 }
+
+// FuzzCountRecords checks that countRecords counts the records rawReader
+// reads, wherever rawReader reads the input without an error.
+func FuzzCountRecords(f *testing.F) {
+	for _, s := range csvSeeds {
+		f.Add(s)
+	}
+	for _, s := range []string{"", "\n", "a\"b\nc\n", "\"a\"\"\nb\"\n", "\"\"\n\"\"\"\"\n"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		rr := newRawReader(strings.NewReader(s))
+		want := 0
+		for {
+			_, err := rr.read()
+			if err == io.EOF {
+				break
+			}
+			if err != nil {
+				return
+			}
+			want++
+		}
+		got, err := countRecords(strings.NewReader(s))
+		if err != nil || got != want {
+			t.Errorf("countRecords(%q) = %d, %v; rawReader reads %d records", s, got, err, want)
+		}
+	})
+}
+
+func TestCountCSV(t *testing.T) {
+	t.Parallel()
+	path := filepath.Join(t.TempDir(), "comparisons.csv")
+	os.WriteFile(path, []byte("metric,note,status\nm,\"a, \"\"b\"\"\nc\",\nm,,\"[c]\"\n"), 0o644)
+	if n, err := countCSV(path, "metric", "status"); n != 2 || err != nil {
+		t.Errorf("countCSV = %d, %v; want 2 records", n, err)
+	}
+	if _, err := countCSV(path, "value"); err == nil {
+		t.Error("countCSV with a column the header lacks: no error")
+	}
+}

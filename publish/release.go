@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/yardstick-open/yardstick/publish/duckdb"
@@ -168,16 +169,32 @@ func (b *Builder) Publish(ctx context.Context) (*Release, error) {
 }
 
 // build writes every file of the release into dir.
-func (b *Builder) build(ctx context.Context, dir string, rel *Release) error {
-	if err := b.buildDatabase(ctx, dir, rel); err != nil {
+func (b *Builder) build(ctx context.Context, dir string, rel *Release) (err error) {
+	db, err := b.buildDatabase(ctx, dir, rel)
+	if err != nil {
 		return err
 	}
+	// Closing the database checkpoints yardstick.duckdb and frees the
+	// engine's memory, a second or more for a large warehouse. What comes
+	// next, up to describing and hashing the files, needs neither, so the
+	// database closes meanwhile.
+	closed := make(chan error, 1)
+	go func() { closed <- db.Close() }()
+	waitClosed := sync.OnceValue(func() error { return <-closed })
+	defer func() {
+		if cerr := waitClosed(); err == nil {
+			err = cerr
+		}
+	}()
 	b.logf("writing %s", MetricsCSV)
 	if err := writeMetrics(filepath.Join(dir, filepath.FromSlash(MetricsCSV)), b.Catalogue); err != nil {
 		return err
 	}
 	rel.Counts.Metrics = len(b.Catalogue.Metrics)
 	if err := b.revise(dir, rel); err != nil {
+		return err
+	}
+	if err := waitClosed(); err != nil {
 		return err
 	}
 	// The data files are final now: datapackage.json describes them as
@@ -195,16 +212,16 @@ func (b *Builder) build(ctx context.Context, dir string, rel *Release) error {
 }
 
 // buildDatabase builds the release's yardstick.duckdb and exports its
-// tables, closing the database before returning so that the file is
-// complete.
-func (b *Builder) buildDatabase(ctx context.Context, dir string, rel *Release) (err error) {
+// tables. It returns the database still open, for the caller to close
+// before the file is read; on an error it closes it.
+func (b *Builder) buildDatabase(ctx context.Context, dir string, rel *Release) (_ *duckdb.DB, err error) {
 	db, err := duckdb.Open(ctx, filepath.Join(dir, DatabaseFile), b.DuckDB)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	defer func() {
-		if cerr := db.Close(); err == nil {
-			err = cerr
+		if err != nil {
+			db.Close()
 		}
 	}()
 	in := duckdb.BuildInput{DataDir: b.Layout.Root, Catalogue: b.Catalogue, Councils: b.Councils}
@@ -213,48 +230,53 @@ func (b *Builder) buildDatabase(ctx context.Context, dir string, rel *Release) (
 	}
 	b.logf("building tables from %s", b.Layout.Root)
 	if err := db.Build(ctx, in); err != nil {
-		return err
+		return nil, err
 	}
 	// Scratch exports, read back in Go and not published, live in a folder
 	// removed before the release is checksummed.
 	scratch := filepath.Join(dir, ".scratch")
 	defer os.RemoveAll(scratch)
 	if err := readSubmissions(ctx, db, scratch, rel); err != nil {
-		return err
+		return nil, err
 	}
 	if len(rel.Submissions) == 0 {
-		return fmt.Errorf("%w in %s", ErrNoSubmissions, b.Layout.Submissions())
+		return nil, fmt.Errorf("%w in %s", ErrNoSubmissions, b.Layout.Submissions())
 	}
 	b.logf("%d submissions current, %d superseded", len(rel.Submissions), len(rel.Superseded))
 	path := func(name string) string { return filepath.Join(dir, filepath.FromSlash(name)) }
 	for _, table := range []string{"observations", "comparisons"} {
 		b.logf("writing data/%s.parquet and data/%s.csv", table, table)
 		if err := db.ExportParquet(ctx, table, path("data/"+table+".parquet")); err != nil {
-			return err
+			return nil, err
 		}
 		if err := db.ExportCSV(ctx, table, path("data/"+table+".csv")); err != nil {
-			return err
+			return nil, err
 		}
 	}
 	b.logf("writing %s, %s, %s and %s", CouncilsCSV, ProvidersCSV, PeerGroupsCSV, SimilarCSV)
 	if err := db.ExportCSV(ctx, "councils", path(CouncilsCSV)); err != nil {
-		return err
+		return nil, err
 	}
 	if err := db.ExportCSV(ctx, "providers", path(ProvidersCSV)); err != nil {
-		return err
+		return nil, err
 	}
 	if err := reshapeCSV(path(ProvidersCSV), map[string]string{"provider_sector": "sector"}, "services", "councils"); err != nil {
-		return err
+		return nil, err
 	}
 	if err := db.ExportCSV(ctx, "similar_councils", path(SimilarCSV)); err != nil {
-		return err
+		return nil, err
 	}
 	if in.PeerGroupsFile != "" {
 		rel.SimilarCouncils = duckdb.PeerGroupsMethod
-		return db.ExportCSV(ctx, "peer_groups", path(PeerGroupsCSV))
+		err = db.ExportCSV(ctx, "peer_groups", path(PeerGroupsCSV))
+	} else {
+		rel.SimilarCouncils = duckdb.NearestNeighboursMethod
+		err = writeNeighbourGroups(path(SimilarCSV), path(PeerGroupsCSV))
 	}
-	rel.SimilarCouncils = duckdb.NearestNeighboursMethod
-	return writeNeighbourGroups(path(SimilarCSV), path(PeerGroupsCSV))
+	if err != nil {
+		return nil, err
+	}
+	return db, nil
 }
 
 // readSubmissions fills rel's submission lists from the submissions table.

@@ -214,7 +214,15 @@ func (b *Builder) revise(dir string, rel *Release) error {
 	}
 
 	cmpFile := filepath.Join(dir, filepath.FromSlash(ComparisonsCSV))
-	err = rewriteCSV(cmpFile, len(revised) > 0, func(n int, rec *rawRecord) error {
+	if len(revised) == 0 {
+		// Nothing to mark: the rows need counting, not reading.
+		if rel.Counts.Comparisons, err = countCSV(cmpFile, append(slices.Clone(keyColumns), "status")...); err != nil {
+			return err
+		}
+		b.logf("%d comparisons", rel.Counts.Comparisons)
+		return nil
+	}
+	err = rewriteCSV(cmpFile, true, func(n int, rec *rawRecord) error {
 		if n == 0 {
 			var err error
 			if keyIdx, err = columnIndex(cmpFile, rec.vals, keyColumns...); err != nil {
@@ -228,7 +236,7 @@ func (b *Builder) revise(dir string, rel *Release) error {
 			return nil
 		}
 		rel.Counts.Comparisons++
-		if len(revised) == 0 || rec.vals[status] != "" {
+		if rec.vals[status] != "" {
 			return nil
 		}
 		k := obsKey{rec.vals[keyIdx[0]], rec.vals[keyIdx[1]], rec.vals[keyIdx[2]], rec.vals[keyIdx[3]], rec.vals[keyIdx[4]]}

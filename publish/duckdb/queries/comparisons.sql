@@ -55,17 +55,18 @@ similar_pool AS (
     GROUP BY ALL
 ),
 ranked AS (
+    -- Kept by scored only where the row has a value and its group more
+    -- than one (benchmarks.national_n, the group's count(value)): one
+    -- window, rather than a second one to count the group again.
     SELECT *,
-           CASE WHEN value IS NOT NULL AND count(value) OVER grp > 1
-                THEN 100 * percent_rank() OVER (
-                    PARTITION BY metric, period, service, level, value IS NULL
-                    ORDER BY CASE WHEN polarity = 'lower_is_better' THEN -value ELSE value END)
-           END AS percentile_rank
+           100 * percent_rank() OVER (
+               PARTITION BY metric, period, service, level, value IS NULL
+               ORDER BY CASE WHEN polarity = 'lower_is_better' THEN -value ELSE value END) AS rank_in_group
     FROM comparison_rows
-    WINDOW grp AS (PARTITION BY metric, period, service, level)
 ),
 scored AS (
     SELECT r.*,
+           CASE WHEN r.value IS NOT NULL AND b.national_n > 1 THEN r.rank_in_group END AS percentile_rank,
            b.national_value, b.median, b.q1, b.q3, b.national_n,
            funnel_z(r.kind, r.x, r.n, b.target, 0) AS z_national,
            funnel_z(r.kind, r.x, r.n, b.target, b.tau2) AS z_adjusted,

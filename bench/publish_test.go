@@ -1,0 +1,372 @@
+package bench
+
+import (
+	"bufio"
+	"database/sql"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/yardstick-open/yardstick/data"
+	"github.com/yardstick-open/yardstick/ingest/sample"
+	"github.com/yardstick-open/yardstick/schemas"
+	"github.com/yardstick-open/yardstick/schemas/config"
+)
+
+// peerQueryMode is the child mode that runs the comparison query alone.
+const peerQueryMode = "duckdb-comparisons"
+
+// publishChild runs the publish benchmark's child modes and reports
+// whether mode was one of them. TestMain calls it.
+func publishChild(mode string, args []string) (bool, error) {
+	if mode != peerQueryMode {
+		return false, nil
+	}
+	if len(args) != 2 {
+		return true, fmt.Errorf("%s: want a data folder and a release database, got %q", mode, args)
+	}
+	n, err := comparisonQuery(args[0], args[1])
+	if err != nil {
+		return true, err
+	}
+	fmt.Println(n)
+	return true, nil
+}
+
+// peerReference copies the small reference tables the comparisons join
+// (a few hundred rows each) from a release's yardstick.duckdb, so that the
+// peer compares against the same metrics, regions, council types, similar
+// councils and period links as the release.
+const peerReference = `
+CREATE TEMP TABLE metrics AS SELECT id, kind, polarity, multiplier FROM rel.metrics;
+CREATE TEMP TABLE councils AS SELECT council_code, region, council_type FROM rel.councils;
+CREATE TEMP TABLE similar_councils AS SELECT council_code, similar_code FROM rel.similar_councils;
+CREATE TEMP TABLE period_links AS SELECT period, previous, year_earlier FROM rel.period_links;
+`
+
+// peerMacros are the interval and funnel formulas (as in
+// publish/duckdb/queries/macro_*.sql), written out so that the peer is
+// DuckDB alone.
+const peerMacros = `
+CREATE TEMP MACRO wilson(x, n, z, sign) AS
+    CASE WHEN n > 0 AND x >= 0 AND x <= n
+         THEN (2 * x + z * z + sign * z * sqrt(z * z + 4 * x * (1 - x / n))) / (2 * (n + z * z)) END;
+CREATE TEMP MACRO byar_lower(o, z) AS
+    CASE WHEN o = 0 THEN 0.0 WHEN o > 0 THEN greatest(0.0, o * power(1 - 1 / (9 * o) - z / (3 * sqrt(o)), 3)) END;
+CREATE TEMP MACRO byar_upper(o, z) AS
+    CASE WHEN o >= 0 THEN (o + 1) * power(1 - 1 / (9 * (o + 1)) + z / (3 * sqrt(o + 1)), 3) END;
+CREATE TEMP MACRO funnel_se(kind, t, n) AS
+    CASE WHEN n > 0 AND kind = 'proportion' THEN sqrt(t * (1 - t) / n)
+         WHEN n > 0 AND kind = 'rate' THEN sqrt(t / n) END;
+CREATE TEMP MACRO funnel_z(kind, x, n, t, tau2) AS
+    CASE WHEN funnel_se(kind, t, n) > 0
+         THEN (x / n - t) / sqrt(power(funnel_se(kind, t, n), 2) + coalesce(tau2, 0)) END;
+CREATE TEMP MACRO band(z, polarity) AS
+    CASE WHEN z IS NULL OR isnan(z) THEN 'not_compared'
+         WHEN z > 3.090232 THEN CASE polarity WHEN 'higher_is_better' THEN 'better'
+                                              WHEN 'lower_is_better' THEN 'worse' ELSE 'higher' END
+         WHEN z < -3.090232 THEN CASE polarity WHEN 'higher_is_better' THEN 'worse'
+                                               WHEN 'lower_is_better' THEN 'better' ELSE 'lower' END
+         ELSE 'similar' END;
+`
+
+// peerComparisons is the comparison query: one statement that reads the
+// warehouse Parquet, keeps each council, period and service's latest
+// submission, and computes the columns of data/comparisons with the same
+// definitions as publish/duckdb (comparison_rows.sql, benchmarks.sql,
+// comparisons.sql): pooled national value, distribution, over-dispersion,
+// percentile rank, Wilson and Byar intervals, z-scores, the five bands and
+// the two changes, per metric x period x service x level. It leaves out
+// what publish adds around that core: disclosure control and its audit,
+// funnel limits, provider profiles, exports, CSV, revisions, checksums.
+// %s is the warehouse glob.
+const peerComparisons = `
+CREATE TABLE comparisons AS
+WITH raw AS MATERIALIZED (
+    SELECT council_code, coalesce(provider_id, '') AS provider_id, provider_name, service, metric, period,
+           numerator, denominator, value, coalesce(status, '') AS status, submission_id, received_at
+    FROM read_parquet('%s', hive_partitioning = false)
+),
+latest AS (
+    SELECT council_code, period, service, arg_max(submission_id, (received_at, submission_id)) AS submission_id
+    FROM raw
+    GROUP BY ALL
+),
+base AS (
+    SELECT o.*, CASE WHEN o.provider_id = '' THEN 'council' ELSE 'provider' END AS level,
+           m.kind, m.polarity, m.multiplier, c.region, c.council_type,
+           CASE WHEN o.status IN ('c', 'x', 'z') THEN NULL
+                WHEN o.value IS NOT NULL THEN o.value
+                WHEN m.kind IN ('proportion', 'rate') AND o.denominator > 0
+                    THEN o.numerator / o.denominator * m.multiplier END AS v
+    FROM raw o
+    SEMI JOIN latest USING (council_code, period, service, submission_id)
+    JOIN metrics m ON m.id = o.metric
+    LEFT JOIN councils c USING (council_code)
+),
+r AS MATERIALIZED (
+    SELECT *,
+           CASE WHEN v IS NOT NULL AND numerator >= 0 AND denominator > 0
+                     AND (kind = 'rate' OR (kind = 'proportion' AND numerator <= denominator))
+                THEN numerator END AS x,
+           CASE WHEN v IS NOT NULL AND numerator >= 0 AND denominator > 0
+                     AND (kind = 'rate' OR (kind = 'proportion' AND numerator <= denominator))
+                THEN denominator END AS n
+    FROM base
+),
+national AS MATERIALIZED (
+    SELECT metric, period, service, level,
+           count(v) AS national_n,
+           CASE WHEN any_value(kind) IN ('proportion', 'rate') AND sum(n) > 0 THEN sum(x) / sum(n) END AS target,
+           avg(v) AS mean_value,
+           quantile_cont(v, 0.5) AS median, quantile_cont(v, 0.25) AS q1, quantile_cont(v, 0.75) AS q3,
+           quantile_cont(v, 0.1) AS p10, quantile_cont(v, 0.9) AS p90
+    FROM r
+    GROUP BY ALL
+),
+z AS MATERIALIZED (
+    SELECT metric, period, service, level,
+           funnel_se(r.kind, t.target, r.n) AS se, funnel_z(r.kind, r.x, r.n, t.target, 0) AS z
+    FROM r JOIN national t USING (metric, period, service, level)
+    WHERE funnel_se(r.kind, t.target, r.n) > 0
+),
+dispersion AS (
+    SELECT metric, period, service, level, count(*) AS n_z,
+           avg(power(least(greatest(z, z10), z90), 2)) AS phi,
+           sum(1 / power(se, 2)) AS sum_w, sum(1 / power(se, 4)) AS sum_w2
+    FROM z
+    JOIN (SELECT metric, period, service, level, quantile_cont(z, 0.1) AS z10, quantile_cont(z, 0.9) AS z90
+          FROM z GROUP BY ALL) USING (metric, period, service, level)
+    GROUP BY ALL
+),
+benchmarks AS (
+    SELECT t.*, coalesce(t.target * m.multiplier, t.mean_value) AS national_value,
+           CASE WHEN d.n_z IS NULL THEN NULL
+                WHEN d.n_z * d.phi > d.n_z - 1 AND d.sum_w - d.sum_w2 / d.sum_w > 0
+                    THEN (d.n_z * d.phi - (d.n_z - 1)) / (d.sum_w - d.sum_w2 / d.sum_w)
+                ELSE 0.0 END AS tau2
+    FROM national t
+    JOIN metrics m ON m.id = t.metric
+    LEFT JOIN dispersion d USING (metric, period, service, level)
+),
+council_pool AS MATERIALIZED (
+    SELECT council_code, metric, period, service, level,
+           any_value(region) AS region, any_value(council_type) AS council_type, sum(x) AS x, sum(n) AS n
+    FROM r
+    GROUP BY ALL
+),
+region_pool AS (
+    SELECT metric, period, service, level, region, sum(x) / nullif(sum(n), 0) AS target
+    FROM council_pool WHERE region IS NOT NULL GROUP BY ALL
+),
+type_pool AS (
+    SELECT metric, period, service, level, council_type, sum(x) / nullif(sum(n), 0) AS target
+    FROM council_pool WHERE council_type IS NOT NULL GROUP BY ALL
+),
+similar_pool AS (
+    SELECT s.council_code, p.metric, p.period, p.service, p.level, sum(p.x) / nullif(sum(p.n), 0) AS target
+    FROM similar_councils s JOIN council_pool p ON p.council_code = s.similar_code
+    GROUP BY ALL
+),
+ranked AS (
+    SELECT *,
+           100 * percent_rank() OVER (
+               PARTITION BY metric, period, service, level, v IS NULL
+               ORDER BY CASE WHEN polarity = 'lower_is_better' THEN -v ELSE v END) AS rank_in_group
+    FROM r
+),
+scored AS (
+    SELECT k.*, CASE WHEN k.v IS NOT NULL AND b.national_n > 1 THEN k.rank_in_group END AS percentile_rank,
+           b.national_value, b.median, b.q1, b.q3, b.national_n,
+           funnel_z(k.kind, k.x, k.n, b.target, 0) AS z_national,
+           funnel_z(k.kind, k.x, k.n, b.target, b.tau2) AS z_adjusted,
+           funnel_z(k.kind, k.x, k.n, rp.target, 0) AS z_region,
+           funnel_z(k.kind, k.x, k.n, tp.target, 0) AS z_type,
+           funnel_z(k.kind, k.x, k.n, sp.target, 0) AS z_similar,
+           prev.v AS prev_value, yago.v AS year_value
+    FROM ranked k
+    JOIN benchmarks b USING (metric, period, service, level)
+    LEFT JOIN region_pool rp USING (metric, period, service, level, region)
+    LEFT JOIN type_pool tp USING (metric, period, service, level, council_type)
+    LEFT JOIN similar_pool sp USING (council_code, metric, period, service, level)
+    LEFT JOIN period_links pl ON pl.period = k.period
+    LEFT JOIN r prev ON prev.metric = k.metric AND prev.period = pl.previous AND prev.council_code = k.council_code
+                    AND prev.provider_id = k.provider_id AND prev.service = k.service
+    LEFT JOIN r yago ON yago.metric = k.metric AND yago.period = pl.year_earlier AND yago.council_code = k.council_code
+                    AND yago.provider_id = k.provider_id AND yago.service = k.service
+)
+SELECT metric, period, council_code, provider_id, provider_name, service,
+       v AS value, numerator, denominator, status,
+       CASE WHEN kind = 'proportion' THEN wilson(x, n, 1.959964, -1) * multiplier
+            WHEN kind = 'rate' THEN byar_lower(x, 1.959964) / n * multiplier
+            WHEN kind = 'count' AND v >= 0 AND v = floor(v) THEN byar_lower(v, 1.959964) END AS ci95_lower,
+       CASE WHEN kind = 'proportion' THEN wilson(x, n, 1.959964, 1) * multiplier
+            WHEN kind = 'rate' THEN byar_upper(x, 1.959964) / n * multiplier
+            WHEN kind = 'count' AND v >= 0 AND v = floor(v) THEN byar_upper(v, 1.959964) END AS ci95_upper,
+       CASE WHEN kind = 'proportion' THEN wilson(x, n, 3.090232, -1) * multiplier
+            WHEN kind = 'rate' THEN byar_lower(x, 3.090232) / n * multiplier
+            WHEN kind = 'count' AND v >= 0 AND v = floor(v) THEN byar_lower(v, 3.090232) END AS ci998_lower,
+       CASE WHEN kind = 'proportion' THEN wilson(x, n, 3.090232, 1) * multiplier
+            WHEN kind = 'rate' THEN byar_upper(x, 3.090232) / n * multiplier
+            WHEN kind = 'count' AND v >= 0 AND v = floor(v) THEN byar_upper(v, 3.090232) END AS ci998_upper,
+       national_value, median AS national_median, q1 AS national_q1, q3 AS national_q3, national_n,
+       percentile_rank, z_national AS z_score,
+       band(z_national, polarity) AS band_national,
+       band(z_adjusted, polarity) AS band_national_adjusted,
+       band(z_region, polarity) AS band_region,
+       band(z_type, polarity) AS band_council_type,
+       band(z_similar, polarity) AS band_similar,
+       v - prev_value AS change_prev, v - year_value AS change_year
+FROM scored
+`
+
+// comparisonQuery is the peer: an in-memory DuckDB computing the
+// comparisons straight from the warehouse Parquet of dataDir, with the
+// reference tables of the release database releaseDB. It returns how many
+// comparison rows it made.
+func comparisonQuery(dataDir, releaseDB string) (int64, error) {
+	db, err := sql.Open("duckdb", "")
+	if err != nil {
+		return 0, err
+	}
+	defer db.Close()
+	// One connection, which holds the temporary tables and macros.
+	db.SetMaxOpenConns(1)
+	// The paths are the benchmark's own temporary files; ATTACH and
+	// read_parquet's glob take no parameters here.
+	glob := filepath.Join(dataDir, "warehouse", "observations", "**", "*.parquet")
+	steps := []string{
+		fmt.Sprintf("ATTACH '%s' AS rel (READ_ONLY)", releaseDB),
+		peerReference,
+		"DETACH rel",
+		peerMacros,
+		fmt.Sprintf(peerComparisons, glob),
+	}
+	for _, q := range steps {
+		if _, err := db.Exec(q); err != nil {
+			return 0, fmt.Errorf("comparison query: %w", err)
+		}
+	}
+	var n int64
+	if err := db.QueryRow("SELECT count(*) FROM comparisons").Scan(&n); err != nil {
+		return 0, fmt.Errorf("comparison query: %w", err)
+	}
+	return n, nil
+}
+
+// stamped is a line of a child's output and when, after the child
+// started, it was written.
+type stamped struct {
+	at   time.Duration
+	line string
+}
+
+// runStamped runs cmd as runChild does, and also returns each line of its
+// standard output with the time it appeared, for a step-by-step account.
+func runStamped(b *testing.B, cmd *exec.Cmd) (measured, []stamped) {
+	b.Helper()
+	cmd.Stderr = os.Stderr
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		b.Fatal(err)
+	}
+	start := time.Now()
+	if err := cmd.Start(); err != nil {
+		b.Fatalf("%s: %v", cmd, err)
+	}
+	var lines []stamped
+	sc := bufio.NewScanner(out)
+	for sc.Scan() {
+		lines = append(lines, stamped{time.Since(start), sc.Text()})
+	}
+	err = cmd.Wait()
+	wall := time.Since(start)
+	if err != nil {
+		for _, l := range lines {
+			b.Log(l.line)
+		}
+		b.Fatalf("%s: %v", cmd, err)
+	}
+	ru := cmd.ProcessState.SysUsage().(*syscall.Rusage)
+	return measured{wall: wall, peakMB: float64(ru.Maxrss) / 1024}, lines
+}
+
+// BenchmarkPublish publishes a warehouse of a million rows (the ingest
+// benchmark's sample, ingested first and not timed) with `yardstick
+// publish`, and runs the comparison query alone in DuckDB over the same
+// Parquet: the statistical core of publish without disclosure control,
+// exports, CSV, revisions or checksums. Target: publish within 3x of the
+// query's time.
+func BenchmarkPublish(b *testing.B) {
+	const rows = 1_000_000
+	dir := b.TempDir()
+	cat, err := config.Builtin()
+	if err != nil {
+		b.Fatal(err)
+	}
+	councils, err := schemas.LoadCouncils(data.Reference())
+	if err != nil {
+		b.Fatal(err)
+	}
+	sum, err := sample.Generate(filepath.Join(dir, "in"), cat, councils, sample.Options{Rows: rows, OneFile: true, Seed: 7})
+	if err != nil {
+		b.Fatal(err)
+	}
+	csvPath := filepath.Join(dir, "in", sample.OneFileName)
+	bin := filepath.Join(dir, "yardstick")
+	if out, err := exec.Command("go", "build", "-o", bin, "../cmd/yardstick").CombinedOutput(); err != nil {
+		b.Fatalf("build yardstick: %v\n%s", err, out)
+	}
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		b.StopTimer()
+		dataDir := filepath.Join(dir, fmt.Sprintf("data%d", i))
+		if out, err := exec.Command(bin, "ingest", "--data", dataDir, csvPath).CombinedOutput(); err != nil {
+			b.Fatalf("ingest: %v\n%s", err, out)
+		}
+		b.StartTimer()
+		ys, steps := runStamped(b, exec.Command(bin, "publish", "--data", dataDir))
+		// The release just made supplies the peer's reference tables.
+		releaseDB := filepath.Join(dataDir, "current", "yardstick.duckdb")
+		peer := exec.Command(os.Args[0], dataDir, releaseDB)
+		peer.Env = append(os.Environ(), childEnv+"="+peerQueryMode)
+		q, out := runStamped(b, peer)
+		if len(out) != 1 {
+			b.Fatalf("comparison query printed %d lines, want the row count", len(out))
+		}
+		n, err := strconv.ParseInt(strings.TrimSpace(out[0].line), 10, 64)
+		if err != nil || n != int64(sum.Rows) {
+			b.Fatalf("comparison query made %q rows, want %d", out[0].line, sum.Rows)
+		}
+		rate := float64(sum.Rows) / ys.wall.Seconds()
+		ratio := ys.wall.Seconds() / q.wall.Seconds()
+		b.ReportMetric(ys.wall.Seconds(), "publish-s")
+		b.ReportMetric(rate, "publish-rows/s")
+		b.ReportMetric(ys.peakMB, "publish-peak-MB")
+		b.ReportMetric(q.wall.Seconds(), "query-s")
+		b.ReportMetric(q.peakMB, "query-peak-MB")
+		b.ReportMetric(ratio, "ratio")
+		fmt.Printf("\npublish of %d rows (%d comparisons)\n", sum.Rows, n)
+		fmt.Printf("  yardstick publish:            %7.2fs %10.0f rows/s  peak %5.0f MB\n", ys.wall.Seconds(), rate, ys.peakMB)
+		fmt.Printf("  duckdb comparison query alone: %6.2fs %10.0f rows/s  peak %5.0f MB\n",
+			q.wall.Seconds(), float64(sum.Rows)/q.wall.Seconds(), q.peakMB)
+		fmt.Printf("  ratio publish/query %.2f (target <= 3: %s)\n", ratio, verdict(ratio <= 3))
+		fmt.Println("  publish steps (time until the next line of its output):")
+		if len(steps) > 0 {
+			fmt.Printf("    %6.2fs  (start-up)\n", steps[0].at.Seconds())
+		}
+		for j, s := range steps {
+			next := ys.wall
+			if j+1 < len(steps) {
+				next = steps[j+1].at
+			}
+			fmt.Printf("    %6.2fs  %s\n", (next - s.at).Seconds(), s.line)
+		}
+	}
+}
