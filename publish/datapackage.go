@@ -241,11 +241,9 @@ var columnSpecs = map[string]fieldSpec{
 		"revised since the previous release (release.json lists the revisions)."},
 	"submission_id": {typ: "string", description: "The accepted submission the row comes from (release.json lists them)."},
 	"source_line":   {typ: "integer", description: "The line of the submitted file the row comes from, as a text editor numbers it."},
-	// DuckDB writes a timestamp as 2026-11-22 09:30:00.123456, with no T and
-	// the fraction only when there is one, which no one strptime pattern
-	// reads.
-	"received_at": {typ: "datetime", format: "any", description: "When the submission was received, UTC, " +
-		"written YYYY-MM-DD HH:MM:SS with a fraction of a second when there is one."},
+	// Exports write timestamps in ISO 8601 UTC, the Table Schema default.
+	"received_at": {typ: "datetime", description: "When the submission was received, in ISO 8601 UTC " +
+		"to the microsecond (2026-11-22T09:30:00.123456Z)."},
 
 	"ci95_lower": {typ: "number", description: "Lower limit of the 95% confidence interval: Wilson score for " +
 		"proportions, Byar's method for rates and counts; blank for means and scores."},

@@ -252,7 +252,7 @@ func parseAs(f dpField, v string) error {
 		_, err = time.Parse(time.DateOnly, v)
 	case "datetime":
 		// received_at, as DuckDB writes a timestamp (format any).
-		_, err = time.Parse("2006-01-02 15:04:05.999999", v)
+		_, err = time.Parse("2006-01-02T15:04:05.000000Z", v)
 	default:
 		return strconv.ErrSyntax
 	}

@@ -131,6 +131,9 @@ func initConn(ctx context.Context, ex driver.ExecerContext, opts Options) error 
 			return err
 		}
 	}
+	if err := run("set_timezone"); err != nil {
+		return err
+	}
 	return run("set_preserve_insertion_order")
 }
 

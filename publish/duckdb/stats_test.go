@@ -70,6 +70,21 @@ func TestWilsonPublishedValues(t *testing.T) {
 			}
 		})
 	}
+	// At x = n and x = 0 the limits are 1 and 0 exactly; the formula in
+	// floating point can land a hair outside, as 100.00000000000003%.
+	t.Run("bounds", func(t *testing.T) {
+		for _, xn := range [][2]float64{{1, 1}, {3, 3}, {17, 17}, {255, 255}, {1234567, 1234567}, {0, 7}, {0, 99991}} {
+			for _, z := range []float64{Z95, Z998} {
+				r := interval(t, s, xn[0], xn[1], z)
+				if r[1].Float64 > 1 || r[0].Float64 < 0 {
+					t.Errorf("wilson(%g/%g, z=%g) = [%.17g, %.17g], outside [0, 1]", xn[0], xn[1], z, r[0].Float64, r[1].Float64)
+				}
+				if xn[0] == xn[1] && r[1].Float64 != 1 {
+					t.Errorf("wilson(%g/%g) upper = %.17g, want 1", xn[0], xn[1], r[1].Float64)
+				}
+			}
+		}
+	})
 	t.Run("undefined", func(t *testing.T) {
 		for _, xn := range [][2]float64{{1, 0}, {5, 4}, {-1, 4}} {
 			r := interval(t, s, xn[0], xn[1], Z95)

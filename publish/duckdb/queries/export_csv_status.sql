@@ -3,4 +3,4 @@ COPY (
     SELECT * REPLACE (CASE WHEN status = '' THEN '' ELSE '[' || status || ']' END AS status)
     FROM query_table($table)
     ORDER BY ALL
-) TO $path (FORMAT csv, HEADER true)
+) TO $path (FORMAT csv, HEADER true, TIMESTAMPFORMAT '%Y-%m-%dT%H:%M:%S.%fZ')
