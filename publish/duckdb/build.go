@@ -25,6 +25,11 @@ type BuildInput struct {
 	// Neighbours is how many similar councils nearest neighbours finds;
 	// 0 means DefaultNeighbours.
 	Neighbours int
+
+	// afterSuppress, set only by this package's tests, runs on Build's
+	// connection once suppression is done, so a test can break disclosure
+	// control the way a faulty rule would and see Build refuse.
+	afterSuppress func(ctx context.Context, conn *sql.Conn) error
 }
 
 // Build reads the data folder and builds every table Tables lists,
@@ -79,6 +84,11 @@ func (s *session) build(ctx context.Context, in BuildInput) error {
 	}
 	if err := s.suppress(ctx); err != nil {
 		return err
+	}
+	if in.afterSuppress != nil {
+		if err := in.afterSuppress(ctx, s.conn); err != nil {
+			return err
+		}
 	}
 	z := []any{sql.Named("z95", Z95), sql.Named("z998", Z998)}
 	steps := []struct {

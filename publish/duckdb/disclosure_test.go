@@ -843,3 +843,41 @@ func TestCheckDisclosureReadOnly(t *testing.T) {
 		t.Errorf("CheckDisclosure = %v, want nil", err)
 	}
 }
+
+// TestBuildRefusesBrokenDisclosure breaks suppression inside Build, as a
+// faulty rule would, by showing a cell it hid; Build must then fail with
+// ErrDisclosure naming the cell, so publish (which stops on any Build
+// error, leaving the live release as it was) cannot finish.
+func TestBuildRefusesBrokenDisclosure(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	db, err := Open(ctx, filepath.Join(t.TempDir(), "yardstick.duckdb"), Options{Threads: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	in := BuildInput{DataDir: writeDataDir(t, disclosureSubs()...), Catalogue: disclosureCatalogue(t),
+		Councils: fixtureCouncils(t), Neighbours: 2}
+	unhid := 0
+	in.afterSuppress = func(ctx context.Context, conn *sql.Conn) error {
+		res, err := conn.ExecContext(ctx, testSQL(t, "disclosure/unhide_observation"),
+			sql.Named("council", cA), sql.Named("provider", "P1"), sql.Named("metric", mFalls),
+			sql.Named("period", dq1), sql.Named("num", int64(3)), sql.Named("den", int64(2000)))
+		if err != nil {
+			return err
+		}
+		n, err := res.RowsAffected()
+		unhid = int(n)
+		return err
+	}
+	err = db.Build(ctx, in)
+	if unhid != 1 {
+		t.Fatalf("the test showed %d cells, want 1: the fixture no longer hides %s P1 %s %s", unhid, cA, mFalls, dq1)
+	}
+	if !errors.Is(err, ErrDisclosure) {
+		t.Fatalf("Build = %v, want ErrDisclosure", err)
+	}
+	if !strings.Contains(err.Error(), cA) || !strings.Contains(err.Error(), mFalls) {
+		t.Errorf("error %q does not name the cell", err)
+	}
+}
