@@ -439,7 +439,7 @@ func writeDataPackage(dir string, rel *Release) (map[string]string, error) {
 		// the CSV file's.
 		r = resource{Name: t.name + "-parquet", Path: t.parquet, Title: t.title + " (Parquet)",
 			Description: t.description + " The same table as " + t.path + " in Apache Parquet, except that " +
-				"the status column holds the bare letter (c) and revised rows are not marked r.",
+				"the status column holds the bare letter (c, r) where the CSV file has it bracketed ([c], [r]).",
 			Format: "parquet", Mediatype: "application/vnd.apache.parquet"}
 		if err := describe(&r); err != nil {
 			return nil, fmt.Errorf("write %s: %w", PackageFile, err)

@@ -89,8 +89,8 @@
 // those withheld then and published now: these are counted, not listed,
 // since the figure itself may not have changed.
 //
-// In data/observations.csv and data/comparisons.csv a revised row whose
-// status is otherwise empty is marked "[r]"; a row with its own marker
-// keeps it. The Parquet files and yardstick.duckdb, which publish/duckdb
-// writes, do not carry the r: use release.json's revisions with them.
+// A revised row whose status is otherwise empty is marked r in the
+// release's tables (duckdb.DB.MarkRevised, before they are exported), so
+// the Parquet files and yardstick.duckdb hold the letter and the CSV files
+// "[r]"; a row with its own marker keeps it.
 package publish

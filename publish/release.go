@@ -232,6 +232,12 @@ func (b *Builder) buildDatabase(ctx context.Context, dir string, rel *Release) (
 	if err := db.Build(ctx, in); err != nil {
 		return nil, err
 	}
+	if rel.Previous != "" {
+		prev := filepath.Join(b.Layout.Release(rel.Previous), filepath.FromSlash(ObservationsParquet))
+		if err := db.MarkRevised(ctx, prev); err != nil {
+			return nil, fmt.Errorf("previous release %s: %w", rel.Previous, err)
+		}
+	}
 	// Scratch exports, read back in Go and not published, live in a folder
 	// removed before the release is checksummed.
 	scratch := filepath.Join(dir, ".scratch")

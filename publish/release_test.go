@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"crypto/sha256"
+	"database/sql"
 	"encoding/csv"
 	"encoding/hex"
 	"encoding/json"
@@ -240,6 +241,22 @@ func TestPublishRevisions(t *testing.T) {
 			}
 			if got := r["status"]; got != want {
 				t.Errorf("%s: status %q for %s %q, want %q", file, got, r["council_code"], r["provider_id"], want)
+			}
+		}
+	}
+
+	// The Parquet files carry the same markers, as bare letters.
+	for _, file := range []string{ObservationsParquet, "data/comparisons.parquet"} {
+		for _, r := range parquetStatus(t, filepath.Join(second.Dir, filepath.FromSlash(file))) {
+			want := ""
+			switch {
+			case r[0] == trafford && r[1] == "1-102345678":
+				want = "x"
+			case r[0] == trafford:
+				want = "r"
+			}
+			if r[2] != want {
+				t.Errorf("%s: status %q for %s %q, want %q", file, r[2], r[0], r[1], want)
 			}
 		}
 	}
@@ -534,4 +551,35 @@ func sorted(s []string) []string {
 func show(rs []Revision) string {
 	b, _ := json.MarshalIndent(rs, "", "  ")
 	return string(b)
+}
+
+// parquetStatus reads council_code, provider_id and status from each row of
+// a release's Parquet file, through DuckDB as an independent reader.
+func parquetStatus(t testing.TB, path string) [][3]string {
+	t.Helper()
+	db, err := sql.Open("duckdb", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	rows, err := db.Query(testSQL(t, "parquet_status"), sql.Named("path", path))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	var out [][3]string
+	for rows.Next() {
+		var r [3]string
+		if err := rows.Scan(&r[0], &r[1], &r[2]); err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, r)
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
+	if len(out) == 0 {
+		t.Fatalf("%s has no rows", path)
+	}
+	return out
 }
