@@ -497,3 +497,36 @@ func TestReleaseHoldsNoSubmitter(t *testing.T) {
 		}
 	}
 }
+
+// TestChangeReadsAsTheFigures checks that a change between figures written
+// to one decimal reads to one decimal: 89.7 after 90.6 is -0.9, not the
+// -0.8999999999999915 that subtracting them in binary floating point gives.
+func TestChangeReadsAsTheFigures(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	price := func(period string, v float64) obs {
+		return obs{Provider: "P1", Name: "Acme Care", Sector: "private", Service: "homecare",
+			Metric: "price-per-hour", Period: period, Value: f64(v)}
+	}
+	root := writeDataDir(t, sub{ID: "s1", Council: cA, Received: day("2024-07-10"), Rows: []obs{
+		price("2024-25-Q1", 89.7), price("2023-24-Q4", 90.6), price("2023-24-Q1", 88.3),
+	}})
+	cat, err := fixtureCatalogue()
+	if err != nil {
+		t.Fatal(err)
+	}
+	db, err := Open(ctx, "", Options{Threads: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if err := db.Build(ctx, BuildInput{DataDir: root, Catalogue: cat, Councils: fixtureCouncils(t), Neighbours: 2}); err != nil {
+		t.Fatal(err)
+	}
+	r := pick(t, tableRows(t, db, "comparisons"), row{"metric": "price-per-hour", "period": "2024-25-Q1", "council_code": cA, "provider_id": "P1"})
+	for col, want := range map[string]float64{"change_prev": -0.9, "change_year": 1.4} {
+		if got, ok := asFloat(r[col]); !ok || got != want {
+			t.Errorf("%s = %v, want exactly %v", col, r[col], want)
+		}
+	}
+}

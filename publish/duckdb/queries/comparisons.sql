@@ -119,7 +119,9 @@ SELECT
     band(z_region, $z998, polarity) AS band_region,
     band(z_type, $z998, polarity) AS band_council_type,
     band(z_similar, $z998, polarity) AS band_similar,
-    value - prev_value AS change_prev,
-    value - year_value AS change_year
+    -- Rounded to 10 places: 89.7 - 90.6 is -0.8999999999999915 in binary
+    -- floating point, and a change should read as the figures do (-0.9).
+    round(value - prev_value, 10) AS change_prev,
+    round(value - year_value, 10) AS change_year
 FROM scored
 ORDER BY metric, period, council_code, service, provider_id
