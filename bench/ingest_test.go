@@ -81,25 +81,7 @@ func runChild(b *testing.B, cmd *exec.Cmd) measured {
 // COPY of the same CSV to one Parquet file. Target: Yardstick at least
 // half DuckDB's rate, with peak memory under 256 MB.
 func BenchmarkIngest(b *testing.B) {
-	const rows = 1_000_000
-	dir := b.TempDir()
-	cat, err := config.Builtin()
-	if err != nil {
-		b.Fatal(err)
-	}
-	councils, err := schemas.LoadCouncils(data.Reference())
-	if err != nil {
-		b.Fatal(err)
-	}
-	sum, err := sample.Generate(filepath.Join(dir, "in"), cat, councils, sample.Options{Rows: rows, OneFile: true, Seed: 7})
-	if err != nil {
-		b.Fatal(err)
-	}
-	csvPath := filepath.Join(dir, "in", sample.OneFileName)
-	bin := filepath.Join(dir, "yardstick")
-	if out, err := exec.Command("go", "build", "-o", bin, "../cmd/yardstick").CombinedOutput(); err != nil {
-		b.Fatalf("build yardstick: %v\n%s", err, out)
-	}
+	dir, csvPath, bin, sum := prepare(b)
 	st, _ := os.Stat(csvPath)
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
@@ -136,4 +118,29 @@ func verdict(ok bool) string {
 		return "met"
 	}
 	return "MISSED"
+}
+
+// prepare writes the benchmarks' input, one canonical file of a million
+// sample rows, and builds the yardstick binary, in a temporary folder.
+func prepare(b *testing.B) (dir, csvPath, bin string, sum sample.Summary) {
+	b.Helper()
+	dir = b.TempDir()
+	cat, err := config.Builtin()
+	if err != nil {
+		b.Fatal(err)
+	}
+	councils, err := schemas.LoadCouncils(data.Reference())
+	if err != nil {
+		b.Fatal(err)
+	}
+	sum, err = sample.Generate(filepath.Join(dir, "in"), cat, councils, sample.Options{Rows: 1_000_000, OneFile: true, Seed: 7})
+	if err != nil {
+		b.Fatal(err)
+	}
+	csvPath = filepath.Join(dir, "in", sample.OneFileName)
+	bin = filepath.Join(dir, "yardstick")
+	if out, err := exec.Command("go", "build", "-o", bin, "../cmd/yardstick").CombinedOutput(); err != nil {
+		b.Fatalf("build yardstick: %v\n%s", err, out)
+	}
+	return dir, csvPath, bin, sum
 }

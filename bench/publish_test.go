@@ -12,11 +12,6 @@ import (
 	"syscall"
 	"testing"
 	"time"
-
-	"github.com/yardstick-open/yardstick/data"
-	"github.com/yardstick-open/yardstick/ingest/sample"
-	"github.com/yardstick-open/yardstick/schemas"
-	"github.com/yardstick-open/yardstick/schemas/config"
 )
 
 // peerQueryMode is the child mode that runs the comparison query alone.
@@ -304,25 +299,7 @@ func runStamped(b *testing.B, cmd *exec.Cmd) (measured, []stamped) {
 // exports, CSV, revisions or checksums. Target: publish within 3x of the
 // query's time.
 func BenchmarkPublish(b *testing.B) {
-	const rows = 1_000_000
-	dir := b.TempDir()
-	cat, err := config.Builtin()
-	if err != nil {
-		b.Fatal(err)
-	}
-	councils, err := schemas.LoadCouncils(data.Reference())
-	if err != nil {
-		b.Fatal(err)
-	}
-	sum, err := sample.Generate(filepath.Join(dir, "in"), cat, councils, sample.Options{Rows: rows, OneFile: true, Seed: 7})
-	if err != nil {
-		b.Fatal(err)
-	}
-	csvPath := filepath.Join(dir, "in", sample.OneFileName)
-	bin := filepath.Join(dir, "yardstick")
-	if out, err := exec.Command("go", "build", "-o", bin, "../cmd/yardstick").CombinedOutput(); err != nil {
-		b.Fatalf("build yardstick: %v\n%s", err, out)
-	}
+	dir, csvPath, bin, sum := prepare(b)
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
 		b.StopTimer()
