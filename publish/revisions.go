@@ -115,9 +115,11 @@ func previousFigures(file string) (map[obsKey]Figure, error) {
 	return out, err
 }
 
-// revise compares the release's observations with the previous release's,
-// records the revisions and counts in rel, and marks revised rows [r] in
-// data/observations.csv and data/comparisons.csv.
+// revise compares the release's observations with the previous release's
+// and records the revisions and counts in rel. The rows themselves were
+// marked r in the tables before export (duckdb.DB.MarkRevised); a revision
+// found here that the export does not show as [r] means the two rules
+// disagree, and the release fails rather than contradict itself.
 func (b *Builder) revise(dir string, rel *Release) error {
 	var prev map[obsKey]Figure
 	if rel.Previous != "" {
@@ -127,15 +129,14 @@ func (b *Builder) revise(dir string, rel *Release) error {
 			return fmt.Errorf("read previous release %s: %w", rel.Previous, err)
 		}
 	}
-	revised := map[obsKey]bool{}
 	seen := make(map[obsKey]bool, len(prev))
 	councils, periods := map[string]bool{}, map[string]bool{}
 	rel.Revisions = []Revision{}
 	providers := map[string]bool{}
-	var keyIdx, cols []int
+	var cols []int
 	status := -1
 	obsFile := filepath.Join(dir, filepath.FromSlash(ObservationsCSV))
-	err := rewriteCSV(obsFile, prev != nil, func(n int, rec *rawRecord) error {
+	err := rewriteCSV(obsFile, false, func(n int, rec *rawRecord) error {
 		if n == 0 {
 			var err error
 			if cols, err = columnIndex(obsFile, rec.vals, append(slices.Clone(keyColumns), figureColumns...)...); err != nil {
@@ -178,13 +179,13 @@ func (b *Builder) revise(dir string, rel *Release) error {
 		case !fig.shown() || old.sameNumbers(fig):
 			return nil
 		}
-		revised[key] = true
 		rel.Revisions = append(rel.Revisions, Revision{
 			Metric: key.metric, Period: key.period, CouncilCode: key.council,
 			ProviderID: key.provider, Service: key.service, Old: old, New: fig,
 		})
 		if rec.vals[status] == "" {
-			rec.set(status, "[r]")
+			return fmt.Errorf("%s row %d: %s %s %s %q is revised but not marked [r]: the revision rules disagree",
+				obsFile, n, key.metric, key.period, key.council, key.provider)
 		}
 		return nil
 	})
@@ -214,38 +215,7 @@ func (b *Builder) revise(dir string, rel *Release) error {
 	}
 
 	cmpFile := filepath.Join(dir, filepath.FromSlash(ComparisonsCSV))
-	if len(revised) == 0 {
-		// Nothing to mark: the rows need counting, not reading.
-		if rel.Counts.Comparisons, err = countCSV(cmpFile, append(slices.Clone(keyColumns), "status")...); err != nil {
-			return err
-		}
-		b.logf("%d comparisons", rel.Counts.Comparisons)
-		return nil
-	}
-	err = rewriteCSV(cmpFile, true, func(n int, rec *rawRecord) error {
-		if n == 0 {
-			var err error
-			if keyIdx, err = columnIndex(cmpFile, rec.vals, keyColumns...); err != nil {
-				return err
-			}
-			idx, err := columnIndex(cmpFile, rec.vals, "status")
-			if err != nil {
-				return err
-			}
-			status = idx[0]
-			return nil
-		}
-		rel.Counts.Comparisons++
-		if rec.vals[status] != "" {
-			return nil
-		}
-		k := obsKey{rec.vals[keyIdx[0]], rec.vals[keyIdx[1]], rec.vals[keyIdx[2]], rec.vals[keyIdx[3]], rec.vals[keyIdx[4]]}
-		if revised[k] {
-			rec.set(status, "[r]")
-		}
-		return nil
-	})
-	if err != nil {
+	if rel.Counts.Comparisons, err = countCSV(cmpFile, append(slices.Clone(keyColumns), "status")...); err != nil {
 		return err
 	}
 	b.logf("%d comparisons", rel.Counts.Comparisons)
