@@ -44,9 +44,9 @@ type obs struct {
 	Line                                  int
 }
 
-// checker checks rows one at a time, caching the lookups that repeat on
-// every row (councils, periods, metrics) and remembering row keys to find
-// duplicates.
+// checker checks rows one at a time, caching what repeats from row to row
+// (resolved councils, parsed periods, provider id formats, hints for
+// unknown ids) and remembering row keys to find duplicates.
 type checker struct {
 	cat      *schemas.Catalogue
 	councils *schemas.Councils
@@ -63,6 +63,7 @@ type checker struct {
 	keyBuf   []byte // reused to build each row's duplicate key
 
 	idFormats map[string]bool
+	hints     map[string]string
 }
 
 type periodResult struct {
@@ -87,6 +88,7 @@ func newChecker(cat *schemas.Catalogue, councils *schemas.Councils, p *plan, pro
 		resolved:  map[councilKey]councilResult{},
 		seen:      map[[2]uint64]int32{},
 		idFormats: map[string]bool{},
+		hints:     map[string]string{},
 		seeds:     [2]maphash.Seed{maphash.MakeSeed(), maphash.MakeSeed()},
 	}
 }
@@ -132,13 +134,13 @@ func (c *checker) check(r *rawRow, o *obs) bool {
 
 	svc := r.Service
 	if _, err := c.cat.Service(svc); err != nil {
-		c.fail(r, iService, svc, CodeService, fmt.Sprintf("service %q is not in the catalogue", svc), didYouMean(c.cat.Closest(svc, false, 3)))
+		c.fail(r, iService, svc, CodeService, fmt.Sprintf("service %q is not in the catalogue", svc), c.hint(svc, false))
 		svc = ""
 	}
 	o.Service = svc
 	m, err := c.cat.Metric(r.Metric)
 	if err != nil {
-		c.fail(r, iMetric, r.Metric, CodeMetric, fmt.Sprintf("metric %q is not in the catalogue", r.Metric), didYouMean(c.cat.Closest(r.Metric, true, 3)))
+		c.fail(r, iMetric, r.Metric, CodeMetric, fmt.Sprintf("metric %q is not in the catalogue", r.Metric), c.hint(r.Metric, true))
 		m = nil
 	} else if svc != "" && !m.ForService(svc) {
 		c.fail(r, iMetric, r.Metric, CodeMetricService, fmt.Sprintf("metric %q is not reported for service %q", m.ID, svc),
@@ -343,10 +345,6 @@ func (c *checker) checkValue(r *rawRow, o *obs, m *schemas.Metric, n schemas.Num
 	if m == nil {
 		return
 	}
-	if math.IsInf(o.Value, 0) || math.IsNaN(o.Value) {
-		c.fail(r, iValue, r.Value, CodeNumber, fmt.Sprintf("value %q is not a finite number", r.Value), "")
-		return
-	}
 	if !c.checkRange(r, o, m) {
 		return
 	}
@@ -403,11 +401,30 @@ func (c *checker) checkDuplicate(r *rawRow, o *obs) {
 	c.seen[k] = int32(o.Line)
 }
 
-func didYouMean(near []string) string {
-	if len(near) == 0 {
-		return "see data/metrics.csv in a release, or add the metric in catalogue.yaml"
+// hint names the catalogue's ids nearest an unknown metric or service. A
+// shifted column repeats one unknown value on every row, so hints are kept
+// rather than worked out again each time.
+func (c *checker) hint(id string, metric bool) string {
+	key := id
+	if metric {
+		key = "metric\x00" + id
 	}
-	return "did you mean " + quoteList(near) + "?"
+	if h, ok := c.hints[key]; ok {
+		return h
+	}
+	var h string
+	switch near := c.cat.Closest(id, metric, 3); {
+	case len(near) > 0:
+		h = "did you mean " + quoteList(near) + "?"
+	case metric:
+		h = "see data/metrics.csv in a release, or add the metric in catalogue.yaml"
+	default:
+		h = "the services are listed in the catalogue (schemas/catalogue.yaml); add one in catalogue.yaml"
+	}
+	if len(c.hints) < 1<<12 {
+		c.hints[key] = h
+	}
+	return h
 }
 
 func fmtNum(v float64) string { return strconv.FormatFloat(v, 'f', -1, 64) }

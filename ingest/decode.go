@@ -49,7 +49,6 @@ var (
 
 // plan says where each canonical column comes from in a return.
 type plan struct {
-	comma      rune
 	header     []string // the source header cells
 	headerLine int
 	source     []int    // per canonical column: source index, or -1
@@ -57,7 +56,8 @@ type plan struct {
 	recode     []map[string]string
 	wide       []wideColumn
 	skip       []skipRule
-	maxIndex   int // the highest source index the plan reads
+	maxIndex   int    // the highest source index the plan reads
+	valueCol   string // the value's 1-based source column, as the row source reports it
 }
 
 type wideColumn struct {
@@ -75,14 +75,12 @@ type skipRule struct {
 // record), each with its line and value column appended. It implements
 // gocsv.SimpleDecoder.
 type rowSource struct {
-	text     *textReader
 	csv      *csv.Reader
 	plan     *plan
 	probs    *problems
 	started  bool
 	queue    [][]string
 	row      []string // reused: gocsv copies each row into a struct before asking for the next
-	records  int
 	stopped  bool
 	syntaxes int
 }
@@ -156,11 +154,11 @@ func openReturn(r io.Reader, m *schemas.Mapping, council string, probs *problems
 	}
 	cr.LazyQuotes = false
 	line, _ := cr.FieldPos(0)
-	p, ok := makePlan(header, line, comma, m, council, probs)
+	p, ok := makePlan(header, line, m, council, probs)
 	if !ok {
 		return nil, nil
 	}
-	return &rowSource{text: text, csv: cr, plan: p, probs: probs}, nil
+	return &rowSource{csv: cr, plan: p, probs: probs}, nil
 }
 
 // sniff chooses the delimiter and header row: for each candidate delimiter,
@@ -233,9 +231,8 @@ func recognised(h string, m *schemas.Mapping) bool {
 
 // makePlan maps the header's cells to canonical columns. It reports header
 // problems to probs and returns false when they make the file unreadable.
-func makePlan(header []string, line int, comma rune, m *schemas.Mapping, council string, probs *problems) (*plan, bool) {
+func makePlan(header []string, line int, m *schemas.Mapping, council string, probs *problems) (*plan, bool) {
 	p := &plan{
-		comma:      comma,
 		header:     header,
 		headerLine: line,
 		source:     make([]int, numCols),
@@ -415,6 +412,7 @@ func makePlan(header []string, line int, comma rune, m *schemas.Mapping, council
 	for _, s := range p.skip {
 		p.maxIndex = max(p.maxIndex, s.index)
 	}
+	p.valueCol = strconv.Itoa(p.source[iValue] + 1)
 	return p, ok
 }
 
@@ -490,7 +488,6 @@ func (s *rowSource) GetCSVRow() ([]string, error) {
 			continue
 		}
 		s.syntaxes = 0
-		s.records++
 		line, _ := s.csv.FieldPos(0)
 		if blank(rec) {
 			continue
@@ -532,7 +529,7 @@ func (s *rowSource) GetCSVRow() ([]string, error) {
 		}
 		row[numCols] = strconv.Itoa(line)
 		if len(p.wide) == 0 {
-			row[numCols+1] = strconv.Itoa(p.source[iValue] + 1)
+			row[numCols+1] = p.valueCol
 			return row, nil
 		}
 		for _, w := range p.wide {

@@ -148,9 +148,6 @@ func (p *Pipeline) Ingest(ctx context.Context, r io.Reader, name string, opt Opt
 	} else if len(res.councils) == 1 {
 		rep.Council = res.councils[0]
 	}
-	if counter.n.Load() == 0 && probs.errors == 0 {
-		probs.add(Problem{Line: 1, Code: CodeEmptyFile, Message: "the file is empty", Hint: "export the return again; the file has no bytes"})
-	}
 	rep.Problems, rep.Errors, rep.Warnings, rep.Omitted = probs.sorted(), probs.errors, probs.warnings, probs.omitted
 	rep.Status = schemas.SubmissionAccepted
 	if rep.Errors > 0 {
@@ -369,7 +366,7 @@ func (p *Pipeline) remember(sum, councils string, m schemas.Manifest) error {
 		return fmt.Errorf("read submission index: %w", err)
 	}
 	entries = append(entries, indexEntry{ID: m.ID, Councils: councils, Status: m.Status})
-	return writeJSON(path, entries)
+	return schemas.WriteJSONAtomic(path, entries)
 }
 
 // writeSynced writes v as JSON to a new file in a folder not yet in place,
@@ -379,24 +376,11 @@ func writeSynced(path string, v any) error {
 	if err != nil {
 		return fmt.Errorf("write %s: %w", filepath.Base(path), err)
 	}
-	enc := json.NewEncoder(f)
-	enc.SetIndent("", "  ")
-	err = errors.Join(enc.Encode(v), f.Sync(), f.Close())
+	err = errors.Join(schemas.EncodeJSON(f, v), f.Sync(), f.Close())
 	if err != nil {
 		return fmt.Errorf("write %s: %w", filepath.Base(path), err)
 	}
 	return nil
-}
-
-func writeJSON(path string, v any) error {
-	return schemas.WriteFileAtomic(path, func(w io.Writer) error {
-		enc := json.NewEncoder(w)
-		enc.SetIndent("", "  ")
-		if err := enc.Encode(v); err != nil {
-			return fmt.Errorf("write %s: %w", filepath.Base(path), err)
-		}
-		return nil
-	})
 }
 
 // safeName keeps a stored file's name to its base, printable and short,
@@ -412,8 +396,8 @@ func safeName(name string) string {
 	if name == "." || name == ".." || name == "" || name == "manifest.json" || name == "report.json" || strings.HasPrefix(name, ".") {
 		name = "return.csv"
 	}
-	if len(name) > 120 {
-		name = name[:120]
+	if r := []rune(name); len(r) > 120 {
+		name = string(r[:120]) // by characters: the name may not be ASCII
 	}
 	return name
 }

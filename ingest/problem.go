@@ -50,7 +50,6 @@ const (
 	CodePercentUnit      = "percent_not_allowed"
 	CodeMarker           = "bad_marker"
 	CodeDuplicateRow     = "duplicate_row"
-	CodeTooManyProblems  = "too_many_problems"
 )
 
 // Problem is one thing wrong with a return, placed so a council officer can

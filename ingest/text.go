@@ -40,7 +40,6 @@ type textReader struct {
 	start   bool
 	eof     bool
 	err     error
-	sawData bool
 }
 
 type encoding int
@@ -51,22 +50,9 @@ const (
 	encCP1252
 )
 
-func (e encoding) String() string {
-	switch e {
-	case encUTF8:
-		return "UTF-8"
-	case encCP1252:
-		return "Windows-1252"
-	}
-	return "ASCII"
-}
-
 func newTextReader(r io.Reader) *textReader {
 	return &textReader{r: r, raw: make([]byte, 64<<10), line: 1, start: true}
 }
-
-// Encoding returns the encoding decided so far.
-func (t *textReader) Encoding() encoding { return t.enc }
 
 func (t *textReader) Read(p []byte) (int, error) {
 	for len(t.out) == 0 {
@@ -166,9 +152,6 @@ func (t *textReader) fill() error {
 	}
 	t.buf = append(t.buf[:0], b[i:]...)
 	t.out = out
-	if len(out) > 0 {
-		t.sawData = true
-	}
 	if t.eof && len(t.buf) == 0 && len(out) == 0 {
 		return io.EOF
 	}
@@ -195,8 +178,7 @@ func (t *textReader) tooLong() error {
 }
 
 func (t *textReader) fail(code, msg, hint string) error {
-	sev := SevError
-	return &decodeError{Problem{Line: t.line, Code: code, Message: msg, Hint: hint, Severity: sev}}
+	return &decodeError{Problem{Line: t.line, Code: code, Message: msg, Hint: hint, Severity: SevError}}
 }
 
 // cp1252 maps the bytes 0x80-0xFF of Windows-1252 to Unicode; zero marks

@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"time"
 
+	"github.com/yardstick-open/yardstick/publish/duckdb"
 	"github.com/yardstick-open/yardstick/schemas"
 )
 
@@ -297,7 +298,8 @@ var columnSpecs = map[string]fieldSpec{
 	"rank":         {typ: "integer", description: "1 for the most similar council."},
 	"distance": {typ: "number", description: "Standardised distance over ln(population), ln(density) and council " +
 		"type (nearest neighbours); blank for peer groups."},
-	"method": {typ: "string", description: "How similar councils were chosen: yardstick-nn-v1 (nearest neighbours) or peer-groups."},
+	"method": {typ: "string", description: "How similar councils were chosen: " + duckdb.NearestNeighboursMethod +
+		" (nearest neighbours) or " + duckdb.PeerGroupsMethod + " (the data folder's own groups)."},
 }
 
 // fileColumnSpecs are the columns whose meaning depends on the file.
@@ -446,7 +448,7 @@ func writeDataPackage(dir string, rel *Release) (map[string]string, error) {
 		}
 		pkg.Resources = append(pkg.Resources, r)
 	}
-	if err := writeJSON(filepath.Join(dir, PackageFile), pkg); err != nil {
+	if err := schemas.WriteJSONAtomic(filepath.Join(dir, PackageFile), pkg); err != nil {
 		return nil, err
 	}
 	return sums, nil

@@ -307,7 +307,11 @@ func TestDataPackage(t *testing.T) {
 	for _, m := range readCSV(t, filepath.Join(rel.Dir, MetricsCSV)) {
 		ids[m["id"]] = true
 	}
-	for _, r := range readCSV(t, filepath.Join(rel.Dir, ObservationsCSV)) {
+	observations := readCSV(t, filepath.Join(rel.Dir, ObservationsCSV))
+	if len(observations) == 0 || len(ids) == 0 {
+		t.Fatalf("%d observations and %d metrics: nothing to check the foreign key on", len(observations), len(ids))
+	}
+	for _, r := range observations {
 		if !ids[r["metric"]] {
 			t.Errorf("observation of metric %q, which metrics.csv lacks", r["metric"])
 		}

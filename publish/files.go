@@ -2,11 +2,9 @@ package publish
 
 import (
 	"bufio"
-	"bytes"
 	"crypto/sha256"
 	"encoding/csv"
 	"encoding/hex"
-	"encoding/json"
 	"fmt"
 	"io"
 	"io/fs"
@@ -97,26 +95,6 @@ func writeNeighbourGroups(similarCSV, path string) error {
 	})
 	if err != nil {
 		return fmt.Errorf("write peer groups: %w", err)
-	}
-	return nil
-}
-
-// writeJSON writes v as indented JSON, atomically. The files are JSON, not
-// HTML, so <, > and & are written as themselves.
-func writeJSON(path string, v any) error {
-	var b bytes.Buffer
-	enc := json.NewEncoder(&b)
-	enc.SetEscapeHTML(false)
-	enc.SetIndent("", "  ")
-	if err := enc.Encode(v); err != nil {
-		return fmt.Errorf("write %s: %w", filepath.Base(path), err)
-	}
-	err := schemas.WriteFileAtomic(path, func(w io.Writer) error {
-		_, err := w.Write(b.Bytes())
-		return err
-	})
-	if err != nil {
-		return fmt.Errorf("write %s: %w", filepath.Base(path), err)
 	}
 	return nil
 }

@@ -205,7 +205,7 @@ func (b *Builder) build(ctx context.Context, dir string, rel *Release) (err erro
 		return err
 	}
 	b.logf("writing %s and %s", ReleaseFile, ChecksumsFile)
-	if err := writeJSON(filepath.Join(dir, ReleaseFile), rel); err != nil {
+	if err := schemas.WriteJSONAtomic(filepath.Join(dir, ReleaseFile), rel); err != nil {
 		return err
 	}
 	return writeChecksums(dir, sums)

@@ -231,6 +231,7 @@ func TestPublishRevisions(t *testing.T) {
 		t.Errorf("superseded %v, want %v", rec.Superseded, w)
 	}
 	for _, file := range []string{ObservationsCSV, ComparisonsCSV} {
+		seen := map[string]int{}
 		for _, r := range readCSV(t, filepath.Join(second.Dir, file)) {
 			want := ""
 			switch {
@@ -239,14 +240,20 @@ func TestPublishRevisions(t *testing.T) {
 			case r["council_code"] == trafford:
 				want = "[r]"
 			}
+			seen[want]++
 			if got := r["status"]; got != want {
 				t.Errorf("%s: status %q for %s %q, want %q", file, got, r["council_code"], r["provider_id"], want)
 			}
+		}
+		// The two revised figures and the one withheld must be there to check.
+		if seen["[r]"] != 2 || seen["[x]"] != 1 || seen[""] == 0 {
+			t.Errorf("%s: rows by expected status %v, want 2 [r], 1 [x] and some unmarked", file, seen)
 		}
 	}
 
 	// The Parquet files carry the same markers, as bare letters.
 	for _, file := range []string{ObservationsParquet, "data/comparisons.parquet"} {
+		seen := map[string]int{}
 		for _, r := range parquetStatus(t, filepath.Join(second.Dir, filepath.FromSlash(file))) {
 			want := ""
 			switch {
@@ -255,9 +262,13 @@ func TestPublishRevisions(t *testing.T) {
 			case r[0] == trafford:
 				want = "r"
 			}
+			seen[want]++
 			if r[2] != want {
 				t.Errorf("%s: status %q for %s %q, want %q", file, r[2], r[0], r[1], want)
 			}
+		}
+		if seen["r"] != 2 || seen["x"] != 1 || seen[""] == 0 {
+			t.Errorf("%s: rows by expected status %v, want 2 r, 1 x and some unmarked", file, seen)
 		}
 	}
 
@@ -268,7 +279,11 @@ func TestPublishRevisions(t *testing.T) {
 	if third.ID != first.ID+"-03" || third.Previous != second.ID || len(third.Revisions) != 0 || third.Counts.NowHidden != 0 {
 		t.Errorf("third release %q previous %q revisions %v", third.ID, third.Previous, third.Revisions)
 	}
-	for _, r := range readCSV(t, filepath.Join(third.Dir, ObservationsCSV)) {
+	thirdRows := readCSV(t, filepath.Join(third.Dir, ObservationsCSV))
+	if len(thirdRows) == 0 {
+		t.Fatal("the third release has no observations")
+	}
+	for _, r := range thirdRows {
 		if r["status"] != "" && r["status"] != "[x]" {
 			t.Errorf("third release: status %q in %v", r["status"], r)
 		}

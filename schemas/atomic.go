@@ -3,6 +3,7 @@ package schemas
 import (
 	"crypto/rand"
 	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -139,3 +140,23 @@ func WriteFileAtomic(path string, write func(w io.Writer) error) error {
 // SyncDir flushes a folder's entries to disk, so that files created or
 // renamed in it survive a crash.
 func SyncDir(dir string) error { return syncPath(dir) }
+
+// EncodeJSON writes v to w as Yardstick writes every JSON file: indented,
+// and with <, > and & as they are (a provider called "Smith & Sons" reads
+// as written in reports, manifests and releases alike).
+func EncodeJSON(w io.Writer, v any) error {
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false)
+	enc.SetIndent("", "  ")
+	return enc.Encode(v)
+}
+
+// WriteJSONAtomic writes v as JSON to path and moves it into place
+// atomically.
+func WriteJSONAtomic(path string, v any) error {
+	err := WriteFileAtomic(path, func(w io.Writer) error { return EncodeJSON(w, v) })
+	if err != nil {
+		return fmt.Errorf("write %s: %w", filepath.Base(path), err)
+	}
+	return nil
+}

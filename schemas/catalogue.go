@@ -195,8 +195,10 @@ func (c *Catalogue) Merge(over *Catalogue) (*Catalogue, error) {
 	return out, nil
 }
 
-// Index validates the catalogue and builds its lookups. It must be called
-// after the catalogue is decoded and before it is used.
+// Index fills in the defaults of metrics that leave them out (multiplier
+// 1, disclosure none, polarity none), validates the catalogue and builds
+// its lookups. It must be called after the catalogue is decoded and before
+// it is used.
 func (c *Catalogue) Index() error {
 	c.metrics = make(map[string]*Metric, len(c.Metrics))
 	c.services = make(map[string]*Service, len(c.Services))

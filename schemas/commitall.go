@@ -8,12 +8,12 @@ import (
 )
 
 // CommitAll moves many written files into place durably with as few syncs
-// as the platform allows. For more than a few files on Linux, one syncfs(2)
-// flushes every file's data
-// before the renames and one more flushes the renamed entries, where
-// syncing file by file would cost several syncs per file: a submission
-// covering every council and quarter writes thousands of files. Elsewhere
-// each file and folder is synced in turn. Either way a crash leaves each
+// as the platform allows. For more than a few files on Linux (amd64 and
+// arm64, where package syscall can reach it), one syncfs(2) flushes every
+// file's data before the renames and one more flushes the renamed entries,
+// where syncing file by file would cost several syncs per file: a
+// submission covering every council and quarter writes thousands of files.
+// Otherwise each file and folder is synced in turn. Either way a crash leaves each
 // file either absent or whole.
 func CommitAll(files []*PendingFile) error {
 	if len(files) == 0 {

@@ -118,7 +118,7 @@ func runDemo(ctx context.Context, e *env, args []string) int {
 
 	start = time.Now()
 	fmt.Fprintf(e.stdout, "Publishing a release of %s ...\n", *dataDir)
-	rel, err := publishRelease(ctx, *dataDir, indent{e.stdout})
+	rel, err := publishRelease(ctx, p, indent{e.stdout})
 	if err != nil {
 		fmt.Fprintf(e.stderr, "yardstick demo: publish: %v\n", err)
 		return exitUsage

@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 
+	"github.com/yardstick-open/yardstick/ingest"
 	"github.com/yardstick-open/yardstick/publish"
 )
 
@@ -29,7 +30,12 @@ func runPublish(ctx context.Context, e *env, args []string) int {
 		fmt.Fprintf(e.stderr, "yardstick publish: no data folder at %s; ingest returns first, or name the folder with --data\n", *dataDir)
 		return exitUsage
 	}
-	rel, err := publishRelease(ctx, *dataDir, e.stdout)
+	p, err := newPipeline(*dataDir)
+	if err != nil {
+		fmt.Fprintf(e.stderr, "yardstick publish: %v\n", err)
+		return exitUsage
+	}
+	rel, err := publishRelease(ctx, p, e.stdout)
 	if err != nil {
 		fmt.Fprintf(e.stderr, "yardstick publish: %v\n", err)
 		return exitUsage
@@ -38,13 +44,10 @@ func runPublish(ctx context.Context, e *env, args []string) int {
 	return exitOK
 }
 
-// publishRelease builds a release of the data folder, writing progress to
-// log, and explains the errors a user can act on.
-func publishRelease(ctx context.Context, dataDir string, log io.Writer) (*publish.Release, error) {
-	p, err := newPipeline(dataDir)
-	if err != nil {
-		return nil, err
-	}
+// publishRelease builds a release of the pipeline's data folder, with its
+// catalogue and councils, writing progress to log, and explains the errors
+// a user can act on.
+func publishRelease(ctx context.Context, p *ingest.Pipeline, log io.Writer) (*publish.Release, error) {
 	b := &publish.Builder{Layout: p.Layout, Catalogue: p.Catalogue, Councils: p.Councils, Log: log}
 	rel, err := b.Publish(ctx)
 	if errors.Is(err, publish.ErrNoSubmissions) {

@@ -27,7 +27,10 @@ func TestSampleIngestPublish(t *testing.T) {
 	if code, _, stderr := runCmd(t, "sample", "--rows", "2000", "--seed", "5", returns); code != exitOK {
 		t.Fatalf("sample exit %d: %s", code, stderr)
 	}
-	files, _ := filepath.Glob(filepath.Join(returns, "*.csv"))
+	files, err := filepath.Glob(filepath.Join(returns, "*.csv"))
+	if err != nil || len(files) == 0 {
+		t.Fatalf("sample wrote no returns: %v", err)
+	}
 	slices.Sort(files)
 	if code, stdout, stderr := runCmd(t, append([]string{"ingest", "--data", data}, files...)...); code != exitOK {
 		t.Fatalf("ingest exit %d\n%s\n%s", code, stdout, stderr)

@@ -112,8 +112,22 @@ func TestDemo(t *testing.T) {
 	if code != exitOK || !strings.Contains(stdout, "0 rejected") {
 		t.Fatalf("exit %d\n%s\n%s", code, stdout, stderr)
 	}
-	// A second run clears the first.
+	count := func(pattern string) int {
+		m, err := filepath.Glob(filepath.Join(dir, pattern))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return len(m)
+	}
+	returns, submissions, releases := count("sample-returns/*.csv"), count("submissions/*/manifest.json"), count("releases/*")
+	if returns == 0 || submissions != returns || releases != 1 {
+		t.Fatalf("first demo: %d returns, %d submissions, %d releases", returns, submissions, releases)
+	}
+	// A second run clears the first: the same counts, not twice as many.
 	if code, _, stderr := runCmd(t, "demo", "--data", dir, "--rows", "2000"); code != exitOK {
 		t.Fatalf("second demo exit %d: %s", code, stderr)
+	}
+	if r, s, rel := count("sample-returns/*.csv"), count("submissions/*/manifest.json"), count("releases/*"); r != returns || s != submissions || rel != 1 {
+		t.Errorf("after the second demo: %d returns, %d submissions, %d releases; want %d, %d, 1", r, s, rel, returns, submissions)
 	}
 }
