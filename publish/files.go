@@ -17,10 +17,11 @@ import (
 	"github.com/yardstick-open/yardstick/schemas"
 )
 
-// metricColumns are data/metrics.csv's columns: the catalogue's fields.
+// metricColumns are data/metrics.csv's columns: the catalogue's fields, in
+// the order of the metrics table in yardstick.duckdb (create_metrics.sql).
 var metricColumns = []string{
-	"id", "title", "description", "kind", "unit", "multiplier", "polarity", "min", "max",
-	"disclosure", "numerator", "denominator", "source", "services",
+	"id", "title", "kind", "unit", "multiplier", "polarity", "min", "max", "disclosure",
+	"services", "description", "numerator", "denominator", "source",
 }
 
 // writeMetrics writes the catalogue as data/metrics.csv, sorted by id.
@@ -40,9 +41,9 @@ func writeMetrics(path string, cat *schemas.Catalogue) error {
 		cw.Write(metricColumns)
 		for _, m := range metrics {
 			cw.Write([]string{
-				m.ID, m.Title, m.Description, string(m.Kind), string(m.Unit), num(m.Multiplier),
-				string(m.Polarity), opt(m.Min), opt(m.Max), string(m.Disclosure), m.Numerator,
-				m.Denominator, m.Source, strings.Join(m.Services, ";"),
+				m.ID, m.Title, string(m.Kind), string(m.Unit), num(m.Multiplier),
+				string(m.Polarity), opt(m.Min), opt(m.Max), string(m.Disclosure),
+				strings.Join(m.Services, ";"), m.Description, m.Numerator, m.Denominator, m.Source,
 			})
 		}
 		cw.Flush()
@@ -50,51 +51,6 @@ func writeMetrics(path string, cat *schemas.Catalogue) error {
 	})
 	if err != nil {
 		return fmt.Errorf("write metrics: %w", err)
-	}
-	return nil
-}
-
-// writeNeighbourGroups writes peer-groups.csv from similar-councils.csv:
-// each council's group, named by its code, holds the council and its
-// similar councils in rank order.
-func writeNeighbourGroups(similarCSV, path string) error {
-	type member struct {
-		code string
-		rank int
-	}
-	groups := map[string][]member{}
-	err := eachCSVRow(similarCSV, []string{"council_code", "similar_code", "rank"}, func(r []string) error {
-		rank, err := strconv.Atoi(r[2])
-		if err != nil {
-			return fmt.Errorf("rank %q: %w", r[2], err)
-		}
-		groups[r[0]] = append(groups[r[0]], member{r[1], rank})
-		return nil
-	})
-	if err != nil {
-		return fmt.Errorf("write peer groups: %w", err)
-	}
-	ids := make([]string, 0, len(groups))
-	for id := range groups {
-		ids = append(ids, id)
-	}
-	sort.Strings(ids)
-	err = schemas.WriteFileAtomic(path, func(w io.Writer) error {
-		cw := csv.NewWriter(w)
-		cw.Write([]string{"group_id", "council_code"})
-		for _, id := range ids {
-			ms := groups[id]
-			sort.Slice(ms, func(i, j int) bool { return ms[i].rank < ms[j].rank })
-			cw.Write([]string{id, id})
-			for _, m := range ms {
-				cw.Write([]string{id, m.code})
-			}
-		}
-		cw.Flush()
-		return cw.Error()
-	})
-	if err != nil {
-		return fmt.Errorf("write peer groups: %w", err)
 	}
 	return nil
 }

@@ -272,14 +272,11 @@ func (b *Builder) buildDatabase(ctx context.Context, dir string, rel *Release) (
 	if err := db.ExportCSV(ctx, "similar_councils", path(SimilarCSV)); err != nil {
 		return nil, err
 	}
+	rel.SimilarCouncils = duckdb.NearestNeighboursMethod
 	if in.PeerGroupsFile != "" {
 		rel.SimilarCouncils = duckdb.PeerGroupsMethod
-		err = db.ExportCSV(ctx, "peer_groups", path(PeerGroupsCSV))
-	} else {
-		rel.SimilarCouncils = duckdb.NearestNeighboursMethod
-		err = writeNeighbourGroups(path(SimilarCSV), path(PeerGroupsCSV))
 	}
-	if err != nil {
+	if err := db.ExportCSV(ctx, "peer_groups", path(PeerGroupsCSV)); err != nil {
 		return nil, err
 	}
 	return db, nil

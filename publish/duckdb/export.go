@@ -23,7 +23,7 @@ import (
 //	metrics           the catalogue
 //	councils          the register of councils
 //	similar_councils  each council's similar councils and the method
-//	peer_groups       the user's peer groups (empty without peer-groups.csv)
+//	peer_groups       the user's peer groups, or each council with its nearest neighbours
 //	period_links      each period's previous and year-earlier periods
 //	submissions       the accepted submissions and how many rows are current
 var Tables = []string{

@@ -81,7 +81,10 @@ func (s *session) loadSimilarCouncils(ctx context.Context, peerGroupsFile string
 		if k <= 0 {
 			k = DefaultNeighbours
 		}
-		return s.exec(ctx, "similar_nearest_neighbours", sql.Named("k", int64(k)), sql.Named("method", NearestNeighboursMethod))
+		if err := s.exec(ctx, "similar_nearest_neighbours", sql.Named("k", int64(k)), sql.Named("method", NearestNeighboursMethod)); err != nil {
+			return err
+		}
+		return s.exec(ctx, "peer_groups_from_neighbours")
 	}
 	if err := s.exec(ctx, "load_peer_groups", sql.Named("path", peerGroupsFile)); err != nil {
 		return fmt.Errorf("%w: %s needs the columns group_id and council_code: %w", ErrPeerGroups, peerGroupsFile, err)
