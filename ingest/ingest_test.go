@@ -357,8 +357,8 @@ func TestRowChecks(t *testing.T) {
 	}
 }
 
-// TestCouncilFlag checks that --council fills a missing council column and
-// that an unknown --council is a usage error naming the nearest councils.
+// TestCouncilFlag checks that the council option fills a missing council
+// column.
 func TestCouncilFlag(t *testing.T) {
 	t.Parallel()
 	p := testPipeline(t)
@@ -367,10 +367,58 @@ func TestCouncilFlag(t *testing.T) {
 	if !rep.Accepted() || rep.Council != "E08000009" {
 		t.Fatalf("accepted %v council %q; want accepted for E08000009: %v", rep.Accepted(), rep.Council, rep.Problems)
 	}
-	_, err := p.Ingest(context.Background(), strings.NewReader(in), "r.csv", Options{Council: "Trafferd"})
-	want := `usage: --council: unknown council: "Trafferd"; no council has that name; did you mean Trafford (E08000009), Bradford (E08000032) or Stafford (E07000197)?`
-	if err == nil || err.Error() != want || !errors.Is(err, ErrUsage) {
-		t.Errorf("error %v, want %q", err, want)
+}
+
+// TestOptionErrors checks that errors in how ingest was asked to run are
+// coded, find ErrUsage when they are usage errors, and name no flag: the
+// command that has the flags says which one.
+func TestOptionErrors(t *testing.T) {
+	t.Parallel()
+	p := testPipeline(t)
+	dir := t.TempDir()
+	tests := []struct {
+		name  string
+		path  string // for IngestFile; "" to ingest a small return
+		opt   Options
+		code  string
+		usage bool
+		want  string
+	}{
+		{
+			name: "unknown council", opt: Options{Council: "Trafferd"}, code: schemas.EINVALID, usage: true,
+			want: `council option: unknown council: "Trafferd"; no council has that name; did you mean Trafford (E08000009), Bradford (E08000032) or Stafford (E07000197)?`,
+		},
+		{
+			name: "a folder, not a file", path: dir, code: schemas.EINVALID, usage: true,
+			want: dir + " is a folder, not a file",
+		},
+		{
+			name: "missing file", path: filepath.Join(dir, "nope.csv"), code: schemas.ENOTFOUND,
+			want: "open return: open " + filepath.Join(dir, "nope.csv") + ": no such file or directory",
+		},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			var err error
+			if tc.path != "" {
+				_, err = p.IngestFile(context.Background(), tc.path, tc.opt)
+			} else {
+				_, err = p.Ingest(context.Background(), strings.NewReader(header), "r.csv", tc.opt)
+			}
+			if err == nil {
+				t.Fatalf("no error, want %q", tc.want)
+			}
+			if err.Error() != tc.want {
+				t.Errorf("error %q, want %q", err, tc.want)
+			}
+			if got := schemas.ErrorCode(err); got != tc.code {
+				t.Errorf("code %q, want %q", got, tc.code)
+			}
+			if got := errors.Is(err, ErrUsage); got != tc.usage {
+				t.Errorf("errors.Is(err, ErrUsage) = %v, want %v", got, tc.usage)
+			}
+		})
 	}
 }
 

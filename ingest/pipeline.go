@@ -51,18 +51,35 @@ type Options struct {
 const ProgressEvery = 100_000
 
 // ErrUsage marks errors in how ingest was asked to run, as opposed to
-// problems in the return itself.
+// problems in the return itself. Such errors carry the code
+// schemas.EINVALID; their text leaves the word "usage" out, and names the
+// option, not a flag: flags belong to the command that has them.
 var ErrUsage = errors.New("usage")
+
+// usageError is an error in how ingest was asked to run: a coded error that
+// errors.Is also matches to ErrUsage.
+type usageError struct{ err *schemas.Error }
+
+// usageErrorf formats a usage error as fmt.Errorf would.
+func usageErrorf(format string, args ...any) error {
+	return usageError{schemas.Errorf(schemas.EINVALID, format, args...)}
+}
+
+func (e usageError) Error() string   { return e.err.Error() }
+func (e usageError) Unwrap() []error { return []error{e.err, ErrUsage} }
 
 // IngestFile checks and stores the return at path.
 func (p *Pipeline) IngestFile(ctx context.Context, path string, opt Options) (*Report, error) {
 	f, err := os.Open(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, schemas.Errorf(schemas.ENOTFOUND, "open return: %w", err)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("open return: %w", err)
 	}
 	defer f.Close()
 	if st, err := f.Stat(); err == nil && st.IsDir() {
-		return nil, fmt.Errorf("%w: %s is a folder, not a file", ErrUsage, path)
+		return nil, usageErrorf("%s is a folder, not a file", path)
 	}
 	return p.Ingest(ctx, f, filepath.Base(path), opt)
 }
@@ -84,9 +101,9 @@ func (p *Pipeline) Ingest(ctx context.Context, r io.Reader, name string, opt Opt
 		if err != nil {
 			var ce *schemas.CouncilError
 			if errors.As(err, &ce) && ce.Hint != "" {
-				return nil, fmt.Errorf("%w: --council: %v; %s", ErrUsage, err, ce.Hint)
+				return nil, usageErrorf("council option: %w; %s", err, ce.Hint)
 			}
-			return nil, fmt.Errorf("%w: --council: %v", ErrUsage, err)
+			return nil, usageErrorf("council option: %w", err)
 		}
 		council = c
 	}
@@ -169,6 +186,18 @@ func (p *Pipeline) Ingest(ctx context.Context, r io.Reader, name string, opt Opt
 		mapSum := sha256.Sum256(mb)
 		councilKey += " mapping:" + hex.EncodeToString(mapSum[:8])
 	}
+
+	// The lock on these bytes' index entry is held from looking for a
+	// duplicate to recording this submission: otherwise two ingests of the
+	// same file at once would both find none and both be stored. Checking
+	// the rows, the slow part, is done before, outside the lock.
+	unlock, err := schemas.LockFile(ctx, filepath.Join(p.indexDir(), sum+".lock"))
+	if err != nil {
+		return nil, fmt.Errorf("submission index: %w", err)
+	}
+	// Once the submission is in place an error in releasing the lock is no
+	// failure of the ingest, and closing the lock file releases it anyway.
+	defer func() { _ = unlock() }()
 	if prev, ok := p.findDuplicate(sum, councilKey); ok {
 		rep.Duplicate = prev.ID
 		rep.Submission = prev.ID
@@ -340,6 +369,8 @@ type indexEntry struct {
 	Status   string `json:"status"`
 }
 
+// findDuplicate looks in the index for a submission of the bytes with hash
+// sum for the same councils. The caller holds the lock on sum's entry.
 func (p *Pipeline) findDuplicate(sum, councils string) (indexEntry, bool) {
 	var entries []indexEntry
 	b, err := os.ReadFile(filepath.Join(p.indexDir(), sum+".json"))
@@ -357,6 +388,9 @@ func (p *Pipeline) findDuplicate(sum, councils string) (indexEntry, bool) {
 	return indexEntry{}, false
 }
 
+// remember adds the submission m to the index under sum. The caller holds
+// the lock on sum's entry, so no other ingest's entry is lost between the
+// read and the write.
 func (p *Pipeline) remember(sum, councils string, m schemas.Manifest) error {
 	path := filepath.Join(p.indexDir(), sum+".json")
 	var entries []indexEntry

@@ -78,8 +78,8 @@ type (
 
 // dataFiles are the files a release's datapackage.json describes.
 var dataFiles = []string{
-	ObservationsCSV, ObservationsParquet, ComparisonsCSV, ComparisonsParquet, MetricsCSV,
-	CouncilsCSV, ProvidersCSV, PeerGroupsCSV, SimilarCSV,
+	schemas.ObservationsCSV, schemas.ObservationsParquet, schemas.ComparisonsCSV, schemas.ComparisonsParquet, schemas.MetricsCSV,
+	schemas.CouncilsCSV, schemas.ProvidersCSV, schemas.PeerGroupsCSV, schemas.SimilarCSV, schemas.DatabaseFile,
 }
 
 // checkDataPackage reads a release's datapackage.json and checks it
@@ -87,19 +87,19 @@ var dataFiles = []string{
 // SHA-256, every CSV file's fields equal to its header, every column typed
 // and described, every cell readable as its field's type, categories and
 // keys holding. It returns the descriptor.
-func checkDataPackage(t *testing.T, rel *Release) dpPackage {
+func checkDataPackage(t *testing.T, rel *schemas.Release) dpPackage {
 	t.Helper()
-	b, err := os.ReadFile(filepath.Join(rel.Dir, PackageFile))
+	b, err := os.ReadFile(filepath.Join(rel.Dir, schemas.PackageFile))
 	if err != nil {
 		t.Fatal(err)
 	}
 	if !json.Valid(b) {
-		t.Fatalf("%s is not JSON", PackageFile)
+		t.Fatalf("%s is not JSON", schemas.PackageFile)
 	}
 	var pkg dpPackage
 	dec := json.NewDecoder(strings.NewReader(string(b)))
 	if err := dec.Decode(&pkg); err != nil {
-		t.Fatalf("%s: %v", PackageFile, err)
+		t.Fatalf("%s: %v", schemas.PackageFile, err)
 	}
 	if pkg.Profile != "https://datapackage.org/profiles/2.0/datapackage.json" {
 		t.Errorf("$schema %q", pkg.Profile)
@@ -117,7 +117,7 @@ func checkDataPackage(t *testing.T, rel *Release) dpPackage {
 	if !slices.Equal(licences, []string{"OGL-UK-3.0", "CC-BY-4.0"}) {
 		t.Errorf("licences %v", licences)
 	}
-	if !strings.Contains(pkg.Description, registerAttribution) || len(pkg.Sources) == 0 {
+	if !strings.Contains(pkg.Description, schemas.RegisterAttribution) || len(pkg.Sources) == 0 {
 		t.Errorf("the package lacks the register's attribution or its sources:\n%s", pkg.Description)
 	}
 
@@ -148,10 +148,14 @@ func checkDataPackage(t *testing.T, rel *Release) dpPackage {
 				continue
 			}
 			checkTable(t, r, data)
+		case "duckdb":
+			if r.Path != schemas.DatabaseFile || r.Mediatype != "application/vnd.duckdb" {
+				t.Errorf("%s: format %s mediatype %s", r.Path, r.Format, r.Mediatype)
+			}
 		default:
 			t.Errorf("%s: format %q", r.Path, r.Format)
 		}
-		register := r.Path == CouncilsCSV || r.Path == SimilarCSV || r.Path == PeerGroupsCSV
+		register := r.Path == schemas.CouncilsCSV || r.Path == schemas.SimilarCSV || r.Path == schemas.PeerGroupsCSV
 		if register != (len(r.Licenses) > 0) || register && !strings.Contains(r.Description, "mySociety") {
 			t.Errorf("%s: licences %v, description %q", r.Path, r.Licenses, r.Description)
 		}
@@ -177,7 +181,7 @@ func checkTable(t *testing.T, r dpResource, data []byte) {
 	for _, f := range s.Fields {
 		names = append(names, f.Name)
 		if f.Type == "" || f.Type == "any" || f.Description == "" {
-			t.Errorf("%s: column %s has type %q, description %q: add it to columnSpecs", r.Path, f.Name, f.Type, f.Description)
+			t.Errorf("%s: column %s has type %q, description %q: add it to schemas.PublicTables", r.Path, f.Name, f.Type, f.Description)
 		}
 	}
 	if !slices.Equal(names, recs[0]) {
@@ -286,7 +290,7 @@ func TestDataPackage(t *testing.T) {
 	pkg := checkDataPackage(t, rel)
 	checkSums(t, rel.Dir) // SHA256SUMS covers datapackage.json
 
-	for _, path := range []string{ObservationsCSV, ComparisonsCSV} {
+	for _, path := range []string{schemas.ObservationsCSV, schemas.ComparisonsCSV} {
 		labels := statusLabels(t, pkg, path)
 		for _, s := range []string{"c", "x", "z", "u", "r", "p"} {
 			if want := schemas.Status(s).Label(); labels["["+s+"]"] != want || want == "" {
@@ -294,7 +298,7 @@ func TestDataPackage(t *testing.T) {
 			}
 		}
 	}
-	obs := resourceAt(t, pkg, ObservationsCSV)
+	obs := resourceAt(t, pkg, schemas.ObservationsCSV)
 	if want := []string{"metric", "period", "council_code", "provider_id", "service"}; !slices.Equal(obs.Schema.PrimaryKey, want) {
 		t.Errorf("observations primary key %v, want %v", obs.Schema.PrimaryKey, want)
 	}
@@ -304,10 +308,10 @@ func TestDataPackage(t *testing.T) {
 	}
 	// The foreign key holds.
 	ids := map[string]bool{}
-	for _, m := range readCSV(t, filepath.Join(rel.Dir, MetricsCSV)) {
+	for _, m := range readCSV(t, filepath.Join(rel.Dir, schemas.MetricsCSV)) {
 		ids[m["id"]] = true
 	}
-	observations := readCSV(t, filepath.Join(rel.Dir, ObservationsCSV))
+	observations := readCSV(t, filepath.Join(rel.Dir, schemas.ObservationsCSV))
 	if len(observations) == 0 || len(ids) == 0 {
 		t.Fatalf("%d observations and %d metrics: nothing to check the foreign key on", len(observations), len(ids))
 	}
@@ -358,17 +362,4 @@ func resourceAt(t *testing.T, pkg dpPackage, path string) dpResource {
 	}
 	t.Fatalf("no resource for %s", path)
 	return dpResource{}
-}
-
-func TestSpecForUnknownColumn(t *testing.T) {
-	t.Parallel()
-	if s, ok := specFor(ObservationsCSV, "no_such_column"); ok || s.typ != "any" {
-		t.Errorf("specFor(unknown) = %+v, %v; want type any, false", s, ok)
-	}
-	if s, ok := specFor(MetricsCSV, "numerator"); !ok || s.typ != "string" {
-		t.Errorf("metrics.csv numerator: %+v, want a string", s)
-	}
-	if s, ok := specFor(ObservationsCSV, "numerator"); !ok || s.typ != "integer" {
-		t.Errorf("observations.csv numerator: %+v, want an integer", s)
-	}
 }

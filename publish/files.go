@@ -3,7 +3,6 @@ package publish
 import (
 	"bufio"
 	"crypto/sha256"
-	"encoding/csv"
 	"encoding/hex"
 	"fmt"
 	"io"
@@ -11,49 +10,9 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
-	"strconv"
-	"strings"
 
 	"github.com/yardstick-open/yardstick/schemas"
 )
-
-// metricColumns are data/metrics.csv's columns: the catalogue's fields, in
-// the order of the metrics table in yardstick.duckdb (create_metrics.sql).
-var metricColumns = []string{
-	"id", "title", "kind", "unit", "multiplier", "polarity", "min", "max", "disclosure",
-	"services", "description", "numerator", "denominator", "source",
-}
-
-// writeMetrics writes the catalogue as data/metrics.csv, sorted by id.
-func writeMetrics(path string, cat *schemas.Catalogue) error {
-	metrics := make([]schemas.Metric, len(cat.Metrics))
-	copy(metrics, cat.Metrics)
-	sort.Slice(metrics, func(i, j int) bool { return metrics[i].ID < metrics[j].ID })
-	num := func(v float64) string { return strconv.FormatFloat(v, 'f', -1, 64) }
-	opt := func(p *float64) string {
-		if p == nil {
-			return ""
-		}
-		return num(*p)
-	}
-	err := schemas.WriteFileAtomic(path, func(w io.Writer) error {
-		cw := csv.NewWriter(w)
-		cw.Write(metricColumns)
-		for _, m := range metrics {
-			cw.Write([]string{
-				m.ID, m.Title, string(m.Kind), string(m.Unit), num(m.Multiplier),
-				string(m.Polarity), opt(m.Min), opt(m.Max), string(m.Disclosure),
-				strings.Join(m.Services, ";"), m.Description, m.Numerator, m.Denominator, m.Source,
-			})
-		}
-		cw.Flush()
-		return cw.Error()
-	})
-	if err != nil {
-		return fmt.Errorf("write metrics: %w", err)
-	}
-	return nil
-}
 
 // writeChecksums syncs every file and folder under dir to disk and writes
 // dir/SHA256SUMS listing each file's SHA-256 in sha256sum's text format
@@ -77,7 +36,7 @@ func writeChecksums(dir string, known map[string]string) error {
 			return err
 		}
 		rel = filepath.ToSlash(rel)
-		if rel == ChecksumsFile {
+		if rel == schemas.ChecksumsFile {
 			return nil
 		}
 		if !d.Type().IsRegular() {
@@ -101,7 +60,7 @@ func writeChecksums(dir string, known map[string]string) error {
 		}
 	}
 	sort.Slice(lines, func(i, j int) bool { return lines[i][66:] < lines[j][66:] })
-	err = schemas.WriteFileAtomic(filepath.Join(dir, ChecksumsFile), func(w io.Writer) error {
+	err = schemas.WriteFileAtomic(filepath.Join(dir, schemas.ChecksumsFile), func(w io.Writer) error {
 		bw := bufio.NewWriter(w)
 		for _, l := range lines {
 			bw.WriteString(l)

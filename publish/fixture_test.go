@@ -27,7 +27,7 @@ type obs struct {
 	Council, Provider, Name, Sector, Service, Metric, Period string
 	Num, Den                                                 *int64
 	Value                                                    *float64
-	Status                                                   string
+	Status, Note                                             string
 }
 
 // sub is one submission in a test fixture.
@@ -36,6 +36,8 @@ type sub struct {
 	Council  string
 	Received time.Time
 	Rows     []obs
+	// SHA256 and Submitter go into the manifest only.
+	SHA256, Submitter string
 }
 
 func i64(v int64) *int64     { return &v }
@@ -93,7 +95,7 @@ func addSubmissions(t testing.TB, root string, subs ...sub) {
 			periods = append(periods, p.ID)
 			services = append(services, r.Service)
 			exec(insert, council, r.Provider, r.Name, r.Sector, r.Service, r.Metric, p.ID,
-				nullable(r.Num), nullable(r.Den), nullable(r.Value), "", p.Start, p.End,
+				nullable(r.Num), nullable(r.Den), nullable(r.Value), r.Note, p.Start, p.End,
 				r.Status, s.ID, int64(i+2), s.Received)
 		}
 		var files []string
@@ -109,6 +111,7 @@ func addSubmissions(t testing.TB, root string, subs ...sub) {
 		}
 		sort.Strings(files)
 		m := schemas.Manifest{ID: s.ID, File: "return.csv", ReceivedAt: s.Received, Council: s.Council,
+			SHA256: s.SHA256, Submitter: s.Submitter,
 			Status: schemas.SubmissionAccepted, Rows: len(s.Rows), Files: files,
 			Periods: uniq(periods), Services: uniq(services)}
 		writeManifest(t, layout, m)

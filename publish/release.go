@@ -11,7 +11,6 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/yardstick-open/yardstick/publish/duckdb"
@@ -26,28 +25,13 @@ var ErrNoSubmissions = errors.New("no accepted submissions")
 // release.
 var ErrNoRelease = errors.New("no release")
 
-// IDFormat is the time layout of a release id.
-const IDFormat = "2006-01-02T150405Z"
-
-// Names of a release's files, relative to its folder.
+// buildingPrefix starts the name of a release folder still being built;
+// scratchPrefix the folder of the scratch database a publish builds the
+// tables in, outside the release folder and removed when it ends.
 const (
-	DatabaseFile        = "yardstick.duckdb"
-	ReleaseFile         = "release.json"
-	PackageFile         = "datapackage.json" // the Frictionless Data Package descriptor
-	ChecksumsFile       = "SHA256SUMS"
-	ObservationsCSV     = "data/observations.csv"
-	ObservationsParquet = "data/observations.parquet"
-	ComparisonsCSV      = "data/comparisons.csv"
-	ComparisonsParquet  = "data/comparisons.parquet"
-	MetricsCSV          = "data/metrics.csv"
-	CouncilsCSV         = "data/councils.csv"
-	ProvidersCSV        = "data/providers.csv"
-	PeerGroupsCSV       = "data/peer-groups.csv"
-	SimilarCSV          = "data/similar-councils.csv"
+	buildingPrefix = ".building-"
+	scratchPrefix  = ".scratch-"
 )
-
-// buildingPrefix starts the name of a release folder still being built.
-const buildingPrefix = ".building-"
 
 // Builder builds releases from a data folder.
 type Builder struct {
@@ -64,51 +48,11 @@ type Builder struct {
 	DuckDB duckdb.Options
 }
 
-// Release is a release's record, written to its release.json.
-type Release struct {
-	ID      string    `json:"id"`
-	Created time.Time `json:"created"`
-	// Previous is the release that was live when this one was built, which
-	// revisions are counted against; empty for the first.
-	Previous string `json:"previous,omitempty"`
-	// Submissions are the accepted submissions with rows in this release;
-	// Superseded those whose every row a later submission replaced.
-	Submissions []string `json:"submissions"`
-	Superseded  []string `json:"superseded"`
-	Periods     []string `json:"periods"`
-	// SimilarCouncils is the method that chose each council's similar
-	// councils (duckdb.NearestNeighboursMethod or duckdb.PeerGroupsMethod).
-	SimilarCouncils string     `json:"similar_councils_method,omitempty"`
-	Counts          Counts     `json:"counts"`
-	Revisions       []Revision `json:"revisions"`
-
-	// Dir is the release's folder.
-	Dir string `json:"-"`
-}
-
-// Counts are a release's sizes.
-type Counts struct {
-	Observations int `json:"observations"`
-	Comparisons  int `json:"comparisons"`
-	Metrics      int `json:"metrics"`
-	Councils     int `json:"councils"` // councils with observations
-	Providers    int `json:"providers"`
-	Periods      int `json:"periods"`
-	Submissions  int `json:"submissions"`
-	// The rest compare the observations with the previous release's:
-	// figures revised, observations added and withdrawn, figures published
-	// then and withheld now (c, x or z) and figures withheld then and
-	// published now.
-	Revised   int `json:"revised"`
-	Added     int `json:"added"`
-	Withdrawn int `json:"withdrawn"`
-	NowHidden int `json:"now_withheld"`
-	NowShown  int `json:"now_shown"`
-}
-
 // Publish builds a release from the data folder and makes it the live one.
-// It returns the release as recorded in its release.json.
-func (b *Builder) Publish(ctx context.Context) (*Release, error) {
+// It returns the release as recorded in its release.json. One publish runs
+// at a time in a data folder: a second waits for the first to finish, and
+// says so in the log.
+func (b *Builder) Publish(ctx context.Context) (*schemas.Release, error) {
 	if b.Catalogue == nil {
 		return nil, errors.New("publish: no metric catalogue")
 	}
@@ -116,11 +60,16 @@ func (b *Builder) Publish(ctx context.Context) (*Release, error) {
 	if b.Now != nil {
 		now = b.Now
 	}
-	created := now().UTC().Truncate(time.Second)
 	releases := b.Layout.Releases()
 	if err := os.MkdirAll(releases, 0o755); err != nil {
 		return nil, fmt.Errorf("publish: %w", err)
 	}
+	unlock, err := b.lock(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("publish: %w", err)
+	}
+	defer unlock()
+	created := now().UTC().Truncate(time.Second)
 	previous, err := CurrentRelease(b.Layout)
 	if err != nil && !errors.Is(err, ErrNoRelease) {
 		return nil, fmt.Errorf("publish: previous release: %w", err)
@@ -145,7 +94,7 @@ func (b *Builder) Publish(ctx context.Context) (*Release, error) {
 		return nil, fmt.Errorf("publish: %w", err)
 	}
 	b.logf("building release %s in %s", id, tmp)
-	rel := &Release{ID: id, Created: created, Previous: previous}
+	rel := &schemas.Release{ID: id, Created: created, Previous: previous}
 	if err := b.build(ctx, tmp, rel); err != nil {
 		return nil, fmt.Errorf("publish: %w", err)
 	}
@@ -168,141 +117,175 @@ func (b *Builder) Publish(ctx context.Context) (*Release, error) {
 	return rel, nil
 }
 
-// build writes every file of the release into dir.
-func (b *Builder) build(ctx context.Context, dir string, rel *Release) (err error) {
-	db, err := b.buildDatabase(ctx, dir, rel)
+// lock takes the data folder's publish lock, waiting while another publish
+// holds it.
+func (b *Builder) lock(ctx context.Context) (func() error, error) {
+	path := b.Layout.PublishLock()
+	unlock, ok, err := schemas.TryLockFile(path)
 	if err != nil {
+		return nil, fmt.Errorf("publish lock: %w", err)
+	}
+	if ok {
+		return unlock, nil
+	}
+	b.logf("another publish of %s is running; waiting for it to finish", b.Layout.Root)
+	unlock, err = schemas.LockFile(ctx, path)
+	if err != nil {
+		return nil, fmt.Errorf("wait for the publish already running in %s: %w", b.Layout.Root, err)
+	}
+	return unlock, nil
+}
+
+// build writes every file of the release into dir.
+func (b *Builder) build(ctx context.Context, dir string, rel *schemas.Release) error {
+	dbFile := filepath.Join(dir, schemas.DatabaseFile)
+	if err := b.buildDatabase(ctx, dbFile, rel); err != nil {
 		return err
 	}
-	// Closing the database checkpoints yardstick.duckdb and frees the
-	// engine's memory, a second or more for a large warehouse. What comes
-	// next, up to describing and hashing the files, needs neither, so the
-	// database closes meanwhile.
-	closed := make(chan error, 1)
-	go func() { closed <- db.Close() }()
-	waitClosed := sync.OnceValue(func() error { return <-closed })
-	defer func() {
-		if cerr := waitClosed(); err == nil {
-			err = cerr
-		}
-	}()
-	b.logf("writing %s", MetricsCSV)
-	if err := writeMetrics(filepath.Join(dir, filepath.FromSlash(MetricsCSV)), b.Catalogue); err != nil {
+	if err := b.readRelease(ctx, dbFile, rel); err != nil {
 		return err
 	}
-	rel.Counts.Metrics = len(b.Catalogue.Metrics)
-	if err := b.revise(dir, rel); err != nil {
-		return err
+	if len(rel.Submissions) == 0 {
+		return fmt.Errorf("%w in %s", ErrNoSubmissions, b.Layout.Submissions())
 	}
-	if err := waitClosed(); err != nil {
+	if err := b.exportFiles(ctx, dir, dbFile); err != nil {
 		return err
 	}
 	// The data files are final now: datapackage.json describes them as
 	// they are, and SHA256SUMS reuses the hashes it made.
-	b.logf("writing %s", PackageFile)
+	b.logf("writing %s", schemas.PackageFile)
 	sums, err := writeDataPackage(dir, rel)
 	if err != nil {
 		return err
 	}
-	b.logf("writing %s and %s", ReleaseFile, ChecksumsFile)
-	if err := schemas.WriteJSONAtomic(filepath.Join(dir, ReleaseFile), rel); err != nil {
+	b.logf("writing %s and %s", schemas.ReleaseFile, schemas.ChecksumsFile)
+	if err := schemas.WriteJSONAtomic(filepath.Join(dir, schemas.ReleaseFile), rel); err != nil {
 		return err
 	}
 	return writeChecksums(dir, sums)
 }
 
-// buildDatabase builds the release's yardstick.duckdb and exports its
-// tables. It returns the database still open, for the caller to close
-// before the file is read; on an error it closes it.
-func (b *Builder) buildDatabase(ctx context.Context, dir string, rel *Release) (_ *duckdb.DB, err error) {
-	db, err := duckdb.Open(ctx, filepath.Join(dir, DatabaseFile), b.DuckDB)
+// buildDatabase builds every table in a scratch database, in memory and
+// spilling to a folder outside the release that is removed afterwards,
+// then writes the public tables to a new yardstick.duckdb at dbFile.
+func (b *Builder) buildDatabase(ctx context.Context, dbFile string, rel *schemas.Release) (err error) {
+	scratch, err := os.MkdirTemp(b.Layout.Releases(), scratchPrefix)
 	if err != nil {
-		return nil, err
+		return err
+	}
+	defer os.RemoveAll(scratch)
+	opts := b.DuckDB
+	opts.ReadOnly = false
+	opts.TempDir = scratch
+	db, err := duckdb.Open(ctx, "", opts)
+	if err != nil {
+		return err
 	}
 	defer func() {
-		if err != nil {
-			db.Close()
+		if cerr := db.Close(); err == nil {
+			err = cerr
 		}
 	}()
 	in := duckdb.BuildInput{DataDir: b.Layout.Root, Catalogue: b.Catalogue, Councils: b.Councils}
 	if _, err := os.Stat(b.Layout.PeerGroupsFile()); err == nil {
 		in.PeerGroupsFile = b.Layout.PeerGroupsFile()
 	}
+	if rel.Previous != "" {
+		in.Previous = filepath.Join(b.Layout.Release(rel.Previous), filepath.FromSlash(schemas.ObservationsParquet))
+	}
 	b.logf("building tables from %s", b.Layout.Root)
 	if err := db.Build(ctx, in); err != nil {
-		return nil, err
+		return err
 	}
-	if rel.Previous != "" {
-		prev := filepath.Join(b.Layout.Release(rel.Previous), filepath.FromSlash(ObservationsParquet))
-		if err := db.MarkRevised(ctx, prev); err != nil {
-			return nil, fmt.Errorf("previous release %s: %w", rel.Previous, err)
-		}
-	}
-	// Scratch exports, read back in Go and not published, live in a folder
-	// removed before the release is checksummed.
-	scratch := filepath.Join(dir, ".scratch")
-	defer os.RemoveAll(scratch)
-	if err := readSubmissions(ctx, db, scratch, rel); err != nil {
-		return nil, err
-	}
-	if len(rel.Submissions) == 0 {
-		return nil, fmt.Errorf("%w in %s", ErrNoSubmissions, b.Layout.Submissions())
-	}
-	b.logf("%d submissions current, %d superseded", len(rel.Submissions), len(rel.Superseded))
-	path := func(name string) string { return filepath.Join(dir, filepath.FromSlash(name)) }
-	for _, table := range []string{"observations", "comparisons"} {
-		b.logf("writing data/%s.parquet and data/%s.csv", table, table)
-		if err := db.ExportParquet(ctx, table, path("data/"+table+".parquet")); err != nil {
-			return nil, err
-		}
-		if err := db.ExportCSV(ctx, table, path("data/"+table+".csv")); err != nil {
-			return nil, err
-		}
-	}
-	b.logf("writing %s, %s, %s and %s", CouncilsCSV, ProvidersCSV, PeerGroupsCSV, SimilarCSV)
-	if err := db.ExportCSV(ctx, "councils", path(CouncilsCSV)); err != nil {
-		return nil, err
-	}
-	if err := db.ExportCSV(ctx, "providers", path(ProvidersCSV)); err != nil {
-		return nil, err
-	}
-	if err := reshapeCSV(path(ProvidersCSV), map[string]string{"provider_sector": "sector"}, "services", "councils"); err != nil {
-		return nil, err
-	}
-	if err := db.ExportCSV(ctx, "similar_councils", path(SimilarCSV)); err != nil {
-		return nil, err
-	}
-	rel.SimilarCouncils = duckdb.NearestNeighboursMethod
-	if in.PeerGroupsFile != "" {
-		rel.SimilarCouncils = duckdb.PeerGroupsMethod
-	}
-	if err := db.ExportCSV(ctx, "peer_groups", path(PeerGroupsCSV)); err != nil {
-		return nil, err
-	}
-	return db, nil
+	b.logf("writing %s", schemas.DatabaseFile)
+	return db.WriteRelease(ctx, dbFile)
 }
 
-// readSubmissions fills rel's submission lists from the submissions table.
-func readSubmissions(ctx context.Context, db *duckdb.DB, scratch string, rel *Release) error {
-	file := filepath.Join(scratch, "submissions.csv")
-	if err := db.ExportCSV(ctx, "submissions", file); err != nil {
+// readRelease fills rel from the release database, through the reader
+// the site and the API use.
+func (b *Builder) readRelease(ctx context.Context, dbFile string, rel *schemas.Release) error {
+	r, err := duckdb.OpenRelease(ctx, dbFile, duckdb.Options{Threads: b.DuckDB.Threads, MemoryLimit: b.DuckDB.MemoryLimit})
+	if err != nil {
+		return err
+	}
+	defer r.Close()
+	if rel.Counts, err = r.Counts(ctx); err != nil {
+		return err
+	}
+	subs, err := r.Submissions(ctx)
+	if err != nil {
 		return err
 	}
 	rel.Submissions, rel.Superseded = []string{}, []string{}
-	err := eachCSVRow(file, []string{"submission_id", "current_rows"}, func(r []string) error {
-		if r[1] != "" && r[1] != "0" {
-			rel.Submissions = append(rel.Submissions, r[0])
+	for _, s := range subs {
+		if s.CurrentRows > 0 {
+			rel.Submissions = append(rel.Submissions, s.ID)
 		} else {
-			rel.Superseded = append(rel.Superseded, r[0])
+			rel.Superseded = append(rel.Superseded, s.ID)
 		}
-		return nil
-	})
-	if err != nil {
-		return fmt.Errorf("read submissions: %w", err)
 	}
-	sort.Strings(rel.Submissions)
-	sort.Strings(rel.Superseded)
-	rel.Counts.Submissions = len(rel.Submissions)
+	periods, err := r.Periods(ctx)
+	if err != nil {
+		return err
+	}
+	rel.Periods = make([]string, len(periods))
+	for i, p := range periods {
+		rel.Periods[i] = p.Period
+	}
+	if rel.SimilarCouncils, err = r.SimilarCouncilsMethod(ctx); err != nil {
+		return err
+	}
+	if rel.Revisions, err = r.Revisions(ctx); err != nil {
+		return err
+	}
+	if rel.Withdrawals, err = r.Withdrawals(ctx); err != nil {
+		return err
+	}
+	if rel.Revisions == nil {
+		rel.Revisions = []schemas.Revision{}
+	}
+	if rel.Withdrawals == nil {
+		rel.Withdrawals = []schemas.Withdrawal{}
+	}
+	c := rel.Counts
+	b.logf("%d submissions current, %d superseded", len(rel.Submissions), len(rel.Superseded))
+	if rel.Previous != "" {
+		b.logf("%d observations, %d comparisons; since %s %d revised, %d added, %d withdrawn, %d newly withheld, %d newly shown",
+			c.Observations, c.Comparisons, rel.Previous, c.Revised, c.Added, c.Withdrawn, c.NowHidden, c.NowShown)
+	} else {
+		b.logf("%d observations, %d comparisons; the first release", c.Observations, c.Comparisons)
+	}
+	return nil
+}
+
+// exportFiles writes the download files of every public table that has
+// them, from the release database itself, so a file and the database
+// cannot disagree.
+func (b *Builder) exportFiles(ctx context.Context, dir, dbFile string) (err error) {
+	db, err := duckdb.Open(ctx, dbFile, duckdb.Options{Threads: b.DuckDB.Threads, MemoryLimit: b.DuckDB.MemoryLimit, ReadOnly: true})
+	if err != nil {
+		return err
+	}
+	defer func() {
+		if cerr := db.Close(); err == nil {
+			err = cerr
+		}
+	}()
+	path := func(name string) string { return filepath.Join(dir, filepath.FromSlash(name)) }
+	for _, t := range schemas.PublicTables {
+		if t.Parquet != "" {
+			b.logf("writing %s", t.Parquet)
+			if err := db.ExportParquet(ctx, t.Name, path(t.Parquet)); err != nil {
+				return err
+			}
+		}
+		if t.CSV != "" {
+			b.logf("writing %s", t.CSV)
+			if err := db.ExportCSV(ctx, t.Name, path(t.CSV)); err != nil {
+				return err
+			}
+		}
+	}
 	return nil
 }
 
@@ -310,7 +293,8 @@ func readSubmissions(ctx context.Context, db *duckdb.DB, scratch string, rel *Re
 // takes it for the leftovers of one that crashed and removes it.
 const staleAfter = 24 * time.Hour
 
-// removeStale removes build folders left by publishes that crashed.
+// removeStale removes build and scratch folders left by publishes that
+// crashed.
 // Failing to is no reason not to publish, so it only logs.
 func (b *Builder) removeStale(now time.Time) {
 	entries, err := os.ReadDir(b.Layout.Releases())
@@ -318,7 +302,7 @@ func (b *Builder) removeStale(now time.Time) {
 		return
 	}
 	for _, e := range entries {
-		if !e.IsDir() || !strings.HasPrefix(e.Name(), buildingPrefix) {
+		if !e.IsDir() || !(strings.HasPrefix(e.Name(), buildingPrefix) || strings.HasPrefix(e.Name(), scratchPrefix)) {
 			continue
 		}
 		fi, err := e.Info()
@@ -334,10 +318,11 @@ func (b *Builder) removeStale(now time.Time) {
 	}
 }
 
-// freeID returns the id for a release made at t: t in IDFormat, with a
+// freeID returns the id for a release made at t: t in
+// schemas.ReleaseIDFormat, with a
 // suffix when a release of that name exists.
 func freeID(layout schemas.Layout, t time.Time) (string, error) {
-	base := t.UTC().Format(IDFormat)
+	base := t.UTC().Format(schemas.ReleaseIDFormat)
 	for n := 1; n < 100; n++ {
 		id := base
 		if n > 1 {
@@ -421,19 +406,19 @@ func Releases(layout schemas.Layout) ([]string, error) {
 
 // ReadRelease reads the release.json of release id. It returns an error
 // wrapping ErrNoRelease when there is no such release.
-func ReadRelease(layout schemas.Layout, id string) (*Release, error) {
+func ReadRelease(layout schemas.Layout, id string) (*schemas.Release, error) {
 	if id == "" || id != filepath.Base(id) || strings.HasPrefix(id, ".") {
 		return nil, fmt.Errorf("%w %q", ErrNoRelease, id)
 	}
 	dir := layout.Release(id)
-	b, err := os.ReadFile(filepath.Join(dir, ReleaseFile))
+	b, err := os.ReadFile(filepath.Join(dir, schemas.ReleaseFile))
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, fmt.Errorf("%w %q", ErrNoRelease, id)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("read release: %w", err)
 	}
-	var rel Release
+	var rel schemas.Release
 	if err := json.Unmarshal(b, &rel); err != nil {
 		return nil, fmt.Errorf("read release %s: %w", id, err)
 	}

@@ -64,9 +64,9 @@ func baseSubs() []sub {
 
 // releaseFiles are the files every release holds.
 var releaseFiles = []string{
-	ChecksumsFile, "data/comparisons.csv", "data/comparisons.parquet", "data/councils.csv",
+	schemas.ChecksumsFile, "data/comparisons.csv", "data/comparisons.parquet", "data/councils.csv",
 	"data/metrics.csv", "data/observations.csv", "data/observations.parquet", "data/peer-groups.csv",
-	"data/providers.csv", "data/similar-councils.csv", PackageFile, ReleaseFile, DatabaseFile,
+	"data/providers.csv", "data/similar-councils.csv", schemas.PackageFile, schemas.ReleaseFile, schemas.DatabaseFile,
 }
 
 func TestPublish(t *testing.T) {
@@ -105,7 +105,7 @@ func TestPublish(t *testing.T) {
 		t.Errorf("submissions %v, want %v", got.Submissions, want)
 	}
 	cat, _ := reference()
-	wantCounts := Counts{Observations: 5, Comparisons: 5, Metrics: len(cat.Metrics), Councils: 2,
+	wantCounts := schemas.Counts{Observations: 5, Comparisons: 5, Metrics: len(cat.Metrics), Councils: 2,
 		Providers: 3, Periods: 1, Submissions: 2}
 	if got.Counts != wantCounts {
 		t.Errorf("counts\n got %+v\nwant %+v", got.Counts, wantCounts)
@@ -114,33 +114,35 @@ func TestPublish(t *testing.T) {
 		t.Errorf("periods %v similar councils %q", got.Periods, got.SimilarCouncils)
 	}
 
-	obsRows := readCSV(t, filepath.Join(rel.Dir, ObservationsCSV))
+	obsRows := readCSV(t, filepath.Join(rel.Dir, schemas.ObservationsCSV))
 	for _, r := range obsRows {
 		if r["status"] != "" {
 			t.Errorf("first release: status %q in %v", r["status"], r)
 		}
 	}
-	metrics := readCSV(t, filepath.Join(rel.Dir, MetricsCSV))
+	metrics := readCSV(t, filepath.Join(rel.Dir, schemas.MetricsCSV))
 	if len(metrics) != len(cat.Metrics) {
 		t.Errorf("metrics.csv has %d rows, want %d", len(metrics), len(cat.Metrics))
 	}
-	if m := find(metrics, map[string]string{"id": onTime}); m["services"] != "homecare" || m["kind"] != "proportion" || m["max"] != "100" {
+	if m := find(metrics, map[string]string{"id": onTime}); m["services"] != "homecare" || m["kind"] != "proportion" || m["max"] != "100.0" {
 		t.Errorf("metrics.csv row %v", m)
 	}
-	if h := header(t, filepath.Join(rel.Dir, MetricsCSV)); !reflect.DeepEqual(h, metricColumns) {
+	metricColumns := []string{"id", "title", "kind", "unit", "multiplier", "polarity", "min", "max", "disclosure",
+		"services", "description", "numerator", "denominator", "source"}
+	if h := header(t, filepath.Join(rel.Dir, schemas.MetricsCSV)); !reflect.DeepEqual(h, metricColumns) {
 		t.Errorf("metrics.csv header %v", h)
 	}
-	providers := readCSV(t, filepath.Join(rel.Dir, ProvidersCSV))
+	providers := readCSV(t, filepath.Join(rel.Dir, schemas.ProvidersCSV))
 	p := find(providers, map[string]string{"provider_id": "1-101234567"})
 	if p["sector"] != "private" || p["councils"] != bury+";"+trafford || p["services"] != "homecare" || p["n_councils"] != "2" {
 		t.Errorf("providers.csv row %v", p)
 	}
-	councils := readCSV(t, filepath.Join(rel.Dir, CouncilsCSV))
+	councils := readCSV(t, filepath.Join(rel.Dir, schemas.CouncilsCSV))
 	if c := find(councils, map[string]string{"council_code": trafford}); c["name"] != "Trafford" {
 		t.Errorf("councils.csv row %v", c)
 	}
-	groups := readCSV(t, filepath.Join(rel.Dir, PeerGroupsCSV))
-	if h := header(t, filepath.Join(rel.Dir, PeerGroupsCSV)); !reflect.DeepEqual(h, []string{"group_id", "council_code"}) {
+	groups := readCSV(t, filepath.Join(rel.Dir, schemas.PeerGroupsCSV))
+	if h := header(t, filepath.Join(rel.Dir, schemas.PeerGroupsCSV)); !reflect.DeepEqual(h, []string{"group_id", "council_code"}) {
 		t.Errorf("peer-groups.csv header %v", h)
 	}
 	var traffordGroup []string
@@ -152,7 +154,7 @@ func TestPublish(t *testing.T) {
 	// Trafford's group is Trafford and its similar councils, as
 	// similar-councils.csv ranks them.
 	wantGroup := []string{trafford}
-	for _, r := range readCSV(t, filepath.Join(rel.Dir, SimilarCSV)) {
+	for _, r := range readCSV(t, filepath.Join(rel.Dir, schemas.SimilarCSV)) {
 		if r["council_code"] == trafford {
 			wantGroup = append(wantGroup, r["similar_code"])
 		}
@@ -165,7 +167,7 @@ func TestPublish(t *testing.T) {
 	if !strings.Contains(log.String(), "release 2026-11-22T093000Z is live") {
 		t.Errorf("log lacks the live line:\n%s", log.String())
 	}
-	db, err := duckdb.Open(ctx, filepath.Join(rel.Dir, DatabaseFile), duckdb.Options{ReadOnly: true})
+	db, err := duckdb.Open(ctx, filepath.Join(rel.Dir, schemas.DatabaseFile), duckdb.Options{ReadOnly: true})
 	if err != nil {
 		t.Fatalf("yardstick.duckdb does not open read-only: %v", err)
 	}
@@ -187,7 +189,7 @@ func TestPublishRevisions(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	firstSums := readFile(t, filepath.Join(first.Dir, ChecksumsFile))
+	firstSums := readFile(t, filepath.Join(first.Dir, schemas.ChecksumsFile))
 
 	resub := sub{ID: "20250201T000000Z-cccc", Council: trafford, Received: time.Date(2025, 2, 1, 0, 0, 0, 0, time.UTC), Rows: []obs{
 		homecare(trafford, "1-101234567", 88, 100), // was 80/100
@@ -209,7 +211,7 @@ func TestPublishRevisions(t *testing.T) {
 	checkCurrent(t, b.Layout, second.ID)
 	checkSums(t, second.Dir)
 	checkSums(t, first.Dir)
-	if got := readFile(t, filepath.Join(first.Dir, ChecksumsFile)); got != firstSums {
+	if got := readFile(t, filepath.Join(first.Dir, schemas.ChecksumsFile)); got != firstSums {
 		t.Error("the first release changed")
 	}
 	if ids, _ := Releases(b.Layout); !reflect.DeepEqual(ids, []string{first.ID, second.ID}) {
@@ -220,13 +222,13 @@ func TestPublishRevisions(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := []Revision{
-		{Metric: onTime, Period: q1, CouncilCode: trafford, ProviderID: "", Service: "homecare",
-			Old: Figure{Value: pct(125, 150), Numerator: i64(125), Denominator: i64(150)},
-			New: Figure{Value: pct(133, 150), Numerator: i64(133), Denominator: i64(150)}},
-		{Metric: onTime, Period: q1, CouncilCode: trafford, ProviderID: "1-101234567", Service: "homecare",
-			Old: Figure{Value: f64(80), Numerator: i64(80), Denominator: i64(100)},
-			New: Figure{Value: f64(88), Numerator: i64(88), Denominator: i64(100)}},
+	want := []schemas.Revision{
+		{ObservationKey: schemas.ObservationKey{Metric: onTime, Period: q1, CouncilCode: trafford, ProviderID: "", Service: "homecare"},
+			Old: schemas.Figure{Value: pct(125, 150), Numerator: i64(125), Denominator: i64(150)},
+			New: schemas.Figure{Value: pct(133, 150), Numerator: i64(133), Denominator: i64(150)}},
+		{ObservationKey: schemas.ObservationKey{Metric: onTime, Period: q1, CouncilCode: trafford, ProviderID: "1-101234567", Service: "homecare"},
+			Old: schemas.Figure{Value: f64(80), Numerator: i64(80), Denominator: i64(100)},
+			New: schemas.Figure{Value: f64(88), Numerator: i64(88), Denominator: i64(100)}},
 	}
 	if !reflect.DeepEqual(rec.Revisions, want) {
 		t.Errorf("revisions\n got %s\nwant %s", show(rec.Revisions), show(want))
@@ -240,7 +242,7 @@ func TestPublishRevisions(t *testing.T) {
 	if w := []string{"20250101T000000Z-aaaa"}; !reflect.DeepEqual(rec.Superseded, w) {
 		t.Errorf("superseded %v, want %v", rec.Superseded, w)
 	}
-	for _, file := range []string{ObservationsCSV, ComparisonsCSV} {
+	for _, file := range []string{schemas.ObservationsCSV, schemas.ComparisonsCSV} {
 		seen := map[string]int{}
 		for _, r := range readCSV(t, filepath.Join(second.Dir, file)) {
 			want := ""
@@ -262,7 +264,7 @@ func TestPublishRevisions(t *testing.T) {
 	}
 
 	// The Parquet files carry the same markers, as bare letters.
-	for _, file := range []string{ObservationsParquet, "data/comparisons.parquet"} {
+	for _, file := range []string{schemas.ObservationsParquet, "data/comparisons.parquet"} {
 		seen := map[string]int{}
 		for _, r := range parquetStatus(t, filepath.Join(second.Dir, filepath.FromSlash(file))) {
 			want := ""
@@ -289,7 +291,7 @@ func TestPublishRevisions(t *testing.T) {
 	if third.ID != first.ID+"-03" || third.Previous != second.ID || len(third.Revisions) != 0 || third.Counts.NowHidden != 0 {
 		t.Errorf("third release %q previous %q revisions %v", third.ID, third.Previous, third.Revisions)
 	}
-	thirdRows := readCSV(t, filepath.Join(third.Dir, ObservationsCSV))
+	thirdRows := readCSV(t, filepath.Join(third.Dir, schemas.ObservationsCSV))
 	if len(thirdRows) == 0 {
 		t.Fatal("the third release has no observations")
 	}
@@ -324,6 +326,21 @@ func TestPublishAddedAndWithdrawn(t *testing.T) {
 	}
 	if rel.ID != "2026-11-22T103000Z" || rel.Counts.Added != 1 || rel.Counts.Withdrawn != 1 || rel.Counts.Revised != 0 {
 		t.Errorf("release %s counts %+v", rel.ID, rel.Counts)
+	}
+	// Bury's new return leaves out 1-103456789 (90 of 120, 75%), so
+	// release.json names that row, with the figure it had.
+	rec, err := ReadRelease(b.Layout, rel.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []schemas.Withdrawal{{
+		ObservationKey: schemas.ObservationKey{Metric: onTime, Period: q1, CouncilCode: bury, ProviderID: "1-103456789", Service: "homecare"},
+		Old:            schemas.Figure{Value: f64(75), Numerator: i64(90), Denominator: i64(120)},
+	}}
+	if !reflect.DeepEqual(rec.Withdrawals, want) {
+		b1, _ := json.Marshal(rec.Withdrawals)
+		b2, _ := json.Marshal(want)
+		t.Errorf("withdrawals\n got %s\nwant %s", b1, b2)
 	}
 }
 
@@ -415,7 +432,7 @@ func TestPublishPeerGroups(t *testing.T) {
 		t.Errorf("similar councils %q", rel.SimilarCouncils)
 	}
 	checkDataPackage(t, rel)
-	got := readCSV(t, filepath.Join(rel.Dir, PeerGroupsCSV))
+	got := readCSV(t, filepath.Join(rel.Dir, schemas.PeerGroupsCSV))
 	want := []map[string]string{{"group_id": "g1", "council_code": bury}, {"group_id": "g1", "council_code": trafford}}
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("peer-groups.csv %v, want %v", got, want)
@@ -440,7 +457,7 @@ func TestCurrentReleaseRejectsForeignLink(t *testing.T) {
 // SHA256SUMS, which must name every other file of the release.
 func checkSums(t *testing.T, dir string) {
 	t.Helper()
-	sums := readFile(t, filepath.Join(dir, ChecksumsFile))
+	sums := readFile(t, filepath.Join(dir, schemas.ChecksumsFile))
 	var listed []string
 	sc := bufio.NewScanner(strings.NewReader(sums))
 	for sc.Scan() {
@@ -462,7 +479,7 @@ func checkSums(t *testing.T, dir string) {
 		t.Errorf("SHA256SUMS is not sorted by path: %v", listed)
 	}
 	all := listFiles(t, dir)
-	all = slices.DeleteFunc(all, func(s string) bool { return s == ChecksumsFile })
+	all = slices.DeleteFunc(all, func(s string) bool { return s == schemas.ChecksumsFile })
 	if !reflect.DeepEqual(listed, all) {
 		t.Errorf("SHA256SUMS lists %v\nthe release holds %v", listed, all)
 	}
@@ -573,7 +590,7 @@ func sorted(s []string) []string {
 	return s
 }
 
-func show(rs []Revision) string {
+func show(rs []schemas.Revision) string {
 	b, _ := json.MarshalIndent(rs, "", "  ")
 	return string(b)
 }

@@ -44,6 +44,10 @@ func (l Layout) CatalogueFile() string { return filepath.Join(l.Root, "catalogue
 // PeerGroupsFile is the optional user-supplied comparator groups.
 func (l Layout) PeerGroupsFile() string { return filepath.Join(l.Root, "peer-groups.csv") }
 
+// PublishLock is the file a publish holds locked while it builds a
+// release, so that one runs at a time in a data folder.
+func (l Layout) PublishLock() string { return filepath.Join(l.Root, ".publish.lock") }
+
 // TokensFile holds submission tokens as salted hashes.
 func (l Layout) TokensFile() string { return filepath.Join(l.Root, "tokens.json") }
 

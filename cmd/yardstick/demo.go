@@ -39,11 +39,12 @@ func runDemo(ctx context.Context, e *env, args []string) int {
 		return exitUsage
 	}
 	start := time.Now()
-	p, err := newPipeline(*dataDir)
+	cfg, err := loadSetup(*dataDir)
 	if err != nil {
 		fmt.Fprintf(e.stderr, "yardstick demo: %v\n", err)
 		return exitUsage
 	}
+	p := cfg.pipeline()
 	returns := filepath.Join(*dataDir, "sample-returns")
 	fmt.Fprintf(e.stdout, "Writing sample returns to %s ...\n", returns)
 	sum, err := sample.Generate(returns, p.Catalogue, p.Councils, sample.Options{Rows: *rows, Seed: *seed})
@@ -118,7 +119,7 @@ func runDemo(ctx context.Context, e *env, args []string) int {
 
 	start = time.Now()
 	fmt.Fprintf(e.stdout, "Publishing a release of %s ...\n", *dataDir)
-	rel, err := publishRelease(ctx, p, indent{e.stdout})
+	rel, err := publishRelease(ctx, cfg, indent{e.stdout})
 	if err != nil {
 		fmt.Fprintf(e.stderr, "yardstick demo: publish: %v\n", err)
 		return exitUsage

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -41,13 +42,19 @@ func runIngest(ctx context.Context, e *env, args []string) int {
 	p, err := newPipeline(*dataDir)
 	if err != nil {
 		fmt.Fprintf(e.stderr, "yardstick ingest: %v\n", err)
-		return exitUsage
+		return exitStatus(err)
+	}
+	if *council != "" {
+		if err := checkCouncil(p.Councils, *council); err != nil {
+			fmt.Fprintf(e.stderr, "yardstick ingest: %v\n", err)
+			return exitStatus(err)
+		}
 	}
 	opt := ingest.Options{Council: *council, Submitter: submitter()}
 	if *mappingPath != "" {
 		if opt.Mapping, err = config.ReadMapping(*mappingPath); err != nil {
-			fmt.Fprintf(e.stderr, "yardstick ingest: %v\n", err)
-			return exitUsage
+			fmt.Fprintf(e.stderr, "yardstick ingest: --mapping: %v\n", err)
+			return exitStatus(err)
 		}
 	}
 	code := exitOK
@@ -56,8 +63,8 @@ func runIngest(ctx context.Context, e *env, args []string) int {
 		opt.Progress = progress(e, path)
 		rep, err := p.IngestFile(ctx, path, opt)
 		if err != nil {
-			fmt.Fprintf(e.stderr, "yardstick ingest: %s: %v\n", path, strings.TrimPrefix(err.Error(), "usage: "))
-			return exitUsage
+			fmt.Fprintf(e.stderr, "yardstick ingest: %s: %v\n", path, err)
+			return exitStatus(err)
 		}
 		reports = append(reports, rep)
 		if !rep.Accepted() {
@@ -76,10 +83,25 @@ func runIngest(ctx context.Context, e *env, args []string) int {
 		}
 		if err := enc.Encode(v); err != nil {
 			fmt.Fprintf(e.stderr, "yardstick ingest: %v\n", err)
-			return exitUsage
+			return exitStatus(err)
 		}
 	}
 	return code
+}
+
+// checkCouncil resolves the --council flag before any file is read, so a
+// council that is not in the register is reported once and by its flag,
+// which the ingest library, having no flags, cannot name.
+func checkCouncil(councils *schemas.Councils, council string) error {
+	_, err := councils.Resolve(council, time.Time{})
+	if err == nil {
+		return nil
+	}
+	var ce *schemas.CouncilError
+	if errors.As(err, &ce) && ce.Hint != "" {
+		return schemas.Errorf(schemas.EINVALID, "--council: %w; %s", err, ce.Hint)
+	}
+	return schemas.Errorf(schemas.EINVALID, "--council: %w", err)
 }
 
 // progress returns a reporter that tells stderr how a long ingest is

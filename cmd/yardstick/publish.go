@@ -7,8 +7,8 @@ import (
 	"io"
 	"os"
 
-	"github.com/yardstick-open/yardstick/ingest"
 	"github.com/yardstick-open/yardstick/publish"
+	"github.com/yardstick-open/yardstick/schemas"
 )
 
 func init() {
@@ -30,12 +30,12 @@ func runPublish(ctx context.Context, e *env, args []string) int {
 		fmt.Fprintf(e.stderr, "yardstick publish: no data folder at %s; ingest returns first, or name the folder with --data\n", *dataDir)
 		return exitUsage
 	}
-	p, err := newPipeline(*dataDir)
+	cfg, err := loadSetup(*dataDir)
 	if err != nil {
 		fmt.Fprintf(e.stderr, "yardstick publish: %v\n", err)
 		return exitUsage
 	}
-	rel, err := publishRelease(ctx, p, e.stdout)
+	rel, err := publishRelease(ctx, cfg, e.stdout)
 	if err != nil {
 		fmt.Fprintf(e.stderr, "yardstick publish: %v\n", err)
 		return exitUsage
@@ -44,14 +44,12 @@ func runPublish(ctx context.Context, e *env, args []string) int {
 	return exitOK
 }
 
-// publishRelease builds a release of the pipeline's data folder, with its
-// catalogue and councils, writing progress to log, and explains the errors
-// a user can act on.
-func publishRelease(ctx context.Context, p *ingest.Pipeline, log io.Writer) (*publish.Release, error) {
-	b := &publish.Builder{Layout: p.Layout, Catalogue: p.Catalogue, Councils: p.Councils, Log: log}
-	rel, err := b.Publish(ctx)
+// publishRelease builds a release of the data folder, writing progress to
+// log, and explains the errors a user can act on.
+func publishRelease(ctx context.Context, cfg *setup, log io.Writer) (*schemas.Release, error) {
+	rel, err := cfg.builder(log).Publish(ctx)
 	if errors.Is(err, publish.ErrNoSubmissions) {
-		return nil, fmt.Errorf("no accepted submissions in %s; ingest returns first", p.Layout.Submissions())
+		return nil, fmt.Errorf("no accepted submissions in %s; ingest returns first", cfg.layout.Submissions())
 	}
 	if err != nil {
 		return nil, err

@@ -9,6 +9,8 @@ import (
 	"os"
 	"sort"
 	"strings"
+
+	"github.com/yardstick-open/yardstick/schemas"
 )
 
 // Exit codes shared by every command.
@@ -17,6 +19,22 @@ const (
 	exitRejected = 1 // a return was checked and rejected
 	exitUsage    = 2 // bad flags, unreadable files, I/O failures
 )
+
+// exitStatus is the one place application error codes (schemas.EINVALID
+// and the rest) become exit statuses; nil is exitOK. The documented
+// contract gives every error one status, exitUsage, I/O failures and
+// internal errors included, so each code maps to it for now: a code that
+// earns a status of its own gets it here, and every command follows.
+func exitStatus(err error) int {
+	switch schemas.ErrorCode(err) {
+	case "":
+		return exitOK
+	case schemas.EINVALID, schemas.ENOTFOUND, schemas.ECONFLICT:
+		return exitUsage
+	default:
+		return exitUsage
+	}
+}
 
 // command is one subcommand: its one-line summary and its entry point.
 type command struct {

@@ -25,6 +25,10 @@ type BuildInput struct {
 	// Neighbours is how many similar councils nearest neighbours finds;
 	// 0 means DefaultNeighbours.
 	Neighbours int
+	// Previous, when set, is the data/observations.parquet of the release
+	// this one follows: the changes table records what differs from it,
+	// and revised figures are marked r.
+	Previous string
 
 	// afterSuppress, set only by this package's tests, runs on Build's
 	// connection once suppression is done, so a test can break disclosure
@@ -90,6 +94,12 @@ func (s *session) build(ctx context.Context, in BuildInput) error {
 			return err
 		}
 	}
+	// Changes are found after disclosure control, so the changes table
+	// holds only figures the release publishes, and before comparisons,
+	// which copy the r that marks a revision.
+	if err := s.changes(ctx, in.Previous); err != nil {
+		return err
+	}
 	z := []any{sql.Named("z95", Z95), sql.Named("z998", Z998)}
 	steps := []struct {
 		name string
@@ -101,6 +111,7 @@ func (s *session) build(ctx context.Context, in BuildInput) error {
 		{"funnel_limits", z},
 		{"providers", nil},
 		{"provider_profile", z},
+		{"round_benchmarks", nil},
 		{"drop_comparison_rows", nil},
 	}
 	for _, st := range steps {

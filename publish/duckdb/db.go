@@ -65,6 +65,10 @@ type Options struct {
 	// ReadOnly opens the database file read-only, as a server does with a
 	// published release.
 	ReadOnly bool
+	// TempDir is where DuckDB spills what does not fit in memory; ""
+	// keeps DuckDB's default (beside a database file, or .tmp in the
+	// working folder for one in memory).
+	TempDir string
 }
 
 var reMemoryLimit = regexp.MustCompile(`(?i)^\s*\d+(\.\d+)?\s*([KMGT]i?B|B)?\s*$`)
@@ -128,6 +132,11 @@ func initConn(ctx context.Context, ex driver.ExecerContext, opts Options) error 
 	}
 	if opts.MemoryLimit != "" {
 		if err := run("set_memory_limit", driver.NamedValue{Name: "limit", Ordinal: 1, Value: strings.TrimSpace(opts.MemoryLimit)}); err != nil {
+			return err
+		}
+	}
+	if opts.TempDir != "" {
+		if err := run("set_temp_directory", driver.NamedValue{Name: "dir", Ordinal: 1, Value: opts.TempDir}); err != nil {
 			return err
 		}
 	}

@@ -3,37 +3,39 @@ package duckdb
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"os"
 	"slices"
+	"strings"
 
 	"github.com/yardstick-open/yardstick/schemas"
 )
 
-// Tables lists the tables Build makes, in the order a release lists them.
-//
-//	observations      the current observations (warehouse columns), after
-//	                  disclosure control
-//	comparisons       one row per observation with its statistics
-//	benchmarks        one row per metric x period x service x level: the
-//	                  national value, distribution and over-dispersion
-//	funnel_limits     control-limit curves for funnel plots
-//	providers         one row per provider: name, sector, councils, services
-//	provider_profile  each provider pooled across councils, with the spread
-//	metrics           the catalogue
-//	councils          the register of councils
-//	similar_councils  each council's similar councils and the method
-//	peer_groups       the user's peer groups, or each council with its nearest neighbours
-//	period_links      each period's previous and year-earlier periods
-//	submissions       the accepted submissions and how many rows are current
-var Tables = []string{
-	"observations", "comparisons", "benchmarks", "funnel_limits", "providers", "provider_profile",
-	"metrics", "councils", "similar_councils", "peer_groups", "period_links", "submissions",
-}
+// ErrNotClean is returned, wrapped, when a release database written by
+// WriteRelease holds free blocks: freed space keeps the bytes of what it
+// held, so the file must not be published.
+var ErrNotClean = errors.New("release database is not clean")
 
-// statusTables have a status column, shown bracketed ("[c]") in CSV as the
-// GSS convention asks.
-var statusTables = []string{"observations", "comparisons"}
+// Tables lists the public tables Build makes, in the order a release
+// lists them (schemas.PublicTables). Build's scratch tables are not
+// among them and never leave the scratch database.
+var Tables = func() []string {
+	out := make([]string, len(schemas.PublicTables))
+	for i, t := range schemas.PublicTables {
+		out[i] = t.Name
+	}
+	return out
+}()
+
+// csvQueries are the export queries of tables whose CSV form differs from
+// the table: list columns joined with semicolons, a status bracketed.
+var csvQueries = map[string]string{
+	"metrics":      "export_csv_metrics",
+	"providers":    "export_csv_providers",
+	"observations": "export_csv_status",
+	"comparisons":  "export_csv_status",
+}
 
 // ExportParquet writes table to a Parquet file at path, atomically.
 func (d *DB) ExportParquet(ctx context.Context, table, path string) error {
@@ -41,11 +43,12 @@ func (d *DB) ExportParquet(ctx context.Context, table, path string) error {
 }
 
 // ExportCSV writes table to a CSV file with a header at path, atomically.
-// A status letter is written bracketed, as "[c]"; the value stays blank.
+// A status letter is written bracketed, as "[c]", the value left blank; a
+// list is written as its items separated by semicolons.
 func (d *DB) ExportCSV(ctx context.Context, table, path string) error {
-	q := "export_csv"
-	if slices.Contains(statusTables, table) {
-		q = "export_csv_status"
+	q, ok := csvQueries[table]
+	if !ok {
+		q = "export_csv"
 	}
 	return d.export(ctx, q, table, path)
 }
@@ -76,4 +79,73 @@ func (d *DB) export(ctx context.Context, query, table, path string) error {
 		return fmt.Errorf("export %s: %w", table, err)
 	}
 	return nil
+}
+
+// WriteRelease writes the public tables, as Build left them, to a new
+// DuckDB file at path, which must not exist. Build works in this database
+// by loading raw figures and then hiding some with UPDATE, and DuckDB
+// keeps what an UPDATE or DELETE replaced in free blocks that anyone with
+// the file can decode; so the release file is a new one that only ever
+// receives the finished tables. WriteRelease then checks the file holds
+// no free blocks and returns an error wrapping ErrNotClean if it does.
+func (d *DB) WriteRelease(ctx context.Context, path string) (err error) {
+	if _, err := os.Lstat(path); err == nil {
+		return fmt.Errorf("write release database: %s exists already", path)
+	}
+	s, err := d.session(ctx)
+	if err != nil {
+		return fmt.Errorf("write release database: %w", err)
+	}
+	defer s.close()
+	if err := s.attachRelease(ctx, path, false); err != nil {
+		return err
+	}
+	detached := false
+	defer func() {
+		if !detached {
+			s.conn.ExecContext(context.Background(), "DETACH release")
+		}
+	}()
+	if err := s.exec(ctx, "write_release"); err != nil {
+		return fmt.Errorf("write release database: %w", err)
+	}
+	// Detaching checkpoints the file and closes it; the check reads the
+	// file as a reader opening it would find it.
+	if _, err := s.conn.ExecContext(ctx, "DETACH release"); err != nil {
+		return fmt.Errorf("write release database: %w", err)
+	}
+	if err := s.attachRelease(ctx, path, true); err != nil {
+		return err
+	}
+	var total, used, free int64
+	if err := s.conn.QueryRowContext(ctx, queries["database_size"]).Scan(&total, &used, &free); err != nil {
+		return fmt.Errorf("write release database: database_size: %w", err)
+	}
+	detached = true
+	if _, err := s.conn.ExecContext(ctx, "DETACH release"); err != nil {
+		return fmt.Errorf("write release database: %w", err)
+	}
+	if free != 0 || used != total {
+		return fmt.Errorf("%w: %s has %d free of %d blocks", ErrNotClean, path, free, total)
+	}
+	return nil
+}
+
+// attachRelease attaches the database file at path as release. ATTACH
+// takes no bound parameters, so the path, which the release builder chose
+// and no user supplied, is written into the statement as a quoted string.
+func (s *session) attachRelease(ctx context.Context, path string, readOnly bool) error {
+	q := "ATTACH " + quoteString(path) + " AS release"
+	if readOnly {
+		q += " (READ_ONLY)"
+	}
+	if _, err := s.conn.ExecContext(ctx, q); err != nil {
+		return fmt.Errorf("attach release database: %w", err)
+	}
+	return nil
+}
+
+// quoteString returns s as a SQL string literal.
+func quoteString(s string) string {
+	return "'" + strings.ReplaceAll(s, "'", "''") + "'"
 }

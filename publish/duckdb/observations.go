@@ -110,7 +110,7 @@ func (s *session) loadObservations(ctx context.Context, layout schemas.Layout) e
 	ids := make([]string, 0, len(accepted))
 	for _, m := range accepted {
 		ids = append(ids, m.ID)
-		rows = append(rows, []driver.Value{m.ID, m.Council, m.ReceivedAt.UTC(), m.SHA256, int64(m.Rows), int64(0)})
+		rows = append(rows, []driver.Value{m.ID, m.Council, m.ReceivedAt.UTC(), int64(m.Rows), int64(0)})
 	}
 	if err := s.appendRows(ctx, "submissions", rows); err != nil {
 		return err

@@ -18,6 +18,7 @@ var macros = []string{
 	"macro_byar_lower", "macro_byar_upper",
 	"macro_funnel_se", "macro_funnel_z", "macro_band",
 	"macro_implied_numerator", "macro_implied_denominator", "macro_small_cell",
+	"macro_sig6",
 }
 
 func (s *session) createMacros(ctx context.Context) error {

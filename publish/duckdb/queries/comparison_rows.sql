@@ -4,7 +4,8 @@
 -- for a council-wide one), so a council total is never pooled with the
 -- providers it sums, and a metric shared by services is benchmarked within
 -- each service.
---   value: NULL for c, x and z; derived from the counts when blank. A
+--   value: NULL for c, x and z; derived from the counts when blank
+--          (value_given, the council's own value, is NULL then). A
 --          hidden row (c) has no counts either (disclosure control ran
 --          on observations first), so no pool or statistic holds it.
 --   x, n:  the numerator and denominator where they support an interval
@@ -13,7 +14,7 @@
 CREATE OR REPLACE TEMP TABLE comparison_rows AS
 WITH base AS (
     SELECT o.metric, o.period, o.council_code, o.provider_id, o.provider_name, o.provider_sector,
-           o.service, o.numerator, o.denominator, o.status, o.received_at,
+           o.service, o.numerator, o.denominator, o.status, o.received_at, o.value AS value_given,
            CASE WHEN o.provider_id = '' THEN 'council' ELSE 'provider' END AS level,
            m.kind, m.polarity, m.multiplier,
            c.region, c.council_type,

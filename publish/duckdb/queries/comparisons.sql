@@ -23,6 +23,10 @@
 --   change_prev, change_year  value minus the value of the same council,
 --                      provider, service and metric in the previous period
 --                      and the same period a year earlier
+--
+-- Every figure computed here is published to six significant figures
+-- (sig6); a value the council gave is published as given, and one worked
+-- out from its counts is computed.
 CREATE OR REPLACE TABLE comparisons AS
 WITH council_pool AS (
     -- Each council's counts summed first, so the similar-council join
@@ -90,38 +94,39 @@ scored AS (
 )
 SELECT
     metric, period, council_code, provider_id, provider_name, service,
-    value, numerator, denominator, status,
-    CASE WHEN kind = 'proportion' THEN wilson_lower(x, n, $z95) * multiplier
+    CASE WHEN value_given IS NULL THEN sig6(value) ELSE value END AS value,
+    numerator, denominator, status,
+    sig6(CASE WHEN kind = 'proportion' THEN wilson_lower(x, n, $z95) * multiplier
          WHEN kind = 'rate' THEN byar_lower(x, $z95) / n * multiplier
          WHEN kind = 'count' AND value >= 0 AND value = floor(value) THEN byar_lower(value, $z95)
-    END AS ci95_lower,
-    CASE WHEN kind = 'proportion' THEN wilson_upper(x, n, $z95) * multiplier
+    END) AS ci95_lower,
+    sig6(CASE WHEN kind = 'proportion' THEN wilson_upper(x, n, $z95) * multiplier
          WHEN kind = 'rate' THEN byar_upper(x, $z95) / n * multiplier
          WHEN kind = 'count' AND value >= 0 AND value = floor(value) THEN byar_upper(value, $z95)
-    END AS ci95_upper,
-    CASE WHEN kind = 'proportion' THEN wilson_lower(x, n, $z998) * multiplier
+    END) AS ci95_upper,
+    sig6(CASE WHEN kind = 'proportion' THEN wilson_lower(x, n, $z998) * multiplier
          WHEN kind = 'rate' THEN byar_lower(x, $z998) / n * multiplier
          WHEN kind = 'count' AND value >= 0 AND value = floor(value) THEN byar_lower(value, $z998)
-    END AS ci998_lower,
-    CASE WHEN kind = 'proportion' THEN wilson_upper(x, n, $z998) * multiplier
+    END) AS ci998_lower,
+    sig6(CASE WHEN kind = 'proportion' THEN wilson_upper(x, n, $z998) * multiplier
          WHEN kind = 'rate' THEN byar_upper(x, $z998) / n * multiplier
          WHEN kind = 'count' AND value >= 0 AND value = floor(value) THEN byar_upper(value, $z998)
-    END AS ci998_upper,
-    national_value,
-    median AS national_median,
-    q1 AS national_q1,
-    q3 AS national_q3,
+    END) AS ci998_upper,
+    sig6(national_value) AS national_value,
+    sig6(median) AS national_median,
+    sig6(q1) AS national_q1,
+    sig6(q3) AS national_q3,
     national_n,
-    percentile_rank,
-    z_national AS z_score,
+    sig6(percentile_rank) AS percentile_rank,
+    sig6(z_national) AS z_score,
     band(z_national, $z998, polarity) AS band_national,
     band(z_adjusted, $z998, polarity) AS band_national_adjusted,
     band(z_region, $z998, polarity) AS band_region,
     band(z_type, $z998, polarity) AS band_council_type,
     band(z_similar, $z998, polarity) AS band_similar,
-    -- Rounded to 10 places: 89.7 - 90.6 is -0.8999999999999915 in binary
-    -- floating point, and a change should read as the figures do (-0.9).
-    round(value - prev_value, 10) AS change_prev,
-    round(value - year_value, 10) AS change_year
+    -- 89.7 - 90.6 is -0.8999999999999915 in binary floating point; to six
+    -- significant figures it reads as the figures do (-0.9).
+    sig6(value - prev_value) AS change_prev,
+    sig6(value - year_value) AS change_year
 FROM scored
 ORDER BY metric, period, council_code, service, provider_id

@@ -4,7 +4,8 @@
 -- 95% and 99.8%, and the 99.8% limits widened by the over-dispersion
 -- adjustment, target +/- z sqrt(se(n)^2 + tau2). Values are in the metric's
 -- unit; a proportion's limits are held within 0..1 x multiplier and a
--- rate's above 0.
+-- rate's above 0. Every figure is published to six significant figures
+-- (sig6).
 CREATE OR REPLACE TABLE funnel_limits AS
 WITH spans AS (
     SELECT b.metric, b.period, b.service, b.level, b.kind, b.multiplier, b.target, b.tau2,
@@ -15,7 +16,11 @@ WITH spans AS (
     GROUP BY ALL
 ),
 points AS (
-    SELECT DISTINCT s.*, s.lo * power(s.hi / s.lo, i / 99) AS denominator
+    -- The ends are the smallest and largest denominators exactly; the
+    -- points between are computed, so published to six figures.
+    SELECT DISTINCT s.*,
+           CASE WHEN i = 0 THEN s.lo WHEN i = 99 THEN s.hi
+                ELSE sig6(s.lo * power(s.hi / s.lo, i / 99)) END AS denominator
     FROM spans s CROSS JOIN range(100) AS steps(i)
 ),
 limits AS (
@@ -25,12 +30,12 @@ limits AS (
     FROM points
 )
 SELECT metric, period, service, level, denominator,
-       target * multiplier AS target,
-       greatest(0.0, target - $z95 * se) * multiplier AS lower95,
-       least(top, target + $z95 * se) * multiplier AS upper95,
-       greatest(0.0, target - $z998 * se) * multiplier AS lower998,
-       least(top, target + $z998 * se) * multiplier AS upper998,
-       greatest(0.0, target - $z998 * sqrt(se * se + coalesce(tau2, 0))) * multiplier AS lower998_adjusted,
-       least(top, target + $z998 * sqrt(se * se + coalesce(tau2, 0))) * multiplier AS upper998_adjusted
+       sig6(target * multiplier) AS target,
+       sig6(greatest(0.0, target - $z95 * se) * multiplier) AS lower95,
+       sig6(least(top, target + $z95 * se) * multiplier) AS upper95,
+       sig6(greatest(0.0, target - $z998 * se) * multiplier) AS lower998,
+       sig6(least(top, target + $z998 * se) * multiplier) AS upper998,
+       sig6(greatest(0.0, target - $z998 * sqrt(se * se + coalesce(tau2, 0))) * multiplier) AS lower998_adjusted,
+       sig6(least(top, target + $z998 * sqrt(se * se + coalesce(tau2, 0))) * multiplier) AS upper998_adjusted
 FROM limits
 ORDER BY metric, period, service, level, denominator

@@ -1,0 +1,18 @@
+-- Copies the public tables (schemas.PublicTables, in its order) from the
+-- scratch database into the new release database attached as release.
+-- The release file only ever receives these inserts: nothing in it was
+-- updated or deleted, so it holds no freed space with old values in it.
+-- Each table is sorted by its primary key, so the file reads in order.
+CREATE TABLE release.observations AS SELECT * FROM observations ORDER BY metric, period, council_code, provider_id, service;
+CREATE TABLE release.comparisons AS SELECT * FROM comparisons ORDER BY metric, period, council_code, provider_id, service;
+CREATE TABLE release.benchmarks AS SELECT * FROM benchmarks ORDER BY metric, period, service, level;
+CREATE TABLE release.funnel_limits AS SELECT * FROM funnel_limits ORDER BY metric, period, service, level, denominator;
+CREATE TABLE release.providers AS SELECT * FROM providers ORDER BY provider_id;
+CREATE TABLE release.provider_profile AS SELECT * FROM provider_profile ORDER BY provider_id, metric, period, service;
+CREATE TABLE release.metrics AS SELECT * FROM metrics ORDER BY id;
+CREATE TABLE release.councils AS SELECT * FROM councils ORDER BY council_code;
+CREATE TABLE release.similar_councils AS SELECT * FROM similar_councils ORDER BY council_code, rank;
+CREATE TABLE release.peer_groups AS SELECT * FROM peer_groups ORDER BY group_id, council_code;
+CREATE TABLE release.period_links AS SELECT * FROM period_links ORDER BY period;
+CREATE TABLE release.submissions AS SELECT * FROM submissions ORDER BY submission_id;
+CREATE TABLE release.changes AS SELECT * FROM changes ORDER BY metric, period, council_code, provider_id, service;

@@ -1,0 +1,158 @@
+package duckdb
+
+import (
+	"context"
+	"database/sql"
+	"path/filepath"
+	"slices"
+	"testing"
+
+	"github.com/yardstick-open/yardstick/schemas"
+)
+
+// testRows runs a test query returning text columns and returns its
+// rows.
+func testRows(t testing.TB, db *DB, name string, args ...any) [][]string {
+	t.Helper()
+	rows, err := db.db.QueryContext(context.Background(), testSQL(t, name), args...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	cols, _ := rows.Columns()
+	var out [][]string
+	for rows.Next() {
+		r := make([]string, len(cols))
+		ptrs := make([]any, len(cols))
+		for i := range r {
+			ptrs[i] = &r[i]
+		}
+		if err := rows.Scan(ptrs...); err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, r)
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+// TestWriteReleaseMatchesRegistry writes the fixture's release database and
+// checks it holds exactly the tables of schemas.PublicTables, each with
+// the registry's columns and types in order, and no free blocks.
+func TestWriteReleaseMatchesRegistry(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	db := buildFixture(t)
+	file := filepath.Join(t.TempDir(), "yardstick.duckdb")
+	if err := db.WriteRelease(ctx, file); err != nil {
+		t.Fatal(err)
+	}
+	pub, err := Open(ctx, file, Options{ReadOnly: true, Threads: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer pub.Close()
+
+	var got []string
+	for _, r := range testRows(t, pub, "table_names") {
+		got = append(got, r[0])
+	}
+	want := slices.Clone(Tables)
+	slices.Sort(want)
+	if !slices.Equal(got, want) {
+		t.Errorf("tables = %v, want %v", got, want)
+	}
+	for _, table := range schemas.PublicTables {
+		t.Run(table.Name, func(t *testing.T) {
+			cols := testRows(t, pub, "column_types", sql.Named("table", table.Name))
+			if len(cols) != len(table.Columns) {
+				t.Errorf("%d columns, registry has %d: %v", len(cols), len(table.Columns), cols)
+			}
+			for i := range min(len(cols), len(table.Columns)) {
+				c := table.Columns[i]
+				if cols[i][0] != c.Name || cols[i][1] != c.Type.SQLType() {
+					t.Errorf("column %d = %s %s, registry says %s %s", i+1, cols[i][0], cols[i][1], c.Name, c.Type.SQLType())
+				}
+			}
+		})
+	}
+	blocks := testRows(t, pub, "free_blocks")
+	if len(blocks) != 1 || blocks[0][2] != "0" || blocks[0][0] != blocks[0][1] {
+		t.Errorf("total, used, free blocks = %v, want no free block", blocks)
+	}
+}
+
+// TestWriteReleaseRefusesAnExistingFile checks a release database is
+// always a new file: one written over would keep what it held before.
+func TestWriteReleaseRefusesAnExistingFile(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	db := buildFixture(t)
+	file := filepath.Join(t.TempDir(), "yardstick.duckdb")
+	if err := db.WriteRelease(ctx, file); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.WriteRelease(ctx, file); err == nil {
+		t.Fatal("WriteRelease over an existing file: no error")
+	}
+}
+
+// TestFreeBlocksAreFound checks that the free-block check can fail: a
+// database file whose rows were overwritten after they reached the disk,
+// as releases once were built, has free blocks, and the query
+// WriteRelease checks with finds them.
+func TestFreeBlocksAreFound(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	db, err := Open(ctx, filepath.Join(t.TempDir(), "updated.duckdb"), Options{Threads: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if _, err := db.db.ExecContext(ctx, testSQL(t, "update_note")); err != nil {
+		t.Fatal(err)
+	}
+	blocks := testRows(t, db, "free_blocks")
+	if len(blocks) != 1 || blocks[0][2] == "0" {
+		t.Errorf("total, used, free blocks after an update = %v, want some free", blocks)
+	}
+}
+
+// TestSig6 checks the rounding rule for computed figures against values
+// rounded by hand.
+func TestSig6(t *testing.T) {
+	t.Parallel()
+	db := openTest(t)
+	if err := func() error {
+		s, err := db.session(context.Background())
+		if err != nil {
+			return err
+		}
+		defer s.close()
+		return s.createMacros(context.Background())
+	}(); err != nil {
+		t.Fatal(err)
+	}
+	in := []float64{94.69999999999999, -0.8999999999999915, 12345678.9, 0.0000123456789, 93.21234567, 99.9999996, 0, -2.3456789, 1, 0.5}
+	want := []float64{94.7, -0.9, 12345700, 0.0000123457, 93.2123, 100, 0, -2.34568, 1, 0.5}
+	rows, err := db.db.QueryContext(context.Background(), testSQL(t, "sig6"), sql.Named("xs", in))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	for i := 0; rows.Next(); i++ {
+		var got float64
+		if err := rows.Scan(&got); err != nil {
+			t.Fatal(err)
+		}
+		// Exactly the double nearest the decimal: what CSV and JSON print.
+		if got != want[i] {
+			t.Errorf("sig6(%v) = %v, want %v", in[i], got, want[i])
+		}
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
+}

@@ -1,0 +1,2 @@
+-- Test: the block counts of the open database file.
+SELECT total_blocks, used_blocks, free_blocks FROM pragma_database_size() WHERE database_name = current_database()
