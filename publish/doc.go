@@ -7,18 +7,24 @@
 //
 // A release is built in a temporary folder inside releases/ whose name
 // starts with a dot (.building-*), so a reader listing releases never sees
-// it. publish/duckdb builds the tables into the release's yardstick.duckdb
-// and exports them; this package adds the files written in Go, compares the
-// observations with the previous release's and writes datapackage.json,
-// release.json and SHA256SUMS. Every file is then synced, the folder is renamed to
-// releases/<release-id>, and current is swapped: a new symbolic link with
-// the relative target releases/<release-id> is made under a temporary name
-// and renamed over current, so a reader follows either the old link or the
-// new one. A build that fails removes its temporary folder and leaves
-// current alone; a build folder a crash left behind is removed by the
-// first publish a day later. Only one publish should run on a data folder
-// at a time; two at once each build a whole release, and the later swap
-// wins.
+// it. publish/duckdb builds every table in a scratch database (in memory,
+// spilling to a .scratch-* folder beside the build folder, both removed
+// when the publish ends), then writes the public tables, and nothing else,
+// to a new yardstick.duckdb, and checks that the file holds no free
+// blocks: the scratch database hides suppressed figures with UPDATE, and
+// freed space would keep the old values. The download files are exported
+// from the release database itself, so they cannot disagree with it; the
+// counts, submissions, revisions and withdrawals of release.json are read
+// from it through duckdb.Reader, the reader the site and API use. Then
+// datapackage.json, release.json and SHA256SUMS are written, every file is
+// synced, the folder is renamed to releases/<release-id>, and current is
+// swapped: a new symbolic link with the relative target
+// releases/<release-id> is made under a temporary name and renamed over
+// current, so a reader follows either the old link or the new one. A build
+// that fails removes its temporary folders and leaves current alone; a
+// build folder a crash left behind is removed by the first publish a day
+// later. One publish runs at a time in a data folder: a second waits on
+// the data folder's .publish.lock, saying so in its log.
 //
 // A release id is the UTC time the build started, as 2026-11-22T093000Z,
 // so ids sort in the order releases were made; when that name is taken a
@@ -26,7 +32,7 @@
 //
 // # Files
 //
-//	yardstick.duckdb               every table publish/duckdb builds (duckdb.Tables)
+//	yardstick.duckdb               every public table (schemas.PublicTables)
 //	data/observations.parquet|.csv the published observations
 //	data/comparisons.parquet|.csv  one row per observation with its statistics
 //	data/metrics.csv               the catalogue: id, title, description, kind, unit,
@@ -39,7 +45,8 @@
 //	data/peer-groups.csv           group_id, council_code: the comparator groups used
 //	data/similar-councils.csv      council_code, similar_code, rank, distance, method
 //	datapackage.json               Frictionless Data Package v2 descriptor of data/
-//	release.json                   id, created, previous, submissions, counts, revisions
+//	release.json                   id, created, previous, submissions, counts,
+//	                               revisions, withdrawals
 //	SHA256SUMS                     sha256sum's format, every other file, sorted by path
 //
 // DESIGN.md lists councils.csv, providers.csv and peer-groups.csv beside
@@ -59,11 +66,10 @@
 // datapackage.json describes each file in data/ as a resource
 // (https://datapackage.org/standard/data-package/, profile 2.0) with its
 // bytes and its hash as "sha256:<hex>", and each CSV file with a Table
-// Schema. The fields are read from the file's header when the release is
-// built, so the schema cannot drift from the file; their types and
-// descriptions come from a table kept in datapackage.go, keyed by column
-// name, and a column missing from it is published as type any, which the
-// tests reject. Blank cells are missing values, except provider_id, where
+// Schema generated from the registry of public tables (schemas.PublicTables),
+// after checking that the file's header has the registry's columns in
+// order, so the schema cannot drift from the file. yardstick.duckdb is
+// listed too. Blank cells are missing values, except provider_id, where
 // blank is a council-wide figure. The GSS markers are not missing values
 // here: in the CSV files a withheld figure's value is blank and the marker
 // is in the status column, so the markers with their labels are that
@@ -78,19 +84,19 @@
 //
 // An observation is identified by metric, period, council_code, provider_id
 // and service, and compared with the same observation in the previous
-// release (the one current named when the build started). It is revised
-// when both releases publish a figure for it (its status is not c, x or z)
-// and the value, numerator or denominator differ; a resubmission that
-// changes a figure is the usual cause. A marker that changes alone (p,
-// provisional, becoming final) is not a revision. release.json lists every
-// revision with the old and new figures as published, and counts the
-// observations added and withdrawn, those published then and withheld now
-// (a figure newly suppressed, say, when disclosure control changes) and
-// those withheld then and published now: these are counted, not listed,
-// since the figure itself may not have changed.
+// release (the one current named when the build started), after disclosure
+// control, in one SQL rule (publish/duckdb/queries/fill_changes.sql) that
+// fills the public changes table. It is revised when both releases publish
+// a figure for it (its status is not c, x or z) and the value, numerator
+// or denominator differ; a resubmission that changes a figure is the usual
+// cause. A marker that changes alone (p, provisional, becoming final) is
+// not a revision. The table also records the observations added and
+// withdrawn, those published then and withheld now and those withheld then
+// and published now. release.json lists every revision with the old and
+// new figures, and every withdrawal with the figure it had, and counts
+// each kind.
 //
-// A revised row whose status is otherwise empty is marked r in the
-// release's tables (duckdb.DB.MarkRevised, before they are exported), so
-// the Parquet files and yardstick.duckdb hold the letter and the CSV files
-// "[r]"; a row with its own marker keeps it.
+// A revised row whose status is otherwise empty is marked r before the
+// comparisons are built, so the Parquet files and yardstick.duckdb hold the
+// letter and the CSV files "[r]"; a row with its own marker keeps it.
 package publish

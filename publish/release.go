@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/yardstick-open/yardstick/publish/duckdb"
@@ -18,12 +19,12 @@ import (
 )
 
 // ErrNoSubmissions is returned, wrapped, when the data folder holds no
-// accepted submission to publish.
-var ErrNoSubmissions = errors.New("no accepted submissions")
+// accepted submission to publish. Its code is schemas.ENOTFOUND.
+var ErrNoSubmissions error = &schemas.Error{Code: schemas.ENOTFOUND, Message: "no accepted submissions"}
 
 // ErrNoRelease is returned, wrapped, when a data folder has no live
-// release.
-var ErrNoRelease = errors.New("no release")
+// release. Its code is schemas.ENOTFOUND.
+var ErrNoRelease error = &schemas.Error{Code: schemas.ENOTFOUND, Message: "no release"}
 
 // buildingPrefix starts the name of a release folder still being built;
 // scratchPrefix the folder of the scratch database a publish builds the
@@ -137,11 +138,17 @@ func (b *Builder) lock(ctx context.Context) (func() error, error) {
 }
 
 // build writes every file of the release into dir.
-func (b *Builder) build(ctx context.Context, dir string, rel *schemas.Release) error {
+func (b *Builder) build(ctx context.Context, dir string, rel *schemas.Release) (err error) {
 	dbFile := filepath.Join(dir, schemas.DatabaseFile)
-	if err := b.buildDatabase(ctx, dbFile, rel); err != nil {
+	closed, err := b.buildDatabase(ctx, dbFile, rel)
+	if err != nil {
 		return err
 	}
+	defer func() {
+		if cerr := closed(); err == nil {
+			err = cerr
+		}
+	}()
 	if err := b.readRelease(ctx, dbFile, rel); err != nil {
 		return err
 	}
@@ -166,24 +173,30 @@ func (b *Builder) build(ctx context.Context, dir string, rel *schemas.Release) e
 }
 
 // buildDatabase builds every table in a scratch database, in memory and
-// spilling to a folder outside the release that is removed afterwards,
-// then writes the public tables to a new yardstick.duckdb at dbFile.
-func (b *Builder) buildDatabase(ctx context.Context, dbFile string, rel *schemas.Release) (err error) {
+// spilling to a folder outside the release, then writes the public tables
+// to a new yardstick.duckdb at dbFile. The scratch database closes in the
+// background; closed waits for it, removes the scratch folder and returns
+// the error closing gave.
+func (b *Builder) buildDatabase(ctx context.Context, dbFile string, rel *schemas.Release) (closed func() error, err error) {
 	scratch, err := os.MkdirTemp(b.Layout.Releases(), scratchPrefix)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	defer os.RemoveAll(scratch)
+	defer func() {
+		if err != nil {
+			os.RemoveAll(scratch)
+		}
+	}()
 	opts := b.DuckDB
 	opts.ReadOnly = false
 	opts.TempDir = scratch
 	db, err := duckdb.Open(ctx, "", opts)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	defer func() {
-		if cerr := db.Close(); err == nil {
-			err = cerr
+		if err != nil {
+			db.Close()
 		}
 	}()
 	in := duckdb.BuildInput{DataDir: b.Layout.Root, Catalogue: b.Catalogue, Councils: b.Councils}
@@ -195,10 +208,21 @@ func (b *Builder) buildDatabase(ctx context.Context, dbFile string, rel *schemas
 	}
 	b.logf("building tables from %s", b.Layout.Root)
 	if err := db.Build(ctx, in); err != nil {
-		return err
+		return nil, err
 	}
 	b.logf("writing %s", schemas.DatabaseFile)
-	return db.WriteRelease(ctx, dbFile)
+	if err := db.WriteRelease(ctx, dbFile); err != nil {
+		return nil, err
+	}
+	// Freeing a scratch database of gigabytes takes a second or more, and
+	// nothing after needs it: it closes while the files are written.
+	done := make(chan error, 1)
+	go func() {
+		err := db.Close()
+		os.RemoveAll(scratch)
+		done <- err
+	}()
+	return sync.OnceValue(func() error { return <-done }), nil
 }
 
 // readRelease fills rel from the release database, through the reader
@@ -260,9 +284,11 @@ func (b *Builder) readRelease(ctx context.Context, dbFile string, rel *schemas.R
 
 // exportFiles writes the download files of every public table that has
 // them, from the release database itself, so a file and the database
-// cannot disagree.
+// cannot disagree. The tables are stored sorted by their primary keys
+// (duckdb.DB.WriteRelease), and read in stored order.
 func (b *Builder) exportFiles(ctx context.Context, dir, dbFile string) (err error) {
-	db, err := duckdb.Open(ctx, dbFile, duckdb.Options{Threads: b.DuckDB.Threads, MemoryLimit: b.DuckDB.MemoryLimit, ReadOnly: true})
+	db, err := duckdb.Open(ctx, dbFile, duckdb.Options{Threads: b.DuckDB.Threads, MemoryLimit: b.DuckDB.MemoryLimit,
+		ReadOnly: true, KeepOrder: true})
 	if err != nil {
 		return err
 	}

@@ -38,7 +38,7 @@ func runPublish(ctx context.Context, e *env, args []string) int {
 	rel, err := publishRelease(ctx, cfg, e.stdout)
 	if err != nil {
 		fmt.Fprintf(e.stderr, "yardstick publish: %v\n", err)
-		return exitUsage
+		return exitStatus(err)
 	}
 	fmt.Fprintln(e.stdout, rel.ID)
 	return exitOK

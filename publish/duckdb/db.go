@@ -65,6 +65,12 @@ type Options struct {
 	// ReadOnly opens the database file read-only, as a server does with a
 	// published release.
 	ReadOnly bool
+	// KeepOrder keeps preserve_insertion_order on, so a table is read in
+	// the order it is stored, as the exports from a release file, whose
+	// tables WriteRelease stored sorted, rely on. Otherwise it is off:
+	// Yardstick sorts what it needs sorted, and the setting costs memory on
+	// large loads.
+	KeepOrder bool
 	// TempDir is where DuckDB spills what does not fit in memory; ""
 	// keeps DuckDB's default (beside a database file, or .tmp in the
 	// working folder for one in memory).
@@ -81,9 +87,9 @@ type DB struct {
 }
 
 // Open opens the DuckDB database at path ("" for an in-memory database).
-// Every connection DuckDB opens runs the settings in opts first, and turns
-// off preserve_insertion_order, which Yardstick never relies on and which
-// costs memory on large loads.
+// Every connection DuckDB opens runs the settings in opts first, and,
+// unless opts.KeepOrder, turns off preserve_insertion_order, which costs
+// memory on large loads.
 func Open(ctx context.Context, path string, opts Options) (*DB, error) {
 	if opts.Threads < 0 {
 		return nil, fmt.Errorf("open duckdb: threads must not be negative, got %d", opts.Threads)
@@ -142,6 +148,9 @@ func initConn(ctx context.Context, ex driver.ExecerContext, opts Options) error 
 	}
 	if err := run("set_timezone"); err != nil {
 		return err
+	}
+	if opts.KeepOrder {
+		return nil
 	}
 	return run("set_preserve_insertion_order")
 }

@@ -5,6 +5,14 @@
 // with its values bound as parameters; table names for export come from the
 // allow-list Tables.
 //
+// Build works in a scratch database; WriteRelease copies the public tables
+// (schemas.PublicTables) into a new release file. OpenRelease opens a
+// release file read-only, with external access off and the configuration
+// locked, and its typed finders (counts, submissions, revisions,
+// withdrawals, metrics, periods, councils, providers, comparisons and the
+// metric, council and provider views) each run one named query with bound
+// parameters; sort columns come from an allow-list.
+//
 // # Input
 //
 // Build reads a data folder (schemas.Layout). A submission counts only when

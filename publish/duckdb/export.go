@@ -37,12 +37,14 @@ var csvQueries = map[string]string{
 	"comparisons":  "export_csv_status",
 }
 
-// ExportParquet writes table to a Parquet file at path, atomically.
+// ExportParquet writes table to a Parquet file at path, atomically, in the
+// order the table is stored when the database was opened with KeepOrder.
 func (d *DB) ExportParquet(ctx context.Context, table, path string) error {
 	return d.export(ctx, "export_parquet", table, path)
 }
 
-// ExportCSV writes table to a CSV file with a header at path, atomically.
+// ExportCSV writes table to a CSV file with a header at path, atomically,
+// in stored order as ExportParquet.
 // A status letter is written bracketed, as "[c]", the value left blank; a
 // list is written as its items separated by semicolons.
 func (d *DB) ExportCSV(ctx context.Context, table, path string) error {

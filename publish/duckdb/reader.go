@@ -16,7 +16,7 @@ import (
 
 // ErrNotFound is returned, wrapped, when a finder is asked for a metric,
 // period, council, provider or table the release does not hold.
-var ErrNotFound = errors.New("not found")
+var ErrNotFound error = &schemas.Error{Code: schemas.ENOTFOUND, Message: "not found"}
 
 // The engine limits OpenRelease uses where Options leave them zero: small,
 // since a server answers many small, paged queries at once, and a reader

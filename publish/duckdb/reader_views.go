@@ -3,7 +3,6 @@ package duckdb
 import (
 	"context"
 	"database/sql"
-	"errors"
 	"fmt"
 	"math"
 	"slices"
@@ -13,11 +12,11 @@ import (
 
 // ErrInvalidSort is returned, wrapped, for a sort column that is not in
 // ComparisonSorts, or a descending order with no sort column.
-var ErrInvalidSort = errors.New("invalid sort")
+var ErrInvalidSort error = &schemas.Error{Code: schemas.EINVALID, Message: "invalid sort"}
 
 // ErrInvalidPage is returned, wrapped, for a negative page or page size, or
 // a page so far on that its first row cannot be counted.
-var ErrInvalidPage = errors.New("invalid page")
+var ErrInvalidPage error = &schemas.Error{Code: schemas.EINVALID, Message: "invalid page"}
 
 // Paging: a page size of 0 asks for DefaultPageSize; one above MaxPageSize
 // is cut to it.

@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"database/sql/driver"
-	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -27,7 +26,8 @@ const (
 )
 
 // ErrPeerGroups is returned, wrapped, when peer-groups.csv cannot be used.
-var ErrPeerGroups = errors.New("peer groups")
+// Its code is schemas.EINVALID: the user's file needs fixing.
+var ErrPeerGroups error = &schemas.Error{Code: schemas.EINVALID, Message: "peer groups"}
 
 func (s *session) loadMetrics(ctx context.Context, cat *schemas.Catalogue) error {
 	if err := s.exec(ctx, "create_metrics"); err != nil {
