@@ -8,8 +8,9 @@
 // A release is built in a temporary folder inside releases/ whose name
 // starts with a dot (.building-*), so a reader listing releases never sees
 // it. publish/duckdb builds every table in a scratch database (in memory,
-// spilling to a .scratch-* folder beside the build folder, both removed
-// when the publish ends), then writes the public tables, and nothing else,
+// spilling to the data folder's .scratch folder, outside releases/ and
+// removed when the publish ends or, after a crash, when the next starts),
+// then writes the public tables, and nothing else,
 // to a new yardstick.duckdb, and checks that the file holds no free
 // blocks: the scratch database hides suppressed figures with UPDATE, and
 // freed space would keep the old values. The download files are exported

@@ -17,12 +17,15 @@ import (
 	"github.com/yardstick-open/yardstick/schemas"
 )
 
-// TestReleaseKeepsHiddenFiguresHidden builds a release with small counts
-// that disclosure control must hide, with distinctive counts and notes, a
+// TestReleaseKeepsHiddenFiguresHidden builds two releases with small
+// counts that disclosure control must hide, with distinctive counts and
+// notes, a cell the council withheld itself with its counts, and a
 // manifest with a file hash and a submitter, and proves that nothing of
-// them is anywhere in the release: not in the bytes of any text file, not
-// in any column of any table of yardstick.duckdb, and not in freed blocks
-// of it, since it has none.
+// them is anywhere in either release: not in the bytes of any text file,
+// not in any column of any table of yardstick.duckdb or any Parquet file,
+// and not in freed blocks of the database, since it has none. The second
+// release revises and withholds figures, so its changes table is read
+// too.
 func TestReleaseKeepsHiddenFiguresHidden(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
@@ -32,46 +35,77 @@ func TestReleaseKeepsHiddenFiguresHidden(t *testing.T) {
 		hash      = "5eb63bbbe01eeed093cb22bb8f5acdc3c1f4ffc9a0d4b0c2f1e5c4b3a2918170"
 		submitter = "cli:officer-who-must-not-be-named"
 	)
-	row := func(provider string, num, den int64, note string) obs {
+	row := func(provider, period string, num, den int64, note string) obs {
 		return obs{Provider: provider, Name: "Home " + provider, Sector: "voluntary", Service: "childrens-home",
-			Metric: metric, Period: q1, Num: i64(num), Den: i64(den), Value: pct(num, den), Note: note}
+			Metric: metric, Period: period, Num: i64(num), Den: i64(den), Value: pct(num, den), Note: note}
 	}
+	// The council withheld SC100004 itself, giving its counts beside the
+	// marker; its note explains the marker and is published.
+	withheld := row("SC100004", "2024-25-Q2", 777, 9973, "Withheld by the council")
+	withheld.Status = "c"
 	// SC100001 is a primary cell (3 events); the council-wide total then
 	// gives it back by subtraction unless a second provider is hidden too.
-	rows := []obs{
-		row("SC100001", 3, 7919, "HIDDEN-PRIMARY-NOTE"),
-		row("SC100002", 611, 6151, "SECOND-PROVIDER-NOTE"),
-		row("SC100003", 907, 8887, "THIRD-PROVIDER-NOTE"),
-		row("", 1521, 22957, "COUNCIL-TOTAL-NOTE"),
+	first := []obs{
+		row("SC100001", q1, 3, 7919, "HIDDEN-PRIMARY-NOTE"),
+		row("SC100002", q1, 611, 6151, "SECOND-PROVIDER-NOTE"),
+		row("SC100003", q1, 907, 8887, "THIRD-PROVIDER-NOTE"),
+		row("", q1, 1521, 22957, "COUNCIL-TOTAL-NOTE"),
+		withheld,
 	}
 	addSubmissions(t, root, sub{ID: "20250101T000000Z-leak", Council: trafford,
-		Received: time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC), Rows: rows, SHA256: hash, Submitter: submitter})
-	rel, err := newBuilder(root, t0).Publish(ctx)
+		Received: time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC), Rows: first, SHA256: hash, Submitter: submitter})
+	b := newBuilder(root, t0, t1)
+	rel, err := b.Publish(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}
+	checkNothingHidden(t, rel.Dir, first, hash, submitter)
 
-	// Which cells the release hid, from its own observations.
+	// A correction: SC100003, shown in the first release, falls to 2
+	// events and is hidden itself; the total changes with it.
+	second := []obs{
+		first[0],
+		first[1],
+		row("SC100003", q1, 2, 8890, "NEW-HIDDEN-NOTE"),
+		row("", q1, 616, 22960, "COUNCIL-TOTAL-NOTE"),
+		withheld,
+	}
+	addSubmissions(t, root, sub{ID: "20250201T000000Z-leak", Council: trafford,
+		Received: time.Date(2025, 2, 1, 0, 0, 0, 0, time.UTC), Rows: second, SHA256: hash, Submitter: submitter})
+	rel, err = b.Publish(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rel.Counts.Revised == 0 || rel.Counts.NowHidden == 0 {
+		t.Fatalf("second release counts %+v: want revisions and a newly withheld figure, or the changes table is not tested", rel.Counts)
+	}
+	checkNothingHidden(t, rel.Dir, second, hash, submitter)
+}
+
+// checkNothingHidden checks that the release in dir holds nothing of the
+// cells of rows it hides (their value, denominator and distinctive
+// numerator as a whole cell anywhere, and the note of a cell disclosure
+// control hid), nor the hash or the submitter as text anywhere.
+func checkNothingHidden(t *testing.T, dir string, rows []obs, hash, submitter string) {
+	t.Helper()
 	hidden := map[string]bool{}
-	for _, r := range readCSV(t, filepath.Join(rel.Dir, filepath.FromSlash(schemas.ObservationsCSV))) {
+	for _, r := range readCSV(t, filepath.Join(dir, filepath.FromSlash(schemas.ObservationsCSV))) {
 		if r["status"] == "[c]" {
-			hidden[r["provider_id"]] = true
+			hidden[r["provider_id"]+" "+r["period"]] = true
 		}
 	}
-	if !hidden["SC100001"] || len(hidden) < 2 {
-		t.Fatalf("hidden cells %v: want SC100001 and at least one more, or the test proves nothing", hidden)
+	if !hidden["SC100001 "+q1] || len(hidden) < 3 {
+		t.Fatalf("hidden cells %v: want SC100001, the council's own and at least one more, or the test proves nothing", hidden)
 	}
-	// What must appear nowhere: every hidden cell's note, the raw file's
-	// hash and the submitter, as text anywhere; and every hidden cell's
-	// value, denominator and (where distinctive) numerator, as a whole
-	// cell or JSON number.
 	texts := []string{hash, submitter}
 	var numbers []string
 	for _, r := range rows {
-		if !hidden[r.Provider] {
+		if !hidden[r.Provider+" "+r.Period] {
 			continue
 		}
-		texts = append(texts, r.Note)
+		if r.Status != "c" { // a council's own note on its own marker is published
+			texts = append(texts, r.Note)
+		}
 		numbers = append(numbers, strconv.FormatInt(*r.Den, 10), strconv.FormatFloat(*r.Value, 'g', -1, 64))
 		if *r.Num > 100 { // 3 is a rank or a line number as often as a count
 			numbers = append(numbers, strconv.FormatInt(*r.Num, 10))
@@ -80,11 +114,12 @@ func TestReleaseKeepsHiddenFiguresHidden(t *testing.T) {
 	t.Logf("hidden %v; looking for %q and cells %q", hidden, texts, numbers)
 	isSecret := func(cell string) bool { return slices.Contains(numbers, cell) }
 
-	for _, name := range listFiles(t, rel.Dir) {
+	files := listFiles(t, dir)
+	for _, name := range files {
 		if strings.HasSuffix(name, ".parquet") || name == schemas.DatabaseFile {
 			continue // binary: read through DuckDB below
 		}
-		b, err := os.ReadFile(filepath.Join(rel.Dir, filepath.FromSlash(name)))
+		b, err := os.ReadFile(filepath.Join(dir, filepath.FromSlash(name)))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -122,8 +157,8 @@ func TestReleaseKeepsHiddenFiguresHidden(t *testing.T) {
 	}
 
 	// yardstick.duckdb: no free blocks, and no secret in any column of
-	// any table.
-	db, err := sql.Open("duckdb", filepath.Join(rel.Dir, schemas.DatabaseFile)+"?access_mode=READ_ONLY")
+	// any table; every Parquet file likewise.
+	db, err := sql.Open("duckdb", filepath.Join(dir, schemas.DatabaseFile)+"?access_mode=READ_ONLY")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -139,8 +174,10 @@ func TestReleaseKeepsHiddenFiguresHidden(t *testing.T) {
 	for _, table := range schemas.PublicTables {
 		cells += scanTable(t, db, "table_text", table.Name, texts, isSecret)
 	}
-	for _, pq := range []string{schemas.ObservationsParquet, schemas.ComparisonsParquet} {
-		cells += scanTable(t, db, "parquet_text", filepath.Join(rel.Dir, filepath.FromSlash(pq)), texts, isSecret)
+	for _, name := range files {
+		if strings.HasSuffix(name, ".parquet") {
+			cells += scanTable(t, db, "parquet_text", filepath.Join(dir, filepath.FromSlash(name)), texts, isSecret)
+		}
 	}
 	if cells == 0 {
 		t.Fatal("read no cells: the scan proves nothing")

@@ -26,13 +26,8 @@ var ErrNoSubmissions error = &schemas.Error{Code: schemas.ENOTFOUND, Message: "n
 // release. Its code is schemas.ENOTFOUND.
 var ErrNoRelease error = &schemas.Error{Code: schemas.ENOTFOUND, Message: "no release"}
 
-// buildingPrefix starts the name of a release folder still being built;
-// scratchPrefix the folder of the scratch database a publish builds the
-// tables in, outside the release folder and removed when it ends.
-const (
-	buildingPrefix = ".building-"
-	scratchPrefix  = ".scratch-"
-)
+// buildingPrefix starts the name of a release folder still being built.
+const buildingPrefix = ".building-"
 
 // Builder builds releases from a data folder.
 type Builder struct {
@@ -76,6 +71,12 @@ func (b *Builder) Publish(ctx context.Context) (*schemas.Release, error) {
 		return nil, fmt.Errorf("publish: previous release: %w", err)
 	}
 	b.removeStale(created)
+	// The scratch folder holds figures from before disclosure control.
+	// Holding the lock proves no publish is using it, so what a crash left
+	// there goes now, not a day later.
+	if err := os.RemoveAll(b.Layout.Scratch()); err != nil {
+		return nil, fmt.Errorf("publish: remove scratch folder: %w", err)
+	}
 	id, err := freeID(b.Layout, created)
 	if err != nil {
 		return nil, fmt.Errorf("publish: %w", err)
@@ -173,12 +174,16 @@ func (b *Builder) build(ctx context.Context, dir string, rel *schemas.Release) (
 }
 
 // buildDatabase builds every table in a scratch database, in memory and
-// spilling to a folder outside the release, then writes the public tables
+// spilling to the data folder's scratch folder, outside releases/, then
+// writes the public tables
 // to a new yardstick.duckdb at dbFile. The scratch database closes in the
 // background; closed waits for it, removes the scratch folder and returns
 // the error closing gave.
 func (b *Builder) buildDatabase(ctx context.Context, dbFile string, rel *schemas.Release) (closed func() error, err error) {
-	scratch, err := os.MkdirTemp(b.Layout.Releases(), scratchPrefix)
+	if err := os.MkdirAll(b.Layout.Scratch(), 0o700); err != nil {
+		return nil, err
+	}
+	scratch, err := os.MkdirTemp(b.Layout.Scratch(), "publish-")
 	if err != nil {
 		return nil, err
 	}
@@ -319,8 +324,7 @@ func (b *Builder) exportFiles(ctx context.Context, dir, dbFile string) (err erro
 // takes it for the leftovers of one that crashed and removes it.
 const staleAfter = 24 * time.Hour
 
-// removeStale removes build and scratch folders left by publishes that
-// crashed.
+// removeStale removes build folders left by publishes that crashed.
 // Failing to is no reason not to publish, so it only logs.
 func (b *Builder) removeStale(now time.Time) {
 	entries, err := os.ReadDir(b.Layout.Releases())
@@ -328,7 +332,7 @@ func (b *Builder) removeStale(now time.Time) {
 		return
 	}
 	for _, e := range entries {
-		if !e.IsDir() || !(strings.HasPrefix(e.Name(), buildingPrefix) || strings.HasPrefix(e.Name(), scratchPrefix)) {
+		if !e.IsDir() || !strings.HasPrefix(e.Name(), buildingPrefix) {
 			continue
 		}
 		fi, err := e.Info()

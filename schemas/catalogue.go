@@ -6,6 +6,7 @@ import (
 	"math"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 )
 
@@ -91,9 +92,26 @@ func (m *Metric) NeedsCounts() bool {
 	return m.Kind == KindProportion || m.Kind == KindRate
 }
 
-// Derive returns the value that numerator and denominator imply.
+// Derive returns the value that numerator and denominator imply, as
+// Yardstick publishes a figure it computes: to six significant figures
+// (Computed), so 947 of 1000 is 94.7, not 94.69999999999999.
 func (m *Metric) Derive(num, den int64) float64 {
-	return float64(num) / float64(den) * m.Multiplier
+	return Computed(float64(num) / float64(den) * m.Multiplier)
+}
+
+// Computed returns v to six significant figures: the one rounding rule for
+// every figure Yardstick computes rather than takes from a return (the
+// sig6 macro in publish/duckdb applies the same rule in SQL). 0, NaN and
+// infinities pass through.
+func Computed(v float64) float64 {
+	if v == 0 || math.IsNaN(v) || math.IsInf(v, 0) {
+		return v
+	}
+	r, err := strconv.ParseFloat(strconv.FormatFloat(v, 'g', 6, 64), 64)
+	if err != nil {
+		return v
+	}
+	return r
 }
 
 // ForService reports whether the metric may be returned for the service.

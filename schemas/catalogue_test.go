@@ -276,3 +276,27 @@ func TestMetricDerive(t *testing.T) {
 		})
 	}
 }
+
+// TestComputed checks the rounding rule for computed figures against
+// values rounded by hand.
+func TestComputed(t *testing.T) {
+	t.Parallel()
+	for _, tt := range []struct{ in, want float64 }{
+		{947.0 / 1000 * 100, 94.7},
+		{89.7 - 90.6, -0.9},
+		{12345678.9, 12345700},
+		{0.0000123456789, 0.0000123457},
+		{93.21234567, 93.2123},
+		{99.9999996, 100},
+		{0, 0},
+		{2.0 / 3 * 100, 66.6667},
+	} {
+		if got := Computed(tt.in); got != tt.want {
+			t.Errorf("Computed(%v) = %v, want %v", tt.in, got, tt.want)
+		}
+	}
+	m := Metric{Multiplier: 100}
+	if got := m.Derive(947, 1000); got != 94.7 {
+		t.Errorf("Derive(947, 1000) = %v, want 94.7", got)
+	}
+}

@@ -44,6 +44,11 @@ func (l Layout) CatalogueFile() string { return filepath.Join(l.Root, "catalogue
 // PeerGroupsFile is the optional user-supplied comparator groups.
 func (l Layout) PeerGroupsFile() string { return filepath.Join(l.Root, "peer-groups.csv") }
 
+// Scratch is where publish spills the working database it builds a
+// release in: raw figures before disclosure control, so outside releases/,
+// private, and removed when a publish ends or the next one starts.
+func (l Layout) Scratch() string { return filepath.Join(l.Root, ".scratch") }
+
 // PublishLock is the file a publish holds locked while it builds a
 // release, so that one runs at a time in a data folder.
 func (l Layout) PublishLock() string { return filepath.Join(l.Root, ".publish.lock") }

@@ -105,27 +105,40 @@ func (d *DB) WriteRelease(ctx context.Context, path string) (err error) {
 	detached := false
 	defer func() {
 		if !detached {
-			s.conn.ExecContext(context.Background(), "DETACH release")
+			s.exec(context.Background(), "detach_release")
 		}
 	}()
+	if err := s.exec(ctx, "keep_insertion_order"); err != nil {
+		return fmt.Errorf("write release database: %w", err)
+	}
 	if err := s.exec(ctx, "write_release"); err != nil {
 		return fmt.Errorf("write release database: %w", err)
 	}
 	// Detaching checkpoints the file and closes it; the check reads the
 	// file as a reader opening it would find it.
-	if _, err := s.conn.ExecContext(ctx, "DETACH release"); err != nil {
+	if err := s.exec(ctx, "detach_release"); err != nil {
 		return fmt.Errorf("write release database: %w", err)
 	}
 	if err := s.attachRelease(ctx, path, true); err != nil {
 		return err
 	}
 	var total, used, free int64
-	if err := s.conn.QueryRowContext(ctx, queries["database_size"]).Scan(&total, &used, &free); err != nil {
+	rows, err := s.query(ctx, "database_size")
+	if err != nil {
+		return fmt.Errorf("write release database: %w", err)
+	}
+	for rows.Next() {
+		err = rows.Scan(&total, &used, &free)
+	}
+	if err = errors.Join(err, rows.Err(), rows.Close()); err != nil {
 		return fmt.Errorf("write release database: database_size: %w", err)
 	}
 	detached = true
-	if _, err := s.conn.ExecContext(ctx, "DETACH release"); err != nil {
+	if err := s.exec(ctx, "detach_release"); err != nil {
 		return fmt.Errorf("write release database: %w", err)
+	}
+	if total == 0 {
+		return fmt.Errorf("write release database: %s has no blocks", path)
 	}
 	if free != 0 || used != total {
 		return fmt.Errorf("%w: %s has %d free of %d blocks", ErrNotClean, path, free, total)

@@ -67,6 +67,9 @@ func TestNearestNeighbours(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	s := testSession(t, openTest(t))
+	if err := s.createMacros(ctx); err != nil {
+		t.Fatal(err)
+	}
 	if err := s.loadCouncils(ctx, fixtureCouncils(t)); err != nil {
 		t.Fatal(err)
 	}
@@ -74,15 +77,16 @@ func TestNearestNeighbours(t *testing.T) {
 		t.Fatal(err)
 	}
 	got := queryStrings(t, s, "similar")
+	// Distances are published to six significant figures (sig6).
 	want := [][]string{
 		{cA, cD, "1", "1.000000", NearestNeighboursMethod},
-		{cA, cC, "2", "2.032286", NearestNeighboursMethod},
+		{cA, cC, "2", "2.032290", NearestNeighboursMethod},
 		{cB, cA, "1", "2.389060", NearestNeighboursMethod},
-		{cB, cD, "2", "2.589905", NearestNeighboursMethod},
-		{cC, cA, "1", "2.032286", NearestNeighboursMethod},
-		{cC, cD, "2", "2.264991", NearestNeighboursMethod},
+		{cB, cD, "2", "2.589900", NearestNeighboursMethod},
+		{cC, cA, "1", "2.032290", NearestNeighboursMethod},
+		{cC, cD, "2", "2.264990", NearestNeighboursMethod},
 		{cD, cA, "1", "1.000000", NearestNeighboursMethod},
-		{cD, cC, "2", "2.264991", NearestNeighboursMethod},
+		{cD, cC, "2", "2.264990", NearestNeighboursMethod},
 	}
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("similar councils:\n got %v\nwant %v", got, want)
@@ -100,6 +104,9 @@ func TestNearestNeighboursReferenceData(t *testing.T) {
 		t.Fatal(err)
 	}
 	s := testSession(t, openTest(t))
+	if err := s.createMacros(ctx); err != nil {
+		t.Fatal(err)
+	}
 	if err := s.loadCouncils(ctx, cs); err != nil {
 		t.Fatal(err)
 	}
@@ -135,6 +142,9 @@ func TestPeerGroups(t *testing.T) {
 	t.Run("groups", func(t *testing.T) {
 		t.Parallel()
 		s := testSession(t, openTest(t))
+		if err := s.createMacros(ctx); err != nil {
+			t.Fatal(err)
+		}
 		if err := s.loadCouncils(ctx, cs); err != nil {
 			t.Fatal(err)
 		}
@@ -167,6 +177,9 @@ func TestPeerGroups(t *testing.T) {
 		t.Run(tt.Name, func(t *testing.T) {
 			t.Parallel()
 			s := testSession(t, openTest(t))
+			if err := s.createMacros(ctx); err != nil {
+				t.Fatal(err)
+			}
 			if err := s.loadCouncils(ctx, cs); err != nil {
 				t.Fatal(err)
 			}

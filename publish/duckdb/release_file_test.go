@@ -3,8 +3,10 @@ package duckdb
 import (
 	"context"
 	"database/sql"
+	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/yardstick-open/yardstick/schemas"
@@ -142,7 +144,9 @@ func TestSig6(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer rows.Close()
+	n := 0
 	for i := 0; rows.Next(); i++ {
+		n++
 		var got float64
 		if err := rows.Scan(&got); err != nil {
 			t.Fatal(err)
@@ -154,5 +158,66 @@ func TestSig6(t *testing.T) {
 	}
 	if err := rows.Err(); err != nil {
 		t.Fatal(err)
+	}
+	if n != len(in) {
+		t.Errorf("%d rows, want %d", n, len(in))
+	}
+}
+
+// TestStoredOrderIsExported checks what the release files' row order
+// rests on: a table WriteRelease copies with ORDER BY, after
+// keep_insertion_order, is stored sorted, and a database opened with
+// KeepOrder exports it in that order, across several row groups and both
+// threads.
+func TestStoredOrderIsExported(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	dir := t.TempDir()
+	file := filepath.Join(dir, "sorted.duckdb")
+	func() {
+		db := openTest(t)
+		s, err := db.session(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer s.close()
+		if _, err := s.conn.ExecContext(ctx, testSQL(t, "shuffled_observations")); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.exec(ctx, "keep_insertion_order"); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.attachRelease(ctx, file, false); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.conn.ExecContext(ctx, testSQL(t, "copy_sorted")); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.exec(ctx, "detach_release"); err != nil {
+			t.Fatal(err)
+		}
+	}()
+	pub, err := Open(ctx, file, Options{ReadOnly: true, KeepOrder: true, Threads: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer pub.Close()
+	out := filepath.Join(dir, "observations.csv")
+	if err := pub.ExportCSV(ctx, "observations", out); err != nil {
+		t.Fatal(err)
+	}
+	b, err := os.ReadFile(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(strings.TrimSuffix(string(b), "\n"), "\n")[1:]
+	if len(lines) != 300000 {
+		t.Fatalf("%d rows exported, want 300000", len(lines))
+	}
+	key := func(l string) []string { return strings.Split(l, ",")[:5] }
+	for i := 1; i < len(lines); i++ {
+		if slices.Compare(key(lines[i-1]), key(lines[i])) > 0 {
+			t.Fatalf("row %d %q comes after %q: not in key order", i+1, lines[i], lines[i-1])
+		}
 	}
 }

@@ -51,8 +51,14 @@ classified AS (
            END AS change
     FROM joined
 )
+-- A figure withheld now keeps its old figure out of this table: it was
+-- published before, but set beside this release's totals it is the
+-- complement that would give back the cell it now protects.
 SELECT metric, period, council_code, provider_id, service, change,
-       old_value, old_numerator, old_denominator, old_status,
+       CASE WHEN change <> 'withheld' THEN old_value END AS old_value,
+       CASE WHEN change <> 'withheld' THEN old_numerator END AS old_numerator,
+       CASE WHEN change <> 'withheld' THEN old_denominator END AS old_denominator,
+       old_status,
        new_value, new_numerator, new_denominator, new_status
 FROM classified
 WHERE change IS NOT NULL

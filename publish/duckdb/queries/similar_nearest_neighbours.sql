@@ -32,11 +32,16 @@ pairs AS (
                 + CASE WHEN a.council_type = b.council_type THEN 0 ELSE 1 END) AS distance
     FROM standardised a
     JOIN standardised b ON a.nation = b.nation AND a.council_code <> b.council_code
+),
+ranked AS (
+    SELECT council_code, similar_code,
+           row_number() OVER (PARTITION BY council_code ORDER BY distance NULLS LAST, similar_code) AS rank,
+           distance
+    FROM pairs
+    QUALIFY rank <= $k
 )
-SELECT council_code, similar_code,
-       row_number() OVER (PARTITION BY council_code ORDER BY distance NULLS LAST, similar_code) AS rank,
-       distance,
-       $method::VARCHAR AS method
-FROM pairs
-QUALIFY rank <= $k
+-- Ranked at full precision; the distance is published to six significant
+-- figures (sig6), as every figure Yardstick computes.
+SELECT council_code, similar_code, rank, sig6(distance) AS distance, $method::VARCHAR AS method
+FROM ranked
 ORDER BY council_code, rank
