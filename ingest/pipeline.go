@@ -97,12 +97,8 @@ func (p *Pipeline) Ingest(ctx context.Context, r io.Reader, name string, opt Opt
 	today := time.Date(received.Year(), received.Month(), received.Day(), 0, 0, 0, 0, time.UTC)
 	var council *schemas.Council
 	if opt.Council != "" {
-		c, err := p.Councils.Resolve(opt.Council, time.Time{})
+		c, err := p.Councils.ResolveGiven(opt.Council)
 		if err != nil {
-			var ce *schemas.CouncilError
-			if errors.As(err, &ce) && ce.Hint != "" {
-				return nil, usageErrorf("council option: %w; %s", err, ce.Hint)
-			}
 			return nil, usageErrorf("council option: %w", err)
 		}
 		council = c

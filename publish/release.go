@@ -270,12 +270,6 @@ func (b *Builder) readRelease(ctx context.Context, dbFile string, rel *schemas.R
 	if rel.Withdrawals, err = r.Withdrawals(ctx); err != nil {
 		return err
 	}
-	if rel.Revisions == nil {
-		rel.Revisions = []schemas.Revision{}
-	}
-	if rel.Withdrawals == nil {
-		rel.Withdrawals = []schemas.Withdrawal{}
-	}
 	c := rel.Counts
 	b.logf("%d submissions current, %d superseded", len(rel.Submissions), len(rel.Superseded))
 	if rel.Previous != "" {

@@ -235,6 +235,22 @@ func (cs *Councils) ByCode(code string) (*Council, bool) {
 	return c, true
 }
 
+// ResolveGiven resolves a council named outside any return, such as an
+// option of a command or the council of a submission token, at no
+// particular date. Its error is coded EINVALID and, with no report line to
+// carry a hint, has the hint in its text.
+func (cs *Councils) ResolveGiven(s string) (*Council, error) {
+	c, err := cs.Resolve(s, time.Time{})
+	if err == nil {
+		return c, nil
+	}
+	var ce *CouncilError
+	if errors.As(err, &ce) && ce.Hint != "" {
+		return nil, Errorf(EINVALID, "%w; %s", err, ce.Hint)
+	}
+	return nil, Errorf(EINVALID, "%w", err)
+}
+
 // Resolve finds the council that s names: a current or former GSS code, a
 // three-letter register code, or a name in any spelling the lookups know.
 // day is the first day of the period the figure is for; a zero day skips

@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -11,7 +10,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/yardstick-open/yardstick/data"
 	"github.com/yardstick-open/yardstick/ingest"
 	"github.com/yardstick-open/yardstick/schemas"
 	"github.com/yardstick-open/yardstick/schemas/config"
@@ -39,14 +37,17 @@ func runIngest(ctx context.Context, e *env, args []string) int {
 		fs.Usage()
 		return exitUsage
 	}
-	p, err := newPipeline(*dataDir)
+	cfg, err := loadSetup(*dataDir)
 	if err != nil {
 		fmt.Fprintf(e.stderr, "yardstick ingest: %v\n", err)
 		return exitStatus(err)
 	}
+	p := cfg.pipeline()
+	// The council is checked once, before any file is read, and reported
+	// by its flag, which the ingest library, having no flags, cannot name.
 	if *council != "" {
-		if err := checkCouncil(p.Councils, *council); err != nil {
-			fmt.Fprintf(e.stderr, "yardstick ingest: %v\n", err)
+		if _, err := cfg.councils.ResolveGiven(*council); err != nil {
+			fmt.Fprintf(e.stderr, "yardstick ingest: --council: %v\n", err)
 			return exitStatus(err)
 		}
 	}
@@ -89,21 +90,6 @@ func runIngest(ctx context.Context, e *env, args []string) int {
 	return code
 }
 
-// checkCouncil resolves the --council flag before any file is read, so a
-// council that is not in the register is reported once and by its flag,
-// which the ingest library, having no flags, cannot name.
-func checkCouncil(councils *schemas.Councils, council string) error {
-	_, err := councils.Resolve(council, time.Time{})
-	if err == nil {
-		return nil
-	}
-	var ce *schemas.CouncilError
-	if errors.As(err, &ce) && ce.Hint != "" {
-		return schemas.Errorf(schemas.EINVALID, "--council: %w; %s", err, ce.Hint)
-	}
-	return schemas.Errorf(schemas.EINVALID, "--council: %w", err)
-}
-
 // progress returns a reporter that tells stderr how a long ingest is
 // getting on, at most every two seconds, with the share of the file read.
 func progress(e *env, path string) func(rows int, read int64) {
@@ -123,21 +109,6 @@ func progress(e *env, path string) func(rows int, read int64) {
 		}
 		fmt.Fprintf(e.stderr, "%s: %d rows checked\n", path, rows)
 	}
-}
-
-// newPipeline loads the catalogue (with the data folder's catalogue.yaml)
-// and the register of councils.
-func newPipeline(dataDir string) (*ingest.Pipeline, error) {
-	layout := schemas.Layout{Root: dataDir}
-	cat, err := config.LoadCatalogue(layout.CatalogueFile())
-	if err != nil {
-		return nil, err
-	}
-	councils, err := schemas.LoadCouncils(data.Reference())
-	if err != nil {
-		return nil, err
-	}
-	return &ingest.Pipeline{Layout: layout, Catalogue: cat, Councils: councils}, nil
 }
 
 func submitter() string {

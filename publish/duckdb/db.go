@@ -170,24 +170,45 @@ func (d *DB) Close() error {
 // Exec runs the embedded query name with args bound as parameters (use
 // sql.Named for a query's $name parameters).
 func (d *DB) Exec(ctx context.Context, name string, args ...any) error {
-	q, err := lookup(name)
-	if err != nil {
-		return err
-	}
-	if _, err := d.db.ExecContext(ctx, q, args...); err != nil {
-		return fmt.Errorf("%s: %w", name, err)
-	}
-	return nil
+	_, err := execNamed(ctx, d.db, name, args...)
+	return err
 }
 
 // Query runs the embedded query name with args bound as parameters and
 // returns its rows, which the caller must close.
 func (d *DB) Query(ctx context.Context, name string, args ...any) (*sql.Rows, error) {
+	return queryNamed(ctx, d.db, name, args...)
+}
+
+// runner is what runs SQL: a *sql.DB, whose pool picks a connection, or a
+// *sql.Conn held for a session.
+type runner interface {
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+}
+
+// execNamed runs the embedded query name on db with args bound as
+// parameters; an error names the query.
+func execNamed(ctx context.Context, db runner, name string, args ...any) (sql.Result, error) {
 	q, err := lookup(name)
 	if err != nil {
 		return nil, err
 	}
-	rows, err := d.db.QueryContext(ctx, q, args...)
+	res, err := db.ExecContext(ctx, q, args...)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", name, err)
+	}
+	return res, nil
+}
+
+// queryNamed runs the embedded query name on db with args bound as
+// parameters and returns its rows; an error names the query.
+func queryNamed(ctx context.Context, db runner, name string, args ...any) (*sql.Rows, error) {
+	q, err := lookup(name)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := db.QueryContext(ctx, q, args...)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", name, err)
 	}
@@ -212,26 +233,16 @@ func (d *DB) session(ctx context.Context) (*session, error) {
 func (s *session) close() error { return s.conn.Close() }
 
 func (s *session) exec(ctx context.Context, name string, args ...any) error {
-	q, err := lookup(name)
-	if err != nil {
-		return err
-	}
-	if _, err := s.conn.ExecContext(ctx, q, args...); err != nil {
-		return fmt.Errorf("%s: %w", name, err)
-	}
-	return nil
+	_, err := execNamed(ctx, s.conn, name, args...)
+	return err
 }
 
 // execCount runs the embedded query name and returns how many rows it
 // changed.
 func (s *session) execCount(ctx context.Context, name string, args ...any) (int64, error) {
-	q, err := lookup(name)
+	res, err := execNamed(ctx, s.conn, name, args...)
 	if err != nil {
 		return 0, err
-	}
-	res, err := s.conn.ExecContext(ctx, q, args...)
-	if err != nil {
-		return 0, fmt.Errorf("%s: %w", name, err)
 	}
 	n, err := res.RowsAffected()
 	if err != nil {
@@ -241,15 +252,7 @@ func (s *session) execCount(ctx context.Context, name string, args ...any) (int6
 }
 
 func (s *session) query(ctx context.Context, name string, args ...any) (*sql.Rows, error) {
-	q, err := lookup(name)
-	if err != nil {
-		return nil, err
-	}
-	rows, err := s.conn.QueryContext(ctx, q, args...)
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", name, err)
-	}
-	return rows, nil
+	return queryNamed(ctx, s.conn, name, args...)
 }
 
 // appendRows bulk-loads rows into table through DuckDB's appender, which

@@ -22,11 +22,12 @@ func openTest(t testing.TB) *DB {
 	return db
 }
 
-// queryStrings runs a test query from testdata and returns each row's
-// columns formatted with %v.
-func queryStrings(t testing.TB, s *session, name string, args ...any) [][]string {
+// queryStrings runs a test query from testdata on db (a session's
+// connection or a database's pool) and returns each row's columns
+// formatted with %v.
+func queryStrings(t testing.TB, db runner, name string, args ...any) [][]string {
 	t.Helper()
-	rows, err := s.conn.QueryContext(context.Background(), testSQL(t, name), args...)
+	rows, err := db.QueryContext(context.Background(), testSQL(t, name), args...)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -90,7 +91,7 @@ func TestLoadObservationsKeepsLatestAcceptedSubmission(t *testing.T) {
 	if err := s.loadObservations(context.Background(), schemas.Layout{Root: root}); err != nil {
 		t.Fatal(err)
 	}
-	got := queryStrings(t, s, "observation_keys")
+	got := queryStrings(t, s.conn, "observation_keys")
 	want := [][]string{
 		{"E06000001", "2023-24-Q4", "homecare", "1-100", "a", "60"},
 		{"E06000001", "2024-25-Q1", "care-home", "1-300", "a", "90"},
@@ -100,7 +101,7 @@ func TestLoadObservationsKeepsLatestAcceptedSubmission(t *testing.T) {
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("observations:\n got %v\nwant %v", got, want)
 	}
-	gotSubs := queryStrings(t, s, "submission_rows")
+	gotSubs := queryStrings(t, s.conn, "submission_rows")
 	wantSubs := [][]string{{"a", "2"}, {"b", "1"}, {"e", "0"}, {"f", "1"}}
 	if !reflect.DeepEqual(gotSubs, wantSubs) {
 		t.Errorf("submissions:\n got %v\nwant %v", gotSubs, wantSubs)
@@ -114,7 +115,7 @@ func TestLoadObservationsEmptyDataFolder(t *testing.T) {
 	if err := s.loadObservations(context.Background(), schemas.Layout{Root: t.TempDir()}); err != nil {
 		t.Fatal(err)
 	}
-	if got := queryStrings(t, s, "observation_keys"); len(got) != 0 {
+	if got := queryStrings(t, s.conn, "observation_keys"); len(got) != 0 {
 		t.Errorf("observations = %v, want none", got)
 	}
 }

@@ -165,15 +165,7 @@ func (r *Reader) Close() error {
 
 // query runs the embedded query name with args bound as parameters.
 func (r *Reader) query(ctx context.Context, name string, args ...any) (*sql.Rows, error) {
-	q, err := lookup(name)
-	if err != nil {
-		return nil, err
-	}
-	rows, err := r.db.QueryContext(ctx, q, args...)
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", name, err)
-	}
-	return rows, nil
+	return queryNamed(ctx, r.db, name, args...)
 }
 
 // collectRows runs the embedded query name and scans each row with scan. It

@@ -76,7 +76,7 @@ func TestNearestNeighbours(t *testing.T) {
 	if err := s.loadSimilarCouncils(ctx, "", 2); err != nil {
 		t.Fatal(err)
 	}
-	got := queryStrings(t, s, "similar")
+	got := queryStrings(t, s.conn, "similar")
 	// Distances are published to six significant figures (sig6).
 	want := [][]string{
 		{cA, cD, "1", "1.000000", NearestNeighboursMethod},
@@ -113,7 +113,7 @@ func TestNearestNeighboursReferenceData(t *testing.T) {
 	if err := s.loadSimilarCouncils(ctx, "", 0); err != nil {
 		t.Fatal(err)
 	}
-	rows := queryStrings(t, s, "similar_checks")
+	rows := queryStrings(t, s.conn, "similar_checks")
 	if len(rows) != 1 {
 		t.Fatalf("checks = %v", rows)
 	}
@@ -122,7 +122,7 @@ func TestNearestNeighboursReferenceData(t *testing.T) {
 	if r := rows[0]; r[1] != "0" || r[2] != "0" || r[3] != "0" || r[4] != "0" {
 		t.Errorf("checks (councils, not ten, self, other nation, out of order) = %v", r)
 	}
-	trafford := queryStrings(t, s, "similar_of", "E08000009")
+	trafford := queryStrings(t, s.conn, "similar_of", "E08000009")
 	if len(trafford) != DefaultNeighbours {
 		t.Errorf("Trafford has %d similar councils, want %d", len(trafford), DefaultNeighbours)
 	}
@@ -154,7 +154,7 @@ func TestPeerGroups(t *testing.T) {
 		if err := s.loadSimilarCouncils(ctx, path, 0); err != nil {
 			t.Fatal(err)
 		}
-		got := queryStrings(t, s, "similar")
+		got := queryStrings(t, s.conn, "similar")
 		want := [][]string{
 			{cA, cB, "1", "<nil>", PeerGroupsMethod},
 			{cA, cC, "2", "<nil>", PeerGroupsMethod},

@@ -12,37 +12,11 @@ import (
 	"github.com/yardstick-open/yardstick/schemas"
 )
 
-// testRows runs a test query returning text columns and returns its
-// rows.
-func testRows(t testing.TB, db *DB, name string, args ...any) [][]string {
-	t.Helper()
-	rows, err := db.db.QueryContext(context.Background(), testSQL(t, name), args...)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer rows.Close()
-	cols, _ := rows.Columns()
-	var out [][]string
-	for rows.Next() {
-		r := make([]string, len(cols))
-		ptrs := make([]any, len(cols))
-		for i := range r {
-			ptrs[i] = &r[i]
-		}
-		if err := rows.Scan(ptrs...); err != nil {
-			t.Fatal(err)
-		}
-		out = append(out, r)
-	}
-	if err := rows.Err(); err != nil {
-		t.Fatal(err)
-	}
-	return out
-}
-
 // TestWriteReleaseMatchesRegistry writes the fixture's release database and
 // checks it holds exactly the tables of schemas.PublicTables, each with
-// the registry's columns and types in order, and no free blocks.
+// the registry's columns and types in order, and no free blocks; and that
+// WriteRelease refuses to write over it, since a file written over would
+// keep what it held before.
 func TestWriteReleaseMatchesRegistry(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
@@ -51,6 +25,9 @@ func TestWriteReleaseMatchesRegistry(t *testing.T) {
 	if err := db.WriteRelease(ctx, file); err != nil {
 		t.Fatal(err)
 	}
+	if err := db.WriteRelease(ctx, file); err == nil {
+		t.Error("WriteRelease over an existing file: no error")
+	}
 	pub, err := Open(ctx, file, Options{ReadOnly: true, Threads: 1})
 	if err != nil {
 		t.Fatal(err)
@@ -58,7 +35,7 @@ func TestWriteReleaseMatchesRegistry(t *testing.T) {
 	defer pub.Close()
 
 	var got []string
-	for _, r := range testRows(t, pub, "table_names") {
+	for _, r := range queryStrings(t, pub.db, "table_names") {
 		got = append(got, r[0])
 	}
 	want := slices.Clone(Tables)
@@ -68,7 +45,7 @@ func TestWriteReleaseMatchesRegistry(t *testing.T) {
 	}
 	for _, table := range schemas.PublicTables {
 		t.Run(table.Name, func(t *testing.T) {
-			cols := testRows(t, pub, "column_types", sql.Named("table", table.Name))
+			cols := queryStrings(t, pub.db, "column_types", sql.Named("table", table.Name))
 			if len(cols) != len(table.Columns) {
 				t.Errorf("%d columns, registry has %d: %v", len(cols), len(table.Columns), cols)
 			}
@@ -80,24 +57,9 @@ func TestWriteReleaseMatchesRegistry(t *testing.T) {
 			}
 		})
 	}
-	blocks := testRows(t, pub, "free_blocks")
+	blocks := queryStrings(t, pub.db, "free_blocks")
 	if len(blocks) != 1 || blocks[0][2] != "0" || blocks[0][0] != blocks[0][1] {
 		t.Errorf("total, used, free blocks = %v, want no free block", blocks)
-	}
-}
-
-// TestWriteReleaseRefusesAnExistingFile checks a release database is
-// always a new file: one written over would keep what it held before.
-func TestWriteReleaseRefusesAnExistingFile(t *testing.T) {
-	t.Parallel()
-	ctx := context.Background()
-	db := buildFixture(t)
-	file := filepath.Join(t.TempDir(), "yardstick.duckdb")
-	if err := db.WriteRelease(ctx, file); err != nil {
-		t.Fatal(err)
-	}
-	if err := db.WriteRelease(ctx, file); err == nil {
-		t.Fatal("WriteRelease over an existing file: no error")
 	}
 }
 
@@ -116,7 +78,7 @@ func TestFreeBlocksAreFound(t *testing.T) {
 	if _, err := db.db.ExecContext(ctx, testSQL(t, "update_note")); err != nil {
 		t.Fatal(err)
 	}
-	blocks := testRows(t, db, "free_blocks")
+	blocks := queryStrings(t, db.db, "free_blocks")
 	if len(blocks) != 1 || blocks[0][2] == "0" {
 		t.Errorf("total, used, free blocks after an update = %v, want some free", blocks)
 	}
