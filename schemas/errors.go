@@ -15,7 +15,12 @@ const (
 	EUNAUTHORIZED = "unauthorized"
 	EFORBIDDEN    = "forbidden"
 	ETOOLARGE     = "too_large"
-	EINTERNAL     = "internal"
+	// ETOOMANY is a client asking faster than it may; EUNAVAILABLE is a
+	// service that cannot answer now but may later (nothing published
+	// yet, a query that ran out of time).
+	ETOOMANY     = "too_many_requests"
+	EUNAVAILABLE = "unavailable"
+	EINTERNAL    = "internal"
 )
 
 // Error is an application error: a code for the program to branch on, a

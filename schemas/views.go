@@ -1,7 +1,5 @@
 package schemas
 
-import "time"
-
 // The row and view types below are what the site, the API and publish read
 // from a release's yardstick.duckdb. A row type mirrors one public table:
 // its JSON names are the table's column names, in the table's order, so an
@@ -24,8 +22,8 @@ type Page[T any] struct {
 type PeriodRow struct {
 	Period      string     `json:"period"`
 	Kind        PeriodKind `json:"kind"`
-	PeriodStart time.Time  `json:"period_start"`
-	PeriodEnd   time.Time  `json:"period_end"`
+	PeriodStart Date       `json:"period_start"`
+	PeriodEnd   Date       `json:"period_end"`
 	Previous    string     `json:"previous"`
 	YearEarlier string     `json:"year_earlier"`
 }
@@ -70,15 +68,15 @@ func (r ComparisonRow) Key() ObservationKey {
 
 // ProviderRow is a row of the providers table.
 type ProviderRow struct {
-	ProviderID       string    `json:"provider_id"`
-	ProviderName     string    `json:"provider_name"`
-	Sector           string    `json:"sector"`
-	NCouncils        int64     `json:"n_councils"`
-	Councils         []string  `json:"councils"`
-	Services         []string  `json:"services"`
-	FirstPeriodStart time.Time `json:"first_period_start"`
-	LastPeriodEnd    time.Time `json:"last_period_end"`
-	NRows            int64     `json:"n_rows"`
+	ProviderID       string   `json:"provider_id"`
+	ProviderName     string   `json:"provider_name"`
+	Sector           string   `json:"sector"`
+	NCouncils        int64    `json:"n_councils"`
+	Councils         []string `json:"councils"`
+	Services         []string `json:"services"`
+	FirstPeriodStart Date     `json:"first_period_start"`
+	LastPeriodEnd    Date     `json:"last_period_end"`
+	NRows            int64    `json:"n_rows"`
 }
 
 // CouncilRow is a row of the councils table, the register of councils.
@@ -93,13 +91,13 @@ type CouncilRow struct {
 	Nation       string `json:"nation"`
 	// StartDate is nil where the register gives no start; EndDate is nil
 	// for a council that still exists.
-	StartDate       *time.Time `json:"start_date"`
-	EndDate         *time.Time `json:"end_date"`
-	Population      *int64     `json:"population"`
-	AreaKm2         *float64   `json:"area_km2"`
-	SocialCare      bool       `json:"social_care"`
-	WasteCollection bool       `json:"waste_collection"`
-	CountyCode      string     `json:"county_code"`
+	StartDate       *Date    `json:"start_date"`
+	EndDate         *Date    `json:"end_date"`
+	Population      *int64   `json:"population"`
+	AreaKm2         *float64 `json:"area_km2"`
+	SocialCare      bool     `json:"social_care"`
+	WasteCollection bool     `json:"waste_collection"`
+	CountyCode      string   `json:"county_code"`
 }
 
 // BenchmarkRow is a row of the benchmarks table: the national picture for

@@ -83,9 +83,9 @@ func TestRowJSON(t *testing.T) {
 		{"numbers", ComparisonRow{Value: &v, Denominator: &n},
 			`"value":12.5,"numerator":null,"denominator":40,`},
 		{"page", Page[PeriodRow]{Items: []PeriodRow{{Period: "2024-25-Q1", Kind: Quarter,
-			PeriodStart: time.Date(2024, 4, 1, 0, 0, 0, 0, time.UTC)}}, Total: 3, Page: 2, PageSize: 1},
-			`{"items":[{"period":"2024-25-Q1","kind":"quarter","period_start":"2024-04-01T00:00:00Z",` +
-				`"period_end":"0001-01-01T00:00:00Z","previous":"","year_earlier":""}],"total":3,"page":2,"page_size":1}`},
+			PeriodStart: DateOf(time.Date(2024, 4, 1, 13, 0, 0, 0, time.UTC))}}, Total: 3, Page: 2, PageSize: 1},
+			`{"items":[{"period":"2024-25-Q1","kind":"quarter","period_start":"2024-04-01",` +
+				`"period_end":null,"previous":"","year_earlier":""}],"total":3,"page":2,"page_size":1}`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -107,5 +107,44 @@ func TestComparisonRowKey(t *testing.T) {
 	want := ObservationKey{Metric: "m", Period: "p", CouncilCode: "c", ProviderID: "", Service: "s"}
 	if got := r.Key(); got != want {
 		t.Errorf("Key() = %+v, want %+v", got, want)
+	}
+}
+
+func TestDateJSON(t *testing.T) {
+	t.Parallel()
+	for _, tt := range []struct {
+		in   string
+		want Date
+		err  bool
+	}{
+		{`"2024-04-01"`, Date{time.Date(2024, 4, 1, 0, 0, 0, 0, time.UTC)}, false},
+		{`null`, Date{}, false},
+		{`"2024-04-01T00:00:00Z"`, Date{}, true},
+		{`"01/04/2024"`, Date{}, true},
+	} {
+		var got Date
+		err := json.Unmarshal([]byte(tt.in), &got)
+		if (err != nil) != tt.err || !got.Equal(tt.want.Time) {
+			t.Errorf("Unmarshal(%s) = %v, %v; want %v, error %t", tt.in, got, err, tt.want, tt.err)
+		}
+	}
+}
+
+func TestSpreadsheetSafe(t *testing.T) {
+	t.Parallel()
+	for in, want := range map[string]string{
+		"":                           "",
+		"Brightwater Care Ltd":       "Brightwater Care Ltd",
+		`=HYPERLINK("http://x","y")`: `'=HYPERLINK("http://x","y")`,
+		"+cmd|' /C calc'!A0":         "'+cmd|' /C calc'!A0",
+		"-1+1":                       "'-1+1",
+		"@SUM(A1)":                   "'@SUM(A1)",
+		"\t=1":                       "'\t=1",
+		"\r=1":                       "'\r=1",
+		"a=1":                        "a=1",
+	} {
+		if got := SpreadsheetSafe(in); got != want {
+			t.Errorf("SpreadsheetSafe(%q) = %q, want %q", in, got, want)
+		}
 	}
 }

@@ -96,7 +96,7 @@ func comparisonDest(c *schemas.ComparisonRow) []any {
 
 func providerDest(p *schemas.ProviderRow) []any {
 	return []any{scanText(&p.ProviderID), scanText(&p.ProviderName), scanText(&p.Sector), scanZero(&p.NCouncils),
-		listScanner{&p.Councils}, listScanner{&p.Services}, scanZero(&p.FirstPeriodStart), scanZero(&p.LastPeriodEnd), scanZero(&p.NRows)}
+		listScanner{&p.Councils}, listScanner{&p.Services}, &p.FirstPeriodStart, &p.LastPeriodEnd, scanZero(&p.NRows)}
 }
 
 func councilDest(c *schemas.CouncilRow) []any {

@@ -82,15 +82,15 @@ func openReleaseFixture(t testing.TB, extra ...string) *Reader {
 func fptr(v float64) *float64 { return &v }
 func iptr(v int64) *int64     { return &v }
 
-func onDay(s string) time.Time {
+func onDay(s string) schemas.Date {
 	d, err := time.Parse(time.DateOnly, s)
 	if err != nil {
 		panic(err)
 	}
-	return d
+	return schemas.Date{Time: d}
 }
 
-func onDayPtr(s string) *time.Time {
+func onDayPtr(s string) *schemas.Date {
 	d := onDay(s)
 	return &d
 }

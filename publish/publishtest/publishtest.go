@@ -1,0 +1,176 @@
+// Package publishtest writes data folders for tests of publish and the
+// packages that read its releases: accepted submissions in the warehouse,
+// laid out as ingest lays them out, without running ingest (publish and
+// ingest meet only through the warehouse files).
+package publishtest
+
+import (
+	"context"
+	"database/sql"
+	"embed"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"sort"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/yardstick-open/yardstick/data"
+	"github.com/yardstick-open/yardstick/schemas"
+	"github.com/yardstick-open/yardstick/schemas/config"
+
+	// The DuckDB driver is registered by publish/duckdb; this package
+	// reaches it through database/sql by name only, so publish/duckdb stays
+	// the one importer of the driver.
+	_ "github.com/yardstick-open/yardstick/publish/duckdb"
+)
+
+//go:embed queries/*.sql
+var queries embed.FS
+
+// Obs is one warehouse row; nil counts and value are written as nulls. A
+// blank Council is the submission's.
+type Obs struct {
+	Council, Provider, Name, Sector, Service, Metric, Period string
+	Num, Den                                                 *int64
+	Value                                                    *float64
+	Status, Note                                             string
+}
+
+// Sub is one accepted submission.
+type Sub struct {
+	ID       string
+	Council  string
+	Received time.Time
+	Rows     []Obs
+	// SHA256 and Submitter go into the manifest only.
+	SHA256, Submitter string
+}
+
+// I64 and F64 return pointers to their arguments, for Obs's counts and
+// value.
+func I64(v int64) *int64     { return &v }
+func F64(v float64) *float64 { return &v }
+
+func query(tb testing.TB, name string) string {
+	tb.Helper()
+	b, err := queries.ReadFile("queries/" + name + ".sql")
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return string(b)
+}
+
+// WriteSubmissions writes subs into the data folder root as ingest would:
+// warehouse Parquet files in the Hive layout, written by DuckDB, then an
+// accepted manifest.json for each.
+func WriteSubmissions(tb testing.TB, root string, subs ...Sub) {
+	tb.Helper()
+	ctx := context.Background()
+	layout := schemas.Layout{Root: root}
+	db, err := sql.Open("duckdb", "")
+	if err != nil {
+		tb.Fatal(err)
+	}
+	defer db.Close()
+	conn, err := db.Conn(ctx)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	defer conn.Close()
+	exec := func(q string, args ...any) {
+		tb.Helper()
+		if _, err := conn.ExecContext(ctx, q, args...); err != nil {
+			tb.Fatal(err)
+		}
+	}
+	exec(query(tb, "fixture_create"))
+	insert := query(tb, "fixture_insert")
+	for _, s := range subs {
+		exec(query(tb, "fixture_clear"))
+		type part struct{ period, council string }
+		parts := map[part]bool{}
+		var periods, services []string
+		for i, r := range s.Rows {
+			council := r.Council
+			if council == "" {
+				council = s.Council
+			}
+			p, err := schemas.ParsePeriod(r.Period)
+			if err != nil {
+				tb.Fatal(err)
+			}
+			parts[part{p.ID, council}] = true
+			periods = append(periods, p.ID)
+			services = append(services, r.Service)
+			exec(insert, council, r.Provider, r.Name, r.Sector, r.Service, r.Metric, p.ID,
+				nullable(r.Num), nullable(r.Den), nullable(r.Value), r.Note, p.Start, p.End,
+				r.Status, s.ID, int64(i+2), s.Received)
+		}
+		var files []string
+		for p := range parts {
+			path := layout.ObservationFile(p.period, p.council, s.ID)
+			if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+				tb.Fatal(err)
+			}
+			exec(query(tb, "fixture_copy"), sql.Named("id", s.ID), sql.Named("period", p.period),
+				sql.Named("council", p.council), sql.Named("path", path))
+			rel, _ := filepath.Rel(root, path)
+			files = append(files, filepath.ToSlash(rel))
+		}
+		sort.Strings(files)
+		m := schemas.Manifest{ID: s.ID, File: "return.csv", ReceivedAt: s.Received, Council: s.Council,
+			SHA256: s.SHA256, Submitter: s.Submitter,
+			Status: schemas.SubmissionAccepted, Rows: len(s.Rows), Files: files,
+			Periods: uniq(periods), Services: uniq(services)}
+		WriteManifest(tb, layout, m)
+	}
+}
+
+// WriteManifest writes m as the manifest.json of its submission.
+func WriteManifest(tb testing.TB, layout schemas.Layout, m schemas.Manifest) {
+	tb.Helper()
+	b, err := json.MarshalIndent(m, "", "  ")
+	if err != nil {
+		tb.Fatal(err)
+	}
+	if err := os.MkdirAll(layout.Submission(m.ID), 0o755); err != nil {
+		tb.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(layout.Submission(m.ID), "manifest.json"), b, 0o644); err != nil {
+		tb.Fatal(err)
+	}
+}
+
+func nullable[T any](p *T) any {
+	if p == nil {
+		return nil
+	}
+	return *p
+}
+
+func uniq(s []string) []string {
+	sort.Strings(s)
+	out := s[:0]
+	for i, v := range s {
+		if i == 0 || v != s[i-1] {
+			out = append(out, v)
+		}
+	}
+	return out
+}
+
+// Reference returns the built-in catalogue and the register of councils,
+// read once.
+var Reference = sync.OnceValues(func() (*schemas.Catalogue, *schemas.Councils) {
+	cat, err := config.Builtin()
+	if err != nil {
+		panic(err)
+	}
+	councils, err := schemas.LoadCouncils(data.Reference())
+	if err != nil {
+		panic(err)
+	}
+	return cat, councils
+})
