@@ -15,7 +15,7 @@ import (
 )
 
 func init() {
-	register("demo", "write sample returns for every English council, ingest and publish them", runDemo)
+	register("demo", "write sample returns for every English council, ingest, publish and serve them", runDemo)
 }
 
 // demoMarker marks a folder the demo made, so a second run may clear it
@@ -23,10 +23,12 @@ func init() {
 const demoMarker = ".yardstick-demo"
 
 func runDemo(ctx context.Context, e *env, args []string) int {
-	fs := newFlags(e, "demo", "demo [--data DIR] [--rows N] [--seed S]")
+	fs := newFlags(e, "demo", "demo [--data DIR] [--rows N] [--seed S] [--addr :8080] [--no-serve]")
 	dataDir := fs.String("data", "yardstick-demo", "folder for the demo's data; cleared first if an earlier demo made it")
 	rows := fs.Int("rows", 0, "approximate number of sample rows (0: every English council, 8 quarters)")
 	seed := fs.Uint64("seed", 1, "random seed for the sample returns")
+	addr := fs.String("addr", ":8080", "address to serve the release on when it is published")
+	noServe := fs.Bool("no-serve", false, "stop once the release is published instead of serving it")
 	if code, ok := parseFlags(fs, args); !ok {
 		return code
 	}
@@ -125,10 +127,18 @@ func runDemo(ctx context.Context, e *env, args []string) int {
 		return exitUsage
 	}
 	fmt.Fprintf(e.stdout, "Published in %s: release %s at %s\n", time.Since(start).Round(100*time.Millisecond), rel.ID, rel.Dir)
+	code := exitOK
 	if rejected > 0 {
-		return exitRejected
+		code = exitRejected
 	}
-	return exitOK
+	if *noServe {
+		return code
+	}
+	if err := serve(ctx, e, cfg, *addr); err != nil {
+		fmt.Fprintf(e.stderr, "yardstick demo: %v\n", err)
+		return exitStatus(err)
+	}
+	return code
 }
 
 // indent writes each line it is given indented, as the demo shows a

@@ -2,16 +2,22 @@ package main
 
 import (
 	"bufio"
+	"bytes"
+	"context"
 	"crypto/sha256"
 	"encoding/csv"
 	"encoding/hex"
 	"encoding/json"
+	"io"
+	"net/http"
 	"os"
 	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
+	"time"
 
 	"github.com/yardstick-open/yardstick/schemas"
 )
@@ -100,21 +106,136 @@ func TestPublishErrors(t *testing.T) {
 	}
 }
 
-func TestDemoPublishes(t *testing.T) {
+// TestDemoPublishesAndServes drives the README's main command end to end:
+// sample returns, ingest, publish, then serving the release on loopback,
+// where a page, an API call and a ranged read of a Parquet file answer, and
+// stopping cleanly when the context ends, as on Ctrl-C.
+func TestDemoPublishesAndServes(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "demo")
-	code, stdout, stderr := runCmd(t, "demo", "--data", dir, "--rows", "2000")
-	if code != exitOK {
-		t.Fatalf("exit %d\n%s\n%s", code, stdout, stderr)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	out := &lines{seen: make(chan string, 100)}
+	var errOut syncBuffer
+	done := make(chan int, 1)
+	go func() { done <- run(ctx, []string{"demo", "--data", dir, "--rows", "2000", "--addr", "127.0.0.1:0"}, out, &errOut) }()
+	var base string
+	for base == "" {
+		select {
+		case line := <-out.seen:
+			if _, after, ok := strings.Cut(line, "the release in a browser:"); ok {
+				base = strings.TrimSuffix(strings.TrimSpace(after), "/")
+			}
+		case code := <-done:
+			t.Fatalf("demo ended with %d before serving\n%s\n%s", code, out.String(), errOut.String())
+		case <-time.After(5 * time.Minute):
+			t.Fatalf("demo did not serve in 5 minutes\n%s", out.String())
+		}
+	}
+	if !strings.HasPrefix(base, "http://127.0.0.1:") {
+		t.Fatalf("demo serves at %q, not on loopback", base)
 	}
 	id, err := os.Readlink(filepath.Join(dir, "current"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	id = strings.TrimPrefix(id, "releases/")
-	if want := "release " + id + " at " + filepath.Join(dir, "releases", id); !strings.Contains(stdout, want) {
-		t.Errorf("demo output lacks %q:\n%s", want, stdout)
+	if want := "release " + id + " at " + filepath.Join(dir, "releases", id); !strings.Contains(out.String(), want) {
+		t.Errorf("demo output lacks %q:\n%s", want, out.String())
 	}
 	checkNoFloatNoise(t, filepath.Join(dir, "releases", id))
+
+	get := func(path string, header ...string) (*http.Response, string) {
+		t.Helper()
+		req, _ := http.NewRequest(http.MethodGet, base+path, nil)
+		for i := 0; i+1 < len(header); i += 2 {
+			req.Header.Set(header[i], header[i+1])
+		}
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		return resp, string(b)
+	}
+	if resp, body := get("/"); resp.StatusCode != 200 || !strings.Contains(body, id) {
+		t.Errorf("GET / = %d, body without the release id:\n%.300s", resp.StatusCode, body)
+	}
+	resp, body := get("/api/v1/comparisons?sort=-value&page_size=5")
+	var page struct {
+		Items []map[string]any `json:"items"`
+		Total int              `json:"total"`
+	}
+	if err := json.Unmarshal([]byte(body), &page); resp.StatusCode != 200 || err != nil || len(page.Items) != 5 || page.Total < 5 {
+		t.Errorf("GET comparisons = %d, %d items of %d (%v):\n%.300s", resp.StatusCode, len(page.Items), page.Total, err, body)
+	}
+	if resp.Header.Get("X-Release") != id {
+		t.Errorf("comparisons answered from release %q, want %q", resp.Header.Get("X-Release"), id)
+	}
+	if resp, body := get("/data/comparisons.parquet", "Range", "bytes=0-3"); resp.StatusCode != http.StatusPartialContent || body != "PAR1" {
+		t.Errorf("ranged GET of the Parquet file = %d %q, want 206 \"PAR1\"", resp.StatusCode, body)
+	}
+	cancel()
+	select {
+	case code := <-done:
+		if code != exitOK {
+			t.Errorf("demo exit %d after stopping\n%s", code, errOut.String())
+		}
+	case <-time.After(30 * time.Second):
+		t.Fatal("demo did not stop within 30 s of its context ending")
+	}
+}
+
+// lines is a stdout that hands each complete line to seen as it is
+// written, so a test can act on a command's output while it runs.
+type lines struct {
+	mu   sync.Mutex
+	buf  bytes.Buffer
+	part string
+	seen chan string
+}
+
+func (l *lines) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.buf.Write(p)
+	l.part += string(p)
+	for {
+		line, rest, ok := strings.Cut(l.part, "\n")
+		if !ok {
+			break
+		}
+		l.part = rest
+		select {
+		case l.seen <- line:
+		default:
+		}
+	}
+	return len(p), nil
+}
+
+func (l *lines) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.buf.String()
+}
+
+// syncBuffer is a bytes.Buffer safe for the server's goroutines.
+type syncBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
 }
 
 // checkNoFloatNoise fails on any cell of a release's CSV files that reads

@@ -108,7 +108,7 @@ func TestDemoRefusesForeignFolder(t *testing.T) {
 
 func TestDemo(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "demo")
-	code, stdout, stderr := runCmd(t, "demo", "--data", dir, "--rows", "2000")
+	code, stdout, stderr := runCmd(t, "demo", "--data", dir, "--rows", "2000", "--no-serve")
 	if code != exitOK || !strings.Contains(stdout, "0 rejected") {
 		t.Fatalf("exit %d\n%s\n%s", code, stdout, stderr)
 	}
@@ -124,7 +124,7 @@ func TestDemo(t *testing.T) {
 		t.Fatalf("first demo: %d returns, %d submissions, %d releases", returns, submissions, releases)
 	}
 	// A second run clears the first: the same counts, not twice as many.
-	if code, _, stderr := runCmd(t, "demo", "--data", dir, "--rows", "2000"); code != exitOK {
+	if code, _, stderr := runCmd(t, "demo", "--data", dir, "--rows", "2000", "--no-serve"); code != exitOK {
 		t.Fatalf("second demo exit %d: %s", code, stderr)
 	}
 	if r, s, rel := count("sample-returns/*.csv"), count("submissions/*/manifest.json"), count("releases/*"); r != returns || s != submissions || rel != 1 {
