@@ -117,7 +117,9 @@ func TestDemoPublishesAndServes(t *testing.T) {
 	out := &lines{seen: make(chan string, 100)}
 	var errOut syncBuffer
 	done := make(chan int, 1)
-	go func() { done <- run(ctx, []string{"demo", "--data", dir, "--rows", "2000", "--addr", "127.0.0.1:0"}, out, &errOut) }()
+	go func() {
+		done <- run(ctx, []string{"demo", "--data", dir, "--rows", "2000", "--addr", "127.0.0.1:0"}, out, &errOut)
+	}()
 	var base string
 	for base == "" {
 		select {

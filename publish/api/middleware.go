@@ -187,7 +187,7 @@ func methodNotAllowed(allow ...string) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Allow", strings.Join(allow, ", "))
 		p := Problem{Type: "about:blank", Title: http.StatusText(http.StatusMethodNotAllowed), Status: http.StatusMethodNotAllowed,
-			Detail: fmt.Sprintf("%s is not allowed here; use %s", r.Method, strings.Join(allow, " or ")),
+			Detail:   fmt.Sprintf("%s is not allowed here; use %s", r.Method, strings.Join(allow, " or ")),
 			Instance: r.URL.RequestURI(), Code: schemas.EINVALID, RequestID: requestID(r.Context())}
 		writeProblem(w, r, p)
 	})

@@ -252,4 +252,3 @@ func humanSize(n int64) string {
 	}
 	return fmt.Sprintf("%d bytes", n)
 }
-
