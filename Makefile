@@ -25,7 +25,7 @@ lint:
 # DuckDB's own unchecked CSV-to-Parquet copy, and publish of it against DuckDB running the
 # comparison query alone; each prints times, rates, the ratio and peak memory.
 bench:
-	$(GO) test -run '^$$' -bench . -benchtime 1x -timeout 30m ./bench/
+	$(GO) test -run '^$$' -bench . -benchtime 1x -timeout 40m ./bench/
 
 fuzz:
 	$(GO) test -run '^$$' -fuzz FuzzIngest -fuzztime 3m -fuzzminimizetime 3s -parallel 1 ./ingest/

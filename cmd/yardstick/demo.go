@@ -12,6 +12,7 @@ import (
 
 	"github.com/yardstick-open/yardstick/ingest"
 	"github.com/yardstick-open/yardstick/ingest/sample"
+	"github.com/yardstick-open/yardstick/publish/api"
 )
 
 func init() {
@@ -134,7 +135,7 @@ func runDemo(ctx context.Context, e *env, args []string) int {
 	if *noServe {
 		return code
 	}
-	if err := serve(ctx, e, cfg, *addr); err != nil {
+	if err := serve(ctx, e, cfg, *addr, api.DefaultRate); err != nil {
 		fmt.Fprintf(e.stderr, "yardstick demo: %v\n", err)
 		return exitStatus(err)
 	}

@@ -22,6 +22,7 @@ func runServe(ctx context.Context, e *env, args []string) int {
 	fs := newFlags(e, "serve", "serve [--data DIR] [--addr :8080]")
 	dataDir := dataFlag(fs, e)
 	addr := fs.String("addr", ":8080", "address to listen on (host:port; :0 picks a free port)")
+	rate := fs.Float64("rate", api.DefaultRate, "requests a second each client (IP address) may make on average; 0 for no limit")
 	if code, ok := parseFlags(fs, args); !ok {
 		return code
 	}
@@ -34,17 +35,26 @@ func runServe(ctx context.Context, e *env, args []string) int {
 		fmt.Fprintf(e.stderr, "yardstick serve: %v\n", err)
 		return exitStatus(err)
 	}
-	if err := serve(ctx, e, cfg, *addr); err != nil {
+	if *rate < 0 {
+		fmt.Fprintf(e.stderr, "yardstick serve: --rate must not be negative, got %g\n", *rate)
+		return exitUsage
+	}
+	if *rate == 0 {
+		*rate = -1 // api.Config reads a negative rate as no limit
+	}
+	if err := serve(ctx, e, cfg, *addr, *rate); err != nil {
 		fmt.Fprintf(e.stderr, "yardstick serve: %v\n", err)
 		return exitStatus(err)
 	}
 	return exitOK
 }
 
-// serve answers requests for the data folder on addr until ctx ends.
-func serve(ctx context.Context, e *env, cfg *setup, addr string) error {
+// serve answers requests for the data folder on addr until ctx ends, each
+// client limited to rate requests a second (api.Config.Rate).
+func serve(ctx context.Context, e *env, cfg *setup, addr string, rate float64) error {
 	srv := api.New(api.Config{
 		Layout:      cfg.layout,
+		Rate:        rate,
 		Log:         slog.New(slog.NewTextHandler(e.stderr, nil)),
 		Submissions: submissions{cfg.pipeline()},
 		Tokens:      tokenCouncils{&tokens.Store{Path: cfg.layout.TokensFile()}},
