@@ -113,9 +113,15 @@ func (s submissions) Receipt(ctx context.Context, id string) (api.Receipt, error
 	return receiptOf(man.Council, rep), nil
 }
 
+// receiptOf is the API's receipt for the report of a submission for
+// council. A row for another council makes it OtherCouncil even when the
+// report's list of problems was full before that row came and only counts
+// it (ingest.MaxProblems): otherwise such a file would be answered 422, not
+// 403.
 func receiptOf(council string, rep *ingest.Report) api.Receipt {
 	r := api.Receipt{ID: rep.Submission, Council: council, Status: rep.Status, DuplicateOf: rep.Duplicate, Report: rep}
-	r.OtherCouncil = slices.ContainsFunc(rep.Problems, func(p ingest.Problem) bool { return p.Code == ingest.CodeCouncilMismatch })
+	r.OtherCouncil = rep.Omitted[ingest.CodeCouncilMismatch] > 0 ||
+		slices.ContainsFunc(rep.Problems, func(p ingest.Problem) bool { return p.Code == ingest.CodeCouncilMismatch })
 	return r
 }
 
