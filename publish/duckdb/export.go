@@ -29,12 +29,15 @@ var Tables = func() []string {
 }()
 
 // csvQueries are the export queries of tables whose CSV form differs from
-// the table: list columns joined with semicolons, a status bracketed.
+// the table: list columns joined with semicolons, a status bracketed, text
+// from outside (returns, catalogue.yaml, peer-groups.csv) made safe for
+// spreadsheets. The other tables hold only codes and the register's names.
 var csvQueries = map[string]string{
 	"metrics":      "export_csv_metrics",
 	"providers":    "export_csv_providers",
-	"observations": "export_csv_status",
-	"comparisons":  "export_csv_status",
+	"observations": "export_csv_observations",
+	"comparisons":  "export_csv_comparisons",
+	"peer_groups":  "export_csv_peer_groups",
 }
 
 // ExportParquet writes table to a Parquet file at path, atomically, in the
@@ -46,7 +49,9 @@ func (d *DB) ExportParquet(ctx context.Context, table, path string) error {
 // ExportCSV writes table to a CSV file with a header at path, atomically,
 // in stored order as ExportParquet.
 // A status letter is written bracketed, as "[c]", the value left blank; a
-// list is written as its items separated by semicolons.
+// list is written as its items separated by semicolons; text from outside
+// (returns, catalogue.yaml, peer-groups.csv) that a spreadsheet would run
+// as a formula gets a leading apostrophe (schemas.SpreadsheetSafe).
 func (d *DB) ExportCSV(ctx context.Context, table, path string) error {
 	q, ok := csvQueries[table]
 	if !ok {
