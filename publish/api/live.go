@@ -90,6 +90,9 @@ type releases struct {
 
 	cur      atomic.Pointer[release]
 	reloadMu sync.Mutex // one reload at a time
+	// closing counts the replaced releases still waiting for their last
+	// requests; close waits for them.
+	closing sync.WaitGroup
 }
 
 // current returns the current release, held for the caller, who must call
@@ -132,11 +135,11 @@ func (s *releases) reload(ctx context.Context) error {
 	if old != nil {
 		// Closing waits for the requests reading the old release; the
 		// watcher need not.
-		go func() {
+		s.closing.Go(func() {
 			if err := old.close(); err != nil {
 				s.log.Error("close release", "release", old.rec.ID, "err", err)
 			}
-		}()
+		})
 	}
 	return nil
 }
@@ -158,10 +161,15 @@ func (s *releases) watch(ctx context.Context, every time.Duration) {
 	}
 }
 
-// close closes the release being served.
+// close closes the release being served, and waits for the releases it
+// replaced to close. It waits for the requests reading them.
 func (s *releases) close() error {
+	s.reloadMu.Lock()
+	defer s.reloadMu.Unlock()
+	var err error
 	if r := s.cur.Swap(nil); r != nil {
-		return r.close()
+		err = r.close()
 	}
-	return nil
+	s.closing.Wait()
+	return err
 }

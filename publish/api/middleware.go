@@ -3,6 +3,7 @@ package api
 import (
 	"context"
 	"fmt"
+	"io"
 	"math"
 	"net"
 	"net/http"
@@ -45,6 +46,18 @@ func (w *statusWriter) Write(b []byte) (int, error) {
 	}
 	n, err := w.ResponseWriter.Write(b)
 	w.bytes += int64(n)
+	return n, err
+}
+
+// ReadFrom passes a file's bytes to the connection's own ReadFrom, which
+// sends them with sendfile where the system has it, as
+// http.ServeContent does without this wrapper.
+func (w *statusWriter) ReadFrom(r io.Reader) (int64, error) {
+	if w.status == 0 {
+		w.status = http.StatusOK
+	}
+	n, err := io.Copy(w.ResponseWriter, r)
+	w.bytes += n
 	return n, err
 }
 
@@ -118,7 +131,7 @@ func (s *Server) middleware(next http.Handler) http.Handler {
 }
 
 func tooLarge(limit int64) error {
-	return schemas.Errorf(schemas.ETOOLARGE, "the request body is larger than %d MiB, the most the server takes", limit>>20)
+	return schemas.Errorf(schemas.ETOOLARGE, "the request body is larger than %s, the most the server takes", humanSize(limit))
 }
 
 // clientOf returns the address the rate limit counts a request against:
@@ -188,7 +201,7 @@ func methodNotAllowed(allow ...string) http.Handler {
 		w.Header().Set("Allow", strings.Join(allow, ", "))
 		p := Problem{Type: "about:blank", Title: http.StatusText(http.StatusMethodNotAllowed), Status: http.StatusMethodNotAllowed,
 			Detail:   fmt.Sprintf("%s is not allowed here; use %s", r.Method, strings.Join(allow, " or ")),
-			Instance: r.URL.RequestURI(), Code: schemas.EINVALID, RequestID: requestID(r.Context())}
+			Instance: instance(r), Code: schemas.EINVALID, RequestID: requestID(r.Context())}
 		writeProblem(w, r, p)
 	})
 }

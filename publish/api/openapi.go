@@ -257,6 +257,9 @@ func (s *Server) openAPI() object {
 			responses["422"] = object{"description": "Rejected: the report lists every problem; nothing was added.",
 				"content": object{"application/json": object{"schema": ref(rt.Body)}}}
 			op["security"] = []object{{"bearer": []string{}}}
+			op["requestBody"] = object{"required": true,
+				"description": "The return, as yardstick ingest takes it; Content-Disposition may name the file.",
+				"content":     object{"text/csv": object{"schema": object{"type": "string", "maxLength": s.cfg.MaxBody}}}}
 		case rt.Tag == "returns":
 			responses["200"] = object{"description": "The submission.", "content": object{"application/json": object{"schema": ref(rt.Body)}}}
 			responses["401"] = problemResponse("No valid token.")

@@ -8,8 +8,10 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"net/http"
+	"slices"
 	"strings"
 
 	"github.com/yardstick-open/yardstick/schemas"
@@ -41,9 +43,12 @@ func newResponse(status int, contentType string, body []byte) *response {
 	r := &response{status: status, contentType: contentType, body: body}
 	if len(body) >= minGzip {
 		var buf bytes.Buffer
-		zw, _ := gzip.NewWriterLevel(&buf, gzip.BestSpeed)
+		zw := gzipWriters.Get().(*gzip.Writer)
+		zw.Reset(&buf)
 		zw.Write(body)
 		zw.Close()
+		zw.Reset(io.Discard) // let the writer go
+		gzipWriters.Put(zw)
 		if buf.Len() < len(body) {
 			r.gz = buf.Bytes()
 		}
@@ -145,7 +150,16 @@ func problemOf(ctx context.Context, log *slog.Logger, r *http.Request, err error
 	}
 	status := statuses[code]
 	return Problem{Type: "about:blank", Title: http.StatusText(status), Status: status, Detail: detail,
-		Instance: r.URL.RequestURI(), Code: code, RequestID: id}
+		Instance: instance(r), Code: code, RequestID: id}
+}
+
+// instance is the request's path and query, as a problem names it; a
+// query longer than the server takes is left out rather than echoed.
+func instance(r *http.Request) string {
+	if len(r.URL.RawQuery) > MaxQuery {
+		return r.URL.EscapedPath()
+	}
+	return r.URL.RequestURI()
 }
 
 // writeProblem sends p as application/problem+json.
@@ -173,7 +187,10 @@ func writeProblem(w http.ResponseWriter, r *http.Request, p Problem) {
 // csvOf writes rows as CSV with the columns of table, in its order. Each
 // row is JSON-encoded first, and its cells read back from that by column
 // name: the CSV holds exactly what the JSON body holds, under the names
-// the registry gives, and a column the rows lack fails loudly.
+// the registry gives. A row may leave out a column its JSON omits when
+// empty (a metric without a numerator), which is a blank cell; a column
+// that no row has fails loudly, since the rows and the registry then
+// disagree.
 func csvOf(table schemas.Table, rows any) ([]byte, error) {
 	b, err := json.Marshal(rows)
 	if err != nil {
@@ -188,12 +205,17 @@ func csvOf(table schemas.Table, rows any) ([]byte, error) {
 	if err := w.Write(table.ColumnNames()); err != nil {
 		return nil, err
 	}
+	for _, c := range table.Columns {
+		if len(items) > 0 && !slices.ContainsFunc(items, func(it map[string]json.RawMessage) bool { _, ok := it[c.Name]; return ok }) {
+			return nil, fmt.Errorf("rows of %s have no column %s", table.Name, c.Name)
+		}
+	}
 	record := make([]string, len(table.Columns))
 	for _, it := range items {
 		for i, c := range table.Columns {
 			raw, ok := it[c.Name]
 			if !ok {
-				return nil, fmt.Errorf("rows of %s have no column %s", table.Name, c.Name)
+				raw = json.RawMessage("null")
 			}
 			cell, err := csvCell(c, raw)
 			if err != nil {

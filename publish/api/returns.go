@@ -90,9 +90,13 @@ func (s *Server) handleSubmit(w http.ResponseWriter, r *http.Request) {
 		writeProblem(w, r, problemOf(r.Context(), s.log, r, err))
 		return
 	}
+	// The file name is the sender's, kept for the report; only its last
+	// element, and never a name that is a folder.
 	name := "return.csv"
-	if _, params, err := mime.ParseMediaType(r.Header.Get("Content-Disposition")); err == nil && params["filename"] != "" {
-		name = path.Base(strings.ReplaceAll(params["filename"], `\`, "/"))
+	if _, params, err := mime.ParseMediaType(r.Header.Get("Content-Disposition")); err == nil {
+		if base := path.Base(strings.ReplaceAll(params["filename"], `\`, "/")); base != "." && base != ".." && base != "/" {
+			name = base
+		}
 	}
 	rec, err := s.cfg.Submissions.Submit(r.Context(), council, "token:"+tokenID, name, r.Body)
 	var tooBig *http.MaxBytesError

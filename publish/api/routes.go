@@ -8,6 +8,8 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/gorilla/mux"
 
@@ -105,6 +107,26 @@ func (s *Server) add(rt route) {
 	s.router.Handle(Prefix+rt.Path, h).Methods(methods...)
 }
 
+// registerMethodNotAllowed answers every API path asked with a method
+// none of its routes takes: 405 with the methods it does take, rather
+// than the 404 of a path the API does not have.
+func (s *Server) registerMethodNotAllowed() {
+	allow := map[string][]string{}
+	var paths []string
+	for _, rt := range s.routes {
+		if allow[rt.Path] == nil {
+			paths = append(paths, rt.Path)
+		}
+		allow[rt.Path] = append(allow[rt.Path], rt.Method)
+		if rt.Method == http.MethodGet {
+			allow[rt.Path] = append(allow[rt.Path], http.MethodHead)
+		}
+	}
+	for _, p := range paths {
+		s.router.Handle(Prefix+p, methodNotAllowed(allow[p]...))
+	}
+}
+
 // parse checks r's parameters against rt.
 func (rt *route) parse(r *http.Request) (*request, error) {
 	q := &request{Request: r, vars: mux.Vars(r), params: map[string]string{}, format: "json"}
@@ -128,8 +150,12 @@ func (rt *route) parse(r *http.Request) (*request, error) {
 		q.params[name] = v
 	}
 	for name, v := range q.vars {
-		if len(v) > MaxParam {
-			return nil, schemas.Errorf(schemas.EINVALID, "%s is %d characters long; the most allowed is %d", name, len(v), MaxParam)
+		p := param{Name: name, In: "path", Type: "string"}
+		if i := slices.IndexFunc(rt.Params, func(p param) bool { return p.Name == name && p.In == "path" }); i >= 0 {
+			p = rt.Params[i]
+		}
+		if err := p.check(v); err != nil {
+			return nil, err
 		}
 	}
 	if rt.List == nil {
@@ -158,15 +184,25 @@ func (rt *route) parse(r *http.Request) (*request, error) {
 // overflow.
 const maxInteger = 1_000_000_000
 
-// check checks one value of p.
+// check checks one value of p. Every value is text of a few words at
+// most: valid UTF-8 without control characters, which no id, code or
+// name holds, and which the database and the file system would refuse.
 func (p param) check(v string) error {
 	if len(v) > MaxParam {
 		return schemas.Errorf(schemas.EINVALID, "parameter %s is %d characters long; the most allowed is %d", p.Name, len(v), MaxParam)
 	}
+	if !utf8.ValidString(v) {
+		return schemas.Errorf(schemas.EINVALID, "parameter %s is not UTF-8 text", p.Name)
+	}
+	if strings.ContainsFunc(v, unicode.IsControl) {
+		return schemas.Errorf(schemas.EINVALID, "parameter %s holds a control character", p.Name)
+	}
 	switch p.Type {
 	case "integer":
+		// Only the plain spelling: +5 and 05 would be cached and linked
+		// apart from 5.
 		n, err := strconv.Atoi(v)
-		if err != nil || n < 1 || n > maxInteger {
+		if err != nil || n < 1 || n > maxInteger || strconv.Itoa(n) != v {
 			return schemas.Errorf(schemas.EINVALID, "parameter %s must be a whole number from 1 to %d, not %q", p.Name, maxInteger, clip(v))
 		}
 	case "boolean":

@@ -42,6 +42,13 @@ const (
 	DefaultMaxBody        = 32 << 20
 	DefaultCacheBytes     = 128 << 20
 	DefaultPoll           = time.Second
+	// The server's timeouts (see http.Server). ReadTimeout covers a
+	// submitted return's body: a client that sends a few bytes a second
+	// cannot hold a connection for ever.
+	DefaultReadHeaderTimeout = 5 * time.Second
+	DefaultReadTimeout       = 2 * time.Minute
+	DefaultWriteTimeout      = 2 * time.Minute
+	DefaultIdleTimeout       = 2 * time.Minute
 	// MaxQuery is the longest query string accepted, and MaxParam the
 	// longest value of one parameter: a filter is an id or a name.
 	MaxQuery = 2048
@@ -76,6 +83,11 @@ type Config struct {
 	Tokens Tokens
 	// Now is the clock of the rate limit; nil means time.Now.
 	Now func() time.Time
+	// ReadHeaderTimeout, ReadTimeout, WriteTimeout and IdleTimeout bound
+	// the connections Serve accepts, as http.Server's fields of those
+	// names do; zero means the Default… value. A download of a large
+	// file is given longer than WriteTimeout.
+	ReadHeaderTimeout, ReadTimeout, WriteTimeout, IdleTimeout time.Duration
 }
 
 // Server answers HTTP requests for a data folder. Create it with New,
@@ -115,6 +127,17 @@ func New(cfg Config) *Server {
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
+	for _, d := range []struct {
+		field *time.Duration
+		def   time.Duration
+	}{
+		{&cfg.ReadHeaderTimeout, DefaultReadHeaderTimeout}, {&cfg.ReadTimeout, DefaultReadTimeout},
+		{&cfg.WriteTimeout, DefaultWriteTimeout}, {&cfg.IdleTimeout, DefaultIdleTimeout},
+	} {
+		if *d.field <= 0 {
+			*d.field = d.def
+		}
+	}
 	log := cfg.Log
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
@@ -138,6 +161,7 @@ func New(cfg Config) *Server {
 	s.registerReleaseRoutes()
 	s.registerReturnRoutes()
 	s.registerDocRoutes()
+	s.registerMethodNotAllowed()
 	s.registerStaticRoutes()
 	s.handler = s.middleware(s.router)
 	return s
@@ -174,33 +198,46 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.handler.S
 func (s *Server) Serve(ctx context.Context, ln net.Listener, drain time.Duration) error {
 	hs := &http.Server{
 		Handler:           s,
-		ReadHeaderTimeout: 5 * time.Second,
-		// ReadTimeout covers a submitted return's body; a client that
-		// sends a few bytes a second cannot hold a connection for ever.
-		ReadTimeout:    2 * time.Minute,
-		WriteTimeout:   2 * time.Minute,
-		IdleTimeout:    2 * time.Minute,
-		MaxHeaderBytes: 64 << 10,
-		ErrorLog:       slog.NewLogLogger(s.log.Handler(), slog.LevelWarn),
+		ReadHeaderTimeout: s.cfg.ReadHeaderTimeout,
+		ReadTimeout:       s.cfg.ReadTimeout,
+		WriteTimeout:      s.cfg.WriteTimeout,
+		IdleTimeout:       s.cfg.IdleTimeout,
+		MaxHeaderBytes:    64 << 10,
+		ErrorLog:          slog.NewLogLogger(s.log.Handler(), slog.LevelWarn),
 	}
 	watchCtx, stopWatch := context.WithCancel(ctx)
-	defer stopWatch()
-	go s.releases.watch(watchCtx, s.cfg.Poll)
+	watching := make(chan struct{})
+	go func() {
+		defer close(watching)
+		s.releases.watch(watchCtx, s.cfg.Poll)
+	}()
+	// The watcher stops before the release is closed, so that it cannot
+	// open another one after.
+	closeAll := func() error {
+		stopWatch()
+		<-watching
+		return s.Close()
+	}
 	errc := make(chan error, 1)
 	go func() { errc <- hs.Serve(ln) }()
 	select {
 	case err := <-errc:
-		s.Close()
-		return fmt.Errorf("serve: %w", err)
+		hs.Close()
+		return errors.Join(fmt.Errorf("serve: %w", err), closeAll())
 	case <-ctx.Done():
 	}
 	sctx, cancel := context.WithTimeout(context.Background(), drain)
 	defer cancel()
 	err := hs.Shutdown(sctx)
-	if errors.Is(<-errc, http.ErrServerClosed) && err == nil {
-		return s.Close()
+	if err != nil {
+		// Requests still running after drain: closing their connections
+		// cancels their contexts, and with them their queries.
+		err = errors.Join(fmt.Errorf("shut down: %w", err), hs.Close())
 	}
-	return errors.Join(err, s.Close())
+	if serr := <-errc; !errors.Is(serr, http.ErrServerClosed) {
+		err = errors.Join(err, serr)
+	}
+	return errors.Join(err, closeAll())
 }
 
 type ctxKey int

@@ -13,6 +13,7 @@ import (
 	"os"
 	"path"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/yardstick-open/yardstick/publish"
@@ -139,9 +140,9 @@ func (s *Server) serveFile(w http.ResponseWriter, r *http.Request, root *os.Root
 	h.Set("Cache-Control", cacheControl)
 	h.Set("X-Release", id)
 	// A large download on a slow link needs longer than the server's
-	// write timeout; give it a minute per 8 MiB.
+	// write timeout; give it a minute more per 8 MiB.
 	rc := http.NewResponseController(w)
-	rc.SetWriteDeadline(time.Now().Add(2*time.Minute + time.Duration(fi.Size()>>23)*time.Minute))
+	rc.SetWriteDeadline(time.Now().Add(s.cfg.WriteTimeout + time.Duration(fi.Size()>>23)*time.Minute))
 	etag := fmt.Sprintf(`"%s-%x-%x"`, id, fi.Size(), fi.ModTime().UnixNano())
 	if compressible(ct) {
 		h.Add("Vary", "Accept-Encoding")
@@ -158,17 +159,34 @@ func (s *Server) serveFile(w http.ResponseWriter, r *http.Request, root *os.Root
 			w.WriteHeader(http.StatusOK)
 			return
 		}
-		zw, _ := gzip.NewWriterLevel(w, gzip.BestSpeed)
+		zw := gzipWriters.Get().(*gzip.Writer)
+		zw.Reset(w)
 		io.Copy(zw, f)
 		zw.Close()
+		zw.Reset(io.Discard) // let the writer go
+		gzipWriters.Put(zw)
 		return
 	}
 	h.Set("ETag", etag)
 	http.ServeContent(w, r, name, fi.ModTime(), f)
 }
 
-// openFile opens a regular file or folder of root.
+// gzipWriters are reused: a compressor holds about a megabyte of
+// tables, more than most of the files it compresses.
+var gzipWriters = sync.Pool{New: func() any {
+	zw, _ := gzip.NewWriterLevel(io.Discard, gzip.BestSpeed)
+	return zw
+}}
+
+// openFile opens a regular file or folder of root. Anything else is
+// refused before it is opened: opening a named pipe would wait for a
+// writer for ever.
 func openFile(root *os.Root, name string) (*os.File, os.FileInfo, error) {
+	if fi, err := root.Stat(name); err != nil {
+		return nil, nil, err
+	} else if !fi.Mode().IsRegular() && !fi.IsDir() {
+		return nil, nil, fs.ErrNotExist
+	}
 	f, err := root.Open(name)
 	if err != nil {
 		return nil, nil, err
@@ -219,7 +237,8 @@ type landingFile struct {
 func (s *Server) serveLanding(w http.ResponseWriter, r *http.Request, rel *release) {
 	var files []landingFile
 	fs.WalkDir(rel.root.FS(), ".", func(p string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() {
+		// Only regular files are served: a link or a pipe is not listed.
+		if err != nil || !d.Type().IsRegular() {
 			return nil
 		}
 		if fi, err := d.Info(); err == nil {
@@ -236,6 +255,7 @@ func (s *Server) serveLanding(w http.ResponseWriter, r *http.Request, rel *relea
 	h := w.Header()
 	h.Set("Content-Type", "text/html; charset=utf-8")
 	h.Set("Cache-Control", "public, max-age=60")
+	h.Set("X-Release", rel.rec.ID)
 	if r.Method != http.MethodHead {
 		w.Write(buf.Bytes())
 	}
