@@ -28,7 +28,7 @@ func runDemo(ctx context.Context, e *env, args []string) int {
 	dataDir := fs.String("data", "yardstick-demo", "folder for the demo's data; cleared first if an earlier demo made it")
 	rows := fs.Int("rows", 0, "approximate number of sample rows (0: every English council, 8 quarters)")
 	seed := fs.Uint64("seed", 1, "random seed for the sample returns")
-	addr := fs.String("addr", ":8080", "address to serve the release on when it is published")
+	addr := fs.String("addr", "localhost:8080", "address to serve the release on when it is published (localhost: this machine only)")
 	noServe := fs.Bool("no-serve", false, "stop once the release is published instead of serving it")
 	if code, ok := parseFlags(fs, args); !ok {
 		return code

@@ -19,7 +19,7 @@ func init() {
 }
 
 func runServe(ctx context.Context, e *env, args []string) int {
-	fs := newFlags(e, "serve", "serve [--data DIR] [--addr :8080]")
+	fs := newFlags(e, "serve", "serve [--data DIR] [--addr :8080] [--rate N]")
 	dataDir := dataFlag(fs, e)
 	addr := fs.String("addr", ":8080", "address to listen on (host:port; :0 picks a free port)")
 	rate := fs.Float64("rate", api.DefaultRate, "requests a second each client (IP address) may make on average; 0 for no limit")

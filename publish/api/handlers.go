@@ -2,6 +2,7 @@ package api
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"strings"
 
@@ -34,6 +35,15 @@ func categories(tableName, column string) []string {
 	return out
 }
 
+// explain gives a not-found error a sentence naming what was missing, in
+// which release, and where to find what exists; other errors pass.
+func explain(err error, rel *release, format string, args ...any) error {
+	if err == nil || schemas.ErrorCode(err) != schemas.ENOTFOUND {
+		return err
+	}
+	return schemas.Errorf(schemas.ENOTFOUND, "%s (release %s)", fmt.Sprintf(format, args...), rel.rec.ID)
+}
+
 func (s *Server) registerMetricRoutes() {
 	s.add(route{Name: "listMetrics", Method: http.MethodGet, Path: "/metrics", Tag: "metrics",
 		Summary: "The metric catalogue the release was built with", List: table("metrics"), Example: "/metrics",
@@ -53,7 +63,12 @@ func (s *Server) registerMetricRoutes() {
 		},
 		Body: "MetricView", Example: "/metrics/{metric}?period={period}",
 		handle: func(ctx context.Context, rel *release, q *request) (any, error) {
-			return rel.reader.Metric(ctx, q.vars["id"], q.str("period"))
+			v, err := rel.reader.Metric(ctx, q.vars["id"], q.str("period"))
+			if q.str("period") != "" {
+				return v, explain(err, rel, "no metric %q with observations in period %q; %s/metrics and %s/periods list them",
+					q.vars["id"], q.str("period"), Prefix, Prefix)
+			}
+			return v, explain(err, rel, "no metric %q; %s/metrics lists them", q.vars["id"], Prefix)
 		}})
 }
 
@@ -88,7 +103,8 @@ func (s *Server) registerCouncilRoutes() {
 		Params:  []param{{Name: "code", In: "path", Type: "string", Description: "The council's GSS code."}},
 		Body:    "CouncilView", Example: "/councils/{council}",
 		handle: func(ctx context.Context, rel *release, q *request) (any, error) {
-			return rel.reader.Council(ctx, q.vars["code"])
+			v, err := rel.reader.Council(ctx, q.vars["code"])
+			return v, explain(err, rel, "no council with GSS code %q; %s/councils?q=<name> finds a code", q.vars["code"], Prefix)
 		}})
 }
 
@@ -109,7 +125,8 @@ func (s *Server) registerProviderRoutes() {
 		Params:  []param{{Name: "id", In: "path", Type: "string", Description: "The provider's id."}},
 		Body:    "ProviderView", Example: "/providers/{provider}",
 		handle: func(ctx context.Context, rel *release, q *request) (any, error) {
-			return rel.reader.Provider(ctx, q.vars["id"])
+			v, err := rel.reader.Provider(ctx, q.vars["id"])
+			return v, explain(err, rel, "no provider %q; %s/providers?q=<name> finds an id", q.vars["id"], Prefix)
 		}})
 }
 
@@ -221,7 +238,7 @@ func (s *Server) registerReleaseRoutes() {
 			}
 			r, err := publish.ReadRelease(s.cfg.Layout, id)
 			if err != nil {
-				return nil, err
+				return nil, explain(err, rel, "no release %q; %s/releases lists them", id, Prefix)
 			}
 			return r, nil
 		}})

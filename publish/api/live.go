@@ -58,7 +58,13 @@ func openRelease(ctx context.Context, layout schemas.Layout, id string, opts duc
 // acquire holds the release for a request; it reports false once the
 // release is closed, and the caller then takes the new current release.
 func (r *release) acquire() bool {
-	r.mu.RLock()
+	// TryRLock fails only while close waits for the lock, which happens
+	// only after the release was swapped out: the caller then takes the
+	// new one at once rather than wait for the slowest download of the
+	// old one.
+	if !r.mu.TryRLock() {
+		return false
+	}
 	if r.closed {
 		r.mu.RUnlock()
 		return false

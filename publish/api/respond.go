@@ -141,6 +141,11 @@ func problemOf(ctx context.Context, log *slog.Logger, r *http.Request, err error
 	switch {
 	case errors.Is(err, context.DeadlineExceeded):
 		code, detail = schemas.EUNAVAILABLE, "the request took longer than the server allows; narrow it with filters or a smaller page_size"
+	case errors.Is(err, context.Canceled) && r.Context().Err() != nil:
+		// The client went away mid-query: nobody reads the answer, and it
+		// is no failure of the server.
+		return Problem{Type: "about:blank", Title: "Client Closed Request", Status: 499, Detail: "the client closed the request",
+			Instance: r.URL.Path, Code: schemas.EUNAVAILABLE, RequestID: requestID(ctx)}
 	case code == schemas.EINTERNAL || statuses[code] == 0:
 		code, detail = schemas.EINTERNAL, "the server could not answer; the request id identifies the failure in its log"
 	}

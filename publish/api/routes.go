@@ -188,8 +188,8 @@ const maxInteger = 1_000_000_000
 // most: valid UTF-8 without control characters, which no id, code or
 // name holds, and which the database and the file system would refuse.
 func (p param) check(v string) error {
-	if len(v) > MaxParam {
-		return schemas.Errorf(schemas.EINVALID, "parameter %s is %d characters long; the most allowed is %d", p.Name, len(v), MaxParam)
+	if n := utf8.RuneCountInString(v); n > MaxParam {
+		return schemas.Errorf(schemas.EINVALID, "parameter %s is %d characters long; the most allowed is %d", p.Name, n, MaxParam)
 	}
 	if !utf8.ValidString(v) {
 		return schemas.Errorf(schemas.EINVALID, "parameter %s is not UTF-8 text", p.Name)
@@ -264,18 +264,9 @@ func (s *Server) serveAPI(rt *route) http.HandlerFunc {
 			return
 		}
 		defer rel.done()
-		h := w.Header()
-		etag := "W/" + rel.etag
-		h.Set("ETag", etag)
-		// The current release changes when a new one is published, so
-		// clients may reuse an answer for a minute and then revalidate.
-		h.Set("Cache-Control", "public, max-age=60")
-		h.Set("X-Release", rel.rec.ID)
-		if matches(r.Header.Get("If-None-Match"), rel.etag) {
-			h.Add("Vary", "Accept-Encoding")
-			w.WriteHeader(http.StatusNotModified)
-			return
-		}
+		// The answer is found (from the cache or rendered) before
+		// If-None-Match is compared: a 304 says the client's copy is
+		// current, which a missing resource has not got.
 		key := rel.rec.ID + " " + r.URL.Path + "?" + q.canonical().Encode()
 		resp, ok := s.cache.get(key)
 		if !ok {
@@ -287,6 +278,17 @@ func (s *Server) serveAPI(rt *route) http.HandlerFunc {
 				return
 			}
 			s.cache.put(key, resp)
+		}
+		h := w.Header()
+		h.Set("ETag", "W/"+rel.etag)
+		// The current release changes when a new one is published, so
+		// clients may reuse an answer for a minute and then revalidate.
+		h.Set("Cache-Control", "public, max-age=60")
+		h.Set("X-Release", rel.rec.ID)
+		if matches(r.Header.Get("If-None-Match"), rel.etag) {
+			h.Add("Vary", "Accept-Encoding")
+			w.WriteHeader(http.StatusNotModified)
+			return
 		}
 		resp.write(w, r)
 	}

@@ -74,7 +74,7 @@ func TestRoutes(t *testing.T) {
 			}
 			u := exampleURL(hs.URL, rt)
 			t.Run("found", func(t *testing.T) { testFound(t, f, rt, u) })
-			t.Run("not found", func(t *testing.T) { testNotFound(t, hs.URL, rt) })
+			t.Run("not found", func(t *testing.T) { testNotFound(t, hs.URL, f.second.ID, rt) })
 			t.Run("bad parameter", func(t *testing.T) { testBadParams(t, hs.URL, rt, u) })
 			t.Run("etag", func(t *testing.T) { testETag(t, f, u) })
 			t.Run("gzip", func(t *testing.T) { testGzip(t, rt, u) })
@@ -119,7 +119,7 @@ func testFound(t *testing.T, f *fixture, rt *route, u string) {
 	}
 }
 
-func testNotFound(t *testing.T, base string, rt *route) {
+func testNotFound(t *testing.T, base, release string, rt *route) {
 	t.Parallel()
 	if !hasPathParam(rt) {
 		// A list finds nothing as an empty page, not a 404.
@@ -134,6 +134,18 @@ func testNotFound(t *testing.T, base string, rt *route) {
 		p := checkProblem(t, get(t, u), http.StatusNotFound)
 		if p.Code != schemas.ENOTFOUND {
 			t.Errorf("GET %s: code %q, want %q", u, p.Code, schemas.ENOTFOUND)
+		}
+		// The detail names what was missing and where to look.
+		if !strings.Contains(p.Detail, strconv.Quote(id)) || !strings.Contains(p.Detail, Prefix+"/") {
+			t.Errorf("GET %s: detail %q names neither %q nor where to look", u, p.Detail, id)
+		}
+		// A missing resource is never "not modified", whatever the
+		// client holds, and its answer carries no validator.
+		for _, inm := range []string{"*", `W/"` + release + `"`} {
+			a := get(t, u, "If-None-Match", inm)
+			if a.status != http.StatusNotFound || a.header.Get("ETag") != "" {
+				t.Errorf("GET %s with If-None-Match %s: status %d, ETag %q; want 404 without an ETag", u, inm, a.status, a.header.Get("ETag"))
+			}
 		}
 	}
 	if rt.Name == "getMetric" {

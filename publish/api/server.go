@@ -228,11 +228,13 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener, drain time.Duration
 	}
 	sctx, cancel := context.WithTimeout(context.Background(), drain)
 	defer cancel()
-	err := hs.Shutdown(sctx)
-	if err != nil {
+	var err error
+	if serr := hs.Shutdown(sctx); serr != nil {
 		// Requests still running after drain: closing their connections
-		// cancels their contexts, and with them their queries.
-		err = errors.Join(fmt.Errorf("shut down: %w", err), hs.Close())
+		// cancels their contexts, and with them their queries. That is
+		// how a stop asked for ends, not a failure of the server.
+		s.log.Warn("shut down: requests still running after the drain time were cut off", "drain", drain, "err", serr)
+		err = hs.Close()
 	}
 	if serr := <-errc; !errors.Is(serr, http.ErrServerClosed) {
 		err = errors.Join(err, serr)

@@ -148,7 +148,7 @@ func (s *Server) serveFile(w http.ResponseWriter, r *http.Request, root *os.Root
 		h.Add("Vary", "Accept-Encoding")
 	}
 	if compressible(ct) && r.Header.Get("Range") == "" && acceptsGzip(r) && fi.Size() >= minGzip && fi.Size() < 64<<20 {
-		if matches(r.Header.Get("If-None-Match"), etag+"-gz") || matches(r.Header.Get("If-None-Match"), etag) {
+		if matches(r.Header.Get("If-None-Match"), etag) {
 			h.Set("ETag", `W/`+etag)
 			w.WriteHeader(http.StatusNotModified)
 			return
