@@ -64,6 +64,17 @@ type checker struct {
 
 	idFormats map[string]bool
 	hints     map[string]string
+	sums      map[sumKey]*countSums
+}
+
+// sumKey is a metric, period and service, whose counts publish adds up.
+type sumKey struct{ metric, period, service string }
+
+// countSums are the numerators and denominators of one return added up for
+// one sumKey, and whether each has been reported as too large.
+type countSums struct {
+	num, den         int64
+	numOver, denOver bool
 }
 
 type periodResult struct {
@@ -89,6 +100,7 @@ func newChecker(cat *schemas.Catalogue, councils *schemas.Councils, p *plan, pro
 		seen:      map[[2]uint64]int32{},
 		idFormats: map[string]bool{},
 		hints:     map[string]string{},
+		sums:      map[sumKey]*countSums{},
 		seeds:     [2]maphash.Seed{maphash.MakeSeed(), maphash.MakeSeed()},
 	}
 }
@@ -130,12 +142,15 @@ func (c *checker) check(r *rawRow, o *obs) bool {
 				"check the year: returns are for periods that have begun")
 		}
 	}
-	c.checkCouncil(r, o, period, perr == nil)
+	council := c.checkCouncil(r, o, period, perr == nil)
 
 	svc := r.Service
-	if _, err := c.cat.Service(svc); err != nil {
+	service, err := c.cat.Service(svc)
+	if err != nil {
 		c.fail(r, iService, svc, CodeService, fmt.Sprintf("service %q is not in the catalogue", svc), c.hint(svc, false))
 		svc = ""
+	} else if council != nil {
+		c.checkResponsibility(r, council, service, period)
 	}
 	o.Service = svc
 	m, err := c.cat.Metric(r.Metric)
@@ -154,6 +169,9 @@ func (c *checker) check(r *rawRow, o *obs) bool {
 	if c.errs == before && o.Period.ID != "" {
 		c.checkDuplicate(r, o)
 	}
+	if c.errs == before {
+		c.checkSums(r, o)
+	}
 	return c.errs == before
 }
 
@@ -166,7 +184,9 @@ func (c *checker) period(s string) (schemas.Period, error) {
 	return p, err
 }
 
-func (c *checker) checkCouncil(r *rawRow, o *obs, period schemas.Period, periodOK bool) {
+// checkCouncil resolves the row's council and checks that it may send
+// returns. It returns the council, or nil if the row's council is in error.
+func (c *checker) checkCouncil(r *rawRow, o *obs, period schemas.Period, periodOK bool) *schemas.Council {
 	key := councilKey{text: r.Council}
 	var day time.Time
 	if periodOK {
@@ -176,6 +196,9 @@ func (c *checker) checkCouncil(r *rawRow, o *obs, period schemas.Period, periodO
 	res, ok := c.resolved[key]
 	if !ok {
 		res.c, res.err = c.councils.Resolve(r.Council, day)
+		if res.err == nil {
+			res.err = c.councils.Eligible(res.c)
+		}
 		c.resolved[key] = res
 	}
 	if res.err != nil {
@@ -189,20 +212,26 @@ func (c *checker) checkCouncil(r *rawRow, o *obs, period schemas.Period, periodO
 				code = CodeCouncilAmbiguous
 			case errors.Is(ce.Err, schemas.ErrCouncilEnded):
 				code = CodeCouncilEnded
+			case errors.Is(ce.Err, schemas.ErrNotCouncil):
+				code = CodeNotCouncil
+			case errors.Is(ce.Err, schemas.ErrCouncilOutOfScope):
+				code = CodeCouncilScope
 			}
 		}
 		msg := fmt.Sprintf("council %q is not in the register of councils", r.Council)
-		switch code {
-		case CodeCouncilAmbiguous:
+		switch {
+		case ce != nil && ce.What != "":
+			msg = fmt.Sprintf("council %q is %s", r.Council, ce.What)
+		case code == CodeCouncilAmbiguous:
 			msg = fmt.Sprintf("council %q could mean more than one council", r.Council)
-		case CodeCouncilEnded:
+		case code == CodeCouncilEnded:
 			msg = fmt.Sprintf("council %q did not exist in period %s", r.Council, period.ID)
 		}
 		if strings.TrimSpace(r.Council) == "" {
 			msg = "the council is blank"
 		}
 		c.fail(r, iCouncil, r.Council, code, msg, hint)
-		return
+		return nil
 	}
 	o.Council = res.c.Code
 	if c.council != nil && res.c.Code != c.council.Code {
@@ -210,6 +239,35 @@ func (c *checker) checkCouncil(r *rawRow, o *obs, period schemas.Period, periodO
 			fmt.Sprintf("this return is for %s (%s) but the row is for %s (%s)", c.council.Name, c.council.Code, res.c.Name, res.c.Code),
 			"a return holds one council's figures; send other councils' figures in their own returns")
 	}
+	return res.c
+}
+
+// checkResponsibility checks that the council has the responsibility the
+// service needs, as the catalogue says: a district council has no social
+// care to commission, a county council collects no waste.
+func (c *checker) checkResponsibility(r *rawRow, council *schemas.Council, svc *schemas.Service, period schemas.Period) {
+	need := svc.Responsibility
+	if council.Has(need) {
+		return
+	}
+	msg := fmt.Sprintf("%s (%s) is a %s and has no %s responsibility, which service %s needs",
+		council.Name, council.Code, strings.ToLower(council.TypeName), need.Title(), svc.ID)
+	var names []string
+	for _, o := range c.councils.Responsible(council, need, period.Start) {
+		names = append(names, fmt.Sprintf("%s (%s)", o.Name, o.Code))
+	}
+	hint := fmt.Sprintf("%s belongs to %s; ", need.Title(), need.Holders())
+	switch {
+	case len(names) == 1:
+		hint += fmt.Sprintf("in %s that is %s, which sends these figures", council.Name, names[0])
+	case len(names) > 3:
+		hint += fmt.Sprintf("in %s that is each of its %d district councils, such as %s, which send their own figures", council.Name, len(names), sentence(names[:3], "or"))
+	case len(names) > 0:
+		hint += fmt.Sprintf("in %s that is %s, which send their own figures", council.Name, sentence(names, "and"))
+	default:
+		hint += "the council with that responsibility sends these figures"
+	}
+	c.fail(r, iService, r.Service, CodeResponsibility, msg, hint)
 }
 
 // Provider identifiers in the formats the register of each regulator uses.
@@ -286,6 +344,9 @@ func (c *checker) checkFigures(r *rawRow, o *obs, m *schemas.Metric) {
 	} else {
 		n, err := schemas.ParseNumber(text)
 		switch {
+		case errors.Is(err, schemas.ErrOutOfRange):
+			c.fail(r, iValue, r.Value, CodeValueTooLarge, fmt.Sprintf("value %q is beyond ±%s, the largest a figure may be", truncate(r.Value, 40), groupDigits(int64(schemas.MaxValue))),
+				"check the figure and its unit; a decimal point may have been lost")
 		case err != nil:
 			c.fail(r, iValue, r.Value, CodeNumber, fmt.Sprintf("value %q is not a number", r.Value),
 				"write figures as 85.2, 85%, 1,234 or £12.50, or use a marker such as [c] (suppressed) or [x] (not available)")
@@ -329,6 +390,12 @@ func (c *checker) count(r *rawRow, ci int, s string) (int64, bool) {
 		return 0, false
 	}
 	n, err := schemas.ParseWhole(s)
+	if errors.Is(err, schemas.ErrOutOfRange) || err == nil && n > schemas.MaxCount {
+		c.fail(r, ci, s, CodeCountTooLarge,
+			fmt.Sprintf("%s %q is larger than %s, the most a count may be", schemas.Columns[ci], truncate(s, 40), groupDigits(schemas.MaxCount)),
+			"counts are whole visits, people, hours, tonnes or pounds, far below this; check the figure was not run together with another or written in smaller units")
+		return 0, false
+	}
 	if err != nil {
 		c.fail(r, ci, s, CodeNumber, fmt.Sprintf("%s %q is not a whole number", schemas.Columns[ci], s),
 			"counts are whole numbers such as 120 or 1,204; leave the cell blank if the figure is not available")
@@ -371,6 +438,11 @@ func (c *checker) checkValue(r *rawRow, o *obs, m *schemas.Metric, n schemas.Num
 }
 
 func (c *checker) checkRange(r *rawRow, o *obs, m *schemas.Metric) bool {
+	if math.Abs(o.Value) > schemas.MaxValue {
+		c.fail(r, iValue, r.Value, CodeValueTooLarge, fmt.Sprintf("value %s is beyond ±%s, the largest a figure may be", fmtNum(o.Value), groupDigits(int64(schemas.MaxValue))),
+			"check the figure and its unit ("+string(m.Unit)+"); a decimal point may have been lost")
+		return false
+	}
 	if m.Min != nil && o.Value < *m.Min || m.Max != nil && o.Value > *m.Max {
 		c.fail(r, iValue, r.Value, CodeRange,
 			fmt.Sprintf("value %s is outside the range of %s (%s to %s)", fmtNum(o.Value), m.ID, fmtBound(m.Min), fmtBound(m.Max)),
@@ -399,6 +471,64 @@ func (c *checker) checkDuplicate(r *rawRow, o *obs) {
 		return
 	}
 	c.seen[k] = int32(o.Line)
+}
+
+// checkSums adds the row's counts to the return's sums for its metric,
+// period and service, and reports a sum that passes schemas.MaxCountSum
+// once, on the row where it does: with that bound, publish's sums of counts
+// cannot overflow.
+func (c *checker) checkSums(r *rawRow, o *obs) {
+	if !o.HasNum && !o.HasDen {
+		return
+	}
+	k := sumKey{o.Metric, o.Period.ID, o.Service}
+	s := c.sums[k]
+	if s == nil {
+		s = &countSums{}
+		c.sums[k] = s
+	}
+	over := func(sum *int64, n int64, reported *bool, ci int, what, value string) {
+		if *reported {
+			return
+		}
+		*sum += n // both at most MaxCountSum + MaxCount: no overflow
+		if *sum <= schemas.MaxCountSum {
+			return
+		}
+		*reported = true
+		c.fail(r, ci, value, CodeCountSum,
+			fmt.Sprintf("the %s for %s, %s, %s add up to more than %s by this row, the most one return may give for a metric, service and period",
+				what, o.Metric, o.Service, o.Period.ID, groupDigits(schemas.MaxCountSum)),
+			"no council's counts come near this; check the counts' units and that no figure was run together with another or pasted twice")
+	}
+	if o.HasNum {
+		over(&s.num, o.Num, &s.numOver, iNum, "numerators", r.Numerator)
+	}
+	if o.HasDen {
+		over(&s.den, o.Den, &s.denOver, iDen, "denominators", r.Denom)
+	}
+}
+
+// groupDigits writes a whole number with thousands separators, as
+// 1,000,000.
+func groupDigits(v int64) string {
+	s := strconv.FormatInt(v, 10)
+	var b strings.Builder
+	for i, d := range s {
+		if i > 0 && (len(s)-i)%3 == 0 {
+			b.WriteByte(',')
+		}
+		b.WriteRune(d)
+	}
+	return b.String()
+}
+
+// sentence joins items as a sentence does: "a, b and c".
+func sentence(items []string, conj string) string {
+	if len(items) == 1 {
+		return items[0]
+	}
+	return strings.Join(items[:len(items)-1], ", ") + " " + conj + " " + items[len(items)-1]
 }
 
 // hint names the catalogue's ids nearest an unknown metric or service. A

@@ -10,6 +10,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync/atomic"
 
 	"github.com/yardstick-open/yardstick/schemas"
 )
@@ -58,7 +59,20 @@ type plan struct {
 	skip       []skipRule
 	maxIndex   int    // the highest source index the plan reads
 	valueCol   string // the value's 1-based source column, as the row source reports it
+	figures    []int  // source indexes of figures (counts, values), in order
+	roles      []cellRole
+	fields     []string // per source index: the canonical column it feeds, if any
 }
+
+// cellRole is what a source column holds, as the check for split figures
+// needs to know it.
+type cellRole int8
+
+const (
+	roleUnused cellRole = iota // read by no canonical column, or only by a skip rule
+	roleFigure                 // a numerator, denominator or value
+	roleText                   // any other canonical column
+)
 
 type wideColumn struct {
 	index  int
@@ -80,8 +94,8 @@ type rowSource struct {
 	probs    *problems
 	started  bool
 	queue    [][]string
-	row      []string // reused: gocsv copies each row into a struct before asking for the next
-	stopped  bool
+	row      []string    // reused: gocsv copies each row into a struct before asking for the next
+	stopped  atomic.Bool // set by the pipeline's goroutine, read by gocsv's
 	syntaxes int
 }
 
@@ -413,6 +427,25 @@ func makePlan(header []string, line int, m *schemas.Mapping, council string, pro
 		p.maxIndex = max(p.maxIndex, s.index)
 	}
 	p.valueCol = strconv.Itoa(p.source[iValue] + 1)
+	p.roles = make([]cellRole, len(header))
+	p.fields = make([]string, len(header))
+	for ci, i := range p.source {
+		if i < 0 {
+			continue
+		}
+		p.roles[i], p.fields[i] = roleText, schemas.Columns[ci]
+		if ci == iNum || ci == iDen || ci == iValue {
+			p.roles[i] = roleFigure
+		}
+	}
+	for _, w := range p.wide {
+		p.roles[w.index], p.fields[w.index] = roleFigure, schemas.ColValue
+	}
+	for i, r := range p.roles {
+		if r == roleFigure {
+			p.figures = append(p.figures, i)
+		}
+	}
 	return p, ok
 }
 
@@ -462,7 +495,7 @@ func (s *rowSource) GetCSVRow() ([]string, error) {
 			s.queue = s.queue[1:]
 			return row, nil
 		}
-		if s.stopped {
+		if s.stopped.Load() {
 			return nil, io.EOF
 		}
 		rec, err := s.csv.Read()
@@ -497,6 +530,12 @@ func (s *rowSource) GetCSVRow() ([]string, error) {
 			s.probs.add(Problem{Line: line, Code: CodeFieldCount, Severity: SevError,
 				Message: fmt.Sprintf("the line has %d fields but the header has %d", len(rec), len(p.header)),
 				Hint:    "the line may be cut short (a truncated file?) or a field may be missing; compare it with the header"})
+			continue
+		}
+		// Before the count of fields: a split figure often leaves one too
+		// many, and its own problem says better what to do.
+		if pr, split := s.splitFigure(rec, line); split && !s.skipped(rec) {
+			s.probs.add(pr)
 			continue
 		}
 		if len(rec) > len(p.header) && !blank(rec[len(p.header):]) {
@@ -542,6 +581,107 @@ func (s *rowSource) GetCSVRow() ([]string, error) {
 	}
 }
 
+// splitFigure finds a figure cut in two by an unquoted thousands separator
+// in a comma-delimited line: `£2,500.00` read as a value of £2 and a note
+// of "500.00". Where the cell after a figure is a note, a name, another
+// column of text, or an extra field past the header, a figure that could be
+// the first group of a larger one (1 to 3 digits, no leading 0, no
+// decimals) followed by a cell that is a group of three digits (with
+// decimals or a percent sign after it) is taken as split: no real note is
+// just "500.00". Where the next cell is itself a figure (a numerator then
+// a denominator), 850 then 100 is ordinary, so only a group with a leading
+// 0, which no spreadsheet writes, counts: `1,050` read as 1 and 050.
+// Columns the return format ignores are passed over: they may hold any
+// figures.
+func (s *rowSource) splitFigure(rec []string, line int) (Problem, bool) {
+	if s.csv.Comma != ',' {
+		return Problem{}, false
+	}
+	p := s.plan
+	for _, i := range p.figures {
+		if i+1 >= len(rec) {
+			continue
+		}
+		head := strings.TrimSpace(rec[i])
+		if !figureHead(head) {
+			continue
+		}
+		next := strings.TrimSpace(rec[i+1])
+		role := roleText // an extra field past the header
+		if i+1 < len(p.roles) {
+			role = p.roles[i+1]
+		}
+		if role == roleUnused || !thousandsGroup(next) || role == roleFigure && next[0] != '0' {
+			continue
+		}
+		figure := head + "," + next
+		for j := i + 2; j < len(rec) && len(next) == 3 && (j >= len(p.roles) || p.roles[j] == roleText); j++ {
+			next = strings.TrimSpace(rec[j])
+			if !thousandsGroup(next) {
+				break
+			}
+			figure += "," + next
+		}
+		cell := func(k int) string {
+			if k >= len(p.header) {
+				return "an extra field past the header"
+			}
+			return fmt.Sprintf("column %d (%q)", k+1, truncate(p.header[k], 40))
+		}
+		return Problem{Line: line, Column: i + 1, Field: p.fields[i], Value: figure, Code: CodeSplitFigure, Severity: SevError,
+			Message: fmt.Sprintf("%s looks like one figure split in two at its thousands separator: %s reads %q and %s reads %q",
+				figure, cell(i), head, cell(i+1), strings.TrimSpace(rec[i+1])),
+			Hint: fmt.Sprintf("put double quotes around a figure with thousands separators (\"%s\"), or write it without them (%s)",
+				figure, strings.ReplaceAll(figure, ",", ""))}, true
+	}
+	return Problem{}, false
+}
+
+// figureHead reports whether s could be the first group of a figure with
+// thousands separators: 1 to 3 digits, not starting with 0, after an
+// optional sign and pound sign.
+func figureHead(s string) bool {
+	s = strings.TrimPrefix(s, "-")
+	s = strings.TrimPrefix(s, "£")
+	s = strings.TrimPrefix(s, "-")
+	if len(s) == 0 || len(s) > 3 || s[0] == '0' {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+// thousandsGroup reports whether s could be a later group of a figure with
+// thousands separators: three digits, then perhaps decimals and a percent
+// sign.
+func thousandsGroup(s string) bool {
+	s = strings.TrimSuffix(s, "%")
+	if len(s) < 3 {
+		return false
+	}
+	for i := 0; i < 3; i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	if len(s) == 3 {
+		return true
+	}
+	if s[3] != '.' || len(s) == 4 {
+		return false
+	}
+	for i := 4; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return true
+}
+
 // GetCSVRows is required by gocsv.SimpleDecoder; the pipeline only streams.
 func (s *rowSource) GetCSVRows() ([][]string, error) {
 	var out [][]string
@@ -559,7 +699,7 @@ func (s *rowSource) GetCSVRows() ([][]string, error) {
 
 // stop makes the source end at the next row, so gocsv's goroutine finishes
 // when the pipeline gives up early.
-func (s *rowSource) stop() { s.stopped = true }
+func (s *rowSource) stop() { s.stopped.Store(true) }
 
 func (s *rowSource) skipped(rec []string) bool {
 	for _, r := range s.plan.skip {

@@ -12,6 +12,18 @@
 // text editor numbers it), column, field, value, a code, a message and a
 // hint on how to fix it.
 //
+// The door is narrow on purpose. Only English councils send returns, and
+// only for services they have the responsibility for, as the catalogue
+// says (a district council has no social care, a county council collects
+// no waste); a code for England, a region or a ward is an error that says
+// what the code is. Counts and values are bounded (schemas.MaxCount,
+// MaxCountSum, MaxValue), so no return can make publish's sums overflow. A
+// figure split across two cells at an unquoted thousands separator is an
+// error, not a smaller figure and a note. IngestFile reads only regular
+// files, refusing folders, devices and named pipes before opening them;
+// every return is at most Options.MaxBytes (DefaultMaxBytes, 2 GiB); and
+// reading honours the context even while the return's writer is silent.
+//
 // A submission is all or nothing. The file is stored exactly as received
 // with its manifest and report whether it is accepted or rejected; rows of
 // an accepted file are written as Parquet to the Hive-partitioned warehouse

@@ -346,7 +346,7 @@ recode: {metric: {"Social Care Service users who are satisfied with their care a
 constant: {service: adult-social-care}
 `,
 			Bad: func(r map[string]string) bool { return r["area_code"] == "E92000001" },
-			Per: 1, Column: 1, Field: schemas.ColCouncil, Code: CodeCouncil,
+			Per: 1, Column: 1, Field: schemas.ColCouncil, Code: CodeNotCouncil,
 		},
 		{
 			Name: "waste keeps England",
@@ -359,7 +359,7 @@ skip: {metric: [Frequency]}
 			Bad: func(r map[string]string) bool {
 				return r["area_code"] == "E92000001" && r["measure"] == "Percentage"
 			},
-			Per: 1, Column: 1, Field: schemas.ColCouncil, Code: CodeCouncil,
+			Per: 1, Column: 1, Field: schemas.ColCouncil, Code: CodeNotCouncil,
 		},
 		{
 			// The tonnage rows kept as if they were rates: every one is a

@@ -45,6 +45,10 @@ type Options struct {
 	// checked and the bytes read so far, so a long ingest can say how it
 	// is getting on.
 	Progress func(rows int, bytes int64)
+	// MaxBytes is the largest return read, in bytes; 0 means
+	// DefaultMaxBytes. A larger file is refused with an error coded
+	// schemas.ETOOLARGE and nothing of it is kept.
+	MaxBytes int64
 }
 
 // ProgressEvery is how many rows pass between calls of Options.Progress.
@@ -68,9 +72,16 @@ func usageErrorf(format string, args ...any) error {
 func (e usageError) Error() string   { return e.err.Error() }
 func (e usageError) Unwrap() []error { return []error{e.err, ErrUsage} }
 
-// IngestFile checks and stores the return at path.
+// IngestFile checks and stores the return at path, which must be a regular
+// file no larger than opt's limit (see CheckFile).
 func (p *Pipeline) IngestFile(ctx context.Context, path string, opt Options) (*Report, error) {
-	f, err := os.Open(path)
+	if err := CheckFile(path, opt.MaxBytes); err != nil {
+		return nil, err
+	}
+	// Opened without blocking, and checked again once open: a named pipe
+	// put in the file's place since CheckFile looked would otherwise hold
+	// the open until a writer came.
+	f, err := os.OpenFile(path, openFlags, 0)
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, schemas.Errorf(schemas.ENOTFOUND, "open return: %w", err)
 	}
@@ -78,16 +89,23 @@ func (p *Pipeline) IngestFile(ctx context.Context, path string, opt Options) (*R
 		return nil, fmt.Errorf("open return: %w", err)
 	}
 	defer f.Close()
-	if st, err := f.Stat(); err == nil && st.IsDir() {
-		return nil, usageErrorf("%s is a folder, not a file", path)
+	st, err := f.Stat()
+	if err != nil {
+		return nil, fmt.Errorf("open return: %w", err)
+	}
+	if err := checkFileInfo(path, st, opt.maxBytes()); err != nil {
+		return nil, err
 	}
 	return p.Ingest(ctx, f, filepath.Base(path), opt)
 }
 
 // Ingest checks the return read from r, stores the file as received with
 // its manifest and report, and, if it has no errors, writes its rows to
-// the warehouse. The returned error is for I/O failures and bad options;
-// problems in the return are in the report.
+// the warehouse. The returned error is for I/O failures, bad options, a
+// return larger than opt's limit and a cancelled ctx; problems in the
+// return are in the report. Reading r stops when ctx ends even if r's
+// Read is blocked (a pipe whose writer is silent); the blocked Read itself
+// returns only when r's writer or owner ends it.
 func (p *Pipeline) Ingest(ctx context.Context, r io.Reader, name string, opt Options) (*Report, error) {
 	now := time.Now
 	if p.Now != nil {
@@ -128,7 +146,10 @@ func (p *Pipeline) Ingest(ctx context.Context, r io.Reader, name string, opt Opt
 	counter := &countWriter{}
 	// The file is read once: as it is parsed, the same bytes are stored
 	// and hashed.
-	tee := io.TeeReader(r, io.MultiWriter(sw, hash, counter))
+	cr, stopReading := ctxReader(ctx, r)
+	defer stopReading()
+	limit := opt.maxBytes()
+	tee := io.TeeReader(&limitReader{r: cr, left: limit, limit: limit}, io.MultiWriter(sw, hash, counter))
 
 	id, err := p.newID(received)
 	if err != nil {

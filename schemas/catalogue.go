@@ -60,11 +60,40 @@ var (
 	ErrUnknownService = errors.New("unknown service")
 )
 
+// Responsibility is a duty that some councils have and others do not,
+// named as the councils table of a release names its flag: in two-tier
+// areas the county council has social care and the district councils
+// collect waste.
+type Responsibility string
+
+// The responsibilities a service may need.
+const (
+	ResponsibilitySocialCare      Responsibility = "social_care"
+	ResponsibilityWasteCollection Responsibility = "waste_collection"
+)
+
+// Title returns the responsibility in words, as in "social care".
+func (r Responsibility) Title() string { return strings.ReplaceAll(string(r), "_", " ") }
+
+// Holders names the kinds of council that have the responsibility.
+func (r Responsibility) Holders() string {
+	switch r {
+	case ResponsibilitySocialCare:
+		return "county councils, unitary authorities, metropolitan districts and London boroughs"
+	case ResponsibilityWasteCollection:
+		return "district councils, unitary authorities, metropolitan districts and London boroughs"
+	}
+	return "every council"
+}
+
 // Service is a kind of commissioned service, such as home care.
+// Responsibility, when set, is what a council must be responsible for to
+// commission the service and so to send returns for it.
 type Service struct {
-	ID          string `yaml:"id" json:"id"`
-	Title       string `yaml:"title" json:"title"`
-	Description string `yaml:"description,omitempty" json:"description,omitempty"`
+	ID             string         `yaml:"id" json:"id"`
+	Title          string         `yaml:"title" json:"title"`
+	Description    string         `yaml:"description,omitempty" json:"description,omitempty"`
+	Responsibility Responsibility `yaml:"responsibility,omitempty" json:"responsibility,omitempty"`
 }
 
 // Metric is one performance measure with its definition.
@@ -228,6 +257,11 @@ func (c *Catalogue) Index() error {
 		}
 		if strings.TrimSpace(s.Title) == "" {
 			errs = append(errs, fmt.Errorf("service %q: title is missing", s.ID))
+		}
+		switch s.Responsibility {
+		case "", ResponsibilitySocialCare, ResponsibilityWasteCollection:
+		default:
+			errs = append(errs, fmt.Errorf("service %q: responsibility %q is not one of social_care, waste_collection", s.ID, s.Responsibility))
 		}
 		if _, dup := c.services[s.ID]; dup {
 			errs = append(errs, fmt.Errorf("service %q is listed twice", s.ID))

@@ -105,6 +105,10 @@ func TestCatalogueIndexErrors(t *testing.T) {
 			[]string{`metric "hc-visits-on-time": service "home-care" is not in the catalogue`},
 		},
 		{
+			"bad responsibility", func(c *Catalogue) { c.Services[0].Responsibility = "health" },
+			[]string{`service "homecare": responsibility "health" is not one of social_care, waste_collection`},
+		},
+		{
 			"no services", func(c *Catalogue) { c.Metrics[0].Services = nil },
 			[]string{`metric "hc-visits-on-time": services is empty`},
 		},

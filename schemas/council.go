@@ -20,6 +20,12 @@ var (
 	ErrUnknownCouncil   = errors.New("unknown council")
 	ErrAmbiguousCouncil = errors.New("ambiguous council")
 	ErrCouncilEnded     = errors.New("council did not exist in that period")
+	// ErrNotCouncil is for a code or name of an area that is not a
+	// council: England, a region, a ward, a constituency.
+	ErrNotCouncil = errors.New("not a council")
+	// ErrCouncilOutOfScope is for a council that may not send returns: one
+	// outside England, or a combined authority.
+	ErrCouncilOutOfScope = errors.New("council out of scope")
 )
 
 // Council is a UK local authority from the reference data.
@@ -39,6 +45,9 @@ type Council struct {
 	County       string    // GSS code of the county over a district
 	Population   int       // mid-2020 estimate
 	AreaKm2      float64
+	// CombinedAuthority is the GSS code of the combined authority (or the
+	// Greater London Authority) the council belongs to, if any.
+	CombinedAuthority string
 }
 
 // Current reports whether the council still exists.
@@ -69,15 +78,38 @@ func (c *Council) WasteCollection() bool {
 	return false
 }
 
-// CouncilError explains why a council could not be resolved. Hint names the
-// nearest matches or the successors of an abolished council.
+// Has reports whether the council has responsibility r. Every council has
+// the empty responsibility of a service that needs none.
+func (c *Council) Has(r Responsibility) bool {
+	switch r {
+	case "":
+		return true
+	case ResponsibilitySocialCare:
+		return c.SocialCare()
+	case ResponsibilityWasteCollection:
+		return c.WasteCollection()
+	}
+	return false
+}
+
+// CouncilError explains why a council could not be resolved or may not
+// send returns. Hint names the nearest matches, the successors of an
+// abolished council, or what to send instead. What, for ErrNotCouncil and
+// ErrCouncilOutOfScope, completes the sentence "<Input> is …", as in
+// "England, not a council".
 type CouncilError struct {
 	Input string
 	Err   error
+	What  string
 	Hint  string
 }
 
-func (e *CouncilError) Error() string { return fmt.Sprintf("%v: %q", e.Err, e.Input) }
+func (e *CouncilError) Error() string {
+	if e.What != "" {
+		return fmt.Sprintf("%q is %s", e.Input, e.What)
+	}
+	return fmt.Sprintf("%v: %q", e.Err, e.Input)
+}
 
 func (e *CouncilError) Unwrap() error { return e.Err }
 
@@ -149,6 +181,7 @@ func LoadCouncils(fsys fs.FS) (*Councils, error) {
 		c.FormerCodes = splitList(get("former-gss-codes"))
 		c.ReplacedBy = splitList(get("replaced-by")) // register codes for now
 		c.County = get("county-la")                  // register code for now
+		c.CombinedAuthority = get("combined-authority")
 		cs.all = append(cs.all, c)
 		cs.byGSS[c.Code] = c
 		cs.byReg[c.RegistryCode] = c
@@ -165,6 +198,9 @@ func LoadCouncils(fsys fs.FS) (*Councils, error) {
 		}
 		if c.County != "" {
 			c.County = regToGSS[c.County]
+		}
+		if c.CombinedAuthority != "" {
+			c.CombinedAuthority = regToGSS[c.CombinedAuthority]
 		}
 		for _, f := range c.FormerCodes {
 			if _, taken := cs.byGSS[f]; !taken {
@@ -237,10 +273,14 @@ func (cs *Councils) ByCode(code string) (*Council, bool) {
 
 // ResolveGiven resolves a council named outside any return, such as an
 // option of a command or the council of a submission token, at no
-// particular date. Its error is coded EINVALID and, with no report line to
-// carry a hint, has the hint in its text.
+// particular date. Such a council speaks for returns, so one that may not
+// send them (see Eligible) is an error too. Its error is coded EINVALID
+// and, with no report line to carry a hint, has the hint in its text.
 func (cs *Councils) ResolveGiven(s string) (*Council, error) {
 	c, err := cs.Resolve(s, time.Time{})
+	if err == nil {
+		err = cs.eligible(s, c)
+	}
 	if err == nil {
 		return c, nil
 	}
@@ -268,6 +308,9 @@ func (cs *Councils) Resolve(s string, day time.Time) (*Council, error) {
 		if c, ok := cs.byGSS[up]; ok {
 			return cs.checkExisted(s, c, day)
 		}
+		if err := notCouncilCode(s, up); err != nil {
+			return nil, err
+		}
 		return nil, &CouncilError{Input: s, Err: ErrUnknownCouncil, Hint: cs.hint(up, true)}
 	}
 	if c, ok := cs.byReg[up]; ok && len(up) == 3 {
@@ -276,6 +319,9 @@ func (cs *Councils) Resolve(s string, day time.Time) (*Council, error) {
 	cands := cs.byName[normaliseName(t)]
 	switch len(cands) {
 	case 0:
+		if what, ok := areaNames[normaliseName(t)]; ok {
+			return nil, &CouncilError{Input: s, Err: ErrNotCouncil, What: what + ", not a council", Hint: notCouncilHint}
+		}
 		return nil, &CouncilError{Input: s, Err: ErrUnknownCouncil, Hint: cs.hint(t, looksLikeCode(up))}
 	case 1:
 		return cs.checkExisted(s, cands[0], day)
@@ -304,6 +350,129 @@ func (cs *Councils) Resolve(s string, day time.Time) (*Council, error) {
 	}
 	return nil, &CouncilError{Input: s, Err: ErrAmbiguousCouncil,
 		Hint: "the name fits more than one council; give the GSS code of the one you mean: " + orList(opts)}
+}
+
+// Eligible returns nil if council c may send returns, or a *CouncilError
+// wrapping ErrCouncilOutOfScope that says what c is: Yardstick compares the
+// services English councils commission, so councils in Wales, Scotland and
+// Northern Ireland, and combined authorities and the Greater London
+// Authority, which commission none of them, may not.
+func (cs *Councils) Eligible(c *Council) error { return cs.eligible(c.Code, c) }
+
+func (cs *Councils) eligible(input string, c *Council) error {
+	switch {
+	case c.Nation != "England":
+		return &CouncilError{Input: input, Err: ErrCouncilOutOfScope,
+			What: fmt.Sprintf("%s (%s), a council in %s; only councils in England send returns", c.Name, c.Code, c.Nation),
+			Hint: "Yardstick compares the services English councils commission; leave out councils elsewhere"}
+	case c.Type == "COMB" || c.Type == "SRA":
+		var members []string
+		for _, m := range cs.all {
+			if m.CombinedAuthority == c.Code && m.Current() {
+				members = append(members, fmt.Sprintf("%s (%s)", m.Name, m.Code))
+			}
+		}
+		hint := "send the figures as the council that commissions the service"
+		switch {
+		case len(members) > 10:
+			hint += fmt.Sprintf(", one of its %d member councils, such as %s", len(members), orList(members[:3]))
+		case len(members) > 0:
+			hint += ": " + orList(members)
+		}
+		return &CouncilError{Input: input, Err: ErrCouncilOutOfScope,
+			What: fmt.Sprintf("%s (%s), a %s, which commissions none of the services Yardstick compares", c.OfficialName, c.Code, strings.ToLower(c.TypeName)),
+			Hint: hint}
+	}
+	return nil
+}
+
+// Responsible returns the councils that hold responsibility r for the area
+// of council c, which does not: the county over a district for social
+// care, the districts under a county for waste collection. A zero day
+// means the councils that exist now; otherwise those that existed on day.
+func (cs *Councils) Responsible(c *Council, r Responsibility, day time.Time) []*Council {
+	var out []*Council
+	for _, o := range cs.all {
+		if o == c || !o.Has(r) {
+			continue
+		}
+		if day.IsZero() && !o.Current() || !day.IsZero() && !o.ExistedAt(day) {
+			continue
+		}
+		if o.Code == c.County || o.County == c.Code {
+			out = append(out, o)
+		}
+	}
+	return out
+}
+
+// notCouncilHint is the hint for a code or name of an area that is not a
+// council.
+const notCouncilHint = "a return holds councils' own figures: give the GSS code of the council, such as E08000009 for Trafford, and leave out rows for England, regions and other areas"
+
+// gssNames names the areas whose GSS codes councils are most likely to
+// write by mistake for their own: the nations and the regions of England.
+var gssNames = map[string]string{
+	"E92000001": "England", "W92000004": "Wales", "S92000003": "Scotland", "N92000002": "Northern Ireland",
+	"K02000001": "the United Kingdom", "K03000001": "Great Britain", "K04000001": "England and Wales",
+	"E12000001": "the North East region", "E12000002": "the North West region",
+	"E12000003": "the Yorkshire and The Humber region", "E12000004": "the East Midlands region",
+	"E12000005": "the West Midlands region", "E12000006": "the East of England region",
+	"E12000007": "the London region", "E12000008": "the South East region", "E12000009": "the South West region",
+	"E13000001": "Inner London", "E13000002": "Outer London",
+}
+
+// gssKinds says what kind of area a GSS code is by its first three
+// characters, for the kinds that are not councils (a council's code that
+// the register lacks is more likely a slip of the keyboard).
+var gssKinds = map[string]string{
+	"E00": "a census output area", "W00": "a census output area",
+	"E01": "a lower layer super output area", "W01": "a lower layer super output area",
+	"E02": "a middle layer super output area", "W02": "a middle layer super output area",
+	"E04": "a civil parish", "W04": "a community (a Welsh parish)",
+	"E05": "an electoral ward", "W05": "an electoral ward", "S13": "an electoral ward", "N08": "an electoral ward",
+	"E11": "a metropolitan county, whose councils are its metropolitan districts (E08…)",
+	"E12": "a region of England", "E13": "Inner or Outer London",
+	"E14": "a parliamentary constituency", "W07": "a parliamentary constituency",
+	"S14": "a parliamentary constituency", "N06": "a parliamentary constituency",
+	"E23": "a police force area", "E26": "a national park",
+	"E38": "an NHS sub-ICB location (formerly a clinical commissioning group)",
+	"E40": "an NHS England region", "E54": "an NHS integrated care board",
+	"E47": "a combined authority", "E61": "the Greater London Authority",
+	"S01": "a data zone", "S02": "an intermediate zone",
+	"E92": "a country", "W92": "a country", "S92": "a country", "N92": "a country",
+	"K02": "the United Kingdom", "K03": "Great Britain", "K04": "England and Wales",
+}
+
+// areaNames are the names of areas that are not councils, normalised as
+// council names are, with what each is.
+var areaNames = func() map[string]string {
+	m := map[string]string{"uk": "the United Kingdom", "united kingdom": "the United Kingdom"}
+	for _, name := range gssNames {
+		n := strings.TrimSuffix(strings.TrimPrefix(name, "the "), " region")
+		m[normaliseName(n)] = name
+	}
+	return m
+}()
+
+// notCouncilCode returns a *CouncilError for a GSS code, not in the
+// register, that is plainly not a council's: England, a region, a ward, or
+// any code outside England. It returns nil for a code that may be a
+// mistyped council's.
+func notCouncilCode(input, code string) error {
+	if name, ok := gssNames[code]; ok {
+		return &CouncilError{Input: input, Err: ErrNotCouncil, What: name + ", not a council", Hint: notCouncilHint}
+	}
+	if kind, ok := gssKinds[code[:3]]; ok {
+		return &CouncilError{Input: input, Err: ErrNotCouncil, What: kind + ", not a council", Hint: notCouncilHint}
+	}
+	nation := map[byte]string{'W': "Wales", 'S': "Scotland", 'N': "Northern Ireland"}[code[0]]
+	if nation != "" {
+		return &CouncilError{Input: input, Err: ErrCouncilOutOfScope,
+			What: "a code for an area in " + nation + "; only councils in England send returns",
+			Hint: "Yardstick compares the services English councils commission; leave out councils elsewhere"}
+	}
+	return nil
 }
 
 func looksLikeCode(s string) bool {

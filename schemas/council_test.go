@@ -149,6 +149,141 @@ func TestResolveErrors(t *testing.T) {
 	}
 }
 
+// TestResolveNotCouncil checks that codes and names of areas that are not
+// councils, and codes outside England, say what they are rather than
+// suggesting the nearest council.
+func TestResolveNotCouncil(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name    string
+		in      string
+		wantErr error
+		want    string // the error's text
+	}{
+		{"England", "E92000001", ErrNotCouncil, `"E92000001" is England, not a council`},
+		{"England by name", "england", ErrNotCouncil, `"england" is England, not a council`},
+		{"Wales", "W92000004", ErrNotCouncil, `"W92000004" is Wales, not a council`},
+		{"the United Kingdom by name", "UK", ErrNotCouncil, `"UK" is the United Kingdom, not a council`},
+		{"a region", "e12000007", ErrNotCouncil, `"e12000007" is the London region, not a council`},
+		{"a region by name", "South West", ErrNotCouncil, `"South West" is the South West region, not a council`},
+		{"a region code the table does not name", "E12000099", ErrNotCouncil, `"E12000099" is a region of England, not a council`},
+		{"a ward", "E05011111", ErrNotCouncil, `"E05011111" is an electoral ward, not a council`},
+		{"a metropolitan county", "E11000001", ErrNotCouncil, `"E11000001" is a metropolitan county, whose councils are its metropolitan districts (E08…), not a council`},
+		{"a constituency", "E14000530", ErrNotCouncil, `"E14000530" is a parliamentary constituency, not a council`},
+		{"an unknown Welsh code", "W06000099", ErrCouncilOutOfScope, `"W06000099" is a code for an area in Wales; only councils in England send returns`},
+		{"an unknown English council code still gets a suggestion", "E08000099", ErrUnknownCouncil, `unknown council: "E08000099"`},
+	}
+	cs := mustCouncils(t)
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			c, err := cs.Resolve(tt.in, time.Time{})
+			if err == nil {
+				t.Fatalf("Resolve(%q) = %s, want an error", tt.in, c.Code)
+			}
+			var ce *CouncilError
+			if !errors.As(err, &ce) || !errors.Is(err, tt.wantErr) {
+				t.Fatalf("Resolve(%q) error = %v, want a *CouncilError wrapping %v", tt.in, err, tt.wantErr)
+			}
+			if err.Error() != tt.want {
+				t.Errorf("Resolve(%q) error\n got %q\nwant %q", tt.in, err, tt.want)
+			}
+			if tt.wantErr == ErrUnknownCouncil && !strings.Contains(ce.Hint, "did you mean") {
+				t.Errorf("hint %q suggests no council", ce.Hint)
+			}
+		})
+	}
+}
+
+// TestEligible checks which councils may send returns.
+func TestEligible(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		code string
+		want string // the error's text; "" for none
+	}{
+		{"E08000009", ""},
+		{"E10000016", ""}, // a county
+		{"E07000008", ""}, // a district
+		{"E09000001", ""}, // the City of London
+		{"E10000021", ""}, // abolished, for its earlier periods
+		{"W06000015", `"W06000015" is Cardiff (W06000015), a council in Wales; only councils in England send returns`},
+		{"S12000036", `"S12000036" is City of Edinburgh (S12000036), a council in Scotland; only councils in England send returns`},
+		{"N09000003", `"N09000003" is Belfast (N09000003), a council in Northern Ireland; only councils in England send returns`},
+		{"E47000001", `"E47000001" is Greater Manchester Combined Authority (E47000001), a combined authority, which commissions none of the services Yardstick compares`},
+		{"E61000001", `"E61000001" is Greater London Authority (E61000001), a strategic regional authority, which commissions none of the services Yardstick compares`},
+	}
+	cs := mustCouncils(t)
+	for _, tt := range tests {
+		t.Run(tt.code, func(t *testing.T) {
+			t.Parallel()
+			c, ok := cs.ByCode(tt.code)
+			if !ok {
+				t.Fatalf("no council %s", tt.code)
+			}
+			err := cs.Eligible(c)
+			if tt.want == "" {
+				if err != nil {
+					t.Errorf("Eligible(%s) = %v, want nil", tt.code, err)
+				}
+				return
+			}
+			if err == nil || err.Error() != tt.want || !errors.Is(err, ErrCouncilOutOfScope) {
+				t.Errorf("Eligible(%s) = %v, want %q wrapping ErrCouncilOutOfScope", tt.code, err, tt.want)
+			}
+			if _, err := cs.ResolveGiven(tt.code); ErrorCode(err) != EINVALID || !strings.HasPrefix(err.Error(), tt.want+"; ") {
+				t.Errorf("ResolveGiven(%s) = %v, want %q and a hint, coded %s", tt.code, err, tt.want, EINVALID)
+			}
+		})
+	}
+}
+
+// TestResponsible checks Has and Responsible: who has social care and
+// waste collection where a council does not.
+func TestResponsible(t *testing.T) {
+	t.Parallel()
+	cs := mustCouncils(t)
+	names := func(cs []*Council) []string {
+		var out []string
+		for _, c := range cs {
+			out = append(out, c.Name)
+		}
+		return out
+	}
+	kent, _ := cs.ByCode("E10000016")
+	cambridge, _ := cs.ByCode("E07000008")
+	corby, _ := cs.ByCode("E07000150")
+	trafford, _ := cs.ByCode("E08000009")
+	if !kent.Has(ResponsibilitySocialCare) || kent.Has(ResponsibilityWasteCollection) || !kent.Has("") {
+		t.Error("Kent should have social care and no waste collection")
+	}
+	if cambridge.Has(ResponsibilitySocialCare) || !cambridge.Has(ResponsibilityWasteCollection) {
+		t.Error("Cambridge should have waste collection and no social care")
+	}
+	tests := []struct {
+		name string
+		c    *Council
+		r    Responsibility
+		day  time.Time
+		want []string
+	}{
+		{"a district's county", cambridge, ResponsibilitySocialCare, time.Time{}, []string{"Cambridgeshire"}},
+		{"a county's districts", kent, ResponsibilityWasteCollection, time.Time{}, []string{
+			"Ashford", "Canterbury", "Dartford", "Dover", "Gravesham", "Maidstone", "Sevenoaks",
+			"Folkestone and Hythe", "Swale", "Thanet", "Tonbridge and Malling", "Tunbridge Wells"}},
+		{"an abolished district's county then", corby, ResponsibilitySocialCare, day(2019, time.April, 1), []string{"Northamptonshire"}},
+		{"a council that has both", trafford, ResponsibilitySocialCare, time.Time{}, nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			if got := names(cs.Responsible(tt.c, tt.r, tt.day)); !slices.Equal(got, tt.want) {
+				t.Errorf("Responsible(%s, %s) = %q, want %q", tt.c.Name, tt.r, got, tt.want)
+			}
+		})
+	}
+}
+
 func TestResolveUnknownNameHasDidYouMean(t *testing.T) {
 	t.Parallel()
 	cs := mustCouncils(t)

@@ -10,6 +10,39 @@ import (
 // ErrNumber is returned, wrapped, for a figure that cannot be read.
 var ErrNumber = errors.New("not a number")
 
+// ErrOutOfRange is returned, wrapped together with ErrNumber, for a figure
+// written in digits that is too large to hold at all (a count beyond
+// int64, a value beyond float64).
+var ErrOutOfRange = errors.New("out of range")
+
+// The largest figures a return may give. They are far above any real
+// figure, so a council never meets them; they exist so that no return, by
+// mistake or by design, can make publish fail or publish nonsense.
+//
+// Publish adds numerators and denominators in 64-bit integers: over every
+// council's current rows for one metric, period and service, for the
+// national benchmark, and over peer groups and a provider's councils, which
+// are subsets of those rows. Each council's current rows for a metric,
+// period and service come from one return, so with MaxCountSum per return
+// and fewer than 1,000 councils such a sum stays below 10^17: some ninety
+// times under the 9.2 x 10^18 an int64 holds, however many rows a return
+// has. A per-cell ceiling alone would not do: a 2 GiB return holds tens of
+// millions of rows.
+const (
+	// MaxCount is the largest numerator or denominator: 10^12, a
+	// thousand times the largest count a council has (visits in a year,
+	// tonnes of waste, whole pounds of a contract are all below 10^9).
+	MaxCount = 1_000_000_000_000
+	// MaxCountSum is the most the numerators, or the denominators, of one
+	// return may add up to for one metric, period and service: 10^14.
+	MaxCountSum = 100_000_000_000_000
+	// MaxValue is the largest magnitude of a value: 10^12, as for counts.
+	// No percentage, rate, mean or price comes near it; a figure that does
+	// has lost its decimal point or been pasted from elsewhere, and
+	// averaging many such figures would lose the small ones entirely.
+	MaxValue = 1e12
+)
+
 // Number is a figure read from a return: its value, how many decimal places
 // it was written with (used to judge rounding), and whether it was written
 // as a percentage.
@@ -59,7 +92,7 @@ func parseNumber(s string) (Number, string, error) {
 	}
 	v, err := strconv.ParseFloat(t, 64)
 	if err != nil {
-		return Number{}, "", fmt.Errorf("%w: %q is out of range", ErrNumber, s)
+		return Number{}, "", fmt.Errorf("%w: %q is %w", ErrNumber, s, ErrOutOfRange)
 	}
 	if neg {
 		v = -v
@@ -90,7 +123,7 @@ func ParseWhole(s string) (int64, error) {
 	}
 	v, err := strconv.ParseInt(whole, 10, 64)
 	if err != nil {
-		return 0, fmt.Errorf("%w: %q is out of range", ErrNumber, s)
+		return 0, fmt.Errorf("%w: %q is %w", ErrNumber, s, ErrOutOfRange)
 	}
 	return v, nil
 }

@@ -135,6 +135,35 @@ func TestParseWhole(t *testing.T) {
 	}
 }
 
+// TestOutOfRange checks that figures too large to hold at all are told
+// apart from figures that cannot be read, so a check can say "too large"
+// rather than "not a number".
+func TestOutOfRange(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name  string
+		parse func(string) error
+		in    string
+		want  bool
+	}{
+		{"value beyond float64", func(s string) error { _, err := ParseNumber(s); return err }, "1" + strings.Repeat("0", 400), true},
+		{"count beyond int64", func(s string) error { _, err := ParseWhole(s); return err }, "9223372036854775808", true},
+		{"count with separators beyond int64", func(s string) error { _, err := ParseWhole(s); return err }, "-9,223,372,036,854,775,809", true},
+		{"not a number", func(s string) error { _, err := ParseNumber(s); return err }, "abc", false},
+		{"not whole", func(s string) error { _, err := ParseWhole(s); return err }, "1.5", false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			err := tt.parse(tt.in)
+			if !errors.Is(err, ErrNumber) || errors.Is(err, ErrOutOfRange) != tt.want {
+				t.Errorf("error %v: wraps ErrNumber %v, ErrOutOfRange %v; want true, %v",
+					err, errors.Is(err, ErrNumber), errors.Is(err, ErrOutOfRange), tt.want)
+			}
+		})
+	}
+}
+
 func FuzzParseNumber(f *testing.F) {
 	for _, s := range []string{
 		"85", "85.0", "85%", "1,234", "£1,234.50", "-2.5", "-£3", " 12 ", "85,5", "1,23",

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"os/user"
 	"strings"
@@ -24,7 +25,8 @@ func init() {
 const maxPrinted = 50
 
 func runIngest(ctx context.Context, e *env, args []string) int {
-	fs := newFlags(e, "ingest", "ingest [--data DIR] [--mapping FILE] [--council CODE] [--json] FILE...")
+	fs := newFlags(e, "ingest", "ingest [--data DIR] [--mapping FILE] [--council CODE] [--json] FILE...\n\n"+
+		"Each FILE is a return: a regular file of at most "+humanLimit+", or - for standard input.")
 	dataDir := dataFlag(fs, e)
 	mappingPath := fs.String("mapping", "", "mapping file (YAML) for returns in another layout")
 	council := fs.String("council", "", "the council the returns are for (GSS code or name); every row must be for it")
@@ -58,11 +60,35 @@ func runIngest(ctx context.Context, e *env, args []string) int {
 			return exitStatus(err)
 		}
 	}
+	// Every file is checked before any is read: a folder, a device or a
+	// named pipe among them is refused without ingesting the others first,
+	// and a pipe with no writer is never opened.
+	stdinUsed := false
+	for _, path := range fs.Args() {
+		var err error
+		switch {
+		case path == stdinName && stdinUsed:
+			err = schemas.Errorf(schemas.EINVALID, "standard input (-) can be read only once")
+		case path == stdinName:
+			stdinUsed, err = true, checkStdin(e.stdin)
+		default:
+			err = ingest.CheckFile(path, 0)
+		}
+		if err != nil {
+			fmt.Fprintf(e.stderr, "yardstick ingest: %s: %v\n", path, err)
+			return exitStatus(err)
+		}
+	}
 	code := exitOK
 	var reports []*ingest.Report
 	for _, path := range fs.Args() {
 		opt.Progress = progress(e, path)
-		rep, err := p.IngestFile(ctx, path, opt)
+		var rep *ingest.Report
+		if path == stdinName {
+			rep, err = p.Ingest(ctx, e.stdin, "stdin.csv", opt)
+		} else {
+			rep, err = p.IngestFile(ctx, path, opt)
+		}
 		if err != nil {
 			fmt.Fprintf(e.stderr, "yardstick ingest: %s: %v\n", path, err)
 			return exitStatus(err)
@@ -72,7 +98,11 @@ func runIngest(ctx context.Context, e *env, args []string) int {
 			code = exitRejected
 		}
 		if !*asJSON {
-			printReport(e.stdout, path, p.Layout, rep)
+			label := path
+			if path == stdinName {
+				label = "standard input"
+			}
+			printReport(e.stdout, label, p.Layout, rep)
 		}
 	}
 	if *asJSON {
@@ -90,12 +120,43 @@ func runIngest(ctx context.Context, e *env, args []string) int {
 	return code
 }
 
+// stdinName is the file name that stands for standard input.
+const stdinName = "-"
+
+// humanLimit is ingest.DefaultMaxBytes as messages give it.
+var humanLimit = fmt.Sprintf("%d GiB", ingest.DefaultMaxBytes>>30)
+
+// checkStdin refuses standard input that is not a return ingest can read:
+// a folder, or a device such as a terminal or /dev/zero, which would be
+// read for ever. A file, a pipe or a socket is read, up to the limit.
+func checkStdin(r io.Reader) error {
+	f, ok := r.(*os.File)
+	if !ok {
+		return nil
+	}
+	st, err := f.Stat()
+	if err != nil {
+		return fmt.Errorf("standard input: %w", err)
+	}
+	switch m := st.Mode(); {
+	case m.IsDir():
+		return schemas.Errorf(schemas.EINVALID, "standard input is a folder, not a return")
+	case m&fs.ModeDevice != 0:
+		return schemas.Errorf(schemas.EINVALID, "standard input is a device (a terminal, or one such as /dev/zero), not a return; redirect a file to it (< return.csv) or pipe one into it")
+	case m.IsRegular() && st.Size() > ingest.DefaultMaxBytes:
+		return schemas.Errorf(schemas.ETOOLARGE, "standard input is a file larger than the %s a return may be", humanLimit)
+	}
+	return nil
+}
+
 // progress returns a reporter that tells stderr how a long ingest is
 // getting on, at most every two seconds, with the share of the file read.
 func progress(e *env, path string) func(rows int, read int64) {
 	var size int64
-	if st, err := os.Stat(path); err == nil {
-		size = st.Size()
+	if path != stdinName {
+		if st, err := os.Stat(path); err == nil {
+			size = st.Size()
+		}
 	}
 	last := time.Now()
 	return func(rows int, read int64) {

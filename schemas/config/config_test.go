@@ -39,6 +39,16 @@ func TestBuiltin(t *testing.T) {
 			t.Errorf("built-in catalogue lacks service %s: %v", s, err)
 		}
 	}
+	// Every built-in service is one only some councils commission.
+	for _, s := range c.Services {
+		want := schemas.ResponsibilitySocialCare
+		if s.ID == "waste-collection" {
+			want = schemas.ResponsibilityWasteCollection
+		}
+		if s.Responsibility != want {
+			t.Errorf("service %s needs responsibility %q, want %q", s.ID, s.Responsibility, want)
+		}
+	}
 	m, err := c.Metric("hc-missed-visits")
 	if err != nil {
 		t.Fatal(err)
