@@ -20,7 +20,6 @@ type (
 
 var (
 	addSubmissions = publishtest.WriteSubmissions
-	writeManifest  = publishtest.WriteManifest
 	reference      = publishtest.Reference
 	i64            = publishtest.I64
 	f64            = publishtest.F64
