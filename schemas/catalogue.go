@@ -109,9 +109,9 @@ type Metric struct {
 	Min         *float64   `yaml:"min" json:"min"`
 	Max         *float64   `yaml:"max" json:"max"`
 	Disclosure  Disclosure `yaml:"disclosure" json:"disclosure"`
-	Numerator   string     `yaml:"numerator,omitempty" json:"numerator,omitempty"`
-	Denominator string     `yaml:"denominator,omitempty" json:"denominator,omitempty"`
-	Source      string     `yaml:"source,omitempty" json:"source,omitempty"`
+	Numerator   string     `yaml:"numerator,omitempty" json:"numerator"`
+	Denominator string     `yaml:"denominator,omitempty" json:"denominator"`
+	Source      string     `yaml:"source,omitempty" json:"source"`
 }
 
 // NeedsCounts reports whether the metric's value is numerator/denominator x
