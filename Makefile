@@ -7,7 +7,7 @@ PKGS := ./...
 # without it: too slow under -race on two cores for what it finds there.
 RACE_PKGS := ./schemas/... ./ingest/... ./tokens/... ./publish/api/...
 
-.PHONY: test lint bench fuzz demo build e2e
+.PHONY: test lint bench fuzz demo build e2e soak
 
 build:
 	$(GO) build -o bin/yardstick ./cmd/yardstick
@@ -40,3 +40,9 @@ e2e:
 
 demo:
 	$(GO) run ./cmd/yardstick demo
+
+# soak runs the whole product on loopback for three minutes: returns posted
+# with tokens, a publish every 20 s, readers throughout; it reports errors,
+# lost submissions and the server's memory growth (targets in BENCHMARKS.md).
+soak:
+	$(GO) test -count=1 -run TestSoak -v -timeout 20m ./bench/ -soak 3m

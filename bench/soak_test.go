@@ -1,0 +1,301 @@
+package bench
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/yardstick-open/yardstick/data"
+	"github.com/yardstick-open/yardstick/ingest/sample"
+	"github.com/yardstick-open/yardstick/schemas"
+	"github.com/yardstick-open/yardstick/schemas/config"
+	"github.com/yardstick-open/yardstick/tokens"
+)
+
+var soakFor = flag.Duration("soak", 0, "run TestSoak for this long (make soak); 0 skips it")
+
+// TestSoak runs the whole product for a bounded time on loopback, as a
+// council-facing service runs: `yardstick serve` takes returns posted with
+// councils' tokens (every sample file, then each again with other bytes, as
+// a council resending a corrected file), `yardstick publish` runs every 20
+// seconds, and readers fetch API pages and release files throughout. It
+// reports requests served, errors, publishes survived, submissions
+// acknowledged and found, and the server's memory growth after the first
+// release. Targets: 0 errors, 0 lost submissions, memory growth under 10%.
+func TestSoak(t *testing.T) {
+	if *soakFor <= 0 {
+		t.Skip("run with -soak DURATION (make soak)")
+	}
+	dir := t.TempDir()
+	dataDir := filepath.Join(dir, "data")
+	bin := filepath.Join(dir, "yardstick")
+	if out, err := exec.Command("go", "build", "-o", bin, "../cmd/yardstick").CombinedOutput(); err != nil {
+		t.Fatalf("build yardstick: %v\n%s", err, out)
+	}
+	cat, err := config.Builtin()
+	if err != nil {
+		t.Fatal(err)
+	}
+	councils, err := schemas.LoadCouncils(data.Reference())
+	if err != nil {
+		t.Fatal(err)
+	}
+	returns := filepath.Join(dir, "returns")
+	if _, err := sample.Generate(returns, cat, councils, sample.Options{Rows: 40_000, Seed: 11}); err != nil {
+		t.Fatal(err)
+	}
+	files, _ := filepath.Glob(filepath.Join(returns, "*.csv"))
+	slices.Sort(files)
+
+	// One token per council, made as `yardstick tokens create` makes them.
+	store := &tokens.Store{Path: schemas.Layout{Root: dataDir}.TokensFile()}
+	if err := os.MkdirAll(dataDir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	bearer := map[string]string{}
+	for _, f := range files {
+		council, _, _ := strings.Cut(filepath.Base(f), "_")
+		if bearer[council] == "" {
+			secret, _, err := store.Create(context.Background(), council, "soak", time.Now())
+			if err != nil {
+				t.Fatal(err)
+			}
+			bearer[council] = secret
+		}
+	}
+
+	serve := exec.Command(bin, "serve", "--data", dataDir, "--addr", "127.0.0.1:0", "--rate", "0")
+	serve.Stderr = io.Discard
+	stdout, err := serve.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := serve.Start(); err != nil {
+		t.Fatal(err)
+	}
+	base := readBase(t, stdout)
+	client := &http.Client{Timeout: 30 * time.Second}
+
+	var (
+		served, failed, published, publishFailed atomic.Int64
+		serving                                  atomic.Bool // the server has answered from a release
+		mu                                       sync.Mutex
+		acked                                    []string
+		failures                                 []string
+	)
+	fail := func(format string, args ...any) {
+		failed.Add(1)
+		mu.Lock()
+		if len(failures) < 20 {
+			failures = append(failures, fmt.Sprintf(format, args...))
+		}
+		mu.Unlock()
+	}
+	deadline := time.Now().Add(*soakFor)
+	var wg sync.WaitGroup
+
+	// Councils submit: every file, then each again with other bytes.
+	wg.Go(func() {
+		for round := 0; time.Now().Before(deadline); round++ {
+			for _, f := range files {
+				if !time.Now().Before(deadline) {
+					return
+				}
+				body, err := os.ReadFile(f)
+				if err != nil {
+					fail("read %s: %v", f, err)
+					continue
+				}
+				// Another round is the same rows in other bytes: a
+				// resent file, a new submission of the same figures.
+				body = append(body, bytes.Repeat([]byte("\n"), round)...)
+				council, _, _ := strings.Cut(filepath.Base(f), "_")
+				req, _ := http.NewRequest(http.MethodPost, base+"/api/v1/returns", bytes.NewReader(body))
+				req.Header.Set("Authorization", "Bearer "+bearer[council])
+				resp, err := client.Do(req)
+				if err != nil {
+					fail("POST %s: %v", filepath.Base(f), err)
+					continue
+				}
+				var rec struct {
+					ID     string `json:"submission_id"`
+					Status string `json:"status"`
+				}
+				err = json.NewDecoder(resp.Body).Decode(&rec)
+				resp.Body.Close()
+				served.Add(1)
+				if resp.StatusCode != http.StatusAccepted || err != nil || rec.Status != schemas.SubmissionAccepted {
+					fail("POST %s: %d %v %+v", filepath.Base(f), resp.StatusCode, err, rec)
+					continue
+				}
+				mu.Lock()
+				acked = append(acked, rec.ID)
+				mu.Unlock()
+			}
+		}
+	})
+	// A publish every 20 seconds.
+	wg.Go(func() {
+		for time.Now().Before(deadline) {
+			if out, err := exec.Command(bin, "publish", "--data", dataDir).CombinedOutput(); err != nil {
+				publishFailed.Add(1)
+				fail("publish: %v\n%s", err, out)
+			} else {
+				published.Add(1)
+			}
+			time.Sleep(min(20*time.Second, time.Until(deadline)))
+		}
+	})
+	// Readers: API pages and release files.
+	paths := []string{"/api/v1/metrics", "/api/v1/periods", "/api/v1/comparisons?page_size=100&sort=-value",
+		"/api/v1/providers?q=care", "/api/v1/councils?with_data=true", "/api/v1/releases", "/api/v1/releases/current",
+		"/data/comparisons.parquet", "/release.json", "/api/v1/comparisons?format=csv&page=2"}
+	for r := range 4 {
+		wg.Go(func() {
+			for i := r; time.Now().Before(deadline); i++ {
+				resp, err := client.Get(base + paths[i%len(paths)])
+				if err != nil {
+					fail("GET %s: %v", paths[i%len(paths)], err)
+					continue
+				}
+				io.Copy(io.Discard, resp.Body)
+				resp.Body.Close()
+				served.Add(1)
+				// Before the server has a release the API answers 503
+				// and the files 404, as documented (it looks for one
+				// every second); from its first answer from a release
+				// on, every answer is 200.
+				if resp.StatusCode == http.StatusOK && resp.Header.Get("X-Release") != "" {
+					serving.Store(true)
+				} else if serving.Load() {
+					fail("GET %s: %d", paths[i%len(paths)], resp.StatusCode)
+				}
+				time.Sleep(5 * time.Millisecond)
+			}
+		})
+	}
+	// The server's memory, from the first release on.
+	var rss []int64
+	wg.Go(func() {
+		for time.Now().Before(deadline) {
+			if published.Load() > 0 {
+				rss = append(rss, residentKB(serve.Process.Pid))
+			}
+			time.Sleep(2 * time.Second)
+		}
+	})
+	wg.Wait()
+
+	if err := serve.Process.Signal(syscall.SIGINT); err != nil {
+		t.Fatal(err)
+	}
+	if err := serve.Wait(); err != nil {
+		t.Errorf("serve after SIGINT: %v", err)
+	}
+
+	// Every acknowledged submission is in the data folder, accepted.
+	lost := 0
+	for _, id := range acked {
+		b, err := os.ReadFile(filepath.Join(dataDir, "submissions", id, "manifest.json"))
+		var m schemas.Manifest
+		if err != nil || json.Unmarshal(b, &m) != nil || m.Status != schemas.SubmissionAccepted {
+			lost++
+		}
+	}
+	growth := 0.0
+	if len(rss) >= 4 {
+		// After the first release and a moment to warm up, against the
+		// end of the run.
+		first, last := rss[len(rss)/4], rss[len(rss)-1]
+		growth = float64(last-first) / float64(first) * 100
+		t.Logf("server memory: %s", rssLine(rss))
+	}
+	fmt.Printf("\nsoak for %s on %s: %d requests served, %d errors, %d publishes survived (%d failed), "+
+		"%d submissions acknowledged, %d lost, server memory growth %.1f%% (from %d to %d MB)\n",
+		*soakFor, base, served.Load(), failed.Load(), published.Load(), publishFailed.Load(), len(acked), lost, growth,
+		first(rss)/1024, last(rss)/1024)
+	for _, f := range failures {
+		t.Error(f)
+	}
+	if lost > 0 {
+		t.Errorf("%d acknowledged submissions are not in the data folder as accepted", lost)
+	}
+	if published.Load() < 2 {
+		t.Errorf("only %d publishes in %s; the soak needs at least 2", published.Load(), *soakFor)
+	}
+	if growth >= 10 {
+		t.Errorf("server memory grew %.1f%% after the first release; target under 10%%", growth)
+	}
+}
+
+// readBase returns the base URL `yardstick serve` printed.
+func readBase(t *testing.T, stdout io.Reader) string {
+	t.Helper()
+	buf := make([]byte, 0, 4096)
+	tmp := make([]byte, 512)
+	for {
+		n, err := stdout.Read(tmp)
+		buf = append(buf, tmp[:n]...)
+		if _, after, ok := strings.Cut(string(buf), "the release in a browser:"); ok {
+			if line, _, ok := strings.Cut(after, "\n"); ok {
+				go io.Copy(io.Discard, stdout)
+				return strings.TrimSuffix(strings.TrimSpace(line), "/")
+			}
+		}
+		if err != nil {
+			t.Fatalf("yardstick serve printed no address: %v\n%s", err, buf)
+		}
+	}
+}
+
+// residentKB returns a process's resident memory in KiB, from /proc.
+func residentKB(pid int) int64 {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
+	if err != nil {
+		return 0
+	}
+	for _, line := range strings.Split(string(b), "\n") {
+		if rest, ok := strings.CutPrefix(line, "VmRSS:"); ok {
+			n, _ := strconv.ParseInt(strings.TrimSuffix(strings.TrimSpace(rest), " kB"), 10, 64)
+			return n
+		}
+	}
+	return 0
+}
+
+func rssLine(rss []int64) string {
+	var parts []string
+	for _, r := range rss {
+		parts = append(parts, strconv.FormatInt(r/1024, 10))
+	}
+	return strings.Join(parts, " ") + " MB"
+}
+
+func first(s []int64) int64 {
+	if len(s) == 0 {
+		return 0
+	}
+	return s[0]
+}
+
+func last(s []int64) int64 {
+	if len(s) == 0 {
+		return 0
+	}
+	return s[len(s)-1]
+}
