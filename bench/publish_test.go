@@ -45,9 +45,10 @@ CREATE TEMP TABLE similar_councils AS SELECT council_code, similar_code FROM rel
 CREATE TEMP TABLE period_links AS SELECT period, previous, year_earlier FROM rel.period_links;
 `
 
-// peerMacros are the interval and funnel formulas (as in
-// publish/duckdb/queries/macro_*.sql), written out so that the peer is
-// DuckDB alone.
+// peerMacros are the interval, funnel and band formulas (as in
+// publish/duckdb/queries/macro_*.sql), and the exact Poisson limits for 0
+// to 9 events that publish computes in Go (publish/duckdb/stats.go),
+// written out so that the peer is DuckDB alone.
 const peerMacros = `
 CREATE TEMP MACRO wilson(x, n, z, sign) AS
     CASE WHEN n > 0 AND x >= 0 AND x <= n
@@ -56,19 +57,41 @@ CREATE TEMP MACRO byar_lower(o, z) AS
     CASE WHEN o = 0 THEN 0.0 WHEN o > 0 THEN greatest(0.0, o * power(1 - 1 / (9 * o) - z / (3 * sqrt(o)), 3)) END;
 CREATE TEMP MACRO byar_upper(o, z) AS
     CASE WHEN o >= 0 THEN (o + 1) * power(1 - 1 / (9 * (o + 1)) + z / (3 * sqrt(o + 1)), 3) END;
+CREATE TEMP TABLE poisson_exact AS SELECT * FROM (VALUES
+    (0, 0.0, 3.6888794541139363, 0.0, 6.9077552789821371),
+    (1, 0.025317807984289875, 5.5716433909388986, 0.0010005003335835335, 9.2334134764515857),
+    (2, 0.2422092785439649, 7.2246876677239608, 0.045402017769489557, 11.228872242412663),
+    (3, 0.61867212289560129, 8.767273069742326, 0.19053337756840319, 13.062240779188071),
+    (4, 1.0898653736263249, 10.241588675403698, 0.42855241362842297, 14.794149222537209),
+    (5, 1.6234863901184205, 11.66833207932267, 0.73937173191783252, 16.454745203680107),
+    (6, 2.2018942534908508, 13.059474022518685, 1.1071046602556393, 18.06163684019907),
+    (7, 2.8143630515198661, 14.422675361702379, 1.5203362603988091, 19.626177395384238),
+    (8, 3.4538321767485013, 15.763189220193315, 1.9708139217403658, 21.156198165839983),
+    (9, 4.1153730973783324, 17.08480345141917, 2.4524244043637749, 22.657373309062931)
+) t(events, lower95, upper95, lower998, upper998);
+CREATE TEMP MACRO poisson_lower(o, z, exact) AS
+    CASE WHEN o >= 0 AND o < 10 THEN exact WHEN o >= 10 THEN byar_lower(o, z) END;
+CREATE TEMP MACRO poisson_upper(o, z, exact) AS
+    CASE WHEN o >= 0 AND o < 10 THEN exact WHEN o >= 10 THEN byar_upper(o, z) END;
 CREATE TEMP MACRO funnel_se(kind, t, n) AS
     CASE WHEN n > 0 AND kind = 'proportion' THEN sqrt(t * (1 - t) / n)
          WHEN n > 0 AND kind = 'rate' THEN sqrt(t / n) END;
 CREATE TEMP MACRO funnel_z(kind, x, n, t, tau2) AS
     CASE WHEN funnel_se(kind, t, n) > 0
          THEN (x / n - t) / sqrt(power(funnel_se(kind, t, n), 2) + coalesce(tau2, 0)) END;
-CREATE TEMP MACRO band(z, polarity) AS
-    CASE WHEN z IS NULL OR isnan(z) THEN 'not_compared'
-         WHEN z > 3.090232 THEN CASE polarity WHEN 'higher_is_better' THEN 'better'
-                                              WHEN 'lower_is_better' THEN 'worse' ELSE 'higher' END
-         WHEN z < -3.090232 THEN CASE polarity WHEN 'higher_is_better' THEN 'worse'
+CREATE TEMP MACRO band_of(direction, polarity) AS
+    CASE WHEN direction IS NULL THEN 'not_compared'
+         WHEN direction > 0 THEN CASE polarity WHEN 'higher_is_better' THEN 'better'
+                                               WHEN 'lower_is_better' THEN 'worse' ELSE 'higher' END
+         WHEN direction < 0 THEN CASE polarity WHEN 'higher_is_better' THEN 'worse'
                                                WHEN 'lower_is_better' THEN 'better' ELSE 'lower' END
          ELSE 'similar' END;
+CREATE TEMP MACRO band(z, polarity) AS
+    band_of(CASE WHEN z IS NULL OR isnan(z) THEN NULL WHEN z > 3.090232306167813 THEN 1
+                 WHEN z < -3.090232306167813 THEN -1 ELSE 0 END, polarity);
+CREATE TEMP MACRO interval_band(lo, hi, b, polarity) AS
+    band_of(CASE WHEN lo IS NULL OR hi IS NULL OR b IS NULL THEN NULL WHEN lo > b THEN 1
+                 WHEN hi < b THEN -1 ELSE 0 END, polarity);
 `
 
 // peerComparisons is the comparison query: one statement that reads the
@@ -76,10 +99,12 @@ CREATE TEMP MACRO band(z, polarity) AS
 // submission, and computes the columns of data/comparisons with the same
 // definitions as publish/duckdb (comparison_rows.sql, benchmarks.sql,
 // comparisons.sql): pooled national value, distribution, over-dispersion,
-// percentile rank, Wilson and Byar intervals, z-scores, the five bands and
-// the two changes, per metric x period x service x level. It leaves out
-// what publish adds around that core: disclosure control and its audit,
-// funnel limits, provider profiles, exports, CSV, revisions, checksums.
+// mid-rank percentile rank, Wilson, exact Poisson and Byar intervals,
+// z-scores, the six bands (PHE's rule on the intervals, the adjusted
+// funnel) and the two changes, per metric x period x service x level, with
+// the minimum group size of 5. It leaves out what publish adds around that
+// core: disclosure control and its audit, funnel limits, provider
+// profiles, rounding to six figures, exports, CSV, revisions, checksums.
 // %s is the warehouse glob.
 const peerComparisons = `
 CREATE TABLE comparisons AS
@@ -120,8 +145,11 @@ national AS MATERIALIZED (
            count(v) AS national_n,
            CASE WHEN any_value(kind) IN ('proportion', 'rate') AND sum(n) > 0 THEN sum(x) / sum(n) END AS target,
            avg(v) AS mean_value,
-           quantile_cont(v, 0.5) AS median, quantile_cont(v, 0.25) AS q1, quantile_cont(v, 0.75) AS q3,
-           quantile_cont(v, 0.1) AS p10, quantile_cont(v, 0.9) AS p90
+           CASE WHEN count(v) >= 5 THEN quantile_cont(v, 0.5) END AS median,
+           CASE WHEN count(v) >= 5 THEN quantile_cont(v, 0.25) END AS q1,
+           CASE WHEN count(v) >= 5 THEN quantile_cont(v, 0.75) END AS q3,
+           CASE WHEN count(v) >= 5 THEN quantile_cont(v, 0.1) END AS p10,
+           CASE WHEN count(v) >= 5 THEN quantile_cont(v, 0.9) END AS p90
     FROM r
     GROUP BY ALL
 ),
@@ -170,20 +198,22 @@ similar_pool AS (
     GROUP BY ALL
 ),
 ranked AS (
-    SELECT *,
-           100 * percent_rank() OVER (
-               PARTITION BY metric, period, service, level, v IS NULL
-               ORDER BY CASE WHEN polarity = 'lower_is_better' THEN -v ELSE v END) AS rank_in_group
+    SELECT *, rank() OVER w AS rank_low, count(*) OVER w AS rank_high
     FROM r
+    WINDOW w AS (PARTITION BY metric, period, service, level, v IS NULL
+                 ORDER BY CASE WHEN polarity = 'lower_is_better' THEN -v ELSE v END)
 ),
 scored AS (
-    SELECT k.*, CASE WHEN k.v IS NOT NULL AND b.national_n > 1 THEN k.rank_in_group END AS percentile_rank,
+    SELECT k.*, b.national_n >= 5 AND k.kind IN ('proportion', 'rate') AS bandable,
+           CASE WHEN k.v IS NOT NULL AND b.national_n >= 5
+                THEN 100 * (k.rank_low + k.rank_high - 2) / (2 * (b.national_n - 1)) END AS percentile_rank,
            b.national_value, b.median, b.q1, b.q3, b.national_n,
            funnel_z(k.kind, k.x, k.n, b.target, 0) AS z_national,
            funnel_z(k.kind, k.x, k.n, b.target, b.tau2) AS z_adjusted,
-           funnel_z(k.kind, k.x, k.n, rp.target, 0) AS z_region,
-           funnel_z(k.kind, k.x, k.n, tp.target, 0) AS z_type,
-           funnel_z(k.kind, k.x, k.n, sp.target, 0) AS z_similar,
+           rp.target * k.multiplier AS region_value, tp.target * k.multiplier AS type_value,
+           sp.target * k.multiplier AS similar_value,
+           CASE WHEN k.kind = 'rate' THEN k.x
+                WHEN k.kind = 'count' AND k.v >= 0 AND k.v = floor(k.v) THEN k.v END AS events,
            prev.v AS prev_value, yago.v AS year_value
     FROM ranked k
     JOIN benchmarks b USING (metric, period, service, level)
@@ -195,30 +225,47 @@ scored AS (
                     AND prev.provider_id = k.provider_id AND prev.service = k.service
     LEFT JOIN r yago ON yago.metric = k.metric AND yago.period = pl.year_earlier AND yago.council_code = k.council_code
                     AND yago.provider_id = k.provider_id AND yago.service = k.service
+),
+intervals AS (
+    SELECT s.*,
+           CASE s.kind WHEN 'proportion' THEN wilson(s.x, s.n, 1.959963984540054, -1) * s.multiplier
+                       WHEN 'rate' THEN poisson_lower(s.events, 1.959963984540054, e.lower95) / s.n * s.multiplier
+                       WHEN 'count' THEN poisson_lower(s.events, 1.959963984540054, e.lower95) END AS ci95_lower,
+           CASE s.kind WHEN 'proportion' THEN wilson(s.x, s.n, 1.959963984540054, 1) * s.multiplier
+                       WHEN 'rate' THEN poisson_upper(s.events, 1.959963984540054, e.upper95) / s.n * s.multiplier
+                       WHEN 'count' THEN poisson_upper(s.events, 1.959963984540054, e.upper95) END AS ci95_upper,
+           CASE s.kind WHEN 'proportion' THEN wilson(s.x, s.n, 3.090232306167813, -1) * s.multiplier
+                       WHEN 'rate' THEN poisson_lower(s.events, 3.090232306167813, e.lower998) / s.n * s.multiplier
+                       WHEN 'count' THEN poisson_lower(s.events, 3.090232306167813, e.lower998) END AS ci998_lower,
+           CASE s.kind WHEN 'proportion' THEN wilson(s.x, s.n, 3.090232306167813, 1) * s.multiplier
+                       WHEN 'rate' THEN poisson_upper(s.events, 3.090232306167813, e.upper998) / s.n * s.multiplier
+                       WHEN 'count' THEN poisson_upper(s.events, 3.090232306167813, e.upper998) END AS ci998_upper
+    FROM scored s
+    LEFT JOIN poisson_exact e ON e.events = s.events
+),
+banded AS (
+    SELECT *, CASE WHEN bandable THEN interval_band(ci998_lower, ci998_upper, national_value, polarity)
+                   ELSE 'not_compared' END AS band_national
+    FROM intervals
 )
 SELECT metric, period, council_code, provider_id, provider_name, service,
        v AS value, numerator, denominator, status,
-       CASE WHEN kind = 'proportion' THEN wilson(x, n, 1.959964, -1) * multiplier
-            WHEN kind = 'rate' THEN byar_lower(x, 1.959964) / n * multiplier
-            WHEN kind = 'count' AND v >= 0 AND v = floor(v) THEN byar_lower(v, 1.959964) END AS ci95_lower,
-       CASE WHEN kind = 'proportion' THEN wilson(x, n, 1.959964, 1) * multiplier
-            WHEN kind = 'rate' THEN byar_upper(x, 1.959964) / n * multiplier
-            WHEN kind = 'count' AND v >= 0 AND v = floor(v) THEN byar_upper(v, 1.959964) END AS ci95_upper,
-       CASE WHEN kind = 'proportion' THEN wilson(x, n, 3.090232, -1) * multiplier
-            WHEN kind = 'rate' THEN byar_lower(x, 3.090232) / n * multiplier
-            WHEN kind = 'count' AND v >= 0 AND v = floor(v) THEN byar_lower(v, 3.090232) END AS ci998_lower,
-       CASE WHEN kind = 'proportion' THEN wilson(x, n, 3.090232, 1) * multiplier
-            WHEN kind = 'rate' THEN byar_upper(x, 3.090232) / n * multiplier
-            WHEN kind = 'count' AND v >= 0 AND v = floor(v) THEN byar_upper(v, 3.090232) END AS ci998_upper,
+       ci95_lower, ci95_upper, ci998_lower, ci998_upper,
        national_value, median AS national_median, q1 AS national_q1, q3 AS national_q3, national_n,
        percentile_rank, z_national AS z_score,
-       band(z_national, polarity) AS band_national,
-       band(z_adjusted, polarity) AS band_national_adjusted,
-       band(z_region, polarity) AS band_region,
-       band(z_type, polarity) AS band_council_type,
-       band(z_similar, polarity) AS band_similar,
+       band_national,
+       CASE WHEN bandable THEN interval_band(ci95_lower, ci95_upper, national_value, polarity)
+            ELSE 'not_compared' END AS band_national_95,
+       CASE WHEN band_national IN ('similar', 'not_compared') THEN band_national
+            ELSE band(z_adjusted, polarity) END AS band_national_adjusted,
+       CASE WHEN bandable THEN interval_band(ci998_lower, ci998_upper, region_value, polarity)
+            ELSE 'not_compared' END AS band_region,
+       CASE WHEN bandable THEN interval_band(ci998_lower, ci998_upper, type_value, polarity)
+            ELSE 'not_compared' END AS band_council_type,
+       CASE WHEN bandable THEN interval_band(ci998_lower, ci998_upper, similar_value, polarity)
+            ELSE 'not_compared' END AS band_similar,
        v - prev_value AS change_prev, v - year_value AS change_year
-FROM scored
+FROM banded
 `
 
 // comparisonQuery is the peer: an in-memory DuckDB computing the

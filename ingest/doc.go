@@ -31,6 +31,16 @@
 // is written to the warehouse until every row has passed, and every file is
 // written to a temporary name, synced and renamed into place.
 //
+// A return replaces the council's earlier return for each period and
+// service it covers as a whole, since publish takes the latest accepted
+// submission for each council, period and service. Ingest compares an
+// accepted return with the current rows of the warehouse partitions it
+// writes to and warns (withdraws_rows) when it leaves some of them out. The
+// same bytes sent again are a duplicate while the earlier submission's
+// outcome stands; sent again after a later return replaced them, or after
+// the catalogue's rules changed, they are stored as a new submission, which
+// is how a council undoes a mistaken correction (current_again).
+//
 // Decoding streams: the file is read once, as it is stored and hashed;
 // rows pass through gocsv into the checks; accepted rows are spilled in a
 // compact form to a temporary file and written out partition by partition,

@@ -204,6 +204,11 @@ func (p *Pipeline) Ingest(ctx context.Context, r io.Reader, name string, opt Opt
 		councilKey += " mapping:" + hex.EncodeToString(mapSum[:8])
 	}
 
+	catSum, err := catalogueSum(p.Catalogue)
+	if err != nil {
+		return nil, err
+	}
+
 	// The lock on these bytes' index entry is held from looking for a
 	// duplicate to recording this submission: otherwise two ingests of the
 	// same file at once would both find none and both be stored. Checking
@@ -215,11 +220,57 @@ func (p *Pipeline) Ingest(ctx context.Context, r io.Reader, name string, opt Opt
 	// Once the submission is in place an error in releasing the lock is no
 	// failure of the ingest, and closing the lock file releases it anyway.
 	defer func() { _ = unlock() }()
+	ws := newWarehouseState(p.Layout)
+	var again *schemas.Manifest // an earlier submission of these bytes that this one makes current again
+	var replacing []replaced
 	if prev, ok := p.findDuplicate(sum, councilKey); ok {
-		rep.Duplicate = prev.ID
-		rep.Submission = prev.ID
-		rep.Status = prev.Status
-		return rep, nil
+		// The same bytes are the same submission while the earlier one's
+		// outcome stands: rejected and rejected again, or accepted and
+		// still current under the same catalogue rules. Sent again after
+		// a later return replaced it, the file is recorded anew, so that
+		// it is the latest and current again: the way to undo a mistaken
+		// correction.
+		same := !rep.Accepted()
+		if prev.Status == schemas.SubmissionAccepted {
+			m, err := ws.accepted(prev.ID)
+			if err != nil {
+				return nil, fmt.Errorf("submission index: %w", err)
+			}
+			if m != nil {
+				if replacing, err = ws.supersededBy(m); err != nil {
+					return nil, err
+				}
+				if len(replacing) > 0 {
+					again = m
+				}
+				// Checked against a catalogue that has changed since,
+				// values worked out from the counts may come out otherwise
+				// now: sending the file again is how a council brings them
+				// up to date, as publish asks when the catalogue changes.
+				same = len(replacing) == 0 && (prev.Catalogue == "" || prev.Catalogue == catSum)
+			}
+		}
+		if same {
+			rep.Duplicate = prev.ID
+			rep.Submission = prev.ID
+			rep.Status = prev.Status
+			return rep, nil
+		}
+	}
+	if rep.Accepted() && res.spill != nil {
+		wds, err := ws.withdrawals(res.spill, id, received)
+		if err != nil {
+			return nil, err
+		}
+		if again != nil {
+			rep.Reinstates = again.ID
+			probs.add(currentAgainProblem(again, replacing))
+		}
+		rep.Withdrawals = wds
+		for _, wd := range wds {
+			probs.add(withdrawalProblem(wd))
+		}
+		rep.Problems, rep.Warnings, rep.Omitted = probs.sorted(), probs.warnings, probs.omitted
 	}
 
 	man := schemas.Manifest{
@@ -254,7 +305,7 @@ func (p *Pipeline) Ingest(ctx context.Context, r io.Reader, name string, opt Opt
 	if err := schemas.SyncDir(p.Layout.Submissions()); err != nil {
 		return nil, err
 	}
-	if err := p.remember(sum, councilKey, man); err != nil {
+	if err := p.remember(indexEntry{ID: id, Councils: councilKey, Status: man.Status, Catalogue: catSum}, sum); err != nil {
 		return nil, err
 	}
 	return rep, nil
@@ -384,17 +435,51 @@ type indexEntry struct {
 	ID       string `json:"id"`
 	Councils string `json:"councils"`
 	Status   string `json:"status"`
+	// Catalogue is catalogueSum of the catalogue the file was checked
+	// against; "" in entries made before it was recorded.
+	Catalogue string `json:"catalogue,omitempty"`
 }
 
-// findDuplicate looks in the index for a submission of the bytes with hash
-// sum for the same councils. The caller holds the lock on sum's entry.
+// catalogueSum returns a short hash of what the checks read from the
+// catalogue: each service's responsibility and each metric's services,
+// kind, unit, multiplier and range, not its titles and notes.
+func catalogueSum(c *schemas.Catalogue) (string, error) {
+	type service struct{ ID, Responsibility string }
+	type metric struct {
+		ID, Kind, Unit string
+		Services       []string
+		Multiplier     float64
+		Min, Max       *float64
+	}
+	var v struct {
+		Services []service
+		Metrics  []metric
+	}
+	for _, s := range c.Services {
+		v.Services = append(v.Services, service{s.ID, string(s.Responsibility)})
+	}
+	for _, m := range c.Metrics {
+		v.Metrics = append(v.Metrics, metric{m.ID, string(m.Kind), string(m.Unit), m.Services, m.Multiplier, m.Min, m.Max})
+	}
+	b, err := json.Marshal(v)
+	if err != nil {
+		return "", fmt.Errorf("catalogue: %w", err)
+	}
+	sum := sha256.Sum256(b)
+	return hex.EncodeToString(sum[:8]), nil
+}
+
+// findDuplicate looks in the index for the latest submission of the bytes
+// with hash sum for the same councils: a file sent again after a later
+// return replaced it is recorded again, so the bytes may have several. The
+// caller holds the lock on sum's entry.
 func (p *Pipeline) findDuplicate(sum, councils string) (indexEntry, bool) {
 	var entries []indexEntry
 	b, err := os.ReadFile(filepath.Join(p.indexDir(), sum+".json"))
 	if err != nil || json.Unmarshal(b, &entries) != nil {
 		return indexEntry{}, false
 	}
-	for _, e := range entries {
+	for _, e := range slices.Backward(entries) { // entries are appended as submissions are recorded
 		if e.Councils == councils {
 			// Trust the index only while the submission it names exists.
 			if _, err := os.Stat(filepath.Join(p.Layout.Submission(e.ID), "manifest.json")); err == nil {
@@ -405,10 +490,10 @@ func (p *Pipeline) findDuplicate(sum, councils string) (indexEntry, bool) {
 	return indexEntry{}, false
 }
 
-// remember adds the submission m to the index under sum. The caller holds
-// the lock on sum's entry, so no other ingest's entry is lost between the
-// read and the write.
-func (p *Pipeline) remember(sum, councils string, m schemas.Manifest) error {
+// remember adds the entry e to the index under sum. The caller holds the
+// lock on sum's entry, so no other ingest's entry is lost between the read
+// and the write.
+func (p *Pipeline) remember(e indexEntry, sum string) error {
 	path := filepath.Join(p.indexDir(), sum+".json")
 	var entries []indexEntry
 	if b, err := os.ReadFile(path); err == nil {
@@ -416,7 +501,7 @@ func (p *Pipeline) remember(sum, councils string, m schemas.Manifest) error {
 	} else if !errors.Is(err, fs.ErrNotExist) {
 		return fmt.Errorf("read submission index: %w", err)
 	}
-	entries = append(entries, indexEntry{ID: m.ID, Councils: councils, Status: m.Status})
+	entries = append(entries, e)
 	return schemas.WriteJSONAtomic(path, entries)
 }
 

@@ -57,13 +57,22 @@ const (
 	CodePercentUnit      = "percent_not_allowed"
 	CodeMarker           = "bad_marker"
 	CodeDuplicateRow     = "duplicate_row"
+	// CodeWithdrawsRows warns that an accepted return replaces an earlier
+	// one for a council, period and service without carrying all its rows,
+	// so the next publish withdraws those it leaves out.
+	CodeWithdrawsRows = "withdraws_rows"
+	// CodeCurrentAgain tells that a file received before, and replaced
+	// since, was stored again as a new submission and is current again.
+	CodeCurrentAgain = "current_again"
 )
 
 // Problem is one thing wrong with a return, placed so a council officer can
 // find it: Line is the line number a text editor shows (1 is the first
-// line, preamble included), Column the 1-based column in that line (0 when
-// the problem is not in one cell; for csv_syntax problems, the character
-// position in the line where reading failed), Field the canonical column.
+// line, preamble included; 0 when the problem is about the return as a
+// whole, as withdraws_rows is), Column the 1-based column in that line (0
+// when the problem is not in one cell; for csv_syntax problems, the
+// character position in the line where reading failed), Field the
+// canonical column.
 type Problem struct {
 	Line     int      `json:"line"`
 	Column   int      `json:"column,omitempty"`
@@ -76,7 +85,10 @@ type Problem struct {
 }
 
 func (p Problem) String() string {
-	s := fmt.Sprintf("line %d", p.Line)
+	s := "the return"
+	if p.Line > 0 {
+		s = fmt.Sprintf("line %d", p.Line)
+	}
 	if p.Column > 0 {
 		s += fmt.Sprintf(", column %d", p.Column)
 	}
@@ -98,11 +110,14 @@ const MaxProblems = 10000
 
 // Report is the outcome of checking one return.
 type Report struct {
-	Submission string         `json:"submission"`
-	File       string         `json:"file"`
-	SHA256     string         `json:"sha256"`
-	Status     string         `json:"status"`
-	Duplicate  string         `json:"duplicate_of,omitempty"`
+	Submission string `json:"submission"`
+	File       string `json:"file"`
+	SHA256     string `json:"sha256"`
+	Status     string `json:"status"`
+	Duplicate  string `json:"duplicate_of,omitempty"`
+	// Reinstates is the earlier submission of the same file, replaced
+	// since, that this one makes current again (see CodeCurrentAgain).
+	Reinstates string         `json:"reinstates,omitempty"`
 	Council    string         `json:"council,omitempty"`
 	Councils   []string       `json:"councils,omitempty"`
 	Periods    []string       `json:"periods,omitempty"`
@@ -112,6 +127,10 @@ type Report struct {
 	Warnings   int            `json:"warnings"`
 	Problems   []Problem      `json:"problems"`
 	Omitted    map[string]int `json:"omitted,omitempty"` // problems beyond MaxProblems, by code
+	// Withdrawals are the councils, periods and services for which this
+	// return replaces an earlier accepted one without carrying all of its
+	// rows; each is also a withdraws_rows warning.
+	Withdrawals []Withdrawal `json:"withdrawals,omitempty"`
 }
 
 // Accepted reports whether the return was accepted.

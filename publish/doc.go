@@ -17,8 +17,10 @@
 // from the release database itself, so they cannot disagree with it; the
 // counts, submissions, revisions and withdrawals of release.json are read
 // from it through duckdb.Reader, the reader the site and API use. Then
-// datapackage.json, release.json and SHA256SUMS are written, every file is
-// synced, the folder is renamed to releases/<release-id>, and current is
+// datapackage.json and release.json are written, then the website when
+// Builder.Site is set (publish/site: pages written in place, their sums
+// taken from the site and the files synced at once), then SHA256SUMS,
+// covering every file; every file is synced, the folder is renamed to releases/<release-id>, and current is
 // swapped: a new symbolic link with the relative target
 // releases/<release-id> is made under a temporary name and renamed over
 // current, so a reader follows either the old link or the new one. A build

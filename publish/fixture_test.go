@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/yardstick-open/yardstick/publish/publishtest"
+	"github.com/yardstick-open/yardstick/publish/site"
 	"github.com/yardstick-open/yardstick/schemas"
 )
 
@@ -53,5 +54,6 @@ func newBuilder(root string, times ...time.Time) *Builder {
 			return t
 		},
 		DuckDB: duckdbOptions,
+		Site:   &site.Builder{Workers: 2},
 	}
 }

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/yardstick-open/yardstick/publish/duckdb"
+	"github.com/yardstick-open/yardstick/publish/site"
 	"github.com/yardstick-open/yardstick/schemas"
 )
 
@@ -42,6 +43,9 @@ type Builder struct {
 	Log io.Writer
 	// DuckDB tunes the engine that builds the tables.
 	DuckDB duckdb.Options
+	// Site writes the release's website; nil leaves it out, for a release
+	// of data files only.
+	Site *site.Builder
 }
 
 // Publish builds a release from the data folder and makes it the live one.
@@ -166,11 +170,47 @@ func (b *Builder) build(ctx context.Context, dir string, rel *schemas.Release) (
 	if err != nil {
 		return err
 	}
-	b.logf("writing %s and %s", schemas.ReleaseFile, schemas.ChecksumsFile)
+	b.logf("writing %s", schemas.ReleaseFile)
 	if err := schemas.WriteJSONAtomic(filepath.Join(dir, schemas.ReleaseFile), rel); err != nil {
 		return err
 	}
+	if b.Site != nil {
+		if err := b.buildSite(ctx, dir, dbFile, rel, sums); err != nil {
+			return err
+		}
+	}
+	b.logf("writing %s", schemas.ChecksumsFile)
 	return writeChecksums(dir, sums)
+}
+
+// buildSite writes the release's website into dir, after every data file,
+// so its downloads page lists them all, and before SHA256SUMS, which
+// covers its pages too. The pages are written in place and made durable
+// with one sync (schemas.SyncAll); their sums go into sums, so
+// SHA256SUMS does not read them back.
+func (b *Builder) buildSite(ctx context.Context, dir, dbFile string, rel *schemas.Release, sums map[string]string) error {
+	r, err := duckdb.OpenRelease(ctx, dbFile, duckdb.Options{Threads: b.DuckDB.Threads, MemoryLimit: b.DuckDB.MemoryLimit})
+	if err != nil {
+		return err
+	}
+	defer r.Close()
+	b.logf("writing the website")
+	stats, err := b.Site.Build(ctx, site.Input{Reader: r, Release: rel, Dir: dir, Catalogue: b.Catalogue, Sums: sums})
+	if err != nil {
+		return err
+	}
+	paths := make([]string, 0, len(stats.Sums))
+	for name, sum := range stats.Sums {
+		sums[name] = sum
+		paths = append(paths, filepath.Join(dir, filepath.FromSlash(name)))
+	}
+	if err := schemas.SyncAll(paths); err != nil {
+		return fmt.Errorf("site: %w", err)
+	}
+	b.logf("wrote the website: %d pages (%d files, %.1f MB) in %s, %.0f pages a second; largest page %s, %.0f kB",
+		stats.Pages, stats.Files, float64(stats.Bytes)/1e6, stats.Elapsed.Round(time.Millisecond), stats.PagesPerSecond(),
+		stats.Largest, float64(stats.LargestBytes)/1024)
+	return nil
 }
 
 // buildDatabase builds every table in a scratch database, in memory and

@@ -62,11 +62,38 @@ func baseSubs() []sub {
 	}
 }
 
-// releaseFiles are the files every release holds.
+// releaseFiles are the data files every release holds.
 var releaseFiles = []string{
 	schemas.ChecksumsFile, "data/comparisons.csv", "data/comparisons.parquet", "data/councils.csv",
 	"data/metrics.csv", "data/observations.csv", "data/observations.parquet", "data/peer-groups.csv",
 	"data/providers.csv", "data/similar-councils.csv", schemas.PackageFile, schemas.ReleaseFile, schemas.DatabaseFile,
+}
+
+// siteFiles are files of the website of the release baseSubs make: the
+// fixed files, and a page of each kind with its JSON twin (publish/site
+// tests the pages themselves).
+var siteFiles = []string{
+	"404.html", "assets/site.css", "assets/site.js", "downloads.html", "downloads.json", "index.html", "index.json",
+	"search.json", "sitemap.xml",
+	"metrics/" + onTime + "/index.html", "metrics/" + onTime + "/index.json",
+	"metrics/" + onTime + "/" + q1 + "/index.html", "metrics/" + onTime + "/" + q1 + "/index.json",
+	"metrics/" + onTime + "/" + q1 + "/table.csv",
+	"providers/1-101234567/index.html", "providers/1-101234567/index.json",
+	"councils/" + trafford + "/index.html", "councils/" + trafford + "/index.json", "councils/" + trafford + "/table.csv",
+}
+
+// isSiteFile reports whether a release file belongs to its website.
+func isSiteFile(name string) bool {
+	for _, p := range []string{"metrics/", "providers/", "councils/", "assets/"} {
+		if strings.HasPrefix(name, p) {
+			return true
+		}
+	}
+	switch name {
+	case "404.html", "downloads.html", "downloads.json", "index.html", "index.json", "search.json", "sitemap.xml":
+		return true
+	}
+	return false
 }
 
 func TestPublish(t *testing.T) {
@@ -87,8 +114,17 @@ func TestPublish(t *testing.T) {
 	if rel.Dir != b.Layout.Release(rel.ID) {
 		t.Errorf("dir %q, want %q", rel.Dir, b.Layout.Release(rel.ID))
 	}
-	if got := listFiles(t, rel.Dir); !reflect.DeepEqual(got, sorted(releaseFiles)) {
-		t.Errorf("release files\n got %v\nwant %v", got, sorted(releaseFiles))
+	all := listFiles(t, rel.Dir)
+	if got := slices.DeleteFunc(slices.Clone(all), isSiteFile); !reflect.DeepEqual(got, sorted(releaseFiles)) {
+		t.Errorf("release data files\n got %v\nwant %v", got, sorted(releaseFiles))
+	}
+	for _, f := range siteFiles {
+		if !slices.Contains(all, f) {
+			t.Errorf("the release's website lacks %s", f)
+		}
+	}
+	if !strings.Contains(log.String(), "pages a second") {
+		t.Errorf("log lacks the website's line:\n%s", log.String())
 	}
 	checkSums(t, rel.Dir)
 	checkCurrent(t, b.Layout, rel.ID)

@@ -1,5 +1,7 @@
 package schemas
 
+import "strconv"
+
 // ColumnType is a public column's type, named as Frictionless Table Schema
 // names it; SQLType gives the DuckDB type the release database holds.
 type ColumnType string
@@ -155,11 +157,24 @@ func statusCategories() []Category {
 
 var bandCategories = cats("better", "similar", "worse", "higher", "lower", "not_compared")
 
-func bandColumn(name, against string) Column {
-	return Column{Name: name, Type: TypeString, Categories: bandCategories, Description: "Where the row falls " +
-		"against the 99.8% funnel-plot limits around " + against + " at its denominator (Spiegelhalter 2005): " +
-		"better, similar or worse by the metric's polarity, or higher, similar or lower for polarity none; " +
-		"not_compared where there is no interval (no counts, a hidden figure, a mean, score or count)."}
+// MinGroupRows is the fewest rows with a value a comparison group (metric
+// x period x service x level) must have for a release to publish its
+// distribution (median, quartiles, 10th and 90th percentiles), its rows'
+// percentile ranks and their bands: with fewer, those figures are blank
+// and every band is not_compared.
+const MinGroupRows = 5
+
+// minGroupRule ends the description of a figure MinGroupRows withholds.
+var minGroupRule = "blank when fewer than " + strconv.Itoa(MinGroupRows) + " rows of the group have a value"
+
+// intervalBand describes a band decided by PHE's significance rule: the
+// row's interval at level against a benchmark.
+func intervalBand(name, level, against string) Column {
+	return Column{Name: name, Type: TypeString, Categories: bandCategories, Description: "The row's " + level +
+		" confidence interval against " + against + ", as PHE's Fingertips compares them: better or worse by the " +
+		"metric's polarity (higher or lower for polarity none) when the interval lies wholly above or below it, " +
+		"similar when it holds it; not_compared without an interval (no counts, a hidden figure, a mean, score " +
+		"or count), or when fewer than " + strconv.Itoa(MinGroupRows) + " rows of the group have a value."}
 }
 
 // The columns several tables share.
@@ -185,7 +200,8 @@ var (
 	colPolarity   = Column{Name: "polarity", Type: TypeString, Categories: cats(string(HigherIsBetter), string(LowerIsBetter), string(NoPolarity)), Description: "Which direction is better."}
 	colMultiplier = Column{Name: "multiplier", Type: TypeNumber, Description: "The value is numerator / denominator x multiplier for proportions and rates."}
 	colCI         = []Column{
-		{Name: "ci95_lower", Type: TypeNumber, Unit: UnitOfMetric, Description: "Lower limit of the 95% confidence interval: Wilson score for proportions, Byar's method for rates and counts; blank for means and scores."},
+		{Name: "ci95_lower", Type: TypeNumber, Unit: UnitOfMetric, Description: "Lower limit of the 95% confidence interval, as PHEindicatormethods " +
+			"computes it: Wilson score for proportions; for rates and counts the exact Poisson limits below 10 events and Byar's method from 10; blank for means and scores."},
 		{Name: "ci95_upper", Type: TypeNumber, Unit: UnitOfMetric, Description: "Upper limit of the 95% confidence interval (see ci95_lower)."},
 		{Name: "ci998_lower", Type: TypeNumber, Unit: UnitOfMetric, Description: "Lower limit of the 99.8% confidence interval (see ci95_lower)."},
 		{Name: "ci998_upper", Type: TypeNumber, Unit: UnitOfMetric, Description: "Upper limit of the 99.8% confidence interval (see ci95_lower)."},
@@ -262,18 +278,24 @@ var PublicTables = []Table{
 			colCI,
 			[]Column{
 				colNationalValue,
-				{Name: "national_median", Type: TypeNumber, Unit: UnitOfMetric, Description: "Median of the values compared (linear interpolation)."},
-				{Name: "national_q1", Type: TypeNumber, Unit: UnitOfMetric, Description: "Lower quartile of the values compared (linear interpolation)."},
-				{Name: "national_q3", Type: TypeNumber, Unit: UnitOfMetric, Description: "Upper quartile of the values compared (linear interpolation)."},
+				{Name: "national_median", Type: TypeNumber, Unit: UnitOfMetric, Description: "Median of the values compared (linear interpolation); " + minGroupRule + "."},
+				{Name: "national_q1", Type: TypeNumber, Unit: UnitOfMetric, Description: "Lower quartile of the values compared (linear interpolation); " + minGroupRule + "."},
+				{Name: "national_q3", Type: TypeNumber, Unit: UnitOfMetric, Description: "Upper quartile of the values compared (linear interpolation); " + minGroupRule + "."},
 				{Name: "national_n", Type: TypeInteger, Description: "Rows with a value among those compared."},
 				{Name: "percentile_rank", Type: TypeNumber, Unit: UnitPercentile, Description: "0–100, where 100 is best by the metric's polarity (highest " +
-					"for polarity none); ties share the lower rank; blank when fewer than two rows have a value."},
+					"for polarity none): 100 (r - 1) / (N - 1) for the row's mid-rank r among the N rows with a value, so tied rows share the " +
+					"mean of the places they take; " + minGroupRule + "."},
 				colZ,
-				bandColumn("band_national", "the national value"),
-				bandColumn("band_national_adjusted", "the national value, widened for over-dispersion between rows (additive random effects)"),
-				bandColumn("band_region", "the pooled value of the council's region"),
-				bandColumn("band_council_type", "the pooled value of councils of the council's type"),
-				bandColumn("band_similar", "the pooled value of the council's similar councils"),
+				intervalBand("band_national", "99.8%", "the national value"),
+				intervalBand("band_national_95", "95%", "the national value"),
+				{Name: "band_national_adjusted", Type: TypeString, Categories: bandCategories, Description: "Where the row falls against the " +
+					"99.8% funnel-plot limits around the national value at its denominator, widened for over-dispersion between rows " +
+					"(Spiegelhalter 2005, additive random effects): better, similar or worse by the metric's polarity, or higher, similar " +
+					"or lower for polarity none; similar wherever band_national is, since the adjustment only widens the limits; " +
+					"not_compared where band_national is."},
+				intervalBand("band_region", "99.8%", "the pooled value of the council's region"),
+				intervalBand("band_council_type", "99.8%", "the pooled value of councils of the council's type"),
+				intervalBand("band_similar", "99.8%", "the pooled value of the council's similar councils"),
 				{Name: "change_prev", Type: TypeNumber, Unit: UnitOfMetric, Description: "Value minus the same row's value in the previous period."},
 				{Name: "change_year", Type: TypeNumber, Unit: UnitOfMetric, Description: "Value minus the same row's value in the same period a year earlier."},
 			}),
@@ -293,11 +315,11 @@ var PublicTables = []Table{
 			{Name: "sum_numerator", Type: TypeInteger, Description: "Sum of the pooled rows' numerators."},
 			{Name: "sum_denominator", Type: TypeInteger, Description: "Sum of the pooled rows' denominators."},
 			{Name: "mean_value", Type: TypeNumber, Unit: UnitOfMetric, Description: "Mean of the values."},
-			{Name: "median", Type: TypeNumber, Unit: UnitOfMetric, Description: "Median of the values (linear interpolation)."},
-			{Name: "q1", Type: TypeNumber, Unit: UnitOfMetric, Description: "Lower quartile of the values (linear interpolation)."},
-			{Name: "q3", Type: TypeNumber, Unit: UnitOfMetric, Description: "Upper quartile of the values (linear interpolation)."},
-			{Name: "p10", Type: TypeNumber, Unit: UnitOfMetric, Description: "10th percentile of the values (linear interpolation)."},
-			{Name: "p90", Type: TypeNumber, Unit: UnitOfMetric, Description: "90th percentile of the values (linear interpolation)."},
+			{Name: "median", Type: TypeNumber, Unit: UnitOfMetric, Description: "Median of the values (linear interpolation); " + minGroupRule + "."},
+			{Name: "q1", Type: TypeNumber, Unit: UnitOfMetric, Description: "Lower quartile of the values (linear interpolation); " + minGroupRule + "."},
+			{Name: "q3", Type: TypeNumber, Unit: UnitOfMetric, Description: "Upper quartile of the values (linear interpolation); " + minGroupRule + "."},
+			{Name: "p10", Type: TypeNumber, Unit: UnitOfMetric, Description: "10th percentile of the values (linear interpolation); " + minGroupRule + "."},
+			{Name: "p90", Type: TypeNumber, Unit: UnitOfMetric, Description: "90th percentile of the values (linear interpolation); " + minGroupRule + "."},
 			{Name: "target", Type: TypeNumber, Unit: UnitOfRatio, Description: "Pooled sum(numerator) / sum(denominator), before the multiplier; blank for means, scores and counts."},
 			{Name: "n_z", Type: TypeInteger, Description: "Rows with a funnel z-score, which the over-dispersion estimate uses."},
 			{Name: "phi", Type: TypeNumber, Description: "Over-dispersion factor: the mean of the squared z-scores, winsorised at their 10th and 90th percentiles."},
@@ -356,8 +378,11 @@ var PublicTables = []Table{
 			colCI,
 			[]Column{
 				colNationalValue, colZ,
-				bandColumn("band_national", "the national value"),
-				bandColumn("band_national_adjusted", "the national value, widened for over-dispersion"),
+				intervalBand("band_national", "99.8%", "the national value for providers"),
+				{Name: "band_national_adjusted", Type: TypeString, Categories: bandCategories, Description: "Where the pooled figure falls " +
+					"against the 99.8% funnel-plot limits around the national value at its denominator, widened for over-dispersion " +
+					"(the benchmark's tau2): better, similar or worse by polarity, or higher, similar or lower; similar or " +
+					"not_compared wherever band_national is."},
 				{Name: "councils_min", Type: TypeNumber, Unit: UnitOfMetric, Description: "Least of the councils' values."},
 				{Name: "councils_q1", Type: TypeNumber, Unit: UnitOfMetric, Description: "Lower quartile of the councils' values."},
 				{Name: "councils_median", Type: TypeNumber, Unit: UnitOfMetric, Description: "Median of the councils' values."},

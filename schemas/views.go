@@ -53,6 +53,7 @@ type ComparisonRow struct {
 	PercentileRank       *float64 `json:"percentile_rank"`
 	ZScore               *float64 `json:"z_score"`
 	BandNational         string   `json:"band_national"`
+	BandNational95       string   `json:"band_national_95"`
 	BandNationalAdjusted string   `json:"band_national_adjusted"`
 	BandRegion           string   `json:"band_region"`
 	BandCouncilType      string   `json:"band_council_type"`

@@ -78,7 +78,7 @@ func TestRowJSON(t *testing.T) {
 			`{"metric":"m","period":"","council_code":"","provider_id":"","provider_name":"","service":"","value":null,` +
 				`"numerator":null,"denominator":null,"status":"c","ci95_lower":null,"ci95_upper":null,"ci998_lower":null,` +
 				`"ci998_upper":null,"national_value":null,"national_median":null,"national_q1":null,"national_q3":null,` +
-				`"national_n":null,"percentile_rank":null,"z_score":null,"band_national":"","band_national_adjusted":"",` +
+				`"national_n":null,"percentile_rank":null,"z_score":null,"band_national":"","band_national_95":"","band_national_adjusted":"",` +
 				`"band_region":"","band_council_type":"","band_similar":"","change_prev":null,"change_year":null}`},
 		{"numbers", ComparisonRow{Value: &v, Denominator: &n},
 			`"value":12.5,"numerator":null,"denominator":40,`},

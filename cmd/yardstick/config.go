@@ -6,6 +6,7 @@ import (
 	"github.com/yardstick-open/yardstick/data"
 	"github.com/yardstick-open/yardstick/ingest"
 	"github.com/yardstick-open/yardstick/publish"
+	"github.com/yardstick-open/yardstick/publish/site"
 	"github.com/yardstick-open/yardstick/schemas"
 	"github.com/yardstick-open/yardstick/schemas/config"
 )
@@ -19,6 +20,8 @@ type setup struct {
 	layout    schemas.Layout
 	catalogue *schemas.Catalogue
 	councils  *schemas.Councils
+	// noSite leaves the website out of the releases it builds.
+	noSite bool
 }
 
 // loadSetup reads the catalogue and the councils for the data folder at
@@ -43,5 +46,9 @@ func (s *setup) pipeline() *ingest.Pipeline {
 
 // builder returns a release builder for the data folder, logging to log.
 func (s *setup) builder(log io.Writer) *publish.Builder {
-	return &publish.Builder{Layout: s.layout, Catalogue: s.catalogue, Councils: s.councils, Log: log}
+	b := &publish.Builder{Layout: s.layout, Catalogue: s.catalogue, Councils: s.councils, Log: log}
+	if !s.noSite {
+		b.Site = &site.Builder{}
+	}
+	return b
 }

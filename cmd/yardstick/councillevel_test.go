@@ -26,8 +26,10 @@ const (
 	dfeFile         = "dfe_sfr32_2012_oc2_la.csv"
 	dfePeriod       = "2011-12"
 	dfeService      = "childrens-social-care"
-	// z998 is the normal quantile of the 99.8% funnel limits.
-	z998 = 3.090232
+	// z95 and z998 are the normal quantiles of the 95% and 99.8%
+	// intervals, qnorm(0.975) and qnorm(0.999) as R prints them.
+	z95  = 1.959963984540054
+	z998 = 3.090232306167813
 )
 
 // dfeFormerCodes are the codes the file uses for councils whose code has
@@ -181,23 +183,50 @@ func quantile(sorted []float64, q float64) float64 {
 	return sorted[lo] + (h-float64(lo))*(sorted[lo+1]-sorted[lo])
 }
 
-// percentileRank is 100 x percent_rank() of v among values ordered worst
-// to best: the share of the others that are strictly worse.
+// percentileRank is the mid-rank percentile of v among values ordered
+// worst to best: the others strictly worse, plus half of the others tied
+// with it, as a share of the others.
 func percentileRank(values []float64, v float64, lowerIsBetter bool) float64 {
-	worse := 0
+	worse, tied := 0, -1 // v itself is among values
 	for _, o := range values {
-		if (!lowerIsBetter && o < v) || (lowerIsBetter && o > v) {
+		switch {
+		case o == v:
+			tied++
+		case (!lowerIsBetter && o < v) || (lowerIsBetter && o > v):
 			worse++
 		}
 	}
-	return 100 * float64(worse) / float64(len(values)-1)
+	return 100 * (float64(worse) + float64(tied)/2) / float64(len(values)-1)
 }
 
-// byar returns Byar's approximate Poisson limits for a count o at z.
-func byar(o, z float64) (lower, upper float64) {
-	if o > 0 {
-		lower = math.Max(0, o*math.Pow(1-1/(9*o)-z/(3*math.Sqrt(o)), 3))
+// exactPoisson are the exact Poisson limits for 0 to 9 events: lower and
+// upper at 95%, then at 99.8% (qchisq(a/2, 2o)/2 and qchisq(1-a/2, 2o+2)/2,
+// computed with mpmath).
+var exactPoisson = [10][4]float64{
+	{0, 3.6888794541139363, 0, 6.9077552789821371},
+	{0.025317807984289875, 5.5716433909388986, 0.0010005003335835335, 9.2334134764515857},
+	{0.2422092785439649, 7.2246876677239608, 0.045402017769489557, 11.228872242412663},
+	{0.61867212289560129, 8.767273069742326, 0.19053337756840319, 13.062240779188071},
+	{1.0898653736263249, 10.241588675403698, 0.42855241362842297, 14.794149222537209},
+	{1.6234863901184205, 11.66833207932267, 0.73937173191783252, 16.454745203680107},
+	{2.2018942534908508, 13.059474022518685, 1.1071046602556393, 18.06163684019907},
+	{2.8143630515198661, 14.422675361702379, 1.5203362603988091, 19.626177395384238},
+	{3.4538321767485013, 15.763189220193315, 1.9708139217403658, 21.156198165839983},
+	{4.1153730973783324, 17.08480345141917, 2.4524244043637749, 22.657373309062931},
+}
+
+// countInterval returns a count's limits as PHEindicatormethods' phe_rate
+// computes them: exact below 10 events, Byar's approximation from 10;
+// level998 picks 99.8% over 95%.
+func countInterval(o float64, level998 bool) (lower, upper float64) {
+	z, i := z95, 0
+	if level998 {
+		z, i = z998, 2
 	}
+	if o < 10 {
+		return exactPoisson[int(o)][i], exactPoisson[int(o)][i+1]
+	}
+	lower = o * math.Pow(1-1/(9*o)-z/(3*math.Sqrt(o)), 3)
 	upper = (o + 1) * math.Pow(1-1/(9*(o+1))+z/(3*math.Sqrt(o+1)), 3)
 	return lower, upper
 }
@@ -210,20 +239,32 @@ func wilson(x, n int64, z float64) (lower, upper float64) {
 	return centre - half, centre + half
 }
 
-// funnelBand is the band of x/n against a target proportion at the 99.8%
-// limits, for a metric where higher is better.
-func funnelBand(x, n int64, target float64, ok bool) string {
-	if !ok || n == 0 || target <= 0 || target >= 1 {
+// intervalBand is the band of the percentage x/n against a target
+// proportion by PHE's rule, for a metric where higher is better: better
+// when the Wilson interval at z lies wholly above the target, worse when
+// wholly below, each as published, to six significant figures.
+func intervalBand(x, n int64, target, z float64, ok bool) string {
+	if !ok || n == 0 {
 		return "not_compared"
 	}
-	z := (float64(x)/float64(n) - target) / math.Sqrt(target*(1-target)/float64(n))
-	switch {
-	case z > z998:
+	lo, hi := wilson(x, n, z)
+	switch t := sixFigures(target * 100); {
+	case sixFigures(lo*100) > t:
 		return "better"
-	case z < -z998:
+	case sixFigures(hi*100) < t:
 		return "worse"
 	}
 	return "similar"
+}
+
+// sixFigures rounds v to six significant figures, as a release publishes
+// a computed figure.
+func sixFigures(v float64) float64 {
+	r, err := strconv.ParseFloat(strconv.FormatFloat(v, 'g', 6, 64), 64)
+	if err != nil {
+		panic(err)
+	}
+	return r
 }
 
 // checkPerCouncil checks what every council-level release shares: one
@@ -274,8 +315,8 @@ type dfeFigure struct {
 
 // TestCouncilLevelCounts loads the file's four count columns as wide
 // metrics: the comparisons come out one per council per metric, with the
-// national value the mean of the councils' counts, Byar intervals, ranks,
-// and no funnel bands, since a count has no denominator.
+// national value the mean of the councils' counts, exact Poisson or Byar
+// intervals, mid-ranks, and no bands, since a count has no denominator.
 func TestCouncilLevelCounts(t *testing.T) {
 	t.Parallel()
 	dir := publishCouncilLevel(t, "mapping.yaml")
@@ -334,7 +375,7 @@ func TestCouncilLevelCounts(t *testing.T) {
 					t.Errorf("%s: %s %v, want %v", key, col, got, want)
 				}
 			}
-			for _, col := range []string{"band_national", "band_national_adjusted", "band_region", "band_council_type", "band_similar"} {
+			for _, col := range []string{"band_national", "band_national_95", "band_national_adjusted", "band_region", "band_council_type", "band_similar"} {
 				if r[col] != "not_compared" {
 					t.Errorf("%s: %s %q, want not_compared for a count", key, col, r[col])
 				}
@@ -354,11 +395,11 @@ func TestCouncilLevelCounts(t *testing.T) {
 			if got, want := num(t, r["percentile_rank"]), percentileRank(values, v, lowerIsBetter[metric]); !near(got, want) {
 				t.Errorf("%s: percentile_rank %v, want %v", key, got, want)
 			}
-			lo, hi := byar(v, 1.959964)
-			lo998, hi998 := byar(v, z998)
+			lo, hi := countInterval(v, false)
+			lo998, hi998 := countInterval(v, true)
 			if !near(num(t, r["ci95_lower"]), lo) || !near(num(t, r["ci95_upper"]), hi) ||
 				!near(num(t, r["ci998_lower"]), lo998) || !near(num(t, r["ci998_upper"]), hi998) {
-				t.Errorf("%s: intervals %s-%s, %s-%s; want Byar's %v-%v, %v-%v for %v", key,
+				t.Errorf("%s: intervals %s-%s, %s-%s; want exact or Byar's %v-%v, %v-%v for %v", key,
 					r["ci95_lower"], r["ci95_upper"], r["ci998_lower"], r["ci998_upper"], lo, hi, lo998, hi998, v)
 			}
 		}
@@ -524,7 +565,7 @@ func TestCouncilLevelProportion(t *testing.T) {
 			t.Errorf("%s: counts %s/%s, want %d/%d", key, r["numerator"], r["denominator"], f.x, f.n)
 		}
 		v := f.value
-		for col, z := range map[string]float64{"ci95": 1.959964, "ci998": z998} {
+		for col, z := range map[string]float64{"ci95": z95, "ci998": z998} {
 			lo, hi := wilson(f.x, f.n, z)
 			if !near(num(t, r[col+"_lower"]), lo*100) || !near(num(t, r[col+"_upper"]), hi*100) {
 				t.Errorf("%s: %s %s-%s, want Wilson's %v-%v", key, col, r[col+"_lower"], r[col+"_upper"], lo*100, hi*100)
@@ -541,10 +582,11 @@ func TestCouncilLevelProportion(t *testing.T) {
 		typeT, typeOK := pool(func(c string) bool { return ctype[c] != "" && ctype[c] == ctype[code] })
 		similarT, similarOK := pool(func(c string) bool { return slices.Contains(similar[code], c) })
 		for col, want := range map[string]string{
-			"band_national":     funnelBand(f.x, f.n, national, true),
-			"band_region":       funnelBand(f.x, f.n, regionT, regionOK && region[code] != ""),
-			"band_council_type": funnelBand(f.x, f.n, typeT, typeOK && ctype[code] != ""),
-			"band_similar":      funnelBand(f.x, f.n, similarT, similarOK),
+			"band_national":     intervalBand(f.x, f.n, national, z998, true),
+			"band_national_95":  intervalBand(f.x, f.n, national, z95, true),
+			"band_region":       intervalBand(f.x, f.n, regionT, z998, regionOK && region[code] != ""),
+			"band_council_type": intervalBand(f.x, f.n, typeT, z998, typeOK && ctype[code] != ""),
+			"band_similar":      intervalBand(f.x, f.n, similarT, z998, similarOK),
 		} {
 			if r[col] != want {
 				t.Errorf("%s: %s %q, want %q", key, col, r[col], want)
@@ -556,7 +598,7 @@ func TestCouncilLevelProportion(t *testing.T) {
 			t.Errorf("%s: band_national_adjusted %q beside band_national %q", key, adj, r["band_national"])
 		}
 	}
-	// Real councils differ: the funnel finds some on either side.
+	// Real councils differ: their intervals put some on either side.
 	if bands["better"] == 0 || bands["worse"] == 0 || bands["similar"] == 0 {
 		t.Errorf("national bands %v: want councils better, similar and worse", bands)
 	}

@@ -8,6 +8,7 @@ import (
 	"os"
 
 	"github.com/yardstick-open/yardstick/publish"
+	"github.com/yardstick-open/yardstick/publish/duckdb"
 	"github.com/yardstick-open/yardstick/schemas"
 )
 
@@ -16,8 +17,9 @@ func init() {
 }
 
 func runPublish(ctx context.Context, e *env, args []string) int {
-	fs := newFlags(e, "publish", "publish [--data DIR]")
+	fs := newFlags(e, "publish", "publish [--data DIR] [--no-site]")
 	dataDir := dataFlag(fs, e)
+	noSite := fs.Bool("no-site", false, "build the data files only, without the website")
 	if code, ok := parseFlags(fs, args); !ok {
 		return code
 	}
@@ -35,7 +37,13 @@ func runPublish(ctx context.Context, e *env, args []string) int {
 		fmt.Fprintf(e.stderr, "yardstick publish: %v\n", err)
 		return exitUsage
 	}
+	cfg.noSite = *noSite
 	rel, err := publishRelease(ctx, cfg, e.stdout)
+	var misfits *duckdb.CatalogueError
+	if errors.As(err, &misfits) {
+		printMisfits(e.stderr, cfg.layout, misfits)
+		return exitStatus(err)
+	}
 	if err != nil {
 		fmt.Fprintf(e.stderr, "yardstick publish: %v\n", err)
 		return exitStatus(err)
@@ -61,4 +69,23 @@ func publishRelease(ctx context.Context, cfg *setup, log io.Writer) (*schemas.Re
 	fmt.Fprintf(log, "Published %d observations and %d comparisons from %d submissions (%s) in %s\n",
 		rel.Counts.Observations, rel.Counts.Comparisons, rel.Counts.Submissions, since, rel.Dir)
 	return rel, nil
+}
+
+// printMisfits explains a publish refused because current figures no
+// longer fit the catalogue: which council must send which return again,
+// or what to put back in the catalogue.
+func printMisfits(w io.Writer, layout schemas.Layout, e *duckdb.CatalogueError) {
+	fit := "fit"
+	if e.Rows == 1 {
+		fit = "fits"
+	}
+	fmt.Fprintf(w, "yardstick publish: refused: %s from %s no longer %s the metric catalogue in force "+
+		"(the built-in one with %s); nothing was published and the live release is unchanged\n",
+		plural(e.Rows, "current figure"), plural(e.Councils, "council"), fit, layout.CatalogueFile())
+	for _, m := range e.Misfits {
+		fmt.Fprintf(w, "  %s\n      fix: %s\n", m, m.Fix())
+	}
+	if more := e.Groups - len(e.Misfits); more > 0 {
+		fmt.Fprintf(w, "  ... and %d more groups of figures like these\n", more)
+	}
 }

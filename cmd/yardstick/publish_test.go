@@ -8,6 +8,7 @@ import (
 	"encoding/csv"
 	"encoding/hex"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"os"
@@ -103,6 +104,94 @@ func TestPublishErrors(t *testing.T) {
 	}
 	if _, err := os.Lstat(filepath.Join(empty, "current")); err == nil {
 		t.Error("a failed publish made a current link")
+	}
+}
+
+// TestPublishRechecksCatalogue: after a return is ingested and published,
+// the data folder's catalogue.yaml changes a metric so that the stored
+// figures no longer fit it; publish refuses, naming the council, the
+// figures and the fix, and leaves the live release as it was; with the
+// catalogue put back, publish succeeds.
+func TestPublishRechecksCatalogue(t *testing.T) {
+	const onTime = `metrics:
+  - id: hc-visits-on-time
+    title: Home care visits on time
+    services: [homecare]
+    kind: %s
+    unit: %s
+    multiplier: %s
+    polarity: higher_is_better
+    min: 0
+    max: %s
+`
+	const ret = "council_code,provider_id,provider_name,provider_sector,service,metric,period,numerator,denominator,value,note\n" +
+		"E08000009,1-101234567,Acme Care Ltd,private,homecare,hc-visits-on-time,2024-25-Q1,950,1000,95,\n" +
+		"E08000009,1-102345678,Brightwater Ltd,private,homecare,hc-visits-on-time,2024-25-Q1,850,1000,,\n" +
+		"E08000009,1-102345678,Brightwater Ltd,private,homecare,hc-missed-visits,2024-25-Q1,3,1200,2.5,\n" +
+		"E08000010,1-101234567,Acme Care Ltd,private,homecare,hc-visits-on-time,2024-25-Q1,880,1000,88,\n"
+	tests := []struct {
+		name      string
+		catalogue string
+		want      []string
+	}{
+		{name: "max lowered",
+			catalogue: fmt.Sprintf(onTime, "proportion", "percent", "100", "90"),
+			want: []string{
+				"yardstick publish: refused: 1 current figure from 1 council no longer fits the metric catalogue in force",
+				"  Trafford (E08000009), 2024-25-Q1, homecare, hc-visits-on-time: 1 row (out_of_range): " +
+					"value 95 is outside the range of hc-visits-on-time (0 to 90) (the row: line 2 of submission ",
+				"      fix: Trafford (E08000009) sends its return for 2024-25-Q1, homecare again, with every row " +
+					"(a return replaces the earlier one as a whole), or put the catalogue's definition of hc-visits-on-time back as it was\n",
+			}},
+		{name: "proportion to rate",
+			catalogue: fmt.Sprintf(onTime, "rate", "per_1000", "1000", "1000"),
+			want: []string{
+				"yardstick publish: refused: 3 current figures from 2 councils no longer fit the metric catalogue in force",
+				"  Trafford (E08000009), 2024-25-Q1, homecare, hc-visits-on-time: 2 rows (value_mismatch): " +
+					"value 95 but numerator/denominator give 950 (950 / 1000 x 1000, the multiplier of a rate in per_1000) (first: line 2 of submission ",
+				"  Wigan (E08000010), 2024-25-Q1, homecare, hc-visits-on-time: 1 row (value_mismatch): ",
+			}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := t.TempDir()
+			data := filepath.Join(dir, "data")
+			file := filepath.Join(dir, "return.csv")
+			if err := os.WriteFile(file, []byte(ret), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			if code, stdout, stderr := runCmd(t, "ingest", "--data", data, file); code != exitOK {
+				t.Fatalf("ingest exit %d\n%s\n%s", code, stdout, stderr)
+			}
+			live := publishOK(t, data)
+
+			catalogue := filepath.Join(data, "catalogue.yaml")
+			if err := os.WriteFile(catalogue, []byte(tc.catalogue), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			code, _, stderr := runCmd(t, "publish", "--data", data)
+			if code != exitStatus(schemas.Errorf(schemas.ECONFLICT, "")) || code == exitOK {
+				t.Errorf("publish exit %d, want %d", code, exitStatus(schemas.Errorf(schemas.ECONFLICT, "")))
+			}
+			for _, w := range tc.want {
+				if !strings.Contains(stderr, w) {
+					t.Errorf("publish's report lacks %q:\n%s", w, stderr)
+				}
+			}
+			if target, err := os.Readlink(filepath.Join(data, "current")); err != nil || target != "releases/"+live {
+				t.Errorf("current -> %s (%v) after a refused publish, want releases/%s", target, err, live)
+			}
+			if releases, _ := os.ReadDir(filepath.Join(data, "releases")); len(releases) != 1 {
+				t.Errorf("%d releases after a refused publish, want 1", len(releases))
+			}
+
+			if err := os.Remove(catalogue); err != nil {
+				t.Fatal(err)
+			}
+			if again := publishOK(t, data); again == live {
+				t.Errorf("publish with the catalogue put back made no new release")
+			}
+		})
 	}
 }
 

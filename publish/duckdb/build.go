@@ -70,6 +70,10 @@ func (s *session) build(ctx context.Context, in BuildInput) error {
 	if err := s.loadMetrics(ctx, in.Catalogue); err != nil {
 		return err
 	}
+	// The catalogue may have changed since the rows were ingested.
+	if err := s.recheck(ctx, in.Catalogue, in.Councils); err != nil {
+		return err
+	}
 	unknown, err := s.strings(ctx, "unknown_metrics")
 	if err != nil {
 		return err
@@ -101,16 +105,18 @@ func (s *session) build(ctx context.Context, in BuildInput) error {
 		return err
 	}
 	z := []any{sql.Named("z95", Z95), sql.Named("z998", Z998)}
+	minRows := sql.Named("min_rows", schemas.MinGroupRows)
+	zMin := []any{z[0], z[1], minRows}
 	steps := []struct {
 		name string
 		args []any
 	}{
 		{"comparison_rows", nil},
-		{"benchmarks", nil},
-		{"comparisons", z},
+		{"benchmarks", []any{minRows}},
+		{"comparisons", zMin},
 		{"funnel_limits", z},
 		{"providers", nil},
-		{"provider_profile", z},
+		{"provider_profile", zMin},
 		{"round_benchmarks", nil},
 		{"drop_comparison_rows", nil},
 	}

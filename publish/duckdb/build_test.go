@@ -225,7 +225,7 @@ func TestComparisonColumns(t *testing.T) {
 	db := buildFixture(t)
 	want := strings.Fields(`metric period council_code provider_id provider_name service value numerator
 		denominator status ci95_lower ci95_upper ci998_lower ci998_upper national_value national_median
-		national_q1 national_q3 national_n percentile_rank z_score band_national band_national_adjusted
+		national_q1 national_q3 national_n percentile_rank z_score band_national band_national_95 band_national_adjusted
 		band_region band_council_type band_similar change_prev change_year`)
 	if got := tableColumns(t, db, "comparisons"); !reflect.DeepEqual(got, want) {
 		t.Errorf("comparisons columns:\n got %v\nwant %v", got, want)
@@ -244,14 +244,21 @@ func TestComparisonColumns(t *testing.T) {
 //	median: position 5 x 0.5 = 2.5 -> 75 + 0.5 (80-75) = 77.5
 //	q1: 1.25 -> 70 + 0.25 (75-70) = 71.25; q3: 3.75 -> 80 + 0.75 (90-80) = 87.5
 //	p10: 0.5 -> 65; p90: 4.5 -> 90
-//	percentile rank (higher is better, (rank-1)/(n-1) x 100): 60 -> 0,
-//	  70 -> 20, 75 -> 40, 80 -> 60, 90 and 90 (tied, rank 5) -> 80
+//	percentile rank (higher is better, (r-1)/(n-1) x 100 for the mid-rank
+//	  r): 60 -> 0, 70 -> 20, 75 -> 40, 80 -> 60, 90 and 90 (tied, places 5
+//	  and 6, mid-rank 5.5) -> 90
 //	z = (x/n - t) / sqrt(t(1-t)/n), t(1-t) = 0.212387511:
 //	  A/P1 (0.8 - t)/0.046085520 = 2.301386792
 //	  A/P2 (0.75 - t)/0.032587383 = 1.720316276
-//	  B/P1 (0.9 - t)/0.065174767 = 3.161662345   > 3.090232: better
-//	  C/P3 (0.6 - t)/0.014573521 = -6.445895578  worse
-//	  D/P4 (0.9 - t)/0.026607487 = 7.744459483   better
+//	  B/P1 (0.9 - t)/0.065174767 = 3.161662345
+//	  C/P3 (0.6 - t)/0.014573521 = -6.445895578
+//	  D/P4 (0.9 - t)/0.026607487 = 7.744459483
+//	bands: the Wilson interval at level z holds exactly the targets t0
+//	  with |x/n - t0| <= z sqrt(t0(1-t0)/n) (it inverts the score test), so
+//	  a proportion's interval lies wholly above or below a pooled value
+//	  exactly when |z| against it exceeds z: at 99.8% (3.090232) B/P1 and
+//	  D/P4 better, C/P3 worse; at 95% (1.959964) A/P1 better too (its
+//	  interval, 71.117 to 86.663 below, is above 69.394), A/P2 similar
 //	over-dispersion: z10 = quantile_cont(z, 0.1) = -6.445896 + 0.4 (1.720316 + 6.445896)
 //	  = -3.179410837; z90 = 3.161662 + 0.6 (7.744459 - 3.161662) = 5.911340628
 //	  winsorised z: 2.301387, 1.720316, 3.161662, -3.179411, 5.911341
@@ -261,6 +268,7 @@ func TestComparisonColumns(t *testing.T) {
 //	  tau2 = (5 phi - 4) / (sum w - sum w^2 / sum w) = 0.013153583
 //	  adjusted z = (x/n - t) / sqrt(se^2 + tau2): 0.858, 0.470, 1.562,
 //	  -0.813, 1.750 -> all similar
+//	  adjusted band: similar wherever band_national is, and similar anyway
 //	region (pooled): North West (A, B) 275/350 = 0.785714; Yorkshire (C, D)
 //	  870/1300 = 0.669231; z: A/P1 0.348, A/P2 -1.231, B/P1 1.969,
 //	  C/P3 -4.653 worse, D/P4 8.495 better
@@ -289,27 +297,27 @@ func TestComparisonsProportion(t *testing.T) {
 		{"A/P1", cA, "P1", row{"value": 80.0, "numerator": 80, "denominator": 100, "status": "",
 			"ci95_lower": 71.117083364, "ci95_upper": 86.663306710, "ci998_lower": 65.288907448, "ci998_upper": 89.480837261,
 			"percentile_rank": 60.0, "z_score": 2.301386792,
-			"band_national": "similar", "band_national_adjusted": "similar", "band_region": "similar",
+			"band_national": "similar", "band_national_95": "better", "band_national_adjusted": "similar", "band_region": "similar",
 			"band_council_type": "better", "band_similar": "similar",
 			"change_prev": 10.0, "change_year": -5.0}},
 		{"A/P2", cA, "P2", row{"value": 75.0, "percentile_rank": 40.0, "z_score": 1.720316276,
-			"band_national": "similar", "band_national_adjusted": "similar", "band_region": "similar",
+			"band_national": "similar", "band_national_95": "similar", "band_national_adjusted": "similar", "band_region": "similar",
 			"band_council_type": "similar", "band_similar": "similar", "change_prev": nil, "change_year": nil}},
-		{"B/P1", cB, "P1", row{"value": 90.0, "percentile_rank": 80.0, "z_score": 3.161662345,
-			"band_national": "better", "band_national_adjusted": "similar", "band_region": "similar",
+		{"B/P1", cB, "P1", row{"value": 90.0, "percentile_rank": 90.0, "z_score": 3.161662345,
+			"band_national": "better", "band_national_95": "better", "band_national_adjusted": "similar", "band_region": "similar",
 			"band_council_type": "better", "band_similar": "similar"}},
 		{"C/P3", cC, "P3", row{"value": 60.0, "percentile_rank": 0.0, "z_score": -6.445895578,
-			"band_national": "worse", "band_national_adjusted": "similar", "band_region": "worse",
+			"band_national": "worse", "band_national_95": "worse", "band_national_adjusted": "similar", "band_region": "worse",
 			"band_council_type": "worse", "band_similar": "worse"}},
-		{"D/P4", cD, "P4", row{"value": 90.0, "percentile_rank": 80.0, "z_score": 7.744459483,
-			"band_national": "better", "band_national_adjusted": "similar", "band_region": "better",
+		{"D/P4", cD, "P4", row{"value": 90.0, "percentile_rank": 90.0, "z_score": 7.744459483,
+			"band_national": "better", "band_national_95": "better", "band_national_adjusted": "similar", "band_region": "better",
 			"band_council_type": "similar", "band_similar": "better"}},
 		{"B/P6 value without counts", cB, "P6", row{"value": 70.0, "numerator": nil, "percentile_rank": 20.0,
 			"ci95_lower": nil, "ci998_upper": nil, "z_score": nil,
-			"band_national": "not_compared", "band_national_adjusted": "not_compared", "band_region": "not_compared",
+			"band_national": "not_compared", "band_national_95": "not_compared", "band_national_adjusted": "not_compared", "band_region": "not_compared",
 			"band_council_type": "not_compared", "band_similar": "not_compared"}},
 		{"D/P5 suppressed", cD, "P5", row{"value": nil, "status": "c", "percentile_rank": nil, "ci95_lower": nil,
-			"z_score": nil, "band_national": "not_compared", "band_national_adjusted": "not_compared"}},
+			"z_score": nil, "band_national": "not_compared", "band_national_95": "not_compared", "band_national_adjusted": "not_compared"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.Name, func(t *testing.T) {
@@ -324,20 +332,23 @@ func TestComparisonsProportion(t *testing.T) {
 		"n_z": 5, "phi": 12.660915864, "tau2": 0.013153583})
 
 	// The council-wide figure is benchmarked on its own, not pooled with
-	// the providers; a lone row has no percentile rank.
+	// the providers; a lone row, fewer than schemas.MinGroupRows, has no
+	// median, percentile rank or band, though its z-score is 0.
 	cw := pick(t, rows, key(cA, ""))
-	check(t, "council-wide", cw, row{"national_value": 230.0 / 300 * 100, "national_n": 1, "percentile_rank": nil, "z_score": 0.0, "band_national": "similar"})
+	check(t, "council-wide", cw, row{"national_value": 230.0 / 300 * 100, "national_n": 1, "national_median": nil,
+		"percentile_rank": nil, "z_score": 0.0, "band_national": "not_compared", "band_national_95": "not_compared",
+		"band_national_adjusted": "not_compared", "band_region": "not_compared"})
 }
 
 // TestComparisonsRate checks hc-missed-visits (per 1,000, lower is better):
 // A/P1 65/10000 (6.5), B/P1 10/5000 (2.0).
 //
 //	target = 75/15000 = 0.005 -> national_value 5
-//	Byar 95% for 65 (see TestByarAgainstExactPoisson) 50.163188 to
+//	Byar 95% for 65 (PHE's test data, see TestByarPHE) 50.163188 to
 //	  82.849139, / 10000 x 1000 -> 5.0163188 to 8.2849139
 //	z: A (0.0065 - 0.005)/sqrt(0.005/10000) = 0.0015/0.000707107 = 2.121320
-//	   B (0.002 - 0.005)/sqrt(0.005/5000) = -0.003/0.001 = -3 (inside 3.090232)
-//	percentile rank, lower is better: A 0, B 100
+//	   B (0.002 - 0.005)/sqrt(0.005/5000) = -0.003/0.001 = -3
+//	two rows, fewer than schemas.MinGroupRows: no percentile rank, no band
 //	z10 = -3 + 0.1 x 5.121320 = -2.487868, z90 = -3 + 0.9 x 5.121320 = 1.609188
 //	phi = (1.609188^2 + 2.487868^2)/2 = 4.389487; 2 phi > 1
 //	w = 2e6, 1e6; sum w = 3e6; sum w^2 / sum w = 5e12/3e6 = 1666666.667
@@ -347,10 +358,10 @@ func TestComparisonsRate(t *testing.T) {
 	db := buildFixture(t)
 	rows := tableRows(t, db, "comparisons")
 	a := pick(t, rows, row{"metric": "hc-missed-visits", "council_code": cA})
-	check(t, "A", a, row{"value": 6.5, "national_value": 5.0, "ci95_lower": 5.016318761, "ci95_upper": 8.284913869,
-		"z_score": 2.121320344, "percentile_rank": 0.0, "band_national": "similar"})
+	check(t, "A", a, row{"value": 6.5, "national_value": 5.0, "ci95_lower": 5.016318771, "ci95_upper": 8.284913855,
+		"z_score": 2.121320344, "percentile_rank": nil, "band_national": "not_compared", "band_national_adjusted": "not_compared"})
 	b := pick(t, rows, row{"metric": "hc-missed-visits", "council_code": cB})
-	check(t, "B", b, row{"value": 2.0, "z_score": -3.0, "percentile_rank": 100.0, "band_national": "similar"})
+	check(t, "B", b, row{"value": 2.0, "z_score": -3.0, "percentile_rank": nil, "band_national": "not_compared"})
 	bm := pick(t, tableRows(t, db, "benchmarks"), row{"metric": "hc-missed-visits"})
 	check(t, "benchmark", bm, row{"phi": 4.389487, "n_z": 2})
 	if tau2, _ := asFloat(bm["tau2"]); math.Abs(tau2-5.834231e-6) > 1e-11 {
@@ -361,9 +372,10 @@ func TestComparisonsRate(t *testing.T) {
 // TestComparisonsMeanAndScore: means, scores and counts have no
 // denominator, so every band is not_compared; the national value is the
 // mean of the values (test-count: (65 + 2.5)/2 = 33.75).
-// price-per-hour (no polarity): 20, 24, 22 -> mean 22, median 22, ranks
-// high = 100: 20 -> 0, 22 -> 50, 24 -> 100. asc-carer-qol (council-wide,
-// higher is better): 7.5, 8 -> 7.75; ranks 0 and 100.
+// price-per-hour (no polarity): 20, 24, 22 -> mean 22; asc-carer-qol
+// (council-wide, higher is better): 7.5, 8 -> 7.75. Every group here has
+// fewer rows than schemas.MinGroupRows, so none has a median or ranks
+// (TestPercentileRankTies ranks a larger group).
 func TestComparisonsMeanAndScore(t *testing.T) {
 	t.Parallel()
 	db := buildFixture(t)
@@ -372,29 +384,30 @@ func TestComparisonsMeanAndScore(t *testing.T) {
 		Council string
 		Want    row
 	}{
-		{cA, row{"value": 20.0, "percentile_rank": 0.0}},
-		{cC, row{"value": 22.0, "percentile_rank": 50.0}},
-		{cB, row{"value": 24.0, "percentile_rank": 100.0}},
+		{cA, row{"value": 20.0, "percentile_rank": nil}},
+		{cC, row{"value": 22.0, "percentile_rank": nil}},
+		{cB, row{"value": 24.0, "percentile_rank": nil}},
 	} {
 		r := pick(t, rows, row{"metric": "price-per-hour", "council_code": tt.Council})
 		check(t, "price "+tt.Council, r, tt.Want)
-		check(t, "price "+tt.Council, r, row{"national_value": 22.0, "national_median": 22.0, "national_n": 3,
+		check(t, "price "+tt.Council, r, row{"national_value": 22.0, "national_median": nil, "national_n": 3,
 			"ci95_lower": nil, "z_score": nil, "band_national": "not_compared", "band_national_adjusted": "not_compared",
 			"band_region": "not_compared", "band_council_type": "not_compared", "band_similar": "not_compared"})
 	}
 	a := pick(t, rows, row{"metric": "asc-carer-qol", "council_code": cA})
-	check(t, "qol A", a, row{"provider_id": "", "value": 7.5, "national_value": 7.75, "percentile_rank": 0.0, "band_national": "not_compared"})
+	check(t, "qol A", a, row{"provider_id": "", "value": 7.5, "national_value": 7.75, "percentile_rank": nil, "band_national": "not_compared"})
 	b := pick(t, rows, row{"metric": "asc-carer-qol", "council_code": cB})
-	check(t, "qol B", b, row{"value": 8.0, "percentile_rank": 100.0})
+	check(t, "qol B", b, row{"value": 8.0, "percentile_rank": nil})
 
-	// A count has Byar's interval on the count itself (65: 50.163188 to
-	// 82.849139, as in TestComparisonsRate) but no denominator, so no band;
-	// a count that is not a whole number has no interval.
+	// A count has Byar's interval on the count itself (65: PHE's
+	// 50.163187710 to 82.849138546, as in TestComparisonsRate) but no
+	// denominator, so no band; a count that is not a whole number has no
+	// interval.
 	c := pick(t, rows, row{"metric": "test-count", "provider_id": "P1"})
-	check(t, "count 65", c, row{"ci95_lower": 50.163187606, "ci95_upper": 82.849138692, "national_value": 33.75,
-		"percentile_rank": 0.0, "z_score": nil, "band_national": "not_compared"})
+	check(t, "count 65", c, row{"ci95_lower": 50.163187710, "ci95_upper": 82.849138546, "national_value": 33.75,
+		"percentile_rank": nil, "z_score": nil, "band_national": "not_compared", "band_national_95": "not_compared"})
 	c = pick(t, rows, row{"metric": "test-count", "provider_id": "P2"})
-	check(t, "count 2.5", c, row{"ci95_lower": nil, "ci95_upper": nil, "percentile_rank": 100.0})
+	check(t, "count 2.5", c, row{"ci95_lower": nil, "ci95_upper": nil, "percentile_rank": nil})
 }
 
 // TestFunnelLimits checks the first and last points of the

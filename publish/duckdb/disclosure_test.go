@@ -348,8 +348,9 @@ func TestSecondarySuppression(t *testing.T) {
 //
 //	ch-falls Q1, providers: shown A/P3 15/4000, C/P5 0/300, D/P1 40/6000
 //	  -> 55/10300 x 1000 = 5.339805825; 3 values (3.75, 0, 6.666667),
-//	  median 3.75; 3 councils, 3 providers. (With the hidden cells it
-//	  would have been 100/21408.)
+//	  fewer than schemas.MinGroupRows, so no median (it would be 3.75);
+//	  3 councils, 3 providers. (With the hidden cells it would have been
+//	  100/21408.)
 //	ch-falls Q1, council-wide: A 30/9000 alone (C is hidden) -> 3.333333
 //	ch-falls Q2, providers: both cells hidden -> no value, no counts
 //	ch-falls Q3, providers: A/P2 13/3000 + B/P1 25/5000 = 38/8000 -> 4.75
@@ -370,7 +371,7 @@ func TestPooledAfterSuppression(t *testing.T) {
 	}{
 		{"falls Q1 providers", row{"metric": mFalls, "period": dq1, "level": "provider"},
 			row{"sum_numerator": 55, "sum_denominator": 10300, "national_value": 55.0 / 10300 * 1000, "national_n": 3,
-				"n_pooled": 3, "n_councils": 3, "n_providers": 3, "median": 3.75}},
+				"n_pooled": 3, "n_councils": 3, "n_providers": 3, "median": nil}},
 		{"falls Q1 council-wide", row{"metric": mFalls, "period": dq1, "level": "council"},
 			row{"sum_numerator": 30, "sum_denominator": 9000, "national_value": 30.0 / 9000 * 1000, "national_n": 1}},
 		{"falls Q2 providers", row{"metric": mFalls, "period": dq2, "level": "provider"},
@@ -392,7 +393,7 @@ func TestPooledAfterSuppression(t *testing.T) {
 	}
 	cmp := tableRows(t, db, "comparisons")
 	check(t, "A/P3 national", pick(t, cmp, row{"metric": mFalls, "period": dq1, "council_code": cA, "provider_id": "P3"}),
-		row{"national_value": 55.0 / 10300 * 1000, "national_n": 3, "national_median": 3.75})
+		row{"national_value": 55.0 / 10300 * 1000, "national_n": 3, "national_median": nil, "percentile_rank": nil, "band_national": "not_compared"})
 	prof := tableRows(t, db, "provider_profile")
 	check(t, "P1 Q1", pick(t, prof, row{"provider_id": "P1", "metric": mFalls, "period": dq1}),
 		row{"numerator": 40, "denominator": 6000, "value": 40.0 / 6000 * 1000, "n_councils": 1, "n_values": 1})

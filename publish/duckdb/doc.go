@@ -36,29 +36,68 @@
 // National value: for proportions and rates, the pooled sum(numerator) /
 // sum(denominator) x multiplier over rows with usable counts; for means,
 // scores and counts (or when no row gives counts), the mean of the values.
+//
+// Minimum group size: a group with fewer than schemas.MinGroupRows (5)
+// rows with a value publishes its national value and national_n, but no
+// distribution (median, quartiles, 10th and 90th percentiles are NULL in
+// benchmarks and comparisons), no percentile ranks and no bands (every
+// band of its rows, and of the provider profiles compared with it, is
+// not_compared). Intervals and z-scores, which describe the row itself,
+// are published whatever the group's size.
+//
 // The distribution (median, quartiles, 10th and 90th percentiles) uses
 // quantile_cont, linear interpolation between order statistics, over every
-// row with a value. percentile_rank is 100 x percent_rank() with rows
-// ordered worst to best, so 100 is best (higher is best for polarity none);
-// ties share the lower rank; it is NULL when fewer than two rows have a
-// value.
+// row with a value. percentile_rank orders the group's N rows with a value
+// worst to best (by value, higher is better unless the polarity is
+// lower_is_better; higher ranks high for polarity none), numbers them 1 to
+// N, and gives each row its mid-rank r, the mean of the places its ties
+// take, (rank() + the count of rows at or before it) / 2; it is
+// 100 (r - 1) / (N - 1), so the worst row alone is 0, the best alone 100,
+// and equal values get equal ranks: five rows all 0 are 50 each, not 0.
 //
-// Intervals follow PHE/OHID Fingertips methods as in the R package
-// PHEindicatormethods: the Wilson score interval for proportions, and
-// Byar's approximation to the exact Poisson interval for rates (scaled by
-// multiplier / denominator) and counts, at 95% (z = 1.959964) and 99.8%
-// (z = 3.090232). Byar's lower limit is 0 for a count of 0 and is held at 0
-// where the approximation turns negative. Means and scores have no
-// interval.
+// Intervals are computed as the R package PHEindicatormethods computes them
+// for PHE/OHID Fingertips, at 95% and 99.8%, with the normal quantiles to
+// full double precision (Z95 = qnorm(0.975) = 1.959963984540054, Z998 =
+// qnorm(0.999) = 3.090232306167813). Proportions: the Wilson score
+// interval (wilson_lower, wilson_upper), 0 at x = 0 and 1 at x = n exactly.
+// Rates (the count's limits / denominator x multiplier) and counts, as
+// phe_rate: below 10 events (ExactPoissonBelow) the exact Poisson limits,
+// lower = qchisq(alpha/2, 2o)/2 (0 for o = 0) and upper = qchisq(1 -
+// alpha/2, 2o + 2)/2; from 10 events Byar's approximation, o (1 - 1/(9o) -
+// z/(3 sqrt o))^3 and (o+1) (1 - 1/(9(o+1)) + z/(3 sqrt(o+1)))^3. DuckDB has
+// no chi-squared quantile, so the 40 exact limits (0 to 9 events, two
+// limits, two levels) are computed in Go (exactPoisson: bisection on the
+// Poisson distribution function, to the last bit of a float64) and given
+// to SQL as the scratch table poisson_exact, which the macros poisson_lower
+// and poisson_upper read. A count's interval needs a whole number of at
+// least 0. Means and scores have no interval.
+//
+// band_national and band_national_95 follow PHE's significance rule
+// (Fingertips' comparison with a benchmark, macro interval_band): a row
+// whose 99.8% (band_national) or 95% (band_national_95) interval lies
+// wholly above the national value is higher, wholly below it lower, and
+// similar when the interval holds it, an end touching it included; higher
+// and lower read better or worse by polarity, and stay higher or lower for
+// polarity none. The rule compares the interval and the national value as
+// published, each to six significant figures, so rounding cannot make a
+// band contradict the figures beside it. Only proportions and rates are
+// banded; a row is not_compared where there is no interval (no counts,
+// suppressed, a zero denominator, a mean or a score), for a count (whose
+// national value is a mean of counts of different sizes), and in a group
+// below the minimum size.
 //
 // Funnel plots follow Spiegelhalter (2005), "Funnel plots for comparing
 // institutional performance", Stat Med 24:1185-1202, with the normal
 // approximation: around a target t, a row with denominator n has standard
 // error sqrt(t(1-t)/n) for a proportion and sqrt(t/n) for a rate, and
-// z = (x/n - t) / se. band_national compares z with the 99.8% limit
-// (+/-3.090232): better/similar/worse by polarity, or higher/similar/lower
-// for polarity none; not_compared where there is no interval (no counts,
-// suppressed, a zero denominator, a mean or a score).
+// z = (x/n - t) / se, published as z_score. funnel_limits draws t +/- z se
+// at 95% and 99.8%. For a proportion the Wilson interval holds t exactly
+// when |z| <= the level's quantile (it inverts this score test), so
+// band_national agrees with the funnel plot (but for a z within rounding
+// of the limit, where the figures as published decide); for a rate the
+// exact and Byar intervals are not the inverse of the normal
+// approximation, and for small counts they differ: band_national follows
+// the interval, which is what the row publishes.
 //
 // Over-dispersion follows Spiegelhalter (2005), "Handling over-dispersion
 // of performance indicators", Qual Saf Health Care 14:347-351. The z-scores
@@ -66,19 +105,26 @@
 // mean of their squares, and when I phi > I - 1 (I rows) the additive
 // random-effects adjustment is used, with the DerSimonian-Laird-style
 // moment estimate tau2 = (I phi - (I - 1)) / (sum w - sum w^2 / sum w),
-// w = 1/se^2. band_national_adjusted uses z = (x/n - t) / sqrt(se^2 + tau2).
-// We chose the additive model over the multiplicative one (limits widened
-// by sqrt(phi)) because the paper finds it has "a stronger conceptual
-// foundation" (the Healthcare Commission adopted it), and because
-// multiplicative limits stay narrow for large providers, whose small
-// sampling error would leave every real difference between providers
+// w = 1/se^2. band_national_adjusted compares z = (x/n - t) / sqrt(se^2 +
+// tau2) with +/-Z998 (macro band). The adjustment only widens the limits,
+// so band_national_adjusted is never further from similar than
+// band_national: where band_national is similar or not_compared, it is
+// the same. We chose the additive model over the multiplicative one
+// (limits widened by sqrt(phi)) because the paper finds it has "a stronger
+// conceptual foundation" (the Healthcare Commission adopted it), and
+// because multiplicative limits stay narrow for large providers, whose
+// small sampling error would leave every real difference between providers
 // looking significant. benchmarks publishes phi and tau2, and funnel_limits
 // the curves.
 //
-// band_region, band_council_type and band_similar apply the same
-// unadjusted 99.8% test with the target pooled over, in turn, the rows of
-// the council's region (itself included), of councils of its type (itself
-// included), and of its similar councils (itself excluded).
+// band_region, band_council_type and band_similar apply PHE's rule to the
+// row's 99.8% interval and a value pooled, as the national value is, over
+// in turn the rows of the council's region (itself included), of councils
+// of its type (itself included), and of its similar councils (itself
+// excluded), that value rounded to six significant figures. They are
+// not_compared where band_national is, and where the council has no such
+// pool (no region or type in the register, no similar council with
+// counts).
 //
 // change_prev and change_year are value differences from the same council,
 // provider, service and metric in the previous period and the same period
@@ -99,9 +145,11 @@
 //
 // provider_profile pools each provider's rows across the councils that
 // commission it, per metric, period and service, with the same intervals and
-// national bands (the adjusted band uses the group's tau2), and the spread
-// between those councils: minimum, quartiles, maximum and standard
-// deviation of their values.
+// national bands against the national group of provider rows (band_national
+// by PHE's rule on the pooled 99.8% interval, not_compared when that group
+// is below the minimum size; the adjusted band uses the group's tau2), and
+// the spread between those councils: minimum, quartiles, maximum and
+// standard deviation of their values.
 //
 // # Disclosure control
 //

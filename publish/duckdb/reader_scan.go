@@ -90,7 +90,7 @@ func comparisonDest(c *schemas.ComparisonRow) []any {
 		&c.CI95Lower, &c.CI95Upper, &c.CI998Lower, &c.CI998Upper,
 		&c.NationalValue, &c.NationalMedian, &c.NationalQ1, &c.NationalQ3, &c.NationalN,
 		&c.PercentileRank, &c.ZScore,
-		scanText(&c.BandNational), scanText(&c.BandNationalAdjusted), scanText(&c.BandRegion), scanText(&c.BandCouncilType), scanText(&c.BandSimilar),
+		scanText(&c.BandNational), scanText(&c.BandNational95), scanText(&c.BandNationalAdjusted), scanText(&c.BandRegion), scanText(&c.BandCouncilType), scanText(&c.BandSimilar),
 		&c.ChangePrev, &c.ChangeYear}
 }
 

@@ -697,7 +697,8 @@ func TestReaderComparisonRows(t *testing.T) {
 			CI95Lower: fptr(82.6), CI95Upper: fptr(94.5), CI998Lower: fptr(77.8), CI998Upper: fptr(96),
 			NationalValue: fptr(80), NationalMedian: fptr(80), NationalQ1: fptr(75), NationalQ3: fptr(85), NationalN: iptr(3),
 			PercentileRank: fptr(100), ZScore: fptr(2.5),
-			BandNational: "similar", BandNationalAdjusted: "similar", BandRegion: "better", BandCouncilType: "similar", BandSimilar: "similar",
+			BandNational: "similar", BandNational95: "better", BandNationalAdjusted: "similar", BandRegion: "better",
+			BandCouncilType: "similar", BandSimilar: "similar",
 			ChangeYear: fptr(4)}},
 		{"council-wide row", ComparisonFilter{Metric: hcOnTime, Period: q1, Council: trafford, Page: 1, PageSize: 1}, schemas.ComparisonRow{
 			Metric: hcOnTime, Period: q1, CouncilCode: trafford, ProviderID: "", ProviderName: "", Service: "homecare",
@@ -705,11 +706,12 @@ func TestReaderComparisonRows(t *testing.T) {
 			CI95Lower: fptr(79.4), CI95Upper: fptr(89.2), CI998Lower: fptr(75.6), CI998Upper: fptr(91.3),
 			NationalValue: fptr(85), NationalMedian: fptr(85), NationalQ1: fptr(85), NationalQ3: fptr(85), NationalN: iptr(1),
 			ZScore:       fptr(0),
-			BandNational: "similar", BandNationalAdjusted: "similar", BandRegion: "similar", BandCouncilType: "similar", BandSimilar: "similar"}},
+			BandNational: "similar", BandNational95: "similar", BandNationalAdjusted: "similar", BandRegion: "similar",
+			BandCouncilType: "similar", BandSimilar: "similar"}},
 		{"suppressed row", ComparisonFilter{Metric: hcOnTime, Council: cambs}, schemas.ComparisonRow{
 			Metric: hcOnTime, Period: q1, CouncilCode: cambs, ProviderID: "SC0303", ProviderName: "Cedar_House", Service: "homecare",
 			Status:       "c",
-			BandNational: "not_compared", BandNationalAdjusted: "not_compared", BandRegion: "not_compared",
+			BandNational: "not_compared", BandNational95: "not_compared", BandNationalAdjusted: "not_compared", BandRegion: "not_compared",
 			BandCouncilType: "not_compared", BandSimilar: "not_compared"}},
 	}
 	for _, tt := range tests {

@@ -33,8 +33,8 @@ var comparisonSorts = map[string]bool{
 	"metric": true, "period": true, "council_code": true, "provider_id": true, "provider_name": true,
 	"service": true, "status": true, "value": true, "numerator": true, "denominator": true,
 	"national_value": true, "percentile_rank": true, "z_score": true, "band_national": true,
-	"band_national_adjusted": true, "band_region": true, "band_council_type": true, "band_similar": true,
-	"change_prev": true, "change_year": true,
+	"band_national_95": true, "band_national_adjusted": true, "band_region": true, "band_council_type": true,
+	"band_similar": true, "change_prev": true, "change_year": true,
 }
 
 // ComparisonSorts returns the columns Comparisons may order by, in order

@@ -5,7 +5,9 @@
 --   national_value  target x multiplier; the mean of the values where there
 --                   is no target (means, scores, counts, or no counts given)
 --   national_n      rows with a value; n_councils, n_providers likewise
---   median .. p90   quantile_cont (linear interpolation) of the values
+--   median .. p90   quantile_cont (linear interpolation) of the values;
+--                   NULL when fewer than $min_rows rows have a value
+--                   (schemas.MinGroupRows)
 --   n_z, phi, tau2  over-dispersion (Spiegelhalter 2005, "Handling
 --                   over-dispersion of performance indicators", Qual Saf
 --                   Health Care 14:347): z_i = (x_i/n_i - target) / se_i;
@@ -26,11 +28,11 @@ WITH groups AS (
            sum(x)::BIGINT AS sum_numerator,
            sum(n)::BIGINT AS sum_denominator,
            avg(value) AS mean_value,
-           quantile_cont(value, 0.5) AS median,
-           quantile_cont(value, 0.25) AS q1,
-           quantile_cont(value, 0.75) AS q3,
-           quantile_cont(value, 0.1) AS p10,
-           quantile_cont(value, 0.9) AS p90
+           CASE WHEN count(value) >= $min_rows THEN quantile_cont(value, 0.5) END AS median,
+           CASE WHEN count(value) >= $min_rows THEN quantile_cont(value, 0.25) END AS q1,
+           CASE WHEN count(value) >= $min_rows THEN quantile_cont(value, 0.75) END AS q3,
+           CASE WHEN count(value) >= $min_rows THEN quantile_cont(value, 0.1) END AS p10,
+           CASE WHEN count(value) >= $min_rows THEN quantile_cont(value, 0.9) END AS p90
     FROM comparison_rows
     GROUP BY metric, period, service, level
 ),

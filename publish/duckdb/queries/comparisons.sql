@@ -1,32 +1,51 @@
 -- One row per current observation with its statistics (the columns of
 -- data/comparisons.parquet in DESIGN.md, in order). $z95 and $z998 are the
--- normal quantiles for 95% and 99.8%.
+-- normal quantiles for 95% and 99.8% (Z95, Z998); $min_rows is
+-- schemas.MinGroupRows.
 --
---   ci95_*, ci998_*    Wilson score for proportions; Byar for rates (the
---                      count's limits / denominator x multiplier) and for
---                      counts; NULL for means and scores
---   national_*         from benchmarks (same metric, period, service, level)
---   percentile_rank    100 x percent_rank() among the rows with a value,
---                      ordered worst to best (higher is better unless the
---                      polarity is lower_is_better); ties share the lower
---                      rank; NULL when fewer than two rows have a value
+--   ci95_*, ci998_*    Wilson score for proportions; for rates (the
+--                      count's limits / denominator x multiplier) and
+--                      counts, the exact Poisson limits below 10 events
+--                      (poisson_exact) and Byar's from 10, as
+--                      PHEindicatormethods' phe_rate; NULL for means and
+--                      scores
+--   national_*         from benchmarks (same metric, period, service, level);
+--                      the median and quartiles are NULL in a group of
+--                      fewer than $min_rows rows with a value
+--   percentile_rank    100 (r - 1) / (N - 1), where r is the row's mid-rank
+--                      among the group's N rows with a value, ordered worst
+--                      to best (higher is better unless the polarity is
+--                      lower_is_better): tied rows share the mean of the
+--                      positions they occupy, (rank() + count of rows
+--                      ordered at or before it) / 2, two aggregates of one
+--                      window. NULL in a group of fewer than $min_rows
 --   z_score            Spiegelhalter's z against the national target at
 --                      the row's denominator, unadjusted
---   band_national      z_score against the 99.8% limits
---   band_national_adjusted  the same with the additive random-effects
---                      adjustment for over-dispersion (benchmarks.tau2)
+--   band_national, band_national_95
+--                      PHE's significance rule (interval_band): the row's
+--                      99.8% or 95% interval against the national value,
+--                      both as published
+--   band_national_adjusted  the funnel test (z against +/- $z998) with the
+--                      additive random-effects adjustment for
+--                      over-dispersion (benchmarks.tau2); the adjustment
+--                      only widens the limits, so where band_national is
+--                      similar or not_compared it is the same
 --   band_region, band_council_type, band_similar
---                      the unadjusted 99.8% funnel test against the pooled
---                      value of the council's region, of councils of its
---                      type, and of its similar councils (not including
---                      itself)
+--                      the 99.8% interval against the pooled value of the
+--                      council's region, of councils of its type, and of
+--                      its similar councils (not including itself), each
+--                      rounded as a published figure is (sig6)
+--   every band         only for proportions and rates, in a group of at
+--                      least $min_rows rows with a value; not_compared
+--                      otherwise and wherever the row has no interval
 --   change_prev, change_year  value minus the value of the same council,
 --                      provider, service and metric in the previous period
 --                      and the same period a year earlier
 --
 -- Every figure computed here is published to six significant figures
 -- (sig6); a value the council gave is published as given, and one worked
--- out from its counts is computed.
+-- out from its counts is computed. Bands are decided on the published
+-- figures, so rounding cannot make one contradict them.
 CREATE OR REPLACE TABLE comparisons AS
 WITH council_pool AS (
     -- Each council's counts summed first, so the similar-council join
@@ -59,24 +78,32 @@ similar_pool AS (
     GROUP BY ALL
 ),
 ranked AS (
-    -- Kept by scored only where the row has a value and its group more
-    -- than one (benchmarks.national_n, the group's count(value)): one
-    -- window, rather than a second one to count the group again.
+    -- rank_low is the first position of the row's ties (rank()), and
+    -- rank_high the last (count(*) over the default frame, which runs to
+    -- the last of the row's peers); one window serves both. Kept by
+    -- scored only where the row has a value and its group enough rows
+    -- (benchmarks.national_n, the group's count(value), is the window's N).
     SELECT *,
-           100 * percent_rank() OVER (
-               PARTITION BY metric, period, service, level, value IS NULL
-               ORDER BY CASE WHEN polarity = 'lower_is_better' THEN -value ELSE value END) AS rank_in_group
+           rank() OVER w AS rank_low,
+           count(*) OVER w AS rank_high
     FROM comparison_rows
+    WINDOW w AS (PARTITION BY metric, period, service, level, value IS NULL
+                 ORDER BY CASE WHEN polarity = 'lower_is_better' THEN -value ELSE value END)
 ),
 scored AS (
     SELECT r.*,
-           CASE WHEN r.value IS NOT NULL AND b.national_n > 1 THEN r.rank_in_group END AS percentile_rank,
+           b.national_n >= $min_rows AND r.kind IN ('proportion', 'rate') AS bandable,
+           CASE WHEN r.value IS NOT NULL AND b.national_n >= $min_rows AND b.national_n > 1
+                THEN 100 * (r.rank_low + r.rank_high - 2) / (2 * (b.national_n - 1)) END AS percentile_rank,
            b.national_value, b.median, b.q1, b.q3, b.national_n,
            funnel_z(r.kind, r.x, r.n, b.target, 0) AS z_national,
            funnel_z(r.kind, r.x, r.n, b.target, b.tau2) AS z_adjusted,
-           funnel_z(r.kind, r.x, r.n, rp.target, 0) AS z_region,
-           funnel_z(r.kind, r.x, r.n, tp.target, 0) AS z_type,
-           funnel_z(r.kind, r.x, r.n, sp.target, 0) AS z_similar,
+           rp.target * r.multiplier AS region_value,
+           tp.target * r.multiplier AS type_value,
+           sp.target * r.multiplier AS similar_value,
+           CASE WHEN r.kind = 'rate' THEN r.x
+                WHEN r.kind = 'count' AND r.value >= 0 AND r.value = floor(r.value) THEN r.value
+           END AS events,
            prev.value AS prev_value,
            yago.value AS year_value
     FROM ranked r
@@ -91,42 +118,76 @@ scored AS (
     LEFT JOIN comparison_rows yago
         ON yago.metric = r.metric AND yago.period = pl.year_earlier AND yago.council_code = r.council_code
        AND yago.provider_id = r.provider_id AND yago.service = r.service
+),
+limits AS (
+    -- The intervals at full precision. sig6 and interval_band are macros,
+    -- which repeat an argument wherever they use it, so each figure is
+    -- worked out once here and rounded once below, not inside them: that
+    -- halves the time this query takes.
+    SELECT s.*,
+           CASE s.kind WHEN 'proportion' THEN wilson_lower(s.x, s.n, $z95) * s.multiplier
+                       WHEN 'rate' THEN poisson_lower(s.events, $z95, e.lower95) / s.n * s.multiplier
+                       WHEN 'count' THEN poisson_lower(s.events, $z95, e.lower95)
+           END AS lower95,
+           CASE s.kind WHEN 'proportion' THEN wilson_upper(s.x, s.n, $z95) * s.multiplier
+                       WHEN 'rate' THEN poisson_upper(s.events, $z95, e.upper95) / s.n * s.multiplier
+                       WHEN 'count' THEN poisson_upper(s.events, $z95, e.upper95)
+           END AS upper95,
+           CASE s.kind WHEN 'proportion' THEN wilson_lower(s.x, s.n, $z998) * s.multiplier
+                       WHEN 'rate' THEN poisson_lower(s.events, $z998, e.lower998) / s.n * s.multiplier
+                       WHEN 'count' THEN poisson_lower(s.events, $z998, e.lower998)
+           END AS lower998,
+           CASE s.kind WHEN 'proportion' THEN wilson_upper(s.x, s.n, $z998) * s.multiplier
+                       WHEN 'rate' THEN poisson_upper(s.events, $z998, e.upper998) / s.n * s.multiplier
+                       WHEN 'count' THEN poisson_upper(s.events, $z998, e.upper998)
+           END AS upper998
+    FROM scored s
+    LEFT JOIN poisson_exact e ON e.events = s.events
+),
+published AS (
+    -- The intervals and benchmarks as published (sig6), which the bands
+    -- compare.
+    SELECT *,
+           sig6(lower95) AS ci95_lower, sig6(upper95) AS ci95_upper,
+           sig6(lower998) AS ci998_lower, sig6(upper998) AS ci998_upper,
+           sig6(national_value) AS national_published,
+           sig6(region_value) AS region_published,
+           sig6(type_value) AS type_published,
+           sig6(similar_value) AS similar_published
+    FROM limits
+),
+banded AS (
+    SELECT *,
+           CASE WHEN bandable THEN interval_band(ci998_lower, ci998_upper, national_published, polarity)
+                ELSE 'not_compared' END AS band_national
+    FROM published
 )
 SELECT
     metric, period, council_code, provider_id, provider_name, service,
     CASE WHEN value_given IS NULL THEN sig6(value) ELSE value END AS value,
     numerator, denominator, status,
-    sig6(CASE WHEN kind = 'proportion' THEN wilson_lower(x, n, $z95) * multiplier
-         WHEN kind = 'rate' THEN byar_lower(x, $z95) / n * multiplier
-         WHEN kind = 'count' AND value >= 0 AND value = floor(value) THEN byar_lower(value, $z95)
-    END) AS ci95_lower,
-    sig6(CASE WHEN kind = 'proportion' THEN wilson_upper(x, n, $z95) * multiplier
-         WHEN kind = 'rate' THEN byar_upper(x, $z95) / n * multiplier
-         WHEN kind = 'count' AND value >= 0 AND value = floor(value) THEN byar_upper(value, $z95)
-    END) AS ci95_upper,
-    sig6(CASE WHEN kind = 'proportion' THEN wilson_lower(x, n, $z998) * multiplier
-         WHEN kind = 'rate' THEN byar_lower(x, $z998) / n * multiplier
-         WHEN kind = 'count' AND value >= 0 AND value = floor(value) THEN byar_lower(value, $z998)
-    END) AS ci998_lower,
-    sig6(CASE WHEN kind = 'proportion' THEN wilson_upper(x, n, $z998) * multiplier
-         WHEN kind = 'rate' THEN byar_upper(x, $z998) / n * multiplier
-         WHEN kind = 'count' AND value >= 0 AND value = floor(value) THEN byar_upper(value, $z998)
-    END) AS ci998_upper,
-    sig6(national_value) AS national_value,
+    ci95_lower, ci95_upper, ci998_lower, ci998_upper,
+    national_published AS national_value,
     sig6(median) AS national_median,
     sig6(q1) AS national_q1,
     sig6(q3) AS national_q3,
     national_n,
     sig6(percentile_rank) AS percentile_rank,
     sig6(z_national) AS z_score,
-    band(z_national, $z998, polarity) AS band_national,
-    band(z_adjusted, $z998, polarity) AS band_national_adjusted,
-    band(z_region, $z998, polarity) AS band_region,
-    band(z_type, $z998, polarity) AS band_council_type,
-    band(z_similar, $z998, polarity) AS band_similar,
+    band_national,
+    CASE WHEN bandable THEN interval_band(ci95_lower, ci95_upper, national_published, polarity)
+         ELSE 'not_compared' END AS band_national_95,
+    CASE WHEN band_national IN ('similar', 'not_compared') THEN band_national
+         ELSE band(z_adjusted, $z998, polarity) END AS band_national_adjusted,
+    CASE WHEN bandable THEN interval_band(ci998_lower, ci998_upper, region_published, polarity)
+         ELSE 'not_compared' END AS band_region,
+    CASE WHEN bandable THEN interval_band(ci998_lower, ci998_upper, type_published, polarity)
+         ELSE 'not_compared' END AS band_council_type,
+    CASE WHEN bandable THEN interval_band(ci998_lower, ci998_upper, similar_published, polarity)
+         ELSE 'not_compared' END AS band_similar,
     -- 89.7 - 90.6 is -0.8999999999999915 in binary floating point; to six
     -- significant figures it reads as the figures do (-0.9).
     sig6(value - prev_value) AS change_prev,
     sig6(value - year_value) AS change_year
-FROM scored
+FROM banded
 ORDER BY metric, period, council_code, service, provider_id

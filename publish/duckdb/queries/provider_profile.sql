@@ -4,10 +4,17 @@
 --
 --   value            sum(x) / sum(n) x multiplier over councils giving
 --                    counts; the mean of the councils' values otherwise
---   ci*              Wilson or Byar on the pooled counts
---   z_score, band_*  the funnel test of the pooled figure against the
---                    national target at the pooled denominator; the
---                    adjusted band uses the benchmark's tau2
+--   ci*              on the pooled counts, as comparisons: Wilson for
+--                    proportions; for rates the exact Poisson limits below
+--                    10 events and Byar's from 10
+--   z_score          the funnel z of the pooled figure against the
+--                    national target at the pooled denominator
+--   band_national    PHE's significance rule: the pooled 99.8% interval
+--                    against the national value, both as published
+--   band_national_adjusted  the funnel test with the benchmark's tau2;
+--                    similar wherever band_national is
+--   bands            not_compared when the national group has fewer than
+--                    $min_rows rows with a value (schemas.MinGroupRows)
 --   councils_*       min, quartiles (quantile_cont), max and standard
 --                    deviation of the councils' values
 -- Computed figures are published to six significant figures (sig6); the
@@ -29,30 +36,52 @@ WITH g AS (
     GROUP BY provider_id, metric, period, service
 ),
 scored AS (
-    SELECT g.*, b.national_value,
+    SELECT g.*, b.national_value, b.national_n >= $min_rows AS bandable,
            funnel_z(g.kind, g.x, g.n, b.target, 0) AS z_national,
            funnel_z(g.kind, g.x, g.n, b.target, b.tau2) AS z_adjusted
     FROM g
     JOIN benchmarks b ON b.metric = g.metric AND b.period = g.period AND b.service = g.service AND b.level = 'provider'
+),
+limits AS (
+    -- At full precision, each worked out once (see comparisons.sql).
+    SELECT s.*,
+           CASE WHEN s.kind = 'proportion' THEN wilson_lower(s.x, s.n, $z95) * s.multiplier
+                WHEN s.kind = 'rate' THEN poisson_lower(s.x, $z95, e.lower95) / s.n * s.multiplier END AS lower95,
+           CASE WHEN s.kind = 'proportion' THEN wilson_upper(s.x, s.n, $z95) * s.multiplier
+                WHEN s.kind = 'rate' THEN poisson_upper(s.x, $z95, e.upper95) / s.n * s.multiplier END AS upper95,
+           CASE WHEN s.kind = 'proportion' THEN wilson_lower(s.x, s.n, $z998) * s.multiplier
+                WHEN s.kind = 'rate' THEN poisson_lower(s.x, $z998, e.lower998) / s.n * s.multiplier END AS lower998,
+           CASE WHEN s.kind = 'proportion' THEN wilson_upper(s.x, s.n, $z998) * s.multiplier
+                WHEN s.kind = 'rate' THEN poisson_upper(s.x, $z998, e.upper998) / s.n * s.multiplier END AS upper998
+    FROM scored s
+    LEFT JOIN poisson_exact e ON e.events = s.x AND s.kind = 'rate'
+),
+published AS (
+    SELECT *,
+           sig6(lower95) AS ci95_lower, sig6(upper95) AS ci95_upper,
+           sig6(lower998) AS ci998_lower, sig6(upper998) AS ci998_upper,
+           sig6(national_value) AS national_published
+    FROM limits
+),
+banded AS (
+    SELECT *,
+           CASE WHEN bandable AND kind IN ('proportion', 'rate')
+                THEN interval_band(ci998_lower, ci998_upper, national_published, polarity)
+                ELSE 'not_compared' END AS band_national
+    FROM published
 )
 SELECT g.provider_id, p.provider_name, p.sector AS provider_sector, g.metric, g.period, g.service,
        g.n_councils, g.n_values,
        g.x AS numerator, g.n AS denominator,
        sig6(coalesce(g.x / nullif(g.n, 0) * g.multiplier, g.mean_value)) AS value,
-       sig6(CASE WHEN g.kind = 'proportion' THEN wilson_lower(g.x, g.n, $z95) * g.multiplier
-                 WHEN g.kind = 'rate' THEN byar_lower(g.x, $z95) / g.n * g.multiplier END) AS ci95_lower,
-       sig6(CASE WHEN g.kind = 'proportion' THEN wilson_upper(g.x, g.n, $z95) * g.multiplier
-                 WHEN g.kind = 'rate' THEN byar_upper(g.x, $z95) / g.n * g.multiplier END) AS ci95_upper,
-       sig6(CASE WHEN g.kind = 'proportion' THEN wilson_lower(g.x, g.n, $z998) * g.multiplier
-                 WHEN g.kind = 'rate' THEN byar_lower(g.x, $z998) / g.n * g.multiplier END) AS ci998_lower,
-       sig6(CASE WHEN g.kind = 'proportion' THEN wilson_upper(g.x, g.n, $z998) * g.multiplier
-                 WHEN g.kind = 'rate' THEN byar_upper(g.x, $z998) / g.n * g.multiplier END) AS ci998_upper,
-       sig6(g.national_value) AS national_value,
+       g.ci95_lower, g.ci95_upper, g.ci998_lower, g.ci998_upper,
+       g.national_published AS national_value,
        sig6(g.z_national) AS z_score,
-       band(g.z_national, $z998, g.polarity) AS band_national,
-       band(g.z_adjusted, $z998, g.polarity) AS band_national_adjusted,
+       g.band_national,
+       CASE WHEN g.band_national IN ('similar', 'not_compared') THEN g.band_national
+            ELSE band(g.z_adjusted, $z998, g.polarity) END AS band_national_adjusted,
        g.councils_min, sig6(g.councils_quartiles[1]) AS councils_q1, sig6(g.councils_quartiles[2]) AS councils_median,
        sig6(g.councils_quartiles[3]) AS councils_q3, g.councils_max, sig6(g.councils_sd) AS councils_sd
-FROM scored g
+FROM banded g
 LEFT JOIN providers p ON p.provider_id = g.provider_id
 ORDER BY g.provider_id, g.metric, g.period, g.service

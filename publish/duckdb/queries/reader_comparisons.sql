@@ -36,6 +36,7 @@ WITH selected AS (
                WHEN 'service' THEN c.service
                WHEN 'status' THEN c.status
                WHEN 'band_national' THEN c.band_national
+               WHEN 'band_national_95' THEN c.band_national_95
                WHEN 'band_national_adjusted' THEN c.band_national_adjusted
                WHEN 'band_region' THEN c.band_region
                WHEN 'band_council_type' THEN c.band_council_type
@@ -70,7 +71,7 @@ SELECT t.total, page.metric IS NOT NULL AS has_row,
        page.ci95_lower, page.ci95_upper, page.ci998_lower, page.ci998_upper,
        page.national_value, page.national_median, page.national_q1, page.national_q3, page.national_n,
        page.percentile_rank, page.z_score,
-       page.band_national, page.band_national_adjusted, page.band_region, page.band_council_type, page.band_similar,
+       page.band_national, page.band_national_95, page.band_national_adjusted, page.band_region, page.band_council_type, page.band_similar,
        page.change_prev, page.change_year
 FROM (SELECT count(*) AS total FROM selected) t
 LEFT JOIN page ON true

@@ -71,41 +71,41 @@ INSERT INTO observations VALUES
 -- metric, period, council_code, provider_id, provider_name, service, value,
 -- numerator, denominator, status, ci95_lower, ci95_upper, ci998_lower,
 -- ci998_upper, national_value, national_median, national_q1, national_q3,
--- national_n, percentile_rank, z_score, band_national,
+-- national_n, percentile_rank, z_score, band_national, band_national_95,
 -- band_national_adjusted, band_region, band_council_type, band_similar,
 -- change_prev, change_year.
 INSERT INTO comparisons VALUES
     -- r10
     ('staff-turnover', '2024-25-Q2', 'E08000010', '1-101', 'Acme Care', 'homecare', 25, 10, 40, 'r',
-     14.2, 40.2, 9.7, 50.0, 25, 25, 25, 25, 1, NULL, 0.0, 'similar', 'similar', 'similar', 'similar', 'similar', NULL, NULL),
+     14.2, 40.2, 9.7, 50.0, 25, 25, 25, 25, 1, NULL, 0.0, 'similar', 'similar', 'similar', 'similar', 'similar', 'similar', NULL, NULL),
     -- r1
     ('hc-visits-on-time', '2024-25-Q1', 'E08000009', '1-101', 'Acme Care Ltd', 'homecare', 90, 90, 100, '',
-     82.6, 94.5, 77.8, 96.0, 80, 80, 75, 85, 3, 100, 2.5, 'similar', 'similar', 'better', 'similar', 'similar', NULL, 4.0),
+     82.6, 94.5, 77.8, 96.0, 80, 80, 75, 85, 3, 100, 2.5, 'similar', 'better', 'similar', 'better', 'similar', 'similar', NULL, 4.0),
     -- r5
     ('hc-visits-on-time', '2024-25-Q1', 'E10000003', 'SC0303', 'Cedar_House', 'homecare', NULL, NULL, NULL, 'c',
      NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
-     'not_compared', 'not_compared', 'not_compared', 'not_compared', 'not_compared', NULL, NULL),
+     'not_compared', 'not_compared', 'not_compared', 'not_compared', 'not_compared', 'not_compared', NULL, NULL),
     -- r2
     ('hc-visits-on-time', '2024-25-Q1', 'E08000009', '1-202', 'Brook 100% Care', 'homecare', 80, 80, 100, '',
-     71.1, 86.7, 65.9, 89.6, 80, 80, 75, 85, 3, 50, 0.0, 'similar', 'similar', 'similar', 'similar', 'similar', NULL, NULL),
+     71.1, 86.7, 65.9, 89.6, 80, 80, 75, 85, 3, 50, 0.0, 'similar', 'similar', 'similar', 'similar', 'similar', 'similar', NULL, NULL),
     -- r7
     ('hc-visits-on-time', '2024-25-Q2', 'E08000010', '1-101', 'Acme Care', 'homecare', 60, 60, 100, '',
-     50.2, 69.0, 44.6, 73.8, 77.5, 77.5, 68.75, 86.25, 2, 0, -3.4, 'worse', 'similar', 'worse', 'worse', 'worse', -10.0, NULL),
+     50.2, 69.0, 44.6, 73.8, 77.5, 77.5, 68.75, 86.25, 2, 0, -3.4, 'worse', 'worse', 'similar', 'worse', 'worse', 'worse', -10.0, NULL),
     -- r4
     ('hc-visits-on-time', '2024-25-Q1', 'E08000009', '', '', 'homecare', 85, 170, 200, '',
-     79.4, 89.2, 75.6, 91.3, 85, 85, 85, 85, 1, NULL, 0.0, 'similar', 'similar', 'similar', 'similar', 'similar', NULL, NULL),
+     79.4, 89.2, 75.6, 91.3, 85, 85, 85, 85, 1, NULL, 0.0, 'similar', 'similar', 'similar', 'similar', 'similar', 'similar', NULL, NULL),
     -- r3
     ('hc-visits-on-time', '2024-25-Q1', 'E08000010', '1-101', 'Acme Care', 'homecare', 70, 70, 100, '',
-     60.4, 78.1, 55.2, 82.0, 80, 80, 75, 85, 3, 0, -2.5, 'worse', 'similar', 'worse', 'worse', 'worse', NULL, -6.0),
+     60.4, 78.1, 55.2, 82.0, 80, 80, 75, 85, 3, 0, -2.5, 'worse', 'worse', 'similar', 'worse', 'worse', 'worse', NULL, -6.0),
     -- r9
     ('staff-turnover', '2024-25-Q1', 'E10000003', 'SC0303', 'Cedar_House', 'care-home', 20, 10, 50, '',
-     11.2, 33.0, 8.0, 40.4, 16.7, 16.25, 14.375, 18.125, 2, 0, 0.6, 'worse', 'similar', 'worse', 'worse', 'worse', NULL, NULL),
+     11.2, 33.0, 8.0, 40.4, 16.7, 16.25, 14.375, 18.125, 2, 0, 0.6, 'worse', 'similar', 'similar', 'worse', 'worse', 'worse', NULL, NULL),
     -- r6
     ('hc-visits-on-time', '2024-25-Q2', 'E08000009', '1-101', 'Acme Care Ltd', 'homecare', 95, 95, 100, '',
-     88.8, 97.8, 84.7, 98.6, 77.5, 77.5, 68.75, 86.25, 2, 100, 3.4, 'better', 'similar', 'better', 'better', 'better', 5.0, NULL),
+     88.8, 97.8, 84.7, 98.6, 77.5, 77.5, 68.75, 86.25, 2, 100, 3.4, 'better', 'better', 'similar', 'better', 'better', 'better', 5.0, NULL),
     -- r8
     ('staff-turnover', '2024-25-Q1', 'E08000009', '1-202', 'Brook 100% Care', 'care-home', 12.5, 5, 40, '',
-     5.5, 26.1, 3.0, 35.2, 16.7, 16.25, 14.375, 18.125, 2, 100, -0.8, 'similar', 'similar', 'similar', 'similar', 'similar', NULL, NULL);
+     5.5, 26.1, 3.0, 35.2, 16.7, 16.25, 14.375, 18.125, 2, 100, -0.8, 'similar', 'similar', 'similar', 'similar', 'similar', 'similar', NULL, NULL);
 
 -- Benchmarks b1 to b5 of reader_test.go, inserted out of order.
 INSERT INTO benchmarks VALUES

@@ -1,0 +1,461 @@
+package ingest
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/parquet-go/parquet-go"
+	"github.com/yardstick-open/yardstick/schemas"
+)
+
+// A return replaces, for each council, period and service it has rows for,
+// every row of the latest earlier accepted return for them: publish takes
+// the rows of the latest accepted submission for each council, period and
+// service, not the latest row for each provider and metric. Ingest looks at
+// what the warehouse holds for the return's partitions, as publish will
+// read it, to tell the council which figures a return withdraws and
+// whether a file sent again is still the current one.
+
+// Withdrawal is a council, period and service for which an accepted return
+// replaces an earlier accepted submission without carrying all of its rows:
+// the next publish withdraws the rows left out.
+type Withdrawal struct {
+	// Submission is the earlier submission replaced.
+	Submission string `json:"submission"`
+	Council    string `json:"council"`
+	Period     string `json:"period"`
+	Service    string `json:"service"`
+	// Rows is how many rows the earlier submission has for them, and
+	// Withdrawn how many of those this return does not carry.
+	Rows      int `json:"rows"`
+	Withdrawn int `json:"withdrawn"`
+	// Sample names the first WithdrawalSample rows withdrawn, by metric
+	// then provider.
+	Sample []RowKey `json:"sample"`
+}
+
+// RowKey names a row within a council, period and service.
+type RowKey struct {
+	Metric     string `json:"metric"`
+	ProviderID string `json:"provider_id"` // "" for a council-wide figure
+}
+
+func (k RowKey) String() string {
+	if k.ProviderID == "" {
+		return k.Metric + " (council-wide)"
+	}
+	return k.Metric + " for " + k.ProviderID
+}
+
+// WithdrawalSample is how many of the rows it withdraws a Withdrawal names.
+const WithdrawalSample = 5
+
+// warehouseState is what the warehouse holds for the partitions one ingest
+// looks at, each read once.
+type warehouseState struct {
+	layout    schemas.Layout
+	manifests map[string]*schemas.Manifest // by id; nil for one not accepted
+	parts     map[string]*held             // by partition folder
+}
+
+func newWarehouseState(l schemas.Layout) *warehouseState {
+	return &warehouseState{layout: l, manifests: map[string]*schemas.Manifest{}, parts: map[string]*held{}}
+}
+
+// held is one partition (a council and period) as publish would read it:
+// the accepted submissions with rows there, newest first, and once they
+// are read, the services each has rows for and, for each service, the
+// submission whose rows are current.
+type held struct {
+	dir, council, period string
+	subs                 []*schemas.Manifest
+	read                 bool
+	services             map[string][]string // by submission id
+	current              map[string]*currentRows
+}
+
+// currentRows are the current rows of one council, period and service.
+type currentRows struct {
+	id       string
+	received time.Time
+	keys     map[RowKey]struct{}
+	rows     int
+}
+
+// accepted returns the manifest of submission id if it is accepted, and
+// nil if it is rejected or has no manifest (a crash before it was
+// recorded: publish ignores its files too).
+func (w *warehouseState) accepted(id string) (*schemas.Manifest, error) {
+	if m, ok := w.manifests[id]; ok {
+		return m, nil
+	}
+	b, err := os.ReadFile(filepath.Join(w.layout.Submission(id), "manifest.json"))
+	if errors.Is(err, fs.ErrNotExist) {
+		w.manifests[id] = nil
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("read submission %s: %w", id, err)
+	}
+	var m schemas.Manifest
+	if err := json.Unmarshal(b, &m); err != nil {
+		return nil, fmt.Errorf("read submission %s: manifest.json: %w", id, err)
+	}
+	if m.Status != schemas.SubmissionAccepted || m.ID != id {
+		w.manifests[id] = nil
+		return nil, nil
+	}
+	w.manifests[id] = &m
+	return &m, nil
+}
+
+// partition lists the accepted submissions in the warehouse folder dir
+// (period=P/council=C), newest first, without reading their rows.
+func (w *warehouseState) partition(dir string) (*held, error) {
+	if h, ok := w.parts[dir]; ok {
+		return h, nil
+	}
+	h := &held{dir: dir, council: strings.TrimPrefix(filepath.Base(dir), "council="),
+		period: strings.TrimPrefix(filepath.Base(filepath.Dir(dir)), "period=")}
+	entries, err := os.ReadDir(dir)
+	if err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return nil, fmt.Errorf("read warehouse: %w", err)
+	}
+	for _, e := range entries {
+		name := e.Name()
+		id, ok := strings.CutSuffix(name, ".parquet")
+		if !ok || strings.HasPrefix(name, ".") || e.IsDir() { // pending files start with "."
+			continue
+		}
+		m, err := w.accepted(id)
+		if err != nil {
+			return nil, err
+		}
+		if m != nil {
+			h.subs = append(h.subs, m)
+		}
+	}
+	slices.SortFunc(h.subs, func(a, b *schemas.Manifest) int { return -compareReceipt(a.ReceivedAt, a.ID, b.ReceivedAt, b.ID) })
+	w.parts[dir] = h
+	return h, nil
+}
+
+// load reads the rows of h's submissions, newest first, keeping each
+// service's rows from the newest submission that has any and noting only
+// the services of older ones. An older submission whose every service
+// (from its manifest) already has current rows is passed over unread,
+// unless it is need, whose services the caller wants.
+func (h *held) load(need string) error {
+	if h.read {
+		return nil
+	}
+	h.read = true
+	h.services = map[string][]string{}
+	h.current = map[string]*currentRows{}
+	for _, m := range h.subs {
+		if m.ID != need && len(m.Services) > 0 && !slices.ContainsFunc(m.Services, func(s string) bool { return h.current[s] == nil }) {
+			continue
+		}
+		rows, err := readKeys(filepath.Join(h.dir, m.ID+".parquet"))
+		if err != nil {
+			return fmt.Errorf("read warehouse file of submission %s: %w", m.ID, err)
+		}
+		var mine []string
+		for _, r := range rows {
+			cur := h.current[r.service]
+			if cur == nil {
+				cur = &currentRows{id: m.ID, received: m.ReceivedAt, keys: map[RowKey]struct{}{}}
+				h.current[r.service] = cur
+			}
+			if !slices.Contains(mine, r.service) {
+				mine = append(mine, r.service)
+			}
+			if cur.id == m.ID {
+				cur.keys[r.key] = struct{}{}
+				cur.rows++
+			}
+		}
+		h.services[m.ID] = mine
+	}
+	return nil
+}
+
+// keyRow is the part of a warehouse row that names it within its
+// partition.
+type keyRow struct {
+	service string
+	key     RowKey
+}
+
+// readKeys reads the provider_id, service and metric columns of a
+// warehouse file. It reads the column chunks' pages directly: reading rows
+// into a struct costs several times as much, and a national return has
+// thousands of partitions.
+func readKeys(path string) (rows []keyRow, err error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	st, err := f.Stat()
+	if err != nil {
+		return nil, err
+	}
+	// parquet-go panics on some damaged files rather than returning an
+	// error.
+	defer func() {
+		if v := recover(); v != nil {
+			err = fmt.Errorf("read parquet: %v", v)
+		}
+	}()
+	pf, err := parquet.OpenFile(f, st.Size(), parquet.SkipPageIndex(true), parquet.SkipBloomFilters(true))
+	if err != nil {
+		return nil, err
+	}
+	var leaves [3]int
+	for i, name := range []string{"provider_id", "service", "metric"} {
+		leaf, ok := pf.Schema().Lookup(name)
+		if !ok {
+			return nil, fmt.Errorf("no %s column", name)
+		}
+		leaves[i] = leaf.ColumnIndex
+	}
+	for _, rg := range pf.RowGroups() {
+		var cols [3][]string
+		for i, leaf := range leaves {
+			if cols[i], err = readStrings(rg.ColumnChunks()[leaf]); err != nil {
+				return nil, err
+			}
+		}
+		n := len(cols[0])
+		if len(cols[1]) != n || len(cols[2]) != n {
+			return nil, errors.New("columns of unequal length")
+		}
+		for i := range n {
+			rows = append(rows, keyRow{service: cols[1][i], key: RowKey{Metric: cols[2][i], ProviderID: cols[0][i]}})
+		}
+	}
+	return rows, nil
+}
+
+// readStrings reads a flat string column chunk, a null as "".
+func readStrings(cc parquet.ColumnChunk) ([]string, error) {
+	pages := cc.Pages()
+	defer pages.Close()
+	out := make([]string, 0, cc.NumValues())
+	var buf []parquet.Value
+	for {
+		pg, err := pages.ReadPage()
+		if errors.Is(err, io.EOF) {
+			return out, nil
+		}
+		if err != nil {
+			return nil, err
+		}
+		if n := int(pg.NumValues()); cap(buf) < n {
+			buf = make([]parquet.Value, n)
+		}
+		buf = buf[:pg.NumValues()]
+		n, err := pg.Values().ReadValues(buf)
+		if err != nil && !errors.Is(err, io.EOF) {
+			parquet.Release(pg)
+			return nil, err
+		}
+		for _, v := range buf[:n] {
+			s := ""
+			if !v.IsNull() {
+				s = v.String() // a copy: the page's memory is reused once released
+			}
+			out = append(out, s)
+		}
+		parquet.Release(pg)
+	}
+}
+
+// compareReceipt orders submissions as publish does: by time of receipt,
+// then by id.
+func compareReceipt(at time.Time, a string, bt time.Time, b string) int {
+	if c := at.Compare(bt); c != 0 {
+		return c
+	}
+	return strings.Compare(a, b)
+}
+
+// replaced is a council, period and service whose current rows belong to
+// submission id.
+type replaced struct {
+	id, council, period, service string
+}
+
+// supersededBy returns where the accepted submission m is no longer
+// current: the council, period and service groups of its rows whose
+// current rows belong to a later submission. It returns none when m is
+// the current submission for all its rows.
+func (w *warehouseState) supersededBy(m *schemas.Manifest) ([]replaced, error) {
+	var out []replaced
+	for _, f := range m.Files {
+		h, err := w.partition(filepath.Dir(filepath.Join(w.layout.Root, filepath.FromSlash(f))))
+		if err != nil {
+			return nil, err
+		}
+		if len(h.subs) == 0 || h.subs[0].ID == m.ID {
+			continue // m is the newest here, so current for all its rows
+		}
+		if err := h.load(m.ID); err != nil {
+			return nil, err
+		}
+		for _, s := range h.services[m.ID] {
+			if cur := h.current[s]; cur != nil && cur.id != m.ID {
+				out = append(out, replaced{cur.id, h.council, h.period, s})
+			}
+		}
+	}
+	return out, nil
+}
+
+// withdrawals compares the rows of a new accepted return, spilled in sp,
+// with the current rows of the partitions it writes to, and returns, for
+// each council, period and service whose current rows it replaces, the
+// rows it leaves out. Submission id, received at received, replaces the
+// current rows only if it is later than them, as publish orders
+// submissions. It uses up the state of those partitions.
+func (w *warehouseState) withdrawals(sp *spill, id string, received time.Time) ([]Withdrawal, error) {
+	if err := sp.w.Flush(); err != nil {
+		return nil, fmt.Errorf("flush spill file: %w", err)
+	}
+	var out []Withdrawal
+	for _, p := range sp.partitions() {
+		h, err := w.partition(filepath.Dir(w.layout.ObservationFile(p.key.period, p.key.council, id)))
+		if err != nil {
+			return nil, err
+		}
+		if len(h.subs) == 0 {
+			continue
+		}
+		if err := h.load(""); err != nil {
+			return nil, err
+		}
+		delete(w.parts, h.dir) // its keys are used up below; a national return has thousands
+		seen := map[string]bool{}
+		err = sp.eachKey(p, func(service string, k RowKey) {
+			if cur := h.current[service]; cur != nil && compareReceipt(received, id, cur.received, cur.id) > 0 {
+				seen[service] = true
+				delete(cur.keys, k)
+			}
+		})
+		if err != nil {
+			return nil, err
+		}
+		for _, s := range sortedKeys(seen) {
+			cur := h.current[s]
+			if len(cur.keys) == 0 {
+				continue
+			}
+			left := make([]RowKey, 0, len(cur.keys))
+			for k := range cur.keys {
+				left = append(left, k)
+			}
+			slices.SortFunc(left, func(a, b RowKey) int {
+				if c := strings.Compare(a.Metric, b.Metric); c != 0 {
+					return c
+				}
+				return strings.Compare(a.ProviderID, b.ProviderID)
+			})
+			out = append(out, Withdrawal{Submission: cur.id, Council: h.council, Period: h.period, Service: s,
+				Rows: cur.rows, Withdrawn: len(left), Sample: left[:min(len(left), WithdrawalSample)]})
+		}
+	}
+	return out, nil
+}
+
+// eachKey calls fn with the service and key of each row of partition p.
+func (s *spill) eachKey(p *partition, fn func(service string, k RowKey)) error {
+	var raw []byte
+	for _, rn := range p.runs {
+		if int64(cap(raw)) < rn.n {
+			raw = make([]byte, rn.n)
+		}
+		raw = raw[:rn.n]
+		if _, err := s.f.ReadAt(raw, rn.off); err != nil {
+			return fmt.Errorf("read spill file: %w", err)
+		}
+		d := decoder{s: string(raw)}
+		for d.more() {
+			var strs [7]string
+			for i := range strs {
+				strs[i] = d.str()
+			}
+			d.byte()
+			d.varint()
+			d.varint()
+			d.uint64()
+			d.uvarint()
+			if d.bad {
+				return errors.New("read spill file: corrupt record")
+			}
+			fn(strs[3], RowKey{Metric: strs[4], ProviderID: strs[0]})
+		}
+	}
+	return nil
+}
+
+// withdrawalProblem is the warning for one Withdrawal.
+func withdrawalProblem(wd Withdrawal) Problem {
+	names := make([]string, len(wd.Sample))
+	for i, k := range wd.Sample {
+		names[i] = k.String()
+	}
+	if more := wd.Withdrawn - len(wd.Sample); more > 0 {
+		names = append(names, fmt.Sprintf("%d more", more))
+	}
+	return Problem{Code: CodeWithdrawsRows, Severity: SevWarning, Value: wd.Submission,
+		Message: fmt.Sprintf("this return replaces submission %s for %s, %s, %s and leaves out %d of its %d %s, which the next publish withdraws: %s",
+			wd.Submission, wd.Council, wd.Period, wd.Service, wd.Withdrawn, wd.Rows, pluralWord(wd.Rows, "row", "rows"), sentence(names, "and")),
+		Hint: replaceHint}
+}
+
+// replaceHint says how replacement works, for the warnings about it.
+const replaceHint = "a return replaces the council's earlier return for the same period and service as a whole, not row by row: " +
+	"send every row again, the corrected ones with the rest; to go back to an earlier return, send its file again"
+
+// currentAgainProblem is the notice that a file received before, and since
+// replaced, is current again.
+func currentAgainProblem(prev *schemas.Manifest, by []replaced) Problem {
+	var ids []string
+	where := map[string][]string{}
+	for _, r := range by {
+		if _, ok := where[r.id]; !ok {
+			ids = append(ids, r.id)
+		}
+		where[r.id] = append(where[r.id], fmt.Sprintf("%s, %s, %s", r.council, r.period, r.service))
+	}
+	slices.Sort(ids)
+	parts := make([]string, len(ids))
+	for i, id := range ids {
+		w := where[id]
+		if len(w) > 2 {
+			parts[i] = fmt.Sprintf("submission %s (%s and %d more)", id, w[0], len(w)-1)
+		} else {
+			parts[i] = fmt.Sprintf("submission %s (%s)", id, strings.Join(w, "; "))
+		}
+	}
+	return Problem{Code: CodeCurrentAgain, Severity: SevWarning, Value: prev.ID,
+		Message: fmt.Sprintf("this file was received before as submission %s on %s; it is current again, replacing %s",
+			prev.ID, prev.ReceivedAt.UTC().Format("2006-01-02 15:04 UTC"), sentence(parts, "and")),
+		Hint: "nothing to do if you meant to undo the later return; " + replaceHint}
+}
+
+func pluralWord(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
+}

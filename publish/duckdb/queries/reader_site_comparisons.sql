@@ -1,0 +1,22 @@
+-- Every comparison row, with what a page of the website shows beside it:
+-- the council's name, region and type from the councils table, the
+-- provider's sector from the providers table, and the council's note on the
+-- figure from the observations table. $by picks the order the site reads
+-- them in, so each page's rows arrive together: 'metric' (by metric and
+-- period), 'provider' (by provider, metric, service, period) or 'council'
+-- (by council, service, metric, period). reader_site.go checks $by.
+SELECT c.*,
+       k.name, k.region, k.type_name, p.sector, o.note
+FROM comparisons c
+LEFT JOIN councils k ON k.council_code = c.council_code
+LEFT JOIN providers p ON p.provider_id = c.provider_id
+LEFT JOIN observations o ON o.metric = c.metric AND o.period = c.period AND o.council_code = c.council_code
+     AND o.provider_id = c.provider_id AND o.service = c.service
+WHERE $by IN ('metric', 'provider', 'council')
+  AND ($by <> 'provider' OR c.provider_id <> '')
+ORDER BY CASE WHEN $by = 'metric' THEN c.metric END,
+         CASE WHEN $by = 'metric' THEN c.period END,
+         CASE WHEN $by = 'provider' THEN c.provider_id END,
+         CASE WHEN $by = 'council' THEN c.council_code END,
+         CASE WHEN $by = 'council' THEN c.service END,
+         c.metric, c.service, c.period, c.council_code, c.provider_id

@@ -1,0 +1,5 @@
+-- Every provider, by id.
+SELECT provider_id, provider_name, sector, n_councils, councils, services,
+       first_period_start, last_period_end, n_rows
+FROM providers
+ORDER BY provider_id

@@ -1,0 +1,162 @@
+package duckdb
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+
+	"github.com/yardstick-open/yardstick/schemas"
+)
+
+// The finders below read whole tables in one query each, in the order the
+// website's pages need them, where the finders of reader.go answer one
+// council, provider or page at a time: a site of thousands of pages is
+// built from a few scans, not thousands of small queries.
+
+// SiteOrder is the order EachSiteRow reads comparison rows in.
+type SiteOrder string
+
+// The orders of EachSiteRow.
+const (
+	ByMetric   SiteOrder = "metric"   // by metric and period
+	ByProvider SiteOrder = "provider" // by provider, metric, service and period; council-wide rows left out
+	ByCouncil  SiteOrder = "council"  // by council, service, metric and period
+)
+
+// SiteRow is a comparison row with what a page shows beside it.
+type SiteRow struct {
+	schemas.ComparisonRow
+	// CouncilName, Region and TypeName are the council's, from the
+	// register; Sector the provider's, from the providers table.
+	CouncilName string `json:"council_name"`
+	Region      string `json:"region"`
+	TypeName    string `json:"council_type_name"`
+	Sector      string `json:"sector"`
+	// Note is the council's note on the figure.
+	Note string `json:"note"`
+}
+
+// SiteCouncil is a council of the register and whether the release holds
+// observations of it.
+type SiteCouncil struct {
+	schemas.CouncilRow
+	HasData bool `json:"has_data"`
+}
+
+// SiteSimilar is one council's similar council.
+type SiteSimilar struct {
+	CouncilCode string `json:"council_code"`
+	schemas.SimilarCouncil
+}
+
+// SiteCouncilProvider is a provider a council commissions for a service.
+type SiteCouncilProvider struct {
+	CouncilCode string `json:"council_code"`
+	schemas.CouncilProvider
+}
+
+// SiteBenchmark is a benchmark with the least and greatest value compared.
+type SiteBenchmark struct {
+	schemas.BenchmarkRow
+	Min *float64 `json:"min"`
+	Max *float64 `json:"max"`
+}
+
+// EachSiteRow calls fn with every comparison row in the given order,
+// reusing one SiteRow: fn must copy what it keeps. An error from fn stops
+// the scan and is returned.
+func (r *Reader) EachSiteRow(ctx context.Context, by SiteOrder, fn func(*SiteRow) error) error {
+	const name = "reader_site_comparisons"
+	switch by {
+	case ByMetric, ByProvider, ByCouncil:
+	default:
+		return fmt.Errorf("%s: %w: order %q", name, ErrInvalidSort, by)
+	}
+	rows, err := r.query(ctx, name, sql.Named("by", string(by)))
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	var row SiteRow
+	dest := append(comparisonDest(&row.ComparisonRow), scanText(&row.CouncilName), scanText(&row.Region),
+		scanText(&row.TypeName), scanText(&row.Sector), scanText(&row.Note))
+	for rows.Next() {
+		if err := rows.Scan(dest...); err != nil {
+			return fmt.Errorf("%s: %w", name, err)
+		}
+		if err := fn(&row); err != nil {
+			return err
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("%s: %w", name, err)
+	}
+	return nil
+}
+
+// EachProfile calls fn with every provider_profile row, by provider,
+// metric, service and period, reusing one row: fn must copy what it keeps.
+func (r *Reader) EachProfile(ctx context.Context, fn func(*schemas.ProviderProfileRow) error) error {
+	const name = "reader_site_profiles"
+	rows, err := r.query(ctx, name)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	var row schemas.ProviderProfileRow
+	dest := profileDest(&row)
+	for rows.Next() {
+		if err := rows.Scan(dest...); err != nil {
+			return fmt.Errorf("%s: %w", name, err)
+		}
+		if err := fn(&row); err != nil {
+			return err
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("%s: %w", name, err)
+	}
+	return nil
+}
+
+// AllProviders returns every provider, by id.
+func (r *Reader) AllProviders(ctx context.Context) ([]schemas.ProviderRow, error) {
+	return collectRows(ctx, r, "reader_site_providers", scanInto(providerDest))
+}
+
+// AllCouncils returns every council of the register, by code.
+func (r *Reader) AllCouncils(ctx context.Context) ([]SiteCouncil, error) {
+	return collectRows(ctx, r, "reader_site_councils", func(rows *sql.Rows, c *SiteCouncil) error {
+		return rows.Scan(append(councilDest(&c.CouncilRow), &c.HasData)...)
+	})
+}
+
+// AllSimilar returns every council's similar councils, by council and
+// rank.
+func (r *Reader) AllSimilar(ctx context.Context) ([]SiteSimilar, error) {
+	return collectRows(ctx, r, "reader_site_similar", func(rows *sql.Rows, s *SiteSimilar) error {
+		return rows.Scan(append([]any{&s.CouncilCode}, similarDest(&s.SimilarCouncil)...)...)
+	})
+}
+
+// AllCouncilProviders returns the providers every council commissions, by
+// council, service and provider name.
+func (r *Reader) AllCouncilProviders(ctx context.Context) ([]SiteCouncilProvider, error) {
+	return collectRows(ctx, r, "reader_site_council_providers", func(rows *sql.Rows, p *SiteCouncilProvider) error {
+		return rows.Scan(append([]any{&p.CouncilCode}, councilProviderDest(&p.CouncilProvider)...)...)
+	})
+}
+
+// AllBenchmarks returns every benchmark, by metric, period, service and
+// level.
+func (r *Reader) AllBenchmarks(ctx context.Context) ([]SiteBenchmark, error) {
+	return collectRows(ctx, r, "reader_site_benchmarks", func(rows *sql.Rows, b *SiteBenchmark) error {
+		return rows.Scan(append(benchmarkDest(&b.BenchmarkRow), &b.Min, &b.Max)...)
+	})
+}
+
+// AllFunnelLimits returns every funnel-plot limit, each curve in order of
+// denominator.
+func (r *Reader) AllFunnelLimits(ctx context.Context) ([]schemas.FunnelLimit, error) {
+	return collectRows(ctx, r, "reader_site_funnel_limits", scanInto(funnelDest))
+}

@@ -1,0 +1,1 @@
+SELECT interval_band($lower, $upper, $benchmark, $polarity)

@@ -1,0 +1,113 @@
+// Yardstick's one script: sortable and filterable tables, and the search
+// box of the home page. Every page works without it.
+(function () {
+  "use strict";
+
+  function cellKey(cell) {
+    var v = cell.getAttribute("data-v");
+    if (v !== null) {
+      return v === "" ? null : parseFloat(v);
+    }
+    return cell.textContent.trim().toLowerCase();
+  }
+
+  function sortBy(table, col, th) {
+    var tbody = table.tBodies[0];
+    var desc = th.getAttribute("aria-sort") === "ascending";
+    var rows = Array.prototype.slice.call(tbody.rows);
+    rows.sort(function (a, b) {
+      var x = cellKey(a.cells[col]), y = cellKey(b.cells[col]);
+      if (x === null && y === null) { return 0; }
+      if (x === null) { return 1; } // blanks last either way
+      if (y === null) { return -1; }
+      var c = x < y ? -1 : x > y ? 1 : 0;
+      return desc ? -c : c;
+    });
+    rows.forEach(function (r) { tbody.appendChild(r); });
+    Array.prototype.forEach.call(table.tHead.rows[0].cells, function (h) { h.removeAttribute("aria-sort"); });
+    th.setAttribute("aria-sort", desc ? "descending" : "ascending");
+  }
+
+  function sortable(table) {
+    if (!table.tHead || !table.tBodies.length) { return; }
+    Array.prototype.forEach.call(table.tHead.rows[0].cells, function (th, i) {
+      var b = document.createElement("button");
+      b.type = "button";
+      b.textContent = th.textContent;
+      b.title = "Sort by " + th.textContent;
+      th.textContent = "";
+      th.appendChild(b);
+      b.addEventListener("click", function () { sortBy(table, i, th); });
+    });
+  }
+
+  var filters = 0;
+  function filterable(table) {
+    var id = "filter-" + (++filters);
+    var p = document.createElement("p");
+    p.className = "filter";
+    var label = document.createElement("label");
+    label.htmlFor = id;
+    label.textContent = "Show only rows containing ";
+    var input = document.createElement("input");
+    input.type = "search";
+    input.id = id;
+    var status = document.createElement("span");
+    status.setAttribute("aria-live", "polite");
+    p.appendChild(label);
+    p.appendChild(input);
+    p.appendChild(status);
+    table.parentNode.insertBefore(p, table);
+    input.addEventListener("input", function () {
+      var q = input.value.trim().toLowerCase(), shown = 0;
+      Array.prototype.forEach.call(table.tBodies[0].rows, function (r) {
+        var hit = q === "" || r.textContent.toLowerCase().indexOf(q) >= 0;
+        r.hidden = !hit;
+        if (hit) { shown++; }
+      });
+      status.textContent = q === "" ? "" : " " + shown + " rows shown";
+    });
+  }
+
+  function search(form) {
+    var input = form.querySelector("input[type=search]");
+    var list = form.querySelector(".results");
+    var root = form.getAttribute("data-root");
+    var entries = null;
+    form.querySelector(".hint").hidden = true;
+    form.addEventListener("submit", function (e) { e.preventDefault(); });
+    function show() {
+      var q = input.value.trim().toLowerCase();
+      list.textContent = "";
+      if (q.length < 2 || !entries) { return; }
+      var n = 0;
+      for (var i = 0; i < entries.length && n < 20; i++) {
+        var e = entries[i];
+        if (e.n.toLowerCase().indexOf(q) < 0) { continue; }
+        n++;
+        var li = document.createElement("li");
+        var a = document.createElement("a");
+        a.href = root + e.u;
+        a.textContent = e.n;
+        li.appendChild(a);
+        li.appendChild(document.createTextNode(" (" + e.k + (e.d ? ", " + e.d : "") + ")"));
+        list.appendChild(li);
+      }
+      if (n === 0) {
+        var none = document.createElement("li");
+        none.textContent = "Nothing matches.";
+        list.appendChild(none);
+      }
+    }
+    input.addEventListener("input", function () {
+      if (entries) { show(); return; }
+      fetch(form.getAttribute("data-index")).then(function (r) { return r.json(); })
+        .then(function (j) { entries = j; show(); })
+        .catch(function () { list.textContent = "Search is unavailable here; use the lists below."; });
+    });
+  }
+
+  document.querySelectorAll("table.sortable").forEach(sortable);
+  document.querySelectorAll("table[data-filter]").forEach(filterable);
+  document.querySelectorAll("form.search").forEach(search);
+})();

@@ -1,0 +1,80 @@
+// Package site writes a release's website: static HTML pages, each with a
+// JSON twin, SVG charts drawn in Go, a CSV file beside each table, a search
+// index, a sitemap and one stylesheet and one script of its own. It owns
+// the page values (view.go), the site's URLs (urls.go), the templates and
+// assets (embedded and parsed once) and the charts (svg.go). Builder.Build
+// reads the release database through duckdb.Reader and writes into the
+// release folder that publish is building, before SHA256SUMS, which covers
+// every page.
+//
+// # Pages
+//
+//	index.html, index.json                   the latest period's headline for each metric, in a
+//	                                         sentence; how to read the site; search; every council
+//	metrics/<metric>/index.html|.json        the metric's latest period (a copy of its period page)
+//	metrics/<metric>/<period>/index.html|.json|table.csv
+//	                                         the league table (value, 95% and 99.8% intervals, band
+//	                                         against England in words, percentile rank, numerator,
+//	                                         denominator, the council's note, markers), a funnel plot
+//	                                         per service and level, a sentence per plot, the period
+//	                                         picker; table.csv has the comparisons table's columns
+//	metrics/<metric>/<period>/<region>/[<n>/]index.html|.json
+//	                                         a part of a table too long for one page: one region's
+//	                                         rows, in numbered pages when a region needs several
+//	providers/<id>/index.html|.json          every metric in every council that commissions the
+//	                                         provider, in the latest period it has, pooled across
+//	                                         councils on a spine chart of England's spread, with the
+//	                                         trend by period
+//	providers/<id>/<metric>/index.html|.json each council's figure for one metric, when the
+//	                                         provider's page would be too long to hold them all
+//	councils/<gss>/index.html|.json|table.csv
+//	                                         the providers it commissions by service, its figures
+//	                                         (each metric in its latest period) against England and
+//	                                         its similar councils, who those are; table.csv holds its
+//	                                         rows in every period
+//	councils/<gss>/<service>/index.html|.json one service, when the council's page would be too long
+//	downloads.html, downloads.json           every file of the release with format, size, SHA-256
+//	                                         and licence; the data dictionary from
+//	                                         schemas.PublicTables
+//	404.html                                 for static hosts that serve one (yardstick serve
+//	                                         answers with its own)
+//	search.json                              names of providers, councils and metrics with their URLs
+//	sitemap.xml                              every page; the locations are relative to the release's
+//	                                         root unless Builder.BaseURL is set, since a release does
+//	                                         not know where it will be served
+//	assets/site.css, assets/site.js
+//
+// Only councils with observations have pages; a similar council without
+// one is named, not linked.
+//
+// # Rules
+//
+// Every link is relative (urls.go: a page prefixes a root-relative URL
+// with its way back to the root), so a release reads the same at /, at
+// /releases/<id>/ or from a folder on disk, and nothing comes from another
+// host. Pages work without JavaScript: tables are whole, the period picker
+// and the parts of a split table are links; the script adds sorting,
+// filtering and the search box. Nothing is styled inline, as the server's
+// Content-Security-Policy forbids it. Bands are written in words beside
+// their colour. Numbers are formatted for people on the pages only
+// (thousands separators, a percent to one decimal, pounds to two); the
+// JSON twins and CSV files keep the release's figures.
+//
+// No HTML page exceeds MaxPageBytes (200 KB) before compression. A table
+// that would is split: a metric's by region, and a long region into
+// numbered pages; a provider's by metric; a council's by service. The page
+// that would have held it lists the parts and says how many rows each has,
+// and table.csv holds them all. A page that cannot be split under the
+// limit fails the build (ErrPageTooLarge); nothing is cut short.
+//
+// # Speed
+//
+// The comparison rows are read in three ordered scans (by metric, by
+// provider, by council; duckdb.Reader.EachSiteRow), each page's rows
+// handed to a pool of workers as they arrive, so the site costs a few
+// queries, not one per page. Files are written in place with
+// os.WriteFile: the release folder becomes live only when publish renames
+// it whole, and publish makes the files durable with one sync
+// (schemas.SyncAll) and takes their SHA-256 sums from Build rather than
+// reading them back.
+package site

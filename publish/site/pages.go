@@ -1,0 +1,1178 @@
+package site
+
+import (
+	"bytes"
+	"cmp"
+	"context"
+	"crypto/sha256"
+	"encoding/csv"
+	"encoding/hex"
+	"encoding/xml"
+	"fmt"
+	"io"
+	"io/fs"
+	"maps"
+	"os"
+	"path/filepath"
+	"reflect"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+
+	"github.com/yardstick-open/yardstick/publish/duckdb"
+	"github.com/yardstick-open/yardstick/schemas"
+)
+
+// benchKey names a benchmark: a metric, period, service and level.
+type benchKey struct{ metric, period, service, level string }
+
+// siteData is what every page is built from, read from the release once
+// before any page is rendered.
+type siteData struct {
+	in       Input
+	info     ReleaseInfo
+	baseURL  string
+	metrics  []schemas.Metric
+	metricBy map[string]*schemas.Metric
+	periods  []schemas.PeriodRow
+	// periodRank orders periods as the release does, earliest first.
+	periodRank map[string]int
+	bench      map[benchKey]*duckdb.SiteBenchmark
+	limits     map[benchKey][]schemas.FunnelLimit
+	// metricPeriods are the periods each metric has rows in, in order.
+	metricPeriods map[string][]string
+	councils      []duckdb.SiteCouncil
+	councilBy     map[string]*duckdb.SiteCouncil
+	providers     []schemas.ProviderRow
+	similar       map[string][]duckdb.SiteSimilar
+	commissioned  map[string][]duckdb.SiteCouncilProvider
+	serviceTitle  map[string]string
+
+	mu        sync.Mutex
+	headlines map[string]Headline // by metric, its latest period
+	pageURLs  []string
+}
+
+// load reads what the site needs besides the comparison rows, which are
+// streamed page by page.
+func load(ctx context.Context, in Input) (*siteData, error) {
+	r := in.Reader
+	s := &siteData{in: in, metricBy: map[string]*schemas.Metric{}, periodRank: map[string]int{},
+		bench: map[benchKey]*duckdb.SiteBenchmark{}, limits: map[benchKey][]schemas.FunnelLimit{},
+		metricPeriods: map[string][]string{}, councilBy: map[string]*duckdb.SiteCouncil{},
+		similar: map[string][]duckdb.SiteSimilar{}, commissioned: map[string][]duckdb.SiteCouncilProvider{},
+		serviceTitle: map[string]string{}, headlines: map[string]Headline{}}
+	if in.Release != nil {
+		s.info = ReleaseInfo{ID: in.Release.ID, Created: in.Release.Created, Previous: in.Release.Previous}
+	}
+	if in.Catalogue != nil {
+		for _, sv := range in.Catalogue.Services {
+			s.serviceTitle[sv.ID] = sv.Title
+		}
+	}
+	var err error
+	if s.metrics, err = r.Metrics(ctx); err != nil {
+		return nil, err
+	}
+	for i := range s.metrics {
+		s.metricBy[s.metrics[i].ID] = &s.metrics[i]
+	}
+	if s.periods, err = r.Periods(ctx); err != nil {
+		return nil, err
+	}
+	for i, p := range s.periods {
+		s.periodRank[p.Period] = i
+	}
+	benches, err := r.AllBenchmarks(ctx)
+	if err != nil {
+		return nil, err
+	}
+	for i := range benches {
+		b := &benches[i]
+		s.bench[benchKey{b.Metric, b.Period, b.Service, b.Level}] = b
+		ps := s.metricPeriods[b.Metric]
+		if !slices.Contains(ps, b.Period) {
+			s.metricPeriods[b.Metric] = append(ps, b.Period)
+		}
+	}
+	for m, ps := range s.metricPeriods {
+		slices.SortFunc(ps, func(a, b string) int { return cmp.Compare(s.periodRank[a], s.periodRank[b]) })
+		s.metricPeriods[m] = ps
+	}
+	limits, err := r.AllFunnelLimits(ctx)
+	if err != nil {
+		return nil, err
+	}
+	for start := 0; start < len(limits); {
+		l := limits[start]
+		end := start
+		for end < len(limits) && limits[end].Metric == l.Metric && limits[end].Period == l.Period &&
+			limits[end].Service == l.Service && limits[end].Level == l.Level {
+			end++
+		}
+		s.limits[benchKey{l.Metric, l.Period, l.Service, l.Level}] = limits[start:end:end]
+		start = end
+	}
+	if s.councils, err = r.AllCouncils(ctx); err != nil {
+		return nil, err
+	}
+	for i := range s.councils {
+		s.councilBy[s.councils[i].CouncilCode] = &s.councils[i]
+	}
+	if s.providers, err = r.AllProviders(ctx); err != nil {
+		return nil, err
+	}
+	similar, err := r.AllSimilar(ctx)
+	if err != nil {
+		return nil, err
+	}
+	for _, x := range similar {
+		s.similar[x.CouncilCode] = append(s.similar[x.CouncilCode], x)
+	}
+	commissioned, err := r.AllCouncilProviders(ctx)
+	if err != nil {
+		return nil, err
+	}
+	for _, x := range commissioned {
+		s.commissioned[x.CouncilCode] = append(s.commissioned[x.CouncilCode], x)
+	}
+	return s, nil
+}
+
+// meta returns the Meta of a page at url.
+func (s *siteData) meta(kind, title, url string, crumbs ...Link) Meta {
+	return Meta{Kind: kind, Title: title, URL: url, Release: s.info, Root: Root(url), Twin: JSONURL(url),
+		Crumbs: append([]Link{{Title: "Home", URL: HomeURL}}, crumbs...)}
+}
+
+// noted records a page for the sitemap.
+func (s *siteData) noted(url string) {
+	s.mu.Lock()
+	s.pageURLs = append(s.pageURLs, url)
+	s.mu.Unlock()
+}
+
+func (s *siteData) service(id string) string {
+	if t, ok := s.serviceTitle[id]; ok {
+		return t
+	}
+	return id
+}
+
+func (s *siteData) metricRef(id, period string) MetricRef {
+	ref := MetricRef{ID: id, Title: id, URL: MetricURL(id)}
+	if m, ok := s.metricBy[id]; ok {
+		ref.Title, ref.Unit, ref.Polarity = m.Title, m.Unit, m.Polarity
+	}
+	if period != "" {
+		ref.URL = MetricPeriodURL(id, period)
+	}
+	return ref
+}
+
+// councilURL is a council's page, or "" for a council without one (no
+// observations in the release).
+func (s *siteData) councilURL(code string) string {
+	if c, ok := s.councilBy[code]; ok && c.HasData {
+		return CouncilURL(code)
+	}
+	return ""
+}
+
+// view returns a row as a page shows it.
+func (s *siteData) view(r *duckdb.SiteRow) RowView {
+	v := RowView{SiteRow: *r, CouncilURL: s.councilURL(r.CouncilCode), MetricURL: MetricPeriodURL(r.Metric, r.Period)}
+	if r.ProviderID != "" {
+		v.ProviderURL = ProviderURL(r.ProviderID)
+	}
+	if m, ok := s.metricBy[r.Metric]; ok {
+		v.MetricTitle, v.Unit = m.Title, m.Unit
+	}
+	if v.CouncilName == "" {
+		v.CouncilName = r.CouncilCode
+	}
+	return v
+}
+
+// build writes every page.
+func (s *siteData) build(ctx context.Context, o *output) error {
+	if err := o.writeAssets(); err != nil {
+		return err
+	}
+	downloads, err := s.downloadsPage(o)
+	if err != nil {
+		return err
+	}
+	if err := o.do(func(r *renderer) error { return s.writeSimple(o, r, "downloads", downloads.URL, downloads) }); err != nil {
+		return err
+	}
+	if err := s.metricPages(ctx, o); err != nil {
+		return err
+	}
+	if err := s.providerPages(ctx, o); err != nil {
+		return err
+	}
+	if err := s.councilPages(ctx, o); err != nil {
+		return err
+	}
+	home := s.homePage()
+	if err := o.do(func(r *renderer) error { return s.writeSimple(o, r, "home", HomeURL, home) }); err != nil {
+		return err
+	}
+	notFound := struct{ Meta }{s.meta("not_found", "Page not found", NotFoundURL)}
+	notFound.Twin = ""
+	if err := o.do(func(r *renderer) error {
+		html, err := r.render("notfound", notFound)
+		if err != nil {
+			return err
+		}
+		return o.write(NotFoundURL, html, true)
+	}); err != nil {
+		return err
+	}
+	if err := s.writeSearch(o); err != nil {
+		return err
+	}
+	// Every page is queued by now; the sitemap lists them once written.
+	return nil
+}
+
+// writeSimple renders a page that is never split.
+func (s *siteData) writeSimple(o *output, r *renderer, kind, url string, v any) error {
+	html, err := r.render(kind, v)
+	if err != nil {
+		return err
+	}
+	s.noted(url)
+	return o.writePage(r, url, html, v)
+}
+
+// metricPages streams the comparison rows by metric and period and queues
+// one page per metric and period, and a copy of the latest period's page
+// at the metric's own URL.
+func (s *siteData) metricPages(ctx context.Context, o *output) error {
+	var rows []RowView
+	flush := func() error {
+		if len(rows) == 0 {
+			return nil
+		}
+		group := rows
+		rows = nil
+		s.countHeadline(group)
+		return o.do(func(r *renderer) error { return s.writeMetric(o, r, group) })
+	}
+	err := s.in.Reader.EachSiteRow(ctx, duckdb.ByMetric, func(row *duckdb.SiteRow) error {
+		if len(rows) > 0 && (rows[0].Metric != row.Metric || rows[0].Period != row.Period) {
+			if err := flush(); err != nil {
+				return err
+			}
+		}
+		rows = append(rows, s.view(row))
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	return flush()
+}
+
+// countHeadline records the band counts of a metric's latest period for
+// the home page.
+func (s *siteData) countHeadline(rows []RowView) {
+	metric, period := rows[0].Metric, rows[0].Period
+	ps := s.metricPeriods[metric]
+	if len(ps) == 0 || ps[len(ps)-1] != period {
+		return
+	}
+	var byLevel [2]BandCounts // provider, council
+	for _, r := range rows {
+		if r.ProviderID != "" {
+			byLevel[0].add(r.BandNational)
+		} else {
+			byLevel[1].add(r.BandNational)
+		}
+	}
+	h := Headline{Metric: s.metricRef(metric, ""), Period: period, PeriodLabel: periodLabel(period),
+		Level: "provider", Bands: byLevel[0]}
+	if byLevel[0].Rows == 0 {
+		h.Level, h.Bands = "council", byLevel[1]
+	}
+	h.Sentence = bandSentence(h.Bands, h.Level, h.PeriodLabel, h.Metric.Polarity)
+	s.mu.Lock()
+	s.headlines[metric] = h
+	s.mu.Unlock()
+}
+
+// bandSentence says in a sentence how the rows compared with England.
+func bandSentence(c BandCounts, level, period string, polarity schemas.Polarity) string {
+	noun := "provider figures"
+	if level == "council" {
+		noun = "council-wide figures"
+	}
+	compared := c.Compared()
+	var b strings.Builder
+	switch {
+	case compared == 0:
+		fmt.Fprintf(&b, "In %s, none of the %s %s could be compared with England: the metric has no interval, or the figures lack counts.",
+			period, formatInt(int64(c.Rows)), noun)
+		return b.String()
+	case polarity == schemas.NoPolarity:
+		fmt.Fprintf(&b, "In %s, of %s %s compared with England, %s significantly higher and %s significantly lower; %s similar.",
+			period, formatInt(int64(compared)), noun, were(c.Higher), formatInt(int64(c.Lower)), were(c.Similar))
+	default:
+		fmt.Fprintf(&b, "In %s, of %s %s compared with England, %s significantly better and %s significantly worse; %s similar.",
+			period, formatInt(int64(compared)), noun, were(c.Better), formatInt(int64(c.Worse)), were(c.Similar))
+	}
+	if c.NotCompared > 0 {
+		fmt.Fprintf(&b, " %s could not be compared (no counts, or the figure is withheld).", plural(c.NotCompared, "more", "more"))
+	}
+	return b.String()
+}
+
+// were writes "1 was" or "3 were".
+func were(n int) string {
+	if n == 1 {
+		return "1 was"
+	}
+	return formatInt(int64(n)) + " were"
+}
+
+// rowOrder sorts a league table: by service, providers before
+// council-wide figures, then best first by percentile rank (blanks last),
+// then by name.
+func rowOrder(a, b RowView) int {
+	if c := cmp.Compare(a.Service, b.Service); c != 0 {
+		return c
+	}
+	if c := boolCmp(a.ProviderID == "", b.ProviderID == ""); c != 0 {
+		return c
+	}
+	switch {
+	case a.PercentileRank != nil && b.PercentileRank == nil:
+		return -1
+	case a.PercentileRank == nil && b.PercentileRank != nil:
+		return 1
+	case a.PercentileRank != nil && *a.PercentileRank != *b.PercentileRank:
+		return cmp.Compare(*b.PercentileRank, *a.PercentileRank)
+	}
+	if c := cmp.Compare(a.ProviderName, b.ProviderName); c != 0 {
+		return c
+	}
+	return cmp.Compare(a.CouncilName, b.CouncilName)
+}
+
+func boolCmp(a, b bool) int {
+	switch {
+	case a == b:
+		return 0
+	case !a:
+		return -1
+	}
+	return 1
+}
+
+// writeMetric writes the pages of one metric in one period: the period's
+// page, its copy at the metric's URL when the period is the latest, the
+// table's CSV, and, when the table is too long for one page, a page per
+// region (and per page of a long region).
+func (s *siteData) writeMetric(o *output, r *renderer, rows []RowView) error {
+	metric, period := rows[0].Metric, rows[0].Period
+	m, ok := s.metricBy[metric]
+	if !ok {
+		m = &schemas.Metric{ID: metric, Title: metric}
+	}
+	slices.SortStableFunc(rows, rowOrder)
+	url := MetricPeriodURL(metric, period)
+	p := MetricPage{
+		Meta:   s.meta("metric", m.Title+", "+periodLabel(period), url, Link{Title: m.Title, URL: MetricURL(metric)}),
+		Metric: *m, Period: period, PeriodLabel: periodLabel(period), PeriodURL: url,
+		Total: len(rows), Rows: rows, CSV: TableURL(url),
+	}
+	ps := s.metricPeriods[metric]
+	for _, q := range ps {
+		p.Periods = append(p.Periods, PeriodLink{Period: q, Label: periodLabel(q), URL: MetricPeriodURL(metric, q), Current: q == period})
+	}
+	p.Groups = s.metricGroups(r, m, period, rows)
+	table, err := comparisonsCSV(&r.json, rows)
+	if err != nil {
+		return err
+	}
+	if err := o.write(TableURL(url), table, false); err != nil {
+		return err
+	}
+	// A table far too long for one page is split without rendering it
+	// whole first.
+	if guess := len(rows) * rowBytesGuess; guess > 2*MaxPageBytes {
+		return s.writeMetricParts(o, r, p, guess)
+	}
+	html, err := r.render("metric", p)
+	if err != nil {
+		return err
+	}
+	if len(html) > MaxPageBytes {
+		return s.writeMetricParts(o, r, p, len(html))
+	}
+	if err := o.writePage(r, url, html, p); err != nil {
+		return err
+	}
+	s.noted(url)
+	return s.writeLatest(o, r, p)
+}
+
+// rowBytesGuess is about what a row of a metric's table takes in HTML.
+const rowBytesGuess = 700
+
+// writeLatest writes the copy of the latest period's page at the metric's
+// own URL.
+func (s *siteData) writeLatest(o *output, r *renderer, p MetricPage) error {
+	ps := s.metricPeriods[p.Metric.ID]
+	if len(ps) == 0 || ps[len(ps)-1] != p.Period {
+		return nil
+	}
+	p.Latest = true
+	p.URL = MetricURL(p.Metric.ID)
+	p.Root, p.Twin = Root(p.URL), JSONURL(p.URL)
+	p.Crumbs = p.Crumbs[:1]
+	html, err := r.render("metric", p)
+	if err != nil {
+		return err
+	}
+	s.noted(p.URL)
+	return o.writePage(r, p.URL, html, p)
+}
+
+// writeMetricParts splits a metric's table by region, and a region's rows
+// into pages of at most perPage rows, guessed from the size of the whole
+// table's page and halved until every page fits.
+func (s *siteData) writeMetricParts(o *output, r *renderer, p MetricPage, fullSize int) error {
+	all := p.Rows
+	byRegion := map[string][]RowView{}
+	var regions []string
+	for _, row := range all {
+		reg := row.Region
+		if reg == "" {
+			reg = "Other"
+		}
+		if _, ok := byRegion[reg]; !ok {
+			regions = append(regions, reg)
+		}
+		byRegion[reg] = append(byRegion[reg], row)
+	}
+	slices.Sort(regions)
+	perPage := max(1, len(all)*(MaxPageBytes*3/4)/fullSize)
+	type rendered struct {
+		url  string
+		html []byte
+		v    MetricPage
+	}
+	var pages []rendered
+	for pages == nil {
+		var parts []Part
+		var chunks [][]RowView
+		for _, reg := range regions {
+			rs := byRegion[reg]
+			n := (len(rs) + perPage - 1) / perPage
+			for i := range n {
+				chunk := rs[i*perPage : min(len(rs), (i+1)*perPage)]
+				title := reg
+				if n > 1 {
+					title = fmt.Sprintf("%s, page %d of %d", reg, i+1, n)
+				}
+				parts = append(parts, Part{Title: title, URL: MetricPartURL(p.Metric.ID, p.Period, reg, i+1), Rows: len(chunk)})
+				chunks = append(chunks, chunk)
+			}
+		}
+		p.Parts = parts
+		for i, pt := range parts {
+			q := p
+			q.Meta = s.meta("metric", p.Metric.Title+", "+p.PeriodLabel+": "+pt.Title, pt.URL,
+				Link{Title: p.Metric.Title, URL: MetricURL(p.Metric.ID)}, Link{Title: p.PeriodLabel, URL: p.URL})
+			q.Rows = chunks[i]
+			q.Parts = slices.Clone(parts)
+			q.Parts[i].Current = true
+			q.Part = &q.Parts[i]
+			q.Groups = slices.Clone(p.Groups)
+			for j := range q.Groups {
+				q.Groups[j].Chart = ""
+			}
+			html, err := r.render("metric", q)
+			if err != nil {
+				return err
+			}
+			if len(html) > MaxPageBytes {
+				if perPage == 1 {
+					return fmt.Errorf("%w: one row of %s in %s does not fit on a page", ErrPageTooLarge, p.Metric.ID, p.Period)
+				}
+				perPage /= 2
+				pages = nil
+				break
+			}
+			pages = append(pages, rendered{pt.URL, bytes.Clone(html), q})
+		}
+	}
+	for _, pg := range pages {
+		if err := o.writePage(r, pg.url, pg.html, pg.v); err != nil {
+			return err
+		}
+		s.noted(pg.url)
+	}
+	p.Rows = []RowView{}
+	html, err := r.render("metric", p)
+	if err != nil {
+		return err
+	}
+	if err := o.writePage(r, p.URL, html, p); err != nil {
+		return err
+	}
+	s.noted(p.URL)
+	return s.writeLatest(o, r, p)
+}
+
+// metricGroups returns the funnel plots of a metric in a period: one per
+// service and level with rows.
+func (s *siteData) metricGroups(r *renderer, m *schemas.Metric, period string, rows []RowView) []MetricGroup {
+	var groups []MetricGroup
+	for start := 0; start < len(rows); {
+		end := start
+		level := levelOf(rows[start].ProviderID)
+		for end < len(rows) && rows[end].Service == rows[start].Service && levelOf(rows[end].ProviderID) == level {
+			end++
+		}
+		g := MetricGroup{Service: rows[start].Service, ServiceTitle: s.service(rows[start].Service), Level: level,
+			Benchmark: s.bench[benchKey{m.ID, period, rows[start].Service, level}]}
+		var points []funnelPoint
+		for _, row := range rows[start:end] {
+			g.Bands.add(row.BandNational)
+			if row.Value != nil && row.Denominator != nil && *row.Denominator > 0 {
+				points = append(points, funnelPoint{Value: *row.Value, Denominator: float64(*row.Denominator), Band: row.BandNational})
+			}
+		}
+		g.Sentence = bandSentence(g.Bands, level, periodLabel(period), m.Polarity)
+		limits := s.limits[benchKey{m.ID, period, g.Service, level}]
+		if len(points) > 0 && len(limits) > 0 {
+			g.ChartID = "funnel-" + strconv.Itoa(len(groups)+1)
+			national := ""
+			if g.Benchmark != nil && g.Benchmark.NationalValue != nil {
+				national = " England's value is " + formatValue(g.Benchmark.NationalValue, m.Unit) + "."
+			}
+			g.ChartText = fmt.Sprintf("Funnel plot of %s for %s %s in %s: %s, each a figure's value against its denominator, "+
+				"with England's value and the 95%% and 99.8%% control limits around it.%s Points outside the outer (99.8%%) "+
+				"limits differ from England by more than chance would explain.", m.Title, g.ServiceTitle,
+				strings.TrimSuffix(levelWord(level), "s")+"s", periodLabel(period), plural(len(points), "point", "points"), national)
+			g.Chart = funnelSVG(&r.svg, g.ChartID, points, limits, m.Unit, "Funnel plot: "+m.Title+", "+g.ServiceTitle, g.ChartText)
+		}
+		groups = append(groups, g)
+		start = end
+	}
+	return groups
+}
+
+func levelOf(provider string) string {
+	if provider == "" {
+		return "council"
+	}
+	return "provider"
+}
+
+func levelWord(level string) string {
+	if level == "council" {
+		return "council-wide figures"
+	}
+	return "providers"
+}
+
+// comparisonsCSV writes rows as CSV with the comparisons table's columns,
+// as the release's comparisons.csv writes them: markers bracketed, text a
+// spreadsheet would run as a formula with a leading apostrophe.
+func comparisonsCSV(buf *bytes.Buffer, rows []RowView) ([]byte, error) {
+	buf.Reset()
+	cols, err := comparisonColumns()
+	if err != nil {
+		return nil, err
+	}
+	w := csv.NewWriter(buf)
+	t, _ := schemas.PublicTable("comparisons")
+	w.Write(t.ColumnNames())
+	rec := make([]string, len(cols))
+	for i := range rows {
+		v := reflect.ValueOf(&rows[i].ComparisonRow).Elem()
+		for j, c := range cols {
+			rec[j] = csvCell(c, v.Field(c.field))
+		}
+		w.Write(rec)
+	}
+	w.Flush()
+	return buf.Bytes(), w.Error()
+}
+
+// csvColumn is a column of the comparisons table and the field of
+// schemas.ComparisonRow that holds it.
+type csvColumn struct {
+	name  string
+	field int
+}
+
+// comparisonColumns maps the registry's comparisons columns to the fields
+// of schemas.ComparisonRow by their JSON names, once; a column without a
+// field is an error, since the row type and the registry then disagree.
+var comparisonColumns = sync.OnceValues(func() ([]csvColumn, error) {
+	t, _ := schemas.PublicTable("comparisons")
+	fields := map[string]int{}
+	rt := reflect.TypeFor[schemas.ComparisonRow]()
+	for i := range rt.NumField() {
+		name, _, _ := strings.Cut(rt.Field(i).Tag.Get("json"), ",")
+		fields[name] = i
+	}
+	out := make([]csvColumn, len(t.Columns))
+	for i, c := range t.Columns {
+		f, ok := fields[c.Name]
+		if !ok {
+			return nil, fmt.Errorf("comparisons column %s has no field in schemas.ComparisonRow", c.Name)
+		}
+		out[i] = csvColumn{c.Name, f}
+	}
+	return out, nil
+})
+
+// csvCell formats one field as the release's CSV files do: blank for
+// none, numbers as the shortest text that reads back the same, markers
+// bracketed, text safe for spreadsheets.
+func csvCell(c csvColumn, v reflect.Value) string {
+	switch v.Kind() {
+	case reflect.Pointer:
+		if v.IsNil() {
+			return ""
+		}
+		return csvCell(c, v.Elem())
+	case reflect.Float64:
+		return strconv.FormatFloat(v.Float(), 'f', -1, 64)
+	case reflect.Int64, reflect.Int:
+		return strconv.FormatInt(v.Int(), 10)
+	case reflect.String:
+		if c.name == "status" {
+			return strings.ReplaceAll(markers(v.String()), " ", "")
+		}
+		return schemas.SpreadsheetSafe(v.String())
+	}
+	return fmt.Sprint(v.Interface())
+}
+
+// providerPages streams the comparison rows by provider and queues one
+// page per provider, with its profile rows.
+func (s *siteData) providerPages(ctx context.Context, o *output) error {
+	profiles := map[string][]schemas.ProviderProfileRow{}
+	err := s.in.Reader.EachProfile(ctx, func(p *schemas.ProviderProfileRow) error {
+		profiles[p.ProviderID] = append(profiles[p.ProviderID], *p)
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	byID := make(map[string]*schemas.ProviderRow, len(s.providers))
+	for i := range s.providers {
+		byID[s.providers[i].ProviderID] = &s.providers[i]
+	}
+	done := map[string]bool{}
+	var rows []RowView
+	flush := func() error {
+		if len(rows) == 0 {
+			return nil
+		}
+		group := rows
+		rows = nil
+		id := group[0].ProviderID
+		done[id] = true
+		prov, ok := byID[id]
+		if !ok {
+			prov = &schemas.ProviderRow{ProviderID: id, ProviderName: group[0].ProviderName}
+		}
+		return o.do(func(r *renderer) error { return s.writeProvider(o, r, prov, profiles[id], group) })
+	}
+	err = s.in.Reader.EachSiteRow(ctx, duckdb.ByProvider, func(row *duckdb.SiteRow) error {
+		if len(rows) > 0 && rows[0].ProviderID != row.ProviderID {
+			if err := flush(); err != nil {
+				return err
+			}
+		}
+		rows = append(rows, s.view(row))
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	if err := flush(); err != nil {
+		return err
+	}
+	for i := range s.providers {
+		p := &s.providers[i]
+		if !done[p.ProviderID] {
+			if err := o.do(func(r *renderer) error { return s.writeProvider(o, r, p, profiles[p.ProviderID], nil) }); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// writeProvider writes a provider's page: a section per metric and
+// service, and, when that is too long for one page, a page per metric
+// with the councils' figures.
+func (s *siteData) writeProvider(o *output, r *renderer, prov *schemas.ProviderRow, profile []schemas.ProviderProfileRow, rows []RowView) error {
+	url := ProviderURL(prov.ProviderID)
+	name := cmp.Or(prov.ProviderName, prov.ProviderID)
+	p := ProviderPage{Meta: s.meta("provider", name, url), Provider: *prov}
+	for _, c := range prov.Councils {
+		title := c
+		if k, ok := s.councilBy[c]; ok {
+			title = k.Name
+		}
+		p.Councils = append(p.Councils, Link{Title: title, URL: s.councilURL(c)})
+	}
+	type key struct{ metric, service string }
+	sections := map[key]*ProviderSection{}
+	var order []key
+	section := func(metric, service string) *ProviderSection {
+		k := key{metric, service}
+		if sec, ok := sections[k]; ok {
+			return sec
+		}
+		sec := &ProviderSection{Metric: s.metricRef(metric, ""), Service: service, ServiceTitle: s.service(service), Rows: []RowView{}}
+		sections[k] = sec
+		order = append(order, k)
+		return sec
+	}
+	latest := func(sec *ProviderSection, period string) {
+		if sec.Period == "" || s.periodRank[period] > s.periodRank[sec.Period] {
+			sec.Period = period
+		}
+	}
+	for i := range profile {
+		pr := &profile[i]
+		sec := section(pr.Metric, pr.Service)
+		latest(sec, pr.Period)
+	}
+	for _, row := range rows {
+		latest(section(row.Metric, row.Service), row.Period)
+	}
+	slices.SortFunc(order, func(a, b key) int {
+		return cmp.Or(cmp.Compare(s.metricRef(a.metric, "").Title, s.metricRef(b.metric, "").Title), cmp.Compare(a.service, b.service))
+	})
+	for i := range profile {
+		pr := &profile[i]
+		sec := sections[key{pr.Metric, pr.Service}]
+		sec.Trend = append(sec.Trend, TrendPoint{Period: pr.Period, PeriodLabel: periodLabel(pr.Period), Value: pr.Value,
+			CI95Lower: pr.CI95Lower, CI95Upper: pr.CI95Upper, Band: pr.BandNational, NCouncils: pr.NCouncils,
+			URL: MetricPeriodURL(pr.Metric, pr.Period)})
+		if pr.Period == sec.Period {
+			sec.Profile = pr
+		}
+	}
+	for _, row := range rows {
+		sec := sections[key{row.Metric, row.Service}]
+		if row.Period == sec.Period {
+			sec.Rows = append(sec.Rows, row)
+		}
+	}
+	for i, k := range order {
+		sec := sections[k]
+		slices.SortFunc(sec.Trend, func(a, b TrendPoint) int { return cmp.Compare(s.periodRank[a.Period], s.periodRank[b.Period]) })
+		slices.SortStableFunc(sec.Rows, func(a, b RowView) int { return cmp.Compare(a.CouncilName, b.CouncilName) })
+		sec.NRows = len(sec.Rows)
+		sec.PeriodLabel = periodLabel(sec.Period)
+		sec.Metric.URL = MetricPeriodURL(k.metric, sec.Period)
+		sec.National = s.bench[benchKey{k.metric, sec.Period, k.service, "provider"}]
+		sec.Sentence, sec.SpineText = providerSentence(name, sec)
+		if b := sec.National; sec.Profile != nil && sec.Profile.Value != nil && b != nil &&
+			b.Min != nil && b.Q1 != nil && b.Median != nil && b.Q3 != nil && b.Max != nil {
+			sp := spine{Min: *b.Min, Q1: *b.Q1, Median: *b.Median, Q3: *b.Q3, Max: *b.Max, Value: *sec.Profile.Value,
+				Flip: sec.Metric.Polarity == schemas.LowerIsBetter}
+			sec.Spine = spineSVG(&r.svg, "spine-"+strconv.Itoa(i+1), sp, name+" against England: "+sec.Metric.Title, sec.SpineText)
+		}
+		p.Sections = append(p.Sections, *sec)
+	}
+	if p.Sections == nil {
+		p.Sections = []ProviderSection{}
+	}
+	html, err := r.render("provider", p)
+	if err != nil {
+		return err
+	}
+	if len(html) <= MaxPageBytes {
+		s.noted(url)
+		return o.writePage(r, url, html, p)
+	}
+	// Too long: the councils' figures go to a page per metric.
+	byMetric := map[string][]ProviderSection{}
+	var metrics []string
+	for i := range p.Sections {
+		sec := p.Sections[i]
+		if _, ok := byMetric[sec.Metric.ID]; !ok {
+			metrics = append(metrics, sec.Metric.ID)
+		}
+		byMetric[sec.Metric.ID] = append(byMetric[sec.Metric.ID], sec)
+		p.Sections[i].RowsURL = ProviderMetricURL(prov.ProviderID, sec.Metric.ID)
+		p.Sections[i].Rows = []RowView{}
+	}
+	for _, metric := range metrics {
+		partURL := ProviderMetricURL(prov.ProviderID, metric)
+		q := ProviderPage{Meta: s.meta("provider", name+": "+s.metricRef(metric, "").Title, partURL, Link{Title: name, URL: url}),
+			Provider: p.Provider, Councils: p.Councils, Sections: byMetric[metric], Part: metric}
+		html, err := r.render("provider", q)
+		if err != nil {
+			return err
+		}
+		if err := o.writePage(r, partURL, html, q); err != nil {
+			return err
+		}
+		s.noted(partURL)
+	}
+	html, err = r.render("provider", p)
+	if err != nil {
+		return err
+	}
+	s.noted(url)
+	return o.writePage(r, url, html, p)
+}
+
+// providerSentence says in words how a provider's pooled figure compares
+// with England, and what its spine chart shows.
+func providerSentence(name string, sec *ProviderSection) (sentence, spineText string) {
+	pr, b, unit := sec.Profile, sec.National, sec.Metric.Unit
+	if pr == nil || pr.Value == nil {
+		return fmt.Sprintf("%s has no figure for %s in %s.", name, sec.Metric.Title, sec.PeriodLabel), ""
+	}
+	sentence = fmt.Sprintf("In %s, %s's figure pooled across %s was %s", sec.PeriodLabel, name,
+		plural(int(pr.NCouncils), "council", "councils"), formatValue(pr.Value, unit))
+	if pr.NationalValue != nil {
+		sentence += fmt.Sprintf(", against England's %s for providers", formatValue(pr.NationalValue, unit))
+	}
+	switch pr.BandNational {
+	case "better", "worse":
+		sentence += ": significantly " + pr.BandNational + " than England."
+	case "higher", "lower":
+		sentence += ": significantly " + pr.BandNational + " than England."
+	case "similar":
+		sentence += ": similar to England."
+	default:
+		sentence += "; not compared with England (no interval)."
+	}
+	if b != nil && b.Min != nil && b.Q1 != nil && b.Median != nil && b.Q3 != nil && b.Max != nil {
+		spineText = fmt.Sprintf("%s's pooled figure of %s on the spread of providers' figures in England: lowest %s, "+
+			"lower quartile %s, median %s, upper quartile %s, highest %s.", name, formatValue(pr.Value, unit),
+			formatValue(b.Min, unit), formatValue(b.Q1, unit), formatValue(b.Median, unit), formatValue(b.Q3, unit), formatValue(b.Max, unit))
+		if sec.Metric.Polarity == schemas.LowerIsBetter {
+			spineText += " Lower is better, so the scale runs from highest on the left to lowest on the right."
+		}
+	}
+	return sentence, spineText
+}
+
+// councilPages streams the comparison rows by council and queues one page
+// per council with observations.
+func (s *siteData) councilPages(ctx context.Context, o *output) error {
+	var rows []RowView
+	flush := func() error {
+		if len(rows) == 0 {
+			return nil
+		}
+		group := rows
+		rows = nil
+		c, ok := s.councilBy[group[0].CouncilCode]
+		if !ok || !c.HasData {
+			return nil
+		}
+		return o.do(func(r *renderer) error { return s.writeCouncil(o, r, c, group) })
+	}
+	err := s.in.Reader.EachSiteRow(ctx, duckdb.ByCouncil, func(row *duckdb.SiteRow) error {
+		if len(rows) > 0 && rows[0].CouncilCode != row.CouncilCode {
+			if err := flush(); err != nil {
+				return err
+			}
+		}
+		rows = append(rows, s.view(row))
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	return flush()
+}
+
+// writeCouncil writes a council's page and its CSV: the providers it
+// commissions and its figures by service, each metric in its latest
+// period, and, when that is too long for one page, a page per service.
+func (s *siteData) writeCouncil(o *output, r *renderer, c *duckdb.SiteCouncil, rows []RowView) error {
+	url := CouncilURL(c.CouncilCode)
+	p := CouncilPage{Meta: s.meta("council", c.Name, url), Council: c.CouncilRow, CSV: TableURL(url), Similar: []SimilarLink{}}
+	for _, x := range s.similar[c.CouncilCode] {
+		p.Similar = append(p.Similar, SimilarLink{Code: x.SimilarCode, Name: cmp.Or(x.Name, x.SimilarCode), Rank: x.Rank, URL: s.councilURL(x.SimilarCode)})
+	}
+	table, err := comparisonsCSV(&r.json, rows)
+	if err != nil {
+		return err
+	}
+	if err := o.write(TableURL(url), table, false); err != nil {
+		return err
+	}
+	services := map[string]*CouncilService{}
+	var order []string
+	service := func(id string) *CouncilService {
+		if sv, ok := services[id]; ok {
+			return sv
+		}
+		sv := &CouncilService{Service: id, Title: s.service(id), Providers: []ProviderLink{}, Rows: []RowView{}}
+		services[id] = sv
+		order = append(order, id)
+		return sv
+	}
+	for _, x := range s.commissioned[c.CouncilCode] {
+		sv := service(x.Service)
+		sv.Providers = append(sv.Providers, ProviderLink{ID: x.ProviderID, Name: cmp.Or(x.ProviderName, x.ProviderID),
+			Sector: x.Sector, NRows: x.NRows, URL: ProviderURL(x.ProviderID)})
+	}
+	// Each metric of a service in the latest period the council has it.
+	latest := map[[2]string]string{}
+	for _, row := range rows {
+		k := [2]string{row.Service, row.Metric}
+		if q, ok := latest[k]; !ok || s.periodRank[row.Period] > s.periodRank[q] {
+			latest[k] = row.Period
+		}
+	}
+	for _, row := range rows {
+		if latest[[2]string{row.Service, row.Metric}] == row.Period {
+			sv := service(row.Service)
+			sv.Rows = append(sv.Rows, row)
+		}
+	}
+	slices.Sort(order)
+	for _, id := range order {
+		sv := services[id]
+		slices.SortStableFunc(sv.Rows, func(a, b RowView) int {
+			return cmp.Or(cmp.Compare(a.MetricTitle, b.MetricTitle), boolCmp(a.ProviderID != "", b.ProviderID != ""),
+				cmp.Compare(a.ProviderName, b.ProviderName))
+		})
+		sv.NRows = len(sv.Rows)
+		p.Services = append(p.Services, *sv)
+	}
+	if p.Services == nil {
+		p.Services = []CouncilService{}
+	}
+	html, err := r.render("council", p)
+	if err != nil {
+		return err
+	}
+	if len(html) <= MaxPageBytes {
+		s.noted(url)
+		return o.writePage(r, url, html, p)
+	}
+	for i := range p.Services {
+		sv := p.Services[i]
+		partURL := url + Segment(sv.Service) + "/"
+		q := CouncilPage{Meta: s.meta("council", c.Name+": "+sv.Title, partURL, Link{Title: c.Name, URL: url}),
+			Council: p.Council, Similar: p.Similar, Services: []CouncilService{sv}, CSV: p.CSV, Part: sv.Service}
+		html, err := r.render("council", q)
+		if err != nil {
+			return err
+		}
+		if err := o.writePage(r, partURL, html, q); err != nil {
+			return err
+		}
+		s.noted(partURL)
+		p.Services[i].Rows = []RowView{}
+		p.Services[i].RowsURL = partURL
+	}
+	html, err = r.render("council", p)
+	if err != nil {
+		return err
+	}
+	s.noted(url)
+	return o.writePage(r, url, html, p)
+}
+
+// homePage builds the front page from the headlines the metric pages
+// counted.
+func (s *siteData) homePage() HomePage {
+	p := HomePage{Meta: s.meta("home", "Yardstick: how commissioned providers perform", HomeURL), Search: SearchURL,
+		Headlines: []Headline{}, Services: []Service{}}
+	p.Crumbs = nil
+	if s.in.Release != nil {
+		p.Counts = s.in.Release.Counts
+	}
+	if len(s.periods) > 0 {
+		p.Period = s.periods[len(s.periods)-1].Period
+		p.PeriodLabel = periodLabel(p.Period)
+	}
+	services := map[string]*Service{}
+	var order []string
+	for _, m := range s.metrics {
+		h, ok := s.headlines[m.ID]
+		if !ok {
+			continue
+		}
+		p.Headlines = append(p.Headlines, h)
+		for _, sv := range m.Services {
+			if _, ok := services[sv]; !ok {
+				services[sv] = &Service{ID: sv, Title: s.service(sv)}
+				order = append(order, sv)
+			}
+			services[sv].Metrics = append(services[sv].Metrics, s.metricRef(m.ID, ""))
+		}
+	}
+	slices.Sort(order)
+	for _, sv := range order {
+		p.Services = append(p.Services, *services[sv])
+	}
+	regions := map[string][]Link{}
+	for _, c := range s.councils {
+		if c.HasData {
+			reg := cmp.Or(c.Region, "Other")
+			regions[reg] = append(regions[reg], Link{Title: c.Name, URL: CouncilURL(c.CouncilCode)})
+		}
+	}
+	for _, reg := range slices.Sorted(maps.Keys(regions)) {
+		cs := regions[reg]
+		slices.SortFunc(cs, func(a, b Link) int { return cmp.Compare(a.Title, b.Title) })
+		p.Regions = append(p.Regions, Region{Name: reg, Councils: cs})
+	}
+	if p.Regions == nil {
+		p.Regions = []Region{}
+	}
+	return p
+}
+
+// downloadsPage lists the files already in the release folder (the data
+// files, the database, datapackage.json and release.json) with their sizes
+// and sums, and the data dictionary.
+func (s *siteData) downloadsPage(o *output) (DownloadsPage, error) {
+	p := DownloadsPage{Meta: s.meta("downloads", "Downloads and data dictionary", DownloadsURL), Files: []FileInfo{}}
+	register := map[string]bool{}
+	for _, t := range schemas.PublicTables {
+		if t.Register {
+			register[t.CSV] = true
+		}
+	}
+	err := filepath.WalkDir(s.in.Dir, func(path string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		rel, err := filepath.Rel(s.in.Dir, path)
+		if err != nil {
+			return err
+		}
+		rel = filepath.ToSlash(rel)
+		if strings.HasPrefix(rel, "assets/") || !d.Type().IsRegular() {
+			return nil
+		}
+		fi, err := d.Info()
+		if err != nil {
+			return err
+		}
+		sum, ok := s.in.Sums[rel]
+		if !ok {
+			if sum, err = hashFile(path); err != nil {
+				return err
+			}
+			o.mu.Lock()
+			o.stats.Sums[rel] = sum
+			o.mu.Unlock()
+		}
+		licence := "Open Government Licence v3.0"
+		if register[rel] {
+			licence = "CC BY 4.0 (mySociety's register of councils) and Open Government Licence v3.0"
+		}
+		p.Files = append(p.Files, FileInfo{Path: rel, URL: rel, Format: formatOf(rel), Bytes: fi.Size(), SHA256: sum, Licence: licence})
+		return nil
+	})
+	if err != nil {
+		return p, fmt.Errorf("downloads: %w", err)
+	}
+	slices.SortFunc(p.Files, func(a, b FileInfo) int { return cmp.Compare(a.Path, b.Path) })
+	for _, t := range schemas.PublicTables {
+		d := TableDoc{Name: t.Name, Title: t.Title, Description: t.Description, Files: []string{}, PrimaryKey: t.PrimaryKey}
+		for _, f := range []string{t.CSV, t.Parquet} {
+			if f != "" {
+				d.Files = append(d.Files, f)
+			}
+		}
+		for _, c := range t.Columns {
+			d.Columns = append(d.Columns, ColumnDoc{Name: c.Name, Type: c.Type, Unit: c.Unit, Description: c.Description, Values: c.Categories})
+		}
+		p.Tables = append(p.Tables, d)
+	}
+	return p, nil
+}
+
+func hashFile(path string) (string, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return "", err
+	}
+	defer f.Close()
+	h := sha256.New()
+	if _, err := io.Copy(h, f); err != nil {
+		return "", fmt.Errorf("hash %s: %w", path, err)
+	}
+	return hex.EncodeToString(h.Sum(nil)), nil
+}
+
+// formatOf names a file's format for people.
+func formatOf(name string) string {
+	switch filepath.Ext(name) {
+	case ".csv":
+		return "CSV"
+	case ".parquet":
+		return "Parquet"
+	case ".duckdb":
+		return "DuckDB database"
+	case ".json":
+		return "JSON"
+	}
+	if name == schemas.ChecksumsFile {
+		return "SHA-256 checksums"
+	}
+	return "file"
+}
+
+// writeSearch writes search.json, the names the home page's search box
+// looks up: providers, councils with pages, and metrics.
+func (s *siteData) writeSearch(o *output) error {
+	entries := make([]SearchEntry, 0, len(s.providers)+len(s.councils)+len(s.metrics))
+	for _, m := range s.metrics {
+		if _, ok := s.metricPeriods[m.ID]; ok {
+			entries = append(entries, SearchEntry{Name: m.Title, Kind: "metric", URL: MetricURL(m.ID)})
+		}
+	}
+	for _, c := range s.councils {
+		if c.HasData {
+			entries = append(entries, SearchEntry{Name: c.Name, Kind: "council", Detail: c.Region, URL: CouncilURL(c.CouncilCode)})
+		}
+	}
+	for _, p := range s.providers {
+		entries = append(entries, SearchEntry{Name: cmp.Or(p.ProviderName, p.ProviderID), Kind: "provider", Detail: p.Sector, URL: ProviderURL(p.ProviderID)})
+	}
+	var buf bytes.Buffer
+	if err := schemas.EncodeJSON(&buf, entries); err != nil {
+		return err
+	}
+	return o.write(SearchURL, buf.Bytes(), false)
+}
+
+// writeSitemap writes sitemap.xml listing every page. Without a base URL
+// the locations are relative to the release's root.
+func (s *siteData) writeSitemap(o *output) error {
+	s.mu.Lock()
+	urls := slices.Clone(s.pageURLs)
+	s.mu.Unlock()
+	slices.Sort(urls)
+	var buf bytes.Buffer
+	buf.WriteString(xml.Header)
+	buf.WriteString(`<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">` + "\n")
+	for _, u := range urls {
+		buf.WriteString("  <url><loc>")
+		xml.EscapeText(&buf, []byte(s.baseURL+u))
+		buf.WriteString("</loc></url>\n")
+	}
+	buf.WriteString("</urlset>\n")
+	return o.write(SitemapURL, buf.Bytes(), false)
+}

@@ -1,0 +1,308 @@
+package site
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"embed"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"runtime"
+	"sync"
+	"time"
+
+	"github.com/yardstick-open/yardstick/publish/duckdb"
+	"github.com/yardstick-open/yardstick/schemas"
+)
+
+// MaxPageBytes is the most an HTML page may hold before compression. A
+// table that would make a page larger is split across pages, each saying
+// where the rest is; a page still over it is an error, never cut short.
+const MaxPageBytes = 200 << 10
+
+// ErrPageTooLarge is returned, wrapped, for a page that cannot be split
+// under MaxPageBytes.
+var ErrPageTooLarge = errors.New("page too large")
+
+//go:embed all:templates all:assets
+var files embed.FS
+
+// templates are parsed once: one set per page kind, each the layout and
+// the partials with the kind's own "main".
+var templates = func() map[string]*template.Template {
+	kinds := []string{"home", "metric", "provider", "council", "downloads", "notfound"}
+	m := make(map[string]*template.Template, len(kinds))
+	for _, k := range kinds {
+		m[k] = template.Must(template.New(k).Funcs(funcs).ParseFS(files,
+			"templates/layout.html", "templates/partials.html", "templates/"+k+".html"))
+	}
+	return m
+}()
+
+// funcs are the helpers the templates format figures with.
+var funcs = template.FuncMap{
+	"value":     formatValue,
+	"count":     formatCount,
+	"int":       func(n int) string { return formatInt(int64(n)) },
+	"int64":     formatInt,
+	"interval":  formatInterval,
+	"rank":      formatRank,
+	"key":       sortKey,
+	"keyInt":    sortKeyInt,
+	"band":      bandWords,
+	"bandClass": bandClass,
+	"markers":   markers,
+	"markerOf":  markerTitle,
+	"period":    periodLabel,
+	"statuses":  func() []schemas.Status { return schemas.Statuses },
+	"level": func(level string) string {
+		if level == "council" {
+			return "councils (council-wide figures)"
+		}
+		return "providers"
+	},
+}
+
+// Builder writes a release's website.
+type Builder struct {
+	// Workers render pages at once; 0 means one per CPU.
+	Workers int
+	// BaseURL, when set, is where the release will be served (such as
+	// https://example.org/); sitemap.xml needs absolute URLs, so without
+	// it the sitemap lists paths relative to the release's root.
+	BaseURL string
+}
+
+// Input is what a site is built from.
+type Input struct {
+	// Reader reads the release database the site shows.
+	Reader  *duckdb.Reader
+	Release *schemas.Release
+	// Dir is the release folder being built; the site is written into it,
+	// beside the data files it lists on its downloads page.
+	Dir string
+	// Catalogue gives the services' titles; nil shows their ids.
+	Catalogue *schemas.Catalogue
+	// Sums are the SHA-256 sums already known of files in Dir, by path
+	// with forward slashes; the downloads page computes the rest.
+	Sums map[string]string
+}
+
+// Stats say what a build wrote.
+type Stats struct {
+	// Pages counts the HTML pages; Files every file written, JSON twins,
+	// CSV tables and assets included.
+	Pages, Files int
+	Bytes        int64
+	// Largest is the URL of the largest HTML page, and LargestBytes its
+	// size.
+	Largest      string
+	LargestBytes int
+	Elapsed      time.Duration
+	// Sums are the SHA-256 sums of every file written, by path with
+	// forward slashes, for the release's SHA256SUMS.
+	Sums map[string]string
+}
+
+// PagesPerSecond is the rate pages were written at.
+func (s Stats) PagesPerSecond() float64 {
+	if s.Elapsed <= 0 {
+		return 0
+	}
+	return float64(s.Pages) / s.Elapsed.Seconds()
+}
+
+// Build writes the website of the release into in.Dir.
+func (b *Builder) Build(ctx context.Context, in Input) (Stats, error) {
+	start := time.Now()
+	workers := b.Workers
+	if workers <= 0 {
+		workers = runtime.GOMAXPROCS(0)
+	}
+	s, err := load(ctx, in)
+	if err != nil {
+		return Stats{}, fmt.Errorf("site: %w", err)
+	}
+	s.baseURL = b.BaseURL
+	out := newOutput(ctx, in.Dir, workers)
+	err = s.build(ctx, out)
+	stats, werr := out.finish()
+	if err == nil {
+		err = werr
+	}
+	if err == nil {
+		// The sitemap lists every page, so it waits for them all.
+		err = s.writeSitemap(out)
+		stats = out.stats
+	}
+	if err != nil {
+		return Stats{}, fmt.Errorf("site: %w", err)
+	}
+	stats.Elapsed = time.Since(start)
+	return stats, nil
+}
+
+// renderer is one worker's reusable buffers.
+type renderer struct {
+	page, json, svg bytes.Buffer
+}
+
+// output renders pages on a pool of workers and writes them into the
+// release folder. The folder is new and is moved into place as a whole
+// once built, so each file is written straight to its name; publish makes
+// the files durable with one sync of them all.
+type output struct {
+	ctx  context.Context
+	dir  string
+	jobs chan func(*renderer) error
+	wg   sync.WaitGroup
+
+	mu    sync.Mutex
+	err   error
+	stats Stats
+	dirs  map[string]bool
+}
+
+func newOutput(ctx context.Context, dir string, workers int) *output {
+	o := &output{ctx: ctx, dir: dir, jobs: make(chan func(*renderer) error, workers*4),
+		stats: Stats{Sums: map[string]string{}}, dirs: map[string]bool{}}
+	for range workers {
+		o.wg.Go(func() {
+			var r renderer
+			for job := range o.jobs {
+				if o.failed() {
+					continue
+				}
+				if err := job(&r); err != nil {
+					o.fail(err)
+				}
+			}
+		})
+	}
+	return o
+}
+
+// do queues a job for a worker; it returns an error once a job has failed
+// or the context has ended, so the producer stops reading.
+func (o *output) do(job func(*renderer) error) error {
+	if err := o.ctx.Err(); err != nil {
+		o.fail(err)
+		return err
+	}
+	if o.failed() {
+		return o.firstErr()
+	}
+	o.jobs <- job
+	return nil
+}
+
+func (o *output) fail(err error) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	if o.err == nil {
+		o.err = err
+	}
+}
+
+func (o *output) failed() bool { return o.firstErr() != nil }
+
+func (o *output) firstErr() error {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	return o.err
+}
+
+// finish waits for the queued jobs.
+func (o *output) finish() (Stats, error) {
+	close(o.jobs)
+	o.wg.Wait()
+	return o.stats, o.err
+}
+
+// render executes the page template of kind with v into r.page.
+func (r *renderer) render(kind string, v any) ([]byte, error) {
+	r.page.Reset()
+	if err := templates[kind].ExecuteTemplate(&r.page, "layout", v); err != nil {
+		return nil, fmt.Errorf("render %s page: %w", kind, err)
+	}
+	return r.page.Bytes(), nil
+}
+
+// writePage writes a rendered page at url and v as its JSON twin. A page
+// over MaxPageBytes is an error.
+func (o *output) writePage(r *renderer, url string, html []byte, v any) error {
+	if len(html) > MaxPageBytes {
+		return fmt.Errorf("%w: %s is %d bytes, over %d", ErrPageTooLarge, url, len(html), MaxPageBytes)
+	}
+	if err := o.write(File(url), html, true); err != nil {
+		return err
+	}
+	r.json.Reset()
+	// Compact: a national table's twin is megabytes, and it is for
+	// programs; indenting would nearly double it.
+	enc := json.NewEncoder(&r.json)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		return fmt.Errorf("encode %s: %w", JSONURL(url), err)
+	}
+	if err := o.write(JSONURL(url), r.json.Bytes(), false); err != nil {
+		return err
+	}
+	o.mu.Lock()
+	if len(html) > o.stats.LargestBytes {
+		o.stats.Largest, o.stats.LargestBytes = url, len(html)
+	}
+	o.mu.Unlock()
+	return nil
+}
+
+// write writes one file of the site, at name relative to the release
+// folder.
+func (o *output) write(name string, b []byte, page bool) error {
+	path := filepath.Join(o.dir, filepath.FromSlash(name))
+	dir := filepath.Dir(path)
+	o.mu.Lock()
+	made := o.dirs[dir]
+	o.mu.Unlock()
+	if !made {
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			return err
+		}
+		o.mu.Lock()
+		o.dirs[dir] = true
+		o.mu.Unlock()
+	}
+	if err := os.WriteFile(path, b, 0o644); err != nil {
+		return err
+	}
+	sum := sha256.Sum256(b)
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	o.stats.Sums[name] = hex.EncodeToString(sum[:])
+	o.stats.Files++
+	o.stats.Bytes += int64(len(b))
+	if page {
+		o.stats.Pages++
+	}
+	return nil
+}
+
+// writeAssets copies the embedded stylesheet and script.
+func (o *output) writeAssets() error {
+	return fs.WalkDir(files, "assets", func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		b, err := files.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		return o.write(p, b, false)
+	})
+}

@@ -1,0 +1,481 @@
+package site_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"html"
+	"io/fs"
+	"os"
+	"path"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/yardstick-open/yardstick/publish"
+	"github.com/yardstick-open/yardstick/publish/duckdb"
+	"github.com/yardstick-open/yardstick/publish/publishtest"
+	"github.com/yardstick-open/yardstick/publish/site"
+	"github.com/yardstick-open/yardstick/schemas"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files in testdata/golden")
+
+var t0 = time.Date(2026, 11, 22, 9, 30, 0, 0, time.UTC)
+
+const (
+	trafford   = "E08000009"
+	bury       = "E08000002"
+	manchester = "E08000003"
+	onTime     = "hc-visits-on-time"
+	q1, q2     = "2024-25-Q1", "2024-25-Q2"
+	// odd is a provider id that is not safe in a URL as it stands.
+	odd = "LOCAL-TRF-HOME CARE"
+)
+
+var (
+	i64 = publishtest.I64
+	f64 = publishtest.F64
+)
+
+// visit is a home-care figure of a provider in a council.
+func visit(council, provider, name, sector, period string, num, den int64) publishtest.Obs {
+	return publishtest.Obs{Council: council, Provider: provider, Name: name, Sector: sector, Service: "homecare",
+		Metric: onTime, Period: period, Num: i64(num), Den: i64(den), Value: f64(float64(num) / float64(den) * 100)}
+}
+
+// smallSubs are three councils' returns for two quarters: a chain in all
+// three, a charity, an in-house service with an awkward id, a withheld
+// figure with a note, an outlier, and a council-wide figure.
+func smallSubs() []publishtest.Sub {
+	day := func(d int) time.Time { return time.Date(2025, 1, d, 0, 0, 0, 0, time.UTC) }
+	var subs []publishtest.Sub
+	for i, p := range []string{q1, q2} {
+		bump := int64(i * 5)
+		subs = append(subs,
+			publishtest.Sub{ID: fmt.Sprintf("2025010%dT000000Z-trf", i+1), Council: trafford, Received: day(i + 1), Rows: []publishtest.Obs{
+				visit(trafford, "1-101234567", "Brightwater Care Ltd", "private", p, 850+bump, 1000),
+				visit(trafford, "1-102345678", "Hope & Co Homecare", "voluntary", p, 400, 460),
+				visit(trafford, odd, "Trafford in-house home care", "public", p, 300, 500),
+				{Council: trafford, Service: "adult-social-care", Metric: "asc-user-satisfaction", Period: p,
+					Num: i64(620), Den: i64(1000), Value: f64(62)},
+			}},
+			publishtest.Sub{ID: fmt.Sprintf("2025010%dT000000Z-bur", i+1), Council: bury, Received: day(i + 1), Rows: []publishtest.Obs{
+				visit(bury, "1-101234567", "Brightwater Care Ltd", "private", p, 700+bump, 800),
+				visit(bury, "1-103456789", "Cedar Lodge Care", "private", p, 90, 120),
+				{Council: bury, Provider: "1-104567890", Name: "Tiny Care", Sector: "private", Service: "homecare",
+					Metric: onTime, Period: p, Status: "c", Note: "withheld: fewer than ten visits"},
+				{Council: bury, Service: "adult-social-care", Metric: "asc-user-satisfaction", Period: p,
+					Num: i64(640), Den: i64(1000), Value: f64(64)},
+			}},
+			publishtest.Sub{ID: fmt.Sprintf("2025010%dT000000Z-man", i+1), Council: manchester, Received: day(i + 1), Rows: []publishtest.Obs{
+				visit(manchester, "1-101234567", "Brightwater Care Ltd", "private", p, 1800+bump, 2000),
+				visit(manchester, "1-103456789", "Cedar Lodge Care", "private", p, 880, 1000),
+				{Council: manchester, Service: "adult-social-care", Metric: "asc-user-satisfaction", Period: p,
+					Num: i64(580), Den: i64(1000), Value: f64(58), Note: "survey year"},
+			}},
+		)
+	}
+	return subs
+}
+
+// publishRelease publishes subs with the website into a new data folder
+// under dir and returns the release.
+func publishRelease(tb testing.TB, dir string, subs []publishtest.Sub, withSite bool) *schemas.Release {
+	tb.Helper()
+	publishtest.WriteSubmissions(tb, dir, subs...)
+	cat, councils := publishtest.Reference()
+	b := &publish.Builder{Layout: schemas.Layout{Root: dir}, Catalogue: cat, Councils: councils,
+		Now: func() time.Time { return t0 }, DuckDB: duckdb.Options{Threads: 2, MemoryLimit: "1GB"}}
+	if withSite {
+		b.Site = &site.Builder{Workers: 2}
+	}
+	rel, err := b.Publish(context.Background())
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return rel
+}
+
+// fixtures are built once and shared by the tests, which only read them.
+var (
+	fixtureDir   string
+	fixtureMu    sync.Mutex
+	fixtureCache = map[string]*schemas.Release{}
+)
+
+func TestMain(m *testing.M) {
+	flag.Parse()
+	dir, err := os.MkdirTemp("", "site-test-")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	fixtureDir = dir
+	code := m.Run()
+	os.RemoveAll(dir)
+	os.Exit(code)
+}
+
+// fixture returns the release named name, built by subs on first use.
+func fixture(tb testing.TB, name string, subs func() []publishtest.Sub) *schemas.Release {
+	tb.Helper()
+	fixtureMu.Lock()
+	defer fixtureMu.Unlock()
+	if rel, ok := fixtureCache[name]; ok {
+		return rel
+	}
+	rel := publishRelease(tb, filepath.Join(fixtureDir, name), subs(), true)
+	fixtureCache[name] = rel
+	return rel
+}
+
+func small(tb testing.TB) *schemas.Release { return fixture(tb, "small", smallSubs) }
+
+// largeSubs are one quarter of home-care visits from 30 providers in each
+// of 150 social-care councils: 4,500 rows of one metric, more than one page
+// holds.
+func largeSubs() []publishtest.Sub {
+	_, councils := publishtest.Reference()
+	var subs []publishtest.Sub
+	for _, c := range councils.All() {
+		if !c.Current() || !c.SocialCare() || !strings.HasPrefix(c.Code, "E") || len(subs) == 150 {
+			continue
+		}
+		s := publishtest.Sub{ID: "20250101T000000Z-" + c.Code, Council: c.Code, Received: t0.Add(-time.Hour)}
+		for p := range 30 {
+			id := fmt.Sprintf("1-1%08d", p)
+			den := int64(200 + 37*p + len(subs)*3)
+			s.Rows = append(s.Rows, visit(c.Code, id, fmt.Sprintf("Provider number %d of a long name Ltd", p), "private", q1, den*(80+int64(p%15))/100, den))
+		}
+		subs = append(subs, s)
+	}
+	return subs
+}
+
+func large(tb testing.TB) *schemas.Release { return fixture(tb, "large", largeSubs) }
+
+// pages returns the HTML files of a release folder, by path.
+func pages(tb testing.TB, dir string) []string {
+	tb.Helper()
+	var out []string
+	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err == nil && !d.IsDir() && strings.HasSuffix(p, ".html") {
+			rel, _ := filepath.Rel(dir, p)
+			out = append(out, filepath.ToSlash(rel))
+		}
+		return err
+	})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return out
+}
+
+var reLink = regexp.MustCompile(`(?:href|src|data-index)="([^"]*)"`)
+
+// links returns the URLs a page links to.
+func links(page []byte) []string {
+	var out []string
+	for _, m := range reLink.FindAllSubmatch(page, -1) {
+		out = append(out, html.UnescapeString(string(m[1])))
+	}
+	return out
+}
+
+// TestGolden compares a page of each kind, and its JSON twin, with
+// testdata/golden; -update rewrites them.
+func TestGolden(t *testing.T) {
+	t.Parallel()
+	rel := small(t)
+	// The data files' sums and sizes are DuckDB's to decide.
+	reSum := regexp.MustCompile(`[0-9a-f]{64}`)
+	reBytes := regexp.MustCompile(`("bytes": |data-v=")\d+("?>?)[\d,]*`)
+	for _, tc := range []struct{ Name, File string }{
+		{"home.html", "index.html"},
+		{"home.json", "index.json"},
+		{"metric.html", "metrics/" + onTime + "/index.html"},
+		{"metric.json", "metrics/" + onTime + "/index.json"},
+		{"metric-period.html", "metrics/" + onTime + "/" + q1 + "/index.html"},
+		{"metric-council-wide.html", "metrics/asc-user-satisfaction/index.html"},
+		{"metric.csv", "metrics/" + onTime + "/" + q1 + "/table.csv"},
+		{"provider.html", "providers/1-101234567/index.html"},
+		{"provider.json", "providers/1-101234567/index.json"},
+		{"provider-odd-id.html", site.File(site.ProviderURL(odd))},
+		{"council.html", "councils/" + bury + "/index.html"},
+		{"council.json", "councils/" + bury + "/index.json"},
+		{"downloads.html", "downloads.html"},
+		{"downloads.json", "downloads.json"},
+		{"404.html", "404.html"},
+		{"sitemap.xml", "sitemap.xml"},
+		{"search.json", "search.json"},
+	} {
+		t.Run(tc.Name, func(t *testing.T) {
+			got, err := os.ReadFile(filepath.Join(rel.Dir, filepath.FromSlash(tc.File)))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if strings.HasSuffix(tc.Name, ".json") {
+				var buf bytes.Buffer
+				if err := json.Indent(&buf, got, "", "  "); err != nil {
+					t.Fatalf("%s is not JSON: %v", tc.File, err)
+				}
+				got = buf.Bytes()
+			}
+			if strings.HasPrefix(tc.Name, "downloads") {
+				got = reSum.ReplaceAll(got, []byte("<sha256>"))
+				got = reBytes.ReplaceAll(got, []byte("${1}<bytes>$2"))
+			}
+			golden := filepath.Join("testdata", "golden", tc.Name)
+			if *update {
+				if err := os.MkdirAll(filepath.Dir(golden), 0o755); err != nil {
+					t.Fatal(err)
+				}
+				if err := os.WriteFile(golden, got, 0o644); err != nil {
+					t.Fatal(err)
+				}
+				return
+			}
+			want, err := os.ReadFile(golden)
+			if err != nil {
+				t.Fatalf("%v (run go test ./publish/site -update to write it)", err)
+			}
+			if !bytes.Equal(got, want) {
+				t.Errorf("%s differs from %s (go test ./publish/site -update rewrites it):\n%s", tc.File, golden, firstDiff(got, want))
+			}
+		})
+	}
+}
+
+// firstDiff shows the first line where got and want differ.
+func firstDiff(got, want []byte) string {
+	g, w := strings.Split(string(got), "\n"), strings.Split(string(want), "\n")
+	for i := 0; i < len(g) || i < len(w); i++ {
+		var gl, wl string
+		if i < len(g) {
+			gl = g[i]
+		}
+		if i < len(w) {
+			wl = w[i]
+		}
+		if gl != wl {
+			return fmt.Sprintf("line %d\n got %q\nwant %q", i+1, gl, wl)
+		}
+	}
+	return ""
+}
+
+// TestLinks follows every link of every page of both fixtures: each must
+// name a file of the release, and none another host.
+func TestLinks(t *testing.T) {
+	t.Parallel()
+	for name, rel := range map[string]*schemas.Release{"small": small(t), "large": large(t)} {
+		t.Run(name, func(t *testing.T) {
+			checked := 0
+			for _, p := range pages(t, rel.Dir) {
+				b, err := os.ReadFile(filepath.Join(rel.Dir, filepath.FromSlash(p)))
+				if err != nil {
+					t.Fatal(err)
+				}
+				for _, l := range links(b) {
+					if strings.HasPrefix(l, "#") {
+						continue
+					}
+					if strings.Contains(l, "://") || strings.HasPrefix(l, "//") || strings.HasPrefix(l, "/") {
+						t.Errorf("%s links to %q, off the release", p, l)
+						continue
+					}
+					target := path.Join(path.Dir(p), strings.SplitN(l, "#", 2)[0])
+					if strings.HasSuffix(l, "/") || l == "." || strings.HasSuffix(l, "/.") {
+						target = path.Join(target, "index.html")
+					}
+					if _, err := os.Stat(filepath.Join(rel.Dir, filepath.FromSlash(target))); err != nil {
+						t.Errorf("%s links to %q: %v", p, l, err)
+					}
+					checked++
+				}
+			}
+			if checked < 100 {
+				t.Errorf("checked only %d links", checked)
+			}
+		})
+	}
+}
+
+// TestPageSize checks that no page of the large fixture is over the limit,
+// and that its long table is split, not cut: the parts hold every row.
+func TestPageSize(t *testing.T) {
+	t.Parallel()
+	rel := large(t)
+	for _, p := range pages(t, rel.Dir) {
+		fi, err := os.Stat(filepath.Join(rel.Dir, filepath.FromSlash(p)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if fi.Size() > site.MaxPageBytes {
+			t.Errorf("%s is %d bytes, over %d", p, fi.Size(), site.MaxPageBytes)
+		}
+	}
+	var page site.MetricPage
+	readJSON(t, filepath.Join(rel.Dir, "metrics", onTime, q1, "index.json"), &page)
+	if page.Total != 4500 || len(page.Parts) < 9 || len(page.Rows) != 0 {
+		t.Fatalf("period page: %d rows in total, %d parts, %d rows on it; want 4500 split in parts of regions", page.Total, len(page.Parts), len(page.Rows))
+	}
+	rows, seen := 0, map[string]bool{}
+	for _, part := range page.Parts {
+		var q site.MetricPage
+		readJSON(t, filepath.Join(rel.Dir, filepath.FromSlash(site.JSONURL(part.URL))), &q)
+		if len(q.Rows) != part.Rows {
+			t.Errorf("%s has %d rows, its link says %d", part.URL, len(q.Rows), part.Rows)
+		}
+		for _, r := range q.Rows {
+			k := r.CouncilCode + "/" + r.ProviderID
+			if seen[k] {
+				t.Errorf("%s repeats %s", part.URL, k)
+			}
+			seen[k] = true
+		}
+		rows += len(q.Rows)
+		b, err := os.ReadFile(filepath.Join(rel.Dir, filepath.FromSlash(site.File(part.URL))))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := bytes.Count(b, []byte("<tr><th scope=\"row\">")); got != part.Rows {
+			t.Errorf("%s shows %d rows, want %d", part.URL, got, part.Rows)
+		}
+	}
+	if rows != page.Total {
+		t.Errorf("the parts hold %d rows, want %d", rows, page.Total)
+	}
+	home, err := os.ReadFile(filepath.Join(rel.Dir, filepath.FromSlash(site.File(site.MetricPeriodURL(onTime, q1)))))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Contains(home, []byte("split by region")) {
+		t.Errorf("the period's page does not say where the rest of the table is")
+	}
+}
+
+// TestChecksums checks that SHA256SUMS covers the website.
+func TestChecksums(t *testing.T) {
+	t.Parallel()
+	rel := small(t)
+	sums, err := os.ReadFile(filepath.Join(rel.Dir, schemas.ChecksumsFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range append(pages(t, rel.Dir), "index.json", "search.json", "sitemap.xml", "assets/site.css", "assets/site.js") {
+		if !bytes.Contains(sums, []byte("  "+p+"\n")) {
+			t.Errorf("SHA256SUMS lacks %s", p)
+		}
+	}
+}
+
+// TestAccessibleMarkup checks the markup rules every page keeps.
+func TestAccessibleMarkup(t *testing.T) {
+	t.Parallel()
+	rel := small(t)
+	reHeading := regexp.MustCompile(`<h([1-6])[ >]`)
+	for _, p := range pages(t, rel.Dir) {
+		b, err := os.ReadFile(filepath.Join(rel.Dir, filepath.FromSlash(p)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		s := string(b)
+		for _, want := range []string{`<html lang="en-GB">`, `class="skip" href="#main"`, `<main id="main">`} {
+			if !strings.Contains(s, want) {
+				t.Errorf("%s lacks %s", p, want)
+			}
+		}
+		if strings.Count(s, "<table") != strings.Count(s, "<caption>") {
+			t.Errorf("%s: a table without a caption", p)
+		}
+		if strings.Count(s, "<th>") > 0 {
+			t.Errorf("%s: a header cell without scope", p)
+		}
+		if strings.Contains(s, "style=") || strings.Contains(s, "<style") || regexp.MustCompile(`<script>`).MatchString(s) {
+			t.Errorf("%s has inline style or script, which the server's Content-Security-Policy blocks", p)
+		}
+		last := 0
+		for _, m := range reHeading.FindAllStringSubmatch(s, -1) {
+			level := int(m[1][0] - '0')
+			if last == 0 && level != 1 || level > last+1 {
+				t.Errorf("%s: heading h%d after h%d", p, level, last)
+				break
+			}
+			last = level
+		}
+	}
+}
+
+// TestSearchIndex checks that search.json names every provider and
+// council with a page, and each URL exists.
+func TestSearchIndex(t *testing.T) {
+	t.Parallel()
+	rel := small(t)
+	var entries []site.SearchEntry
+	readJSON(t, filepath.Join(rel.Dir, site.SearchURL), &entries)
+	var kinds []string
+	for _, e := range entries {
+		kinds = append(kinds, e.Kind)
+		if _, err := os.Stat(filepath.Join(rel.Dir, filepath.FromSlash(site.File(e.URL)))); err != nil {
+			t.Errorf("%s: %v", e.Name, err)
+		}
+	}
+	for kind, n := range map[string]int{"provider": 5, "council": 3, "metric": 2} {
+		if got := countOf(kinds, kind); got != n {
+			t.Errorf("%d %s entries, want %d", got, kind, n)
+		}
+	}
+}
+
+func countOf(s []string, v string) int {
+	n := 0
+	for _, x := range s {
+		if x == v {
+			n++
+		}
+	}
+	return n
+}
+
+func readJSON(t testing.TB, path string, v any) {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(b, v); err != nil {
+		t.Fatalf("%s: %v", path, err)
+	}
+}
+
+// BenchmarkSite measures pages written a second for a release of 4,500
+// rows (one metric), built once without its site.
+func BenchmarkSite(b *testing.B) {
+	dir := b.TempDir()
+	rel := publishRelease(b, dir, append(largeSubs(), smallSubs()...), false)
+	r, err := duckdb.OpenRelease(context.Background(), filepath.Join(rel.Dir, schemas.DatabaseFile), duckdb.Options{Threads: 2})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer r.Close()
+	cat, _ := publishtest.Reference()
+	var pages int
+	var elapsed time.Duration
+	for b.Loop() {
+		out := b.TempDir()
+		stats, err := (&site.Builder{}).Build(context.Background(), site.Input{Reader: r, Release: rel, Dir: out, Catalogue: cat})
+		if err != nil {
+			b.Fatal(err)
+		}
+		pages += stats.Pages
+		elapsed += stats.Elapsed
+	}
+	b.ReportMetric(float64(pages)/elapsed.Seconds(), "pages/s")
+}

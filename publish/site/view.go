@@ -1,0 +1,327 @@
+package site
+
+import (
+	"html/template"
+	"time"
+
+	"github.com/yardstick-open/yardstick/publish/duckdb"
+	"github.com/yardstick-open/yardstick/schemas"
+)
+
+// The page values. Each page is rendered from one of these, and the same
+// value is written beside it as its JSON twin: the template formats the
+// numbers for people, the JSON keeps them as the release holds them. URLs
+// in them are relative to the release's root (urls.go).
+
+// Meta is what every page has.
+type Meta struct {
+	// Kind is home, metric, provider, council, downloads or not_found.
+	Kind    string      `json:"kind"`
+	Title   string      `json:"title"`
+	URL     string      `json:"url"`
+	Release ReleaseInfo `json:"release"`
+	// Crumbs lead from the home page to this one's parent.
+	Crumbs []Link `json:"breadcrumbs"`
+	// Root is the way back to the release's root from this page; the
+	// templates prefix every URL with it.
+	Root string `json:"-"`
+	// Twin is the URL of the page's JSON twin; "" for a page without one
+	// (the 404 page).
+	Twin string `json:"-"`
+}
+
+// ReleaseInfo names the release a page belongs to.
+type ReleaseInfo struct {
+	ID       string    `json:"id"`
+	Created  time.Time `json:"created"`
+	Previous string    `json:"previous,omitempty"`
+}
+
+// Link is a titled URL.
+type Link struct {
+	Title string `json:"title"`
+	URL   string `json:"url"`
+}
+
+// MetricRef is a metric as another page mentions it.
+type MetricRef struct {
+	ID       string           `json:"id"`
+	Title    string           `json:"title"`
+	Unit     schemas.Unit     `json:"unit"`
+	Polarity schemas.Polarity `json:"polarity"`
+	URL      string           `json:"url"`
+}
+
+// BandCounts counts rows by their band against the national value.
+type BandCounts struct {
+	Rows        int `json:"rows"`
+	Better      int `json:"better"`
+	Similar     int `json:"similar"`
+	Worse       int `json:"worse"`
+	Higher      int `json:"higher"`
+	Lower       int `json:"lower"`
+	NotCompared int `json:"not_compared"`
+}
+
+// add counts one row's band.
+func (c *BandCounts) add(band string) {
+	c.Rows++
+	switch band {
+	case "better":
+		c.Better++
+	case "similar":
+		c.Similar++
+	case "worse":
+		c.Worse++
+	case "higher":
+		c.Higher++
+	case "lower":
+		c.Lower++
+	default:
+		c.NotCompared++
+	}
+}
+
+// Compared is the number of rows with a band.
+func (c BandCounts) Compared() int { return c.Rows - c.NotCompared }
+
+// HomePage is the site's front page: the latest period's headlines.
+type HomePage struct {
+	Meta
+	Counts schemas.Counts `json:"counts"`
+	// Period is the latest period of the release.
+	Period      string     `json:"period"`
+	PeriodLabel string     `json:"period_label"`
+	Headlines   []Headline `json:"headlines"`
+	Services    []Service  `json:"services"`
+	// Regions list the councils with pages, by region.
+	Regions []Region `json:"regions"`
+	Search  string   `json:"search"`
+}
+
+// Region is a region's councils.
+type Region struct {
+	Name     string `json:"name"`
+	Councils []Link `json:"councils"`
+}
+
+// Headline is one metric's picture in its latest period, in a sentence.
+type Headline struct {
+	Metric      MetricRef  `json:"metric"`
+	Period      string     `json:"period"`
+	PeriodLabel string     `json:"period_label"`
+	Level       string     `json:"level"`
+	Bands       BandCounts `json:"bands"`
+	Sentence    string     `json:"sentence"`
+}
+
+// Service is a service with its metrics.
+type Service struct {
+	ID      string      `json:"id"`
+	Title   string      `json:"title"`
+	Metrics []MetricRef `json:"metrics"`
+}
+
+// PeriodLink is a period of a metric, for the period picker.
+type PeriodLink struct {
+	Period  string `json:"period"`
+	Label   string `json:"label"`
+	URL     string `json:"url"`
+	Current bool   `json:"current"`
+}
+
+// MetricPage is a metric's league table in one period.
+type MetricPage struct {
+	Meta
+	Metric      schemas.Metric `json:"metric"`
+	Period      string         `json:"period"`
+	PeriodLabel string         `json:"period_label"`
+	// PeriodURL is the period's page, which the latest period's copy and
+	// the parts of a split table point back to.
+	PeriodURL string `json:"period_url"`
+	// Latest marks the copy at metrics/<id>/ of the latest period's page.
+	Latest  bool          `json:"latest"`
+	Periods []PeriodLink  `json:"periods"`
+	Groups  []MetricGroup `json:"groups"`
+	// Total counts the rows of the metric in the period; Rows are those
+	// on this page: all of them, or, when the table is split, none on
+	// the period's page and one part's on each part's page.
+	Total int       `json:"total_rows"`
+	Rows  []RowView `json:"rows"`
+	// Parts are the pages the table is split into, when it is; Part is
+	// the one this page shows.
+	Parts []Part `json:"parts,omitempty"`
+	Part  *Part  `json:"part,omitempty"`
+	// CSV is the whole table, every part.
+	CSV string `json:"csv"`
+}
+
+// MetricGroup is the rows of one service and level of a metric in a
+// period: what one funnel plot shows.
+type MetricGroup struct {
+	Service      string                `json:"service"`
+	ServiceTitle string                `json:"service_title"`
+	Level        string                `json:"level"`
+	Benchmark    *duckdb.SiteBenchmark `json:"benchmark"`
+	Bands        BandCounts            `json:"bands"`
+	Sentence     string                `json:"sentence"`
+	Chart        template.HTML         `json:"-"`
+	ChartText    string                `json:"-"`
+	ChartID      string                `json:"-"`
+}
+
+// Part is one page of a table split across pages.
+type Part struct {
+	Title   string `json:"title"`
+	URL     string `json:"url"`
+	Rows    int    `json:"rows"`
+	Current bool   `json:"current"`
+}
+
+// RowView is a comparison row as a page shows it, with links to its
+// provider and council.
+type RowView struct {
+	duckdb.SiteRow
+	ProviderURL string `json:"provider_url"`
+	CouncilURL  string `json:"council_url"`
+	MetricURL   string `json:"metric_url"`
+	// Title and Unit are the metric's, for tables of several metrics.
+	MetricTitle string       `json:"metric_title"`
+	Unit        schemas.Unit `json:"unit"`
+}
+
+// ProviderPage is a provider's profile across the councils that
+// commission it.
+type ProviderPage struct {
+	Meta
+	Provider schemas.ProviderRow `json:"provider"`
+	Councils []Link              `json:"councils"`
+	Sections []ProviderSection   `json:"metrics"`
+	// Part is the metric a part page shows, when the provider's page is
+	// split by metric.
+	Part string `json:"part,omitempty"`
+}
+
+// ProviderSection is a provider's figures for one metric and service:
+// pooled across councils in the latest period it has, against the
+// national distribution, with each council's figure and the trend.
+type ProviderSection struct {
+	Metric       MetricRef                   `json:"metric"`
+	Service      string                      `json:"service"`
+	ServiceTitle string                      `json:"service_title"`
+	Period       string                      `json:"period"`
+	PeriodLabel  string                      `json:"period_label"`
+	Profile      *schemas.ProviderProfileRow `json:"profile"`
+	National     *duckdb.SiteBenchmark       `json:"national"`
+	Sentence     string                      `json:"sentence"`
+	Spine        template.HTML               `json:"-"`
+	SpineText    string                      `json:"-"`
+	Trend        []TrendPoint                `json:"trend"`
+	// Rows are the councils' figures in Period; NRows counts them, and
+	// RowsURL is the page that shows them when this one does not.
+	Rows    []RowView `json:"rows"`
+	NRows   int       `json:"n_rows"`
+	RowsURL string    `json:"rows_url,omitempty"`
+}
+
+// TrendPoint is a provider's pooled figure in one period.
+type TrendPoint struct {
+	Period      string   `json:"period"`
+	PeriodLabel string   `json:"period_label"`
+	Value       *float64 `json:"value"`
+	CI95Lower   *float64 `json:"ci95_lower"`
+	CI95Upper   *float64 `json:"ci95_upper"`
+	Band        string   `json:"band_national"`
+	NCouncils   int64    `json:"n_councils"`
+	URL         string   `json:"url"`
+}
+
+// CouncilPage is a council: the providers it commissions by service, its
+// figures against England and its similar councils, and who those are.
+type CouncilPage struct {
+	Meta
+	Council  schemas.CouncilRow `json:"council"`
+	Similar  []SimilarLink      `json:"similar_councils"`
+	Services []CouncilService   `json:"services"`
+	// CSV holds the council's rows in every period.
+	CSV string `json:"csv"`
+	// Part is the service a part page shows, when the council's page is
+	// split by service.
+	Part string `json:"part,omitempty"`
+}
+
+// SimilarLink is a similar council.
+type SimilarLink struct {
+	Code string `json:"council_code"`
+	Name string `json:"name"`
+	Rank int64  `json:"rank"`
+	URL  string `json:"url"`
+}
+
+// CouncilService is one service a council commissions.
+type CouncilService struct {
+	Service   string         `json:"service"`
+	Title     string         `json:"title"`
+	Providers []ProviderLink `json:"providers"`
+	// Rows are the council's figures for the service, each metric in its
+	// latest period; NRows counts them, and RowsURL is the page that shows
+	// them when this one does not.
+	Rows    []RowView `json:"rows"`
+	NRows   int       `json:"n_rows"`
+	RowsURL string    `json:"rows_url,omitempty"`
+}
+
+// ProviderLink is a provider a council commissions.
+type ProviderLink struct {
+	ID     string `json:"provider_id"`
+	Name   string `json:"provider_name"`
+	Sector string `json:"sector"`
+	NRows  int64  `json:"n_rows"`
+	URL    string `json:"url"`
+}
+
+// DownloadsPage lists the release's files and its data dictionary.
+type DownloadsPage struct {
+	Meta
+	Files  []FileInfo `json:"files"`
+	Tables []TableDoc `json:"tables"`
+}
+
+// FileInfo is one file of the release.
+type FileInfo struct {
+	Path    string `json:"path"`
+	URL     string `json:"url"`
+	Format  string `json:"format"`
+	Bytes   int64  `json:"bytes"`
+	SHA256  string `json:"sha256"`
+	Licence string `json:"licence"`
+}
+
+// TableDoc is a public table in the data dictionary.
+type TableDoc struct {
+	Name        string      `json:"name"`
+	Title       string      `json:"title"`
+	Description string      `json:"description"`
+	Files       []string    `json:"files"`
+	PrimaryKey  []string    `json:"primary_key"`
+	Columns     []ColumnDoc `json:"columns"`
+}
+
+// ColumnDoc is a column in the data dictionary.
+type ColumnDoc struct {
+	Name        string             `json:"name"`
+	Type        schemas.ColumnType `json:"type"`
+	Unit        string             `json:"unit,omitempty"`
+	Description string             `json:"description"`
+	Values      []schemas.Category `json:"values,omitempty"`
+}
+
+// SearchEntry is one name the search box finds.
+type SearchEntry struct {
+	Name string `json:"n"`
+	// Kind is provider, council or metric; Detail says more (a
+	// provider's sector, a council's region).
+	Kind   string `json:"k"`
+	Detail string `json:"d,omitempty"`
+	URL    string `json:"u"`
+}
