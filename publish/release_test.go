@@ -661,3 +661,43 @@ func parquetStatus(t testing.TB, path string) [][3]string {
 	}
 	return out
 }
+
+// TestPublishOneLargeDenominator publishes a group of one figure whose
+// denominator has more than six significant figures, as a single council's
+// first waste return has: the funnel's points between its ends are
+// rounded to six figures, and must stay within the span of the rows
+// compared, or the disclosure check refuses the release (it did, for
+// 1,371,282 rounded to 1,371,280).
+func TestPublishOneLargeDenominator(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	root := t.TempDir()
+	const middlesbrough = "E06000002"
+	addSubmissions(t, root, sub{ID: "20250101T000000Z-waste", Council: middlesbrough,
+		Received: time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC), Rows: []obs{
+			{Provider: "LOCAL-MDB-WS01", Name: "Middlesbrough Council Waste and Recycling", Sector: "public",
+				Service: "waste-collection", Metric: "waste-missed-collections", Period: q1,
+				Num: i64(380), Den: i64(1371282), Value: f64(27.7)},
+		}})
+	rel, err := newBuilder(root, t0).Publish(ctx)
+	if err != nil {
+		t.Fatalf("publish: %v", err)
+	}
+	r, err := duckdb.OpenRelease(ctx, filepath.Join(rel.Dir, schemas.DatabaseFile), duckdbOptions)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	v, err := r.Metric(ctx, "waste-missed-collections", q1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(v.FunnelLimits) == 0 {
+		t.Fatal("no funnel limits")
+	}
+	for _, f := range v.FunnelLimits {
+		if f.Denominator != 1371282 {
+			t.Errorf("funnel point at denominator %v, outside the one row's 1371282", f.Denominator)
+		}
+	}
+}
