@@ -2,6 +2,7 @@ package api
 
 import (
 	"container/list"
+	"strings"
 	"sync"
 )
 
@@ -24,6 +25,21 @@ type entry struct {
 
 func newCache(max int64) *cache {
 	return &cache{max: max, order: list.New(), items: map[string]*list.Element{}}
+}
+
+// dropRelease removes every answer of release id.
+func (c *cache) dropRelease(id string) {
+	prefix := id + " "
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for key, el := range c.items {
+		if strings.HasPrefix(key, prefix) {
+			e := el.Value.(*entry)
+			c.order.Remove(el)
+			delete(c.items, key)
+			c.used -= e.resp.size() + int64(len(e.key))
+		}
+	}
 }
 
 func (c *cache) get(key string) (*response, bool) {

@@ -88,3 +88,25 @@ func TestCacheKeys(t *testing.T) {
 		t.Errorf("keys %q lack the canonical one", keys)
 	}
 }
+
+// TestCacheDropRelease checks that the answers of a replaced release go
+// at once, and the current release's stay.
+func TestCacheDropRelease(t *testing.T) {
+	t.Parallel()
+	c := newCache(1 << 20)
+	body := newResponse(http.StatusOK, "text/plain", []byte("x"))
+	for _, k := range []string{"2025-01-01T000000Z /a?", "2025-01-01T000000Z /b?", "2025-02-01T000000Z /a?", "2025-01-01T000000Zx /a?"} {
+		c.put(k, body)
+	}
+	c.dropRelease("2025-01-01T000000Z")
+	for k, want := range map[string]bool{"2025-01-01T000000Z /a?": false, "2025-01-01T000000Z /b?": false,
+		"2025-02-01T000000Z /a?": true, "2025-01-01T000000Zx /a?": true} {
+		if _, ok := c.get(k); ok != want {
+			t.Errorf("after dropping 2025-01-01T000000Z, %q kept: %t, want %t", k, ok, want)
+		}
+	}
+	if want := 2 * (body.size() + int64(len("2025-02-01T000000Z /a?"))); c.used != want+1 {
+		// The two kept keys differ in length by one byte.
+		t.Errorf("used %d, want %d", c.used, want+1)
+	}
+}

@@ -94,6 +94,10 @@ type releases struct {
 	opts   duckdb.Options
 	log    *slog.Logger
 
+	// replaced is called with the id of a release no longer served, so
+	// that what was kept for it (the cache's answers) can go.
+	replaced func(id string)
+
 	cur      atomic.Pointer[release]
 	reloadMu sync.Mutex // one reload at a time
 	// closing counts the replaced releases still waiting for their last
@@ -138,6 +142,9 @@ func (s *releases) reload(ctx context.Context) error {
 	}
 	old := s.cur.Swap(next)
 	s.log.Info("serving release", "release", id)
+	if old != nil && s.replaced != nil {
+		s.replaced(old.rec.ID)
+	}
 	if old != nil {
 		// Closing waits for the requests reading the old release; the
 		// watcher need not.

@@ -146,9 +146,12 @@ func New(cfg Config) *Server {
 		cfg:      cfg,
 		log:      log,
 		router:   mux.NewRouter(),
-		releases: &releases{layout: cfg.Layout, opts: cfg.DuckDB, log: log},
 		cache:    newCache(cfg.CacheBytes),
 	}
+	// Answers of a release no longer served are never asked for again
+	// (their keys start with its id): drop them at the swap rather than
+	// wait for them to age out of a full cache.
+	s.releases = &releases{layout: cfg.Layout, opts: cfg.DuckDB, log: log, replaced: s.cache.dropRelease}
 	if cfg.Rate > 0 {
 		s.limit = newLimiter(cfg.Rate, cfg.Burst, cfg.Now)
 	}
