@@ -143,10 +143,10 @@ func New(cfg Config) *Server {
 		log = slog.New(slog.DiscardHandler)
 	}
 	s := &Server{
-		cfg:      cfg,
-		log:      log,
-		router:   mux.NewRouter(),
-		cache:    newCache(cfg.CacheBytes),
+		cfg:    cfg,
+		log:    log,
+		router: mux.NewRouter(),
+		cache:  newCache(cfg.CacheBytes),
 	}
 	// Answers of a release no longer served are never asked for again
 	// (their keys start with its id): drop them at the swap rather than
