@@ -3,6 +3,7 @@ package site
 import (
 	"bytes"
 	"math"
+	"slices"
 	"strings"
 	"testing"
 
@@ -23,7 +24,7 @@ func TestFunnelGeometry(t *testing.T) {
 		{Value: 70, Denominator: 100, Band: "similar"},
 		{Value: 60, Denominator: 1000, Band: "similar"},
 	}
-	x, y := funnelScales(points, nil)
+	x, y, _ := funnelScales(points, nil)
 	for _, tc := range []struct {
 		Name       string
 		Den, Value float64
@@ -49,9 +50,75 @@ func TestFunnelGeometry(t *testing.T) {
 	// The control limits widen the value scale: a limit at 100% moves the
 	// top of the scale from 90 to 100, so 70 is now 3/5 of the way up.
 	limits := []schemas.FunnelLimit{{Denominator: 10, Target: 70, Lower998: 40, Upper998: 100}, {Denominator: 1000, Target: 70, Lower998: 66, Upper998: 74}}
-	_, y = funnelScales(points, limits)
+	_, y, _ = funnelScales(points, limits)
 	if got, want := y.at(70), 304-280*0.5; math.Abs(got-want) > 1e-9 {
 		t.Errorf("with limits from 40 to 100, 70 is at y %g, want %g", got, want)
+	}
+}
+
+// TestFunnelDomain checks that the value axis spans every point and limit
+// and is labelled at both ends. The points run from 82.9% to 95% and the
+// limits from 84% to 97.6%: 14.7 points, a fifth of which, 2.94, rounds up
+// to ticks every 5. The axis runs from 80% (a tick at or below 82.9) to
+// 100% (at or above 97.6), so 20 points span y = 304 down to 24, 14
+// pixels a point: 82.9% is 2.9 points up, y = 304 - 40.6 = 263.4, drawn at
+// 263; 95% is 15 up, y = 94; denominators 100 and 1,000 are the plot's
+// left and right edges, x = 80 and 616. Before, the axis began at the
+// least value, so 82.9% sat on the bottom edge beneath the lowest label,
+// 84%, and looked cut off at the axis.
+func TestFunnelDomain(t *testing.T) {
+	t.Parallel()
+	points := []funnelPoint{{Value: 82.9, Denominator: 100, Band: "worse"}, {Value: 95, Denominator: 1000, Band: "similar"}}
+	limits := []schemas.FunnelLimit{
+		{Denominator: 100, Target: 90, Lower95: 85, Upper95: 95, Lower998: 84, Upper998: 97.6},
+		{Denominator: 1000, Target: 90, Lower95: 88, Upper95: 92, Lower998: 87, Upper998: 93},
+	}
+	_, y, ticks := funnelScales(points, limits)
+	if y.d0 != 80 || y.d1 != 100 {
+		t.Errorf("value axis from %g to %g, want 80 to 100", y.d0, y.d1)
+	}
+	if want := []float64{80, 85, 90, 95, 100}; !slices.Equal(ticks, want) {
+		t.Errorf("ticks %v, want %v", ticks, want)
+	}
+	if got := y.at(82.9); math.Abs(got-263.4) > 1e-9 {
+		t.Errorf("82.9%% at y %g, want 263.4", got)
+	}
+	for _, v := range []float64{82.9, 84, 95, 97.6} {
+		if py := y.at(v); py > 304 || py < 24 {
+			t.Errorf("%g%% at y %g, outside the plot (24 to 304)", v, py)
+		}
+	}
+	var buf bytes.Buffer
+	svg := string(funnelSVG(&buf, "f", points, limits, schemas.UnitPercent, "Funnel", "A funnel"))
+	for _, want := range []string{`<path class="pt worse" d="M80 263h0"/>`, `<path class="pt similar" d="M616 94h0"/>`,
+		`text-anchor="end">80.0%</text>`, `text-anchor="end">100.0%</text>`} {
+		if !strings.Contains(svg, want) {
+			t.Errorf("the plot lacks %s:\n%s", want, svg)
+		}
+	}
+}
+
+func TestNiceTicks(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		Name   string
+		Lo, Hi float64
+		Want   []float64
+	}{
+		{"on ticks", 50, 90, []float64{50, 60, 70, 80, 90}},
+		{"between ticks", 82.9, 97.6, []float64{80, 85, 90, 95, 100}},
+		{"small", 0.012, 0.047, []float64{0.01, 0.02, 0.03, 0.04, 0.05}},
+		{"negative", -3.2, 1.1, []float64{-4, -3, -2, -1, 0, 1, 2}},
+		{"one value", 5, 5, []float64{5}},
+	} {
+		got := niceTicks(tc.Lo, tc.Hi, 5)
+		ok := len(got) == len(tc.Want)
+		for i := 0; ok && i < len(got); i++ {
+			ok = math.Abs(got[i]-tc.Want[i]) < 1e-9
+		}
+		if !ok {
+			t.Errorf("%s: niceTicks(%g, %g) = %v, want %v", tc.Name, tc.Lo, tc.Hi, got, tc.Want)
+		}
 	}
 }
 

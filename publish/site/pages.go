@@ -443,80 +443,62 @@ func (s *siteData) writeLatest(o *output, r *renderer, p MetricPage) error {
 }
 
 // writeMetricParts splits a metric's table by region, and a region's rows
-// into pages of at most perPage rows, guessed from the size of the whole
-// table's page and halved until every page fits.
+// into numbered pages when they are too many for one (paginate).
 func (s *siteData) writeMetricParts(o *output, r *renderer, p MetricPage, fullSize int) error {
-	all := p.Rows
 	byRegion := map[string][]RowView{}
 	var regions []string
-	for _, row := range all {
-		reg := row.Region
-		if reg == "" {
-			reg = "Other"
-		}
+	for _, row := range p.Rows {
+		reg := cmp.Or(row.Region, "Other")
 		if _, ok := byRegion[reg]; !ok {
 			regions = append(regions, reg)
 		}
 		byRegion[reg] = append(byRegion[reg], row)
 	}
 	slices.Sort(regions)
-	perPage := max(1, len(all)*(MaxPageBytes*3/4)/fullSize)
-	type rendered struct {
-		url  string
-		html []byte
-		v    MetricPage
+	all := make([]RowView, 0, len(p.Rows))
+	sizes := make([]int, len(regions))
+	for i, reg := range regions {
+		all = append(all, byRegion[reg]...)
+		sizes[i] = len(byRegion[reg])
 	}
-	var pages []rendered
-	for pages == nil {
-		var parts []Part
-		var chunks [][]RowView
-		for _, reg := range regions {
-			rs := byRegion[reg]
-			n := (len(rs) + perPage - 1) / perPage
-			for i := range n {
-				chunk := rs[i*perPage : min(len(rs), (i+1)*perPage)]
-				title := reg
-				if n > 1 {
-					title = fmt.Sprintf("%s, page %d of %d", reg, i+1, n)
-				}
-				parts = append(parts, Part{Title: title, URL: MetricPartURL(p.Metric.ID, p.Period, reg, i+1), Rows: len(chunk)})
-				chunks = append(chunks, chunk)
-			}
-		}
-		p.Parts = parts
-		for i, pt := range parts {
-			q := p
-			q.Meta = s.meta("metric", p.Metric.Title+", "+p.PeriodLabel+": "+pt.Title, pt.URL,
-				Link{Title: p.Metric.Title, URL: MetricURL(p.Metric.ID)}, Link{Title: p.PeriodLabel, URL: p.URL})
-			q.Rows = chunks[i]
-			q.Parts = slices.Clone(parts)
-			q.Parts[i].Current = true
-			q.Part = &q.Parts[i]
-			q.Groups = slices.Clone(p.Groups)
-			for j := range q.Groups {
-				q.Groups[j].Chart = ""
-			}
-			html, err := r.render("metric", q)
-			if err != nil {
-				return err
-			}
-			if len(html) > MaxPageBytes {
-				if perPage == 1 {
-					return fmt.Errorf("%w: one row of %s in %s does not fit on a page", ErrPageTooLarge, p.Metric.ID, p.Period)
-				}
-				perPage /= 2
-				pages = nil
-				break
-			}
-			pages = append(pages, rendered{pt.URL, bytes.Clone(html), q})
-		}
+	groups := slices.Clone(p.Groups)
+	for j := range groups {
+		groups[j].Chart = ""
 	}
-	for _, pg := range pages {
-		if err := o.writePage(r, pg.url, pg.html, pg.v); err != nil {
+	partsOf := func(pages []span) []Part {
+		parts := make([]Part, len(pages))
+		for i, pg := range pages {
+			reg, title := regions[pg.group], regions[pg.group]
+			if pg.pages > 1 {
+				title = fmt.Sprintf("%s, page %d of %d", reg, pg.n, pg.pages)
+			}
+			parts[i] = pg.part(title, MetricPartURL(p.Metric.ID, p.Period, reg, pg.n))
+		}
+		return parts
+	}
+	what := p.Metric.ID + " in " + p.Period
+	pages, htmls, values, err := paginate(sizes, fullSize, what, func(pages []span, i int) ([]byte, MetricPage, error) {
+		q := p
+		q.Parts = partsOf(pages)
+		q.Parts[i].Current = true
+		q.Part = &q.Parts[i]
+		q.Meta = s.meta("metric", p.Metric.Title+", "+p.PeriodLabel+": "+q.Part.Title, q.Part.URL,
+			Link{Title: p.Metric.Title, URL: MetricURL(p.Metric.ID)}, Link{Title: p.PeriodLabel, URL: p.URL})
+		q.Rows = all[pages[i].lo:pages[i].hi]
+		q.Groups = groups
+		html, err := r.render("metric", q)
+		return html, q, err
+	})
+	if err != nil {
+		return err
+	}
+	for i, v := range values {
+		if err := o.writePage(r, v.URL, htmls[i], v); err != nil {
 			return err
 		}
-		s.noted(pg.url)
+		s.noted(v.URL)
 	}
+	p.Parts = partsOf(pages)
 	p.Rows = []RowView{}
 	html, err := r.render("metric", p)
 	if err != nil {
@@ -802,30 +784,76 @@ func (s *siteData) writeProvider(o *output, r *renderer, prov *schemas.ProviderR
 		s.noted(url)
 		return o.writePage(r, url, html, p)
 	}
-	// Too long: the councils' figures go to a page per metric.
-	byMetric := map[string][]ProviderSection{}
+	// Too long: the councils' figures go to a part per metric, in
+	// numbered pages when a metric's are too many for one.
 	var metrics []string
+	byMetric := map[string][]int{} // the sections of each metric
 	for i := range p.Sections {
-		sec := p.Sections[i]
-		if _, ok := byMetric[sec.Metric.ID]; !ok {
-			metrics = append(metrics, sec.Metric.ID)
+		m := p.Sections[i].Metric.ID
+		if _, ok := byMetric[m]; !ok {
+			metrics = append(metrics, m)
 		}
-		byMetric[sec.Metric.ID] = append(byMetric[sec.Metric.ID], sec)
-		p.Sections[i].RowsURL = ProviderMetricURL(prov.ProviderID, sec.Metric.ID)
-		p.Sections[i].Rows = []RowView{}
+		byMetric[m] = append(byMetric[m], i)
 	}
 	for _, metric := range metrics {
+		secs := byMetric[metric]
 		partURL := ProviderMetricURL(prov.ProviderID, metric)
-		q := ProviderPage{Meta: s.meta("provider", name+": "+s.metricRef(metric, "").Title, partURL, Link{Title: name, URL: url}),
-			Provider: p.Provider, Councils: p.Councils, Sections: byMetric[metric], Part: metric}
-		html, err := r.render("provider", q)
+		title := name + ": " + s.metricRef(metric, "").Title
+		// The part's table is its sections' rows one after another.
+		var starts []int
+		n := 0
+		for _, i := range secs {
+			starts = append(starts, n)
+			n += len(p.Sections[i].Rows)
+		}
+		partsOf := func(pages []span) []Part {
+			parts := make([]Part, len(pages))
+			for i, pg := range pages {
+				t := title
+				if pg.pages > 1 {
+					t = fmt.Sprintf("%s, page %d of %d", title, pg.n, pg.pages)
+				}
+				parts[i] = pg.part(t, PageURL(partURL, pg.n))
+			}
+			return parts
+		}
+		estimate := len(html) * n / max(1, len(rows))
+		pages, htmls, values, err := paginate([]int{n}, estimate, "provider "+prov.ProviderID+" for "+metric,
+			func(pages []span, i int) ([]byte, ProviderPage, error) {
+				pg := pages[i]
+				parts := partsOf(pages)
+				q := ProviderPage{Meta: s.meta("provider", parts[i].Title, parts[i].URL, Link{Title: name, URL: url}),
+					Provider: p.Provider, Councils: p.Councils, Part: metric}
+				if len(pages) > 1 {
+					parts[i].Current = true
+					q.Pages, q.Page = parts, &parts[i]
+				}
+				for j, si := range secs {
+					sec := p.Sections[si]
+					lo, hi := max(pg.lo, starts[j]), min(pg.hi, starts[j]+len(sec.Rows))
+					if lo >= hi && (len(sec.Rows) > 0 || pg.n > 1) {
+						continue // none of its rows are on this page
+					}
+					sec.Rows = sec.Rows[max(0, lo-starts[j]):max(0, hi-starts[j])]
+					q.Sections = append(q.Sections, sec)
+				}
+				html, err := r.render("provider", q)
+				return html, q, err
+			})
 		if err != nil {
 			return err
 		}
-		if err := o.writePage(r, partURL, html, q); err != nil {
-			return err
+		for i, v := range values {
+			if err := o.writePage(r, v.URL, htmls[i], v); err != nil {
+				return err
+			}
+			s.noted(v.URL)
 		}
-		s.noted(partURL)
+		parts := partsOf(pages)
+		for _, i := range secs {
+			p.Sections[i].Rows = []RowView{}
+			p.Sections[i].Parts = parts
+		}
 	}
 	html, err = r.render("provider", p)
 	if err != nil {
@@ -966,21 +994,50 @@ func (s *siteData) writeCouncil(o *output, r *renderer, c *duckdb.SiteCouncil, r
 		s.noted(url)
 		return o.writePage(r, url, html, p)
 	}
+	// Too long: each service's figures go to a part of their own, in
+	// numbered pages when they are too many for one.
 	for i := range p.Services {
 		sv := p.Services[i]
-		partURL := url + Segment(sv.Service) + "/"
-		q := CouncilPage{Meta: s.meta("council", c.Name+": "+sv.Title, partURL, Link{Title: c.Name, URL: url}),
-			Council: p.Council, Similar: p.Similar, Services: []CouncilService{sv}, CSV: p.CSV, Part: sv.Service}
-		html, err := r.render("council", q)
+		partURL := CouncilServiceURL(c.CouncilCode, sv.Service)
+		title := c.Name + ": " + sv.Title
+		partsOf := func(pages []span) []Part {
+			parts := make([]Part, len(pages))
+			for i, pg := range pages {
+				t := title
+				if pg.pages > 1 {
+					t = fmt.Sprintf("%s, page %d of %d", title, pg.n, pg.pages)
+				}
+				parts[i] = pg.part(t, PageURL(partURL, pg.n))
+			}
+			return parts
+		}
+		estimate := len(html) * len(sv.Rows) / max(1, len(rows))
+		pages, htmls, values, err := paginate([]int{len(sv.Rows)}, estimate, "council "+c.CouncilCode+" for "+sv.Service,
+			func(pages []span, i int) ([]byte, CouncilPage, error) {
+				parts := partsOf(pages)
+				q := CouncilPage{Meta: s.meta("council", parts[i].Title, parts[i].URL, Link{Title: c.Name, URL: url}),
+					Council: p.Council, Similar: p.Similar, CSV: p.CSV, Part: sv.Service}
+				if len(pages) > 1 {
+					parts[i].Current = true
+					q.Pages, q.Page = parts, &parts[i]
+				}
+				one := sv
+				one.Rows = sv.Rows[pages[i].lo:pages[i].hi]
+				q.Services = []CouncilService{one}
+				html, err := r.render("council", q)
+				return html, q, err
+			})
 		if err != nil {
 			return err
 		}
-		if err := o.writePage(r, partURL, html, q); err != nil {
-			return err
+		for i, v := range values {
+			if err := o.writePage(r, v.URL, htmls[i], v); err != nil {
+				return err
+			}
+			s.noted(v.URL)
 		}
-		s.noted(partURL)
 		p.Services[i].Rows = []RowView{}
-		p.Services[i].RowsURL = partURL
+		p.Services[i].Parts = partsOf(pages)
 	}
 	html, err = r.render("council", p)
 	if err != nil {

@@ -4,75 +4,165 @@ import (
 	"html"
 	"html/template"
 	"strings"
+
+	"github.com/yardstick-open/yardstick/schemas"
 )
 
-// RowsHTML writes the rows of a metric's league table. The table is most
-// of a metric page's bytes, and writing its rows here rather than through
-// the template runs several times faster; the cells are the same as the
-// template would write, text escaped by html.EscapeString.
+// The rows of the league tables, providers' and councils' tables are
+// written here rather than through the templates: the tables are most of
+// the site's bytes, and writing them in Go runs several times faster. The
+// cells are the ones the templates would write, text escaped by
+// html.EscapeString.
+
+// RowsHTML writes the rows of a metric's league table.
 func (p MetricPage) RowsHTML() template.HTML {
-	var b strings.Builder
-	b.Grow(len(p.Rows) * 640)
+	w := newRowWriter(p.Root, len(p.Rows))
 	unit := p.Metric.Unit
-	esc := html.EscapeString
-	num := func(key, text string) {
-		b.WriteString(`<td class="num" data-v="`)
-		b.WriteString(key)
-		b.WriteString(`">`)
-		b.WriteString(text)
-		b.WriteString(`</td>`)
-	}
-	link := func(url, text string) {
-		if url == "" {
-			b.WriteString(esc(text))
-			return
-		}
-		b.WriteString(`<a href="`)
-		b.WriteString(esc(p.Root + url))
-		b.WriteString(`">`)
-		b.WriteString(esc(text))
-		b.WriteString(`</a>`)
-	}
 	for i := range p.Rows {
 		r := &p.Rows[i]
-		b.WriteString(`<tr><th scope="row">`)
+		w.s(`<tr><th scope="row">`)
 		if r.ProviderURL != "" {
-			link(r.ProviderURL, r.ProviderName)
+			w.link(r.ProviderURL, r.ProviderName)
 		} else {
-			b.WriteString("Council-wide")
+			w.s("Council-wide")
 		}
-		b.WriteString(`</th><td>`)
-		link(r.CouncilURL, r.CouncilName)
-		b.WriteString(`</td><td>`)
-		b.WriteString(esc(r.Region))
-		b.WriteString(`</td><td>`)
-		b.WriteString(esc(r.Service))
-		b.WriteString(`</td><td class="num" data-v="`)
-		b.WriteString(sortKey(r.Value))
-		b.WriteString(`">`)
-		b.WriteString(esc(formatValue(r.Value, unit)))
-		if r.Status != "" {
-			b.WriteString(` <abbr title="`)
-			b.WriteString(esc(markerTitle(r.Status)))
-			b.WriteString(`">`)
-			b.WriteString(esc(markers(r.Status)))
-			b.WriteString(`</abbr>`)
-		}
-		b.WriteString(`</td><td>`)
-		b.WriteString(esc(formatInterval(r.CI95Lower, r.CI95Upper, unit)))
-		b.WriteString(`</td><td>`)
-		b.WriteString(esc(formatInterval(r.CI998Lower, r.CI998Upper, unit)))
-		b.WriteString(`</td><td class="band `)
-		b.WriteString(bandClass(r.BandNational))
-		b.WriteString(`">`)
-		b.WriteString(bandWords(r.BandNational))
-		b.WriteString(`</td>`)
-		num(sortKey(r.PercentileRank), formatRank(r.PercentileRank))
-		num(sortKeyInt(r.Numerator), formatCount(r.Numerator))
-		num(sortKeyInt(r.Denominator), formatCount(r.Denominator))
-		b.WriteString(`<td>`)
-		b.WriteString(esc(r.Note))
-		b.WriteString("</td></tr>\n")
+		w.s(`</th><td>`)
+		w.link(r.CouncilURL, r.CouncilName)
+		w.s(`</td><td>`)
+		w.text(r.Region)
+		w.s(`</td><td>`)
+		w.text(r.Service)
+		w.s(`</td>`)
+		w.value(r, unit)
+		w.interval(r.CI95Lower, r.CI95Upper, unit)
+		w.interval(r.CI998Lower, r.CI998Upper, unit)
+		w.band(r.BandNational)
+		w.num(sortKey(r.PercentileRank), formatRank(r.PercentileRank))
+		w.num(sortKeyInt(r.Numerator), formatCount(r.Numerator))
+		w.num(sortKeyInt(r.Denominator), formatCount(r.Denominator))
+		w.s(`<td>`)
+		w.text(r.Note)
+		w.s("</td></tr>\n")
 	}
-	return template.HTML(b.String())
+	return w.html()
+}
+
+// RowsHTML writes the rows of a provider's table of its figure in each
+// council, for a page whose way back to the root is root.
+func (sec ProviderSection) RowsHTML(root string) template.HTML {
+	w := newRowWriter(root, len(sec.Rows))
+	for i := range sec.Rows {
+		r := &sec.Rows[i]
+		w.s(`<tr><th scope="row">`)
+		w.link(r.CouncilURL, r.CouncilName)
+		w.s(`</th>`)
+		w.value(r, r.Unit)
+		w.interval(r.CI95Lower, r.CI95Upper, r.Unit)
+		w.band(r.BandNational)
+		w.band(r.BandRegion)
+		w.band(r.BandSimilar)
+		w.num(sortKeyInt(r.Numerator), formatCount(r.Numerator))
+		w.num(sortKeyInt(r.Denominator), formatCount(r.Denominator))
+		w.s("</tr>\n")
+	}
+	return w.html()
+}
+
+// RowsHTML writes the rows of a council's table of one service, for a
+// page whose way back to the root is root.
+func (sv CouncilService) RowsHTML(root string) template.HTML {
+	w := newRowWriter(root, len(sv.Rows))
+	for i := range sv.Rows {
+		r := &sv.Rows[i]
+		w.s(`<tr><th scope="row">`)
+		w.link(r.MetricURL, r.MetricTitle)
+		w.s(`</th><td>`)
+		w.text(r.Period)
+		w.s(`</td><td>`)
+		if r.ProviderURL != "" {
+			w.link(r.ProviderURL, r.ProviderName)
+		} else {
+			w.s("Council-wide")
+		}
+		w.s(`</td>`)
+		w.value(r, r.Unit)
+		w.interval(r.CI95Lower, r.CI95Upper, r.Unit)
+		w.band(r.BandNational)
+		w.band(r.BandSimilar)
+		w.num(sortKeyInt(r.Denominator), formatCount(r.Denominator))
+		w.s("</tr>\n")
+	}
+	return w.html()
+}
+
+// rowWriter writes table rows for a page whose way back to the root is
+// root.
+type rowWriter struct {
+	b    strings.Builder
+	root string
+}
+
+func newRowWriter(root string, rows int) *rowWriter {
+	w := &rowWriter{root: root}
+	w.b.Grow(rows * 640)
+	return w
+}
+
+func (w *rowWriter) html() template.HTML { return template.HTML(w.b.String()) }
+
+func (w *rowWriter) s(s string) { w.b.WriteString(s) }
+
+func (w *rowWriter) text(s string) { w.b.WriteString(html.EscapeString(s)) }
+
+// link writes text as a link to url, or as text when url is "".
+func (w *rowWriter) link(url, text string) {
+	if url == "" {
+		w.text(text)
+		return
+	}
+	w.s(`<a href="`)
+	w.text(w.root + url)
+	w.s(`">`)
+	w.text(text)
+	w.s(`</a>`)
+}
+
+// num writes a number's cell with the key the table script sorts it by.
+func (w *rowWriter) num(key, text string) {
+	w.s(`<td class="num" data-v="`)
+	w.s(key)
+	w.s(`">`)
+	w.s(text)
+	w.s(`</td>`)
+}
+
+// value writes a row's value cell with its markers.
+func (w *rowWriter) value(r *RowView, unit schemas.Unit) {
+	w.s(`<td class="num" data-v="`)
+	w.s(sortKey(r.Value))
+	w.s(`">`)
+	w.text(formatValue(r.Value, unit))
+	if r.Status != "" {
+		w.s(` <abbr title="`)
+		w.text(markerTitle(r.Status))
+		w.s(`">`)
+		w.text(markers(r.Status))
+		w.s(`</abbr>`)
+	}
+	w.s(`</td>`)
+}
+
+func (w *rowWriter) interval(lo, hi *float64, unit schemas.Unit) {
+	w.s(`<td>`)
+	w.text(formatInterval(lo, hi, unit))
+	w.s(`</td>`)
+}
+
+// band writes a band's cell: its class for the colour, its words beside.
+func (w *rowWriter) band(band string) {
+	w.s(`<td class="band `)
+	w.s(bandClass(band))
+	w.s(`">`)
+	w.s(bandWords(band))
+	w.s(`</td>`)
 }

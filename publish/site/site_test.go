@@ -12,6 +12,7 @@ import (
 	"path"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -274,7 +275,7 @@ func firstDiff(got, want []byte) string {
 // name a file of the release, and none another host.
 func TestLinks(t *testing.T) {
 	t.Parallel()
-	for name, rel := range map[string]*schemas.Release{"small": small(t), "large": large(t)} {
+	for name, rel := range map[string]*schemas.Release{"small": small(t), "large": large(t), "wide": fixture(t, "wide", wideSubs)} {
 		t.Run(name, func(t *testing.T) {
 			checked := 0
 			for _, p := range pages(t, rel.Dir) {
@@ -358,6 +359,171 @@ func TestPageSize(t *testing.T) {
 	}
 	if !bytes.Contains(home, []byte("split by region")) {
 		t.Errorf("the period's page does not say where the rest of the table is")
+	}
+}
+
+// wideSubs are one quarter's returns in which one provider, wide, is in
+// each of 150 social-care councils for four services of one metric (600
+// figures on its page for the metric), and Trafford commissions 600 home
+// care providers: both tables are longer than a page holds, even once
+// split by metric and by service, so each goes on numbered pages.
+func wideSubs() []publishtest.Sub {
+	_, councils := publishtest.Reference()
+	var subs []publishtest.Sub
+	for _, c := range councils.All() {
+		if !c.Current() || !c.SocialCare() || !strings.HasPrefix(c.Code, "E") || len(subs) == 150 {
+			continue
+		}
+		s := publishtest.Sub{ID: "20250101T000000Z-" + c.Code, Council: c.Code, Received: t0.Add(-time.Hour)}
+		for i, service := range []string{"homecare", "care-home", "supported-living", "childrens-home"} {
+			den := int64(300 + 7*i + len(subs))
+			num := int64(len(subs)%9 + i)
+			s.Rows = append(s.Rows, publishtest.Obs{Council: c.Code, Provider: wide, Name: "Everywhere Care Group PLC", Sector: "plc",
+				Service: service, Metric: "complaints-upheld", Period: q1, Num: i64(num), Den: i64(den), Value: f64(float64(num) / float64(den) * 1000)})
+		}
+		if c.Code == trafford {
+			for p := range 600 {
+				den := int64(100 + p)
+				s.Rows = append(s.Rows, visit(trafford, fmt.Sprintf("1-2%08d", p), fmt.Sprintf("Trafford home care provider %d", p), "private", q1, den*(70+int64(p%25))/100, den))
+			}
+		}
+		subs = append(subs, s)
+	}
+	return subs
+}
+
+// wide is the provider of wideSubs in 150 councils.
+const wide = "1-199999999"
+
+// TestSplitPages checks that a provider's table too long for a page even
+// by metric, and a council's too long even by service, go on numbered
+// pages: every page under the limit, every row on exactly one page, each
+// page linked from the page it was split from and from each other.
+func TestSplitPages(t *testing.T) {
+	t.Parallel()
+	rel := fixture(t, "wide", wideSubs)
+	for _, p := range pages(t, rel.Dir) {
+		if fi, err := os.Stat(filepath.Join(rel.Dir, filepath.FromSlash(p))); err != nil {
+			t.Fatal(err)
+		} else if fi.Size() > site.MaxPageBytes {
+			t.Errorf("%s is %d bytes, over %d", p, fi.Size(), site.MaxPageBytes)
+		}
+	}
+	t.Run("provider", func(t *testing.T) {
+		var page site.ProviderPage
+		readJSON(t, filepath.Join(rel.Dir, filepath.FromSlash(site.JSONURL(site.ProviderURL(wide)))), &page)
+		var parts []site.Part
+		total := 0
+		for _, sec := range page.Sections {
+			if sec.Metric.ID != "complaints-upheld" {
+				continue
+			}
+			if len(sec.Rows) != 0 {
+				t.Errorf("%s: the provider's page shows %d rows of a metric split onto pages of its own", sec.Service, len(sec.Rows))
+			}
+			if parts != nil && !slices.Equal(parts, sec.Parts) {
+				t.Errorf("%s links to parts %v, another service of the metric to %v", sec.Service, sec.Parts, parts)
+			}
+			parts = sec.Parts
+			total += sec.NRows
+		}
+		if total != 600 {
+			t.Fatalf("the provider's sections count %d rows, want 600", total)
+		}
+		checkParts(t, rel.Dir, site.ProviderURL(wide), parts, total, "councils/", func(url string) []string {
+			var q site.ProviderPage
+			readJSON(t, filepath.Join(rel.Dir, filepath.FromSlash(site.JSONURL(url))), &q)
+			var keys []string
+			for _, sec := range q.Sections {
+				for _, r := range sec.Rows {
+					keys = append(keys, r.CouncilCode+"/"+r.Service)
+				}
+			}
+			return keys
+		})
+	})
+	t.Run("council", func(t *testing.T) {
+		var page site.CouncilPage
+		readJSON(t, filepath.Join(rel.Dir, filepath.FromSlash(site.JSONURL(site.CouncilURL(trafford)))), &page)
+		for _, sv := range page.Services {
+			if sv.Service != "homecare" {
+				continue
+			}
+			if len(sv.Rows) != 0 || sv.NRows != 601 {
+				t.Fatalf("homecare: %d rows on the council's page, %d in all; want none and 601", len(sv.Rows), sv.NRows)
+			}
+			checkParts(t, rel.Dir, site.CouncilURL(trafford), sv.Parts, sv.NRows, "metrics/", func(url string) []string {
+				var q site.CouncilPage
+				readJSON(t, filepath.Join(rel.Dir, filepath.FromSlash(site.JSONURL(url))), &q)
+				var keys []string
+				for _, sv := range q.Services {
+					for _, r := range sv.Rows {
+						keys = append(keys, r.Metric+"/"+r.ProviderID)
+					}
+				}
+				return keys
+			})
+			return
+		}
+		t.Fatal("the council's page has no homecare service")
+	})
+}
+
+// checkParts checks the numbered pages parts of a table of total rows split
+// from the page at parent: more than one, each linked from parent and from
+// every other part, numbered in order, holding the rows its link says
+// (rowsOf reads a part's rows from its JSON twin, and its HTML shows as
+// many rows whose header links to a URL under rowLink), and every row on
+// exactly one.
+func checkParts(t *testing.T, dir, parent string, parts []site.Part, total int, rowLink string, rowsOf func(url string) []string) {
+	t.Helper()
+	if len(parts) < 2 {
+		t.Fatalf("%d parts, want the table on numbered pages", len(parts))
+	}
+	read := func(url string) string {
+		b, err := os.ReadFile(filepath.Join(dir, filepath.FromSlash(site.File(url))))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return string(b)
+	}
+	linked := func(from, to string) bool {
+		return slices.Contains(links([]byte(read(from))), site.Root(from)+to)
+	}
+	seen := map[string]int{}
+	next := 1
+	for i, part := range parts {
+		if part.Page != i+1 || part.Pages != len(parts) || part.First != next || part.Last != next+part.Rows-1 {
+			t.Errorf("part %d: page %d of %d, rows %d to %d (%d); want page %d of %d from row %d",
+				i, part.Page, part.Pages, part.First, part.Last, part.Rows, i+1, len(parts), next)
+		}
+		next += part.Rows
+		if !linked(parent, part.URL) {
+			t.Errorf("%s does not link to %s", parent, part.URL)
+		}
+		for _, other := range parts {
+			if other.URL != part.URL && !linked(part.URL, other.URL) {
+				t.Errorf("%s does not link to %s", part.URL, other.URL)
+			}
+		}
+		keys := rowsOf(part.URL)
+		if len(keys) != part.Rows {
+			t.Errorf("%s holds %d rows, its link says %d", part.URL, len(keys), part.Rows)
+		}
+		if got := strings.Count(read(part.URL), `<tr><th scope="row"><a href="`+site.Root(part.URL)+rowLink); got != part.Rows {
+			t.Errorf("%s shows %d rows, want %d", part.URL, got, part.Rows)
+		}
+		for _, k := range keys {
+			seen[k]++
+		}
+	}
+	if len(seen) != total {
+		t.Errorf("the parts hold %d different rows, want %d", len(seen), total)
+	}
+	for k, n := range seen {
+		if n != 1 {
+			t.Errorf("%s is on %d parts", k, n)
+		}
 	}
 }
 

@@ -51,18 +51,23 @@ type funnelPoint struct {
 	Band               string
 }
 
-// funnelScales returns the scales of a funnel plot of points and limits:
-// denominators on a log scale across the plot's width, values on a linear
-// scale up its height (higher values higher), each spanning the data with
-// funnelInset to spare.
-func funnelScales(points []funnelPoint, limits []schemas.FunnelLimit) (x, y scale) {
+// funnelScales returns the scales of a funnel plot of points and limits,
+// and the values to mark on its value axis: denominators on a log scale
+// across the plot's width, values on a linear scale up its height (higher
+// values higher). The value scale runs from a round value at or below the
+// least point or limit to one at or above the greatest, each a tick, so
+// every point is drawn inside the axes and the axis is labelled at both
+// ends; both scales leave funnelInset to spare at the plot's edges.
+func funnelScales(points []funnelPoint, limits []schemas.FunnelLimit) (x, y scale, yTicks []float64) {
 	dMin, dMax := math.Inf(1), math.Inf(-1)
 	vMin, vMax := math.Inf(1), math.Inf(-1)
 	see := func(d, v float64) {
 		if d >= funnelMinDenominator {
 			dMin, dMax = math.Min(dMin, d), math.Max(dMax, d)
 		}
-		vMin, vMax = math.Min(vMin, v), math.Max(vMax, v)
+		if !math.IsNaN(v) && !math.IsInf(v, 0) {
+			vMin, vMax = math.Min(vMin, v), math.Max(vMax, v)
+		}
 	}
 	for _, p := range points {
 		see(p.Denominator, p.Value)
@@ -77,9 +82,13 @@ func funnelScales(points []funnelPoint, limits []schemas.FunnelLimit) (x, y scal
 	if math.IsInf(vMin, 0) {
 		vMin, vMax = 0, 1
 	}
+	yTicks = niceTicks(vMin, vMax, 5)
+	if len(yTicks) > 1 {
+		vMin, vMax = yTicks[0], yTicks[len(yTicks)-1]
+	}
 	x = scale{d0: dMin, d1: dMax, r0: funnelLeft + funnelInset, r1: funnelW - funnelRight - funnelInset, log: true}
 	y = scale{d0: vMin, d1: vMax, r0: funnelH - funnelBottom - funnelInset, r1: funnelTop + funnelInset}
-	return x, y
+	return x, y, yTicks
 }
 
 // funnelSVG draws a funnel plot: each point a row's value against its
@@ -88,7 +97,7 @@ func funnelScales(points []funnelPoint, limits []schemas.FunnelLimit) (x, y scal
 // chart's element ids unique on its page; title and desc say what it shows.
 func funnelSVG(buf *bytes.Buffer, id string, points []funnelPoint, limits []schemas.FunnelLimit, unit schemas.Unit, title, desc string) template.HTML {
 	buf.Reset()
-	x, y := funnelScales(points, limits)
+	x, y, yTicks := funnelScales(points, limits)
 	w := svgWriter{buf}
 	w.s(`<svg class="chart funnel" viewBox="0 0 640 360" role="img" aria-labelledby="`)
 	w.s(id + `-t ` + id + `-d"><title id="` + id + `-t">`)
@@ -107,7 +116,7 @@ func funnelSVG(buf *bytes.Buffer, id string, points []funnelPoint, limits []sche
 	w.s(`H`)
 	w.n(funnelW - funnelRight)
 	w.s(`"/>`)
-	for _, t := range niceTicks(y.d0, y.d1, 5) {
+	for _, t := range yTicks {
 		py := y.at(t)
 		w.s(`<text x="`)
 		w.n(left - 6)
@@ -205,7 +214,9 @@ func bandClass(band string) string {
 	return "not_compared"
 }
 
-// niceTicks returns about n round values between lo and hi.
+// niceTicks returns about n round values, evenly spaced, from the
+// greatest at or below lo to the least at or above hi: lo and hi lie
+// within the first and last.
 func niceTicks(lo, hi float64, n int) []float64 {
 	if !(hi > lo) {
 		return []float64{lo}
@@ -219,9 +230,10 @@ func niceTicks(lo, hi float64, n int) []float64 {
 			break
 		}
 	}
-	var out []float64
-	for t := math.Ceil(lo/step) * step; t <= hi+step*1e-9; t += step {
-		out = append(out, math.Round(t/step)*step)
+	first, last := math.Floor(lo/step+1e-9), math.Ceil(hi/step-1e-9)
+	out := make([]float64, 0, int(last-first)+1)
+	for k := first; k <= last; k++ {
+		out = append(out, k*step)
 	}
 	return out
 }

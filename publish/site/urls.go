@@ -36,11 +36,16 @@ func MetricPeriodURL(metric, period string) string {
 // table is too long for one page: the rows of one region, and, for a
 // region with more rows than a page holds, page n of them (from 1).
 func MetricPartURL(metric, period, region string, n int) string {
-	u := MetricPeriodURL(metric, period) + Segment(slug(region)) + "/"
+	return PageURL(MetricPeriodURL(metric, period)+Segment(slug(region))+"/", n)
+}
+
+// PageURL is page n (from 1) of a table split into numbered pages whose
+// first page is at url: url itself for the first, url/<n>/ for the rest.
+func PageURL(url string, n int) string {
 	if n > 1 {
-		u += strconv.Itoa(n) + "/"
+		return url + strconv.Itoa(n) + "/"
 	}
-	return u
+	return url
 }
 
 // ProviderURL is a provider's page.
@@ -52,6 +57,10 @@ func ProviderMetricURL(id, metric string) string { return ProviderURL(id) + Segm
 
 // CouncilURL is a council's page.
 func CouncilURL(code string) string { return "councils/" + Segment(code) + "/" }
+
+// CouncilServiceURL is the page of a council's figures for one service,
+// when its page is too long to hold them all.
+func CouncilServiceURL(code, service string) string { return CouncilURL(code) + Segment(service) + "/" }
 
 // TableURL is the CSV file of the table on the page at url.
 func TableURL(url string) string { return url + TableCSV }

@@ -170,24 +170,33 @@ type MetricGroup struct {
 	ChartID      string                `json:"-"`
 }
 
-// Part is one page of a table split across pages.
+// Part is one page of a table split across pages. First and Last number
+// the rows it holds (from 1) among those of its group: a region of a
+// metric's table, a metric of a provider's or a service of a council's;
+// Page and Pages number it among the group's pages.
 type Part struct {
 	Title   string `json:"title"`
 	URL     string `json:"url"`
 	Rows    int    `json:"rows"`
+	First   int    `json:"first_row"`
+	Last    int    `json:"last_row"`
+	Page    int    `json:"page"`
+	Pages   int    `json:"pages"`
 	Current bool   `json:"current"`
 }
 
 // RowView is a comparison row as a page shows it, with links to its
-// provider and council.
+// provider and council. The links, the metric's title and its unit are
+// for the page only: the JSON twin holds the row, and the ids say where
+// its provider, council and metric are (urls.go).
 type RowView struct {
 	duckdb.SiteRow
-	ProviderURL string `json:"provider_url"`
-	CouncilURL  string `json:"council_url"`
-	MetricURL   string `json:"metric_url"`
+	ProviderURL string `json:"-"`
+	CouncilURL  string `json:"-"`
+	MetricURL   string `json:"-"`
 	// Title and Unit are the metric's, for tables of several metrics.
-	MetricTitle string       `json:"metric_title"`
-	Unit        schemas.Unit `json:"unit"`
+	MetricTitle string       `json:"-"`
+	Unit        schemas.Unit `json:"-"`
 }
 
 // ProviderPage is a provider's profile across the councils that
@@ -198,8 +207,11 @@ type ProviderPage struct {
 	Councils []Link              `json:"councils"`
 	Sections []ProviderSection   `json:"metrics"`
 	// Part is the metric a part page shows, when the provider's page is
-	// split by metric.
-	Part string `json:"part,omitempty"`
+	// split by metric; Page is which of the part's pages this is, when
+	// its rows need more than one.
+	Part  string `json:"part,omitempty"`
+	Page  *Part  `json:"page,omitempty"`
+	Pages []Part `json:"pages,omitempty"`
 }
 
 // ProviderSection is a provider's figures for one metric and service:
@@ -217,11 +229,12 @@ type ProviderSection struct {
 	Spine        template.HTML               `json:"-"`
 	SpineText    string                      `json:"-"`
 	Trend        []TrendPoint                `json:"trend"`
-	// Rows are the councils' figures in Period; NRows counts them, and
-	// RowsURL is the page that shows them when this one does not.
-	Rows    []RowView `json:"rows"`
-	NRows   int       `json:"n_rows"`
-	RowsURL string    `json:"rows_url,omitempty"`
+	// Rows are the councils' figures in Period on this page; NRows
+	// counts them all. Parts are the pages of the metric's part that show
+	// them, when this page shows none of them or only some.
+	Rows  []RowView `json:"rows"`
+	NRows int       `json:"n_rows"`
+	Parts []Part    `json:"parts,omitempty"`
 }
 
 // TrendPoint is a provider's pooled figure in one period.
@@ -246,8 +259,11 @@ type CouncilPage struct {
 	// CSV holds the council's rows in every period.
 	CSV string `json:"csv"`
 	// Part is the service a part page shows, when the council's page is
-	// split by service.
-	Part string `json:"part,omitempty"`
+	// split by service; Page is which of the part's pages this is, when
+	// its rows need more than one.
+	Part  string `json:"part,omitempty"`
+	Page  *Part  `json:"page,omitempty"`
+	Pages []Part `json:"pages,omitempty"`
 }
 
 // SimilarLink is a similar council.
@@ -263,12 +279,12 @@ type CouncilService struct {
 	Service   string         `json:"service"`
 	Title     string         `json:"title"`
 	Providers []ProviderLink `json:"providers"`
-	// Rows are the council's figures for the service, each metric in its
-	// latest period; NRows counts them, and RowsURL is the page that shows
-	// them when this one does not.
-	Rows    []RowView `json:"rows"`
-	NRows   int       `json:"n_rows"`
-	RowsURL string    `json:"rows_url,omitempty"`
+	// Rows are the council's figures for the service on this page, each
+	// metric in its latest period; NRows counts them all. Parts are the
+	// pages that show them, when this page shows none of them or only some.
+	Rows  []RowView `json:"rows"`
+	NRows int       `json:"n_rows"`
+	Parts []Part    `json:"parts,omitempty"`
 }
 
 // ProviderLink is a provider a council commissions.
