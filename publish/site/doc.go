@@ -25,14 +25,18 @@
 //	                                         provider, in the latest period it has, pooled across
 //	                                         councils on a spine chart of England's spread, with the
 //	                                         trend by period
-//	providers/<id>/<metric>/index.html|.json each council's figure for one metric, when the
-//	                                         provider's page would be too long to hold them all
+//	providers/<id>/<metric>/[<n>/]index.html|.json
+//	                                         each council's figure for one metric, when the
+//	                                         provider's page would be too long to hold them all,
+//	                                         in numbered pages when one metric's need several
 //	councils/<gss>/index.html|.json|table.csv
 //	                                         the providers it commissions by service, its figures
 //	                                         (each metric in its latest period) against England and
 //	                                         its similar councils, who those are; table.csv holds its
 //	                                         rows in every period
-//	councils/<gss>/<service>/index.html|.json one service, when the council's page would be too long
+//	councils/<gss>/<service>/[<n>/]index.html|.json
+//	                                         one service, when the council's page would be too
+//	                                         long, in numbered pages when the service needs several
 //	downloads.html, downloads.json           every file of the release with format, size, SHA-256
 //	                                         and licence; the data dictionary from
 //	                                         schemas.PublicTables
@@ -58,21 +62,32 @@
 // Content-Security-Policy forbids it. Bands are written in words beside
 // their colour. Numbers are formatted for people on the pages only
 // (thousands separators, a percent to one decimal, pounds to two); the
-// JSON twins and CSV files keep the release's figures.
+// JSON twins and CSV files keep the release's figures. A twin holds the
+// page's value, not its presentation: a row has its ids (provider,
+// council, metric, period, service), not the links, titles and units a
+// page shows beside it, which the ids give (urls.go).
 //
 // No HTML page exceeds MaxPageBytes (200 KB) before compression. A table
-// that would is split: a metric's by region, and a long region into
-// numbered pages; a provider's by metric; a council's by service. The page
-// that would have held it lists the parts and says how many rows each has,
-// and table.csv holds them all. A page that cannot be split under the
-// limit fails the build (ErrPageTooLarge); nothing is cut short.
+// that would is split, never cut short: a metric's by region, a
+// provider's by metric, a council's by service, and any of those parts
+// still too long into numbered pages ("page 2 of 5"), all by one function
+// (split.go). A provider's page that is still too long once its tables
+// have moved to its parts (many metrics and services over many periods)
+// moves its trends there too. The page that would have held the table links to every part
+// and says which rows each holds; each part links to the others; table.csv
+// holds them all. ErrPageTooLarge is the last resort, for a page that
+// cannot fit even so: one row with what every page around it must show
+// (or a page that lists the parts) over the limit.
 //
 // # Speed
 //
 // The comparison rows are read in three ordered scans (by metric, by
 // provider, by council; duckdb.Reader.EachSiteRow), each page's rows
 // handed to a pool of workers as they arrive, so the site costs a few
-// queries, not one per page. Files are written in place with
+// queries, not one per page. The long tables and lists (league tables,
+// councils' and providers' tables and lists, trends, the parts of a split
+// table) are written in Go (rows.go) rather than by the templates, which
+// would spend most of the build on them. Files are written in place with
 // os.WriteFile: the release folder becomes live only when publish renames
 // it whole, and publish makes the files durable with one sync
 // (schemas.SyncAll) and takes their SHA-256 sums from Build rather than

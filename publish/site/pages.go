@@ -341,7 +341,7 @@ func were(n int) string {
 // rowOrder sorts a league table: by service, providers before
 // council-wide figures, then best first by percentile rank (blanks last),
 // then by name.
-func rowOrder(a, b RowView) int {
+func rowOrder(a, b *RowView) int {
 	if c := cmp.Compare(a.Service, b.Service); c != 0 {
 		return c
 	}
@@ -360,6 +360,21 @@ func rowOrder(a, b RowView) int {
 		return c
 	}
 	return cmp.Compare(a.CouncilName, b.CouncilName)
+}
+
+// sortRows sorts rows stably by order. A RowView is large, so it sorts
+// their indexes and moves each row once.
+func sortRows(rows []RowView, order func(a, b *RowView) int) {
+	idx := make([]int32, len(rows))
+	for i := range idx {
+		idx[i] = int32(i)
+	}
+	slices.SortStableFunc(idx, func(a, b int32) int { return order(&rows[a], &rows[b]) })
+	sorted := make([]RowView, len(rows))
+	for i, j := range idx {
+		sorted[i] = rows[j]
+	}
+	copy(rows, sorted)
 }
 
 func boolCmp(a, b bool) int {
@@ -382,7 +397,7 @@ func (s *siteData) writeMetric(o *output, r *renderer, rows []RowView) error {
 	if !ok {
 		m = &schemas.Metric{ID: metric, Title: metric}
 	}
-	slices.SortStableFunc(rows, rowOrder)
+	sortRows(rows, rowOrder)
 	url := MetricPeriodURL(metric, period)
 	p := MetricPage{
 		Meta:   s.meta("metric", m.Title+", "+periodLabel(period), url, Link{Title: m.Title, URL: MetricURL(metric)}),
@@ -759,7 +774,7 @@ func (s *siteData) writeProvider(o *output, r *renderer, prov *schemas.ProviderR
 	for i, k := range order {
 		sec := sections[k]
 		slices.SortFunc(sec.Trend, func(a, b TrendPoint) int { return cmp.Compare(s.periodRank[a.Period], s.periodRank[b.Period]) })
-		slices.SortStableFunc(sec.Rows, func(a, b RowView) int { return cmp.Compare(a.CouncilName, b.CouncilName) })
+		sortRows(sec.Rows, func(a, b *RowView) int { return cmp.Compare(a.CouncilName, b.CouncilName) })
 		sec.NRows = len(sec.Rows)
 		sec.PeriodLabel = periodLabel(sec.Period)
 		sec.Metric.URL = MetricPeriodURL(k.metric, sec.Period)
@@ -858,6 +873,19 @@ func (s *siteData) writeProvider(o *output, r *renderer, prov *schemas.ProviderR
 	html, err = r.render("provider", p)
 	if err != nil {
 		return err
+	}
+	if len(html) > MaxPageBytes {
+		// Still too long (many metrics and services, many periods): the
+		// trends go to the parts too, which show them beside the rows.
+		for i := range p.Sections {
+			sec := &p.Sections[i]
+			if len(sec.Trend) > 0 && len(sec.Parts) > 0 {
+				sec.Trend, sec.TrendURL = []TrendPoint{}, sec.Parts[0].URL
+			}
+		}
+		if html, err = r.render("provider", p); err != nil {
+			return err
+		}
 	}
 	s.noted(url)
 	return o.writePage(r, url, html, p)
@@ -976,7 +1004,7 @@ func (s *siteData) writeCouncil(o *output, r *renderer, c *duckdb.SiteCouncil, r
 	slices.Sort(order)
 	for _, id := range order {
 		sv := services[id]
-		slices.SortStableFunc(sv.Rows, func(a, b RowView) int {
+		sortRows(sv.Rows, func(a, b *RowView) int {
 			return cmp.Or(cmp.Compare(a.MetricTitle, b.MetricTitle), boolCmp(a.ProviderID != "", b.ProviderID != ""),
 				cmp.Compare(a.ProviderName, b.ProviderName))
 		})

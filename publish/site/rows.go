@@ -4,6 +4,7 @@ import (
 	"html"
 	"html/template"
 	"strings"
+	"sync"
 
 	"github.com/yardstick-open/yardstick/schemas"
 )
@@ -91,6 +92,86 @@ func (sv CouncilService) RowsHTML(root string) template.HTML {
 		w.band(r.BandSimilar)
 		w.num(sortKeyInt(r.Denominator), formatCount(r.Denominator))
 		w.s("</tr>\n")
+	}
+	return w.html()
+}
+
+// TrendHTML writes the rows of a provider's table of its pooled figure by
+// period, for a page whose way back to the root is root.
+func (sec ProviderSection) TrendHTML(root string) template.HTML {
+	w := newRowWriter(root, len(sec.Trend)/2)
+	unit := sec.Metric.Unit
+	for i := range sec.Trend {
+		t := &sec.Trend[i]
+		w.s(`<tr><th scope="row">`)
+		w.link(t.URL, t.PeriodLabel)
+		w.s(`</th><td class="num">`)
+		w.text(formatValue(t.Value, unit))
+		w.s(`</td>`)
+		w.interval(t.CI95Lower, t.CI95Upper, unit)
+		w.band(t.Band)
+		w.s(`<td class="num">`)
+		w.s(formatInt(t.NCouncils))
+		w.s("</td></tr>\n")
+	}
+	return w.html()
+}
+
+// markerList is the list of the GSS markers and their meanings that
+// every page's legend shows, written once.
+var markerList = sync.OnceValue(func() template.HTML {
+	var b strings.Builder
+	for _, st := range schemas.Statuses {
+		b.WriteString("<dt>" + html.EscapeString(st.Bracketed()) + "</dt><dd>" + html.EscapeString(st.Label()) + "</dd>")
+	}
+	return template.HTML(b.String())
+})
+
+// ProvidersHTML writes the list items of the providers a council
+// commissions for a service, for a page whose way back to the root is
+// root: a national chain's list is long.
+func (sv CouncilService) ProvidersHTML(root string) template.HTML {
+	w := newRowWriter(root, len(sv.Providers)/8)
+	for _, p := range sv.Providers {
+		w.s(`<li>`)
+		w.link(p.URL, p.Name)
+		if p.Sector != "" {
+			w.s(` (`)
+			w.text(p.Sector)
+			w.s(`)`)
+		}
+		w.s(`</li>`)
+	}
+	return w.html()
+}
+
+// linksHTML writes links as list items, a link without a URL as text.
+func linksHTML(root string, links []Link) template.HTML {
+	w := newRowWriter(root, len(links)/8)
+	for _, l := range links {
+		w.s(`<li>`)
+		w.link(l.URL, l.Title)
+		w.s(`</li>`)
+	}
+	return w.html()
+}
+
+// partsHTML writes the parts of a split table as list items, each a link
+// saying which rows it holds, the current page's marked as such.
+func partsHTML(root string, parts []Part) template.HTML {
+	w := newRowWriter(root, len(parts)/4)
+	for _, p := range parts {
+		w.s(`<li><a href="`)
+		w.text(root + p.URL)
+		if p.Current {
+			w.s(`" aria-current="page">`)
+		} else {
+			w.s(`">`)
+		}
+		w.text(p.Title)
+		w.s(`</a> (`)
+		w.s(p.Span())
+		w.s(`)</li>`)
 	}
 	return w.html()
 }

@@ -23,11 +23,12 @@ import (
 
 // MaxPageBytes is the most an HTML page may hold before compression. A
 // table that would make a page larger is split across pages, each saying
-// where the rest is; a page still over it is an error, never cut short.
+// where the rest is, down to pages of one row if need be (paginate).
 const MaxPageBytes = 200 << 10
 
-// ErrPageTooLarge is returned, wrapped, for a page that cannot be split
-// under MaxPageBytes.
+// ErrPageTooLarge is returned, wrapped, as a last resort: for a page that
+// is over MaxPageBytes even with a single row of its table (or with none,
+// listing where the rows are), so splitting further cannot help.
 var ErrPageTooLarge = errors.New("page too large")
 
 //go:embed all:templates all:assets
@@ -47,20 +48,22 @@ var templates = func() map[string]*template.Template {
 
 // funcs are the helpers the templates format figures with.
 var funcs = template.FuncMap{
-	"value":     formatValue,
-	"count":     formatCount,
-	"int":       func(n int) string { return formatInt(int64(n)) },
-	"int64":     formatInt,
-	"interval":  formatInterval,
-	"rank":      formatRank,
-	"key":       sortKey,
-	"keyInt":    sortKeyInt,
-	"band":      bandWords,
-	"bandClass": bandClass,
-	"markers":   markers,
-	"markerOf":  markerTitle,
-	"period":    periodLabel,
-	"statuses":  func() []schemas.Status { return schemas.Statuses },
+	"value":      formatValue,
+	"count":      formatCount,
+	"int":        func(n int) string { return formatInt(int64(n)) },
+	"int64":      formatInt,
+	"interval":   formatInterval,
+	"rank":       formatRank,
+	"key":        sortKey,
+	"keyInt":     sortKeyInt,
+	"band":       bandWords,
+	"bandClass":  bandClass,
+	"markers":    markers,
+	"markerOf":   markerTitle,
+	"period":     periodLabel,
+	"parts":      partsHTML,
+	"links":      linksHTML,
+	"markerList": markerList,
 	"level": func(level string) string {
 		if level == "council" {
 			return "councils (council-wide figures)"
@@ -271,8 +274,21 @@ func (o *output) write(name string, b []byte, page bool) error {
 	made := o.dirs[dir]
 	o.mu.Unlock()
 	if !made {
-		if err := os.MkdirAll(dir, 0o755); err != nil {
-			return err
+		// A page's folder is new and its parent usually made already:
+		// one mkdir rather than MkdirAll's walk up the path.
+		o.mu.Lock()
+		parentMade := o.dirs[filepath.Dir(dir)]
+		o.mu.Unlock()
+		err := os.ErrNotExist
+		if parentMade {
+			if err = os.Mkdir(dir, 0o755); errors.Is(err, fs.ErrExist) {
+				err = nil
+			}
+		}
+		if err != nil {
+			if err := os.MkdirAll(dir, 0o755); err != nil {
+				return err
+			}
 		}
 		o.mu.Lock()
 		o.dirs[dir] = true

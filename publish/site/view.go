@@ -229,6 +229,9 @@ type ProviderSection struct {
 	Spine        template.HTML               `json:"-"`
 	SpineText    string                      `json:"-"`
 	Trend        []TrendPoint                `json:"trend"`
+	// TrendURL is the page that shows the trend when this one does not
+	// (a provider's page split by metric and still too long).
+	TrendURL string `json:"trend_url,omitempty"`
 	// Rows are the councils' figures in Period on this page; NRows
 	// counts them all. Parts are the pages of the metric's part that show
 	// them, when this page shows none of them or only some.

@@ -1,0 +1,96 @@
+package site
+
+import (
+	"bytes"
+	"fmt"
+)
+
+// Every table that can grow past a page is split by the one function
+// here: a metric's league table by region, a provider's councils by
+// metric, a council's figures by service, and each of those groups into
+// numbered pages when it is still too long. Nothing is cut short; a page
+// that cannot be made small enough even with one row is ErrPageTooLarge.
+
+// span is one page of a split table: the rows [lo, hi) of the table in
+// its order, page n of the pages of its group.
+type span struct {
+	group, lo, hi int
+	// start is the first row of the span's group.
+	start, n, pages int
+}
+
+// part returns the span as a Part with title and url: its rows numbered
+// within its group.
+func (s span) part(title, url string) Part {
+	return Part{Title: title, URL: url, Rows: s.hi - s.lo, First: s.lo - s.start + 1, Last: s.hi - s.start, Page: s.n, Pages: s.pages}
+}
+
+// Span says which rows a part holds: "rows 201 to 400" for a numbered
+// page, "120 rows" for a part of one page.
+func (p Part) Span() string {
+	if p.Pages > 1 {
+		return "rows " + formatInt(int64(p.First)) + " to " + formatInt(int64(p.Last))
+	}
+	return plural(p.Rows, "row", "rows")
+}
+
+// spans cuts groups of rows, of the given sizes and consecutive in the
+// table's order, into pages of at most perPage rows each.
+func spans(sizes []int, perPage int) []span {
+	var out []span
+	start := 0
+	for g, size := range sizes {
+		pages := max(1, (size+perPage-1)/perPage)
+		for n := range pages {
+			lo := start + n*perPage
+			out = append(out, span{group: g, lo: lo, hi: min(start+size, lo+perPage), start: start, n: n + 1, pages: pages})
+		}
+		start += size
+	}
+	return out
+}
+
+// paginate splits a table into pages under MaxPageBytes. Its rows fall in
+// groups of the given sizes (each group's pages its own); estimate is
+// about how many bytes a page holding the whole table would take, from
+// which a first number of rows a page is guessed. render renders page i
+// of pages and returns it with the value of its JSON twin; since every
+// page lists them all, a page over the limit makes paginate cut the table
+// again into smaller pages, in proportion to how far over it was, and
+// render them all afresh. what names the table in the error for a page of
+// one row still over the limit.
+func paginate[V any](sizes []int, estimate int, what string, render func(pages []span, i int) ([]byte, V, error)) ([]span, [][]byte, []V, error) {
+	rows := 0
+	for _, n := range sizes {
+		rows += n
+	}
+	perPage := max(1, rows)
+	if budget := MaxPageBytes * 3 / 4; estimate > budget {
+		perPage = max(1, rows*budget/estimate)
+	}
+	for {
+		pages := spans(sizes, perPage)
+		htmls := make([][]byte, 0, len(pages))
+		values := make([]V, 0, len(pages))
+		over := 0
+		for i := range pages {
+			html, v, err := render(pages, i)
+			if err != nil {
+				return nil, nil, nil, err
+			}
+			if len(html) > MaxPageBytes {
+				over = len(html)
+				break
+			}
+			htmls = append(htmls, bytes.Clone(html))
+			values = append(values, v)
+		}
+		if over == 0 {
+			return pages, htmls, values, nil
+		}
+		if perPage == 1 {
+			return nil, nil, nil, fmt.Errorf("%w: one row of %s takes a page of %d bytes, over %d", ErrPageTooLarge, what, over, MaxPageBytes)
+		}
+		perPage = max(1, min(perPage-1, perPage*(MaxPageBytes*9/10)/over))
+	}
+}
