@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strconv"
 	"strings"
 	"syscall"
@@ -339,12 +340,18 @@ func runStamped(b *testing.B, cmd *exec.Cmd) (measured, []stamped) {
 	return measured{wall: wall, peakMB: float64(ru.Maxrss) / 1024}, lines
 }
 
+// pagesRate reads the pages a second from publish's line for the website.
+var pagesRate = regexp.MustCompile(`([0-9.]+) pages a second`)
+
 // BenchmarkPublish publishes a warehouse of a million rows (the ingest
 // benchmark's sample, ingested first and not timed) with `yardstick
 // publish`, and runs the comparison query alone in DuckDB over the same
 // Parquet: the statistical core of publish without disclosure control,
-// exports, CSV, revisions or checksums. Target: publish within 3x of the
-// query's time.
+// exports, CSV, revisions or checksums. Target: publish (of the data
+// files, --no-site) within 3x of the query's time. Then it publishes the
+// same warehouse again with the website, and reports the site's pages a
+// second and the whole publish against the one without the site. Targets
+// (the website issue): 1,000 pages a second, and no more than 1.5x.
 func BenchmarkPublish(b *testing.B) {
 	dir, csvPath, bin, sum := prepare(b)
 	b.ResetTimer()
@@ -355,7 +362,7 @@ func BenchmarkPublish(b *testing.B) {
 			b.Fatalf("ingest: %v\n%s", err, out)
 		}
 		b.StartTimer()
-		ys, steps := runStamped(b, exec.Command(bin, "publish", "--data", dataDir))
+		ys, steps := runStamped(b, exec.Command(bin, "publish", "--no-site", "--data", dataDir))
 		// The release just made supplies the peer's reference tables.
 		releaseDB := filepath.Join(dataDir, "current", "yardstick.duckdb")
 		peer := exec.Command(os.Args[0], dataDir, releaseDB)
@@ -392,5 +399,26 @@ func BenchmarkPublish(b *testing.B) {
 			}
 			fmt.Printf("    %6.2fs  %s\n", (next - s.at).Seconds(), s.line)
 		}
+
+		// The same warehouse again, with the website.
+		withSite, siteSteps := runStamped(b, exec.Command(bin, "publish", "--data", dataDir))
+		siteRatio := withSite.wall.Seconds() / ys.wall.Seconds()
+		var siteLine string
+		for _, st := range siteSteps {
+			if strings.Contains(st.line, "wrote the website") {
+				siteLine = strings.TrimSpace(st.line)
+			}
+		}
+		pagesPerSecond := 0.0
+		if m := pagesRate.FindStringSubmatch(siteLine); m != nil {
+			pagesPerSecond, _ = strconv.ParseFloat(m[1], 64)
+		}
+		b.ReportMetric(withSite.wall.Seconds(), "publish-with-site-s")
+		b.ReportMetric(siteRatio, "site-ratio")
+		b.ReportMetric(pagesPerSecond, "site-pages/s")
+		fmt.Printf("  yardstick publish with the website: %6.2fs  peak %5.0f MB\n", withSite.wall.Seconds(), withSite.peakMB)
+		fmt.Printf("    %s\n", siteLine)
+		fmt.Printf("  ratio with/without the website %.2f (target <= 1.5: %s); %.0f pages a second (target >= 1000: %s)\n",
+			siteRatio, verdict(siteRatio <= 1.5), pagesPerSecond, verdict(pagesPerSecond >= 1000))
 	}
 }
