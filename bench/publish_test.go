@@ -311,16 +311,21 @@ type stamped struct {
 }
 
 // runStamped runs cmd as runChild does, and also returns each line of its
-// standard output with the time it appeared, for a step-by-step account.
+// output, standard output and standard error together (publish writes
+// its progress to standard error), with the time it appeared, for a
+// step-by-step account.
 func runStamped(b *testing.B, cmd *exec.Cmd) (measured, []stamped) {
 	b.Helper()
-	cmd.Stderr = os.Stderr
-	out, err := cmd.StdoutPipe()
+	out, w, err := os.Pipe()
 	if err != nil {
 		b.Fatal(err)
 	}
+	cmd.Stdout, cmd.Stderr = w, w
 	start := time.Now()
-	if err := cmd.Start(); err != nil {
+	err = cmd.Start()
+	w.Close() // the child holds its own copy
+	if err != nil {
+		out.Close()
 		b.Fatalf("%s: %v", cmd, err)
 	}
 	var lines []stamped
@@ -328,6 +333,7 @@ func runStamped(b *testing.B, cmd *exec.Cmd) (measured, []stamped) {
 	for sc.Scan() {
 		lines = append(lines, stamped{time.Since(start), sc.Text()})
 	}
+	out.Close()
 	err = cmd.Wait()
 	wall := time.Since(start)
 	if err != nil {

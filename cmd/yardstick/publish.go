@@ -38,7 +38,9 @@ func runPublish(ctx context.Context, e *env, args []string) int {
 		return exitUsage
 	}
 	cfg.noSite = *noSite
-	rel, err := publishRelease(ctx, cfg, e.stdout)
+	// Progress goes to stderr and only the release id to stdout, so
+	// id=$(yardstick publish) gets the id.
+	rel, err := publishRelease(ctx, cfg, e.stderr)
 	var misfits *duckdb.CatalogueError
 	if errors.As(err, &misfits) {
 		printMisfits(e.stderr, cfg.layout, misfits)

@@ -372,16 +372,18 @@ func checkNoFloatNoise(t *testing.T, dir string) {
 	}
 }
 
-// publishOK runs publish and returns the release id, the last line of its
-// output.
+// publishOK runs publish and returns the release id: all it prints on
+// stdout, its progress going to stderr.
 func publishOK(t *testing.T, data string) string {
 	t.Helper()
 	code, stdout, stderr := runCmd(t, "publish", "--data", data)
 	if code != exitOK {
 		t.Fatalf("publish exit %d\n%s\n%s", code, stdout, stderr)
 	}
-	lines := strings.Split(strings.TrimSpace(stdout), "\n")
-	id := lines[len(lines)-1]
+	id := strings.TrimSuffix(stdout, "\n")
+	if strings.Contains(id, "\n") || !strings.Contains(stderr, "is live") {
+		t.Errorf("publish printed %q on stdout, want the release id alone; progress on stderr:\n%s", stdout, stderr)
+	}
 	target, err := os.Readlink(filepath.Join(data, "current"))
 	if err != nil {
 		t.Fatal(err)
