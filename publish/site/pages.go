@@ -182,7 +182,8 @@ func (s *siteData) councilURL(code string) string {
 
 // view returns a row as a page shows it.
 func (s *siteData) view(r *duckdb.SiteRow) RowView {
-	v := RowView{SiteRow: *r, CouncilURL: s.councilURL(r.CouncilCode), MetricURL: MetricPeriodURL(r.Metric, r.Period)}
+	v := RowView{SiteRow: *r, CouncilURL: s.councilURL(r.CouncilCode), MetricURL: MetricPeriodURL(r.Metric, r.Period),
+		ServiceTitle: s.service(r.Service)}
 	if r.ProviderID != "" {
 		v.ProviderURL = ProviderURL(r.ProviderID)
 	}
@@ -719,6 +720,9 @@ func (s *siteData) writeProvider(o *output, r *renderer, prov *schemas.ProviderR
 	url := ProviderURL(prov.ProviderID)
 	name := cmp.Or(prov.ProviderName, prov.ProviderID)
 	p := ProviderPage{Meta: s.meta("provider", name, url), Provider: *prov}
+	for _, sv := range prov.Services {
+		p.ServiceTitles = append(p.ServiceTitles, s.service(sv))
+	}
 	for _, c := range prov.Councils {
 		title := c
 		if k, ok := s.councilBy[c]; ok {
@@ -838,7 +842,7 @@ func (s *siteData) writeProvider(o *output, r *renderer, prov *schemas.ProviderR
 				pg := pages[i]
 				parts := partsOf(pages)
 				q := ProviderPage{Meta: s.meta("provider", parts[i].Title, parts[i].URL, Link{Title: name, URL: url}),
-					Provider: p.Provider, Councils: p.Councils, Part: metric}
+					Provider: p.Provider, ServiceTitles: p.ServiceTitles, Councils: p.Councils, Part: metric}
 				if len(pages) > 1 {
 					parts[i].Current = true
 					q.Pages, q.Page = parts, &parts[i]

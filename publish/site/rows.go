@@ -32,7 +32,7 @@ func (p MetricPage) RowsHTML() template.HTML {
 		w.s(`</td><td>`)
 		w.text(r.Region)
 		w.s(`</td><td>`)
-		w.text(r.Service)
+		w.text(r.ServiceTitle)
 		w.s(`</td>`)
 		w.value(r, unit)
 		w.interval(r.CI95Lower, r.CI95Upper, unit)

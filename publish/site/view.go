@@ -194,6 +194,9 @@ type RowView struct {
 	ProviderURL string `json:"-"`
 	CouncilURL  string `json:"-"`
 	MetricURL   string `json:"-"`
+	// ServiceTitle is the catalogue's title of the row's service, as a
+	// person reads it ("Home care" for homecare).
+	ServiceTitle string `json:"-"`
 	// Title and Unit are the metric's, for tables of several metrics.
 	MetricTitle string       `json:"-"`
 	Unit        schemas.Unit `json:"-"`
@@ -204,8 +207,11 @@ type RowView struct {
 type ProviderPage struct {
 	Meta
 	Provider schemas.ProviderRow `json:"provider"`
-	Councils []Link              `json:"councils"`
-	Sections []ProviderSection   `json:"metrics"`
+	// ServiceTitles are the titles of the provider's services, in the
+	// order of Provider.Services.
+	ServiceTitles []string          `json:"-"`
+	Councils      []Link            `json:"councils"`
+	Sections      []ProviderSection `json:"metrics"`
 	// Part is the metric a part page shows, when the provider's page is
 	// split by metric; Page is which of the part's pages this is, when
 	// its rows need more than one.
