@@ -247,7 +247,9 @@ func (p *Pipeline) Ingest(ctx context.Context, r io.Reader, name string, opt Opt
 				// values worked out from the counts may come out otherwise
 				// now: sending the file again is how a council brings them
 				// up to date, as publish asks when the catalogue changes.
-				same = len(replacing) == 0 && (prev.Catalogue == "" || prev.Catalogue == catSum)
+				// An entry from before catalogues were recorded may
+				// have been checked against any catalogue: stored again.
+				same = len(replacing) == 0 && prev.Catalogue == catSum
 			}
 		}
 		if same {

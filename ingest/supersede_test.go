@@ -424,3 +424,44 @@ func TestSendAgainAfterCatalogueChange(t *testing.T) {
 		t.Errorf("values by submission %v, want 95 then 950", values)
 	}
 }
+
+// TestSendAgainAfterUnrecordedCatalogue sends a file again whose index
+// entry was written before ingest recorded the catalogue it checked
+// against: that catalogue may be any, so the file is checked and stored
+// again (as publish's re-check asks councils to do), not answered as a
+// duplicate; and from then on it is one.
+func TestSendAgainAfterUnrecordedCatalogue(t *testing.T) {
+	t.Parallel()
+	p := tickingPipeline(t)
+	input := supReturn("a-ontime")
+	first := supIngest(t, p, input)
+	// Forget the catalogue of the entry, as an index from before it was
+	// recorded holds.
+	entries, err := filepath.Glob(filepath.Join(p.indexDir(), "*.json"))
+	if err != nil || len(entries) != 1 {
+		t.Fatalf("index entries %v, %v; want one", entries, err)
+	}
+	b, err := os.ReadFile(entries[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	var index []map[string]any
+	if err := json.Unmarshal(b, &index); err != nil || len(index) != 1 || index[0]["catalogue"] == nil {
+		t.Fatalf("index %s: %v; want one entry with a catalogue", b, err)
+	}
+	delete(index[0], "catalogue")
+	if b, err = json.Marshal(index); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(entries[0], b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	second := supIngest(t, p, input)
+	if second.Duplicate != "" || second.Submission == first.Submission || !second.Accepted() {
+		t.Fatalf("sent again: submission %s duplicate %q status %s; want a new accepted submission",
+			second.Submission, second.Duplicate, second.Status)
+	}
+	if again := supIngest(t, p, input); again.Duplicate != second.Submission {
+		t.Errorf("sent once more: duplicate %q, want %s", again.Duplicate, second.Submission)
+	}
+}

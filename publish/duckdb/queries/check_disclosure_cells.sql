@@ -20,6 +20,10 @@ cells AS (
            status, value, numerator, denominator,
            coalesce(ci95_lower, ci95_upper, ci998_lower, ci998_upper, z_score, percentile_rank,
                     change_prev, change_year) IS NOT NULL
+           -- A band says which side of England a figure lies, as much a
+           -- statistic of it as its interval.
+           OR list_has_any([band_national, band_national_95, band_national_adjusted, band_region,
+                            band_council_type, band_similar], ['better', 'worse', 'higher', 'lower', 'similar'])
     FROM comparisons
 )
 SELECT 'hidden-shown' AS violation, table_name, metric, period, council_code, provider_id, service,
