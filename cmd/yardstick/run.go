@@ -56,6 +56,12 @@ func register(name, summary string, run func(ctx context.Context, env *env, args
 
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	e := &env{stdin: os.Stdin, stdout: stdout, stderr: stderr, getenv: os.Getenv}
+	if len(args) == 2 && args[0] == "help" {
+		// "yardstick help ingest" is "yardstick ingest -h".
+		if cmd, ok := commands[args[1]]; ok {
+			return cmd.run(ctx, e, []string{"-h"})
+		}
+	}
 	if len(args) == 0 || args[0] == "help" || args[0] == "-h" || args[0] == "--help" {
 		usage(stdout)
 		if len(args) == 0 {

@@ -131,3 +131,14 @@ func TestDemo(t *testing.T) {
 		t.Errorf("after the second demo: %d returns, %d submissions, %d releases; want %d, %d, 1", r, s, rel, returns, submissions)
 	}
 }
+
+// TestHelpCommand checks that "yardstick help ingest" shows the ingest
+// command's flags, as "yardstick ingest -h" does, not the general help.
+func TestHelpCommand(t *testing.T) {
+	t.Parallel()
+	code, _, stderr := runCmd(t, "help", "ingest")
+	_, _, direct := runCmd(t, "ingest", "-h")
+	if code != exitOK || stderr != direct || !strings.Contains(stderr, "-mapping") {
+		t.Errorf("help ingest: exit %d\n%s\nwant what ingest -h prints:\n%s", code, stderr, direct)
+	}
+}
