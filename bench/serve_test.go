@@ -70,12 +70,19 @@ func hammer(urls []string, workers int, d time.Duration) load {
 		})
 	}
 	wg.Wait()
+	l := summarise(lat, size, fails)
+	l.rps = float64(len(lat)) / d.Seconds()
+	return l
+}
+
+// summarise is the load of answered requests taking lat and total bytes
+// in all, and errors failed ones.
+func summarise(lat []time.Duration, total int64, errors int) load {
 	slices.Sort(lat)
-	l := load{requests: len(lat), errors: fails, rps: float64(len(lat)) / d.Seconds()}
+	l := load{requests: len(lat), errors: errors}
 	if len(lat) > 0 {
-		l.bytes = size / int64(len(lat))
-		l.p50 = lat[len(lat)/2]
-		l.p99 = lat[len(lat)*99/100]
+		l.bytes = total / int64(len(lat))
+		l.p50, l.p99 = lat[len(lat)/2], lat[len(lat)*99/100]
 	}
 	return l
 }
@@ -95,16 +102,27 @@ func startServe(b *testing.B, bin, dataDir string) (string, func()) {
 		b.Fatal(err)
 	}
 	stop := func() { cancel(); cmd.Wait() }
-	sc := bufio.NewScanner(out)
+	base, err := serveBase(out)
+	if err != nil {
+		stop()
+		b.Fatal(err)
+	}
+	return base, stop
+}
+
+// serveBase reads the stdout of `yardstick serve` up to the base URL it
+// prints, and discards the rest as it comes.
+func serveBase(stdout io.Reader) (string, error) {
+	sc := bufio.NewScanner(stdout)
+	var seen strings.Builder
 	for sc.Scan() {
 		if _, after, ok := strings.Cut(sc.Text(), "the release in a browser:"); ok {
-			go io.Copy(io.Discard, out)
-			return strings.TrimSuffix(strings.TrimSpace(after), "/"), stop
+			go io.Copy(io.Discard, stdout)
+			return strings.TrimSuffix(strings.TrimSpace(after), "/"), nil
 		}
+		seen.WriteString(sc.Text() + "\n")
 	}
-	stop()
-	b.Fatal("yardstick serve ended before printing its address")
-	return "", nil
+	return "", fmt.Errorf("yardstick serve ended before printing its address (%v):\n%s", sc.Err(), seen.String())
 }
 
 // getJSON fetches url into v.
@@ -190,6 +208,11 @@ func BenchmarkServe(b *testing.B) {
 			urls []string
 		}{{"comparisons (100 rows)", comparisonURLs}, {"provider profile", providerURLs}} {
 			cold := hammerOnce(ep.urls)
+			if cold.errors > 0 || cold.bytes == 0 {
+				// The static peer is a file of the answers' mean size:
+				// without answers there is nothing to compare.
+				b.Fatalf("%s: %d of %d first requests failed", ep.name, cold.errors, len(ep.urls))
+			}
 			hot := hammer(ep.urls, workers, d)
 			file := hammer([]string{static(fmt.Sprintf("bench-%d-%d.json", i, cold.bytes), cold.bytes)}, workers, d)
 			ratio := hot.rps / file.rps
@@ -234,15 +257,7 @@ func hammerOnce(urls []string) load {
 		lat = append(lat, time.Since(start))
 		total += n
 	}
-	slices.Sort(lat)
-	l := load{requests: len(lat), errors: bad}
-	if len(lat) > 0 {
-		l.bytes = total / int64(len(lat))
-	}
-	if len(lat) > 0 {
-		l.p50, l.p99 = lat[len(lat)/2], lat[len(lat)*99/100]
-	}
-	return l
+	return summarise(lat, total, bad)
 }
 
 func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }

@@ -270,21 +270,11 @@ func TestSoak(t *testing.T) {
 // readBase returns the base URL `yardstick serve` printed.
 func readBase(t *testing.T, stdout io.Reader) string {
 	t.Helper()
-	buf := make([]byte, 0, 4096)
-	tmp := make([]byte, 512)
-	for {
-		n, err := stdout.Read(tmp)
-		buf = append(buf, tmp[:n]...)
-		if _, after, ok := strings.Cut(string(buf), "the release in a browser:"); ok {
-			if line, _, ok := strings.Cut(after, "\n"); ok {
-				go io.Copy(io.Discard, stdout)
-				return strings.TrimSuffix(strings.TrimSpace(line), "/")
-			}
-		}
-		if err != nil {
-			t.Fatalf("yardstick serve printed no address: %v\n%s", err, buf)
-		}
+	base, err := serveBase(stdout)
+	if err != nil {
+		t.Fatal(err)
 	}
+	return base
 }
 
 // residentKB returns a process's resident memory in KiB, from /proc.

@@ -23,16 +23,30 @@ func ReadSubmission(layout schemas.Layout, id string) (*schemas.Manifest, *Repor
 	var man schemas.Manifest
 	var rep Report
 	for name, v := range map[string]any{"manifest.json": &man, "report.json": &rep} {
-		b, err := os.ReadFile(filepath.Join(dir, name))
-		if errors.Is(err, fs.ErrNotExist) {
-			return nil, nil, schemas.Errorf(schemas.ENOTFOUND, "no submission %q", id)
-		}
+		found, err := readSubmissionFile(dir, id, name, v)
 		if err != nil {
-			return nil, nil, fmt.Errorf("read submission %s: %w", id, err)
+			return nil, nil, err
 		}
-		if err := json.Unmarshal(b, v); err != nil {
-			return nil, nil, fmt.Errorf("read submission %s: %s: %w", id, name, err)
+		if !found {
+			return nil, nil, schemas.Errorf(schemas.ENOTFOUND, "no submission %q", id)
 		}
 	}
 	return &man, &rep, nil
+}
+
+// readSubmissionFile decodes the JSON file name of submission id, stored
+// in dir, into v. It reports false, and no error, when the file does not
+// exist.
+func readSubmissionFile(dir, id, name string, v any) (bool, error) {
+	b, err := os.ReadFile(filepath.Join(dir, name))
+	if errors.Is(err, fs.ErrNotExist) {
+		return false, nil
+	}
+	if err != nil {
+		return false, fmt.Errorf("read submission %s: %w", id, err)
+	}
+	if err := json.Unmarshal(b, v); err != nil {
+		return false, fmt.Errorf("read submission %s: %s: %w", id, name, err)
+	}
+	return true, nil
 }

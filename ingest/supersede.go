@@ -1,7 +1,6 @@
 package ingest
 
 import (
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -97,19 +96,12 @@ func (w *warehouseState) accepted(id string) (*schemas.Manifest, error) {
 	if m, ok := w.manifests[id]; ok {
 		return m, nil
 	}
-	b, err := os.ReadFile(filepath.Join(w.layout.Submission(id), "manifest.json"))
-	if errors.Is(err, fs.ErrNotExist) {
-		w.manifests[id] = nil
-		return nil, nil
-	}
-	if err != nil {
-		return nil, fmt.Errorf("read submission %s: %w", id, err)
-	}
 	var m schemas.Manifest
-	if err := json.Unmarshal(b, &m); err != nil {
-		return nil, fmt.Errorf("read submission %s: manifest.json: %w", id, err)
+	found, err := readSubmissionFile(w.layout.Submission(id), id, "manifest.json", &m)
+	if err != nil {
+		return nil, err
 	}
-	if m.Status != schemas.SubmissionAccepted || m.ID != id {
+	if !found || m.Status != schemas.SubmissionAccepted || m.ID != id {
 		w.manifests[id] = nil
 		return nil, nil
 	}

@@ -233,7 +233,7 @@ func concat(parts ...[]Column) []Column {
 	return out
 }
 
-// The attribution the register of councils asks for (data/reference/SOURCES.md),
+// RegisterAttribution is the attribution the register of councils asks for (data/reference/SOURCES.md),
 // repeated wherever a table derived from it is described.
 const RegisterAttribution = `"UK Local Authorities (past and current)" by mySociety (https://mysociety.org), ` +
 	`from https://github.com/mysociety/uk_local_authority_names_and_codes, licensed under CC BY 4.0 ` +

@@ -32,7 +32,9 @@ type response struct {
 }
 
 // size is what the response costs the cache.
-func (r *response) size() int64 { return int64(len(r.body) + len(r.gz) + len(r.link) + 256) }
+func (resp *response) size() int64 {
+	return int64(len(resp.body) + len(resp.gz) + len(resp.link) + 256)
+}
 
 // minGzip is the smallest body worth compressing: below about a packet,
 // gzip's header and the CPU cost more than they save.

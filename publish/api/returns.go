@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/yardstick-open/yardstick/schemas"
+	"github.com/yardstick-open/yardstick/tokens"
 )
 
 // Tokens checks the bearer tokens of submissions.
@@ -72,11 +73,11 @@ func (s *Server) council(r *http.Request) (string, string, error) {
 	if s.cfg.Submissions == nil || s.cfg.Tokens == nil {
 		return "", "", schemas.Errorf(schemas.ENOTFOUND, "this server does not take returns; start it with submissions on")
 	}
-	scheme, token, ok := strings.Cut(strings.TrimSpace(r.Header.Get("Authorization")), " ")
-	if !ok || !strings.EqualFold(scheme, "Bearer") || strings.TrimSpace(token) == "" {
+	token, ok := tokens.FromAuthorization(r.Header.Get("Authorization"))
+	if !ok {
 		return "", "", schemas.Errorf(schemas.EUNAUTHORIZED, "send the council's token as Authorization: Bearer <token>; yardstick tokens create makes one")
 	}
-	return s.cfg.Tokens.Council(r.Context(), strings.TrimSpace(token))
+	return s.cfg.Tokens.Council(r.Context(), token)
 }
 
 func (s *Server) handleSubmit(w http.ResponseWriter, r *http.Request) {

@@ -99,6 +99,7 @@ type Server struct {
 	routes   []route
 	releases *releases
 	cache    *cache
+	byID     releaseRecords
 	limit    *limiter
 	handler  http.Handler
 	openapi  atomic.Pointer[response]

@@ -81,7 +81,7 @@ func (s *Server) serveCurrentFile(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) serveReleaseFile(w http.ResponseWriter, r *http.Request) {
 	id := strings.SplitN(strings.TrimPrefix(r.URL.Path, "/releases/"), "/", 2)[0]
-	rec, err := publish.ReadRelease(s.cfg.Layout, id)
+	rec, err := s.byID.get(s.cfg.Layout, id)
 	if err != nil {
 		s.notFound(w, r)
 		return
@@ -93,6 +93,45 @@ func (s *Server) serveReleaseFile(w http.ResponseWriter, r *http.Request) {
 	}
 	defer root.Close()
 	s.serveFile(w, r, root, rec.ID, strings.TrimPrefix(r.URL.Path, "/releases/"+id), "public, max-age=31536000, immutable", nil)
+}
+
+// maxReleaseRecords bounds releaseRecords: ids are the client's to choose,
+// but only those of real releases are kept.
+const maxReleaseRecords = 256
+
+// releaseRecords keeps the release.json of each release asked for by id,
+// so that a file of /releases/<id>/ does not read and parse it again: a
+// release never changes. Only releases found are kept, so one published
+// later is found; the zero value is ready to use.
+type releaseRecords struct {
+	mu   sync.Mutex
+	byID map[string]*schemas.Release
+}
+
+func (c *releaseRecords) get(layout schemas.Layout, id string) (*schemas.Release, error) {
+	c.mu.Lock()
+	rec, ok := c.byID[id]
+	c.mu.Unlock()
+	if ok {
+		return rec, nil
+	}
+	rec, err := publish.ReadRelease(layout, id)
+	if err != nil {
+		return nil, err
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.byID == nil {
+		c.byID = make(map[string]*schemas.Release)
+	}
+	if len(c.byID) >= maxReleaseRecords {
+		for k := range c.byID { // any one: map order is random
+			delete(c.byID, k)
+			break
+		}
+	}
+	c.byID[id] = rec
+	return rec, nil
 }
 
 // serveFile answers a file of a release folder. Only regular files inside

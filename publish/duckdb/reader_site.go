@@ -72,44 +72,33 @@ func (r *Reader) EachSiteRow(ctx context.Context, by SiteOrder, fn func(*SiteRow
 	default:
 		return fmt.Errorf("%s: %w: order %q", name, ErrInvalidSort, by)
 	}
-	rows, err := r.query(ctx, name, sql.Named("by", string(by)))
-	if err != nil {
-		return err
-	}
-	defer rows.Close()
 	var row SiteRow
 	dest := append(comparisonDest(&row.ComparisonRow), scanText(&row.CouncilName), scanText(&row.Region),
 		scanText(&row.TypeName), scanText(&row.Sector), scanText(&row.Note))
-	for rows.Next() {
-		if err := rows.Scan(dest...); err != nil {
-			return fmt.Errorf("%s: %w", name, err)
-		}
-		if err := fn(&row); err != nil {
-			return err
-		}
-	}
-	if err := rows.Err(); err != nil {
-		return fmt.Errorf("%s: %w", name, err)
-	}
-	return nil
+	return eachRow(ctx, r, name, &row, dest, fn, sql.Named("by", string(by)))
 }
 
 // EachProfile calls fn with every provider_profile row, by provider,
 // metric, service and period, reusing one row: fn must copy what it keeps.
 func (r *Reader) EachProfile(ctx context.Context, fn func(*schemas.ProviderProfileRow) error) error {
-	const name = "reader_site_profiles"
-	rows, err := r.query(ctx, name)
+	var row schemas.ProviderProfileRow
+	return eachRow(ctx, r, "reader_site_profiles", &row, profileDest(&row), fn)
+}
+
+// eachRow runs the embedded query name, scans each row into dest, the
+// destinations of row, and calls fn with row. An error from fn stops the
+// scan and is returned.
+func eachRow[T any](ctx context.Context, r *Reader, name string, row *T, dest []any, fn func(*T) error, args ...any) error {
+	rows, err := r.query(ctx, name, args...)
 	if err != nil {
 		return err
 	}
 	defer rows.Close()
-	var row schemas.ProviderProfileRow
-	dest := profileDest(&row)
 	for rows.Next() {
 		if err := rows.Scan(dest...); err != nil {
 			return fmt.Errorf("%s: %w", name, err)
 		}
-		if err := fn(&row); err != nil {
+		if err := fn(row); err != nil {
 			return err
 		}
 	}

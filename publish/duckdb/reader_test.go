@@ -406,11 +406,7 @@ func TestReaderCouncils(t *testing.T) {
 	ctx := context.Background()
 	r := openReleaseFixture(t)
 	type rows = []schemas.CouncilRow
-	tests := []struct {
-		name   string
-		filter CouncilFilter
-		want   schemas.Page[schemas.CouncilRow]
-	}{
+	tests := []filterCase[CouncilFilter, schemas.Page[schemas.CouncilRow]]{
 		{"all, by name", CouncilFilter{},
 			schemas.Page[schemas.CouncilRow]{Items: rows{councilCambridge, councilCambs, councilTrafford, councilWigan}, Total: 4, Page: 1, PageSize: 100}},
 		{"with data", CouncilFilter{WithData: true},
@@ -434,14 +430,28 @@ func TestReaderCouncils(t *testing.T) {
 		{"past the end", CouncilFilter{Page: 3, PageSize: 2},
 			schemas.Page[schemas.CouncilRow]{Items: rows{}, Total: 4, Page: 3, PageSize: 2}},
 	}
+	runFilterCases(t, "Councils", tests, func(f CouncilFilter) (schemas.Page[schemas.CouncilRow], error) { return r.Councils(ctx, f) })
+}
+
+// filterCase is one case of a finder that takes a filter.
+type filterCase[F, W any] struct {
+	name   string
+	filter F
+	want   W
+}
+
+// runFilterCases runs each case as a subtest, calling the finder named
+// method through call.
+func runFilterCases[F, W any](t *testing.T, method string, tests []filterCase[F, W], call func(F) (W, error)) {
+	t.Helper()
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got, err := r.Councils(ctx, tt.filter)
+			got, err := call(tt.filter)
 			if err != nil {
 				t.Fatal(err)
 			}
 			if !reflect.DeepEqual(got, tt.want) {
-				t.Errorf("Councils(%+v) = %s\nwant %s", tt.filter, asJSON(got), asJSON(tt.want))
+				t.Errorf("%s(%+v) = %s\nwant %s", method, tt.filter, asJSON(got), asJSON(tt.want))
 			}
 		})
 	}
@@ -526,11 +536,7 @@ func TestReaderProviders(t *testing.T) {
 	page1 := func(total int, items ...schemas.ProviderRow) schemas.Page[schemas.ProviderRow] {
 		return schemas.Page[schemas.ProviderRow]{Items: append(rows{}, items...), Total: total, Page: 1, PageSize: 100}
 	}
-	tests := []struct {
-		name   string
-		filter ProviderFilter
-		want   schemas.Page[schemas.ProviderRow]
-	}{
+	tests := []filterCase[ProviderFilter, schemas.Page[schemas.ProviderRow]]{
 		{"all, by name", ProviderFilter{}, page1(3, providerAcme, providerBrook, providerCedar)},
 		{"name, any case", ProviderFilter{Query: "ACME care"}, page1(1, providerAcme)},
 		{"id", ProviderFilter{Query: "sc03"}, page1(1, providerCedar)},
@@ -550,17 +556,7 @@ func TestReaderProviders(t *testing.T) {
 		{"past the end", ProviderFilter{Page: 3, PageSize: 2},
 			schemas.Page[schemas.ProviderRow]{Items: rows{}, Total: 3, Page: 3, PageSize: 2}},
 	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			got, err := r.Providers(ctx, tt.filter)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if !reflect.DeepEqual(got, tt.want) {
-				t.Errorf("Providers(%+v) = %s\nwant %s", tt.filter, asJSON(got), asJSON(tt.want))
-			}
-		})
-	}
+	runFilterCases(t, "Providers", tests, func(f ProviderFilter) (schemas.Page[schemas.ProviderRow], error) { return r.Providers(ctx, f) })
 }
 
 func TestReaderProvider(t *testing.T) {

@@ -249,6 +249,17 @@ func (s *siteData) writeSimple(o *output, r *renderer, kind, url string, v any) 
 	return o.writePage(r, url, html, v)
 }
 
+// writeParts writes the pages paginate rendered, each at its own URL.
+func writeParts[V interface{ pageURL() string }](s *siteData, o *output, r *renderer, htmls [][]byte, values []V) error {
+	for i, v := range values {
+		if err := o.writePage(r, v.pageURL(), htmls[i], v); err != nil {
+			return err
+		}
+		s.noted(v.pageURL())
+	}
+	return nil
+}
+
 // metricPages streams the comparison rows by metric and period and queues
 // one page per metric and period, and a copy of the latest period's page
 // at the metric's own URL.
@@ -450,12 +461,7 @@ func (s *siteData) writeLatest(o *output, r *renderer, p MetricPage) error {
 	p.URL = MetricURL(p.Metric.ID)
 	p.Root, p.Twin = Root(p.URL), JSONURL(p.URL)
 	p.Crumbs = p.Crumbs[:1]
-	html, err := r.render("metric", p)
-	if err != nil {
-		return err
-	}
-	s.noted(p.URL)
-	return o.writePage(r, p.URL, html, p)
+	return s.writeSimple(o, r, "metric", p.URL, p)
 }
 
 // writeMetricParts splits a metric's table by region, and a region's rows
@@ -508,22 +514,14 @@ func (s *siteData) writeMetricParts(o *output, r *renderer, p MetricPage, fullSi
 	if err != nil {
 		return err
 	}
-	for i, v := range values {
-		if err := o.writePage(r, v.URL, htmls[i], v); err != nil {
-			return err
-		}
-		s.noted(v.URL)
+	if err := writeParts(s, o, r, htmls, values); err != nil {
+		return err
 	}
 	p.Parts = partsOf(pages)
 	p.Rows = []RowView{}
-	html, err := r.render("metric", p)
-	if err != nil {
+	if err := s.writeSimple(o, r, "metric", p.URL, p); err != nil {
 		return err
 	}
-	if err := o.writePage(r, p.URL, html, p); err != nil {
-		return err
-	}
-	s.noted(p.URL)
 	return s.writeLatest(o, r, p)
 }
 
@@ -590,9 +588,11 @@ func comparisonsCSV(buf *bytes.Buffer, rows []RowView) ([]byte, error) {
 		return nil, err
 	}
 	w := csv.NewWriter(buf)
-	t, _ := schemas.PublicTable("comparisons")
-	w.Write(t.ColumnNames())
 	rec := make([]string, len(cols))
+	for j, c := range cols {
+		rec[j] = c.name // the header: the registry's column names
+	}
+	w.Write(rec)
 	for i := range rows {
 		v := reflect.ValueOf(&rows[i].ComparisonRow).Elem()
 		for j, c := range cols {
@@ -757,7 +757,7 @@ func (s *siteData) writeProvider(o *output, r *renderer, prov *schemas.ProviderR
 		latest(section(row.Metric, row.Service), row.Period)
 	}
 	slices.SortFunc(order, func(a, b key) int {
-		return cmp.Or(cmp.Compare(s.metricRef(a.metric, "").Title, s.metricRef(b.metric, "").Title), cmp.Compare(a.service, b.service))
+		return cmp.Or(cmp.Compare(sections[a].Metric.Title, sections[b].Metric.Title), cmp.Compare(a.service, b.service))
 	})
 	for i := range profile {
 		pr := &profile[i]
@@ -817,7 +817,7 @@ func (s *siteData) writeProvider(o *output, r *renderer, prov *schemas.ProviderR
 	for _, metric := range metrics {
 		secs := byMetric[metric]
 		partURL := ProviderMetricURL(prov.ProviderID, metric)
-		title := name + ": " + s.metricRef(metric, "").Title
+		title := name + ": " + p.Sections[secs[0]].Metric.Title
 		// The part's table is its sections' rows one after another.
 		var starts []int
 		n := 0
@@ -825,22 +825,11 @@ func (s *siteData) writeProvider(o *output, r *renderer, prov *schemas.ProviderR
 			starts = append(starts, n)
 			n += len(p.Sections[i].Rows)
 		}
-		partsOf := func(pages []span) []Part {
-			parts := make([]Part, len(pages))
-			for i, pg := range pages {
-				t := title
-				if pg.pages > 1 {
-					t = fmt.Sprintf("%s, page %d of %d", title, pg.n, pg.pages)
-				}
-				parts[i] = pg.part(t, PageURL(partURL, pg.n))
-			}
-			return parts
-		}
 		estimate := len(html) * n / max(1, len(rows))
 		pages, htmls, values, err := paginate([]int{n}, estimate, "provider "+prov.ProviderID+" for "+metric,
 			func(pages []span, i int) ([]byte, ProviderPage, error) {
 				pg := pages[i]
-				parts := partsOf(pages)
+				parts := numberedParts(pages, title, partURL)
 				q := ProviderPage{Meta: s.meta("provider", parts[i].Title, parts[i].URL, Link{Title: name, URL: url}),
 					Provider: p.Provider, ServiceTitles: p.ServiceTitles, Councils: p.Councils, Part: metric}
 				if len(pages) > 1 {
@@ -862,13 +851,10 @@ func (s *siteData) writeProvider(o *output, r *renderer, prov *schemas.ProviderR
 		if err != nil {
 			return err
 		}
-		for i, v := range values {
-			if err := o.writePage(r, v.URL, htmls[i], v); err != nil {
-				return err
-			}
-			s.noted(v.URL)
+		if err := writeParts(s, o, r, htmls, values); err != nil {
+			return err
 		}
-		parts := partsOf(pages)
+		parts := numberedParts(pages, title, partURL)
 		for _, i := range secs {
 			p.Sections[i].Rows = []RowView{}
 			p.Sections[i].Parts = parts
@@ -1032,21 +1018,10 @@ func (s *siteData) writeCouncil(o *output, r *renderer, c *duckdb.SiteCouncil, r
 		sv := p.Services[i]
 		partURL := CouncilServiceURL(c.CouncilCode, sv.Service)
 		title := c.Name + ": " + sv.Title
-		partsOf := func(pages []span) []Part {
-			parts := make([]Part, len(pages))
-			for i, pg := range pages {
-				t := title
-				if pg.pages > 1 {
-					t = fmt.Sprintf("%s, page %d of %d", title, pg.n, pg.pages)
-				}
-				parts[i] = pg.part(t, PageURL(partURL, pg.n))
-			}
-			return parts
-		}
 		estimate := len(html) * len(sv.Rows) / max(1, len(rows))
 		pages, htmls, values, err := paginate([]int{len(sv.Rows)}, estimate, "council "+c.CouncilCode+" for "+sv.Service,
 			func(pages []span, i int) ([]byte, CouncilPage, error) {
-				parts := partsOf(pages)
+				parts := numberedParts(pages, title, partURL)
 				q := CouncilPage{Meta: s.meta("council", parts[i].Title, parts[i].URL, Link{Title: c.Name, URL: url}),
 					Council: p.Council, Similar: p.Similar, CSV: p.CSV, Part: sv.Service}
 				if len(pages) > 1 {
@@ -1062,21 +1037,13 @@ func (s *siteData) writeCouncil(o *output, r *renderer, c *duckdb.SiteCouncil, r
 		if err != nil {
 			return err
 		}
-		for i, v := range values {
-			if err := o.writePage(r, v.URL, htmls[i], v); err != nil {
-				return err
-			}
-			s.noted(v.URL)
+		if err := writeParts(s, o, r, htmls, values); err != nil {
+			return err
 		}
 		p.Services[i].Rows = []RowView{}
-		p.Services[i].Parts = partsOf(pages)
+		p.Services[i].Parts = numberedParts(pages, title, partURL)
 	}
-	html, err = r.render("council", p)
-	if err != nil {
-		return err
-	}
-	s.noted(url)
-	return o.writePage(r, url, html, p)
+	return s.writeSimple(o, r, "council", url, p)
 }
 
 // homePage builds the front page from the headlines the metric pages

@@ -25,6 +25,21 @@ func (s span) part(title, url string) Part {
 	return Part{Title: title, URL: url, Rows: s.hi - s.lo, First: s.lo - s.start + 1, Last: s.hi - s.start, Page: s.n, Pages: s.pages}
 }
 
+// numberedParts returns pages of one group as Parts titled title, with
+// ", page n of m" when there is more than one, at the numbered pages of
+// url.
+func numberedParts(pages []span, title, url string) []Part {
+	parts := make([]Part, len(pages))
+	for i, pg := range pages {
+		t := title
+		if pg.pages > 1 {
+			t = fmt.Sprintf("%s, page %d of %d", title, pg.n, pg.pages)
+		}
+		parts[i] = pg.part(t, PageURL(url, pg.n))
+	}
+	return parts
+}
+
 // Span says which rows a part holds: "rows 201 to 400" for a numbered
 // page, "120 rows" for a part of one page.
 func (p Part) Span() string {

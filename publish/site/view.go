@@ -30,6 +30,9 @@ type Meta struct {
 	Twin string `json:"-"`
 }
 
+// pageURL is the page's URL, for code that writes pages of any kind.
+func (m Meta) pageURL() string { return m.URL }
+
 // ReleaseInfo names the release a page belongs to.
 type ReleaseInfo struct {
 	ID       string    `json:"id"`
