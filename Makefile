@@ -29,10 +29,20 @@ lint:
 bench:
 	$(GO) test -run '^$$' -bench . -benchtime 1x -timeout 40m ./bench/
 
+# fuzz runs the fuzz target of every parser in turn, each for FUZZTIME (1m
+# unless given: make fuzz FUZZTIME=10m): returns, mapping files and catalogue
+# files (each through to an ingest), periods, numbers and value cells,
+# provider registers and tokens. An input that fails is written to the
+# package's testdata/fuzz/<target>/, where it stays as a test.
 fuzz:
-	$(GO) test -run '^$$' -fuzz FuzzIngest -fuzztime 3m -fuzzminimizetime 3s -parallel 1 ./ingest/
-	$(GO) test -run '^$$' -fuzz FuzzParsePeriod -fuzztime 1m ./schemas/
-	$(GO) test -run '^$$' -fuzz FuzzParseNumber -fuzztime 1m ./schemas/
+	$(GO) test -run '^$$' -fuzz '^FuzzIngest$$' -fuzztime $(or $(FUZZTIME),1m) -fuzzminimizetime 3s -parallel 1 ./ingest/
+	$(GO) test -run '^$$' -fuzz '^FuzzMapping$$' -fuzztime $(or $(FUZZTIME),1m) -fuzzminimizetime 3s -parallel 1 ./ingest/
+	$(GO) test -run '^$$' -fuzz '^FuzzCatalogue$$' -fuzztime $(or $(FUZZTIME),1m) -fuzzminimizetime 3s -parallel 1 ./ingest/
+	$(GO) test -run '^$$' -fuzz '^FuzzParsePeriod$$' -fuzztime $(or $(FUZZTIME),1m) ./schemas/
+	$(GO) test -run '^$$' -fuzz '^FuzzParseNumber$$' -fuzztime $(or $(FUZZTIME),1m) ./schemas/
+	$(GO) test -run '^$$' -fuzz '^FuzzValueCell$$' -fuzztime $(or $(FUZZTIME),1m) ./schemas/
+	$(GO) test -run '^$$' -fuzz '^FuzzParse$$' -fuzztime $(or $(FUZZTIME),1m) ./registers/
+	$(GO) test -run '^$$' -fuzz '^FuzzParse$$' -fuzztime $(or $(FUZZTIME),1m) ./tokens/
 
 # e2e drives the binary's entry point end to end: sample -> ingest -> publish.
 e2e:

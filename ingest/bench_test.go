@@ -42,3 +42,25 @@ func BenchmarkIngest(b *testing.B) {
 	}
 	b.ReportMetric(float64(200000*b.N)/b.Elapsed().Seconds(), "rows/s")
 }
+
+// BenchmarkIngestSmall measures the council case: one small return (40
+// rows, one partition) after another into the same data folder, each a new
+// submission, so the cost per return of creating, committing and cleaning
+// up a submission shows.
+func BenchmarkIngestSmall(b *testing.B) {
+	p := testPipeline(b)
+	var buf bytes.Buffer
+	i := 0
+	for b.Loop() {
+		buf.Reset()
+		fmt.Fprintln(&buf, "council_code,provider_id,provider_name,provider_sector,service,metric,period,numerator,denominator,value,note")
+		for r := range 40 {
+			fmt.Fprintf(&buf, "E08000009,1-1%08d,Provider %d Ltd,private,homecare,hc-visits-on-time,2024-25-Q1,%d,1000,,\n", r, r, 500+(i+r)%400)
+		}
+		i++
+		rep, err := p.Ingest(context.Background(), bytes.NewReader(buf.Bytes()), "small.csv", Options{})
+		if err != nil || !rep.Accepted() || rep.Duplicate != "" {
+			b.Fatalf("%v %+v", err, rep)
+		}
+	}
+}

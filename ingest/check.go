@@ -13,22 +13,18 @@ import (
 	"github.com/yardstick-open/yardstick/schemas"
 )
 
-// rawRow is a canonical row as gocsv decodes it: every field a string, so
-// the checks can report each bad value in the council's own words.
+// rawRow is a canonical row as the row source fills it: every field a
+// string, so the checks can report each bad value in the council's own
+// words, with the line the row came from and the column its value came
+// from (0 when a mapping's constant gave it).
 type rawRow struct {
-	Council    string `csv:"council_code"`
-	ProviderID string `csv:"provider_id"`
-	Provider   string `csv:"provider_name"`
-	Sector     string `csv:"provider_sector"`
-	Service    string `csv:"service"`
-	Metric     string `csv:"metric"`
-	Period     string `csv:"period"`
-	Numerator  string `csv:"numerator"`
-	Denom      string `csv:"denominator"`
-	Value      string `csv:"value"`
-	Note       string `csv:"note"`
-	Line       int    `csv:"_line"`
-	ValueCol   int    `csv:"_vcol"`
+	Council, ProviderID, Provider, Sector string
+	Service, Metric, Period               string
+	Numerator, Denom, Value, Note         string
+	Line, ValueCol                        int
+	// FileCouncil is the file's own council cell where a mapping gives
+	// the council as a constant (see plan.fileCouncil).
+	FileCouncil string
 }
 
 // obs is a checked, normalised observation.
@@ -65,6 +61,22 @@ type checker struct {
 	idFormats map[string]bool
 	hints     map[string]string
 	sums      map[sumKey]*countSums
+	locals    map[string]localResult // the council part of a LOCAL id, resolved
+	names     map[string]seenName    // each provider id's first name and its line
+	lastName  [2]string              // the id and name of the row before, seen already
+	svcNames  map[string]string      // see serviceNames
+}
+
+// localResult is the council the council part of a LOCAL provider id
+// names, or nil when it names none.
+type localResult struct{ c *schemas.Council }
+
+// seenName is the first name a return gives a provider id, with its line,
+// and whether a second name has been reported yet.
+type seenName struct {
+	name     string
+	line     int32
+	reported bool
 }
 
 // sumKey is a metric, period and service, whose counts publish adds up.
@@ -101,6 +113,8 @@ func newChecker(cat *schemas.Catalogue, councils *schemas.Councils, p *plan, pro
 		idFormats: map[string]bool{},
 		hints:     map[string]string{},
 		sums:      map[sumKey]*countSums{},
+		locals:    map[string]localResult{},
+		names:     map[string]seenName{},
 		seeds:     [2]maphash.Seed{maphash.MakeSeed(), maphash.MakeSeed()},
 	}
 }
@@ -147,6 +161,14 @@ func (c *checker) check(r *rawRow, o *obs) bool {
 	svc := r.Service
 	service, err := c.cat.Service(svc)
 	if err != nil {
+		// The catalogue's own title ("Home care"), in any case, names
+		// the service too.
+		if id, ok := c.serviceNames()[titleKey(svc)]; ok {
+			svc = id
+			service, err = c.cat.Service(id)
+		}
+	}
+	if err != nil {
 		c.fail(r, iService, svc, CodeService, fmt.Sprintf("service %q is not in the catalogue", svc), c.hint(svc, false))
 		svc = ""
 	} else if council != nil {
@@ -174,6 +196,23 @@ func (c *checker) check(r *rawRow, o *obs) bool {
 	}
 	return c.errs == before
 }
+
+// serviceNames maps each service's title, as titleKey gives it, to its id.
+// Only the title as written counts, in any case: "home-care" is neither
+// the id homecare nor the title "Home care", and a near miss is an error
+// with a hint rather than a guess.
+func (c *checker) serviceNames() map[string]string {
+	if c.svcNames == nil {
+		c.svcNames = map[string]string{}
+		for _, s := range c.cat.Services {
+			c.svcNames[titleKey(s.Title)] = s.ID
+		}
+	}
+	return c.svcNames
+}
+
+// titleKey is a title in lower case with its spaces collapsed.
+func titleKey(s string) string { return strings.Join(strings.Fields(strings.ToLower(s)), " ") }
 
 func (c *checker) period(s string) (schemas.Period, error) {
 	if res, ok := c.periods[s]; ok {
@@ -234,12 +273,43 @@ func (c *checker) checkCouncil(r *rawRow, o *obs, period schemas.Period, periodO
 		return nil
 	}
 	o.Council = res.c.Code
+	if r.FileCouncil != "" {
+		c.checkFileCouncil(r, res.c, day, period.ID)
+	}
 	if c.council != nil && res.c.Code != c.council.Code {
 		c.fail(r, iCouncil, r.Council, CodeCouncilMismatch,
 			fmt.Sprintf("this return is for %s (%s) but the row is for %s (%s)", c.council.Name, c.council.Code, res.c.Name, res.c.Code),
 			"a return holds one council's figures; send other councils' figures in their own returns")
 	}
 	return res.c
+}
+
+// checkFileCouncil checks a row's own council cell against the council a
+// mapping file gives every row as a constant: a constant meant for files
+// without a council column must not relabel another council's figures as
+// its own. A cell that names no council is left alone: the column may
+// hold something else under a council-like heading.
+func (c *checker) checkFileCouncil(r *rawRow, given *schemas.Council, day time.Time, period string) {
+	key := councilKey{text: r.FileCouncil, period: period}
+	res, ok := c.resolved[key]
+	if !ok {
+		res.c, res.err = c.councils.Resolve(r.FileCouncil, day)
+		if res.err == nil {
+			res.err = c.councils.Eligible(res.c)
+		}
+		c.resolved[key] = res
+	}
+	if res.c == nil || res.c.Code == given.Code {
+		return
+	}
+	col := c.plan.fileCouncil
+	c.errs++
+	c.probs.add(Problem{Line: r.Line, Column: col + 1, Field: schemas.ColCouncil, Value: r.FileCouncil,
+		Code: CodeCouncilMismatch, Severity: SevError,
+		Message: fmt.Sprintf("the mapping file gives every row the council %s (%s), but this row's column %q says %s (%s)",
+			given.Name, given.Code, truncate(c.plan.header[col], 40), res.c.Name, res.c.Code),
+		Hint: "a constant council_code in a mapping file is for files with no council column: take council_code out of the mapping's constant " +
+			"so the column is read, or send " + res.c.Name + "'s figures in " + res.c.Name + "'s own return"})
 }
 
 // checkResponsibility checks that the council has the responsibility the
@@ -287,6 +357,28 @@ var sectors = map[string]string{
 	"plc": "plc",
 }
 
+// totalNames are provider names that councils' exports give a row of totals.
+// A name must be one of them whole, so "Total Care Ltd" is a provider.
+var totalNames = map[string]bool{
+	"all": true, "all providers": true, "all provider": true, "all providers total": true, "total all providers": true,
+	"total": true, "totals": true, "grand total": true, "sub total": true, "subtotal": true, "sum": true,
+	"council total": true, "la total": true, "authority total": true, "local authority total": true,
+	"overall": true, "whole council": true, "council wide": true, "councilwide": true, "all services": true,
+	"all agencies": true, "all homes": true, "all care homes": true, "all contractors": true,
+}
+
+// totalName reports whether a provider name is one of totalNames, ignoring
+// case, punctuation and spacing.
+func totalName(name string) bool {
+	if len(name) > 40 {
+		return false
+	}
+	f := strings.FieldsFunc(strings.ToLower(name), func(r rune) bool {
+		return !(r >= 'a' && r <= 'z' || r >= '0' && r <= '9')
+	})
+	return totalNames[strings.Join(f, " ")]
+}
+
 // knownIDFormat reports whether a provider id is in a format a register
 // uses. A provider's id repeats on each of its rows, so the answer is kept.
 func (c *checker) knownIDFormat(id string) bool {
@@ -303,12 +395,24 @@ func (c *checker) knownIDFormat(id string) bool {
 func (c *checker) checkProvider(r *rawRow, o *obs) {
 	id := r.ProviderID
 	switch {
+	case r.Provider != "" && totalName(r.Provider):
+		// Given the usual hint (an id) such a row would publish "All
+		// providers" as a provider of its own, beside the real ones.
+		c.fail(r, iProvName, r.Provider, CodeProviderTotal,
+			fmt.Sprintf("provider %q looks like a total for the whole council, not a provider", r.Provider),
+			"for a figure for the council as a whole, leave provider_id and provider_name both blank and it is published as the council's own figure; "+
+				"if the row only adds up the providers' rows, leave it out")
 	case id == "" && r.Provider != "":
 		c.fail(r, iProvID, id, CodeProviderMissing, fmt.Sprintf("provider %q has no provider_id", r.Provider),
 			"give the CQC provider id (1-101234567), Ofsted URN (SC037454), GB-COH-<company number>, GB-CHC-<charity number> or LOCAL-<council>-<your reference>")
 	case id != "" && !c.knownIDFormat(id):
 		c.fail(r, iProvID, id, CodeProviderID, fmt.Sprintf("provider_id %q is not in a known format", id),
 			"use the CQC provider id (1-101234567), Ofsted URN (SC037454), GB-COH-<company number>, GB-CHC-<charity number> or LOCAL-<council>-<your reference>")
+	case strings.HasPrefix(id, "LOCAL-"):
+		c.checkLocalID(r, o, id)
+	}
+	if id != "" && r.Provider != "" {
+		c.checkName(r, id)
 	}
 	o.ProviderID = id
 	if r.Sector != "" {
@@ -319,6 +423,85 @@ func (c *checker) checkProvider(r *rawRow, o *obs) {
 		}
 		o.Sector = s
 	}
+}
+
+// checkLocalID checks that a LOCAL-<council>-<ref> provider id, a
+// council's own reference for a provider no register knows (its in-house
+// services, say), belongs to the row's council: another council's LOCAL id
+// would merge two councils' providers into one. The council part may be
+// the three-letter register code (LOCAL-TRF-HC01) or the GSS code
+// (LOCAL-E08000009-HC01), current or former. o.Council is the row's
+// council, or "" when it is in error (only the council part is checked
+// then).
+func (c *checker) checkLocalID(r *rawRow, o *obs, id string) {
+	part, _, _ := strings.Cut(strings.TrimPrefix(id, "LOCAL-"), "-")
+	res, ok := c.locals[part]
+	if !ok {
+		if len(part) == 3 || reGSSCode.MatchString(part) {
+			res.c, _ = c.councils.Resolve(part, time.Time{})
+		}
+		if len(c.locals) < 1<<12 {
+			c.locals[part] = res
+		}
+	}
+	own := ""
+	if o.Council != "" {
+		if rc, ok := c.councils.ByCode(o.Council); ok && rc.RegistryCode != "" {
+			own = fmt.Sprintf("LOCAL-%s-<your reference> (or LOCAL-%s-<your reference>)", rc.RegistryCode, rc.Code)
+		} else {
+			own = fmt.Sprintf("LOCAL-%s-<your reference>", o.Council)
+		}
+	}
+	switch {
+	case res.c == nil:
+		hint := "the part after LOCAL- is the council's three-letter register code or GSS code"
+		if own != "" {
+			hint = "for this row's council use " + own
+		}
+		c.fail(r, iProvID, id, CodeLocalIDUnknown,
+			fmt.Sprintf("provider_id %q is a LOCAL id, but %q names no council", id, part), hint)
+	case o.Council != "" && res.c.Code != o.Council:
+		c.fail(r, iProvID, id, CodeLocalIDCouncil,
+			fmt.Sprintf("provider_id %q is a local reference of %s (%s), but the row is for %s; a council may use only its own LOCAL ids",
+				id, res.c.Name, res.c.Code, o.Council),
+			"give the provider's CQC provider id, Ofsted URN, GB-COH- or GB-CHC- id if it has one, or your own local reference, "+own)
+	}
+}
+
+// reGSSCode matches a GSS code, as the council part of a LOCAL id may be.
+var reGSSCode = regexp.MustCompile(`^[ENSWKM]\d{8}$`)
+
+// checkName warns, once per provider id, when a row gives the id another
+// name than its first row did: one of them is likely a typing slip or the
+// wrong id. Case and runs of spaces do not count as a difference. The
+// first name of each id is kept (at most 1<<17 ids), so a national file's
+// memory stays bounded.
+func (c *checker) checkName(r *rawRow, id string) {
+	if c.lastName[0] == id && c.lastName[1] == r.Provider {
+		return // the rows of one provider usually come together
+	}
+	c.lastName = [2]string{id, r.Provider}
+	first, ok := c.names[id]
+	if !ok {
+		if len(c.names) < 1<<17 {
+			c.names[id] = seenName{name: r.Provider, line: int32(r.Line)}
+		}
+		return
+	}
+	if first.reported || sameName(first.name, r.Provider) {
+		return
+	}
+	first.reported = true
+	c.names[id] = first
+	c.warn(r, iProvName, r.Provider, CodeProviderNames,
+		fmt.Sprintf("provider_id %q is %q on line %d but %q on line %d", id, first.name, first.line, r.Provider, r.Line),
+		"one provider id should have one name in a return: check that the id is right on both lines, and give the provider the same name on each")
+}
+
+// sameName reports whether two provider names differ only in case or
+// spacing.
+func sameName(a, b string) bool {
+	return strings.EqualFold(strings.Join(strings.Fields(a), " "), strings.Join(strings.Fields(b), " "))
 }
 
 // checkFigures reads the numerator, denominator and value, checks them
@@ -547,9 +730,15 @@ func (c *checker) hint(id string, metric bool) string {
 	case len(near) > 0:
 		h = "did you mean " + quoteList(near) + "?"
 	case metric:
-		h = "see data/metrics.csv in a release, or add the metric in catalogue.yaml"
+		h = "the metrics are listed in data/metrics.csv of every release, with the services each is for"
 	default:
-		h = "the services are listed in the catalogue (schemas/catalogue.yaml); add one in catalogue.yaml"
+		// A council officer has no copy of the catalogue's source, so the
+		// hint lists the services themselves.
+		ids := make([]string, len(c.cat.Services))
+		for i, s := range c.cat.Services {
+			ids[i] = s.ID
+		}
+		h = "the services are " + truncate(strings.Join(ids, ", "), 300)
 	}
 	if len(c.hints) < 1<<12 {
 		c.hints[key] = h

@@ -10,7 +10,8 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"sync/atomic"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/yardstick-open/yardstick/schemas"
 )
@@ -18,14 +19,6 @@ import (
 // headerSearchRows is how many rows are searched for the header when no
 // mapping file says how many preamble rows there are.
 const headerSearchRows = 20
-
-// The synthetic columns the row source adds after the canonical ones: the
-// line the row came from and the column its value came from, so problems
-// found after gocsv has turned rows into structs can still be placed.
-const (
-	colLine     = "_line"
-	colValueCol = "_vcol"
-)
 
 var (
 	numCols    = len(schemas.Columns)
@@ -36,16 +29,17 @@ var (
 		}
 		return m
 	}()
-	iCouncil   = canonIndex[schemas.ColCouncil]
-	iProvID    = canonIndex[schemas.ColProviderID]
-	iSector    = canonIndex[schemas.ColProviderSector]
-	iService   = canonIndex[schemas.ColService]
-	iMetric    = canonIndex[schemas.ColMetric]
-	iPeriod    = canonIndex[schemas.ColPeriod]
-	iNum       = canonIndex[schemas.ColNumerator]
-	iDen       = canonIndex[schemas.ColDenominator]
-	iValue     = canonIndex[schemas.ColValue]
-	outHeaders = append(slices.Clone(schemas.Columns), colLine, colValueCol)
+	iCouncil  = canonIndex[schemas.ColCouncil]
+	iProvID   = canonIndex[schemas.ColProviderID]
+	iProvName = canonIndex[schemas.ColProviderName]
+	iSector   = canonIndex[schemas.ColProviderSector]
+	iService  = canonIndex[schemas.ColService]
+	iMetric   = canonIndex[schemas.ColMetric]
+	iPeriod   = canonIndex[schemas.ColPeriod]
+	iNum      = canonIndex[schemas.ColNumerator]
+	iDen      = canonIndex[schemas.ColDenominator]
+	iValue    = canonIndex[schemas.ColValue]
+	iNote     = canonIndex[schemas.ColNote]
 )
 
 // plan says where each canonical column comes from in a return.
@@ -57,11 +51,14 @@ type plan struct {
 	recode     []map[string]string
 	wide       []wideColumn
 	skip       []skipRule
-	maxIndex   int    // the highest source index the plan reads
-	valueCol   string // the value's 1-based source column, as the row source reports it
-	figures    []int  // source indexes of figures (counts, values), in order
-	roles      []cellRole
-	fields     []string // per source index: the canonical column it feeds, if any
+	// fileCouncil is the source index of the file's own council column
+	// when the mapping gives the council as a constant, or -1.
+	fileCouncil int
+	maxIndex    int   // the highest source index the plan reads
+	valueCol    int   // the value's 1-based source column; 0 when the value is a constant
+	figures     []int // source indexes of figures (counts, values), in order
+	roles       []cellRole
+	fields      []string // per source index: the canonical column it feeds, if any
 }
 
 // cellRole is what a source column holds, as the check for split figures
@@ -84,19 +81,22 @@ type skipRule struct {
 	values map[string]bool
 }
 
-// rowSource reads a return's records and hands gocsv canonical rows: the
-// canonical header first, then one row per record (or per wide column of a
-// record), each with its line and value column appended. It implements
-// gocsv.SimpleDecoder.
+// rowSource reads a return's records and fills canonical rows from them:
+// one row per record, or one per wide column of a record, each with the
+// line it came from and the column its value came from. The rows are
+// filled straight from the fields the CSV reader has already built: a
+// return's rows are all strings, so nothing needs reflection.
 type rowSource struct {
 	csv      *csv.Reader
 	plan     *plan
 	probs    *problems
-	started  bool
-	queue    [][]string
-	row      []string    // reused: gocsv copies each row into a struct before asking for the next
-	stopped  atomic.Bool // set by the pipeline's goroutine, read by gocsv's
 	syntaxes int
+	// A record of a wide file gives a row per wide column: base is the
+	// record's row, rec its fields and wide the next wide column to give
+	// (len(plan.wide) when none is left).
+	base rawRow
+	rec  []string
+	wide int
 }
 
 // openReturn finds the delimiter and the header of a return and plans how
@@ -172,7 +172,7 @@ func openReturn(r io.Reader, m *schemas.Mapping, council string, probs *problems
 	if !ok {
 		return nil, nil
 	}
-	return &rowSource{csv: cr, plan: p, probs: probs}, nil
+	return &rowSource{csv: cr, plan: p, probs: probs, wide: len(p.wide)}, nil
 }
 
 // sniff chooses the delimiter and header row: for each candidate delimiter,
@@ -247,11 +247,12 @@ func recognised(h string, m *schemas.Mapping) bool {
 // problems to probs and returns false when they make the file unreadable.
 func makePlan(header []string, line int, m *schemas.Mapping, council string, probs *problems) (*plan, bool) {
 	p := &plan{
-		header:     header,
-		headerLine: line,
-		source:     make([]int, numCols),
-		constant:   make([]string, numCols),
-		recode:     make([]map[string]string, numCols),
+		header:      header,
+		headerLine:  line,
+		source:      make([]int, numCols),
+		constant:    make([]string, numCols),
+		recode:      make([]map[string]string, numCols),
+		fileCouncil: -1,
 	}
 	for i := range p.source {
 		p.source[i] = -1
@@ -332,6 +333,14 @@ func makePlan(header []string, line int, m *schemas.Mapping, council string, pro
 				continue
 			}
 			if _, isConst := m.Constant[col]; isConst {
+				// A constant council for a file that has a council
+				// column of its own would relabel another council's
+				// figures: the column is read to check each row
+				// against the constant.
+				if ci == iCouncil && p.fileCouncil < 0 {
+					p.fileCouncil = i
+					used[i] = true
+				}
 				continue
 			}
 		}
@@ -345,6 +354,7 @@ func makePlan(header []string, line int, m *schemas.Mapping, council string, pro
 			fail(Problem{Column: i + 1, Field: col, Value: h, Code: CodeDuplicateColumn,
 				Message: fmt.Sprintf("columns %d (%q) and %d (%q) both look like %s", prev+1, header[prev], i+1, h, col),
 				Hint:    "rename or remove one of them, or say which to use in a mapping file"})
+			used[i] = true // the error says what it is; a warning that it is ignored would contradict it
 			continue
 		}
 		p.source[ci] = i
@@ -426,7 +436,8 @@ func makePlan(header []string, line int, m *schemas.Mapping, council string, pro
 	for _, s := range p.skip {
 		p.maxIndex = max(p.maxIndex, s.index)
 	}
-	p.valueCol = strconv.Itoa(p.source[iValue] + 1)
+	p.maxIndex = max(p.maxIndex, p.fileCouncil)
+	p.valueCol = p.source[iValue] + 1
 	p.roles = make([]cellRole, len(header))
 	p.fields = make([]string, len(header))
 	for ci, i := range p.source {
@@ -483,38 +494,39 @@ func truncate(s string, n int) string {
 // before decoding stops: past that the file is not a CSV we can read.
 const maxSyntaxErrors = 1000
 
-// GetCSVRow returns the canonical header, then one canonical row at a time.
-func (s *rowSource) GetCSVRow() ([]string, error) {
-	if !s.started {
-		s.started = true
-		return outHeaders, nil
-	}
+// next fills r with the next canonical row and returns io.EOF after the
+// last. Problems in the records it passes over (syntax, field counts, split
+// figures) go to the source's problems; an error ends the rows, a
+// *decodeError when the file is past reading.
+func (s *rowSource) next(r *rawRow) error {
+	p := s.plan
 	for {
-		if len(s.queue) > 0 {
-			row := s.queue[0]
-			s.queue = s.queue[1:]
-			return row, nil
-		}
-		if s.stopped.Load() {
-			return nil, io.EOF
+		if s.wide < len(p.wide) {
+			w := p.wide[s.wide]
+			s.wide++
+			*r = s.base
+			r.Metric = w.metric
+			r.Value = strings.TrimSpace(s.rec[w.index])
+			r.ValueCol = w.index + 1
+			return nil
 		}
 		rec, err := s.csv.Read()
 		if err != nil {
 			if errors.Is(err, io.EOF) {
-				return nil, io.EOF
+				return io.EOF
 			}
 			var de *decodeError
 			if errors.As(err, &de) {
-				return nil, de
+				return de
 			}
 			var pe *csv.ParseError
 			if !errors.As(err, &pe) {
-				return nil, err
+				return err
 			}
 			s.syntaxes++
 			s.probs.add(syntaxProblem(pe))
 			if s.syntaxes >= maxSyntaxErrors {
-				return nil, &decodeError{Problem{Line: pe.Line, Code: CodeCSVSyntax, Severity: SevError,
+				return &decodeError{Problem{Line: pe.Line, Code: CodeCSVSyntax, Severity: SevError,
 					Message: fmt.Sprintf("stopped reading after %d malformed lines", maxSyntaxErrors),
 					Hint:    "the file does not look like a CSV; check the delimiter and the quoting"}}
 			}
@@ -525,7 +537,12 @@ func (s *rowSource) GetCSVRow() ([]string, error) {
 		if blank(rec) {
 			continue
 		}
-		p := s.plan
+		if note, ok := footer(rec); ok {
+			s.probs.add(Problem{Line: line, Value: truncate(note, 80), Code: CodeFooterRow, Severity: SevWarning,
+				Message: "the line is a note below the figures, not a row of them, and is passed over",
+				Hint:    "if it is meant as a row of figures, fill in its other columns"})
+			continue
+		}
 		if len(rec) <= p.maxIndex {
 			s.probs.add(Problem{Line: line, Code: CodeFieldCount, Severity: SevError,
 				Message: fmt.Sprintf("the line has %d fields but the header has %d", len(rec), len(p.header)),
@@ -548,37 +565,49 @@ func (s *rowSource) GetCSVRow() ([]string, error) {
 		if s.skipped(rec) {
 			continue
 		}
-		if s.row == nil {
-			s.row = make([]string, len(outHeaders))
+		*r = rawRow{
+			Council:    s.field(rec, iCouncil),
+			ProviderID: s.field(rec, iProvID),
+			Provider:   s.field(rec, iProvName),
+			Sector:     s.field(rec, iSector),
+			Service:    s.field(rec, iService),
+			Metric:     s.field(rec, iMetric),
+			Period:     s.field(rec, iPeriod),
+			Numerator:  s.field(rec, iNum),
+			Denom:      s.field(rec, iDen),
+			Value:      s.field(rec, iValue),
+			Note:       s.field(rec, iNote),
+			Line:       line,
+			ValueCol:   p.valueCol,
 		}
-		row := s.row
-		for ci := range numCols {
-			var v string
-			if i := p.source[ci]; i >= 0 {
-				v = strings.TrimSpace(rec[i])
-			} else {
-				v = p.constant[ci]
-			}
-			if rc := p.recode[ci]; rc != nil {
-				if to, ok := rc[v]; ok {
-					v = to
-				}
-			}
-			row[ci] = v
+		if p.fileCouncil >= 0 {
+			r.FileCouncil = strings.TrimSpace(rec[p.fileCouncil])
 		}
-		row[numCols] = strconv.Itoa(line)
 		if len(p.wide) == 0 {
-			row[numCols+1] = p.valueCol
-			return row, nil
+			return nil
 		}
-		for _, w := range p.wide {
-			r := slices.Clone(row)
-			r[iMetric] = w.metric
-			r[iValue] = strings.TrimSpace(rec[w.index])
-			r[numCols+1] = strconv.Itoa(w.index + 1)
-			s.queue = append(s.queue, r)
+		// The record's fields stay valid until the next Read, which
+		// comes only after its last wide column.
+		s.base, s.rec, s.wide = *r, rec, 0
+	}
+}
+
+// field returns canonical column ci of record rec: its source cell trimmed,
+// or the mapping's constant, then recoded as the mapping says.
+func (s *rowSource) field(rec []string, ci int) string {
+	p := s.plan
+	var v string
+	if i := p.source[ci]; i >= 0 {
+		v = strings.TrimSpace(rec[i])
+	} else {
+		v = p.constant[ci]
+	}
+	if rc := p.recode[ci]; rc != nil {
+		if to, ok := rc[v]; ok {
+			v = to
 		}
 	}
+	return v
 }
 
 // splitFigure finds a figure cut in two by an unquoted thousands separator
@@ -682,25 +711,6 @@ func thousandsGroup(s string) bool {
 	return true
 }
 
-// GetCSVRows is required by gocsv.SimpleDecoder; the pipeline only streams.
-func (s *rowSource) GetCSVRows() ([][]string, error) {
-	var out [][]string
-	for {
-		row, err := s.GetCSVRow()
-		if errors.Is(err, io.EOF) {
-			return out, nil
-		}
-		if err != nil {
-			return out, err
-		}
-		out = append(out, slices.Clone(row))
-	}
-}
-
-// stop makes the source end at the next row, so gocsv's goroutine finishes
-// when the pipeline gives up early.
-func (s *rowSource) stop() { s.stopped.Store(true) }
-
 func (s *rowSource) skipped(rec []string) bool {
 	for _, r := range s.plan.skip {
 		if r.values[strings.TrimSpace(rec[r.index])] {
@@ -708,6 +718,44 @@ func (s *rowSource) skipped(rec []string) bool {
 		}
 	}
 	return false
+}
+
+// footerWords start the notes spreadsheets put below a table ("Source:
+// NHS England", "Notes", "* provisional", "© Crown copyright").
+var footerWords = []string{"source", "sources", "note", "notes", "footnote", "footnotes", "copyright", "©", "(c)",
+	"*", "produced by", "published by", "data source", "contact", "end of"}
+
+// footer reports whether a record is a note below the figures: one cell
+// of text, the rest blank, starting with one of footerWords as a word.
+func footer(rec []string) (string, bool) {
+	text := ""
+	for _, f := range rec {
+		if t := strings.TrimSpace(f); t != "" {
+			if text != "" {
+				return "", false
+			}
+			text = t
+		}
+	}
+	low := strings.ToLower(text)
+	for _, w := range footerWords {
+		rest, ok := strings.CutPrefix(low, w)
+		if !ok {
+			continue
+		}
+		if r, _ := utf8.DecodeRuneInString(rest); rest == "" || !unicode.IsLetter(r) && !unicode.IsDigit(r) || !isWordy(w) {
+			return text, true
+		}
+	}
+	return "", false
+}
+
+// isWordy reports whether a footer word ends in a letter, so must be
+// followed by something else to be a word of its own ("Sources" is not
+// "Source" then "s", but "*" may run into the note it marks).
+func isWordy(w string) bool {
+	r, _ := utf8.DecodeLastRuneInString(w)
+	return unicode.IsLetter(r)
 }
 
 func blank(rec []string) bool {

@@ -41,8 +41,18 @@
 // the catalogue's rules changed, they are stored as a new submission, which
 // is how a council undoes a mistaken correction (current_again).
 //
+// A crash (kill -9, a power cut) at any step leaves no warehouse file that
+// publish or any other reader of the Hive folder could count without its
+// submission: a submission is assembled in submissions/.incoming/<id>/
+// under a lock, its Parquet files are renamed into the warehouse, its
+// manifest written and its hash indexed, and only then is its folder
+// renamed into place. The next ingest (or RemoveLeftovers) removes what an
+// ingest that died left, and a file sent again after a crash is stored
+// once (see recover.go).
+//
 // Decoding streams: the file is read once, as it is stored and hashed;
-// rows pass through gocsv into the checks; accepted rows are spilled in a
+// each record's fields fill a row that goes straight to the checks, on one
+// goroutine and without reflection; accepted rows are spilled in a
 // compact form to a temporary file and written out partition by partition,
 // so memory stays bounded however large the file.
 package ingest

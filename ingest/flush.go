@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"slices"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/yardstick-open/yardstick/schemas"
@@ -41,6 +42,9 @@ type flusher struct {
 	mu      sync.Mutex
 	written map[*partition]written
 	err     error
+
+	committing bool // CommitAll has begun: files may be in their final places
+	reported   atomic.Bool
 }
 
 type flushJob struct {
@@ -85,6 +89,9 @@ func (f *flusher) work() {
 			f.written[j.part] = written{pf, j.rows}
 		}
 		f.mu.Unlock()
+		if err == nil && !f.reported.Swap(true) {
+			reach("partition-pending")
+		}
 	}
 }
 
@@ -156,6 +163,8 @@ func (f *flusher) commit(ctx context.Context) ([]string, error) {
 		files[i] = f.written[p].file
 		paths[i] = relPath(f.layout.Root, files[i].Path())
 	}
+	reach("partitions-written")
+	f.committing = true
 	if err := schemas.CommitAll(files); err != nil {
 		return nil, err
 	}
@@ -170,13 +179,23 @@ func (f *flusher) stop() {
 	f.wg.Wait()
 }
 
-// abort stops the writers and removes every pending file not committed. It
-// may follow commit, so it can be deferred.
-func (f *flusher) abort() {
+// abort stops the writers and removes every pending file not committed,
+// and with discard true the committed files too, since their submission
+// did not come to exist. It may follow commit, so it can be deferred.
+func (f *flusher) abort(discard bool) {
 	f.stop()
 	dirs := map[string]bool{}
 	for _, w := range f.written {
-		if w.file != nil && w.file.Abort() {
+		if w.file == nil {
+			continue
+		}
+		if w.file.Abort() {
+			dirs[filepath.Dir(w.file.Path())] = true
+		} else if discard && f.committing {
+			// CommitAll may have stopped part way: each file is under
+			// its temporary name or its final one.
+			os.Remove(w.file.Name())
+			os.Remove(w.file.Path())
 			dirs[filepath.Dir(w.file.Path())] = true
 		}
 	}

@@ -102,6 +102,18 @@ func TestBadInput(t *testing.T) {
 			code: CodeEncoding, line: 1, message: "the file is UTF-16 text, which is not accepted",
 		},
 		{
+			name: "UTF-16 big-endian", input: []byte("\xfe\xff\x00c\x00o\x00u"),
+			code: CodeEncoding, line: 1, message: "the file is UTF-16 text, which is not accepted",
+		},
+		{
+			name: "UTF-32", input: []byte("\xff\xfe\x00\x00c\x00\x00\x00o\x00\x00\x00"),
+			code: CodeEncoding, line: 1, message: "the file is UTF-32 text, which is not accepted",
+		},
+		{
+			name: "UTF-32 big-endian", input: []byte("\x00\x00\xfe\xff\x00\x00\x00c\x00\x00\x00o"),
+			code: CodeEncoding, line: 1, message: "the file is UTF-32 text, which is not accepted",
+		},
+		{
 			name: "UTF-8 then a stray byte", input: []byte(header +
 				"E08000009,1-101234567,Café Care,private,homecare,hc-visits-on-time,2024-25-Q1,850,1000,85.0,\n" +
 				"E08000009,1-101234568,Caf\xe9 Care,private,homecare,hc-visits-on-time,2024-25-Q1,850,1000,85.0,\n"),

@@ -18,7 +18,6 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/gocarina/gocsv"
 	"github.com/yardstick-open/yardstick/schemas"
 )
 
@@ -126,10 +125,19 @@ func (p *Pipeline) Ingest(ctx context.Context, r io.Reader, name string, opt Opt
 	if err := os.MkdirAll(p.Layout.Submissions(), 0o755); err != nil {
 		return nil, fmt.Errorf("create submissions folder: %w", err)
 	}
-	tmp, err := os.MkdirTemp(p.Layout.Submissions(), ".incoming-")
+	// Best effort: a leftover that cannot be removed now harms nothing
+	// this ingest does, and the next one tries again.
+	_, _ = p.removeLeftovers()
+	id, err := p.newID(received)
 	if err != nil {
-		return nil, fmt.Errorf("create submission folder: %w", err)
+		return nil, err
 	}
+	in, err := p.startIncoming(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	defer in.finish() // last: the lock says this id's files are being looked after
+	tmp := in.dir
 	committed := false
 	defer func() {
 		if !committed {
@@ -151,19 +159,20 @@ func (p *Pipeline) Ingest(ctx context.Context, r io.Reader, name string, opt Opt
 	limit := opt.maxBytes()
 	tee := io.TeeReader(&limitReader{r: cr, left: limit, limit: limit}, io.MultiWriter(sw, hash, counter))
 
-	id, err := p.newID(received)
-	if err != nil {
-		return nil, err
-	}
 	probs := &problems{}
-	res, err := p.check(ctx, tee, counter, tmp, id, received, opt, council, today, probs)
+	res, err := p.check(ctx, tee, counter, in, id, received, opt, council, today, probs)
 	if res != nil && res.spill != nil {
 		defer res.spill.close()
-		defer res.flush.abort() // before the spill closes: the writers read it
+		// Before the spill closes, since the writers read it; and, unless
+		// the submission is in place, removing any warehouse file already
+		// committed, so that an error late in the commit leaves none
+		// without its submission.
+		defer func() { res.flush.abort(!committed) }()
 	}
 	if err != nil {
 		return nil, err
 	}
+	reach("checked")
 	if _, err := io.Copy(io.Discard, tee); err != nil { // store the rest of a file that stopped early
 		return nil, fmt.Errorf("read return: %w", err)
 	}
@@ -220,6 +229,7 @@ func (p *Pipeline) Ingest(ctx context.Context, r io.Reader, name string, opt Opt
 	// Once the submission is in place an error in releasing the lock is no
 	// failure of the ingest, and closing the lock file releases it anyway.
 	defer func() { _ = unlock() }()
+	reach("index-locked")
 	ws := newWarehouseState(p.Layout)
 	var again *schemas.Manifest // an earlier submission of these bytes that this one makes current again
 	var replacing []replaced
@@ -286,12 +296,14 @@ func (p *Pipeline) Ingest(ctx context.Context, r io.Reader, name string, opt Opt
 			return nil, err
 		}
 		man.Files = files
+		reach("warehouse-committed")
 	}
 	// The incoming folder is invisible until it is renamed into place, so
 	// its files need only be synced, not renamed one by one.
 	if err := writeSynced(filepath.Join(tmp, "report.json"), rep); err != nil {
 		return nil, err
 	}
+	reach("report-written")
 	// The manifest is written last: a submission exists once its folder
 	// has a manifest, and publish counts only accepted manifests.
 	if err := writeSynced(filepath.Join(tmp, "manifest.json"), man); err != nil {
@@ -300,14 +312,20 @@ func (p *Pipeline) Ingest(ctx context.Context, r io.Reader, name string, opt Opt
 	if err := schemas.SyncDir(tmp); err != nil {
 		return nil, err
 	}
+	reach("manifest-written")
+	// The index entry comes before the rename: an entry whose submission
+	// never arrived is passed over, but a submission without its entry
+	// would be stored again, rows and all, when its file is sent again.
+	if err := p.remember(indexEntry{ID: id, Councils: councilKey, Status: man.Status, Catalogue: catSum}, sum); err != nil {
+		return nil, err
+	}
+	reach("indexed")
 	if err := os.Rename(tmp, p.Layout.Submission(id)); err != nil {
 		return nil, fmt.Errorf("move submission into place: %w", err)
 	}
 	committed = true
+	reach("renamed")
 	if err := schemas.SyncDir(p.Layout.Submissions()); err != nil {
-		return nil, err
-	}
-	if err := p.remember(indexEntry{ID: id, Councils: councilKey, Status: man.Status, Catalogue: catSum}, sum); err != nil {
 		return nil, err
 	}
 	return rep, nil
@@ -340,7 +358,7 @@ type checked struct {
 
 // check decodes and checks every row, spilling good rows while the file
 // has no errors. Problems go to probs; the error is for I/O failures.
-func (p *Pipeline) check(ctx context.Context, r io.Reader, read *countWriter, tmp, id string, received time.Time, opt Options, council *schemas.Council, today time.Time, probs *problems) (*checked, error) {
+func (p *Pipeline) check(ctx context.Context, r io.Reader, read *countWriter, in *incoming, id string, received time.Time, opt Options, council *schemas.Council, today time.Time, probs *problems) (*checked, error) {
 	res := &checked{}
 	councilCode := ""
 	if council != nil {
@@ -358,7 +376,7 @@ func (p *Pipeline) check(ctx context.Context, r io.Reader, read *countWriter, tm
 	if src == nil {
 		return res, nil
 	}
-	sp, err := newSpill(filepath.Dir(tmp)) // beside, not inside, the folder that is renamed
+	sp, err := newSpill(in.spill) // beside, not inside, the folder that is renamed
 	if err != nil {
 		return nil, err
 	}
@@ -367,23 +385,19 @@ func (p *Pipeline) check(ctx context.Context, r io.Reader, read *countWriter, tm
 	sp.onLeave = res.flush.leave
 	chk := newChecker(p.Catalogue, p.Councils, src.plan, probs, today, council)
 
-	rows := make(chan rawRow, 1024)
-	done := make(chan error, 1)
-	go func() {
-		defer func() {
-			if v := recover(); v != nil { // gocsv has panicked on odd input before
-				done <- fmt.Errorf("decode rows: internal error: %v", v)
-			}
-		}()
-		done <- gocsv.UnmarshalDecoderToChan(src, rows)
-	}()
 	seenC, seenP, seenS := map[string]bool{}, map[string]bool{}, map[string]bool{}
+	var row rawRow
 	var o obs
-	var spillErr error
-	for row := range rows {
-		if ctx.Err() != nil || spillErr != nil {
-			src.stop()
-			continue
+	for {
+		// A cancelled read ends the rows anyway (the reader returns the
+		// context's error); checking here too stops a file already
+		// buffered in memory.
+		if res.rows%1024 == 0 && ctx.Err() != nil {
+			break
+		}
+		err = src.next(&row)
+		if err != nil {
+			break
 		}
 		res.rows++
 		if opt.Progress != nil && res.rows%ProgressEvery == 0 {
@@ -394,19 +408,17 @@ func (p *Pipeline) check(ctx context.Context, r io.Reader, read *countWriter, tm
 		}
 		seenC[o.Council], seenP[o.Period.ID], seenS[o.Service] = true, true, true
 		if chk.errs == 0 { // once the file is rejected, rows are only checked
-			spillErr = sp.add(&o)
+			if err := sp.add(&o); err != nil {
+				return res, err
+			}
 		}
 	}
-	err = <-done
 	if err := ctx.Err(); err != nil {
 		return res, err
 	}
-	if spillErr != nil {
-		return res, spillErr
-	}
 	if errors.As(err, &de) {
 		probs.add(de.Problem)
-	} else if err != nil {
+	} else if err != nil && !errors.Is(err, io.EOF) {
 		return res, fmt.Errorf("read return: %w", err)
 	}
 	if res.rows == 0 && probs.errors == 0 {

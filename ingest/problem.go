@@ -3,7 +3,6 @@ package ingest
 import (
 	"fmt"
 	"sort"
-	"sync"
 )
 
 // Severity says whether a problem blocks a submission.
@@ -17,16 +16,19 @@ const (
 
 // Problem codes. They are stable: councils' tools may branch on them.
 const (
-	CodeEmptyFile        = "empty_file"
-	CodeBinaryFile       = "binary_file"
-	CodeEncoding         = "encoding"
-	CodeLineTooLong      = "line_too_long"
-	CodeCSVSyntax        = "csv_syntax"
-	CodeNoHeader         = "no_header"
-	CodeMissingColumn    = "missing_column"
-	CodeDuplicateColumn  = "duplicate_column"
-	CodeUnknownColumn    = "unknown_column"
-	CodeFieldCount       = "field_count"
+	CodeEmptyFile       = "empty_file"
+	CodeBinaryFile      = "binary_file"
+	CodeEncoding        = "encoding"
+	CodeLineTooLong     = "line_too_long"
+	CodeCSVSyntax       = "csv_syntax"
+	CodeNoHeader        = "no_header"
+	CodeMissingColumn   = "missing_column"
+	CodeDuplicateColumn = "duplicate_column"
+	CodeUnknownColumn   = "unknown_column"
+	CodeFieldCount      = "field_count"
+	// CodeFooterRow warns that a line below the figures, such as "Source:
+	// NHS England" with the other cells blank, was passed over.
+	CodeFooterRow        = "footer_row"
 	CodeNoRows           = "no_rows"
 	CodeCouncil          = "unknown_council"
 	CodeCouncilAmbiguous = "ambiguous_council"
@@ -42,21 +44,33 @@ const (
 	CodeFuturePeriod     = "future_period"
 	CodeProviderID       = "bad_provider_id"
 	CodeProviderMissing  = "provider_id_missing"
-	CodeSector           = "bad_sector"
-	CodeNumber           = "bad_number"
-	CodeSplitFigure      = "split_figure"
-	CodeCountTooLarge    = "count_too_large"
-	CodeCountSum         = "counts_sum_too_large"
-	CodeValueTooLarge    = "value_too_large"
-	CodeNegative         = "negative"
-	CodeRange            = "out_of_range"
-	CodeNumOverDen       = "numerator_over_denominator"
-	CodeZeroDenominator  = "zero_denominator"
-	CodeMismatch         = "value_mismatch"
-	CodeMismatchSmall    = "value_rounding"
-	CodePercentUnit      = "percent_not_allowed"
-	CodeMarker           = "bad_marker"
-	CodeDuplicateRow     = "duplicate_row"
+	// CodeProviderTotal is a row whose provider is a total ("All
+	// providers"), which would otherwise be published as a provider.
+	CodeProviderTotal   = "provider_is_total"
+	CodeSector          = "bad_sector"
+	CodeNumber          = "bad_number"
+	CodeSplitFigure     = "split_figure"
+	CodeCountTooLarge   = "count_too_large"
+	CodeCountSum        = "counts_sum_too_large"
+	CodeValueTooLarge   = "value_too_large"
+	CodeNegative        = "negative"
+	CodeRange           = "out_of_range"
+	CodeNumOverDen      = "numerator_over_denominator"
+	CodeZeroDenominator = "zero_denominator"
+	CodeMismatch        = "value_mismatch"
+	CodeMismatchSmall   = "value_rounding"
+	CodePercentUnit     = "percent_not_allowed"
+	CodeMarker          = "bad_marker"
+	CodeDuplicateRow    = "duplicate_row"
+	// CodeLocalIDCouncil is a LOCAL-<council>-<ref> provider id of another
+	// council than the row's: a council's local references are its own.
+	CodeLocalIDCouncil = "local_id_other_council"
+	// CodeLocalIDUnknown is a LOCAL-<council>-<ref> provider id whose
+	// council part names no council.
+	CodeLocalIDUnknown = "local_id_unknown_council"
+	// CodeProviderNames warns that one provider id has two names in one
+	// return, naming the line of each.
+	CodeProviderNames = "provider_names_differ"
 	// CodeWithdrawsRows warns that an accepted return replaces an earlier
 	// one for a council, period and service without carrying all its rows,
 	// so the next publish withdraws those it leaves out.
@@ -137,9 +151,8 @@ type Report struct {
 func (r *Report) Accepted() bool { return r.Errors == 0 }
 
 // problems collects problems with the cap described at MaxProblems. The
-// decoder and the checks run in different goroutines, so it locks.
+// decoder and the checks run on one goroutine, so it needs no lock.
 type problems struct {
-	mu       sync.Mutex
 	list     []Problem
 	errors   int
 	warnings int
@@ -147,8 +160,6 @@ type problems struct {
 }
 
 func (ps *problems) add(p Problem) {
-	ps.mu.Lock()
-	defer ps.mu.Unlock()
 	if p.Severity == "" {
 		p.Severity = SevError
 	}
@@ -169,8 +180,6 @@ func (ps *problems) add(p Problem) {
 
 // sorted returns the problems in file order.
 func (ps *problems) sorted() []Problem {
-	ps.mu.Lock()
-	defer ps.mu.Unlock()
 	out := append([]Problem(nil), ps.list...)
 	sort.SliceStable(out, func(i, j int) bool {
 		if out[i].Line != out[j].Line {

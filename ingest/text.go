@@ -80,7 +80,7 @@ func (t *textReader) fill() error {
 		}
 	}
 	if t.start {
-		if len(t.buf) < 3 && !t.eof {
+		if len(t.buf) < 4 && !t.eof { // the longest byte-order mark, UTF-32's
 			return nil
 		}
 		if err := t.checkStart(); err != nil {
@@ -165,6 +165,10 @@ func (t *textReader) checkStart() error {
 	case len(b) >= 3 && b[0] == 0xEF && b[1] == 0xBB && b[2] == 0xBF:
 		t.buf = b[3:]
 		t.enc = encUTF8
+	case len(b) >= 4 && (b[0] == 0xFF && b[1] == 0xFE && b[2] == 0 && b[3] == 0 || b[0] == 0 && b[1] == 0 && b[2] == 0xFE && b[3] == 0xFF):
+		// Checked before UTF-16, whose little-endian mark UTF-32's begins with.
+		return t.fail(CodeEncoding, "the file is UTF-32 text, which is not accepted",
+			"save it as CSV UTF-8 (in Excel: Save As, then \"CSV UTF-8 (Comma delimited)\")")
 	case len(b) >= 2 && (b[0] == 0xFF && b[1] == 0xFE || b[0] == 0xFE && b[1] == 0xFF):
 		return t.fail(CodeEncoding, "the file is UTF-16 text, which is not accepted",
 			"save it as CSV UTF-8 (in Excel: Save As, then \"CSV UTF-8 (Comma delimited)\")")

@@ -80,8 +80,9 @@ type partition struct {
 	left   bool // rows have moved on from it at least once
 }
 
-func newSpill(dir string) (*spill, error) {
-	f, err := os.CreateTemp(dir, ".spill-*")
+// newSpill creates the spill file at path, which must not exist.
+func newSpill(path string) (*spill, error) {
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o600)
 	if err != nil {
 		return nil, fmt.Errorf("create spill file: %w", err)
 	}

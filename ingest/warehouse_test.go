@@ -494,7 +494,7 @@ func whNoTempFiles(t testing.TB, root string) {
 			return err
 		}
 		name := d.Name()
-		if strings.HasPrefix(name, ".spill-") || strings.HasPrefix(name, ".incoming-") || strings.Contains(name, ".tmp-") {
+		if strings.HasSuffix(name, ".spill") || name == ".incoming" || strings.Contains(name, ".tmp-") {
 			t.Errorf("temporary file left behind: %s", relPath(root, path))
 		}
 		return nil

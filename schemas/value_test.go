@@ -192,3 +192,40 @@ func FuzzParseNumber(f *testing.F) {
 		}
 	})
 }
+
+// FuzzValueCell reads arbitrary text as ingest reads a value cell: a
+// trailing qualifier split off ("85.2 [p]"), then a marker on its own or a
+// figure. It checks that splitting only ever takes a [u], [r] or [p] off
+// the end, that no cell is both a marker and a figure (which would make its
+// meaning depend on the order of the checks), and that a figure is finite.
+func FuzzValueCell(f *testing.F) {
+	for _, s := range []string{
+		"85.2 [p]", "85 [r]", "[u]", " 12 [U] ", "[c]", "c", "x", "z", "*", "-", "..", ".", "NA", "n/a", "",
+		"£21.50", "85%", "1,234 [p]", "-", "- [p]", "[x] [p]", "85 [q]", "[p][p]", "7.5 [p]",
+	} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		text, st := SplitQualifier(s)
+		switch st {
+		case StatusNone:
+			if text != s {
+				t.Fatalf("SplitQualifier(%q) = %q with no qualifier", s, text)
+			}
+		case StatusLowReliab, StatusRevised, StatusProvisional:
+			trimmed := strings.TrimSpace(s)
+			if !strings.HasPrefix(trimmed, text) || len(trimmed)-len(text) < 3 || !strings.HasSuffix(trimmed, "]") {
+				t.Fatalf("SplitQualifier(%q) = %q, %q: not the cell less a trailing qualifier", s, text, st)
+			}
+		default:
+			t.Fatalf("SplitQualifier(%q) gives status %q, not a qualifier", s, st)
+		}
+		n, err := ParseNumber(text)
+		if err == nil && (math.IsNaN(n.Value) || math.IsInf(n.Value, 0)) {
+			t.Fatalf("ParseNumber(%q) = %v", text, n.Value)
+		}
+		if m, ok := ParseMarker(text); ok && err == nil {
+			t.Fatalf("%q is both the marker %q and the figure %v", text, m, n.Value)
+		}
+	})
+}

@@ -24,9 +24,36 @@ func init() {
 // report.json in the submission folder, and --json, have them all.
 const maxPrinted = 50
 
+// ingestSynopsis is the start of "yardstick ingest -h": what the command
+// takes, what it does and how it ends, for an officer who has only the
+// binary.
+var ingestSynopsis = `ingest [--data DIR] [--mapping FILE] [--council CODE] [--json] FILE...
+
+Checks each return and stores it, accepted or rejected, in the data folder with
+its report; the rows of an accepted return go to the warehouse for the next
+publish. Each FILE is a return: a regular file of at most ` + humanLimit + `, or - for
+standard input. Flags may come before or after the files.
+
+A return is a CSV with a header row naming these columns (other spellings, such
+as "LA code", "Provider", "Measure", "Quarter", are recognised):
+  ` + strings.Join(schemas.Columns, ", ") + `
+The provider columns are left blank for a figure for the council as a whole.
+Give value, or numerator and denominator, or both. Another layout, such as one
+column per metric, needs a mapping file (--mapping).
+
+A return replaces the council's earlier return for each period and service it
+covers as a whole: send every row again, corrected or not. Rows the earlier
+return had and this one leaves out are withdrawn at the next publish (the report
+warns, withdraws_rows). Sending the same file again is recognised and not stored
+twice; sending an earlier file again makes it current again.
+
+Exit status: 0 when every return was accepted, 1 when a return was rejected
+(its problems are listed, with line, column and a hint), 2 when the command
+was used wrongly or a file could not be read or stored. No file is read
+unless every FILE can be.`
+
 func runIngest(ctx context.Context, e *env, args []string) int {
-	fs := newFlags(e, "ingest", "ingest [--data DIR] [--mapping FILE] [--council CODE] [--json] FILE...\n\n"+
-		"Each FILE is a return: a regular file of at most "+humanLimit+", or - for standard input.")
+	fs := newFlags(e, "ingest", ingestSynopsis)
 	dataDir := dataFlag(fs, e)
 	mappingPath := fs.String("mapping", "", "mapping file (YAML) for returns in another layout")
 	council := fs.String("council", "", "the council the returns are for (GSS code or name); every row must be for it")
@@ -62,8 +89,10 @@ func runIngest(ctx context.Context, e *env, args []string) int {
 	}
 	// Every file is checked before any is read: a folder, a device or a
 	// named pipe among them is refused without ingesting the others first,
-	// and a pipe with no writer is never opened.
+	// and a pipe with no writer is never opened. Each one that cannot be
+	// read is named, not just the first.
 	stdinUsed := false
+	refused := 0
 	for _, path := range fs.Args() {
 		var err error
 		switch {
@@ -76,12 +105,22 @@ func runIngest(ctx context.Context, e *env, args []string) int {
 		}
 		if err != nil {
 			fmt.Fprintf(e.stderr, "yardstick ingest: %s: %v\n", path, err)
-			return exitStatus(err)
+			refused++
 		}
 	}
+	if refused > 0 {
+		fmt.Fprintf(e.stderr, "yardstick ingest: %s of %d cannot be read; no file was ingested\n", plural(refused, "file"), fs.NArg())
+		return exitUsage
+	}
 	code := exitOK
-	var reports []*ingest.Report
-	for _, path := range fs.Args() {
+	var results []any // a report, or a fileError for a file that failed
+	accepted, rejected, failed := 0, 0, 0
+	for i, path := range fs.Args() {
+		if ctx.Err() != nil {
+			fmt.Fprintf(e.stderr, "yardstick ingest: stopped; not read: %s\n", strings.Join(fs.Args()[i:], ", "))
+			code = exitUsage
+			break
+		}
 		opt.Progress = progress(e, path)
 		var rep *ingest.Report
 		if path == stdinName {
@@ -90,12 +129,22 @@ func runIngest(ctx context.Context, e *env, args []string) int {
 			rep, err = p.IngestFile(ctx, path, opt)
 		}
 		if err != nil {
+			// The other files are still ingested: each is a submission of
+			// its own, and each is reported.
 			fmt.Fprintf(e.stderr, "yardstick ingest: %s: %v\n", path, err)
-			return exitStatus(err)
+			results = append(results, fileError{File: path, Status: "error", Error: err.Error()})
+			failed++
+			code = exitUsage
+			continue
 		}
-		reports = append(reports, rep)
-		if !rep.Accepted() {
-			code = exitRejected
+		results = append(results, rep)
+		if rep.Accepted() {
+			accepted++
+		} else {
+			rejected++
+			if code == exitOK {
+				code = exitRejected
+			}
 		}
 		if !*asJSON {
 			label := path
@@ -108,16 +157,33 @@ func runIngest(ctx context.Context, e *env, args []string) int {
 	if *asJSON {
 		enc := json.NewEncoder(e.stdout)
 		enc.SetIndent("", "  ")
-		var v any = reports
-		if len(reports) == 1 {
-			v = reports[0]
+		var v any = results
+		if len(results) == 1 && fs.NArg() == 1 {
+			v = results[0]
 		}
 		if err := enc.Encode(v); err != nil {
 			fmt.Fprintf(e.stderr, "yardstick ingest: %v\n", err)
 			return exitStatus(err)
 		}
+	} else if fs.NArg() > 1 {
+		fmt.Fprintf(e.stdout, "%d returns: %d accepted, %d rejected", fs.NArg(), accepted, rejected)
+		if failed > 0 {
+			fmt.Fprintf(e.stdout, ", %d not stored (see the errors above)", failed)
+		}
+		if n := fs.NArg() - accepted - rejected - failed; n > 0 {
+			fmt.Fprintf(e.stdout, ", %d not read", n)
+		}
+		fmt.Fprintln(e.stdout)
 	}
 	return code
+}
+
+// fileError is what --json gives, in place of a report, for a file that
+// could not be ingested at all.
+type fileError struct {
+	File   string `json:"file"`
+	Status string `json:"status"` // "error"
+	Error  string `json:"error"`
 }
 
 // stdinName is the file name that stands for standard input.

@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 
+	"github.com/yardstick-open/yardstick/ingest"
 	"github.com/yardstick-open/yardstick/publish"
 	"github.com/yardstick-open/yardstick/publish/duckdb"
 	"github.com/yardstick-open/yardstick/schemas"
@@ -57,6 +58,12 @@ func runPublish(ctx context.Context, e *env, args []string) int {
 // publishRelease builds a release of the data folder, writing progress to
 // log, and explains the errors a user can act on.
 func publishRelease(ctx context.Context, cfg *setup, log io.Writer) (*schemas.Release, error) {
+	// An ingest that died may have left warehouse files without their
+	// submission; publish reads only submitted files, but removing them
+	// here means a folder nobody ingests into again is cleaned all the same.
+	if err := ingest.RemoveLeftovers(cfg.layout); err != nil {
+		fmt.Fprintf(log, "could not remove what an interrupted ingest left: %v\n", err)
+	}
 	rel, err := cfg.builder(log).Publish(ctx)
 	if errors.Is(err, publish.ErrNoSubmissions) {
 		return nil, fmt.Errorf("no accepted submissions in %s; ingest returns first", cfg.layout.Submissions())

@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"runtime"
+	"runtime/debug"
 	"sort"
 	"strings"
 
@@ -62,6 +64,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 			return cmd.run(ctx, e, []string{"-h"})
 		}
 	}
+	if len(args) == 1 && (args[0] == "--version" || args[0] == "-version" || args[0] == "version") {
+		fmt.Fprintln(stdout, versionLine())
+		return exitOK
+	}
 	if len(args) == 0 || args[0] == "help" || args[0] == "-h" || args[0] == "--help" {
 		usage(stdout)
 		if len(args) == 0 {
@@ -89,7 +95,37 @@ func usage(w io.Writer) {
 	for _, n := range names {
 		fmt.Fprintf(w, "  %-10s %s\n", n, commands[n].summary)
 	}
-	fmt.Fprintln(w, "\nRun \"yardstick <command> -h\" for a command's flags.")
+	fmt.Fprintln(w, "\nRun \"yardstick help <command>\" for a command's flags, \"yardstick --version\" for the version.")
+}
+
+// versionLine says which build of yardstick this is: the module's version
+// (a tag, or "(devel)" for a build from a work tree), the commit it was
+// built from, whether the work tree had changes, and the Go release.
+func versionLine() string {
+	bi, ok := debug.ReadBuildInfo()
+	if !ok {
+		return "yardstick (unknown version) " + runtime.Version()
+	}
+	v := bi.Main.Version
+	if v == "" {
+		v = "(devel)"
+	}
+	var rev, modified string
+	for _, s := range bi.Settings {
+		switch s.Key {
+		case "vcs.revision":
+			rev = s.Value
+		case "vcs.modified":
+			if s.Value == "true" {
+				modified = ", modified"
+			}
+		}
+	}
+	line := "yardstick " + v
+	if rev != "" {
+		line += " (commit " + rev[:min(12, len(rev))] + modified + ")"
+	}
+	return line + " " + bi.GoVersion
 }
 
 // newFlags returns a flag set for a command that reports errors to stderr.
@@ -104,12 +140,35 @@ func newFlags(e *env, name, synopsis string) *flag.FlagSet {
 }
 
 // parseFlags parses args, returning the exit code to stop with when parsing
-// ends the command (help asked for, or a bad flag).
+// ends the command (help asked for, or a bad flag). Flags may come before,
+// between or after the other arguments, so "ingest FILE --data DIR" reads
+// FILE into DIR rather than taking --data for a file; everything after
+// "--" is an argument, even if it starts with a dash.
 func parseFlags(fs *flag.FlagSet, args []string) (int, bool) {
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return exitOK, false
+	var rest []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			if errors.Is(err, flag.ErrHelp) {
+				return exitOK, false
+			}
+			return exitUsage, false
 		}
+		left := fs.Args()
+		if len(left) == 0 {
+			break
+		}
+		// Parse stops at the first argument that is not a flag, or
+		// just after "--".
+		if used := len(args) - len(left); used > 0 && args[used-1] == "--" {
+			rest = append(rest, left...)
+			break
+		}
+		rest = append(rest, left[0])
+		args = left[1:]
+	}
+	// Parse again with only the arguments, so fs.Args returns them: the
+	// flags keep the values already set.
+	if err := fs.Parse(append([]string{"--"}, rest...)); err != nil {
 		return exitUsage, false
 	}
 	return 0, true

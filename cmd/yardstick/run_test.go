@@ -142,3 +142,15 @@ func TestHelpCommand(t *testing.T) {
 		t.Errorf("help ingest: exit %d\n%s\nwant what ingest -h prints:\n%s", code, stderr, direct)
 	}
 }
+
+// TestVersion checks that --version names the build: the program, a
+// version and the Go release it was built with.
+func TestVersion(t *testing.T) {
+	t.Parallel()
+	for _, arg := range []string{"--version", "version"} {
+		code, stdout, _ := runCmd(t, arg)
+		if code != exitOK || !strings.HasPrefix(stdout, "yardstick ") || !strings.Contains(stdout, " go1.") || strings.Count(stdout, "\n") != 1 {
+			t.Errorf("%s: exit %d, %q", arg, code, stdout)
+		}
+	}
+}

@@ -22,18 +22,12 @@ func runSample(_ context.Context, e *env, args []string) int {
 	rows := fs.Int("rows", 0, "approximate number of rows in total (0: every English council, 8 quarters)")
 	seed := fs.Uint64("seed", 1, "random seed; the same seed writes the same files")
 	oneFile := fs.Bool("one-file", false, "write one canonical "+sample.OneFileName+" instead of a file per council and period")
-	// Flags may follow the folder too: sample DIR --rows 1000.
-	var dirs []string
-	for rest := args; ; {
-		if code, ok := parseFlags(fs, rest); !ok {
-			return code
-		}
-		if fs.NArg() == 0 {
-			break
-		}
-		dirs = append(dirs, fs.Arg(0))
-		rest = fs.Args()[1:]
+	// Flags may follow the folder too (sample DIR --rows 1000), as
+	// parseFlags allows for every command.
+	if code, ok := parseFlags(fs, args); !ok {
+		return code
 	}
+	dirs := fs.Args()
 	if len(dirs) != 1 {
 		fmt.Fprintln(e.stderr, "yardstick sample: name one folder to write the returns to")
 		fs.Usage()

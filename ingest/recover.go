@@ -1,0 +1,293 @@
+package ingest
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/yardstick-open/yardstick/schemas"
+)
+
+// A submission is committed in steps, and a crash (kill -9, a power cut)
+// can stop it between any two. Every step before the last is invisible to
+// publish, which counts a submission only once its folder, with an
+// accepted manifest, is in place; the steps are:
+//
+//  1. lock submissions/.incoming/<id>.lock, held until the ingest ends;
+//  2. store the file in submissions/.incoming/<id>/ and spill checked rows
+//     to submissions/.incoming/<id>.spill;
+//  3. write each partition's Parquet to a temporary file beside its final
+//     name in the warehouse, then rename them all into place;
+//  4. write report.json and manifest.json in the incoming folder, and add
+//     the file's hash to the submission index;
+//  5. rename the incoming folder to submissions/<id>: the submission exists.
+//
+// A crash before step 5 leaves files that belong to no submission: the
+// incoming folder, the spill, temporary Parquet files and, after step 3,
+// complete Parquet files named for an id that has no submission. Another
+// reader of the Hive folder (Spark, DuckDB reading the files as they are)
+// would count those rows, and a council that sends the file again would
+// have them twice. So every ingest first removes what dead ingests left
+// (removeLeftovers): an id in .incoming whose lock no one holds is dead,
+// since its owner takes the lock before making anything and lets it go
+// only after it has put everything in place or removed it. An index entry
+// written in step 4 for a submission that never arrived is passed over by
+// findDuplicate, which trusts an entry only while its manifest exists.
+
+// incomingDir is the folder of submissions being received.
+func (p *Pipeline) incomingDir() string { return filepath.Join(p.Layout.Submissions(), ".incoming") }
+
+// failpoint, when a test sets it, is called with the name of each step of
+// committing a submission as the step is reached, so that a test can kill
+// the process there. It is nil in every program.
+var failpoint func(step string)
+
+func reach(step string) {
+	if failpoint != nil {
+		failpoint(step)
+	}
+}
+
+// incoming is one submission being received.
+type incoming struct {
+	dir, spill, lock string
+	unlock           func() error
+}
+
+// startIncoming locks id's place in the incoming folder and makes the
+// folder the submission is assembled in.
+func (p *Pipeline) startIncoming(ctx context.Context, id string) (*incoming, error) {
+	base := filepath.Join(p.incomingDir(), id)
+	in := &incoming{dir: base, spill: base + ".spill", lock: base + ".lock"}
+	var unlock func() error
+	var err error
+	for range 3 {
+		// Another ingest that has just finished removes the incoming
+		// folder when it is empty, which can fall between this one
+		// making the folder and creating its lock file in it.
+		unlock, err = schemas.LockFile(ctx, in.lock)
+		if !errors.Is(err, fs.ErrNotExist) {
+			break
+		}
+	}
+	if err != nil {
+		return nil, fmt.Errorf("create submission folder: %w", err)
+	}
+	in.unlock = unlock
+	if err := os.Mkdir(in.dir, 0o755); err != nil {
+		in.finish()
+		return nil, fmt.Errorf("create submission folder: %w", err)
+	}
+	return in, nil
+}
+
+// finish removes the lock file and then lets the lock go: by now the
+// incoming folder has been renamed into place or removed. It removes the
+// incoming folder itself when no other ingest is using it, so a data folder
+// at rest looks as it did before ingest had one.
+func (in *incoming) finish() {
+	os.Remove(in.lock)
+	_ = in.unlock() // closing the lock file lets the lock go, failed unlock or not
+	os.Remove(filepath.Dir(in.lock))
+}
+
+// lonelyLockAge is how old a lock file with nothing else of its id must be
+// before it is removed. An ingest makes its folder just after taking its
+// lock, so a lock file alone is a crash between the two, or a lock that
+// another ingest has only just created and not yet taken, which must stay.
+const lonelyLockAge = time.Hour
+
+// RemoveLeftovers removes what ingests that died left in the data folder:
+// their incoming folders and spill files, their temporary Parquet files
+// and any Parquet files they had renamed into the warehouse before they
+// could record their submission. Ingests still running are left alone, so
+// it is safe at any time; every ingest calls it first, and publish may too.
+func RemoveLeftovers(layout schemas.Layout) error {
+	p := &Pipeline{Layout: layout}
+	_, err := p.removeLeftovers()
+	return err
+}
+
+// removeLeftovers removes dead ingests' leftovers (see RemoveLeftovers)
+// and returns the ids it found dead.
+func (p *Pipeline) removeLeftovers() ([]string, error) {
+	entries, err := os.ReadDir(p.incomingDir())
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("list incoming submissions: %w", err)
+	}
+	ids := map[string]bool{} // id: whether more than its lock file is there
+	for _, e := range entries {
+		name := e.Name()
+		if id, ok := strings.CutSuffix(name, ".lock"); ok {
+			if _, seen := ids[id]; !seen {
+				ids[id] = false
+			}
+		} else if id, ok := strings.CutSuffix(name, ".spill"); ok {
+			ids[id] = true
+		} else if e.IsDir() {
+			ids[name] = true
+		}
+	}
+	var dead []unlockedID
+	var errs []error
+	for id, more := range ids {
+		lock := filepath.Join(p.incomingDir(), id+".lock")
+		if !more {
+			if st, err := os.Stat(lock); err != nil || time.Since(st.ModTime()) < lonelyLockAge {
+				continue
+			}
+		}
+		unlock, ok, err := schemas.TryLockFile(lock)
+		if err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		if !ok {
+			continue // its ingest is still running
+		}
+		dead = append(dead, unlockedID{id, unlock})
+	}
+	if len(dead) == 0 {
+		return nil, errors.Join(errs...)
+	}
+	// An id whose submission is in place finished; only its spill and
+	// lock file may be left. The others never arrived: every file of theirs
+	// goes, the warehouse's first, so that a crash while removing them
+	// leaves the incoming folder to say there is more to do.
+	var gone []string
+	never := map[string]bool{}
+	for _, d := range dead {
+		if _, err := os.Stat(p.Layout.Submission(d.id)); err != nil {
+			never[d.id] = true
+		}
+	}
+	if len(never) > 0 {
+		errs = append(errs, removeWarehouseFiles(p.Layout, never))
+		reach("leftovers-warehouse-removed")
+		errs = append(errs, p.removeIndexTemps())
+	}
+	for _, d := range dead {
+		base := filepath.Join(p.incomingDir(), d.id)
+		err := errors.Join(removeIfExists(base+".spill"), os.RemoveAll(base), removeIfExists(base+".lock"))
+		errs = append(errs, err, d.unlock())
+		if err == nil && never[d.id] {
+			gone = append(gone, d.id)
+		}
+	}
+	os.Remove(p.incomingDir()) // only if empty: another ingest may have begun
+	return gone, errors.Join(errs...)
+}
+
+type unlockedID struct {
+	id     string
+	unlock func() error
+}
+
+// removeWarehouseFiles removes, from every partition of the warehouse, the
+// Parquet files of the submissions ids and their temporary files, and then
+// the partitions' folders that are left empty. It lists every partition
+// folder, which a warehouse of ten thousand partitions does in well under
+// a second; it runs only after a crash.
+func removeWarehouseFiles(layout schemas.Layout, ids map[string]bool) error {
+	periods, err := os.ReadDir(layout.Observations())
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("list warehouse: %w", err)
+	}
+	var errs []error
+	for _, pe := range periods {
+		if !pe.IsDir() {
+			continue
+		}
+		pdir := filepath.Join(layout.Observations(), pe.Name())
+		councils, err := os.ReadDir(pdir)
+		if err != nil {
+			errs = append(errs, fmt.Errorf("list warehouse: %w", err))
+			continue
+		}
+		for _, ce := range councils {
+			if !ce.IsDir() {
+				continue
+			}
+			cdir := filepath.Join(pdir, ce.Name())
+			files, err := os.ReadDir(cdir)
+			if err != nil {
+				errs = append(errs, fmt.Errorf("list warehouse: %w", err))
+				continue
+			}
+			removed := 0
+			for _, f := range files {
+				if ids[warehouseFileID(f.Name())] {
+					errs = append(errs, removeIfExists(filepath.Join(cdir, f.Name())))
+					removed++
+				}
+			}
+			if removed > 0 { // each only if empty now
+				os.Remove(cdir)
+				os.Remove(pdir)
+			}
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// warehouseFileID returns the submission id a warehouse file belongs to:
+// <id>.parquet, or its temporary .<id>.parquet.tmp-<random>; "" for any
+// other name.
+func warehouseFileID(name string) string {
+	if id, ok := strings.CutSuffix(name, ".parquet"); ok && !strings.HasPrefix(id, ".") {
+		return id
+	}
+	if strings.HasPrefix(name, ".") {
+		if id, _, ok := strings.Cut(name[1:], ".parquet.tmp-"); ok {
+			return id
+		}
+	}
+	return ""
+}
+
+// removeIndexTemps removes the temporary files of submission index entries
+// that no ingest is writing: one that died while writing an entry leaves
+// .<hash>.json.tmp-<random> beside it. An entry is written only under the
+// lock of its hash, so a temporary file whose lock is free is dead.
+func (p *Pipeline) removeIndexTemps() error {
+	entries, err := os.ReadDir(p.indexDir())
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("list submission index: %w", err)
+	}
+	var errs []error
+	for _, e := range entries {
+		sum, _, ok := strings.Cut(strings.TrimPrefix(e.Name(), "."), ".json.tmp-")
+		if !ok || !strings.HasPrefix(e.Name(), ".") {
+			continue
+		}
+		unlock, ok, err := schemas.TryLockFile(filepath.Join(p.indexDir(), sum+".lock"))
+		if err != nil || !ok {
+			errs = append(errs, err)
+			continue
+		}
+		errs = append(errs, removeIfExists(filepath.Join(p.indexDir(), e.Name())), unlock())
+	}
+	return errors.Join(errs...)
+}
+
+// removeIfExists removes a file, and is content when it is already gone.
+func removeIfExists(path string) error {
+	if err := os.Remove(path); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return err
+	}
+	return nil
+}

@@ -1,0 +1,108 @@
+package ingest
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/yardstick-open/yardstick/schemas"
+)
+
+// TestRemoveLeftoversSparesLiveIngests checks that cleaning up after dead
+// ingests leaves a running one alone: its incoming folder, spill, lock and
+// warehouse files stay while its lock is held, and a lock file with nothing
+// else of its id stays while it is young (an ingest that has just created
+// it may be about to take it). A dead id's files go, in the warehouse too,
+// while another submission's file in the same partition stays.
+func TestRemoveLeftoversSparesLiveIngests(t *testing.T) {
+	t.Parallel()
+	root := t.TempDir()
+	p := &Pipeline{Layout: schemas.Layout{Root: root}}
+	in := p.incomingDir()
+	part := filepath.Dir(p.Layout.ObservationFile("2024-25-Q1", "E08000009", "x"))
+	const live, dead, lonely, other = "20261122T093000.000000Z-aaaaaaaa", "20261122T093000.000000Z-bbbbbbbb",
+		"20261122T093000.000000Z-cccccccc", "20261122T093000.000000Z-dddddddd"
+	for _, dir := range []string{filepath.Join(in, live), filepath.Join(in, dead), part} {
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	files := map[string]bool{ // path: whether it must survive
+		filepath.Join(in, live+".spill"):                 true,
+		filepath.Join(part, live+".parquet"):             true,
+		filepath.Join(part, "."+live+".parquet.tmp-a1"):  true,
+		filepath.Join(in, dead+".spill"):                 false,
+		filepath.Join(in, dead, "return.csv"):            false,
+		filepath.Join(part, dead+".parquet"):             false,
+		filepath.Join(part, "."+dead+".parquet.tmp-b2"):  false,
+		filepath.Join(in, lonely+".lock"):                true,
+		filepath.Join(part, other+".parquet"):            true,
+		filepath.Join(part, "."+other+".parquet.tmp-c3"): true,
+	}
+	for f := range files {
+		if err := os.WriteFile(f, []byte("x"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	unlock, err := schemas.LockFile(context.Background(), filepath.Join(in, live+".lock"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer unlock()
+	// A dead ingest's lock file is there too, free.
+	if err := os.WriteFile(filepath.Join(in, dead+".lock"), nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	files[filepath.Join(in, dead+".lock")] = false
+
+	gone, err := p.removeLeftovers()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(gone) != 1 || gone[0] != dead {
+		t.Errorf("removed %v, want only %s", gone, dead)
+	}
+	for f, keep := range files {
+		_, err := os.Stat(f)
+		if keep && err != nil {
+			t.Errorf("%s was removed: %v", relPath(root, f), err)
+		}
+		if !keep && err == nil {
+			t.Errorf("%s is still there", relPath(root, f))
+		}
+	}
+	if _, err := os.Stat(filepath.Join(in, dead)); err == nil {
+		t.Errorf("the dead ingest's folder is still there")
+	}
+
+	// Once old, the lonely lock file is a crash's too.
+	old := time.Now().Add(-2 * lonelyLockAge)
+	if err := os.Chtimes(filepath.Join(in, lonely+".lock"), old, old); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := p.removeLeftovers(); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(filepath.Join(in, lonely+".lock")); err == nil {
+		t.Errorf("an hour-old lock file alone is still there")
+	}
+}
+
+// TestWarehouseFileID checks which warehouse names belong to a submission.
+func TestWarehouseFileID(t *testing.T) {
+	t.Parallel()
+	for name, want := range map[string]string{
+		"20261122T093000.000000Z-aaaaaaaa.parquet":               "20261122T093000.000000Z-aaaaaaaa",
+		".20261122T093000.000000Z-aaaaaaaa.parquet.tmp-0a1b2c3d": "20261122T093000.000000Z-aaaaaaaa",
+		".hidden.parquet":           "",
+		"notes.txt":                 "",
+		".x.json.tmp-0a1b":          "",
+		"20261122T093000.000000Z-a": "",
+	} {
+		if got := warehouseFileID(name); got != want {
+			t.Errorf("warehouseFileID(%q) = %q, want %q", name, got, want)
+		}
+	}
+}
