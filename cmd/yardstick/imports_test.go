@@ -16,8 +16,9 @@ const module = "github.com/yardstick-open/yardstick"
 var owners = map[string]string{
 	"github.com/duckdb/duckdb-go/v2":   "publish/duckdb",
 	"github.com/gorilla/mux":           "publish/api",
-	"github.com/gocarina/gocsv":        "ingest",
+	"github.com/gocarina/gocsv":        "registers",
 	"github.com/parquet-go/parquet-go": "ingest",
+	"gonum.org/v1/gonum":               "publish/audit",
 	"go.yaml.in/yaml/v3":               "schemas/config",
 }
 

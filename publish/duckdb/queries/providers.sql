@@ -1,14 +1,21 @@
--- One row per provider in the current observations. A provider's name and
--- sector are those most councils' rows give, the latest received winning a
--- tie. The columns are those of data/providers.csv (DESIGN.md).
+-- One row per provider in the current observations. A provider the
+-- provider register knows (register_names, loaded by register_load.sql)
+-- has the register's name and sector, whatever any council calls it.
+-- Otherwise its name and sector are those the most councils give; on a tie,
+-- those of the council that used the id first (the earliest received).
+-- Rows are never counted, so one council's long return cannot rename
+-- another's provider, and a council cannot take over a name by sending the
+-- id last. The columns are those of data/providers.csv (DESIGN.md).
 CREATE OR REPLACE TABLE providers AS
 WITH names AS (
-    SELECT provider_id, provider_name, count(*) AS rows, max(received_at) AS latest
+    SELECT provider_id, provider_name, count(DISTINCT council_code) AS councils,
+           min(received_at) AS first_received
     FROM observations WHERE provider_id <> '' AND coalesce(provider_name, '') <> ''
     GROUP BY ALL
 ),
 sectors AS (
-    SELECT provider_id, provider_sector, count(*) AS rows, max(received_at) AS latest
+    SELECT provider_id, provider_sector, count(DISTINCT council_code) AS councils,
+           min(received_at) AS first_received
     FROM observations WHERE provider_id <> '' AND provider_sector <> ''
     GROUP BY ALL
 ),
@@ -24,10 +31,13 @@ seen AS (
     GROUP BY provider_id
 )
 SELECT s.provider_id,
-       (SELECT first(n.provider_name ORDER BY n.rows DESC, n.latest DESC, n.provider_name)
-        FROM names n WHERE n.provider_id = s.provider_id) AS provider_name,
-       coalesce((SELECT first(c.provider_sector ORDER BY c.rows DESC, c.latest DESC, c.provider_sector)
+       coalesce(r.register_name,
+                (SELECT first(n.provider_name ORDER BY n.councils DESC, n.first_received, n.provider_name)
+                 FROM names n WHERE n.provider_id = s.provider_id)) AS provider_name,
+       coalesce(r.register_sector,
+                (SELECT first(c.provider_sector ORDER BY c.councils DESC, c.first_received, c.provider_sector)
                  FROM sectors c WHERE c.provider_id = s.provider_id), '') AS sector,
        s.n_councils, s.councils, s.services, s.first_period_start, s.last_period_end, s.n_rows
 FROM seen s
+LEFT JOIN register_names r ON r.provider_id = s.provider_id
 ORDER BY s.provider_id
