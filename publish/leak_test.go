@@ -45,11 +45,14 @@ func TestReleaseKeepsHiddenFiguresHidden(t *testing.T) {
 	withheld.Status = "c"
 	// SC100001 is a primary cell (3 events); the council-wide total then
 	// gives it back by subtraction unless a second provider is hidden too.
+	// SC100005's Q2, linked to nothing, is revised and stays shown, so the
+	// second release has a revision whatever the other cells become.
 	first := []obs{
 		row("SC100001", q1, 3, 7919, "HIDDEN-PRIMARY-NOTE"),
 		row("SC100002", q1, 611, 6151, "SECOND-PROVIDER-NOTE"),
 		row("SC100003", q1, 907, 8887, "THIRD-PROVIDER-NOTE"),
 		row("", q1, 1521, 22957, "COUNCIL-TOTAL-NOTE"),
+		row("SC100005", "2024-25-Q2", 505, 5055, "REVISED-LATER"),
 		withheld,
 	}
 	addSubmissions(t, root, sub{ID: "20250101T000000Z-leak", Council: trafford,
@@ -62,12 +65,15 @@ func TestReleaseKeepsHiddenFiguresHidden(t *testing.T) {
 	checkNothingHidden(t, rel.Dir, first, hash, submitter)
 
 	// A correction: SC100003, shown in the first release, falls to 2
-	// events and is hidden itself; the total changes with it.
+	// events and is hidden itself; the total changes with it. Set against
+	// the first release's total less SC100003 (the hidden pair's 614),
+	// the new total would give SC100003's 2 back, so it is hidden too.
 	second := []obs{
 		first[0],
 		first[1],
 		row("SC100003", q1, 2, 8890, "NEW-HIDDEN-NOTE"),
 		row("", q1, 616, 22960, "COUNCIL-TOTAL-NOTE"),
+		row("SC100005", "2024-25-Q2", 510, 5055, "REVISED-LATER"),
 		withheld,
 	}
 	addSubmissions(t, root, sub{ID: "20250201T000000Z-leak", Council: trafford,
@@ -78,6 +84,11 @@ func TestReleaseKeepsHiddenFiguresHidden(t *testing.T) {
 	}
 	if rel.Counts.Revised == 0 || rel.Counts.NowHidden == 0 {
 		t.Fatalf("second release counts %+v: want revisions and a newly withheld figure, or the changes table is not tested", rel.Counts)
+	}
+	total := find(readCSV(t, filepath.Join(rel.Dir, filepath.FromSlash(schemas.ObservationsCSV))),
+		map[string]string{"provider_id": "", "period": q1, "metric": metric})
+	if total == nil || total["status"] != "[c]" {
+		t.Errorf("second release's council-wide %s: %v, want it withheld", q1, total)
 	}
 	checkNothingHidden(t, rel.Dir, second, hash, submitter)
 }

@@ -290,7 +290,9 @@ func checkPerCouncil(t *testing.T, rows []map[string]string, want map[string]map
 		switch {
 		case !ok:
 			t.Errorf("%v: a row for a metric or council not in the file", key)
-		case !fig.ok && (r["status"] != "[x]" || r["value"] != ""):
+		case fig.withheld && (r["status"] != "[c]" || r["value"] != ""):
+			t.Errorf("%v: value %q status %q, want [c]: the complement is small", key, r["value"], r["status"])
+		case !fig.ok && !fig.withheld && (r["status"] != "[x]" || r["value"] != ""):
 			t.Errorf("%v: value %q status %q, want [x] for the file's x", key, r["value"], r["status"])
 		case fig.ok && (r["status"] != "" || !near(num(t, r["value"]), fig.value)):
 			t.Errorf("%v: value %q status %q, want %v", key, r["value"], r["status"], fig.value)
@@ -311,6 +313,9 @@ type dfeFigure struct {
 	value float64
 	x, n  int64
 	ok    bool
+	// withheld marks a proportion that disclosure control hides: its
+	// complement (n - x, the children not assessed) is 1 to 4.
+	withheld bool
 }
 
 // TestCouncilLevelCounts loads the file's four count columns as wide
@@ -512,11 +517,16 @@ func TestCouncilLevelProportion(t *testing.T) {
 
 	figs := map[string]dfeFigure{}
 	var sumX, sumN int64
+	withheld := 0
 	var values []float64
 	for _, r := range readDfE(t) {
 		x, okX := dfeCount(t, r.cells["health_assess"])
 		n, okN := dfeCount(t, r.cells["CLA_12_months_2012"])
 		f := dfeFigure{x: x, n: n, ok: okX && okN}
+		if f.ok && n-x >= 1 && n-x <= 4 {
+			f.ok, f.withheld = false, true
+			withheld++
+		}
 		if f.ok {
 			f.value = float64(x) / float64(n) * 100
 			sumX, sumN = sumX+x, sumN+n
@@ -526,6 +536,11 @@ func TestCouncilLevelProportion(t *testing.T) {
 	}
 	if len(figs) != 151 {
 		t.Fatalf("the file names %d councils, the test expects 151", len(figs))
+	}
+	// The file has twelve councils that assessed all but one to four of
+	// their children (Islington, E09000019: 224 of 227).
+	if withheld != 12 {
+		t.Errorf("%d councils with a complement of 1 to 4, the test expects 12", withheld)
 	}
 	if len(rows) != len(figs) {
 		t.Errorf("%d comparisons, want one per council, %d", len(rows), len(figs))

@@ -90,7 +90,7 @@ func (s *session) build(ctx context.Context, in BuildInput) error {
 	if err := s.loadPeriodLinks(ctx); err != nil {
 		return err
 	}
-	if err := s.suppress(ctx); err != nil {
+	if err := s.suppress(ctx, schemas.Layout{Root: in.DataDir}); err != nil {
 		return err
 	}
 	if in.afterSuppress != nil {
@@ -102,6 +102,9 @@ func (s *session) build(ctx context.Context, in BuildInput) error {
 	// holds only figures the release publishes, and before comparisons,
 	// which copy the r that marks a revision.
 	if err := s.changes(ctx, in.Previous); err != nil {
+		return err
+	}
+	if err := s.loadRegister(ctx, in.DataDir); err != nil {
 		return err
 	}
 	z := []any{sql.Named("z95", Z95), sql.Named("z998", Z998)}

@@ -8,6 +8,8 @@ import (
 	"math/big"
 	"sort"
 	"strings"
+
+	"github.com/yardstick-open/yardstick/schemas"
 )
 
 // ErrDisclosure is returned, wrapped in a *DisclosureError, when the
@@ -30,6 +32,9 @@ const MaxViolations = 20
 //	lone-hidden           a linked group has exactly one hidden member
 //	determined            the published totals, taken together, pin down a
 //	                      hidden cell's counts
+//	narrow                the figures this release and earlier ones publish
+//	                      hold a cell hidden for itself in a range narrower
+//	                      than SafetyWidth (Build only)
 //	pool-includes-hidden  a pooled statistic differs from the same pool over
 //	                      the published cells
 //
@@ -125,9 +130,16 @@ type hiddenLink struct {
 }
 
 // suppress applies disclosure control to the observations table, before
-// any statistic is computed from it (see the package documentation).
-func (s *session) suppress(ctx context.Context) error {
-	for _, q := range []string{"suppress_council_marked", "suppress_primary", "disclosure_links"} {
+// any statistic is computed from it (see the package documentation). The
+// figures every earlier release in layout published count as known.
+func (s *session) suppress(ctx context.Context, layout schemas.Layout) error {
+	if err := s.exec(ctx, "suppress_council_marked"); err != nil {
+		return err
+	}
+	if err := s.loadHistory(ctx, layout); err != nil {
+		return err
+	}
+	for _, q := range []string{"suppress_history", "suppress_primary", "disclosure_links"} {
 		if err := s.exec(ctx, q); err != nil {
 			return err
 		}
@@ -144,7 +156,7 @@ func (s *session) suppress(ctx context.Context) error {
 			continue
 		}
 		if len(protect) > 0 {
-			// Nothing left to hide beside the cells the audit found;
+			// Nothing left to hide beside the cells the audits found;
 			// CheckDisclosure reports them.
 			break
 		}
@@ -152,12 +164,28 @@ func (s *session) suppress(ctx context.Context) error {
 		if err != nil {
 			return err
 		}
-		pinned := determined(links)
-		if len(pinned) == 0 {
-			break
-		}
-		for _, k := range pinned {
+		for _, k := range determined(links) {
 			protect = append(protect, k.protectKey())
+		}
+		if len(protect) > 0 {
+			continue
+		}
+		// The interval audit is the costlier, and an exactly determined
+		// cell is also a narrow one, so it runs once the exact audit
+		// finds nothing.
+		narrow, err := s.auditIntervals(ctx)
+		if err != nil {
+			return err
+		}
+		seen := map[cellKey]bool{}
+		for _, c := range narrow {
+			if !seen[c.Cell] {
+				seen[c.Cell] = true
+				protect = append(protect, c.Cell.protectKey())
+			}
+		}
+		if len(protect) == 0 {
+			break
 		}
 	}
 	return s.exec(ctx, "drop_disclosure_links")
@@ -178,6 +206,19 @@ func (d *DB) CheckDisclosure(ctx context.Context) error {
 
 func (s *session) checkDisclosure(ctx context.Context) error {
 	found := &DisclosureError{}
+	// Within Build the history tables hold what earlier releases
+	// published; on a release file alone they are empty, and the interval
+	// audit, which needs the councils' own figures to tell a cell hidden
+	// for itself from its complements, does not run.
+	for _, q := range []string{"history_none", "history_none_known"} {
+		if err := s.exec(ctx, q); err != nil {
+			return fmt.Errorf("check disclosure: %w", err)
+		}
+	}
+	audited, err := s.flag(ctx, "history_audited")
+	if err != nil {
+		return fmt.Errorf("check disclosure: %w", err)
+	}
 	for _, q := range []string{"check_disclosure_tables", "check_disclosure_cells", "check_disclosure_pools"} {
 		if err := s.violations(ctx, q, found); err != nil {
 			return fmt.Errorf("check disclosure: %w", err)
@@ -198,13 +239,39 @@ func (s *session) checkDisclosure(ctx context.Context) error {
 			Council: k.Council, Provider: k.Provider, Service: k.Service,
 			Detail: "the published totals, added and subtracted together, give back its counts"})
 	}
-	if err := s.exec(ctx, "drop_disclosure_links"); err != nil {
-		return fmt.Errorf("check disclosure: %w", err)
+	if audited {
+		narrow, err := s.auditIntervals(ctx)
+		if err != nil {
+			return fmt.Errorf("check disclosure: %w", err)
+		}
+		for _, c := range narrow {
+			k := c.Cell
+			found.add(Violation{Rule: "narrow", Table: "observations", Metric: k.Metric, Period: k.Period,
+				Council: k.Council, Provider: k.Provider, Service: k.Service, Detail: c.detail()})
+		}
+	}
+	for _, q := range []string{"drop_disclosure_links", "history_drop"} {
+		if err := s.exec(ctx, q); err != nil {
+			return fmt.Errorf("check disclosure: %w", err)
+		}
 	}
 	if found.Total > 0 {
 		return found
 	}
 	return nil
+}
+
+// flag runs a query returning one boolean.
+func (s *session) flag(ctx context.Context, name string) (bool, error) {
+	q, err := lookup(name)
+	if err != nil {
+		return false, err
+	}
+	var b bool
+	if err := s.conn.QueryRowContext(ctx, q).Scan(&b); err != nil {
+		return false, fmt.Errorf("%s: %w", name, err)
+	}
+	return b, nil
 }
 
 // violations reads a check query's rows into found.

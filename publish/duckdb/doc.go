@@ -163,11 +163,17 @@
 // beside the marker.
 //
 // Primary suppression: a row of a metric with disclosure small_counts is
-// hidden when its numerator is 1 to 4 or its denominator is under 10. A
+// hidden when its numerator is 1 to 4, its denominator is under 10, or,
+// for a proportion, its complement (denominator - numerator, those it
+// does not count) is 1 to 4: 96 of 100 satisfied says 4 were not. A
 // denominator of 0 is under 10, so it is hidden too: we read the rule as
 // written, and nothing is lost, since such a row has no value (ingest
-// rejects one anyway, asking for [z]). A numerator of 0 is not small. A count the row leaves blank is tested as its other figures imply
-// it: value x denominator / multiplier for the numerator, numerator x
+// rejects one anyway, asking for [z]). A numerator of 0 is not small, nor
+// a complement of 0. So 0% and 100% of a group are shown when the group
+// is 10 or more (0/12, 12/12), and hidden when it is under 10 (0/9, 9/9,
+// by the denominator rule): a figure about every member of a group of at
+// least 10 points at no one, as a count of 5 or more does not. A count
+// the row leaves blank is tested as its other figures imply it: value x denominator / multiplier for the numerator, numerator x
 // multiplier / value for the denominator (each rounded), and a count
 // metric's value is its numerator. A row with a value and neither count
 // cannot be tested, and is published. Yardstick drops the note of a row it
@@ -193,6 +199,22 @@
 // group with a single hidden member, so the rule runs in rounds until a
 // round hides nothing.
 //
+// Earlier releases. Every release of the data folder
+// (releases/*/data/observations.parquet; a folder being built, whose name
+// starts with a dot, is not one) is public, so Build reads them all before
+// it hides anything (queries/history_load.sql). A cell an earlier release
+// withheld stays withheld (queries/suppress_history.sql): that release
+// published its totals beside it, and showing the cell now would give
+// back what it protected then, the old total less the old parts shown,
+// less this figure, even after a correction. A cell whose figures, as they
+// are now, an earlier release published is known (queries/history_known.sql):
+// in a linked group it counts as published whatever its status now, so it
+// neither protects a hidden member nor is ever hidden to protect one;
+// when no part that was never published can be hidden, the total is. A
+// figure once published cannot be taken back: if it is small by today's
+// rules (a complement of 1 to 4, say), it is hidden but not counted as
+// protected.
+//
 // Groups overlap (a provider's quarter is in its year and in its council's
 // quarter), so one group at a time is not enough: totals added and
 // subtracted together can pin a cell down even where no group has a single
@@ -205,6 +227,28 @@
 // same order, and the rounds run again. The audit counts every published
 // row as known, even one that shows no counts ([x], [z], a value alone),
 // since an outsider may know or assume it.
+//
+// Bounds. Knowing no figure exactly is not enough: two hidden counts that
+// sum to 3 are each 0 to 3. The interval audit (disclosure_audit.go,
+// queries/audit_members.sql, solved with package audit) finds, for every
+// cell hidden for itself (small, or marked [c] by the council), the least
+// and greatest value its numerator, its denominator and, for a
+// proportion, its complement can take, given every linked group of this
+// release and of every earlier one as an equation over the hidden counts,
+// each count at least 0 and a proportion's numerator at most its
+// denominator. A cell hidden in several releases is one unknown, as a
+// reader would assume it unchanged. The range, rounded inwards to whole
+// numbers, must be at least SafetyWidth (5) wide: then it holds at least
+// six whole numbers, as many as 0, the four small counts and the least
+// count shown, so a reader cannot tell which. A range of 0 to 0, a group
+// of hidden cells forced to sum to 0, fails it. Where a range is
+// narrower, one more member of every group the cell is in is hidden, by
+// the same order, and the rounds run again; if no member can be hidden,
+// Build fails. An equation the councils' own figures do not satisfy (a
+// council-wide total that holds more than its providers, a cell revised
+// since an earlier release) is left out, since it tells a reader nothing
+// true. A range earlier releases alone already held narrow was given away
+// then, and is not held against this one.
 //
 // Pools need no rule of their own: national, regional, council-type and
 // similar-council pools, distributions, ranks, funnels, over-dispersion and
@@ -220,17 +264,20 @@
 // comparisons disagree on a cell's status or counts; a hidden cell shows a
 // figure or statistic; a small_counts cell shows small counts, given or
 // implied; a benchmark or provider profile of a small_counts metric pools
-// a numerator of 1 to 4 or a denominator under 10; a change is published
+// a numerator of 1 to 4, a denominator under 10 or, for a proportion, a
+// complement of 1 to 4; a change is published
 // from a hidden figure; a linked group has exactly one hidden member; the
-// audit finds a hidden cell pinned down; or a benchmark's sums and counts,
+// audit finds a hidden cell pinned down; the interval audit (within
+// Build, where the councils' own figures and the earlier releases are at
+// hand) finds a range narrower than SafetyWidth; or a benchmark's sums and counts,
 // a provider profile's, or a funnel's range of denominators differ from
 // the same pool recomputed over the published cells. A release must not be
 // published when Build fails.
 //
-// Disclosure control does not cover: a complement that is small (a
-// proportion of 98 in 100 leaves 2 out); different metrics that share a
-// count (two rates per person served); figures published in earlier
-// releases, which a later release's suppression cannot take back; and
-// bounds rather than exact values (two hidden counts known to sum to 9
-// are each at most 9).
+// Disclosure control does not cover: different metrics that share a
+// count (two rates per person served), which the catalogue does not yet
+// link; figures published in earlier releases, which a later release's
+// suppression cannot take back (it hides them, and counts them as known);
+// and what a reader who also knows the rules could infer beyond the
+// linear bounds (that a hidden count is small, or not).
 package duckdb

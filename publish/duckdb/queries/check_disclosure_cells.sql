@@ -4,8 +4,9 @@
 --   small-count     a figure of a small_counts metric whose counts, given
 --                   or implied by its value, are small (small_cell)
 --   small-pool      a provider profile or benchmark of a small_counts
---                   metric pooling a numerator of 1 to 4 or a denominator
---                   under 10
+--                   metric pooling a numerator of 1 to 4, a denominator
+--                   under 10, or for a proportion a complement
+--                   (denominator - numerator) of 1 to 4
 --   change-reveals  a change from a hidden figure, which value minus change
 --                   would give back
 WITH small AS (
@@ -48,13 +49,15 @@ SELECT 'small-pool', 'provider_profile', p.metric, p.period, '', p.provider_id, 
 FROM provider_profile p
 JOIN small m ON m.id = p.metric
 WHERE (p.numerator > 0 AND p.numerator < 5) OR p.denominator < 10
+   OR (m.kind = 'proportion' AND p.denominator - p.numerator BETWEEN 1 AND 4)
 UNION ALL
 SELECT 'small-pool', 'benchmarks', b.metric, b.period, '', '', b.service,
        format('{} level pools numerator {} over denominator {}', b.level,
               coalesce(b.sum_numerator::VARCHAR, 'blank'), coalesce(b.sum_denominator::VARCHAR, 'blank'))
 FROM benchmarks b
 JOIN small m ON m.id = b.metric
-WHERE b.n_pooled > 0 AND ((b.sum_numerator > 0 AND b.sum_numerator < 5) OR b.sum_denominator < 10)
+WHERE b.n_pooled > 0 AND ((b.sum_numerator > 0 AND b.sum_numerator < 5) OR b.sum_denominator < 10
+                          OR (m.kind = 'proportion' AND b.sum_denominator - b.sum_numerator BETWEEN 1 AND 4))
 UNION ALL
 SELECT 'change-reveals', 'comparisons', c.metric, c.period, c.council_code, c.provider_id, c.service,
        format('a change from the hidden figure for {}', e.period)

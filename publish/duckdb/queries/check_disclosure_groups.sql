@@ -1,9 +1,10 @@
 -- Disclosure check: no linked group (disclosure_links) has exactly one
 -- hidden member, which its total minus the parts shown (or, for a hidden
 -- total, the sum of the parts) would give back. The violation names the
--- hidden member.
+-- hidden member. A member an earlier release published with the same
+-- figures (known) counts as published, whatever its status now.
 WITH state AS (
-    SELECT l.*, o.status = 'c' AS hidden
+    SELECT l.*, o.status = 'c' AND NOT l.known AS hidden
     FROM disclosure_links l
     JOIN observations o USING (council_code, provider_id, service, metric, period)
 )

@@ -12,7 +12,10 @@
 -- Only metrics whose figures add up are linked: proportions, rates and
 -- counts (a mean or a score is not a sum). A group is named by link,
 -- council_code, group_provider, service, metric and group_period, and has
--- one total (is_total) and at least one part.
+-- one total (is_total) and at least one part. known marks a member an
+-- earlier release already published with the same figures
+-- (history_known): it counts as published whatever its status now, and
+-- is never hidden to protect another.
 --
 -- pick_order ranks a group's members as the next to hide: first the parts
 -- with a count above 0, smallest denominator (then numerator) first; then
@@ -61,8 +64,10 @@ members AS (
     SELECT *, true AS is_total FROM totals
 )
 SELECT link, council_code, group_provider, service, metric, group_period, provider_id, period, is_total,
+       k.council_code IS NOT NULL AS known,
        row_number() OVER (
            PARTITION BY link, council_code, group_provider, service, metric, group_period
            ORDER BY CASE WHEN NOT is_total AND x > 0 THEN 0 WHEN is_total THEN 1 ELSE 2 END,
                     n NULLS LAST, x NULLS LAST, provider_id, period) AS pick_order
 FROM members
+LEFT JOIN history_known k USING (council_code, provider_id, service, metric, period)

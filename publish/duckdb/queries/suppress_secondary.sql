@@ -2,7 +2,10 @@
 -- with exactly one hidden member ([c]), and in every group holding a cell
 -- named in $protect (cells the audit in disclosure.go found the published
 -- totals pin down together), the member first in pick_order among those
--- still shown becomes [c], with its value, counts and note removed. Build
+-- still shown becomes [c], with its value, counts and note removed. A
+-- member an earlier release published with the same figures (known) is
+-- neither counted as hidden nor hidden: everyone knows it, so when no
+-- other part can protect the group, the total goes. Build
 -- repeats the round until it hides nothing, since hiding a cell can leave
 -- another group with a single hidden member. $protect names cells as
 -- council_code, provider_id, service, metric and period joined by chr(31).
@@ -10,7 +13,7 @@ UPDATE observations o
 SET status = 'c', value = NULL, numerator = NULL, denominator = NULL, note = ''
 FROM (
     WITH state AS (
-        SELECT l.*, s.status = 'c' AS hidden,
+        SELECT l.*, s.status = 'c' AND NOT l.known AS hidden, s.status = 'c' AS withheld,
                concat_ws(chr(31), l.council_code, l.provider_id, l.service, l.metric, l.period)
                    IN (SELECT unnest($protect::VARCHAR[])) AS protect
         FROM disclosure_links l
@@ -26,7 +29,7 @@ FROM (
     FROM (
         SELECT state.*
         FROM state JOIN exposed USING (link, council_code, group_provider, service, metric, group_period)
-        WHERE NOT hidden
+        WHERE NOT withheld AND NOT known
         QUALIFY row_number() OVER (
             PARTITION BY link, council_code, group_provider, service, metric, group_period
             ORDER BY pick_order) = 1

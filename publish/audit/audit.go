@@ -1,0 +1,269 @@
+// Package audit bounds hidden counts by what published totals say about
+// them, and is the only importer of gonum. Disclosure control
+// (publish/duckdb) states what a reader knows as a system of linear
+// equations over the hidden counts, each a total minus its parts with the
+// published figures moved to the right-hand side, and asks for the least
+// and greatest value each hidden count, or a sum or difference of them,
+// can take with every count at least 0. That is a linear programme, solved
+// here with gonum's simplex (optimize/convex/lp).
+//
+// The bounds are those of the linear relaxation, which callers round
+// inwards to whole numbers. For one table of providers by periods with its
+// totals (a two-way table with its margins) the equations' matrix is
+// totally unimodular, so the rounded bounds are exactly what a reader who
+// also knows that counts are whole numbers can get. Where equations of
+// several kinds are combined (numerators tied to their denominators, or
+// tables of several releases) a reader solving the integer programme may
+// narrow a range a little further than the rounded relaxation shows.
+package audit
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"math/big"
+
+	"gonum.org/v1/gonum/mat"
+	"gonum.org/v1/gonum/optimize/convex/lp"
+)
+
+// ErrInconsistent is returned by Reduce when the equations contradict each
+// other: no counts satisfy them all, so they bound nothing.
+var ErrInconsistent = errors.New("the equations contradict each other")
+
+// ErrSolver is returned, wrapped, when the simplex fails for numerical
+// reasons; a caller must then treat the count as unprotected.
+var ErrSolver = errors.New("linear programme failed")
+
+// A Term is Coef times variable Var.
+type Term struct {
+	Var  int
+	Coef int64
+}
+
+// An Equation says that the sum of its terms is RHS.
+type Equation struct {
+	Terms []Term
+	RHS   int64
+}
+
+// A Problem is a system of equations over Vars variables, each at least 0,
+// reduced to independent equations. Build one with Reduce.
+type Problem struct {
+	vars int
+	// used maps a variable to its column in a, or -1 when no equation
+	// holds it (it is then free to take any value from 0 up).
+	used []int
+	a    *mat.Dense
+	b    []float64
+}
+
+// Reduce checks and reduces eqs over vars variables: it removes the
+// equations the others imply, exactly, in rational arithmetic, since the
+// simplex needs independent rows. It returns ErrInconsistent when the
+// equations contradict each other.
+func Reduce(vars int, eqs []Equation) (*Problem, error) {
+	used := make([]int, vars)
+	for i := range used {
+		used[i] = -1
+	}
+	var cols int
+	for _, eq := range eqs {
+		for _, t := range eq.Terms {
+			if t.Var < 0 || t.Var >= vars {
+				return nil, fmt.Errorf("audit: variable %d of %d", t.Var, vars)
+			}
+			if t.Coef != 0 && used[t.Var] < 0 {
+				used[t.Var] = cols
+				cols++
+			}
+		}
+	}
+	m := make([][]*big.Rat, len(eqs))
+	for i, eq := range eqs {
+		m[i] = make([]*big.Rat, cols+1)
+		for j := range m[i] {
+			m[i][j] = new(big.Rat)
+		}
+		for _, t := range eq.Terms {
+			if t.Coef != 0 {
+				c := m[i][used[t.Var]]
+				c.Add(c, new(big.Rat).SetInt64(t.Coef))
+			}
+		}
+		m[i][cols].SetInt64(eq.RHS)
+	}
+	rank := echelon(m, cols)
+	for i := rank; i < len(m); i++ {
+		if m[i][cols].Sign() != 0 {
+			return nil, ErrInconsistent
+		}
+	}
+	p := &Problem{vars: vars, used: used}
+	if rank == 0 {
+		return p, nil
+	}
+	p.a = mat.NewDense(rank, cols, nil)
+	p.b = make([]float64, rank)
+	for i := 0; i < rank; i++ {
+		for j := 0; j < cols; j++ {
+			f, _ := m[i][j].Float64()
+			p.a.Set(i, j, f)
+		}
+		p.b[i], _ = m[i][cols].Float64()
+	}
+	return p, nil
+}
+
+// echelon reduces m (rows of cols coefficients and a right-hand side) to
+// reduced row echelon form in place, the independent rows first, and
+// returns how many there are.
+func echelon(m [][]*big.Rat, cols int) int {
+	tmp := new(big.Rat)
+	r := 0
+	for c := 0; c < cols && r < len(m); c++ {
+		p := -1
+		for i := r; i < len(m); i++ {
+			if m[i][c].Sign() != 0 {
+				p = i
+				break
+			}
+		}
+		if p < 0 {
+			continue
+		}
+		m[r], m[p] = m[p], m[r]
+		inv := new(big.Rat).Inv(m[r][c])
+		for j := c; j <= cols; j++ {
+			m[r][j].Mul(m[r][j], inv)
+		}
+		for i := range m {
+			if i == r || m[i][c].Sign() == 0 {
+				continue
+			}
+			f := new(big.Rat).Set(m[i][c])
+			for j := c; j <= cols; j++ {
+				m[i][j].Sub(m[i][j], tmp.Mul(f, m[r][j]))
+			}
+		}
+		r++
+	}
+	return r
+}
+
+// tolerance is the simplex's optimality tolerance. Counts are whole
+// numbers well below 2^40, so bounds are rounded to whole numbers by the
+// caller and this only has to keep the simplex from cycling on rounding.
+const tolerance = 1e-9
+
+// Range returns the least and greatest value of the sum of obj's terms
+// over every solution of p with each variable at least 0; hi is +Inf when
+// nothing bounds it above. Variables no equation holds are free from 0 up.
+func (p *Problem) Range(obj []Term) (lo, hi float64, err error) {
+	c := make([]float64, 0)
+	if p.a != nil {
+		_, cols := p.a.Dims()
+		c = make([]float64, cols)
+	}
+	freeUp, freeDown := false, false
+	for _, t := range obj {
+		if t.Var < 0 || t.Var >= p.vars {
+			return 0, 0, fmt.Errorf("audit: objective variable %d of %d", t.Var, p.vars)
+		}
+		j := p.used[t.Var]
+		if j < 0 {
+			// A free variable adds 0 at least and has no upper bound.
+			switch {
+			case t.Coef > 0:
+				freeUp = true
+			case t.Coef < 0:
+				freeDown = true
+			}
+			continue
+		}
+		c[j] += float64(t.Coef)
+	}
+	lo, hi = 0, 0
+	if p.a != nil {
+		if lo, err = p.minimise(c); err != nil {
+			return 0, 0, err
+		}
+		neg := make([]float64, len(c))
+		for j := range c {
+			neg[j] = -c[j]
+		}
+		m, err := p.minimise(neg)
+		if err != nil {
+			return 0, 0, err
+		}
+		hi = -m
+	}
+	if freeUp {
+		hi = math.Inf(1)
+	}
+	if freeDown {
+		lo = math.Inf(-1)
+	}
+	return lo, hi, nil
+}
+
+// minimise returns the least c·x over p's solutions, -Inf when unbounded.
+func (p *Problem) minimise(c []float64) (float64, error) {
+	f, _, err := lp.Simplex(c, p.a, p.b, tolerance, nil)
+	switch {
+	case err == nil:
+		return f, nil
+	case errors.Is(err, lp.ErrUnbounded):
+		return math.Inf(-1), nil
+	case errors.Is(err, lp.ErrZeroColumn):
+		// A column that reduction emptied belongs to a variable every
+		// solution leaves free; gonum wants none, so it is dropped.
+		return p.withoutZeroColumns(c)
+	case errors.Is(err, lp.ErrInfeasible):
+		return 0, ErrInconsistent
+	default:
+		return 0, fmt.Errorf("%w: %w", ErrSolver, err)
+	}
+}
+
+// withoutZeroColumns solves min c·x with the columns of p.a that hold
+// only zeros removed: such a variable takes any value from 0 up, so a
+// negative cost makes the minimum -Inf and otherwise it stays 0.
+func (p *Problem) withoutZeroColumns(c []float64) (float64, error) {
+	rows, cols := p.a.Dims()
+	var keep []int
+	for j := 0; j < cols; j++ {
+		zero := true
+		for i := 0; i < rows; i++ {
+			if p.a.At(i, j) != 0 {
+				zero = false
+				break
+			}
+		}
+		if !zero {
+			keep = append(keep, j)
+		} else if c[j] < 0 {
+			return math.Inf(-1), nil
+		}
+	}
+	a := mat.NewDense(rows, len(keep), nil)
+	ck := make([]float64, len(keep))
+	for k, j := range keep {
+		ck[k] = c[j]
+		for i := 0; i < rows; i++ {
+			a.Set(i, k, p.a.At(i, j))
+		}
+	}
+	q := &Problem{a: a, b: p.b}
+	f, _, err := lp.Simplex(ck, q.a, q.b, tolerance, nil)
+	switch {
+	case err == nil:
+		return f, nil
+	case errors.Is(err, lp.ErrUnbounded):
+		return math.Inf(-1), nil
+	case errors.Is(err, lp.ErrInfeasible):
+		return 0, ErrInconsistent
+	default:
+		return 0, fmt.Errorf("%w: %w", ErrSolver, err)
+	}
+}

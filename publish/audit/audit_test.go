@@ -1,0 +1,84 @@
+package audit
+
+import (
+	"errors"
+	"math"
+	"testing"
+)
+
+// TestRange checks bounds worked by hand on small systems of totals and
+// parts (variables a=0, b=1, c=2, d=3).
+func TestRange(t *testing.T) {
+	t.Parallel()
+	const a, b, c, d = 0, 1, 2, 3
+	sum := func(rhs int64, vars ...int) Equation {
+		eq := Equation{RHS: rhs}
+		for _, v := range vars {
+			eq.Terms = append(eq.Terms, Term{v, 1})
+		}
+		return eq
+	}
+	inf := math.Inf(1)
+	tests := []struct {
+		Name   string
+		Eqs    []Equation
+		Obj    []Term
+		Lo, Hi float64
+	}{
+		// Two hidden parts of a total whose parts shown leave 10.
+		{"a + b = 10: a", []Equation{sum(10, a, b)}, []Term{{a, 1}}, 0, 10},
+		// b + c = 2 caps b at 2, so a = 10 - b is at least 8.
+		{"a + b = 10, b + c = 2: a", []Equation{sum(10, a, b), sum(2, b, c)}, []Term{{a, 1}}, 8, 10},
+		{"a + b = 10, b + c = 2: b", []Equation{sum(10, a, b), sum(2, b, c)}, []Term{{b, 1}}, 0, 2},
+		// Hidden cells that sum to 0 are each 0.
+		{"a + b = 0: a", []Equation{sum(0, a, b)}, []Term{{a, 1}}, 0, 0},
+		// A hidden total a and a hidden part b: a - b = 3, a unbounded above.
+		{"a - b = 3: a", []Equation{{Terms: []Term{{a, 1}, {b, -1}}, RHS: 3}}, []Term{{a, 1}}, 3, inf},
+		// No equation holds c.
+		{"c free", []Equation{sum(10, a, b)}, []Term{{c, 1}}, 0, inf},
+		// A 2x2 block: rows a+b=5, c+d=7, columns a+c=6, b+d=6. With a = t:
+		// b = 5-t, c = 6-t, d = 1+t, all at least 0 for t in [0, 5].
+		{"block: a", []Equation{sum(5, a, b), sum(7, c, d), sum(6, a, c), sum(6, b, d)}, []Term{{a, 1}}, 0, 5},
+		{"block: d", []Equation{sum(5, a, b), sum(7, c, d), sum(6, a, c), sum(6, b, d)}, []Term{{d, 1}}, 1, 6},
+		// The same equation twice is one equation.
+		{"repeated", []Equation{sum(10, a, b), sum(10, a, b)}, []Term{{b, 1}}, 0, 10},
+		// A complement: d - a where a + b = 4 and d = a + c with c + b = 6
+		// (d - a = c = 6 - b, b in [0, 4]): 2 to 6.
+		{"difference", []Equation{sum(4, a, b), {Terms: []Term{{d, 1}, {a, -1}, {c, -1}}}, sum(6, c, b)},
+			[]Term{{d, 1}, {a, -1}}, 2, 6},
+	}
+	for _, tt := range tests {
+		t.Run(tt.Name, func(t *testing.T) {
+			t.Parallel()
+			p, err := Reduce(4, tt.Eqs)
+			if err != nil {
+				t.Fatal(err)
+			}
+			lo, hi, err := p.Range(tt.Obj)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if math.Abs(lo-tt.Lo) > 1e-6 || (math.IsInf(tt.Hi, 1) != math.IsInf(hi, 1)) || (!math.IsInf(hi, 1) && math.Abs(hi-tt.Hi) > 1e-6) {
+				t.Errorf("range = [%v, %v], want [%v, %v]", lo, hi, tt.Lo, tt.Hi)
+			}
+		})
+	}
+}
+
+// TestReduceInconsistent checks that contradictory totals are reported
+// rather than bounded.
+func TestReduceInconsistent(t *testing.T) {
+	t.Parallel()
+	_, err := Reduce(2, []Equation{{Terms: []Term{{0, 1}, {1, 1}}, RHS: 10}, {Terms: []Term{{0, 1}, {1, 1}}, RHS: 11}})
+	if !errors.Is(err, ErrInconsistent) {
+		t.Errorf("Reduce = %v, want ErrInconsistent", err)
+	}
+	// Consistent equations whose counts would have to be negative.
+	p, err := Reduce(2, []Equation{{Terms: []Term{{0, 1}, {1, 1}}, RHS: -3}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := p.Range([]Term{{0, 1}}); !errors.Is(err, ErrInconsistent) {
+		t.Errorf("Range = %v, want ErrInconsistent", err)
+	}
+}

@@ -1,0 +1,45 @@
+package duckdb
+
+import (
+	"context"
+	"os"
+	"testing"
+
+	"github.com/yardstick-open/yardstick/data"
+	"github.com/yardstick-open/yardstick/schemas"
+	"github.com/yardstick-open/yardstick/schemas/config"
+)
+
+// BenchmarkBuildDataDir builds the data folder named by
+// YARDSTICK_BENCH_DATA (a folder `yardstick sample` and `yardstick
+// ingest` wrote; with releases/ in it, Build reads them as history), to
+// time disclosure control on realistic returns:
+//
+//	yardstick sample --rows 200000 --one-file --seed 7 in
+//	yardstick ingest --data data in/returns.csv
+//	YARDSTICK_BENCH_DATA=$PWD/data go test ./publish/duckdb -run '^$' -bench BuildDataDir -benchtime 3x
+func BenchmarkBuildDataDir(b *testing.B) {
+	dir := os.Getenv("YARDSTICK_BENCH_DATA")
+	if dir == "" {
+		b.Skip("YARDSTICK_BENCH_DATA names no data folder")
+	}
+	cs, err := schemas.LoadCouncils(data.Reference())
+	if err != nil {
+		b.Fatal(err)
+	}
+	cat, err := config.Builtin()
+	if err != nil {
+		b.Fatal(err)
+	}
+	db, err := Open(context.Background(), "", Options{Threads: 2})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer db.Close()
+	in := BuildInput{DataDir: dir, Catalogue: cat, Councils: cs}
+	for b.Loop() {
+		if err := db.Build(context.Background(), in); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
