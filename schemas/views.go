@@ -210,19 +210,27 @@ type MetricView struct {
 	FunnelLimits []FunnelLimit `json:"funnel_limits"`
 }
 
+// ViewComparisons is how many comparison rows a council's or provider's
+// view holds: the first, in observation-key order. A national provider has
+// thousands, so the view says how many there are (ComparisonsTotal) and the
+// comparisons list, filtered by council or provider, pages through them all.
+const ViewComparisons = 100
+
 // CouncilView is what a council's page shows: the council, its similar
-// councils, the providers it commissions and its comparison rows.
+// councils, the providers it commissions and its first comparison rows.
 type CouncilView struct {
-	Council     CouncilRow        `json:"council"`
-	Similar     []SimilarCouncil  `json:"similar_councils"`
-	Providers   []CouncilProvider `json:"providers"`
-	Comparisons []ComparisonRow   `json:"comparisons"`
+	Council          CouncilRow        `json:"council"`
+	Similar          []SimilarCouncil  `json:"similar_councils"`
+	Providers        []CouncilProvider `json:"providers"`
+	Comparisons      []ComparisonRow   `json:"comparisons"`
+	ComparisonsTotal int               `json:"comparisons_total"`
 }
 
 // ProviderView is what a provider's page shows: the provider, its profile
-// pooled across councils, and its comparison rows in every council.
+// pooled across councils, and its first comparison rows.
 type ProviderView struct {
-	Provider    ProviderRow          `json:"provider"`
-	Profile     []ProviderProfileRow `json:"profile"`
-	Comparisons []ComparisonRow      `json:"comparisons"`
+	Provider         ProviderRow          `json:"provider"`
+	Profile          []ProviderProfileRow `json:"profile"`
+	Comparisons      []ComparisonRow      `json:"comparisons"`
+	ComparisonsTotal int                  `json:"comparisons_total"`
 }

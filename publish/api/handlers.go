@@ -103,7 +103,7 @@ func (s *Server) registerCouncilRoutes() {
 		Params:  []param{{Name: "code", In: "path", Type: "string", Description: "The council's GSS code."}},
 		Body:    "CouncilView", Example: "/councils/{council}",
 		handle: func(ctx context.Context, rel *release, q *request) (any, error) {
-			v, err := rel.reader.Council(ctx, q.vars["code"])
+			v, err := rel.reader.Council(ctx, q.vars["code"], schemas.ViewComparisons)
 			return v, explain(err, rel, "no council with GSS code %q; %s/councils?q=<name> finds a code", q.vars["code"], Prefix)
 		}})
 }
@@ -125,7 +125,7 @@ func (s *Server) registerProviderRoutes() {
 		Params:  []param{{Name: "id", In: "path", Type: "string", Description: "The provider's id."}},
 		Body:    "ProviderView", Example: "/providers/{provider}",
 		handle: func(ctx context.Context, rel *release, q *request) (any, error) {
-			v, err := rel.reader.Provider(ctx, q.vars["id"])
+			v, err := rel.reader.Provider(ctx, q.vars["id"], schemas.ViewComparisons)
 			return v, explain(err, rel, "no provider %q; %s/providers?q=<name> finds an id", q.vars["id"], Prefix)
 		}})
 }

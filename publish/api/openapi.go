@@ -93,6 +93,15 @@ func ref(name string) object { return object{"$ref": "#/components/schemas/" + n
 
 func arrayOf(s object) object { return object{"type": "array", "items": s} }
 
+// describe returns s with a description.
+func describe(s object, desc string) object {
+	out := object{"description": desc}
+	for k, v := range s {
+		out[k] = v
+	}
+	return out
+}
+
 func str(desc string) object { return object{"type": "string", "description": desc} }
 
 func nullable(typ, desc string) object {
@@ -121,18 +130,21 @@ func componentSchemas() object {
 			"period":        str("The period funnel_limits are for; absent when none was asked for."),
 			"funnel_limits": arrayOf(ref("FunnelLimit")),
 		}}
-	out["CouncilView"] = object{"type": "object", "description": "A council, its similar councils, its providers and its comparison rows.",
+	first := fmt.Sprintf("The first %d comparison rows, in observation-key order.", schemas.ViewComparisons)
+	out["CouncilView"] = object{"type": "object", "description": "A council, its similar councils, its providers and its first comparison rows.",
 		"properties": object{
-			"council":          ref("Council"),
-			"similar_councils": arrayOf(ref("SimilarCouncil")),
-			"providers":        arrayOf(ref("CouncilProvider")),
-			"comparisons":      arrayOf(ref("Comparison")),
+			"council":           ref("Council"),
+			"similar_councils":  arrayOf(ref("SimilarCouncil")),
+			"providers":         arrayOf(ref("CouncilProvider")),
+			"comparisons":       describe(arrayOf(ref("Comparison")), first),
+			"comparisons_total": describe(object{"type": "integer"}, "How many comparison rows the council has; "+Prefix+"/comparisons?council={code} pages through them all."),
 		}}
-	out["ProviderView"] = object{"type": "object", "description": "A provider, its profile pooled across councils, and its rows in every council.",
+	out["ProviderView"] = object{"type": "object", "description": "A provider, its profile pooled across councils, and its first comparison rows.",
 		"properties": object{
-			"provider":    ref("Provider"),
-			"profile":     arrayOf(ref("ProviderProfile")),
-			"comparisons": arrayOf(ref("Comparison")),
+			"provider":          ref("Provider"),
+			"profile":           arrayOf(ref("ProviderProfile")),
+			"comparisons":       describe(arrayOf(ref("Comparison")), first),
+			"comparisons_total": describe(object{"type": "integer"}, "How many comparison rows the provider has, in every council; "+Prefix+"/comparisons?provider={id} pages through them all."),
 		}}
 	figure := object{"type": "object", "properties": object{
 		"value":       nullable("number", "The value; null when withheld."),

@@ -461,8 +461,21 @@ func TestReaderCouncil(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	r := openReleaseFixture(t)
+	// By rank, though the fixture inserts rank 2 first.
+	traffordSimilar := []schemas.SimilarCouncil{
+		{SimilarCode: wigan, Name: "Wigan", Rank: 1, Distance: fptr(0.5), Method: nn},
+		{SimilarCode: cambs, Name: "Cambridgeshire", Rank: 2, Distance: fptr(2.1), Method: nn},
+	}
+	// By service, then the providers table's name; the council-wide row
+	// is no provider.
+	traffordProviders := []schemas.CouncilProvider{
+		{Service: "care-home", ProviderID: "1-202", ProviderName: "Brook 100% Care", Sector: "voluntary", NRows: 1},
+		{Service: "homecare", ProviderID: "1-101", ProviderName: "Acme Care Ltd", Sector: "private", NRows: 2},
+		{Service: "homecare", ProviderID: "1-202", ProviderName: "Brook 100% Care", Sector: "voluntary", NRows: 1},
+	}
 	tests := []struct {
 		name, code  string
+		first       int
 		want        schemas.CouncilView
 		wantKeys    []schemas.ObservationKey
 		wantErr     error
@@ -471,22 +484,18 @@ func TestReaderCouncil(t *testing.T) {
 	}{
 		{name: "Trafford", code: trafford,
 			want: schemas.CouncilView{
-				Council: councilTrafford,
-				// By rank, though the fixture inserts rank 2 first.
-				Similar: []schemas.SimilarCouncil{
-					{SimilarCode: wigan, Name: "Wigan", Rank: 1, Distance: fptr(0.5), Method: nn},
-					{SimilarCode: cambs, Name: "Cambridgeshire", Rank: 2, Distance: fptr(2.1), Method: nn},
-				},
-				// By service, then the providers table's name; the
-				// council-wide row is no provider.
-				Providers: []schemas.CouncilProvider{
-					{Service: "care-home", ProviderID: "1-202", ProviderName: "Brook 100% Care", Sector: "voluntary", NRows: 1},
-					{Service: "homecare", ProviderID: "1-101", ProviderName: "Acme Care Ltd", Sector: "private", NRows: 2},
-					{Service: "homecare", ProviderID: "1-202", ProviderName: "Brook 100% Care", Sector: "voluntary", NRows: 1},
-				},
+				Council:          councilTrafford,
+				Similar:          traffordSimilar,
+				Providers:        traffordProviders,
+				ComparisonsTotal: 5,
 			},
+			first:    100,
 			wantKeys: []schemas.ObservationKey{r4, r1, r2, r6, r8}},
-		{name: "a council without observations", code: "E07000008",
+		// The view holds the first rows and counts them all.
+		{name: "Trafford, the first two rows", code: trafford, first: 2,
+			want:     schemas.CouncilView{Council: councilTrafford, Similar: traffordSimilar, Providers: traffordProviders, ComparisonsTotal: 5},
+			wantKeys: []schemas.ObservationKey{r4, r1}},
+		{name: "a council without observations", code: "E07000008", first: 100,
 			want: schemas.CouncilView{Council: councilCambridge, Similar: []schemas.SimilarCouncil{}, Providers: []schemas.CouncilProvider{}},
 			// Not nil: a JSON body shows [].
 			wantKeys: []schemas.ObservationKey{}},
@@ -495,7 +504,7 @@ func TestReaderCouncil(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got, err := r.Council(ctx, tt.code)
+			got, err := r.Council(ctx, tt.code, tt.first)
 			if tt.wantErr != nil {
 				if !errors.Is(err, tt.wantErr) {
 					t.Errorf("Council(%q) error = %v, want %v", tt.code, err, tt.wantErr)
@@ -582,6 +591,7 @@ func TestReaderProvider(t *testing.T) {
 
 	tests := []struct {
 		name, id string
+		first    int
 		want     schemas.ProviderView
 		wantKeys []schemas.ObservationKey
 		wantErr  error
@@ -589,15 +599,20 @@ func TestReaderProvider(t *testing.T) {
 		{name: "Acme", id: "1-101",
 			// By metric, period and service, though the fixture inserts
 			// staff turnover first.
-			want:     schemas.ProviderView{Provider: providerAcme, Profile: []schemas.ProviderProfileRow{p1, p2, p3}},
+			want:     schemas.ProviderView{Provider: providerAcme, Profile: []schemas.ProviderProfileRow{p1, p2, p3}, ComparisonsTotal: 5},
+			first:    100,
 			wantKeys: []schemas.ObservationKey{r1, r3, r6, r7, r10}},
+		// The view holds the first rows and counts them all.
+		{name: "Acme, the first three rows", id: "1-101", first: 3,
+			want:     schemas.ProviderView{Provider: providerAcme, Profile: []schemas.ProviderProfileRow{p1, p2, p3}, ComparisonsTotal: 5},
+			wantKeys: []schemas.ObservationKey{r1, r3, r6}},
 		{name: "unknown", id: "1-999", wantErr: ErrNotFound},
 		{name: "council-wide rows are no provider", id: "", wantErr: ErrNotFound},
 		{name: "a query is no id", id: "%", wantErr: ErrNotFound},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got, err := r.Provider(ctx, tt.id)
+			got, err := r.Provider(ctx, tt.id, tt.first)
 			if tt.wantErr != nil {
 				if !errors.Is(err, tt.wantErr) {
 					t.Errorf("Provider(%q) error = %v, want %v", tt.id, err, tt.wantErr)

@@ -157,7 +157,7 @@ func (r *Reader) Comparisons(ctx context.Context, f ComparisonFilter) (schemas.P
 }
 
 // comparisons runs reader_comparisons for f without checking its sort or
-// paging; the views use it for every row of a council or provider.
+// paging; the views use it for the first rows of a council or provider.
 func (r *Reader) comparisons(ctx context.Context, f ComparisonFilter, limit, offset int64) ([]schemas.ComparisonRow, int, error) {
 	return collectPage(ctx, r, "reader_comparisons", comparisonDest,
 		sql.Named("metric", f.Metric), sql.Named("period", f.Period), sql.Named("council", f.Council),
@@ -165,9 +165,6 @@ func (r *Reader) comparisons(ctx context.Context, f ComparisonFilter, limit, off
 		sql.Named("council_type", f.CouncilType), sql.Named("sector", f.Sector), sql.Named("band", f.Band),
 		sql.Named("sort", f.Sort), sql.Named("desc", f.Desc), sql.Named("limit", limit), sql.Named("offset", offset))
 }
-
-// allRows is the limit that takes every row.
-const allRows = math.MaxInt64
 
 // Providers returns one page of the providers f selects, by name then id,
 // with the number it selects in Total.
@@ -187,10 +184,11 @@ func (r *Reader) Providers(ctx context.Context, f ProviderFilter) (schemas.Page[
 }
 
 // Provider returns the provider with the given id, its profile pooled
-// across councils (by metric, period and service) and its comparison rows
-// in every council (in observation-key order). An id the providers table
+// across councils (by metric, period and service) and the first first of
+// its comparison rows in every council (in observation-key order) with how
+// many there are. An id the providers table
 // does not hold, "" included, is ErrNotFound.
-func (r *Reader) Provider(ctx context.Context, id string) (schemas.ProviderView, error) {
+func (r *Reader) Provider(ctx context.Context, id string, first int) (schemas.ProviderView, error) {
 	var v schemas.ProviderView
 	found, err := collectRows(ctx, r, "reader_provider", scanInto(providerDest), sql.Named("id", id))
 	if err != nil {
@@ -203,7 +201,7 @@ func (r *Reader) Provider(ctx context.Context, id string) (schemas.ProviderView,
 	if v.Profile, err = collectRows(ctx, r, "reader_provider_profile", scanInto(profileDest), sql.Named("id", id)); err != nil {
 		return v, err
 	}
-	if v.Comparisons, _, err = r.comparisons(ctx, ComparisonFilter{Provider: id}, allRows, 0); err != nil {
+	if v.Comparisons, v.ComparisonsTotal, err = r.comparisons(ctx, ComparisonFilter{Provider: id}, int64(max(first, 0)), 0); err != nil {
 		return v, err
 	}
 	return v, nil
@@ -228,10 +226,11 @@ func (r *Reader) Councils(ctx context.Context, f CouncilFilter) (schemas.Page[sc
 
 // Council returns the council with the given code, its similar councils
 // (most similar first), the providers it commissions (by service, then
-// name) and its comparison rows (in observation-key order). A code the
+// name) and the first first of its comparison rows (in observation-key
+// order) with how many there are. A code the
 // register does not hold is ErrNotFound; a council without observations is
 // found, with no providers or rows.
-func (r *Reader) Council(ctx context.Context, code string) (schemas.CouncilView, error) {
+func (r *Reader) Council(ctx context.Context, code string, first int) (schemas.CouncilView, error) {
 	var v schemas.CouncilView
 	found, err := collectRows(ctx, r, "reader_council", scanInto(councilDest), sql.Named("code", code))
 	if err != nil {
@@ -247,7 +246,7 @@ func (r *Reader) Council(ctx context.Context, code string) (schemas.CouncilView,
 	if v.Providers, err = collectRows(ctx, r, "reader_council_providers", scanInto(councilProviderDest), sql.Named("code", code)); err != nil {
 		return v, err
 	}
-	if v.Comparisons, _, err = r.comparisons(ctx, ComparisonFilter{Council: code}, allRows, 0); err != nil {
+	if v.Comparisons, v.ComparisonsTotal, err = r.comparisons(ctx, ComparisonFilter{Council: code}, int64(max(first, 0)), 0); err != nil {
 		return v, err
 	}
 	return v, nil
