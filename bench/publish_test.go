@@ -346,8 +346,32 @@ func runStamped(b *testing.B, cmd *exec.Cmd) (measured, []stamped) {
 	return measured{wall: wall, peakMB: float64(ru.Maxrss) / 1024}, lines
 }
 
-// pagesRate reads the pages a second from publish's line for the website.
-var pagesRate = regexp.MustCompile(`([0-9.]+) pages a second`)
+// pagesRate reads the pages a second from publish's line for the website,
+// and siteSize the megabytes it wrote.
+var (
+	pagesRate = regexp.MustCompile(`([0-9.]+) pages a second`)
+	siteSize  = regexp.MustCompile(`files, ([0-9.]+) MB\)`)
+)
+
+// dirBytes is the size of every file under dir.
+func dirBytes(b *testing.B, dir string) int64 {
+	b.Helper()
+	var n int64
+	err := filepath.WalkDir(dir, func(_ string, d os.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		fi, err := d.Info()
+		if err == nil {
+			n += fi.Size()
+		}
+		return err
+	})
+	if err != nil {
+		b.Fatal(err)
+	}
+	return n
+}
 
 // BenchmarkPublish publishes a warehouse of a million rows (the ingest
 // benchmark's sample, ingested first and not timed) with `yardstick
@@ -415,16 +439,33 @@ func BenchmarkPublish(b *testing.B) {
 				siteLine = strings.TrimSpace(st.line)
 			}
 		}
-		pagesPerSecond := 0.0
+		pagesPerSecond, siteMB := 0.0, 0.0
 		if m := pagesRate.FindStringSubmatch(siteLine); m != nil {
 			pagesPerSecond, _ = strconv.ParseFloat(m[1], 64)
 		}
+		if m := siteSize.FindStringSubmatch(siteLine); m != nil {
+			siteMB, _ = strconv.ParseFloat(m[1], 64)
+		}
+		// The release against the returns it was built from.
+		fi, err := os.Stat(csvPath)
+		if err != nil {
+			b.Fatal(err)
+		}
+		current, err := filepath.EvalSymlinks(filepath.Join(dataDir, "current"))
+		if err != nil {
+			b.Fatal(err)
+		}
+		releaseMB, inputMB := float64(dirBytes(b, current))/1e6, float64(fi.Size())/1e6
 		b.ReportMetric(withSite.wall.Seconds(), "publish-with-site-s")
 		b.ReportMetric(siteRatio, "site-ratio")
 		b.ReportMetric(pagesPerSecond, "site-pages/s")
+		b.ReportMetric(siteMB, "site-MB")
+		b.ReportMetric(releaseMB/inputMB, "release/input")
 		fmt.Printf("  yardstick publish with the website: %6.2fs  peak %5.0f MB\n", withSite.wall.Seconds(), withSite.peakMB)
 		fmt.Printf("    %s\n", siteLine)
 		fmt.Printf("  ratio with/without the website %.2f (target <= 1.5: %s); %.0f pages a second (target >= 1000: %s)\n",
 			siteRatio, verdict(siteRatio <= 1.5), pagesPerSecond, verdict(pagesPerSecond >= 1000))
+		fmt.Printf("  the release is %.0f MB (the website %.0f MB) from %.0f MB of returns: %.1f times its input\n",
+			releaseMB, siteMB, inputMB, releaseMB/inputMB)
 	}
 }

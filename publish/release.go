@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"maps"
 	"os"
 	"path/filepath"
 	"sort"
@@ -160,57 +161,206 @@ func (b *Builder) build(ctx context.Context, dir string, rel *schemas.Release) (
 	if len(rel.Submissions) == 0 {
 		return fmt.Errorf("%w in %s", ErrNoSubmissions, b.Layout.Submissions())
 	}
-	if err := b.exportFiles(ctx, dir, dbFile); err != nil {
+	// The website's pages are written while the data files are: the
+	// site waits for them only for its downloads page, at the end.
+	var site *siteBuild
+	if b.Site != nil {
+		site = b.startSite(ctx, dir, dbFile, rel)
+	}
+	sums, err := b.writeData(ctx, dir, dbFile, rel)
+	if site != nil {
+		if err != nil {
+			site.ready <- dataResult{err: errors.New("the release's data files were not written")}
+		} else {
+			site.ready <- dataResult{sums: maps.Clone(sums)}
+		}
+		if serr := site.wait(sums); err == nil {
+			err = serr
+		}
+	}
+	if err != nil {
 		return err
+	}
+	b.logf("writing %s", schemas.ChecksumsFile)
+	return writeChecksums(dir, sums)
+}
+
+// writeData writes the data files, datapackage.json and release.json,
+// and returns the SHA-256 sums it made, by path.
+func (b *Builder) writeData(ctx context.Context, dir, dbFile string, rel *schemas.Release) (map[string]string, error) {
+	if err := b.exportFiles(ctx, dir, dbFile); err != nil {
+		return nil, err
 	}
 	// The data files are final now: datapackage.json describes them as
 	// they are, and SHA256SUMS reuses the hashes it made.
 	b.logf("writing %s", schemas.PackageFile)
 	sums, err := writeDataPackage(dir, rel)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	b.logf("writing %s", schemas.ReleaseFile)
 	if err := schemas.WriteJSONAtomic(filepath.Join(dir, schemas.ReleaseFile), rel); err != nil {
-		return err
+		return nil, err
 	}
-	if b.Site != nil {
-		if err := b.buildSite(ctx, dir, dbFile, rel, sums); err != nil {
-			return err
-		}
-	}
-	b.logf("writing %s", schemas.ChecksumsFile)
-	return writeChecksums(dir, sums)
+	return sums, nil
 }
 
-// buildSite writes the release's website into dir, after every data file,
-// so its downloads page lists them all, and before SHA256SUMS, which
-// covers its pages too. The pages are written in place and made durable
-// with one sync (schemas.SyncAll); their sums go into sums, so
-// SHA256SUMS does not read them back.
-func (b *Builder) buildSite(ctx context.Context, dir, dbFile string, rel *schemas.Release, sums map[string]string) error {
-	r, err := duckdb.OpenRelease(ctx, dbFile, duckdb.Options{Threads: b.DuckDB.Threads, MemoryLimit: b.DuckDB.MemoryLimit})
+// dataResult is what the website waits for before its downloads page:
+// the data files' sums, or why there are none.
+type dataResult struct {
+	sums map[string]string
+	err  error
+}
+
+// siteBuild is a website being written in the background.
+type siteBuild struct {
+	dir   string
+	ready chan dataResult
+	done  chan struct{}
+	stats site.Stats
+	err   error
+	b     *Builder
+}
+
+// startSite starts writing the release's website into dir, beside the
+// data files, which publish writes meanwhile: the site waits for them
+// (ready) only before its downloads page, which lists them. It is
+// written before SHA256SUMS, which covers its pages too.
+func (b *Builder) startSite(ctx context.Context, dir, dbFile string, rel *schemas.Release) *siteBuild {
+	sb := &siteBuild{dir: dir, ready: make(chan dataResult, 1), done: make(chan struct{}), b: b}
+	history := b.history(rel.ID)
+	go func() {
+		defer close(sb.done)
+		file, remove, err := b.siteDatabase(dbFile)
+		if err != nil {
+			sb.err = err
+			return
+		}
+		defer remove()
+		r, err := duckdb.OpenRelease(ctx, file, duckdb.Options{Threads: b.DuckDB.Threads, MemoryLimit: b.DuckDB.MemoryLimit})
+		if err != nil {
+			sb.err = err
+			return
+		}
+		defer r.Close()
+		b.logf("writing the website")
+		in := site.Input{Reader: r, Release: rel, Dir: dir, Catalogue: b.Catalogue, History: history,
+			DataFiles: func() (map[string]string, error) {
+				d := <-sb.ready
+				return d.sums, d.err
+			}}
+		sb.stats, sb.err = b.Site.Build(ctx, in)
+	}()
+	return sb
+}
+
+// siteDatabase returns a second name for the release database, for the
+// website's reader, and a function that removes it. DuckDB will not open
+// one file twice in a process with different settings, and the data files
+// are exported from it, with the exporter's settings, while the site
+// reads it: a hard link in the scratch folder is the same file under
+// another name, read-only to both, and costs nothing. Where the scratch
+// folder is on another file system the database is copied there.
+func (b *Builder) siteDatabase(dbFile string) (string, func(), error) {
+	dir, err := os.MkdirTemp(b.Layout.Scratch(), "site-")
+	if err != nil {
+		return "", nil, fmt.Errorf("site database: %w", err)
+	}
+	remove := func() { os.RemoveAll(dir) }
+	file := filepath.Join(dir, schemas.DatabaseFile)
+	if err := os.Link(dbFile, file); err != nil {
+		if err := copyFile(dbFile, file); err != nil {
+			remove()
+			return "", nil, fmt.Errorf("site database: %w", err)
+		}
+	}
+	return file, remove, nil
+}
+
+// copyFile copies src to dst, a new file.
+func copyFile(src, dst string) error {
+	in, err := os.Open(src)
 	if err != nil {
 		return err
 	}
-	defer r.Close()
-	b.logf("writing the website")
-	stats, err := b.Site.Build(ctx, site.Input{Reader: r, Release: rel, Dir: dir, Catalogue: b.Catalogue, Sums: sums})
+	defer in.Close()
+	out, err := os.OpenFile(dst, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
 	if err != nil {
 		return err
 	}
+	if _, err := io.Copy(out, in); err != nil {
+		out.Close()
+		return err
+	}
+	return out.Close()
+}
+
+// wait waits for the website, adds the sums of its files to sums, so
+// SHA256SUMS does not read them back, and makes them durable with one
+// sync (schemas.SyncAll).
+func (sb *siteBuild) wait(sums map[string]string) error {
+	<-sb.done
+	if sb.err != nil {
+		return sb.err
+	}
+	stats := sb.stats
 	paths := make([]string, 0, len(stats.Sums))
 	for name, sum := range stats.Sums {
+		if _, data := sums[name]; !data {
+			paths = append(paths, filepath.Join(sb.dir, filepath.FromSlash(name)))
+		}
 		sums[name] = sum
-		paths = append(paths, filepath.Join(dir, filepath.FromSlash(name)))
 	}
 	if err := schemas.SyncAll(paths); err != nil {
 		return fmt.Errorf("site: %w", err)
 	}
-	b.logf("wrote the website: %d pages (%d files, %.1f MB) in %s, %.0f pages a second; largest page %s, %.0f kB",
+	sb.b.logf("wrote the website: %d pages (%d files, %.1f MB) in %s, %.0f pages a second (besides %s waiting for the data files); largest page %s, %.0f kB",
 		stats.Pages, stats.Files, float64(stats.Bytes)/1e6, stats.Elapsed.Round(time.Millisecond), stats.PagesPerSecond(),
-		stats.Largest, float64(stats.LargestBytes)/1024)
+		stats.Waited.Round(time.Millisecond), stats.Largest, float64(stats.LargestBytes)/1024)
 	return nil
+}
+
+// history reads the release.json of every release in the data folder
+// other than id, for the website's list of releases: what each says of
+// itself, without its revisions and withdrawals. A release whose
+// release.json cannot be read is left out of the list, and the log says
+// so; it is no reason not to publish.
+func (b *Builder) history(id string) []schemas.Release {
+	ids, err := Releases(b.Layout)
+	if err != nil {
+		b.logf("the website's list of releases leaves out the earlier ones: %v", err)
+		return nil
+	}
+	var out []schemas.Release
+	for _, other := range ids {
+		if other == id {
+			continue
+		}
+		f, err := os.Open(filepath.Join(b.Layout.Release(other), schemas.ReleaseFile))
+		if err != nil {
+			b.logf("the website's list of releases leaves out %s: %v", other, err)
+			continue
+		}
+		// The summary's fields alone: a release's revisions can run to
+		// megabytes, and the list needs only their count.
+		var r struct {
+			ID          string         `json:"id"`
+			Created     time.Time      `json:"created"`
+			Previous    string         `json:"previous"`
+			Submissions []string       `json:"submissions"`
+			Superseded  []string       `json:"superseded"`
+			Counts      schemas.Counts `json:"counts"`
+		}
+		err = json.NewDecoder(f).Decode(&r)
+		f.Close()
+		if err != nil || r.ID != other {
+			b.logf("the website's list of releases leaves out %s: its %s does not read as one (%v)", other, schemas.ReleaseFile, err)
+			continue
+		}
+		out = append(out, schemas.Release{ID: r.ID, Created: r.Created, Previous: r.Previous,
+			Submissions: r.Submissions, Superseded: r.Superseded, Counts: r.Counts})
+	}
+	return out
 }
 
 // buildDatabase builds every table in a scratch database, in memory and

@@ -74,7 +74,7 @@ var releaseFiles = []string{
 // tests the pages themselves).
 var siteFiles = []string{
 	"404.html", "assets/site.css", "assets/site.js", "downloads.html", "downloads.json", "index.html", "index.json",
-	"search.json", "sitemap.xml",
+	"search.json", "sitemap.xml", "methodology.html", "methodology.json", "releases.html", "releases.json",
 	"metrics/" + onTime + "/index.html", "metrics/" + onTime + "/index.json",
 	"metrics/" + onTime + "/" + q1 + "/index.html", "metrics/" + onTime + "/" + q1 + "/index.json",
 	"metrics/" + onTime + "/" + q1 + "/table.csv",
@@ -84,13 +84,14 @@ var siteFiles = []string{
 
 // isSiteFile reports whether a release file belongs to its website.
 func isSiteFile(name string) bool {
-	for _, p := range []string{"metrics/", "providers/", "councils/", "assets/"} {
+	for _, p := range []string{"metrics/", "providers/", "councils/", "assets/", "changes/"} {
 		if strings.HasPrefix(name, p) {
 			return true
 		}
 	}
 	switch name {
-	case "404.html", "downloads.html", "downloads.json", "index.html", "index.json", "search.json", "sitemap.xml":
+	case "404.html", "downloads.html", "downloads.json", "index.html", "index.json", "search.json", "sitemap.xml",
+		"methodology.html", "methodology.json", "releases.html", "releases.json", "api.html", "api.json":
 		return true
 	}
 	return false

@@ -1,11 +1,13 @@
 package main
 
 import (
+	"fmt"
 	"io"
 
 	"github.com/yardstick-open/yardstick/data"
 	"github.com/yardstick-open/yardstick/ingest"
 	"github.com/yardstick-open/yardstick/publish"
+	"github.com/yardstick-open/yardstick/publish/api"
 	"github.com/yardstick-open/yardstick/publish/site"
 	"github.com/yardstick-open/yardstick/schemas"
 	"github.com/yardstick-open/yardstick/schemas/config"
@@ -49,6 +51,13 @@ func (s *setup) builder(log io.Writer) *publish.Builder {
 	b := &publish.Builder{Layout: s.layout, Catalogue: s.catalogue, Councils: s.councils, Log: log}
 	if !s.noSite {
 		b.Site = &site.Builder{}
+		// The website's API page is generated from the document the
+		// server answers; without it the page is left out, not wrong.
+		if doc, err := api.New(api.Config{Layout: s.layout}).OpenAPIDocument(); err == nil {
+			b.Site.OpenAPI = doc
+		} else {
+			fmt.Fprintf(log, "the website will have no API page: %v\n", err)
+		}
 	}
 	return b
 }

@@ -1,6 +1,7 @@
 package api
 
 import (
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"slices"
@@ -334,6 +335,11 @@ func (s *Server) registerDocRoutes() {
 	s.add(route{Name: "getOpenAPI", Method: http.MethodGet, Path: "/openapi.json", Tag: "meta",
 		Summary: "This API, described in OpenAPI 3.1", Body: "OpenAPI", raw: s.handleOpenAPI})
 }
+
+// OpenAPIDocument returns the API's OpenAPI 3.1 document as
+// /api/v1/openapi.json answers it. It depends on the routes only, so a
+// release's website can describe the API without a server running.
+func (s *Server) OpenAPIDocument() ([]byte, error) { return json.Marshal(s.openAPI()) }
 
 // handleOpenAPI answers the document, rendered once: it depends on the
 // routes only, not on the release.

@@ -24,6 +24,8 @@ import (
 	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
+
+	"github.com/yardstick-open/yardstick/publish/site"
 )
 
 // The browser tests drive Debian's chromium through the website of a
@@ -450,18 +452,10 @@ func (tb *browserTab) axeViolations(t *testing.T, src string) []axeViolation {
 	return vs
 }
 
-// browserTwinRow is the part of a row of a metric page's JSON twin the browser
-// tests compare with what the page shows.
-type browserTwinRow struct {
-	ProviderName string `json:"provider_name"`
-	CouncilName  string `json:"council_name"`
-	Region       string `json:"region"`
-}
-
 // browserMetricTwin is the part of a metric page's JSON twin the tests read.
 type browserMetricTwin struct {
-	Total int              `json:"total_rows"`
-	Rows  []browserTwinRow `json:"rows"`
+	Total int       `json:"total_rows"`
+	Rows  site.Rows `json:"rows"`
 	Parts []struct {
 		Title string `json:"title"`
 		URL   string `json:"url"`
@@ -734,6 +728,53 @@ func TestBrowser(t *testing.T) {
 		tb.clean(t, "downloads page")
 	})
 
+	t.Run("About", func(t *testing.T) {
+		tb := newBrowserTab(t, browser, true)
+		for _, pg := range []struct{ url, name, h1 string }{
+			{"methodology.html", "methodology", "How the figures are worked out"},
+			{"releases.html", "releases", "Releases"},
+		} {
+			tb.open(t, base+pg.url)
+			if got := tb.text(t, "h1"); got != pg.h1 {
+				t.Errorf("%s: heading %q, want %q", pg.url, got, pg.h1)
+			}
+			tb.shoot(t, shots, pg.name)
+			tb.axe(t, axeSrc, pg.name)
+		}
+		if n := tb.count(t, "table.sortable tbody tr"); n != 1 {
+			t.Errorf("the releases page lists %d releases, want 1", n)
+		}
+		// The API page, from the server's own OpenAPI document: a
+		// section for each operation it documents.
+		var doc struct {
+			Paths map[string]map[string]any `json:"paths"`
+		}
+		resp, err := http.Get(base + "api/v1/openapi.json")
+		if err != nil {
+			t.Fatal(err)
+		}
+		err = json.NewDecoder(resp.Body).Decode(&doc)
+		resp.Body.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+		ops := 0
+		for _, item := range doc.Paths {
+			ops += len(item)
+		}
+		tb.open(t, base+"api.html")
+		if n := tb.count(t, "main section h2 code"); n != ops || ops < 10 {
+			t.Errorf("the API page documents %d operations, the OpenAPI document %d", n, ops)
+		}
+		tb.shoot(t, shots, "api")
+		tb.axe(t, axeSrc, "api")
+		// The live release's pages say nothing of a newer one.
+		if n := tb.count(t, "div.newer"); n != 0 {
+			t.Errorf("the live release's page says a newer release exists")
+		}
+		tb.clean(t, "pages about the release")
+	})
+
 	t.Run("NoJavaScript", func(t *testing.T) {
 		tb := newBrowserTab(t, browser, false)
 		tb.open(t, onTimeURL)
@@ -765,6 +806,67 @@ func TestBrowser(t *testing.T) {
 			t.Errorf("without JavaScript, Camden's link led to %q", got)
 		}
 		tb.clean(t, "pages without JavaScript")
+	})
+
+	// Last, as it changes the live release: a page of the first release,
+	// served at /releases/<id>/ once a newer one is live, says so and
+	// links to the same page in the newer one; without JavaScript it
+	// says nothing and still shows its own figures.
+	t.Run("NewerRelease", func(t *testing.T) {
+		newer := fx.Republish(t)
+		page := "metrics/" + browserOnTime + "/"
+		old := base + "releases/" + fx.Release.ID + "/" + page
+		tb := newBrowserTab(t, browser, true)
+		var shown bool
+		tb.open(t, old)
+		// The script asks for the live release.json after the page loads.
+		for deadline := time.Now().Add(5 * time.Second); time.Now().Before(deadline) && !shown; {
+			if shown = tb.count(t, "div.newer[role=status]") == 1; !shown {
+				time.Sleep(100 * time.Millisecond)
+			}
+		}
+		if !shown {
+			var live struct {
+				ID string `json:"id"`
+			}
+			resp, err := http.Get(base + "release.json")
+			if err == nil {
+				json.NewDecoder(resp.Body).Decode(&live)
+				resp.Body.Close()
+			}
+			t.Fatalf("%s does not say that release %s is newer (the live release.json says %q, %v; the page's problems: %q)",
+				old, newer.ID, live.ID, err, tb.problems(t))
+		}
+		if got := tb.text(t, "div.newer"); !strings.Contains(got, newer.ID) {
+			t.Errorf("the notice says %q, want the newer release's id %s", got, newer.ID)
+		}
+		if href := tb.attr(t, "div.newer a", "href"); href != "/"+page {
+			t.Errorf("the notice links to %q, want /%s", href, page)
+		}
+		tb.shoot(t, shots, "metric-older-release")
+		tb.axe(t, axeSrc, "page of an older release")
+		tb.follow(t, "div.newer a")
+		if loc := tb.location(t); loc != base+page {
+			t.Errorf("the notice's link led to %s, want %s", loc, base+page)
+		}
+		// The newest release's own page (at its permanent address, which
+		// the browser has not cached as it has / from the tests above)
+		// says nothing, once the script has had time to ask.
+		tb.open(t, base+"releases/"+newer.ID+"/"+page)
+		time.Sleep(time.Second)
+		if n := tb.count(t, "div.newer"); n != 0 {
+			t.Errorf("the newest release's page says a newer release exists")
+		}
+		tb.clean(t, "pages of an older and a newer release")
+
+		off := newBrowserTab(t, browser, false)
+		off.open(t, old)
+		if n := off.count(t, "div.newer"); n != 0 {
+			t.Errorf("a notice with JavaScript off")
+		}
+		if n := off.count(t, "table.sortable tbody tr"); n == 0 {
+			t.Errorf("the older release's page shows no rows with JavaScript off")
+		}
 	})
 
 	// The listeners above must see a violation when there is one: an

@@ -40,6 +40,18 @@
 //	downloads.html, downloads.json           every file of the release with format, size, SHA-256
 //	                                         and licence; the data dictionary from
 //	                                         schemas.PublicTables
+//	methodology.html, methodology.json       the statistics and disclosure rules in plain English,
+//	                                         point by point with publish/duckdb/doc.go
+//	                                         (templates/methodology.txt; TestMethodology checks
+//	                                         that every point still quotes doc.go word for word)
+//	releases.html, releases.json             every release so far, newest first, from the
+//	                                         release.json of each (Input.History): created, the
+//	                                         release before, submissions included and superseded,
+//	                                         figures revised, added, withdrawn, withheld and shown
+//	changes/[<n>/]index.html|.json           every figure this release revised (old and new) and
+//	                                         withdrew (old), in numbered pages; none without changes
+//	api.html, api.json                       the JSON API's routes and parameters, from its
+//	                                         OpenAPI document (Builder.OpenAPI); none without it
 //	404.html                                 for static hosts that serve one (yardstick serve
 //	                                         answers with its own)
 //	search.json                              names of providers, councils and metrics with their URLs
@@ -50,6 +62,25 @@
 //
 // Only councils with observations have pages; a similar council without
 // one is named, not linked.
+//
+// The home and downloads pages describe the release as a schema.org
+// Dataset in JSON-LD (a data block, which the Content-Security-Policy
+// does not run), with its data files as distributions, for dataset search
+// engines; its URLs are absolute when Builder.BaseURL is set.
+//
+// # A newer release
+//
+// A release never changes, so a page cannot know that a newer release was
+// published after it. Each page's body carries its release's id and time
+// and its own URL, and the script asks the live release for its
+// release.json at the root of the host (/release.json, where yardstick
+// serve serves the live release, or under Builder.BaseURL): when that is
+// a later release, it puts a notice at the top of the page, with a link
+// to the same page in the newer release and one to its home page. Opened
+// from disk, offline, with JavaScript off, or on a host that serves no
+// release.json at its root, the page says nothing and is otherwise the
+// same; the releases page and the footer's link to it say which release
+// a page belongs to. The 404 page, served for any address, has no notice.
 //
 // # Rules
 //
@@ -65,7 +96,10 @@
 // JSON twins and CSV files keep the release's figures. A twin holds the
 // page's value, not its presentation: a row has its ids (provider,
 // council, metric, period, service), not the links, titles and units a
-// page shows beside it, which the ids give (urls.go).
+// page shows beside it, which the ids give (urls.go). A table of
+// comparison rows in a twin is {"columns": [...], "data": [[...], ...]}
+// (Rows, twin.go): the names once, each row an array of values in their
+// order, which halves the twins of a large release.
 //
 // No HTML page exceeds MaxPageBytes (200 KB) before compression. A table
 // that would is split, never cut short: a metric's by region, a
@@ -84,7 +118,11 @@
 // The comparison rows are read in three ordered scans (by metric, by
 // provider, by council; duckdb.Reader.EachSiteRow), each page's rows
 // handed to a pool of workers as they arrive, so the site costs a few
-// queries, not one per page. The long tables and lists (league tables,
+// queries, not one per page. The scans run one after another, since each
+// sorts every row in the reader's memory, which does not spill. Publish
+// writes the pages while it exports the data files (Input.DataFiles): only
+// the downloads and home pages, which list and describe those files, and
+// the sitemap wait for them, and Stats.Elapsed leaves the wait out. The long tables and lists (league tables,
 // councils' and providers' tables and lists, trends, the parts of a split
 // table) are written in Go (rows.go) rather than by the templates, which
 // would spend most of the build on them. Files are written in place with

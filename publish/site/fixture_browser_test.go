@@ -51,6 +51,9 @@ type browserRelease struct {
 	URL string
 	// SplitCouncils are the councils of the split table, by region.
 	SplitCouncils map[string][]string
+	// Republish publishes a newer release of the same returns, has the
+	// server serve it at /, and returns it.
+	Republish func(testing.TB) *schemas.Release
 }
 
 // browserSubs are the returns of the browser fixture: the on-time metric
@@ -150,14 +153,22 @@ func serveBrowserFixture(tb testing.TB) *browserRelease {
 	publishtest.WriteSubmissions(tb, dir, subs...)
 	layout := schemas.Layout{Root: dir}
 	opts := duckdb.Options{Threads: 2, MemoryLimit: "1GB"}
+	srv := api.New(api.Config{Layout: layout, DuckDB: duckdb.Options{Threads: 1, MemoryLimit: "256MB"}, Rate: -1})
+	// The API's OpenAPI document depends on its routes only, so the
+	// server answers it before it has a release: the website's API page
+	// is made from the real document.
+	rec := httptest.NewRecorder()
+	srv.ServeHTTP(rec, httptest.NewRequest("GET", api.Prefix+"/openapi.json", nil))
+	if rec.Code != 200 {
+		tb.Fatalf("openapi.json before the server opens: %d %s", rec.Code, rec.Body)
+	}
 	b := &publish.Builder{Layout: layout, Catalogue: cat, Councils: councils,
 		Now: func() time.Time { return time.Date(2026, 11, 22, 9, 30, 0, 0, time.UTC) }, DuckDB: opts,
-		Site: &site.Builder{Workers: 2}}
+		Site: &site.Builder{Workers: 2, OpenAPI: rec.Body.Bytes()}}
 	rel, err := b.Publish(context.Background())
 	if err != nil {
 		tb.Fatalf("publish the browser fixture: %v", err)
 	}
-	srv := api.New(api.Config{Layout: layout, DuckDB: duckdb.Options{Threads: 1, MemoryLimit: "256MB"}, Rate: -1})
 	if err := srv.Open(context.Background()); err != nil {
 		tb.Fatalf("open the server: %v", err)
 	}
@@ -167,5 +178,20 @@ func serveBrowserFixture(tb testing.TB) *browserRelease {
 		ts.Close()
 		srv.Close()
 	})
-	return &browserRelease{Release: rel, URL: ts.URL, SplitCouncils: split}
+	// republish publishes the same returns again, a day later, as a
+	// newer release, and has the server switch to it, as its watcher
+	// (which only Serve starts) would within a second.
+	republish := func(tb testing.TB) *schemas.Release {
+		tb.Helper()
+		b.Now = func() time.Time { return time.Date(2026, 11, 23, 9, 30, 0, 0, time.UTC) }
+		rel, err := b.Publish(context.Background())
+		if err != nil {
+			tb.Fatalf("publish the browser fixture again: %v", err)
+		}
+		if err := srv.Reload(context.Background()); err != nil {
+			tb.Fatalf("reload the server: %v", err)
+		}
+		return rel
+	}
+	return &browserRelease{Release: rel, URL: ts.URL, SplitCouncils: split, Republish: republish}
 }

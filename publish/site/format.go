@@ -192,3 +192,20 @@ func plural(n int, one, many string) string {
 	}
 	return formatInt(int64(n)) + " " + many
 }
+
+// formatFigure writes a figure of release.json for people: its value in
+// its unit and its markers, or its markers alone for a figure withheld
+// or not available.
+func formatFigure(f schemas.Figure, unit schemas.Unit) string {
+	out := ""
+	if f.Value != nil {
+		out = formatValue(f.Value, unit)
+	}
+	if m := markers(f.Status); m != "" {
+		if out != "" {
+			out += " "
+		}
+		out += m
+	}
+	return out
+}

@@ -19,6 +19,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/yardstick-open/yardstick/publish/duckdb"
 	"github.com/yardstick-open/yardstick/schemas"
@@ -33,6 +34,7 @@ type siteData struct {
 	in       Input
 	info     ReleaseInfo
 	baseURL  string
+	openAPI  []byte
 	metrics  []schemas.Metric
 	metricBy map[string]*schemas.Metric
 	periods  []schemas.PeriodRow
@@ -142,8 +144,24 @@ func load(ctx context.Context, in Input) (*siteData, error) {
 
 // meta returns the Meta of a page at url.
 func (s *siteData) meta(kind, title, url string, crumbs ...Link) Meta {
-	return Meta{Kind: kind, Title: title, URL: url, Release: s.info, Root: Root(url), Twin: JSONURL(url),
-		Crumbs: append([]Link{{Title: "Home", URL: HomeURL}}, crumbs...)}
+	m := Meta{Kind: kind, Title: title, URL: url, Release: s.info, Root: Root(url), Twin: JSONURL(url),
+		Crumbs: append([]Link{{Title: "Home", URL: HomeURL}}, crumbs...), Live: s.liveURL()}
+	if s.openAPI != nil {
+		m.API = APIURL
+	}
+	return m
+}
+
+// liveURL is where the live release's release.json is served: at the
+// root of the host (yardstick serve serves the live release at / and
+// every release at /releases/<id>/), or at BaseURL when it is set. It is
+// the one URL of the site that is not relative, since it names the live
+// release, which a page of an older one cannot reach relatively.
+func (s *siteData) liveURL() string {
+	if s.baseURL != "" {
+		return strings.TrimSuffix(s.baseURL, "/") + "/" + schemas.ReleaseFile
+	}
+	return "/" + schemas.ReleaseFile
 }
 
 // noted records a page for the sitemap.
@@ -201,13 +219,12 @@ func (s *siteData) build(ctx context.Context, o *output) error {
 	if err := o.writeAssets(); err != nil {
 		return err
 	}
-	downloads, err := s.downloadsPage(o)
-	if err != nil {
+	if err := s.writeAbout(o); err != nil {
 		return err
 	}
-	if err := o.do(func(r *renderer) error { return s.writeSimple(o, r, "downloads", downloads.URL, downloads) }); err != nil {
-		return err
-	}
+	// One scan at a time: each sorts every comparison row in the
+	// reader's memory, which does not spill, so two at once could run a
+	// million-row release out of it; the workers render meanwhile.
 	if err := s.metricPages(ctx, o); err != nil {
 		return err
 	}
@@ -217,12 +234,10 @@ func (s *siteData) build(ctx context.Context, o *output) error {
 	if err := s.councilPages(ctx, o); err != nil {
 		return err
 	}
-	home := s.homePage()
-	if err := o.do(func(r *renderer) error { return s.writeSimple(o, r, "home", HomeURL, home) }); err != nil {
-		return err
-	}
 	notFound := struct{ Meta }{s.meta("not_found", "Page not found", NotFoundURL)}
-	notFound.Twin = ""
+	// Served at any address that has no page, it is no page to find in
+	// a newer release.
+	notFound.Twin, notFound.Live = "", ""
 	if err := o.do(func(r *renderer) error {
 		html, err := r.render("notfound", notFound)
 		if err != nil {
@@ -235,8 +250,80 @@ func (s *siteData) build(ctx context.Context, o *output) error {
 	if err := s.writeSearch(o); err != nil {
 		return err
 	}
-	// Every page is queued by now; the sitemap lists them once written.
+	// Every page but the home and downloads pages is queued by now:
+	// writeFinal writes those and the sitemap.
 	return nil
+}
+
+// writeAbout queues the pages about the release: the methodology, the
+// history of releases and what this one changed, and the API.
+func (s *siteData) writeAbout(o *output) error {
+	method, err := s.methodologyPage()
+	if err != nil {
+		return err
+	}
+	changes := s.changeRows()
+	releases := s.releasesPage(len(changes) > 0)
+	err = o.do(func(r *renderer) error {
+		if err := s.writeSimple(o, r, "methodology", MethodologyURL, method); err != nil {
+			return err
+		}
+		if err := s.writeSimple(o, r, "releases", ReleasesURL, releases); err != nil {
+			return err
+		}
+		if len(changes) > 0 {
+			return s.writeChanges(o, r, changes)
+		}
+		return nil
+	})
+	if err != nil || s.openAPI == nil {
+		return err
+	}
+	api, err := s.apiPage(s.openAPI)
+	if err != nil {
+		return err
+	}
+	return o.do(func(r *renderer) error { return s.writeSimple(o, r, "api", APIURL, api) })
+}
+
+// writeFinal waits for the release's data files when publish is still
+// writing them, then writes the downloads page, which lists them, the
+// home page, which describes them to search engines as the downloads page
+// does, and the sitemap, which lists every page. It runs once every other
+// page is written, and returns how long it waited.
+func (s *siteData) writeFinal(ctx context.Context, o *output) (time.Duration, error) {
+	var waited time.Duration
+	if s.in.DataFiles != nil {
+		start := time.Now()
+		sums, err := s.in.DataFiles()
+		waited = time.Since(start)
+		if err != nil {
+			return waited, err
+		}
+		s.in.Sums = sums
+	}
+	if err := ctx.Err(); err != nil {
+		return waited, err
+	}
+	downloads, err := s.downloadsPage(o)
+	if err != nil {
+		return waited, err
+	}
+	ld, err := s.datasetJSONLD(downloads.Files)
+	if err != nil {
+		return waited, err
+	}
+	downloads.JSONLD = ld
+	var r renderer
+	if err := s.writeSimple(o, &r, "downloads", DownloadsURL, downloads); err != nil {
+		return waited, err
+	}
+	home := s.homePage()
+	home.JSONLD = ld
+	if err := s.writeSimple(o, &r, "home", HomeURL, home); err != nil {
+		return waited, err
+	}
+	return waited, s.writeSitemap(o)
 }
 
 // writeSimple renders a page that is never split.
@@ -1097,9 +1184,10 @@ func (s *siteData) homePage() HomePage {
 	return p
 }
 
-// downloadsPage lists the files already in the release folder (the data
-// files, the database, datapackage.json and release.json) with their sizes
-// and sums, and the data dictionary.
+// downloadsPage lists the release's files other than the site's (the
+// data files, the database, datapackage.json and release.json) with their
+// sizes and sums, and the data dictionary. It runs once the site's other
+// pages are written, with no worker running.
 func (s *siteData) downloadsPage(o *output) (DownloadsPage, error) {
 	p := DownloadsPage{Meta: s.meta("downloads", "Downloads and data dictionary", DownloadsURL), Files: []FileInfo{}}
 	register := map[string]bool{}
@@ -1109,16 +1197,27 @@ func (s *siteData) downloadsPage(o *output) (DownloadsPage, error) {
 		}
 	}
 	err := filepath.WalkDir(s.in.Dir, func(path string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() {
+		if err != nil {
 			return err
+		}
+		if d.IsDir() {
+			if o.dirs[path] && filepath.Clean(path) != filepath.Clean(s.in.Dir) {
+				return fs.SkipDir // a folder of the site's pages
+			}
+			return nil
 		}
 		rel, err := filepath.Rel(s.in.Dir, path)
 		if err != nil {
 			return err
 		}
 		rel = filepath.ToSlash(rel)
-		if strings.HasPrefix(rel, "assets/") || !d.Type().IsRegular() {
+		if !d.Type().IsRegular() {
 			return nil
+		}
+		if _, site := o.stats.Sums[rel]; site {
+			if _, data := s.in.Sums[rel]; !data {
+				return nil // a page at the root
+			}
 		}
 		fi, err := d.Info()
 		if err != nil {

@@ -37,7 +37,7 @@ var files embed.FS
 // templates are parsed once: one set per page kind, each the layout and
 // the partials with the kind's own "main".
 var templates = func() map[string]*template.Template {
-	kinds := []string{"home", "metric", "provider", "council", "downloads", "notfound"}
+	kinds := []string{"home", "metric", "provider", "council", "downloads", "notfound", "methodology", "releases", "changes", "api"}
 	m := make(map[string]*template.Template, len(kinds))
 	for _, k := range kinds {
 		m[k] = template.Must(template.New(k).Funcs(funcs).ParseFS(files,
@@ -64,6 +64,7 @@ var funcs = template.FuncMap{
 	"parts":      partsHTML,
 	"links":      linksHTML,
 	"markerList": markerList,
+	"figure":     formatFigure,
 	"level": func(level string) string {
 		if level == "council" {
 			return "councils (council-wide figures)"
@@ -80,6 +81,9 @@ type Builder struct {
 	// https://example.org/); sitemap.xml needs absolute URLs, so without
 	// it the sitemap lists paths relative to the release's root.
 	BaseURL string
+	// OpenAPI is the JSON API's OpenAPI 3.1 document; when set, api.html
+	// documents the API from it.
+	OpenAPI []byte
 }
 
 // Input is what a site is built from.
@@ -95,6 +99,15 @@ type Input struct {
 	// Sums are the SHA-256 sums already known of files in Dir, by path
 	// with forward slashes; the downloads page computes the rest.
 	Sums map[string]string
+	// DataFiles, when set, waits until the release's data files are all
+	// in Dir and returns their known sums, which then replace Sums. Build
+	// calls it once every other page is written, before the downloads
+	// page, which lists the files: publish writes the data files and the
+	// pages at once. An error from it stops the build.
+	DataFiles func() (map[string]string, error)
+	// History is the releases before this one, from their release.json
+	// (revisions and withdrawals not needed), for releases.html.
+	History []schemas.Release
 }
 
 // Stats say what a build wrote.
@@ -111,6 +124,9 @@ type Stats struct {
 	// Sums are the SHA-256 sums of every file written, by path with
 	// forward slashes, for the release's SHA256SUMS.
 	Sums map[string]string
+	// Waited is how long the build waited for Input.DataFiles, which
+	// Elapsed leaves out.
+	Waited time.Duration
 }
 
 // PagesPerSecond is the rate pages were written at.
@@ -133,21 +149,27 @@ func (b *Builder) Build(ctx context.Context, in Input) (Stats, error) {
 		return Stats{}, fmt.Errorf("site: %w", err)
 	}
 	s.baseURL = b.BaseURL
+	s.openAPI = b.OpenAPI
 	out := newOutput(ctx, in.Dir, workers)
 	err = s.build(ctx, out)
-	stats, werr := out.finish()
+	_, werr := out.finish()
 	if err == nil {
 		err = werr
 	}
+	var waited time.Duration
 	if err == nil {
-		// The sitemap lists every page, so it waits for them all.
-		err = s.writeSitemap(out)
-		stats = out.stats
+		// The downloads page lists the data files, which publish may
+		// still be writing; every other page is written by now, so the
+		// folder holds nothing of the site's in the middle of being
+		// written.
+		waited, err = s.writeFinal(ctx, out)
 	}
 	if err != nil {
 		return Stats{}, fmt.Errorf("site: %w", err)
 	}
-	stats.Elapsed = time.Since(start)
+	stats := out.stats
+	stats.Waited = waited
+	stats.Elapsed = time.Since(start) - waited
 	return stats, nil
 }
 

@@ -138,6 +138,42 @@ func fixture(tb testing.TB, name string, subs func() []publishtest.Sub) *schemas
 
 func small(tb testing.TB) *schemas.Release { return fixture(tb, "small", smallSubs) }
 
+// history returns the second of two releases: smallSubs, then a second
+// return from Trafford for the second quarter that revises Brightwater's
+// figure and leaves out Hope & Co's (a withdrawal), published an hour
+// later with the API page, from testdata/openapi.json.
+func history(tb testing.TB) *schemas.Release {
+	tb.Helper()
+	fixtureMu.Lock()
+	defer fixtureMu.Unlock()
+	if rel, ok := fixtureCache["history"]; ok {
+		return rel
+	}
+	dir := filepath.Join(fixtureDir, "history")
+	publishRelease(tb, dir, smallSubs(), true)
+	doc, err := os.ReadFile(filepath.Join("testdata", "openapi.json"))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	publishtest.WriteSubmissions(tb, dir, publishtest.Sub{ID: "20250301T000000Z-trf", Council: trafford,
+		Received: time.Date(2025, 3, 1, 0, 0, 0, 0, time.UTC), Rows: []publishtest.Obs{
+			visit(trafford, "1-101234567", "Brightwater Care Ltd", "private", q2, 905, 1000),
+			visit(trafford, odd, "Trafford in-house home care", "public", q2, 300, 500),
+			{Council: trafford, Service: "adult-social-care", Metric: "asc-user-satisfaction", Period: q2,
+				Num: i64(620), Den: i64(1000), Value: f64(62)},
+		}})
+	cat, councils := publishtest.Reference()
+	b := &publish.Builder{Layout: schemas.Layout{Root: dir}, Catalogue: cat, Councils: councils,
+		Now: func() time.Time { return t0.Add(time.Hour) }, DuckDB: duckdb.Options{Threads: 2, MemoryLimit: "1GB"},
+		Site: &site.Builder{Workers: 2, OpenAPI: doc}}
+	rel, err := b.Publish(context.Background())
+	if err != nil {
+		tb.Fatal(err)
+	}
+	fixtureCache["history"] = rel
+	return rel
+}
+
 // largeSubs are one quarter of home-care visits from 30 providers in each
 // of 150 social-care councils: 4,500 rows of one metric, more than one page
 // holds.
@@ -193,30 +229,45 @@ func links(page []byte) []string {
 // testdata/golden; -update rewrites them.
 func TestGolden(t *testing.T) {
 	t.Parallel()
-	rel := small(t)
 	// The data files' sums and sizes are DuckDB's to decide.
 	reSum := regexp.MustCompile(`[0-9a-f]{64}`)
-	reBytes := regexp.MustCompile(`("bytes": |data-v=")\d+("?>?)[\d,]*`)
-	for _, tc := range []struct{ Name, File string }{
-		{"home.html", "index.html"},
-		{"home.json", "index.json"},
-		{"metric.html", "metrics/" + onTime + "/index.html"},
-		{"metric.json", "metrics/" + onTime + "/index.json"},
-		{"metric-period.html", "metrics/" + onTime + "/" + q1 + "/index.html"},
-		{"metric-council-wide.html", "metrics/asc-user-satisfaction/index.html"},
-		{"metric.csv", "metrics/" + onTime + "/" + q1 + "/table.csv"},
-		{"provider.html", "providers/1-101234567/index.html"},
-		{"provider.json", "providers/1-101234567/index.json"},
-		{"provider-odd-id.html", site.File(site.ProviderURL(odd))},
-		{"council.html", "councils/" + bury + "/index.html"},
-		{"council.json", "councils/" + bury + "/index.json"},
-		{"downloads.html", "downloads.html"},
-		{"downloads.json", "downloads.json"},
-		{"404.html", "404.html"},
-		{"sitemap.xml", "sitemap.xml"},
-		{"search.json", "search.json"},
+	reBytes := regexp.MustCompile(`("bytes": |data-v="|"contentSize":")\d+("?>?| B)[\d,]*`)
+	for _, tc := range []struct {
+		Name, File string
+		History    bool // of the history fixture, not the small one
+	}{
+		{"home.html", "index.html", false},
+		{"home.json", "index.json", false},
+		{"metric.html", "metrics/" + onTime + "/index.html", false},
+		{"metric.json", "metrics/" + onTime + "/index.json", false},
+		{"metric-period.html", "metrics/" + onTime + "/" + q1 + "/index.html", false},
+		{"metric-council-wide.html", "metrics/asc-user-satisfaction/index.html", false},
+		{"metric.csv", "metrics/" + onTime + "/" + q1 + "/table.csv", false},
+		{"provider.html", "providers/1-101234567/index.html", false},
+		{"provider.json", "providers/1-101234567/index.json", false},
+		{"provider-odd-id.html", site.File(site.ProviderURL(odd)), false},
+		{"council.html", "councils/" + bury + "/index.html", false},
+		{"council.json", "councils/" + bury + "/index.json", false},
+		{"downloads.html", "downloads.html", false},
+		{"downloads.json", "downloads.json", false},
+		{"404.html", "404.html", false},
+		{"sitemap.xml", "sitemap.xml", false},
+		{"search.json", "search.json", false},
+		{"methodology.html", "methodology.html", false},
+		{"methodology.json", "methodology.json", false},
+		{"releases.html", "releases.html", true},
+		{"releases.json", "releases.json", true},
+		{"changes.html", "changes/index.html", true},
+		{"changes.json", "changes/index.json", true},
+		{"api.html", "api.html", true},
+		{"api.json", "api.json", true},
+		{"home-history.html", "index.html", true},
 	} {
 		t.Run(tc.Name, func(t *testing.T) {
+			rel := small(t)
+			if tc.History {
+				rel = history(t)
+			}
 			got, err := os.ReadFile(filepath.Join(rel.Dir, filepath.FromSlash(tc.File)))
 			if err != nil {
 				t.Fatal(err)
@@ -228,7 +279,7 @@ func TestGolden(t *testing.T) {
 				}
 				got = buf.Bytes()
 			}
-			if strings.HasPrefix(tc.Name, "downloads") {
+			if strings.HasPrefix(tc.Name, "downloads") || strings.HasPrefix(tc.Name, "home") {
 				got = reSum.ReplaceAll(got, []byte("<sha256>"))
 				got = reBytes.ReplaceAll(got, []byte("${1}<bytes>$2"))
 			}
@@ -275,7 +326,7 @@ func firstDiff(got, want []byte) string {
 // name a file of the release, and none another host.
 func TestLinks(t *testing.T) {
 	t.Parallel()
-	for name, rel := range map[string]*schemas.Release{"small": small(t), "large": large(t), "wide": fixture(t, "wide", wideSubs)} {
+	for name, rel := range map[string]*schemas.Release{"small": small(t), "large": large(t), "wide": fixture(t, "wide", wideSubs), "history": history(t)} {
 		t.Run(name, func(t *testing.T) {
 			checked := 0
 			for _, p := range pages(t, rel.Dir) {

@@ -20,6 +20,15 @@ const (
 	SearchURL    = "search.json"
 	StyleURL     = "assets/site.css"
 	ScriptURL    = "assets/site.js"
+	// MethodologyURL explains the statistics and disclosure rules;
+	// ReleasesURL lists the releases so far; ChangesURL is the first page
+	// of what this release revised and withdrew; APIURL documents the
+	// JSON API. The history is releases.html, not a folder releases/,
+	// which yardstick serve keeps for the releases themselves.
+	MethodologyURL = "methodology.html"
+	ReleasesURL    = "releases.html"
+	ChangesURL     = "changes/"
+	APIURL         = "api.html"
 	// TableCSV is the name of the CSV file of a table beside its page.
 	TableCSV = "table.csv"
 )

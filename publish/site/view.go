@@ -28,6 +28,14 @@ type Meta struct {
 	// Twin is the URL of the page's JSON twin; "" for a page without one
 	// (the 404 page).
 	Twin string `json:"-"`
+	// API is the API page's URL, "" when the site has none.
+	API string `json:"-"`
+	// Live is where the live release's release.json is served, which the
+	// script reads to say that a newer release exists (site.js).
+	Live string `json:"-"`
+	// JSONLD, on the home and downloads pages, describes the release as a
+	// schema.org Dataset.
+	JSONLD template.JS `json:"-"`
 }
 
 // pageURL is the page's URL, for code that writes pages of any kind.
@@ -149,8 +157,8 @@ type MetricPage struct {
 	// Total counts the rows of the metric in the period; Rows are those
 	// on this page: all of them, or, when the table is split, none on
 	// the period's page and one part's on each part's page.
-	Total int       `json:"total_rows"`
-	Rows  []RowView `json:"rows"`
+	Total int  `json:"total_rows"`
+	Rows  Rows `json:"rows"`
 	// Parts are the pages the table is split into, when it is; Part is
 	// the one this page shows.
 	Parts []Part `json:"parts,omitempty"`
@@ -244,21 +252,23 @@ type ProviderSection struct {
 	// Rows are the councils' figures in Period on this page; NRows
 	// counts them all. Parts are the pages of the metric's part that show
 	// them, when this page shows none of them or only some.
-	Rows  []RowView `json:"rows"`
-	NRows int       `json:"n_rows"`
-	Parts []Part    `json:"parts,omitempty"`
+	Rows  Rows   `json:"rows"`
+	NRows int    `json:"n_rows"`
+	Parts []Part `json:"parts,omitempty"`
 }
 
-// TrendPoint is a provider's pooled figure in one period.
+// TrendPoint is a provider's pooled figure in one period. Its label and
+// link are the page's: the twin has the period, which gives them, and a
+// provider's trends were two fifths of its twin.
 type TrendPoint struct {
 	Period      string   `json:"period"`
-	PeriodLabel string   `json:"period_label"`
+	PeriodLabel string   `json:"-"`
 	Value       *float64 `json:"value"`
 	CI95Lower   *float64 `json:"ci95_lower"`
 	CI95Upper   *float64 `json:"ci95_upper"`
 	Band        string   `json:"band_national"`
 	NCouncils   int64    `json:"n_councils"`
-	URL         string   `json:"url"`
+	URL         string   `json:"-"`
 }
 
 // CouncilPage is a council: the providers it commissions by service, its
@@ -294,9 +304,9 @@ type CouncilService struct {
 	// Rows are the council's figures for the service on this page, each
 	// metric in its latest period; NRows counts them all. Parts are the
 	// pages that show them, when this page shows none of them or only some.
-	Rows  []RowView `json:"rows"`
-	NRows int       `json:"n_rows"`
-	Parts []Part    `json:"parts,omitempty"`
+	Rows  Rows   `json:"rows"`
+	NRows int    `json:"n_rows"`
+	Parts []Part `json:"parts,omitempty"`
 }
 
 // ProviderLink is a provider a council commissions.

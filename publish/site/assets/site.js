@@ -107,6 +107,45 @@
     });
   }
 
+  // newer says, on a page of a release that is no longer the live one,
+  // that a newer release exists, and links to this page in it. A page
+  // cannot know what was published after it, so it asks: the live
+  // release's release.json, at the address in the body's data-live
+  // (yardstick serve serves the live release at / and the others at
+  // /releases/<id>/). Opened from disk, offline, with JavaScript off, or
+  // on a host that serves no release.json there, it says nothing.
+  function newer() {
+    var body = document.body;
+    var live = body.getAttribute("data-live");
+    if (!live || !window.fetch || location.protocol === "file:") { return; }
+    fetch(live, { cache: "no-cache" }).then(function (r) { return r.ok ? r.json() : null; })
+      .then(function (cur) {
+        if (!cur || typeof cur.id !== "string" || typeof cur.created !== "string") { return; }
+        if (cur.id === body.getAttribute("data-release") || cur.created <= body.getAttribute("data-created")) { return; }
+        var base = live.slice(0, live.lastIndexOf("/") + 1);
+        var box = document.createElement("div");
+        box.className = "newer";
+        box.setAttribute("role", "status");
+        var p = document.createElement("p");
+        p.appendChild(document.createTextNode("A newer release, " + cur.id + ", has been published since this one. "));
+        var here = document.createElement("a");
+        here.href = base + body.getAttribute("data-page");
+        here.textContent = "This page in the newest release";
+        p.appendChild(here);
+        p.appendChild(document.createTextNode(" (if it is still there), or "));
+        var home = document.createElement("a");
+        home.href = base;
+        home.textContent = "its home page";
+        p.appendChild(home);
+        p.appendChild(document.createTextNode("."));
+        box.appendChild(p);
+        var main = document.getElementById("main");
+        if (main) { main.insertBefore(box, main.firstChild); }
+      })
+      .catch(function () {});
+  }
+
+  newer();
   document.querySelectorAll("table.sortable").forEach(sortable);
   document.querySelectorAll("table[data-filter]").forEach(filterable);
   document.querySelectorAll("form.search").forEach(search);

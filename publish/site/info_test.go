@@ -1,0 +1,76 @@
+package site
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/yardstick-open/yardstick/publish/duckdb"
+	"github.com/yardstick-open/yardstick/schemas"
+)
+
+// TestChangesSplit checks that a release with more revisions than a page
+// holds lists them all, in numbered pages under MaxPageBytes, each saying
+// which page it is.
+func TestChangesSplit(t *testing.T) {
+	t.Parallel()
+	const n = 3000
+	v := func(x float64) *float64 { return &x }
+	rel := &schemas.Release{ID: "r2", Previous: "r1"}
+	for i := range n {
+		key := schemas.ObservationKey{Metric: "on-time", Period: "2024-25-Q1", CouncilCode: "E08000009",
+			ProviderID: fmt.Sprintf("1-%06d", i), Service: "homecare"}
+		if i%10 == 0 {
+			rel.Withdrawals = append(rel.Withdrawals, schemas.Withdrawal{ObservationKey: key, Old: schemas.Figure{Value: v(50)}})
+		} else {
+			rel.Revisions = append(rel.Revisions, schemas.Revision{ObservationKey: key, Old: schemas.Figure{Value: v(50)},
+				New: schemas.Figure{Value: v(51)}})
+		}
+	}
+	dir := t.TempDir()
+	s := &siteData{in: Input{Release: rel, Dir: dir}, metricBy: map[string]*schemas.Metric{},
+		councilBy: map[string]*duckdb.SiteCouncil{}, serviceTitle: map[string]string{}}
+	o := newOutput(context.Background(), dir, 1)
+	var r renderer
+	if err := s.writeChanges(o, &r, s.changeRows()); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := o.finish(); err != nil {
+		t.Fatal(err)
+	}
+	var first ChangesPage
+	readTwin(t, filepath.Join(dir, "changes", "index.json"), &first)
+	if len(first.Pages) < 2 || first.Revised != n-n/10 || first.Withdrawn != n/10 {
+		t.Fatalf("first page: %d pages, %d revised, %d withdrawn; want several pages, %d and %d", len(first.Pages), first.Revised, first.Withdrawn, n-n/10, n/10)
+	}
+	rows := 0
+	for i, part := range first.Pages {
+		var p ChangesPage
+		readTwin(t, filepath.Join(dir, filepath.FromSlash(JSONURL(part.URL))), &p)
+		if p.Page == nil || p.Page.Page != i+1 || !p.Pages[i].Current || len(p.Rows) != part.Rows {
+			t.Errorf("%s: page %+v, %d rows; its link says page %d of %d rows", part.URL, p.Page, len(p.Rows), i+1, part.Rows)
+		}
+		fi, err := os.Stat(filepath.Join(dir, filepath.FromSlash(File(part.URL))))
+		if err != nil || fi.Size() > MaxPageBytes {
+			t.Errorf("%s: %v, %d bytes", part.URL, err, fi.Size())
+		}
+		rows += len(p.Rows)
+	}
+	if rows != n {
+		t.Errorf("the pages hold %d rows, want %d", rows, n)
+	}
+}
+
+func readTwin(t *testing.T, path string, v any) {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(b, v); err != nil {
+		t.Fatalf("%s: %v", path, err)
+	}
+}
