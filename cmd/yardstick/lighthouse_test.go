@@ -1,0 +1,273 @@
+package main
+
+import (
+	"encoding/csv"
+	"encoding/json"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+)
+
+// The Lighthouse test audits the website as yardstick serve serves it: a
+// metric, a provider and a council page of a release built from sample
+// returns, each the largest of its kind. It needs Lighthouse (npm
+// lighthouse@12.2.3, the newest that runs on Node 20; .ci/run installs it
+// and sets LIGHTHOUSE to its command) and chromium. It skips without them
+// unless YARDSTICK_REQUIRE_BROWSER=1, which CI sets.
+//
+// Accessibility must score 100 in every run. Performance and best
+// practices must score at least 95; when the first run falls short, the
+// page is audited twice more and the median counts, as Lighthouse's own
+// documentation advises, since its timings vary from run to run on a
+// shared machine. Each run's report is written to YARDSTICK_ARTIFACTS (or a
+// temporary folder).
+
+// lighthouseRuns is how many times a page is audited when its first run
+// falls short.
+const lighthouseRuns = 3
+
+// lighthouseCategories are the categories audited, with the least score
+// each must reach (the median for performance and best practices, every
+// run for accessibility).
+var lighthouseCategories = []struct {
+	id     string
+	least  float64
+	median bool
+}{
+	{"accessibility", 1, false},
+	{"performance", 0.95, true},
+	{"best-practices", 0.95, true},
+}
+
+// lighthouseReport is the part of a Lighthouse JSON report the test reads.
+type lighthouseReport struct {
+	RuntimeError *struct {
+		Code    string `json:"code"`
+		Message string `json:"message"`
+	} `json:"runtimeError"`
+	Categories map[string]struct {
+		Score     *float64 `json:"score"`
+		AuditRefs []struct {
+			ID     string  `json:"id"`
+			Weight float64 `json:"weight"`
+		} `json:"auditRefs"`
+	} `json:"categories"`
+	Audits map[string]struct {
+		Score        *float64 `json:"score"`
+		DisplayValue string   `json:"displayValue"`
+	} `json:"audits"`
+}
+
+// failing lists the weighted audits of category that did not score full
+// marks, to say why a score fell short.
+func (r lighthouseReport) failing(category string) string {
+	var out []string
+	for _, ref := range r.Categories[category].AuditRefs {
+		a, ok := r.Audits[ref.ID]
+		if ref.Weight == 0 || !ok || a.Score == nil || *a.Score >= 1 {
+			continue
+		}
+		out = append(out, fmt.Sprintf("%s %.2f %s", ref.ID, *a.Score, a.DisplayValue))
+	}
+	return strings.Join(out, "; ")
+}
+
+// lighthouseCommand returns the Lighthouse command and chromium to run it
+// with, or skips the test.
+func lighthouseCommand(t *testing.T) (lighthouse, chromium string) {
+	t.Helper()
+	require := os.Getenv("YARDSTICK_REQUIRE_BROWSER") == "1"
+	missing := func(what string) {
+		if require {
+			t.Fatalf("%s, and YARDSTICK_REQUIRE_BROWSER=1", what)
+		}
+		t.Skipf("%s; set YARDSTICK_REQUIRE_BROWSER=1 to fail instead", what)
+	}
+	for _, name := range []string{"chromium", "/usr/bin/chromium"} {
+		if p, err := exec.LookPath(name); err == nil {
+			chromium = p
+			break
+		}
+	}
+	if chromium == "" {
+		missing("chromium is not installed (apt-get install chromium)")
+	}
+	lighthouse = os.Getenv("LIGHTHOUSE")
+	if lighthouse == "" {
+		missing("LIGHTHOUSE (the path of npm lighthouse@12.2.3's command) is not set")
+	}
+	if _, err := os.Stat(lighthouse); err != nil {
+		missing(fmt.Sprintf("LIGHTHOUSE=%s: %v", lighthouse, err))
+	}
+	return lighthouse, chromium
+}
+
+func TestLighthouse(t *testing.T) {
+	lighthouse, chromium := lighthouseCommand(t)
+	dir := t.TempDir()
+	returns := filepath.Join(dir, "returns")
+	data := filepath.Join(dir, "data")
+	if code, _, stderr := runCmd(t, "sample", "--rows", "20000", "--seed", "3", returns); code != exitOK {
+		t.Fatalf("sample exit %d: %s", code, stderr)
+	}
+	files, err := filepath.Glob(filepath.Join(returns, "*.csv"))
+	if err != nil || len(files) == 0 {
+		t.Fatalf("sample wrote no returns: %v", err)
+	}
+	if code, stdout, stderr := runCmd(t, append([]string{"ingest", "--data", data}, files...)...); code != exitOK {
+		t.Fatalf("ingest exit %d\n%s\n%s", code, stdout, stderr)
+	}
+	publishOK(t, data)
+	release := filepath.Join(data, "current")
+	pages := []string{
+		"/metrics/" + largest(t, release, "metrics", "index.html") + "/",
+		"/providers/" + largestRow(t, filepath.Join(release, "data", "providers.csv"), "provider_id", "n_rows") + "/",
+		"/councils/" + largest(t, release, "councils", "index.html") + "/",
+	}
+	s := startServe(t, data)
+
+	out := os.Getenv("YARDSTICK_ARTIFACTS")
+	if out == "" {
+		out = t.TempDir()
+	}
+	out = filepath.Join(out, "lighthouse")
+	if err := os.MkdirAll(out, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	for _, page := range pages {
+		t.Run(strings.Trim(page, "/"), func(t *testing.T) {
+			scores := map[string][]float64{}
+			var reports []lighthouseReport
+			for run := range lighthouseRuns {
+				if run == 1 && !short(scores) {
+					break
+				}
+				file := filepath.Join(out, strings.ReplaceAll(strings.Trim(page, "/"), "/", "_")+"-"+strconv.Itoa(run+1)+".json")
+				rep := runLighthouse(t, lighthouse, chromium, s.base+page, file)
+				reports = append(reports, rep)
+				for _, c := range lighthouseCategories {
+					cat, ok := rep.Categories[c.id]
+					if !ok || cat.Score == nil {
+						t.Fatalf("run %d: the report (%s) has no %s score", run+1, file, c.id)
+					}
+					scores[c.id] = append(scores[c.id], *cat.Score)
+				}
+			}
+			for _, c := range lighthouseCategories {
+				got := slices.Sorted(slices.Values(scores[c.id]))
+				score, worst := got[len(got)/2], 0
+				if !c.median {
+					score = got[0]
+					worst = slices.Index(scores[c.id], score)
+				} else {
+					worst = slices.Index(scores[c.id], got[0])
+				}
+				t.Logf("%s %s: %v", page, c.id, scores[c.id])
+				if score < c.least {
+					t.Errorf("%s scores %.0f for %s (runs %v), want at least %.0f; short of full marks in the worst run: %s",
+						page, 100*score, c.id, scores[c.id], 100*c.least, reports[worst].failing(c.id))
+				}
+			}
+		})
+	}
+}
+
+// short reports whether the median of the scores so far falls short of a
+// category's least score.
+func short(scores map[string][]float64) bool {
+	for _, c := range lighthouseCategories {
+		got := slices.Sorted(slices.Values(scores[c.id]))
+		if got[len(got)/2] < c.least {
+			return true
+		}
+	}
+	return false
+}
+
+// runLighthouse audits url with chromium headless and returns the report,
+// also written to file.
+func runLighthouse(t *testing.T, lighthouse, chromium, url, file string) lighthouseReport {
+	t.Helper()
+	cmd := exec.Command(lighthouse, url, "--quiet", "--output=json", "--output-path="+file,
+		"--only-categories=accessibility,performance,best-practices",
+		"--chrome-flags=--headless=new --no-sandbox --disable-gpu")
+	cmd.Env = append(os.Environ(), "CHROME_PATH="+chromium)
+	start := time.Now()
+	msg, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("lighthouse %s: %v\n%s", url, err, msg)
+	}
+	body, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var rep lighthouseReport
+	if err := json.Unmarshal(body, &rep); err != nil {
+		t.Fatalf("lighthouse report %s: %v", file, err)
+	}
+	if rep.RuntimeError != nil && rep.RuntimeError.Code != "" {
+		t.Fatalf("lighthouse %s: %s: %s", url, rep.RuntimeError.Code, rep.RuntimeError.Message)
+	}
+	t.Logf("audited %s in %v", url, time.Since(start).Round(100*time.Millisecond))
+	return rep
+}
+
+// largest returns the name of the folder under release/kind whose file
+// name is largest: the longest page of that kind.
+func largest(t *testing.T, release, kind, name string) string {
+	t.Helper()
+	entries, err := os.ReadDir(filepath.Join(release, kind))
+	if err != nil {
+		t.Fatal(err)
+	}
+	best, size := "", int64(-1)
+	for _, e := range entries {
+		info, err := os.Stat(filepath.Join(release, kind, e.Name(), name))
+		if err != nil || !e.IsDir() {
+			continue
+		}
+		if info.Size() > size {
+			best, size = e.Name(), info.Size()
+		}
+	}
+	if best == "" {
+		t.Fatalf("the release has no %s/<id>/%s", kind, name)
+	}
+	return best
+}
+
+// largestRow returns the key column of the row of the CSV file whose by
+// column is the largest number.
+func largestRow(t *testing.T, file, key, by string) string {
+	t.Helper()
+	f, err := os.Open(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	rows, err := csv.NewReader(f).ReadAll()
+	if err != nil || len(rows) < 2 {
+		t.Fatalf("%s: %d rows, %v", file, len(rows), err)
+	}
+	k, b := slices.Index(rows[0], key), slices.Index(rows[0], by)
+	if k < 0 || b < 0 {
+		t.Fatalf("%s has no %s or %s column: %v", file, key, by, rows[0])
+	}
+	best, most := "", -1
+	for _, r := range rows[1:] {
+		n, err := strconv.Atoi(r[b])
+		if err != nil {
+			t.Fatalf("%s: %s %q is no number", file, by, r[b])
+		}
+		if n > most {
+			best, most = r[k], n
+		}
+	}
+	return best
+}
