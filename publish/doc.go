@@ -24,10 +24,24 @@
 // swapped: a new symbolic link with the relative target
 // releases/<release-id> is made under a temporary name and renamed over
 // current, so a reader follows either the old link or the new one. A build
-// that fails removes its temporary folders and leaves current alone; a
-// build folder a crash left behind is removed by the first publish a day
-// later. One publish runs at a time in a data folder: a second waits on
-// the data folder's .publish.lock, saying so in its log.
+// that fails removes its temporary folders and leaves current alone. One
+// publish runs at a time in a data folder: a second waits on the data
+// folder's .publish.lock, saying so in its log.
+//
+// # Crashes
+//
+// A publish killed at any step (kill -9, a power cut) leaves current
+// naming a complete release: the old one until the new folder is renamed
+// into place, complete, and then the old or the new one. A half-built
+// release is a dot-folder, which Releases and ReadRelease, and so the API,
+// never show. The lock is a flock(2) lock, which dies with its holder.
+// The next publish, once it holds the lock, removes whatever a dead one
+// left (build folders, scratch files, temporary links of current), since
+// no other publish can be using them, and makes live a release that a dead
+// publish put in place but did not make live, so that the new release's
+// revisions are counted against it; recover.go lists the steps. Tests
+// kill a publish at every step and at random moments
+// (crash_unix_test.go).
 //
 // A release id is the UTC time the build started, as 2026-11-22T093000Z,
 // so ids sort in the order releases were made; when that name is taken a

@@ -52,7 +52,9 @@ type Builder struct {
 // Publish builds a release from the data folder and makes it the live one.
 // It returns the release as recorded in its release.json. One publish runs
 // at a time in a data folder: a second waits for the first to finish, and
-// says so in the log.
+// says so in the log. Before it builds, it removes what publishes that
+// died left and makes live a release that one of them put in place but
+// did not make live (see recover.go).
 func (b *Builder) Publish(ctx context.Context) (*schemas.Release, error) {
 	if b.Catalogue == nil {
 		return nil, errors.New("publish: no metric catalogue")
@@ -70,17 +72,16 @@ func (b *Builder) Publish(ctx context.Context) (*schemas.Release, error) {
 		return nil, fmt.Errorf("publish: %w", err)
 	}
 	defer unlock()
+	reach("locked")
+	// Before anything is read: the release a dead publish put in place
+	// may become the previous release here.
+	if err := b.recoverLeftovers(); err != nil {
+		return nil, fmt.Errorf("publish: %w", err)
+	}
 	created := now().UTC().Truncate(time.Second)
 	previous, err := CurrentRelease(b.Layout)
 	if err != nil && !errors.Is(err, ErrNoRelease) {
 		return nil, fmt.Errorf("publish: previous release: %w", err)
-	}
-	b.removeStale(created)
-	// The scratch folder holds figures from before disclosure control.
-	// Holding the lock proves no publish is using it, so what a crash left
-	// there goes now, not a day later.
-	if err := os.RemoveAll(b.Layout.Scratch()); err != nil {
-		return nil, fmt.Errorf("publish: remove scratch folder: %w", err)
 	}
 	id, err := freeID(b.Layout, created)
 	if err != nil {
@@ -117,9 +118,11 @@ func (b *Builder) Publish(ctx context.Context) (*schemas.Release, error) {
 	if err := schemas.SyncDir(releases); err != nil {
 		return nil, fmt.Errorf("publish: %w", err)
 	}
+	reach("renamed")
 	if err := swapCurrent(b.Layout, id); err != nil {
 		return nil, fmt.Errorf("publish: release %s is built but not live: %w", id, err)
 	}
+	reach("swapped")
 	b.logf("release %s is live", id)
 	return rel, nil
 }
@@ -181,8 +184,13 @@ func (b *Builder) build(ctx context.Context, dir string, rel *schemas.Release) (
 	if err != nil {
 		return err
 	}
+	reach("site-written")
 	b.logf("writing %s", schemas.ChecksumsFile)
-	return writeChecksums(dir, sums)
+	if err := writeChecksums(dir, sums); err != nil {
+		return err
+	}
+	reach("checksums-written")
+	return nil
 }
 
 // writeData writes the data files, datapackage.json and release.json,
@@ -191,6 +199,7 @@ func (b *Builder) writeData(ctx context.Context, dir, dbFile string, rel *schema
 	if err := b.exportFiles(ctx, dir, dbFile); err != nil {
 		return nil, err
 	}
+	reach("exported")
 	// The data files are final now: datapackage.json describes them as
 	// they are, and SHA256SUMS reuses the hashes it made.
 	b.logf("writing %s", schemas.PackageFile)
@@ -202,6 +211,7 @@ func (b *Builder) writeData(ctx context.Context, dir, dbFile string, rel *schema
 	if err := schemas.WriteJSONAtomic(filepath.Join(dir, schemas.ReleaseFile), rel); err != nil {
 		return nil, err
 	}
+	reach("release-written")
 	return sums, nil
 }
 
@@ -246,6 +256,9 @@ func (b *Builder) startSite(ctx context.Context, dir, dbFile string, rel *schema
 		b.logf("writing the website")
 		in := site.Input{Reader: r, Release: rel, Dir: dir, Catalogue: b.Catalogue, History: history,
 			DataFiles: func() (map[string]string, error) {
+				// Every page but the downloads and home pages and the
+				// sitemap is written by now.
+				reach("site-waiting")
 				d := <-sb.ready
 				return d.sums, d.err
 			}}
@@ -405,10 +418,12 @@ func (b *Builder) buildDatabase(ctx context.Context, dbFile string, rel *schemas
 	if err := db.Build(ctx, in); err != nil {
 		return nil, err
 	}
+	reach("scratch-built")
 	b.logf("writing %s", schemas.DatabaseFile)
 	if err := db.WriteRelease(ctx, dbFile); err != nil {
 		return nil, err
 	}
+	reach("database-written")
 	// Freeing a scratch database of gigabytes takes a second or more, and
 	// nothing after needs it: it closes while the files are written.
 	done := make(chan error, 1)
@@ -504,34 +519,6 @@ func (b *Builder) exportFiles(ctx context.Context, dir, dbFile string) (err erro
 	return nil
 }
 
-// staleAfter is how old a build folder must be before a later publish
-// takes it for the leftovers of one that crashed and removes it.
-const staleAfter = 24 * time.Hour
-
-// removeStale removes build folders left by publishes that crashed.
-// Failing to is no reason not to publish, so it only logs.
-func (b *Builder) removeStale(now time.Time) {
-	entries, err := os.ReadDir(b.Layout.Releases())
-	if err != nil {
-		return
-	}
-	for _, e := range entries {
-		if !e.IsDir() || !strings.HasPrefix(e.Name(), buildingPrefix) {
-			continue
-		}
-		fi, err := e.Info()
-		if err != nil || now.Sub(fi.ModTime()) < staleAfter {
-			continue
-		}
-		path := filepath.Join(b.Layout.Releases(), e.Name())
-		if err := os.RemoveAll(path); err != nil {
-			b.logf("could not remove %s, left by a publish that stopped: %v", path, err)
-		} else {
-			b.logf("removed %s, left by a publish that stopped", path)
-		}
-	}
-}
-
 // freeID returns the id for a release made at t: t in
 // schemas.ReleaseIDFormat, with a
 // suffix when a release of that name exists.
@@ -558,13 +545,14 @@ func freeID(layout schemas.Layout, t time.Time) (string, error) {
 // replaces it in one step.
 func swapCurrent(layout schemas.Layout, id string) error {
 	target := filepath.Join(filepath.Base(layout.Releases()), id)
-	tmp := filepath.Join(layout.Root, ".current-"+id+".tmp")
+	tmp := filepath.Join(layout.Root, tempLinkPrefix+id+tempLinkSuffix)
 	if err := os.Remove(tmp); err != nil && !errors.Is(err, fs.ErrNotExist) {
 		return fmt.Errorf("swap current: %w", err)
 	}
 	if err := os.Symlink(target, tmp); err != nil {
 		return fmt.Errorf("swap current: %w", err)
 	}
+	reach("link-made")
 	if err := os.Rename(tmp, layout.Current()); err != nil {
 		os.Remove(tmp)
 		return fmt.Errorf("swap current: %w", err)
