@@ -78,7 +78,8 @@ type (
 
 // dataFiles are the files a release's datapackage.json describes.
 var dataFiles = []string{
-	schemas.ObservationsCSV, schemas.ObservationsParquet, schemas.ComparisonsCSV, schemas.ComparisonsParquet, schemas.MetricsCSV,
+	schemas.ObservationsCSV, schemas.ObservationsParquet, schemas.ComparisonsCSV, schemas.ComparisonsParquet,
+	schemas.BenchmarksCSV, schemas.BenchmarksParquet, schemas.SectorBenchmarksCSV, schemas.SectorBenchmarksParquet, schemas.MetricsCSV,
 	schemas.CouncilsCSV, schemas.ProvidersCSV, schemas.PeerGroupsCSV, schemas.SimilarCSV, schemas.DatabaseFile,
 }
 

@@ -64,9 +64,9 @@ func baseSubs() []sub {
 
 // releaseFiles are the data files every release holds.
 var releaseFiles = []string{
-	schemas.ChecksumsFile, "data/comparisons.csv", "data/comparisons.parquet", "data/councils.csv",
+	schemas.ChecksumsFile, "data/benchmarks.csv", "data/benchmarks.parquet", "data/comparisons.csv", "data/comparisons.parquet", "data/councils.csv",
 	"data/metrics.csv", "data/observations.csv", "data/observations.parquet", "data/peer-groups.csv",
-	"data/providers.csv", "data/similar-councils.csv", schemas.PackageFile, schemas.ReleaseFile, schemas.DatabaseFile,
+	"data/providers.csv", "data/sector-benchmarks.csv", "data/sector-benchmarks.parquet", "data/similar-councils.csv", schemas.PackageFile, schemas.ReleaseFile, schemas.DatabaseFile,
 }
 
 // siteFiles are files of the website of the release baseSubs make: the
@@ -408,30 +408,95 @@ func TestPublishFailure(t *testing.T) {
 	}
 }
 
-// TestPublishRemovesStaleBuilds removes what a crashed publish left a day
-// ago, and leaves a build folder that may belong to one still running.
-func TestPublishRemovesStaleBuilds(t *testing.T) {
+// TestPublishRemovesLeftovers removes what a crashed publish left, however
+// recent: a build folder, scratch files and a temporary link of current.
+// Only a publish holding the lock builds, so none can be a live publish's.
+func TestPublishRemovesLeftovers(t *testing.T) {
 	t.Parallel()
 	root := t.TempDir()
 	addSubmissions(t, root, baseSubs()...)
 	layout := schemas.Layout{Root: root}
 	stale := filepath.Join(layout.Releases(), buildingPrefix+"1")
 	recent := filepath.Join(layout.Releases(), buildingPrefix+"2")
-	for _, d := range []string{stale, recent} {
+	for _, d := range []string{stale, recent, filepath.Join(layout.Scratch(), "publish-1")} {
 		if err := os.MkdirAll(filepath.Join(d, "data"), 0o755); err != nil {
 			t.Fatal(err)
 		}
 	}
 	old := time.Now().Add(-25 * time.Hour)
 	os.Chtimes(stale, old, old)
-	if _, err := newBuilder(root, time.Now()).Publish(context.Background()); err != nil {
+	link := filepath.Join(root, ".current-2026-11-20T000000Z.tmp")
+	if err := os.Symlink("releases/2026-11-20T000000Z", link); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := os.Stat(stale); err == nil {
-		t.Error("a stale build folder was left")
+	rel, err := newBuilder(root, t0).Publish(context.Background())
+	if err != nil {
+		t.Fatal(err)
 	}
-	if _, err := os.Stat(recent); err != nil {
-		t.Errorf("a recent build folder was removed: %v", err)
+	for _, p := range []string{stale, recent, link, filepath.Join(layout.Scratch(), "publish-1")} {
+		if _, err := os.Lstat(p); err == nil {
+			t.Errorf("%s was left", p)
+		}
+	}
+	checkCurrent(t, layout, rel.ID)
+}
+
+// TestPublishFinishesSwap makes live, before building, a release that a
+// publish put in place and died before making live, so the new release's
+// revisions are counted against it; a release that is not the live one's
+// successor is left alone.
+func TestPublishFinishesSwap(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	root := t.TempDir()
+	addSubmissions(t, root, baseSubs()...)
+	layout := schemas.Layout{Root: root}
+	first, err := newBuilder(root, t0).Publish(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// As if the first publish had died before its swap: there is no
+	// current link yet.
+	if err := os.Remove(layout.Current()); err != nil {
+		t.Fatal(err)
+	}
+	second, err := newBuilder(root, t1).Publish(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if second.Previous != first.ID {
+		t.Errorf("release %s follows %q, want %s, the first release, left in place", second.ID, second.Previous, first.ID)
+	}
+	// As if the second publish had died before its swap.
+	if err := swapCurrent(layout, first.ID); err != nil {
+		t.Fatal(err)
+	}
+	var log strings.Builder
+	b := newBuilder(root, t1.Add(time.Hour))
+	b.Log = &log
+	third, err := b.Publish(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if third.Previous != second.ID {
+		t.Errorf("release %s follows %q, want %s, the release left in place", third.ID, third.Previous, second.ID)
+	}
+	if want := "release " + second.ID + ", built by a publish that stopped before making it live, is live"; !strings.Contains(log.String(), want) {
+		t.Errorf("log lacks %q:\n%s", want, log.String())
+	}
+	checkCurrent(t, layout, third.ID)
+
+	// Pointed back at the first release by hand: the newest release, the
+	// third, names the second as its previous, so it stays as it is.
+	if err := swapCurrent(layout, first.ID); err != nil {
+		t.Fatal(err)
+	}
+	fourth, err := newBuilder(root, t1.Add(2*time.Hour)).Publish(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if fourth.Previous != first.ID {
+		t.Errorf("release %s follows %q, want %s, the live one", fourth.ID, fourth.Previous, first.ID)
 	}
 }
 

@@ -10,17 +10,29 @@ import (
 	"strings"
 )
 
-// Kind is what a metric counts.
+// Kind is what a metric counts, which decides how publish benchmarks it.
+// Proportions, rates and counts count events, so a sampling model (binomial
+// or Poisson) gives their values confidence intervals; a ratio, a mean and
+// a score have no such model, so they get no interval and no band, and
+// are benchmarked by their quintile of the national distribution instead.
 type Kind string
 
 // The kinds of metric.
 const (
-	KindProportion Kind = "proportion" // numerator / denominator, shown as a percent
+	KindProportion Kind = "proportion" // events / people or occasions at risk, numerator <= denominator
 	KindRate       Kind = "rate"       // events per multiplier units of exposure
-	KindMean       Kind = "mean"
-	KindCount      Kind = "count"
-	KindScore      Kind = "score"
+	// KindRatio is an amount over an amount, such as pounds of social
+	// value over pounds of contract value: numerator / denominator x
+	// multiplier as for a rate, but the counts are not events, so there
+	// is no sampling model behind the value.
+	KindRatio Kind = "ratio"
+	KindMean  Kind = "mean"  // an average, such as a price per hour
+	KindCount Kind = "count" // a number of events
+	KindScore Kind = "score" // a score on a scale, such as a survey's
 )
+
+// Kinds are the kinds of metric, in the order the catalogue lists them.
+var Kinds = []Kind{KindProportion, KindRate, KindRatio, KindMean, KindCount, KindScore}
 
 // Unit is how a metric's value is expressed.
 type Unit string
@@ -118,7 +130,15 @@ type Metric struct {
 // multiplier, so that rows may give the counts and the value is checked
 // against them.
 func (m *Metric) NeedsCounts() bool {
-	return m.Kind == KindProportion || m.Kind == KindRate
+	return m.Kind == KindProportion || m.Kind == KindRate || m.Kind == KindRatio
+}
+
+// HasSamplingModel reports whether the metric's values count events, so
+// that a binomial (proportion) or Poisson (rate, count) model gives them
+// confidence intervals. A ratio, a mean or a score has no interval and no
+// band; publish benchmarks it by quintile alone.
+func (m *Metric) HasSamplingModel() bool {
+	return m.Kind == KindProportion || m.Kind == KindRate || m.Kind == KindCount
 }
 
 // Derive returns the value that numerator and denominator imply, as
@@ -298,10 +318,8 @@ func (c *Catalogue) validateMetric(m *Metric) error {
 	if strings.TrimSpace(m.Title) == "" {
 		errs = append(errs, "title is missing")
 	}
-	switch m.Kind {
-	case KindProportion, KindRate, KindMean, KindCount, KindScore:
-	default:
-		errs = append(errs, fmt.Sprintf("kind %q is not one of proportion, rate, mean, count, score", m.Kind))
+	if !slices.Contains(Kinds, m.Kind) {
+		errs = append(errs, fmt.Sprintf("kind %q is not one of proportion, rate, ratio, mean, count, score", m.Kind))
 	}
 	switch m.Unit {
 	case UnitPercent, UnitPer1000, UnitPer100000, UnitGBP, UnitNumber:
@@ -318,8 +336,8 @@ func (c *Catalogue) validateMetric(m *Metric) error {
 	default:
 		errs = append(errs, fmt.Sprintf("disclosure %q is not one of none, small_counts", m.Disclosure))
 	}
-	if m.Kind == KindProportion && m.Unit == UnitPercent && m.Multiplier != 100 {
-		errs = append(errs, "a proportion in percent needs multiplier 100")
+	if (m.Kind == KindProportion || m.Kind == KindRatio) && m.Unit == UnitPercent && m.Multiplier != 100 {
+		errs = append(errs, fmt.Sprintf("a %s in percent needs multiplier 100", m.Kind))
 	}
 	if want, ok := unitMultiplier[m.Unit]; ok && m.Kind == KindRate && m.Multiplier != want {
 		errs = append(errs, fmt.Sprintf("a rate in %s needs multiplier %g", m.Unit, want))

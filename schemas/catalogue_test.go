@@ -73,8 +73,8 @@ func TestCatalogueIndexErrors(t *testing.T) {
 		want   []string // every problem, in order
 	}{
 		{
-			"bad kind", func(c *Catalogue) { c.Metrics[0].Kind = "ratio" },
-			[]string{`metric "hc-visits-on-time": kind "ratio" is not one of proportion, rate, mean, count, score`},
+			"bad kind", func(c *Catalogue) { c.Metrics[0].Kind = "fraction" },
+			[]string{`metric "hc-visits-on-time": kind "fraction" is not one of proportion, rate, ratio, mean, count, score`},
 		},
 		{
 			"bad unit", func(c *Catalogue) { c.Metrics[2].Unit = "pounds" },
@@ -117,6 +117,10 @@ func TestCatalogueIndexErrors(t *testing.T) {
 			[]string{`metric "hc-visits-on-time": a proportion in percent needs multiplier 100`},
 		},
 		{
+			"percent ratio without multiplier", func(c *Catalogue) { c.Metrics[0].Kind, c.Metrics[0].Multiplier = KindRatio, 1 },
+			[]string{`metric "hc-visits-on-time": a ratio in percent needs multiplier 100`},
+		},
+		{
 			"rate with the wrong multiplier", func(c *Catalogue) { c.Metrics[1].Multiplier = 1000 },
 			[]string{`metric "wc-missed": a rate in per_100000 needs multiplier 100000`},
 		},
@@ -134,14 +138,14 @@ func TestCatalogueIndexErrors(t *testing.T) {
 		},
 		{
 			"every problem, not just the first", func(c *Catalogue) {
-				c.Metrics[0].Kind = "ratio"
+				c.Metrics[0].Kind = "share"
 				c.Metrics[0].Polarity = "up"
 				c.Metrics[1].Unit = "per_million"
 				c.Metrics[2].Min, c.Metrics[2].Max = ptr(5), ptr(1)
 				c.Metrics = append(c.Metrics, c.Metrics[1])
 			},
 			[]string{
-				`metric "hc-visits-on-time": kind "ratio" is not one of proportion, rate, mean, count, score; polarity "up" is not one of higher_is_better, lower_is_better, none`,
+				`metric "hc-visits-on-time": kind "share" is not one of proportion, rate, ratio, mean, count, score; polarity "up" is not one of higher_is_better, lower_is_better, none`,
 				`metric "wc-missed": unit "per_million" is not one of percent, per_1000, per_100000, gbp, number`,
 				`metric "complaints": min is above max`,
 				`metric "wc-missed" is listed twice`,
@@ -263,10 +267,15 @@ func TestMetricDerive(t *testing.T) {
 		num, den int64
 		want     float64
 		counts   bool
+		sampled  bool
 	}{
-		{"percent", Metric{Kind: KindProportion, Multiplier: 100}, 17, 20, 85, true},
-		{"per 1,000", Metric{Kind: KindRate, Multiplier: 1000}, 3, 1500, 2, true},
-		{"mean", Metric{Kind: KindMean, Multiplier: 1}, 10, 4, 2.5, false},
+		{"percent", Metric{Kind: KindProportion, Multiplier: 100}, 17, 20, 85, true, true},
+		{"per 1,000", Metric{Kind: KindRate, Multiplier: 1000}, 3, 1500, 2, true, true},
+		// £4,125 of social value on a £75,000 contract is 5.5%.
+		{"money share", Metric{Kind: KindRatio, Multiplier: 100}, 4125, 75000, 5.5, true, false},
+		{"mean", Metric{Kind: KindMean, Multiplier: 1}, 10, 4, 2.5, false, false},
+		{"score", Metric{Kind: KindScore, Multiplier: 1}, 31, 4, 7.75, false, false},
+		{"count", Metric{Kind: KindCount, Multiplier: 1}, 3, 1, 3, false, true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -276,6 +285,9 @@ func TestMetricDerive(t *testing.T) {
 			}
 			if got := tt.m.NeedsCounts(); got != tt.counts {
 				t.Errorf("NeedsCounts() = %v, want %v", got, tt.counts)
+			}
+			if got := tt.m.HasSamplingModel(); got != tt.sampled {
+				t.Errorf("HasSamplingModel() = %v, want %v", got, tt.sampled)
 			}
 		})
 	}

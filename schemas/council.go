@@ -1,6 +1,7 @@
 package schemas
 
 import (
+	"cmp"
 	"encoding/csv"
 	"errors"
 	"fmt"
@@ -156,9 +157,6 @@ func LoadCouncils(fsys fs.FS) (*Councils, error) {
 		if c.Code == "" { // councils abolished before GSS codes existed
 			continue
 		}
-		if c.Region == "" {
-			c.Region = c.Nation
-		}
 		line := i + 2
 		if c.Start, err = optDate(get("start-date")); err != nil {
 			return nil, fmt.Errorf("%s line %d: start-date: %w", councilsFile, line, err)
@@ -208,6 +206,16 @@ func LoadCouncils(fsys fs.FS) (*Councils, error) {
 			}
 		}
 	}
+	// Regions are all found before any is filled in, so that a nation put
+	// in for a council whose region is unknown is never taken for a
+	// region by its predecessors.
+	regions := make([]string, len(cs.all))
+	for i, c := range cs.all {
+		regions[i] = cmp.Or(cs.regionOf(c, map[*Council]bool{}), c.Nation)
+	}
+	for i, c := range cs.all {
+		c.Region = regions[i]
+	}
 	gss, err := readCSVFile(fsys, gssLookupFile)
 	if err != nil {
 		return nil, err
@@ -238,6 +246,46 @@ func LoadCouncils(fsys fs.FS) (*Councils, error) {
 	}
 	sort.Slice(cs.all, func(i, j int) bool { return cs.all[i].Code < cs.all[j].Code })
 	return cs, nil
+}
+
+// regionOf returns the region the register gives the council or, where
+// it gives none, as for some councils abolished before 2021
+// (Bournemouth, Christchurch, the Buckinghamshire districts), the region
+// its successors share, else its county's; "" when none is found. So an
+// abolished council is compared with its own region, not with all of
+// England. seen guards against a register whose successions loop.
+func (cs *Councils) regionOf(c *Council, seen map[*Council]bool) string {
+	if c.Region != "" || seen[c] {
+		return c.Region
+	}
+	seen[c] = true
+	if r := cs.successorsRegion(c, seen); r != "" {
+		return r
+	}
+	if county, ok := cs.byGSS[c.County]; ok && c.County != "" {
+		return cs.regionOf(county, seen)
+	}
+	return ""
+}
+
+// successorsRegion returns the region every successor of c with a known
+// region is in, or "" when there is none or they are in different regions.
+func (cs *Councils) successorsRegion(c *Council, seen map[*Council]bool) string {
+	region := ""
+	for _, code := range c.ReplacedBy {
+		next, ok := cs.byGSS[code]
+		if !ok {
+			continue
+		}
+		switch r := cs.regionOf(next, seen); {
+		case r == "":
+		case region == "":
+			region = r
+		case r != region:
+			return ""
+		}
+	}
+	return region
 }
 
 func (cs *Councils) addName(name string, c *Council) {

@@ -417,6 +417,75 @@ func TestCouncilFields(t *testing.T) {
 	}
 }
 
+// TestAbolishedRegions checks the regions of councils abolished before
+// 2021, which the register leaves blank, against their successors and
+// counties as the register gives them: Bournemouth and Poole became
+// Bournemouth, Christchurch and Poole (South West); Buckinghamshire County
+// Council became Buckinghamshire Council (South East); Forest Heath became
+// West Suffolk (East of England); Kettering became North Northamptonshire
+// (East Midlands, filled in by the register). No English council is left
+// in region "England".
+func TestAbolishedRegions(t *testing.T) {
+	t.Parallel()
+	cs := mustCouncils(t)
+	for _, tt := range []struct{ Code, Name, Region string }{
+		{"E06000028", "Bournemouth", "South West"},
+		{"E06000029", "Poole", "South West"},
+		{"E07000048", "Christchurch", "South West"},
+		{"E10000002", "Buckinghamshire County", "South East"},
+		{"E07000201", "Forest Heath", "East of England"},
+		{"E07000205", "Suffolk Coastal", "East of England"},
+		{"E07000153", "Kettering", "East Midlands"},
+		{"E07000190", "Taunton Deane", "South West"},
+	} {
+		c, ok := cs.ByCode(tt.Code)
+		if !ok || c.Name != tt.Name {
+			t.Errorf("ByCode(%s) = %v, want %s", tt.Code, c, tt.Name)
+			continue
+		}
+		if c.Region != tt.Region {
+			t.Errorf("%s region = %q, want %q", tt.Name, c.Region, tt.Region)
+		}
+	}
+	for _, c := range cs.All() {
+		if c.Nation == "England" && c.Region == "England" {
+			t.Errorf("%s (%s) is in region England", c.Name, c.Code)
+		}
+	}
+}
+
+// TestRegionFromCounty checks the fallbacks on a small register: a
+// district with no successor takes its county's region; a council whose
+// successors lie in different regions takes its county's, or else its
+// nation; successions that loop end.
+func TestRegionFromCounty(t *testing.T) {
+	t.Parallel()
+	const csv = `local-authority-code,official-name,nice-name,gss-code,start-date,end-date,replaced-by,nation,region,local-authority-type,local-authority-type-name,county-la,alt-names,former-gss-codes,area,pop-2020
+CTY,Shire County Council,Shire,E10000901,,,,England,South West,CTY,County,,,,,
+OLD,Old District Council,Old,E07000902,,2019-04-01,,England,,NMD,Non-metropolitan district,CTY,,,,
+SPL,Split Council,Split,E07000903,,2019-04-01,"AAA,BBB",England,,NMD,Non-metropolitan district,,,,,
+AAA,Aay Council,Aay,E06000904,,,,England,North East,UA,Unitary authority,,,,,
+BBB,Bee Council,Bee,E06000905,,,,England,North West,UA,Unitary authority,,,,,
+LP1,Loop One Council,Loop One,E07000906,,2019-04-01,LP2,England,,NMD,Non-metropolitan district,,,,,
+LP2,Loop Two Council,Loop Two,E07000907,,2019-04-01,LP1,England,,NMD,Non-metropolitan district,,,,,
+`
+	cs, err := LoadCouncils(fstest.MapFS{
+		councilsFile:   {Data: []byte(csv)},
+		gssLookupFile:  {Data: []byte("gss-code,local-authority-code\n")},
+		nameLookupFile: {Data: []byte("la-name,local-authority-code\n")},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for code, want := range map[string]string{
+		"E07000902": "South West", "E07000903": "England", "E07000906": "England", "E07000907": "England",
+	} {
+		if c, _ := cs.ByCode(code); c.Region != want {
+			t.Errorf("%s region = %q, want %q", c.Name, c.Region, want)
+		}
+	}
+}
+
 func TestLoadCouncilsErrors(t *testing.T) {
 	t.Parallel()
 	const header = "local-authority-code,official-name,nice-name,gss-code,start-date,end-date,pop-2020,area\n"

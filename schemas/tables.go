@@ -21,6 +21,16 @@ const (
 // files.
 const ListDelimiter = ";"
 
+// The download files of the benchmarks and sector_benchmarks tables,
+// relative to a release's folder (the other tables' files are named in
+// release.go).
+const (
+	BenchmarksCSV           = "data/benchmarks.csv"
+	BenchmarksParquet       = "data/benchmarks.parquet"
+	SectorBenchmarksCSV     = "data/sector-benchmarks.csv"
+	SectorBenchmarksParquet = "data/sector-benchmarks.parquet"
+)
+
 // SQLType returns the DuckDB type of a column of type t.
 func (t ColumnType) SQLType() string {
 	switch t {
@@ -157,6 +167,32 @@ func statusCategories() []Category {
 
 var bandCategories = cats("better", "similar", "worse", "higher", "lower", "not_compared")
 
+// kindCategories are the kinds of metric, each with what it is.
+func kindCategories() []Category {
+	labels := map[Kind]string{
+		KindProportion: "events out of people or occasions at risk",
+		KindRate:       "events per unit of exposure",
+		KindRatio:      "an amount over an amount, such as pounds over pounds; no sampling model",
+		KindMean:       "an average without counts, such as a price; no sampling model",
+		KindCount:      "a number of events",
+		KindScore:      "a score on a scale; no sampling model",
+	}
+	out := make([]Category, len(Kinds))
+	for i, k := range Kinds {
+		out[i] = Category{Value: string(k), Label: labels[k]}
+	}
+	return out
+}
+
+// changeBand describes a band that says whether a row's change since an
+// earlier period is significant.
+func changeBand(name, since string) Column {
+	return Column{Name: name, Type: TypeString, Categories: bandCategories, Description: "Whether the change since " + since +
+		" is significant at 99.8%, by the score test for two proportions (pooled binomial) or two rates (pooled Poisson): " +
+		"better or worse by the metric's polarity (higher or lower for polarity none), similar when not significant; " +
+		"not_compared unless both periods give counts of a proportion or rate."}
+}
+
 // MinGroupRows is the fewest rows with a value a comparison group (metric
 // x period x service x level) must have for a release to publish its
 // distribution (median, quartiles, 10th and 90th percentiles), its rows'
@@ -173,7 +209,7 @@ func intervalBand(name, level, against string) Column {
 	return Column{Name: name, Type: TypeString, Categories: bandCategories, Description: "The row's " + level +
 		" confidence interval against " + against + ", as PHE's Fingertips compares them: better or worse by the " +
 		"metric's polarity (higher or lower for polarity none) when the interval lies wholly above or below it, " +
-		"similar when it holds it; not_compared without an interval (no counts, a hidden figure, a mean, score " +
+		"similar when it holds it; not_compared without an interval (no counts, a hidden figure, a ratio, mean, score " +
 		"or count), or when fewer than " + strconv.Itoa(MinGroupRows) + " rows of the group have a value."}
 }
 
@@ -196,19 +232,21 @@ var (
 	colStatus = Column{Name: "status", Type: TypeString, Categories: statusCategories(), Description: "GSS value marker: blank for a plain " +
 		"figure; c, x or z when there is no figure, u, r or p qualifying one (bracketed in CSV: [c]). r marks a figure " +
 		"revised since the previous release (the changes table lists the revisions)."}
-	colKind       = Column{Name: "kind", Type: TypeString, Categories: cats(string(KindProportion), string(KindRate), string(KindMean), string(KindCount), string(KindScore)), Description: "What the metric counts, which decides its national value, interval and funnel."}
+	colKind = Column{Name: "kind", Type: TypeString, Categories: kindCategories(), Description: "What the metric counts, which decides its " +
+		"national value, interval and funnel: proportions, rates and counts count events and have intervals; ratios, means and " +
+		"scores have no sampling model, so no interval or band, and are benchmarked by quintile."}
 	colPolarity   = Column{Name: "polarity", Type: TypeString, Categories: cats(string(HigherIsBetter), string(LowerIsBetter), string(NoPolarity)), Description: "Which direction is better."}
 	colMultiplier = Column{Name: "multiplier", Type: TypeNumber, Description: "The value is numerator / denominator x multiplier for proportions and rates."}
 	colCI         = []Column{
 		{Name: "ci95_lower", Type: TypeNumber, Unit: UnitOfMetric, Description: "Lower limit of the 95% confidence interval, as PHEindicatormethods " +
-			"computes it: Wilson score for proportions; for rates and counts the exact Poisson limits below 10 events and Byar's method from 10; blank for means and scores."},
+			"computes it: Wilson score for proportions; for rates and counts the exact Poisson limits below 10 events and Byar's method from 10; blank for ratios, means and scores, which have no sampling model."},
 		{Name: "ci95_upper", Type: TypeNumber, Unit: UnitOfMetric, Description: "Upper limit of the 95% confidence interval (see ci95_lower)."},
 		{Name: "ci998_lower", Type: TypeNumber, Unit: UnitOfMetric, Description: "Lower limit of the 99.8% confidence interval (see ci95_lower)."},
 		{Name: "ci998_upper", Type: TypeNumber, Unit: UnitOfMetric, Description: "Upper limit of the 99.8% confidence interval (see ci95_lower)."},
 	}
 	colNationalValue = Column{Name: "national_value", Type: TypeNumber, Unit: UnitOfMetric, Description: "The national value for the metric, period and service among " +
 		"rows of the same level: pooled sum(numerator) / sum(denominator) x multiplier for proportions and rates; " +
-		"the mean of the values for means, scores and counts, or where no row gives counts."}
+		"the mean of the values for ratios, means, scores and counts, or where no row gives counts."}
 	colZ = Column{Name: "z_score", Type: TypeNumber, Description: "Spiegelhalter's funnel-plot z-score against the national value at " +
 		"the row's denominator; blank without counts."}
 	colPeriodStart = Column{Name: "period_start", Type: TypeDate, Description: "First day of the period."}
@@ -268,8 +306,9 @@ var PublicTables = []Table{
 	},
 	{
 		Name: "comparisons", Resource: "comparisons", Title: "Comparisons", CSV: ComparisonsCSV, Parquet: ComparisonsParquet,
-		Description: "One row per observation with its statistics: intervals, the national benchmark, rank, " +
-			"funnel-plot bands against national, regional, council-type and similar-council benchmarks, and change. " +
+		Description: "One row per observation with its statistics: intervals, the national benchmark, rank, quintile, " +
+			"distance from the median, funnel-plot bands against national, regional, council-type and similar-council " +
+			"benchmarks with the values compared, place among similar councils, and change with its significance. " +
 			"A row is compared with the rows of the same metric, period and service at its level (council-wide or provider).",
 		PrimaryKey: observationKey, ForeignKeys: []ForeignKey{metricKey}, Markers: true,
 		Columns: concat(
@@ -285,7 +324,16 @@ var PublicTables = []Table{
 				{Name: "percentile_rank", Type: TypeNumber, Unit: UnitPercentile, Description: "0–100, where 100 is best by the metric's polarity (highest " +
 					"for polarity none): 100 (r - 1) / (N - 1) for the row's mid-rank r among the N rows with a value, so tied rows share the " +
 					"mean of the places they take; " + minGroupRule + "."},
+				{Name: "quintile", Type: TypeInteger, Description: "1 to 5, the fifth of the national distribution the row is in, 1 the best by " +
+					"the metric's polarity: 5 - floor(5 p) for p = (rows worse + half the rows with the same value, itself included) / N, so " +
+					"with N a multiple of 5 each quintile holds N/5 rows and tied rows share one; the benchmark of ratios, means and scores, " +
+					"which have no interval. Blank for polarity none, without a value, and when fewer than " + strconv.Itoa(MinGroupRows) +
+					" rows of the group have a value."},
 				colZ,
+				{Name: "robust_z", Type: TypeNumber, Description: "Distance from the national median in median absolute deviations, as Oflog " +
+					"publishes it: (value - median) / MAD, MAD the median of |value - median| over the rows compared, unscaled; positive " +
+					"above the median whatever the polarity. Blank without a value, when the MAD is 0, and when fewer than " +
+					strconv.Itoa(MinGroupRows) + " rows of the group have a value."},
 				intervalBand("band_national", "99.8%", "the national value"),
 				intervalBand("band_national_95", "95%", "the national value"),
 				{Name: "band_national_adjusted", Type: TypeString, Categories: bandCategories, Description: "Where the row falls against the " +
@@ -293,15 +341,31 @@ var PublicTables = []Table{
 					"(Spiegelhalter 2005, additive random effects): better, similar or worse by the metric's polarity, or higher, similar " +
 					"or lower for polarity none; similar wherever band_national is, since the adjustment only widens the limits; " +
 					"not_compared where band_national is."},
+				{Name: "region_value", Type: TypeNumber, Unit: UnitOfMetric, Description: "The value band_region compares the row with: " +
+					"sum(numerator) / sum(denominator) x multiplier over the rows of the group from councils of the council's region, " +
+					"itself included. Blank without a value, for ratios, means, scores and counts, and where no such row gives counts."},
 				intervalBand("band_region", "99.8%", "the pooled value of the council's region"),
+				{Name: "council_type_value", Type: TypeNumber, Unit: UnitOfMetric, Description: "The value band_council_type compares the " +
+					"row with: pooled as region_value over the rows of the group from councils of the council's type, itself included."},
 				intervalBand("band_council_type", "99.8%", "the pooled value of councils of the council's type"),
+				{Name: "similar_value", Type: TypeNumber, Unit: UnitOfMetric, Description: "The value band_similar compares the row with: " +
+					"pooled as region_value over the rows of the group from the council's similar councils (the similar_councils table), " +
+					"itself left out."},
+				{Name: "similar_rank", Type: TypeInteger, Description: "The row's place, 1 the best by the metric's polarity (the highest " +
+					"for polarity none), among the similar_n rows of the group from the council and its similar councils; tied rows share " +
+					"the better place (1, 2, 2, 4). Blank without a value, and when fewer than " + strconv.Itoa(MinGroupRows) +
+					" rows of the national group have a value."},
+				{Name: "similar_n", Type: TypeInteger, Description: "How many rows similar_rank ranks the row among: the rows with a value " +
+					"of the same metric, period, service and level from the council and its similar councils, the row included."},
 				intervalBand("band_similar", "99.8%", "the pooled value of the council's similar councils"),
 				{Name: "change_prev", Type: TypeNumber, Unit: UnitOfMetric, Description: "Value minus the same row's value in the previous period."},
+				changeBand("change_prev_band", "the previous period"),
 				{Name: "change_year", Type: TypeNumber, Unit: UnitOfMetric, Description: "Value minus the same row's value in the same period a year earlier."},
+				changeBand("change_year_band", "the same period a year earlier"),
 			}),
 	},
 	{
-		Name: "benchmarks", Resource: "benchmarks", Title: "Benchmarks",
+		Name: "benchmarks", Resource: "benchmarks", Title: "Benchmarks", CSV: BenchmarksCSV, Parquet: BenchmarksParquet,
 		Description: "One row per metric x period x service x level: the national value, the distribution of the values " +
 			"compared and the over-dispersion estimate (Spiegelhalter 2005) behind the adjusted funnel limits.",
 		PrimaryKey: []string{"metric", "period", "service", "level"}, ForeignKeys: []ForeignKey{metricKey},
@@ -320,7 +384,7 @@ var PublicTables = []Table{
 			{Name: "q3", Type: TypeNumber, Unit: UnitOfMetric, Description: "Upper quartile of the values (linear interpolation); " + minGroupRule + "."},
 			{Name: "p10", Type: TypeNumber, Unit: UnitOfMetric, Description: "10th percentile of the values (linear interpolation); " + minGroupRule + "."},
 			{Name: "p90", Type: TypeNumber, Unit: UnitOfMetric, Description: "90th percentile of the values (linear interpolation); " + minGroupRule + "."},
-			{Name: "target", Type: TypeNumber, Unit: UnitOfRatio, Description: "Pooled sum(numerator) / sum(denominator), before the multiplier; blank for means, scores and counts."},
+			{Name: "target", Type: TypeNumber, Unit: UnitOfRatio, Description: "Pooled sum(numerator) / sum(denominator), before the multiplier; blank for ratios, means, scores and counts."},
 			{Name: "n_z", Type: TypeInteger, Description: "Rows with a funnel z-score, which the over-dispersion estimate uses."},
 			{Name: "phi", Type: TypeNumber, Description: "Over-dispersion factor: the mean of the squared z-scores, winsorised at their 10th and 90th percentiles."},
 			{Name: "tau2", Type: TypeNumber, Unit: UnitOfRatio, Description: "Between-row variance added to each row's sampling variance for the adjusted limits (additive random effects); 0 when the spread is no wider than chance."},
@@ -392,6 +456,33 @@ var PublicTables = []Table{
 			}),
 	},
 	{
+		Name: "sector_benchmarks", Resource: "sector-benchmarks", Title: "Sector benchmarks", CSV: SectorBenchmarksCSV, Parquet: SectorBenchmarksParquet,
+		Description: "Each sector's providers (public, voluntary, private, plc) pooled per metric, period and service, " +
+			"against the national value for providers: a level playing field between kinds of provider. A provider's " +
+			"sector is the providers table's; providers without one are left out.",
+		PrimaryKey: []string{"metric", "period", "service", "sector"}, ForeignKeys: []ForeignKey{metricKey},
+		Columns: concat(
+			[]Column{
+				colMetric, colPeriod, colService,
+				{Name: "sector", Type: TypeString, Description: "public, voluntary, private or plc, as the providers table gives it."},
+				{Name: "n_rows", Type: TypeInteger, Description: "Provider rows of the sector with a value."},
+				{Name: "n_providers", Type: TypeInteger, Description: "Providers of the sector with a value."},
+				{Name: "n_councils", Type: TypeInteger, Description: "Councils with a value for a provider of the sector."},
+				withName(colNumerator, "numerator", "Sum of the numerators of the sector's rows with counts."),
+				withName(colDenominator, "denominator", "Sum of the denominators of the sector's rows with counts."),
+				withName(colValue, "value", "The sector's pooled figure: sum(numerator) / sum(denominator) x multiplier where its rows give counts, else the mean of their values."),
+			},
+			colCI,
+			[]Column{
+				withName(colNationalValue, "national_value", "The national value for providers of the metric, period and service (the benchmarks table's, level provider)."),
+				{Name: "band_national", Type: TypeString, Categories: bandCategories, Description: "The sector's pooled 99.8% confidence interval " +
+					"against the national value, as PHE's Fingertips compares them: better or worse by the metric's polarity (higher or " +
+					"lower for polarity none) when the interval lies wholly above or below it, similar when it holds it; not_compared " +
+					"without an interval (a ratio, mean, score or count, or no counts) or when fewer than " + strconv.Itoa(MinGroupRows) +
+					" rows of the sector have a value."},
+			}),
+	},
+	{
 		Name: "metrics", Resource: "metrics", Title: "Metric catalogue", CSV: MetricsCSV,
 		Description: "The metric catalogue the release was built with, one row per metric.",
 		PrimaryKey:  []string{"id"},
@@ -442,7 +533,10 @@ var PublicTables = []Table{
 			withName(colCouncil, "council_code", "GSS code of the council."),
 			{Name: "similar_code", Type: TypeString, Description: "GSS code of a similar council."},
 			{Name: "rank", Type: TypeInteger, Description: "1 for the most similar council."},
-			{Name: "distance", Type: TypeNumber, Description: "Standardised distance over ln(population), ln(density) and council type (nearest neighbours); blank for peer groups."},
+			{Name: "distance", Type: TypeNumber, Description: "Nearest neighbours' distance: sqrt(d_pop^2 + d_density^2 + d_type), " +
+				"the differences of ln(population) and ln(population per km2), each divided by its standard deviation over the " +
+				"nation's councils, and d_type 1 when the council types differ, else 0; the neighbours hold every responsibility " +
+				"(social care, waste collection) the council holds. Blank for peer groups."},
 			{Name: "method", Type: TypeString, Categories: cats("yardstick-nn-v1", "peer-groups.csv"), Description: "How similar councils were chosen: yardstick-nn-v1 (nearest neighbours) or peer-groups.csv (the data folder's own groups)."},
 		},
 	},

@@ -51,15 +51,24 @@ type ComparisonRow struct {
 	NationalQ3           *float64 `json:"national_q3"`
 	NationalN            *int64   `json:"national_n"`
 	PercentileRank       *float64 `json:"percentile_rank"`
+	Quintile             *int64   `json:"quintile"`
 	ZScore               *float64 `json:"z_score"`
+	RobustZ              *float64 `json:"robust_z"`
 	BandNational         string   `json:"band_national"`
 	BandNational95       string   `json:"band_national_95"`
 	BandNationalAdjusted string   `json:"band_national_adjusted"`
+	RegionValue          *float64 `json:"region_value"`
 	BandRegion           string   `json:"band_region"`
+	CouncilTypeValue     *float64 `json:"council_type_value"`
 	BandCouncilType      string   `json:"band_council_type"`
+	SimilarValue         *float64 `json:"similar_value"`
+	SimilarRank          *int64   `json:"similar_rank"`
+	SimilarN             *int64   `json:"similar_n"`
 	BandSimilar          string   `json:"band_similar"`
 	ChangePrev           *float64 `json:"change_prev"`
+	ChangePrevBand       string   `json:"change_prev_band"`
 	ChangeYear           *float64 `json:"change_year"`
+	ChangeYearBand       string   `json:"change_year_band"`
 }
 
 // Key returns the observation the row describes.

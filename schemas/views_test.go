@@ -78,8 +78,10 @@ func TestRowJSON(t *testing.T) {
 			`{"metric":"m","period":"","council_code":"","provider_id":"","provider_name":"","service":"","value":null,` +
 				`"numerator":null,"denominator":null,"status":"c","ci95_lower":null,"ci95_upper":null,"ci998_lower":null,` +
 				`"ci998_upper":null,"national_value":null,"national_median":null,"national_q1":null,"national_q3":null,` +
-				`"national_n":null,"percentile_rank":null,"z_score":null,"band_national":"","band_national_95":"","band_national_adjusted":"",` +
-				`"band_region":"","band_council_type":"","band_similar":"","change_prev":null,"change_year":null}`},
+				`"national_n":null,"percentile_rank":null,"quintile":null,"z_score":null,"robust_z":null,"band_national":"",` +
+				`"band_national_95":"","band_national_adjusted":"","region_value":null,"band_region":"","council_type_value":null,` +
+				`"band_council_type":"","similar_value":null,"similar_rank":null,"similar_n":null,"band_similar":"",` +
+				`"change_prev":null,"change_prev_band":"","change_year":null,"change_year_band":""}`},
 		{"numbers", ComparisonRow{Value: &v, Denominator: &n},
 			`"value":12.5,"numerator":null,"denominator":40,`},
 		{"page", Page[PeriodRow]{Items: []PeriodRow{{Period: "2024-25-Q1", Kind: Quarter,

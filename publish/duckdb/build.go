@@ -120,6 +120,7 @@ func (s *session) build(ctx context.Context, in BuildInput) error {
 		{"funnel_limits", z},
 		{"providers", nil},
 		{"provider_profile", zMin},
+		{"stats_sector_benchmarks", zMin},
 		{"round_benchmarks", nil},
 		{"drop_comparison_rows", nil},
 	}

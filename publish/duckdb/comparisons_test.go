@@ -119,6 +119,7 @@ func TestBandsAgreeWithIntervals(t *testing.T) {
 		"small counts": buildSmallCounts,
 		"ties":         buildTies,
 		"group sizes":  buildGroupSizes,
+		"sectors":      buildSectors,
 	} {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
@@ -127,9 +128,9 @@ func TestBandsAgreeWithIntervals(t *testing.T) {
 	}
 }
 
-// checkBandsAgree fails t for every band in db's comparisons and
-// provider_profile that disagrees with the row's published interval and
-// national value, and counts the bands it checked.
+// checkBandsAgree fails t for every band in db's comparisons,
+// provider_profile and sector_benchmarks that disagrees with the row's
+// published interval and national value, and counts the bands it checked.
 func checkBandsAgree(t *testing.T, db *DB) {
 	t.Helper()
 	polarity := map[string]string{}
@@ -137,7 +138,7 @@ func checkBandsAgree(t *testing.T, db *DB) {
 		polarity[m["id"].(string)] = m["polarity"].(string)
 	}
 	compared := 0
-	for _, table := range []string{"comparisons", "provider_profile"} {
+	for _, table := range []string{"comparisons", "provider_profile", "sector_benchmarks"} {
 		for _, r := range tableRows(t, db, table) {
 			key := fmt.Sprintf("%s %v %v %v %v", table, r["metric"], r["period"], r["council_code"], r["provider_id"])
 			pol := polarity[r["metric"].(string)]
@@ -165,7 +166,11 @@ func checkBandsAgree(t *testing.T, db *DB) {
 					t.Errorf("%s: %s %s (polarity %s), but the interval %v to %v holds the national value %v", key, c[0], band, pol, lo, hi, bench)
 				}
 			}
-			national, adjusted := r["band_national"].(string), r["band_national_adjusted"].(string)
+			national := r["band_national"].(string)
+			adjusted, ok := r["band_national_adjusted"].(string)
+			if !ok { // sector_benchmarks has no adjusted band
+				continue
+			}
 			if (national == "similar" || national == "not_compared") && adjusted != national ||
 				adjusted != "similar" && adjusted != national {
 				t.Errorf("%s: band_national_adjusted %s beside band_national %s", key, adjusted, national)
@@ -357,4 +362,296 @@ func TestBandOnPublishedFigures(t *testing.T) {
 	if r["ci998_lower"] != r["national_value"] {
 		t.Errorf("ci998_lower %v, national_value %v: want both published as 16.1474", r["ci998_lower"], r["national_value"])
 	}
+}
+
+// socialValue is a row of social-value (a ratio in percent: pounds of
+// social value over pounds of contract value, higher is better) for a
+// fixture.
+func socialValue(council, provider, period string, x, n int64) obs {
+	return obs{Council: council, Provider: provider, Name: "Provider " + provider, Service: "homecare",
+		Metric: "social-value", Period: period, Num: i64(x), Den: i64(n)}
+}
+
+// buildNoSamplingModel builds groups of metrics without a sampling model,
+// all 2024-25-Q1 providers of council A:
+//
+//	social-value (a ratio, higher is better), ten rows, the value worked
+//	  out from the counts: 1000/100000 (1%), 400/20000 (2%), 2000/100000
+//	  (2%), 400/10000 (4%), then 5000 to 10000 of 100000 (5% to 10%)
+//	price-per-hour (a mean, polarity none), five values: 18, 20, 22, 24, 30
+func buildNoSamplingModel(t testing.TB) *DB {
+	t.Helper()
+	const q1 = "2024-25-Q1"
+	cat, err := fixtureCatalogue()
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows := []obs{
+		socialValue(cA, "P1", q1, 1000, 100000), socialValue(cA, "P2", q1, 400, 20000),
+		socialValue(cA, "P3", q1, 2000, 100000), socialValue(cA, "P4", q1, 400, 10000),
+	}
+	for i := range 6 {
+		rows = append(rows, socialValue(cA, fmt.Sprintf("P%d", i+5), q1, int64(5000+1000*i), 100000))
+	}
+	for i, v := range []float64{18, 20, 22, 24, 30} {
+		rows = append(rows, obs{Council: cA, Provider: fmt.Sprintf("P%d", i+1), Service: "homecare",
+			Metric: "price-per-hour", Period: q1, Value: f64(v)})
+	}
+	return buildFrom(t, cat, []sub{{ID: "sa", Council: cA, Received: day("2024-07-10"), Rows: rows}})
+}
+
+// TestNoSamplingModel checks, by hand, that a ratio and a mean get no
+// interval, z-score or band, and are benchmarked by quintile and by their
+// distance from the median in MADs.
+//
+//	social-value values, by provider P1 to P10: 1, 2, 2, 4, 5, 6, 7, 8,
+//	  9, 10 (%)
+//	national value: the mean, 54 / 10 = 5.4 (pooled, 48800 / 830000 would
+//	  be 5.879518: a ratio's counts are pounds, not events, and are not
+//	  pooled)
+//	quintile: p = (rows worse + half the rows equal, itself included) / 10,
+//	  quintile 5 - floor(5 p): 1 -> p 0.05, 5; the two 2s -> (1 + 1) / 10
+//	  = 0.2, 5 - 1 = 4; 4 -> 0.35, 4; 5 -> 0.45, 3; 6 -> 0.55, 3; 7 ->
+//	  0.65, 2; 8 -> 0.75, 2; 9 -> 0.85, 1; 10 -> 0.95, 1
+//	median (5 + 6) / 2 = 5.5; |value - 5.5|: 4.5 3.5 3.5 1.5 0.5 0.5 1.5
+//	  2.5 3.5 4.5, sorted 0.5 0.5 1.5 1.5 2.5 | 3.5 3.5 3.5 4.5 4.5, MAD
+//	  (2.5 + 3.5) / 2 = 3; robust_z: 1 -> -1.5, 2 -> -1.16667, 4 -> -0.5,
+//	  6 -> 0.166667, 10 -> 1.5
+//	price-per-hour 18, 20, 22, 24, 30: mean 22.8, median 22, |dev| 4 2 0
+//	  2 8, MAD 2; robust_z 18 -> -2, 30 -> 4; no quintile (polarity none)
+func TestNoSamplingModel(t *testing.T) {
+	t.Parallel()
+	db := buildNoSamplingModel(t)
+	rows := tableRows(t, db, "comparisons")
+	noModel := row{"ci95_lower": nil, "ci95_upper": nil, "ci998_lower": nil, "ci998_upper": nil, "z_score": nil,
+		"band_national": "not_compared", "band_national_95": "not_compared", "band_national_adjusted": "not_compared",
+		"band_region": "not_compared", "band_council_type": "not_compared", "band_similar": "not_compared",
+		"region_value": nil, "council_type_value": nil, "similar_value": nil}
+	for _, tt := range []struct {
+		Provider string
+		Want     row
+	}{
+		{"P1", row{"value": 1.0, "quintile": 5, "robust_z": -1.5}},
+		{"P2", row{"value": 2.0, "quintile": 4, "robust_z": -1.16667}},
+		{"P3", row{"value": 2.0, "quintile": 4, "robust_z": -1.16667}},
+		{"P4", row{"value": 4.0, "quintile": 4, "robust_z": -0.5}},
+		{"P5", row{"value": 5.0, "quintile": 3}},
+		{"P6", row{"value": 6.0, "quintile": 3, "robust_z": 0.166667}},
+		{"P7", row{"value": 7.0, "quintile": 2}},
+		{"P8", row{"value": 8.0, "quintile": 2}},
+		{"P9", row{"value": 9.0, "quintile": 1}},
+		{"P10", row{"value": 10.0, "quintile": 1, "robust_z": 1.5}},
+	} {
+		r := pick(t, rows, row{"metric": "social-value", "provider_id": tt.Provider})
+		check(t, "social value "+tt.Provider, r, tt.Want)
+		check(t, "social value "+tt.Provider, r, noModel)
+		check(t, "social value "+tt.Provider, r, row{"national_value": 5.4, "national_median": 5.5, "national_n": 10})
+	}
+	for _, tt := range []struct {
+		Provider string
+		RobustZ  float64
+	}{{"P1", -2}, {"P3", 0}, {"P5", 4}} {
+		r := pick(t, rows, row{"metric": "price-per-hour", "provider_id": tt.Provider})
+		check(t, "price "+tt.Provider, r, noModel)
+		check(t, "price "+tt.Provider, r, row{"national_value": 22.8, "quintile": nil, "robust_z": tt.RobustZ})
+	}
+	b := pick(t, tableRows(t, db, "benchmarks"), row{"metric": "social-value"})
+	check(t, "social value benchmark", b, row{"national_value": 5.4, "target": nil, "n_pooled": 0, "phi": nil, "tau2": nil})
+	for _, f := range tableRows(t, db, "funnel_limits") {
+		if f["metric"] == "social-value" || f["metric"] == "price-per-hour" {
+			t.Errorf("funnel limits for %v, which has no sampling model", f["metric"])
+		}
+	}
+}
+
+// TestQuintileAndRobustZSmallGroups checks the groups of buildGroupSizes
+// (hc-visits-on-time, higher is better): with four rows nothing; with
+// five, 10, 50, 50, 50, 90: 10 -> p = 0.5 / 5 = 0.1, quintile 5; the 50s
+// -> (1 + 1.5) / 5 = 0.5, 5 - 2 = 3; 90 -> 0.9, 1. The median is 50 and
+// |value - 50| is 40, 0, 0, 0, 40: the MAD is 0, so there is no robust z.
+func TestQuintileAndRobustZSmallGroups(t *testing.T) {
+	t.Parallel()
+	rows := tableRows(t, buildGroupSizes(t), "comparisons")
+	for i := range 4 {
+		p := fmt.Sprintf("P%d", i+1)
+		check(t, "Q1 "+p, pick(t, rows, row{"period": "2024-25-Q1", "provider_id": p}),
+			row{"quintile": nil, "robust_z": nil, "similar_rank": nil, "similar_n": nil})
+	}
+	for p, q := range map[string]int{"P1": 5, "P2": 3, "P3": 3, "P4": 3, "P5": 1} {
+		check(t, "Q2 "+p, pick(t, rows, row{"period": "2024-25-Q2", "provider_id": p}), row{"quintile": q, "robust_z": nil})
+	}
+}
+
+// TestComparedValues checks the pooled values each row is compared with,
+// and its place among its similar councils, on buildFixture
+// (hc-visits-on-time 2024-25-Q1, worked in TestComparisonsProportion):
+//
+//	region_value: North West (A, B) 275/350 = 78.5714; Yorkshire (C, D)
+//	  870/1300 = 66.9231
+//	council_type_value: unitary (A, B, C) 875/1350 = 64.8148;
+//	  metropolitan district (D) 270/300 = 90
+//	similar_value (without the council): A <- D, C 870/1300 = 66.9231;
+//	  B <- A, D 500/600 = 83.3333; C <- A, D 500/600 = 83.3333; D <- A, C
+//	  830/1300 = 63.8462
+//	similar_rank among the rows with a value of the council and its
+//	  similar councils, best first, ties sharing the better place:
+//	  A, C, D: D/P4 90, A/P1 80, A/P2 75, C/P3 60 -> A/P1 2 of 4, A/P2 3,
+//	  C/P3 4 of 4 (C's set is also A, C, D), D/P4 1 of 4 (D's is A, C, D)
+//	  B, A, D: B/P1 90 and D/P4 90 share 1, A/P1 80 3, A/P2 75 4, B/P6 70
+//	  5 -> B/P1 1 of 5, B/P6 5 of 5
+//	B/P6 gives a value without counts, so it adds nothing to a pool but
+//	  is compared with them; D/P5 is hidden, so it has none of them. A's
+//	  council-wide row is alone in its group (fewer than 5 rows): no rank.
+func TestComparedValues(t *testing.T) {
+	t.Parallel()
+	rows := tableRows(t, buildFixture(t), "comparisons")
+	for _, tt := range []struct {
+		Council, Provider string
+		Want              row
+	}{
+		{cA, "P1", row{"region_value": 78.5714, "council_type_value": 64.8148, "similar_value": 66.9231, "similar_rank": 2, "similar_n": 4}},
+		{cA, "P2", row{"region_value": 78.5714, "similar_rank": 3, "similar_n": 4}},
+		{cB, "P1", row{"region_value": 78.5714, "council_type_value": 64.8148, "similar_value": 83.3333, "similar_rank": 1, "similar_n": 5}},
+		{cB, "P6", row{"region_value": 78.5714, "similar_value": 83.3333, "similar_rank": 5, "similar_n": 5}},
+		{cC, "P3", row{"region_value": 66.9231, "council_type_value": 64.8148, "similar_value": 83.3333, "similar_rank": 4, "similar_n": 4}},
+		{cD, "P4", row{"region_value": 66.9231, "council_type_value": 90.0, "similar_value": 63.8462, "similar_rank": 1, "similar_n": 4}},
+		{cD, "P5", row{"region_value": nil, "council_type_value": nil, "similar_value": nil, "similar_rank": nil, "similar_n": nil,
+			"quintile": nil, "robust_z": nil, "change_prev_band": "not_compared", "change_year_band": "not_compared"}},
+		{cA, "", row{"region_value": 76.6667, "similar_rank": nil, "similar_n": nil, "quintile": nil}},
+	} {
+		r := pick(t, rows, row{"metric": "hc-visits-on-time", "period": "2024-25-Q1", "council_code": tt.Council, "provider_id": tt.Provider})
+		check(t, tt.Council+"/"+tt.Provider, r, tt.Want)
+	}
+}
+
+// buildChanges builds two quarters for testing whether a change is
+// significant, all providers of council A:
+//
+//	hc-missed-visits (a rate, lower is better), Q1 -> Q2:
+//	  P1 10/1000 -> 30/1000, P2 10/1000 -> 25/1000
+//	hc-visits-on-time (a proportion, higher is better), Q1 -> Q2:
+//	  P1 60/100 -> 90/100, P2 0/100 -> 0/100, P3 90/100 -> 60/100,
+//	  P4 a value alone (70) -> 75/100
+func buildChanges(t testing.TB) *DB {
+	t.Helper()
+	const q1, q2 = "2024-25-Q1", "2024-25-Q2"
+	cat, err := fixtureCatalogue()
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows := []obs{
+		missedVisits(cA, "P1", q1, 10, 1000), missedVisits(cA, "P1", q2, 30, 1000),
+		missedVisits(cA, "P2", q1, 10, 1000), missedVisits(cA, "P2", q2, 25, 1000),
+		onTime(cA, "P1", q1, 60, 100), onTime(cA, "P1", q2, 90, 100),
+		onTime(cA, "P2", q1, 0, 100), onTime(cA, "P2", q2, 0, 100),
+		onTime(cA, "P3", q1, 90, 100), onTime(cA, "P3", q2, 60, 100),
+		{Council: cA, Provider: "P4", Service: "homecare", Metric: "hc-visits-on-time", Period: q1, Value: f64(70)},
+		onTime(cA, "P4", q2, 75, 100),
+	}
+	return buildFrom(t, cat, []sub{{ID: "sa", Council: cA, Received: day("2024-07-10"), Rows: rows}})
+}
+
+// TestChangeBands checks change_prev_band by hand, with the score test of
+// no change at 99.8% (|z| > 3.090232):
+//
+//	rates, pooled r = (x1 + x0) / (n1 + n0), z = (x1/n1 - x0/n0) /
+//	  sqrt(r (1/n1 + 1/n0)):
+//	  P1 r = 40/2000 = 0.02, z = 0.02 / sqrt(0.02 x 0.002) = 0.02 /
+//	    0.00632456 = 3.16228: worse (more missed visits)
+//	  P2 r = 35/2000 = 0.0175, z = 0.015 / sqrt(0.0175 x 0.002) = 0.015 /
+//	    0.00591608 = 2.53546: similar
+//	proportions, pooled p, z = (p1 - p0) / sqrt(p (1 - p) (1/n1 + 1/n0)):
+//	  P1 p = 150/200 = 0.75, z = 0.3 / sqrt(0.1875 x 0.02) = 0.3 /
+//	    0.0612372 = 4.89898: better
+//	  P2 p = 0: no change, similar
+//	  P3 z = -4.89898: worse
+//	  P4 no counts in Q1: not_compared, though change_prev is 5
+//	Q1 has no previous period in the release, and Q2 no year-earlier
+//	one: not_compared.
+func TestChangeBands(t *testing.T) {
+	t.Parallel()
+	rows := tableRows(t, buildChanges(t), "comparisons")
+	for _, tt := range []struct {
+		Metric, Provider string
+		Want             row
+	}{
+		{"hc-missed-visits", "P1", row{"change_prev": 20.0, "change_prev_band": "worse"}},
+		{"hc-missed-visits", "P2", row{"change_prev": 15.0, "change_prev_band": "similar"}},
+		{"hc-visits-on-time", "P1", row{"change_prev": 30.0, "change_prev_band": "better"}},
+		{"hc-visits-on-time", "P2", row{"change_prev": 0.0, "change_prev_band": "similar"}},
+		{"hc-visits-on-time", "P3", row{"change_prev": -30.0, "change_prev_band": "worse"}},
+		{"hc-visits-on-time", "P4", row{"change_prev": 5.0, "change_prev_band": "not_compared"}},
+	} {
+		name := tt.Metric + " " + tt.Provider
+		check(t, name, pick(t, rows, row{"metric": tt.Metric, "period": "2024-25-Q2", "provider_id": tt.Provider}), tt.Want)
+		check(t, name, pick(t, rows, row{"metric": tt.Metric, "period": "2024-25-Q2", "provider_id": tt.Provider}),
+			row{"change_year_band": "not_compared"})
+		check(t, name+" Q1", pick(t, rows, row{"metric": tt.Metric, "period": "2024-25-Q1", "provider_id": tt.Provider}),
+			row{"change_prev_band": "not_compared", "change_year_band": "not_compared"})
+	}
+}
+
+// TestSectorBenchmarks checks sector_benchmarks by hand: hc-visits-on-time
+// 2024-25-Q1, providers of council A, P1 to P5 private and P6 to P10
+// voluntary, 80/100 and 60/100 each, P11 public 70/100, P12 without a
+// sector 90/100.
+//
+//	national (providers): (400 + 300 + 70 + 90) / 1200 = 71.6667
+//	private 400/500 = 80: Wilson (p + z^2/2n +/- z sqrt(p(1-p)/n +
+//	  z^2/4n^2)) / (1 + z^2/n): 95% 76.2711 to 83.2715, 99.8% 73.9330 to
+//	  84.9425, wholly above: better
+//	voluntary 300/500 = 60: 95% 55.6454 to 64.2021, 99.8% 53.1034 to
+//	  66.5218, wholly below: worse
+//	public 70/100, one row (fewer than 5): not_compared
+//	P12 has no sector: in no row
+func TestSectorBenchmarks(t *testing.T) {
+	t.Parallel()
+	const q1 = "2024-25-Q1"
+	got := tableRows(t, buildSectors(t), "sector_benchmarks")
+	if len(got) != 3 {
+		t.Fatalf("sector_benchmarks has %d rows, want 3 (private, public, voluntary): %v", len(got), got)
+	}
+	national := row{"metric": "hc-visits-on-time", "period": q1, "service": "homecare", "national_value": 71.6666667}
+	for _, tt := range []struct {
+		Sector string
+		Want   row
+	}{
+		{"private", row{"n_rows": 5, "n_providers": 5, "n_councils": 1, "numerator": 400, "denominator": 500, "value": 80.0,
+			"ci95_lower": 76.2710895, "ci95_upper": 83.2714501, "ci998_lower": 73.9330480, "ci998_upper": 84.9424840,
+			"band_national": "better"}},
+		{"voluntary", row{"n_rows": 5, "numerator": 300, "denominator": 500, "value": 60.0,
+			"ci95_lower": 55.6454123, "ci95_upper": 64.2021009, "ci998_lower": 53.1033530, "ci998_upper": 66.5218243,
+			"band_national": "worse"}},
+		{"public", row{"n_rows": 1, "value": 70.0, "band_national": "not_compared"}},
+	} {
+		r := pick(t, got, row{"sector": tt.Sector})
+		check(t, tt.Sector, r, national)
+		check(t, tt.Sector, r, tt.Want)
+	}
+}
+
+// buildSectors builds the providers of TestSectorBenchmarks.
+func buildSectors(t testing.TB) *DB {
+	t.Helper()
+	const q1 = "2024-25-Q1"
+	cat, err := fixtureCatalogue()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var rows []obs
+	for i := range 12 {
+		o := onTime(cA, fmt.Sprintf("P%d", i+1), q1, 80, 100)
+		switch {
+		case i < 5:
+			o.Sector = "private"
+		case i < 10:
+			o.Sector, o.Num = "voluntary", i64(60)
+		case i == 10:
+			o.Sector, o.Num = "public", i64(70)
+		default:
+			o.Num = i64(90)
+		}
+		rows = append(rows, o)
+	}
+	return buildFrom(t, cat, []sub{{ID: "sa", Council: cA, Received: day("2024-07-10"), Rows: rows}})
 }

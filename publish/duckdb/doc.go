@@ -35,7 +35,17 @@
 //
 // National value: for proportions and rates, the pooled sum(numerator) /
 // sum(denominator) x multiplier over rows with usable counts; for means,
-// scores and counts (or when no row gives counts), the mean of the values.
+// scores and counts (or when no row gives counts), the mean of the values,
+// and for ratios too.
+//
+// Kinds without a sampling model: a ratio (an amount over an amount, such
+// as social value in pounds over contract value in pounds), a mean (a
+// price) and a score count no events, so no binomial or Poisson model
+// describes their chance variation. They get no interval, no z-score, no
+// funnel and no band (every band is not_compared), and their counts,
+// where a ratio gives them, are not pooled, since pooling pounds would
+// weigh large contracts as though they were more certain. They are
+// benchmarked by quintile and by robust_z instead.
 //
 // Minimum group size: a group with fewer than schemas.MinGroupRows (5)
 // rows with a value publishes its national value and national_n, but no
@@ -55,6 +65,23 @@
 // 100 (r - 1) / (N - 1), so the worst row alone is 0, the best alone 100,
 // and equal values get equal ranks: five rows all 0 are 50 each, not 0.
 //
+// quintile places a row in a fifth of its group, 1 the best by polarity:
+// with p = (rows worse + half the rows of the same value, itself
+// included) / N, the row's mid-distribution position, quintile = 5 -
+// floor(5 p), computed in whole numbers as 5 - floor(5 (rank_low +
+// rank_high - 1) / (2N)) from the two window aggregates of the mid-rank,
+// so no rounding can move a row across a boundary. With N a multiple of
+// 5 each quintile holds N/5 rows; tied rows always share a quintile. It
+// is NULL for polarity none (no fifth is best), for a row without a value,
+// and in a group below the minimum size. It is published for every kind.
+//
+// robust_z is the row's distance from the national median in median
+// absolute deviations, as Oflog publishes "MADs from the median": (value
+// - median) / MAD, with MAD = the median of |value - median| over the
+// group's values (quantile_cont, as the median), unscaled (not multiplied
+// by 1.4826). It is signed by value, positive above the median, whatever
+// the polarity, and NULL when the MAD is 0 (more than half the values
+// equal) or the group is below the minimum size.//
 // Intervals are computed as the R package PHEindicatormethods computes them
 // for PHE/OHID Fingertips, at 95% and 99.8%, with the normal quantiles to
 // full double precision (Z95 = qnorm(0.975) = 1.959963984540054, Z998 =
@@ -70,7 +97,7 @@
 // Poisson distribution function, to the last bit of a float64) and given
 // to SQL as the scratch table poisson_exact, which the macros poisson_lower
 // and poisson_upper read. A count's interval needs a whole number of at
-// least 0. Means and scores have no interval.
+// least 0. Means and scores have no interval. Nor have ratios.
 //
 // band_national and band_national_95 follow PHE's significance rule
 // (Fingertips' comparison with a benchmark, macro interval_band): a row
@@ -82,7 +109,7 @@
 // published, each to six significant figures, so rounding cannot make a
 // band contradict the figures beside it. Only proportions and rates are
 // banded; a row is not_compared where there is no interval (no counts,
-// suppressed, a zero denominator, a mean or a score), for a count (whose
+// suppressed, a zero denominator, a ratio, a mean or a score), for a count (whose
 // national value is a mean of counts of different sizes), and in a group
 // below the minimum size.
 //
@@ -121,25 +148,74 @@
 // row's 99.8% interval and a value pooled, as the national value is, over
 // in turn the rows of the council's region (itself included), of councils
 // of its type (itself included), and of its similar councils (itself
-// excluded), that value rounded to six significant figures. They are
+// excluded), that value rounded to six significant figures and published
+// beside the band as region_value, council_type_value and similar_value
+// (NULL where the row has no value or there is no pool). The bands are
 // not_compared where band_national is, and where the council has no such
 // pool (no region or type in the register, no similar council with
 // counts).
+//
+// similar_rank is the row's place among the similar_n rows with a value of
+// its group (metric, period, service, level) from its council and that
+// council's similar councils: 1 is the best by polarity (the highest for
+// polarity none), and tied rows share the better place (1, 2, 2, 4), as in
+// a league table. Both are NULL for a row without a value, for a council
+// without similar councils, and in a group below the minimum size.
 //
 // change_prev and change_year are value differences from the same council,
 // provider, service and metric in the previous period and the same period
 // a year earlier (schemas.Period.Previous and YearEarlier: 2024-25-Q1
 // follows 2023-24-Q4 and is a year after 2023-24-Q1).
 //
+// change_prev_band and change_year_band say whether that change is
+// significant, by the score test of "no change" (macro change_z): the two
+// periods' counts pooled, p = (x1 + x0) / (n1 + n0), z = (x1/n1 - x0/n0) /
+// sqrt(V (1/n1 + 1/n0)) with V = p (1 - p) for a proportion (the pooled
+// two-proportion z-test) and V = p for a rate (the two Poisson rates
+// compared conditionally on their total, normal approximation). |z| above
+// Z998 is better or worse by polarity (higher or lower for polarity none),
+// else similar; a pooled value of 0 (or 1 for a proportion) means the
+// figures are equal: similar. We test at 99.8%, as band_national and
+// Fingertips' recent trend do, because a release makes hundreds of
+// thousands of such tests. not_compared unless both rows give counts of a
+// proportion or a rate.
+//
 // # Similar councils
 //
 // By default, the DefaultNeighbours nearest neighbours by method
 // NearestNeighboursMethod ("yardstick-nn-v1"): among councils that still
-// exist, deliver social care or collect waste, in the same nation, the
-// Euclidean distance over ln(population) and ln(population / area), each
-// standardised within the nation, plus 1 when the council types differ.
+// exist, deliver social care or collect waste, in the same nation, and
+// hold every responsibility the council holds, the Euclidean distance over
+// ln(population) and ln(population / area), each standardised within the
+// nation, plus 1 when the council types differ.
+//
+// In full: the candidates are the councils of the register that still
+// exist, have a population (mid-2020) and an area, and deliver social care
+// or collect waste. For each, P = ln(population) and D = ln(population /
+// area in km2), natural logarithms, each standardised over the candidates
+// of its nation, z = (x - mean) / SD with the population SD (divisor N).
+// The distance between councils a and b of one nation is
+//
+//	sqrt((zP_a - zP_b)^2 + (zD_a - zD_b)^2 + T_ab)
+//
+// with T_ab = 0 when their council types (CTY, UA, MD, LBO, NMD, CC) are
+// the same and 1 when they differ. Council a's similar councils are the
+// DefaultNeighbours candidates nearest to it, ties broken by GSS code,
+// among those of its nation that hold every responsibility a holds
+// (social_care, waste_collection: schemas.Council.SocialCare and
+// WasteCollection): a county's from councils with social care, a
+// district's from councils that collect waste, a unitary's from councils
+// with both. So every similar council can commission each service the
+// council commissions: Rutland and the City of London, once nearest to
+// districts, have ten social-care authorities.
+//
 // A user's peer-groups.csv (group_id, council_code) replaces them: a
 // council's similar councils are the other members of its groups.
+//
+// The register leaves the region of some councils abolished before 2021
+// blank; schemas.LoadCouncils gives them the region their successors
+// share, else their county's, so band_region compares them with their
+// own region, not with England.
 //
 // # Provider profile
 //
@@ -150,6 +226,15 @@
 // is below the minimum size; the adjusted band uses the group's tau2), and
 // the spread between those councils: minimum, quartiles, maximum and
 // standard deviation of their values.
+//
+// sector_benchmarks pools, per metric, period and service, the provider
+// rows of each sector (the providers table's sector: public, voluntary,
+// private, plc; providers without one are left out) as provider_profile
+// pools a provider's, with the same intervals, and bands the sector's
+// pooled 99.8% interval against the national value for providers by PHE's
+// rule; not_compared for kinds without an interval and for a sector with
+// fewer than schemas.MinGroupRows rows with a value. It shows whether one
+// kind of provider does better or worse than providers as a whole.
 //
 // # Disclosure control
 //

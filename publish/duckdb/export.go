@@ -33,11 +33,12 @@ var Tables = func() []string {
 // from outside (returns, catalogue.yaml, peer-groups.csv) made safe for
 // spreadsheets. The other tables hold only codes and the register's names.
 var csvQueries = map[string]string{
-	"metrics":      "export_csv_metrics",
-	"providers":    "export_csv_providers",
-	"observations": "export_csv_observations",
-	"comparisons":  "export_csv_comparisons",
-	"peer_groups":  "export_csv_peer_groups",
+	"metrics":           "export_csv_metrics",
+	"providers":         "export_csv_providers",
+	"observations":      "export_csv_observations",
+	"comparisons":       "export_csv_comparisons",
+	"sector_benchmarks": "stats_export_csv_sector_benchmarks",
+	"peer_groups":       "export_csv_peer_groups",
 }
 
 // ExportParquet writes table to a Parquet file at path, atomically, in the

@@ -89,9 +89,11 @@ func comparisonDest(c *schemas.ComparisonRow) []any {
 		&c.Value, &c.Numerator, &c.Denominator, scanText(&c.Status),
 		&c.CI95Lower, &c.CI95Upper, &c.CI998Lower, &c.CI998Upper,
 		&c.NationalValue, &c.NationalMedian, &c.NationalQ1, &c.NationalQ3, &c.NationalN,
-		&c.PercentileRank, &c.ZScore,
-		scanText(&c.BandNational), scanText(&c.BandNational95), scanText(&c.BandNationalAdjusted), scanText(&c.BandRegion), scanText(&c.BandCouncilType), scanText(&c.BandSimilar),
-		&c.ChangePrev, &c.ChangeYear}
+		&c.PercentileRank, &c.Quintile, &c.ZScore, &c.RobustZ,
+		scanText(&c.BandNational), scanText(&c.BandNational95), scanText(&c.BandNationalAdjusted),
+		&c.RegionValue, scanText(&c.BandRegion), &c.CouncilTypeValue, scanText(&c.BandCouncilType),
+		&c.SimilarValue, &c.SimilarRank, &c.SimilarN, scanText(&c.BandSimilar),
+		&c.ChangePrev, scanText(&c.ChangePrevBand), &c.ChangeYear, scanText(&c.ChangeYearBand)}
 }
 
 func providerDest(p *schemas.ProviderRow) []any {

@@ -105,6 +105,11 @@ func TestRecheckCatalogue(t *testing.T) {
 		{name: "zero denominator",
 			cat:  changedCatalogue(t, func(m *schemas.Metric) { m.Kind = schemas.KindRate }, "price-per-hour"),
 			want: []string{cA + " price-per-hour zero_denominator 1 10: the denominator is 0, which a rate cannot have"}},
+		// A ratio's counts are checked as a rate's are, as at ingest
+		// (schemas.Metric.NeedsCounts).
+		{name: "zero denominator of a ratio",
+			cat:  changedCatalogue(t, func(m *schemas.Metric) { m.Kind = schemas.KindRatio }, "price-per-hour"),
+			want: []string{cA + " price-per-hour zero_denominator 1 10: the denominator is 0, which a ratio cannot have"}},
 		{name: "to a count: counts no longer checked",
 			cat: changedCatalogue(t, func(m *schemas.Metric) { m.Kind, m.Unit, m.Multiplier = schemas.KindCount, schemas.UnitNumber, 1 }, onT)},
 		{name: "service taken away",

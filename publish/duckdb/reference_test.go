@@ -118,13 +118,97 @@ func TestNearestNeighboursReferenceData(t *testing.T) {
 		t.Fatalf("checks = %v", rows)
 	}
 	// councils with neighbours, councils with other than 10, self matches,
-	// cross-nation matches, out-of-order distances
-	if r := rows[0]; r[1] != "0" || r[2] != "0" || r[3] != "0" || r[4] != "0" {
-		t.Errorf("checks (councils, not ten, self, other nation, out of order) = %v", r)
+	// cross-nation matches, out-of-order distances, neighbours without a
+	// responsibility the council holds
+	if r := rows[0]; r[1] != "0" || r[2] != "0" || r[3] != "0" || r[4] != "0" || r[5] != "0" {
+		t.Errorf("checks (councils, not ten, self, other nation, out of order, lacks responsibility) = %v", r)
 	}
 	trafford := queryStrings(t, s.conn, "similar_of", "E08000009")
 	if len(trafford) != DefaultNeighbours {
 		t.Errorf("Trafford has %d similar councils, want %d", len(trafford), DefaultNeighbours)
+	}
+	// Rutland (a small unitary) and the City of London (a city
+	// corporation) were nearest to districts, none of which has social
+	// care, so none of their social-care rows had similar councils to be
+	// compared with (issue 8). Drawn from councils that hold both their
+	// responsibilities, all ten deliver social care.
+	for _, c := range []struct{ Code, Name string }{{"E06000017", "Rutland"}, {"E09000001", "City of London"}} {
+		got := queryStrings(t, s.conn, "similar_responsible", c.Code)
+		if len(got) != DefaultNeighbours {
+			t.Errorf("%s has %d similar councils, want %d", c.Name, len(got), DefaultNeighbours)
+		}
+		for _, r := range got {
+			if r[2] != "true" {
+				t.Errorf("%s's similar council %s (%s) has no social care", c.Name, r[0], r[1])
+			}
+		}
+	}
+}
+
+// TestNearestNeighboursResponsibility checks, on councils worked by hand,
+// that a council's neighbours hold every responsibility it holds. U is a
+// unitary (social care and waste), K a county (social care), N1 and N2
+// districts (waste), all of one size and density but U2, so every
+// distance is 1 (types differ) or 0 (the same type) but U2's:
+//
+//	U  <- U2 (the only other council with both; the nearer districts are
+//	      left out)
+//	U2 <- U
+//	K  <- U, then U2 (social care: the districts are left out; U is
+//	      nearer than U2, both a type apart)
+//	N1 <- N2 (distance 0), then U (1; U2 is further, the county has no
+//	      waste collection)
+//	N2 <- N1, then U
+//
+// U2 has ten times the population and density of the others (ln 10 =
+// 2.302585 further on each scale, before standardising), so it is the
+// furthest from each of them.
+func TestNearestNeighboursResponsibility(t *testing.T) {
+	t.Parallel()
+	const csv = `local-authority-code,official-name,nice-name,gss-code,start-date,end-date,replaced-by,nation,region,local-authority-type,local-authority-type-name,county-la,alt-names,former-gss-codes,area,pop-2020
+UUU,U Council,U,E06000201,,,,England,East Midlands,UA,Unitary authority,,,,100.0,40000.0
+UU2,U2 Council,U2,E06000202,,,,England,East Midlands,UA,Unitary authority,,,,100.0,400000.0
+KKK,K County Council,K,E10000203,,,,England,East Midlands,CTY,County,,,,100.0,40000.0
+NN1,N1 District Council,N1,E07000204,,,,England,East Midlands,NMD,Non-metropolitan district,KKK,,,100.0,40000.0
+NN2,N2 District Council,N2,E07000205,,,,England,East Midlands,NMD,Non-metropolitan district,KKK,,,100.0,40000.0
+`
+	cs, err := schemas.LoadCouncils(fstest.MapFS{
+		"mysociety_uk_local_authorities.csv":    {Data: []byte(csv)},
+		"mysociety_lookup_gss_to_registry.csv":  {Data: []byte("gss-code,local-authority-code\n")},
+		"mysociety_lookup_name_to_registry.csv": {Data: []byte("la-name,local-authority-code\n")},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	s := testSession(t, openTest(t))
+	if err := s.createMacros(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.loadCouncils(ctx, cs); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.loadSimilarCouncils(ctx, "", 2); err != nil {
+		t.Fatal(err)
+	}
+	const u, u2, k, n1, n2 = "E06000201", "E06000202", "E10000203", "E07000204", "E07000205"
+	for _, tt := range []struct {
+		Council string
+		Want    []string
+	}{
+		{u, []string{u2}},
+		{u2, []string{u}},
+		{k, []string{u, u2}},
+		{n1, []string{n2, u}},
+		{n2, []string{n1, u}},
+	} {
+		var got []string
+		for _, r := range queryStrings(t, s.conn, "similar_of", tt.Council) {
+			got = append(got, r[0])
+		}
+		if !reflect.DeepEqual(got, tt.Want) {
+			t.Errorf("similar councils of %s = %v, want %v", tt.Council, got, tt.Want)
+		}
 	}
 }
 

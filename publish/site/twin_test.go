@@ -19,7 +19,8 @@ func TestRowsJSON(t *testing.T) {
 	rows := Rows{
 		{SiteRow: duckdb.SiteRow{ComparisonRow: schemas.ComparisonRow{Metric: "m", Period: "2024-25-Q1", CouncilCode: "E08000009",
 			ProviderID: "1-1", ProviderName: `Hope & "Co" Café`, Service: "homecare", Value: f(85.5), Numerator: n(855),
-			Denominator: n(1000), ZScore: f(-1e-7), ChangeYear: f(2e21), BandNational: "better"},
+			Denominator: n(1000), ZScore: f(-1e-7), ChangeYear: f(2e21), BandNational: "better",
+			Quintile: n(2), SimilarRank: n(3), SimilarN: n(11), RegionValue: f(80.25), ChangePrevBand: "worse"},
 			CouncilName: "Trafford", Note: "line\nbreak"},
 			ProviderURL: "providers/1-1/", MetricTitle: "not in the twin"},
 		{SiteRow: duckdb.SiteRow{ComparisonRow: schemas.ComparisonRow{Metric: "m", Status: "c"}}},
@@ -36,11 +37,22 @@ func TestRowsJSON(t *testing.T) {
 	b := bytes.TrimSuffix(buf.Bytes(), []byte("\n"))
 	cols := `"metric","period","council_code","provider_id","provider_name","service","value","numerator","denominator","status",` +
 		`"ci95_lower","ci95_upper","ci998_lower","ci998_upper","national_value","national_median","national_q1","national_q3",` +
-		`"national_n","percentile_rank","z_score","band_national","band_national_95","band_national_adjusted","band_region",` +
-		`"band_council_type","band_similar","change_prev","change_year","council_name","region","council_type_name","sector","note"`
+		`"national_n","percentile_rank","quintile","z_score","robust_z","band_national","band_national_95","band_national_adjusted",` +
+		`"region_value","band_region","council_type_value","band_council_type","similar_value","similar_rank","similar_n",` +
+		`"band_similar","change_prev","change_prev_band","change_year","change_year_band",` +
+		`"council_name","region","council_type_name","sector","note"`
 	row1 := `"m","2024-25-Q1","E08000009","1-1","Hope & \"Co\" Café","homecare",85.5,855,1000,"",` +
-		`null,null,null,null,null,null,null,null,null,null,-1e-7,"better","","","","","",null,2e+21,"Trafford","","","","line\nbreak"`
-	row2 := `"m","","","","","",null,null,null,"c",null,null,null,null,null,null,null,null,null,null,null,"","","","","","",null,null,"","","","",""`
+		`null,null,null,null,null,null,null,null,` +
+		`null,null,2,-1e-7,null,"better","","",` +
+		`80.25,"",null,"",null,3,11,` +
+		`"",null,"worse",2e+21,"",` +
+		`"Trafford","","","","line\nbreak"`
+	row2 := `"m","","","","","",null,null,null,"c",` +
+		`null,null,null,null,null,null,null,null,` +
+		`null,null,null,null,null,"","","",` +
+		`null,"",null,"",null,null,null,` +
+		`"",null,"",null,"",` +
+		`"","","","",""`
 	want := `{"rows":{"columns":[` + cols + `],"data":[[` + row1 + `],[` + row2 + `]]}}`
 	if string(b) != want {
 		t.Errorf("got\n%s\nwant\n%s", b, want)

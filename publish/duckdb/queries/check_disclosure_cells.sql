@@ -20,11 +20,13 @@ cells AS (
     SELECT 'comparisons', metric, period, council_code, provider_id, service,
            status, value, numerator, denominator,
            coalesce(ci95_lower, ci95_upper, ci998_lower, ci998_upper, z_score, percentile_rank,
-                    change_prev, change_year) IS NOT NULL
+                    quintile, robust_z, region_value, council_type_value, similar_value,
+                    similar_rank, similar_n, change_prev, change_year) IS NOT NULL
            -- A band says which side of England a figure lies, as much a
            -- statistic of it as its interval.
            OR list_has_any([band_national, band_national_95, band_national_adjusted, band_region,
-                            band_council_type, band_similar], ['better', 'worse', 'higher', 'lower', 'similar'])
+                            band_council_type, band_similar, change_prev_band, change_year_band],
+                           ['better', 'worse', 'higher', 'lower', 'similar'])
     FROM comparisons
 )
 SELECT 'hidden-shown' AS violation, table_name, metric, period, council_code, provider_id, service,
@@ -66,7 +68,7 @@ JOIN period_links pl ON pl.period = c.period
 JOIN observations e
   ON e.council_code = c.council_code AND e.provider_id = c.provider_id
  AND e.service = c.service AND e.metric = c.metric
- AND ((e.period = pl.previous AND c.change_prev IS NOT NULL)
-      OR (e.period = pl.year_earlier AND c.change_year IS NOT NULL))
+ AND ((e.period = pl.previous AND (c.change_prev IS NOT NULL OR c.change_prev_band <> 'not_compared'))
+      OR (e.period = pl.year_earlier AND (c.change_year IS NOT NULL OR c.change_year_band <> 'not_compared')))
 WHERE e.status = 'c'
 ORDER BY ALL

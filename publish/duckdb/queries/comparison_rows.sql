@@ -5,12 +5,16 @@
 -- providers it sums, and a metric shared by services is benchmarked within
 -- each service.
 --   value: NULL for c, x and z; derived from the counts when blank
---          (value_given, the council's own value, is NULL then). A
+--          for a proportion, rate or ratio (value_given, the council's
+--          own value, is NULL then). A
 --          hidden row (c) has no counts either (disclosure control ran
 --          on observations first), so no pool or statistic holds it.
 --   x, n:  the numerator and denominator where they support an interval
 --          and a funnel (a proportion with 0 <= x <= n, or a rate with
---          x >= 0, n > 0); NULL otherwise.
+--          x >= 0, n > 0); NULL otherwise, and always for a ratio, whose
+--          counts are amounts (pounds), not events: it has no sampling
+--          model, so no interval, funnel or pool, and its national value
+--          is the mean of its values, as for means and scores.
 CREATE OR REPLACE TEMP TABLE comparison_rows AS
 WITH base AS (
     SELECT o.metric, o.period, o.council_code, o.provider_id, o.provider_name, o.provider_sector,
@@ -20,7 +24,7 @@ WITH base AS (
            c.region, c.council_type,
            CASE WHEN o.status IN ('c', 'x', 'z') THEN NULL
                 WHEN o.value IS NOT NULL THEN o.value
-                WHEN m.kind IN ('proportion', 'rate') AND o.denominator > 0
+                WHEN m.kind IN ('proportion', 'rate', 'ratio') AND o.denominator > 0
                     THEN o.numerator / o.denominator * m.multiplier
            END AS value
     FROM observations o

@@ -19,8 +19,20 @@
 --                      positions they occupy, (rank() + count of rows
 --                      ordered at or before it) / 2, two aggregates of one
 --                      window. NULL in a group of fewer than $min_rows
+--   quintile           5 - floor(5 p), p = (rows worse + half the rows tied
+--                      with it, itself included) / N, the row's
+--                      mid-distribution position; in whole numbers
+--                      5 - floor(5 (rank_low + rank_high - 1) / (2N)), so
+--                      exact. 1 is the best fifth. NULL for polarity none,
+--                      without a value, and in a group of fewer than
+--                      $min_rows
 --   z_score            Spiegelhalter's z against the national target at
 --                      the row's denominator, unadjusted
+--   robust_z           (value - median) / MAD, MAD = median |value -
+--                      median| over the group's values (quantile_cont, as
+--                      the median), unscaled, as Oflog publishes "MADs from
+--                      the median"; NULL when the MAD is 0 or the median
+--                      is not published
 --   band_national, band_national_95
 --                      PHE's significance rule (interval_band): the row's
 --                      99.8% or 95% interval against the national value,
@@ -30,17 +42,33 @@
 --                      over-dispersion (benchmarks.tau2); the adjustment
 --                      only widens the limits, so where band_national is
 --                      similar or not_compared it is the same
+--   region_value, council_type_value, similar_value
+--                      the pooled value of the council's region, of
+--                      councils of its type (each with the council), and
+--                      of its similar councils (without it), published
+--                      (sig6); NULL where the row has no value
 --   band_region, band_council_type, band_similar
---                      the 99.8% interval against the pooled value of the
---                      council's region, of councils of its type, and of
---                      its similar councils (not including itself), each
---                      rounded as a published figure is (sig6)
---   every band         only for proportions and rates, in a group of at
+--                      the 99.8% interval against those values, as
+--                      published
+--   similar_rank, similar_n
+--                      the row's place, best first (rank(): ties share the
+--                      better place), among the similar_n rows with a
+--                      value of its group from the council and its similar
+--                      councils; NULL without a value, for a council with
+--                      no similar councils, and in a group of fewer than
+--                      $min_rows
+--   every band above   only for proportions and rates, in a group of at
 --                      least $min_rows rows with a value; not_compared
 --                      otherwise and wherever the row has no interval
 --   change_prev, change_year  value minus the value of the same council,
 --                      provider, service and metric in the previous period
 --                      and the same period a year earlier
+--   change_prev_band, change_year_band
+--                      change_z (the score test of no change between the
+--                      two periods' counts) against +/- $z998 (band):
+--                      better, worse or similar by polarity; not_compared
+--                      unless both rows give counts of a proportion or
+--                      rate
 --
 -- Every figure computed here is published to six significant figures
 -- (sig6); a value the council gave is published as given, and one worked
@@ -77,6 +105,45 @@ similar_pool AS (
     JOIN council_pool p ON p.council_code = s.similar_code
     GROUP BY ALL
 ),
+similar_sets AS (
+    -- Each council with similar councils, as owner, with its similar
+    -- councils and itself as members: the rows similar_rank ranks a
+    -- council's rows among.
+    SELECT council_code AS owner, similar_code AS member FROM similar_councils
+    UNION
+    SELECT council_code, council_code FROM similar_councils
+),
+scores AS (
+    -- The rows with a value, each with its score (lower is better, so
+    -- that rank() puts the best first) and its group numbered, so the
+    -- window below partitions on two numbers rather than five texts.
+    SELECT council_code, provider_id, metric, period, service,
+           CASE WHEN polarity = 'lower_is_better' THEN value ELSE -value END AS score,
+           dense_rank() OVER (ORDER BY metric, period, service, level) AS gid
+    FROM comparison_rows
+    WHERE value IS NOT NULL
+),
+similar_ranked AS (
+    -- Every row is ranked once within each set it is a member of (about
+    -- eleven), and the rank kept is the one in its own council's set: a
+    -- window over the expanded rows, not a comparison of each row with
+    -- every other, which took ten times as long.
+    SELECT r.council_code, r.provider_id, r.metric, r.period, r.service,
+           rank() OVER (PARTITION BY s.owner, r.gid ORDER BY r.score) AS similar_rank,
+           count(*) OVER (PARTITION BY s.owner, r.gid) AS similar_n
+    FROM similar_sets s
+    JOIN scores r ON r.council_code = s.member
+    QUALIFY r.council_code = s.owner
+),
+spread AS (
+    -- The median absolute deviation of each group with a published median.
+    SELECT r.metric, r.period, r.service, r.level,
+           quantile_cont(abs(r.value - b.median), 0.5) AS mad
+    FROM comparison_rows r
+    JOIN benchmarks b USING (metric, period, service, level)
+    WHERE r.value IS NOT NULL AND b.median IS NOT NULL
+    GROUP BY ALL
+),
 ranked AS (
     -- rank_low is the first position of the row's ties (rank()), and
     -- rank_high the last (count(*) over the default frame, which runs to
@@ -95,22 +162,31 @@ scored AS (
            b.national_n >= $min_rows AND r.kind IN ('proportion', 'rate') AS bandable,
            CASE WHEN r.value IS NOT NULL AND b.national_n >= $min_rows AND b.national_n > 1
                 THEN 100 * (r.rank_low + r.rank_high - 2) / (2 * (b.national_n - 1)) END AS percentile_rank,
+           CASE WHEN r.value IS NOT NULL AND b.national_n >= $min_rows AND r.polarity <> 'none'
+                THEN 5 - (5 * (r.rank_low + r.rank_high - 1)) // (2 * b.national_n) END AS quintile,
+           CASE WHEN r.value IS NOT NULL AND sd.mad > 0 THEN (r.value - b.median) / sd.mad END AS robust_z,
            b.national_value, b.median, b.q1, b.q3, b.national_n,
            funnel_z(r.kind, r.x, r.n, b.target, 0) AS z_national,
            funnel_z(r.kind, r.x, r.n, b.target, b.tau2) AS z_adjusted,
-           rp.target * r.multiplier AS region_value,
-           tp.target * r.multiplier AS type_value,
-           sp.target * r.multiplier AS similar_value,
+           CASE WHEN r.value IS NOT NULL THEN rp.target * r.multiplier END AS region_value,
+           CASE WHEN r.value IS NOT NULL THEN tp.target * r.multiplier END AS type_value,
+           CASE WHEN r.value IS NOT NULL THEN sp.target * r.multiplier END AS similar_value,
+           CASE WHEN b.national_n >= $min_rows THEN sr.similar_rank END AS similar_rank,
+           CASE WHEN b.national_n >= $min_rows THEN sr.similar_n END AS similar_n,
            CASE WHEN r.kind = 'rate' THEN r.x
                 WHEN r.kind = 'count' AND r.value >= 0 AND r.value = floor(r.value) THEN r.value
            END AS events,
            prev.value AS prev_value,
-           yago.value AS year_value
+           yago.value AS year_value,
+           change_z(r.kind, r.x, r.n, prev.x, prev.n) AS z_prev,
+           change_z(r.kind, r.x, r.n, yago.x, yago.n) AS z_year
     FROM ranked r
     JOIN benchmarks b USING (metric, period, service, level)
+    LEFT JOIN spread sd USING (metric, period, service, level)
     LEFT JOIN region_pool rp USING (metric, period, service, level, region)
     LEFT JOIN type_pool tp USING (metric, period, service, level, council_type)
     LEFT JOIN similar_pool sp USING (council_code, metric, period, service, level)
+    LEFT JOIN similar_ranked sr USING (council_code, provider_id, metric, period, service)
     LEFT JOIN period_links pl ON pl.period = r.period
     LEFT JOIN comparison_rows prev
         ON prev.metric = r.metric AND prev.period = pl.previous AND prev.council_code = r.council_code
@@ -173,21 +249,30 @@ SELECT
     sig6(q3) AS national_q3,
     national_n,
     sig6(percentile_rank) AS percentile_rank,
+    quintile::BIGINT AS quintile,
     sig6(z_national) AS z_score,
+    sig6(robust_z) AS robust_z,
     band_national,
     CASE WHEN bandable THEN interval_band(ci95_lower, ci95_upper, national_published, polarity)
          ELSE 'not_compared' END AS band_national_95,
     CASE WHEN band_national IN ('similar', 'not_compared') THEN band_national
          ELSE band(z_adjusted, $z998, polarity) END AS band_national_adjusted,
+    region_published AS region_value,
     CASE WHEN bandable THEN interval_band(ci998_lower, ci998_upper, region_published, polarity)
          ELSE 'not_compared' END AS band_region,
+    type_published AS council_type_value,
     CASE WHEN bandable THEN interval_band(ci998_lower, ci998_upper, type_published, polarity)
          ELSE 'not_compared' END AS band_council_type,
+    similar_published AS similar_value,
+    similar_rank::BIGINT AS similar_rank,
+    similar_n::BIGINT AS similar_n,
     CASE WHEN bandable THEN interval_band(ci998_lower, ci998_upper, similar_published, polarity)
          ELSE 'not_compared' END AS band_similar,
     -- 89.7 - 90.6 is -0.8999999999999915 in binary floating point; to six
     -- significant figures it reads as the figures do (-0.9).
     sig6(value - prev_value) AS change_prev,
-    sig6(value - year_value) AS change_year
+    band(z_prev, $z998, polarity) AS change_prev_band,
+    sig6(value - year_value) AS change_year,
+    band(z_year, $z998, polarity) AS change_year_band
 FROM banded
 ORDER BY metric, period, council_code, service, provider_id

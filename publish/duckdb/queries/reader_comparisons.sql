@@ -70,9 +70,11 @@ SELECT t.total, page.metric IS NOT NULL AS has_row,
        page.value, page.numerator, page.denominator, page.status,
        page.ci95_lower, page.ci95_upper, page.ci998_lower, page.ci998_upper,
        page.national_value, page.national_median, page.national_q1, page.national_q3, page.national_n,
-       page.percentile_rank, page.z_score,
-       page.band_national, page.band_national_95, page.band_national_adjusted, page.band_region, page.band_council_type, page.band_similar,
-       page.change_prev, page.change_year
+       page.percentile_rank, page.quintile, page.z_score, page.robust_z,
+       page.band_national, page.band_national_95, page.band_national_adjusted,
+       page.region_value, page.band_region, page.council_type_value, page.band_council_type,
+       page.similar_value, page.similar_rank, page.similar_n, page.band_similar,
+       page.change_prev, page.change_prev_band, page.change_year, page.change_year_band
 FROM (SELECT count(*) AS total FROM selected) t
 LEFT JOIN page ON true
 ORDER BY CASE WHEN $desc THEN NULL ELSE page.sort_number END ASC NULLS LAST,

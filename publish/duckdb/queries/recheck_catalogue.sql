@@ -10,13 +10,13 @@
 --   unknown_metric              the metric is not in the catalogue
 --   unknown_service             the service is not in the catalogue
 --   metric_not_for_service      the metric is not reported for the service
---   zero_denominator            a proportion or rate with a numerator and a
---                               denominator of 0
+--   zero_denominator            a proportion, rate or ratio with a numerator
+--                               and a denominator of 0
 --   numerator_over_denominator  a proportion whose numerator is above its
 --                               denominator
 --   out_of_range                a value below the metric's min or above
 --                               its max
---   value_mismatch              a proportion's or rate's value further from
+--   value_mismatch              a proportion's, rate's or ratio's value further from
 --                               numerator / denominator x multiplier (to six
 --                               significant figures, as ingest derives it)
 --                               than ingest allows: 1% of that figure, or
@@ -26,15 +26,16 @@
 --                               so the fewest that give the value back are
 --                               taken, which allows at least what ingest did.
 --
--- Counts are not required for a proportion or rate (a value alone has no
--- interval), and a count, mean or score ignores any counts, as at ingest.
+-- Counts are not required for a proportion, rate or ratio (a value alone
+-- has no interval), and a count, mean or score ignores any counts, as at
+-- ingest (schemas.Metric.NeedsCounts).
 -- $services: the catalogue's service ids.
 WITH current_rows AS (
     SELECT o.council_code, o.period, o.service, o.metric, o.submission_id, o.provider_id, o.source_line,
            o.numerator, o.denominator, o.value,
            m.id AS known_metric, m.kind, m.min, m.max, m.services AS metric_services,
            -- what ingest would derive from the counts now
-           CASE WHEN m.kind IN ('proportion', 'rate') AND o.numerator IS NOT NULL AND o.denominator > 0
+           CASE WHEN m.kind IN ('proportion', 'rate', 'ratio') AND o.numerator IS NOT NULL AND o.denominator > 0
                 THEN sig6(o.numerator::DOUBLE / o.denominator::DOUBLE * m.multiplier)
            END AS derived
     FROM observations o
@@ -47,7 +48,7 @@ checked AS (
                WHEN NOT list_contains($services::VARCHAR[], service) THEN 'unknown_service'
                WHEN NOT (list_contains(metric_services, service) OR list_contains(metric_services, '*'))
                    THEN 'metric_not_for_service'
-               WHEN kind IN ('proportion', 'rate') AND numerator IS NOT NULL AND denominator = 0
+               WHEN kind IN ('proportion', 'rate', 'ratio') AND numerator IS NOT NULL AND denominator = 0
                    THEN 'zero_denominator'
                WHEN kind = 'proportion' AND numerator > denominator THEN 'numerator_over_denominator'
                WHEN value < min OR value > max THEN 'out_of_range'

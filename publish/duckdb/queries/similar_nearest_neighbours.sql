@@ -1,26 +1,35 @@
 -- Similar councils by nearest neighbours (method yardstick-nn-v1).
 --
 -- Candidates: councils that still exist, deliver social care or collect
--- waste, and have a population and an area; a council's neighbours come
--- from its own nation. Each is described by
---   z_pop     = standardised ln(population)
---   z_density = standardised ln(population / area in km2)
--- standardised to mean 0 and (population) standard deviation 1 within the
--- nation. The distance between two councils is
+-- waste, and have a population and an area. Each is described by
+--   z_pop     = (ln(population) - mean) / SD
+--   z_density = (ln(population / area in km2) - mean) / SD
+-- with the natural logarithm, the mid-2020 population and the area of the
+-- register, the mean and the population standard deviation (divisor N)
+-- taken over the candidates of the council's nation. The distance between
+-- councils a and b is
 --   sqrt((z_pop_a - z_pop_b)^2 + (z_density_a - z_density_b)^2 + d_type)
 -- where d_type is 0 for the same council type and 1 otherwise, so a
--- different type weighs as much as one standard deviation. The $k nearest,
--- ties broken by GSS code, are the council's similar councils.
+-- different type weighs as much as one standard deviation.
+--
+-- A council's neighbours are drawn from the candidates of its own nation
+-- that hold every responsibility it holds (social_care, waste_collection):
+-- a county's from councils with social care, a district's from councils
+-- that collect waste, a unitary's from councils with both. So every
+-- similar council delivers each service the council can commission, and a
+-- row is never compared with similar councils that cannot have one (small
+-- unitaries such as Rutland were otherwise nearest to districts). The $k
+-- nearest, ties broken by GSS code, are the council's similar councils.
 CREATE OR REPLACE TABLE similar_councils AS
 WITH pool AS (
-    SELECT council_code, nation, council_type,
+    SELECT council_code, nation, council_type, social_care, waste_collection,
            ln(population) AS log_pop,
            ln(population / area_km2) AS log_density
     FROM councils
     WHERE end_date IS NULL AND population > 0 AND area_km2 > 0 AND (social_care OR waste_collection)
 ),
 standardised AS (
-    SELECT council_code, nation, council_type,
+    SELECT council_code, nation, council_type, social_care, waste_collection,
            (log_pop - avg(log_pop) OVER w) / nullif(stddev_pop(log_pop) OVER w, 0) AS z_pop,
            (log_density - avg(log_density) OVER w) / nullif(stddev_pop(log_density) OVER w, 0) AS z_density
     FROM pool
@@ -32,6 +41,7 @@ pairs AS (
                 + CASE WHEN a.council_type = b.council_type THEN 0 ELSE 1 END) AS distance
     FROM standardised a
     JOIN standardised b ON a.nation = b.nation AND a.council_code <> b.council_code
+    WHERE (b.social_care OR NOT a.social_care) AND (b.waste_collection OR NOT a.waste_collection)
 ),
 ranked AS (
     SELECT council_code, similar_code,

@@ -11,6 +11,7 @@ CREATE TABLE release.benchmarks AS SELECT * FROM benchmarks ORDER BY metric, per
 CREATE TABLE release.funnel_limits AS SELECT * FROM funnel_limits ORDER BY metric, period, service, level, denominator;
 CREATE TABLE release.providers AS SELECT * FROM providers ORDER BY provider_id;
 CREATE TABLE release.provider_profile AS SELECT * FROM provider_profile ORDER BY provider_id, metric, period, service;
+CREATE TABLE release.sector_benchmarks AS SELECT * FROM sector_benchmarks ORDER BY metric, period, service, sector;
 CREATE TABLE release.metrics AS SELECT * FROM metrics ORDER BY id;
 CREATE TABLE release.councils AS SELECT * FROM councils ORDER BY council_code;
 CREATE TABLE release.similar_councils AS SELECT * FROM similar_councils ORDER BY council_code, rank;

@@ -74,7 +74,10 @@ INSERT INTO observations VALUES
 -- national_n, percentile_rank, z_score, band_national, band_national_95,
 -- band_national_adjusted, band_region, band_council_type, band_similar,
 -- change_prev, change_year.
-INSERT INTO comparisons VALUES
+INSERT INTO comparisons (metric, period, council_code, provider_id, provider_name, service, value, numerator, denominator,
+    status, ci95_lower, ci95_upper, ci998_lower, ci998_upper, national_value, national_median, national_q1, national_q3,
+    national_n, percentile_rank, z_score, band_national, band_national_95, band_national_adjusted, band_region,
+    band_council_type, band_similar, change_prev, change_year) VALUES
     -- r10
     ('staff-turnover', '2024-25-Q2', 'E08000010', '1-101', 'Acme Care', 'homecare', 25, 10, 40, 'r',
      14.2, 40.2, 9.7, 50.0, 25, 25, 25, 25, 1, NULL, 0.0, 'similar', 'similar', 'similar', 'similar', 'similar', 'similar', NULL, NULL),

@@ -1,0 +1,75 @@
+-- Each sector's providers pooled, per metric, period and service, against
+-- the national value for providers: the "level playing field" between
+-- public, voluntary, private and PLC providers. A provider's sector is the
+-- providers table's (the sector most councils' rows give); providers with
+-- none are left out.
+--
+--   value            sum(x) / sum(n) x multiplier over the sector's
+--                    provider rows giving counts (proportions and rates);
+--                    the mean of its rows' values otherwise
+--   ci*              on the pooled counts, as comparisons and
+--                    provider_profile: Wilson for proportions; for rates
+--                    the exact Poisson limits below 10 events and Byar's
+--                    from 10; NULL for other kinds
+--   band_national    PHE's significance rule: the pooled 99.8% interval
+--                    against the national value for providers, both as
+--                    published; not_compared for kinds without an
+--                    interval and when the sector has fewer than
+--                    $min_rows rows with a value (schemas.MinGroupRows)
+-- Computed figures are published to six significant figures (sig6).
+-- Every row pooled is a published cell (comparison_rows holds no hidden
+-- figure), and each published cell of a small_counts metric has a
+-- numerator of 0 or at least 5 and a denominator of at least 10, so
+-- every pool does too.
+CREATE OR REPLACE TABLE sector_benchmarks AS
+WITH g AS (
+    SELECT p.sector, r.metric, r.period, r.service,
+           any_value(r.kind) AS kind, any_value(r.polarity) AS polarity, any_value(r.multiplier) AS multiplier,
+           count(r.value) AS n_rows,
+           count(DISTINCT r.provider_id) FILTER (WHERE r.value IS NOT NULL) AS n_providers,
+           count(DISTINCT r.council_code) FILTER (WHERE r.value IS NOT NULL) AS n_councils,
+           sum(r.x)::BIGINT AS x, sum(r.n)::BIGINT AS n,
+           avg(r.value) AS mean_value
+    FROM comparison_rows r
+    JOIN providers p ON p.provider_id = r.provider_id
+    WHERE r.level = 'provider' AND p.sector IS NOT NULL AND p.sector <> ''
+    GROUP BY ALL
+    HAVING count(r.value) > 0
+),
+scored AS (
+    SELECT g.*, b.national_value, g.n_rows >= $min_rows AS bandable
+    FROM g
+    JOIN benchmarks b ON b.metric = g.metric AND b.period = g.period AND b.service = g.service AND b.level = 'provider'
+),
+limits AS (
+    -- At full precision, each worked out once (see comparisons.sql).
+    SELECT s.*,
+           CASE WHEN s.kind = 'proportion' THEN wilson_lower(s.x, s.n, $z95) * s.multiplier
+                WHEN s.kind = 'rate' THEN poisson_lower(s.x, $z95, e.lower95) / s.n * s.multiplier END AS lower95,
+           CASE WHEN s.kind = 'proportion' THEN wilson_upper(s.x, s.n, $z95) * s.multiplier
+                WHEN s.kind = 'rate' THEN poisson_upper(s.x, $z95, e.upper95) / s.n * s.multiplier END AS upper95,
+           CASE WHEN s.kind = 'proportion' THEN wilson_lower(s.x, s.n, $z998) * s.multiplier
+                WHEN s.kind = 'rate' THEN poisson_lower(s.x, $z998, e.lower998) / s.n * s.multiplier END AS lower998,
+           CASE WHEN s.kind = 'proportion' THEN wilson_upper(s.x, s.n, $z998) * s.multiplier
+                WHEN s.kind = 'rate' THEN poisson_upper(s.x, $z998, e.upper998) / s.n * s.multiplier END AS upper998
+    FROM scored s
+    LEFT JOIN poisson_exact e ON e.events = s.x AND s.kind = 'rate'
+),
+published AS (
+    SELECT *,
+           sig6(lower95) AS ci95_lower, sig6(upper95) AS ci95_upper,
+           sig6(lower998) AS ci998_lower, sig6(upper998) AS ci998_upper,
+           sig6(national_value) AS national_published
+    FROM limits
+)
+SELECT metric, period, service, sector,
+       n_rows, n_providers, n_councils,
+       x AS numerator, n AS denominator,
+       sig6(coalesce(x / nullif(n, 0) * multiplier, mean_value)) AS value,
+       ci95_lower, ci95_upper, ci998_lower, ci998_upper,
+       national_published AS national_value,
+       CASE WHEN bandable AND kind IN ('proportion', 'rate')
+            THEN interval_band(ci998_lower, ci998_upper, national_published, polarity)
+            ELSE 'not_compared' END AS band_national
+FROM published
+ORDER BY metric, period, service, sector

@@ -1,0 +1,5 @@
+SELECT s.similar_code, b.council_type, b.social_care
+FROM similar_councils s
+JOIN councils b ON b.council_code = s.similar_code
+WHERE s.council_code = ?
+ORDER BY s.rank
