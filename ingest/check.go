@@ -3,7 +3,6 @@ package ingest
 import (
 	"errors"
 	"fmt"
-	"hash/maphash"
 	"math"
 	"regexp"
 	"strconv"
@@ -53,10 +52,8 @@ type checker struct {
 
 	periods  map[string]periodResult
 	resolved map[councilKey]councilResult
-	seen     map[[2]uint64]int32
-	seeds    [2]maphash.Seed
-	errs     int    // errors this checker has reported
-	keyBuf   []byte // reused to build each row's duplicate key
+	dups     *dupIndex
+	errs     int // errors this checker has reported
 
 	idFormats map[string]bool
 	hints     map[string]string
@@ -104,18 +101,20 @@ type councilResult struct {
 	err error
 }
 
-func newChecker(cat *schemas.Catalogue, councils *schemas.Councils, p *plan, probs *problems, today time.Time, council *schemas.Council) *checker {
+// newChecker returns a checker whose duplicate check keeps what it cannot
+// hold in memory in a new file at dupPath (see dupIndex); close removes
+// it.
+func newChecker(cat *schemas.Catalogue, councils *schemas.Councils, p *plan, probs *problems, today time.Time, council *schemas.Council, dupPath string) *checker {
 	return &checker{
 		cat: cat, councils: councils, plan: p, probs: probs, today: today, council: council,
 		periods:   map[string]periodResult{},
 		resolved:  map[councilKey]councilResult{},
-		seen:      map[[2]uint64]int32{},
+		dups:      newDupIndex(dupPath),
 		idFormats: map[string]bool{},
 		hints:     map[string]string{},
 		sums:      map[sumKey]*countSums{},
 		locals:    map[string]localResult{},
 		names:     map[string]seenName{},
-		seeds:     [2]maphash.Seed{maphash.MakeSeed(), maphash.MakeSeed()},
 	}
 }
 
@@ -636,24 +635,23 @@ func (c *checker) checkRange(r *rawRow, o *obs, m *schemas.Metric) bool {
 }
 
 // checkDuplicate finds a second row for the same council, provider,
-// service, metric and period. Keys are kept as two 64-bit hashes with
-// independent seeds, so a million rows take tens of megabytes and a false
-// match needs both hashes to collide.
+// service, metric and period, in memory bounded however long the file is
+// (see dupIndex).
 func (c *checker) checkDuplicate(r *rawRow, o *obs) {
-	b := c.keyBuf[:0]
-	for _, s := range []string{o.Council, o.ProviderID, o.Service, o.Metric, o.Period.ID} {
-		b = append(b, s...)
-		b = append(b, 0)
-	}
-	c.keyBuf = b
-	k := [2]uint64{maphash.Bytes(c.seeds[0], b), maphash.Bytes(c.seeds[1], b)}
-	if first, dup := c.seen[k]; dup {
+	if first, dup := c.dups.seen(o.Council, o.ProviderID, o.Service, o.Metric, o.Period.ID, int32(o.Line)); dup {
 		c.fail(r, iMetric, o.Metric, CodeDuplicateRow,
 			fmt.Sprintf("a second row for %s, provider %q, %s, %s", o.Council, o.ProviderID, o.Metric, o.Period.ID),
 			fmt.Sprintf("the first is on line %d; keep one of them", first))
-		return
 	}
-	c.seen[k] = int32(o.Line)
+}
+
+// close lets go of what the checker keeps on disk. The error is the first
+// the duplicate check met in reading or writing its file: the check is
+// then incomplete.
+func (c *checker) close() error {
+	err := c.dups.err
+	c.dups.close()
+	return err
 }
 
 // checkSums adds the row's counts to the return's sums for its metric,

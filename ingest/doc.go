@@ -45,8 +45,9 @@
 // publish or any other reader of the Hive folder could count without its
 // submission: a submission is assembled in submissions/.incoming/<id>/
 // under a lock, its Parquet files are renamed into the warehouse, its
-// manifest written and its hash indexed, and only then is its folder
-// renamed into place. The next ingest (or RemoveLeftovers) removes what an
+// manifest written and its hash indexed (side by side, since each waits on
+// the disk), and only once all of them are synced is its folder renamed
+// into place. The next ingest (or RemoveLeftovers) removes what an
 // ingest that died left, and a file sent again after a crash is stored
 // once (see recover.go).
 //
@@ -54,5 +55,7 @@
 // each record's fields fill a row that goes straight to the checks, on one
 // goroutine and without reflection; accepted rows are spilled in a
 // compact form to a temporary file and written out partition by partition,
-// so memory stays bounded however large the file.
+// and the keys the duplicate-row check remembers go to a file of sorted
+// runs once there are more than a quarter of a million (dupindex.go), so
+// memory stays bounded however large the file.
 package ingest

@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"slices"
@@ -15,11 +16,18 @@ import (
 	"github.com/yardstick-open/yardstick/schemas"
 )
 
-// partitionWriters is how many partitions are written at once. Creating a
-// file and its folder waits on the filesystem far longer than encoding a
-// small partition takes, and those waits overlap, so more writers than
-// cores pay off when a national file has thousands of partitions.
+// partitionWriters is how many partitions are written at once, at most.
+// Creating a file and its folder waits on the filesystem far longer than
+// encoding a small partition takes, and those waits overlap, so more
+// writers than cores pay off when a national file has thousands of
+// partitions. Writers start only as partitions wait for one, so a council's
+// return of one partition starts one.
 const partitionWriters = 16
+
+// partWriters keeps Parquet writers between partitions and ingests: a
+// writer and its buffers take about a megabyte to set up, several times
+// what a small return's partition takes to encode.
+var partWriters = sync.Pool{New: func() any { return newPartWriter() }}
 
 // flusher writes partitions' Parquet files to pending (temporary) files
 // while checking goes on. A return grouped by period and council, as
@@ -35,9 +43,11 @@ type flusher struct {
 	id       string
 	received time.Time
 
-	jobs   chan flushJob
-	closed bool // jobs is closed
-	wg     sync.WaitGroup
+	jobs    chan flushJob
+	closed  bool // jobs is closed
+	wg      sync.WaitGroup
+	workers int          // writers started since start
+	idle    atomic.Int32 // writers waiting for a job
 
 	mu      sync.Mutex
 	written map[*partition]written
@@ -51,6 +61,7 @@ type flushJob struct {
 	part *partition
 	runs []run // the partition's runs when the job was made
 	rows int
+	sync bool // sync the file once written (see finishLast)
 }
 
 type written struct {
@@ -67,15 +78,36 @@ func newFlusher(s *spill, layout schemas.Layout, id string, received time.Time) 
 func (f *flusher) start() {
 	f.closed = false
 	f.jobs = make(chan flushJob, 2*partitionWriters)
-	for range partitionWriters {
+	f.workers = 0
+}
+
+// send queues a job, starting another writer if none is waiting for one
+// and fewer than partitionWriters run.
+func (f *flusher) send(j flushJob) {
+	if f.workers < partitionWriters && (f.idle.Load() == 0) {
+		f.workers++
 		f.wg.Go(f.work)
 	}
+	f.jobs <- j
 }
 
 func (f *flusher) work() {
-	pw := newPartWriter()
-	for j := range f.jobs {
+	pw := partWriters.Get().(*partWriter)
+	defer func() {
+		pw.w.Reset(io.Discard) // let go of the last file
+		partWriters.Put(pw)
+	}()
+	for {
+		f.idle.Add(1)
+		j, ok := <-f.jobs
+		f.idle.Add(-1)
+		if !ok {
+			return
+		}
 		pf, err := f.write(pw, j)
+		if err != nil {
+			pw = newPartWriter() // one that failed part way is kept for no other file
+		}
 		f.mu.Lock()
 		switch {
 		case err != nil:
@@ -104,9 +136,12 @@ func (f *flusher) write(pw *partWriter, j flushJob) (*schemas.PendingFile, error
 		return nil, err
 	}
 	bw := bufio.NewWriterSize(pf, 64<<10)
-	err = pw.writePartition(f.spill, j.part, j.runs, bw, f.id, f.received)
+	err = pw.writePartition(f.spill, j.part, j.runs, j.rows, bw, f.id, f.received)
 	if err == nil {
 		err = bw.Flush()
+	}
+	if err == nil && j.sync {
+		err = pf.Sync()
 	}
 	if err == nil {
 		err = pf.Finish()
@@ -125,19 +160,21 @@ func (f *flusher) leave(p *partition) error {
 	if err := f.spill.w.Flush(); err != nil {
 		return fmt.Errorf("flush spill file: %w", err)
 	}
-	f.jobs <- flushJob{part: p, runs: slices.Clone(p.runs), rows: p.rows}
+	f.send(flushJob{part: p, runs: slices.Clone(p.runs), rows: p.rows})
 	return nil
 }
 
-// commit writes the partitions not yet written in full and commits every
-// file together. It returns the files' paths relative to the data folder.
-func (f *flusher) commit(ctx context.Context) ([]string, error) {
+// prepare writes the partitions not yet written in full. It returns the
+// files' paths relative to the data folder, and commit, which commits
+// every file together and may run beside other work of the ingest, not
+// beside other calls of the flusher's methods.
+func (f *flusher) prepare(ctx context.Context) (paths []string, commit func() error, err error) {
 	f.stop()
 	if f.err != nil {
-		return nil, f.err
+		return nil, nil, f.err
 	}
 	if err := f.spill.w.Flush(); err != nil {
-		return nil, fmt.Errorf("flush spill file: %w", err)
+		return nil, nil, fmt.Errorf("flush spill file: %w", err)
 	}
 	parts := f.spill.partitions()
 	var again []*partition // not written yet, or written before more rows came
@@ -151,25 +188,46 @@ func (f *flusher) commit(ctx context.Context) ([]string, error) {
 		if ctx.Err() != nil {
 			break
 		}
-		f.jobs <- flushJob{part: p, runs: p.runs, rows: p.rows}
+		f.send(flushJob{part: p, runs: p.runs, rows: p.rows})
 	}
 	f.stop()
 	if err := errors.Join(f.err, ctx.Err()); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	files := make([]*schemas.PendingFile, len(parts))
-	paths := make([]string, len(parts))
+	paths = make([]string, len(parts))
 	for i, p := range parts {
 		files[i] = f.written[p].file
 		paths[i] = relPath(f.layout.Root, files[i].Path())
 	}
 	reach("partitions-written")
 	f.committing = true
-	if err := schemas.CommitAll(files); err != nil {
-		return nil, err
-	}
-	return paths, nil
+	return paths, func() error { return schemas.CommitAll(files) }, nil
 }
+
+// finishLast queues the partition the rows ended in, once the whole file
+// has passed, so that it is written while the rest of the ingest goes on;
+// in a council's return it is the only one. A return of a few partitions
+// has its last one synced as soon as it is written, while the ingest waits
+// on other things: the commit syncs each of a few files in turn, and
+// syncing a file again costs little. A national return's files are synced
+// together by the commit instead.
+func (f *flusher) finishLast() error {
+	p := f.spill.last
+	if p == nil || p.left {
+		return nil
+	}
+	p.left = true
+	if err := f.spill.w.Flush(); err != nil {
+		return fmt.Errorf("flush spill file: %w", err)
+	}
+	f.send(flushJob{part: p, runs: slices.Clone(p.runs), rows: p.rows, sync: len(f.spill.parts) <= syncEach})
+	return nil
+}
+
+// syncEach is how many files schemas.CommitAll syncs one by one; past
+// that it syncs the whole filesystem once.
+const syncEach = 16
 
 func (f *flusher) stop() {
 	if !f.closed {

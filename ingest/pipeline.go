@@ -15,6 +15,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -149,6 +150,13 @@ func (p *Pipeline) Ingest(ctx context.Context, r io.Reader, name string, opt Opt
 		return nil, fmt.Errorf("store return: %w", err)
 	}
 	defer stored.Close()
+	// Syncing waits on the disk, not the processor: the stored file, the
+	// warehouse files, the report, the manifest and the index entry are
+	// synced side by side, and all of them before the submission's folder
+	// is renamed into place, which is all the crash guarantees need (see
+	// recover.go). Every wait ends before the files close.
+	var syncs tasks
+	defer syncs.wait()
 	sw := bufio.NewWriterSize(stored, 256<<10)
 	hash := sha256.New()
 	counter := &countWriter{}
@@ -179,9 +187,12 @@ func (p *Pipeline) Ingest(ctx context.Context, r io.Reader, name string, opt Opt
 	if err := sw.Flush(); err != nil {
 		return nil, fmt.Errorf("store return: %w", err)
 	}
-	if err := stored.Sync(); err != nil {
-		return nil, fmt.Errorf("store return: %w", err)
-	}
+	syncs.run(func() error {
+		if err := stored.Sync(); err != nil {
+			return fmt.Errorf("store return: %w", err)
+		}
+		return nil
+	})
 	sum := hex.EncodeToString(hash.Sum(nil))
 
 	rep := &Report{Submission: id, File: name, SHA256: sum, Rows: res.rows,
@@ -291,35 +302,57 @@ func (p *Pipeline) Ingest(ctx context.Context, r io.Reader, name string, opt Opt
 		Rows: rep.Rows, Periods: res.periods, Services: res.services, Errors: rep.Errors, Warnings: rep.Warnings,
 	}
 	if rep.Accepted() {
-		files, err := res.flush.commit(ctx)
+		files, commit, err := res.flush.prepare(ctx)
 		if err != nil {
 			return nil, err
 		}
 		man.Files = files
-		reach("warehouse-committed")
+		syncs.run(func() error {
+			if err := commit(); err != nil {
+				return err
+			}
+			reach("warehouse-committed")
+			return nil
+		})
 	}
+	// The index entry may come before the submission's folder is in place,
+	// not after: an entry whose submission never arrived is passed over,
+	// but a submission without its entry would be stored again, rows and
+	// all, when its file is sent again.
+	syncs.run(func() error {
+		if err := p.remember(indexEntry{ID: id, Councils: councilKey, Status: man.Status, Catalogue: catSum}, sum); err != nil {
+			return err
+		}
+		reach("indexed")
+		return nil
+	})
 	// The incoming folder is invisible until it is renamed into place, so
-	// its files need only be synced, not renamed one by one.
-	if err := writeSynced(filepath.Join(tmp, "report.json"), rep); err != nil {
-		return nil, err
+	// its files need only be synced, not renamed one by one; and once they
+	// are made, the folder's entries are synced beside their contents.
+	// A submission exists once its folder is in place with a manifest;
+	// publish counts only accepted manifests.
+	report, err := createNew(filepath.Join(tmp, "report.json"))
+	if err != nil {
+		return nil, errors.Join(err, syncs.wait())
 	}
-	reach("report-written")
-	// The manifest is written last: a submission exists once its folder
-	// has a manifest, and publish counts only accepted manifests.
-	if err := writeSynced(filepath.Join(tmp, "manifest.json"), man); err != nil {
-		return nil, err
+	manifest, err := createNew(filepath.Join(tmp, "manifest.json"))
+	if err != nil {
+		report.Close()
+		return nil, errors.Join(err, syncs.wait())
 	}
-	if err := schemas.SyncDir(tmp); err != nil {
+	syncs.run(func() error {
+		if err := writeSynced(report, rep); err != nil {
+			return err
+		}
+		reach("report-written")
+		return nil
+	})
+	syncs.run(func() error { return writeSynced(manifest, man) })
+	syncs.run(func() error { return schemas.SyncDir(tmp) })
+	if err := syncs.wait(); err != nil {
 		return nil, err
 	}
 	reach("manifest-written")
-	// The index entry comes before the rename: an entry whose submission
-	// never arrived is passed over, but a submission without its entry
-	// would be stored again, rows and all, when its file is sent again.
-	if err := p.remember(indexEntry{ID: id, Councils: councilKey, Status: man.Status, Catalogue: catSum}, sum); err != nil {
-		return nil, err
-	}
-	reach("indexed")
 	if err := os.Rename(tmp, p.Layout.Submission(id)); err != nil {
 		return nil, fmt.Errorf("move submission into place: %w", err)
 	}
@@ -383,7 +416,11 @@ func (p *Pipeline) check(ctx context.Context, r io.Reader, read *countWriter, in
 	res.spill = sp
 	res.flush = newFlusher(sp, p.Layout, id, received)
 	sp.onLeave = res.flush.leave
-	chk := newChecker(p.Catalogue, p.Councils, src.plan, probs, today, council)
+	// The duplicate check's file is inside the incoming folder, which a
+	// crash's clean-up removes whole; it is gone before the folder is
+	// renamed into place.
+	chk := newChecker(p.Catalogue, p.Councils, src.plan, probs, today, council, filepath.Join(in.dir, ".keys"))
+	defer chk.close()
 
 	seenC, seenP, seenS := map[string]bool{}, map[string]bool{}, map[string]bool{}
 	var row rawRow
@@ -416,6 +453,9 @@ func (p *Pipeline) check(ctx context.Context, r io.Reader, read *countWriter, in
 	if err := ctx.Err(); err != nil {
 		return res, err
 	}
+	if err := chk.close(); err != nil {
+		return res, err
+	}
 	if errors.As(err, &de) {
 		probs.add(de.Problem)
 	} else if err != nil && !errors.Is(err, io.EOF) {
@@ -424,6 +464,11 @@ func (p *Pipeline) check(ctx context.Context, r io.Reader, read *countWriter, in
 	if res.rows == 0 && probs.errors == 0 {
 		probs.add(Problem{Line: src.plan.headerLine, Code: CodeNoRows,
 			Message: "the file has a header but no rows of figures", Hint: "add the figures below the header row"})
+	}
+	if probs.errors == 0 {
+		if err := res.flush.finishLast(); err != nil {
+			return res, err
+		}
 	}
 	res.councils, res.periods, res.services = sortedKeys(seenC), sortedKeys(seenP), sortedKeys(seenS)
 	return res, nil
@@ -519,16 +564,20 @@ func (p *Pipeline) remember(e indexEntry, sum string) error {
 	return schemas.WriteJSONAtomic(path, entries)
 }
 
-// writeSynced writes v as JSON to a new file in a folder not yet in place,
-// and syncs it.
-func writeSynced(path string, v any) error {
+// createNew creates a new file in a folder not yet in place.
+func createNew(path string) (*os.File, error) {
 	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
 	if err != nil {
-		return fmt.Errorf("write %s: %w", filepath.Base(path), err)
+		return nil, fmt.Errorf("write %s: %w", filepath.Base(path), err)
 	}
-	err = errors.Join(schemas.EncodeJSON(f, v), f.Sync(), f.Close())
+	return f, nil
+}
+
+// writeSynced writes v as JSON to f, syncs it and closes it.
+func writeSynced(f *os.File, v any) error {
+	err := errors.Join(schemas.EncodeJSON(f, v), f.Sync(), f.Close())
 	if err != nil {
-		return fmt.Errorf("write %s: %w", filepath.Base(path), err)
+		return fmt.Errorf("write %s: %w", filepath.Base(f.Name()), err)
 	}
 	return nil
 }
@@ -550,6 +599,33 @@ func safeName(name string) string {
 		name = string(r[:120]) // by characters: the name may not be ASCII
 	}
 	return name
+}
+
+// tasks runs functions on goroutines of their own and gathers their
+// errors.
+type tasks struct {
+	wg  sync.WaitGroup
+	mu  sync.Mutex
+	err error
+}
+
+// run runs fn on a goroutine of its own.
+func (t *tasks) run(fn func() error) {
+	t.wg.Go(func() {
+		if err := fn(); err != nil {
+			t.mu.Lock()
+			t.err = errors.Join(t.err, err)
+			t.mu.Unlock()
+		}
+	})
+}
+
+// wait waits for every function started and returns their errors.
+func (t *tasks) wait() error {
+	t.wg.Wait()
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return t.err
 }
 
 // countWriter counts the bytes read. The decoding goroutine writes it and

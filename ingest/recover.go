@@ -27,6 +27,10 @@ import (
 //     the file's hash to the submission index;
 //  5. rename the incoming folder to submissions/<id>: the submission exists.
 //
+// Steps 3 and 4 wait on the disk, not on each other, so they run side by
+// side (the stored file's sync too); step 5 begins only once every one of
+// them has been synced.
+//
 // A crash before step 5 leaves files that belong to no submission: the
 // incoming folder, the spill, temporary Parquet files and, after step 3,
 // complete Parquet files named for an id that has no submission. Another

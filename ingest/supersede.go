@@ -73,10 +73,20 @@ func newWarehouseState(l schemas.Layout) *warehouseState {
 // the accepted submissions with rows there, newest first, and once they
 // are read, the services each has rows for and, for each service, the
 // submission whose rows are current.
+//
+// Submissions are read newest first and only as far as a question needs:
+// a council's partition gathers every return and correction it sends for
+// the quarter, and most questions are answered by the newest. Ids sort in
+// the order submissions were received, as publish orders them (by time of
+// receipt, to the microsecond, which begins the id, then by id), so the
+// files' names give the order without their manifests.
 type held struct {
 	dir, council, period string
-	subs                 []*schemas.Manifest
-	read                 bool
+	w                    *warehouseState
+	ids                  []string            // ids of files not yet looked at, oldest first
+	subs                 []*schemas.Manifest // the accepted submissions looked at, newest first
+	loaded               int                 // how many of subs load has looked at
+	passed               map[string]bool     // the ids load has looked at
 	services             map[string][]string // by submission id
 	current              map[string]*currentRows
 }
@@ -109,14 +119,15 @@ func (w *warehouseState) accepted(id string) (*schemas.Manifest, error) {
 	return &m, nil
 }
 
-// partition lists the accepted submissions in the warehouse folder dir
-// (period=P/council=C), newest first, without reading their rows.
+// partition lists the submissions with files in the warehouse folder dir
+// (period=P/council=C), without reading their manifests or rows.
 func (w *warehouseState) partition(dir string) (*held, error) {
 	if h, ok := w.parts[dir]; ok {
 		return h, nil
 	}
 	h := &held{dir: dir, council: strings.TrimPrefix(filepath.Base(dir), "council="),
-		period: strings.TrimPrefix(filepath.Base(filepath.Dir(dir)), "period=")}
+		period: strings.TrimPrefix(filepath.Base(filepath.Dir(dir)), "period="), w: w,
+		passed: map[string]bool{}, services: map[string][]string{}, current: map[string]*currentRows{}}
 	entries, err := os.ReadDir(dir)
 	if err != nil && !errors.Is(err, fs.ErrNotExist) {
 		return nil, fmt.Errorf("read warehouse: %w", err)
@@ -127,32 +138,68 @@ func (w *warehouseState) partition(dir string) (*held, error) {
 		if !ok || strings.HasPrefix(name, ".") || e.IsDir() { // pending files start with "."
 			continue
 		}
-		m, err := w.accepted(id)
-		if err != nil {
-			return nil, err
-		}
-		if m != nil {
-			h.subs = append(h.subs, m)
-		}
+		h.ids = append(h.ids, id)
 	}
-	slices.SortFunc(h.subs, func(a, b *schemas.Manifest) int { return -compareReceipt(a.ReceivedAt, a.ID, b.ReceivedAt, b.ID) })
+	slices.Sort(h.ids)
 	w.parts[dir] = h
 	return h, nil
 }
 
+// more reads manifests, newest first, until it finds another accepted
+// submission, and reports whether it did.
+func (h *held) more() (bool, error) {
+	for len(h.ids) > 0 {
+		id := h.ids[len(h.ids)-1]
+		h.ids = h.ids[:len(h.ids)-1]
+		m, err := h.w.accepted(id)
+		if err != nil {
+			return false, err
+		}
+		if m != nil {
+			h.subs = append(h.subs, m)
+			return true, nil
+		}
+	}
+	return false, nil
+}
+
+// newest returns the newest accepted submission with rows in h, or nil.
+func (h *held) newest() (*schemas.Manifest, error) {
+	if len(h.subs) == 0 {
+		if _, err := h.more(); err != nil {
+			return nil, err
+		}
+	}
+	if len(h.subs) == 0 {
+		return nil, nil
+	}
+	return h.subs[0], nil
+}
+
 // load reads the rows of h's submissions, newest first, keeping each
 // service's rows from the newest submission that has any and noting only
-// the services of older ones. An older submission whose every service
-// (from its manifest) already has current rows is passed over unread,
-// unless it is need, whose services the caller wants.
-func (h *held) load(need string) error {
-	if h.read {
-		return nil
-	}
-	h.read = true
-	h.services = map[string][]string{}
-	h.current = map[string]*currentRows{}
-	for _, m := range h.subs {
+// the services of older ones. It stops once it has looked at need (if not
+// "") and every service in want has current rows: nothing older can change
+// those. An older submission whose every service (from its manifest)
+// already has current rows is passed over unread, unless it is need. A
+// later call goes on from where the last stopped.
+func (h *held) load(need string, want []string) error {
+	for {
+		if (need == "" || h.passed[need]) && !slices.ContainsFunc(want, func(s string) bool { return h.current[s] == nil }) {
+			return nil
+		}
+		if h.loaded == len(h.subs) {
+			ok, err := h.more()
+			if err != nil {
+				return err
+			}
+			if !ok {
+				return nil
+			}
+		}
+		m := h.subs[h.loaded]
+		h.loaded++
+		h.passed[m.ID] = true
 		if m.ID != need && len(m.Services) > 0 && !slices.ContainsFunc(m.Services, func(s string) bool { return h.current[s] == nil }) {
 			continue
 		}
@@ -177,7 +224,6 @@ func (h *held) load(need string) error {
 		}
 		h.services[m.ID] = mine
 	}
-	return nil
 }
 
 // keyRow is the part of a warehouse row that names it within its
@@ -298,10 +344,14 @@ func (w *warehouseState) supersededBy(m *schemas.Manifest) ([]replaced, error) {
 		if err != nil {
 			return nil, err
 		}
-		if len(h.subs) == 0 || h.subs[0].ID == m.ID {
+		newest, err := h.newest()
+		if err != nil {
+			return nil, err
+		}
+		if newest == nil || newest.ID == m.ID {
 			continue // m is the newest here, so current for all its rows
 		}
-		if err := h.load(m.ID); err != nil {
+		if err := h.load(m.ID, nil); err != nil {
 			return nil, err
 		}
 		for _, s := range h.services[m.ID] {
@@ -329,10 +379,14 @@ func (w *warehouseState) withdrawals(sp *spill, id string, received time.Time) (
 		if err != nil {
 			return nil, err
 		}
-		if len(h.subs) == 0 {
+		newest, err := h.newest()
+		if err != nil {
+			return nil, err
+		}
+		if newest == nil {
 			continue
 		}
-		if err := h.load(""); err != nil {
+		if err := h.load("", p.services); err != nil {
 			return nil, err
 		}
 		delete(w.parts, h.dir) // its keys are used up below; a national return has thousands

@@ -26,6 +26,7 @@ var supRows = map[string]string{
 	"all-cont":  "E08000009,,,homecare,hc-continuity,2024-25-Q1,700,1000,70",
 	"a-q2":      "E08000009,1-101234567,Acme Care Ltd,homecare,hc-visits-on-time,2024-25-Q2,900,1000,90",
 	"a-home":    "E08000009,1-101234567,Acme Care Ltd,care-home,ch-occupancy,2024-25-Q1,90,100,90",
+	"b-home":    "E08000009,1-102345678,Brightwater Ltd,care-home,ch-occupancy,2024-25-Q1,80,100,80",
 	"w-ontime":  "E08000010,1-101234567,Acme Care Ltd,homecare,hc-visits-on-time,2024-25-Q1,850,1000,85",
 	"a-bad":     "E08000009,1-101234567,Acme Care Ltd,homecare,hc-visits-on-time,2024-25-Q1,950,1000,59",
 }
@@ -92,6 +93,10 @@ func TestWithdrawsRows(t *testing.T) {
 			earlier: [][]string{{"a-ontime", "a-missed", "b-ontime"}, {"a-ontime", "b-ontime"}},
 			later:   []string{"a-ontime2"},
 			want:    []string{"1: E08000009 2024-25-Q1 homecare 2/1: hc-visits-on-time for 1-102345678"}},
+		{name: "past the latest return to the latest with the service",
+			earlier: [][]string{{"a-ontime", "a-home", "b-home"}, {"a-ontime", "b-ontime"}},
+			later:   []string{"a-home"},
+			want:    []string{"0: E08000009 2024-25-Q1 care-home 2/1: ch-occupancy for 1-102345678"}},
 		{name: "another service of the same council and period is left alone",
 			earlier: [][]string{{"a-ontime", "a-home"}},
 			later:   []string{"a-ontime2"}},

@@ -9,6 +9,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"time"
 
@@ -73,11 +74,12 @@ type spill struct {
 }
 
 type partition struct {
-	key    partKey
-	period schemas.Period
-	runs   []run
-	rows   int
-	left   bool // rows have moved on from it at least once
+	key      partKey
+	period   schemas.Period
+	runs     []run
+	rows     int
+	left     bool     // rows have moved on from it at least once
+	services []string // the services of its rows
 }
 
 // newSpill creates the spill file at path, which must not exist.
@@ -111,6 +113,9 @@ func (s *spill) add(o *obs) error {
 			p = &partition{key: key, period: o.Period}
 			s.parts[key] = p
 		}
+	}
+	if !slices.Contains(p.services, o.Service) {
+		p.services = append(p.services, o.Service)
 	}
 	b := s.buf[:0]
 	b = appendString(b, o.ProviderID)
@@ -184,6 +189,9 @@ const rowGroupRows = 128 << 10
 // partWriter writes partitions' Parquet files one after another, reusing
 // one Parquet writer and its buffers: a national file has thousands of
 // small partitions, and setting up a writer costs more than filling it.
+// The batch and its arrays grow to the largest partition written, up to
+// writeBatch rows, so a writer that only ever writes a small return's
+// partition stays small.
 type partWriter struct {
 	w     *parquet.GenericWriter[Observation]
 	batch []Observation
@@ -201,22 +209,22 @@ func newPartWriter() *partWriter {
 			parquet.PageBufferSize(64<<10),
 			parquet.CreatedBy("yardstick", "", ""),
 		),
-		batch: make([]Observation, 0, writeBatch),
-		// Counts and values live in arrays beside the batch, so pointers
-		// to them cost no allocation per row.
-		nums: make([]int64, writeBatch),
-		dens: make([]int64, writeBatch),
-		vals: make([]float64, writeBatch),
-		raw:  make([]byte, 0, 64<<10), // grows to the longest run read
 	}
 }
 
-// writePartition writes one partition's rows as a Parquet file to dst.
-func (pw *partWriter) writePartition(s *spill, p *partition, runs []run, dst io.Writer, submission string, received time.Time) error {
+// writePartition writes one partition's rows, rows of them in runs, as a
+// Parquet file to dst.
+func (pw *partWriter) writePartition(s *spill, p *partition, runs []run, rows int, dst io.Writer, submission string, received time.Time) error {
 	period := p.period
 	start, end := epochDays(period.Start), epochDays(period.End)
 	w := pw.w
 	w.Reset(dst)
+	if n := min(max(rows, 1), writeBatch); cap(pw.batch) < n {
+		pw.batch = make([]Observation, 0, n)
+		// Counts and values live in arrays beside the batch, so pointers
+		// to them cost no allocation per row.
+		pw.nums, pw.dens, pw.vals = make([]int64, n), make([]int64, n), make([]float64, n)
+	}
 	batch, nums, dens, vals := pw.batch[:0], pw.nums, pw.dens, pw.vals
 	flush := func() error {
 		if _, err := w.Write(batch); err != nil {
@@ -230,7 +238,7 @@ func (pw *partWriter) writePartition(s *spill, p *partition, runs []run, dst io.
 		if int64(cap(raw)) < rn.n {
 			// Runs are at most maxRun long, or one row if a row is longer
 			// (notes or names of more than a megabyte).
-			raw = make([]byte, rn.n)
+			raw = make([]byte, rn.n, max(rn.n, min(2*int64(cap(raw)), maxRun)))
 			pw.raw = raw
 		}
 		raw = raw[:rn.n]
@@ -273,7 +281,7 @@ func (pw *partWriter) writePartition(s *spill, p *partition, runs []run, dst io.
 				o.Value = &vals[i]
 			}
 			batch = append(batch, o)
-			if len(batch) == writeBatch {
+			if len(batch) == cap(batch) {
 				if err := flush(); err != nil {
 					return err
 				}

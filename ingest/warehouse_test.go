@@ -10,12 +10,14 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
 
 	_ "github.com/duckdb/duckdb-go/v2" // an independent Parquet reader, for tests only
+	"github.com/parquet-go/parquet-go"
 	"github.com/yardstick-open/yardstick/schemas"
 )
 
@@ -542,4 +544,55 @@ func TestWarehouseLongNotes(t *testing.T) {
 	if !slices.Equal(got, notes) {
 		t.Errorf("note lengths %v, want %v", got, notes)
 	}
+}
+
+// TestWriterReusedForLargerPartition checks the Parquet writers kept
+// between ingests: a partition of three rows, whose writer sizes its batch
+// to them, then one of 2,500 rows (two batches of writeBatch and a part),
+// most likely through the same writer, and every row keeps its own counts
+// and value.
+// The numerator of the row on line n is n, its denominator 10,000 and its
+// value n/100, worked out here, not by ingest.
+func TestWriterReusedForLargerPartition(t *testing.T) {
+	t.Parallel()
+	p := testPipeline(t)
+	for _, n := range []int{3, 2500} {
+		var b strings.Builder
+		b.WriteString(header)
+		for i := range n {
+			line := i + 2
+			fmt.Fprintf(&b, "E08000009,1-1%08d,Provider %d,private,homecare,hc-visits-on-time,2024-25-Q1,%d,10000,%s,\n",
+				i, i, line, strconv.FormatFloat(float64(line)/100, 'f', -1, 64))
+		}
+		rep := ingestBytes(t, p, []byte(b.String()), Options{})
+		if !rep.Accepted() {
+			t.Fatalf("%d rows: rejected: %v", n, rep.Problems[:min(3, len(rep.Problems))])
+		}
+		m := whManifest(t, p.Layout.Submission(rep.Submission))
+		if len(m.Files) != 1 {
+			t.Fatalf("%d rows: files %v, want one", n, m.Files)
+		}
+		rows, err := parquet.ReadFile[Observation](filepath.Join(p.Layout.Root, m.Files[0]))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(rows) != n {
+			t.Fatalf("%d rows written, want %d", len(rows), n)
+		}
+		for _, o := range rows {
+			line := o.SourceLine
+			if o.Numerator == nil || *o.Numerator != line || o.Denominator == nil || *o.Denominator != 10000 ||
+				o.Value == nil || *o.Value != float64(line)/100 {
+				t.Fatalf("line %d: numerator %v, denominator %v, value %v; want %d, 10000, %g",
+					line, deref(o.Numerator), deref(o.Denominator), deref(o.Value), line, float64(line)/100)
+			}
+		}
+	}
+}
+
+func deref[T any](p *T) any {
+	if p == nil {
+		return nil
+	}
+	return *p
 }
