@@ -587,7 +587,9 @@ func CurrentRelease(layout schemas.Layout) (string, error) {
 }
 
 // Releases returns the ids of the releases in the data folder, oldest
-// first. Folders still being built are left out.
+// first. Folders still being built are left out; a release linked into
+// releases/ (archived elsewhere and linked back) is listed like any other,
+// as disclosure control reads it.
 func Releases(layout schemas.Layout) ([]string, error) {
 	entries, err := os.ReadDir(layout.Releases())
 	if errors.Is(err, fs.ErrNotExist) {
@@ -598,7 +600,10 @@ func Releases(layout schemas.Layout) ([]string, error) {
 	}
 	var ids []string
 	for _, e := range entries {
-		if e.IsDir() && !strings.HasPrefix(e.Name(), ".") {
+		if strings.HasPrefix(e.Name(), ".") {
+			continue
+		}
+		if fi, err := os.Stat(layout.Release(e.Name())); err == nil && fi.IsDir() {
 			ids = append(ids, e.Name())
 		}
 	}

@@ -767,3 +767,34 @@ func TestPublishOneLargeDenominator(t *testing.T) {
 		}
 	}
 }
+
+// TestReleasesFollowsLinks lists a release archived elsewhere and linked
+// back into releases/, as disclosure control reads it, and leaves out
+// folders being built, files and links to nothing.
+func TestReleasesFollowsLinks(t *testing.T) {
+	t.Parallel()
+	root := t.TempDir()
+	layout := schemas.Layout{Root: root}
+	archive := filepath.Join(t.TempDir(), "2026-01-02T000000Z")
+	for _, d := range []string{layout.Release("2026-01-01T000000Z"), layout.Release(buildingPrefix + "x"), archive} {
+		if err := os.MkdirAll(d, 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := os.Symlink(archive, layout.Release("2026-01-02T000000Z")); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(filepath.Join(root, "gone"), layout.Release("2026-01-03T000000Z")); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(layout.Release("notes.txt"), []byte("x"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	got, err := Releases(layout)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := []string{"2026-01-01T000000Z", "2026-01-02T000000Z"}; !reflect.DeepEqual(got, want) {
+		t.Errorf("Releases = %v, want %v", got, want)
+	}
+}

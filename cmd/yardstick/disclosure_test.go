@@ -11,12 +11,13 @@ import (
 )
 
 // TestPublishRefusesUnsafeRelease publishes Trafford's care-home falls
-// for 2024-25-Q1 (the council-wide total 60/15000 and three homes, 12/3000,
-// 15/4000 and 23/5000), then a return adding a fourth home with 2 falls
-// and leaving the rest as they were. Every other figure of the fourth
-// home's group was published by the first release, so none can protect
-// it: publish must exit non-zero, name the cell, and leave the first
-// release live.
+// for 2024-25-Q1 (the council-wide total 52/13000 and three homes, 12/3000,
+// 15/4000 and 23/5000; the total also holds a home not listed), then a
+// return listing that fourth home, 2/1000, and leaving the rest as they
+// were. The group now adds up, so 52 - 50 gives the 2 back, and every
+// other figure of it was published by the first release, so none can
+// protect it: publish must exit non-zero, name the cell and the return
+// to look at, and leave the first release live.
 func TestPublishRefusesUnsafeRelease(t *testing.T) {
 	t.Parallel()
 	const (
@@ -29,7 +30,7 @@ func TestPublishRefusesUnsafeRelease(t *testing.T) {
 			Metric: "ch-falls", Period: period, Num: publishtest.I64(num), Den: publishtest.I64(den),
 			Value: publishtest.F64(float64(num) / float64(den) * 1000)}
 	}
-	rows := []publishtest.Obs{falls("", 60, 15000), falls("1-101000001", 12, 3000), falls("1-101000002", 15, 4000),
+	rows := []publishtest.Obs{falls("", 52, 13000), falls("1-101000001", 12, 3000), falls("1-101000002", 15, 4000),
 		falls("1-101000003", 23, 5000)}
 	publishtest.WriteSubmissions(t, data, publishtest.Sub{ID: "20250101T000000Z-aaaa", Council: trafford,
 		Received: time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC), Rows: rows})
@@ -42,7 +43,8 @@ func TestPublishRefusesUnsafeRelease(t *testing.T) {
 		t.Fatalf("publish exit %d, want non-zero\n%s\n%s", code, stdout, stderr)
 	}
 	t.Logf("publish refused:\n%s", stderr)
-	for _, want := range []string{"disclosure control failed", "lone-hidden", "ch-falls", period, trafford, "1-101000004", "care-home"} {
+	for _, want := range []string{"disclosure control failed", "lone-hidden", "ch-falls", period, trafford, "1-101000004", "care-home",
+		"council " + trafford + " should check its ch-falls return for " + period} {
 		if !strings.Contains(stderr, want) {
 			t.Errorf("stderr does not name %q:\n%s", want, stderr)
 		}

@@ -93,7 +93,7 @@ func Reduce(vars int, eqs []Equation) (*Problem, error) {
 		}
 		m[i][cols].SetInt64(eq.RHS)
 	}
-	rank := echelon(m, cols)
+	rank := Echelon(m, cols)
 	for i := rank; i < len(m); i++ {
 		if m[i][cols].Sign() != 0 {
 			return nil, ErrInconsistent
@@ -115,10 +115,12 @@ func Reduce(vars int, eqs []Equation) (*Problem, error) {
 	return p, nil
 }
 
-// echelon reduces m (rows of cols coefficients and a right-hand side) to
-// reduced row echelon form in place, the independent rows first, and
-// returns how many there are.
-func echelon(m [][]*big.Rat, cols int) int {
+// Echelon reduces m to reduced row echelon form in place, pivoting on its
+// first cols columns (the coefficients; any further column, such as a
+// right-hand side, is carried along), the independent rows first, and
+// returns how many there are. It works in exact rational arithmetic, so a
+// row that depends on the others comes out exactly zero.
+func Echelon(m [][]*big.Rat, cols int) int {
 	tmp := new(big.Rat)
 	r := 0
 	for c := 0; c < cols && r < len(m); c++ {
@@ -134,7 +136,7 @@ func echelon(m [][]*big.Rat, cols int) int {
 		}
 		m[r], m[p] = m[p], m[r]
 		inv := new(big.Rat).Inv(m[r][c])
-		for j := c; j <= cols; j++ {
+		for j := c; j < len(m[r]); j++ {
 			m[r][j].Mul(m[r][j], inv)
 		}
 		for i := range m {
@@ -142,7 +144,7 @@ func echelon(m [][]*big.Rat, cols int) int {
 				continue
 			}
 			f := new(big.Rat).Set(m[i][c])
-			for j := c; j <= cols; j++ {
+			for j := c; j < len(m[i]); j++ {
 				m[i][j].Sub(m[i][j], tmp.Mul(f, m[r][j]))
 			}
 		}

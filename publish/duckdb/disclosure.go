@@ -9,6 +9,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/yardstick-open/yardstick/publish/audit"
 	"github.com/yardstick-open/yardstick/schemas"
 )
 
@@ -29,7 +30,8 @@ const MaxViolations = 20
 //	small-count           a small_counts cell shows small counts
 //	small-pool            a provider profile or benchmark pools a small count
 //	change-reveals        a change is published from a hidden figure
-//	lone-hidden           a linked group has exactly one hidden member
+//	lone-hidden           a linked group that adds up has exactly one
+//	                      hidden member
 //	determined            the published totals, taken together, pin down a
 //	                      hidden cell's counts
 //	narrow                the figures this release and earlier ones publish
@@ -219,6 +221,10 @@ func (s *session) checkDisclosure(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("check disclosure: %w", err)
 	}
+	// Without the councils' figures every group is taken to add up.
+	if err := s.exec(ctx, "disclosure_truth_none"); err != nil {
+		return fmt.Errorf("check disclosure: %w", err)
+	}
 	for _, q := range []string{"check_disclosure_tables", "check_disclosure_cells", "check_disclosure_pools"} {
 		if err := s.violations(ctx, q, found); err != nil {
 			return fmt.Errorf("check disclosure: %w", err)
@@ -365,25 +371,15 @@ func determined(links []hiddenLink) []cellKey {
 	}
 
 	// Equations that share an unknown are solved together.
-	parent := make([]int, len(cells))
-	for i := range parent {
-		parent[i] = i
-	}
-	find := func(i int) int {
-		for parent[i] != i {
-			parent[i] = parent[parent[i]]
-			i = parent[i]
-		}
-		return i
-	}
+	joined := newUnionFind(len(cells))
 	for _, eq := range eqs {
 		for _, t := range eq[1:] {
-			parent[find(t.cell)] = find(eq[0].cell)
+			joined.union(t.cell, eq[0].cell)
 		}
 	}
 	components := map[int][]int{}
 	for g, eq := range eqs {
-		root := find(eq[0].cell)
+		root := joined.find(eq[0].cell)
 		components[root] = append(components[root], g)
 	}
 
@@ -421,35 +417,7 @@ func determined(links []hiddenLink) []cellKey {
 // place and returns the columns whose unit vector is a row of it.
 func pinnedColumns(m [][]*big.Rat, cols int) []int {
 	var pinned []int
-	tmp := new(big.Rat)
-	r := 0
-	for c := 0; c < cols && r < len(m); c++ {
-		p := -1
-		for i := r; i < len(m); i++ {
-			if m[i][c].Sign() != 0 {
-				p = i
-				break
-			}
-		}
-		if p < 0 {
-			continue
-		}
-		m[r], m[p] = m[p], m[r]
-		inv := new(big.Rat).Inv(m[r][c])
-		for j := c; j < cols; j++ {
-			m[r][j].Mul(m[r][j], inv)
-		}
-		for i := range m {
-			if i == r || m[i][c].Sign() == 0 {
-				continue
-			}
-			f := new(big.Rat).Set(m[i][c])
-			for j := c; j < cols; j++ {
-				m[i][j].Sub(m[i][j], tmp.Mul(f, m[r][j]))
-			}
-		}
-		r++
-	}
+	r := audit.Echelon(m, cols)
 	for i := 0; i < r; i++ {
 		lead, nonzero := -1, 0
 		for j := 0; j < cols; j++ {
@@ -466,3 +434,28 @@ func pinnedColumns(m [][]*big.Rat, cols int) []int {
 	}
 	return pinned
 }
+
+// unionFind groups unknowns that appear in one equation, so that the
+// equations sharing an unknown are solved together and no others.
+type unionFind []int
+
+// newUnionFind returns n unknowns, each in a group of its own.
+func newUnionFind(n int) unionFind {
+	u := make(unionFind, n)
+	for i := range u {
+		u[i] = i
+	}
+	return u
+}
+
+// find returns the representative of i's group.
+func (u unionFind) find(i int) int {
+	for u[i] != i {
+		u[i] = u[u[i]]
+		i = u[i]
+	}
+	return i
+}
+
+// union puts a and b in one group.
+func (u unionFind) union(a, b int) { u[u.find(a)] = u.find(b) }

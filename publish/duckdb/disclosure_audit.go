@@ -90,8 +90,11 @@ func (s *session) auditIntervals(ctx context.Context) ([]narrowCell, error) {
 
 // auditVar names a variable of the audit: one count (side 'x' numerator,
 // 'n' denominator, 's' the slack of numerator <= denominator) of a hidden
-// cell, the same in every release (Release ""), or of a published cell
-// that shows no such count, in one release.
+// cell, the same in every release (Release ""), or of one release: a
+// published cell that shows no such count there, or a cell an earlier
+// release hid whose figure has changed since. Side 'g' is the gap of a
+// group of this release whose total is not the sum of its parts (Release
+// names the group and count).
 type auditVar struct {
 	Cell    cellKey
 	Side    byte
@@ -99,11 +102,15 @@ type auditVar struct {
 }
 
 // auditEquation is one equation of the audit: a group's, of an earlier
-// release (history) or this one, or a proportion's bound (bound).
+// release (history, named release) or this one, or a proportion's bound
+// (bound). vars names each term's variable.
 type auditEquation struct {
 	eq      audit.Equation
+	vars    []auditVar
 	history bool
+	release string
 	bound   bool
+	group   string
 }
 
 // auditNarrow works out, from the members of the linked groups of this
@@ -114,10 +121,17 @@ type auditEquation struct {
 // Each group gives one equation per count, total - sum(parts) = 0, whose
 // unknowns are the hidden members' counts and the counts a published
 // member leaves out; a proportion's numerator is at most its denominator.
-// An equation the councils' own figures do not satisfy is left out: the
-// figures do not add up there (a council-wide total that holds more than
-// its providers, or a cell revised since an earlier release), so it tells
-// a reader nothing true.
+// Where the councils' own figures do not satisfy a group's equation, it
+// is kept in the form a reader can still use:
+//
+//   - in this release, the total is not the sum of its parts (a
+//     council-wide total holding a provider not listed): the equation
+//     gains a gap of its own, at least 0, on the side the figures lie,
+//     total - sum(parts) - gap = 0 (or + gap), so the hidden parts are
+//     bounded by the total less the parts shown, not given by it;
+//   - in an earlier release, a hidden cell has been revised since: each
+//     hidden member's count gets an unknown of that release alone, the
+//     figure it had then, which the old total still bounds.
 func auditNarrow(members []auditMember) []narrowCell {
 	varIndex := map[auditVar]int{}
 	var truth []sql.NullFloat64
@@ -154,23 +168,27 @@ func auditNarrow(members []auditMember) []narrowCell {
 			if !ok {
 				e = len(eqs)
 				eqIndex[k] = e
-				eqs = append(eqs, auditEquation{history: m.Release != ""})
+				eqs = append(eqs, auditEquation{history: m.Release != "", release: m.Release, group: m.Group + "\x1f" + string(side)})
 				rhs = append(rhs, 0)
 			}
 			shown, t := m.X, m.TX
 			if side == 'n' {
 				shown, t = m.N, m.TN
 			}
+			var av auditVar
 			switch {
-			case m.Unknown:
-				v := variable(auditVar{Cell: m.Cell, Side: side}, t)
-				eqs[e].eq.Terms = append(eqs[e].eq.Terms, audit.Term{Var: v, Coef: coef})
 			case shown.Valid:
+				// Published, or hidden now with this count published
+				// before as it is now: known data.
 				rhs[e] -= float64(coef) * shown.Float64
+				continue
+			case m.Unknown:
+				av = auditVar{Cell: m.Cell, Side: side}
 			default:
-				v := variable(auditVar{Cell: m.Cell, Side: side, Release: m.Release}, sql.NullFloat64{})
-				eqs[e].eq.Terms = append(eqs[e].eq.Terms, audit.Term{Var: v, Coef: coef})
+				av, t = auditVar{Cell: m.Cell, Side: side, Release: m.Release}, sql.NullFloat64{}
 			}
+			eqs[e].eq.Terms = append(eqs[e].eq.Terms, audit.Term{Var: variable(av, t), Coef: coef})
+			eqs[e].vars = append(eqs[e].vars, av)
 		}
 		if m.Unknown {
 			kinds[m.Cell] = m.Kind
@@ -185,8 +203,27 @@ func auditNarrow(members []auditMember) []narrowCell {
 			continue
 		}
 		e.eq.RHS = int64(math.Round(rhs[i]))
-		if !holds(e.eq, truth) {
-			continue
+		gap, tested := gapOf(e.eq, truth)
+		switch {
+		case !tested || math.Abs(gap) < 0.5:
+		case e.history:
+			// A hidden cell revised since: its count then is an unknown
+			// of that release alone.
+			for j, av := range e.vars {
+				if av.Release == "" {
+					av.Release = e.release
+					e.vars[j] = av
+					e.eq.Terms[j].Var = variable(av, sql.NullFloat64{})
+				}
+			}
+		default:
+			g := int64(-1)
+			if gap < 0 {
+				g = 1
+			}
+			v := variable(auditVar{Side: 'g', Release: e.group}, sql.NullFloat64{Float64: math.Abs(gap), Valid: true})
+			e.eq.Terms = append(e.eq.Terms, audit.Term{Var: v, Coef: g})
+			e.vars = append(e.vars, auditVar{Side: 'g', Release: e.group})
 		}
 		kept = append(kept, e)
 	}
@@ -206,31 +243,30 @@ func auditNarrow(members []auditMember) []narrowCell {
 	}
 
 	// Equations that share an unknown are solved together.
-	parent := make([]int, len(truth))
-	for i := range parent {
-		parent[i] = i
-	}
-	find := func(i int) int {
-		for parent[i] != i {
-			parent[i] = parent[parent[i]]
-			i = parent[i]
-		}
-		return i
-	}
+	joined := newUnionFind(len(truth))
 	for _, e := range kept {
 		for _, t := range e.eq.Terms[1:] {
-			parent[find(t.Var)] = find(e.eq.Terms[0].Var)
+			joined.union(t.Var, e.eq.Terms[0].Var)
 		}
 	}
 	components := map[int][]auditEquation{}
 	for _, e := range kept {
-		root := find(e.eq.Terms[0].Var)
+		root := joined.find(e.eq.Terms[0].Var)
 		components[root] = append(components[root], e)
 	}
+	// A rate's numerator and denominator share no equation, so a cell may
+	// have a count in each of two components.
 	cellsOf := map[int][]cellKey{}
 	for cell := range primary {
-		if v, ok := varIndex[auditVar{Cell: cell, Side: 'x'}]; ok {
-			root := find(v)
+		var roots []int
+		for _, side := range []byte{'x', 'n'} {
+			if v, ok := varIndex[auditVar{Cell: cell, Side: side}]; ok {
+				if root := joined.find(v); len(roots) == 0 || roots[0] != root {
+					roots = append(roots, root)
+				}
+			}
+		}
+		for _, root := range roots {
 			cellsOf[root] = append(cellsOf[root], cell)
 		}
 	}
@@ -248,17 +284,18 @@ func auditNarrow(members []auditMember) []narrowCell {
 	return out
 }
 
-// holds reports whether eq is true of the councils' own figures, or
-// cannot be tested because an unknown's figure is not at hand.
-func holds(eq audit.Equation, truth []sql.NullFloat64) bool {
+// gapOf returns how far the councils' own figures put eq's left-hand side
+// above its right-hand side, and false when that cannot be tested because
+// an unknown's figure is not at hand.
+func gapOf(eq audit.Equation, truth []sql.NullFloat64) (float64, bool) {
 	var sum float64
 	for _, t := range eq.Terms {
 		if !truth[t.Var].Valid {
-			return true
+			return 0, false
 		}
 		sum += float64(t.Coef) * truth[t.Var].Float64
 	}
-	return math.Abs(sum-float64(eq.RHS)) < 0.5
+	return sum - float64(eq.RHS), true
 }
 
 // auditComponent bounds the counts of the cells hidden for themselves in
@@ -298,7 +335,9 @@ func auditComponent(eqs []auditEquation, cells []cellKey, kinds map[cellKey]stri
 		return nil
 	}
 	var history *audit.Problem
-	historyNarrow := func(obj []audit.Term) bool {
+	// historyNarrow reports whether earlier releases alone already held
+	// obj narrower than SafetyWidth, and at least as narrow as [lo, hi].
+	historyNarrow := func(obj []audit.Term, lo, hi float64) bool {
 		if !hasHistory {
 			return false
 		}
@@ -312,8 +351,8 @@ func auditComponent(eqs []auditEquation, cells []cellKey, kinds map[cellKey]stri
 			}
 			history = hp
 		}
-		lo, hi, err := history.Range(obj)
-		return err == nil && narrow(lo, hi)
+		hlo, hhi, err := history.Range(obj)
+		return err == nil && narrow(hlo, hhi) && greatest(hi)-least(lo) >= greatest(hhi)-least(hlo)
 	}
 	sort.Slice(cells, func(i, j int) bool { return cells[i].protectKey() < cells[j].protectKey() })
 	var out []narrowCell
@@ -322,11 +361,18 @@ func auditComponent(eqs []auditEquation, cells []cellKey, kinds map[cellKey]stri
 		obj  []audit.Term
 	}
 	for _, cell := range cells {
-		// A count no kept equation holds is free from 0 up.
-		x, okx := local[varIndex[auditVar{Cell: cell, Side: 'x'}]]
-		nv, hasN := varIndex[auditVar{Cell: cell, Side: 'n'}]
-		n, okn := local[nv]
-		okn = okn && hasN
+		// A count no equation of this component holds is left to the
+		// component that holds it, or free from 0 up.
+		localOf := func(side byte) (int, bool) {
+			v, ok := varIndex[auditVar{Cell: cell, Side: side}]
+			if !ok {
+				return 0, false
+			}
+			l, ok := local[v]
+			return l, ok
+		}
+		x, okx := localOf('x')
+		n, okn := localOf('n')
 		var objectives []objective
 		switch {
 		case !okx:
@@ -352,9 +398,10 @@ func auditComponent(eqs []auditEquation, cells []cellKey, kinds map[cellKey]stri
 				continue
 			case rerr != nil:
 				out = append(out, narrowCell{Cell: cell, What: o.what, Err: rerr})
-			case narrow(lo, hi) && !historyNarrow(o.obj):
+			case narrow(lo, hi) && !historyNarrow(o.obj, lo, hi):
 				// A range earlier releases already held as narrow was
-				// given away then; nothing hidden now can widen it.
+				// given away then; nothing hidden now can widen it, but
+				// this release must not narrow it further.
 				out = append(out, narrowCell{Cell: cell, What: o.what, Lo: least(lo), Hi: greatest(hi)})
 			}
 		}

@@ -39,11 +39,26 @@ func TestAuditNarrow(t *testing.T) {
 			shown("", true, 22, 4000, "rate"), shown("P1", false, 6, 1000, "rate"), hidden("P4", 12, 1000, false, "rate"),
 			hidden("P2", 2, 1000, true, "rate"), hidden("P3", 2, 1000, true, "rate")},
 			nil},
-		// A total of 20 over parts whose own figures sum to 10: the
-		// figures do not add up, so the group says nothing true of them.
+		// A total of 20 over parts whose own figures sum to 10: a reader
+		// knows only that the total holds at least its parts, so P2 + P3
+		// <= 20 - 6 = 14, each 0 to 14, wide enough.
 		{"a total that holds more than its parts", []auditMember{
 			shown("", true, 20, 3000, "rate"), shown("P1", false, 6, 1000, "rate"),
 			hidden("P2", 2, 1000, true, "rate"), hidden("P3", 2, 1000, true, "rate")},
+			nil},
+		// A total of 9 over parts whose own figures sum to 8 (one fall at
+		// a home not listed): P2 + P3 <= 9 - 6 = 3, each 0 to 3, though
+		// the equation is not exact. The bed days add up: each 0 to 2000.
+		{"a total a little more than its parts", []auditMember{
+			shown("", true, 9, 3000, "rate"), shown("P1", false, 6, 1000, "rate"),
+			hidden("P2", 1, 1000, true, "rate"), hidden("P3", 1, 1000, true, "rate")},
+			[]want{{"P2", "numerator", 0, 3}, {"P3", "numerator", 0, 3}}},
+		// A total of 7 over parts whose own figures sum to 8: the hidden
+		// parts hold at least 7 - 6 = 1 between them, which bounds neither
+		// from above.
+		{"a total less than its parts", []auditMember{
+			shown("", true, 7, 3000, "rate"), shown("P1", false, 6, 1000, "rate"),
+			hidden("P2", 1, 1000, true, "rate"), hidden("P3", 1, 1000, true, "rate")},
 			nil},
 		// Proportions 48/50 and 52/54 beside a total of 100/104: the
 		// complements sum to 104 - 100 = 4, each 0 to 4, while the
@@ -59,6 +74,41 @@ func TestAuditNarrow(t *testing.T) {
 			hidden("P2", 0, 0, true, "count"), hidden("P3", 0, 0, false, "count")},
 			[]want{{"P2", "count", 0, 0}}},
 	}
+	// An earlier release (r1) published the total 10/3000 and P1 6/1000
+	// beside P2 and P3 hidden: P2 + P3 = 4, each 0 to 4, given away then.
+	history := func(p2x float64) []auditMember {
+		h := []auditMember{shown("", true, 10, 3000, "rate"), shown("P1", false, 6, 1000, "rate"),
+			hidden("P2", p2x, 1000, false, "rate"), hidden("P3", 2, 1000, false, "rate")}
+		for i := range h {
+			h[i].Group, h[i].Release = "h", "r1"
+		}
+		return h
+	}
+	tests = append(tests,
+		// This release publishes a total of 3/2000 beside P5 1/1000 and
+		// P2 hidden: P2 is 2 falls over 1000 bed days exactly, narrower
+		// than the 0 to 4 release 1 left, so it is not excused.
+		struct {
+			Name    string
+			Members []auditMember
+			Want    []want
+		}{"narrower than an earlier release left it", append(history(2),
+			shown("", true, 3, 2000, "rate"), shown("P5", false, 1, 1000, "rate"), hidden("P2", 2, 1000, true, "rate")),
+			[]want{{"P2", "denominator", 1000, 1000}, {"P2", "numerator", 2, 2}}},
+		// P2 has been revised from 2 to 12 since release 1, and this
+		// release hides P2 and P3 beside a total of 20/3000 and P1: P2 +
+		// P3 = 14, each 0 to 14. Release 1's P2 + P3 = 4 no longer holds
+		// of today's figures; it gets unknowns of its own, which bound
+		// release 1's figures, not today's, so nothing is narrow.
+		struct {
+			Name    string
+			Members []auditMember
+			Want    []want
+		}{"a cell revised since an earlier release", append(history(12),
+			shown("", true, 20, 3000, "rate"), shown("P1", false, 6, 1000, "rate"),
+			hidden("P2", 12, 1000, false, "rate"), hidden("P3", 2, 1000, true, "rate")),
+			nil},
+	)
 	for _, tt := range tests {
 		t.Run(tt.Name, func(t *testing.T) {
 			t.Parallel()

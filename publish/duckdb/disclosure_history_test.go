@@ -141,10 +141,12 @@ func TestHistorySticky(t *testing.T) {
 // can be hidden to protect a small one, so Build fails naming it:
 //
 //   - a lone part beside a known total: release 1 published council A's
-//     Q1 total 60/15000 and P1 to P3 (12/3000, 15/4000, 23/5000; the
-//     total also holds the council's own homes). Release 2 adds P4
-//     2/1000 and leaves the rest as they were: every other member of
-//     P4's only group is known, so none can protect it.
+//     Q1 total 52/13000 and P1 to P3 (12/3000, 15/4000, 23/5000; the
+//     total also held a home not listed, 2/1000). Release 2 lists that
+//     home, P4 2/1000, and leaves the rest as they were: the group now
+//     adds up, 52 - 50 = 2 gives P4 back, and every other member is
+//     known, so none can protect it. The error tells the council what to
+//     do.
 //   - hidden parts bounded by known totals: release 1 published the Q1
 //     total 10/3000 and P1 6/1000 alone. Release 2 adds P2 2/1000 and P3
 //     2/1000, both small, with the total and P1 unchanged: P2 + P3 = 10 -
@@ -159,8 +161,8 @@ func TestBuildRefusesWhenNoComplementIsSafe(t *testing.T) {
 		Cells         []string // providers the error must name
 	}{
 		{"a lone part beside a known total",
-			[]obs{falls("", dq1, 60, 15000), falls("P1", dq1, 12, 3000), falls("P2", dq1, 15, 4000), falls("P3", dq1, 23, 5000)},
-			[]obs{falls("", dq1, 60, 15000), falls("P1", dq1, 12, 3000), falls("P2", dq1, 15, 4000), falls("P3", dq1, 23, 5000),
+			[]obs{falls("", dq1, 52, 13000), falls("P1", dq1, 12, 3000), falls("P2", dq1, 15, 4000), falls("P3", dq1, 23, 5000)},
+			[]obs{falls("", dq1, 52, 13000), falls("P1", dq1, 12, 3000), falls("P2", dq1, 15, 4000), falls("P3", dq1, 23, 5000),
 				falls("P4", dq1, 2, 1000)},
 			"lone-hidden", []string{"P4"}},
 		{"hidden parts bounded by known totals",
@@ -191,6 +193,9 @@ func TestBuildRefusesWhenNoComplementIsSafe(t *testing.T) {
 					named = append(named, v.Provider)
 					if !strings.Contains(err.Error(), v.String()) {
 						t.Errorf("error %q does not name %s", err, v)
+					}
+					if v.Rule == "lone-hidden" && !strings.Contains(v.Detail, "council "+cA+" should check its "+mFalls+" return for "+dq1) {
+						t.Errorf("violation %v does not say which council and return to look at", v)
 					}
 				}
 			}

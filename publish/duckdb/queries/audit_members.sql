@@ -4,12 +4,15 @@
 -- counts the release withheld. One row per member.
 --
 --   unknown   the release withheld the member and no earlier release
---             published its figures (history_known): its counts are the
---             unknowns, the same unknowns in every release that withholds
---             the cell
+--             published the counts it has now (history_known): its counts
+--             are the unknowns, the same unknowns in every release that
+--             withholds the cell
 --   x, n      a published member's numerator (a count's value) and
---             denominator, as that release published them; for a hidden
---             member already known, its figures now. NULL when not shown.
+--             denominator, as that release published them; for a member
+--             hidden now whose numerator or denominator, each on its own,
+--             an earlier release published as it is now, that count
+--             (known data however the value was written). NULL when not
+--             shown.
 --   tx, tn    an unknown member's counts as the council gave them
 --             (disclosure_truth; NULL for a cell this release no longer
 --             has, and for one the council marked [c]); is_primary marks a
@@ -21,17 +24,17 @@ WITH scope AS (
 ),
 current_cells AS (
     SELECT '' AS release, o.council_code, o.provider_id, o.service, o.metric, o.period,
-           o.status = 'c' AND k.council_code IS NULL AS unknown,
+           o.status = 'c' AND NOT coalesce(k.known, false) AS unknown,
            CASE WHEN o.status <> 'c' THEN coalesce(o.numerator, CASE WHEN m.kind = 'count' THEN o.value END)
-                WHEN k.council_code IS NOT NULL THEN t.x END AS x,
+                WHEN coalesce(k.known OR k.known_x, false) THEN t.x END AS x,
            CASE WHEN o.status <> 'c' THEN o.denominator
-                WHEN k.council_code IS NOT NULL THEN t.n END AS n
+                WHEN coalesce(k.known OR k.known_n, false) THEN t.n END AS n
     FROM observations o
     JOIN scope USING (council_code, service, metric)
     JOIN metrics m ON m.id = o.metric
     LEFT JOIN history_known k USING (council_code, provider_id, service, metric, period)
     LEFT JOIN disclosure_truth t USING (council_code, provider_id, service, metric, period)
-    WHERE m.kind IN ('proportion', 'rate', 'count')
+    WHERE m.kind IN ('proportion', 'rate', 'ratio', 'count')
 ),
 history AS (
     SELECT h.release, h.council_code, h.provider_id, h.service, h.metric, h.period,
@@ -41,7 +44,7 @@ history AS (
     FROM history_cells h
     JOIN scope USING (council_code, service, metric)
     JOIN metrics m ON m.id = h.metric
-    WHERE m.kind IN ('proportion', 'rate', 'count')
+    WHERE m.kind IN ('proportion', 'rate', 'ratio', 'count')
 ),
 cells AS (
     SELECT c.*, p.kind AS period_kind, p.period_start, p.period_end

@@ -2,7 +2,9 @@
 --
 --   hidden-shown    a [c] row with a value, a count or a statistic
 --   small-count     a figure of a small_counts metric whose counts, given
---                   or implied by its value, are small (small_cell)
+--                   or implied by its value, are small, or a proportion,
+--                   rate or ratio shown as a value with no count to test
+--                   (small_cell)
 --   small-pool      a provider profile or benchmark of a small_counts
 --                   metric pooling a numerator of 1 to 4, a denominator
 --                   under 10, or for a proportion a complement
@@ -25,8 +27,10 @@ cells AS (
            -- A band says which side of England a figure lies, as much a
            -- statistic of it as its interval.
            OR list_has_any([band_national, band_national_95, band_national_adjusted, band_region,
-                            band_council_type, band_similar, change_prev_band, change_year_band],
-                           ['better', 'worse', 'higher', 'lower', 'similar'])
+                            band_council_type, band_similar, change_prev_band, change_year_band,
+                            trend, trend_direction],
+                           ['better', 'worse', 'higher', 'lower', 'similar',
+                            'increasing', 'decreasing', 'no_significant_change'])
     FROM comparisons
 )
 SELECT 'hidden-shown' AS violation, table_name, metric, period, council_code, provider_id, service,
@@ -37,10 +41,14 @@ FROM cells
 WHERE status = 'c' AND (value IS NOT NULL OR numerator IS NOT NULL OR denominator IS NOT NULL OR has_statistic)
 UNION ALL
 SELECT 'small-count', c.table_name, c.metric, c.period, c.council_code, c.provider_id, c.service,
-       format('shows numerator {} and denominator {} (given or implied by value {})',
-              coalesce(implied_numerator(m.kind, m.multiplier, c.numerator, c.denominator, c.value)::VARCHAR, 'blank'),
-              coalesce(implied_denominator(m.kind, m.multiplier, c.numerator, c.denominator, c.value)::VARCHAR, 'blank'),
-              coalesce(c.value::VARCHAR, 'blank'))
+       CASE WHEN implied_numerator(m.kind, m.multiplier, c.numerator, c.denominator, c.value) IS NULL
+                 AND implied_denominator(m.kind, m.multiplier, c.numerator, c.denominator, c.value) IS NULL
+            THEN format('shows value {} with no count, so the small_counts rule cannot be tested', c.value)
+            ELSE format('shows numerator {} and denominator {} (given or implied by value {})',
+                        coalesce(implied_numerator(m.kind, m.multiplier, c.numerator, c.denominator, c.value)::VARCHAR, 'blank'),
+                        coalesce(implied_denominator(m.kind, m.multiplier, c.numerator, c.denominator, c.value)::VARCHAR, 'blank'),
+                        coalesce(c.value::VARCHAR, 'blank'))
+       END
 FROM cells c
 JOIN small m ON m.id = c.metric
 WHERE small_cell(m.kind, m.multiplier, c.numerator, c.denominator, c.value)
@@ -71,4 +79,19 @@ JOIN observations e
  AND ((e.period = pl.previous AND (c.change_prev IS NOT NULL OR c.change_prev_band <> 'not_compared'))
       OR (e.period = pl.year_earlier AND (c.change_year IS NOT NULL OR c.change_year_band <> 'not_compared')))
 WHERE e.status = 'c'
+UNION ALL
+-- A trend runs over the row's period and the four before it: one over a
+-- hidden figure says which way that figure went.
+SELECT 'trend-reveals', 'comparisons', c.metric, c.period, c.council_code, c.provider_id, c.service,
+       format('a trend over the hidden figure for {}', e.period)
+FROM comparisons c
+JOIN period_links p0 ON p0.period = c.period
+LEFT JOIN period_links p1 ON p1.period = p0.previous
+LEFT JOIN period_links p2 ON p2.period = p1.previous
+LEFT JOIN period_links p3 ON p3.period = p2.previous
+JOIN observations e
+  ON e.council_code = c.council_code AND e.provider_id = c.provider_id
+ AND e.service = c.service AND e.metric = c.metric
+ AND e.period IN (c.period, p0.previous, p1.previous, p2.previous, p3.previous)
+WHERE e.status = 'c' AND c.trend <> 'not_compared'
 ORDER BY ALL

@@ -1,9 +1,12 @@
 -- The hidden ([c]) members of the groups in disclosure_links: the unknowns
 -- and equations the audit in disclosure.go solves. A member an earlier
--- release published with the same figures (known) is no unknown.
+-- release published with the counts it has now (known) is no unknown. A
+-- group whose total is not the sum of its parts (inexact) is left out: it
+-- gives a reader an inequality, never a figure, and the interval audit
+-- bounds it.
 SELECT l.link, l.council_code, l.group_provider, l.service, l.metric, l.group_period,
        l.provider_id, l.period, l.is_total
 FROM disclosure_links l
 JOIN observations o USING (council_code, provider_id, service, metric, period)
-WHERE o.status = 'c' AND NOT l.known
+WHERE o.status = 'c' AND NOT l.known AND NOT l.inexact
 ORDER BY ALL

@@ -9,13 +9,28 @@
 --   link 'months'     a row for a year or a quarter and those for the
 --                     months in it
 --
--- Only metrics whose figures add up are linked: proportions, rates and
--- counts (a mean or a score is not a sum). A group is named by link,
--- council_code, group_provider, service, metric and group_period, and has
--- one total (is_total) and at least one part. known marks a member an
--- earlier release already published with the same figures
--- (history_known): it counts as published whatever its status now, and
--- is never hidden to protect another.
+-- Only metrics whose figures add up are linked: proportions, rates,
+-- ratios and counts (a mean or a score is not a sum). A group is named by
+-- link, council_code, group_provider, service, metric and group_period,
+-- and has one total (is_total) and at least one part.
+--
+--   known         an earlier release already published the member's
+--                 counts as they are now (history_known): it counts as
+--                 published whatever its status now
+--   shown_before  an earlier release published the member, with these
+--                 figures or others: it is never hidden to protect
+--                 another, since the figure already out would stand in
+--                 for it
+--   inexact       the group's total is not the sum of its parts in the
+--                 councils' own figures (disclosure_truth), for the
+--                 numerator and, unless a count, the denominator: a
+--                 council-wide total holding a provider not listed, or a
+--                 year holding more than its quarters. A reader knows
+--                 only that the hidden members add up to at most (or at
+--                 least) the total less the parts shown, so one hidden
+--                 member alone is not given back; the interval audit
+--                 bounds it. False when a figure is not at hand (a
+--                 release file alone, a cell marked [c]).
 --
 -- pick_order ranks a group's members as the next to hide: first the parts
 -- with a count above 0, smallest denominator (then numerator) first; then
@@ -32,7 +47,7 @@ WITH cells AS (
     FROM observations o
     JOIN metrics m ON m.id = o.metric
     JOIN period_links p ON p.period = o.period
-    WHERE m.kind IN ('proportion', 'rate', 'count')
+    WHERE m.kind IN ('proportion', 'rate', 'ratio', 'count')
 ),
 parts AS (
     SELECT 'providers' AS link, t.council_code, t.provider_id AS group_provider, t.service, t.metric,
@@ -62,12 +77,27 @@ members AS (
     SELECT *, false AS is_total FROM parts
     UNION ALL
     SELECT *, true AS is_total FROM totals
+),
+gaps AS (
+    -- Each group's total less its parts, in the councils' own figures.
+    SELECT mb.link, mb.council_code, mb.group_provider, mb.service, mb.metric, mb.group_period,
+           coalesce(bool_and(t.x IS NOT NULL) AND abs(sum(CASE WHEN mb.is_total THEN t.x ELSE -t.x END)) >= 0.5
+                    AND (any_value(m.kind) = 'count'
+                         OR (bool_and(t.n IS NOT NULL) AND abs(sum(CASE WHEN mb.is_total THEN t.n ELSE -t.n END)) >= 0.5)),
+                    false) AS inexact
+    FROM members mb
+    JOIN metrics m ON m.id = mb.metric
+    LEFT JOIN disclosure_truth t
+      ON t.council_code = mb.council_code AND t.provider_id = mb.provider_id AND t.service = mb.service
+     AND t.metric = mb.metric AND t.period = mb.period
+    GROUP BY mb.link, mb.council_code, mb.group_provider, mb.service, mb.metric, mb.group_period
 )
 SELECT link, council_code, group_provider, service, metric, group_period, provider_id, period, is_total,
-       k.council_code IS NOT NULL AS known,
+       coalesce(k.known, false) AS known, k.council_code IS NOT NULL AS shown_before, g.inexact,
        row_number() OVER (
            PARTITION BY link, council_code, group_provider, service, metric, group_period
            ORDER BY CASE WHEN NOT is_total AND x > 0 THEN 0 WHEN is_total THEN 1 ELSE 2 END,
                     n NULLS LAST, x NULLS LAST, provider_id, period) AS pick_order
 FROM members
+JOIN gaps g USING (link, council_code, group_provider, service, metric, group_period)
 LEFT JOIN history_known k USING (council_code, provider_id, service, metric, period)

@@ -5,5 +5,8 @@ CREATE TEMP TABLE IF NOT EXISTS history_known (
     provider_id  VARCHAR,
     service      VARCHAR,
     metric       VARCHAR,
-    period       VARCHAR
+    period       VARCHAR,
+    known        BOOLEAN,
+    known_x      BOOLEAN,
+    known_n      BOOLEAN
 )

@@ -7,8 +7,12 @@
 -- 4, which is as small a count as a numerator of 1 to 4. A numerator of 0
 -- or a complement of 0 (0% or 100%) is not small by itself: over a
 -- denominator under 10 the cell is small anyway, and from 10 up it speaks
--- of a group of at least 10. False when no count is given or implied:
--- there is nothing to test.
+-- of a group of at least 10. Also true when a proportion, a rate or a
+-- ratio gives a value and no count, given or implied: the rule cannot be
+-- tested, and a sister metric may publish the missing denominator (a rate
+-- of 1.5 per 1,000 bed days beside 2,000 bed days is 3 falls), so it is
+-- treated as small. False when the row gives no value and no count: there
+-- is nothing to show.
 CREATE OR REPLACE MACRO small_cell(kind, multiplier, numerator, denominator, value) AS
     coalesce(implied_numerator(kind, multiplier, numerator, denominator, value) > 0
              AND implied_numerator(kind, multiplier, numerator, denominator, value) < 5, false)
@@ -16,3 +20,6 @@ CREATE OR REPLACE MACRO small_cell(kind, multiplier, numerator, denominator, val
     OR coalesce(kind = 'proportion'
                 AND implied_denominator(kind, multiplier, numerator, denominator, value)
                     - implied_numerator(kind, multiplier, numerator, denominator, value) BETWEEN 1 AND 4, false)
+    OR (kind IN ('proportion', 'rate', 'ratio') AND value IS NOT NULL
+        AND implied_numerator(kind, multiplier, numerator, denominator, value) IS NULL
+        AND implied_denominator(kind, multiplier, numerator, denominator, value) IS NULL)
