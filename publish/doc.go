@@ -56,8 +56,10 @@
 //	                               multiplier, polarity, min, max, disclosure,
 //	                               numerator, denominator, source, services
 //	data/councils.csv              the register of councils (the councils table)
-//	data/providers.csv             provider_id, provider_name, sector, n_councils,
-//	                               councils, services, first_period_start,
+//	data/providers.csv             provider_id, provider_name, sector,
+//	                               sector_source, aliases, identifiers, rating,
+//	                               rating_date, ratings, n_councils, councils,
+//	                               services, first_period_start,
 //	                               last_period_end, n_rows
 //	data/peer-groups.csv           group_id, council_code: the comparator groups used
 //	data/similar-councils.csv      council_code, similar_code, rank, distance, method

@@ -193,6 +193,13 @@ func changeBand(name, since string) Column {
 		"not_compared unless both periods give counts of a proportion or rate."}
 }
 
+// trendCategories are the values of comparisons.trend; trendDirectionCategories
+// those of comparisons.trend_direction.
+var (
+	trendCategories          = cats("increasing", "decreasing", "no_significant_change", "not_compared")
+	trendDirectionCategories = cats("better", "worse", "none")
+)
+
 // MinGroupRows is the fewest rows with a value a comparison group (metric
 // x period x service x level) must have for a release to publish its
 // distribution (median, quartiles, 10th and 90th percentiles), its rows'
@@ -308,7 +315,7 @@ var PublicTables = []Table{
 		Name: "comparisons", Resource: "comparisons", Title: "Comparisons", CSV: ComparisonsCSV, Parquet: ComparisonsParquet,
 		Description: "One row per observation with its statistics: intervals, the national benchmark, rank, quintile, " +
 			"distance from the median, funnel-plot bands against national, regional, council-type and similar-council " +
-			"benchmarks with the values compared, place among similar councils, and change with its significance. " +
+			"benchmarks with the values compared, place among similar councils, change with its significance, and the recent trend. " +
 			"A row is compared with the rows of the same metric, period and service at its level (council-wide or provider).",
 		PrimaryKey: observationKey, ForeignKeys: []ForeignKey{metricKey}, Markers: true,
 		Columns: concat(
@@ -362,6 +369,15 @@ var PublicTables = []Table{
 				changeBand("change_prev_band", "the previous period"),
 				{Name: "change_year", Type: TypeNumber, Unit: UnitOfMetric, Description: "Value minus the same row's value in the same period a year earlier."},
 				changeBand("change_year_band", "the same period a year earlier"),
+				{Name: "trend", Type: TypeString, Categories: trendCategories, Description: "The recent trend of the row's series (the " +
+					"same metric, council, provider and service) over its period and the four before it of the same kind, as Fingertips' " +
+					"recent trend: the chi-squared test for trend (Cochran-Armitage) for proportions, its Poisson counterpart (the score " +
+					"test of no trend in rates) for rates, significant at 99.8% (chi-squared above 9.5495): increasing, decreasing or " +
+					"no_significant_change; not_compared unless all five periods give counts of a proportion or rate, so never when " +
+					"one of them is withheld."},
+				{Name: "trend_direction", Type: TypeString, Categories: trendDirectionCategories, Description: "Whether a significant " +
+					"trend is better or worse by the metric's polarity; none when trend is not increasing or decreasing, or the metric " +
+					"has polarity none."},
 			}),
 	},
 	{
@@ -411,12 +427,26 @@ var PublicTables = []Table{
 	{
 		Name: "providers", Resource: "providers", Title: "Providers", CSV: ProvidersCSV,
 		Description: "One row per provider in the observations, with the councils that commission it. A provider's " +
-			"name and sector are those most councils' rows give, the latest received winning a tie.",
+			"name and sector are the provider register's (the regulators' registers, CQC and Ofsted) when it knows the " +
+			"provider's id; otherwise those most councils' rows give, the earliest received winning a tie.",
 		PrimaryKey: []string{"provider_id"},
 		Columns: []Column{
 			withName(colProvider, "provider_id", "Provider: CQC provider ID (1-101234567), Ofsted URN (SC037454), GB-COH-…, GB-CHC-… or LOCAL-<council>-<ref>."),
-			withName(colProviderName, "provider_name", "The provider's name, as most councils' rows give it."),
-			{Name: "sector", Type: TypeString, Description: "public, voluntary, private or plc, as most councils' rows give it; blank when none does."},
+			withName(colProviderName, "provider_name", "The provider's name: the register's (a CQC location id's own name), else as most councils' rows give it."),
+			{Name: "sector", Type: TypeString, Description: "public, voluntary, private or plc: the register's, else as most councils' rows give it; blank when none does."},
+			{Name: "sector_source", Type: TypeString, Description: "Where the sector came from: the register, as \"CQC register as at 2024-03-31, import <id>\" " +
+				"(the regulator, the day its register described and the import it was read from), or \"councils' returns\"; blank without a sector."},
+			{Name: "aliases", Type: TypeList, Description: "Other names of the provider: those councils' rows give it and those the register " +
+				"gave it before, sorted (separated by semicolons in CSV)."},
+			{Name: "identifiers", Type: TypeList, Description: "The register's identifiers of the provider, as scheme:id: cqc_provider, " +
+				"cqc_location (for a location, its own alone), ofsted_urn, companies_house (GB-COH-…), charity (GB-CHC-…); " +
+				"empty when the register does not know it (separated by semicolons in CSV)."},
+			{Name: "rating", Type: TypeString, Description: "The regulator's latest dated rating (CQC's or Ofsted's overall rating: Outstanding, " +
+				"Good, Requires improvement, Inadequate); blank when the register gives none."},
+			{Name: "rating_date", Type: TypeDate, Description: "The day of the latest rating (of its inspection or publication, as the register gives it)."},
+			{Name: "ratings", Type: TypeList, Description: "Every rating the register has kept, as \"2023-12-05 Good\" (\"undated Good\" without a date), " +
+				"oldest first and undated last, with the location rated in brackets where it is not the provider itself " +
+				"(separated by semicolons in CSV)."},
 			{Name: "n_councils", Type: TypeInteger, Description: "Councils with rows for the provider."},
 			{Name: "councils", Type: TypeList, Description: "GSS codes of the councils with rows for the provider (separated by semicolons in CSV)."},
 			{Name: "services", Type: TypeList, Description: "Service ids (separated by semicolons in CSV)."},
@@ -495,7 +525,8 @@ var PublicTables = []Table{
 			{Name: "min", Type: TypeNumber, Unit: UnitOfMetric, Description: "Least value a row may have; blank for none."},
 			{Name: "max", Type: TypeNumber, Unit: UnitOfMetric, Description: "Greatest value a row may have; blank for none."},
 			{Name: "disclosure", Type: TypeString, Categories: cats(string(DisclosureNone), string(DisclosureSmallCounts)), Description: "Disclosure control: small_counts hides a cell with a numerator " +
-				"of 1 to 4 or a denominator under 10, and whatever would give it back by subtraction."},
+				"of 1 to 4, a denominator under 10, for a proportion a complement (denominator minus numerator) of 1 to 4, " +
+				"or a value given without counts; and whatever would give it back by subtraction, within this release or with any earlier one."},
 			{Name: "services", Type: TypeList, Description: "Services that report the metric (separated by semicolons in CSV); * for every service."},
 			{Name: "description", Type: TypeString, Description: "What the metric measures."},
 			{Name: "numerator", Type: TypeString, Description: "What the numerator counts."},

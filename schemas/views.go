@@ -69,6 +69,8 @@ type ComparisonRow struct {
 	ChangePrevBand       string   `json:"change_prev_band"`
 	ChangeYear           *float64 `json:"change_year"`
 	ChangeYearBand       string   `json:"change_year_band"`
+	Trend                string   `json:"trend"`
+	TrendDirection       string   `json:"trend_direction"`
 }
 
 // Key returns the observation the row describes.
@@ -78,9 +80,16 @@ func (r ComparisonRow) Key() ObservationKey {
 
 // ProviderRow is a row of the providers table.
 type ProviderRow struct {
-	ProviderID       string   `json:"provider_id"`
-	ProviderName     string   `json:"provider_name"`
-	Sector           string   `json:"sector"`
+	ProviderID   string   `json:"provider_id"`
+	ProviderName string   `json:"provider_name"`
+	Sector       string   `json:"sector"`
+	SectorSource string   `json:"sector_source"`
+	Aliases      []string `json:"aliases"`
+	Identifiers  []string `json:"identifiers"`
+	Rating       string   `json:"rating"`
+	// RatingDate is nil where the register gives no rating.
+	RatingDate       *Date    `json:"rating_date"`
+	Ratings          []string `json:"ratings"`
 	NCouncils        int64    `json:"n_councils"`
 	Councils         []string `json:"councils"`
 	Services         []string `json:"services"`

@@ -81,7 +81,8 @@ func TestRowJSON(t *testing.T) {
 				`"national_n":null,"percentile_rank":null,"quintile":null,"z_score":null,"robust_z":null,"band_national":"",` +
 				`"band_national_95":"","band_national_adjusted":"","region_value":null,"band_region":"","council_type_value":null,` +
 				`"band_council_type":"","similar_value":null,"similar_rank":null,"similar_n":null,"band_similar":"",` +
-				`"change_prev":null,"change_prev_band":"","change_year":null,"change_year_band":""}`},
+				`"change_prev":null,"change_prev_band":"","change_year":null,"change_year_band":"",` +
+				`"trend":"","trend_direction":""}`},
 		{"numbers", ComparisonRow{Value: &v, Denominator: &n},
 			`"value":12.5,"numerator":null,"denominator":40,`},
 		{"page", Page[PeriodRow]{Items: []PeriodRow{{Period: "2024-25-Q1", Kind: Quarter,

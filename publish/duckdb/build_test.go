@@ -227,7 +227,7 @@ func TestComparisonColumns(t *testing.T) {
 		denominator status ci95_lower ci95_upper ci998_lower ci998_upper national_value national_median
 		national_q1 national_q3 national_n percentile_rank quintile z_score robust_z band_national band_national_95
 		band_national_adjusted region_value band_region council_type_value band_council_type similar_value similar_rank
-		similar_n band_similar change_prev change_prev_band change_year change_year_band`)
+		similar_n band_similar change_prev change_prev_band change_year change_year_band trend trend_direction`)
 	if got := tableColumns(t, db, "comparisons"); !reflect.DeepEqual(got, want) {
 		t.Errorf("comparisons columns:\n got %v\nwant %v", got, want)
 	}

@@ -180,6 +180,40 @@
 // thousands of such tests. not_compared unless both rows give counts of a
 // proportion or a rate.
 //
+// trend is the recent trend of the row's series (the same metric, council,
+// provider and service, so the same level) over the row's period and the
+// four before it of the same kind (schemas.Period.Previous four times:
+// quarters with quarters, years with years), as Fingertips' recent trend:
+// five points, the chi-squared test for trend, significant at 99.8%.
+// Fingertips' original calculator (PholioVisualisation's
+// TrendMarkerCalculator) tests the counts of proportions, crude rates and
+// directly standardised rates with the chi-squared test for trend, and
+// rejects "no trend" above 9.54953570608324 (Z998 squared) for indicators
+// compared at 99.8%, 3.84 for those compared at 95%; our bands are at
+// 99.8%, so we use Z998, and the test's Poisson counterpart for rates.
+// With scores t = 1 to 5 (oldest first), N = sum n, X = sum x, U = N
+// sum(x t) - X sum(n t) and D = N sum(n t^2) - (sum(n t))^2, z = U /
+// sqrt(X (N - X) D / N) for a proportion (Cochran-Armitage; z squared is
+// Fingertips' statistic and R's prop.trend.test) and z = U / sqrt(X D) for
+// a rate (the score test of no trend in a Poisson regression of x on t
+// with offset ln n, conditional on the total). |z| above Z998 is
+// increasing or decreasing by the sign of U, else no_significant_change;
+// X of 0 (or N for a proportion) means no variation:
+// no_significant_change. trend_direction is better or worse by polarity
+// for a significant trend, none otherwise and for polarity none. Fingertips
+// too keeps the marker (increasing, decreasing, no change, cannot be
+// calculated) apart from the polarity its pages add ("increasing and
+// getting better"). Fingertips' later calculator instead regresses values
+// weighted by their 95% intervals and drops a trend that leaving out one
+// point would reverse; we keep the count test, which works on the counts
+// themselves rather than on intervals derived from them. trend is
+// not_compared unless all five periods are present and give counts of a
+// proportion or a rate, so a series with a hidden point, the row's own or
+// an earlier one, has no trend, and no trend can reveal a withheld figure.
+// Counts, ratios, means and scores get none. The trend is the row's own
+// series, not a comparison with its group, so the minimum group size does
+// not apply to it.
+//
 // # Similar councils
 //
 // By default, the DefaultNeighbours nearest neighbours by method
@@ -245,7 +279,9 @@
 // comparisons, and no statistic in comparisons.
 //
 // Cells the council marked [c] stay hidden, and lose any counts given
-// beside the marker.
+// beside the marker. Once a release has withheld a cell it stays withheld
+// in every later release, even if the council withdraws the marker (see
+// Earlier releases below).
 //
 // Primary suppression: a row of a metric with disclosure small_counts is
 // hidden when its numerator is 1 to 4, its denominator is under 10, or,
@@ -260,8 +296,13 @@
 // least 10 points at no one, as a count of 5 or more does not. A count
 // the row leaves blank is tested as its other figures imply it: value x denominator / multiplier for the numerator, numerator x
 // multiplier / value for the denominator (each rounded), and a count
-// metric's value is its numerator. A row with a value and neither count
-// cannot be tested, and is published. Yardstick drops the note of a row it
+// metric's value is its numerator. A proportion, rate or ratio given as a
+// value with neither count cannot be tested, so it is hidden too (status
+// c): a metric sharing its denominator could give its count back (1.5
+// falls per 1,000 bed days beside the same home's 2,000 bed days of
+// pressure ulcers is 3 falls). Saying in the catalogue which metrics
+// share a count, and protecting them together, is not built yet (issue
+// 7, item 3). Yardstick drops the note of a row it
 // hides, since the note was written for a figure that was to be shown and
 // may quote it.
 //
@@ -271,13 +312,18 @@
 // the provider rows of its council, service, metric and period; and a row
 // for a year or a quarter and the rows of the same council, provider,
 // service and metric for the quarters or months inside it. Only
-// proportions, rates and counts are linked; a mean or a score is not a
-// sum. In every linked group the number of hidden members (the total
-// included) must be 0 or at least 2: with one, the total minus the parts
-// shown, or for a hidden total the sum of its parts, gives it back. Where a
-// group has exactly one, the next member is hidden: the part with a count
-// above 0 and the smallest denominator (then numerator); failing that the
-// total; failing that another part. A part with a count of 0 is passed
+// proportions, rates, ratios and counts are linked; a mean or a score is
+// not a sum. In every linked group that adds up (its total is the sum of
+// its parts in the councils' own figures) the number of hidden members
+// (the total included) must be 0 or at least 2: with one, the total minus
+// the parts shown, or for a hidden total the sum of its parts, gives it
+// back. Where a group has exactly one, the next member is hidden: the part
+// with a count above 0 and the smallest denominator (then numerator);
+// failing that the total; failing that another part. A group that does
+// not add up (a council-wide total holding a home not listed) gives a
+// reader a bound, not a figure: its hidden members hold at most (or at
+// least) the total less the parts shown, and the interval audit below
+// checks that bound instead. A part with a count of 0 is passed
 // over because the rule is public: beside a hidden 3, a hidden 0 leaves
 // "the hidden counts sum to 3", and since a part that could be shown holds
 // 0 or at least 5, the 3 would be plain. Hiding one cell can leave another
@@ -287,18 +333,29 @@
 // Earlier releases. Every release of the data folder
 // (releases/*/data/observations.parquet; a folder being built, whose name
 // starts with a dot, is not one) is public, so Build reads them all before
-// it hides anything (queries/history_load.sql). A cell an earlier release
+// it hides anything (queries/history_load.sql). A release may be a folder
+// or a symbolic link to one (a release archived elsewhere); anything else
+// in the releases folder whose name does not start with a dot, a release
+// without its data/observations.parquet, or one that cannot be read,
+// stops Build with an error naming the release and what to do. A cell an
+// earlier release
 // withheld stays withheld (queries/suppress_history.sql): that release
 // published its totals beside it, and showing the cell now would give
 // back what it protected then, the old total less the old parts shown,
-// less this figure, even after a correction. A cell whose figures, as they
-// are now, an earlier release published is known (queries/history_known.sql):
-// in a linked group it counts as published whatever its status now, so it
-// neither protects a hidden member nor is ever hidden to protect one;
-// when no part that was never published can be hidden, the total is. A
-// figure once published cannot be taken back: if it is small by today's
-// rules (a complement of 1 to 4, say), it is hidden but not counted as
-// protected.
+// less this figure, even after a correction. A cell an earlier release
+// published is never hidden to protect another, whatever its figures are
+// now (queries/history_known.sql): the figure already out would stand in
+// for it, exactly if it is unchanged, nearly if revised (a part revised
+// from 11 to 12 falls, hidden beside a small 3, would leave the total less
+// 11 and the parts shown: 4). When no part that was never published can
+// be hidden, the total is, even one published before with other figures
+// (it changed with its parts, so the old figure stands in for nothing
+// hidden now). A cell whose counts, as they are now, an earlier release
+// published is known, compared count by count however its value is
+// written (3.67 and 3.66667 over 11/3000 are one figure): in a linked
+// group it counts as published whatever its status now. A figure once
+// published cannot be taken back: if it is small by today's rules (a
+// complement of 1 to 4, say), it is hidden but not counted as protected.
 //
 // Groups overlap (a provider's quarter is in its year and in its council's
 // quarter), so one group at a time is not enough: totals added and
@@ -311,7 +368,8 @@
 // each such cell one more member of every group it is in is hidden, by the
 // same order, and the rounds run again. The audit counts every published
 // row as known, even one that shows no counts ([x], [z], a value alone),
-// since an outsider may know or assume it.
+// since an outsider may know or assume it. A group that does not add up
+// is left out of it: its gap is one more unknown, so it pins nothing down.
 //
 // Bounds. Knowing no figure exactly is not enough: two hidden counts that
 // sum to 3 are each 0 to 3. The interval audit (disclosure_audit.go,
@@ -322,18 +380,24 @@
 // release and of every earlier one as an equation over the hidden counts,
 // each count at least 0 and a proportion's numerator at most its
 // denominator. A cell hidden in several releases is one unknown, as a
-// reader would assume it unchanged. The range, rounded inwards to whole
+// reader would assume it unchanged; a count a hidden cell had when an
+// earlier release published it, and has still, is known. The range, rounded inwards to whole
 // numbers, must be at least SafetyWidth (5) wide: then it holds at least
 // six whole numbers, as many as 0, the four small counts and the least
 // count shown, so a reader cannot tell which. A range of 0 to 0, a group
 // of hidden cells forced to sum to 0, fails it. Where a range is
 // narrower, one more member of every group the cell is in is hidden, by
 // the same order, and the rounds run again; if no member can be hidden,
-// Build fails. An equation the councils' own figures do not satisfy (a
-// council-wide total that holds more than its providers, a cell revised
-// since an earlier release) is left out, since it tells a reader nothing
-// true. A range earlier releases alone already held narrow was given away
-// then, and is not held against this one.
+// Build fails. Where the councils' own figures do not satisfy a group's
+// equation it is kept in the form a reader can still use. In this
+// release, a total that is not the sum of its parts (a council-wide total
+// holding a home not listed) gains a gap of its own, at least 0, on the
+// side the figures lie: total - sum(parts) - gap = 0, so the hidden parts
+// hold at most the total less the parts shown. In an earlier release, a
+// group whose hidden cells have been revised since gives each of them an
+// unknown of that release alone, the figure it had then. A range earlier
+// releases alone already held narrow was given away then, and is not held
+// against this one as long as this release leaves it no narrower.
 //
 // Pools need no rule of their own: national, regional, council-type and
 // similar-council pools, distributions, ranks, funnels, over-dispersion and
@@ -348,10 +412,12 @@
 // violations (metric, period, council, provider) when observations and
 // comparisons disagree on a cell's status or counts; a hidden cell shows a
 // figure or statistic; a small_counts cell shows small counts, given or
-// implied; a benchmark or provider profile of a small_counts metric pools
+// implied, or a value with no count to test; a benchmark or provider profile of a small_counts metric pools
 // a numerator of 1 to 4, a denominator under 10 or, for a proportion, a
 // complement of 1 to 4; a change is published
-// from a hidden figure; a linked group has exactly one hidden member; the
+// from a hidden figure; a linked group that adds up has exactly one hidden
+// member (on a release file alone, where the councils' figures are not at
+// hand, every group is taken to add up); the
 // audit finds a hidden cell pinned down; the interval audit (within
 // Build, where the councils' own figures and the earlier releases are at
 // hand) finds a range narrower than SafetyWidth; or a benchmark's sums and counts,
@@ -361,8 +427,14 @@
 //
 // Disclosure control does not cover: different metrics that share a
 // count (two rates per person served), which the catalogue does not yet
-// link; figures published in earlier releases, which a later release's
+// link (issue 7, item 3), beyond hiding a value given without counts;
+// figures published in earlier releases, which a later release's
 // suppression cannot take back (it hides them, and counts them as known);
-// and what a reader who also knows the rules could infer beyond the
-// linear bounds (that a hidden count is small, or not).
+// a reader who guesses which hidden cell of an earlier release was
+// revised and ties the others to today's (the audit gives every hidden
+// cell of such a group an unknown of that release); a revised figure
+// read as close to the one published before, which the linear bounds do
+// not model (hence the rule that a cell published before never protects
+// another); and what a reader who also knows the rules could infer beyond
+// the linear bounds (that a hidden count is small, or not).
 package duckdb

@@ -93,11 +93,14 @@ func comparisonDest(c *schemas.ComparisonRow) []any {
 		scanText(&c.BandNational), scanText(&c.BandNational95), scanText(&c.BandNationalAdjusted),
 		&c.RegionValue, scanText(&c.BandRegion), &c.CouncilTypeValue, scanText(&c.BandCouncilType),
 		&c.SimilarValue, &c.SimilarRank, &c.SimilarN, scanText(&c.BandSimilar),
-		&c.ChangePrev, scanText(&c.ChangePrevBand), &c.ChangeYear, scanText(&c.ChangeYearBand)}
+		&c.ChangePrev, scanText(&c.ChangePrevBand), &c.ChangeYear, scanText(&c.ChangeYearBand),
+		scanText(&c.Trend), scanText(&c.TrendDirection)}
 }
 
 func providerDest(p *schemas.ProviderRow) []any {
-	return []any{scanText(&p.ProviderID), scanText(&p.ProviderName), scanText(&p.Sector), scanZero(&p.NCouncils),
+	return []any{scanText(&p.ProviderID), scanText(&p.ProviderName), scanText(&p.Sector), scanText(&p.SectorSource),
+		listScanner{&p.Aliases}, listScanner{&p.Identifiers}, scanText(&p.Rating), &p.RatingDate, listScanner{&p.Ratings},
+		scanZero(&p.NCouncils),
 		listScanner{&p.Councils}, listScanner{&p.Services}, &p.FirstPeriodStart, &p.LastPeriodEnd, scanZero(&p.NRows)}
 }
 

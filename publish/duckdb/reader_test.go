@@ -526,13 +526,18 @@ func TestReaderCouncil(t *testing.T) {
 }
 
 var (
-	providerAcme = schemas.ProviderRow{ProviderID: "1-101", ProviderName: "Acme Care Ltd", Sector: "private", NCouncils: 2,
-		Councils: []string{trafford, wigan}, Services: []string{"homecare"},
+	providerAcme = schemas.ProviderRow{ProviderID: "1-101", ProviderName: "Acme Care Ltd", Sector: "private",
+		SectorSource: "CQC register as at 2024-03-31, import i1", Aliases: []string{"Acme Care", "Homecare Partners"},
+		Identifiers: []string{"cqc_provider:1-101", "companies_house:GB-COH-01234567"}, Rating: "Good", RatingDate: onDayPtr("2024-02-01"),
+		Ratings:   []string{"2022-05-01 Requires improvement", "2024-02-01 Good"},
+		NCouncils: 2, Councils: []string{trafford, wigan}, Services: []string{"homecare"},
 		FirstPeriodStart: onDay("2024-04-01"), LastPeriodEnd: onDay("2024-09-30"), NRows: 5}
-	providerBrook = schemas.ProviderRow{ProviderID: "1-202", ProviderName: "Brook 100% Care", Sector: "voluntary", NCouncils: 1,
+	providerBrook = schemas.ProviderRow{ProviderID: "1-202", ProviderName: "Brook 100% Care", Sector: "voluntary",
+		SectorSource: "councils' returns", Aliases: []string{}, Identifiers: []string{}, Ratings: []string{}, NCouncils: 1,
 		Councils: []string{trafford}, Services: []string{"care-home", "homecare"},
 		FirstPeriodStart: onDay("2024-04-01"), LastPeriodEnd: onDay("2024-06-30"), NRows: 2}
-	providerCedar = schemas.ProviderRow{ProviderID: "SC0303", ProviderName: "Cedar_House", Sector: "private", NCouncils: 1,
+	providerCedar = schemas.ProviderRow{ProviderID: "SC0303", ProviderName: "Cedar_House", Sector: "private",
+		SectorSource: "councils' returns", Aliases: []string{"Cedar 5% Homes"}, Identifiers: []string{}, Ratings: []string{}, NCouncils: 1,
 		Councils: []string{cambs}, Services: []string{"care-home", "homecare"},
 		FirstPeriodStart: onDay("2024-04-01"), LastPeriodEnd: onDay("2024-06-30"), NRows: 2}
 )
@@ -550,9 +555,14 @@ func TestReaderProviders(t *testing.T) {
 		{"name, any case", ProviderFilter{Query: "ACME care"}, page1(1, providerAcme)},
 		{"id", ProviderFilter{Query: "sc03"}, page1(1, providerCedar)},
 		{"ids", ProviderFilter{Query: "1-"}, page1(2, providerAcme, providerBrook)},
+		// An alias alone finds its provider, in any case: "partners" is
+		// in no name or id.
+		{"alias", ProviderFilter{Query: "homecare PARTNERS"}, page1(1, providerAcme)},
 		// As LIKE patterns, % and _ would match every name, and ca%e
-		// would match "Acme Care".
-		{"% is literal", ProviderFilter{Query: "%"}, page1(1, providerBrook)},
+		// would match "Acme Care". Brook's name and Cedar's alias hold a
+		// literal %.
+		{"% is literal", ProviderFilter{Query: "%"}, page1(2, providerBrook, providerCedar)},
+		{"% is literal in an alias", ProviderFilter{Query: "5% h"}, page1(1, providerCedar)},
 		{"_ is literal", ProviderFilter{Query: "_"}, page1(1, providerCedar)},
 		{"no wildcard inside", ProviderFilter{Query: "ca%e"}, page1(0)},
 		{"literal 100%", ProviderFilter{Query: "100% c"}, page1(1, providerBrook)},

@@ -806,7 +806,7 @@ func (s *siteData) providerPages(ctx context.Context, o *output) error {
 func (s *siteData) writeProvider(o *output, r *renderer, prov *schemas.ProviderRow, profile []schemas.ProviderProfileRow, rows []RowView) error {
 	url := ProviderURL(prov.ProviderID)
 	name := cmp.Or(prov.ProviderName, prov.ProviderID)
-	p := ProviderPage{Meta: s.meta("provider", name, url), Provider: *prov}
+	p := ProviderPage{Meta: s.meta("provider", name, url), Provider: *prov, Identifiers: identifiers(prov.Identifiers)}
 	for _, sv := range prov.Services {
 		p.ServiceTitles = append(p.ServiceTitles, s.service(sv))
 	}

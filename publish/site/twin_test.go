@@ -39,19 +39,19 @@ func TestRowsJSON(t *testing.T) {
 		`"ci95_lower","ci95_upper","ci998_lower","ci998_upper","national_value","national_median","national_q1","national_q3",` +
 		`"national_n","percentile_rank","quintile","z_score","robust_z","band_national","band_national_95","band_national_adjusted",` +
 		`"region_value","band_region","council_type_value","band_council_type","similar_value","similar_rank","similar_n",` +
-		`"band_similar","change_prev","change_prev_band","change_year","change_year_band",` +
+		`"band_similar","change_prev","change_prev_band","change_year","change_year_band","trend","trend_direction",` +
 		`"council_name","region","council_type_name","sector","note"`
 	row1 := `"m","2024-25-Q1","E08000009","1-1","Hope & \"Co\" Café","homecare",85.5,855,1000,"",` +
 		`null,null,null,null,null,null,null,null,` +
 		`null,null,2,-1e-7,null,"better","","",` +
 		`80.25,"",null,"",null,3,11,` +
-		`"",null,"worse",2e+21,"",` +
+		`"",null,"worse",2e+21,"","","",` +
 		`"Trafford","","","","line\nbreak"`
 	row2 := `"m","","","","","",null,null,null,"c",` +
 		`null,null,null,null,null,null,null,null,` +
 		`null,null,null,null,null,"","","",` +
 		`null,"",null,"",null,null,null,` +
-		`"",null,"",null,"",` +
+		`"",null,"",null,"","","",` +
 		`"","","","",""`
 	want := `{"rows":{"columns":[` + cols + `],"data":[[` + row1 + `],[` + row2 + `]]}}`
 	if string(b) != want {

@@ -1,7 +1,9 @@
 package site
 
 import (
+	"cmp"
 	"html/template"
+	"strings"
 	"time"
 
 	"github.com/yardstick-open/yardstick/publish/duckdb"
@@ -220,15 +222,49 @@ type ProviderPage struct {
 	Provider schemas.ProviderRow `json:"provider"`
 	// ServiceTitles are the titles of the provider's services, in the
 	// order of Provider.Services.
-	ServiceTitles []string          `json:"-"`
-	Councils      []Link            `json:"councils"`
-	Sections      []ProviderSection `json:"metrics"`
+	ServiceTitles []string `json:"-"`
+	// Identifiers are Provider.Identifiers named for a reader ("CQC
+	// location" for cqc_location); the twin has them as the table does.
+	Identifiers []Identifier      `json:"-"`
+	Councils    []Link            `json:"councils"`
+	Sections    []ProviderSection `json:"metrics"`
 	// Part is the metric a part page shows, when the provider's page is
 	// split by metric; Page is which of the part's pages this is, when
 	// its rows need more than one.
 	Part  string `json:"part,omitempty"`
 	Page  *Part  `json:"page,omitempty"`
 	Pages []Part `json:"pages,omitempty"`
+}
+
+// Identifier is one of a provider's identifiers in the provider register,
+// with the name of its scheme.
+type Identifier struct {
+	Scheme string
+	ID     string
+}
+
+// identifierSchemes name the register's identifier schemes
+// (registers.Scheme...) for a reader.
+var identifierSchemes = map[string]string{
+	"cqc_provider":    "CQC provider",
+	"cqc_location":    "CQC location",
+	"ofsted_urn":      "Ofsted URN",
+	"companies_house": "Companies House",
+	"charity":         "Charity",
+}
+
+// identifiers splits the providers table's scheme:id identifiers and
+// names their schemes; an unknown scheme is shown as it is written.
+func identifiers(ids []string) []Identifier {
+	out := make([]Identifier, 0, len(ids))
+	for _, s := range ids {
+		scheme, id, ok := strings.Cut(s, ":")
+		if !ok {
+			scheme, id = "", s
+		}
+		out = append(out, Identifier{Scheme: cmp.Or(identifierSchemes[scheme], scheme), ID: id})
+	}
+	return out
 }
 
 // ProviderSection is a provider's figures for one metric and service:

@@ -69,6 +69,26 @@
 --                      better, worse or similar by polarity; not_compared
 --                      unless both rows give counts of a proportion or
 --                      rate
+--   trend, trend_direction
+--                      the recent trend of the row's series (same metric,
+--                      council, provider, service, so level) over the row's
+--                      period and the four before it of the same kind
+--                      (period_links.previous, so quarters with quarters
+--                      and years with years), as Fingertips' recent trend:
+--                      the chi-squared test for trend in proportions
+--                      (Cochran-Armitage) or its Poisson counterpart for
+--                      rates, the score test of no trend, with scores
+--                      t = 1..5, U = N Sxt - X Snt, D = N Sntt - Snt^2
+--                      (N = sum n, X = sum x), z = U / sqrt(X (N - X) D / N)
+--                      for a proportion and U / sqrt(X D) for a rate,
+--                      against +/- $z998 (Fingertips' 9.5495 on chi-squared
+--                      = z^2): increasing, decreasing or
+--                      no_significant_change (also when X is 0, or N for a
+--                      proportion: no variation at all); not_compared unless
+--                      all five periods are present with counts (x, n) of a
+--                      proportion or rate, so a hidden point, itself or
+--                      another, leaves it not_compared. trend_direction is
+--                      better or worse by polarity, none otherwise
 --
 -- Every figure computed here is published to six significant figures
 -- (sig6); a value the council gave is published as given, and one worked
@@ -112,6 +132,51 @@ similar_sets AS (
     SELECT council_code AS owner, similar_code AS member FROM similar_councils
     UNION
     SELECT council_code, council_code FROM similar_councils
+),
+trend_points AS (
+    -- Each row numbered along its series (t); hidden rows and rows
+    -- without counts stay in, with x NULL, so a window over five
+    -- neighbours counts them as gaps.
+    SELECT r.metric, r.period, r.council_code, r.provider_id, r.service, r.x::DOUBLE AS x, r.n::DOUBLE AS n,
+           pl.kind AS period_kind,
+           row_number() OVER (PARTITION BY r.metric, r.council_code, r.provider_id, r.service, pl.kind
+                              ORDER BY pl.period_start)::DOUBLE AS t
+    FROM comparison_rows r
+    JOIN period_links pl ON pl.period = r.period
+    WHERE r.kind IN ('proportion', 'rate')
+),
+trend_sums AS (
+    -- The score test's sums over each row and the four before it in its
+    -- series, and the period the window starts at: the series is whole
+    -- only where that is four periods back (trend_start) and all five
+    -- give counts.
+    SELECT metric, period, council_code, provider_id, service,
+           count(x) OVER w AS points,
+           first_value(period) OVER w AS first_period,
+           sum(x) OVER w AS sx, sum(n) OVER w AS sn,
+           sum(x * t) OVER w AS sxt, sum(n * t) OVER w AS snt, sum(n * t * t) OVER w AS sntt
+    FROM trend_points
+    WINDOW w AS (PARTITION BY metric, council_code, provider_id, service, period_kind ORDER BY t
+                 ROWS BETWEEN 4 PRECEDING AND CURRENT ROW)
+),
+trend_start AS (
+    -- Each period with the period four before it of the same kind.
+    SELECT p0.period, p3.previous AS start_period
+    FROM period_links p0
+    JOIN period_links p1 ON p1.period = p0.previous
+    JOIN period_links p2 ON p2.period = p1.previous
+    JOIN period_links p3 ON p3.period = p2.previous
+),
+trends AS (
+    SELECT s.metric, s.period, s.council_code, s.provider_id, s.service,
+           s.sn * s.sxt - s.sx * s.snt AS trend_u,
+           (s.sn * s.sntt - s.snt * s.snt)
+               * CASE WHEN s.sn > s.sx AND m.kind = 'proportion' THEN s.sx * (s.sn - s.sx) / s.sn
+                      WHEN m.kind = 'rate' THEN s.sx ELSE 0 END AS trend_var
+    FROM trend_sums s
+    JOIN trend_start ts ON ts.period = s.period AND ts.start_period = s.first_period
+    JOIN metrics m ON m.id = s.metric
+    WHERE s.points = 5
 ),
 scores AS (
     -- The rows with a value, each with its score (lower is better, so
@@ -179,7 +244,9 @@ scored AS (
            prev.value AS prev_value,
            yago.value AS year_value,
            change_z(r.kind, r.x, r.n, prev.x, prev.n) AS z_prev,
-           change_z(r.kind, r.x, r.n, yago.x, yago.n) AS z_year
+           change_z(r.kind, r.x, r.n, yago.x, yago.n) AS z_year,
+           CASE WHEN tr.trend_var > 0 THEN tr.trend_u / sqrt(tr.trend_var)
+                WHEN tr.trend_var IS NOT NULL THEN 0.0 END AS z_trend
     FROM ranked r
     JOIN benchmarks b USING (metric, period, service, level)
     LEFT JOIN spread sd USING (metric, period, service, level)
@@ -187,6 +254,7 @@ scored AS (
     LEFT JOIN type_pool tp USING (metric, period, service, level, council_type)
     LEFT JOIN similar_pool sp USING (council_code, metric, period, service, level)
     LEFT JOIN similar_ranked sr USING (council_code, provider_id, metric, period, service)
+    LEFT JOIN trends tr USING (metric, period, council_code, provider_id, service)
     LEFT JOIN period_links pl ON pl.period = r.period
     LEFT JOIN comparison_rows prev
         ON prev.metric = r.metric AND prev.period = pl.previous AND prev.council_code = r.council_code
@@ -273,6 +341,13 @@ SELECT
     sig6(value - prev_value) AS change_prev,
     band(z_prev, $z998, polarity) AS change_prev_band,
     sig6(value - year_value) AS change_year,
-    band(z_year, $z998, polarity) AS change_year_band
+    band(z_year, $z998, polarity) AS change_year_band,
+    CASE WHEN z_trend > $z998 THEN 'increasing'
+         WHEN z_trend < -$z998 THEN 'decreasing'
+         WHEN z_trend IS NOT NULL THEN 'no_significant_change'
+         ELSE 'not_compared' END AS trend,
+    CASE WHEN z_trend IS NULL OR abs(z_trend) <= $z998
+              OR polarity NOT IN ('higher_is_better', 'lower_is_better') THEN 'none'
+         ELSE band_of(sign(z_trend), polarity) END AS trend_direction
 FROM banded
 ORDER BY metric, period, council_code, service, provider_id

@@ -74,7 +74,8 @@ SELECT t.total, page.metric IS NOT NULL AS has_row,
        page.band_national, page.band_national_95, page.band_national_adjusted,
        page.region_value, page.band_region, page.council_type_value, page.band_council_type,
        page.similar_value, page.similar_rank, page.similar_n, page.band_similar,
-       page.change_prev, page.change_prev_band, page.change_year, page.change_year_band
+       page.change_prev, page.change_prev_band, page.change_year, page.change_year_band,
+       page.trend, page.trend_direction
 FROM (SELECT count(*) AS total FROM selected) t
 LEFT JOIN page ON true
 ORDER BY CASE WHEN $desc THEN NULL ELSE page.sort_number END ASC NULLS LAST,

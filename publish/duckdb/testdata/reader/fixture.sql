@@ -39,12 +39,19 @@ INSERT INTO peer_groups VALUES
     ('E08000010', 'E08000010'), ('E08000010', 'E08000009'),
     ('E10000003', 'E10000003'), ('E10000003', 'E08000009');
 
--- Three providers of two sectors. The names hold a literal % and _, which
--- a search must not read as wildcards.
-INSERT INTO providers VALUES
-    ('SC0303', 'Cedar_House', 'private', 1, ['E10000003'], ['care-home', 'homecare'], '2024-04-01', '2024-06-30', 2),
-    ('1-202', 'Brook 100% Care', 'voluntary', 1, ['E08000009'], ['care-home', 'homecare'], '2024-04-01', '2024-06-30', 2),
-    ('1-101', 'Acme Care Ltd', 'private', 2, ['E08000009', 'E08000010'], ['homecare'], '2024-04-01', '2024-09-30', 5);
+-- Three providers of two sectors. The names and aliases hold a literal %
+-- and _, which a search must not read as wildcards. Acme is the register's
+-- (its sector, identifiers and ratings); the others are the councils'.
+INSERT INTO providers (provider_id, provider_name, sector, sector_source, aliases, identifiers, rating, rating_date, ratings,
+    n_councils, councils, services, first_period_start, last_period_end, n_rows) VALUES
+    ('SC0303', 'Cedar_House', 'private', 'councils'' returns', ['Cedar 5% Homes'], [], '', NULL, [],
+     1, ['E10000003'], ['care-home', 'homecare'], '2024-04-01', '2024-06-30', 2),
+    ('1-202', 'Brook 100% Care', 'voluntary', 'councils'' returns', [], [], '', NULL, [],
+     1, ['E08000009'], ['care-home', 'homecare'], '2024-04-01', '2024-06-30', 2),
+    ('1-101', 'Acme Care Ltd', 'private', 'CQC register as at 2024-03-31, import i1', ['Acme Care', 'Homecare Partners'],
+     ['cqc_provider:1-101', 'companies_house:GB-COH-01234567'], 'Good', '2024-02-01',
+     ['2022-05-01 Requires improvement', '2024-02-01 Good'],
+     2, ['E08000009', 'E08000010'], ['homecare'], '2024-04-01', '2024-09-30', 5);
 
 -- The later submission carries rows of several councils (no council) and
 -- every row of the release; the earlier one was wholly replaced.
