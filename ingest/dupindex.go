@@ -72,6 +72,11 @@ func newDupIndex(path string) *dupIndex {
 // seen records the key of a row on line, and if a row with the same key
 // came before, returns the line of the first such row.
 func (d *dupIndex) seen(council, provider, service, metric, period string, line int32) (first int32, dup bool) {
+	if d.err != nil {
+		// The keys could not be written out (a full disk): the ingest
+		// fails with that error, so it keeps no more keys in memory.
+		return 0, false
+	}
 	b := d.buf[:0]
 	for _, s := range []string{council, provider, service, metric, period} {
 		b = append(b, s...)

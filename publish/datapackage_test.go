@@ -79,7 +79,7 @@ type (
 // dataFiles are the files a release's datapackage.json describes.
 var dataFiles = []string{
 	schemas.ObservationsCSV, schemas.ObservationsParquet, schemas.ComparisonsCSV, schemas.ComparisonsParquet,
-	schemas.BenchmarksCSV, schemas.BenchmarksParquet, schemas.SectorBenchmarksCSV, schemas.SectorBenchmarksParquet, schemas.MetricsCSV,
+	schemas.BenchmarksCSV, schemas.BenchmarksParquet, schemas.ProviderProfilesCSV, schemas.ProviderProfilesParquet, schemas.SectorBenchmarksCSV, schemas.SectorBenchmarksParquet, schemas.MetricsCSV,
 	schemas.CouncilsCSV, schemas.ProvidersCSV, schemas.PeerGroupsCSV, schemas.SimilarCSV, schemas.DatabaseFile,
 }
 

@@ -124,9 +124,12 @@ func (b *Builder) removeTempLinks() error {
 
 // finishSwap makes live the newest release when a publish put it in place
 // and died before making it live: it is newer than the release current
-// names, and its release.json names that one as its previous release (or
-// none, where there is no current link). SHA256SUMS is written before the
-// folder is renamed into place, so a release with it is complete.
+// names, its release.json names that one as its previous release (or
+// none, where there is no current link), and its SHA256SUMS was written
+// after the current link was made. SHA256SUMS is written before the folder
+// is renamed into place, so a release with it is complete; a link made
+// after it means someone pointed current back at an older release on
+// purpose (a release withdrawn by hand), which is left as it is.
 func (b *Builder) finishSwap() error {
 	current, err := CurrentRelease(b.Layout)
 	if err != nil && !errors.Is(err, ErrNoRelease) {
@@ -146,7 +149,11 @@ func (b *Builder) finishSwap() error {
 		// publish found it.
 		return nil
 	}
-	if _, err := os.Stat(filepath.Join(rel.Dir, schemas.ChecksumsFile)); err != nil {
+	sums, err := os.Stat(filepath.Join(rel.Dir, schemas.ChecksumsFile))
+	if err != nil {
+		return nil
+	}
+	if link, err := os.Lstat(b.Layout.Current()); err == nil && !sums.ModTime().After(link.ModTime()) {
 		return nil
 	}
 	if err := swapCurrent(b.Layout, newest); err != nil {

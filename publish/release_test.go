@@ -66,7 +66,7 @@ func baseSubs() []sub {
 var releaseFiles = []string{
 	schemas.ChecksumsFile, "data/benchmarks.csv", "data/benchmarks.parquet", "data/comparisons.csv", "data/comparisons.parquet", "data/councils.csv",
 	"data/metrics.csv", "data/observations.csv", "data/observations.parquet", "data/peer-groups.csv",
-	"data/providers.csv", "data/sector-benchmarks.csv", "data/sector-benchmarks.parquet", "data/similar-councils.csv", schemas.PackageFile, schemas.ReleaseFile, schemas.DatabaseFile,
+	"data/provider-profiles.csv", "data/provider-profiles.parquet", "data/providers.csv", "data/sector-benchmarks.csv", "data/sector-benchmarks.parquet", "data/similar-councils.csv", schemas.PackageFile, schemas.ReleaseFile, schemas.DatabaseFile,
 }
 
 // siteFiles are files of the website of the release baseSubs make: the
@@ -467,8 +467,14 @@ func TestPublishFinishesSwap(t *testing.T) {
 	if second.Previous != first.ID {
 		t.Errorf("release %s follows %q, want %s, the first release, left in place", second.ID, second.Previous, first.ID)
 	}
-	// As if the second publish had died before its swap.
+	// As if the second publish had died before its swap: current still
+	// names the first release, and was made before the second release's
+	// SHA256SUMS was written.
 	if err := swapCurrent(layout, first.ID); err != nil {
+		t.Fatal(err)
+	}
+	later := time.Now().Add(time.Minute)
+	if err := os.Chtimes(filepath.Join(second.Dir, schemas.ChecksumsFile), later, later); err != nil {
 		t.Fatal(err)
 	}
 	var log strings.Builder
@@ -497,6 +503,21 @@ func TestPublishFinishesSwap(t *testing.T) {
 	}
 	if fourth.Previous != first.ID {
 		t.Errorf("release %s follows %q, want %s, the live one", fourth.ID, fourth.Previous, first.ID)
+	}
+
+	// The fourth release withdrawn by hand after it went live: current
+	// points back at the first, the release the fourth names as its
+	// previous, but the link was made after the fourth was complete, so
+	// the next publish does not make the fourth live again.
+	if err := swapCurrent(layout, first.ID); err != nil {
+		t.Fatal(err)
+	}
+	fifth, err := newBuilder(root, t1.Add(3*time.Hour)).Publish(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if fifth.Previous != first.ID {
+		t.Errorf("release %s follows %q, want %s: a release withdrawn by hand was made live again", fifth.ID, fifth.Previous, first.ID)
 	}
 }
 

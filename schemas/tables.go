@@ -21,12 +21,14 @@ const (
 // files.
 const ListDelimiter = ";"
 
-// The download files of the benchmarks and sector_benchmarks tables,
-// relative to a release's folder (the other tables' files are named in
-// release.go).
+// The download files of the benchmarks, provider_profile and
+// sector_benchmarks tables, relative to a release's folder (the other
+// tables' files are named in release.go).
 const (
 	BenchmarksCSV           = "data/benchmarks.csv"
 	BenchmarksParquet       = "data/benchmarks.parquet"
+	ProviderProfilesCSV     = "data/provider-profiles.csv"
+	ProviderProfilesParquet = "data/provider-profiles.parquet"
 	SectorBenchmarksCSV     = "data/sector-benchmarks.csv"
 	SectorBenchmarksParquet = "data/sector-benchmarks.parquet"
 )
@@ -457,6 +459,7 @@ var PublicTables = []Table{
 	},
 	{
 		Name: "provider_profile", Resource: "provider-profile", Title: "Provider profiles",
+		CSV: ProviderProfilesCSV, Parquet: ProviderProfilesParquet,
 		Description: "Each provider pooled across the councils that commission it, per metric, period and service, " +
 			"against the national benchmark for providers, with the spread between its councils.",
 		PrimaryKey: []string{"provider_id", "metric", "period", "service"}, ForeignKeys: []ForeignKey{metricKey},

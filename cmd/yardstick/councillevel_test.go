@@ -489,8 +489,8 @@ func checkPackageFields(t *testing.T, dir string) {
 			t.Errorf("%s: datapackage.json fields %v, header %v", r.Path, names, header)
 		}
 	}
-	if tables != 9 {
-		t.Errorf("datapackage.json describes %d CSV files, want 9", tables)
+	if tables != 10 {
+		t.Errorf("datapackage.json describes %d CSV files, want 10", tables)
 	}
 }
 

@@ -655,3 +655,35 @@ func buildSectors(t testing.TB) *DB {
 	}
 	return buildFrom(t, cat, []sub{{ID: "sa", Council: cA, Received: day("2024-07-10"), Rows: rows}})
 }
+
+// TestSectorBandNeedsCounts gives the private sector five providers, of
+// which only one gives counts (300 of 1,000; the others a value of 95 and
+// no counts): the sector's value and interval rest on that one provider,
+// so it is not banded, though five rows have a value. The voluntary
+// sector's five providers all give counts (800 of 1,000 each) and are.
+func TestSectorBandNeedsCounts(t *testing.T) {
+	t.Parallel()
+	cat, err := fixtureCatalogue()
+	if err != nil {
+		t.Fatal(err)
+	}
+	const q = "2024-25-Q1"
+	r := onTime(cA, "P1", q, 300, 1000)
+	r.Sector = "private"
+	rows := []obs{r}
+	for i := 2; i <= 5; i++ {
+		rows = append(rows, obs{Council: cA, Provider: fmt.Sprint("P", i), Name: "x", Sector: "private", Service: "homecare",
+			Metric: "hc-visits-on-time", Period: q, Value: f64(95)})
+	}
+	for i := 6; i <= 10; i++ {
+		o := onTime(cA, fmt.Sprint("P", i), q, 800, 1000)
+		o.Sector = "voluntary"
+		rows = append(rows, o)
+	}
+	db := buildFrom(t, cat, []sub{{ID: "sa", Council: cA, Received: day("2024-07-10"), Rows: rows}})
+	got := tableRows(t, db, "sector_benchmarks")
+	check(t, "private", pick(t, got, row{"sector": "private"}), row{"n_rows": 5, "value": 30.0, "band_national": "not_compared"})
+	if b := pick(t, got, row{"sector": "voluntary"})["band_national"]; b == "not_compared" {
+		t.Errorf("voluntary: band_national %v, want a band: five providers give counts", b)
+	}
+}

@@ -51,9 +51,11 @@
 // rows with a value publishes its national value and national_n, but no
 // distribution (median, quartiles, 10th and 90th percentiles are NULL in
 // benchmarks and comparisons), no percentile ranks and no bands (every
-// band of its rows, and of the provider profiles compared with it, is
-// not_compared). Intervals and z-scores, which describe the row itself,
-// are published whatever the group's size.
+// band of its rows against a benchmark, and of the provider profiles
+// compared with it, is not_compared). Intervals, z-scores, and the change
+// and trend bands (change_prev_band, change_year_band, trend), which
+// describe the row and its own series rather than compare it with the
+// group, are published whatever the group's size.
 //
 // The distribution (median, quartiles, 10th and 90th percentiles) uses
 // quantile_cont, linear interpolation between order statistics, over every

@@ -38,6 +38,7 @@ var csvQueries = map[string]string{
 	"observations":      "export_csv_observations",
 	"comparisons":       "export_csv_comparisons",
 	"sector_benchmarks": "stats_export_csv_sector_benchmarks",
+	"provider_profile":  "export_csv_provider_profile",
 	"peer_groups":       "export_csv_peer_groups",
 }
 

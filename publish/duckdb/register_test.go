@@ -127,9 +127,10 @@ func TestProvidersFromRegister(t *testing.T) {
 		)},
 		sub{ID: "sc", Council: cC, Received: day("2024-07-12"), Rows: []obs{
 			{Provider: "P7", Name: "Small Name", Service: hc, Metric: onT, Period: periods[0], Value: f64(66)},
+			{Provider: "1-100000900", Name: "Sunrise", Service: hc, Metric: onT, Period: periods[0], Value: f64(67)},
 		}},
 	)
-	const lines = `{"provider_id":"1-100000900","name":"Sunrise Senior Living Ltd","organisation":"","sector":"private","sector_given":"For-profit","sector_source":"i","sector_as_at":"2024-03-31","rating":"","rating_date":null,"identifiers":[{"scheme":"cqc_provider","id":"1-100000900"},{"scheme":"cqc_location","id":"1-100000001"}],"aliases":[],"councils":[],"locations":[{"id":"1-100000001","name":"Sunrise of Hale Barns","postcode":"","council_code":"","council_given":"","status":"","service_type":"","source":"i","as_at":"2024-03-31"}],"ratings":[],"facts":[]}
+	const lines = `{"provider_id":"1-100000900","name":"Sunrise Senior Living Ltd","organisation":"","sector":"private","sector_given":"For-profit","sector_source":"i","sector_as_at":"2024-03-31","rating":"","rating_date":null,"identifiers":[{"scheme":"cqc_provider","id":"1-100000900"},{"scheme":"cqc_location","id":"1-100000001"}],"aliases":[],"councils":[],"locations":[{"id":"1-100000001","name":"Sunrise of Hale Barns","postcode":"","council_code":"","council_given":"","status":"","service_type":"","source":"i","as_at":"2024-03-31"}],"ratings":[{"subject":"1-100000001","regulator":"cqc","rating":"Outstanding","given":"Outstanding","date":"2024-01-10","source":"i"}],"facts":[]}
 {"provider_id":"SC100002","name":"","organisation":"Bolton Council","sector":"public","sector_given":"Local Authority","sector_source":"i","sector_as_at":"2024-03-31","rating":"","rating_date":null,"identifiers":[{"scheme":"ofsted_urn","id":"SC100002"},{"scheme":"companies_house","id":"GB-COH-P7"}],"aliases":[],"councils":[],"locations":[{"id":"SC100002","name":"","postcode":"","council_code":"","council_given":"","status":"","service_type":"","source":"i","as_at":"2024-03-31"}],"ratings":[],"facts":[]}
 `
 	src := filepath.Join(t.TempDir(), "register.jsonl")
@@ -152,4 +153,8 @@ func TestProvidersFromRegister(t *testing.T) {
 	check(t, "SC100002", pick(t, rows, row{"provider_id": "SC100002"}), row{"provider_name": "Oak Lodge", "sector": "public"})
 	check(t, "P7", pick(t, rows, row{"provider_id": "P7"}), row{"provider_name": "Small Name", "sector": "private", "n_councils": 3})
 	check(t, "P8", pick(t, rows, row{"provider_id": "P8"}), row{"provider_name": "Good Care Ltd", "sector": "private", "n_councils": 2})
+	// CQC rates locations: the home's rating is the home's, and the
+	// provider's own id shows none rather than one home's as its own.
+	check(t, "1-100000001 rating", pick(t, rows, row{"provider_id": "1-100000001"}), row{"rating": "Outstanding"})
+	check(t, "1-100000900 rating", pick(t, rows, row{"provider_id": "1-100000900"}), row{"provider_name": "Sunrise Senior Living Ltd", "rating": "", "rating_date": nil})
 }

@@ -49,14 +49,15 @@ SELECT provider_id, name AS register_name, sector AS register_sector,
        END AS register_sector_source,
        coalesce(aliases, []::VARCHAR[]) AS register_aliases,
        list_sort(list_transform(coalesce(identifiers, []), i -> i.scheme || ':' || i.id)) AS register_identifiers,
-       -- The latest dated rating; of two on one day (two locations of a
-       -- provider), the greater subject's, so the choice does not depend
-       -- on the order of the register's list. An undated rating is in the
+       -- The latest dated rating of the id itself: CQC rates locations,
+       -- so a provider id's headline would otherwise be one home's rating
+       -- shown as the provider's; its locations' ratings stay in the
+       -- history, each naming its location. An undated rating is in the
        -- history but is never the latest.
-       (list_sort(list_transform(list_filter(coalesce(ratings, []), x -> x.date IS NOT NULL),
-                                 x -> {d: x.date, s: x.subject, r: x.rating}), 'DESC'))[1].r AS register_rating,
-       (list_sort(list_transform(list_filter(coalesce(ratings, []), x -> x.date IS NOT NULL),
-                                 x -> {d: x.date, s: x.subject, r: x.rating}), 'DESC'))[1].d AS register_rating_date,
+       (list_sort(list_transform(list_filter(coalesce(ratings, []), x -> x.date IS NOT NULL AND x.subject = provider_id),
+                                 x -> {d: x.date, r: x.rating}), 'DESC'))[1].r AS register_rating,
+       (list_sort(list_transform(list_filter(coalesce(ratings, []), x -> x.date IS NOT NULL AND x.subject = provider_id),
+                                 x -> {d: x.date, r: x.rating}), 'DESC'))[1].d AS register_rating_date,
        list_transform(list_sort(list_transform(coalesce(ratings, []), x -> {d: x.date, s: x.subject, r: x.rating})),
                       x -> coalesce(x.d::VARCHAR, 'undated') || ' ' || x.r ||
                            CASE WHEN x.s <> provider_id THEN ' (' || x.s || ')' ELSE '' END) AS register_ratings

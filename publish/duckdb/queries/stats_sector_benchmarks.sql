@@ -14,8 +14,11 @@
 --   band_national    PHE's significance rule: the pooled 99.8% interval
 --                    against the national value for providers, both as
 --                    published; not_compared for kinds without an
---                    interval and when the sector has fewer than
---                    $min_rows rows with a value (schemas.MinGroupRows)
+--                    interval and when fewer than $min_rows of the
+--                    sector's rows give the counts the interval is made
+--                    from (schemas.MinGroupRows): rows with a value alone
+--                    do not count, or one provider's counts could be
+--                    banded as a whole sector's
 -- Computed figures are published to six significant figures (sig6).
 -- Every row pooled is a published cell (comparison_rows holds no hidden
 -- figure), and each published cell of a small_counts metric has a
@@ -28,6 +31,7 @@ WITH g AS (
            count(r.value) AS n_rows,
            count(DISTINCT r.provider_id) FILTER (WHERE r.value IS NOT NULL) AS n_providers,
            count(DISTINCT r.council_code) FILTER (WHERE r.value IS NOT NULL) AS n_councils,
+           count(r.x) AS n_pooled,
            sum(r.x)::BIGINT AS x, sum(r.n)::BIGINT AS n,
            avg(r.value) AS mean_value
     FROM comparison_rows r
@@ -37,7 +41,7 @@ WITH g AS (
     HAVING count(r.value) > 0
 ),
 scored AS (
-    SELECT g.*, b.national_value, g.n_rows >= $min_rows AS bandable
+    SELECT g.*, b.national_value, g.n_pooled >= $min_rows AS bandable
     FROM g
     JOIN benchmarks b ON b.metric = g.metric AND b.period = g.period AND b.service = g.service AND b.level = 'provider'
 ),
