@@ -1,10 +1,16 @@
 package duckdb
 
 import (
+	"bufio"
+	"bytes"
 	"context"
 	"database/sql"
 	"database/sql/driver"
+	"encoding/csv"
+	"errors"
 	"fmt"
+	"io"
+	"os"
 	"strings"
 	"time"
 
@@ -85,6 +91,9 @@ func (s *session) loadSimilarCouncils(ctx context.Context, peerGroupsFile string
 			return err
 		}
 		return s.exec(ctx, "peer_groups_from_neighbours")
+	}
+	if err := checkPeerGroups(peerGroupsFile); err != nil {
+		return fmt.Errorf("%w: %s: %w", ErrPeerGroups, peerGroupsFile, err)
 	}
 	if err := s.exec(ctx, "load_peer_groups", sql.Named("path", peerGroupsFile)); err != nil {
 		return fmt.Errorf("%w: %s needs the columns group_id and council_code: %w", ErrPeerGroups, peerGroupsFile, err)
@@ -167,4 +176,58 @@ func nullTime(t time.Time) driver.Value {
 		return nil
 	}
 	return t
+}
+
+// checkPeerGroups reads peer-groups.csv as a user writes it, before
+// DuckDB does, so that a file DuckDB would refuse with its own words (a
+// row with more or fewer cells than the header, a header without the
+// columns) gets an error that names the line and says what to change.
+func checkPeerGroups(path string) error {
+	f, err := os.Open(path)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	br := bufio.NewReader(f)
+	first, _ := br.Peek(4096)
+	r := csv.NewReader(br)
+	line, _, _ := bytes.Cut(first, []byte("\n"))
+	if !bytes.ContainsRune(line, ',') {
+		for _, c := range []rune{';', '\t'} {
+			if bytes.ContainsRune(line, c) {
+				r.Comma = c
+				break
+			}
+		}
+	}
+	header, err := r.Read()
+	if err != nil {
+		return fmt.Errorf("no header row: %w", err)
+	}
+	var has [2]bool
+	for i, h := range header {
+		h = strings.ToLower(strings.TrimSpace(h))
+		if i == 0 {
+			h = strings.TrimPrefix(h, "\ufeff")
+		}
+		has[0] = has[0] || h == "group_id"
+		has[1] = has[1] || h == "council_code"
+	}
+	if !has[0] || !has[1] {
+		return fmt.Errorf("the header %q needs the columns group_id and council_code", strings.Join(header, string(r.Comma)))
+	}
+	for {
+		_, err := r.Read()
+		if err == io.EOF {
+			return nil
+		}
+		var perr *csv.ParseError
+		if errors.As(err, &perr) && errors.Is(err, csv.ErrFieldCount) {
+			return fmt.Errorf("line %d has a different number of cells from the header's %d: give every row "+
+				"group_id and council_code in the header's columns (other columns may be left empty, not left out)", perr.Line, len(header))
+		}
+		if err != nil {
+			return err
+		}
+	}
 }

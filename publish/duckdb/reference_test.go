@@ -256,6 +256,8 @@ func TestPeerGroups(t *testing.T) {
 	bad := []struct{ Name, CSV, Want string }{
 		{"unknown code", "group_id,council_code\ng1," + cA + "\ng1,E09999999\ng1,Aville\n", "AVILLE, E09999999 are not"},
 		{"wrong columns", "area_code,area_name\n" + cA + ",Aville\n", "group_id and council_code"},
+		{"a row longer than the header", "group_id,council_code\ng1," + cA + "\ng1," + cB + ",Beeton\n", "line 3 has a different number of cells from the header's 2"},
+		{"a row shorter than the header", "group_id,council_code,council_name\ng1," + cA + ",Aville\ng1\n", "line 3 has a different number of cells from the header's 3"},
 	}
 	for _, tt := range bad {
 		t.Run(tt.Name, func(t *testing.T) {
