@@ -180,7 +180,7 @@ func (p *Pipeline) removeLeftovers() ([]string, error) {
 	}
 	for _, d := range dead {
 		base := filepath.Join(p.incomingDir(), d.id)
-		err := errors.Join(removeIfExists(base+".spill"), os.RemoveAll(base), removeIfExists(base+".lock"))
+		err := errors.Join(schemas.RemoveIfExists(base+".spill"), os.RemoveAll(base), schemas.RemoveIfExists(base+".lock"))
 		errs = append(errs, err, d.unlock())
 		if err == nil && never[d.id] {
 			gone = append(gone, d.id)
@@ -232,7 +232,7 @@ func removeWarehouseFiles(layout schemas.Layout, ids map[string]bool) error {
 			removed := 0
 			for _, f := range files {
 				if ids[warehouseFileID(f.Name())] {
-					errs = append(errs, removeIfExists(filepath.Join(cdir, f.Name())))
+					errs = append(errs, schemas.RemoveIfExists(filepath.Join(cdir, f.Name())))
 					removed++
 				}
 			}
@@ -283,15 +283,7 @@ func (p *Pipeline) removeIndexTemps() error {
 			errs = append(errs, err)
 			continue
 		}
-		errs = append(errs, removeIfExists(filepath.Join(p.indexDir(), e.Name())), unlock())
+		errs = append(errs, schemas.RemoveIfExists(filepath.Join(p.indexDir(), e.Name())), unlock())
 	}
 	return errors.Join(errs...)
-}
-
-// removeIfExists removes a file, and is content when it is already gone.
-func removeIfExists(path string) error {
-	if err := os.Remove(path); err != nil && !errors.Is(err, fs.ErrNotExist) {
-		return err
-	}
-	return nil
 }

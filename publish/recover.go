@@ -115,7 +115,7 @@ func (b *Builder) removeTempLinks() error {
 		if !strings.HasPrefix(name, tempLinkPrefix) || !strings.HasSuffix(name, tempLinkSuffix) || e.Type()&fs.ModeSymlink == 0 {
 			continue
 		}
-		if err := removeIfExists(filepath.Join(b.Layout.Root, name)); err != nil {
+		if err := schemas.RemoveIfExists(filepath.Join(b.Layout.Root, name)); err != nil {
 			errs = append(errs, fmt.Errorf("remove link %s, left by a publish that stopped: %w", name, err))
 		}
 	}
@@ -161,13 +161,5 @@ func (b *Builder) finishSwap() error {
 	}
 	b.logf("release %s, built by a publish that stopped before making it live, is live", newest)
 	reach("swap-finished")
-	return nil
-}
-
-// removeIfExists removes a file, and is content when it is already gone.
-func removeIfExists(path string) error {
-	if err := os.Remove(path); err != nil && !errors.Is(err, fs.ErrNotExist) {
-		return err
-	}
 	return nil
 }

@@ -546,7 +546,7 @@ func freeID(layout schemas.Layout, t time.Time) (string, error) {
 func swapCurrent(layout schemas.Layout, id string) error {
 	target := filepath.Join(filepath.Base(layout.Releases()), id)
 	tmp := filepath.Join(layout.Root, tempLinkPrefix+id+tempLinkSuffix)
-	if err := os.Remove(tmp); err != nil && !errors.Is(err, fs.ErrNotExist) {
+	if err := schemas.RemoveIfExists(tmp); err != nil {
 		return fmt.Errorf("swap current: %w", err)
 	}
 	if err := os.Symlink(target, tmp); err != nil {

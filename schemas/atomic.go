@@ -160,3 +160,12 @@ func WriteJSONAtomic(path string, v any) error {
 	}
 	return nil
 }
+
+// RemoveIfExists removes a file or an empty folder, and is content when it
+// is already gone, as clean-up after a crash is.
+func RemoveIfExists(path string) error {
+	if err := os.Remove(path); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return err
+	}
+	return nil
+}

@@ -32,6 +32,7 @@ var macros = []string{
 	"macro_wilson_lower", "macro_wilson_upper",
 	"macro_byar_lower", "macro_byar_upper",
 	"macro_poisson_lower", "macro_poisson_upper",
+	"macro_interval_lower", "macro_interval_upper",
 	"macro_funnel_se", "macro_funnel_z", "macro_band_of", "macro_band", "macro_interval_band",
 	"macro_implied_numerator", "macro_implied_denominator", "macro_small_cell",
 	"macro_sig6", "macro_change_z",

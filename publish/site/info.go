@@ -239,7 +239,7 @@ func (s *siteData) writeChanges(o *output, r *renderer, rows []ChangeRow) error 
 	revised := len(rel.Revisions)
 	base := ChangesPage{Previous: rel.Previous, Revised: revised, Withdrawn: len(rows) - revised}
 	title := "What changed since release " + rel.Previous
-	_, htmls, values, err := paginate([]int{len(rows)}, len(rows)*400, "the changes", func(pages []span, i int) ([]byte, ChangesPage, error) {
+	_, err := writePaginated(s, o, r, []int{len(rows)}, len(rows)*400, "the changes", func(pages []span, i int) ([]byte, ChangesPage, error) {
 		pg := pages[i]
 		p := base
 		url := PageURL(ChangesURL, pg.n)
@@ -257,10 +257,7 @@ func (s *siteData) writeChanges(o *output, r *renderer, rows []ChangeRow) error 
 		html, err := r.render("changes", p)
 		return html, p, err
 	})
-	if err != nil {
-		return err
-	}
-	return writeParts(s, o, r, htmls, values)
+	return err
 }
 
 // APIPage documents the JSON API from its OpenAPI document.

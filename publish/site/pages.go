@@ -336,44 +336,86 @@ func (s *siteData) writeSimple(o *output, r *renderer, kind, url string, v any) 
 	return o.writePage(r, url, html, v)
 }
 
-// writeParts writes the pages paginate rendered, each at its own URL.
-func writeParts[V interface{ pageURL() string }](s *siteData, o *output, r *renderer, htmls [][]byte, values []V) error {
+// writeIfFits renders a page that may have to be split: when it fits in
+// MaxPageBytes it writes it and reports written; otherwise it returns the
+// rendering, whose size the caller splits the page by.
+func (s *siteData) writeIfFits(o *output, r *renderer, kind, url string, v any) (html []byte, written bool, err error) {
+	html, err = r.render(kind, v)
+	if err != nil {
+		return nil, false, err
+	}
+	if len(html) > MaxPageBytes {
+		return html, false, nil
+	}
+	s.noted(url)
+	return html, true, o.writePage(r, url, html, v)
+}
+
+// writePaginated splits rows into pages with paginate and writes each
+// page at its own URL. It returns the pages, from which the caller links
+// the parts.
+func writePaginated[V interface{ pageURL() string }](s *siteData, o *output, r *renderer, sizes []int, estimate int, what string,
+	render func(pages []span, i int) ([]byte, V, error)) ([]span, error) {
+	pages, htmls, values, err := paginate(sizes, estimate, what, render)
+	if err != nil {
+		return nil, err
+	}
 	for i, v := range values {
 		if err := o.writePage(r, v.pageURL(), htmls[i], v); err != nil {
-			return err
+			return nil, err
 		}
 		s.noted(v.pageURL())
 	}
-	return nil
+	return pages, nil
+}
+
+// numberedPart returns the Meta of page i of a part titled title at
+// partURL, under the crumb up, and the part's pages with page i current;
+// the pages are nil when the part has only one, which then needs no
+// numbering.
+func (s *siteData) numberedPart(kind string, pages []span, i int, title, partURL string, up Link) (Meta, []Part, *Part) {
+	parts := numberedParts(pages, title, partURL)
+	meta := s.meta(kind, parts[i].Title, parts[i].URL, up)
+	if len(pages) <= 1 {
+		return meta, nil, nil
+	}
+	parts[i].Current = true
+	return meta, parts, &parts[i]
 }
 
 // metricPages streams the comparison rows by metric and period and queues
 // one page per metric and period, and a copy of the latest period's page
 // at the metric's own URL.
 func (s *siteData) metricPages(ctx context.Context, o *output) error {
-	var rows []RowView
-	flush := func() error {
-		if len(rows) == 0 {
-			return nil
-		}
-		group := rows
-		rows = nil
+	return s.eachGroup(ctx, duckdb.ByMetric, func(first *RowView, row *duckdb.SiteRow) bool {
+		return first.Metric == row.Metric && first.Period == row.Period
+	}, func(group []RowView) error {
 		s.countHeadline(group)
 		return o.do(func(r *renderer) error { return s.writeMetric(o, r, group) })
-	}
-	err := s.in.Reader.EachSiteRow(ctx, duckdb.ByMetric, func(row *duckdb.SiteRow) error {
-		if len(rows) > 0 && (rows[0].Metric != row.Metric || rows[0].Period != row.Period) {
-			if err := flush(); err != nil {
+	})
+}
+
+// eachGroup streams the comparison rows in order by and calls page with
+// each run of rows that same says are alike: same compares a row with the
+// run's first. A page's rows are its own, so page may keep them.
+func (s *siteData) eachGroup(ctx context.Context, by duckdb.SiteOrder, same func(first *RowView, row *duckdb.SiteRow) bool,
+	page func(group []RowView) error) error {
+	var rows []RowView
+	err := s.in.Reader.EachSiteRow(ctx, by, func(row *duckdb.SiteRow) error {
+		if len(rows) > 0 && !same(&rows[0], row) {
+			group := rows
+			rows = nil
+			if err := page(group); err != nil {
 				return err
 			}
 		}
 		rows = append(rows, s.view(row))
 		return nil
 	})
-	if err != nil {
+	if err != nil || len(rows) == 0 {
 		return err
 	}
-	return flush()
+	return page(rows)
 }
 
 // countHeadline records the band counts of a metric's latest period for
@@ -586,7 +628,7 @@ func (s *siteData) writeMetricParts(o *output, r *renderer, p MetricPage, fullSi
 		return parts
 	}
 	what := p.Metric.ID + " in " + p.Period
-	pages, htmls, values, err := paginate(sizes, fullSize, what, func(pages []span, i int) ([]byte, MetricPage, error) {
+	pages, err := writePaginated(s, o, r, sizes, fullSize, what, func(pages []span, i int) ([]byte, MetricPage, error) {
 		q := p
 		q.Parts = partsOf(pages)
 		q.Parts[i].Current = true
@@ -599,9 +641,6 @@ func (s *siteData) writeMetricParts(o *output, r *renderer, p MetricPage, fullSi
 		return html, q, err
 	})
 	if err != nil {
-		return err
-	}
-	if err := writeParts(s, o, r, htmls, values); err != nil {
 		return err
 	}
 	p.Parts = partsOf(pages)
@@ -759,13 +798,9 @@ func (s *siteData) providerPages(ctx context.Context, o *output) error {
 		byID[s.providers[i].ProviderID] = &s.providers[i]
 	}
 	done := map[string]bool{}
-	var rows []RowView
-	flush := func() error {
-		if len(rows) == 0 {
-			return nil
-		}
-		group := rows
-		rows = nil
+	err = s.eachGroup(ctx, duckdb.ByProvider, func(first *RowView, row *duckdb.SiteRow) bool {
+		return first.ProviderID == row.ProviderID
+	}, func(group []RowView) error {
 		id := group[0].ProviderID
 		done[id] = true
 		prov, ok := byID[id]
@@ -773,20 +808,8 @@ func (s *siteData) providerPages(ctx context.Context, o *output) error {
 			prov = &schemas.ProviderRow{ProviderID: id, ProviderName: group[0].ProviderName}
 		}
 		return o.do(func(r *renderer) error { return s.writeProvider(o, r, prov, profiles[id], group) })
-	}
-	err = s.in.Reader.EachSiteRow(ctx, duckdb.ByProvider, func(row *duckdb.SiteRow) error {
-		if len(rows) > 0 && rows[0].ProviderID != row.ProviderID {
-			if err := flush(); err != nil {
-				return err
-			}
-		}
-		rows = append(rows, s.view(row))
-		return nil
 	})
 	if err != nil {
-		return err
-	}
-	if err := flush(); err != nil {
 		return err
 	}
 	for i := range s.providers {
@@ -882,13 +905,9 @@ func (s *siteData) writeProvider(o *output, r *renderer, prov *schemas.ProviderR
 	if p.Sections == nil {
 		p.Sections = []ProviderSection{}
 	}
-	html, err := r.render("provider", p)
-	if err != nil {
+	html, written, err := s.writeIfFits(o, r, "provider", url, p)
+	if err != nil || written {
 		return err
-	}
-	if len(html) <= MaxPageBytes {
-		s.noted(url)
-		return o.writePage(r, url, html, p)
 	}
 	// Too long: the councils' figures go to a part per metric, in
 	// numbered pages when a metric's are too many for one.
@@ -913,16 +932,11 @@ func (s *siteData) writeProvider(o *output, r *renderer, prov *schemas.ProviderR
 			n += len(p.Sections[i].Rows)
 		}
 		estimate := len(html) * n / max(1, len(rows))
-		pages, htmls, values, err := paginate([]int{n}, estimate, "provider "+prov.ProviderID+" for "+metric,
+		pages, err := writePaginated(s, o, r, []int{n}, estimate, "provider "+prov.ProviderID+" for "+metric,
 			func(pages []span, i int) ([]byte, ProviderPage, error) {
 				pg := pages[i]
-				parts := numberedParts(pages, title, partURL)
-				q := ProviderPage{Meta: s.meta("provider", parts[i].Title, parts[i].URL, Link{Title: name, URL: url}),
-					Provider: p.Provider, ServiceTitles: p.ServiceTitles, Councils: p.Councils, Part: metric}
-				if len(pages) > 1 {
-					parts[i].Current = true
-					q.Pages, q.Page = parts, &parts[i]
-				}
+				q := ProviderPage{Provider: p.Provider, ServiceTitles: p.ServiceTitles, Councils: p.Councils, Part: metric}
+				q.Meta, q.Pages, q.Page = s.numberedPart("provider", pages, i, title, partURL, Link{Title: name, URL: url})
 				for j, si := range secs {
 					sec := p.Sections[si]
 					lo, hi := max(pg.lo, starts[j]), min(pg.hi, starts[j]+len(sec.Rows))
@@ -936,9 +950,6 @@ func (s *siteData) writeProvider(o *output, r *renderer, prov *schemas.ProviderR
 				return html, q, err
 			})
 		if err != nil {
-			return err
-		}
-		if err := writeParts(s, o, r, htmls, values); err != nil {
 			return err
 		}
 		parts := numberedParts(pages, title, partURL)
@@ -1004,32 +1015,15 @@ func providerSentence(name string, sec *ProviderSection) (sentence, spineText st
 // councilPages streams the comparison rows by council and queues one page
 // per council with observations.
 func (s *siteData) councilPages(ctx context.Context, o *output) error {
-	var rows []RowView
-	flush := func() error {
-		if len(rows) == 0 {
-			return nil
-		}
-		group := rows
-		rows = nil
+	return s.eachGroup(ctx, duckdb.ByCouncil, func(first *RowView, row *duckdb.SiteRow) bool {
+		return first.CouncilCode == row.CouncilCode
+	}, func(group []RowView) error {
 		c, ok := s.councilBy[group[0].CouncilCode]
 		if !ok || !c.HasData {
 			return nil
 		}
 		return o.do(func(r *renderer) error { return s.writeCouncil(o, r, c, group) })
-	}
-	err := s.in.Reader.EachSiteRow(ctx, duckdb.ByCouncil, func(row *duckdb.SiteRow) error {
-		if len(rows) > 0 && rows[0].CouncilCode != row.CouncilCode {
-			if err := flush(); err != nil {
-				return err
-			}
-		}
-		rows = append(rows, s.view(row))
-		return nil
 	})
-	if err != nil {
-		return err
-	}
-	return flush()
 }
 
 // writeCouncil writes a council's page and its CSV: the providers it
@@ -1091,13 +1085,9 @@ func (s *siteData) writeCouncil(o *output, r *renderer, c *duckdb.SiteCouncil, r
 	if p.Services == nil {
 		p.Services = []CouncilService{}
 	}
-	html, err := r.render("council", p)
-	if err != nil {
+	html, written, err := s.writeIfFits(o, r, "council", url, p)
+	if err != nil || written {
 		return err
-	}
-	if len(html) <= MaxPageBytes {
-		s.noted(url)
-		return o.writePage(r, url, html, p)
 	}
 	// Too long: each service's figures go to a part of their own, in
 	// numbered pages when they are too many for one.
@@ -1106,15 +1096,10 @@ func (s *siteData) writeCouncil(o *output, r *renderer, c *duckdb.SiteCouncil, r
 		partURL := CouncilServiceURL(c.CouncilCode, sv.Service)
 		title := c.Name + ": " + sv.Title
 		estimate := len(html) * len(sv.Rows) / max(1, len(rows))
-		pages, htmls, values, err := paginate([]int{len(sv.Rows)}, estimate, "council "+c.CouncilCode+" for "+sv.Service,
+		pages, err := writePaginated(s, o, r, []int{len(sv.Rows)}, estimate, "council "+c.CouncilCode+" for "+sv.Service,
 			func(pages []span, i int) ([]byte, CouncilPage, error) {
-				parts := numberedParts(pages, title, partURL)
-				q := CouncilPage{Meta: s.meta("council", parts[i].Title, parts[i].URL, Link{Title: c.Name, URL: url}),
-					Council: p.Council, Similar: p.Similar, CSV: p.CSV, Part: sv.Service}
-				if len(pages) > 1 {
-					parts[i].Current = true
-					q.Pages, q.Page = parts, &parts[i]
-				}
+				q := CouncilPage{Council: p.Council, Similar: p.Similar, CSV: p.CSV, Part: sv.Service}
+				q.Meta, q.Pages, q.Page = s.numberedPart("council", pages, i, title, partURL, Link{Title: c.Name, URL: url})
 				one := sv
 				one.Rows = sv.Rows[pages[i].lo:pages[i].hi]
 				q.Services = []CouncilService{one}
@@ -1122,9 +1107,6 @@ func (s *siteData) writeCouncil(o *output, r *renderer, c *duckdb.SiteCouncil, r
 				return html, q, err
 			})
 		if err != nil {
-			return err
-		}
-		if err := writeParts(s, o, r, htmls, values); err != nil {
 			return err
 		}
 		p.Services[i].Rows = []RowView{}

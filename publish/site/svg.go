@@ -99,12 +99,7 @@ func funnelSVG(buf *bytes.Buffer, id string, points []funnelPoint, limits []sche
 	buf.Reset()
 	x, y, yTicks := funnelScales(points, limits)
 	w := svgWriter{buf}
-	w.s(`<svg class="chart funnel" viewBox="0 0 640 360" role="img" aria-labelledby="`)
-	w.s(id + `-t ` + id + `-d"><title id="` + id + `-t">`)
-	w.s(html.EscapeString(title))
-	w.s(`</title><desc id="` + id + `-d">`)
-	w.s(html.EscapeString(desc))
-	w.s(`</desc>`)
+	w.open("chart funnel", "0 0 640 360", id, title, desc)
 	// Axes and ticks.
 	bottom, left := funnelH-funnelBottom, funnelLeft
 	w.s(`<g class="axis"><path d="M`)
@@ -257,12 +252,7 @@ func spineSVG(buf *bytes.Buffer, id string, s spine, title, desc string) templat
 		sc.r0, sc.r1 = sc.r1, sc.r0
 	}
 	w := svgWriter{buf}
-	w.s(`<svg class="chart spine" viewBox="0 0 240 28" role="img" aria-labelledby="`)
-	w.s(id + `-t ` + id + `-d"><title id="` + id + `-t">`)
-	w.s(html.EscapeString(title))
-	w.s(`</title><desc id="` + id + `-d">`)
-	w.s(html.EscapeString(desc))
-	w.s(`</desc>`)
+	w.open("chart spine", "0 0 240 28", id, title, desc)
 	rect := func(class string, a, b float64) {
 		l, r := math.Min(sc.at(a), sc.at(b)), math.Max(sc.at(a), sc.at(b))
 		w.s(`<rect class="` + class + `" x="`)
@@ -298,6 +288,18 @@ func spineSVG(buf *bytes.Buffer, id string, s spine, title, desc string) templat
 type svgWriter struct{ b *bytes.Buffer }
 
 func (w svgWriter) s(s string) { w.b.WriteString(s) }
+
+// open starts an svg element of class and viewBox with the title and
+// description a screen reader announces for it; id makes their element
+// ids unique on the page.
+func (w svgWriter) open(class, viewBox, id, title, desc string) {
+	w.s(`<svg class="` + class + `" viewBox="` + viewBox + `" role="img" aria-labelledby="`)
+	w.s(id + `-t ` + id + `-d"><title id="` + id + `-t">`)
+	w.s(html.EscapeString(title))
+	w.s(`</title><desc id="` + id + `-d">`)
+	w.s(html.EscapeString(desc))
+	w.s(`</desc>`)
+}
 
 func (w svgWriter) n(v float64) {
 	v = math.Round(v*10) / 10

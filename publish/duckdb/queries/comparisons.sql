@@ -269,22 +269,10 @@ limits AS (
     -- worked out once here and rounded once below, not inside them: that
     -- halves the time this query takes.
     SELECT s.*,
-           CASE s.kind WHEN 'proportion' THEN wilson_lower(s.x, s.n, $z95) * s.multiplier
-                       WHEN 'rate' THEN poisson_lower(s.events, $z95, e.lower95) / s.n * s.multiplier
-                       WHEN 'count' THEN poisson_lower(s.events, $z95, e.lower95)
-           END AS lower95,
-           CASE s.kind WHEN 'proportion' THEN wilson_upper(s.x, s.n, $z95) * s.multiplier
-                       WHEN 'rate' THEN poisson_upper(s.events, $z95, e.upper95) / s.n * s.multiplier
-                       WHEN 'count' THEN poisson_upper(s.events, $z95, e.upper95)
-           END AS upper95,
-           CASE s.kind WHEN 'proportion' THEN wilson_lower(s.x, s.n, $z998) * s.multiplier
-                       WHEN 'rate' THEN poisson_lower(s.events, $z998, e.lower998) / s.n * s.multiplier
-                       WHEN 'count' THEN poisson_lower(s.events, $z998, e.lower998)
-           END AS lower998,
-           CASE s.kind WHEN 'proportion' THEN wilson_upper(s.x, s.n, $z998) * s.multiplier
-                       WHEN 'rate' THEN poisson_upper(s.events, $z998, e.upper998) / s.n * s.multiplier
-                       WHEN 'count' THEN poisson_upper(s.events, $z998, e.upper998)
-           END AS upper998
+           interval_lower(s.kind, s.x, s.n, s.events, s.multiplier, $z95, e.lower95) AS lower95,
+           interval_upper(s.kind, s.x, s.n, s.events, s.multiplier, $z95, e.upper95) AS upper95,
+           interval_lower(s.kind, s.x, s.n, s.events, s.multiplier, $z998, e.lower998) AS lower998,
+           interval_upper(s.kind, s.x, s.n, s.events, s.multiplier, $z998, e.upper998) AS upper998
     FROM scored s
     LEFT JOIN poisson_exact e ON e.events = s.events
 ),

@@ -43,16 +43,14 @@ scored AS (
     JOIN benchmarks b ON b.metric = g.metric AND b.period = g.period AND b.service = g.service AND b.level = 'provider'
 ),
 limits AS (
-    -- At full precision, each worked out once (see comparisons.sql).
+    -- At full precision, each worked out once (see comparisons.sql). x is
+    -- NULL for every kind but proportions and rates (comparison_rows), so
+    -- interval_* gives no count interval here.
     SELECT s.*,
-           CASE WHEN s.kind = 'proportion' THEN wilson_lower(s.x, s.n, $z95) * s.multiplier
-                WHEN s.kind = 'rate' THEN poisson_lower(s.x, $z95, e.lower95) / s.n * s.multiplier END AS lower95,
-           CASE WHEN s.kind = 'proportion' THEN wilson_upper(s.x, s.n, $z95) * s.multiplier
-                WHEN s.kind = 'rate' THEN poisson_upper(s.x, $z95, e.upper95) / s.n * s.multiplier END AS upper95,
-           CASE WHEN s.kind = 'proportion' THEN wilson_lower(s.x, s.n, $z998) * s.multiplier
-                WHEN s.kind = 'rate' THEN poisson_lower(s.x, $z998, e.lower998) / s.n * s.multiplier END AS lower998,
-           CASE WHEN s.kind = 'proportion' THEN wilson_upper(s.x, s.n, $z998) * s.multiplier
-                WHEN s.kind = 'rate' THEN poisson_upper(s.x, $z998, e.upper998) / s.n * s.multiplier END AS upper998
+           interval_lower(s.kind, s.x, s.n, s.x, s.multiplier, $z95, e.lower95) AS lower95,
+           interval_upper(s.kind, s.x, s.n, s.x, s.multiplier, $z95, e.upper95) AS upper95,
+           interval_lower(s.kind, s.x, s.n, s.x, s.multiplier, $z998, e.lower998) AS lower998,
+           interval_upper(s.kind, s.x, s.n, s.x, s.multiplier, $z998, e.upper998) AS upper998
     FROM scored s
     LEFT JOIN poisson_exact e ON e.events = s.x AND s.kind = 'rate'
 ),
