@@ -7,7 +7,7 @@ PKGS := ./...
 # without it: too slow under -race on two cores for what it finds there.
 RACE_PKGS := ./schemas/... ./ingest/... ./tokens/... ./publish/api/...
 
-.PHONY: test lint bench fuzz demo build e2e soak
+.PHONY: test lint bench bench-scale fuzz demo build e2e soak
 
 build:
 	$(GO) build -o bin/yardstick ./cmd/yardstick
@@ -32,6 +32,17 @@ lint:
 # comparison query alone; each prints times, rates, the ratio and peak memory.
 bench:
 	$(GO) test -run '^$$' -bench . -benchtime 1x -timeout 40m ./bench/
+
+# bench-scale runs the benchmarks of bench/ once each, in one run, on a sample
+# of ROWS rows (a million unless given: make bench-scale ROWS=5000000): ingest
+# against DuckDB's single-file and partitioned copies, small returns against
+# DuckDB (the council case, the same at any ROWS), publish against the
+# comparison query alone, the website's pages a second, and the API under wrk
+# or hey (skipped, saying so, when neither is on PATH) against a static file;
+# then one summary line each: figure, peer, ratio, peak memory. The sample,
+# the warehouse and the release are made once and shared. CI does not run it.
+bench-scale:
+	$(GO) test -run '^$$' -bench '^Benchmark(Ingest|IngestSmall|Publish|Serve)$$' -benchtime 1x -timeout 0 ./bench/ -args -rows $(or $(ROWS),1000000)
 
 # fuzz runs the fuzz target of every parser in turn, each for FUZZTIME (1m
 # unless given: make fuzz FUZZTIME=10m): returns, mapping files and catalogue

@@ -11,8 +11,8 @@ import (
 	"os/exec"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 )
@@ -22,57 +22,8 @@ type load struct {
 	requests, errors int
 	rps              float64
 	p50, p99         time.Duration
-	bytes            int64 // of an answer, on average
-}
-
-// hammer requests urls (cycling through them) from workers goroutines for
-// d, and measures the rate, the latencies and the failures. Answers are
-// asked for uncompressed, so that a file and an API answer cost the same
-// to send.
-func hammer(urls []string, workers int, d time.Duration) load {
-	tr := &http.Transport{DisableCompression: true, MaxIdleConnsPerHost: workers}
-	client := &http.Client{Transport: tr, Timeout: 10 * time.Second}
-	defer tr.CloseIdleConnections()
-	var (
-		mu    sync.Mutex
-		lat   []time.Duration
-		fails int
-		size  int64
-	)
-	deadline := time.Now().Add(d)
-	var wg sync.WaitGroup
-	for w := range workers {
-		wg.Go(func() {
-			var mine []time.Duration
-			var sizes int64
-			bad := 0
-			for i := w; time.Now().Before(deadline); i++ {
-				start := time.Now()
-				resp, err := client.Get(urls[i%len(urls)])
-				if err != nil {
-					bad++
-					continue
-				}
-				n, err := io.Copy(io.Discard, resp.Body)
-				resp.Body.Close()
-				if err != nil || resp.StatusCode != http.StatusOK {
-					bad++
-					continue
-				}
-				mine = append(mine, time.Since(start))
-				sizes += n
-			}
-			mu.Lock()
-			lat = append(lat, mine...)
-			fails += bad
-			size += sizes
-			mu.Unlock()
-		})
-	}
-	wg.Wait()
-	l := summarise(lat, size, fails)
-	l.rps = float64(len(lat)) / d.Seconds()
-	return l
+	bytes            int64  // of an answer, on average
+	nearestMean      string // the URL whose answer is nearest that mean (hammerOnce)
 }
 
 // summarise is the load of answered requests taking lat and total bytes
@@ -88,8 +39,9 @@ func summarise(lat []time.Duration, total int64, errors int) load {
 }
 
 // startServe runs `yardstick serve` on a free loopback port with no rate
-// limit and returns its base URL and a function that stops it.
-func startServe(b *testing.B, bin, dataDir string) (string, func()) {
+// limit and returns its base URL, its process id and a function that
+// stops it.
+func startServe(b *testing.B, bin, dataDir string) (string, int, func()) {
 	b.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	cmd := exec.CommandContext(ctx, bin, "serve", "--data", dataDir, "--addr", "127.0.0.1:0", "--rate", "0")
@@ -107,7 +59,7 @@ func startServe(b *testing.B, bin, dataDir string) (string, func()) {
 		stop()
 		b.Fatal(err)
 	}
-	return base, stop
+	return base, cmd.Process.Pid, stop
 }
 
 // serveBase reads the stdout of `yardstick serve` up to the base URL it
@@ -143,25 +95,28 @@ func getJSON(b *testing.B, url string, v any) int64 {
 	return int64(len(body))
 }
 
-// BenchmarkServe loads `yardstick serve` on loopback over the million-row
-// sample's release (ingested and published first, not timed). For the
-// comparisons endpoint (a page of 100 rows) and the provider endpoint, it
-// measures requests a second, p50 and p99 latency and errors, and the
-// same server's rate serving a static file of the same size from the
-// release folder, in the same run. Target: each endpoint at least half
-// the static file's rate, p99 under 20 ms, no errors. It also reports
-// the first, uncached request of each of 50 different URLs, the cost of
-// a query the cache has not yet answered; the load then cycles through
-// the same 50 URLs.
+// BenchmarkServe loads `yardstick serve` on loopback over the release of
+// the -rows sample (ingested and published first, not timed, or shared
+// with the other benchmarks of the run) with an HTTP load generator of its
+// own process, wrk or hey, whichever is on PATH. For the comparisons
+// endpoint (a page of 100 rows) and the provider endpoint, it measures
+// requests a second, p50 and p99 latency and errors, and the same
+// server's rate serving a static file of the same size from the release
+// folder, in the same run. Target: each endpoint at least half the static
+// file's rate, p99 under 20 ms, no errors. It also reports the first,
+// uncached request of each of 50 different URLs, the cost of a query the
+// cache has not yet answered; wrk then cycles through the same 50 URLs,
+// and hey, which asks for one URL, asks for the one whose answer is
+// nearest their mean size.
 func BenchmarkServe(b *testing.B) {
-	dir, csvPath, bin, _ := prepare(b)
-	dataDir := filepath.Join(dir, "data")
-	for _, args := range [][]string{{"ingest", "--data", dataDir, csvPath}, {"publish", "--data", dataDir}} {
-		if out, err := exec.Command(bin, args...).CombinedOutput(); err != nil {
-			b.Fatalf("%s: %v\n%s", args[0], err, out)
-		}
+	gen, ok := findLoader()
+	if !ok {
+		fmt.Println("\nserve: skipped: neither wrk nor hey is on PATH (apt-get install wrk, or hey)")
+		report(scaleLine{what: "API", figure: "skipped: neither wrk nor hey is on PATH", peer: "–", ratio: "–", peak: "–"})
+		b.Skip("neither wrk nor hey is on PATH")
 	}
-	base, stop := startServe(b, bin, dataDir)
+	dataDir := published(b)
+	base, pid, stop := startServe(b, fixture.bin, dataDir)
 	defer stop()
 	api := base + "/api/v1"
 
@@ -175,7 +130,7 @@ func BenchmarkServe(b *testing.B) {
 		}
 	}
 	getJSON(b, api+"/providers?page_size=100", &providers)
-	if len(periods.Items) == 0 || len(metrics.Items) == 0 || len(providers.Items) < 50 {
+	if len(periods.Items) == 0 || len(metrics.Items) == 0 || len(providers.Items) == 0 {
 		b.Fatalf("release has %d periods, %d metrics, %d providers", len(periods.Items), len(metrics.Items), len(providers.Items))
 	}
 	period := periods.Items[len(periods.Items)-1].Period
@@ -184,8 +139,10 @@ func BenchmarkServe(b *testing.B) {
 		comparisonURLs = append(comparisonURLs, fmt.Sprintf("%s/comparisons?metric=%s&period=%s&page=%d&page_size=100",
 			api, metrics.Items[i%len(metrics.Items)].ID, period, 1+i/len(metrics.Items)))
 	}
-	for _, p := range providers.Items[:50] {
-		providerURLs = append(providerURLs, api+"/providers/"+p.ProviderID)
+	// A small sample has fewer than 50 providers; each is then asked for
+	// more than once, and only the first time is uncached.
+	for i := 0; len(providerURLs) < 50; i++ {
+		providerURLs = append(providerURLs, api+"/providers/"+providers.Items[i%len(providers.Items)].ProviderID)
 	}
 
 	// The static peer: a file of the same size in the release folder,
@@ -202,7 +159,7 @@ func BenchmarkServe(b *testing.B) {
 	const workers, d = 8, 5 * time.Second
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
-		fmt.Printf("\nserve: %s on loopback, %d client workers, %s a run, answers uncompressed\n", base, workers, d)
+		fmt.Printf("\nserve: %s on loopback, %s with %d connections, %s a run, answers uncompressed\n", base, gen.name, workers, d)
 		for _, ep := range []struct {
 			name string
 			urls []string
@@ -213,16 +170,27 @@ func BenchmarkServe(b *testing.B) {
 				// without answers there is nothing to compare.
 				b.Fatalf("%s: %d of %d first requests failed", ep.name, cold.errors, len(ep.urls))
 			}
-			hot := hammer(ep.urls, workers, d)
-			file := hammer([]string{static(fmt.Sprintf("bench-%d-%d.json", i, cold.bytes), cold.bytes)}, workers, d)
+			urls := ep.urls
+			if !gen.cycles {
+				urls = []string{cold.nearestMean}
+			}
+			hot, err := gen.run(urls, workers, d, b.TempDir())
+			if err != nil {
+				b.Fatal(err)
+			}
+			file, err := gen.run([]string{static(fmt.Sprintf("bench-%d-%d.json", i, cold.bytes), cold.bytes)}, workers, d, b.TempDir())
+			if err != nil {
+				b.Fatal(err)
+			}
+			peakMB := float64(peakKB(pid)) / 1024
 			ratio := hot.rps / file.rps
-			fmt.Printf("  %s, 50 URLs of %d bytes on average:\n", ep.name, cold.bytes)
+			fmt.Printf("  %s, %d URLs of %d bytes on average:\n", ep.name, len(urls), cold.bytes)
 			fmt.Printf("    endpoint:    %8.0f req/s  p50 %6.2f ms  p99 %6.2f ms  %d errors\n", hot.rps, ms(hot.p50), ms(hot.p99), hot.errors)
 			fmt.Printf("    static file: %8.0f req/s  p50 %6.2f ms  p99 %6.2f ms  %d errors\n", file.rps, ms(file.p50), ms(file.p99), file.errors)
 			fmt.Printf("    first request of 50 URLs (uncached): p50 %6.2f ms  p99 %6.2f ms\n", ms(cold.p50), ms(cold.p99))
-			fmt.Printf("    ratio %.2f (target >= 0.5: %s); p99 %.2f ms (target < 20: %s); errors %d (target 0: %s)\n",
+			fmt.Printf("    ratio %.2f (target >= 0.5: %s); p99 %.2f ms (target < 20: %s); errors %d (target 0: %s); server peak %.0f MB\n",
 				ratio, verdict(ratio >= 0.5), ms(hot.p99), verdict(hot.p99 < 20*time.Millisecond), hot.errors+file.errors,
-				verdict(hot.errors+file.errors == 0))
+				verdict(hot.errors+file.errors == 0), peakMB)
 			if ratio < 0.5 || hot.p99 >= 20*time.Millisecond || hot.errors+file.errors > 0 {
 				b.Errorf("%s: a serve target was missed (see above)", ep.name)
 			}
@@ -230,15 +198,25 @@ func BenchmarkServe(b *testing.B) {
 			b.ReportMetric(ratio, key+"-ratio")
 			b.ReportMetric(hot.rps, key+"-req/s")
 			b.ReportMetric(ms(hot.p99), key+"-p99-ms")
+			report(scaleLine{
+				what: fmt.Sprintf("API, %s (%d bytes), %s", ep.name, cold.bytes, gen.name),
+				figure: fmt.Sprintf("%.0f req/s, p50 %.2f ms, p99 %.2f ms (< 20: %s), %d errors; uncached p50 %.1f ms",
+					hot.rps, ms(hot.p50), ms(hot.p99), verdict(hot.p99 < 20*time.Millisecond), hot.errors, ms(cold.p50)),
+				peer:  fmt.Sprintf("static file of that size: %.0f req/s, p99 %.2f ms", file.rps, ms(file.p99)),
+				ratio: fmt.Sprintf("%.2f (≥ 0.5: %s)", ratio, verdict(ratio >= 0.5)),
+				peak:  fmt.Sprintf("%.0f MB (the server)", peakMB),
+			})
 		}
 	}
 }
 
 // hammerOnce requests each url once, one at a time: the latency of
-// answers not yet in the cache, and their mean size.
+// answers not yet in the cache, their mean size, and the url whose answer
+// is nearest that mean.
 func hammerOnce(urls []string) load {
 	var lat []time.Duration
 	var total int64
+	sizes := map[string]int64{}
 	bad := 0
 	client := &http.Client{Transport: &http.Transport{DisableCompression: true}, Timeout: 30 * time.Second}
 	for _, u := range urls {
@@ -256,8 +234,38 @@ func hammerOnce(urls []string) load {
 		}
 		lat = append(lat, time.Since(start))
 		total += n
+		sizes[u] = n
 	}
-	return summarise(lat, total, bad)
+	l := summarise(lat, total, bad)
+	for _, u := range urls {
+		if n, ok := sizes[u]; ok && (l.nearestMean == "" || abs(n-l.bytes) < abs(sizes[l.nearestMean]-l.bytes)) {
+			l.nearestMean = u
+		}
+	}
+	return l
+}
+
+func abs(n int64) int64 {
+	if n < 0 {
+		return -n
+	}
+	return n
 }
 
 func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
+
+// peakKB is the peak resident memory of process pid so far (VmHWM), in
+// kilobytes; 0 where /proc does not say.
+func peakKB(pid int) int64 {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
+	if err != nil {
+		return 0
+	}
+	for line := range strings.Lines(string(b)) {
+		if rest, ok := strings.CutPrefix(line, "VmHWM:"); ok {
+			kb, _ := strconv.ParseInt(strings.TrimSuffix(strings.TrimSpace(rest), " kB"), 10, 64)
+			return kb
+		}
+	}
+	return 0
+}

@@ -8,8 +8,10 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -30,6 +32,7 @@ var smallFiles = flag.Int("small-files", 300, "how many small sample returns Ben
 // once, as the pipeline is built once. Both run in this process, one file
 // each in turn, so the machine's noise falls on both alike. Target: a
 // small return ingested no slower than DuckDB loads it, at p50 and p95.
+// The returns are the council case, the same whatever -rows says.
 func BenchmarkIngestSmall(b *testing.B) {
 	dir := b.TempDir()
 	cat, err := config.Builtin()
@@ -68,15 +71,20 @@ func BenchmarkIngestSmall(b *testing.B) {
 		}
 		var ys, dd []time.Duration
 		rows, skipped := 0, 0
+		var allocated uint64 // bytes Yardstick's ingests allocated
 		for j, path := range files {
 			// Which of the two goes first alternates, so neither always
 			// finds the file warm in the page cache for the other.
 			var y time.Duration
 			var n int
 			ingestOne := func() {
+				var before, after runtime.MemStats
+				runtime.ReadMemStats(&before)
 				start := time.Now()
 				rep, err := p.IngestFile(context.Background(), path, ingest.Options{})
 				y = time.Since(start)
+				runtime.ReadMemStats(&after)
+				allocated += after.TotalAlloc - before.TotalAlloc
 				if err != nil {
 					b.Fatal(err)
 				}
@@ -115,6 +123,21 @@ func BenchmarkIngestSmall(b *testing.B) {
 		fmt.Printf("  duckdb COPY to Parquet (unchecked):  p50 %6.2f ms  p95 %6.2f ms\n", millis(dd50), millis(dd95))
 		fmt.Printf("  ratio (duckdb time / yardstick time) p50 %.2f, p95 %.2f (target >= 1: %s)\n",
 			float64(dd50)/float64(ys50), float64(dd95)/float64(ys95), verdict(ys50 <= dd50 && ys95 <= dd95))
+		// Both run in this process, so its peak is theirs together; what
+		// Yardstick allocates a return is its own.
+		var ru syscall.Rusage
+		_ = syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
+		perFile := float64(allocated) / float64(len(ys)) / 1e6
+		fmt.Printf("  yardstick allocated %.2f MB a return; this process (both, and the benchmarks before) peaked at %.0f MB\n",
+			perFile, float64(ru.Maxrss)/1024)
+		report(scaleLine{
+			what:   fmt.Sprintf("%d small returns (%.0f rows a file), one at a time", len(ys), float64(rows)/float64(len(ys))),
+			figure: fmt.Sprintf("p50 %.2f ms, p95 %.2f ms", millis(ys50), millis(ys95)),
+			peer:   fmt.Sprintf("DuckDB COPY to Parquet, in process: p50 %.2f ms, p95 %.2f ms", millis(dd50), millis(dd95)),
+			ratio: fmt.Sprintf("p50 %.2f, p95 %.2f (≥ 1: %s)", float64(dd50)/float64(ys50), float64(dd95)/float64(ys95),
+				verdict(ys50 <= dd50 && ys95 <= dd95)),
+			peak: fmt.Sprintf("%.2f MB allocated a return; %.0f MB the process, both", perFile, float64(ru.Maxrss)/1024),
+		})
 	}
 }
 

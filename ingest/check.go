@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"path/filepath"
 	"regexp"
 	"strconv"
 	"strings"
@@ -62,6 +63,28 @@ type checker struct {
 	names     map[string]seenName    // each provider id's first name and its line
 	lastName  [2]string              // the id and name of the row before, seen already
 	svcNames  map[string]string      // see serviceNames
+
+	// register is the provider register's file, read the first time a
+	// row gives a provider's name without its id (see matchName); ""
+	// when the data folder is not known.
+	register     string
+	registerRead bool
+	index        *nameIndex // nil when there is no register, or it did not read
+	indexErr     error
+	matched      map[[2]string]*nameResult // by council and name
+
+	// The ids the return's own rows give names, for its rows that give
+	// a name alone (see names.go): fileIDs by name, held the rows waiting
+	// for the end of the return, early the names decided before it.
+	// emitHeld, when not nil, takes each held row that passes once the
+	// return has been read (finish, which the caller calls after the
+	// last row); when nil, no row is held and each is decided as it
+	// comes.
+	fileIDs  map[nameKey]*fileID
+	held     []heldRow
+	holding  bool // the row being checked is held
+	early    map[nameKey]decidedName
+	emitHeld func(*obs) error
 }
 
 // localResult is the council the council part of a LOCAL provider id
@@ -115,7 +138,24 @@ func newChecker(cat *schemas.Catalogue, councils *schemas.Councils, p *plan, pro
 		sums:      map[sumKey]*countSums{},
 		locals:    map[string]localResult{},
 		names:     map[string]seenName{},
+		register:  registerOf(dupPath),
+		matched:   map[[2]string]*nameResult{},
+		fileIDs:   map[nameKey]*fileID{},
+		early:     map[nameKey]decidedName{},
 	}
+}
+
+// registerOf returns the provider register of the data folder an ingest
+// writes to, given the duplicate check's file, which is
+// <data>/submissions/.incoming/<id>/.keys; "" when the path is not of
+// that shape.
+func registerOf(dupPath string) string {
+	incoming := filepath.Dir(filepath.Dir(dupPath))
+	subs := filepath.Dir(incoming)
+	if filepath.Base(incoming) != ".incoming" || filepath.Base(subs) != "submissions" {
+		return ""
+	}
+	return registerFile(filepath.Dir(subs))
 }
 
 // column returns the 1-based source column of a canonical field, or 0 when
@@ -186,6 +226,16 @@ func (c *checker) check(r *rawRow, o *obs) bool {
 
 	c.checkProvider(r, o)
 	c.checkFigures(r, o, m)
+	if c.holding {
+		// A row with a provider's name alone waits for the end of the
+		// return, where a later line may give the name its id; it is
+		// checked for duplicates and stored then (checker.finish).
+		c.holding = false
+		if c.errs == before {
+			c.held = append(c.held, heldRow{*r, *o})
+		}
+		return false
+	}
 
 	if c.errs == before && o.Period.ID != "" {
 		c.checkDuplicate(r, o)
@@ -393,6 +443,7 @@ func (c *checker) knownIDFormat(id string) bool {
 
 func (c *checker) checkProvider(r *rawRow, o *obs) {
 	id := r.ProviderID
+	before := c.errs
 	switch {
 	case r.Provider != "" && totalName(r.Provider):
 		// Given the usual hint (an id) such a row would publish "All
@@ -402,8 +453,7 @@ func (c *checker) checkProvider(r *rawRow, o *obs) {
 			"for a figure for the council as a whole, leave provider_id and provider_name both blank and it is published as the council's own figure; "+
 				"if the row only adds up the providers' rows, leave it out")
 	case id == "" && r.Provider != "":
-		c.fail(r, iProvID, id, CodeProviderMissing, fmt.Sprintf("provider %q has no provider_id", r.Provider),
-			"give the CQC provider id (1-101234567), Ofsted URN (SC037454), GB-COH-<company number>, GB-CHC-<charity number> or LOCAL-<council>-<your reference>")
+		o.ProviderID = c.nameOnly(r, o)
 	case id != "" && !c.knownIDFormat(id):
 		c.fail(r, iProvID, id, CodeProviderID, fmt.Sprintf("provider_id %q is not in a known format", id),
 			"use the CQC provider id (1-101234567), Ofsted URN (SC037454), GB-COH-<company number>, GB-CHC-<charity number> or LOCAL-<council>-<your reference>")
@@ -412,8 +462,14 @@ func (c *checker) checkProvider(r *rawRow, o *obs) {
 	}
 	if id != "" && r.Provider != "" {
 		c.checkName(r, id)
+		if c.errs == before && o.Council != "" {
+			c.noteFileID(r, o.Council, id)
+		}
 	}
-	o.ProviderID = id
+	if id != "" {
+		// A row with a name alone has the id matchName found, if any.
+		o.ProviderID = id
+	}
 	if r.Sector != "" {
 		s, ok := sectors[strings.ToLower(strings.TrimSpace(r.Sector))]
 		if !ok {
@@ -443,14 +499,7 @@ func (c *checker) checkLocalID(r *rawRow, o *obs, id string) {
 			c.locals[part] = res
 		}
 	}
-	own := ""
-	if o.Council != "" {
-		if rc, ok := c.councils.ByCode(o.Council); ok && rc.RegistryCode != "" {
-			own = fmt.Sprintf("LOCAL-%s-<your reference> (or LOCAL-%s-<your reference>)", rc.RegistryCode, rc.Code)
-		} else {
-			own = fmt.Sprintf("LOCAL-%s-<your reference>", o.Council)
-		}
-	}
+	own := c.localForm(o.Council)
 	switch {
 	case res.c == nil:
 		hint := "the part after LOCAL- is the council's three-letter register code or GSS code"
@@ -465,6 +514,18 @@ func (c *checker) checkLocalID(r *rawRow, o *obs, id string) {
 				id, res.c.Name, res.c.Code, o.Council),
 			"give the provider's CQC provider id, Ofsted URN, GB-COH- or GB-CHC- id if it has one, or your own local reference, "+own)
 	}
+}
+
+// localForm is the form of a LOCAL provider id of the council with the
+// given code, for a hint, or "" when the code is "".
+func (c *checker) localForm(code string) string {
+	if code == "" {
+		return ""
+	}
+	if rc, ok := c.councils.ByCode(code); ok && rc.RegistryCode != "" {
+		return fmt.Sprintf("LOCAL-%s-<your reference> (or LOCAL-%s-<your reference>)", rc.RegistryCode, rc.Code)
+	}
+	return fmt.Sprintf("LOCAL-%s-<your reference>", code)
 }
 
 // reGSSCode matches a GSS code, as the council part of a LOCAL id may be.
@@ -649,6 +710,13 @@ func (c *checker) checkDuplicate(r *rawRow, o *obs) {
 // the duplicate check met in reading or writing its file: the check is
 // then incomplete.
 func (c *checker) close() error {
+	// Rows still held were never decided (finish was not called): each
+	// is an error rather than a row silently left out.
+	for i := range c.held {
+		h := &c.held[i]
+		c.fail(&h.r, iProvID, "", CodeProviderMissing, fmt.Sprintf("provider %q has no provider_id, and the row was not checked to the end", h.r.Provider), "give "+idHint)
+	}
+	c.held = nil
 	err := c.dups.err
 	c.dups.close()
 	return err

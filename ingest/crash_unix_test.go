@@ -74,7 +74,7 @@ func TestCrashConsistency(t *testing.T) {
 	}
 	t.Parallel()
 	first := crashReturn([]string{"E08000009"}, []string{"2024-25-Q1"}) // 1 partition, 3 rows
-	// 20 partitions: more than CommitAll syncs one by one.
+	// 20 partitions: more than SyncAll syncs one by one.
 	second := crashReturn([]string{"E08000009", "E08000010", "E08000011", "E08000012", "E08000013"},
 		[]string{"2023-24-Q1", "2023-24-Q2", "2023-24-Q3", "2023-24-Q4"})
 	secondRows := 5 * 4 * 3

@@ -24,6 +24,44 @@
 // every return is at most Options.MaxBytes (DefaultMaxBytes, 2 GiB); and
 // reading honours the context even while the return's writer is silent.
 //
+// A provider is named by its id (a CQC provider or location id, an Ofsted
+// URN, GB-COH-…, GB-CHC-…, or the council's own LOCAL-<council>-<ref>,
+// valid only in that council's rows). A row that gives only the
+// provider's name is linked first to the id another line of the same
+// return gives that name in the same council (compared as normaliseName
+// compares them), whether that line comes before or after it: the row is
+// stored under that id, with a provider_matched_in_return warning, once
+// per name, naming the line (and the register's entry of the name, if it
+// is another id). A name the return gives two ids is
+// provider_name_ambiguous, naming both lines. So that the order of the
+// lines does not matter, such rows are held until the return has been read
+// and decided then (see names.go; at most maxHeldRows are held, past which
+// a row is decided as it comes and a later line giving its name another
+// id is an error naming it). A name the return never gives an id is
+// matched against the data folder's provider register
+// (providers/register.parquet, built by yardstick providers
+// import|rebuild; read with parquet-go the first time such a row comes,
+// and only its names, aliases, locations, their trading names and
+// councils), on the key
+// normaliseName gives: case, punctuation, "Ltd"/"Limited", "&"/"and" and
+// a leading "The" do not count, every other word does. Only entries with
+// a location in the row's council are candidates. One entry of that name
+// there (or a provider and its own locations of its name, when the
+// provider is linked) links the row: it is stored under that entry's id,
+// and the report says so once per name (provider_matched_by_name, a
+// warning giving the id to add). Several entries of that name in the
+// council (two providers, two homes of one provider, or a home
+// re-registered under a new provider and a new location id), or that name
+// only in other councils, are never linked: the row is an error
+// (provider_name_ambiguous, provider_name_outside_area) naming each
+// candidate with its id, kind, provider or operator, and council, since
+// an accepted row without an id would have no provider to be published
+// under, and a guess could merge two organisations. A name the register lacks, or any name when the data
+// folder has no register, is provider_id_missing as before; its hint
+// names the register's entries of a near name in the council (the same
+// name with another legal form, or the organisation that runs a home),
+// which are suggested, never linked.
+//
 // A submission is all or nothing. The file is stored exactly as received
 // with its manifest and report whether it is accepted or rejected; rows of
 // an accepted file are written as Parquet to the Hive-partitioned warehouse

@@ -53,7 +53,7 @@ type flusher struct {
 	written map[*partition]written
 	err     error
 
-	committing bool // CommitAll has begun: files may be in their final places
+	committing bool // place has begun: files may be in their final places
 	reported   atomic.Bool
 }
 
@@ -61,7 +61,6 @@ type flushJob struct {
 	part *partition
 	runs []run // the partition's runs when the job was made
 	rows int
-	sync bool // sync the file once written (see finishLast)
 }
 
 type written struct {
@@ -108,22 +107,39 @@ func (f *flusher) work() {
 		if err != nil {
 			pw = newPartWriter() // one that failed part way is kept for no other file
 		}
-		f.mu.Lock()
-		switch {
-		case err != nil:
-			f.err = errors.Join(f.err, err)
-		case f.written[j.part].rows >= j.rows && f.written[j.part].file != nil:
-			pf.Abort() // an equal or fuller copy is already written; its folder stays in use
-		default:
-			if old := f.written[j.part].file; old != nil {
-				old.Abort()
-			}
-			f.written[j.part] = written{pf, j.rows}
+		f.record(j, pf, err)
+	}
+}
+
+// writeHere writes one job on the calling goroutine, with a pooled writer.
+func (f *flusher) writeHere(j flushJob) {
+	pw := partWriters.Get().(*partWriter)
+	pf, err := f.write(pw, j)
+	if err == nil {
+		pw.w.Reset(io.Discard) // let go of the file
+		partWriters.Put(pw)    // one that failed part way is kept for no other file
+	}
+	f.record(j, pf, err)
+}
+
+// record keeps the file a job wrote as its partition's, unless an equal
+// or fuller copy is already written.
+func (f *flusher) record(j flushJob, pf *schemas.PendingFile, err error) {
+	f.mu.Lock()
+	switch {
+	case err != nil:
+		f.err = errors.Join(f.err, err)
+	case f.written[j.part].rows >= j.rows && f.written[j.part].file != nil:
+		pf.Abort() // an equal or fuller copy is already written; its folder stays in use
+	default:
+		if old := f.written[j.part].file; old != nil {
+			old.Abort()
 		}
-		f.mu.Unlock()
-		if err == nil && !f.reported.Swap(true) {
-			reach("partition-pending")
-		}
+		f.written[j.part] = written{pf, j.rows}
+	}
+	f.mu.Unlock()
+	if err == nil && !f.reported.Swap(true) {
+		reach("partition-pending")
 	}
 }
 
@@ -139,9 +155,6 @@ func (f *flusher) write(pw *partWriter, j flushJob) (*schemas.PendingFile, error
 	err = pw.writePartition(f.spill, j.part, j.runs, j.rows, bw, f.id, f.received)
 	if err == nil {
 		err = bw.Flush()
-	}
-	if err == nil && j.sync {
-		err = pf.Sync()
 	}
 	if err == nil {
 		err = pf.Finish()
@@ -160,21 +173,30 @@ func (f *flusher) leave(p *partition) error {
 	if err := f.spill.w.Flush(); err != nil {
 		return fmt.Errorf("flush spill file: %w", err)
 	}
+	if err := f.spill.f.toDisk(); err != nil {
+		return err
+	}
 	f.send(flushJob{part: p, runs: slices.Clone(p.runs), rows: p.rows})
 	return nil
 }
 
-// prepare writes the partitions not yet written in full. It returns the
-// files' paths relative to the data folder, and commit, which commits
-// every file together and may run beside other work of the ingest, not
-// beside other calls of the flusher's methods.
-func (f *flusher) prepare(ctx context.Context) (paths []string, commit func() error, err error) {
+// place writes the partitions not yet written in full and renames every
+// file into place, without syncing any (schemas.PlaceAll), and returns
+// their paths for the caller to sync (schemas.SyncAll) beside the
+// submission's other files, before the submission's folder is renamed into
+// place. So the warehouse costs the ingest one wait on the disk, shared
+// with the rest, instead of a sync of each file before its rename and
+// another of its folder after. That a crash may then leave a file in
+// place but torn is safe: until the submission's folder is in place the
+// clean-up after a crash removes every warehouse file of the submission by
+// name, whole or not (see recover.go). abort may follow it.
+func (f *flusher) place(ctx context.Context) ([]string, error) {
 	f.stop()
 	if f.err != nil {
-		return nil, nil, f.err
+		return nil, f.err
 	}
 	if err := f.spill.w.Flush(); err != nil {
-		return nil, nil, fmt.Errorf("flush spill file: %w", err)
+		return nil, fmt.Errorf("flush spill file: %w", err)
 	}
 	parts := f.spill.partitions()
 	var again []*partition // not written yet, or written before more rows came
@@ -184,50 +206,60 @@ func (f *flusher) prepare(ctx context.Context) (paths []string, commit func() er
 		}
 	}
 	f.start()
-	for _, p := range again {
-		if ctx.Err() != nil {
-			break
+	if len(again) == 1 {
+		// A council's return for a quarter, as most are: its one
+		// partition is written here, on the goroutine that would
+		// otherwise only wait for a writer, since handing it over and
+		// back costs two waits for the scheduler, which a loaded machine
+		// makes longer than encoding a few rows (see finishLast).
+		f.writeHere(flushJob{part: again[0], runs: again[0].runs, rows: again[0].rows})
+	} else if len(again) > 1 {
+		if err := f.spill.f.toDisk(); err != nil {
+			return nil, err
 		}
-		f.send(flushJob{part: p, runs: p.runs, rows: p.rows})
+		for _, p := range again {
+			if ctx.Err() != nil {
+				break
+			}
+			f.send(flushJob{part: p, runs: p.runs, rows: p.rows})
+		}
 	}
 	f.stop()
 	if err := errors.Join(f.err, ctx.Err()); err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	files := make([]*schemas.PendingFile, len(parts))
-	paths = make([]string, len(parts))
 	for i, p := range parts {
 		files[i] = f.written[p].file
-		paths[i] = relPath(f.layout.Root, files[i].Path())
 	}
 	reach("partitions-written")
 	f.committing = true
-	return paths, func() error { return schemas.CommitAll(files) }, nil
+	return schemas.PlaceAll(files)
 }
 
 // finishLast queues the partition the rows ended in, once the whole file
 // has passed, so that it is written while the rest of the ingest goes on;
-// in a council's return it is the only one. A return of a few partitions
-// has its last one synced as soon as it is written, while the ingest waits
-// on other things: the commit syncs each of a few files in turn, and
-// syncing a file again costs little. A national return's files are synced
-// together by the commit instead.
+// in a national return, writing overlaps what the ingest does next. A
+// return of one partition (a council's return for a quarter) started no
+// writer, and place writes it instead. It is synced only after its
+// rename, with the submission's other files: a sync here as well would put
+// two waits on the disk one after the other where one does.
 func (f *flusher) finishLast() error {
 	p := f.spill.last
 	if p == nil || p.left {
 		return nil
 	}
 	p.left = true
+	if f.workers == 0 {
+		// The whole return is this one partition: place writes it.
+		return nil
+	}
 	if err := f.spill.w.Flush(); err != nil {
 		return fmt.Errorf("flush spill file: %w", err)
 	}
-	f.send(flushJob{part: p, runs: slices.Clone(p.runs), rows: p.rows, sync: len(f.spill.parts) <= syncEach})
+	f.send(flushJob{part: p, runs: slices.Clone(p.runs), rows: p.rows})
 	return nil
 }
-
-// syncEach is how many files schemas.CommitAll syncs one by one; past
-// that it syncs the whole filesystem once.
-const syncEach = 16
 
 func (f *flusher) stop() {
 	if !f.closed {
@@ -250,7 +282,7 @@ func (f *flusher) abort(discard bool) {
 		if w.file.Abort() {
 			dirs[filepath.Dir(w.file.Path())] = true
 		} else if discard && f.committing {
-			// CommitAll may have stopped part way: each file is under
+			// PlaceAll may have stopped part way: each file is under
 			// its temporary name or its final one.
 			os.Remove(w.file.Name())
 			os.Remove(w.file.Path())

@@ -137,9 +137,9 @@ func (p *Pipeline) Ingest(ctx context.Context, r io.Reader, name string, opt Opt
 	if err != nil {
 		return nil, err
 	}
-	defer in.finish() // last: the lock says this id's files are being looked after
 	tmp := in.dir
 	committed := false
+	defer func() { in.finish(committed) }() // last: the lock says this id's files are being looked after
 	defer func() {
 		if !committed {
 			os.RemoveAll(tmp)
@@ -150,11 +150,8 @@ func (p *Pipeline) Ingest(ctx context.Context, r io.Reader, name string, opt Opt
 		return nil, fmt.Errorf("store return: %w", err)
 	}
 	defer stored.Close()
-	// Syncing waits on the disk, not the processor: the stored file, the
-	// warehouse files, the report, the manifest and the index entry are
-	// synced side by side, and all of them before the submission's folder
-	// is renamed into place, which is all the crash guarantees need (see
-	// recover.go). Every wait ends before the files close.
+	// Every wait on the disk ends before the files close (see the commit
+	// below).
 	var syncs tasks
 	defer syncs.wait()
 	sw := bufio.NewWriterSize(stored, 256<<10)
@@ -187,12 +184,6 @@ func (p *Pipeline) Ingest(ctx context.Context, r io.Reader, name string, opt Opt
 	if err := sw.Flush(); err != nil {
 		return nil, fmt.Errorf("store return: %w", err)
 	}
-	syncs.run(func() error {
-		if err := stored.Sync(); err != nil {
-			return fmt.Errorf("store return: %w", err)
-		}
-		return nil
-	})
 	sum := hex.EncodeToString(hash.Sum(nil))
 
 	rep := &Report{Submission: id, File: name, SHA256: sum, Rows: res.rows,
@@ -301,14 +292,30 @@ func (p *Pipeline) Ingest(ctx context.Context, r io.Reader, name string, opt Opt
 		Submitter: opt.Submitter, Council: rep.Council, Councils: res.councils, Status: rep.Status,
 		Rows: rep.Rows, Periods: res.periods, Services: res.services, Errors: rep.Errors, Warnings: rep.Warnings,
 	}
+	// What must be durable before the submission's folder is renamed into
+	// place (the stored file, its warehouse files, index entry, report and
+	// manifest, and the folders' entries) is first written, waiting on no
+	// disk, and then synced all at once, side by side: a journalling
+	// filesystem commits syncs that wait together in one go, and any disk
+	// takes writes queued together faster than one after another. Started
+	// as each step was ready, a small return's syncs came in up to four
+	// rounds one after the other (the Parquet file, then its folder and the
+	// index entry's temporary file, then the index's folder, then the
+	// rename's); now there are two, this one and the rename's. The order
+	// that the crash guarantees need holds (see recover.go): every one of
+	// these is synced before the folder is renamed, and the rename is
+	// synced before the submission is acknowledged.
 	if rep.Accepted() {
-		files, commit, err := res.flush.prepare(ctx)
+		files, err := res.flush.place(ctx)
 		if err != nil {
 			return nil, err
 		}
-		man.Files = files
+		man.Files = make([]string, len(files))
+		for i, f := range files {
+			man.Files[i] = relPath(p.Layout.Root, f)
+		}
 		syncs.run(func() error {
-			if err := commit(); err != nil {
+			if err := schemas.SyncAll(files); err != nil {
 				return err
 			}
 			reach("warehouse-committed")
@@ -319,8 +326,12 @@ func (p *Pipeline) Ingest(ctx context.Context, r io.Reader, name string, opt Opt
 	// not after: an entry whose submission never arrived is passed over,
 	// but a submission without its entry would be stored again, rows and
 	// all, when its file is sent again.
+	syncIndex, err := p.remember(indexEntry{ID: id, Councils: councilKey, Status: man.Status, Catalogue: catSum}, sum)
+	if err != nil {
+		return nil, errors.Join(err, syncs.wait())
+	}
 	syncs.run(func() error {
-		if err := p.remember(indexEntry{ID: id, Councils: councilKey, Status: man.Status, Catalogue: catSum}, sum); err != nil {
+		if err := syncIndex(); err != nil {
 			return err
 		}
 		reach("indexed")
@@ -331,23 +342,29 @@ func (p *Pipeline) Ingest(ctx context.Context, r io.Reader, name string, opt Opt
 	// are made, the folder's entries are synced beside their contents.
 	// A submission exists once its folder is in place with a manifest;
 	// publish counts only accepted manifests.
-	report, err := createNew(filepath.Join(tmp, "report.json"))
+	report, err := writeNew(filepath.Join(tmp, "report.json"), rep)
 	if err != nil {
 		return nil, errors.Join(err, syncs.wait())
 	}
-	manifest, err := createNew(filepath.Join(tmp, "manifest.json"))
+	manifest, err := writeNew(filepath.Join(tmp, "manifest.json"), man)
 	if err != nil {
 		report.Close()
 		return nil, errors.Join(err, syncs.wait())
 	}
 	syncs.run(func() error {
-		if err := writeSynced(report, rep); err != nil {
+		if err := stored.Sync(); err != nil {
+			return fmt.Errorf("store return: %w", err)
+		}
+		return nil
+	})
+	syncs.run(func() error {
+		if err := syncClose(report); err != nil {
 			return err
 		}
 		reach("report-written")
 		return nil
 	})
-	syncs.run(func() error { return writeSynced(manifest, man) })
+	syncs.run(func() error { return syncClose(manifest) })
 	syncs.run(func() error { return schemas.SyncDir(tmp) })
 	if err := syncs.wait(); err != nil {
 		return nil, err
@@ -421,8 +438,18 @@ func (p *Pipeline) check(ctx context.Context, r io.Reader, read *countWriter, in
 	// renamed into place.
 	chk := newChecker(p.Catalogue, p.Councils, src.plan, probs, today, council, filepath.Join(in.dir, ".keys"))
 	defer chk.close()
-
 	seenC, seenP, seenS := map[string]bool{}, map[string]bool{}, map[string]bool{}
+	// Rows giving a provider's name alone wait for the end of the file,
+	// where a later line may give that name its id (names.go); they are
+	// stored here.
+	chk.emitHeld = func(o *obs) error {
+		seenC[o.Council], seenP[o.Period.ID], seenS[o.Service] = true, true, true
+		if chk.errs == 0 {
+			return sp.add(o)
+		}
+		return nil
+	}
+
 	var row rawRow
 	var o obs
 	for {
@@ -451,6 +478,9 @@ func (p *Pipeline) check(ctx context.Context, r io.Reader, read *countWriter, in
 		}
 	}
 	if err := ctx.Err(); err != nil {
+		return res, err
+	}
+	if err := chk.finish(); err != nil {
 		return res, err
 	}
 	if err := chk.close(); err != nil {
@@ -549,19 +579,51 @@ func (p *Pipeline) findDuplicate(sum, councils string) (indexEntry, bool) {
 	return indexEntry{}, false
 }
 
-// remember adds the entry e to the index under sum. The caller holds the
-// lock on sum's entry, so no other ingest's entry is lost between the read
-// and the write.
-func (p *Pipeline) remember(e indexEntry, sum string) error {
+// remember adds the entry e to the index under sum, and returns the wait
+// on the disk that makes it durable, for the caller to run beside its
+// other syncs. The caller holds the lock on sum's entry, so no other
+// ingest's entry is lost between the read and the write.
+func (p *Pipeline) remember(e indexEntry, sum string) (sync func() error, err error) {
 	path := filepath.Join(p.indexDir(), sum+".json")
 	var entries []indexEntry
-	if b, err := os.ReadFile(path); err == nil {
-		_ = json.Unmarshal(b, &entries) // a damaged entry is rebuilt below
-	} else if !errors.Is(err, fs.ErrNotExist) {
-		return fmt.Errorf("read submission index: %w", err)
+	b, err := os.ReadFile(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return writeFirstEntry(path, []indexEntry{e})
 	}
+	if err != nil {
+		return nil, fmt.Errorf("read submission index: %w", err)
+	}
+	_ = json.Unmarshal(b, &entries) // a damaged entry is rebuilt below
 	entries = append(entries, e)
-	return schemas.WriteJSONAtomic(path, entries)
+	// An entry that exists is replaced whole, through a temporary file
+	// synced before its rename, so the earlier entries survive a crash.
+	return func() error { return schemas.WriteJSONAtomic(path, entries) }, nil
+}
+
+// writeFirstEntry writes the index's first entry for a file's bytes, as
+// most are, straight to its name, and returns the sync of it and its
+// folder, side by side: with no earlier entry to keep whole, writing it
+// elsewhere first and renaming it would add a wait on the disk (the sync
+// before the rename) for nothing. A crash may leave it torn. That is safe:
+// the submission it names comes to exist only once it is synced; a torn
+// entry does not decode, so findDuplicate passes it over as if there were
+// none, and the next remember of those bytes rebuilds it whole through a
+// temporary file.
+func writeFirstEntry(path string, entries []indexEntry) (func() error, error) {
+	f, err := writeNew(path, entries)
+	if errors.Is(err, fs.ErrExist) {
+		// Not while the caller holds the lock on these bytes; should it
+		// happen all the same, the entry is replaced whole.
+		return func() error { return schemas.WriteJSONAtomic(path, entries) }, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("submission index: %w", err)
+	}
+	return func() error {
+		var dir tasks
+		dir.run(func() error { return schemas.SyncDir(filepath.Dir(path)) })
+		return errors.Join(syncClose(f), dir.wait())
+	}, nil
 }
 
 // createNew creates a new file in a folder not yet in place.
@@ -573,10 +635,25 @@ func createNew(path string) (*os.File, error) {
 	return f, nil
 }
 
-// writeSynced writes v as JSON to f, syncs it and closes it.
-func writeSynced(f *os.File, v any) error {
-	err := errors.Join(schemas.EncodeJSON(f, v), f.Sync(), f.Close())
+// writeNew creates a new file at path in a folder not yet in place (or
+// one whose readers pass over a file they cannot decode) and writes v to
+// it as JSON, leaving it open for syncClose: what it writes waits on no
+// disk, so that it can be synced beside other files.
+func writeNew(path string, v any) (*os.File, error) {
+	f, err := createNew(path)
 	if err != nil {
+		return nil, err
+	}
+	if err := schemas.EncodeJSON(f, v); err != nil {
+		f.Close()
+		return nil, fmt.Errorf("write %s: %w", filepath.Base(path), err)
+	}
+	return f, nil
+}
+
+// syncClose syncs f and closes it.
+func syncClose(f *os.File) error {
+	if err := errors.Join(f.Sync(), f.Close()); err != nil {
 		return fmt.Errorf("write %s: %w", filepath.Base(f.Name()), err)
 	}
 	return nil

@@ -71,6 +71,28 @@ const (
 	// CodeProviderNames warns that one provider id has two names in one
 	// return, naming the line of each.
 	CodeProviderNames = "provider_names_differ"
+	// CodeProviderMatched tells that a row naming a provider without its
+	// provider_id was linked, by its name, to the one provider of that
+	// name in the council's area in the provider register; it is given
+	// once per name, with the id to add.
+	CodeProviderMatched = "provider_matched_by_name"
+	// CodeProviderMatchedInReturn tells that rows naming a provider
+	// without its provider_id were linked to the id another line of the
+	// same return gives that name (in the same council), naming that
+	// line; it is given once per name, with the id to add.
+	CodeProviderMatchedInReturn = "provider_matched_in_return"
+	// CodeProviderAmbiguous is a row naming a provider without its
+	// provider_id where the return itself gives that name two ids, or the
+	// provider register has entries of that name for more than one
+	// organisation in the council's area: the error names each line or
+	// entry, with the id to give. It is also a line giving a name another
+	// id than rows of that name without one were stored under.
+	CodeProviderAmbiguous = "provider_name_ambiguous"
+	// CodeProviderOutsideArea is a row naming a provider without its
+	// provider_id where the provider register has that name only outside
+	// the council's area, which may be another organisation: the error
+	// names each entry, with the id to give if it is the one.
+	CodeProviderOutsideArea = "provider_name_outside_area"
 	// CodeWithdrawsRows warns that an accepted return replaces an earlier
 	// one for a council, period and service without carrying all its rows,
 	// so the next publish withdraws those it leaves out.

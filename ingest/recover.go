@@ -22,14 +22,23 @@ import (
 //  2. store the file in submissions/.incoming/<id>/ and spill checked rows
 //     to submissions/.incoming/<id>.spill;
 //  3. write each partition's Parquet to a temporary file beside its final
-//     name in the warehouse, then rename them all into place;
+//     name in the warehouse, then rename them all into place and sync
+//     them and their folders;
 //  4. write report.json and manifest.json in the incoming folder, and add
 //     the file's hash to the submission index;
 //  5. rename the incoming folder to submissions/<id>: the submission exists.
 //
 // Steps 3 and 4 wait on the disk, not on each other, so they run side by
 // side (the stored file's sync too); step 5 begins only once every one of
-// them has been synced.
+// them has been synced, and the ingest acknowledges the submission only
+// once the rename of step 5 is synced too. That ordering is the whole of
+// what the guarantees below need, so within steps 3 and 4 nothing waits
+// for the disk more than once: the Parquet files are renamed into place
+// before they are synced, and a file's first index entry is written
+// straight to its name, so that each file and its folder are synced
+// together. A crash before step 5 may then leave a warehouse file or an
+// index entry torn; the clean-up below removes warehouse files by name,
+// whole or not, and a torn index entry is read as none.
 //
 // A crash before step 5 leaves files that belong to no submission: the
 // incoming folder, the spill, temporary Parquet files and, after step 3,
@@ -71,9 +80,9 @@ func (p *Pipeline) startIncoming(ctx context.Context, id string) (*incoming, err
 	var unlock func() error
 	var err error
 	for range 3 {
-		// Another ingest that has just finished removes the incoming
-		// folder when it is empty, which can fall between this one
-		// making the folder and creating its lock file in it.
+		// Another ingest that has just refused a file removes the
+		// incoming folder when it is empty, which can fall between this
+		// one making the folder and creating its lock file in it.
 		unlock, err = schemas.LockFile(ctx, in.lock)
 		if !errors.Is(err, fs.ErrNotExist) {
 			break
@@ -84,20 +93,25 @@ func (p *Pipeline) startIncoming(ctx context.Context, id string) (*incoming, err
 	}
 	in.unlock = unlock
 	if err := os.Mkdir(in.dir, 0o755); err != nil {
-		in.finish()
+		in.finish(false)
 		return nil, fmt.Errorf("create submission folder: %w", err)
 	}
 	return in, nil
 }
 
 // finish removes the lock file and then lets the lock go: by now the
-// incoming folder has been renamed into place or removed. It removes the
-// incoming folder itself when no other ingest is using it, so a data folder
-// at rest looks as it did before ingest had one.
-func (in *incoming) finish() {
+// incoming folder has been renamed into place or removed. Once a
+// submission is stored (kept true), the folder of incoming submissions
+// (submissions/.incoming) stays, empty, for the next ingest: making and
+// removing it for every return cost a small return two of its costliest
+// system calls. Otherwise it is removed when no other ingest is using it,
+// so that a file ingest refused leaves no trace.
+func (in *incoming) finish(kept bool) {
 	os.Remove(in.lock)
 	_ = in.unlock() // closing the lock file lets the lock go, failed unlock or not
-	os.Remove(filepath.Dir(in.lock))
+	if !kept {
+		os.Remove(filepath.Dir(in.lock))
+	}
 }
 
 // lonelyLockAge is how old a lock file with nothing else of its id must be
@@ -144,7 +158,11 @@ func (p *Pipeline) removeLeftovers() ([]string, error) {
 	var errs []error
 	for id, more := range ids {
 		lock := filepath.Join(p.incomingDir(), id+".lock")
-		if !more {
+		// A young lock file alone may be one another ingest has just made
+		// and is about to take, unless its submission is in place: ids are
+		// chosen so as to name no submission, so that lock is what an
+		// ingest killed after putting its submission in place left.
+		if !more && !p.submitted(id) {
 			if st, err := os.Stat(lock); err != nil || time.Since(st.ModTime()) < lonelyLockAge {
 				continue
 			}
@@ -169,7 +187,7 @@ func (p *Pipeline) removeLeftovers() ([]string, error) {
 	var gone []string
 	never := map[string]bool{}
 	for _, d := range dead {
-		if _, err := os.Stat(p.Layout.Submission(d.id)); err != nil {
+		if !p.submitted(d.id) {
 			never[d.id] = true
 		}
 	}
@@ -186,8 +204,13 @@ func (p *Pipeline) removeLeftovers() ([]string, error) {
 			gone = append(gone, d.id)
 		}
 	}
-	os.Remove(p.incomingDir()) // only if empty: another ingest may have begun
 	return gone, errors.Join(errs...)
+}
+
+// submitted reports whether submission id's folder is in place.
+func (p *Pipeline) submitted(id string) bool {
+	_, err := os.Stat(p.Layout.Submission(id))
+	return err == nil
 }
 
 type unlockedID struct {

@@ -90,6 +90,46 @@ func TestRemoveLeftoversSparesLiveIngests(t *testing.T) {
 	}
 }
 
+// TestRemoveLeftoversFinishedLock checks that a lock file alone, however
+// young, goes when its submission is in place: an ingest killed after
+// renaming its folder into place and removing its spill, but before
+// removing its lock file, left it, and no ingest can be about to take it,
+// since new ids name no submission. TestCrashAnyMoment found it left
+// behind when the kill fell there.
+func TestRemoveLeftoversFinishedLock(t *testing.T) {
+	t.Parallel()
+	root := t.TempDir()
+	p := &Pipeline{Layout: schemas.Layout{Root: root}}
+	const finished, young = "20261122T093000.000000Z-eeeeeeee", "20261122T093000.000000Z-ffffffff"
+	if err := os.MkdirAll(p.Layout.Submission(finished), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.MkdirAll(p.incomingDir(), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	for _, id := range []string{finished, young} {
+		if err := os.WriteFile(filepath.Join(p.incomingDir(), id+".lock"), nil, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	gone, err := p.removeLeftovers()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(gone) != 0 {
+		t.Errorf("reported %v as never arrived, want none: the finished one arrived", gone)
+	}
+	if _, err := os.Stat(filepath.Join(p.incomingDir(), finished+".lock")); err == nil {
+		t.Errorf("the lock file of a submission in place is still there")
+	}
+	if _, err := os.Stat(filepath.Join(p.incomingDir(), young+".lock")); err != nil {
+		t.Errorf("a young lock file of no submission was removed: %v", err)
+	}
+	if _, err := os.Stat(p.Layout.Submission(finished)); err != nil {
+		t.Errorf("the submission was removed: %v", err)
+	}
+}
+
 // TestWarehouseFileID checks which warehouse names belong to a submission.
 func TestWarehouseFileID(t *testing.T) {
 	t.Parallel()

@@ -57,11 +57,12 @@ type run struct {
 }
 
 // spill holds checked rows until the whole file has passed, in a compact
-// binary form in one temporary file, with each partition's rows found
+// binary form in one temporary file (in memory while they are few, see
+// spillFile), with each partition's rows found
 // through its runs. Returns are usually grouped by period and council, so
 // runs are long; a shuffled file costs more reads, not more memory.
 type spill struct {
-	f     *os.File
+	f     *spillFile
 	w     *bufio.Writer
 	off   int64
 	parts map[partKey]*partition
@@ -82,19 +83,85 @@ type partition struct {
 	services []string // the services of its rows
 }
 
-// newSpill creates the spill file at path, which must not exist.
+// newSpill returns a spill whose file, once it needs one, is at path,
+// which must not exist.
 func newSpill(path string) (*spill, error) {
-	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o600)
-	if err != nil {
-		return nil, fmt.Errorf("create spill file: %w", err)
-	}
+	f := &spillFile{path: path}
 	return &spill{f: f, w: bufio.NewWriterSize(f, 256<<10), parts: map[partKey]*partition{}}, nil
 }
 
 // close removes the spill file.
-func (s *spill) close() {
-	s.f.Close()
-	os.Remove(s.f.Name())
+func (s *spill) close() { s.f.close() }
+
+// spillFile holds the spill's bytes: in memory while they are few and only
+// the checking goroutine reads them, in a file once they pass
+// spillInMemory or a writer is to read them (toDisk).
+type spillFile struct {
+	path string
+	f    *os.File // nil while the bytes are in mem
+	mem  []byte
+}
+
+// spillInMemory is how many bytes of checked rows stay in memory before
+// the spill makes its file. A council's return for a quarter (a few
+// hundred rows, one partition, written by the ingest's own goroutine)
+// then makes none: creating and removing a file are among the costliest
+// system calls of a small return, above all on a filesystem that searches
+// for an inode not recently freed.
+const spillInMemory = 1 << 20
+
+func (s *spillFile) Write(b []byte) (int, error) {
+	if s.f == nil && len(s.mem)+len(b) <= spillInMemory {
+		s.mem = append(s.mem, b...)
+		return len(b), nil
+	}
+	if err := s.toDisk(); err != nil {
+		return 0, err
+	}
+	return s.f.Write(b)
+}
+
+// toDisk makes the spill file, if there is none yet, and moves the bytes
+// held in memory to it. It must be called before another goroutine reads
+// the spill: a file's bytes can be read while more are written, a slice's
+// cannot.
+func (s *spillFile) toDisk() error {
+	if s.f != nil {
+		return nil
+	}
+	f, err := os.OpenFile(s.path, os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o600)
+	if err != nil {
+		return fmt.Errorf("create spill file: %w", err)
+	}
+	if _, err := f.Write(s.mem); err != nil {
+		f.Close()
+		os.Remove(s.path)
+		return fmt.Errorf("write spill file: %w", err)
+	}
+	s.f, s.mem = f, nil
+	return nil
+}
+
+func (s *spillFile) ReadAt(b []byte, off int64) (int, error) {
+	if s.f != nil {
+		return s.f.ReadAt(b, off)
+	}
+	if off >= int64(len(s.mem)) {
+		return 0, io.EOF
+	}
+	n := copy(b, s.mem[off:])
+	if n < len(b) {
+		return n, io.EOF
+	}
+	return n, nil
+}
+
+// close removes the spill file, if it was made.
+func (s *spillFile) close() {
+	if s.f != nil {
+		s.f.Close()
+		os.Remove(s.path)
+	}
 }
 
 // add appends a checked row.

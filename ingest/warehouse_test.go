@@ -3,9 +3,12 @@ package ingest
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
 	"database/sql"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -367,6 +370,44 @@ func TestWarehouseSameBytesStoredOnce(t *testing.T) {
 	}
 }
 
+// TestWarehouseTornIndexEntry checks what a crash that tore a file's first
+// index entry (written straight to its name, not renamed into place)
+// leaves behind: the torn entry is read as none, so the file is stored,
+// and the entry is then rebuilt whole, so the same bytes sent again are a
+// duplicate of that submission.
+func TestWarehouseTornIndexEntry(t *testing.T) {
+	t.Parallel()
+	p := testPipeline(t)
+	var tick atomic.Int64
+	p.Now = func() time.Time { return fixedNow().Add(time.Duration(tick.Add(1)) * time.Second) }
+	input := []byte("council_code,provider_id,provider_name,service,metric,period,numerator,denominator,value\n" +
+		"E08000009,1-101234567,Acme Care Ltd,homecare,hc-visits-on-time,2024-25-Q1,950,1000,95\n")
+	sum := sha256.Sum256(input)
+	path := filepath.Join(p.indexDir(), hex.EncodeToString(sum[:])+".json")
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(path, []byte("[\n  {\n    \"id\": \"2026"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	first := ingestBytes(t, p, input, Options{})
+	if !first.Accepted() || first.Duplicate != "" {
+		t.Fatalf("first: status %q duplicate %q, want accepted and new", first.Status, first.Duplicate)
+	}
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var entries []indexEntry
+	if err := json.Unmarshal(b, &entries); err != nil || len(entries) != 1 || entries[0].ID != first.Submission {
+		t.Fatalf("index entry %s (%v), want one entry for %s", b, err, first.Submission)
+	}
+	again := ingestBytes(t, p, input, Options{})
+	if again.Duplicate != first.Submission {
+		t.Errorf("sent again: duplicate %q, want %q", again.Duplicate, first.Submission)
+	}
+}
+
 // TestWarehouseManyProblems checks that one report lists every problem in a
 // file with problems on many lines, in line order.
 func TestWarehouseManyProblems(t *testing.T) {
@@ -480,7 +521,7 @@ func whSubmissionIDs(t *testing.T, p *Pipeline) []string {
 	}
 	var ids []string
 	for _, e := range entries {
-		if e.Name() != ".index" {
+		if !strings.HasPrefix(e.Name(), ".") { // .index, .incoming
 			ids = append(ids, e.Name())
 		}
 	}
@@ -488,7 +529,8 @@ func whSubmissionIDs(t *testing.T, p *Pipeline) []string {
 }
 
 // whNoTempFiles fails if anything in the data folder is a temporary
-// or spill file: every write must end renamed into place or removed.
+// or spill file or in the incoming folder (which stays, empty): every
+// write must end renamed into place or removed.
 func whNoTempFiles(t testing.TB, root string) {
 	t.Helper()
 	err := filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
@@ -496,7 +538,7 @@ func whNoTempFiles(t testing.TB, root string) {
 			return err
 		}
 		name := d.Name()
-		if strings.HasSuffix(name, ".spill") || name == ".incoming" || strings.Contains(name, ".tmp-") {
+		if strings.HasSuffix(name, ".spill") || filepath.Base(filepath.Dir(path)) == ".incoming" || strings.Contains(name, ".tmp-") {
 			t.Errorf("temporary file left behind: %s", relPath(root, path))
 		}
 		return nil
@@ -595,4 +637,63 @@ func deref[T any](p *T) any {
 		return nil
 	}
 	return *p
+}
+
+// TestSpillFile checks the spill's store: bytes written stay in memory,
+// with no file made, until they pass spillInMemory or toDisk is called;
+// either way every byte written reads back at its offset (worked out from
+// what was written), a read past the end says io.EOF, and close removes
+// the file it made.
+func TestSpillFile(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name   string
+		chunks int // of 100,000 bytes each
+		toDisk bool
+		file   bool // a file is made
+	}{
+		{"few bytes", 3, false, false},
+		{"few bytes for a writer", 3, true, true},
+		{"past the limit", spillInMemory/100_000 + 2, false, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			path := filepath.Join(t.TempDir(), "x.spill")
+			s := &spillFile{path: path}
+			var want []byte
+			for i := range tt.chunks {
+				chunk := bytes.Repeat([]byte{byte('a' + i%26)}, 100_000)
+				if _, err := s.Write(chunk); err != nil {
+					t.Fatal(err)
+				}
+				want = append(want, chunk...)
+			}
+			if tt.toDisk {
+				if err := s.toDisk(); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if _, err := os.Stat(path); (err == nil) != tt.file {
+				t.Errorf("file made: %v, want %v", err == nil, tt.file)
+			}
+			// A read across the 100,000-byte boundary between the first two
+			// chunks: 'a' then 'b'.
+			got := make([]byte, 4)
+			if _, err := s.ReadAt(got, 99_998); err != nil || string(got) != "aabb" {
+				t.Errorf("ReadAt(99998) = %q, %v; want \"aabb\"", got, err)
+			}
+			all := make([]byte, len(want))
+			if _, err := s.ReadAt(all, 0); err != nil || !bytes.Equal(all, want) {
+				t.Errorf("reading back every byte: equal %v, %v", bytes.Equal(all, want), err)
+			}
+			if n, err := s.ReadAt(got, int64(len(want))-2); n != 2 || err != io.EOF {
+				t.Errorf("ReadAt past the end = %d, %v; want 2, io.EOF", n, err)
+			}
+			s.close()
+			if _, err := os.Stat(path); err == nil {
+				t.Error("the spill file is still there after close")
+			}
+		})
+	}
 }

@@ -62,7 +62,8 @@
 //	                               services, first_period_start,
 //	                               last_period_end, n_rows
 //	data/peer-groups.csv           group_id, council_code: the comparator groups used
-//	data/similar-councils.csv      council_code, similar_code, rank, distance, method
+//	data/similar-councils.csv      council_code, responsibility, similar_code, rank,
+//	                               distance, method
 //	datapackage.json               Frictionless Data Package v2 descriptor of data/
 //	release.json                   id, created, previous, submissions, counts,
 //	                               revisions, withdrawals
@@ -76,9 +77,10 @@
 //
 // data/peer-groups.csv holds the user's peer-groups.csv groups when the
 // data folder has one. Otherwise similar councils come from nearest
-// neighbours, which are not symmetric, so each council gets a group named
-// by its own code holding itself and its similar councils; the ranked list
-// with distances is data/similar-councils.csv.
+// neighbours, which are not symmetric, so each council gets a group for
+// each responsibility it holds, named by its code and the responsibility
+// (E06000017:social_care), holding itself and its similar councils for it;
+// the ranked lists with distances are data/similar-councils.csv.
 //
 // # Data package
 //

@@ -418,12 +418,21 @@ func (b *Builder) buildDatabase(ctx context.Context, dbFile string, rel *schemas
 	if err := db.Build(ctx, in); err != nil {
 		return nil, err
 	}
+	if rel.ProviderRegister, err = db.RegisterUsed(ctx); err != nil {
+		return nil, err
+	}
 	reach("scratch-built")
 	b.logf("writing %s", schemas.DatabaseFile)
 	if err := db.WriteRelease(ctx, dbFile); err != nil {
 		return nil, err
 	}
 	reach("database-written")
+	// The history this release carries, so the next publish reads it
+	// instead of every earlier release.
+	b.logf("writing %s", schemas.DisclosureHistoryParquet)
+	if err := db.WriteHistory(ctx, filepath.Join(filepath.Dir(dbFile), filepath.FromSlash(schemas.DisclosureHistoryParquet))); err != nil {
+		return nil, err
+	}
 	// Freeing a scratch database of gigabytes takes a second or more, and
 	// nothing after needs it: it closes while the files are written.
 	done := make(chan error, 1)

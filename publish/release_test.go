@@ -19,6 +19,7 @@ import (
 	"time"
 
 	"github.com/yardstick-open/yardstick/publish/duckdb"
+	"github.com/yardstick-open/yardstick/registers"
 	"github.com/yardstick-open/yardstick/schemas"
 )
 
@@ -65,7 +66,7 @@ func baseSubs() []sub {
 // releaseFiles are the data files every release holds.
 var releaseFiles = []string{
 	schemas.ChecksumsFile, "data/benchmarks.csv", "data/benchmarks.parquet", "data/comparisons.csv", "data/comparisons.parquet", "data/councils.csv",
-	"data/metrics.csv", "data/observations.csv", "data/observations.parquet", "data/peer-groups.csv",
+	schemas.DisclosureHistoryParquet, "data/metrics.csv", "data/observations.csv", "data/observations.parquet", "data/peer-groups.csv",
 	"data/provider-profiles.csv", "data/provider-profiles.parquet", "data/providers.csv", "data/sector-benchmarks.csv", "data/sector-benchmarks.parquet", "data/similar-councils.csv", schemas.PackageFile, schemas.ReleaseFile, schemas.DatabaseFile,
 }
 
@@ -84,7 +85,7 @@ var siteFiles = []string{
 
 // isSiteFile reports whether a release file belongs to its website.
 func isSiteFile(name string) bool {
-	for _, p := range []string{"metrics/", "providers/", "councils/", "assets/", "changes/"} {
+	for _, p := range []string{"metrics/", "providers/", "councils/", "assets/", "changes/", "sectors/"} {
 		if strings.HasPrefix(name, p) {
 			return true
 		}
@@ -138,6 +139,10 @@ func TestPublish(t *testing.T) {
 	if !got.Created.Equal(t0) || got.Previous != "" || len(got.Revisions) != 0 {
 		t.Errorf("release.json: created %v previous %q revisions %v", got.Created, got.Previous, got.Revisions)
 	}
+	// The data folder has no provider register, and release.json says so.
+	if got.ProviderRegister == nil || got.ProviderRegister.Status != schemas.RegisterNone || got.ProviderRegister.SHA256 != "" {
+		t.Errorf("release.json provider_register %+v, want status %q and no hash", got.ProviderRegister, schemas.RegisterNone)
+	}
 	if want := []string{"20250101T000000Z-aaaa", "20250102T000000Z-bbbb"}; !reflect.DeepEqual(got.Submissions, want) {
 		t.Errorf("submissions %v, want %v", got.Submissions, want)
 	}
@@ -165,7 +170,8 @@ func TestPublish(t *testing.T) {
 		t.Errorf("metrics.csv row %v", m)
 	}
 	metricColumns := []string{"id", "title", "kind", "unit", "multiplier", "polarity", "min", "max", "disclosure",
-		"services", "description", "numerator", "denominator", "source"}
+		"services", "description", "numerator", "denominator", "source", "numerator_count", "denominator_count",
+		"small_count", "min_denominator"}
 	if h := header(t, filepath.Join(rel.Dir, schemas.MetricsCSV)); !reflect.DeepEqual(h, metricColumns) {
 		t.Errorf("metrics.csv header %v", h)
 	}
@@ -184,15 +190,15 @@ func TestPublish(t *testing.T) {
 	}
 	var traffordGroup []string
 	for _, g := range groups {
-		if g["group_id"] == trafford {
+		if g["group_id"] == trafford+":social_care" {
 			traffordGroup = append(traffordGroup, g["council_code"])
 		}
 	}
-	// Trafford's group is Trafford and its similar councils, as
-	// similar-councils.csv ranks them.
+	// Trafford's social-care group is Trafford and its similar councils
+	// for social care, as similar-councils.csv ranks them.
 	wantGroup := []string{trafford}
 	for _, r := range readCSV(t, filepath.Join(rel.Dir, schemas.SimilarCSV)) {
-		if r["council_code"] == trafford {
+		if r["council_code"] == trafford && r["responsibility"] == "social_care" {
 			wantGroup = append(wantGroup, r["similar_code"])
 		}
 	}
@@ -559,6 +565,40 @@ func TestPublishPeerGroups(t *testing.T) {
 	want := []map[string]string{{"group_id": "g1", "council_code": bury}, {"group_id": "g1", "council_code": trafford}}
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("peer-groups.csv %v, want %v", got, want)
+	}
+}
+
+// TestPublishRecordsRegister checks that release.json names the provider
+// register a release was built with: the SHA-256 of the file's bytes,
+// worked out here, and its two imports (the Trafford CQC extract and
+// Ofsted's list, ingest/testdata/names/register.parquet).
+func TestPublishRecordsRegister(t *testing.T) {
+	t.Parallel()
+	root := t.TempDir()
+	addSubmissions(t, root, baseSubs()...)
+	b, err := os.ReadFile(filepath.Join("..", "ingest", "testdata", "names", "register.parquet"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := registers.RegisterFile(root)
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(path, b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	rel, err := newBuilder(root, t0).Publish(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := ReadRelease(newBuilder(root, t0).Layout, rel.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sum := sha256.Sum256(b)
+	r := got.ProviderRegister
+	if r == nil || r.Status != schemas.RegisterUsed || r.SHA256 != hex.EncodeToString(sum[:]) || len(r.Imports) != 2 || r.Providers == 0 {
+		t.Errorf("release.json provider_register %+v, want status %q, SHA-256 %x and two imports", r, schemas.RegisterUsed, sum)
 	}
 }
 

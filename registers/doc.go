@@ -97,7 +97,13 @@
 // latest row wins: rows are ordered by their import's as-at day, then the
 // time it was received, then its id, then the line. A row's rating date
 // dates only its rating. Every value is kept in facts with its import and
-// day, and the names not chosen are aliases. Every rating of every import
+// day, and the names not chosen are aliases. A trading name ("Also known
+// as") is an alias of what it names: of the location or setting of its
+// row (Location.Aliases, a fact whose Subject is the location's id), which
+// is the provider's own alias too where the provider is known by that
+// location's id alone; of the provider, for a row giving a provider id and
+// no location. A CQC provider never takes its locations' trading names:
+// two homes of two providers may trade under one name. Every rating of every import
 // is kept (a rating is its subject, date and rating, its source the first
 // import to give it), so importing a newer register adds to the history.
 // The register depends on the kept imports alone, not the order they are

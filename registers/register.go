@@ -82,15 +82,19 @@ type Identifier struct {
 // Location is a CQC location or an Ofsted setting of a provider, as the
 // latest register to list it describes it.
 type Location struct {
-	ID           string       `json:"id"`
-	Name         string       `json:"name"`
-	Postcode     string       `json:"postcode"`
-	CouncilCode  string       `json:"council_code"`
-	CouncilGiven string       `json:"council_given"`
-	Status       string       `json:"status"`
-	ServiceType  string       `json:"service_type"`
-	Source       string       `json:"source"`
-	AsAt         schemas.Date `json:"as_at"`
+	ID           string `json:"id"`
+	Name         string `json:"name"`
+	Postcode     string `json:"postcode"`
+	CouncilCode  string `json:"council_code"`
+	CouncilGiven string `json:"council_given"`
+	Status       string `json:"status"`
+	ServiceType  string `json:"service_type"`
+	// Aliases are the location's trading names: every "also known as"
+	// any import gave it, but its name. Each is a fact of its provider
+	// (Fact.Subject), with the import and day that gave it.
+	Aliases []string     `json:"aliases"`
+	Source  string       `json:"source"`
+	AsAt    schemas.Date `json:"as_at"`
 }
 
 // Rating is a regulator's rating of a location or setting, kept however
@@ -104,14 +108,17 @@ type Rating struct {
 	Source    string       `json:"source"`
 }
 
-// Fact is a value a register gave a provider (its name, organisation or
-// sector), with the import it came from and the day it held.
+// Fact is a value a register gave a provider (its name, organisation,
+// sector or a trading name, field also_known_as), with the import it came
+// from and the day it held. Subject is the location or setting a trading
+// name is of, and "" for a fact of the provider itself.
 type Fact struct {
-	Field  string       `json:"field"`
-	Value  string       `json:"value"`
-	Given  string       `json:"given"`
-	Source string       `json:"source"`
-	AsAt   schemas.Date `json:"as_at"`
+	Field   string       `json:"field"`
+	Subject string       `json:"subject,omitempty"`
+	Value   string       `json:"value"`
+	Given   string       `json:"given"`
+	Source  string       `json:"source"`
+	AsAt    schemas.Date `json:"as_at"`
 }
 
 // source is an import as the Builder orders its rows.
@@ -172,12 +179,13 @@ func keepFact(fs []fact, value, given string, at stamp) []fact {
 
 // group is what the rows of one key say: a CQC provider's rows ("p:"
 // and its id), or the rows of a location ("l:") or Ofsted setting ("u:")
-// that give no provider id. Its lists hold each value once per import.
+// that give no provider id. Its lists hold each value once per import;
+// aka holds the trading names of rows that name no location or setting
+// (a provider's own), the others being their site's.
 type group struct {
-	ids                  []Identifier
-	names, orgs, sectors []fact
-	aka                  []string
-	hasProvider          bool
+	ids                       []Identifier
+	names, orgs, sectors, aka []fact
+	hasProvider               bool
 }
 
 // site is what the rows say of one CQC location or Ofsted setting, by its
@@ -197,6 +205,9 @@ type site struct {
 	others       map[string]stamp
 	loc          Location
 	locAt        stamp
+	// aka are the site's trading names ("also known as"), each once per
+	// import.
+	aka []fact
 }
 
 // saw records that a row at at gave the site the provider id p.
@@ -309,8 +320,10 @@ func (b *Builder) add(src *source, r Record) {
 	g.names = keepFact(g.names, r.Name, r.Name, at)
 	g.orgs = keepFact(g.orgs, r.ProviderName, r.ProviderName, at)
 	g.sectors = keepFact(g.sectors, r.Sector, r.SectorGiven, at)
-	if r.AlsoKnownAs != "" && !slices.Contains(g.aka, r.AlsoKnownAs) {
-		g.aka = append(g.aka, r.AlsoKnownAs)
+	if r.LocationID == "" && r.URN == "" {
+		// A row of a provider alone: its trading name is the
+		// provider's. Otherwise it is the location's, kept below.
+		g.aka = keepFact(g.aka, r.AlsoKnownAs, r.AlsoKnownAs, at)
 	}
 	for _, k := range [2]string{"l:" + r.LocationID, "u:" + r.URN} {
 		if len(k) == 2 {
@@ -337,6 +350,9 @@ func (b *Builder) add(src *source, r Record) {
 				CouncilGiven: r.CouncilGiven, Status: r.Status, ServiceType: r.ServiceType}
 			st.locAt = at
 		}
+		// "Also known as" names the location (CQC's care directory
+		// gives it beside the location's own name), not its provider.
+		st.aka = keepFact(st.aka, r.AlsoKnownAs, r.AlsoKnownAs, at)
 	}
 	if r.Rating != "" {
 		k := ratingKey{subject, r.RatingDate.String(), r.Rating}
@@ -385,10 +401,13 @@ func (b *Builder) Providers() ([]Provider, []string) {
 	type entity struct {
 		ids                  []Identifier
 		names, orgs, sectors []fact
-		aka                  []string
-		locs                 []Location
-		ratings              []Rating
-		hasProvider          bool
+		// aka are the provider's own trading names; siteAka every
+		// location's, by the location's id.
+		aka         []fact
+		siteAka     map[string][]fact
+		locs        []Location
+		ratings     []Rating
+		hasProvider bool
 	}
 	ents := map[string]*entity{}
 	ent := func(key string) *entity {
@@ -422,7 +441,20 @@ func (b *Builder) Providers() ([]Provider, []string) {
 		if st.loc.ID != "" {
 			l := st.loc
 			l.Source, l.AsAt = st.locAt.src.id, st.locAt.src.asAt
+			l.Aliases = []string{}
+			for _, f := range st.aka {
+				if f.value != l.Name && !slices.Contains(l.Aliases, f.value) {
+					l.Aliases = append(l.Aliases, f.value)
+				}
+			}
+			slices.Sort(l.Aliases)
 			e.locs = append(e.locs, l)
+			if len(st.aka) > 0 {
+				if e.siteAka == nil {
+					e.siteAka = map[string][]fact{}
+				}
+				e.siteAka[l.ID] = st.aka
+			}
 		}
 		if len(st.others) > 0 {
 			all := maps.Clone(st.others)
@@ -476,21 +508,23 @@ func (b *Builder) Providers() ([]Provider, []string) {
 		if sec, ok := latest(e.sectors); ok {
 			p.Sector, p.SectorGiven, p.SectorSource, p.SectorAsAt = sec.value, sec.given, sec.at.src.id, sec.at.src.asAt
 		}
-		// A location's "also known as" names the provider only where the
-		// provider is the location.
+		// A location's trading names are the provider's too only where
+		// the provider is the location (no CQC provider id); a CQC
+		// provider's locations keep theirs (Location.Aliases).
 		seen := map[string]bool{p.Name: true, "": true}
-		for _, f := range names {
-			if !seen[f.value] {
-				seen[f.value] = true
-				p.Aliases = append(p.Aliases, f.value)
+		alias := func(fs []fact) {
+			for _, f := range fs {
+				if !seen[f.value] {
+					seen[f.value] = true
+					p.Aliases = append(p.Aliases, f.value)
+				}
 			}
 		}
+		alias(names)
+		alias(e.aka)
 		if !e.hasProvider {
-			for _, n := range e.aka {
-				if !seen[n] {
-					seen[n] = true
-					p.Aliases = append(p.Aliases, n)
-				}
+			for _, fs := range e.siteAka {
+				alias(fs)
 			}
 		}
 		slices.Sort(p.Aliases)
@@ -523,7 +557,11 @@ func (b *Builder) Providers() ([]Provider, []string) {
 			fieldNames[0] = "organisation"
 		}
 		for i, fs := range [][]fact{names, orgs, e.sectors} {
-			p.Facts = append(p.Facts, sortedFacts(fs, fieldNames[i])...)
+			p.Facts = append(p.Facts, sortedFacts(fs, fieldNames[i], "")...)
+		}
+		p.Facts = append(p.Facts, sortedFacts(e.aka, FieldAlsoKnownAs, "")...)
+		for _, l := range p.Locations {
+			p.Facts = append(p.Facts, sortedFacts(e.siteAka[l.ID], FieldAlsoKnownAs, l.ID)...)
 		}
 		out = append(out, p)
 	}
@@ -545,14 +583,15 @@ func latest(fs []fact) (fact, bool) {
 	return best, true
 }
 
-// sortedFacts lists facts of field (each value once per import, at its
-// latest row) in the order they held.
-func sortedFacts(fs []fact, field string) []Fact {
+// sortedFacts lists facts of field about subject (each value once per
+// import, at its latest row) in the order they held.
+func sortedFacts(fs []fact, field, subject string) []Fact {
 	fs = slices.Clone(fs)
 	slices.SortFunc(fs, func(a, b fact) int { return cmp.Or(a.at.compare(b.at), cmp.Compare(a.value, b.value)) })
 	out := make([]Fact, len(fs))
 	for i, f := range fs {
 		out[i] = f.out(field)
+		out[i].Subject = subject
 	}
 	return out
 }

@@ -175,3 +175,80 @@ func TestCreatePendingErrors(t *testing.T) {
 		t.Errorf("folder holds %v, want [file taken]", names)
 	}
 }
+
+// TestPlaceAll checks that PlaceAll moves every file to its final name
+// with what was written, leaves no temporary file, returns the final
+// paths in order for SyncAll, and finishes the files: Abort then removes
+// nothing, and placing them again is an error. A file whose folder has
+// gone cannot be renamed: that is an error, and the file is left under
+// its temporary name, the one after it untouched.
+func TestPlaceAll(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	var files []*PendingFile
+	var want []string
+	for _, name := range []string{"a/x.parquet", "b/y.parquet"} {
+		final := filepath.Join(dir, name)
+		p, err := CreatePending(final)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := io.WriteString(p, name); err != nil {
+			t.Fatal(err)
+		}
+		files = append(files, p)
+		want = append(want, final)
+	}
+	files[0].Finish() // one closed already, as ingest's writers leave them
+	got, err := PlaceAll(files)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("paths %q, want %q", got, want)
+	}
+	for i, name := range []string{"a/x.parquet", "b/y.parquet"} {
+		b, err := os.ReadFile(want[i])
+		if err != nil || string(b) != name {
+			t.Errorf("%s holds %q (%v), want %q", name, b, err, name)
+		}
+		if e := entries(t, filepath.Dir(want[i])); len(e) != 1 {
+			t.Errorf("%s's folder holds %q, want the file alone", name, e)
+		}
+		if files[i].Abort() {
+			t.Errorf("Abort removed %s after PlaceAll", name)
+		}
+	}
+	if _, err := PlaceAll(files[:1]); err == nil {
+		t.Error("placing a placed file again: no error")
+	}
+	if err := SyncAll(got); err != nil {
+		t.Errorf("SyncAll: %v", err)
+	}
+	if err := SyncAll([]string{filepath.Join(dir, "missing")}); err == nil {
+		t.Error("SyncAll of a missing file: no error")
+	}
+
+	gone, err := CreatePending(filepath.Join(dir, "c", "z.parquet"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	next, err := CreatePending(filepath.Join(dir, "d", "w.parquet"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	gone.Finish()
+	if err := os.Rename(filepath.Join(dir, "c"), filepath.Join(dir, "c-moved")); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := PlaceAll([]*PendingFile{gone, next}); err == nil {
+		t.Error("PlaceAll into a folder that has gone: no error")
+	}
+	if e := entries(t, filepath.Join(dir, "c-moved")); len(e) != 1 || e[0] == "z.parquet" {
+		t.Errorf("the file that could not be placed: folder holds %q, want its temporary file", e)
+	}
+	if e := entries(t, filepath.Join(dir, "d")); len(e) != 1 || e[0] == "w.parquet" {
+		t.Errorf("the file after it: folder holds %q, want its temporary file", e)
+	}
+	next.Abort()
+}

@@ -1,8 +1,10 @@
 package schemas
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"math"
 	"slices"
 	"sort"
@@ -65,6 +67,15 @@ const (
 	DisclosureSmallCounts Disclosure = "small_counts"
 )
 
+// The small_counts rule's thresholds when a metric does not set its own
+// (Metric.SmallCount, Metric.MinDenominator): a numerator, or a
+// proportion's complement, of 1 to 4 is small, and so is a denominator
+// under 10, which also hides 0% and 100% of a group under 10.
+const (
+	DefaultSmallCount     = 5
+	DefaultMinDenominator = 10
+)
+
 // ErrUnknownMetric and ErrUnknownService are returned, wrapped, for ids the
 // catalogue does not hold.
 var (
@@ -124,6 +135,58 @@ type Metric struct {
 	Numerator   string     `yaml:"numerator,omitempty" json:"numerator"`
 	Denominator string     `yaml:"denominator,omitempty" json:"denominator"`
 	Source      string     `yaml:"source,omitempty" json:"source"`
+	// NumeratorCount and DenominatorCount name the count the numerator
+	// or the denominator is when other metrics count the same thing for
+	// the same provider, service and period: every metric that names a
+	// count shares it, on either side (occupied-bed-days is the
+	// denominator of falls per 1,000 bed days and the numerator of
+	// occupancy). Disclosure control protects shared counts together: a
+	// figure hidden for one metric hides its sisters' figures of the same
+	// cell, which would give the shared count back. "" when the count is
+	// the metric's own.
+	NumeratorCount   string `yaml:"numerator_count,omitempty" json:"numerator_count"`
+	DenominatorCount string `yaml:"denominator_count,omitempty" json:"denominator_count"`
+	// SmallCount and MinDenominator are the small_counts rule's
+	// thresholds for this metric: a numerator, or a proportion's
+	// complement, above 0 and below SmallCount is small, and so is a
+	// denominator below MinDenominator (so 0% and 100% of a group smaller
+	// than it are hidden). Index sets DefaultSmallCount and
+	// DefaultMinDenominator where they are left out; they apply only
+	// under disclosure small_counts; elsewhere they are 0, which
+	// MarshalJSON writes as null, as CSV leaves the cell blank.
+	SmallCount     int `yaml:"small_count,omitempty" json:"small_count"`
+	MinDenominator int `yaml:"min_denominator,omitempty" json:"min_denominator"`
+}
+
+// MarshalJSON writes the metric with a small_count and min_denominator
+// of 0 (a metric without disclosure control) as null: 0 is no threshold.
+func (m Metric) MarshalJSON() ([]byte, error) {
+	type plain Metric
+	// The outer fields take the JSON names from the embedded ones.
+	return json.Marshal(struct {
+		plain
+		SmallCount     *int `json:"small_count"`
+		MinDenominator *int `json:"min_denominator"`
+	}{plain(m), nonZero(m.SmallCount), nonZero(m.MinDenominator)})
+}
+
+func nonZero(n int) *int {
+	if n == 0 {
+		return nil
+	}
+	return &n
+}
+
+// SharedCounts returns the names of the counts the metric shares with
+// others: its NumeratorCount and DenominatorCount, those set.
+func (m *Metric) SharedCounts() []string {
+	var out []string
+	for _, c := range []string{m.NumeratorCount, m.DenominatorCount} {
+		if c != "" {
+			out = append(out, c)
+		}
+	}
+	return out
 }
 
 // NeedsCounts reports whether the metric's value is numerator/denominator x
@@ -302,12 +365,47 @@ func (c *Catalogue) Index() error {
 		if m.Polarity == "" {
 			m.Polarity = NoPolarity
 		}
+		if m.SmallCount == 0 && m.Disclosure == DisclosureSmallCounts {
+			m.SmallCount = DefaultSmallCount
+		}
+		if m.MinDenominator == 0 && m.Disclosure == DisclosureSmallCounts {
+			m.MinDenominator = DefaultMinDenominator
+		}
 		if err := c.validateMetric(m); err != nil {
 			errs = append(errs, fmt.Errorf("metric %q: %w", m.ID, err))
 		}
 		c.metrics[m.ID] = m
 	}
+	errs = append(errs, c.validateSharedCounts()...)
 	return errors.Join(errs...)
+}
+
+// validateSharedCounts checks that the metrics sharing a count have a
+// service in common, since only figures of the same service share a
+// count. A count named by one metric alone links nothing; it is allowed,
+// so that a data folder's catalogue.yaml may replace one metric of a
+// shared count without restating the others.
+func (c *Catalogue) validateSharedCounts() []error {
+	users := map[string][]*Metric{}
+	for i := range c.Metrics {
+		m := &c.Metrics[i]
+		for _, name := range m.SharedCounts() {
+			if len(users[name]) == 0 || users[name][len(users[name])-1] != m {
+				users[name] = append(users[name], m)
+			}
+		}
+	}
+	var errs []error
+	for _, name := range slices.Sorted(maps.Keys(users)) {
+		ms := users[name]
+		for _, m := range ms[1:] {
+			if !slices.ContainsFunc(m.Services, func(s string) bool { return s == "*" || ms[0].ForService(s) }) {
+				errs = append(errs, fmt.Errorf("metric %q: count %q is shared with %q, but they have no service in "+
+					"common, so no figure of one shares it with a figure of the other", m.ID, name, ms[0].ID))
+			}
+		}
+	}
+	return errs
 }
 
 func (c *Catalogue) validateMetric(m *Metric) error {
@@ -341,6 +439,34 @@ func (c *Catalogue) validateMetric(m *Metric) error {
 	}
 	if want, ok := unitMultiplier[m.Unit]; ok && m.Kind == KindRate && m.Multiplier != want {
 		errs = append(errs, fmt.Sprintf("a rate in %s needs multiplier %g", m.Unit, want))
+	}
+	for _, sc := range []struct{ field, name string }{{"numerator_count", m.NumeratorCount}, {"denominator_count", m.DenominatorCount}} {
+		if sc.name != "" && !validID(sc.name) {
+			errs = append(errs, fmt.Sprintf("%s %q must be lower-case letters, digits and hyphens", sc.field, sc.name))
+		}
+	}
+	if m.NumeratorCount != "" && m.NumeratorCount == m.DenominatorCount {
+		errs = append(errs, "numerator_count and denominator_count name the same count")
+	}
+	if m.NumeratorCount != "" && !m.NeedsCounts() && m.Kind != KindCount {
+		errs = append(errs, fmt.Sprintf("numerator_count is set, but a %s has no numerator", m.Kind))
+	}
+	if m.DenominatorCount != "" && !m.NeedsCounts() {
+		errs = append(errs, fmt.Sprintf("denominator_count is set, but a %s has no denominator", m.Kind))
+	}
+	if m.Disclosure != DisclosureSmallCounts && (m.SmallCount != 0 || m.MinDenominator != 0) {
+		errs = append(errs, "small_count and min_denominator apply only with disclosure small_counts")
+	}
+	if m.Disclosure == DisclosureSmallCounts {
+		if m.SmallCount < 2 {
+			errs = append(errs, fmt.Sprintf("small_count %d must be at least 2 (counts from 1 up to one below it are hidden; "+
+				"leave it out for the default, %d)", m.SmallCount, DefaultSmallCount))
+		}
+		if m.MinDenominator < m.SmallCount {
+			errs = append(errs, fmt.Sprintf("min_denominator %d must be at least small_count %d: a group smaller than a "+
+				"small count is itself a small count (leave it out for the default, %d)", m.MinDenominator, m.SmallCount,
+				DefaultMinDenominator))
+		}
 	}
 	if m.Min != nil && m.Max != nil && *m.Min > *m.Max {
 		errs = append(errs, "min is above max")

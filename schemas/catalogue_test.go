@@ -1,6 +1,7 @@
 package schemas
 
 import (
+	"encoding/json"
 	"errors"
 	"slices"
 	"strings"
@@ -62,6 +63,39 @@ func TestCatalogueIndex(t *testing.T) {
 	}
 	if got := c.Closest("home-care", false, 2); !slices.Equal(got, []string{"homecare"}) {
 		t.Errorf("Closest(home-care, services) = %v, want [homecare]", got)
+	}
+}
+
+// TestCatalogueDisclosureDefaults checks that a small_counts metric that
+// sets no thresholds gets today's rule (a count of 1 to 4 or a
+// denominator under 10 is small), one that sets them keeps its own, and a
+// metric without disclosure control has none; and that metrics naming
+// the same count, on either side, are each other's sisters.
+func TestCatalogueDisclosureDefaults(t *testing.T) {
+	t.Parallel()
+	c := testCatalogue()
+	c.Metrics[0].Disclosure = DisclosureSmallCounts
+	c.Metrics[1].Disclosure, c.Metrics[1].SmallCount, c.Metrics[1].MinDenominator = DisclosureSmallCounts, 10, 20
+	c.Metrics[0].NumeratorCount = "visits"
+	c.Metrics[2].NumeratorCount = "visits"
+	if err := c.Index(); err != nil {
+		t.Fatalf("Index: %v", err)
+	}
+	for _, tt := range []struct {
+		id                 string
+		small, denominator int
+	}{{"hc-visits-on-time", 5, 10}, {"wc-missed", 10, 20}, {"complaints", 0, 0}} {
+		m, err := c.Metric(tt.id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if m.SmallCount != tt.small || m.MinDenominator != tt.denominator {
+			t.Errorf("%s: small_count %d, min_denominator %d; want %d, %d", tt.id, m.SmallCount, m.MinDenominator, tt.small, tt.denominator)
+		}
+	}
+	m, _ := c.Metric("complaints")
+	if got := m.SharedCounts(); !slices.Equal(got, []string{"visits"}) {
+		t.Errorf("complaints shares %v, want [visits]", got)
 	}
 }
 
@@ -135,6 +169,38 @@ func TestCatalogueIndexErrors(t *testing.T) {
 				`metric "wc-missed": service "waste-collection" is not in the catalogue`,
 				`metric "Complaints_upheld": id must be lower-case letters, digits and hyphens; title is missing`,
 			},
+		},
+		{
+			"small_count below 2", func(c *Catalogue) {
+				c.Metrics[1].Disclosure, c.Metrics[1].SmallCount = DisclosureSmallCounts, 1
+			},
+			[]string{`metric "wc-missed": small_count 1 must be at least 2 (counts from 1 up to one below it are hidden; leave it out for the default, 5)`},
+		},
+		{
+			"min_denominator below small_count", func(c *Catalogue) {
+				c.Metrics[1].Disclosure, c.Metrics[1].SmallCount, c.Metrics[1].MinDenominator = DisclosureSmallCounts, 10, 8
+			},
+			[]string{`metric "wc-missed": min_denominator 8 must be at least small_count 10: a group smaller than a small count is itself a small count (leave it out for the default, 10)`},
+		},
+		{
+			"thresholds without small_counts", func(c *Catalogue) { c.Metrics[0].SmallCount = 3 },
+			[]string{`metric "hc-visits-on-time": small_count and min_denominator apply only with disclosure small_counts`},
+		},
+		{
+			"bad shared counts", func(c *Catalogue) {
+				c.Metrics[0].NumeratorCount, c.Metrics[0].DenominatorCount = "Visits", "Visits"
+				c.Metrics[2].DenominatorCount = "people"
+			},
+			[]string{
+				`metric "hc-visits-on-time": numerator_count "Visits" must be lower-case letters, digits and hyphens; denominator_count "Visits" must be lower-case letters, digits and hyphens; numerator_count and denominator_count name the same count`,
+				`metric "complaints": denominator_count is set, but a count has no denominator`,
+			},
+		},
+		{
+			"a shared count without a service in common", func(c *Catalogue) {
+				c.Metrics[0].DenominatorCount, c.Metrics[1].DenominatorCount = "visits", "visits"
+			},
+			[]string{`metric "wc-missed": count "visits" is shared with "hc-visits-on-time", but they have no service in common, so no figure of one shares it with a figure of the other`},
 		},
 		{
 			"every problem, not just the first", func(c *Catalogue) {
@@ -314,5 +380,26 @@ func TestComputed(t *testing.T) {
 	m := Metric{Multiplier: 100}
 	if got := m.Derive(947, 1000); got != 94.7 {
 		t.Errorf("Derive(947, 1000) = %v, want 94.7", got)
+	}
+}
+
+// TestMetricJSONThresholds checks that a metric without disclosure control
+// gives null thresholds in JSON, as its CSV cells are blank, and one with
+// them gives the numbers.
+func TestMetricJSONThresholds(t *testing.T) {
+	for _, c := range []struct {
+		m    Metric
+		want string
+	}{
+		{Metric{ID: "a", Disclosure: DisclosureNone}, `"small_count":null,"min_denominator":null`},
+		{Metric{ID: "b", Disclosure: DisclosureSmallCounts, SmallCount: 5, MinDenominator: 10}, `"small_count":5,"min_denominator":10`},
+	} {
+		b, err := json.Marshal(c.m)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(string(b), c.want) || strings.Count(string(b), `"small_count":`) != 1 {
+			t.Errorf("%s: JSON %s, want it to hold %s once", c.m.ID, b, c.want)
+		}
 	}
 }

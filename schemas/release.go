@@ -38,7 +38,11 @@ type Release struct {
 	// SimilarCouncils is the method that chose each council's similar
 	// councils: yardstick-nn-v1 (nearest neighbours) or peer-groups.csv.
 	SimilarCouncils string `json:"similar_councils_method,omitempty"`
-	Counts          Counts `json:"counts"`
+	// ProviderRegister is the provider register the release took
+	// providers' names, sectors, identifiers and ratings from; nil in a
+	// release written before releases recorded it.
+	ProviderRegister *ProviderRegister `json:"provider_register,omitempty"`
+	Counts           Counts            `json:"counts"`
 	// Revisions are the figures published in both releases whose numbers
 	// changed; Withdrawals the observations of the previous release that
 	// this one no longer has.
@@ -47,6 +51,34 @@ type Release struct {
 
 	// Dir is the release's folder.
 	Dir string `json:"-"`
+}
+
+// Whether a release used a provider register (ProviderRegister.Status).
+const (
+	RegisterUsed = "used"
+	RegisterNone = "none" // the data folder had none: providers are named as councils name them
+)
+
+// ProviderRegister records the provider register (providers/register.parquet
+// in the data folder) a release was built with, so a reader can tell
+// which regulators' registers, as at which days, named its providers.
+type ProviderRegister struct {
+	// Status is RegisterUsed, or RegisterNone when the data folder had no
+	// register.
+	Status string `json:"status"`
+	// SHA256 is the hash of the register file as the release read it.
+	SHA256    string `json:"sha256,omitempty"`
+	Providers int    `json:"providers"`
+	// Imports are the register imports the register's facts, locations
+	// and ratings come from, by import id (providers/imports/<id>/ in the
+	// data folder), each with the day its register described.
+	Imports []RegisterImport `json:"imports"`
+}
+
+// RegisterImport is one import of a regulator's register.
+type RegisterImport struct {
+	ID   string `json:"id"`
+	AsAt Date   `json:"as_at"`
 }
 
 // Counts are a release's sizes.

@@ -33,6 +33,14 @@ const (
 	SectorBenchmarksParquet = "data/sector-benchmarks.parquet"
 )
 
+// DisclosureHistoryParquet is the cumulative disclosure history a release
+// carries, relative to its folder: every figure it and every earlier
+// release published, every cell they withheld, and the linked groups
+// with a hidden member, so the next publish reads this one file instead
+// of every earlier release (publish/duckdb, disclosure_history.go). It is
+// not a public table: it holds nothing the releases did not publish.
+const DisclosureHistoryParquet = "data/disclosure-history.parquet"
+
 // SQLType returns the DuckDB type of a column of type t.
 func (t ColumnType) SQLType() string {
 	switch t {
@@ -358,14 +366,16 @@ var PublicTables = []Table{
 					"row with: pooled as region_value over the rows of the group from councils of the council's type, itself included."},
 				intervalBand("band_council_type", "99.8%", "the pooled value of councils of the council's type"),
 				{Name: "similar_value", Type: TypeNumber, Unit: UnitOfMetric, Description: "The value band_similar compares the row with: " +
-					"pooled as region_value over the rows of the group from the council's similar councils (the similar_councils table), " +
-					"itself left out."},
+					"pooled as region_value over the rows of the group from the council's similar councils for the responsibility the " +
+					"row's service needs (the similar_councils table), itself left out."},
 				{Name: "similar_rank", Type: TypeInteger, Description: "The row's place, 1 the best by the metric's polarity (the highest " +
-					"for polarity none), among the similar_n rows of the group from the council and its similar councils; tied rows share " +
+					"for polarity none), among the similar_n rows of the group from the council and its similar councils for the " +
+					"responsibility the row's service needs; tied rows share " +
 					"the better place (1, 2, 2, 4). Blank without a value, and when fewer than " + strconv.Itoa(MinGroupRows) +
 					" rows of the national group have a value."},
 				{Name: "similar_n", Type: TypeInteger, Description: "How many rows similar_rank ranks the row among: the rows with a value " +
-					"of the same metric, period, service and level from the council and its similar councils, the row included."},
+					"of the same metric, period, service and level from the council and its similar councils for the service's " +
+					"responsibility, the row included."},
 				intervalBand("band_similar", "99.8%", "the pooled value of the council's similar councils"),
 				{Name: "change_prev", Type: TypeNumber, Unit: UnitOfMetric, Description: "Value minus the same row's value in the previous period."},
 				changeBand("change_prev_band", "the previous period"),
@@ -528,13 +538,26 @@ var PublicTables = []Table{
 			{Name: "min", Type: TypeNumber, Unit: UnitOfMetric, Description: "Least value a row may have; blank for none."},
 			{Name: "max", Type: TypeNumber, Unit: UnitOfMetric, Description: "Greatest value a row may have; blank for none."},
 			{Name: "disclosure", Type: TypeString, Categories: cats(string(DisclosureNone), string(DisclosureSmallCounts)), Description: "Disclosure control: small_counts hides a cell with a numerator " +
-				"of 1 to 4, a denominator under 10, for a proportion a complement (denominator minus numerator) of 1 to 4, " +
-				"or a value given without counts; and whatever would give it back by subtraction, within this release or with any earlier one."},
+				"of 1 to 4, a denominator under 10, for a proportion a complement (denominator minus numerator) of 1 to 4 " +
+				"(or the metric's own small_count and min_denominator), or a value given without counts; and whatever " +
+				"would give it back by subtraction, within this release or with any earlier one, or through a metric " +
+				"sharing its counts."},
 			{Name: "services", Type: TypeList, Description: "Services that report the metric (separated by semicolons in CSV); * for every service."},
 			{Name: "description", Type: TypeString, Description: "What the metric measures."},
 			{Name: "numerator", Type: TypeString, Description: "What the numerator counts."},
 			{Name: "denominator", Type: TypeString, Description: "What the denominator counts."},
 			{Name: "source", Type: TypeString, Description: "Where the metric's definition comes from."},
+			{Name: "numerator_count", Type: TypeString, Description: "The name of the count the numerator is, when other " +
+				"metrics share it (as numerator or denominator) for the same provider, service and period; a figure hidden " +
+				"for one of them hides the others' figures of the same cell. Blank when the count is the metric's own."},
+			{Name: "denominator_count", Type: TypeString, Description: "The name of the count the denominator is, when other " +
+				"metrics share it (occupied-bed-days, people-served); as numerator_count."},
+			{Name: "small_count", Type: TypeInteger, Description: "Under small_counts, a numerator, or a proportion's " +
+				"complement, above 0 and below this is hidden (5 unless the catalogue says otherwise: 1 to 4); blank for " +
+				"a metric without disclosure control."},
+			{Name: "min_denominator", Type: TypeInteger, Description: "Under small_counts, a denominator below this is " +
+				"hidden, and with it 0% and 100% of a smaller group (10 unless the catalogue says otherwise); blank for a " +
+				"metric without disclosure control."},
 		},
 	},
 	{
@@ -561,26 +584,31 @@ var PublicTables = []Table{
 	},
 	{
 		Name: "similar_councils", Resource: "similar-councils", Title: "Similar councils", CSV: SimilarCSV, Register: true,
-		Description: "Each council's similar councils, ranked, with the distance and the method that chose them. " + RegisterAttribution,
-		PrimaryKey:  []string{"council_code", "similar_code"},
+		Description: "Each council's similar councils for each responsibility it holds, ranked, with the distance and the method " +
+			"that chose them. A row is compared with the list for the responsibility its service needs. " + RegisterAttribution,
+		PrimaryKey: []string{"council_code", "responsibility", "similar_code"},
 		Columns: []Column{
 			withName(colCouncil, "council_code", "GSS code of the council."),
+			{Name: "responsibility", Type: TypeString, Categories: cats("social_care", "waste_collection", "any"),
+				Description: "The responsibility the list is for, which every council in it holds: social_care, waste_collection, " +
+					"or any for services that need neither. A council's rows are compared with the list for the responsibility " +
+					"their service needs (catalogue services' responsibility)."},
 			{Name: "similar_code", Type: TypeString, Description: "GSS code of a similar council."},
-			{Name: "rank", Type: TypeInteger, Description: "1 for the most similar council."},
+			{Name: "rank", Type: TypeInteger, Description: "1 for the most similar council in the list."},
 			{Name: "distance", Type: TypeNumber, Description: "Nearest neighbours' distance: sqrt(d_pop^2 + d_density^2 + d_type), " +
 				"the differences of ln(population) and ln(population per km2), each divided by its standard deviation over the " +
-				"nation's councils, and d_type 1 when the council types differ, else 0; the neighbours hold every responsibility " +
-				"(social care, waste collection) the council holds. Blank for peer groups."},
+				"nation's councils, and d_type 1 when the council types differ, else 0; the same in every list. Blank for peer groups."},
 			{Name: "method", Type: TypeString, Categories: cats("yardstick-nn-v1", "peer-groups.csv"), Description: "How similar councils were chosen: yardstick-nn-v1 (nearest neighbours) or peer-groups.csv (the data folder's own groups)."},
 		},
 	},
 	{
 		Name: "peer_groups", Resource: "peer-groups", Title: "Peer groups", CSV: PeerGroupsCSV, Register: true,
 		Description: "The comparator groups used: the data folder's peer-groups.csv, or else one group per " +
-			"council, named by its code, holding the council and its similar councils. " + RegisterAttribution,
+			"council and responsibility, named by both, holding the council and its similar councils for it. " + RegisterAttribution,
 		PrimaryKey: []string{"group_id", "council_code"},
 		Columns: []Column{
-			{Name: "group_id", Type: TypeString, Description: "Comparator group: a peer-groups.csv group, or the code of the council whose similar councils the group holds."},
+			{Name: "group_id", Type: TypeString, Description: "Comparator group: a peer-groups.csv group, or the code of the council and the " +
+				"responsibility whose similar councils the group holds (E06000017:social_care)."},
 			withName(colCouncil, "council_code", "GSS code of a member of the group."),
 		},
 	},

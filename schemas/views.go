@@ -195,15 +195,17 @@ type ProviderProfileRow struct {
 	CouncilsSD           *float64 `json:"councils_sd"`
 }
 
-// SimilarCouncil is one of a council's similar councils: a row of the
-// similar_councils table, with the similar council's name from the
-// register.
+// SimilarCouncil is one of a council's similar councils for a
+// responsibility: a row of the similar_councils table, with the similar
+// council's name from the register.
 type SimilarCouncil struct {
-	SimilarCode string   `json:"similar_code"`
-	Name        string   `json:"name"`
-	Rank        int64    `json:"rank"`
-	Distance    *float64 `json:"distance"`
-	Method      string   `json:"method"`
+	// Responsibility is the list's: social_care, waste_collection, or any.
+	Responsibility string   `json:"responsibility"`
+	SimilarCode    string   `json:"similar_code"`
+	Name           string   `json:"name"`
+	Rank           int64    `json:"rank"`
+	Distance       *float64 `json:"distance"`
+	Method         string   `json:"method"`
 }
 
 // CouncilProvider is a provider a council commissions for a service, with

@@ -16,7 +16,10 @@ import (
 
 // The Lighthouse test audits the website as yardstick serve serves it: a
 // metric, a provider and a council page of a release built from sample
-// returns, each the largest of its kind. It needs Lighthouse (npm
+// returns, each the largest of its kind, and the sectors index, the
+// largest sectors page: a table for every metric and service, without
+// their charts when these would make the page too long, as they do in
+// this release. It needs Lighthouse (npm
 // lighthouse@12.2.3, the newest that runs on Node 20; .ci/run installs it
 // and sets LIGHTHOUSE to its command) and chromium. It skips without them
 // unless YARDSTICK_REQUIRE_BROWSER=1, which CI sets.
@@ -129,6 +132,7 @@ func TestLighthouse(t *testing.T) {
 		"/metrics/" + largest(t, release, "metrics", "index.html") + "/",
 		"/providers/" + largestRow(t, filepath.Join(release, "data", "providers.csv"), "provider_id", "n_rows") + "/",
 		"/councils/" + largest(t, release, "councils", "index.html") + "/",
+		"/sectors/",
 	}
 	s := startServe(t, data)
 

@@ -99,7 +99,7 @@ func (s *Server) registerCouncilRoutes() {
 				CouncilType: q.str("council_type"), WithData: q.flag("with_data"), Page: q.page, PageSize: q.pageSize}))
 		}})
 	s.add(route{Name: "getCouncil", Method: http.MethodGet, Path: "/councils/{code}", Tag: "councils",
-		Summary: "A council, its similar councils, the providers it commissions and its comparison rows",
+		Summary: "A council, its similar councils for each responsibility, the providers it commissions and its comparison rows",
 		Params:  []param{{Name: "code", In: "path", Type: "string", Description: "The council's GSS code."}},
 		Body:    "CouncilView", Example: "/councils/{council}",
 		handle: func(ctx context.Context, rel *release, q *request) (any, error) {

@@ -22,12 +22,20 @@ var schemaNames = map[string]string{
 	"similar_council": "SimilarCouncil", "council_provider": "CouncilProvider",
 }
 
+// similarLists describes a council view's similar councils.
+const similarLists = "The council's similar councils, a list for each responsibility it holds (social_care, " +
+	"waste_collection, any), by responsibility and then rank."
+
 // viewTables describe the rows of views that are not public tables.
 var viewTables = []schemas.Table{
-	{Name: "similar_council", Description: "One of a council's similar councils.", Columns: []schemas.Column{
+	{Name: "similar_council", Description: "One of a council's similar councils for a responsibility.", Columns: []schemas.Column{
+		{Name: "responsibility", Type: schemas.TypeString,
+			Description: "The responsibility whose list this council is in, which it holds: social_care, waste_collection, or " +
+				"any for services that need neither. The council's comparison rows are compared with the list for the " +
+				"responsibility their service needs."},
 		{Name: "similar_code", Type: schemas.TypeString, Description: "The similar council's GSS code."},
 		{Name: "name", Type: schemas.TypeString, Description: "Its name."},
-		{Name: "rank", Type: schemas.TypeInteger, Description: "1 for the most similar."},
+		{Name: "rank", Type: schemas.TypeInteger, Description: "1 for the most similar in the responsibility's list."},
 		{Name: "distance", Type: schemas.TypeNumber, Description: "Distance on the standardised measures; blank for a published group."},
 		{Name: "method", Type: schemas.TypeString, Description: "How the similar councils were chosen."},
 	}},
@@ -135,7 +143,7 @@ func componentSchemas() object {
 	out["CouncilView"] = object{"type": "object", "description": "A council, its similar councils, its providers and its first comparison rows.",
 		"properties": object{
 			"council":           ref("Council"),
-			"similar_councils":  arrayOf(ref("SimilarCouncil")),
+			"similar_councils":  describe(arrayOf(ref("SimilarCouncil")), similarLists),
 			"providers":         arrayOf(ref("CouncilProvider")),
 			"comparisons":       describe(arrayOf(ref("Comparison")), first),
 			"comparisons_total": describe(object{"type": "integer"}, "How many comparison rows the council has; "+Prefix+"/comparisons?council={code} pages through them all."),
@@ -184,6 +192,16 @@ func componentSchemas() object {
 			"counts":                  object{"type": "object", "properties": countProps},
 			"revisions":               arrayOf(with(object{"old": figure, "new": figure})),
 			"withdrawals":             arrayOf(with(object{"old": figure})),
+			"provider_register": object{"type": "object", "description": "The provider register the release named providers from.",
+				"properties": object{
+					"status":    object{"type": "string", "enum": []string{schemas.RegisterUsed, schemas.RegisterNone}},
+					"sha256":    str("SHA-256 of the register file as the release read it; absent when there was none."),
+					"providers": object{"type": "integer"},
+					"imports": arrayOf(object{"type": "object", "properties": object{
+						"id":    str("The register import (providers/imports/<id>/ in the data folder)."),
+						"as_at": object{"type": "string", "format": "date", "description": "The day the regulator's register described."},
+					}}),
+				}},
 		}}
 	out["Receipt"] = object{"type": "object", "description": "What became of a submitted return.",
 		"properties": object{

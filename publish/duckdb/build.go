@@ -20,7 +20,8 @@ type BuildInput struct {
 	Councils *schemas.Councils
 	// PeerGroupsFile, when set, is a peer-groups.csv (group_id,
 	// council_code) whose groups replace nearest neighbours as each
-	// council's similar councils.
+	// council's similar councils, for every responsibility (a member
+	// without it drops out of that list).
 	PeerGroupsFile string
 	// Neighbours is how many similar councils nearest neighbours finds;
 	// 0 means DefaultNeighbours.
@@ -84,7 +85,7 @@ func (s *session) build(ctx context.Context, in BuildInput) error {
 	if err := s.loadCouncils(ctx, in.Councils); err != nil {
 		return err
 	}
-	if err := s.loadSimilarCouncils(ctx, in.PeerGroupsFile, in.Neighbours); err != nil {
+	if err := s.loadSimilarCouncils(ctx, in.Catalogue, in.PeerGroupsFile, in.Neighbours); err != nil {
 		return err
 	}
 	if err := s.loadPeriodLinks(ctx); err != nil {

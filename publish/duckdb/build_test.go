@@ -504,8 +504,8 @@ func TestComparisonsWithPeerGroups(t *testing.T) {
 	check(t, "C/P3", pick(t, rows, key(cC, "P3")), row{"band_similar": "not_compared"})
 	check(t, "D/P4", pick(t, rows, key(cD, "P4")), row{"band_similar": "not_compared"})
 	sim := tableRows(t, db, "similar_councils")
-	if len(sim) != 2 || sim[0]["method"] != PeerGroupsMethod {
-		t.Errorf("similar_councils = %v, want A<->B from %s", sim, PeerGroupsMethod)
+	if len(sim) != 4 || sim[0]["method"] != PeerGroupsMethod {
+		t.Errorf("similar_councils = %v, want A<->B for social_care and waste_collection from %s", sim, PeerGroupsMethod)
 	}
 }
 

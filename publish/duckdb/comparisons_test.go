@@ -1,8 +1,10 @@
 package duckdb
 
 import (
+	"context"
 	"fmt"
 	"testing"
+	"testing/fstest"
 
 	"github.com/yardstick-open/yardstick/schemas"
 )
@@ -685,5 +687,83 @@ func TestSectorBandNeedsCounts(t *testing.T) {
 	check(t, "private", pick(t, got, row{"sector": "private"}), row{"n_rows": 5, "value": 30.0, "band_national": "not_compared"})
 	if b := pick(t, got, row{"sector": "voluntary"})["band_national"]; b == "not_compared" {
 		t.Errorf("voluntary: band_national %v, want a band: five providers give counts", b)
+	}
+}
+
+// TestComparisonsSimilarPerResponsibility checks that a row is compared
+// with its council's similar councils for the responsibility its service
+// needs, on the register of TestNearestNeighboursResponsibility (two
+// neighbours each): U's waste-collection list is the districts N1 and N2,
+// its social-care list the county K and the unitary U2. With one list
+// drawn from councils holding both responsibilities, U's only neighbour
+// was U2, whose figures (90%) both comparisons below would have used.
+//
+// waste-recycling-rate (waste-collection, a proportion, higher is
+// better), provider rows of 1,000 each:
+//
+//	U/W1 300 (30%), U/W2 500 (50%), U2/W3 900, N1/W4 600, N2/W5 200
+//	U  <- N1, N2: (600 + 200) / 2000 = 40%; U's set U, N1, N2 holds 60,
+//	      50, 30, 20: U/W1 3rd of 4, U/W2 2nd. 99.8% Wilson intervals:
+//	      300/1000 [0.256, 0.348] wholly below 40%: worse; 500/1000
+//	      [0.451, 0.549] wholly above: better
+//	N1 <- N2, U: (200 + 300 + 500) / 3000 = 33.3333%; N1/W4 1st of 4
+//	U2 <- U, N1: (300 + 500 + 600) / 3000 = 46.6667%
+//
+// hc-visits-on-time (homecare, social care), provider rows of 1,000:
+//
+//	U/H1 700, U/H2 800, U2/H3 900, K/H4 600, K/H5 500
+//	U  <- K, U2: (600 + 500 + 900) / 3000 = 66.6667%; U/H1 3rd of 5
+//	K  <- U, U2: (700 + 800 + 900) / 3000 = 80%; K/H4 4th of 5
+//	U2 <- U, K: (700 + 800 + 600 + 500) / 4000 = 65%; U2/H3 1st of 5
+func TestComparisonsSimilarPerResponsibility(t *testing.T) {
+	t.Parallel()
+	const q1 = "2024-25-Q1"
+	cs, err := schemas.LoadCouncils(fstest.MapFS{
+		"mysociety_uk_local_authorities.csv":    {Data: []byte(responsibilityCouncilsCSV)},
+		"mysociety_lookup_gss_to_registry.csv":  {Data: []byte("gss-code,local-authority-code\n")},
+		"mysociety_lookup_name_to_registry.csv": {Data: []byte("la-name,local-authority-code\n")},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cat, err := fixtureCatalogue()
+	if err != nil {
+		t.Fatal(err)
+	}
+	waste := func(council, provider string, x int64) obs {
+		return obs{Council: council, Provider: provider, Name: "Provider " + provider, Service: "waste-collection",
+			Metric: "waste-recycling-rate", Period: q1, Num: i64(x), Den: i64(1000)}
+	}
+	care := func(council, provider string, x int64) obs {
+		return onTime(council, provider, q1, x, 1000)
+	}
+	subs := []sub{
+		{ID: "su", Council: rU, Received: day("2024-07-10"), Rows: []obs{
+			waste(rU, "W1", 300), waste(rU, "W2", 500), care(rU, "H1", 700), care(rU, "H2", 800)}},
+		{ID: "su2", Council: rU2, Received: day("2024-07-10"), Rows: []obs{waste(rU2, "W3", 900), care(rU2, "H3", 900)}},
+		{ID: "sn1", Council: rN1, Received: day("2024-07-10"), Rows: []obs{waste(rN1, "W4", 600)}},
+		{ID: "sn2", Council: rN2, Received: day("2024-07-10"), Rows: []obs{waste(rN2, "W5", 200)}},
+		{ID: "sk", Council: rK, Received: day("2024-07-10"), Rows: []obs{care(rK, "H4", 600), care(rK, "H5", 500)}},
+	}
+	db := openTest(t)
+	if err := db.Build(context.Background(), BuildInput{DataDir: writeDataDir(t, subs...), Catalogue: cat, Councils: cs, Neighbours: 2}); err != nil {
+		t.Fatal(err)
+	}
+	rows := tableRows(t, db, "comparisons")
+	tests := []struct {
+		Metric, Council, Provider string
+		Want                      row
+	}{
+		{"waste-recycling-rate", rU, "W1", row{"similar_value": 40.0, "similar_rank": 3, "similar_n": 4, "band_similar": "worse"}},
+		{"waste-recycling-rate", rU, "W2", row{"similar_value": 40.0, "similar_rank": 2, "similar_n": 4, "band_similar": "better"}},
+		{"waste-recycling-rate", rN1, "W4", row{"similar_value": 33.3333333, "similar_rank": 1, "similar_n": 4}},
+		{"waste-recycling-rate", rU2, "W3", row{"similar_value": 46.6666667}},
+		{"hc-visits-on-time", rU, "H1", row{"similar_value": 66.6666667, "similar_rank": 3, "similar_n": 5}},
+		{"hc-visits-on-time", rK, "H4", row{"similar_value": 80.0, "similar_rank": 4, "similar_n": 5}},
+		{"hc-visits-on-time", rU2, "H3", row{"similar_value": 65.0, "similar_rank": 1, "similar_n": 5}},
+	}
+	for _, tt := range tests {
+		what := tt.Metric + " " + tt.Council + "/" + tt.Provider
+		check(t, what, pick(t, rows, row{"metric": tt.Metric, "period": q1, "council_code": tt.Council, "provider_id": tt.Provider}), tt.Want)
 	}
 }

@@ -30,6 +30,9 @@ const MaxViolations = 20
 //	small-count           a small_counts cell shows small counts
 //	small-pool            a provider profile or benchmark pools a small count
 //	change-reveals        a change is published from a hidden figure
+//	linked-shown          a figure shows a count it shares with a hidden
+//	                      figure of another metric (the catalogue's
+//	                      numerator_count, denominator_count)
 //	lone-hidden           a linked group that adds up has exactly one
 //	                      hidden member
 //	determined            the published totals, taken together, pin down a
@@ -153,7 +156,13 @@ func (s *session) suppress(ctx context.Context, layout schemas.Layout) error {
 		if err != nil {
 			return err
 		}
-		if n > 0 {
+		// A figure hidden hides its sisters' figures of the same cell,
+		// which share a count with it.
+		linked, err := s.execCount(ctx, "suppress_linked")
+		if err != nil {
+			return err
+		}
+		if n+linked > 0 {
 			protect = []string{}
 			continue
 		}
@@ -221,11 +230,18 @@ func (s *session) checkDisclosure(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("check disclosure: %w", err)
 	}
+	if audited {
+		// Within Build the observations are final here: record the
+		// history this release carries before the tables are dropped.
+		if err := s.recordHistory(ctx); err != nil {
+			return fmt.Errorf("check disclosure: %w", err)
+		}
+	}
 	// Without the councils' figures every group is taken to add up.
 	if err := s.exec(ctx, "disclosure_truth_none"); err != nil {
 		return fmt.Errorf("check disclosure: %w", err)
 	}
-	for _, q := range []string{"check_disclosure_tables", "check_disclosure_cells", "check_disclosure_pools"} {
+	for _, q := range []string{"check_disclosure_tables", "check_disclosure_cells", "check_disclosure_pools", "check_disclosure_linked"} {
 		if err := s.violations(ctx, q, found); err != nil {
 			return fmt.Errorf("check disclosure: %w", err)
 		}

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"slices"
 	"sort"
 	"strings"
 
@@ -23,8 +24,18 @@ import (
 // small count (1 to 4) and the smallest count shown, so it cannot tell a
 // reader which of them the cell holds. A range of width 0 is a figure
 // given back; a range from 0 to 0 is a group of hidden cells forced to
-// sum to 0, which protects nothing.
+// sum to 0, which protects nothing. A metric whose catalogue entry sets
+// a larger small_count (schemas.Metric.SmallCount) needs its ranges at
+// least that wide, for the same reason: safetyWidth.
 const SafetyWidth = 5
+
+// safetyWidth is the narrowest range a cell of a metric with the given
+// small_count may be left in: SafetyWidth, or the small count where it is
+// larger, so the range still holds 0, every small count and the least
+// count shown.
+func safetyWidth(smallCount int) float64 {
+	return float64(max(SafetyWidth, smallCount))
+}
 
 // auditMember is one row of audit_members.sql: a member of one linked
 // group of one release.
@@ -38,16 +49,24 @@ type auditMember struct {
 	Kind    string
 	TX, TN  sql.NullFloat64
 	Primary bool
+	// SmallCount is the small_counts threshold of the member's metric
+	// (0 for a metric without disclosure control).
+	SmallCount int
+	// XCount and NCount name the counts the member's metric shares with
+	// others ("" for its own): the same count of one cell is one unknown
+	// whichever metric's group holds it.
+	XCount, NCount string
 }
 
 // A narrowCell is a cell hidden for itself whose count What ("numerator",
 // "denominator" or "complement") the published figures hold between Lo
-// and Hi, closer than SafetyWidth; Err, when set, says the audit could not
-// bound it, which counts as narrow.
+// and Hi, closer than Width (its metric's safetyWidth); Err, when set,
+// says the audit could not bound it, which counts as narrow.
 type narrowCell struct {
 	Cell   cellKey
 	What   string
 	Lo, Hi float64
+	Width  float64
 	Err    error
 }
 
@@ -58,8 +77,8 @@ func (n narrowCell) detail() string {
 	case n.Hi < 0.5:
 		return fmt.Sprintf("the published figures force its %s, with the other hidden figures of its groups, to 0", n.What)
 	}
-	return fmt.Sprintf("the published figures hold its %s between %.0f and %.0f, closer than the safety interval of %d",
-		n.What, n.Lo, n.Hi, SafetyWidth)
+	return fmt.Sprintf("the published figures hold its %s between %.0f and %.0f, closer than the safety interval of %.0f",
+		n.What, n.Lo, n.Hi, n.Width)
 }
 
 // auditIntervals reads the audit's equations and returns the cells hidden
@@ -75,7 +94,8 @@ func (s *session) auditIntervals(ctx context.Context) ([]narrowCell, error) {
 		var m auditMember
 		var link, council, groupProvider, service, metric, groupPeriod string
 		if err := rows.Scan(&m.Release, &link, &council, &groupProvider, &service, &metric, &groupPeriod,
-			&m.Cell.Provider, &m.Cell.Period, &m.Total, &m.Unknown, &m.X, &m.N, &m.Kind, &m.TX, &m.TN, &m.Primary); err != nil {
+			&m.Cell.Provider, &m.Cell.Period, &m.Total, &m.Unknown, &m.X, &m.N, &m.Kind, &m.TX, &m.TN, &m.Primary,
+			&m.XCount, &m.NCount, &m.SmallCount); err != nil {
 			return nil, fmt.Errorf("audit_members: %w", err)
 		}
 		m.Cell.Council, m.Cell.Service, m.Cell.Metric = council, service, metric
@@ -94,11 +114,30 @@ func (s *session) auditIntervals(ctx context.Context) ([]narrowCell, error) {
 // published cell that shows no such count there, or a cell an earlier
 // release hid whose figure has changed since. Side 'g' is the gap of a
 // group of this release whose total is not the sum of its parts (Release
-// names the group and count).
+// names the group and count). Side 'c' is a count metrics share (the
+// catalogue's numerator_count, denominator_count): Cell names the
+// council, provider, service and period, and its Metric is "count:" and
+// the count's name, so every metric's figure of that cell has the one
+// unknown.
 type auditVar struct {
 	Cell    cellKey
 	Side    byte
 	Release string
+}
+
+// countVar returns the variable of one count (side 'x' or 'n') of a
+// cell: the shared count's, when its metric shares that count (xCount,
+// nCount), else the cell's own.
+func countVar(cell cellKey, side byte, xCount, nCount string) auditVar {
+	name := xCount
+	if side == 'n' {
+		name = nCount
+	}
+	if name == "" {
+		return auditVar{Cell: cell, Side: side}
+	}
+	cell.Metric = "count:" + name
+	return auditVar{Cell: cell, Side: 'c'}
 }
 
 // auditEquation is one equation of the audit: a group's, of an earlier
@@ -152,6 +191,10 @@ func auditNarrow(members []auditMember) []narrowCell {
 	var eqs []auditEquation
 	var rhs []float64
 	kinds := map[cellKey]string{}
+	widths := map[cellKey]float64{}
+	// vars holds the numerator's and the denominator's variable of each
+	// unknown cell.
+	vars := map[cellKey][2]auditVar{}
 	primary := map[cellKey]bool{}
 	for _, m := range members {
 		coef := int64(-1)
@@ -183,21 +226,25 @@ func auditNarrow(members []auditMember) []narrowCell {
 				rhs[e] -= float64(coef) * shown.Float64
 				continue
 			case m.Unknown:
-				av = auditVar{Cell: m.Cell, Side: side}
+				av = countVar(m.Cell, side, m.XCount, m.NCount)
 			default:
-				av, t = auditVar{Cell: m.Cell, Side: side, Release: m.Release}, sql.NullFloat64{}
+				av, t = countVar(m.Cell, side, m.XCount, m.NCount), sql.NullFloat64{}
+				av.Release = m.Release
 			}
 			eqs[e].eq.Terms = append(eqs[e].eq.Terms, audit.Term{Var: variable(av, t), Coef: coef})
 			eqs[e].vars = append(eqs[e].vars, av)
 		}
 		if m.Unknown {
 			kinds[m.Cell] = m.Kind
+			widths[m.Cell] = safetyWidth(m.SmallCount)
+			vars[m.Cell] = [2]auditVar{countVar(m.Cell, 'x', m.XCount, m.NCount), countVar(m.Cell, 'n', m.XCount, m.NCount)}
 			if m.Primary {
 				primary[m.Cell] = true
 			}
 		}
 	}
 	var kept []auditEquation
+	seen := map[string]bool{}
 	for i, e := range eqs {
 		if len(e.eq.Terms) == 0 {
 			continue
@@ -225,6 +272,17 @@ func auditNarrow(members []auditMember) []narrowCell {
 			e.eq.Terms = append(e.eq.Terms, audit.Term{Var: v, Coef: g})
 			e.vars = append(e.vars, auditVar{Side: 'g', Release: e.group})
 		}
+		// Releases that published a group with the same figures give the
+		// same equation, over the same unknowns unless they were revised
+		// since: it is kept once, so the audit's cost does not grow with
+		// the number of releases that repeat it. Earlier releases' are
+		// told apart from this one's, since the audit also solves them
+		// alone.
+		k := equationKey(e)
+		if seen[k] {
+			continue
+		}
+		seen[k] = true
 		kept = append(kept, e)
 	}
 	// A proportion counts some of its denominator: x - n + slack = 0.
@@ -232,8 +290,8 @@ func auditNarrow(members []auditMember) []narrowCell {
 		if kind != "proportion" {
 			continue
 		}
-		x, okx := varIndex[auditVar{Cell: cell, Side: 'x'}]
-		n, okn := varIndex[auditVar{Cell: cell, Side: 'n'}]
+		x, okx := varIndex[vars[cell][0]]
+		n, okn := varIndex[vars[cell][1]]
 		if !okx || !okn {
 			continue
 		}
@@ -259,8 +317,8 @@ func auditNarrow(members []auditMember) []narrowCell {
 	cellsOf := map[int][]cellKey{}
 	for cell := range primary {
 		var roots []int
-		for _, side := range []byte{'x', 'n'} {
-			if v, ok := varIndex[auditVar{Cell: cell, Side: side}]; ok {
+		for _, av := range vars[cell] {
+			if v, ok := varIndex[av]; ok {
 				if root := joined.find(v); len(roots) == 0 || roots[0] != root {
 					roots = append(roots, root)
 				}
@@ -273,7 +331,7 @@ func auditNarrow(members []auditMember) []narrowCell {
 
 	var out []narrowCell
 	for root, cells := range cellsOf {
-		out = append(out, auditComponent(components[root], cells, kinds, varIndex)...)
+		out = append(out, auditComponent(components[root], cells, kinds, widths, vars, varIndex)...)
 	}
 	sort.Slice(out, func(i, j int) bool {
 		if out[i].Cell != out[j].Cell {
@@ -282,6 +340,20 @@ func auditNarrow(members []auditMember) []narrowCell {
 		return out[i].What < out[j].What
 	})
 	return out
+}
+
+// equationKey names an equation by what it says: whether it is an
+// earlier release's, its right-hand side and its terms in order of
+// variable.
+func equationKey(e auditEquation) string {
+	terms := slices.Clone(e.eq.Terms)
+	sort.Slice(terms, func(i, j int) bool { return terms[i].Var < terms[j].Var })
+	var b strings.Builder
+	fmt.Fprintf(&b, "%t %d", e.history, e.eq.RHS)
+	for _, t := range terms {
+		fmt.Fprintf(&b, " %d:%d", t.Var, t.Coef)
+	}
+	return b.String()
 }
 
 // gapOf returns how far the councils' own figures put eq's left-hand side
@@ -300,7 +372,8 @@ func gapOf(eq audit.Equation, truth []sql.NullFloat64) (float64, bool) {
 
 // auditComponent bounds the counts of the cells hidden for themselves in
 // one connected set of equations.
-func auditComponent(eqs []auditEquation, cells []cellKey, kinds map[cellKey]string, varIndex map[auditVar]int) []narrowCell {
+func auditComponent(eqs []auditEquation, cells []cellKey, kinds map[cellKey]string, widths map[cellKey]float64,
+	vars map[cellKey][2]auditVar, varIndex map[auditVar]int) []narrowCell {
 	// The component's variables, numbered from 0.
 	local := map[int]int{}
 	localise := func(in []auditEquation, keep func(auditEquation) bool) []audit.Equation {
@@ -337,7 +410,7 @@ func auditComponent(eqs []auditEquation, cells []cellKey, kinds map[cellKey]stri
 	var history *audit.Problem
 	// historyNarrow reports whether earlier releases alone already held
 	// obj narrower than SafetyWidth, and at least as narrow as [lo, hi].
-	historyNarrow := func(obj []audit.Term, lo, hi float64) bool {
+	historyNarrow := func(obj []audit.Term, lo, hi, width float64) bool {
 		if !hasHistory {
 			return false
 		}
@@ -352,7 +425,7 @@ func auditComponent(eqs []auditEquation, cells []cellKey, kinds map[cellKey]stri
 			history = hp
 		}
 		hlo, hhi, err := history.Range(obj)
-		return err == nil && narrow(hlo, hhi) && greatest(hi)-least(lo) >= greatest(hhi)-least(hlo)
+		return err == nil && narrow(hlo, hhi, width) && greatest(hi)-least(lo) >= greatest(hhi)-least(hlo)
 	}
 	sort.Slice(cells, func(i, j int) bool { return cells[i].protectKey() < cells[j].protectKey() })
 	var out []narrowCell
@@ -363,16 +436,16 @@ func auditComponent(eqs []auditEquation, cells []cellKey, kinds map[cellKey]stri
 	for _, cell := range cells {
 		// A count no equation of this component holds is left to the
 		// component that holds it, or free from 0 up.
-		localOf := func(side byte) (int, bool) {
-			v, ok := varIndex[auditVar{Cell: cell, Side: side}]
+		localOf := func(av auditVar) (int, bool) {
+			v, ok := varIndex[av]
 			if !ok {
 				return 0, false
 			}
 			l, ok := local[v]
 			return l, ok
 		}
-		x, okx := localOf('x')
-		n, okn := localOf('n')
+		x, okx := localOf(vars[cell][0])
+		n, okn := localOf(vars[cell][1])
 		var objectives []objective
 		switch {
 		case !okx:
@@ -398,11 +471,11 @@ func auditComponent(eqs []auditEquation, cells []cellKey, kinds map[cellKey]stri
 				continue
 			case rerr != nil:
 				out = append(out, narrowCell{Cell: cell, What: o.what, Err: rerr})
-			case narrow(lo, hi) && !historyNarrow(o.obj, lo, hi):
+			case narrow(lo, hi, widths[cell]) && !historyNarrow(o.obj, lo, hi, widths[cell]):
 				// A range earlier releases already held as narrow was
 				// given away then; nothing hidden now can widen it, but
 				// this release must not narrow it further.
-				out = append(out, narrowCell{Cell: cell, What: o.what, Lo: least(lo), Hi: greatest(hi)})
+				out = append(out, narrowCell{Cell: cell, What: o.what, Lo: least(lo), Hi: greatest(hi), Width: widths[cell]})
 			}
 		}
 	}
@@ -410,12 +483,12 @@ func auditComponent(eqs []auditEquation, cells []cellKey, kinds map[cellKey]stri
 }
 
 // narrow reports whether [lo, hi], rounded inwards to whole numbers, is
-// narrower than SafetyWidth.
-func narrow(lo, hi float64) bool {
+// narrower than width (safetyWidth).
+func narrow(lo, hi, width float64) bool {
 	if math.IsInf(hi, 1) || math.IsInf(lo, -1) {
 		return false
 	}
-	return greatest(hi)-least(lo) < SafetyWidth
+	return greatest(hi)-least(lo) < width
 }
 
 // least and greatest round a least and a greatest value inwards to whole

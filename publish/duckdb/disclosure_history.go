@@ -14,15 +14,25 @@ import (
 	"github.com/yardstick-open/yardstick/schemas"
 )
 
-// historyFiles returns the data/observations.parquet of every release in
-// the data folder, oldest first. Entries whose names start with a dot (a
-// release still being built) are left out, as publish.Releases leaves
-// them out. A release may be a folder or a symbolic link to one (a
-// release archived elsewhere and linked back), so each entry is followed
-// with os.Stat. Anything else (a file, a broken link, a release folder
-// without the file) is an error, since a release's figures are public and
-// cannot be taken into account unread.
-func historyFiles(layout schemas.Layout) ([]string, error) {
+// earlierRelease is one release of the data folder, as disclosure control
+// reads it.
+type earlierRelease struct {
+	ID string
+	// Observations is its data/observations.parquet.
+	Observations string
+	// History is its data/disclosure-history.parquet, "" when it has none
+	// (a release made before releases carried one).
+	History string
+}
+
+// earlierReleases returns every release in the data folder, oldest first
+// by name. Entries whose names start with a dot (a release still being
+// built) are left out, as publish.Releases leaves them out. A release may
+// be a folder or a symbolic link to one (a release archived elsewhere and
+// linked back), so each entry is followed with os.Stat. Anything else (a
+// file, a broken link) is an error, since a release's figures are public
+// and cannot be taken into account unread.
+func earlierReleases(layout schemas.Layout) ([]earlierRelease, error) {
 	entries, err := os.ReadDir(layout.Releases())
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, nil
@@ -30,12 +40,13 @@ func historyFiles(layout schemas.Layout) ([]string, error) {
 	if err != nil {
 		return nil, fmt.Errorf("earlier releases: %w", err)
 	}
-	var files []string
+	var out []earlierRelease
 	for _, e := range entries {
 		if strings.HasPrefix(e.Name(), ".") {
 			continue
 		}
-		info, err := os.Stat(layout.Release(e.Name()))
+		dir := layout.Release(e.Name())
+		info, err := os.Stat(dir)
 		if err != nil {
 			return nil, fmt.Errorf("earlier release %s: %w; disclosure control must read what every release "+
 				"published: restore what the link points at, or move it out of %s if it was never published",
@@ -46,35 +57,126 @@ func historyFiles(layout schemas.Layout) ([]string, error) {
 				"move it out of %s, or rename it to start with a dot if it must stay",
 				e.Name(), layout.Releases(), layout.Releases())
 		}
-		f := filepath.Join(layout.Release(e.Name()), filepath.FromSlash(schemas.ObservationsParquet))
-		if _, err := os.Stat(f); err != nil {
-			return nil, fmt.Errorf("earlier release %s: %w; disclosure control must read what every release "+
-				"published: restore the file, or move the folder out of %s if it was never published",
-				e.Name(), err, layout.Releases())
+		r := earlierRelease{ID: e.Name(), Observations: filepath.Join(dir, filepath.FromSlash(schemas.ObservationsParquet))}
+		h := filepath.Join(dir, filepath.FromSlash(schemas.DisclosureHistoryParquet))
+		if _, err := os.Stat(h); err == nil {
+			r.History = h
 		}
-		files = append(files, f)
+		out = append(out, r)
 	}
-	sort.Strings(files)
-	return files, nil
+	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
+	return out, nil
+}
+
+// A historyPlan says how Build reads what the earlier releases published:
+// the disclosure history one release carries (Base, "" for none), which
+// holds what it and every release it covers published, and the
+// data/observations.parquet of every release that history does not
+// cover, read directly.
+type historyPlan struct {
+	Base        earlierRelease
+	Direct      []earlierRelease
+	BaseCovered []string
+}
+
+// planHistory chooses what to read. The base is the newest release (by
+// name, and so by the time it was made) that carries a history file: it
+// covers every release its publish read, so the cost of a publish does
+// not grow with the number of releases. Nothing is lost whatever was done
+// to the folder by hand, since every release its file does not name is
+// read directly: a release withdrawn by pointing current back at an older
+// one is still in the folder, newest, and its history is the base (what
+// it published was public while it was live); a release linked in from
+// elsewhere after the base was made, or one made before releases carried
+// a history file, is not named in it; and a base that came from another
+// data folder names releases that are not this folder's, so this
+// folder's are read directly. A release that was removed from the folder
+// stays in the history of every release made after it.
+func (s *session) planHistory(ctx context.Context, layout schemas.Layout) (historyPlan, error) {
+	releases, err := earlierReleases(layout)
+	if err != nil {
+		return historyPlan{}, err
+	}
+	var plan historyPlan
+	covered := map[string]bool{}
+	for i := len(releases) - 1; i >= 0; i-- {
+		if releases[i].History == "" {
+			continue
+		}
+		plan.Base = releases[i]
+		names, err := s.strings(ctx, "history_covered", sql.Named("file", plan.Base.History))
+		if err != nil {
+			return historyPlan{}, historyFileError(plan.Base, err)
+		}
+		for _, n := range names {
+			if n == "" {
+				n = plan.Base.ID
+			}
+			covered[n] = true
+			plan.BaseCovered = append(plan.BaseCovered, n)
+		}
+		sort.Strings(plan.BaseCovered)
+		break
+	}
+	for _, r := range releases {
+		if covered[r.ID] {
+			continue
+		}
+		if _, err := os.Stat(r.Observations); err != nil {
+			return historyPlan{}, fmt.Errorf("earlier release %s: %w; disclosure control must read what every release "+
+				"published: restore the file, or move the folder out of %s if it was never published",
+				r.ID, err, layout.Releases())
+		}
+		plan.Direct = append(plan.Direct, r)
+	}
+	return plan, nil
+}
+
+// historyFileError explains why a release's disclosure history cannot be
+// read, and what to do about it.
+func historyFileError(r earlierRelease, err error) error {
+	return fmt.Errorf("earlier release %s: cannot read %s: %w; it holds what that release and every one before "+
+		"it published, which disclosure control must read: restore it from a backup or another copy of the "+
+		"release (its checksum is in the release's SHA256SUMS), or move the folder out of the releases folder "+
+		"if that release was never published", r.ID, r.History, err)
 }
 
 // loadHistory reads what every earlier release of the data folder
-// published into history_cells, and records in disclosure_truth the
-// observations as the councils gave them and in history_known the cells an
-// earlier release already published with the figures they have now. It
-// runs after the council's [c] markers are applied and before Yardstick
-// hides anything.
+// published into the history tables (history_none.sql), and records in
+// disclosure_truth the observations as the councils gave them and in
+// history_known the cells an earlier release already published with the
+// figures they have now. It runs after the council's [c] markers are
+// applied and before Yardstick hides anything.
 func (s *session) loadHistory(ctx context.Context, layout schemas.Layout) error {
-	files, err := historyFiles(layout)
+	plan, err := s.planHistory(ctx, layout)
 	if err != nil {
 		return err
 	}
-	if len(files) == 0 {
-		if err := s.exec(ctx, "history_none"); err != nil {
+	if err := s.exec(ctx, "history_none"); err != nil {
+		return err
+	}
+	if plan.Base.History != "" {
+		err := s.exec(ctx, "history_read_file", sql.Named("file", plan.Base.History), sql.Named("release", plan.Base.ID))
+		if err != nil {
+			return historyFileError(plan.Base, err)
+		}
+		if err := s.exec(ctx, "history_merge_file"); err != nil {
 			return err
 		}
-	} else if err := s.exec(ctx, "history_load", sql.Named("files", files)); err != nil {
-		return s.historyError(ctx, files, err)
+	}
+	if len(plan.Direct) > 0 {
+		files := make([]string, len(plan.Direct))
+		for i, r := range plan.Direct {
+			files[i] = r.Observations
+		}
+		if err := s.exec(ctx, "history_load", sql.Named("files", files)); err != nil {
+			return s.historyError(ctx, files, err)
+		}
+		for _, q := range []string{"history_from_cells", "history_derive", "history_merge"} {
+			if err := s.exec(ctx, q); err != nil {
+				return err
+			}
+		}
 	}
 	for _, q := range []string{"disclosure_truth", "history_known"} {
 		if err := s.exec(ctx, q); err != nil {
@@ -98,4 +200,47 @@ func (s *session) historyError(ctx context.Context, files []string, loadErr erro
 		}
 	}
 	return fmt.Errorf("read earlier releases: %w", loadErr)
+}
+
+// recordHistory leaves in the table disclosure_history the cumulative
+// history this release carries: what the earlier releases published, as
+// loadHistory read it, and what this release publishes. It runs once the
+// observations are final, before checkDisclosure drops the history
+// tables; WriteHistory writes it out.
+func (s *session) recordHistory(ctx context.Context) error {
+	for _, q := range []string{"history_current", "history_derive", "history_output"} {
+		if err := s.exec(ctx, q); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// WriteHistory writes the cumulative disclosure history Build recorded to
+// a Parquet file at path (a release's schemas.DisclosureHistoryParquet),
+// atomically: every figure the release and the earlier ones published,
+// every cell they withheld, and the linked groups they published with a
+// hidden member, each once, so the next Build reads this one file rather
+// than every release. The file holds only what releases published.
+func (d *DB) WriteHistory(ctx context.Context, path string) error {
+	p, err := schemas.CreatePending(path)
+	if err != nil {
+		return fmt.Errorf("write disclosure history: %w", err)
+	}
+	defer p.Abort()
+	if err := d.Exec(ctx, "history_write", sql.Named("path", p.Name())); err != nil {
+		return fmt.Errorf("write disclosure history: %w", err)
+	}
+	// DuckDB wrote through its own handle; reopen ours so Commit syncs
+	// the bytes DuckDB wrote.
+	f, err := os.OpenFile(p.Name(), os.O_RDWR, 0)
+	if err != nil {
+		return fmt.Errorf("write disclosure history: %w", err)
+	}
+	p.File.Close()
+	p.File = f
+	if err := p.Commit(); err != nil {
+		return fmt.Errorf("write disclosure history: %w", err)
+	}
+	return nil
 }

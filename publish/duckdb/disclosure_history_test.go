@@ -15,9 +15,10 @@ import (
 )
 
 // buildRelease builds the data folder root, as publish would, and when
-// that succeeds writes the observations table where a release's
-// data/observations.parquet lives, as release id, so the next build reads
-// it as history. It returns the built database and Build's error.
+// that succeeds writes the observations table and the disclosure history
+// where a release's data/observations.parquet and
+// data/disclosure-history.parquet live, as release id, so the next build
+// reads it as history. It returns the built database and Build's error.
 func buildRelease(t *testing.T, root, id string, cat *schemas.Catalogue) (*DB, error) {
 	t.Helper()
 	ctx := context.Background()
@@ -32,7 +33,21 @@ func buildRelease(t *testing.T, root, id string, cat *schemas.Catalogue) (*DB, e
 	if err := db.ExportParquet(ctx, "observations", path); err != nil {
 		t.Fatal(err)
 	}
+	history := filepath.Join(schemas.Layout{Root: root}.Release(id), filepath.FromSlash(schemas.DisclosureHistoryParquet))
+	if err := db.WriteHistory(ctx, history); err != nil {
+		t.Fatal(err)
+	}
 	return db, nil
+}
+
+// withoutHistory removes release id's disclosure history, leaving it as a
+// release made before releases carried one, which Build reads directly.
+func withoutHistory(t *testing.T, root, id string) {
+	t.Helper()
+	path := filepath.Join(schemas.Layout{Root: root}.Release(id), filepath.FromSlash(schemas.DisclosureHistoryParquet))
+	if err := os.Remove(path); err != nil {
+		t.Fatal(err)
+	}
 }
 
 // falls is a ch-falls row (a rate per 1,000 bed days under small_counts)
@@ -283,6 +298,8 @@ func TestHistoryGivenAway(t *testing.T) {
 	if err := db.ExportParquet(ctx, "observations", path); err != nil {
 		t.Fatal(err)
 	}
+	// A release of the older rules carried no disclosure history.
+	withoutHistory(t, root, "r1")
 	db, err = buildRelease(t, root, "r2", cat)
 	if err != nil {
 		t.Fatalf("release 2: %v", err)

@@ -125,11 +125,19 @@ func TestHistoryUnreadable(t *testing.T) {
 		Want  []string
 	}{
 		{"a truncated observations file", func(t *testing.T, layout schemas.Layout) {
+			// A release without a disclosure history is read directly.
+			withoutHistory(t, layout.Root, "r1")
 			path := filepath.Join(layout.Release("r1"), filepath.FromSlash(schemas.ObservationsParquet))
 			if err := os.WriteFile(path, []byte("PAR1"), 0o644); err != nil {
 				t.Fatal(err)
 			}
 		}, []string{"earlier release r1", "restore the file"}},
+		{"a truncated disclosure history", func(t *testing.T, layout schemas.Layout) {
+			path := filepath.Join(layout.Release("r1"), filepath.FromSlash(schemas.DisclosureHistoryParquet))
+			if err := os.WriteFile(path, []byte("PAR1"), 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}, []string{"earlier release r1", "disclosure-history.parquet", "restore it from a backup", "SHA256SUMS"}},
 		{"a broken link", func(t *testing.T, layout schemas.Layout) {
 			if err := os.Symlink(filepath.Join(t.TempDir(), "gone"), layout.Release("r0")); err != nil {
 				t.Fatal(err)

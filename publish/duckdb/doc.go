@@ -116,17 +116,40 @@
 // below the minimum size.
 //
 // Funnel plots follow Spiegelhalter (2005), "Funnel plots for comparing
-// institutional performance", Stat Med 24:1185-1202, with the normal
-// approximation: around a target t, a row with denominator n has standard
-// error sqrt(t(1-t)/n) for a proportion and sqrt(t/n) for a rate, and
-// z = (x/n - t) / se, published as z_score. funnel_limits draws t +/- z se
-// at 95% and 99.8%. For a proportion the Wilson interval holds t exactly
-// when |z| <= the level's quantile (it inverts this score test), so
-// band_national agrees with the funnel plot (but for a z within rounding
-// of the limit, where the figures as published decide); for a rate the
-// exact and Byar intervals are not the inverse of the normal
-// approximation, and for small counts they differ: band_national follows
-// the interval, which is what the row publishes.
+// institutional performance", Stat Med 24:1185-1202, and
+// PHEindicatormethods' calculate_funnel_limits. Around a target t (the
+// national value), a row with denominator n has standard error
+// sqrt(t(1-t)/n) for a proportion and sqrt(t/n) for a rate, and z = (x/n -
+// t) / se, published as z_score (the over-dispersion estimate uses it).
+// funnel_limits draws the 95% and 99.8% limits at 100 denominators spaced
+// evenly on a log scale from the smallest to the largest compared. For a
+// proportion they are t +/- z se, held within 0 and 1: the Wilson interval
+// holds t exactly when |z| <= the level's quantile (it inverts this score
+// test). For a rate they are drawn from the count limits the intervals
+// use, as calculate_funnel_limits draws them: at denominator n the
+// expected count is e = t n, the lower limit is x/n for the count x whose
+// upper confidence limit is e, and the upper limit x/n for the count whose
+// lower limit is e. Below 10 events the count limits are the exact Poisson
+// ones and x is interpolated linearly in e between whole counts (the
+// limits of 10 events are Byar's); from 10 events x solves Byar's formula
+// (Newton's method, to the precision of a double). The lower limit is 0
+// while e is at most the upper limit of 0 events. So for proportions and
+// rates alike a row lies outside its 99.8% (95%) limits exactly when
+// band_national (band_national_95) is better or worse (but for a figure
+// within rounding of the limit, where the figures as published decide).
+// calculate_funnel_limits uses the exact Poisson limits at every count,
+// where PHE's own assign_funnel_significance, like Yardstick's intervals,
+// uses Byar's from 10: Yardstick's rate limits follow the significance,
+// and lie up to 0.85% outside PHE's drawn limits at 10 events (99.8%),
+// under 0.005% from 286. The adjusted 99.8% limits are t +/- z sqrt(se^2 +
+// tau2) where that is wider than the unadjusted limit (always, for a
+// proportion), so a row lies outside them exactly when
+// band_national_adjusted is better or worse. On PHEindicatormethods' own
+// test data (funnel_phe_test.go), band_national and band_national_95 give
+// assign_funnel_significance's result for all 303 proportions and 79 crude
+// rates, and funnel_limits gives calculate_funnel_limits' limits for
+// proportions at its 100 denominators and for rates at its 800 points,
+// within the rounding of both.
 //
 // Over-dispersion follows Spiegelhalter (2005), "Handling over-dispersion
 // of performance indicators", Qual Saf Health Care 14:347-351. The z-scores
@@ -149,20 +172,21 @@
 // band_region, band_council_type and band_similar apply PHE's rule to the
 // row's 99.8% interval and a value pooled, as the national value is, over
 // in turn the rows of the council's region (itself included), of councils
-// of its type (itself included), and of its similar councils (itself
-// excluded), that value rounded to six significant figures and published
-// beside the band as region_value, council_type_value and similar_value
-// (NULL where the row has no value or there is no pool). The bands are
-// not_compared where band_national is, and where the council has no such
-// pool (no region or type in the register, no similar council with
-// counts).
+// of its type (itself included), and of its similar councils for the
+// responsibility the row's service needs (itself excluded), that value
+// rounded to six significant figures and published beside the band as
+// region_value, council_type_value and similar_value (NULL where the row
+// has no value or there is no pool). The bands are not_compared where
+// band_national is, and where the council has no such pool (no region or
+// type in the register, no similar council with counts).
 //
 // similar_rank is the row's place among the similar_n rows with a value of
 // its group (metric, period, service, level) from its council and that
-// council's similar councils: 1 is the best by polarity (the highest for
-// polarity none), and tied rows share the better place (1, 2, 2, 4), as in
-// a league table. Both are NULL for a row without a value, for a council
-// without similar councils, and in a group below the minimum size.
+// council's similar councils for the service's responsibility: 1 is the
+// best by polarity (the highest for polarity none), and tied rows share
+// the better place (1, 2, 2, 4), as in a league table. Both are NULL for a
+// row without a value, for a council without similar councils, and in a
+// group below the minimum size.
 //
 // change_prev and change_year are value differences from the same council,
 // provider, service and metric in the previous period and the same period
@@ -218,35 +242,42 @@
 //
 // # Similar councils
 //
-// By default, the DefaultNeighbours nearest neighbours by method
-// NearestNeighboursMethod ("yardstick-nn-v1"): among councils that still
-// exist, deliver social care or collect waste, in the same nation, and
-// hold every responsibility the council holds, the Euclidean distance over
-// ln(population) and ln(population / area), each standardised within the
-// nation, plus 1 when the council types differ.
+// By default, for each council and each responsibility it holds that a
+// service of the catalogue needs (social_care, waste_collection, or any
+// for a service that needs neither), the DefaultNeighbours nearest
+// neighbours by method NearestNeighboursMethod ("yardstick-nn-v1") among
+// the councils of its nation that hold that responsibility: the Euclidean
+// distance over ln(population) and ln(population / area), each
+// standardised within the nation, plus 1 when the council types differ. A
+// row is compared with the list for the responsibility its service needs
+// (schemas.Service.Responsibility).
 //
 // In full: the candidates are the councils of the register that still
 // exist, have a population (mid-2020) and an area, and deliver social care
 // or collect waste. For each, P = ln(population) and D = ln(population /
-// area in km2), natural logarithms, each standardised over the candidates
-// of its nation, z = (x - mean) / SD with the population SD (divisor N).
-// The distance between councils a and b of one nation is
+// area in km2), natural logarithms, each standardised over all the
+// candidates of its nation, z = (x - mean) / SD with the population SD
+// (divisor N), so a pair's distance is the same in every list. The
+// distance between councils a and b of one nation is
 //
 //	sqrt((zP_a - zP_b)^2 + (zD_a - zD_b)^2 + T_ab)
 //
 // with T_ab = 0 when their council types (CTY, UA, MD, LBO, NMD, CC) are
-// the same and 1 when they differ. Council a's similar councils are the
-// DefaultNeighbours candidates nearest to it, ties broken by GSS code,
-// among those of its nation that hold every responsibility a holds
-// (social_care, waste_collection: schemas.Council.SocialCare and
-// WasteCollection): a county's from councils with social care, a
-// district's from councils that collect waste, a unitary's from councils
-// with both. So every similar council can commission each service the
-// council commissions: Rutland and the City of London, once nearest to
-// districts, have ten social-care authorities.
+// the same and 1 when they differ. Council a's list for responsibility R
+// (schemas.Council.SocialCare, WasteCollection; any council for any) is
+// the DefaultNeighbours candidates nearest to it, ties broken by GSS code,
+// among those of its nation that hold R; only a council holding R has one.
+// A unitary has a social-care list (counties, unitaries, metropolitan
+// districts, London boroughs) and a waste-collection list (districts among
+// them); a county has a social-care list, a district a waste-collection
+// list. So a row is compared with councils that deliver its service:
+// Rutland and the City of London, once nearest to districts, have ten
+// social-care authorities for their social-care rows, and districts for
+// waste.
 //
-// A user's peer-groups.csv (group_id, council_code) replaces them: a
-// council's similar councils are the other members of its groups.
+// A user's peer-groups.csv (group_id, council_code) replaces them for
+// every responsibility: a council's list for R is the other members of its
+// groups that hold R, when it holds R itself.
 //
 // The register leaves the region of some councils abolished before 2021
 // blank; schemas.LoadCouncils gives them the region their successors
@@ -295,16 +326,27 @@
 // a complement of 0. So 0% and 100% of a group are shown when the group
 // is 10 or more (0/12, 12/12), and hidden when it is under 10 (0/9, 9/9,
 // by the denominator rule): a figure about every member of a group of at
-// least 10 points at no one, as a count of 5 or more does not. A count
+// least 10 points at no one, as a count of 5 or more does not.
+//
+// These thresholds are today's rule and every metric's unless the
+// catalogue gives it its own (schemas.Metric): small_count, the count
+// from which a numerator or a proportion's complement is no longer small
+// (5, so 1 to 4 are small), and min_denominator, the smallest group shown
+// (10, which also decides 0% and 100%). A metric about rarer events may
+// set small_count 10 and min_denominator 20, say; small_count is at least
+// 2 and min_denominator at least small_count, since a group smaller than
+// a small count is itself a small count. The metrics table publishes
+// both for every small_counts metric, and suppression, the audit and
+// CheckDisclosure each use the metric's own (macro small_cell).
+//
+// A count
 // the row leaves blank is tested as its other figures imply it: value x denominator / multiplier for the numerator, numerator x
 // multiplier / value for the denominator (each rounded), and a count
 // metric's value is its numerator. A proportion, rate or ratio given as a
 // value with neither count cannot be tested, so it is hidden too (status
 // c): a metric sharing its denominator could give its count back (1.5
 // falls per 1,000 bed days beside the same home's 2,000 bed days of
-// pressure ulcers is 3 falls). Saying in the catalogue which metrics
-// share a count, and protecting them together, is not built yet (issue
-// 7, item 3). Yardstick drops the note of a row it
+// pressure ulcers is 3 falls). Yardstick drops the note of a row it
 // hides, since the note was written for a figure that was to be shown and
 // may quote it.
 //
@@ -332,14 +374,50 @@
 // group with a single hidden member, so the rule runs in rounds until a
 // round hides nothing.
 //
-// Earlier releases. Every release of the data folder
-// (releases/*/data/observations.parquet; a folder being built, whose name
-// starts with a dot, is not one) is public, so Build reads them all before
-// it hides anything (queries/history_load.sql). A release may be a folder
+// Shared counts. Different metrics may count the same thing for one
+// provider, service and period: falls, pressure ulcers and hospital
+// admissions are each per 1,000 occupied bed days, and occupancy's
+// numerator is occupied bed days. The catalogue says so, in a field of
+// its own (numerator_count, denominator_count: the name of the count,
+// published in the metrics table), and such figures are protected
+// together (queries/suppress_linked.sql): a figure hidden, for any
+// reason, hides every figure of the same council, provider, service and
+// period of a metric that shares a count with it, since each would give
+// the shared count back (its denominator, or its value beside its
+// numerator). This runs with every round of secondary suppression, since
+// a sister hidden may leave a group of its own metric with one hidden
+// member. The built-in catalogue links occupied-bed-days (ch-occupancy's
+// numerator; ch-falls, ch-pressure-ulcers and ch-hospital-admissions),
+// people-served (complaints-upheld, safeguarding-concerns) and
+// visits-delivered (hc-visits-on-time, hc-continuity).
+//
+// Earlier releases. Every release of the data folder (a folder being
+// built, whose name starts with a dot, is not one) is public, so Build
+// reads what they published before it hides anything. Each release
+// carries its disclosure history (data/disclosure-history.parquet,
+// queries/history_output.sql, written by WriteHistory): every figure it
+// and every earlier release published, every cell they withheld, the
+// linked groups they published with a hidden member (each group and its
+// figures once, with the releases that published it), and the releases
+// it covers. Build reads the history of the newest release that carries
+// one, and the data/observations.parquet of every release that history
+// does not name (queries/history_load.sql): one made before releases
+// carried a history, one linked in from elsewhere later, or every one of
+// this folder's when the newest came from another folder. So a publish
+// reads one file however many releases there are, and hides what reading
+// every release would hide (the history also keeps the groups of a period
+// no current row has any more, which reading an old release directly
+// leaves out); the audit keeps a group that several releases published
+// with the same figures once. A release removed from the folder by
+// hand stays in the history of every release made after it, and one
+// withdrawn by pointing current back at an older release is still in the
+// folder, where its history is read (what it published while live is
+// public). A release may be a folder
 // or a symbolic link to one (a release archived elsewhere); anything else
 // in the releases folder whose name does not start with a dot, a release
-// without its data/observations.parquet, or one that cannot be read,
-// stops Build with an error naming the release and what to do. A cell an
+// to be read directly without its data/observations.parquet, or a file
+// that cannot be read, stops Build with an error naming the release and
+// what to do. A cell an
 // earlier release
 // withheld stays withheld (queries/suppress_history.sql): that release
 // published its totals beside it, and showing the cell now would give
@@ -383,10 +461,13 @@
 // each count at least 0 and a proportion's numerator at most its
 // denominator. A cell hidden in several releases is one unknown, as a
 // reader would assume it unchanged; a count a hidden cell had when an
-// earlier release published it, and has still, is known. The range, rounded inwards to whole
+// earlier release published it, and has still, is known. A count metrics
+// share (Shared counts, above) is one unknown, whichever metric's group
+// holds it. The range, rounded inwards to whole
 // numbers, must be at least SafetyWidth (5) wide: then it holds at least
 // six whole numbers, as many as 0, the four small counts and the least
-// count shown, so a reader cannot tell which. A range of 0 to 0, a group
+// count shown, so a reader cannot tell which. A metric whose small_count
+// is larger needs ranges that wide. A range of 0 to 0, a group
 // of hidden cells forced to sum to 0, fails it. Where a range is
 // narrower, one more member of every group the cell is in is hidden, by
 // the same order, and the rounds run again; if no member can be hidden,
@@ -416,8 +497,9 @@
 // figure or statistic; a small_counts cell shows small counts, given or
 // implied, or a value with no count to test; a benchmark or provider profile of a small_counts metric pools
 // a numerator of 1 to 4, a denominator under 10 or, for a proportion, a
-// complement of 1 to 4; a change is published
-// from a hidden figure; a linked group that adds up has exactly one hidden
+// complement of 1 to 4 (or the metric's own thresholds); a change is published
+// from a hidden figure; a figure shows a count it shares with a hidden
+// figure of another metric (linked-shown); a linked group that adds up has exactly one hidden
 // member (on a release file alone, where the councils' figures are not at
 // hand, every group is taken to add up); the
 // audit finds a hidden cell pinned down; the interval audit (within
@@ -428,8 +510,9 @@
 // published when Build fails.
 //
 // Disclosure control does not cover: different metrics that share a
-// count (two rates per person served), which the catalogue does not yet
-// link (issue 7, item 3), beyond hiding a value given without counts;
+// count the catalogue does not name (a data folder's catalogue.yaml must
+// set numerator_count or denominator_count for its own metrics), beyond
+// hiding a value given without counts;
 // figures published in earlier releases, which a later release's
 // suppression cannot take back (it hides them, and counts them as known);
 // a reader who guesses which hidden cell of an earlier release was

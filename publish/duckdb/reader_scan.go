@@ -81,7 +81,8 @@ func figureDest(f *schemas.Figure) []any {
 func metricDest(m *schemas.Metric) []any {
 	return []any{&m.ID, scanText(&m.Title), scanText(&m.Kind), scanText(&m.Unit), scanZero(&m.Multiplier), scanText(&m.Polarity),
 		&m.Min, &m.Max, scanText(&m.Disclosure), listScanner{&m.Services},
-		scanText(&m.Description), scanText(&m.Numerator), scanText(&m.Denominator), scanText(&m.Source)}
+		scanText(&m.Description), scanText(&m.Numerator), scanText(&m.Denominator), scanText(&m.Source),
+		scanText(&m.NumeratorCount), scanText(&m.DenominatorCount), scanInt(&m.SmallCount), scanInt(&m.MinDenominator)}
 }
 
 func comparisonDest(c *schemas.ComparisonRow) []any {
@@ -132,7 +133,7 @@ func profileDest(p *schemas.ProviderProfileRow) []any {
 }
 
 func similarDest(s *schemas.SimilarCouncil) []any {
-	return []any{&s.SimilarCode, scanText(&s.Name), &s.Rank, &s.Distance, scanText(&s.Method)}
+	return []any{&s.Responsibility, &s.SimilarCode, scanText(&s.Name), &s.Rank, &s.Distance, scanText(&s.Method)}
 }
 
 func councilProviderDest(p *schemas.CouncilProvider) []any {

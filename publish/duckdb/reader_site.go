@@ -43,7 +43,9 @@ type SiteCouncil struct {
 	HasData bool `json:"has_data"`
 }
 
-// SiteSimilar is one council's similar council.
+// SiteSimilar is one council's similar council for a responsibility
+// (SimilarCouncil.Responsibility): a council has a list for each
+// responsibility it holds.
 type SiteSimilar struct {
 	CouncilCode string `json:"council_code"`
 	schemas.SimilarCouncil
@@ -120,8 +122,8 @@ func (r *Reader) AllCouncils(ctx context.Context) ([]SiteCouncil, error) {
 	})
 }
 
-// AllSimilar returns every council's similar councils, by council and
-// rank.
+// AllSimilar returns every council's similar councils, by council,
+// responsibility and rank.
 func (r *Reader) AllSimilar(ctx context.Context) ([]SiteSimilar, error) {
 	return collectRows(ctx, r, "reader_site_similar", func(rows *sql.Rows, s *SiteSimilar) error {
 		return rows.Scan(append([]any{&s.CouncilCode}, similarDest(&s.SimilarCouncil)...)...)
@@ -148,6 +150,44 @@ func (r *Reader) AllBenchmarks(ctx context.Context) ([]SiteBenchmark, error) {
 // denominator.
 func (r *Reader) AllFunnelLimits(ctx context.Context) ([]schemas.FunnelLimit, error) {
 	return collectRows(ctx, r, "reader_site_funnel_limits", scanInto(funnelDest))
+}
+
+// SiteSector is one sector's providers pooled for a metric, period and
+// service: its sector_benchmarks row, or, for a sector whose figures all
+// lack a value there, none (NRows 0 and no value), with every figure of
+// the sector's providers counted. Sector is "" for the providers the
+// providers table gives no sector, which sector_benchmarks leaves out.
+type SiteSector struct {
+	Metric        string   `json:"metric"`
+	Period        string   `json:"period"`
+	Service       string   `json:"service"`
+	Sector        string   `json:"sector"`
+	NRows         int64    `json:"n_rows"`
+	NProviders    int64    `json:"n_providers"`
+	NCouncils     int64    `json:"n_councils"`
+	Numerator     *int64   `json:"numerator"`
+	Denominator   *int64   `json:"denominator"`
+	Value         *float64 `json:"value"`
+	CI95Lower     *float64 `json:"ci95_lower"`
+	CI95Upper     *float64 `json:"ci95_upper"`
+	CI998Lower    *float64 `json:"ci998_lower"`
+	CI998Upper    *float64 `json:"ci998_upper"`
+	NationalValue *float64 `json:"national_value"`
+	BandNational  string   `json:"band_national"`
+	// NFigures counts the comparison rows of the sector's providers, and
+	// NBlank those of them without a value (withheld or not available).
+	NFigures int64 `json:"n_figures"`
+	NBlank   int64 `json:"n_blank"`
+}
+
+// AllSectors returns every sector of every metric, period and service
+// with a provider figure, by metric, period, service and sector.
+func (r *Reader) AllSectors(ctx context.Context) ([]SiteSector, error) {
+	return collectRows(ctx, r, "reader_site_sectors", func(rows *sql.Rows, s *SiteSector) error {
+		return rows.Scan(&s.Metric, &s.Period, &s.Service, &s.Sector, &s.NRows, &s.NProviders, &s.NCouncils,
+			&s.Numerator, &s.Denominator, &s.Value, &s.CI95Lower, &s.CI95Upper, &s.CI998Lower, &s.CI998Upper,
+			&s.NationalValue, &s.BandNational, &s.NFigures, &s.NBlank)
+	})
 }
 
 // nullableDest replaces the *float64 and *int64 fields among dest with

@@ -461,10 +461,13 @@ func TestReaderCouncil(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	r := openReleaseFixture(t)
-	// By rank, though the fixture inserts rank 2 first.
+	// By responsibility, then rank, though the fixture inserts them out
+	// of order.
 	traffordSimilar := []schemas.SimilarCouncil{
-		{SimilarCode: wigan, Name: "Wigan", Rank: 1, Distance: fptr(0.5), Method: nn},
-		{SimilarCode: cambs, Name: "Cambridgeshire", Rank: 2, Distance: fptr(2.1), Method: nn},
+		{Responsibility: "social_care", SimilarCode: wigan, Name: "Wigan", Rank: 1, Distance: fptr(0.5), Method: nn},
+		{Responsibility: "social_care", SimilarCode: cambs, Name: "Cambridgeshire", Rank: 2, Distance: fptr(2.1), Method: nn},
+		{Responsibility: "waste_collection", SimilarCode: wigan, Name: "Wigan", Rank: 1, Distance: fptr(0.5), Method: nn},
+		{Responsibility: "waste_collection", SimilarCode: "E07000008", Name: "Cambridge", Rank: 2, Distance: fptr(1.7), Method: nn},
 	}
 	// By service, then the providers table's name; the council-wide row
 	// is no provider.

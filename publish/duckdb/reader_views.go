@@ -225,11 +225,11 @@ func (r *Reader) Councils(ctx context.Context, f CouncilFilter) (schemas.Page[sc
 }
 
 // Council returns the council with the given code, its similar councils
-// (most similar first), the providers it commissions (by service, then
-// name) and the first first of its comparison rows (in observation-key
-// order) with how many there are. A code the
-// register does not hold is ErrNotFound; a council without observations is
-// found, with no providers or rows.
+// (a list per responsibility it holds, by responsibility, most similar
+// first), the providers it commissions (by service, then name) and the
+// first first of its comparison rows (in observation-key order) with how
+// many there are. A code the register does not hold is ErrNotFound; a
+// council without observations is found, with no providers or rows.
 func (r *Reader) Council(ctx context.Context, code string, first int) (schemas.CouncilView, error) {
 	var v schemas.CouncilView
 	found, err := collectRows(ctx, r, "reader_council", scanInto(councilDest), sql.Named("code", code))

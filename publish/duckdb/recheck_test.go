@@ -111,9 +111,15 @@ func TestRecheckCatalogue(t *testing.T) {
 			cat:  changedCatalogue(t, func(m *schemas.Metric) { m.Kind = schemas.KindRatio }, "price-per-hour"),
 			want: []string{cA + " price-per-hour zero_denominator 1 10: the denominator is 0, which a ratio cannot have"}},
 		{name: "to a count: counts no longer checked",
-			cat: changedCatalogue(t, func(m *schemas.Metric) { m.Kind, m.Unit, m.Multiplier = schemas.KindCount, schemas.UnitNumber, 1 }, onT)},
+			cat: changedCatalogue(t, func(m *schemas.Metric) {
+				// A count has no denominator to share.
+				m.Kind, m.Unit, m.Multiplier, m.DenominatorCount = schemas.KindCount, schemas.UnitNumber, 1, ""
+			}, onT)},
 		{name: "service taken away",
-			cat: changedCatalogue(t, func(m *schemas.Metric) { m.Services = []string{"care-home"} }, onT),
+			cat: changedCatalogue(t, func(m *schemas.Metric) {
+				// Its visits are no longer home care's, which hc-continuity counts.
+				m.Services, m.DenominatorCount = []string{"care-home"}, ""
+			}, onT),
 			want: []string{cA + " hc-visits-on-time metric_not_for_service 6 2: metric hc-visits-on-time is not reported for service homecare; the catalogue gives it for care-home",
 				cB + " hc-visits-on-time metric_not_for_service 1 2: metric hc-visits-on-time is not reported for service homecare; the catalogue gives it for care-home"}},
 	}

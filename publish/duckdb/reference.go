@@ -3,6 +3,7 @@ package duckdb
 import (
 	"bufio"
 	"bytes"
+	"cmp"
 	"context"
 	"database/sql"
 	"database/sql/driver"
@@ -77,10 +78,20 @@ func (s *session) loadCouncils(ctx context.Context, cs *schemas.Councils) error 
 	return s.appendRows(ctx, "councils", rows)
 }
 
-// loadSimilarCouncils builds similar_councils: from the user's peer groups
-// when peerGroupsFile is set, else by nearest neighbours.
-func (s *session) loadSimilarCouncils(ctx context.Context, peerGroupsFile string, k int) error {
+// AnyResponsibility names, in similar_councils' responsibility column,
+// the list for services that need no responsibility
+// (schemas.Service.Responsibility empty), which any council may
+// commission.
+const AnyResponsibility = "any"
+
+// loadSimilarCouncils builds similar_councils, one list per council and
+// responsibility a service of cat needs: from the user's peer groups when
+// peerGroupsFile is set, else by nearest neighbours.
+func (s *session) loadSimilarCouncils(ctx context.Context, cat *schemas.Catalogue, peerGroupsFile string, k int) error {
 	if err := s.exec(ctx, "create_peer_groups"); err != nil {
+		return err
+	}
+	if err := s.loadServiceResponsibilities(ctx, cat); err != nil {
 		return err
 	}
 	if peerGroupsFile == "" {
@@ -106,6 +117,22 @@ func (s *session) loadSimilarCouncils(ctx context.Context, peerGroupsFile string
 		return fmt.Errorf("%w: %s: %s not the current GSS code of any council", ErrPeerGroups, peerGroupsFile, listCodes(unknown))
 	}
 	return s.exec(ctx, "similar_from_peer_groups", sql.Named("method", PeerGroupsMethod))
+}
+
+// loadServiceResponsibilities fills service_responsibilities with the
+// responsibility each service of cat needs, which chooses the list of
+// similar councils its rows are compared with.
+func (s *session) loadServiceResponsibilities(ctx context.Context, cat *schemas.Catalogue) error {
+	if err := s.exec(ctx, "similar_service_responsibilities"); err != nil {
+		return err
+	}
+	var rows [][]driver.Value
+	if cat != nil {
+		for _, sv := range cat.Services {
+			rows = append(rows, []driver.Value{sv.ID, cmp.Or(string(sv.Responsibility), AnyResponsibility)})
+		}
+	}
+	return s.appendRows(ctx, "service_responsibilities", rows)
 }
 
 // loadPeriodLinks fills period_links for every observed period.

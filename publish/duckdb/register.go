@@ -2,9 +2,13 @@ package duckdb
 
 import (
 	"context"
+	"crypto/sha256"
 	"database/sql"
+	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 
@@ -54,16 +58,86 @@ func WriteRegister(ctx context.Context, src, path string) (err error) {
 // one, as the temporary table register_names: the name and sector each
 // identifier stands for, which the providers table prefers to any
 // council's spelling, so no council's return renames a provider the
-// regulators know.
+// regulators know. It records in register_used what release.json says of
+// the register (DB.RegisterUsed): its SHA-256, providers and imports.
+//
+// yardstick providers rebuild replaces the register by renaming a new
+// file over it, so a rebuild during a publish could swap the file between
+// hashing it and reading it. The hash is of the file held open, and the
+// load is done again when, afterwards, the name no longer leads to that
+// file: the hash recorded is of the file the release read.
 func (s *session) loadRegister(ctx context.Context, dataDir string) error {
 	path := registers.RegisterFile(dataDir)
-	if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) {
-		return s.exec(ctx, "register_none")
-	} else if err != nil {
-		return fmt.Errorf("provider register: %w", err)
+	for range 3 {
+		f, err := os.Open(path)
+		if errors.Is(err, fs.ErrNotExist) {
+			return s.exec(ctx, "register_none")
+		} else if err != nil {
+			return fmt.Errorf("provider register: %w", err)
+		}
+		same, err := s.loadRegisterFile(ctx, f, path)
+		f.Close()
+		if err != nil || same {
+			return err
+		}
+	}
+	return fmt.Errorf("provider register %s: replaced three times while publish read it; publish again once yardstick providers rebuild has finished", path)
+}
+
+// loadRegisterFile hashes the register open as f and loads it from path,
+// and reports whether path still names f once loaded.
+func (s *session) loadRegisterFile(ctx context.Context, f *os.File, path string) (bool, error) {
+	h := sha256.New()
+	if _, err := io.Copy(h, f); err != nil {
+		return false, fmt.Errorf("provider register %s: %w", path, err)
 	}
 	if err := s.exec(ctx, "register_load", sql.Named("path", path)); err != nil {
-		return fmt.Errorf("provider register %s: %w", path, err)
+		return false, fmt.Errorf("provider register %s: %w", path, err)
 	}
-	return nil
+	if err := s.exec(ctx, "register_used", sql.Named("path", path), sql.Named("sha256", hex.EncodeToString(h.Sum(nil)))); err != nil {
+		return false, fmt.Errorf("provider register %s: %w", path, err)
+	}
+	held, err := f.Stat()
+	if err != nil {
+		return false, fmt.Errorf("provider register %s: %w", path, err)
+	}
+	now, err := os.Stat(path)
+	if err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return false, fmt.Errorf("provider register %s: %w", path, err)
+	}
+	return err == nil && os.SameFile(held, now), nil
+}
+
+// RegisterUsed returns what the last Build on d recorded of the provider
+// register it read, for release.json: the register's SHA-256, number of
+// providers and imports, or Status schemas.RegisterNone when the data
+// folder had no register.
+func (d *DB) RegisterUsed(ctx context.Context) (*schemas.ProviderRegister, error) {
+	rows, err := d.Query(ctx, "register_used_read")
+	if err != nil {
+		return nil, fmt.Errorf("provider register used: %w", err)
+	}
+	defer rows.Close()
+	var out []schemas.ProviderRegister
+	for rows.Next() {
+		var r schemas.ProviderRegister
+		var imports string
+		if err := rows.Scan(&r.Status, &r.SHA256, &r.Providers, &imports); err != nil {
+			return nil, fmt.Errorf("provider register used: %w", err)
+		}
+		if err := json.Unmarshal([]byte(imports), &r.Imports); err != nil {
+			return nil, fmt.Errorf("provider register used: imports: %w", err)
+		}
+		if r.Imports == nil {
+			r.Imports = []schemas.RegisterImport{}
+		}
+		out = append(out, r)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("provider register used: %w", err)
+	}
+	if len(out) != 1 {
+		return nil, fmt.Errorf("provider register used: %d records, want 1", len(out))
+	}
+	return &out[0], nil
 }

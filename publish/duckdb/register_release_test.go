@@ -2,7 +2,10 @@ package duckdb
 
 import (
 	"context"
+	"crypto/sha256"
 	"encoding/csv"
+	"encoding/hex"
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"slices"
@@ -125,7 +128,8 @@ func TestProvidersFromExampleRegisters(t *testing.T) {
 		}
 		imports[f.name] = rep.Import
 	}
-	if _, err := store.Rebuild(ctx); err != nil {
+	rebuilt, err := store.Rebuild(ctx)
+	if err != nil {
 		t.Fatal(err)
 	}
 	cat, err := fixtureCatalogue()
@@ -237,6 +241,67 @@ func TestProvidersFromExampleRegisters(t *testing.T) {
 			t.Errorf("providers.csv %s: sector_source, aliases, identifiers, ratings, rating_date = %q, want %q", rec[col["provider_id"]], got, exp)
 		}
 	}
+
+	// What release.json records of the register: the file's hash, worked
+	// out here from its bytes; the providers the rebuild wrote; and both
+	// imports, each with its day as given by hand above (Ofsted's title
+	// says 31 March 2023; the CQC sample was imported as at 31 March 2024).
+	b, err := os.ReadFile(registers.RegisterFile(root))
+	if err != nil {
+		t.Fatal(err)
+	}
+	sum := sha256.Sum256(b)
+	wantReg := schemas.ProviderRegister{Status: schemas.RegisterUsed, SHA256: hex.EncodeToString(sum[:]), Providers: rebuilt.Providers,
+		Imports: []schemas.RegisterImport{
+			{ID: imports["ofsted_csc_providers_at_31mar2023.csv"], AsAt: onDay("2023-03-31")},
+			{ID: imports["cqc_inspections_community_asc_sample.csv"], AsAt: onDay("2024-03-31")},
+		}}
+	slices.SortFunc(wantReg.Imports, func(a, b schemas.RegisterImport) int { return strings.Compare(a.ID, b.ID) })
+	gotReg, err := db.RegisterUsed(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if gj, wj := mustJSON(t, gotReg), mustJSON(t, wantReg); gj != wj {
+		t.Errorf("RegisterUsed() = %s, want %s", gj, wj)
+	}
+	if rebuilt.Providers < 100 {
+		t.Errorf("the rebuild wrote %d providers; the two examples hold hundreds", rebuilt.Providers)
+	}
+}
+
+// TestRegisterUsedNone checks that a release built from a data folder
+// without a provider register records that it had none.
+func TestRegisterUsedNone(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	root := writeDataDir(t, sub{ID: "sa", Council: cA, Received: day("2024-07-10"), Rows: []obs{
+		{Provider: "P1", Name: "One Care", Sector: "private", Service: "homecare", Metric: "hc-visits-on-time", Period: "2024-25-Q1", Value: f64(70)},
+	}})
+	cat, err := fixtureCatalogue()
+	if err != nil {
+		t.Fatal(err)
+	}
+	db := openTest(t)
+	if err := db.Build(ctx, BuildInput{DataDir: root, Catalogue: cat, Councils: fixtureCouncils(t)}); err != nil {
+		t.Fatal(err)
+	}
+	got, err := db.RegisterUsed(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if j := mustJSON(t, got); j != `{"status":"none","providers":0,"imports":[]}` {
+		t.Errorf("RegisterUsed() = %s, want status none, no imports", j)
+	}
+}
+
+// mustJSON is v as release.json writes it, compactly.
+func mustJSON(t *testing.T, v any) string {
+	t.Helper()
+	b, err := json.Marshal(v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
 }
 
 // anyList is a list as a table's row holds it, for check.

@@ -3,11 +3,17 @@ package duckdb
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"os"
 	"path/filepath"
+	"slices"
+	"strings"
 	"testing"
 
+	"github.com/yardstick-open/yardstick/data"
 	"github.com/yardstick-open/yardstick/registers"
+	"github.com/yardstick-open/yardstick/schemas"
 )
 
 // registerLines is a register of two providers as registers.WriteJSONLines
@@ -157,4 +163,215 @@ func TestProvidersFromRegister(t *testing.T) {
 	// provider's own id shows none rather than one home's as its own.
 	check(t, "1-100000001 rating", pick(t, rows, row{"provider_id": "1-100000001"}), row{"rating": "Outstanding"})
 	check(t, "1-100000900 rating", pick(t, rows, row{"provider_id": "1-100000900"}), row{"provider_name": "Sunrise Senior Living Ltd", "rating": "", "rating_date": nil})
+}
+
+// TestIngestRegisterFixture checks that ingest's copy of a register
+// (ingest/testdata/names/register.parquet, which its name-matching tests
+// read with parquet-go) has the columns, types and nesting that
+// WriteRegister writes today, from the same two example registers: when
+// the register's columns change, this fails until the copy is written
+// again as ingest/names_test.go says.
+func TestIngestRegisterFixture(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	councils, err := schemas.LoadCouncils(data.Reference())
+	if err != nil {
+		t.Fatal(err)
+	}
+	root := t.TempDir()
+	store := &registers.Store{Root: root, Councils: councils, WriteParquet: WriteRegister}
+	for _, name := range []string{"trafford_care_homes_cqc.csv", "ofsted_csc_providers_at_31mar2023.csv"} {
+		in, err := os.Open(filepath.Join("..", "..", "registers", "testdata", "examples", name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		rep, err := store.Import(ctx, name, in, registers.ImportOptions{})
+		in.Close()
+		if err != nil || rep.Status != registers.StatusAccepted {
+			t.Fatalf("%s: %v, %+v", name, err, rep)
+		}
+	}
+	if _, err := store.Rebuild(ctx); err != nil {
+		t.Fatal(err)
+	}
+	db := openTest(t)
+	schema := func(path string) []string {
+		rows, err := db.db.QueryContext(ctx, `SELECT name || ' ' || coalesce(type, '') || ' ' || coalesce(repetition_type, '') || ' ' ||
+			coalesce(converted_type, '') || ' ' || coalesce(num_children, 0)::VARCHAR FROM parquet_schema($1)`, path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer rows.Close()
+		var out []string
+		for rows.Next() {
+			var s string
+			if err := rows.Scan(&s); err != nil {
+				t.Fatal(err)
+			}
+			out = append(out, s)
+		}
+		if err := rows.Err(); err != nil {
+			t.Fatal(err)
+		}
+		return out
+	}
+	got := schema(filepath.Join("..", "..", "ingest", "testdata", "names", "register.parquet"))
+	want := schema(registers.RegisterFile(root))
+	if len(want) < 20 || !slices.Equal(got, want) {
+		t.Errorf("ingest's register copy has the schema\n%s\nbut WriteRegister writes\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+	// The copy holds the same providers, by id and name.
+	ids := func(path string) string {
+		var s string
+		if err := db.db.QueryRowContext(ctx, `SELECT string_agg(provider_id || '=' || coalesce(name, ''), ';' ORDER BY provider_id) FROM read_parquet($1)`, path).Scan(&s); err != nil {
+			t.Fatal(err)
+		}
+		return s
+	}
+	if ids(filepath.Join("..", "..", "ingest", "testdata", "names", "register.parquet")) != ids(registers.RegisterFile(root)) {
+		t.Error("ingest's register copy holds other providers than the example registers give")
+	}
+}
+
+// TestLoadRegisterSwapped checks that a register replaced between being
+// hashed and being read (a rebuild renaming a new file over it during a
+// publish) is noticed, so the load is done again and release.json's hash
+// is always of the file the release read.
+func TestLoadRegisterSwapped(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	dir := t.TempDir()
+	src := filepath.Join(dir, "register.jsonl")
+	if err := os.WriteFile(src, []byte(registerLines), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	path := registers.RegisterFile(dir)
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := WriteRegister(ctx, src, path); err != nil {
+		t.Fatal(err)
+	}
+	db := openTest(t)
+	s, err := db.session(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.close()
+	old, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer old.Close()
+	// The rebuild: a new file renamed over the old one.
+	if err := WriteRegister(ctx, src, path); err != nil {
+		t.Fatal(err)
+	}
+	if same, err := s.loadRegisterFile(ctx, old, path); err != nil || same {
+		t.Errorf("loadRegisterFile of a replaced file = %v, %v; want false, no error", same, err)
+	}
+	if err := s.loadRegister(ctx, dir); err != nil {
+		t.Fatal(err)
+	}
+	got, err := db.RegisterUsed(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sum := sha256.Sum256(b)
+	// registerLines' facts, locations and ratings come from imp-1 (as at
+	// 2023-03-31, a fact) and imp-2 (as at 2024-03-31).
+	want := schemas.ProviderRegister{Status: schemas.RegisterUsed, SHA256: hex.EncodeToString(sum[:]), Providers: 2,
+		Imports: []schemas.RegisterImport{{ID: "imp-1", AsAt: onDay("2023-03-31")}, {ID: "imp-2", AsAt: onDay("2024-03-31")}}}
+	if g, w := mustJSON(t, got), mustJSON(t, want); g != w {
+		t.Errorf("RegisterUsed() = %s, want %s", g, w)
+	}
+}
+
+// TestTradingNamesLoaded checks that a CQC location's trading name ("Also
+// known as" in the care directory) reaches publish as an alias of the
+// location's id, and never of its provider's id; and that a register
+// written before locations carried trading names still loads. In
+// registers/testdata/aka/care_directory.csv, Oak Lodge (1-2000000002)
+// also trades as "Sunrise of Altrincham", and Rose Lodge (1-2000000001)
+// as "Rose Lodge Care Home"; their provider is 1-2000000091.
+func TestTradingNamesLoaded(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	councils, err := schemas.LoadCouncils(data.Reference())
+	if err != nil {
+		t.Fatal(err)
+	}
+	root := t.TempDir()
+	store := &registers.Store{Root: root, Councils: councils, WriteParquet: WriteRegister}
+	in, err := os.Open(filepath.Join("..", "..", "registers", "testdata", "aka", "care_directory.csv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	rep, err := store.Import(ctx, "care_directory.csv", in, registers.ImportOptions{})
+	in.Close()
+	if err != nil || rep.Status != registers.StatusAccepted {
+		t.Fatalf("import: %v, %+v", err, rep)
+	}
+	if _, err := store.Rebuild(ctx); err != nil {
+		t.Fatal(err)
+	}
+	db := openTest(t)
+	aliases := func(dir, id string) []string {
+		t.Helper()
+		s, err := db.session(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer s.close()
+		if err := s.loadRegister(ctx, dir); err != nil {
+			t.Fatal(err)
+		}
+		var got []string
+		rows, err := s.conn.QueryContext(ctx, `SELECT unnest(register_aliases) FROM register_names WHERE provider_id = $1 ORDER BY 1`, id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var a string
+			if err := rows.Scan(&a); err != nil {
+				t.Fatal(err)
+			}
+			got = append(got, a)
+		}
+		if err := rows.Err(); err != nil {
+			t.Fatal(err)
+		}
+		return got
+	}
+	if got := aliases(root, "1-2000000002"); !slices.Equal(got, []string{"Sunrise of Altrincham"}) {
+		t.Errorf("aliases of location 1-2000000002 = %q, want [Sunrise of Altrincham]", got)
+	}
+	if got := aliases(root, "1-2000000001"); !slices.Equal(got, []string{"Rose Lodge Care Home"}) {
+		t.Errorf("aliases of location 1-2000000001 = %q, want [Rose Lodge Care Home]", got)
+	}
+	if got := aliases(root, "1-2000000091"); slices.Contains(got, "Sunrise of Altrincham") || slices.Contains(got, "Rose Lodge Care Home") {
+		t.Errorf("provider 1-2000000091 took its homes' trading names: %q", got)
+	}
+	// A register written before locations had aliases: registerLines'
+	// location struct without the field.
+	old := t.TempDir()
+	src := filepath.Join(old, "register.jsonl")
+	if err := os.WriteFile(src, []byte(registerLines), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	path := registers.RegisterFile(old)
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.db.ExecContext(ctx, `COPY (SELECT * FROM read_json($1, format = 'newline_delimited')) TO '`+strings.ReplaceAll(path, "'", "''")+`' (FORMAT parquet)`, src); err != nil {
+		t.Fatal(err)
+	}
+	if got := aliases(old, "SC100001"); !slices.Equal(got, []string{"Oak Homes"}) {
+		t.Errorf("an old register's provider aliases = %q, want [Oak Homes]", got)
+	}
 }

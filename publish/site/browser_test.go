@@ -392,6 +392,14 @@ func (tb *browserTab) shoot(t *testing.T, dir, name string) {
 		}
 		// Chromium draws at most 16,384 pixels in one capture.
 		w, h := m.CSSContentSize.Width, min(m.CSSContentSize.Height, 16000)
+		// Sections the stylesheet lets the browser skip while off screen
+		// (content-visibility: auto) are drawn only inside the viewport,
+		// so the viewport is made as tall as the capture first.
+		if _, err := cdp.Call(ctx, tg, emulation.SetDeviceMetricsOverride, emulation.SetDeviceMetricsOverrideParams{
+			Width: int64(w), Height: int64(h), DeviceScaleFactor: 1}); err != nil {
+			return nil, err
+		}
+		defer cdp.Call(ctx, tg, emulation.ClearDeviceMetricsOverride, cdp.Empty{})
 		res, err := cdp.Call(ctx, tg, page.CaptureScreenshot, page.CaptureScreenshotParams{
 			Format: page.CaptureScreenshotFormatPng, CaptureBeyondViewport: new(true), FromSurface: new(true),
 			Clip: &page.Viewport{X: 0, Y: 0, Width: w, Height: h, Scale: 1},
@@ -549,6 +557,67 @@ func TestBrowser(t *testing.T) {
 			t.Errorf("provider page heading %q, want %q", got, browserChainName)
 		}
 		tb.clean(t, "search")
+	})
+
+	t.Run("SearchAlias", func(t *testing.T) {
+		// One council calls the chain by another name: searching for it
+		// finds the chain under its published name, saying which name
+		// matched.
+		tb := newBrowserTab(t, browser, true)
+		tb.open(t, base)
+		if err := browserDo(tb, chromedp.SendKeys(chromedp.ID("q"), "bwc home")); err != nil {
+			t.Fatal(err)
+		}
+		if err := browserDo(tb, chromedp.WaitVisible(chromedp.CSS("#q-results a"))); err != nil {
+			t.Fatal(err)
+		}
+		links := browserMust(t, tb, "results", chromedp.Evaluate[[]string](`Array.from(document.querySelectorAll("#q-results a")).map(a => a.textContent)`))
+		if !slices.Equal(links, []string{browserChainName}) {
+			t.Errorf("search for bwc home found %q, want [%s]", links, browserChainName)
+		}
+		if got := tb.text(t, "#q-results li"); !strings.Contains(got, "also called "+browserChainAlias) {
+			t.Errorf("the result %q does not say which name matched", got)
+		}
+		tb.follow(t, "#q-results a")
+		if got, want := tb.location(t), base+"providers/"+browserChain+"/"; got != want {
+			t.Errorf("the result led to %s, want %s", got, want)
+		}
+		tb.clean(t, "search by alias")
+	})
+
+	t.Run("Sectors", func(t *testing.T) {
+		tb := newBrowserTab(t, browser, true)
+		tb.open(t, base+"sectors/")
+		if got := tb.text(t, "h1"); got != "Providers by sector" {
+			t.Errorf("sectors page heading %q", got)
+		}
+		// Each metric with provider figures, the four sectors in each.
+		if n := tb.count(t, "table.data tbody tr"); n == 0 || n%4 != 0 {
+			t.Errorf("the sectors tables have %d rows, want four a metric", n)
+		}
+		if n := tb.count(t, "figure.intervals svg"); n == 0 {
+			t.Errorf("the sectors page has no chart")
+		}
+		tb.shoot(t, shots, "sectors")
+		tb.axe(t, axeSrc, "sectors")
+		tb.follow(t, `a[href$="sectors/`+browserOnTime+`/`+browserQ2+`/"]`)
+		if got := tb.text(t, "h1"); !strings.HasPrefix(got, "Home care visits on time by sector") {
+			t.Errorf("the metric's sectors page heading %q", got)
+		}
+		if n := tb.count(t, "nav.periods a"); n != 2 {
+			t.Errorf("the period picker has %d links, want 2", n)
+		}
+		rows := tb.rows(t, "table.data")
+		var sectors []string
+		for _, r := range rows {
+			sectors = append(sectors, r.Cells[0])
+		}
+		if !slices.Equal(sectors, []string{"Public", "Voluntary", "Private", "PLC"}) {
+			t.Errorf("the sectors shown are %q", sectors)
+		}
+		tb.shoot(t, shots, "sectors-metric")
+		tb.axe(t, axeSrc, "sectors metric")
+		tb.clean(t, "sectors pages")
 	})
 
 	t.Run("Metric", func(t *testing.T) {

@@ -165,3 +165,102 @@ func TestFormat(t *testing.T) {
 		}
 	}
 }
+
+// TestIntervalPolarity places the same two rows on an interval chart of
+// each polarity, by hand. The values run from 7.5 to 35, so the ticks are
+// 0 to 40 in tens (a fifth of 27.5 is 5.5, which rounds up to 10), and the
+// scale spans x = 96+8 = 104 to 640-16-8 = 616: 512 pixels for 40, 12.8 a
+// unit. Read left to right, v lies at 104 + 12.8v: England's 20 at 360,
+// the public sector's 30 at 488 and the private sector's 15 at 296. When
+// lower is better the scale runs the other way, v at 616 - 12.8v: 30 at
+// 232 and 15 at 424, so the private sector, the better, is on the right as
+// it is on the provider pages' spine charts; England's 20, the middle of
+// the scale, stays at 360. Intervals are drawn from their left end: the
+// public 99.8% interval 25 to 35 spans 296 to 168 flipped, drawn from 168
+// to 296. Rows are 28 high from y = 8: the public row's middle is y = 22,
+// the private row's y = 50.
+func TestIntervalPolarity(t *testing.T) {
+	t.Parallel()
+	f := func(v float64) *float64 { return &v }
+	rows := []intervalRow{
+		{Label: "Public", Value: f(30), Lo95: f(27.5), Hi95: f(32.5), Lo998: f(25), Hi998: f(35), Band: "worse"},
+		{Label: "Private", Value: f(15), Lo95: f(12.5), Hi95: f(17.5), Lo998: f(7.5), Hi998: f(22.5), Band: "similar"},
+	}
+	leftToRight := []string{
+		`<path class="pt worse" d="M488 22h0"/>`, `<path class="ci998" d="M424 22H552"/>`, `<path class="ci95" d="M456 22H520"/>`,
+		`<path class="pt similar" d="M296 50h0"/>`, `<path class="ci998" d="M200 50H392"/>`, `<path class="ci95" d="M264 50H328"/>`,
+		`<path class="target" d="M360 8V64"/>`,
+		`<path class="grid" d="M104 8V64"/><text x="104" y="80" text-anchor="middle">0.0%</text>`,
+		`<path class="grid" d="M616 8V64"/><text x="616" y="80" text-anchor="middle">40.0%</text>`,
+	}
+	flipped := []string{
+		`<path class="pt worse" d="M232 22h0"/>`, `<path class="ci998" d="M168 22H296"/>`, `<path class="ci95" d="M200 22H264"/>`,
+		`<path class="pt similar" d="M424 50h0"/>`, `<path class="ci998" d="M328 50H520"/>`, `<path class="ci95" d="M392 50H456"/>`,
+		`<path class="target" d="M360 8V64"/>`,
+		`<path class="grid" d="M616 8V64"/><text x="616" y="80" text-anchor="middle">0.0%</text>`,
+		`<path class="grid" d="M104 8V64"/><text x="104" y="80" text-anchor="middle">40.0%</text>`,
+	}
+	better := `<text class="direction" x="72" y="96" text-anchor="end">Better →</text>`
+	for _, tc := range []struct {
+		Name     string
+		Polarity schemas.Polarity
+		Want     []string
+		Better   bool
+		Desc     string
+	}{
+		{"higher is better", schemas.HigherIsBetter, leftToRight, true, "Higher is better, so better figures lie to the right."},
+		{"lower is better", schemas.LowerIsBetter, flipped, true,
+			"Lower is better, so the scale runs from highest on the left to lowest on the right: better figures lie to the right."},
+		{"neither", schemas.NoPolarity, leftToRight, false,
+			"Neither direction is better; the scale runs from lowest on the left to highest on the right."},
+	} {
+		t.Run(tc.Name, func(t *testing.T) {
+			t.Parallel()
+			var buf bytes.Buffer
+			desc := intervalDirection(tc.Polarity)
+			if desc != tc.Desc {
+				t.Errorf("direction %q, want %q", desc, tc.Desc)
+			}
+			svg := string(intervalSVG(&buf, "c", rows, f(20), schemas.UnitPercent, tc.Polarity, "t", desc))
+			for _, want := range append(tc.Want, `viewBox="0 0 640 104"`, `<desc id="c-d">`+tc.Desc+`</desc>`) {
+				if !strings.Contains(svg, want) {
+					t.Errorf("the chart lacks %s:\n%s", want, svg)
+				}
+			}
+			if got := strings.Contains(svg, better); got != tc.Better {
+				t.Errorf("says %q: %v, want %v:\n%s", "Better →", got, tc.Better, svg)
+			}
+		})
+	}
+}
+
+// TestTickLabels checks axis labels written out by hand. Ticks every 0.25
+// need two decimals: with a rate's own one decimal 13.75 read 13.8 and
+// 14.25 read 14.2, so a tick labelled 13.8 stood a quarter of a step from
+// 13.8. Ticks every 50 need none, where a figure's own formatting gives
+// 50.0 beside 100.
+func TestTickLabels(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		Name  string
+		Ticks []float64
+		Unit  schemas.Unit
+		Want  []string
+	}{
+		{"quarters", []float64{13, 13.25, 13.5, 13.75, 14}, schemas.UnitPer1000, []string{"13.00", "13.25", "13.50", "13.75", "14.00"}},
+		{"fifties", []float64{0, 50, 100, 150}, schemas.UnitPer100000, []string{"0", "50", "100", "150"}},
+		{"hundredths", niceTicks(0.012, 0.047, 5), schemas.UnitNumber, []string{"0.01", "0.02", "0.03", "0.04", "0.05"}},
+		{"negative", niceTicks(-3.2, 1.1, 5), schemas.UnitNumber, []string{"−4", "−3", "−2", "−1", "0", "1", "2"}},
+		{"thousands", []float64{0, 5000, 10000}, schemas.UnitNumber, []string{"0", "5,000", "10,000"}},
+		{"percent keeps a decimal", []float64{80, 85, 90, 95, 100}, schemas.UnitPercent, []string{"80.0%", "85.0%", "90.0%", "95.0%", "100.0%"}},
+		{"percent halves", []float64{12.5, 15, 17.5}, schemas.UnitPercent, []string{"12.5%", "15.0%", "17.5%"}},
+		{"percent quarters", []float64{0.25, 0.5, 0.75}, schemas.UnitPercent, []string{"0.25%", "0.50%", "0.75%"}},
+		{"pounds keep pence", []float64{-5, 0, 5}, schemas.UnitGBP, []string{"−£5.00", "£0.00", "£5.00"}},
+		{"pounds", []float64{20, 22.5, 25}, schemas.UnitGBP, []string{"£20.00", "£22.50", "£25.00"}},
+		{"one tick", []float64{5}, schemas.UnitPercent, []string{"5.0%"}},
+	} {
+		if got := tickLabels(tc.Ticks, tc.Unit); !slices.Equal(got, tc.Want) {
+			t.Errorf("%s: tickLabels(%v) = %q, want %q", tc.Name, tc.Ticks, got, tc.Want)
+		}
+	}
+}

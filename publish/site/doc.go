@@ -32,11 +32,24 @@
 //	councils/<gss>/index.html|.json|table.csv
 //	                                         the providers it commissions by service, its figures
 //	                                         (each metric in its latest period) against England and
-//	                                         its similar councils, who those are; table.csv holds its
-//	                                         rows in every period
+//	                                         its similar councils, who those are for each
+//	                                         responsibility it holds; table.csv holds its rows in
+//	                                         every period
 //	councils/<gss>/<service>/[<n>/]index.html|.json
 //	                                         one service, when the council's page would be too
 //	                                         long, in numbered pages when the service needs several
+//	sectors/index.html|.json|table.csv       public, voluntary, private and PLC providers side by
+//	                                         side for every metric with provider figures, in the
+//	                                         latest period it has them: per service, each sector's
+//	                                         pooled value, 95% and 99.8% intervals, band against
+//	                                         England in words, providers, councils and figures
+//	                                         counted, an interval chart and a sentence; a sector
+//	                                         without figures, with all of them withheld, or with
+//	                                         too few to compare says so; table.csv has the
+//	                                         sector_benchmarks table's columns
+//	sectors/<metric>/index.html|.json        the metric's latest period (a copy of its period page)
+//	sectors/<metric>/<period>/index.html|.json|table.csv
+//	                                         the same for one period, with the period picker
 //	downloads.html, downloads.json           every file of the release with format, size, SHA-256
 //	                                         and licence; the data dictionary from
 //	                                         schemas.PublicTables
@@ -54,7 +67,9 @@
 //	                                         OpenAPI document (Builder.OpenAPI); none without it
 //	404.html                                 for static hosts that serve one (yardstick serve
 //	                                         answers with its own)
-//	search.json                              names of providers, councils and metrics with their URLs
+//	search.json                              names of providers (with their aliases, which the
+//	                                         search box also matches, showing the published name),
+//	                                         councils and metrics with their URLs
 //	sitemap.xml                              every page; the locations are relative to the release's
 //	                                         root unless Builder.BaseURL is set, since a release does
 //	                                         not know where it will be served
@@ -130,4 +145,11 @@
 // it whole, and publish makes the files durable with one sync
 // (schemas.SyncAll) and takes their SHA-256 sums from Build rather than
 // reading them back.
+//
+// BenchmarkSite measures a small fixture's site; BenchmarkSiteRelease
+// (-site-release=<a release folder>) rebuilds the site of a real release,
+// such as one of `yardstick sample --rows 200000` published with
+// --no-site, and reports pages a second of wall time and of the process's
+// CPU time, which a busy machine disturbs less; with -cpuprofile it shows
+// where a site's time goes.
 package site

@@ -28,6 +28,9 @@ const (
 	// browserChain is the provider found by the search box.
 	browserChain     = "1-101234567"
 	browserChainName = "Brightwater Care Ltd"
+	// browserChainAlias is the name one of the four councils gives the
+	// chain, which the search box finds it by too.
+	browserChainAlias = "BWC Home Support"
 	// browserSplitPerCouncil is each split-table council's providers.
 	browserSplitPerCouncil = 30
 	// browserSplitCouncilsPerRegion are the split table's councils in
@@ -58,7 +61,8 @@ type browserRelease struct {
 
 // browserSubs are the returns of the browser fixture: the on-time metric
 // in two quarters from four councils of four regions (a chain in all
-// four, a charity in two, a withheld figure), and in the second quarter
+// four, one of which calls it by another name, a charity in two, a
+// withheld figure), and in the second quarter
 // missed visits from 30 providers in each of four councils of the same
 // four regions, too many rows for one page.
 func browserSubs(councils *schemas.Councils) ([]publishtest.Sub, map[string][]string) {
@@ -93,7 +97,11 @@ func browserSubs(councils *schemas.Councils) ([]publishtest.Sub, map[string][]st
 	for i, p := range []string{browserQ1, browserQ2} {
 		bump := int64(i * 5)
 		for j, c := range browserOnTimeCouncils {
-			add(c, p, onTime(c, browserChain, browserChainName, "private", p, 850+bump-int64(40*j), 1000))
+			name := browserChainName
+			if j == 3 {
+				name = browserChainAlias
+			}
+			add(c, p, onTime(c, browserChain, name, "private", p, 850+bump-int64(40*j), 1000))
 			if j%2 == 0 {
 				add(c, p, onTime(c, "1-102345678", "Hope & Co Homecare", "voluntary", p, 400-int64(30*j), 460))
 			} else {

@@ -50,6 +50,10 @@ type siteData struct {
 	similar       map[string][]duckdb.SiteSimilar
 	commissioned  map[string][]duckdb.SiteCouncilProvider
 	serviceTitle  map[string]string
+	// sectors are every metric, period and service's sectors, in order;
+	// sectorPeriods the metric and periods among them.
+	sectors       []duckdb.SiteSector
+	sectorPeriods map[[2]string]bool
 
 	mu        sync.Mutex
 	headlines map[string]Headline // by metric, its latest period
@@ -64,7 +68,7 @@ func load(ctx context.Context, in Input) (*siteData, error) {
 		bench: map[benchKey]*duckdb.SiteBenchmark{}, limits: map[benchKey][]schemas.FunnelLimit{},
 		metricPeriods: map[string][]string{}, councilBy: map[string]*duckdb.SiteCouncil{},
 		similar: map[string][]duckdb.SiteSimilar{}, commissioned: map[string][]duckdb.SiteCouncilProvider{},
-		serviceTitle: map[string]string{}, headlines: map[string]Headline{}}
+		serviceTitle: map[string]string{}, headlines: map[string]Headline{}, sectorPeriods: map[[2]string]bool{}}
 	if in.Release != nil {
 		s.info = ReleaseInfo{ID: in.Release.ID, Created: in.Release.Created, Previous: in.Release.Previous}
 	}
@@ -138,6 +142,12 @@ func load(ctx context.Context, in Input) (*siteData, error) {
 	}
 	for _, x := range commissioned {
 		s.commissioned[x.CouncilCode] = append(s.commissioned[x.CouncilCode], x)
+	}
+	if s.sectors, err = r.AllSectors(ctx); err != nil {
+		return nil, err
+	}
+	for _, x := range s.sectors {
+		s.sectorPeriods[[2]string{x.Metric, x.Period}] = true
 	}
 	return s, nil
 }
@@ -220,6 +230,9 @@ func (s *siteData) build(ctx context.Context, o *output) error {
 		return err
 	}
 	if err := s.writeAbout(o); err != nil {
+		return err
+	}
+	if err := s.sectorPages(o); err != nil {
 		return err
 	}
 	// One scan at a time: each sorts every comparison row in the
@@ -400,11 +413,15 @@ func (s *siteData) metricPages(ctx context.Context, o *output) error {
 // run's first. A page's rows are its own, so page may keep them.
 func (s *siteData) eachGroup(ctx context.Context, by duckdb.SiteOrder, same func(first *RowView, row *duckdb.SiteRow) bool,
 	page func(group []RowView) error) error {
+	// The rows gather in one slice reused from group to group and each
+	// group is handed on as an exact copy: growing a new slice for each
+	// group by doubling allocated twice the rows, and a RowView is about a
+	// kilobyte, so that was two fifths of the bytes the site allocated.
 	var rows []RowView
 	err := s.in.Reader.EachSiteRow(ctx, by, func(row *duckdb.SiteRow) error {
 		if len(rows) > 0 && !same(&rows[0], row) {
-			group := rows
-			rows = nil
+			group := slices.Clone(rows)
+			rows = rows[:0]
 			if err := page(group); err != nil {
 				return err
 			}
@@ -504,18 +521,35 @@ func rowOrder(a, b *RowView) int {
 }
 
 // sortRows sorts rows stably by order. A RowView is large, so it sorts
-// their indexes and moves each row once.
+// their indexes and then moves each row once, in place, cycle by cycle,
+// rather than into a copy of the table that is copied back: the rows of a
+// national metric's period are megabytes, and those copies were a good
+// part of the site's allocations.
 func sortRows(rows []RowView, order func(a, b *RowView) int) {
 	idx := make([]int32, len(rows))
 	for i := range idx {
 		idx[i] = int32(i)
 	}
 	slices.SortStableFunc(idx, func(a, b int32) int { return order(&rows[a], &rows[b]) })
-	sorted := make([]RowView, len(rows))
-	for i, j := range idx {
-		sorted[i] = rows[j]
+	// Row i is to hold the row now at idx[i]; a placed row's index is
+	// marked -1.
+	for start := range idx {
+		if idx[start] < 0 || int(idx[start]) == start {
+			continue
+		}
+		held := rows[start]
+		i := start
+		for {
+			from := int(idx[i])
+			idx[i] = -1
+			if from == start {
+				rows[i] = held
+				break
+			}
+			rows[i] = rows[from]
+			i = from
+		}
 	}
-	copy(rows, sorted)
 }
 
 func boolCmp(a, b bool) int {
@@ -544,6 +578,9 @@ func (s *siteData) writeMetric(o *output, r *renderer, rows []RowView) error {
 		Meta:   s.meta("metric", m.Title+", "+periodLabel(period), url, Link{Title: m.Title, URL: MetricURL(metric)}),
 		Metric: *m, Period: period, PeriodLabel: periodLabel(period), PeriodURL: url,
 		Total: len(rows), Rows: rows, CSV: TableURL(url),
+	}
+	if s.sectorPeriods[[2]string{metric, period}] {
+		p.SectorsURL = SectorPeriodURL(metric, period)
 	}
 	ps := s.metricPeriods[metric]
 	for _, q := range ps {
@@ -596,21 +633,18 @@ func (s *siteData) writeLatest(o *output, r *renderer, p MetricPage) error {
 // writeMetricParts splits a metric's table by region, and a region's rows
 // into numbered pages when they are too many for one (paginate).
 func (s *siteData) writeMetricParts(o *output, r *renderer, p MetricPage, fullSize int) error {
-	byRegion := map[string][]RowView{}
+	// The rows by region, in the table's order within each: sorted in
+	// place, since the period's page, written last, shows none of them.
+	all := p.Rows
+	sortRows(all, func(a, b *RowView) int { return cmp.Compare(cmp.Or(a.Region, "Other"), cmp.Or(b.Region, "Other")) })
 	var regions []string
-	for _, row := range p.Rows {
-		reg := cmp.Or(row.Region, "Other")
-		if _, ok := byRegion[reg]; !ok {
+	var sizes []int
+	for i := range all {
+		if reg := cmp.Or(all[i].Region, "Other"); len(regions) == 0 || regions[len(regions)-1] != reg {
 			regions = append(regions, reg)
+			sizes = append(sizes, 0)
 		}
-		byRegion[reg] = append(byRegion[reg], row)
-	}
-	slices.Sort(regions)
-	all := make([]RowView, 0, len(p.Rows))
-	sizes := make([]int, len(regions))
-	for i, reg := range regions {
-		all = append(all, byRegion[reg]...)
-		sizes[i] = len(byRegion[reg])
+		sizes[len(sizes)-1]++
 	}
 	groups := slices.Clone(p.Groups)
 	for j := range groups {
@@ -741,22 +775,7 @@ type csvColumn struct {
 // of schemas.ComparisonRow by their JSON names, once; a column without a
 // field is an error, since the row type and the registry then disagree.
 var comparisonColumns = sync.OnceValues(func() ([]csvColumn, error) {
-	t, _ := schemas.PublicTable("comparisons")
-	fields := map[string]int{}
-	rt := reflect.TypeFor[schemas.ComparisonRow]()
-	for i := range rt.NumField() {
-		name, _, _ := strings.Cut(rt.Field(i).Tag.Get("json"), ",")
-		fields[name] = i
-	}
-	out := make([]csvColumn, len(t.Columns))
-	for i, c := range t.Columns {
-		f, ok := fields[c.Name]
-		if !ok {
-			return nil, fmt.Errorf("comparisons column %s has no field in schemas.ComparisonRow", c.Name)
-		}
-		out[i] = csvColumn{c.Name, f}
-	}
-	return out, nil
+	return tableColumns[schemas.ComparisonRow]("comparisons")
 })
 
 // csvCell formats one field as the release's CSV files do: blank for
@@ -1031,9 +1050,19 @@ func (s *siteData) councilPages(ctx context.Context, o *output) error {
 // period, and, when that is too long for one page, a page per service.
 func (s *siteData) writeCouncil(o *output, r *renderer, c *duckdb.SiteCouncil, rows []RowView) error {
 	url := CouncilURL(c.CouncilCode)
-	p := CouncilPage{Meta: s.meta("council", c.Name, url), Council: c.CouncilRow, CSV: TableURL(url), Similar: []SimilarLink{}}
+	p := CouncilPage{Meta: s.meta("council", c.Name, url), Council: c.CouncilRow, CSV: TableURL(url), Similar: []SimilarList{}}
+	// AllSimilar gives each council's lists by responsibility, then rank.
 	for _, x := range s.similar[c.CouncilCode] {
-		p.Similar = append(p.Similar, SimilarLink{Code: x.SimilarCode, Name: cmp.Or(x.Name, x.SimilarCode), Rank: x.Rank, URL: s.councilURL(x.SimilarCode)})
+		if n := len(p.Similar); n == 0 || p.Similar[n-1].Responsibility != x.Responsibility {
+			title := schemas.Responsibility(x.Responsibility).Title()
+			if x.Responsibility == duckdb.AnyResponsibility {
+				title = "other services"
+			}
+			p.Similar = append(p.Similar, SimilarList{Responsibility: x.Responsibility, Title: title, Councils: []SimilarLink{}})
+		}
+		p.PeerGroups = x.Method == duckdb.PeerGroupsMethod
+		l := &p.Similar[len(p.Similar)-1]
+		l.Councils = append(l.Councils, SimilarLink{Code: x.SimilarCode, Name: cmp.Or(x.Name, x.SimilarCode), Rank: x.Rank, URL: s.councilURL(x.SimilarCode)})
 	}
 	table, err := comparisonsCSV(&r.json, rows)
 	if err != nil {
@@ -1098,7 +1127,7 @@ func (s *siteData) writeCouncil(o *output, r *renderer, c *duckdb.SiteCouncil, r
 		estimate := len(html) * len(sv.Rows) / max(1, len(rows))
 		pages, err := writePaginated(s, o, r, []int{len(sv.Rows)}, estimate, "council "+c.CouncilCode+" for "+sv.Service,
 			func(pages []span, i int) ([]byte, CouncilPage, error) {
-				q := CouncilPage{Council: p.Council, Similar: p.Similar, CSV: p.CSV, Part: sv.Service}
+				q := CouncilPage{Council: p.Council, Similar: p.Similar, PeerGroups: p.PeerGroups, CSV: p.CSV, Part: sv.Service}
 				q.Meta, q.Pages, q.Page = s.numberedPart("council", pages, i, title, partURL, Link{Title: c.Name, URL: url})
 				one := sv
 				one.Rows = sv.Rows[pages[i].lo:pages[i].hi]
@@ -1272,7 +1301,8 @@ func formatOf(name string) string {
 }
 
 // writeSearch writes search.json, the names the home page's search box
-// looks up: providers, councils with pages, and metrics.
+// looks up: providers, with their aliases, councils with pages, and
+// metrics.
 func (s *siteData) writeSearch(o *output) error {
 	entries := make([]SearchEntry, 0, len(s.providers)+len(s.councils)+len(s.metrics))
 	for _, m := range s.metrics {
@@ -1286,7 +1316,8 @@ func (s *siteData) writeSearch(o *output) error {
 		}
 	}
 	for _, p := range s.providers {
-		entries = append(entries, SearchEntry{Name: cmp.Or(p.ProviderName, p.ProviderID), Kind: "provider", Detail: p.Sector, URL: ProviderURL(p.ProviderID)})
+		entries = append(entries, SearchEntry{Name: cmp.Or(p.ProviderName, p.ProviderID), Kind: "provider", Detail: p.Sector,
+			URL: ProviderURL(p.ProviderID), Aliases: p.Aliases})
 	}
 	var buf bytes.Buffer
 	if err := schemas.EncodeJSON(&buf, entries); err != nil {

@@ -37,7 +37,7 @@ var files embed.FS
 // templates are parsed once: one set per page kind, each the layout and
 // the partials with the kind's own "main".
 var templates = func() map[string]*template.Template {
-	kinds := []string{"home", "metric", "provider", "council", "downloads", "notfound", "methodology", "releases", "changes", "api"}
+	kinds := []string{"home", "metric", "provider", "council", "downloads", "notfound", "methodology", "releases", "changes", "api", "sectors"}
 	m := make(map[string]*template.Template, len(kinds))
 	for _, k := range kinds {
 		m[k] = template.Must(template.New(k).Funcs(funcs).ParseFS(files,

@@ -13,6 +13,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -248,6 +249,11 @@ func TestGolden(t *testing.T) {
 		{"provider-odd-id.html", site.File(site.ProviderURL(odd)), false},
 		{"council.html", "councils/" + bury + "/index.html", false},
 		{"council.json", "councils/" + bury + "/index.json", false},
+		{"sectors.html", "sectors/index.html", false},
+		{"sectors.json", "sectors/index.json", false},
+		{"sectors-metric.html", "sectors/" + onTime + "/index.html", false},
+		{"sectors-metric.json", "sectors/" + onTime + "/index.json", false},
+		{"sectors.csv", "sectors/" + onTime + "/" + q1 + "/table.csv", false},
 		{"downloads.html", "downloads.html", false},
 		{"downloads.json", "downloads.json", false},
 		{"404.html", "404.html", false},
@@ -697,4 +703,157 @@ func BenchmarkSite(b *testing.B) {
 		elapsed += stats.Elapsed
 	}
 	b.ReportMetric(float64(pages)/elapsed.Seconds(), "pages/s")
+}
+
+// TestSectors checks the sectors pages of the small fixture against its
+// returns worked out by hand. In 2024-25 Q1 the private providers are
+// Brightwater (850/1000 in Trafford, 700/800 in Bury, 1800/2000 in
+// Manchester) and Cedar Lodge (90/120 in Bury, 880/1000 in Manchester),
+// with Tiny Care's figure in Bury withheld: 5 figures of 6 pooled,
+// 4320/4920 = 87.8049%, from 2 providers in 3 councils. The voluntary
+// sector is Hope & Co alone (400/460 = 86.9565%), the public one
+// Trafford's in-house service (300/500 = 60%), each one figure, too few
+// to compare; no provider is a PLC. England's figure for providers pools
+// them all: 5020/5880 = 85.3741%.
+func TestSectors(t *testing.T) {
+	t.Parallel()
+	rel := small(t)
+	var page site.SectorsPage
+	readJSON(t, filepath.Join(rel.Dir, filepath.FromSlash(site.JSONURL(site.SectorPeriodURL(onTime, q1)))), &page)
+	if len(page.Groups) != 1 || page.Groups[0].Service != "homecare" {
+		t.Fatalf("%d groups, want homecare alone", len(page.Groups))
+	}
+	g := page.Groups[0]
+	if g.NationalValue == nil || *g.NationalValue != 85.3741 {
+		t.Errorf("England's value %v, want 85.3741", g.NationalValue)
+	}
+	type want struct {
+		sector                    string
+		rows, providers, councils int64
+		figures, blank            int64
+		num, den                  int64
+		value                     float64
+		band                      string
+	}
+	wants := []want{
+		{"public", 1, 1, 1, 1, 0, 300, 500, 60, "not_compared"},
+		{"voluntary", 1, 1, 1, 1, 0, 400, 460, 86.9565, "not_compared"},
+		{"private", 5, 2, 3, 6, 1, 4320, 4920, 87.8049, "better"},
+		{"plc", 0, 0, 0, 0, 0, 0, 0, 0, ""},
+	}
+	if len(g.Sectors) != len(wants) {
+		t.Fatalf("%d sectors, want %d", len(g.Sectors), len(wants))
+	}
+	for i, w := range wants {
+		s := g.Sectors[i]
+		got := want{s.Sector, s.NRows, s.NProviders, s.NCouncils, s.NFigures, s.NBlank, 0, 0, 0, s.BandNational}
+		if s.Numerator != nil && s.Denominator != nil && s.Value != nil {
+			got.num, got.den, got.value = *s.Numerator, *s.Denominator, *s.Value
+		}
+		if got != w {
+			t.Errorf("sector %d: got %+v, want %+v", i, got, w)
+		}
+	}
+	html, err := os.ReadFile(filepath.Join(rel.Dir, filepath.FromSlash(site.File(site.SectorPeriodURL(onTime, q1)))))
+	if err != nil {
+		t.Fatal(err)
+	}
+	sentence := "In 2024-25 Q1 (Apr–Jun 2024), England&#39;s figure for providers was 85.4%: public providers&#39; 60.0% could not " +
+		"be compared (too few figures, 1 where 5 are needed); voluntary providers&#39; 87.0% could not be compared (too few figures, " +
+		"1 where 5 are needed); private providers&#39; 87.8% was significantly better than England&#39;s; PLC providers had no figures."
+	if !strings.Contains(string(html), sentence) {
+		t.Errorf("the page lacks the sentence %q", sentence)
+	}
+	// The page's CSV holds the sector_benchmarks rows of the release's
+	// own file for the metric and period: the same cells, numbers the
+	// same numbers (DuckDB writes 60 as 60.0).
+	table, err := os.ReadFile(filepath.Join(rel.Dir, filepath.FromSlash(site.TableURL(site.SectorPeriodURL(onTime, q1)))))
+	if err != nil {
+		t.Fatal(err)
+	}
+	data, err := os.ReadFile(filepath.Join(rel.Dir, filepath.FromSlash(schemas.SectorBenchmarksCSV)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(strings.TrimSpace(string(data)), "\n")
+	wantCSV := []string{lines[0]}
+	for _, l := range lines[1:] {
+		if strings.HasPrefix(l, onTime+","+q1+",") {
+			wantCSV = append(wantCSV, l)
+		}
+	}
+	sameCell := func(a, b string) bool {
+		x, errA := strconv.ParseFloat(a, 64)
+		y, errB := strconv.ParseFloat(b, 64)
+		return a == b || errA == nil && errB == nil && x == y
+	}
+	sameLine := func(a, b string) bool {
+		return slices.EqualFunc(strings.Split(a, ","), strings.Split(b, ","), sameCell)
+	}
+	if got := strings.Split(strings.TrimSpace(string(table)), "\n"); !slices.EqualFunc(got, wantCSV, sameLine) {
+		t.Errorf("the page's CSV:\n%s\nwant the release's rows:\n%s", strings.Join(got, "\n"), strings.Join(wantCSV, "\n"))
+	}
+	// Linked from the home page, the nav of every page, the metric's
+	// period page, and listed in the sitemap; a metric of council-wide
+	// figures only has no sectors page.
+	for _, tc := range []struct{ page, link string }{
+		{"index.html", "./sectors/"},
+		{"downloads.html", "./sectors/"},
+		{site.File(site.MetricPeriodURL(onTime, q1)), "../../../sectors/" + onTime + "/" + q1 + "/"},
+		{site.File(site.SectorsURL), "../sectors/" + onTime + "/" + q2 + "/"},
+	} {
+		b, err := os.ReadFile(filepath.Join(rel.Dir, filepath.FromSlash(tc.page)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !slices.Contains(links(b), tc.link) {
+			t.Errorf("%s does not link to %s", tc.page, tc.link)
+		}
+	}
+	sitemap, err := os.ReadFile(filepath.Join(rel.Dir, site.SitemapURL))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, u := range []string{site.SectorsURL, site.SectorMetricURL(onTime), site.SectorPeriodURL(onTime, q1), site.SectorPeriodURL(onTime, q2)} {
+		if !bytes.Contains(sitemap, []byte("<loc>"+u+"</loc>")) {
+			t.Errorf("sitemap.xml lacks %s", u)
+		}
+	}
+	if _, err := os.Stat(filepath.Join(rel.Dir, "sectors", "asc-user-satisfaction")); !os.IsNotExist(err) {
+		t.Errorf("a metric of council-wide figures has a sectors page: %v", err)
+	}
+}
+
+// TestSearchAliases checks that search.json gives a provider the names
+// other councils know it by: Brightwater is "Brightwater Care Ltd" to
+// Trafford and Manchester and "BWC Home Support" to Bury, so its
+// published name is the one two councils give and the other is an alias.
+func TestSearchAliases(t *testing.T) {
+	t.Parallel()
+	rel := fixture(t, "aliases", func() []publishtest.Sub {
+		subs := smallSubs()
+		for i := range subs {
+			for j := range subs[i].Rows {
+				if r := &subs[i].Rows[j]; r.Council == bury && r.Provider == "1-101234567" {
+					r.Name = "BWC Home Support"
+				}
+			}
+		}
+		return subs
+	})
+	var entries []site.SearchEntry
+	readJSON(t, filepath.Join(rel.Dir, site.SearchURL), &entries)
+	for _, e := range entries {
+		if e.URL != site.ProviderURL("1-101234567") {
+			if len(e.Aliases) != 0 {
+				t.Errorf("%s has aliases %q, want none", e.Name, e.Aliases)
+			}
+			continue
+		}
+		if e.Name != "Brightwater Care Ltd" || !slices.Equal(e.Aliases, []string{"BWC Home Support"}) {
+			t.Errorf("Brightwater's entry is %q with aliases %q, want Brightwater Care Ltd with [BWC Home Support]", e.Name, e.Aliases)
+		}
+		return
+	}
+	t.Errorf("search.json has no entry for Brightwater")
 }

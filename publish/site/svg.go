@@ -111,14 +111,15 @@ func funnelSVG(buf *bytes.Buffer, id string, points []funnelPoint, limits []sche
 	w.s(`H`)
 	w.n(funnelW - funnelRight)
 	w.s(`"/>`)
-	for _, t := range yTicks {
+	yLabels := tickLabels(yTicks, unit)
+	for i, t := range yTicks {
 		py := y.at(t)
 		w.s(`<text x="`)
 		w.n(left - 6)
 		w.s(`" y="`)
 		w.n(py + 4)
 		w.s(`" text-anchor="end">`)
-		w.s(html.EscapeString(formatValue(&t, unit)))
+		w.s(html.EscapeString(yLabels[i]))
 		w.s(`</text><path class="grid" d="M`)
 		w.n(left)
 		w.s(" ")
@@ -233,6 +234,47 @@ func niceTicks(lo, hi float64, n int) []float64 {
 	return out
 }
 
+// tickLabels writes evenly spaced ticks in unit, all with the same
+// decimals and as many as their spacing needs: ticks every 0.25 read 13.75
+// and 14.00, where a figure's own formatting (one decimal for 13.75) would
+// label two ticks alike or put a tick on the wrong value. A percentage
+// keeps at least one decimal and pounds two, as figures in those units do.
+func tickLabels(ticks []float64, unit schemas.Unit) []string {
+	if len(ticks) < 2 {
+		out := make([]string, len(ticks))
+		for i := range ticks {
+			out[i] = formatValue(&ticks[i], unit)
+		}
+		return out
+	}
+	step, d := ticks[1]-ticks[0], 0
+	for ; d < 6; d++ {
+		scaled := step * math.Pow(10, float64(d))
+		if math.Abs(scaled-math.Round(scaled)) < 1e-6*scaled {
+			break
+		}
+	}
+	out := make([]string, len(ticks))
+	for i, t := range ticks {
+		if math.Abs(t) < 1e-9*step {
+			t = 0 // k*step rounding can leave -0 or 1e-17 at zero
+		}
+		switch unit {
+		case schemas.UnitPercent:
+			out[i] = formatFloat(t, max(d, 1)) + "%"
+		case schemas.UnitGBP:
+			if t < 0 {
+				out[i] = "−£" + formatFloat(-t, max(d, 2))
+			} else {
+				out[i] = "£" + formatFloat(t, max(d, 2))
+			}
+		default:
+			out[i] = formatFloat(t, d)
+		}
+	}
+	return out
+}
+
 // spine is what a spine chart shows: the national distribution, from the
 // least to the greatest value, and one value on it.
 type spine struct {
@@ -307,3 +349,161 @@ func (w svgWriter) n(v float64) {
 }
 
 func (w svgWriter) i(v int) { w.b.Write(strconv.AppendInt(w.b.AvailableBuffer(), int64(v), 10)) }
+
+// intervalRow is a row of an interval chart: a labelled value with its
+// 95% and 99.8% intervals, any of them missing.
+type intervalRow struct {
+	Label                           string
+	Value, Lo95, Hi95, Lo998, Hi998 *float64
+	Band                            string
+}
+
+// The interval chart's size and margins, in pixels of its viewBox.
+const (
+	intervalW, intervalRowH     = 640.0, 28.0
+	intervalLeft, intervalRight = 96.0, 16.0
+	intervalTop, intervalBottom = 8.0, 40.0
+	intervalInset               = 8.0
+)
+
+// intervalDirection says which way an interval chart of a metric of
+// polarity runs and which side is better, as a sentence for its text
+// alternative: a reader who cannot see the chart, or who sees the scale
+// fall from left to right, is told why.
+func intervalDirection(polarity schemas.Polarity) string {
+	switch polarity {
+	case schemas.HigherIsBetter:
+		return "Higher is better, so better figures lie to the right."
+	case schemas.LowerIsBetter:
+		return "Lower is better, so the scale runs from highest on the left to lowest on the right: better figures lie to the right."
+	}
+	return "Neither direction is better; the scale runs from lowest on the left to highest on the right."
+}
+
+// intervalSVG draws rows side by side on one value scale, as Fingertips
+// draws areas against England: each row's 99.8% interval a thin line, its
+// 95% interval a thicker one, its value a mark shaped by its band, and
+// England's value (national, when known) a line down the chart. A row
+// without a value keeps its label and draws nothing, so the rows line up
+// with the table beside the chart.
+//
+// Better is on the right whatever the metric's polarity, as on the
+// provider pages' spine charts: when lower is better the scale runs from
+// the greatest value on the left to the least on the right, and a
+// "Better →" under the row labels says so to a reader who sees it. When
+// neither direction is better it runs from least to greatest and says
+// nothing of better.
+func intervalSVG(buf *bytes.Buffer, id string, rows []intervalRow, national *float64, unit schemas.Unit, polarity schemas.Polarity, title, desc string) template.HTML {
+	buf.Reset()
+	lo, hi := math.Inf(1), math.Inf(-1)
+	see := func(v *float64) {
+		if v != nil && !math.IsNaN(*v) && !math.IsInf(*v, 0) {
+			lo, hi = math.Min(lo, *v), math.Max(hi, *v)
+		}
+	}
+	for _, r := range rows {
+		for _, v := range []*float64{r.Value, r.Lo95, r.Hi95, r.Lo998, r.Hi998} {
+			see(v)
+		}
+	}
+	see(national)
+	if math.IsInf(lo, 0) {
+		lo, hi = 0, 1
+	}
+	ticks := niceTicks(lo, hi, 5)
+	if len(ticks) > 1 {
+		lo, hi = ticks[0], ticks[len(ticks)-1]
+	}
+	height := intervalTop + intervalRowH*float64(len(rows)) + intervalBottom
+	x := scale{d0: lo, d1: hi, r0: intervalLeft + intervalInset, r1: intervalW - intervalRight - intervalInset}
+	if polarity == schemas.LowerIsBetter {
+		x.r0, x.r1 = x.r1, x.r0
+	}
+	w := svgWriter{buf}
+	w.open("chart intervals", "0 0 640 "+strconv.Itoa(int(height)), id, title, desc)
+	bottom := height - intervalBottom
+	w.s(`<g class="axis"><path d="M`)
+	w.n(intervalLeft)
+	w.s(" ")
+	w.n(bottom)
+	w.s("H")
+	w.n(intervalW - intervalRight)
+	w.s(`"/>`)
+	labels := tickLabels(ticks, unit)
+	for i, t := range ticks {
+		px := x.at(t)
+		w.s(`<path class="grid" d="M`)
+		w.n(px)
+		w.s(" ")
+		w.n(intervalTop)
+		w.s("V")
+		w.n(bottom)
+		w.s(`"/><text x="`)
+		w.n(px)
+		w.s(`" y="`)
+		w.n(bottom + 16)
+		w.s(`" text-anchor="middle">`)
+		w.s(html.EscapeString(labels[i]))
+		w.s(`</text>`)
+	}
+	if polarity == schemas.HigherIsBetter || polarity == schemas.LowerIsBetter {
+		// On England's row of the axis, but under the row labels, where
+		// England's label (at least intervalInset right of the plot's
+		// left edge, centred) cannot reach it.
+		w.s(`<text class="direction" x="`)
+		w.n(intervalLeft - 24)
+		w.s(`" y="`)
+		w.n(bottom + 32)
+		w.s(`" text-anchor="end">Better →</text>`)
+	}
+	w.s(`</g>`)
+	for i, r := range rows {
+		cy := intervalTop + intervalRowH*(float64(i)+0.5)
+		w.s(`<text class="label" x="`)
+		w.n(intervalLeft - 8)
+		w.s(`" y="`)
+		w.n(cy + 4)
+		w.s(`" text-anchor="end">`)
+		w.s(html.EscapeString(r.Label))
+		w.s(`</text>`)
+		bar := func(class string, a, b *float64) {
+			if a == nil || b == nil {
+				return
+			}
+			// Left to right whichever way the scale runs.
+			l, r := math.Min(x.at(*a), x.at(*b)), math.Max(x.at(*a), x.at(*b))
+			w.s(`<path class="` + class + `" d="M`)
+			w.n(l)
+			w.s(" ")
+			w.n(cy)
+			w.s("H")
+			w.n(r)
+			w.s(`"/>`)
+		}
+		bar("ci998", r.Lo998, r.Hi998)
+		bar("ci95", r.Lo95, r.Hi95)
+		if r.Value != nil {
+			w.s(`<path class="pt ` + bandClass(r.Band) + `" d="M`)
+			w.n(x.at(*r.Value))
+			w.s(" ")
+			w.n(cy)
+			w.s(`h0"/>`)
+		}
+	}
+	if national != nil {
+		px := x.at(*national)
+		w.s(`<path class="target" d="M`)
+		w.n(px)
+		w.s(" ")
+		w.n(intervalTop)
+		w.s("V")
+		w.n(bottom)
+		w.s(`"/><text x="`)
+		w.n(px)
+		w.s(`" y="`)
+		w.n(bottom + 32)
+		w.s(`" text-anchor="middle">England</text>`)
+	}
+	w.s(`</svg>`)
+	return template.HTML(buf.String())
+}

@@ -155,3 +155,15 @@ func slug(s string) string {
 	}
 	return b.String()
 }
+
+// SectorsURL compares public, voluntary, private and PLC providers: every
+// metric in its latest period.
+const SectorsURL = "sectors/"
+
+// SectorMetricURL is the sectors page of a metric in its latest period.
+func SectorMetricURL(metric string) string { return SectorsURL + Segment(metric) + "/" }
+
+// SectorPeriodURL is the sectors page of a metric in one period.
+func SectorPeriodURL(metric, period string) string {
+	return SectorMetricURL(metric) + Segment(period) + "/"
+}

@@ -167,6 +167,9 @@ type MetricPage struct {
 	Part  *Part  `json:"part,omitempty"`
 	// CSV is the whole table, every part.
 	CSV string `json:"csv"`
+	// SectorsURL is the metric's sectors page in the period, "" when no
+	// provider of the period has a sector.
+	SectorsURL string `json:"-"`
 }
 
 // MetricGroup is the rows of one service and level of a metric in a
@@ -311,9 +314,12 @@ type TrendPoint struct {
 // figures against England and its similar councils, and who those are.
 type CouncilPage struct {
 	Meta
-	Council  schemas.CouncilRow `json:"council"`
-	Similar  []SimilarLink      `json:"similar_councils"`
-	Services []CouncilService   `json:"services"`
+	Council schemas.CouncilRow `json:"council"`
+	Similar []SimilarList      `json:"similar_councils"`
+	// PeerGroups is whether the lists are the data folder's peer groups
+	// rather than nearest neighbours.
+	PeerGroups bool             `json:"peer_groups"`
+	Services   []CouncilService `json:"services"`
 	// CSV holds the council's rows in every period.
 	CSV string `json:"csv"`
 	// Part is the service a part page shows, when the council's page is
@@ -322,6 +328,15 @@ type CouncilPage struct {
 	Part  string `json:"part,omitempty"`
 	Page  *Part  `json:"page,omitempty"`
 	Pages []Part `json:"pages,omitempty"`
+}
+
+// SimilarList is a council's similar councils for one responsibility it
+// holds: its rows for a service are compared with the list for the
+// responsibility that service needs.
+type SimilarList struct {
+	Responsibility string        `json:"responsibility"`
+	Title          string        `json:"title"`
+	Councils       []SimilarLink `json:"councils"`
 }
 
 // SimilarLink is a similar council.
@@ -398,4 +413,64 @@ type SearchEntry struct {
 	Kind   string `json:"k"`
 	Detail string `json:"d,omitempty"`
 	URL    string `json:"u"`
+	// Aliases are a provider's other names (those other councils give
+	// it and the register gave it before): the search box finds a
+	// provider by any of them and shows its published name.
+	Aliases []string `json:"a,omitempty"`
+}
+
+// SectorsPage sets public, voluntary, private and PLC providers side by
+// side: on the index (sectors/) every metric in the latest period it has
+// sector figures for, on a metric's page (sectors/<metric>/[<period>/])
+// the metric in one period, with the period picker.
+type SectorsPage struct {
+	Meta
+	// Metric, Period and Periods are the metric's page's; the index has
+	// none.
+	Metric      *MetricRef   `json:"metric,omitempty"`
+	Period      string       `json:"period,omitempty"`
+	PeriodLabel string       `json:"period_label,omitempty"`
+	Latest      bool         `json:"latest,omitempty"`
+	Periods     []PeriodLink `json:"periods,omitempty"`
+	// LeagueURL is the metric's league table in the period.
+	LeagueURL string        `json:"-"`
+	Groups    []SectorGroup `json:"groups"`
+	// Charts says whether the groups' charts are on the page: the index
+	// leaves them to the metrics' pages when it would be too long.
+	Charts bool `json:"-"`
+	// CSV holds the page's sector_benchmarks rows.
+	CSV string `json:"csv"`
+}
+
+// SectorGroup is the sectors of one metric, period and service: what one
+// interval chart shows.
+type SectorGroup struct {
+	Metric       MetricRef `json:"metric"`
+	Period       string    `json:"period"`
+	PeriodLabel  string    `json:"-"`
+	Service      string    `json:"service"`
+	ServiceTitle string    `json:"-"`
+	// NationalValue is England's value for providers.
+	NationalValue *float64     `json:"national_value"`
+	Sectors       []SectorView `json:"sectors"`
+	// Unsectored counts the figures of providers without a sector, which
+	// no sector's figure includes.
+	Unsectored int64  `json:"unsectored_figures"`
+	Sentence   string `json:"sentence"`
+	// URL is the metric's sectors page in the period, which the index
+	// links to.
+	URL       string        `json:"-"`
+	Chart     template.HTML `json:"-"`
+	ChartText string        `json:"-"`
+	ChartID   string        `json:"-"`
+}
+
+// SectorView is one sector of a group: public, voluntary, private and plc
+// always, with no figures when none of the sector's providers has one.
+// Title and Note are the page's: the sector's name and, when its figure is
+// missing or not compared, why.
+type SectorView struct {
+	duckdb.SiteSector
+	Title string `json:"-"`
+	Note  string `json:"-"`
 }

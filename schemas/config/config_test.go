@@ -49,6 +49,33 @@ func TestBuiltin(t *testing.T) {
 			t.Errorf("service %s needs responsibility %q, want %q", s.ID, s.Responsibility, want)
 		}
 	}
+	// Metrics that count the same thing say so, for disclosure control
+	// to protect them together (issue 7).
+	for _, tt := range []struct{ id, numerator, denominator string }{
+		{"ch-occupancy", "occupied-bed-days", ""},
+		{"ch-falls", "", "occupied-bed-days"},
+		{"ch-pressure-ulcers", "", "occupied-bed-days"},
+		{"ch-hospital-admissions", "", "occupied-bed-days"},
+		{"complaints-upheld", "", "people-served"},
+		{"safeguarding-concerns", "", "people-served"},
+		{"hc-visits-on-time", "", "visits-delivered"},
+		{"hc-continuity", "", "visits-delivered"},
+	} {
+		m, err := c.Metric(tt.id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if m.NumeratorCount != tt.numerator || m.DenominatorCount != tt.denominator {
+			t.Errorf("%s shares numerator %q and denominator %q, want %q and %q", tt.id, m.NumeratorCount,
+				m.DenominatorCount, tt.numerator, tt.denominator)
+		}
+	}
+	// Today's rule is every small_counts metric's threshold.
+	for _, m := range c.Metrics {
+		if m.Disclosure == schemas.DisclosureSmallCounts && (m.SmallCount != 5 || m.MinDenominator != 10) {
+			t.Errorf("%s: small_count %d, min_denominator %d; want 5 and 10", m.ID, m.SmallCount, m.MinDenominator)
+		}
+	}
 	m, err := c.Metric("hc-missed-visits")
 	if err != nil {
 		t.Fatal(err)
@@ -98,6 +125,27 @@ func TestLoadCatalogue(t *testing.T) {
 		}
 	})
 
+	t.Run("thresholds and shared counts", func(t *testing.T) {
+		t.Parallel()
+		c, err := LoadCatalogue(filepath.Join(dir, "thresholds.yaml"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, tt := range []struct {
+			id                 string
+			small, denominator int
+		}{{"user-satisfaction", 10, 20}, {"user-dissatisfaction", 5, 10}} {
+			m, err := c.Metric(tt.id)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if m.SmallCount != tt.small || m.MinDenominator != tt.denominator || m.DenominatorCount != "survey-respondents" {
+				t.Errorf("%s: small_count %d, min_denominator %d, denominator_count %q; want %d, %d, survey-respondents",
+					tt.id, m.SmallCount, m.MinDenominator, m.DenominatorCount, tt.small, tt.denominator)
+			}
+		}
+	})
+
 	errorTests := []struct {
 		name string
 		file string
@@ -108,6 +156,8 @@ func TestLoadCatalogue(t *testing.T) {
 			`metric "dc-attendance": a proportion in percent needs multiplier 100; service "day-care" is not in the catalogue`,
 		}},
 		{"misspelt field", "misspelt.yaml", []string{"misspelt.yaml: decode catalogue: ", "field servces not found"}},
+		{"thresholds out of order", "thresholds-invalid.yaml", []string{"thresholds-invalid.yaml: ",
+			`metric "user-satisfaction": min_denominator 5 must be at least small_count 10`}},
 	}
 	for _, tt := range errorTests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -1,6 +1,7 @@
 -- The equations of the interval audit (disclosure_audit.go): every linked
 -- group, as disclosure_links.sql links them, of this release (release '')
--- and of every earlier release in history_cells, that has a member whose
+-- and of every earlier release (history_members, once for each release
+-- history_appears lists), that has a member whose
 -- counts the release withheld. One row per member.
 --
 --   unknown   the release withheld the member and no earlier release
@@ -17,10 +18,30 @@
 --             (disclosure_truth; NULL for a cell this release no longer
 --             has, and for one the council marked [c]); is_primary marks a
 --             cell hidden for itself, whose bounds the audit checks.
-WITH scope AS (
-    -- Links never cross a council, service and metric, so equations
-    -- elsewhere cannot bound a cell hidden for itself.
+--   x_count, n_count
+--             the names of the counts the member's metric shares with
+--             others (metrics.numerator_count, denominator_count; '' for
+--             its own): the same count of one cell is one unknown
+--             whichever metric's group it appears in.
+--   small_count
+--             the small_counts threshold of the member's metric (0 for
+--             none), which sets how wide its ranges must stay.
+WITH primaries AS (
     SELECT DISTINCT council_code, service, metric FROM disclosure_truth WHERE is_primary
+),
+scope AS (
+    -- Links never cross a council, service and metric, so equations
+    -- elsewhere cannot bound a cell hidden for itself; but a metric that
+    -- shares a count with the cell's (numerator_count,
+    -- denominator_count) shares that unknown, and its groups bound it too.
+    SELECT council_code, service, metric FROM primaries
+    UNION
+    SELECT p.council_code, p.service, b.id
+    FROM primaries p
+    JOIN metrics a ON a.id = p.metric
+    JOIN metrics b ON b.id <> a.id
+     AND ((coalesce(a.numerator_count, '') <> '' AND a.numerator_count IN (b.numerator_count, b.denominator_count))
+          OR (coalesce(a.denominator_count, '') <> '' AND a.denominator_count IN (b.numerator_count, b.denominator_count)))
 ),
 current_cells AS (
     SELECT '' AS release, o.council_code, o.provider_id, o.service, o.metric, o.period,
@@ -36,33 +57,23 @@ current_cells AS (
     LEFT JOIN disclosure_truth t USING (council_code, provider_id, service, metric, period)
     WHERE m.kind IN ('proportion', 'rate', 'ratio', 'count')
 ),
-history AS (
-    SELECT h.release, h.council_code, h.provider_id, h.service, h.metric, h.period,
-           h.hidden AS unknown,
-           coalesce(h.numerator, CASE WHEN m.kind = 'count' THEN h.value END) AS x,
-           h.denominator AS n
-    FROM history_cells h
-    JOIN scope USING (council_code, service, metric)
-    JOIN metrics m ON m.id = h.metric
-    WHERE m.kind IN ('proportion', 'rate', 'ratio', 'count')
-),
 cells AS (
     SELECT c.*, p.kind AS period_kind, p.period_start, p.period_end
-    FROM (SELECT * FROM current_cells UNION ALL SELECT * FROM history) c
+    FROM current_cells c
     JOIN period_links p ON p.period = c.period
 ),
 parts AS (
     SELECT t.release, 'providers' AS link, t.council_code, t.provider_id AS group_provider, t.service, t.metric,
            t.period AS group_period, c.provider_id, c.period, c.unknown, c.x, c.n
     FROM cells t
-    JOIN cells c ON c.release = t.release AND c.council_code = t.council_code AND c.service = t.service
+    JOIN cells c ON c.council_code = t.council_code AND c.service = t.service
                 AND c.metric = t.metric AND c.period = t.period
     WHERE t.provider_id = '' AND c.provider_id <> ''
     UNION ALL
     SELECT t.release, CASE c.period_kind WHEN 'quarter' THEN 'quarters' ELSE 'months' END,
            t.council_code, t.provider_id, t.service, t.metric, t.period, c.provider_id, c.period, c.unknown, c.x, c.n
     FROM cells t
-    JOIN cells c ON c.release = t.release AND c.council_code = t.council_code AND c.provider_id = t.provider_id
+    JOIN cells c ON c.council_code = t.council_code AND c.provider_id = t.provider_id
                 AND c.service = t.service AND c.metric = t.metric
                 AND c.period_start >= t.period_start AND c.period_end <= t.period_end
     WHERE (t.period_kind = 'year' AND c.period_kind IN ('quarter', 'month'))
@@ -72,18 +83,33 @@ totals AS (
     SELECT g.release, g.link, g.council_code, g.group_provider, g.service, g.metric, g.group_period,
            t.provider_id, t.period, t.unknown, t.x, t.n
     FROM (SELECT DISTINCT release, link, council_code, group_provider, service, metric, group_period FROM parts) g
-    JOIN cells t ON t.release = g.release AND t.council_code = g.council_code AND t.provider_id = g.group_provider
+    JOIN cells t ON t.council_code = g.council_code AND t.provider_id = g.group_provider
                 AND t.service = g.service AND t.metric = g.metric AND t.period = g.group_period
+),
+history AS (
+    -- Each group an earlier release published with a hidden member, once
+    -- for every release that published it (history_appears).
+    SELECT a.release, h.link, h.council_code, h.group_provider, h.service, h.metric, h.group_period,
+           h.provider_id, h.period, h.hidden AS unknown, h.x, h.n, h.is_total
+    FROM history_members h
+    JOIN history_appears a USING (sig)
+    JOIN scope USING (council_code, service, metric)
+    JOIN metrics m ON m.id = h.metric
+    WHERE m.kind IN ('proportion', 'rate', 'ratio', 'count')
 ),
 members AS (
     SELECT *, false AS is_total FROM parts
     UNION ALL
     SELECT *, true AS is_total FROM totals
+    UNION ALL
+    SELECT * FROM history
 )
 SELECT mb.release, mb.link, mb.council_code, mb.group_provider, mb.service, mb.metric, mb.group_period,
        mb.provider_id, mb.period, mb.is_total, mb.unknown, mb.x, mb.n, m.kind,
        CASE WHEN mb.unknown THEN t.x END AS tx, CASE WHEN mb.unknown THEN t.n END AS tn,
-       coalesce(mb.unknown AND mb.release = '' AND t.is_primary, false) AS is_primary
+       coalesce(mb.unknown AND mb.release = '' AND t.is_primary, false) AS is_primary,
+       coalesce(m.numerator_count, '') AS x_count, coalesce(m.denominator_count, '') AS n_count,
+       coalesce(m.small_count, 0) AS small_count
 FROM members mb
 JOIN metrics m ON m.id = mb.metric
 LEFT JOIN disclosure_truth t USING (council_code, provider_id, service, metric, period)

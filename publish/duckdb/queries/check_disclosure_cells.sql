@@ -6,13 +6,15 @@
 --                   rate or ratio shown as a value with no count to test
 --                   (small_cell)
 --   small-pool      a provider profile or benchmark of a small_counts
---                   metric pooling a numerator of 1 to 4, a denominator
---                   under 10, or for a proportion a complement
---                   (denominator - numerator) of 1 to 4
+--                   metric pooling a numerator above 0 and below the
+--                   metric's small_count (1 to 4 by default), a
+--                   denominator under its min_denominator (10), or for a
+--                   proportion a complement (denominator - numerator)
+--                   above 0 and below small_count
 --   change-reveals  a change from a hidden figure, which value minus change
 --                   would give back
 WITH small AS (
-    SELECT id, kind, multiplier FROM metrics WHERE disclosure = 'small_counts'
+    SELECT id, kind, multiplier, small_count, min_denominator FROM metrics WHERE disclosure = 'small_counts'
 ),
 cells AS (
     SELECT 'observations' AS table_name, metric, period, council_code, provider_id, service,
@@ -51,23 +53,25 @@ SELECT 'small-count', c.table_name, c.metric, c.period, c.council_code, c.provid
        END
 FROM cells c
 JOIN small m ON m.id = c.metric
-WHERE small_cell(m.kind, m.multiplier, c.numerator, c.denominator, c.value)
+WHERE small_cell(m.kind, m.multiplier, c.numerator, c.denominator, c.value, m.small_count, m.min_denominator)
 UNION ALL
 SELECT 'small-pool', 'provider_profile', p.metric, p.period, '', p.provider_id, p.service,
        format('pools numerator {} over denominator {}',
               coalesce(p.numerator::VARCHAR, 'blank'), coalesce(p.denominator::VARCHAR, 'blank'))
 FROM provider_profile p
 JOIN small m ON m.id = p.metric
-WHERE (p.numerator > 0 AND p.numerator < 5) OR p.denominator < 10
-   OR (m.kind = 'proportion' AND p.denominator - p.numerator BETWEEN 1 AND 4)
+WHERE (p.numerator > 0 AND p.numerator < m.small_count) OR p.denominator < m.min_denominator
+   OR (m.kind = 'proportion' AND p.denominator - p.numerator > 0 AND p.denominator - p.numerator < m.small_count)
 UNION ALL
 SELECT 'small-pool', 'benchmarks', b.metric, b.period, '', '', b.service,
        format('{} level pools numerator {} over denominator {}', b.level,
               coalesce(b.sum_numerator::VARCHAR, 'blank'), coalesce(b.sum_denominator::VARCHAR, 'blank'))
 FROM benchmarks b
 JOIN small m ON m.id = b.metric
-WHERE b.n_pooled > 0 AND ((b.sum_numerator > 0 AND b.sum_numerator < 5) OR b.sum_denominator < 10
-                          OR (m.kind = 'proportion' AND b.sum_denominator - b.sum_numerator BETWEEN 1 AND 4))
+WHERE b.n_pooled > 0 AND ((b.sum_numerator > 0 AND b.sum_numerator < m.small_count)
+                          OR b.sum_denominator < m.min_denominator
+                          OR (m.kind = 'proportion' AND b.sum_denominator - b.sum_numerator > 0
+                              AND b.sum_denominator - b.sum_numerator < m.small_count))
 UNION ALL
 SELECT 'change-reveals', 'comparisons', c.metric, c.period, c.council_code, c.provider_id, c.service,
        format('a change from the hidden figure for {}', e.period)

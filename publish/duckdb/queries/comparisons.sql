@@ -45,8 +45,10 @@
 --   region_value, council_type_value, similar_value
 --                      the pooled value of the council's region, of
 --                      councils of its type (each with the council), and
---                      of its similar councils (without it), published
---                      (sig6); NULL where the row has no value
+--                      of its similar councils (without it) for the
+--                      responsibility the row's service needs
+--                      (service_responsibilities), published (sig6); NULL
+--                      where the row has no value
 --   band_region, band_council_type, band_similar
 --                      the 99.8% interval against those values, as
 --                      published
@@ -54,9 +56,9 @@
 --                      the row's place, best first (rank(): ties share the
 --                      better place), among the similar_n rows with a
 --                      value of its group from the council and its similar
---                      councils; NULL without a value, for a council with
---                      no similar councils, and in a group of fewer than
---                      $min_rows
+--                      councils for the service's responsibility; NULL
+--                      without a value, for a council with no such similar
+--                      councils, and in a group of fewer than $min_rows
 --   every band above   only for proportions and rates, in a group of at
 --                      least $min_rows rows with a value; not_compared
 --                      otherwise and wherever the row has no interval
@@ -97,12 +99,15 @@
 CREATE OR REPLACE TABLE comparisons AS
 WITH council_pool AS (
     -- Each council's counts summed first, so the similar-council join
-    -- multiplies councils, not rows.
-    SELECT council_code, metric, period, service, level,
-           any_value(region) AS region, any_value(council_type) AS council_type,
-           sum(x) AS x, sum(n) AS n
-    FROM comparison_rows
-    GROUP BY council_code, metric, period, service, level
+    -- multiplies councils, not rows; with the responsibility its service
+    -- needs, which chooses the list of similar councils.
+    SELECT r.council_code, r.metric, r.period, r.service, r.level,
+           any_value(r.region) AS region, any_value(r.council_type) AS council_type,
+           any_value(sv.responsibility) AS responsibility,
+           sum(r.x) AS x, sum(r.n) AS n
+    FROM comparison_rows r
+    LEFT JOIN service_responsibilities sv USING (service)
+    GROUP BY r.council_code, r.metric, r.period, r.service, r.level
 ),
 region_pool AS (
     SELECT metric, period, service, level, region,
@@ -119,19 +124,21 @@ type_pool AS (
     GROUP BY ALL
 ),
 similar_pool AS (
+    -- A row's similar councils are those of its council's list for the
+    -- responsibility its service needs.
     SELECT s.council_code, p.metric, p.period, p.service, p.level,
            sum(p.x) / nullif(sum(p.n), 0) AS target
     FROM similar_councils s
-    JOIN council_pool p ON p.council_code = s.similar_code
+    JOIN council_pool p ON p.council_code = s.similar_code AND p.responsibility = s.responsibility
     GROUP BY ALL
 ),
 similar_sets AS (
-    -- Each council with similar councils, as owner, with its similar
-    -- councils and itself as members: the rows similar_rank ranks a
-    -- council's rows among.
-    SELECT council_code AS owner, similar_code AS member FROM similar_councils
+    -- Each council's list for each responsibility, as owner, with its
+    -- similar councils and itself as members: the rows similar_rank ranks
+    -- a council's rows among.
+    SELECT council_code AS owner, responsibility, similar_code AS member FROM similar_councils
     UNION
-    SELECT council_code, council_code FROM similar_councils
+    SELECT council_code, responsibility, council_code FROM similar_councils
 ),
 trend_points AS (
     -- Each row numbered along its series (t); hidden rows and rows
@@ -182,22 +189,25 @@ scores AS (
     -- The rows with a value, each with its score (lower is better, so
     -- that rank() puts the best first) and its group numbered, so the
     -- window below partitions on two numbers rather than five texts.
-    SELECT council_code, provider_id, metric, period, service,
-           CASE WHEN polarity = 'lower_is_better' THEN value ELSE -value END AS score,
-           dense_rank() OVER (ORDER BY metric, period, service, level) AS gid
-    FROM comparison_rows
-    WHERE value IS NOT NULL
+    SELECT r.council_code, r.provider_id, r.metric, r.period, r.service, sv.responsibility,
+           CASE WHEN r.polarity = 'lower_is_better' THEN r.value ELSE -r.value END AS score,
+           dense_rank() OVER (ORDER BY r.metric, r.period, r.service, r.level) AS gid
+    FROM comparison_rows r
+    LEFT JOIN service_responsibilities sv USING (service)
+    WHERE r.value IS NOT NULL
 ),
 similar_ranked AS (
     -- Every row is ranked once within each set it is a member of (about
     -- eleven), and the rank kept is the one in its own council's set: a
     -- window over the expanded rows, not a comparison of each row with
-    -- every other, which took ten times as long.
+    -- every other, which took ten times as long. A group holds one
+    -- service, so one responsibility: a row joins the sets of that
+    -- responsibility only.
     SELECT r.council_code, r.provider_id, r.metric, r.period, r.service,
            rank() OVER (PARTITION BY s.owner, r.gid ORDER BY r.score) AS similar_rank,
            count(*) OVER (PARTITION BY s.owner, r.gid) AS similar_n
     FROM similar_sets s
-    JOIN scores r ON r.council_code = s.member
+    JOIN scores r ON r.council_code = s.member AND r.responsibility = s.responsibility
     QUALIFY r.council_code = s.owner
 ),
 spread AS (

@@ -11,6 +11,7 @@ SELECT o.council_code, o.provider_id, o.service, o.metric, o.period, o.status,
        implied_numerator(m.kind, m.multiplier, o.numerator, o.denominator, o.value) AS x,
        implied_denominator(m.kind, m.multiplier, o.numerator, o.denominator, o.value) AS n,
        o.status = 'c' OR (m.disclosure = 'small_counts'
-                          AND small_cell(m.kind, m.multiplier, o.numerator, o.denominator, o.value)) AS is_primary
+                          AND small_cell(m.kind, m.multiplier, o.numerator, o.denominator, o.value,
+                                     m.small_count, m.min_denominator)) AS is_primary
 FROM observations o
 JOIN metrics m ON m.id = o.metric

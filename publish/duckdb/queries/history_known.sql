@@ -17,9 +17,8 @@ WITH shown AS (
     SELECT h.council_code, h.provider_id, h.service, h.metric, h.period, h.value,
            implied_numerator(m.kind, m.multiplier, h.numerator, h.denominator, h.value) AS x,
            implied_denominator(m.kind, m.multiplier, h.numerator, h.denominator, h.value) AS n
-    FROM history_cells h
+    FROM history_shown h
     JOIN metrics m ON m.id = h.metric
-    WHERE NOT h.hidden
 )
 SELECT s.council_code, s.provider_id, s.service, s.metric, s.period,
        coalesce(bool_or(t.status <> 'c' AND s.x IS NOT DISTINCT FROM t.x AND s.n IS NOT DISTINCT FROM t.n

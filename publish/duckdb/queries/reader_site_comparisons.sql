@@ -12,8 +12,12 @@ LEFT JOIN councils k ON k.council_code = c.council_code
 LEFT JOIN providers p ON p.provider_id = c.provider_id
 LEFT JOIN observations o ON o.metric = c.metric AND o.period = c.period AND o.council_code = c.council_code
      AND o.provider_id = c.provider_id AND o.service = c.service
+LEFT JOIN period_links l ON l.period = c.period
 WHERE $by IN ('metric', 'provider', 'council')
   AND ($by <> 'provider' OR c.provider_id <> '')
+-- A provider page shows each metric and service in its latest period
+-- only, so the provider scan reads no other period.
+QUALIFY $by <> 'provider' OR l.period_start = max(l.period_start) OVER (PARTITION BY c.provider_id, c.metric, c.service)
 ORDER BY CASE WHEN $by = 'metric' THEN c.metric END,
          CASE WHEN $by = 'metric' THEN c.period END,
          CASE WHEN $by = 'provider' THEN c.provider_id END,

@@ -26,7 +26,10 @@ WITH r AS (
 ids AS (
     SELECT l.id AS provider_id, coalesce(nullif(l.name, ''), nullif(r.name, '')) AS name,
            nullif(r.sector, '') AS sector, r.sector_as_at, r.sector_source, r.regulator,
-           CASE WHEN l.id = r.provider_id THEN r.aliases ELSE [] END AS aliases,
+           -- A location's trading names; read through JSON so that a
+           -- register written before locations carried them still loads.
+           CASE WHEN l.id = r.provider_id THEN r.aliases
+                ELSE coalesce(CAST(json_extract(to_json(l), '$.aliases') AS VARCHAR[]), []) END AS aliases,
            list_filter(r.identifiers, i -> i.scheme <> 'cqc_location' OR i.id = l.id) AS identifiers,
            list_filter(r.ratings, x -> x.subject = l.id) AS ratings,
            1 AS pref

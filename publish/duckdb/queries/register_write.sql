@@ -17,9 +17,9 @@ COPY (
         identifiers: 'STRUCT(scheme VARCHAR, id VARCHAR)[]',
         aliases: 'VARCHAR[]',
         councils: 'VARCHAR[]',
-        locations: 'STRUCT(id VARCHAR, name VARCHAR, postcode VARCHAR, council_code VARCHAR, council_given VARCHAR, status VARCHAR, service_type VARCHAR, source VARCHAR, as_at DATE)[]',
+        locations: 'STRUCT(id VARCHAR, name VARCHAR, postcode VARCHAR, council_code VARCHAR, council_given VARCHAR, status VARCHAR, service_type VARCHAR, aliases VARCHAR[], source VARCHAR, as_at DATE)[]',
         ratings: 'STRUCT(subject VARCHAR, regulator VARCHAR, rating VARCHAR, given VARCHAR, date DATE, source VARCHAR)[]',
-        facts: 'STRUCT(field VARCHAR, value VARCHAR, given VARCHAR, source VARCHAR, as_at DATE)[]'
+        facts: 'STRUCT(field VARCHAR, subject VARCHAR, value VARCHAR, given VARCHAR, source VARCHAR, as_at DATE)[]'
     })
     ORDER BY provider_id
 ) TO $path (FORMAT parquet, COMPRESSION zstd)

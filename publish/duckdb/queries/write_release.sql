@@ -14,7 +14,7 @@ CREATE TABLE release.provider_profile AS SELECT * FROM provider_profile ORDER BY
 CREATE TABLE release.sector_benchmarks AS SELECT * FROM sector_benchmarks ORDER BY metric, period, service, sector;
 CREATE TABLE release.metrics AS SELECT * FROM metrics ORDER BY id;
 CREATE TABLE release.councils AS SELECT * FROM councils ORDER BY council_code;
-CREATE TABLE release.similar_councils AS SELECT * FROM similar_councils ORDER BY council_code, rank;
+CREATE TABLE release.similar_councils AS SELECT * FROM similar_councils ORDER BY council_code, responsibility, rank;
 CREATE TABLE release.peer_groups AS SELECT * FROM peer_groups ORDER BY group_id, council_code;
 CREATE TABLE release.period_links AS SELECT * FROM period_links ORDER BY period;
 CREATE TABLE release.submissions AS SELECT * FROM submissions ORDER BY submission_id;

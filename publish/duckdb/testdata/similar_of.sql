@@ -1,1 +1,1 @@
-SELECT similar_code FROM similar_councils WHERE council_code = ? ORDER BY rank
+SELECT similar_code FROM similar_councils WHERE council_code = ? AND responsibility = ? ORDER BY rank

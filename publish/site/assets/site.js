@@ -83,14 +83,22 @@
       var n = 0;
       for (var i = 0; i < entries.length && n < 20; i++) {
         var e = entries[i];
-        if (e.n.toLowerCase().indexOf(q) < 0) { continue; }
+        // A provider is found by any of its names, and shown by the one
+        // it is published under, with the other name that matched.
+        var alias = "";
+        if (e.n.toLowerCase().indexOf(q) < 0) {
+          for (var j = 0; e.a && j < e.a.length && !alias; j++) {
+            if (e.a[j].toLowerCase().indexOf(q) >= 0) { alias = e.a[j]; }
+          }
+          if (!alias) { continue; }
+        }
         n++;
         var li = document.createElement("li");
         var a = document.createElement("a");
         a.href = root + e.u;
         a.textContent = e.n;
         li.appendChild(a);
-        li.appendChild(document.createTextNode(" (" + e.k + (e.d ? ", " + e.d : "") + ")"));
+        li.appendChild(document.createTextNode(" (" + e.k + (e.d ? ", " + e.d : "") + (alias ? "; also called " + alias : "") + ")"));
         list.appendChild(li);
       }
       if (n === 0) {

@@ -8,10 +8,10 @@
 -- with no bounds; inserted out of order.
 INSERT INTO metrics VALUES
     ('staff-turnover', 'Staff turnover', 'proportion', 'percent', 100, 'lower_is_better', NULL, NULL, 'small_counts',
-     ['care-home', 'homecare'], 'Share of staff who left.', 'Staff who left', 'Staff in post', NULL),
+     ['care-home', 'homecare'], 'Share of staff who left.', 'Staff who left', 'Staff in post', NULL, '', '', NULL, NULL),
     ('hc-visits-on-time', 'Visits on time', 'proportion', 'percent', 100, 'higher_is_better', 0, 100, 'none',
      ['homecare'], 'Share of planned home-care visits that began on time.', 'Visits that began on time', 'Visits planned',
-     'Yardstick test fixture');
+     'Yardstick test fixture', '', '', NULL, NULL);
 
 INSERT INTO period_links VALUES
     ('2024-25-Q2', 'quarter', '2024-07-01', '2024-09-30', '2024-25-Q1', '2023-24-Q2'),
@@ -28,16 +28,22 @@ INSERT INTO councils VALUES
     ('E07000008', 'CAB', 'Cambridge', 'Cambridge City Council', 'NMD', 'Non-metropolitan district',
      'East of England', 'England', '1974-04-01', NULL, 125758, 40.7, false, true, 'E10000003');
 
+-- A list per responsibility: Trafford's waste-collection list holds the
+-- district Cambridge, its social-care list the county Cambridgeshire.
 INSERT INTO similar_councils VALUES
-    ('E08000009', 'E10000003', 2, 2.1, 'yardstick-nn-v1'),
-    ('E08000009', 'E08000010', 1, 0.5, 'yardstick-nn-v1'),
-    ('E08000010', 'E08000009', 1, 0.5, 'yardstick-nn-v1'),
-    ('E10000003', 'E08000009', 1, 2.1, 'yardstick-nn-v1');
+    ('E08000009', 'waste_collection', 'E07000008', 2, 1.7, 'yardstick-nn-v1'),
+    ('E08000009', 'social_care', 'E10000003', 2, 2.1, 'yardstick-nn-v1'),
+    ('E08000009', 'social_care', 'E08000010', 1, 0.5, 'yardstick-nn-v1'),
+    ('E08000009', 'waste_collection', 'E08000010', 1, 0.5, 'yardstick-nn-v1'),
+    ('E08000010', 'social_care', 'E08000009', 1, 0.5, 'yardstick-nn-v1'),
+    ('E10000003', 'social_care', 'E08000009', 1, 2.1, 'yardstick-nn-v1');
 
 INSERT INTO peer_groups VALUES
-    ('E08000009', 'E08000009'), ('E08000009', 'E08000010'), ('E08000009', 'E10000003'),
-    ('E08000010', 'E08000010'), ('E08000010', 'E08000009'),
-    ('E10000003', 'E10000003'), ('E10000003', 'E08000009');
+    ('E08000009:social_care', 'E08000009'), ('E08000009:social_care', 'E08000010'), ('E08000009:social_care', 'E10000003'),
+    ('E08000009:waste_collection', 'E08000009'), ('E08000009:waste_collection', 'E08000010'),
+    ('E08000009:waste_collection', 'E07000008'),
+    ('E08000010:social_care', 'E08000010'), ('E08000010:social_care', 'E08000009'),
+    ('E10000003:social_care', 'E10000003'), ('E10000003:social_care', 'E08000009');
 
 -- Three providers of two sectors. The names and aliases hold a literal %
 -- and _, which a search must not read as wildcards. Acme is the register's

@@ -1,0 +1,263 @@
+package duckdb
+
+import (
+	"context"
+	"database/sql"
+	"os"
+	"path/filepath"
+	"reflect"
+	"testing"
+
+	"github.com/yardstick-open/yardstick/schemas"
+)
+
+// planOf returns how a build of root would read the earlier releases.
+func planOf(t *testing.T, root string) historyPlan {
+	t.Helper()
+	ctx := context.Background()
+	s, err := openTest(t).session(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.close()
+	plan, err := s.planHistory(ctx, schemas.Layout{Root: root})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return plan
+}
+
+// directIDs names the releases a plan reads directly.
+func directIDs(p historyPlan) []string {
+	var out []string
+	for _, r := range p.Direct {
+		out = append(out, r.ID)
+	}
+	return out
+}
+
+// TestHistoryFileReadAlone checks that a publish after several releases
+// reads the newest release's disclosure history and no release's
+// observations, and hides exactly what reading every release directly
+// hides. Council A's ch-falls, worked by hand:
+//
+//	release 1  Q1: P1 12/3000, P2 15/4000, P3 20/5000, nothing small.
+//	release 2  adds Q2: council-wide 40/12000, P1 10/3000, P2 2/4000
+//	           (small), P3 28/5000; P2 is hidden and P1 with it (the
+//	           part with a count and the smallest denominator).
+//	releases 3 and 4
+//	           add Q3 (P1 11/3000, P2 13/4000, P3 21/5000), nothing
+//	           small; Q2's group is published again unchanged, so the
+//	           history keeps it once, published by releases 2, 3 and 4.
+//	release 5  Q1 is resent with the council-wide 49/13000 and a new
+//	           home P4 2/1000 (small). Release 1 published P1 to P3, so
+//	           the total is hidden rather than P1 (TestHistoryKnown), and
+//	           Q2's P1 and P2 stay hidden.
+//
+// Release 5 is built twice: once with release 4's history file and the
+// observations files of releases 1 to 4 made unreadable, so reading any
+// of them would fail the build; once in a copy of the folder without
+// history files, where every release is read directly.
+func TestHistoryFileReadAlone(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	cat := disclosureCatalogue(t)
+	q1 := []obs{falls("P1", dq1, 12, 3000), falls("P2", dq1, 15, 4000), falls("P3", dq1, 20, 5000)}
+	q2 := []obs{falls("", dq2, 40, 12000), falls("P1", dq2, 10, 3000), falls("P2", dq2, 2, 4000), falls("P3", dq2, 28, 5000)}
+	q3 := []obs{falls("P1", dq3, 11, 3000), falls("P2", dq3, 13, 4000), falls("P3", dq3, 21, 5000)}
+	root := writeDataDir(t, sub{ID: "a1", Council: cA, Received: day("2025-04-10"), Rows: q1})
+	if _, err := buildRelease(t, root, "r1", cat); err != nil {
+		t.Fatal(err)
+	}
+	addSubmissions(t, root, sub{ID: "a2", Council: cA, Received: day("2025-07-10"), Rows: q2})
+	if _, err := buildRelease(t, root, "r2", cat); err != nil {
+		t.Fatal(err)
+	}
+	addSubmissions(t, root, sub{ID: "a3", Council: cA, Received: day("2025-10-10"), Rows: q3})
+	for _, id := range []string{"r3", "r4"} {
+		if _, err := buildRelease(t, root, id, cat); err != nil {
+			t.Fatal(err)
+		}
+	}
+	addSubmissions(t, root, sub{ID: "a5", Council: cA, Received: day("2025-11-10"), Rows: append([]obs{
+		falls("", dq1, 49, 13000), falls("P4", dq1, 2, 1000)}, q1...)})
+
+	// The copy every release of which is read directly.
+	direct := t.TempDir()
+	if err := os.CopyFS(direct, os.DirFS(root)); err != nil {
+		t.Fatal(err)
+	}
+	for _, id := range []string{"r1", "r2", "r3", "r4"} {
+		withoutHistory(t, direct, id)
+	}
+	if p := planOf(t, direct); p.Base.ID != "" || !reflect.DeepEqual(directIDs(p), []string{"r1", "r2", "r3", "r4"}) {
+		t.Fatalf("without history files the plan is base %q, direct %v; want every release read directly", p.Base.ID, directIDs(p))
+	}
+
+	p := planOf(t, root)
+	if p.Base.ID != "r4" || len(p.Direct) != 0 || !reflect.DeepEqual(p.BaseCovered, []string{"r1", "r2", "r3", "r4"}) {
+		t.Fatalf("plan is base %q covering %v, direct %v; want release 4's history alone, covering releases 1 to 4",
+			p.Base.ID, p.BaseCovered, directIDs(p))
+	}
+	for _, id := range []string{"r1", "r2", "r3", "r4"} {
+		path := filepath.Join(schemas.Layout{Root: root}.Release(id), filepath.FromSlash(schemas.ObservationsParquet))
+		if err := os.WriteFile(path, []byte("PAR1"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+
+	// Q2's group, unchanged since release 2, is kept once.
+	var members, appears int64
+	history := filepath.Join(schemas.Layout{Root: root}.Release("r4"), filepath.FromSlash(schemas.DisclosureHistoryParquet))
+	err := openTest(t).db.QueryRowContext(ctx, `
+		SELECT count(*) FILTER (WHERE part = 'member'),
+		       count(*) FILTER (WHERE part = 'appears')
+		FROM read_parquet($file::VARCHAR)
+		WHERE part = 'appears' OR (part = 'member' AND group_period = $period AND link = 'providers')`,
+		sql.Named("file", history), sql.Named("period", dq2)).Scan(&members, &appears)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if members != 4 || appears != 3 {
+		t.Errorf("release 4's history holds %d members of Q2's group and %d publications of it; want 4 (the total "+
+			"and three homes), once, published by 3 releases", members, appears)
+	}
+
+	want := []cellKey{{cA, "", svcCare, mFalls, dq1}, {cA, "P1", svcCare, mFalls, dq2},
+		{cA, "P2", svcCare, mFalls, dq2}, {cA, "P4", svcCare, mFalls, dq1}}
+	for _, folder := range []struct{ name, root string }{{"history file", root}, {"every release read", direct}} {
+		db, err := buildRelease(t, folder.root, "r5", cat)
+		if err != nil {
+			t.Fatalf("%s: release 5: %v", folder.name, err)
+		}
+		if got := hiddenCells(publishedCells(t, db, cat, "observations")); !reflect.DeepEqual(got, want) {
+			t.Errorf("%s: release 5 hides %v, want %v", folder.name, got, want)
+		}
+	}
+	a, b := readHistoryParts(t, root, "r5"), readHistoryParts(t, direct, "r5")
+	if !reflect.DeepEqual(a, b) {
+		t.Errorf("release 5's history differs between the two folders:\n%v\n%v", a, b)
+	}
+}
+
+// readHistoryParts counts the rows of each part of release id's history.
+func readHistoryParts(t *testing.T, root, id string) map[string]int64 {
+	t.Helper()
+	path := filepath.Join(schemas.Layout{Root: root}.Release(id), filepath.FromSlash(schemas.DisclosureHistoryParquet))
+	rows, err := openTest(t).db.QueryContext(context.Background(),
+		`SELECT part, count(*) FROM read_parquet($file::VARCHAR) GROUP BY part`, sql.Named("file", path))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	out := map[string]int64{}
+	for rows.Next() {
+		var part string
+		var n int64
+		if err := rows.Scan(&part, &n); err != nil {
+			t.Fatal(err)
+		}
+		out[part] = n
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+// TestHistoryFolderEdited checks that no figure an earlier release
+// published is forgotten whatever was done to the releases folder by
+// hand. In each case one release published council A's Q1 P1 12/3000
+// and the others only P2 15/4000 and P3 20/5000; the build after it gets
+// Q1's council-wide 49/13000 and a small P4 2/1000 beside P1 to P3. P1
+// must count as published, so the total is hidden with P4, not P1
+// (TestHistoryKnown's case); had P1's publication been forgotten, P1
+// would be hidden instead.
+func TestHistoryFolderEdited(t *testing.T) {
+	t.Parallel()
+	withP1 := []obs{falls("P1", dq1, 12, 3000), falls("P2", dq1, 15, 4000), falls("P3", dq1, 20, 5000)}
+	withoutP1 := []obs{falls("P2", dq1, 15, 4000), falls("P3", dq1, 20, 5000)}
+	// elsewhere builds rows as release id of another data folder and
+	// links it into root's releases folder, as a release archived
+	// elsewhere and linked back.
+	elsewhere := func(t *testing.T, cat *schemas.Catalogue, root, id string, rows []obs) {
+		other := writeDataDir(t, sub{ID: "o1", Council: cA, Received: day("2025-04-01"), Rows: rows})
+		if _, err := buildRelease(t, other, id, cat); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.Symlink(schemas.Layout{Root: other}.Release(id), schemas.Layout{Root: root}.Release(id)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	tests := []struct {
+		Name   string
+		Setup  func(t *testing.T, cat *schemas.Catalogue, root string)
+		Base   string
+		Direct []string
+	}{
+		{"the release that published P1 removed", func(t *testing.T, cat *schemas.Catalogue, root string) {
+			// Release 2's return leaves P1 out, withdrawing it; release 1,
+			// which published it, is then removed from the folder.
+			addSubmissions(t, root, sub{ID: "e1", Council: cA, Received: day("2025-04-10"), Rows: withP1})
+			if _, err := buildRelease(t, root, "r1", cat); err != nil {
+				t.Fatal(err)
+			}
+			addSubmissions(t, root, sub{ID: "e2", Council: cA, Received: day("2025-05-10"), Rows: withoutP1})
+			if _, err := buildRelease(t, root, "r2", cat); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.RemoveAll(schemas.Layout{Root: root}.Release("r1")); err != nil {
+				t.Fatal(err)
+			}
+		}, "r2", nil},
+		{"a newer release without a history file", func(t *testing.T, cat *schemas.Catalogue, root string) {
+			addSubmissions(t, root, sub{ID: "e1", Council: cA, Received: day("2025-04-10"), Rows: withoutP1})
+			if _, err := buildRelease(t, root, "r1", cat); err != nil {
+				t.Fatal(err)
+			}
+			addSubmissions(t, root, sub{ID: "e2", Council: cA, Received: day("2025-05-10"), Rows: withP1})
+			if _, err := buildRelease(t, root, "r2", cat); err != nil {
+				t.Fatal(err)
+			}
+			withoutHistory(t, root, "r2")
+		}, "r1", []string{"r2"}},
+		{"an older release linked in later", func(t *testing.T, cat *schemas.Catalogue, root string) {
+			addSubmissions(t, root, sub{ID: "e1", Council: cA, Received: day("2025-04-10"), Rows: withoutP1})
+			for _, id := range []string{"r1", "r2"} {
+				if _, err := buildRelease(t, root, id, cat); err != nil {
+					t.Fatal(err)
+				}
+			}
+			elsewhere(t, cat, root, "r0", withP1)
+		}, "r2", []string{"r0"}},
+		{"the newest release from another data folder", func(t *testing.T, cat *schemas.Catalogue, root string) {
+			addSubmissions(t, root, sub{ID: "e1", Council: cA, Received: day("2025-04-10"), Rows: withP1})
+			if _, err := buildRelease(t, root, "r1", cat); err != nil {
+				t.Fatal(err)
+			}
+			elsewhere(t, cat, root, "r9", withoutP1)
+		}, "r9", []string{"r1"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.Name, func(t *testing.T) {
+			t.Parallel()
+			cat := disclosureCatalogue(t)
+			root := t.TempDir()
+			tt.Setup(t, cat, root)
+			p := planOf(t, root)
+			if p.Base.ID != tt.Base || !reflect.DeepEqual(directIDs(p), tt.Direct) {
+				t.Errorf("plan is base %q, direct %v; want base %q, direct %v", p.Base.ID, directIDs(p), tt.Base, tt.Direct)
+			}
+			addSubmissions(t, root, sub{ID: "e3", Council: cA, Received: day("2025-06-10"), Rows: append([]obs{
+				falls("", dq1, 49, 13000), falls("P4", dq1, 2, 1000)}, withP1...)})
+			db, err := buildRelease(t, root, "r99", cat)
+			if err != nil {
+				t.Fatal(err)
+			}
+			want := []cellKey{{cA, "", svcCare, mFalls, dq1}, {cA, "P4", svcCare, mFalls, dq1}}
+			if got := hiddenCells(publishedCells(t, db, cat, "observations")); !reflect.DeepEqual(got, want) {
+				t.Errorf("hides %v, want %v", got, want)
+			}
+		})
+	}
+}
