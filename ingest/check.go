@@ -74,17 +74,21 @@ type checker struct {
 	matched      map[[2]string]*nameResult // by council and name
 
 	// The ids the return's own rows give names, for its rows that give
-	// a name alone (see names.go): fileIDs by name, held the rows waiting
-	// for the end of the return, early the names decided before it.
-	// emitHeld, when not nil, takes each held row that passes once the
-	// return has been read (finish, which the caller calls after the
-	// last row); when nil, no row is held and each is decided as it
-	// comes.
-	fileIDs  map[nameKey]*fileID
-	held     []heldRow
-	holding  bool // the row being checked is held
-	early    map[nameKey]decidedName
-	emitHeld func(*obs) error
+	// a name alone (see names.go): fileIDs by name (fileIDsFull once a
+	// name did not fit), held the rows waiting for the end of the return
+	// (heldBytes their size), early the names decided before it, all
+	// within limits. emitHeld, when not nil, takes each held row that
+	// passes once the return has been read (finish, which the caller
+	// calls after the last row); when nil, no row is held and each is
+	// decided as it comes.
+	fileIDs     map[nameKey]*fileID
+	fileIDsFull bool
+	held        []heldRow
+	heldBytes   int
+	holding     bool // the row being checked is held
+	early       map[nameKey]decidedName
+	limits      heldLimits
+	emitHeld    func(*obs) error
 }
 
 // localResult is the council the council part of a LOCAL provider id
@@ -142,6 +146,7 @@ func newChecker(cat *schemas.Catalogue, councils *schemas.Councils, p *plan, pro
 		matched:   map[[2]string]*nameResult{},
 		fileIDs:   map[nameKey]*fileID{},
 		early:     map[nameKey]decidedName{},
+		limits:    defaultHeldLimits,
 	}
 }
 
@@ -229,11 +234,11 @@ func (c *checker) check(r *rawRow, o *obs) bool {
 	if c.holding {
 		// A row with a provider's name alone waits for the end of the
 		// return, where a later line may give the name its id; it is
-		// checked for duplicates and stored then (checker.finish).
+		// checked for duplicates and stored then (checker.finish). A row
+		// with other errors waits too, so its provider's problem is
+		// reported with them.
 		c.holding = false
-		if c.errs == before {
-			c.held = append(c.held, heldRow{*r, *o})
-		}
+		c.hold(r, o, c.errs != before)
 		return false
 	}
 
@@ -268,8 +273,28 @@ func (c *checker) period(s string) (schemas.Period, error) {
 		return res.p, res.err
 	}
 	p, err := schemas.ParsePeriod(s)
-	c.periods[s] = periodResult{p, err}
+	if len(c.periods) < maxCached && len(s) <= maxCachedText {
+		c.periods[strings.Clone(s)] = periodResult{p, err}
+	}
 	return p, err
+}
+
+// A cache of what a cell's text resolved to keeps at most maxCached texts
+// of at most maxCachedText bytes, each its own copy: a key sliced from a
+// CSV line would keep the whole line alive, and a hostile file with a new
+// text on every row would otherwise keep every line in memory.
+const (
+	maxCached     = 1 << 12
+	maxCachedText = 64
+)
+
+// cacheCouncil records what a council text resolved to, within the
+// cache's limits.
+func (c *checker) cacheCouncil(key councilKey, res councilResult) {
+	if len(c.resolved) < maxCached && len(key.text) <= maxCachedText {
+		key.text = strings.Clone(key.text)
+		c.resolved[key] = res
+	}
 }
 
 // checkCouncil resolves the row's council and checks that it may send
@@ -283,11 +308,12 @@ func (c *checker) checkCouncil(r *rawRow, o *obs, period schemas.Period, periodO
 	}
 	res, ok := c.resolved[key]
 	if !ok {
-		res.c, res.err = c.councils.Resolve(r.Council, day)
+		// A copy: the result, errors included, may keep the text.
+		res.c, res.err = c.councils.Resolve(strings.Clone(r.Council), day)
 		if res.err == nil {
 			res.err = c.councils.Eligible(res.c)
 		}
-		c.resolved[key] = res
+		c.cacheCouncil(key, res)
 	}
 	if res.err != nil {
 		var ce *schemas.CouncilError
@@ -342,11 +368,11 @@ func (c *checker) checkFileCouncil(r *rawRow, given *schemas.Council, day time.T
 	key := councilKey{text: r.FileCouncil, period: period}
 	res, ok := c.resolved[key]
 	if !ok {
-		res.c, res.err = c.councils.Resolve(r.FileCouncil, day)
+		res.c, res.err = c.councils.Resolve(strings.Clone(r.FileCouncil), day)
 		if res.err == nil {
 			res.err = c.councils.Eligible(res.c)
 		}
-		c.resolved[key] = res
+		c.cacheCouncil(key, res)
 	}
 	if res.c == nil || res.c.Code == given.Code {
 		return
@@ -434,8 +460,11 @@ func (c *checker) knownIDFormat(id string) bool {
 	ok, seen := c.idFormats[id]
 	if !seen {
 		ok = reCQC.MatchString(id) || reOfsted.MatchString(id) || reOrgID.MatchString(id) || reLocalID.MatchString(id)
-		if len(c.idFormats) < 1<<16 { // bounded, whatever the file holds
-			c.idFormats[id] = ok
+		// Bounded, whatever the file holds; the id is copied, since it
+		// shares its CSV record's memory, and no id of a known format is
+		// long.
+		if len(c.idFormats) < 1<<16 && len(id) <= 64 {
+			c.idFormats[strings.Clone(id)] = ok
 		}
 	}
 	return ok
@@ -495,8 +524,8 @@ func (c *checker) checkLocalID(r *rawRow, o *obs, id string) {
 		if len(part) == 3 || reGSSCode.MatchString(part) {
 			res.c, _ = c.councils.Resolve(part, time.Time{})
 		}
-		if len(c.locals) < 1<<12 {
-			c.locals[part] = res
+		if len(c.locals) < 1<<12 && len(part) <= 16 {
+			c.locals[strings.Clone(part)] = res
 		}
 	}
 	own := c.localForm(o.Council)
@@ -543,8 +572,10 @@ func (c *checker) checkName(r *rawRow, id string) {
 	c.lastName = [2]string{id, r.Provider}
 	first, ok := c.names[id]
 	if !ok {
-		if len(c.names) < 1<<17 {
-			c.names[id] = seenName{name: r.Provider, line: int32(r.Line)}
+		// Copies, since each shares its CSV record's memory; a name
+		// longer than any real one is not kept.
+		if len(c.names) < 1<<17 && len(r.Provider) <= maxKeptName && len(id) <= 64 {
+			c.names[strings.Clone(id)] = seenName{name: strings.Clone(r.Provider), line: int32(r.Line)}
 		}
 		return
 	}
@@ -699,7 +730,15 @@ func (c *checker) checkRange(r *rawRow, o *obs, m *schemas.Metric) bool {
 // service, metric and period, in memory bounded however long the file is
 // (see dupIndex).
 func (c *checker) checkDuplicate(r *rawRow, o *obs) {
-	if first, dup := c.dups.seen(o.Council, o.ProviderID, o.Service, o.Metric, o.Period.ID, int32(o.Line)); dup {
+	first, dup := c.dups.seen(o.Council, o.ProviderID, o.Service, o.Metric, o.Period.ID, int32(o.Line))
+	switch {
+	case !dup:
+	case int(first) > o.Line:
+		// A held row (names.go) is checked after the lines below it.
+		c.fail(r, iMetric, o.Metric, CodeDuplicateRow,
+			fmt.Sprintf("a row for %s, provider %q, %s, %s, the same figure as line %d", o.Council, o.ProviderID, o.Metric, o.Period.ID, first),
+			"keep one of them")
+	default:
 		c.fail(r, iMetric, o.Metric, CodeDuplicateRow,
 			fmt.Sprintf("a second row for %s, provider %q, %s, %s", o.Council, o.ProviderID, o.Metric, o.Period.ID),
 			fmt.Sprintf("the first is on line %d; keep one of them", first))
@@ -716,7 +755,7 @@ func (c *checker) close() error {
 		h := &c.held[i]
 		c.fail(&h.r, iProvID, "", CodeProviderMissing, fmt.Sprintf("provider %q has no provider_id, and the row was not checked to the end", h.r.Provider), "give "+idHint)
 	}
-	c.held = nil
+	c.held, c.heldBytes = nil, 0
 	err := c.dups.err
 	c.dups.close()
 	return err

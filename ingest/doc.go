@@ -35,9 +35,16 @@
 // is another id). A name the return gives two ids is
 // provider_name_ambiguous, naming both lines. So that the order of the
 // lines does not matter, such rows are held until the return has been read
-// and decided then (see names.go; at most maxHeldRows are held, past which
-// a row is decided as it comes and a later line giving its name another
-// id is an error naming it). A name the return never gives an id is
+// and decided then, those with other errors too, so that every problem of
+// a row is reported in one round (see names.go). Each held row keeps its
+// own copy of its fields, and at most 16,384 rows or 32 MiB of them are
+// held; past that a row is decided as it comes, its error's hint says to
+// give the id another line gives, and a later line giving its name another
+// id is an error naming it. At most 131,072 names' ids are remembered;
+// past that a row whose name the return may have given an id is refused
+// (provider_id_missing, saying the return names too many providers to
+// match names to ids) rather than matched through the register, which
+// could split one provider across two ids. A name the return never gives an id is
 // matched against the data folder's provider register
 // (providers/register.parquet, built by yardstick providers
 // import|rebuild; read with parquet-go the first time such a row comes,

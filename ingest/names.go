@@ -2,6 +2,7 @@ package ingest
 
 import (
 	"cmp"
+	"crypto/sha256"
 	"fmt"
 	"slices"
 	"strings"
@@ -14,9 +15,10 @@ import (
 //
 //   - case ("ABBEY CARE LTD" and "Abbey Care Ltd");
 //   - punctuation and spacing: apostrophes and full stops are dropped
-//     ("St. Anne's", "St Annes"; "J.E.M. Care", "JEM Care"), any other
-//     character that is not a letter or digit separates words ("Abbey
-//     Care - Sale", "Abbey Care (Sale)");
+//     ("St. Anne's", "St Annes"; "J.E.M. Care", "JEM Care"), except a
+//     full stop between two digits, which separates them ("Unit 1.2" is
+//     not "Unit 12"); any other character that is not a letter or digit
+//     separates words ("Abbey Care - Sale", "Abbey Care (Sale)");
 //   - "Limited" written "Ltd", and "Public Limited Company" written "plc";
 //   - "&" (or "&amp;", as some exports write it) written "and";
 //   - a leading "The", or a trailing one as in "Willows, The".
@@ -29,10 +31,14 @@ func normaliseName(s string) string {
 	s = strings.ReplaceAll(strings.ToLower(s), "&amp;", "&")
 	var b strings.Builder
 	b.Grow(len(s) + 8)
-	for _, r := range s {
+	for i, r := range s {
 		switch {
 		case r == '&':
 			b.WriteString(" and ")
+		case r == '.' && i > 0 && isDigitAt(s, i-1) && isDigitAt(s, i+1):
+			// Between digits a full stop parts numbers: "Unit 1.2" is
+			// not "Unit 12", nor "1.0" "10".
+			b.WriteByte(' ')
 		case r == '\'' || r == '\u2019' || r == '\u2018' || r == '`' || r == '.':
 			// Dropped, not a word break: "Anne's" is "annes", "J.E.M." is "jem".
 		case unicode.IsLetter(r) || unicode.IsDigit(r):
@@ -62,6 +68,9 @@ func normaliseName(s string) string {
 	}
 	return strings.Join(out, " ")
 }
+
+// isDigitAt reports whether s has an ASCII digit at byte i.
+func isDigitAt(s string, i int) bool { return i >= 0 && i < len(s) && s[i] >= '0' && s[i] <= '9' }
 
 // legalForms are the words that end a company's or partnership's name.
 var legalForms = map[string]bool{"ltd": true, "plc": true, "llp": true, "lp": true, "cic": true, "cio": true, "inc": true}
@@ -326,28 +335,67 @@ func article(kind string) string {
 // whatever the register says.
 //
 // The id may come on a later line than the name, and rows are checked as
-// they stream. So a row with only a name, once it has passed every other
-// check, is held back (heldRow) until the return has been read, and
-// decided then, when every id the return gives is known: the order of the
-// lines does not matter. Held rows are few (a return gives most
-// providers' ids), and at most maxHeldRows are held; past that a row is
-// decided as it comes, and the id it was stored under is remembered, so
-// that a later line giving the name another id is an error naming that
-// row rather than a silent split. The names whose ids are remembered are
-// bounded too (maxFileNames), so a national file's memory stays bounded.
+// they stream. So a row with only a name is held back (heldRow) until the
+// return has been read, and decided then, when every id the return gives
+// is known: the order of the lines does not matter. A held row that has
+// other errors is held too, so that its provider's problem is reported
+// with them, in one round, but it is not stored. Held rows are few (a
+// return gives most providers' ids), and at most heldLimits.rows of them,
+// heldLimits.bytes of text, are held, each with its own copy of its
+// fields (a field of a CSV record keeps the whole line alive); past that
+// a row is decided as it comes, and the id it was stored under is
+// remembered, so that a later line giving the name another id is an error
+// naming that row rather than a silent split.
+//
+// The names whose ids are remembered are bounded too (heldLimits.names),
+// so a national file's memory stays bounded. Once they are full, a row
+// with a name alone that the return may have given an id the checker did
+// not keep is refused (provider_id_missing, too many providers to match
+// names) rather than guessed through the register, which could link it to
+// another id than the return's own.
 
-// maxHeldRows is how many rows naming a provider without its id are
-// held until the end of a return. A council's return has a few hundred
-// rows in all.
-const maxHeldRows = 1 << 14
+// heldLimits bounds what the checker keeps to decide rows with a name
+// alone. They are the checker's, not constants, so tests can lower them.
+type heldLimits struct {
+	rows  int // rows held until the end of the return
+	bytes int // text of the held rows, counted by heldSize
+	names int // names whose ids the return gives, and names decided early
+}
 
-// maxFileNames bounds the names whose ids a return gives that are
-// remembered, and the names decided before the end of the return.
-const maxFileNames = 1 << 17
+// defaultHeldLimits are the limits of an ingest: a council's return has a
+// few hundred rows in all, and the bytes bound keeps a hostile file of
+// long lines to a small part of ingest's memory.
+var defaultHeldLimits = heldLimits{rows: 1 << 14, bytes: 32 << 20, names: 1 << 17}
+
+// heldOverhead is what a held row costs besides its text, for heldSize.
+const heldOverhead = 400
+
+// heldSize is what holding a row costs, as heldLimits.bytes counts it:
+// its fields' text and the held row itself. It is at least what hold
+// keeps of the row.
+func heldSize(r *rawRow) int {
+	return heldOverhead + len(r.Council) + len(r.ProviderID) + len(r.Provider) + len(r.Sector) + len(r.Service) +
+		len(r.Metric) + len(r.Period) + len(r.Numerator) + len(r.Denom) + len(r.Value) + len(r.Note) + len(r.FileCouncil)
+}
+
+// maxKeyName is the longest name key kept as written; a longer one is
+// kept as its SHA-256, so no name's length sets what the name memory
+// costs.
+const maxKeyName = 64
 
 // nameKey is a provider name in a council: the council's code and the
-// name's normaliseName key.
+// name's normaliseName key (hashed when longer than maxKeyName).
 type nameKey struct{ council, name string }
+
+// keyOf is the nameKey of a provider name in a council.
+func keyOf(council, name string) nameKey {
+	k := normaliseName(name)
+	if len(k) > maxKeyName {
+		sum := sha256.Sum256([]byte(k))
+		k = "\x00" + string(sum[:])
+	}
+	return nameKey{council, k}
+}
 
 // fileID is the id a return's rows give a name, with its first line, and
 // the first other id they give it, if any, with its line.
@@ -359,11 +407,14 @@ type fileID struct {
 }
 
 // heldRow is a row naming a provider without its id, held until the
-// return has been read. It has passed every check but the duplicate-row
-// and sums checks, which need its provider's id.
+// return has been read. Its strings are its own copies. A row that passed
+// every other check waits for the duplicate-row and sums checks, which
+// need its provider's id; a failed one keeps only what naming its
+// provider's problem needs.
 type heldRow struct {
-	r rawRow
-	o obs
+	r      rawRow
+	o      obs
+	failed bool
 }
 
 // decidedName is the id rows of a name were stored under before the
@@ -376,24 +427,66 @@ type decidedName struct {
 // nameOnly decides, or holds, a row that names a provider without its
 // id, returning the id it is stored under ("" when held or refused).
 func (c *checker) nameOnly(r *rawRow, o *obs) string {
-	if c.emitHeld != nil && o.Council != "" && len(c.held) < maxHeldRows {
+	if c.emitHeld != nil && o.Council != "" && len(c.held) < c.limits.rows && c.heldBytes+heldSize(r) <= c.limits.bytes {
 		c.holding = true
 		return ""
 	}
 	return c.resolveName(r, o, true)
 }
 
+// hold keeps a row check has finished with until finish, copying the
+// strings it keeps: a field of a CSV record shares the record's memory,
+// which would otherwise stay alive with it. failed is whether the row had
+// an error besides its provider's.
+func (c *checker) hold(r *rawRow, o *obs, failed bool) {
+	h := heldRow{failed: failed}
+	if failed {
+		h.r = rawRow{Provider: strings.Clone(r.Provider), Line: r.Line, ValueCol: r.ValueCol}
+		h.o = obs{Council: o.Council, Line: o.Line}
+	} else {
+		h.r = *r
+		for _, f := range []*string{&h.r.Council, &h.r.ProviderID, &h.r.Provider, &h.r.Sector, &h.r.Service, &h.r.Metric,
+			&h.r.Period, &h.r.Numerator, &h.r.Denom, &h.r.Value, &h.r.Note, &h.r.FileCouncil} {
+			*f = strings.Clone(*f)
+		}
+		h.o = *o
+		for _, f := range []*string{&h.o.Council, &h.o.ProviderID, &h.o.Provider, &h.o.Sector, &h.o.Service, &h.o.Metric,
+			&h.o.Period.ID, &h.o.Note} {
+			*f = strings.Clone(*f)
+		}
+	}
+	c.heldBytes += heldSize(&h.r)
+	c.held = append(c.held, h)
+}
+
+// namesFull reports whether the name memory has no room for another name.
+func (c *checker) namesFull(m int) bool { return m >= c.limits.names }
+
 // resolveName links a row naming a provider without its id: to the id the
 // return gives that name, else through the provider register. early is
 // true before the return has been read to its end; the id is then
 // remembered for the lines after.
 func (c *checker) resolveName(r *rawRow, o *obs, early bool) string {
-	k := nameKey{o.Council, normaliseName(r.Provider)}
+	k := keyOf(o.Council, r.Provider)
 	if o.Council == "" || k.name == "" {
-		return c.matchName(r, o)
+		return c.matchName(r, o, early)
+	}
+	f := c.fileIDs[k]
+	_, decided := c.early[k]
+	if f == nil && c.fileIDsFull && !decided || early && !decided && c.namesFull(len(c.early)) {
+		// The return may give this name an id the checker could not
+		// keep, or a later line may give it one the checker could not
+		// hold it to: the register could link it to another id, one
+		// provider split in two. A name decided early is safe: a line
+		// giving it another id is an error (noteFileID).
+		c.fail(r, iProvID, "", CodeProviderMissing,
+			fmt.Sprintf("provider %q has no provider_id, and this return names more than %s providers, too many to match names to the ids its other lines give",
+				r.Provider, groupDigits(int64(c.limits.names))),
+			"give provider_id on every row of this provider, as on the lines of this return that give it")
+		return ""
 	}
 	var id string
-	if f := c.fileIDs[k]; f != nil {
+	if f != nil {
 		if f.other != "" {
 			c.fail(r, iProvName, r.Provider, CodeProviderAmbiguous,
 				fmt.Sprintf("provider %q has no provider_id, and this return gives that name two ids: %s on line %d and %s on line %d",
@@ -417,12 +510,10 @@ func (c *checker) resolveName(r *rawRow, o *obs, early bool) string {
 			c.warn(r, iProvName, r.Provider, CodeProviderMatchedInReturn, msg, hint)
 		}
 	} else {
-		id = c.matchName(r, o)
+		id = c.matchName(r, o, early)
 	}
-	if early && id != "" && len(c.early) < maxFileNames {
-		if _, ok := c.early[k]; !ok {
-			c.early[k] = decidedName{id: id, line: int32(r.Line)}
-		}
+	if early && id != "" && !decided {
+		c.early[k] = decidedName{id: strings.Clone(id), line: int32(r.Line)}
 	}
 	return id
 }
@@ -449,10 +540,11 @@ func (c *checker) registerLink(name, council string) *candidate {
 
 // noteFileID remembers the id a row gives its provider's name, for the
 // rows of that name without an id. A row giving a name another id than
-// rows without an id were already stored under (past maxHeldRows) is an
-// error: the name would otherwise stand for two providers in one return.
+// rows without an id were already stored under (past the held limits) is
+// an error: the name would otherwise stand for two providers in one
+// return.
 func (c *checker) noteFileID(r *rawRow, council, id string) {
-	k := nameKey{council, normaliseName(r.Provider)}
+	k := keyOf(council, r.Provider)
 	if k.name == "" {
 		return
 	}
@@ -465,26 +557,30 @@ func (c *checker) noteFileID(r *rawRow, council, id string) {
 	}
 	f := c.fileIDs[k]
 	switch {
+	case f == nil && c.namesFull(len(c.fileIDs)):
+		c.fileIDsFull = true
 	case f == nil:
-		if len(c.fileIDs) < maxFileNames {
-			c.fileIDs[k] = &fileID{id: id, line: int32(r.Line)}
-		}
+		c.fileIDs[k] = &fileID{id: strings.Clone(id), line: int32(r.Line)}
 	case f.id != id && f.other == "":
-		f.other, f.otherLine = id, int32(r.Line)
+		f.other, f.otherLine = strings.Clone(id), int32(r.Line)
 	}
 }
 
 // finish decides the held rows, now that every id the return gives is
 // known, and hands each that passes to emitHeld, in the order of its
-// line. It is called once, after the last row and before close; the
-// error is emitHeld's.
+// line. A held row that failed other checks has only its provider's
+// problem reported. finish is called once, after the last row and before
+// close; the error is emitHeld's.
 func (c *checker) finish() error {
 	held := c.held
-	c.held = nil
+	c.held, c.heldBytes = nil, 0
 	for i := range held {
 		h := &held[i]
 		before := c.errs
 		h.o.ProviderID = c.resolveName(&h.r, &h.o, false)
+		if h.failed {
+			continue
+		}
 		if c.errs == before && h.o.Period.ID != "" {
 			c.checkDuplicate(&h.r, &h.o)
 		}

@@ -9,6 +9,7 @@ import (
 	"maps"
 	"os"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strings"
 	"testing"
@@ -50,6 +51,12 @@ func TestNormaliseName(t *testing.T) {
 		{"homes kept", "Abbey Care Homes Ltd", "abbey care homes ltd"},
 		{"no legal form kept apart", "Abbey Care", "abbey care"},
 		{"accents kept", "Café Care", "café care"},
+		// A full stop between digits parts them: these are four keys.
+		{"digits", "10 Spennithorne Road", "10 spennithorne road"},
+		{"digits with a full stop", "1.0 Spennithorne Road", "1 0 spennithorne road"},
+		{"unit number", "Unit 12 Care Ltd", "unit 12 care ltd"},
+		{"unit number with a full stop", "Unit 1.2 Care Ltd", "unit 1 2 care ltd"},
+		{"full stop after a number", "No. 5 Care", "no 5 care"},
 		{"blank", " - ", ""},
 	}
 	for _, tt := range tests {
@@ -537,6 +544,12 @@ func handReturn(rows []returnLine) []byte {
 // metric, and the problems.
 func checkHeld(t *testing.T, p *Pipeline, data []byte, hold bool) (map[string]string, []Problem) {
 	t.Helper()
+	return checkHeldWithin(t, p, data, hold, defaultHeldLimits)
+}
+
+// checkHeldWithin is checkHeld with the checker's held limits set.
+func checkHeldWithin(t *testing.T, p *Pipeline, data []byte, hold bool, limits heldLimits) (map[string]string, []Problem) {
+	t.Helper()
 	probs := &problems{}
 	src, err := openReturn(bytes.NewReader(data), nil, "", probs)
 	if err != nil || src == nil {
@@ -549,6 +562,7 @@ func checkHeld(t *testing.T, p *Pipeline, data []byte, hold bool) (map[string]st
 		t.Fatal(err)
 	}
 	chk := newChecker(p.Catalogue, p.Councils, src.plan, probs, time.Now().UTC(), nil, filepath.Join(dir, ".keys"))
+	chk.limits = limits
 	stored := map[string]string{}
 	store := func(o *obs) error {
 		if _, dup := stored[o.Metric]; dup {
@@ -721,8 +735,13 @@ func TestNameHeldDuplicate(t *testing.T) {
 		{"E08000009", "1-123456789", "Amberley Care Home", "hc-continuity"},
 	}
 	_, probs := checkHeld(t, p, handReturn(rows), true)
-	if !slices.ContainsFunc(probs, func(pr Problem) bool { return pr.Code == CodeDuplicateRow && pr.Severity == SevError }) {
-		t.Errorf("want a duplicate_row error, got %v", probs)
+	// The held row, line 2, is checked after line 3: the message names
+	// line 3 as the other row, not as the first.
+	if !slices.ContainsFunc(probs, func(pr Problem) bool {
+		return pr.Code == CodeDuplicateRow && pr.Severity == SevError && pr.Line == 2 &&
+			strings.Contains(pr.Message, "the same figure as line 3") && !strings.Contains(pr.Hint, "first")
+	}) {
+		t.Errorf("want a duplicate_row error on line 2 naming line 3 as the same figure, got %v", probs)
 	}
 }
 
@@ -821,6 +840,271 @@ func TestNameLinkedLaterInReturnIngest(t *testing.T) {
 		t.Fatalf("want accepted with one provider_matched_in_return on line 2 naming line 4, got %v", rep.Problems)
 	}
 	if got, want := storedIDs(t, p), map[int]string{2: "1-123456789", 3: "1-123456789", 4: "1-123456789"}; !maps.Equal(got, want) {
+		t.Errorf("stored %v, want %v", got, want)
+	}
+}
+
+// TestNameMemoryFull checks a return naming more providers than the
+// checker remembers (limits.names lowered to 2): a row with a name alone,
+// whose name a line gives an id the checker could not keep, is refused
+// with provider_id_missing saying why, never linked through the register
+// to another id (handRegister has Abbey House in Trafford as
+// 1-1000000001, the return says LOCAL-TRF-AH1); and names decided early
+// past the limit are refused too. With room for the names the same rows
+// link, so the limit, not the rows, makes the refusal.
+func TestNameMemoryFull(t *testing.T) {
+	t.Parallel()
+	const trafford = "E08000009"
+	ids := []returnLine{
+		{trafford, "1-111111111", "One Home", "hc-visits-on-time"},
+		{trafford, "1-222222222", "Two Home", "staff-turnover"},
+		{trafford, "LOCAL-TRF-AH1", "Abbey House", "vacancy-rate"},
+	}
+	nameOnly := returnLine{trafford, "", "Abbey House", "hc-continuity"}
+	// Names decided as they come, with no line giving them ids; each
+	// links through the register when there is room: Brookside Care Ltd
+	// to its provider 1-1000000093, The Willows and Abbey Care Office to
+	// the locations of those names, 1-1000000005 and 1-1000000006.
+	early := []returnLine{
+		{trafford, "", "Brookside Care Ltd", "hc-visits-on-time"},
+		{trafford, "", "The Willows", "staff-turnover"},
+		{trafford, "", "Abbey Care Office", "hc-continuity"},
+	}
+	tests := []struct {
+		name    string
+		rows    []returnLine
+		hold    bool
+		names   int
+		refused string // the metric of the refused row, "" for none
+		stored  map[string]string
+	}{
+		{"name after the ids, full", append(slices.Clone(ids), nameOnly), true, 2, "hc-continuity", nil},
+		{"name before the ids, full", append([]returnLine{nameOnly}, ids...), true, 2, "hc-continuity", nil},
+		{"name after the ids, room", append(slices.Clone(ids), nameOnly), true, 3, "",
+			map[string]string{"hc-visits-on-time": "1-111111111", "staff-turnover": "1-222222222", "vacancy-rate": "LOCAL-TRF-AH1", "hc-continuity": "LOCAL-TRF-AH1"}},
+		{"decided early, full", early, false, 2, "hc-continuity", nil},
+		{"decided early, room", early, false, 3, "",
+			map[string]string{"hc-visits-on-time": "1-1000000093", "staff-turnover": "1-1000000005", "hc-continuity": "1-1000000006"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			p := testPipeline(t)
+			writeHandRegister(t, p, handRegister)
+			limits := defaultHeldLimits
+			limits.names = tt.names
+			stored, probs := checkHeldWithin(t, p, handReturn(tt.rows), tt.hold, limits)
+			var errs []Problem
+			for _, pr := range probs {
+				if pr.Severity == SevError {
+					errs = append(errs, pr)
+				}
+			}
+			if tt.refused == "" {
+				if len(errs) > 0 || !maps.Equal(stored, tt.stored) {
+					t.Errorf("stored %v, want %v; errors %v", stored, tt.stored, errs)
+				}
+				return
+			}
+			line := 2 + slices.IndexFunc(tt.rows, func(r returnLine) bool { return r.metric == tt.refused })
+			if len(errs) != 1 || errs[0].Code != CodeProviderMissing || errs[0].Line != line ||
+				!strings.Contains(errs[0].Message, "more than 2 providers") || !strings.Contains(errs[0].Hint, "every row") {
+				t.Fatalf("want one provider_id_missing on line %d saying the return names too many providers, got %v", line, errs)
+			}
+			if id, ok := stored[tt.refused]; ok {
+				t.Errorf("the refused row was passed on, under %q", id)
+			}
+		})
+	}
+}
+
+// TestNameHeldBytes checks the bytes limit on held rows (lowered so that
+// two rows of a 1,000-byte note fit, each about 400 + 1,080 bytes as
+// heldSize counts them, and a third does not): the first two rows wait
+// for the line giving their name its id, the third is decided as it
+// comes, and its error says to give the id the return gives elsewhere.
+func TestNameHeldBytes(t *testing.T) {
+	t.Parallel()
+	p := testPipeline(t)
+	note := strings.Repeat("n", 1000)
+	var b bytes.Buffer
+	b.WriteString("council_code,provider_id,provider_name,provider_sector,service,metric,period,numerator,denominator,value,note\n")
+	for _, m := range []string{"hc-continuity", "staff-turnover", "vacancy-rate"} {
+		fmt.Fprintf(&b, "E08000009,,Amberley Care Home,private,homecare,%s,2024-25-Q1,40,50,,%s\n", m, note)
+	}
+	b.WriteString("E08000009,1-123456789,Amberley Care Home,private,homecare,hc-visits-on-time,2024-25-Q1,40,50,,\n")
+	stored, probs := checkHeldWithin(t, p, b.Bytes(), true, heldLimits{rows: 100, bytes: 3500, names: 100})
+	want := map[string]string{"hc-continuity": "1-123456789", "staff-turnover": "1-123456789", "hc-visits-on-time": "1-123456789"}
+	if !maps.Equal(stored, want) {
+		t.Errorf("stored %v, want %v", stored, want)
+	}
+	i := slices.IndexFunc(probs, func(pr Problem) bool { return pr.Severity == SevError })
+	if i < 0 || probs[i].Line != 4 || probs[i].Code != CodeProviderMissing ||
+		!strings.Contains(probs[i].Hint, "if another line of this return gives this provider's id, give it on this line too") {
+		t.Errorf("want provider_id_missing on line 4 with a hint to give the id the return gives elsewhere, got %v", probs)
+	}
+}
+
+// TestNameHeldRowWithOtherError checks that a row with a name alone and
+// another error (a numerator above its denominator) gets both problems in
+// one round, whether held or decided as it comes; that a held one is
+// linked by a later line like any held row, and is never passed on.
+func TestNameHeldRowWithOtherError(t *testing.T) {
+	t.Parallel()
+	const bad = "E08000009,,Zebra Care,private,homecare,hc-continuity,2024-25-Q1,60,50,,\n"
+	const header = "council_code,provider_id,provider_name,provider_sector,service,metric,period,numerator,denominator,value,note\n"
+	tests := []struct {
+		name     string
+		data     string
+		hold     bool
+		provCode string // the provider problem of line 2
+	}{
+		{"held, no id", header + bad, true, CodeProviderMissing},
+		{"decided as it comes, no id", header + bad, false, CodeProviderMissing},
+		{"held, id on a later line", header + bad +
+			"E08000009,1-123456789,Zebra Care,private,homecare,hc-visits-on-time,2024-25-Q1,40,50,,\n", true, CodeProviderMatchedInReturn},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			p := testPipeline(t)
+			writeHandRegister(t, p, handRegister)
+			stored, probs := checkHeld(t, p, []byte(tt.data), tt.hold)
+			var codes []string
+			for _, pr := range probs {
+				if pr.Line == 2 {
+					codes = append(codes, pr.Code)
+				}
+			}
+			slices.Sort(codes)
+			want := []string{CodeNumOverDen, tt.provCode}
+			slices.Sort(want)
+			if !slices.Equal(codes, want) {
+				t.Errorf("line 2 has %v, want %v: %v", codes, want, probs)
+			}
+			if id, ok := stored["hc-continuity"]; ok {
+				t.Errorf("the failed row was passed on, under %q", id)
+			}
+		})
+	}
+}
+
+// rowsReader writes a return of n rows, each with the provider's name
+// alone and an ignored column of pad bytes, as a file would give them,
+// without keeping the file in memory.
+type rowsReader struct {
+	n, i int
+	pad  string
+	buf  []byte
+}
+
+func (r *rowsReader) Read(p []byte) (int, error) {
+	for len(r.buf) == 0 {
+		switch {
+		case r.i > r.n:
+			return 0, io.EOF
+		case r.i == 0:
+			r.buf = []byte("council_code,provider_id,provider_name,provider_sector,service,metric,period,numerator,denominator,value,note,extra\n")
+		default:
+			// Even rows fail (numerator above denominator): failed rows are
+			// held too. The rows are the same figure, which only finish
+			// would find; one period keeps the checker's cache of periods
+			// from holding records of its own.
+			num := 40
+			if r.i%2 == 0 {
+				num = 60
+			}
+			r.buf = fmt.Appendf(nil, "E08000009,,Amberley Care Home,private,homecare,hc-continuity,2024-25-Q1,%d,50,,,%s\n", num, r.pad)
+		}
+		r.i++
+	}
+	n := copy(p, r.buf)
+	r.buf = r.buf[n:]
+	return n, nil
+}
+
+// TestNameHeldMemory checks that held rows keep only their own fields, not
+// their CSV records: 512 held rows with a 64 KiB column the return does
+// not use would keep 32 MiB alive if they kept their records; the heap
+// must grow by less than 8 MiB while they are held. Not parallel, so no
+// other test's memory is counted.
+func TestNameHeldMemory(t *testing.T) {
+	p := testPipeline(t)
+	const rows, pad = 512, 64 << 10
+	probs := &problems{}
+	src, err := openReturn(&rowsReader{n: rows, pad: strings.Repeat("x", pad)}, nil, "", probs)
+	if err != nil || src == nil {
+		t.Fatalf("open return: %v %v", err, probs.sorted())
+	}
+	chk := newChecker(p.Catalogue, p.Councils, src.plan, probs, time.Now().UTC(), nil, filepath.Join(t.TempDir(), ".keys"))
+	defer chk.close()
+	chk.emitHeld = func(*obs) error { return nil }
+	var ms runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&ms)
+	before := ms.HeapAlloc
+	var row rawRow
+	var o obs
+	for src.next(&row) == nil {
+		chk.check(&row, &o)
+	}
+	row, o = rawRow{}, obs{}
+	runtime.GC()
+	runtime.ReadMemStats(&ms)
+	if len(chk.held) != rows {
+		t.Fatalf("%d rows held, want %d", len(chk.held), rows)
+	}
+	grew := int64(ms.HeapAlloc) - int64(before)
+	t.Logf("the heap grew by %.1f MiB holding %d rows", float64(grew)/(1<<20), rows)
+	if grew > 8<<20 {
+		t.Errorf("the heap grew by %d MiB holding %d rows, want under 8 MiB (the ignored columns are %d MiB)", grew>>20, rows, rows*pad>>20)
+	}
+	runtime.KeepAlive(chk)
+}
+
+// TestNameHeldBothNameOnlyDuplicate checks that two rows of one figure,
+// each giving the provider's name alone (in two spellings of one key),
+// are a duplicate once both are linked: the second is refused, naming
+// the first.
+func TestNameHeldBothNameOnlyDuplicate(t *testing.T) {
+	t.Parallel()
+	p := testPipeline(t)
+	rep := ingestBytes(t, p, handReturn([]returnLine{
+		{"E08000009", "", "Amberley Care Home", "hc-continuity"},                // line 2
+		{"E08000009", "", "The Amberley Care Home", "hc-continuity"},            // line 3
+		{"E08000009", "1-123456789", "Amberley Care Home", "hc-visits-on-time"}, // line 4
+	}), Options{})
+	if rep.Accepted() || !slices.ContainsFunc(rep.Problems, func(pr Problem) bool {
+		return pr.Code == CodeDuplicateRow && pr.Line == 3 && strings.Contains(pr.Hint, "line 2")
+	}) {
+		t.Errorf("want rejected with duplicate_row on line 3 naming line 2, got %v", rep.Problems)
+	}
+}
+
+// TestNameHeldAcrossPartitions ingests held rows of two periods beside
+// another council's rows, the id given on the last line: each row is
+// stored, in its own partition, under the id worked out by hand.
+func TestNameHeldAcrossPartitions(t *testing.T) {
+	t.Parallel()
+	p := testPipeline(t)
+	var b bytes.Buffer
+	b.WriteString("council_code,provider_id,provider_name,provider_sector,service,metric,period,numerator,denominator,value,note\n")
+	for _, r := range [][4]string{
+		{"E08000009", "", "Amberley Care Home", "hc-continuity,2024-25-Q1"},                // line 2
+		{"E08000009", "1-111111111", "Other Home", "hc-continuity,2024-25-Q1"},             // line 3
+		{"E08000010", "1-222222222", "Wigan Home", "hc-continuity,2024-25-Q1"},             // line 4
+		{"E08000009", "", "Amberley Care Home", "hc-continuity,2024-25-Q2"},                // line 5
+		{"E08000010", "1-222222222", "Wigan Home", "hc-continuity,2024-25-Q2"},             // line 6
+		{"E08000009", "1-123456789", "Amberley Care Home", "hc-visits-on-time,2024-25-Q2"}, // line 7
+	} {
+		fmt.Fprintf(&b, "%s,%s,%s,private,homecare,%s,40,50,,\n", r[0], r[1], r[2], r[3])
+	}
+	rep := ingestBytes(t, p, b.Bytes(), Options{})
+	if !rep.Accepted() {
+		t.Fatalf("rejected: %v", rep.Problems)
+	}
+	want := map[int]string{2: "1-123456789", 3: "1-111111111", 4: "1-222222222", 5: "1-123456789", 6: "1-222222222", 7: "1-123456789"}
+	if got := storedIDs(t, p); !maps.Equal(got, want) {
 		t.Errorf("stored %v, want %v", got, want)
 	}
 }

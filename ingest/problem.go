@@ -3,6 +3,7 @@ package ingest
 import (
 	"fmt"
 	"sort"
+	"strings"
 )
 
 // Severity says whether a problem blocks a submission.
@@ -197,8 +198,22 @@ func (ps *problems) add(p Problem) {
 		ps.omitted[p.Code]++
 		return
 	}
+	// A value is a field of its CSV record and shares its memory: a
+	// copy lets the record go, and a bound on each text keeps a report
+	// of long lines within memory (MaxProblems of them).
+	p.Value = strings.Clone(truncate(p.Value, maxProblemValue))
+	p.Message = truncate(p.Message, maxProblemText)
+	p.Hint = truncate(p.Hint, maxProblemText)
 	ps.list = append(ps.list, p)
 }
+
+// maxProblemValue and maxProblemText are the most characters a problem
+// keeps of its value, and of its message and its hint; longer ones end
+// in "…". No real value or message comes near them.
+const (
+	maxProblemValue = 1 << 10
+	maxProblemText  = 4 << 10
+)
 
 // sorted returns the problems in file order.
 func (ps *problems) sorted() []Problem {

@@ -108,7 +108,11 @@ const idHint = "the CQC provider id (1-101234567), Ofsted URN (SC037454), GB-COH
 // the register lacks, or a data folder without a register, is
 // provider_id_missing as before, its hint naming entries of a near name
 // in the council.
-func (c *checker) matchName(r *rawRow, o *obs) string {
+//
+// early is true for a row decided before the return was read to its end
+// (past the held limits, see names.go): a later line giving the name its
+// id could not be used, so the hint of an error says to give it here too.
+func (c *checker) matchName(r *rawRow, o *obs, early bool) string {
 	if o.Council == "" {
 		// The row's council is in error already; without it there is no
 		// area to match in.
@@ -119,9 +123,15 @@ func (c *checker) matchName(r *rawRow, o *obs) string {
 	res := c.matched[key]
 	if res == nil {
 		res = c.lookUpName(r.Provider, o.Council)
-		if len(c.matched) < 1<<16 { // bounded, whatever the file holds
-			c.matched[key] = res
+		// Bounded, whatever the file holds; the key is copied, since
+		// the name shares its CSV record's memory.
+		if len(c.matched) < 1<<16 && len(r.Provider) <= maxKeptName {
+			c.matched[[2]string{o.Council, strings.Clone(r.Provider)}] = res
 		}
+	}
+	hint := res.hint
+	if early {
+		hint += "; if another line of this return gives this provider's id, give it on this line too"
 	}
 	switch {
 	case res.id != "":
@@ -131,12 +141,18 @@ func (c *checker) matchName(r *rawRow, o *obs) string {
 		}
 		return res.id
 	case res.code == CodeProviderMissing:
-		c.fail(r, iProvID, "", res.code, res.msg, res.hint)
+		c.fail(r, iProvID, "", res.code, res.msg, hint)
 	default:
-		c.fail(r, iProvName, r.Provider, res.code, res.msg, res.hint)
+		c.fail(r, iProvName, r.Provider, res.code, res.msg, hint)
 	}
 	return ""
 }
+
+// maxKeptName is the longest provider name a cache of the checker keeps:
+// no real provider's name is near it, and a longer one is worked out
+// again on each row rather than letting a hostile file's names fill
+// memory.
+const maxKeptName = 1 << 10
 
 // maxCandidates is how many candidates a problem names; the rest are
 // counted.
