@@ -69,8 +69,8 @@ func TestPublishCrashHelper(t *testing.T) {
 // those that list the data files, which it reaches while the data files
 // are written, before or after "exported".
 var publishSteps = []string{
-	"locked", "scratch-built", "database-written", "site-waiting", "exported", "release-written",
-	"site-written", "checksums-written", "renamed", "link-made", "swapped",
+	"locked", "scratch-built", "database-written", "history-written", "site-waiting", "exported",
+	"release-written", "site-written", "checksums-written", "renamed", "link-made", "swapped",
 }
 
 // placedFrom is the first step at which the killed publish's release is in

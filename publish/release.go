@@ -433,6 +433,7 @@ func (b *Builder) buildDatabase(ctx context.Context, dbFile string, rel *schemas
 	if err := db.WriteHistory(ctx, filepath.Join(filepath.Dir(dbFile), filepath.FromSlash(schemas.DisclosureHistoryParquet))); err != nil {
 		return nil, err
 	}
+	reach("history-written")
 	// Freeing a scratch database of gigabytes takes a second or more, and
 	// nothing after needs it: it closes while the files are written.
 	done := make(chan error, 1)

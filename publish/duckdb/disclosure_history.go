@@ -69,29 +69,36 @@ func earlierReleases(layout schemas.Layout) ([]earlierRelease, error) {
 }
 
 // A historyPlan says how Build reads what the earlier releases published:
-// the disclosure history one release carries (Base, "" for none), which
-// holds what it and every release it covers published, and the
-// data/observations.parquet of every release that history does not
-// cover, read directly.
+// the disclosure histories some releases carry, each holding what that
+// release and every release it covers published, and the
+// data/observations.parquet of every release no history read covers and
+// that carries none, read directly.
 type historyPlan struct {
-	Base        earlierRelease
-	Direct      []earlierRelease
-	BaseCovered []string
+	// Histories are the releases whose history files are read, newest
+	// first.
+	Histories []earlierRelease
+	Direct    []earlierRelease
+	// Covered names every release the histories read cover, sorted.
+	Covered []string
 }
 
-// planHistory chooses what to read. The base is the newest release (by
-// name, and so by the time it was made) that carries a history file: it
+// planHistory chooses what to read. Newest first (by name, and so by the
+// time it was made), the history of each release that carries one is read
+// unless a history already read covers that release: in a folder left as
+// publish leaves it, that is the newest release's history alone, which
 // covers every release its publish read, so the cost of a publish does
 // not grow with the number of releases. Nothing is lost whatever was done
-// to the folder by hand, since every release its file does not name is
-// read directly: a release withdrawn by pointing current back at an older
-// one is still in the folder, newest, and its history is the base (what
-// it published was public while it was live); a release linked in from
-// elsewhere after the base was made, or one made before releases carried
-// a history file, is not named in it; and a base that came from another
-// data folder names releases that are not this folder's, so this
-// folder's are read directly. A release that was removed from the folder
-// stays in the history of every release made after it.
+// to the folder by hand. A release withdrawn by pointing current back at
+// an older one is still in the folder, newest, and its history is read
+// (what it published was public while it was live). A release linked in
+// from another data folder carries a history naming that folder's
+// releases, not this one's, so this folder's own histories are read too
+// and what they remember of releases since removed is kept. A release
+// linked in from elsewhere after the newest history was made, or one made
+// before releases carried a history file, is not covered, and is read
+// through its history or, without one, directly. A release that was
+// removed from the folder stays in the history of every release made
+// after it.
 func (s *session) planHistory(ctx context.Context, layout schemas.Layout) (historyPlan, error) {
 	releases, err := earlierReleases(layout)
 	if err != nil {
@@ -100,24 +107,26 @@ func (s *session) planHistory(ctx context.Context, layout schemas.Layout) (histo
 	var plan historyPlan
 	covered := map[string]bool{}
 	for i := len(releases) - 1; i >= 0; i-- {
-		if releases[i].History == "" {
+		r := releases[i]
+		if covered[r.ID] || r.History == "" {
 			continue
 		}
-		plan.Base = releases[i]
-		names, err := s.strings(ctx, "history_covered", sql.Named("file", plan.Base.History))
+		names, err := s.strings(ctx, "history_covered", sql.Named("file", r.History))
 		if err != nil {
-			return historyPlan{}, historyFileError(plan.Base, err)
+			return historyPlan{}, historyFileError(r, err)
 		}
+		plan.Histories = append(plan.Histories, r)
 		for _, n := range names {
 			if n == "" {
-				n = plan.Base.ID
+				n = r.ID
 			}
-			covered[n] = true
-			plan.BaseCovered = append(plan.BaseCovered, n)
+			if !covered[n] {
+				covered[n] = true
+				plan.Covered = append(plan.Covered, n)
+			}
 		}
-		sort.Strings(plan.BaseCovered)
-		break
 	}
+	sort.Strings(plan.Covered)
 	for _, r := range releases {
 		if covered[r.ID] {
 			continue
@@ -155,10 +164,10 @@ func (s *session) loadHistory(ctx context.Context, layout schemas.Layout) error 
 	if err := s.exec(ctx, "history_none"); err != nil {
 		return err
 	}
-	if plan.Base.History != "" {
-		err := s.exec(ctx, "history_read_file", sql.Named("file", plan.Base.History), sql.Named("release", plan.Base.ID))
+	for _, r := range plan.Histories {
+		err := s.exec(ctx, "history_read_file", sql.Named("file", r.History), sql.Named("release", r.ID))
 		if err != nil {
-			return historyFileError(plan.Base, err)
+			return historyFileError(r, err)
 		}
 		if err := s.exec(ctx, "history_merge_file"); err != nil {
 			return err
@@ -195,7 +204,7 @@ func (s *session) historyError(ctx context.Context, files []string, loadErr erro
 			release := filepath.Base(filepath.Dir(filepath.Dir(f)))
 			return fmt.Errorf("earlier release %s: cannot read %s: %w; disclosure control must read what every "+
 				"release published: restore the file from a backup or another copy of the release (its "+
-				"checksums are in the release's datapackage.json), or move the folder out of the releases "+
+				"checksums are in the release's SHA256SUMS), or move the folder out of the releases "+
 				"folder if that release was never published", release, f, err)
 		}
 	}

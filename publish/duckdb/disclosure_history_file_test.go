@@ -3,6 +3,7 @@ package duckdb
 import (
 	"context"
 	"database/sql"
+	"fmt"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -29,8 +30,18 @@ func planOf(t *testing.T, root string) historyPlan {
 
 // directIDs names the releases a plan reads directly.
 func directIDs(p historyPlan) []string {
+	return releaseIDs(p.Direct)
+}
+
+// historyIDs names the releases whose histories a plan reads, in the
+// order it reads them.
+func historyIDs(p historyPlan) []string {
+	return releaseIDs(p.Histories)
+}
+
+func releaseIDs(rs []earlierRelease) []string {
 	var out []string
-	for _, r := range p.Direct {
+	for _, r := range rs {
 		out = append(out, r.ID)
 	}
 	return out
@@ -90,14 +101,16 @@ func TestHistoryFileReadAlone(t *testing.T) {
 	for _, id := range []string{"r1", "r2", "r3", "r4"} {
 		withoutHistory(t, direct, id)
 	}
-	if p := planOf(t, direct); p.Base.ID != "" || !reflect.DeepEqual(directIDs(p), []string{"r1", "r2", "r3", "r4"}) {
-		t.Fatalf("without history files the plan is base %q, direct %v; want every release read directly", p.Base.ID, directIDs(p))
+	if p := planOf(t, direct); len(p.Histories) != 0 || !reflect.DeepEqual(directIDs(p), []string{"r1", "r2", "r3", "r4"}) {
+		t.Fatalf("without history files the plan reads histories %v, direct %v; want every release read directly",
+			historyIDs(p), directIDs(p))
 	}
 
 	p := planOf(t, root)
-	if p.Base.ID != "r4" || len(p.Direct) != 0 || !reflect.DeepEqual(p.BaseCovered, []string{"r1", "r2", "r3", "r4"}) {
-		t.Fatalf("plan is base %q covering %v, direct %v; want release 4's history alone, covering releases 1 to 4",
-			p.Base.ID, p.BaseCovered, directIDs(p))
+	if !reflect.DeepEqual(historyIDs(p), []string{"r4"}) || len(p.Direct) != 0 ||
+		!reflect.DeepEqual(p.Covered, []string{"r1", "r2", "r3", "r4"}) {
+		t.Fatalf("plan reads histories %v covering %v, direct %v; want release 4's history alone, covering releases 1 to 4",
+			historyIDs(p), p.Covered, directIDs(p))
 	}
 	for _, id := range []string{"r1", "r2", "r3", "r4"} {
 		path := filepath.Join(schemas.Layout{Root: root}.Release(id), filepath.FromSlash(schemas.ObservationsParquet))
@@ -190,10 +203,10 @@ func TestHistoryFolderEdited(t *testing.T) {
 		}
 	}
 	tests := []struct {
-		Name   string
-		Setup  func(t *testing.T, cat *schemas.Catalogue, root string)
-		Base   string
-		Direct []string
+		Name      string
+		Setup     func(t *testing.T, cat *schemas.Catalogue, root string)
+		Histories []string
+		Direct    []string
 	}{
 		{"the release that published P1 removed", func(t *testing.T, cat *schemas.Catalogue, root string) {
 			// Release 2's return leaves P1 out, withdrawing it; release 1,
@@ -209,7 +222,7 @@ func TestHistoryFolderEdited(t *testing.T) {
 			if err := os.RemoveAll(schemas.Layout{Root: root}.Release("r1")); err != nil {
 				t.Fatal(err)
 			}
-		}, "r2", nil},
+		}, []string{"r2"}, nil},
 		{"a newer release without a history file", func(t *testing.T, cat *schemas.Catalogue, root string) {
 			addSubmissions(t, root, sub{ID: "e1", Council: cA, Received: day("2025-04-10"), Rows: withoutP1})
 			if _, err := buildRelease(t, root, "r1", cat); err != nil {
@@ -220,7 +233,7 @@ func TestHistoryFolderEdited(t *testing.T) {
 				t.Fatal(err)
 			}
 			withoutHistory(t, root, "r2")
-		}, "r1", []string{"r2"}},
+		}, []string{"r1"}, []string{"r2"}},
 		{"an older release linked in later", func(t *testing.T, cat *schemas.Catalogue, root string) {
 			addSubmissions(t, root, sub{ID: "e1", Council: cA, Received: day("2025-04-10"), Rows: withoutP1})
 			for _, id := range []string{"r1", "r2"} {
@@ -229,14 +242,14 @@ func TestHistoryFolderEdited(t *testing.T) {
 				}
 			}
 			elsewhere(t, cat, root, "r0", withP1)
-		}, "r2", []string{"r0"}},
+		}, []string{"r2", "r0"}, nil},
 		{"the newest release from another data folder", func(t *testing.T, cat *schemas.Catalogue, root string) {
 			addSubmissions(t, root, sub{ID: "e1", Council: cA, Received: day("2025-04-10"), Rows: withP1})
 			if _, err := buildRelease(t, root, "r1", cat); err != nil {
 				t.Fatal(err)
 			}
 			elsewhere(t, cat, root, "r9", withoutP1)
-		}, "r9", []string{"r1"}},
+		}, []string{"r9", "r1"}, nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.Name, func(t *testing.T) {
@@ -245,8 +258,9 @@ func TestHistoryFolderEdited(t *testing.T) {
 			root := t.TempDir()
 			tt.Setup(t, cat, root)
 			p := planOf(t, root)
-			if p.Base.ID != tt.Base || !reflect.DeepEqual(directIDs(p), tt.Direct) {
-				t.Errorf("plan is base %q, direct %v; want base %q, direct %v", p.Base.ID, directIDs(p), tt.Base, tt.Direct)
+			if !reflect.DeepEqual(historyIDs(p), tt.Histories) || !reflect.DeepEqual(directIDs(p), tt.Direct) {
+				t.Errorf("plan reads histories %v, direct %v; want histories %v, direct %v",
+					historyIDs(p), directIDs(p), tt.Histories, tt.Direct)
 			}
 			addSubmissions(t, root, sub{ID: "e3", Council: cA, Received: day("2025-06-10"), Rows: append([]obs{
 				falls("", dq1, 49, 13000), falls("P4", dq1, 2, 1000)}, withP1...)})
@@ -259,5 +273,121 @@ func TestHistoryFolderEdited(t *testing.T) {
 				t.Errorf("hides %v, want %v", got, want)
 			}
 		})
+	}
+}
+
+// TestHistoryForeignRelease checks that a release linked in from another
+// data folder, newest, does not hide this folder's own histories: what
+// only they remember (a release removed by hand) is still read. Council
+// A's ch-falls in Q1, worked by hand:
+//
+//	r1  total 30/9000, P1 3/2000 (small), P2 12/3000, P3 15/4000: P1 is
+//	    hidden and P2 with it; a reader knows P1 + P2 = 15.
+//	r2  the council resends Q1 with P3 alone; r2's history still holds
+//	    r1's P1 and P2 as withheld. r1 is then removed by hand.
+//	r3  a release of another data folder (council B), with its own
+//	    history, linked in.
+//	r4  the council resends r1's rows with the total 50/10000 and P4
+//	    20/1000. P2 must stay withheld, as r1 withheld it: shown, r1's
+//	    total less P3 and P2 gives P1's 3. r4 reads r3's history and then
+//	    r2's, which r3's does not cover; were r2 read only through its
+//	    observations, which no longer hold P1 or P2, P2 would be shown.
+//
+// The control builds the same folder without r3.
+func TestHistoryForeignRelease(t *testing.T) {
+	t.Parallel()
+	full := []obs{falls("", dq1, 30, 9000), falls("P1", dq1, 3, 2000), falls("P2", dq1, 12, 3000), falls("P3", dq1, 15, 4000)}
+	for _, foreign := range []bool{false, true} {
+		name := "control"
+		if foreign {
+			name = "a release of another folder linked in"
+		}
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			cat := disclosureCatalogue(t)
+			root := writeDataDir(t, sub{ID: "f1", Council: cA, Received: day("2025-04-10"), Rows: full})
+			if _, err := buildRelease(t, root, "r1", cat); err != nil {
+				t.Fatal(err)
+			}
+			addSubmissions(t, root, sub{ID: "f2", Council: cA, Received: day("2025-05-10"), Rows: []obs{falls("P3", dq1, 15, 4000)}})
+			if _, err := buildRelease(t, root, "r2", cat); err != nil {
+				t.Fatal(err)
+			}
+			layout := schemas.Layout{Root: root}
+			if err := os.RemoveAll(layout.Release("r1")); err != nil {
+				t.Fatal(err)
+			}
+			wantHistories := []string{"r2"}
+			if foreign {
+				other := writeDataDir(t, sub{ID: "o1", Council: cB, Received: day("2025-04-10"), Rows: []obs{
+					{Provider: "Q1", Service: svcCare, Metric: mFalls, Period: dq1, Num: i64(40), Den: i64(9000)}}})
+				if _, err := buildRelease(t, other, "r3", cat); err != nil {
+					t.Fatal(err)
+				}
+				if err := os.Symlink(schemas.Layout{Root: other}.Release("r3"), layout.Release("r3")); err != nil {
+					t.Fatal(err)
+				}
+				wantHistories = []string{"r3", "r2"}
+			}
+			if p := planOf(t, root); !reflect.DeepEqual(historyIDs(p), wantHistories) || len(p.Direct) != 0 {
+				t.Errorf("plan reads histories %v, direct %v; want histories %v alone", historyIDs(p), directIDs(p), wantHistories)
+			}
+			rows := append([]obs{falls("", dq1, 50, 10000), falls("P4", dq1, 20, 1000)}, full[1:]...)
+			addSubmissions(t, root, sub{ID: "f4", Council: cA, Received: day("2025-06-10"), Rows: rows})
+			db, err := buildRelease(t, root, "r4", cat)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if c := publishedCells(t, db, cat, "observations")[cellKey{cA, "P2", svcCare, mFalls, dq1}]; c.Status != "c" {
+				t.Errorf("P2 shown as %+v; r1 (public, removed by hand) published total 30 and P3 15 with P1 and "+
+					"P2 withheld, so P1 = 30 - 15 - 12 = 3", *c.Counts)
+			}
+		})
+	}
+}
+
+// TestHistoryAuditRepeats checks that the interval audit's input does not
+// grow with the number of releases that republish the same figures.
+// Council A's ch-falls in Q1, worked by hand: total 50/12000, P1 3/2000
+// (small), P2 12/3000, P3 35/7000; P1 is hidden and P2 with it, so each
+// release publishes one group with hidden members, of four members (the
+// total and three homes). After one release or five with these same
+// figures, the next build's audit reads that group once: four rows of
+// earlier releases. Each repeat would be the same equation over unknowns
+// of that release alone, which bounds nothing more.
+func TestHistoryAuditRepeats(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	cat := disclosureCatalogue(t)
+	root := writeDataDir(t, sub{ID: "g1", Council: cA, Received: day("2025-04-10"), Rows: []obs{
+		falls("", dq1, 50, 12000), falls("P1", dq1, 3, 2000), falls("P2", dq1, 12, 3000), falls("P3", dq1, 35, 7000),
+	}})
+	q, err := lookup("audit_members")
+	if err != nil {
+		t.Fatal(err)
+	}
+	// earlierRows builds root once more and returns how many rows of
+	// audit_members.sql come from earlier releases.
+	earlierRows := func() int {
+		var n int
+		in := BuildInput{DataDir: root, Catalogue: cat, Councils: fixtureCouncils(t), Neighbours: 2,
+			afterSuppress: func(ctx context.Context, conn *sql.Conn) error {
+				return conn.QueryRowContext(ctx, "SELECT count(*) FILTER (WHERE release <> '') FROM ("+q+")").Scan(&n)
+			}}
+		if err := openTest(t).Build(ctx, in); err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	for i := 1; i <= 5; i++ {
+		if _, err := buildRelease(t, root, fmt.Sprintf("r%d", i), cat); err != nil {
+			t.Fatal(err)
+		}
+		if i != 1 && i != 5 {
+			continue
+		}
+		if n := earlierRows(); n != 4 {
+			t.Errorf("after %d releases of the same figures the audit reads %d rows of earlier releases, want 4", i, n)
+		}
 	}
 }

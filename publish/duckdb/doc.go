@@ -384,12 +384,19 @@
 // reason, hides every figure of the same council, provider, service and
 // period of a metric that shares a count with it, since each would give
 // the shared count back (its denominator, or its value beside its
-// numerator). This runs with every round of secondary suppression, since
-// a sister hidden may leave a group of its own metric with one hidden
-// member. The built-in catalogue links occupied-bed-days (ch-occupancy's
-// numerator; ch-falls, ch-pressure-ulcers and ch-hospital-admissions),
-// people-served (complaints-upheld, safeguarding-concerns) and
-// visits-delivered (hc-visits-on-time, hc-continuity).
+// numerator), and so too every such figure of a period that overlaps
+// it, since a sister's year less the quarters shown of the other metric
+// gives the shared count of the quarter hidden. That is conservative: a
+// quarter hidden can hide a sister's year, and the year hidden the
+// metric's other quarters. This runs with every round of secondary
+// suppression, since a sister hidden may leave a group of its own metric
+// with one hidden member. A count a sister published in an earlier
+// release, as it is now, is known for every metric that shares it (see
+// Earlier releases). The built-in catalogue links occupied-bed-days
+// (ch-occupancy's numerator; ch-falls, ch-pressure-ulcers and
+// ch-hospital-admissions), people-served (complaints-upheld,
+// safeguarding-concerns) and visits-delivered (hc-visits-on-time,
+// hc-continuity).
 //
 // Earlier releases. Every release of the data folder (a folder being
 // built, whose name starts with a dot, is not one) is public, so Build
@@ -399,16 +406,23 @@
 // and every earlier release published, every cell they withheld, the
 // linked groups they published with a hidden member (each group and its
 // figures once, with the releases that published it), and the releases
-// it covers. Build reads the history of the newest release that carries
-// one, and the data/observations.parquet of every release that history
-// does not name (queries/history_load.sql): one made before releases
-// carried a history, one linked in from elsewhere later, or every one of
-// this folder's when the newest came from another folder. So a publish
-// reads one file however many releases there are, and hides what reading
-// every release would hide (the history also keeps the groups of a period
-// no current row has any more, which reading an old release directly
-// leaves out); the audit keeps a group that several releases published
-// with the same figures once. A release removed from the folder by
+// it covers. Build reads, newest first, the history of every release
+// that carries one and is not covered by a history already read, and the
+// data/observations.parquet of every release no history read covers that
+// carries none (queries/history_load.sql): one made before releases
+// carried a history. In a folder as publish leaves it that is the newest
+// release's history alone, so a publish reads one file however many
+// releases there are, and hides what reading every release would hide
+// (the history also keeps the groups of a period no current row has any
+// more, which reading an old release directly leaves out); the audit
+// keeps a group that several releases published with the same figures
+// once, and of releases that published the very same groups with the
+// same figures reads only the first, whose equations the others repeat
+// over unknowns of their own. A release linked in from another data
+// folder carries a history of that folder's releases, so this folder's
+// own histories are read too; one linked in from elsewhere after the
+// newest history was made is read through its own history, or directly
+// if it has none. A release removed from the folder by
 // hand stays in the history of every release made after it, and one
 // withdrawn by pointing current back at an older release is still in the
 // folder, where its history is read (what it published while live is
@@ -433,7 +447,12 @@
 // hidden now). A cell whose counts, as they are now, an earlier release
 // published is known, compared count by count however its value is
 // written (3.67 and 3.66667 over 11/3000 are one figure): in a linked
-// group it counts as published whatever its status now. A figure once
+// group it counts as published whatever its status now. A count metrics
+// share (Shared counts, above) that an earlier release published under
+// one of them, as it is now, is known for each of them: a safeguarding
+// figure published over 100 people served gives the complaints figure's
+// denominator of the same cell, which is then known in the audit and
+// never hidden as a complement. A figure once
 // published cannot be taken back: if it is small by today's rules (a
 // complement of 1 to 4, say), it is hidden but not counted as protected.
 //
@@ -463,7 +482,10 @@
 // reader would assume it unchanged; a count a hidden cell had when an
 // earlier release published it, and has still, is known. A count metrics
 // share (Shared counts, above) is one unknown, whichever metric's group
-// holds it. The range, rounded inwards to whole
+// holds it, where the councils' figures give it one value; where they
+// give it different values under different metrics (nothing makes sisters
+// agree), a reader cannot tie them, and each metric's figure is an
+// unknown of its own. The range, rounded inwards to whole
 // numbers, must be at least SafetyWidth (5) wide: then it holds at least
 // six whole numbers, as many as 0, the four small counts and the least
 // count shown, so a reader cannot tell which. A metric whose small_count

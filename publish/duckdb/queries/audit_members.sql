@@ -1,7 +1,8 @@
 -- The equations of the interval audit (disclosure_audit.go): every linked
 -- group, as disclosure_links.sql links them, of this release (release '')
 -- and of every earlier release (history_members, once for each release
--- history_appears lists), that has a member whose
+-- history_appears lists, but once for releases that published the same
+-- groups with the same figures), that has a member whose
 -- counts the release withheld. One row per member.
 --
 --   unknown   the release withheld the member and no earlier release
@@ -22,7 +23,13 @@
 --             the names of the counts the member's metric shares with
 --             others (metrics.numerator_count, denominator_count; '' for
 --             its own): the same count of one cell is one unknown
---             whichever metric's group it appears in.
+--             whichever metric's group it appears in. '' too where the
+--             councils' figures of the cell give the shared count
+--             different values under different metrics (ingest does not
+--             make sisters agree): a reader cannot tie such figures, and
+--             one unknown with the first metric's value would make the
+--             other metric's equations look broken (a gap) and leave them
+--             bounding nothing, so each metric keeps its own.
 --   small_count
 --             the small_counts threshold of the member's metric (0 for
 --             none), which sets how wide its ranges must stay.
@@ -86,13 +93,26 @@ totals AS (
     JOIN cells t ON t.council_code = g.council_code AND t.provider_id = g.group_provider
                 AND t.service = g.service AND t.metric = g.metric AND t.period = g.group_period
 ),
+history_releases_kept AS (
+    -- Of the earlier releases that published the same groups with the
+    -- same figures (the same set of sigs in history_appears, as a release
+    -- republishing unchanged data does), the first by name: the others'
+    -- equations are its own over unknowns of their own (a count a
+    -- published member leaves out, a hidden count revised since), which
+    -- bound nothing it does not, so the audit's input does not grow with
+    -- the number of releases that repeat the same figures.
+    SELECT min(release) AS release
+    FROM (SELECT release, md5(string_agg(sig, ',' ORDER BY sig)) AS sigs FROM history_appears GROUP BY release)
+    GROUP BY sigs
+),
 history AS (
     -- Each group an earlier release published with a hidden member, once
-    -- for every release that published it (history_appears).
+    -- for every release kept that published it (history_appears).
     SELECT a.release, h.link, h.council_code, h.group_provider, h.service, h.metric, h.group_period,
            h.provider_id, h.period, h.hidden AS unknown, h.x, h.n, h.is_total
     FROM history_members h
     JOIN history_appears a USING (sig)
+    JOIN history_releases_kept USING (release)
     JOIN scope USING (council_code, service, metric)
     JOIN metrics m ON m.id = h.metric
     WHERE m.kind IN ('proportion', 'rate', 'ratio', 'count')
@@ -103,16 +123,41 @@ members AS (
     SELECT *, true AS is_total FROM totals
     UNION ALL
     SELECT * FROM history
+),
+shared AS (
+    -- Each shared count of a cell the audit holds, once for each metric
+    -- that gives it, as the councils gave it.
+    SELECT t.council_code, t.provider_id, t.service, t.period, c.name, c.v
+    FROM disclosure_truth t
+    JOIN metrics m ON m.id = t.metric
+    CROSS JOIN LATERAL (VALUES (m.numerator_count, t.x), (m.denominator_count, t.n)) c(name, v)
+    WHERE coalesce(c.name, '') <> ''
+      AND (t.council_code, t.provider_id, t.service, t.period) IN (
+          SELECT (council_code, provider_id, service, period) FROM members)
+),
+disagree AS (
+    -- The shared counts whose figures differ from metric to metric.
+    SELECT council_code, provider_id, service, period, name
+    FROM shared
+    GROUP BY ALL
+    HAVING max(v) - min(v) >= 0.5
 )
 SELECT mb.release, mb.link, mb.council_code, mb.group_provider, mb.service, mb.metric, mb.group_period,
        mb.provider_id, mb.period, mb.is_total, mb.unknown, mb.x, mb.n, m.kind,
        CASE WHEN mb.unknown THEN t.x END AS tx, CASE WHEN mb.unknown THEN t.n END AS tn,
        coalesce(mb.unknown AND mb.release = '' AND t.is_primary, false) AS is_primary,
-       coalesce(m.numerator_count, '') AS x_count, coalesce(m.denominator_count, '') AS n_count,
+       CASE WHEN dx.name IS NULL THEN coalesce(m.numerator_count, '') ELSE '' END AS x_count,
+       CASE WHEN dn.name IS NULL THEN coalesce(m.denominator_count, '') ELSE '' END AS n_count,
        coalesce(m.small_count, 0) AS small_count
 FROM members mb
 JOIN metrics m ON m.id = mb.metric
 LEFT JOIN disclosure_truth t USING (council_code, provider_id, service, metric, period)
+LEFT JOIN disagree dx
+  ON dx.council_code = mb.council_code AND dx.provider_id = mb.provider_id AND dx.service = mb.service
+ AND dx.period = mb.period AND dx.name = m.numerator_count
+LEFT JOIN disagree dn
+  ON dn.council_code = mb.council_code AND dn.provider_id = mb.provider_id AND dn.service = mb.service
+ AND dn.period = mb.period AND dn.name = m.denominator_count
 QUALIFY bool_or(mb.unknown) OVER (
     PARTITION BY mb.release, mb.link, mb.council_code, mb.group_provider, mb.service, mb.metric, mb.group_period)
 ORDER BY ALL

@@ -1,6 +1,7 @@
--- The cells some earlier release published (status other than [c]), one
--- row each: everyone has seen them, so none is ever hidden as the
--- complement that protects another, whatever its figures are now.
+-- The cells some earlier release published (status other than [c]), or
+-- one of whose counts it published under a sister metric, one row each:
+-- everyone has seen them, so none is ever hidden as the complement that
+-- protects another, whatever its figures are now.
 --
 --   known    an earlier release published the counts the cell has now
 --            (disclosure_truth), numerator and denominator each equal, a
@@ -12,20 +13,54 @@
 --
 -- Counts are compared as given or implied by the value
 -- (implied_numerator, implied_denominator), as a reader would take them.
+-- A count metrics share (the catalogue's numerator_count,
+-- denominator_count) that an earlier release published under any of them
+-- is out for every metric that shares it: P1's people served published
+-- with its safeguarding concerns give its complaints' denominator. So a
+-- sister's published count, where the cell has the same count now, makes
+-- known_x or known_n, and the cell is never hidden as a complement
+-- (hiding it would protect nothing the sister's figure gives back); it
+-- never makes the cell known as a whole, whose other count no release
+-- published.
 CREATE OR REPLACE TEMP TABLE history_known AS
 WITH shown AS (
-    SELECT h.council_code, h.provider_id, h.service, h.metric, h.period, h.value,
+    SELECT h.council_code, h.provider_id, h.service, h.metric, h.period, h.value, true AS own,
            implied_numerator(m.kind, m.multiplier, h.numerator, h.denominator, h.value) AS x,
            implied_denominator(m.kind, m.multiplier, h.numerator, h.denominator, h.value) AS n
     FROM history_shown h
     JOIN metrics m ON m.id = h.metric
+),
+sister AS (
+    -- Each figure shown, as the counts it gives metric a, which shares
+    -- one with its own metric b: a's numerator and denominator where b
+    -- published them, NULL for a count b does not share.
+    SELECT s.council_code, s.provider_id, s.service, a.id AS metric, s.period, NULL::DOUBLE AS value, false AS own,
+           CASE WHEN coalesce(a.numerator_count, '') = '' THEN NULL
+                WHEN a.numerator_count = b.numerator_count THEN s.x
+                WHEN a.numerator_count = b.denominator_count THEN s.n END AS x,
+           CASE WHEN coalesce(a.denominator_count, '') = '' THEN NULL
+                WHEN a.denominator_count = b.numerator_count THEN s.x
+                WHEN a.denominator_count = b.denominator_count THEN s.n END AS n
+    FROM shown s
+    JOIN metrics b ON b.id = s.metric
+    JOIN metrics a ON a.id <> b.id
+     AND ((coalesce(a.numerator_count, '') <> '' AND a.numerator_count IN (b.numerator_count, b.denominator_count))
+          OR (coalesce(a.denominator_count, '') <> '' AND a.denominator_count IN (b.numerator_count, b.denominator_count)))
+),
+every AS (
+    SELECT * FROM shown
+    UNION ALL
+    SELECT * FROM sister
 )
 SELECT s.council_code, s.provider_id, s.service, s.metric, s.period,
-       coalesce(bool_or(t.status <> 'c' AND s.x IS NOT DISTINCT FROM t.x AND s.n IS NOT DISTINCT FROM t.n
+       coalesce(bool_or(s.own AND t.status <> 'c' AND s.x IS NOT DISTINCT FROM t.x AND s.n IS NOT DISTINCT FROM t.n
                         AND (t.x IS NOT NULL OR t.n IS NOT NULL OR s.value IS NOT DISTINCT FROM t.value)),
                 false) AS known,
        coalesce(bool_or(t.x IS NOT NULL AND s.x = t.x), false) AS known_x,
        coalesce(bool_or(t.n IS NOT NULL AND s.n = t.n), false) AS known_n
-FROM shown s
+FROM every s
 LEFT JOIN disclosure_truth t USING (council_code, provider_id, service, metric, period)
 GROUP BY s.council_code, s.provider_id, s.service, s.metric, s.period
+-- A sister's figure alone makes a row only where it gives a count the
+-- cell has now; one that gives none says nothing of this cell.
+HAVING bool_or(s.own) OR known_x OR known_n
