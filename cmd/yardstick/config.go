@@ -24,6 +24,10 @@ type setup struct {
 	councils  *schemas.Councils
 	// noSite leaves the website out of the releases it builds.
 	noSite bool
+	// memoryLimit caps DuckDB's memory while publish builds the tables
+	// ("2GB"); past it DuckDB spills to the build's scratch folder. ""
+	// keeps DuckDB's default, 80% of the machine's memory.
+	memoryLimit string
 }
 
 // loadSetup reads the catalogue and the councils for the data folder at
@@ -49,6 +53,7 @@ func (s *setup) pipeline() *ingest.Pipeline {
 // builder returns a release builder for the data folder, logging to log.
 func (s *setup) builder(log io.Writer) *publish.Builder {
 	b := &publish.Builder{Layout: s.layout, Catalogue: s.catalogue, Councils: s.councils, Log: log}
+	b.DuckDB.MemoryLimit = s.memoryLimit
 	if !s.noSite {
 		b.Site = &site.Builder{}
 		// The website's API page is generated from the document the

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strings"
 
 	"github.com/yardstick-open/yardstick/ingest"
 	"github.com/yardstick-open/yardstick/publish"
@@ -18,15 +19,21 @@ func init() {
 }
 
 func runPublish(ctx context.Context, e *env, args []string) int {
-	fs := newFlags(e, "publish", "publish [--data DIR] [--no-site]")
+	fs := newFlags(e, "publish", "publish [--data DIR] [--no-site] [--memory-limit SIZE]")
 	dataDir := dataFlag(fs, e)
 	noSite := fs.Bool("no-site", false, "build the data files only, without the website")
+	memoryLimit := fs.String("memory-limit", e.getenv("YARDSTICK_MEMORY_LIMIT"),
+		"cap DuckDB's memory while building, such as 4GB; past it DuckDB spills to disk in the data folder (env YARDSTICK_MEMORY_LIMIT; default: DuckDB's own, 80% of the machine's memory)")
 	if code, ok := parseFlags(fs, args); !ok {
 		return code
 	}
 	if fs.NArg() > 0 {
 		fmt.Fprintf(e.stderr, "yardstick publish: unexpected argument %q\n", fs.Arg(0))
 		fs.Usage()
+		return exitUsage
+	}
+	if *memoryLimit != "" && !duckdb.ValidMemoryLimit(*memoryLimit) {
+		fmt.Fprintf(e.stderr, "yardstick publish: --memory-limit %q is not a size; give one such as 4GB or 512MiB\n", *memoryLimit)
 		return exitUsage
 	}
 	if fi, err := os.Stat(*dataDir); err != nil || !fi.IsDir() {
@@ -39,6 +46,7 @@ func runPublish(ctx context.Context, e *env, args []string) int {
 		return exitUsage
 	}
 	cfg.noSite = *noSite
+	cfg.memoryLimit = *memoryLimit
 	// Progress goes to stderr and only the release id to stdout, so
 	// id=$(yardstick publish) gets the id.
 	rel, err := publishRelease(ctx, cfg, e.stderr)
@@ -49,6 +57,14 @@ func runPublish(ctx context.Context, e *env, args []string) int {
 	}
 	if err != nil {
 		fmt.Fprintf(e.stderr, "yardstick publish: %v\n", err)
+		if outOfMemory(err) {
+			limit := "DuckDB's default, 80% of the machine's memory"
+			if *memoryLimit != "" {
+				limit = *memoryLimit
+			}
+			fmt.Fprintf(e.stderr, "yardstick publish: DuckDB ran out of the memory it may use (%s); give it more with --memory-limit, "+
+				"or free memory on the machine; the live release is unchanged\n", limit)
+		}
 		return exitStatus(err)
 	}
 	fmt.Fprintln(e.stdout, rel.ID)
@@ -97,4 +113,12 @@ func printMisfits(w io.Writer, layout schemas.Layout, e *duckdb.CatalogueError) 
 	if more := e.Groups - len(e.Misfits); more > 0 {
 		fmt.Fprintf(w, "  ... and %d more groups of figures like these\n", more)
 	}
+}
+
+// outOfMemory reports whether err is DuckDB running out of the memory its
+// limit allows, whose own advice speaks of SQL settings a user of the
+// command does not have.
+func outOfMemory(err error) bool {
+	msg := err.Error()
+	return strings.Contains(msg, "could not allocate block") || strings.Contains(msg, "Out of Memory Error")
 }

@@ -107,6 +107,39 @@ func TestPublishErrors(t *testing.T) {
 	}
 }
 
+// TestPublishMemoryLimit checks that --memory-limit reaches DuckDB: a
+// size it cannot parse is refused before anything is read; 1MB is too
+// little for the build, which stops with advice that names the flag and
+// leaves no live release; 512MB is enough.
+func TestPublishMemoryLimit(t *testing.T) {
+	dir := t.TempDir()
+	returns, data := filepath.Join(dir, "returns"), filepath.Join(dir, "data")
+	if code, _, stderr := runCmd(t, "sample", "--rows", "1000", "--seed", "5", returns); code != exitOK {
+		t.Fatalf("sample exit %d: %s", code, stderr)
+	}
+	files, err := filepath.Glob(filepath.Join(returns, "*.csv"))
+	if err != nil || len(files) == 0 {
+		t.Fatalf("sample wrote no returns: %v", err)
+	}
+	if code, stdout, stderr := runCmd(t, append([]string{"ingest", "--data", data}, files...)...); code != exitOK {
+		t.Fatalf("ingest exit %d\n%s\n%s", code, stdout, stderr)
+	}
+	if code, _, stderr := runCmd(t, "publish", "--data", data, "--no-site", "--memory-limit", "lots"); code != exitUsage ||
+		!strings.Contains(stderr, `--memory-limit "lots" is not a size`) {
+		t.Errorf("--memory-limit lots: exit %d, stderr %q; want %d naming the flag", code, stderr, exitUsage)
+	}
+	code, _, stderr := runCmd(t, "publish", "--data", data, "--no-site", "--memory-limit", "1MB")
+	if code == exitOK || !strings.Contains(stderr, "DuckDB ran out of the memory it may use (1MB); give it more with --memory-limit") {
+		t.Errorf("--memory-limit 1MB: exit %d, stderr %q; want a failure naming the flag", code, stderr)
+	}
+	if _, err := os.Lstat(filepath.Join(data, "current")); err == nil {
+		t.Error("a publish that ran out of memory made a current link")
+	}
+	if code, stdout, stderr := runCmd(t, "publish", "--data", data, "--no-site", "--memory-limit", "512MB"); code != exitOK || strings.TrimSpace(stdout) == "" {
+		t.Errorf("--memory-limit 512MB: exit %d, stdout %q, stderr %q; want a release", code, stdout, stderr)
+	}
+}
+
 // TestPublishRechecksCatalogue: after a return is ingested and published,
 // the data folder's catalogue.yaml changes a metric so that the stored
 // figures no longer fit it; publish refuses, naming the council, the

@@ -77,6 +77,10 @@ type Options struct {
 	TempDir string
 }
 
+// ValidMemoryLimit reports whether s is a memory limit Options takes: a
+// size as DuckDB writes it, such as 2GB or 512MiB.
+func ValidMemoryLimit(s string) bool { return reMemoryLimit.MatchString(s) }
+
 var reMemoryLimit = regexp.MustCompile(`(?i)^\s*\d+(\.\d+)?\s*([KMGT]i?B|B)?\s*$`)
 
 // DB is a DuckDB database: an in-memory one for scratch work, or a file
