@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"math"
-	"path/filepath"
 	"regexp"
 	"strconv"
 	"strings"
@@ -62,6 +61,7 @@ type checker struct {
 	locals    map[string]localResult // the council part of a LOCAL id, resolved
 	names     map[string]seenName    // each provider id's first name and its line
 	lastName  [2]string              // the id and name of the row before, seen already
+	lastNoted [3]string              // the council, name and id noteFileID saw last
 	svcNames  map[string]string      // see serviceNames
 
 	// register is the provider register's file, read the first time a
@@ -142,25 +142,11 @@ func newChecker(cat *schemas.Catalogue, councils *schemas.Councils, p *plan, pro
 		sums:      map[sumKey]*countSums{},
 		locals:    map[string]localResult{},
 		names:     map[string]seenName{},
-		register:  registerOf(dupPath),
 		matched:   map[[2]string]*nameResult{},
 		fileIDs:   map[nameKey]*fileID{},
 		early:     map[nameKey]decidedName{},
 		limits:    defaultHeldLimits,
 	}
-}
-
-// registerOf returns the provider register of the data folder an ingest
-// writes to, given the duplicate check's file, which is
-// <data>/submissions/.incoming/<id>/.keys; "" when the path is not of
-// that shape.
-func registerOf(dupPath string) string {
-	incoming := filepath.Dir(filepath.Dir(dupPath))
-	subs := filepath.Dir(incoming)
-	if filepath.Base(incoming) != ".incoming" || filepath.Base(subs) != "submissions" {
-		return ""
-	}
-	return registerFile(filepath.Dir(subs))
 }
 
 // column returns the 1-based source column of a canonical field, or 0 when

@@ -544,6 +544,14 @@ func (c *checker) registerLink(name, council string) *candidate {
 // an error: the name would otherwise stand for two providers in one
 // return.
 func (c *checker) noteFileID(r *rawRow, council, id string) {
+	// A provider's rows come together: the row before gave this name this
+	// id, so there is nothing new to note (unless a name decided early
+	// must be checked on every row that gives it an id).
+	last := [3]string{council, r.Provider, id}
+	if last == c.lastNoted && len(c.early) == 0 {
+		return
+	}
+	c.lastNoted = last
 	k := keyOf(council, r.Provider)
 	if k.name == "" {
 		return

@@ -554,13 +554,9 @@ func checkHeldWithin(t *testing.T, p *Pipeline, data []byte, hold bool, limits h
 	if err != nil || src == nil {
 		t.Fatalf("open return: %v %v", err, probs.sorted())
 	}
-	// The checker finds the register from where the duplicate check
-	// keeps its file, as in an ingest.
-	dir := filepath.Join(p.Layout.Root, "submissions", ".incoming", "test")
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		t.Fatal(err)
-	}
-	chk := newChecker(p.Catalogue, p.Councils, src.plan, probs, time.Now().UTC(), nil, filepath.Join(dir, ".keys"))
+	chk := newChecker(p.Catalogue, p.Councils, src.plan, probs, time.Now().UTC(), nil, filepath.Join(t.TempDir(), ".keys"))
+	// The data folder's register, as the pipeline gives it.
+	chk.register = registerFile(p.Layout.Root)
 	chk.limits = limits
 	stored := map[string]string{}
 	store := func(o *obs) error {

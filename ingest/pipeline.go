@@ -437,6 +437,9 @@ func (p *Pipeline) check(ctx context.Context, r io.Reader, read *countWriter, in
 	// crash's clean-up removes whole; it is gone before the folder is
 	// renamed into place.
 	chk := newChecker(p.Catalogue, p.Councils, src.plan, probs, today, council, filepath.Join(in.dir, ".keys"))
+	// Rows giving a provider's name alone are matched in the data folder's
+	// provider register (names.go), read only if such a row comes.
+	chk.register = registerFile(p.Layout.Root)
 	defer chk.close()
 	seenC, seenP, seenS := map[string]bool{}, map[string]bool{}, map[string]bool{}
 	// Rows giving a provider's name alone wait for the end of the file,

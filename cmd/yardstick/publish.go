@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"strings"
 
 	"github.com/yardstick-open/yardstick/ingest"
 	"github.com/yardstick-open/yardstick/publish"
@@ -57,7 +56,7 @@ func runPublish(ctx context.Context, e *env, args []string) int {
 	}
 	if err != nil {
 		fmt.Fprintf(e.stderr, "yardstick publish: %v\n", err)
-		if outOfMemory(err) {
+		if duckdb.IsOutOfMemory(err) {
 			limit := "DuckDB's default, 80% of the machine's memory"
 			if *memoryLimit != "" {
 				limit = *memoryLimit
@@ -113,12 +112,4 @@ func printMisfits(w io.Writer, layout schemas.Layout, e *duckdb.CatalogueError) 
 	if more := e.Groups - len(e.Misfits); more > 0 {
 		fmt.Fprintf(w, "  ... and %d more groups of figures like these\n", more)
 	}
-}
-
-// outOfMemory reports whether err is DuckDB running out of the memory its
-// limit allows, whose own advice speaks of SQL settings a user of the
-// command does not have.
-func outOfMemory(err error) bool {
-	msg := err.Error()
-	return strings.Contains(msg, "could not allocate block") || strings.Contains(msg, "Out of Memory Error")
 }

@@ -77,6 +77,18 @@ type Options struct {
 	TempDir string
 }
 
+// IsOutOfMemory reports whether err is DuckDB running out of the memory
+// its limit allows (Options.MemoryLimit), so a command can say which
+// setting to raise rather than DuckDB's advice about SQL settings.
+func IsOutOfMemory(err error) bool {
+	var de *duckdb.Error
+	if errors.As(err, &de) && de.Type == duckdb.ErrorTypeOutOfMemory {
+		return true
+	}
+	// The appender reports it only as text.
+	return err != nil && strings.Contains(err.Error(), "could not allocate block")
+}
+
 // ValidMemoryLimit reports whether s is a memory limit Options takes: a
 // size as DuckDB writes it, such as 2GB or 512MiB.
 func ValidMemoryLimit(s string) bool { return reMemoryLimit.MatchString(s) }

@@ -46,6 +46,27 @@ func (s zeroScanner[T]) Scan(src any) error {
 
 func scanZero[T any](dst *T) sql.Scanner { return zeroScanner[T]{dst} }
 
+// intScanner scans an integer column into an int, 0 for NULL: the
+// metrics table's thresholds, NULL for a metric without disclosure
+// control.
+type intScanner struct{ dst *int }
+
+func (s intScanner) Scan(src any) error {
+	switch v := src.(type) {
+	case nil:
+		*s.dst = 0
+	case int32:
+		*s.dst = int(v)
+	case int64:
+		*s.dst = int(v)
+	default:
+		return fmt.Errorf("scan %T into an int", src)
+	}
+	return nil
+}
+
+func scanInt(dst *int) sql.Scanner { return intScanner{dst} }
+
 // listScanner scans a VARCHAR[] column into a []string, empty for NULL.
 type listScanner struct{ dst *[]string }
 

@@ -125,11 +125,6 @@ func (e *CatalogueError) Unwrap() []error {
 // force, loaded into the metrics table, and returns a *CatalogueError if
 // any breaks it.
 func (s *session) recheck(ctx context.Context, cat *schemas.Catalogue, councils *schemas.Councils) error {
-	// The metrics table is complete only with its disclosure columns
-	// (shared counts, thresholds), which disclosure control reads next.
-	if err := s.loadMetricDisclosure(ctx, cat); err != nil {
-		return err
-	}
 	services := make([]string, len(cat.Services))
 	for i, sv := range cat.Services {
 		services[i] = sv.ID

@@ -46,10 +46,16 @@ func (s *session) loadMetrics(ctx context.Context, cat *schemas.Catalogue) error
 		if services == nil {
 			services = []string{}
 		}
+		// The thresholds apply only under small_counts; elsewhere NULL.
+		var small, minDen driver.Value
+		if m.Disclosure == schemas.DisclosureSmallCounts {
+			small, minDen = int64(m.SmallCount), int64(m.MinDenominator)
+		}
 		rows = append(rows, []driver.Value{
 			m.ID, m.Title, string(m.Kind), string(m.Unit), m.Multiplier, string(m.Polarity),
 			nullFloat(m.Min), nullFloat(m.Max), string(m.Disclosure), services,
 			m.Description, m.Numerator, m.Denominator, m.Source,
+			m.NumeratorCount, m.DenominatorCount, small, minDen,
 		})
 	}
 	return s.appendRows(ctx, "metrics", rows)

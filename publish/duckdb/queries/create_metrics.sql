@@ -1,4 +1,7 @@
 -- The metric catalogue, one row per metric, the catalogue's fields as columns.
+-- numerator_count and denominator_count name a count the metric shares
+-- with others ('' for none); small_count and min_denominator are the
+-- small_counts rule's thresholds, NULL for a metric without that rule.
 CREATE OR REPLACE TABLE metrics (
     id          VARCHAR NOT NULL PRIMARY KEY,
     title       VARCHAR NOT NULL,
@@ -13,5 +16,9 @@ CREATE OR REPLACE TABLE metrics (
     description VARCHAR,
     numerator   VARCHAR,
     denominator VARCHAR,
-    source      VARCHAR
+    source      VARCHAR,
+    numerator_count   VARCHAR,
+    denominator_count VARCHAR,
+    small_count       BIGINT,
+    min_denominator   BIGINT
 )
