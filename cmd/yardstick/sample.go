@@ -18,10 +18,11 @@ func init() {
 }
 
 func runSample(_ context.Context, e *env, args []string) int {
-	fs := newFlags(e, "sample", "sample [--rows N] [--seed S] [--one-file] DIR")
+	fs := newFlags(e, "sample", "sample [--rows N] [--seed S] [--one-file] [--totals] DIR")
 	rows := fs.Int("rows", 0, "approximate number of rows in total (0: every English council, 8 quarters)")
 	seed := fs.Uint64("seed", 1, "random seed; the same seed writes the same files")
 	oneFile := fs.Bool("one-file", false, "write one canonical "+sample.OneFileName+" instead of a file per council and period")
+	totals := fs.Bool("totals", false, "have about half the councils add a council-wide total of each provider metric with counts, as disclosure control must protect against")
 	// Flags may follow the folder too (sample DIR --rows 1000), as
 	// parseFlags allows for every command.
 	if code, ok := parseFlags(fs, args); !ok {
@@ -53,7 +54,7 @@ func runSample(_ context.Context, e *env, args []string) int {
 		return exitUsage
 	}
 	start := time.Now()
-	sum, err := sample.Generate(dir, cat, councils, sample.Options{Rows: *rows, Seed: *seed, OneFile: *oneFile})
+	sum, err := sample.Generate(dir, cat, councils, sample.Options{Rows: *rows, Seed: *seed, OneFile: *oneFile, Totals: *totals})
 	if err != nil {
 		fmt.Fprintf(e.stderr, "yardstick sample: %v\n", err)
 		return exitUsage

@@ -164,6 +164,10 @@ func (w *rowsWriter) rows(cw *csvWriter, st *style, s *site, cells []cell, p sch
 	first := st.cp1252
 	var vol float64
 	var volFor *presence
+	// The council-wide totals this return adds, if it adds them, in the
+	// order their first part was written.
+	var totals []total
+	withTotals := g.totals && w.s.at(g.seed, key("totals", c.Code)).Float64() < 0.5
 	for i := range cells {
 		cl := &cells[i]
 		m := cl.metric
@@ -204,7 +208,11 @@ func (w *rowsWriter) rows(cw *csvWriter, st *style, s *site, cells []cell, p sch
 		}
 
 		f[7], f[8], f[9], f[10] = "", "", "", ""
-		switch u := r.Float64(); {
+		u := r.Float64()
+		if withTotals && withCounts && cl.pres != nil && u >= st.missRate {
+			totals = addTotal(totals, cl.pres.service, m, num, den)
+		}
+		switch {
 		case u < st.missRate:
 			f[9] = st.missing
 			sum.Missing++
@@ -230,16 +238,56 @@ func (w *rowsWriter) rows(cw *csvWriter, st *style, s *site, cells []cell, p sch
 			first = false
 		}
 
-		w.ordered = w.ordered[:0]
-		for _, col := range st.order {
-			w.ordered = append(w.ordered, f[col])
-		}
-		if err := cw.write(w.ordered); err != nil {
+		if err := w.emit(cw, st, sum); err != nil {
 			return err
 		}
-		sum.Rows++
+	}
+	for _, t := range totals {
+		f[1], f[2], f[3], f[4], f[5] = "", "", "", t.service, t.metric.ID
+		f[7] = w.count(t.num, st.numbers.thousands)
+		f[8] = w.count(t.den, st.numbers.thousands)
+		f[9] = w.figure(t.metric.Derive(t.num, t.den), t.metric, g.profiles[t.metric.ID], st.numbers)
+		f[10] = ""
+		if err := w.emit(cw, st, sum); err != nil {
+			return err
+		}
 	}
 	return nil
+}
+
+// emit writes the row in w.fields in the style's column order.
+func (w *rowsWriter) emit(cw *csvWriter, st *style, sum *Summary) error {
+	w.ordered = w.ordered[:0]
+	for _, col := range st.order {
+		w.ordered = append(w.ordered, w.fields[col])
+	}
+	if err := cw.write(w.ordered); err != nil {
+		return err
+	}
+	sum.Rows++
+	return nil
+}
+
+// total is a council-wide total of one service and metric being summed.
+type total struct {
+	service  string
+	metric   *schemas.Metric
+	num, den int64
+}
+
+// addTotal adds a part's counts to the total of its service and metric,
+// starting one if it is the first part. A return has a few dozen totals
+// at most, so a list searched from the end (where the current service's
+// are) is enough.
+func addTotal(ts []total, service string, m *schemas.Metric, num, den int64) []total {
+	for i := len(ts) - 1; i >= 0; i-- {
+		if ts[i].service == service && ts[i].metric == m {
+			ts[i].num += num
+			ts[i].den += den
+			return ts
+		}
+	}
+	return append(ts, total{service: service, metric: m, num: num, den: den})
 }
 
 func (w *rowsWriter) count(n int64, thousands bool) string {

@@ -38,6 +38,15 @@ type Options struct {
 	// Periods replaces the default periods, the eight quarters of 2023-24
 	// and 2024-25. Rows then never adds periods.
 	Periods []schemas.Period
+	// Totals has about half the councils (the same ones whatever else
+	// the options say) add a council-wide total to each period's return:
+	// for every provider service and metric with counts, a row without a
+	// provider whose numerator and denominator are the sums of its
+	// providers' counts, suppressed ones included, missing ones not (a
+	// council cannot add what it does not have). Such totals are what
+	// disclosure control protects linked cells against, so they make a
+	// sample that exercises it; they add rows beyond Rows.
+	Totals bool
 }
 
 // Summary says what Generate wrote.
@@ -103,6 +112,7 @@ type generator struct {
 	cat      *schemas.Catalogue
 	councils *schemas.Councils
 	seed     uint64
+	totals   bool                         // Options.Totals
 	metrics  map[string][]*schemas.Metric // service -> metrics, in catalogue order
 	services map[string]bool              // provider services the catalogue has metrics for
 	order    map[string]int               // service -> position in the catalogue
@@ -120,7 +130,7 @@ type site struct {
 
 func newGenerator(cat *schemas.Catalogue, councils *schemas.Councils, opt Options) (*generator, error) {
 	g := &generator{
-		cat: cat, councils: councils, seed: opt.Seed,
+		cat: cat, councils: councils, seed: opt.Seed, totals: opt.Totals,
 		metrics:  map[string][]*schemas.Metric{},
 		services: map[string]bool{},
 		order:    map[string]int{},

@@ -40,7 +40,11 @@ func safetyWidth(smallCount int) float64 {
 // auditMember is one row of audit_members.sql: a member of one linked
 // group of one release.
 type auditMember struct {
-	Group   string
+	Group string
+	// Release is "" for this release; for earlier releases it names the
+	// set of groups they published (the history's sig_set), which stands
+	// for every release that published that very set: their equations
+	// are one another's, over unknowns of their own.
 	Release string
 	Cell    cellKey
 	Total   bool

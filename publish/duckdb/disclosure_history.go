@@ -2,7 +2,9 @@ package duckdb
 
 import (
 	"context"
+	"crypto/sha256"
 	"database/sql"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -23,6 +25,35 @@ type earlierRelease struct {
 	// History is its data/disclosure-history.parquet, "" when it has none
 	// (a release made before releases carried one).
 	History string
+	// SHA256 is the SHA-256 of its release.json, hex, "" when it has none
+	// (a folder publish did not make). Release ids are folder names, and a
+	// release linked in from another data folder may carry a history that
+	// names a release of that folder with the id of one of this folder's:
+	// the id and this hash together tell them apart.
+	SHA256 string
+	// FirstFormat marks a history in the first format, written before
+	// histories held sets of groups (history_merge_file_v1.sql).
+	FirstFormat bool
+}
+
+// releaseKey names one release as histories record it: its id and the
+// SHA-256 of its release.json ("" where not known).
+type releaseKey struct{ ID, SHA256 string }
+
+// releaseSHA256 returns the SHA-256 of the release.json in dir, hex, or
+// "" when there is none. release.json is written once, when the release
+// is made, and names its id and the moment it was made, so two releases
+// of different data folders that share an id differ in it.
+func releaseSHA256(dir string) (string, error) {
+	b, err := os.ReadFile(filepath.Join(dir, schemas.ReleaseFile))
+	if errors.Is(err, fs.ErrNotExist) {
+		return "", nil
+	}
+	if err != nil {
+		return "", err
+	}
+	sum := sha256.Sum256(b)
+	return hex.EncodeToString(sum[:]), nil
 }
 
 // earlierReleases returns every release in the data folder, oldest first
@@ -57,7 +88,13 @@ func earlierReleases(layout schemas.Layout) ([]earlierRelease, error) {
 				"move it out of %s, or rename it to start with a dot if it must stay",
 				e.Name(), layout.Releases(), layout.Releases())
 		}
-		r := earlierRelease{ID: e.Name(), Observations: filepath.Join(dir, filepath.FromSlash(schemas.ObservationsParquet))}
+		sha, err := releaseSHA256(dir)
+		if err != nil {
+			return nil, fmt.Errorf("earlier release %s: %w; disclosure control reads it to tell the release from "+
+				"one of another data folder with the same id: make it readable", e.Name(), err)
+		}
+		r := earlierRelease{ID: e.Name(), SHA256: sha,
+			Observations: filepath.Join(dir, filepath.FromSlash(schemas.ObservationsParquet))}
 		h := filepath.Join(dir, filepath.FromSlash(schemas.DisclosureHistoryParquet))
 		if _, err := os.Stat(h); err == nil {
 			r.History = h
@@ -79,7 +116,7 @@ type historyPlan struct {
 	Histories []earlierRelease
 	Direct    []earlierRelease
 	// Covered names every release the histories read cover, sorted.
-	Covered []string
+	Covered []releaseKey
 }
 
 // planHistory chooses what to read. Newest first (by name, and so by the
@@ -99,36 +136,44 @@ type historyPlan struct {
 // through its history or, without one, directly. A release that was
 // removed from the folder stays in the history of every release made
 // after it.
+//
+// A history covers a release of the folder only where it records the
+// same id and the same SHA-256 of release.json: another data folder's
+// release with the same id (a folder name) is another release, and this
+// folder's is read as well. A history in the first format recorded no
+// hash, so it covers only releases without a release.json; the first
+// publish after it reads each release's history once, and the history it
+// writes records every hash.
 func (s *session) planHistory(ctx context.Context, layout schemas.Layout) (historyPlan, error) {
 	releases, err := earlierReleases(layout)
 	if err != nil {
 		return historyPlan{}, err
 	}
 	var plan historyPlan
-	covered := map[string]bool{}
+	covered := map[releaseKey]bool{}
 	for i := len(releases) - 1; i >= 0; i-- {
 		r := releases[i]
-		if covered[r.ID] || r.History == "" {
+		if covered[releaseKey{r.ID, r.SHA256}] || r.History == "" {
 			continue
 		}
-		names, err := s.strings(ctx, "history_covered", sql.Named("file", r.History))
+		keys, err := s.historyCovers(ctx, &r)
 		if err != nil {
 			return historyPlan{}, historyFileError(r, err)
 		}
 		plan.Histories = append(plan.Histories, r)
-		for _, n := range names {
-			if n == "" {
-				n = r.ID
-			}
-			if !covered[n] {
-				covered[n] = true
-				plan.Covered = append(plan.Covered, n)
+		for _, k := range keys {
+			if !covered[k] {
+				covered[k] = true
+				plan.Covered = append(plan.Covered, k)
 			}
 		}
 	}
-	sort.Strings(plan.Covered)
+	sort.Slice(plan.Covered, func(i, j int) bool {
+		a, b := plan.Covered[i], plan.Covered[j]
+		return a.ID < b.ID || a.ID == b.ID && a.SHA256 < b.SHA256
+	})
 	for _, r := range releases {
-		if covered[r.ID] {
+		if covered[releaseKey{r.ID, r.SHA256}] {
 			continue
 		}
 		if _, err := os.Stat(r.Observations); err != nil {
@@ -139,6 +184,42 @@ func (s *session) planHistory(ctx context.Context, layout schemas.Layout) (histo
 		plan.Direct = append(plan.Direct, r)
 	}
 	return plan, nil
+}
+
+// historyCovers returns the releases r's history covers, r itself named
+// by its id and hash, and sets r.FirstFormat when the file is in the
+// first format.
+func (s *session) historyCovers(ctx context.Context, r *earlierRelease) ([]releaseKey, error) {
+	q, err := lookup("history_format")
+	if err != nil {
+		return nil, err
+	}
+	var current bool
+	if err := s.conn.QueryRowContext(ctx, q, sql.Named("file", r.History)).Scan(&current); err != nil {
+		return nil, err
+	}
+	r.FirstFormat = !current
+	q = "history_covered"
+	if r.FirstFormat {
+		q = "history_covered_v1"
+	}
+	rows, err := s.query(ctx, q, sql.Named("file", r.History))
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []releaseKey
+	for rows.Next() {
+		var k releaseKey
+		if err := rows.Scan(&k.ID, &k.SHA256); err != nil {
+			return nil, err
+		}
+		if k.ID == "" {
+			k = releaseKey{r.ID, r.SHA256}
+		}
+		out = append(out, k)
+	}
+	return out, rows.Err()
 }
 
 // historyFileError explains why a release's disclosure history cannot be
@@ -165,21 +246,31 @@ func (s *session) loadHistory(ctx context.Context, layout schemas.Layout) error 
 		return err
 	}
 	for _, r := range plan.Histories {
-		err := s.exec(ctx, "history_read_file", sql.Named("file", r.History), sql.Named("release", r.ID))
+		err := s.exec(ctx, "history_read_file", sql.Named("file", r.History), sql.Named("release", r.ID),
+			sql.Named("sha", r.SHA256))
 		if err != nil {
 			return historyFileError(r, err)
 		}
-		if err := s.exec(ctx, "history_merge_file"); err != nil {
+		merge := "history_merge_file"
+		if r.FirstFormat {
+			merge = "history_merge_file_v1"
+		}
+		if err := s.exec(ctx, merge); err != nil {
 			return err
 		}
 	}
 	if len(plan.Direct) > 0 {
 		files := make([]string, len(plan.Direct))
+		ids := make([]string, len(plan.Direct))
+		shas := make([]string, len(plan.Direct))
 		for i, r := range plan.Direct {
-			files[i] = r.Observations
+			files[i], ids[i], shas[i] = r.Observations, r.ID, r.SHA256
 		}
 		if err := s.exec(ctx, "history_load", sql.Named("files", files)); err != nil {
 			return s.historyError(ctx, files, err)
+		}
+		if err := s.exec(ctx, "history_direct", sql.Named("releases", ids), sql.Named("shas", shas)); err != nil {
+			return err
 		}
 		for _, q := range []string{"history_from_cells", "history_derive", "history_merge"} {
 			if err := s.exec(ctx, q); err != nil {
@@ -228,9 +319,12 @@ func (s *session) recordHistory(ctx context.Context) error {
 // WriteHistory writes the cumulative disclosure history Build recorded to
 // a Parquet file at path (a release's schemas.DisclosureHistoryParquet),
 // atomically: every figure the release and the earlier ones published,
-// every cell they withheld, and the linked groups they published with a
-// hidden member, each once, so the next Build reads this one file rather
-// than every release. The file holds only what releases published.
+// every cell they withheld, the linked groups they published with a
+// hidden member and each distinct set of them, each once, and the
+// releases it covers, so the next Build reads this one file rather than
+// every release, and the file grows by one row for a release that
+// publishes nothing new. The file holds only what releases published,
+// and the SHA-256 of each earlier release's release.json.
 func (d *DB) WriteHistory(ctx context.Context, path string) error {
 	p, err := schemas.CreatePending(path)
 	if err != nil {

@@ -39,12 +39,49 @@ func historyIDs(p historyPlan) []string {
 	return releaseIDs(p.Histories)
 }
 
+// coveredIDs names the releases the histories a plan reads cover.
+func coveredIDs(p historyPlan) []string {
+	var out []string
+	for _, k := range p.Covered {
+		out = append(out, k.ID)
+	}
+	return out
+}
+
 func releaseIDs(rs []earlierRelease) []string {
 	var out []string
 	for _, r := range rs {
 		out = append(out, r.ID)
 	}
 	return out
+}
+
+// fourReleases builds releases 1 to 4 of TestHistoryFileReadAlone's
+// folder and adds release 5's return, unbuilt, and returns the folder.
+// testdata/disclosure/history-v1-r4.parquet is release 4's history as
+// the first format wrote it for this folder.
+func fourReleases(t *testing.T, cat *schemas.Catalogue) string {
+	t.Helper()
+	q1 := []obs{falls("P1", dq1, 12, 3000), falls("P2", dq1, 15, 4000), falls("P3", dq1, 20, 5000)}
+	q2 := []obs{falls("", dq2, 40, 12000), falls("P1", dq2, 10, 3000), falls("P2", dq2, 2, 4000), falls("P3", dq2, 28, 5000)}
+	q3 := []obs{falls("P1", dq3, 11, 3000), falls("P2", dq3, 13, 4000), falls("P3", dq3, 21, 5000)}
+	root := writeDataDir(t, sub{ID: "a1", Council: cA, Received: day("2025-04-10"), Rows: q1})
+	if _, err := buildRelease(t, root, "r1", cat); err != nil {
+		t.Fatal(err)
+	}
+	addSubmissions(t, root, sub{ID: "a2", Council: cA, Received: day("2025-07-10"), Rows: q2})
+	if _, err := buildRelease(t, root, "r2", cat); err != nil {
+		t.Fatal(err)
+	}
+	addSubmissions(t, root, sub{ID: "a3", Council: cA, Received: day("2025-10-10"), Rows: q3})
+	for _, id := range []string{"r3", "r4"} {
+		if _, err := buildRelease(t, root, id, cat); err != nil {
+			t.Fatal(err)
+		}
+	}
+	addSubmissions(t, root, sub{ID: "a5", Council: cA, Received: day("2025-11-10"), Rows: append([]obs{
+		falls("", dq1, 49, 13000), falls("P4", dq1, 2, 1000)}, q1...)})
+	return root
 }
 
 // TestHistoryFileReadAlone checks that a publish after several releases
@@ -73,25 +110,7 @@ func TestHistoryFileReadAlone(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	cat := disclosureCatalogue(t)
-	q1 := []obs{falls("P1", dq1, 12, 3000), falls("P2", dq1, 15, 4000), falls("P3", dq1, 20, 5000)}
-	q2 := []obs{falls("", dq2, 40, 12000), falls("P1", dq2, 10, 3000), falls("P2", dq2, 2, 4000), falls("P3", dq2, 28, 5000)}
-	q3 := []obs{falls("P1", dq3, 11, 3000), falls("P2", dq3, 13, 4000), falls("P3", dq3, 21, 5000)}
-	root := writeDataDir(t, sub{ID: "a1", Council: cA, Received: day("2025-04-10"), Rows: q1})
-	if _, err := buildRelease(t, root, "r1", cat); err != nil {
-		t.Fatal(err)
-	}
-	addSubmissions(t, root, sub{ID: "a2", Council: cA, Received: day("2025-07-10"), Rows: q2})
-	if _, err := buildRelease(t, root, "r2", cat); err != nil {
-		t.Fatal(err)
-	}
-	addSubmissions(t, root, sub{ID: "a3", Council: cA, Received: day("2025-10-10"), Rows: q3})
-	for _, id := range []string{"r3", "r4"} {
-		if _, err := buildRelease(t, root, id, cat); err != nil {
-			t.Fatal(err)
-		}
-	}
-	addSubmissions(t, root, sub{ID: "a5", Council: cA, Received: day("2025-11-10"), Rows: append([]obs{
-		falls("", dq1, 49, 13000), falls("P4", dq1, 2, 1000)}, q1...)})
+	root := fourReleases(t, cat)
 
 	// The copy every release of which is read directly.
 	direct := t.TempDir()
@@ -108,9 +127,9 @@ func TestHistoryFileReadAlone(t *testing.T) {
 
 	p := planOf(t, root)
 	if !reflect.DeepEqual(historyIDs(p), []string{"r4"}) || len(p.Direct) != 0 ||
-		!reflect.DeepEqual(p.Covered, []string{"r1", "r2", "r3", "r4"}) {
+		!reflect.DeepEqual(coveredIDs(p), []string{"r1", "r2", "r3", "r4"}) {
 		t.Fatalf("plan reads histories %v covering %v, direct %v; want release 4's history alone, covering releases 1 to 4",
-			historyIDs(p), p.Covered, directIDs(p))
+			historyIDs(p), coveredIDs(p), directIDs(p))
 	}
 	for _, id := range []string{"r1", "r2", "r3", "r4"} {
 		path := filepath.Join(schemas.Layout{Root: root}.Release(id), filepath.FromSlash(schemas.ObservationsParquet))
@@ -119,21 +138,23 @@ func TestHistoryFileReadAlone(t *testing.T) {
 		}
 	}
 
-	// Q2's group, unchanged since release 2, is kept once.
-	var members, appears int64
+	// Q2's group, unchanged since release 2, is kept once, and so is the
+	// set of groups releases 2, 3 and 4 published (Q2's alone).
+	var members, sets, withSet int64
 	history := filepath.Join(schemas.Layout{Root: root}.Release("r4"), filepath.FromSlash(schemas.DisclosureHistoryParquet))
 	err := openTest(t).db.QueryRowContext(ctx, `
-		SELECT count(*) FILTER (WHERE part = 'member'),
-		       count(*) FILTER (WHERE part = 'appears')
-		FROM read_parquet($file::VARCHAR)
-		WHERE part = 'appears' OR (part = 'member' AND group_period = $period AND link = 'providers')`,
-		sql.Named("file", history), sql.Named("period", dq2)).Scan(&members, &appears)
+		SELECT count(*) FILTER (WHERE part = 'member' AND group_period = $period AND link = 'providers'),
+		       count(*) FILTER (WHERE part = 'set'),
+		       count(*) FILTER (WHERE part = 'release' AND sig_set IS NOT NULL)
+		FROM read_parquet($file::VARCHAR)`,
+		sql.Named("file", history), sql.Named("period", dq2)).Scan(&members, &sets, &withSet)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if members != 4 || appears != 3 {
-		t.Errorf("release 4's history holds %d members of Q2's group and %d publications of it; want 4 (the total "+
-			"and three homes), once, published by 3 releases", members, appears)
+	if members != 4 || sets != 1 || withSet != 3 {
+		t.Errorf("release 4's history holds %d members of Q2's group, %d groups in sets and %d releases with a "+
+			"set; want 4 (the total and three homes), 1 (Q2's group, once) and 3 (releases 2 to 4)",
+			members, sets, withSet)
 	}
 
 	want := []cellKey{{cA, "", svcCare, mFalls, dq1}, {cA, "P1", svcCare, mFalls, dq2},

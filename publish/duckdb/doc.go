@@ -405,8 +405,12 @@
 // queries/history_output.sql, written by WriteHistory): every figure it
 // and every earlier release published, every cell they withheld, the
 // linked groups they published with a hidden member (each group and its
-// figures once, with the releases that published it), and the releases
-// it covers. Build reads, newest first, the history of every release
+// figures once), the set of those groups each release published (a set
+// once, however many releases published the very same groups, so a
+// release republishing unchanged figures adds one row, its own, and the
+// history does not grow with the number of releases), and the releases
+// it covers, each by its id and the SHA-256 of its release.json. Build
+// reads, newest first, the history of every release
 // that carries one and is not covered by a history already read, and the
 // data/observations.parquet of every release no history read covers that
 // carries none (queries/history_load.sql): one made before releases
@@ -416,13 +420,24 @@
 // (the history also keeps the groups of a period no current row has any
 // more, which reading an old release directly leaves out); the audit
 // keeps a group that several releases published with the same figures
-// once, and of releases that published the very same groups with the
-// same figures reads only the first, whose equations the others repeat
-// over unknowns of their own. A release linked in from another data
+// once, and reads each set of groups once, however many releases
+// published it: their equations repeat one another's over unknowns of
+// their own. A release linked in from another data
 // folder carries a history of that folder's releases, so this folder's
 // own histories are read too; one linked in from elsewhere after the
 // newest history was made is read through its own history, or directly
-// if it has none. A release removed from the folder by
+// if it has none. Release ids are folder names, so another data folder
+// may have a release of the same id: a history covers a release of this
+// folder only where it records the same id and the same SHA-256 of
+// release.json (written once, when the release is made), and a release
+// of another folder is never taken for one of this folder's of the same
+// id, nor the other way round; each is read, and both are kept, told
+// apart by their hash. A release without a release.json is known by its
+// id alone. A history written before histories held sets of groups (a
+// part 'appears' of one row per release and group, no sig_set column) is
+// still read, and gives the same tables; it recorded no hashes, so the
+// first publish after it reads the history of every release once, and
+// the history it writes records them. A release removed from the folder by
 // hand stays in the history of every release made after it, and one
 // withdrawn by pointing current back at an older release is still in the
 // folder, where its history is read (what it published while live is
@@ -542,6 +557,8 @@
 // cell of such a group an unknown of that release); a revised figure
 // read as close to the one published before, which the linear bounds do
 // not model (hence the rule that a cell published before never protects
-// another); and what a reader who also knows the rules could infer beyond
+// another); a release without a release.json (not made by publish) that
+// shares its id with a release of another data folder, which is known by
+// its id alone; and what a reader who also knows the rules could infer beyond
 // the linear bounds (that a hidden count is small, or not).
 package duckdb

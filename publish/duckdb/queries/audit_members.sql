@@ -1,9 +1,10 @@
 -- The equations of the interval audit (disclosure_audit.go): every linked
 -- group, as disclosure_links.sql links them, of this release (release '')
--- and of every earlier release (history_members, once for each release
--- history_appears lists, but once for releases that published the same
--- groups with the same figures), that has a member whose
--- counts the release withheld. One row per member.
+-- and of every earlier release (history_members, once for each set of
+-- groups in history_sets: releases that published the same groups with
+-- the same figures share one set and are read once, release naming the
+-- set), that has a member whose counts the release withheld. One row per
+-- member.
 --
 --   unknown   the release withheld the member and no earlier release
 --             published the counts it has now (history_known): its counts
@@ -93,26 +94,19 @@ totals AS (
     JOIN cells t ON t.council_code = g.council_code AND t.provider_id = g.group_provider
                 AND t.service = g.service AND t.metric = g.metric AND t.period = g.group_period
 ),
-history_releases_kept AS (
-    -- Of the earlier releases that published the same groups with the
-    -- same figures (the same set of sigs in history_appears, as a release
-    -- republishing unchanged data does), the first by name: the others'
-    -- equations are its own over unknowns of their own (a count a
+history AS (
+    -- Each group an earlier release published with a hidden member, once
+    -- for every set of groups that holds it. Of the earlier releases that
+    -- published the very same groups with the same figures (one set, as
+    -- a release republishing unchanged data does) only one is read: the
+    -- others' equations are its own over unknowns of their own (a count a
     -- published member leaves out, a hidden count revised since), which
     -- bound nothing it does not, so the audit's input does not grow with
     -- the number of releases that repeat the same figures.
-    SELECT min(release) AS release
-    FROM (SELECT release, md5(string_agg(sig, ',' ORDER BY sig)) AS sigs FROM history_appears GROUP BY release)
-    GROUP BY sigs
-),
-history AS (
-    -- Each group an earlier release published with a hidden member, once
-    -- for every release kept that published it (history_appears).
-    SELECT a.release, h.link, h.council_code, h.group_provider, h.service, h.metric, h.group_period,
+    SELECT s.sig_set AS release, h.link, h.council_code, h.group_provider, h.service, h.metric, h.group_period,
            h.provider_id, h.period, h.hidden AS unknown, h.x, h.n, h.is_total
     FROM history_members h
-    JOIN history_appears a USING (sig)
-    JOIN history_releases_kept USING (release)
+    JOIN history_sets s USING (sig)
     JOIN scope USING (council_code, service, metric)
     JOIN metrics m ON m.id = h.metric
     WHERE m.kind IN ('proportion', 'rate', 'ratio', 'count')

@@ -10,8 +10,13 @@
 -- unknown); x is a member's numerator (a count's value) and n its
 -- denominator, NULL where hidden. sig names the group and its figures:
 -- two releases that published a group with the same members and figures
--- share one sig, so the group is kept once and history_appears lists the
--- releases.
+-- share one sig, so the group is kept once.
+--
+-- derived_sets gives each release the set of groups it published with a
+-- hidden member (sig_set, the MD5 of its sigs in order; no row for a
+-- release that published none), and derived_set_sigs the sigs of each
+-- set: releases that published the very same groups share one set, kept
+-- once, so the history does not grow with releases that repeat them.
 CREATE OR REPLACE TEMP TABLE derived_releases AS
 SELECT DISTINCT release FROM history_input;
 CREATE OR REPLACE TEMP TABLE derived_shown AS
@@ -77,4 +82,12 @@ sigs AS (
 SELECT s.sig, g.release, g.link, g.council_code, g.group_provider, g.service, g.metric, g.group_period,
        g.provider_id, g.period, g.is_total, g.hidden, g.x, g.n
 FROM hidden_groups g
-JOIN sigs s USING (release, link, council_code, group_provider, service, metric, group_period)
+JOIN sigs s USING (release, link, council_code, group_provider, service, metric, group_period);
+CREATE OR REPLACE TEMP TABLE derived_sets AS
+SELECT release, md5(string_agg(sig, ',' ORDER BY sig)) AS sig_set
+FROM (SELECT DISTINCT release, sig FROM derived_members)
+GROUP BY release;
+CREATE OR REPLACE TEMP TABLE derived_set_sigs AS
+SELECT DISTINCT s.sig_set, m.sig
+FROM derived_sets s
+JOIN (SELECT DISTINCT release, sig FROM derived_members) m USING (release)

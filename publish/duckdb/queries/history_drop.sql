@@ -6,10 +6,14 @@ DROP TABLE IF EXISTS history_releases;
 DROP TABLE IF EXISTS history_shown;
 DROP TABLE IF EXISTS history_hidden;
 DROP TABLE IF EXISTS history_members;
-DROP TABLE IF EXISTS history_appears;
+DROP TABLE IF EXISTS history_sets;
+DROP TABLE IF EXISTS history_direct;
+DROP TABLE IF EXISTS history_file_sets;
 DROP TABLE IF EXISTS derived_releases;
 DROP TABLE IF EXISTS derived_shown;
 DROP TABLE IF EXISTS derived_hidden;
 DROP TABLE IF EXISTS derived_members;
+DROP TABLE IF EXISTS derived_sets;
+DROP TABLE IF EXISTS derived_set_sigs;
 DROP TABLE IF EXISTS history_known;
 DROP TABLE IF EXISTS disclosure_truth

@@ -1,7 +1,12 @@
 -- Adds what history_derive.sql derived from earlier releases read
--- directly to the history tables, each figure, cell and group once.
+-- directly to the history tables, each figure, cell, group and set of
+-- groups once; history_direct.sql gives each release's SHA-256.
 INSERT INTO history_releases
-SELECT release FROM derived_releases EXCEPT SELECT release FROM history_releases;
+SELECT d.release, coalesce(h.release_sha256, ''), s.sig_set
+FROM derived_releases d
+LEFT JOIN derived_sets s USING (release)
+LEFT JOIN history_direct h USING (release)
+EXCEPT SELECT * FROM history_releases;
 INSERT INTO history_shown
 SELECT * FROM derived_shown EXCEPT SELECT * FROM history_shown;
 INSERT INTO history_hidden
@@ -11,5 +16,5 @@ SELECT DISTINCT sig, link, council_code, group_provider, service, metric, group_
        is_total, hidden, x, n
 FROM derived_members
 WHERE sig NOT IN (SELECT sig FROM history_members);
-INSERT INTO history_appears
-SELECT DISTINCT release, sig FROM derived_members EXCEPT SELECT release, sig FROM history_appears
+INSERT INTO history_sets
+SELECT * FROM derived_set_sigs EXCEPT SELECT * FROM history_sets

@@ -1,7 +1,11 @@
 -- Adds the disclosure history read by history_read_file.sql to the
--- history tables, each figure, cell and group once.
+-- history tables, each figure, cell, group and set of groups once. The
+-- file is in the format history_output.sql writes; history_merge_file_v1.sql
+-- reads the format before it.
 INSERT INTO history_releases
-SELECT release FROM history_file WHERE part = 'release' EXCEPT SELECT release FROM history_releases;
+SELECT release, CASE WHEN carrier THEN carrier_sha256 ELSE coalesce(release_sha256, '') END, sig_set
+FROM history_file WHERE part = 'release'
+EXCEPT SELECT * FROM history_releases;
 INSERT INTO history_shown
 SELECT council_code, provider_id, service, metric, period, numerator, denominator, value
 FROM history_file WHERE part = 'shown'
@@ -14,6 +18,7 @@ SELECT sig, link, council_code, group_provider, service, metric, group_period, p
        is_total, hidden, x, n
 FROM history_file
 WHERE part = 'member' AND sig NOT IN (SELECT sig FROM history_members);
-INSERT INTO history_appears
-SELECT release, sig FROM history_file WHERE part = 'appears' EXCEPT SELECT release, sig FROM history_appears;
+INSERT INTO history_sets
+SELECT sig_set, sig FROM history_file WHERE part = 'set'
+EXCEPT SELECT * FROM history_sets;
 DROP TABLE history_file

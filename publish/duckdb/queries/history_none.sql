@@ -6,15 +6,20 @@
 --   history_cells     one row per earlier release read directly (its
 --                     data/observations.parquet) and cell; columns as
 --                     history_load
---   history_releases  every earlier release the tables cover
+--   history_releases  every earlier release the tables cover: its id,
+--                     the SHA-256 of its release.json ('' where not
+--                     known: a release without one, or one a history
+--                     written before histories recorded it names), and
+--                     the set of linked groups it published with a
+--                     hidden member (sig_set; NULL for none)
 --   history_shown     every figure an earlier release published (status
 --                     other than [c]), one row per distinct figure
 --   history_hidden    every cell an earlier release withheld
 --   history_members   the members of each linked group an earlier
 --                     release published with a hidden member, once per
 --                     distinct group and figures (sig names them)
---   history_appears   which releases published each such group (release,
---                     sig)
+--   history_sets      the groups (sig) of each set, once per distinct
+--                     set however many releases published it
 CREATE TEMP TABLE IF NOT EXISTS history_cells (
     release      VARCHAR,
     council_code VARCHAR,
@@ -27,7 +32,7 @@ CREATE TEMP TABLE IF NOT EXISTS history_cells (
     denominator  BIGINT,
     value        DOUBLE
 );
-CREATE TEMP TABLE IF NOT EXISTS history_releases (release VARCHAR);
+CREATE TEMP TABLE IF NOT EXISTS history_releases (release VARCHAR, release_sha256 VARCHAR, sig_set VARCHAR);
 CREATE TEMP TABLE IF NOT EXISTS history_shown (
     council_code VARCHAR,
     provider_id  VARCHAR,
@@ -60,4 +65,4 @@ CREATE TEMP TABLE IF NOT EXISTS history_members (
     x              DOUBLE,
     n              DOUBLE
 );
-CREATE TEMP TABLE IF NOT EXISTS history_appears (release VARCHAR, sig VARCHAR)
+CREATE TEMP TABLE IF NOT EXISTS history_sets (sig_set VARCHAR, sig VARCHAR)
