@@ -407,7 +407,7 @@ func (b *Builder) buildDatabase(ctx context.Context, dbFile string, rel *schemas
 			db.Close()
 		}
 	}()
-	in := duckdb.BuildInput{DataDir: b.Layout.Root, Catalogue: b.Catalogue, Councils: b.Councils}
+	in := duckdb.BuildInput{DataDir: b.Layout.Root, Catalogue: b.Catalogue, Councils: b.Councils, Logf: b.logf}
 	if _, err := os.Stat(b.Layout.PeerGroupsFile()); err == nil {
 		in.PeerGroupsFile = b.Layout.PeerGroupsFile()
 	}

@@ -9,6 +9,8 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
@@ -553,6 +555,66 @@ func TestChangeReadsAsTheFigures(t *testing.T) {
 	for col, want := range map[string]float64{"change_prev": -0.9, "change_year": 1.4} {
 		if got, ok := asFloat(r[col]); !ok || got != want {
 			t.Errorf("%s = %v, want exactly %v", col, r[col], want)
+		}
+	}
+}
+
+// TestBuildLogsSteps checks that Build reports each step as it finishes,
+// with what it made: the fixture's 19 rows come from 8 warehouse files
+// (sa's four periods, sb's two, sc's and sd's one each), and every row is
+// compared. The disclosure-control lines are the ones the publish
+// benchmark adds up, so each must be there, in the order they run.
+func TestBuildLogsSteps(t *testing.T) {
+	t.Parallel()
+	var lines []string
+	buildFixtureWith(t, func(in *BuildInput) {
+		in.Logf = func(format string, args ...any) { lines = append(lines, fmt.Sprintf(format, args...)) }
+	})
+	took := regexp.MustCompile(` in [0-9]+\.[0-9]s$`)
+	var steps, disclosure []string
+	for _, l := range lines {
+		if !took.MatchString(l) {
+			t.Errorf("log line %q does not end with its time, as \" in 1.2s\"", l)
+		}
+		step := took.ReplaceAllString(l, "")
+		steps = append(steps, step)
+		if strings.HasPrefix(step, "disclosure control: ") {
+			disclosure = append(disclosure, step)
+		}
+	}
+	for _, want := range []string{
+		"loaded observations: 19 rows from 8 files",
+		"prepared rows to compare: 19 rows",
+		"built comparisons: 19 rows",
+	} {
+		if !slices.Contains(steps, want) {
+			t.Errorf("log lacks %q; it has:\n%s", want, strings.Join(lines, "\n"))
+		}
+	}
+	wantDisclosure := []string{
+		"disclosure control: read what earlier releases published",
+		"disclosure control: suppression",
+		"disclosure control: recorded the history",
+		"disclosure control: checked the tables",
+		"disclosure control: audited the intervals",
+		"disclosure control: dropped its working tables",
+	}
+	if !slices.Equal(disclosure, wantDisclosure) {
+		t.Errorf("disclosure control steps:\n got %q\nwant %q", disclosure, wantDisclosure)
+	}
+}
+
+func TestThousands(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		n    int64
+		want string
+	}{
+		{0, "0"}, {7, "7"}, {999, "999"}, {1000, "1,000"}, {12345, "12,345"},
+		{303710, "303,710"}, {1000000, "1,000,000"}, {-1234567, "-1,234,567"},
+	} {
+		if got := thousands(tc.n); got != tc.want {
+			t.Errorf("thousands(%d) = %q, want %q", tc.n, got, tc.want)
 		}
 	}
 }

@@ -11,7 +11,9 @@ import (
 	"net/url"
 	"path"
 	"regexp"
+	"strconv"
 	"strings"
+	"time"
 
 	duckdb "github.com/duckdb/duckdb-go/v2"
 )
@@ -236,6 +238,56 @@ func queryNamed(ctx context.Context, db runner, name string, args ...any) (*sql.
 // concurrent use, so a session is never shared.
 type session struct {
 	conn *sql.Conn
+	// logf, when set, hears of each step of a build as it finishes
+	// (BuildInput.Logf); done writes to it.
+	logf func(format string, args ...any)
+}
+
+// done reports a finished step of a build, what it did and how long it
+// took since start, to the build's log, if it has one.
+func (s *session) done(start time.Time, format string, args ...any) {
+	if s.logf == nil {
+		return
+	}
+	s.logf("%s in %.1fs", fmt.Sprintf(format, args...), time.Since(start).Seconds())
+}
+
+// tableRows returns how many rows table holds, for the build's log.
+func (s *session) tableRows(ctx context.Context, table string) (int64, error) {
+	rows, err := s.query(ctx, "count_rows", sql.Named("table", table))
+	if err != nil {
+		return 0, err
+	}
+	defer rows.Close()
+	var n int64
+	if rows.Next() {
+		if err := rows.Scan(&n); err != nil {
+			return 0, fmt.Errorf("count_rows %s: %w", table, err)
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return 0, fmt.Errorf("count_rows %s: %w", table, err)
+	}
+	return n, nil
+}
+
+// thousands writes n with commas between groups of three digits, as the
+// log's counts read: 1,000,000.
+func thousands(n int64) string {
+	s := strconv.FormatInt(n, 10)
+	neg := strings.HasPrefix(s, "-")
+	s = strings.TrimPrefix(s, "-")
+	var b strings.Builder
+	if neg {
+		b.WriteByte('-')
+	}
+	for i, c := range s {
+		if i > 0 && (len(s)-i)%3 == 0 {
+			b.WriteByte(',')
+		}
+		b.WriteRune(c)
+	}
+	return b.String()
 }
 
 func (d *DB) session(ctx context.Context) (*session, error) {

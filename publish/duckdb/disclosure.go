@@ -8,6 +8,7 @@ import (
 	"math/big"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/yardstick-open/yardstick/publish/audit"
 	"github.com/yardstick-open/yardstick/schemas"
@@ -138,12 +139,15 @@ type hiddenLink struct {
 // any statistic is computed from it (see the package documentation). The
 // figures every earlier release in layout published count as known.
 func (s *session) suppress(ctx context.Context, layout schemas.Layout) error {
+	start := time.Now()
 	if err := s.exec(ctx, "suppress_council_marked"); err != nil {
 		return err
 	}
 	if err := s.loadHistory(ctx, layout); err != nil {
 		return err
 	}
+	s.done(start, "disclosure control: read what earlier releases published")
+	start = time.Now()
 	for _, q := range []string{"suppress_history", "suppress_primary", "disclosure_links"} {
 		if err := s.exec(ctx, q); err != nil {
 			return err
@@ -199,7 +203,11 @@ func (s *session) suppress(ctx context.Context, layout schemas.Layout) error {
 			break
 		}
 	}
-	return s.exec(ctx, "drop_disclosure_links")
+	if err := s.exec(ctx, "drop_disclosure_links"); err != nil {
+		return err
+	}
+	s.done(start, "disclosure control: suppression")
+	return nil
 }
 
 // CheckDisclosure verifies, from the published tables alone and whatever
@@ -216,6 +224,7 @@ func (d *DB) CheckDisclosure(ctx context.Context) error {
 }
 
 func (s *session) checkDisclosure(ctx context.Context) error {
+	start := time.Now()
 	found := &DisclosureError{}
 	// Within Build the history tables hold what earlier releases
 	// published; on a release file alone they are empty, and the interval
@@ -236,6 +245,8 @@ func (s *session) checkDisclosure(ctx context.Context) error {
 		if err := s.recordHistory(ctx); err != nil {
 			return fmt.Errorf("check disclosure: %w", err)
 		}
+		s.done(start, "disclosure control: recorded the history")
+		start = time.Now()
 	}
 	// Without the councils' figures every group is taken to add up.
 	if err := s.exec(ctx, "disclosure_truth_none"); err != nil {
@@ -261,11 +272,15 @@ func (s *session) checkDisclosure(ctx context.Context) error {
 			Council: k.Council, Provider: k.Provider, Service: k.Service,
 			Detail: "the published totals, added and subtracted together, give back its counts"})
 	}
+	s.done(start, "disclosure control: checked the tables")
+	start = time.Now()
 	if audited {
 		narrow, err := s.auditIntervals(ctx)
 		if err != nil {
 			return fmt.Errorf("check disclosure: %w", err)
 		}
+		s.done(start, "disclosure control: audited the intervals")
+		start = time.Now()
 		for _, c := range narrow {
 			k := c.Cell
 			found.add(Violation{Rule: "narrow", Table: "observations", Metric: k.Metric, Period: k.Period,
@@ -277,6 +292,7 @@ func (s *session) checkDisclosure(ctx context.Context) error {
 			return fmt.Errorf("check disclosure: %w", err)
 		}
 	}
+	s.done(start, "disclosure control: dropped its working tables")
 	if found.Total > 0 {
 		return found
 	}

@@ -90,35 +90,38 @@ func warehouseFiles(layout schemas.Layout, accepted []schemas.Manifest) ([]strin
 }
 
 // loadObservations fills the observations table with the current rows and
-// the submissions table with the accepted submissions.
-func (s *session) loadObservations(ctx context.Context, layout schemas.Layout) error {
+// the submissions table with the accepted submissions. It returns how many
+// rows are current and from how many warehouse files they were read, for
+// the build's log.
+func (s *session) loadObservations(ctx context.Context, layout schemas.Layout) (rows int64, nfiles int, err error) {
 	accepted, err := acceptedManifests(layout)
 	if err != nil {
-		return err
+		return 0, 0, err
 	}
 	files, err := warehouseFiles(layout, accepted)
 	if err != nil {
-		return err
+		return 0, 0, err
 	}
 	if err := s.exec(ctx, "create_observations"); err != nil {
-		return err
+		return 0, 0, err
 	}
 	if err := s.exec(ctx, "create_submissions"); err != nil {
-		return err
+		return 0, 0, err
 	}
-	rows := make([][]driver.Value, 0, len(accepted))
+	subs := make([][]driver.Value, 0, len(accepted))
 	ids := make([]string, 0, len(accepted))
 	for _, m := range accepted {
 		ids = append(ids, m.ID)
-		rows = append(rows, []driver.Value{m.ID, m.Council, m.ReceivedAt.UTC(), int64(m.Rows), int64(0)})
+		subs = append(subs, []driver.Value{m.ID, m.Council, m.ReceivedAt.UTC(), int64(m.Rows), int64(0)})
 	}
-	if err := s.appendRows(ctx, "submissions", rows); err != nil {
-		return err
+	if err := s.appendRows(ctx, "submissions", subs); err != nil {
+		return 0, 0, err
 	}
 	if len(files) > 0 {
-		if err := s.exec(ctx, "load_observations", sql.Named("files", files), sql.Named("accepted", ids)); err != nil {
-			return fmt.Errorf("load observations: %w", err)
+		rows, err = s.execCount(ctx, "load_observations", sql.Named("files", files), sql.Named("accepted", ids))
+		if err != nil {
+			return 0, 0, fmt.Errorf("load observations: %w", err)
 		}
 	}
-	return s.exec(ctx, "count_current_rows")
+	return rows, len(files), s.exec(ctx, "count_current_rows")
 }

@@ -88,8 +88,15 @@ func TestLoadObservationsKeepsLatestAcceptedSubmission(t *testing.T) {
 	)
 	db := openTest(t)
 	s := testSession(t, db)
-	if err := s.loadObservations(context.Background(), schemas.Layout{Root: root}); err != nil {
+	n, files, err := s.loadObservations(context.Background(), schemas.Layout{Root: root})
+	if err != nil {
 		t.Fatal(err)
+	}
+	// Four rows are current (those below), read from the files of a (one
+	// for each of its two periods), b, e and f: c is rejected and d has no
+	// manifest.
+	if n != 4 || files != 5 {
+		t.Errorf("loadObservations = %d rows from %d files, want 4 rows from 5 files", n, files)
 	}
 	got := queryStrings(t, s.conn, "observation_keys")
 	want := [][]string{
@@ -112,8 +119,8 @@ func TestLoadObservationsEmptyDataFolder(t *testing.T) {
 	t.Parallel()
 	db := openTest(t)
 	s := testSession(t, db)
-	if err := s.loadObservations(context.Background(), schemas.Layout{Root: t.TempDir()}); err != nil {
-		t.Fatal(err)
+	if n, files, err := s.loadObservations(context.Background(), schemas.Layout{Root: t.TempDir()}); err != nil || n != 0 || files != 0 {
+		t.Fatalf("loadObservations = %d rows from %d files, %v; want none", n, files, err)
 	}
 	if got := queryStrings(t, s.conn, "observation_keys"); len(got) != 0 {
 		t.Errorf("observations = %v, want none", got)

@@ -3,6 +3,7 @@ package duckdb
 import (
 	"context"
 	"database/sql"
+	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
@@ -180,6 +181,58 @@ func TestStoredOrderIsExported(t *testing.T) {
 	for i := 1; i < len(lines); i++ {
 		if slices.Compare(key(lines[i-1]), key(lines[i])) > 0 {
 			t.Fatalf("row %d %q comes after %q: not in key order", i+1, lines[i], lines[i-1])
+		}
+	}
+
+	// The Parquet file is in the same order, in row groups of at most
+	// 16,384 rows (at least 18 of them; DuckDB's default of 122,880 would
+	// make 3), so a filter on one metric and period reads few of them:
+	// each of the 28 metric and period pairs holds 10,714 or 10,715 rows,
+	// which span at most two row groups, and at most two more match by
+	// their min/max statistics alone, those holding the end of one metric
+	// and the start of the next, whose period range covers every period.
+	pq := filepath.Join(dir, "observations.parquet")
+	if err := pub.ExportParquet(ctx, "observations", pq); err != nil {
+		t.Fatal(err)
+	}
+	rows, err := pub.db.QueryContext(ctx, testSQL(t, "row_group_ranges"), sql.Named("path", pq))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	type group struct{ metricMin, metricMax, periodMin, periodMax string }
+	var groups []group
+	total := int64(0)
+	for rows.Next() {
+		var id, n int64
+		var g group
+		if err := rows.Scan(&id, &n, &g.metricMin, &g.metricMax, &g.periodMin, &g.periodMax); err != nil {
+			t.Fatal(err)
+		}
+		if n > 16384 {
+			t.Errorf("row group %d has %d rows, want at most 16,384", id, n)
+		}
+		total += n
+		groups = append(groups, g)
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
+	if total != 300000 || len(groups) < 300000/16384 {
+		t.Fatalf("Parquet file: %d rows in %d row groups, want 300,000 in at least %d", total, len(groups), 300000/16384)
+	}
+	for m := range 7 {
+		for q := 1; q <= 4; q++ {
+			metric, period := fmt.Sprintf("m%d", m), fmt.Sprintf("2024-25-Q%d", q)
+			read := 0
+			for _, g := range groups {
+				if g.metricMin <= metric && metric <= g.metricMax && g.periodMin <= period && period <= g.periodMax {
+					read++
+				}
+			}
+			if read > 4 {
+				t.Errorf("a filter on %s and %s reads %d of %d row groups, want at most 4", metric, period, read, len(groups))
+			}
 		}
 	}
 }

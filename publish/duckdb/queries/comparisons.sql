@@ -96,6 +96,9 @@
 -- (sig6); a value the council gave is published as given, and one worked
 -- out from its counts is computed. Bands are decided on the published
 -- figures, so rounding cannot make one contradict them.
+--
+-- The rows are left in no order: write_release.sql stores the table sorted
+-- by its key, and nothing reads this scratch table's order.
 CREATE OR REPLACE TABLE comparisons AS
 WITH council_pool AS (
     -- Each council's counts summed first, so the similar-council join
@@ -135,10 +138,13 @@ similar_pool AS (
 similar_sets AS (
     -- Each council's list for each responsibility, as owner, with its
     -- similar councils and itself as members: the rows similar_rank ranks
-    -- a council's rows among.
-    SELECT council_code AS owner, responsibility, similar_code AS member FROM similar_councils
-    UNION
-    SELECT council_code, responsibility, council_code FROM similar_councils
+    -- a council's rows among. The owner is numbered so that the window
+    -- below partitions on numbers, and own marks the owner's own
+    -- membership, the one whose rank is kept.
+    SELECT dense_rank() OVER (ORDER BY owner) AS owner_id, responsibility, member, owner = member AS own
+    FROM (SELECT council_code AS owner, responsibility, similar_code AS member FROM similar_councils
+          UNION
+          SELECT council_code, responsibility, council_code FROM similar_councils)
 ),
 trend_points AS (
     -- Each row numbered along its series (t); hidden rows and rows
@@ -188,8 +194,9 @@ trends AS (
 scores AS (
     -- The rows with a value, each with its score (lower is better, so
     -- that rank() puts the best first) and its group numbered, so the
-    -- window below partitions on two numbers rather than five texts.
-    SELECT r.council_code, r.provider_id, r.metric, r.period, r.service, sv.responsibility,
+    -- window below partitions on two numbers rather than five texts; rid
+    -- (the row's rowid in comparison_rows) names the row.
+    SELECT r.rowid AS rid, r.council_code, sv.responsibility,
            CASE WHEN r.polarity = 'lower_is_better' THEN r.value ELSE -r.value END AS score,
            dense_rank() OVER (ORDER BY r.metric, r.period, r.service, r.level) AS gid
     FROM comparison_rows r
@@ -202,13 +209,15 @@ similar_ranked AS (
     -- window over the expanded rows, not a comparison of each row with
     -- every other, which took ten times as long. A group holds one
     -- service, so one responsibility: a row joins the sets of that
-    -- responsibility only.
-    SELECT r.council_code, r.provider_id, r.metric, r.period, r.service,
-           rank() OVER (PARTITION BY s.owner, r.gid ORDER BY r.score) AS similar_rank,
-           count(*) OVER (PARTITION BY s.owner, r.gid) AS similar_n
+    -- responsibility only. The window carries numbers only (rid, the
+    -- owner's number, the group's, the score): texts carried through it
+    -- took most of its time.
+    SELECT r.rid,
+           rank() OVER (PARTITION BY s.owner_id, r.gid ORDER BY r.score) AS similar_rank,
+           count(*) OVER (PARTITION BY s.owner_id, r.gid) AS similar_n
     FROM similar_sets s
     JOIN scores r ON r.council_code = s.member AND r.responsibility = s.responsibility
-    QUALIFY r.council_code = s.owner
+    QUALIFY s.own
 ),
 spread AS (
     -- The median absolute deviation of each group with a published median.
@@ -225,12 +234,16 @@ ranked AS (
     -- the last of the row's peers); one window serves both. Kept by
     -- scored only where the row has a value and its group enough rows
     -- (benchmarks.national_n, the group's count(value), is the window's N).
-    SELECT *,
-           rank() OVER w AS rank_low,
-           count(*) OVER w AS rank_high
-    FROM comparison_rows
-    WINDOW w AS (PARTITION BY metric, period, service, level, value IS NULL
-                 ORDER BY CASE WHEN polarity = 'lower_is_better' THEN -value ELSE value END)
+    -- The window carries the row's rowid only, and the row is joined back
+    -- to it: carrying every column through the window's sort took three
+    -- times as long.
+    SELECT c.*, c.rowid AS rid, w.rank_low, w.rank_high
+    FROM comparison_rows c
+    JOIN (SELECT rowid AS rid, rank() OVER w AS rank_low, count(*) OVER w AS rank_high
+          FROM comparison_rows
+          WINDOW w AS (PARTITION BY metric, period, service, level, value IS NULL
+                       ORDER BY CASE WHEN polarity = 'lower_is_better' THEN -value ELSE value END)) w
+        ON w.rid = c.rowid
 ),
 scored AS (
     SELECT r.*,
@@ -263,7 +276,7 @@ scored AS (
     LEFT JOIN region_pool rp USING (metric, period, service, level, region)
     LEFT JOIN type_pool tp USING (metric, period, service, level, council_type)
     LEFT JOIN similar_pool sp USING (council_code, metric, period, service, level)
-    LEFT JOIN similar_ranked sr USING (council_code, provider_id, metric, period, service)
+    LEFT JOIN similar_ranked sr ON sr.rid = r.rid
     LEFT JOIN trends tr USING (metric, period, council_code, provider_id, service)
     LEFT JOIN period_links pl ON pl.period = r.period
     LEFT JOIN comparison_rows prev
@@ -348,4 +361,3 @@ SELECT
               OR polarity NOT IN ('higher_is_better', 'lower_is_better') THEN 'none'
          ELSE band_of(sign(z_trend), polarity) END AS trend_direction
 FROM banded
-ORDER BY metric, period, council_code, service, provider_id

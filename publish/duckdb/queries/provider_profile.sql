@@ -19,6 +19,9 @@
 --                    deviation of the councils' values
 -- Computed figures are published to six significant figures (sig6); the
 -- least and greatest of the councils' values are values as given.
+--
+-- The rows are left in no order: write_release.sql stores the table sorted
+-- by its key, and nothing reads this scratch table's order.
 CREATE OR REPLACE TABLE provider_profile AS
 WITH g AS (
     SELECT provider_id, metric, period, service,
@@ -82,4 +85,3 @@ SELECT g.provider_id, p.provider_name, p.sector AS provider_sector, g.metric, g.
        sig6(g.councils_quartiles[3]) AS councils_q3, g.councils_max, sig6(g.councils_sd) AS councils_sd
 FROM banded g
 LEFT JOIN providers p ON p.provider_id = g.provider_id
-ORDER BY g.provider_id, g.metric, g.period, g.service
