@@ -25,7 +25,9 @@ var siteRelease = flag.String("site-release", "", "a release folder whose websit
 // 200000`, ingested and published with --no-site), given by
 // -site-release; it skips without one. Besides pages a second of wall
 // time it reports pages a second of the process's CPU time, which a busy
-// machine changes less.
+// machine changes less, and the CPU time and bytes of one site, which
+// compare builds that split the same tables into different numbers of
+// pages.
 func BenchmarkSiteRelease(b *testing.B) {
 	if *siteRelease == "" {
 		b.Skip("no -site-release given")
@@ -44,7 +46,8 @@ func BenchmarkSiteRelease(b *testing.B) {
 	}
 	defer r.Close()
 	cat, _ := publishtest.Reference()
-	var pages int
+	var pages, builds int
+	var bytes int64
 	var elapsed, cpu time.Duration
 	for b.Loop() {
 		out := b.TempDir()
@@ -55,6 +58,8 @@ func BenchmarkSiteRelease(b *testing.B) {
 		}
 		cpu += cpuTime(b) - before
 		pages += stats.Pages
+		bytes += stats.Bytes
+		builds++
 		elapsed += stats.Elapsed
 		b.StopTimer()
 		os.RemoveAll(out)
@@ -62,6 +67,9 @@ func BenchmarkSiteRelease(b *testing.B) {
 	}
 	b.ReportMetric(float64(pages)/elapsed.Seconds(), "pages/s")
 	b.ReportMetric(float64(pages)/cpu.Seconds(), "pages/cpu-s")
+	b.ReportMetric(cpu.Seconds()/float64(builds), "cpu-s/site")
+	b.ReportMetric(float64(bytes)/1e6/float64(builds), "MB/site")
+	b.ReportMetric(float64(pages)/float64(builds), "pages/site")
 }
 
 // cpuTime is the CPU time the process has used, user and system.

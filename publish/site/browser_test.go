@@ -761,13 +761,22 @@ func TestBrowser(t *testing.T) {
 			}
 		}
 		tb.follow(t, `a[href$="/london/"]`)
+		tb.shoot(t, shots, "metric-region-part")
 		rows := tb.rows(t, "table.sortable")
 		if len(rows) != want {
 			t.Errorf("London's part shows %d rows, want %d", len(rows), want)
 		}
+		// A region's part names its region in its caption rather than
+		// in a column of its own.
+		if got := tb.text(t, "table.sortable caption"); !strings.Contains(got, ": London") {
+			t.Errorf("London's part has the caption %q", got)
+		}
+		if got := tb.text(t, "table.sortable thead"); strings.Contains(got, "Region") {
+			t.Errorf("London's part has a region column: %q", got)
+		}
 		for _, r := range rows {
-			if r.Cells[2] != "London" {
-				t.Errorf("London's part shows %q", r.Cells)
+			if len(r.Cells) != 11 || r.Cells[2] != "Care homes" && r.Cells[2] != "Home care" {
+				t.Errorf("London's part shows %q, want 11 cells, the service third", r.Cells)
 				break
 			}
 		}

@@ -34,7 +34,7 @@
 //	                                         (each metric in its latest period) against England and
 //	                                         its similar councils, who those are for each
 //	                                         responsibility it holds; table.csv holds its rows in
-//	                                         every period
+//	                                         every period, by metric, period, service and provider
 //	councils/<gss>/<service>/[<n>/]index.html|.json
 //	                                         one service, when the council's page would be too
 //	                                         long, in numbered pages when the service needs several
@@ -120,7 +120,8 @@
 // that would is split, never cut short: a metric's by region, a
 // provider's by metric, a council's by service, and any of those parts
 // still too long into numbered pages ("page 2 of 5"), all by one function
-// (split.go). A provider's page that is still too long once its tables
+// (split.go). Builder.PageLimit lowers the limit, for tests that split
+// tables of a few hundred rows. A provider's page that is still too long once its tables
 // have moved to its parts (many metrics and services over many periods)
 // moves its trends there too. The page that would have held the table links to every part
 // and says which rows each holds; each part links to the others; table.csv
@@ -130,26 +131,37 @@
 //
 // # Speed
 //
-// The comparison rows are read in three ordered scans (by metric, by
-// provider, by council; duckdb.Reader.EachSiteRow), each page's rows
-// handed to a pool of workers as they arrive, so the site costs a few
-// queries, not one per page. The scans run one after another, since each
-// sorts every row in the reader's memory, which does not spill. Publish
-// writes the pages while it exports the data files (Input.DataFiles): only
-// the downloads and home pages, which list and describe those files, and
-// the sitemap wait for them, and Stats.Elapsed leaves the wait out. The long tables and lists (league tables,
-// councils' and providers' tables and lists, trends, the parts of a split
-// table) are written in Go (rows.go) rather than by the templates, which
-// would spend most of the build on them. Files are written in place with
-// os.WriteFile: the release folder becomes live only when publish renames
-// it whole, and publish makes the files durable with one sync
-// (schemas.SyncAll) and takes their SHA-256 sums from Build rather than
-// reading them back.
+// The comparison rows are read in two ordered scans (by metric and
+// period, and by provider, latest periods only; duckdb.Reader.EachSiteRow),
+// each page's rows handed to a pool of workers as they arrive, so the
+// site costs a few queries, not one per page. The scan by metric also
+// gathers the councils' pages (councilTables): each council's table.csv
+// is written as its rows arrive, in the scan's order (metric, period,
+// service, provider), and only the rows its page shows are held until the
+// scan ends, so no third scan by council is needed. The scans run one
+// after another, since each sorts the rows in the reader's memory, which
+// does not spill. Publish writes the pages while it exports the data
+// files (Input.DataFiles): only the downloads and home pages, which list
+// and describe those files, and the sitemap wait for them, and
+// Stats.Elapsed leaves the wait out. The long tables and lists (league
+// tables, councils' and providers' tables and lists, trends, the parts of
+// a split table) are written in Go (rows.go) rather than by the
+// templates, which would spend most of the build on them, in markup as
+// light as HTML allows (cells and rows left unclosed, a number's cell
+// aligned by its sort key, no region column on a region's part); the
+// tables' CSV files and the twins' rows are written from the rows'
+// fields through one list of columns (cols.go), without reflection.
+// Files are written in place with os.WriteFile: the release folder
+// becomes live only when publish renames it whole, and publish makes the
+// files durable with one sync (schemas.SyncAll) and takes their SHA-256
+// sums from Build rather than reading them back.
 //
 // BenchmarkSite measures a small fixture's site; BenchmarkSiteRelease
 // (-site-release=<a release folder>) rebuilds the site of a real release,
 // such as one of `yardstick sample --rows 200000` published with
 // --no-site, and reports pages a second of wall time and of the process's
-// CPU time, which a busy machine disturbs less; with -cpuprofile it shows
-// where a site's time goes.
+// CPU time, which a busy machine disturbs less, and the CPU seconds, bytes
+// and pages of one site, which compare builds that split the same tables
+// into different numbers of pages; with -cpuprofile it shows where a
+// site's time goes.
 package site

@@ -5,7 +5,6 @@ import (
 	"cmp"
 	"context"
 	"crypto/sha256"
-	"encoding/csv"
 	"encoding/hex"
 	"encoding/xml"
 	"fmt"
@@ -235,16 +234,14 @@ func (s *siteData) build(ctx context.Context, o *output) error {
 	if err := s.sectorPages(o); err != nil {
 		return err
 	}
-	// One scan at a time: each sorts every comparison row in the
-	// reader's memory, which does not spill, so two at once could run a
-	// million-row release out of it; the workers render meanwhile.
+	// One scan at a time: each sorts the comparison rows in the reader's
+	// memory, which does not spill, so two at once could run a
+	// million-row release out of it; the workers render meanwhile. The
+	// scan by metric also gathers the councils' pages.
 	if err := s.metricPages(ctx, o); err != nil {
 		return err
 	}
 	if err := s.providerPages(ctx, o); err != nil {
-		return err
-	}
-	if err := s.councilPages(ctx, o); err != nil {
 		return err
 	}
 	notFound := struct{ Meta }{s.meta("not_found", "Page not found", NotFoundURL)}
@@ -350,14 +347,14 @@ func (s *siteData) writeSimple(o *output, r *renderer, kind, url string, v any) 
 }
 
 // writeIfFits renders a page that may have to be split: when it fits in
-// MaxPageBytes it writes it and reports written; otherwise it returns the
+// the page limit it writes it and reports written; otherwise it returns the
 // rendering, whose size the caller splits the page by.
 func (s *siteData) writeIfFits(o *output, r *renderer, kind, url string, v any) (html []byte, written bool, err error) {
 	html, err = r.render(kind, v)
 	if err != nil {
 		return nil, false, err
 	}
-	if len(html) > MaxPageBytes {
+	if len(html) > o.limit {
 		return html, false, nil
 	}
 	s.noted(url)
@@ -369,7 +366,7 @@ func (s *siteData) writeIfFits(o *output, r *renderer, kind, url string, v any) 
 // the parts.
 func writePaginated[V interface{ pageURL() string }](s *siteData, o *output, r *renderer, sizes []int, estimate int, what string,
 	render func(pages []span, i int) ([]byte, V, error)) ([]span, error) {
-	pages, htmls, values, err := paginate(sizes, estimate, what, render)
+	pages, htmls, values, err := paginate(o.limit, sizes, estimate, what, render)
 	if err != nil {
 		return nil, err
 	}
@@ -400,19 +397,26 @@ func (s *siteData) numberedPart(kind string, pages []span, i int, title, partURL
 // one page per metric and period, and a copy of the latest period's page
 // at the metric's own URL.
 func (s *siteData) metricPages(ctx context.Context, o *output) error {
-	return s.eachGroup(ctx, duckdb.ByMetric, func(first *RowView, row *duckdb.SiteRow) bool {
+	councils := &councilTables{s: s, o: o, by: map[string]*councilTable{}}
+	err := s.eachGroup(ctx, duckdb.ByMetric, func(first *RowView, row *duckdb.SiteRow) bool {
 		return first.Metric == row.Metric && first.Period == row.Period
-	}, func(group []RowView) error {
+	}, councils.add, func(group []RowView) error {
 		s.countHeadline(group)
 		return o.do(func(r *renderer) error { return s.writeMetric(o, r, group) })
 	})
+	if err != nil {
+		return err
+	}
+	return councils.pages()
 }
 
 // eachGroup streams the comparison rows in order by and calls page with
 // each run of rows that same says are alike: same compares a row with the
-// run's first. A page's rows are its own, so page may keep them.
+// run's first. A page's rows are its own, so page may keep them. each,
+// when not nil, is called with every row as it arrives, and must copy
+// what it keeps.
 func (s *siteData) eachGroup(ctx context.Context, by duckdb.SiteOrder, same func(first *RowView, row *duckdb.SiteRow) bool,
-	page func(group []RowView) error) error {
+	each func(row *RowView) error, page func(group []RowView) error) error {
 	// The rows gather in one slice reused from group to group and each
 	// group is handed on as an exact copy: growing a new slice for each
 	// group by doubling allocated twice the rows, and a RowView is about a
@@ -427,6 +431,9 @@ func (s *siteData) eachGroup(ctx context.Context, by duckdb.SiteOrder, same func
 			}
 		}
 		rows = append(rows, s.view(row))
+		if each != nil {
+			return each(&rows[len(rows)-1])
+		}
 		return nil
 	})
 	if err != nil || len(rows) == 0 {
@@ -587,23 +594,25 @@ func (s *siteData) writeMetric(o *output, r *renderer, rows []RowView) error {
 		p.Periods = append(p.Periods, PeriodLink{Period: q, Label: periodLabel(q), URL: MetricPeriodURL(metric, q), Current: q == period})
 	}
 	p.Groups = s.metricGroups(r, m, period, rows)
-	table, err := comparisonsCSV(&r.json, rows)
+	table, err := comparisonsCSV(r.csv, rows)
 	if err != nil {
 		return err
 	}
+	r.csv = table
 	if err := o.write(TableURL(url), table, false); err != nil {
 		return err
 	}
-	// A table far too long for one page is split without rendering it
-	// whole first.
-	if guess := len(rows) * rowBytesGuess; guess > 2*MaxPageBytes {
+	// A table clearly too long for one page is split without rendering
+	// it whole first: a national table of a thousand rows was rendered
+	// twice.
+	if guess := len(rows) * rowBytesGuess; guess > o.limit*5/4 {
 		return s.writeMetricParts(o, r, p, guess)
 	}
 	html, err := r.render("metric", p)
 	if err != nil {
 		return err
 	}
-	if len(html) > MaxPageBytes {
+	if len(html) > o.limit {
 		return s.writeMetricParts(o, r, p, len(html))
 	}
 	if err := o.writePage(r, url, html, p); err != nil {
@@ -613,8 +622,9 @@ func (s *siteData) writeMetric(o *output, r *renderer, rows []RowView) error {
 	return s.writeLatest(o, r, p)
 }
 
-// rowBytesGuess is about what a row of a metric's table takes in HTML.
-const rowBytesGuess = 700
+// rowBytesGuess is about what a row of a metric's table takes in HTML
+// (330 bytes in a sample release).
+const rowBytesGuess = 350
 
 // writeLatest writes the copy of the latest period's page at the metric's
 // own URL.
@@ -738,45 +748,12 @@ func levelWord(level string) string {
 	return "providers"
 }
 
-// comparisonsCSV writes rows as CSV with the comparisons table's columns,
-// as the release's comparisons.csv writes them: markers bracketed, text a
-// spreadsheet would run as a formula with a leading apostrophe.
-func comparisonsCSV(buf *bytes.Buffer, rows []RowView) ([]byte, error) {
-	buf.Reset()
-	cols, err := comparisonColumns()
-	if err != nil {
-		return nil, err
-	}
-	w := csv.NewWriter(buf)
-	rec := make([]string, len(cols))
-	for j, c := range cols {
-		rec[j] = c.name // the header: the registry's column names
-	}
-	w.Write(rec)
-	for i := range rows {
-		v := reflect.ValueOf(&rows[i].ComparisonRow).Elem()
-		for j, c := range cols {
-			rec[j] = csvCell(c, v.Field(c.field))
-		}
-		w.Write(rec)
-	}
-	w.Flush()
-	return buf.Bytes(), w.Error()
-}
-
-// csvColumn is a column of the comparisons table and the field of
-// schemas.ComparisonRow that holds it.
+// csvColumn is a column of a public table and the field of a row type
+// that holds it (tableColumns).
 type csvColumn struct {
 	name  string
 	field int
 }
-
-// comparisonColumns maps the registry's comparisons columns to the fields
-// of schemas.ComparisonRow by their JSON names, once; a column without a
-// field is an error, since the row type and the registry then disagree.
-var comparisonColumns = sync.OnceValues(func() ([]csvColumn, error) {
-	return tableColumns[schemas.ComparisonRow]("comparisons")
-})
 
 // csvCell formats one field as the release's CSV files do: blank for
 // none, numbers as the shortest text that reads back the same, markers
@@ -819,7 +796,7 @@ func (s *siteData) providerPages(ctx context.Context, o *output) error {
 	done := map[string]bool{}
 	err = s.eachGroup(ctx, duckdb.ByProvider, func(first *RowView, row *duckdb.SiteRow) bool {
 		return first.ProviderID == row.ProviderID
-	}, func(group []RowView) error {
+	}, nil, func(group []RowView) error {
 		id := group[0].ProviderID
 		done[id] = true
 		prov, ok := byID[id]
@@ -981,7 +958,7 @@ func (s *siteData) writeProvider(o *output, r *renderer, prov *schemas.ProviderR
 	if err != nil {
 		return err
 	}
-	if len(html) > MaxPageBytes {
+	if len(html) > o.limit {
 		// Still too long (many metrics and services, many periods): the
 		// trends go to the parts too, which show them beside the rows.
 		for i := range p.Sections {
@@ -1031,23 +1008,100 @@ func providerSentence(name string, sec *ProviderSection) (sentence, spineText st
 	return sentence, spineText
 }
 
-// councilPages streams the comparison rows by council and queues one page
-// per council with observations.
-func (s *siteData) councilPages(ctx context.Context, o *output) error {
-	return s.eachGroup(ctx, duckdb.ByCouncil, func(first *RowView, row *duckdb.SiteRow) bool {
-		return first.CouncilCode == row.CouncilCode
-	}, func(group []RowView) error {
-		c, ok := s.councilBy[group[0].CouncilCode]
-		if !ok || !c.HasData {
-			return nil
-		}
-		return o.do(func(r *renderer) error { return s.writeCouncil(o, r, c, group) })
-	})
+// councilTables gathers the councils' pages from the scan by metric, so
+// that the site reads the comparison rows once for the metrics' pages and
+// the councils': a second scan by council cost about a tenth of the
+// site's time. A council's table.csv, which has every row of the council,
+// is written as its rows arrive (appender), in the scan's order (by
+// metric, period, service and provider); of its rows only those its page
+// shows are held, each metric and service in the latest period the
+// council has it.
+type councilTables struct {
+	s  *siteData
+	o  *output
+	by map[string]*councilTable
+	// line is the CSV line of the row being added.
+	line []byte
 }
 
-// writeCouncil writes a council's page and its CSV: the providers it
-// commissions and its figures by service, each metric in its latest
-// period, and, when that is too long for one page, a page per service.
+// councilTable is one council's rows so far.
+type councilTable struct {
+	csv *appender
+	// latest are the rows of each service and metric in the latest
+	// period seen so far.
+	latest map[[2]string]*latestRows
+}
+
+type latestRows struct {
+	period string
+	rows   []RowView
+}
+
+// add takes one row of the scan by metric: a row of a council without a
+// page is left out, as that council has no table.
+func (g *councilTables) add(v *RowView) error {
+	c, ok := g.s.councilBy[v.CouncilCode]
+	if !ok || !c.HasData {
+		return nil
+	}
+	t := g.by[v.CouncilCode]
+	if t == nil {
+		t = &councilTable{csv: g.o.appender(TableURL(CouncilURL(v.CouncilCode))), latest: map[[2]string]*latestRows{}}
+		g.by[v.CouncilCode] = t
+		header, err := comparisonsCSV(g.line[:0], nil)
+		if err != nil {
+			return err
+		}
+		if err := t.csv.add(header); err != nil {
+			return err
+		}
+	}
+	var err error
+	if g.line, err = appendComparisonCSV(g.line[:0], &v.SiteRow); err != nil {
+		return err
+	}
+	if err := t.csv.add(g.line); err != nil {
+		return err
+	}
+	k := [2]string{v.Service, v.Metric}
+	switch l := t.latest[k]; {
+	case l == nil:
+		t.latest[k] = &latestRows{period: v.Period, rows: []RowView{*v}}
+	case v.Period == l.period:
+		l.rows = append(l.rows, *v)
+	case g.s.periodRank[v.Period] > g.s.periodRank[l.period]:
+		l.period, l.rows = v.Period, append(l.rows[:0], *v)
+	}
+	return nil
+}
+
+// pages finishes each council's table.csv and queues its page, in order
+// of council code.
+func (g *councilTables) pages() error {
+	for _, code := range slices.Sorted(maps.Keys(g.by)) {
+		t := g.by[code]
+		if err := t.csv.close(); err != nil {
+			return err
+		}
+		var rows []RowView
+		for _, k := range slices.SortedFunc(maps.Keys(t.latest), func(a, b [2]string) int {
+			return cmp.Or(cmp.Compare(a[0], b[0]), cmp.Compare(a[1], b[1]))
+		}) {
+			rows = append(rows, t.latest[k].rows...)
+		}
+		delete(g.by, code) // its rows are the page's now
+		c := g.s.councilBy[code]
+		if err := g.o.do(func(r *renderer) error { return g.s.writeCouncil(g.o, r, c, rows) }); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// writeCouncil writes a council's page: the providers it commissions and
+// its figures by service, each metric in its latest period, and, when that
+// is too long for one page, a page per service. rows are the figures its
+// page shows (councilTables), which also wrote its table.csv.
 func (s *siteData) writeCouncil(o *output, r *renderer, c *duckdb.SiteCouncil, rows []RowView) error {
 	url := CouncilURL(c.CouncilCode)
 	p := CouncilPage{Meta: s.meta("council", c.Name, url), Council: c.CouncilRow, CSV: TableURL(url), Similar: []SimilarList{}}
@@ -1063,13 +1117,6 @@ func (s *siteData) writeCouncil(o *output, r *renderer, c *duckdb.SiteCouncil, r
 		p.PeerGroups = x.Method == duckdb.PeerGroupsMethod
 		l := &p.Similar[len(p.Similar)-1]
 		l.Councils = append(l.Councils, SimilarLink{Code: x.SimilarCode, Name: cmp.Or(x.Name, x.SimilarCode), Rank: x.Rank, URL: s.councilURL(x.SimilarCode)})
-	}
-	table, err := comparisonsCSV(&r.json, rows)
-	if err != nil {
-		return err
-	}
-	if err := o.write(TableURL(url), table, false); err != nil {
-		return err
 	}
 	services := map[string]*CouncilService{}
 	var order []string

@@ -11,14 +11,19 @@ import (
 
 // The rows of the league tables, providers' and councils' tables are
 // written here rather than through the templates: the tables are most of
-// the site's bytes, and writing them in Go runs several times faster. The
-// cells are the ones the templates would write, text escaped by
-// html.EscapeString.
+// the site's bytes, and writing them in Go runs several times faster. Text
+// is escaped by html.EscapeString. The markup is as light as HTML allows,
+// since a row is written hundreds of thousands of times: cells and rows
+// are not closed (HTML closes a cell at the next cell or row, and a row at
+// the next row or the table body's end), a number's cell is right-aligned
+// by its sort key (td[data-v] in site.css) rather than a class, and a
+// region's part of a league table has no region column.
 
 // RowsHTML writes the rows of a metric's league table.
 func (p MetricPage) RowsHTML() template.HTML {
 	w := newRowWriter(p.Root, len(p.Rows))
 	unit := p.Metric.Unit
+	region := p.RegionColumn()
 	for i := range p.Rows {
 		r := &p.Rows[i]
 		w.s(`<tr><th scope="row">`)
@@ -27,26 +32,32 @@ func (p MetricPage) RowsHTML() template.HTML {
 		} else {
 			w.s("Council-wide")
 		}
-		w.s(`</th><td>`)
+		w.s(`<td>`)
 		w.link(r.CouncilURL, r.CouncilName)
-		w.s(`</td><td>`)
-		w.text(r.Region)
-		w.s(`</td><td>`)
+		if region {
+			w.s(`<td>`)
+			w.text(r.Region)
+		}
+		w.s(`<td>`)
 		w.text(r.ServiceTitle)
-		w.s(`</td>`)
 		w.value(r, unit)
 		w.interval(r.CI95Lower, r.CI95Upper, unit)
 		w.interval(r.CI998Lower, r.CI998Upper, unit)
 		w.band(r.BandNational)
 		w.num(sortKey(r.PercentileRank), formatRank(r.PercentileRank))
-		w.num(sortKeyInt(r.Numerator), formatCount(r.Numerator))
-		w.num(sortKeyInt(r.Denominator), formatCount(r.Denominator))
+		w.count(r.Numerator)
+		w.count(r.Denominator)
 		w.s(`<td>`)
 		w.text(r.Note)
-		w.s("</td></tr>\n")
+		w.s("\n")
 	}
 	return w.html()
 }
+
+// RegionColumn says whether the league table has a region column: a
+// region's part of a split table shows one region, which its heading
+// names.
+func (p MetricPage) RegionColumn() bool { return p.Part == nil }
 
 // RowsHTML writes the rows of a provider's table of its figure in each
 // council, for a page whose way back to the root is root.
@@ -56,15 +67,14 @@ func (sec ProviderSection) RowsHTML(root string) template.HTML {
 		r := &sec.Rows[i]
 		w.s(`<tr><th scope="row">`)
 		w.link(r.CouncilURL, r.CouncilName)
-		w.s(`</th>`)
 		w.value(r, r.Unit)
 		w.interval(r.CI95Lower, r.CI95Upper, r.Unit)
 		w.band(r.BandNational)
 		w.band(r.BandRegion)
 		w.band(r.BandSimilar)
-		w.num(sortKeyInt(r.Numerator), formatCount(r.Numerator))
-		w.num(sortKeyInt(r.Denominator), formatCount(r.Denominator))
-		w.s("</tr>\n")
+		w.count(r.Numerator)
+		w.count(r.Denominator)
+		w.s("\n")
 	}
 	return w.html()
 }
@@ -77,21 +87,20 @@ func (sv CouncilService) RowsHTML(root string) template.HTML {
 		r := &sv.Rows[i]
 		w.s(`<tr><th scope="row">`)
 		w.link(r.MetricURL, r.MetricTitle)
-		w.s(`</th><td>`)
+		w.s(`<td>`)
 		w.text(r.Period)
-		w.s(`</td><td>`)
+		w.s(`<td>`)
 		if r.ProviderURL != "" {
 			w.link(r.ProviderURL, r.ProviderName)
 		} else {
 			w.s("Council-wide")
 		}
-		w.s(`</td>`)
 		w.value(r, r.Unit)
 		w.interval(r.CI95Lower, r.CI95Upper, r.Unit)
 		w.band(r.BandNational)
 		w.band(r.BandSimilar)
-		w.num(sortKeyInt(r.Denominator), formatCount(r.Denominator))
-		w.s("</tr>\n")
+		w.count(r.Denominator)
+		w.s("\n")
 	}
 	return w.html()
 }
@@ -105,14 +114,13 @@ func (sec ProviderSection) TrendHTML(root string) template.HTML {
 		t := &sec.Trend[i]
 		w.s(`<tr><th scope="row">`)
 		w.link(t.URL, t.PeriodLabel)
-		w.s(`</th><td class="num">`)
+		w.s(`<td class="num">`)
 		w.text(formatValue(t.Value, unit))
-		w.s(`</td>`)
 		w.interval(t.CI95Lower, t.CI95Upper, unit)
 		w.band(t.Band)
 		w.s(`<td class="num">`)
 		w.s(formatInt(t.NCouncils))
-		w.s("</td></tr>\n")
+		w.s("\n")
 	}
 	return w.html()
 }
@@ -185,7 +193,7 @@ type rowWriter struct {
 
 func newRowWriter(root string, rows int) *rowWriter {
 	w := &rowWriter{root: root}
-	w.b.Grow(rows * 640)
+	w.b.Grow(rows * 400)
 	return w
 }
 
@@ -208,18 +216,23 @@ func (w *rowWriter) link(url, text string) {
 	w.s(`</a>`)
 }
 
-// num writes a number's cell with the key the table script sorts it by.
+// num writes a number's cell with the key the table script sorts it by,
+// which also right-aligns it.
 func (w *rowWriter) num(key, text string) {
-	w.s(`<td class="num" data-v="`)
+	w.s(`<td data-v="`)
 	w.s(key)
 	w.s(`">`)
 	w.s(text)
-	w.s(`</td>`)
+}
+
+// count writes a count's cell.
+func (w *rowWriter) count(n *int64) {
+	w.num(sortKeyInt(n), formatCount(n))
 }
 
 // value writes a row's value cell with its markers.
 func (w *rowWriter) value(r *RowView, unit schemas.Unit) {
-	w.s(`<td class="num" data-v="`)
+	w.s(`<td data-v="`)
 	w.s(sortKey(r.Value))
 	w.s(`">`)
 	w.text(formatValue(r.Value, unit))
@@ -230,13 +243,11 @@ func (w *rowWriter) value(r *RowView, unit schemas.Unit) {
 		w.text(markers(r.Status))
 		w.s(`</abbr>`)
 	}
-	w.s(`</td>`)
 }
 
 func (w *rowWriter) interval(lo, hi *float64, unit schemas.Unit) {
 	w.s(`<td>`)
 	w.text(formatInterval(lo, hi, unit))
-	w.s(`</td>`)
 }
 
 // band writes a band's cell: its class for the colour, its words beside.
@@ -245,5 +256,4 @@ func (w *rowWriter) band(band string) {
 	w.s(bandClass(band))
 	w.s(`">`)
 	w.s(bandWords(band))
-	w.s(`</td>`)
 }

@@ -9,6 +9,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"hash"
 	"html/template"
 	"io/fs"
 	"os"
@@ -84,6 +85,9 @@ type Builder struct {
 	// OpenAPI is the JSON API's OpenAPI 3.1 document; when set, api.html
 	// documents the API from it.
 	OpenAPI []byte
+	// PageLimit, when above 0, is the most a page may hold instead of
+	// MaxPageBytes, so that tests can split tables of a few hundred rows.
+	PageLimit int
 }
 
 // Input is what a site is built from.
@@ -151,6 +155,9 @@ func (b *Builder) Build(ctx context.Context, in Input) (Stats, error) {
 	s.baseURL = b.BaseURL
 	s.openAPI = b.OpenAPI
 	out := newOutput(ctx, in.Dir, workers)
+	if b.PageLimit > 0 {
+		out.limit = b.PageLimit
+	}
 	err = s.build(ctx, out)
 	_, werr := out.finish()
 	if err == nil {
@@ -176,6 +183,7 @@ func (b *Builder) Build(ctx context.Context, in Input) (Stats, error) {
 // renderer is one worker's reusable buffers.
 type renderer struct {
 	page, json, svg bytes.Buffer
+	csv             []byte
 }
 
 // output renders pages on a pool of workers and writes them into the
@@ -186,7 +194,10 @@ type output struct {
 	ctx  context.Context
 	dir  string
 	jobs chan func(*renderer) error
-	wg   sync.WaitGroup
+	// limit is the most a page may hold: MaxPageBytes, or
+	// Builder.PageLimit.
+	limit int
+	wg    sync.WaitGroup
 
 	mu    sync.Mutex
 	err   error
@@ -195,7 +206,7 @@ type output struct {
 }
 
 func newOutput(ctx context.Context, dir string, workers int) *output {
-	o := &output{ctx: ctx, dir: dir, jobs: make(chan func(*renderer) error, workers*4),
+	o := &output{ctx: ctx, dir: dir, jobs: make(chan func(*renderer) error, workers*4), limit: MaxPageBytes,
 		stats: Stats{Sums: map[string]string{}}, dirs: map[string]bool{}}
 	for range workers {
 		o.wg.Go(func() {
@@ -260,10 +271,10 @@ func (r *renderer) render(kind string, v any) ([]byte, error) {
 }
 
 // writePage writes a rendered page at url and v as its JSON twin. A page
-// over MaxPageBytes is an error.
+// over the limit is an error.
 func (o *output) writePage(r *renderer, url string, html []byte, v any) error {
-	if len(html) > MaxPageBytes {
-		return fmt.Errorf("%w: %s is %d bytes, over %d", ErrPageTooLarge, url, len(html), MaxPageBytes)
+	if len(html) > o.limit {
+		return fmt.Errorf("%w: %s is %d bytes, over %d", ErrPageTooLarge, url, len(html), o.limit)
 	}
 	if err := o.write(File(url), html, true); err != nil {
 		return err
@@ -291,43 +302,121 @@ func (o *output) writePage(r *renderer, url string, html []byte, v any) error {
 // folder.
 func (o *output) write(name string, b []byte, page bool) error {
 	path := filepath.Join(o.dir, filepath.FromSlash(name))
-	dir := filepath.Dir(path)
-	o.mu.Lock()
-	made := o.dirs[dir]
-	o.mu.Unlock()
-	if !made {
-		// A page's folder is new and its parent usually made already:
-		// one mkdir rather than MkdirAll's walk up the path.
-		o.mu.Lock()
-		parentMade := o.dirs[filepath.Dir(dir)]
-		o.mu.Unlock()
-		err := os.ErrNotExist
-		if parentMade {
-			if err = os.Mkdir(dir, 0o755); errors.Is(err, fs.ErrExist) {
-				err = nil
-			}
-		}
-		if err != nil {
-			if err := os.MkdirAll(dir, 0o755); err != nil {
-				return err
-			}
-		}
-		o.mu.Lock()
-		o.dirs[dir] = true
-		o.mu.Unlock()
+	if err := o.mkdir(filepath.Dir(path)); err != nil {
+		return err
 	}
 	if err := os.WriteFile(path, b, 0o644); err != nil {
 		return err
 	}
 	sum := sha256.Sum256(b)
+	o.written(name, hex.EncodeToString(sum[:]), int64(len(b)), page)
+	return nil
+}
+
+// written records a file of the site written whole.
+func (o *output) written(name, sum string, size int64, page bool) {
 	o.mu.Lock()
 	defer o.mu.Unlock()
-	o.stats.Sums[name] = hex.EncodeToString(sum[:])
+	o.stats.Sums[name] = sum
 	o.stats.Files++
-	o.stats.Bytes += int64(len(b))
+	o.stats.Bytes += size
 	if page {
 		o.stats.Pages++
 	}
+}
+
+// mkdir makes the folder dir of a file of the site, and the folders
+// above it, each once: a page's folder is new, and making it after its
+// parent is one system call, where os.MkdirAll's walk up the path from a
+// folder not yet made is several, and the site makes thousands.
+func (o *output) mkdir(dir string) error {
+	o.mu.Lock()
+	made := o.dirs[dir]
+	o.mu.Unlock()
+	if made {
+		return nil
+	}
+	if parent := filepath.Dir(dir); parent != dir && dir != o.dir {
+		if err := o.mkdir(parent); err != nil {
+			return err
+		}
+	}
+	if err := os.Mkdir(dir, 0o755); err != nil && !errors.Is(err, fs.ErrExist) {
+		return err
+	}
+	o.mu.Lock()
+	o.dirs[dir] = true
+	o.mu.Unlock()
+	return nil
+}
+
+// appender writes one file of the site in pieces, in order, for a file
+// gathered from rows that arrive among others' (a council's table.csv,
+// from the scan by metric): it holds at most appendBytes of it at once
+// and hashes it as it goes.
+type appender struct {
+	o       *output
+	name    string
+	buf     []byte
+	hash    hash.Hash
+	size    int64
+	started bool
+}
+
+// appendBytes is how much of a file an appender holds before writing it
+// out. A release has hundreds of councils' files open at once, so at most
+// some tens of megabytes are held; each write opens the file again, and
+// creating and opening files is most of the system time the site takes.
+const appendBytes = 256 << 10
+
+func (o *output) appender(name string) *appender {
+	return &appender{o: o, name: name, hash: sha256.New()}
+}
+
+// add appends b to the file, writing out what is held once it is
+// appendBytes or more.
+func (a *appender) add(b []byte) error {
+	a.buf = append(a.buf, b...)
+	if len(a.buf) < appendBytes {
+		return nil
+	}
+	return a.flush()
+}
+
+func (a *appender) flush() error {
+	path := filepath.Join(a.o.dir, filepath.FromSlash(a.name))
+	flag := os.O_WRONLY | os.O_APPEND
+	if !a.started {
+		if err := a.o.mkdir(filepath.Dir(path)); err != nil {
+			return err
+		}
+		flag = os.O_WRONLY | os.O_CREATE | os.O_TRUNC
+	}
+	f, err := os.OpenFile(path, flag, 0o644)
+	if err != nil {
+		return err
+	}
+	_, err = f.Write(a.buf)
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return fmt.Errorf("write %s: %w", a.name, err)
+	}
+	a.started = true
+	a.hash.Write(a.buf)
+	a.size += int64(len(a.buf))
+	a.buf = a.buf[:0]
+	return nil
+}
+
+// close writes out the rest of the file and records it.
+func (a *appender) close() error {
+	if err := a.flush(); err != nil {
+		return err
+	}
+	a.o.written(a.name, hex.EncodeToString(a.hash.Sum(nil)), a.size, false)
+	a.buf = nil
 	return nil
 }
 

@@ -65,7 +65,7 @@ func spans(sizes []int, perPage int) []span {
 	return out
 }
 
-// paginate splits a table into pages under MaxPageBytes. Its rows fall in
+// paginate splits a table into pages under limit bytes. Its rows fall in
 // groups of the given sizes (each group's pages its own); estimate is
 // about how many bytes a page holding the whole table would take, from
 // which a first number of rows a page is guessed. render renders page i
@@ -74,13 +74,13 @@ func spans(sizes []int, perPage int) []span {
 // again into smaller pages, in proportion to how far over it was, and
 // render them all afresh. what names the table in the error for a page of
 // one row still over the limit.
-func paginate[V any](sizes []int, estimate int, what string, render func(pages []span, i int) ([]byte, V, error)) ([]span, [][]byte, []V, error) {
+func paginate[V any](limit int, sizes []int, estimate int, what string, render func(pages []span, i int) ([]byte, V, error)) ([]span, [][]byte, []V, error) {
 	rows := 0
 	for _, n := range sizes {
 		rows += n
 	}
 	perPage := max(1, rows)
-	if budget := MaxPageBytes * 3 / 4; estimate > budget {
+	if budget := limit * 3 / 4; estimate > budget {
 		perPage = max(1, rows*budget/estimate)
 	}
 	for {
@@ -93,7 +93,7 @@ func paginate[V any](sizes []int, estimate int, what string, render func(pages [
 			if err != nil {
 				return nil, nil, nil, err
 			}
-			if len(html) > MaxPageBytes {
+			if len(html) > limit {
 				over = len(html)
 				break
 			}
@@ -104,8 +104,8 @@ func paginate[V any](sizes []int, estimate int, what string, render func(pages [
 			return pages, htmls, values, nil
 		}
 		if perPage == 1 {
-			return nil, nil, nil, fmt.Errorf("%w: one row of %s takes a page of %d bytes, over %d", ErrPageTooLarge, what, over, MaxPageBytes)
+			return nil, nil, nil, fmt.Errorf("%w: one row of %s takes a page of %d bytes, over %d", ErrPageTooLarge, what, over, limit)
 		}
-		perPage = max(1, min(perPage-1, perPage*(MaxPageBytes*9/10)/over))
+		perPage = max(1, min(perPage-1, perPage*(limit*9/10)/over))
 	}
 }

@@ -2,17 +2,11 @@ package site
 
 import (
 	"bytes"
-	"cmp"
 	"encoding/json"
 	"fmt"
 	"math"
-	"reflect"
 	"strconv"
-	"strings"
-	"sync"
 	"unicode/utf8"
-
-	"github.com/yardstick-open/yardstick/publish/duckdb"
 )
 
 // Rows are the rows of a table on a page. A JSON twin holds them as
@@ -23,50 +17,20 @@ import (
 // (Datasette's "arrays" shape), not an object repeating the thirty-odd
 // names: the twins of a release's tables were half the size of its whole
 // website, and three fifths of a row object was its names. The columns are
-// the JSON names of duckdb.SiteRow's fields, in order; a blank number is
-// null and blank text "", as everywhere in the release's JSON.
+// the JSON names of duckdb.SiteRow's fields, in order (siteColumns); a
+// blank number is null and blank text "", as everywhere in the release's
+// JSON.
 type Rows []RowView
-
-// twinColumn is a column of Rows' JSON: a field of duckdb.SiteRow.
-type twinColumn struct {
-	name  string
-	index []int
-}
-
-// twinColumns are the columns of Rows' JSON, worked out once from
-// duckdb.SiteRow's fields and their JSON tags.
-var twinColumns = sync.OnceValue(func() []twinColumn {
-	var cols []twinColumn
-	var walk func(t reflect.Type, index []int)
-	walk = func(t reflect.Type, index []int) {
-		for i := range t.NumField() {
-			f := t.Field(i)
-			idx := append(append([]int(nil), index...), i)
-			if f.Anonymous && f.Type.Kind() == reflect.Struct {
-				walk(f.Type, idx)
-				continue
-			}
-			name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
-			if !f.IsExported() || name == "-" {
-				continue
-			}
-			cols = append(cols, twinColumn{name: cmp.Or(name, f.Name), index: idx})
-		}
-	}
-	walk(reflect.TypeFor[duckdb.SiteRow](), nil)
-	return cols
-})
 
 // MarshalJSON writes the rows as columns and arrays of values.
 func (rs Rows) MarshalJSON() ([]byte, error) {
-	cols := twinColumns()
-	b := make([]byte, 0, 64+len(rs)*320)
+	b := make([]byte, 0, 64+len(rs)*480)
 	b = append(b, `{"columns":[`...)
-	for i, c := range cols {
+	for i := range siteColumns {
 		if i > 0 {
 			b = append(b, ',')
 		}
-		b = appendJSONString(b, c.name)
+		b = appendJSONString(b, siteColumns[i].name)
 	}
 	b = append(b, `],"data":[`...)
 	for i := range rs {
@@ -74,13 +38,13 @@ func (rs Rows) MarshalJSON() ([]byte, error) {
 			b = append(b, ',')
 		}
 		b = append(b, '[')
-		v := reflect.ValueOf(&rs[i].SiteRow).Elem()
-		for j, c := range cols {
+		for j := range siteColumns {
+			c := &siteColumns[j]
 			if j > 0 {
 				b = append(b, ',')
 			}
 			var err error
-			if b, err = appendJSONValue(b, v.FieldByIndex(c.index)); err != nil {
+			if b, err = c.appendJSON(b, &rs[i].SiteRow); err != nil {
 				return nil, fmt.Errorf("row %d, %s: %w", i+1, c.name, err)
 			}
 		}
@@ -123,31 +87,6 @@ func (rs *Rows) UnmarshalJSON(b []byte) error {
 		}
 	}
 	return nil
-}
-
-// appendJSONValue appends v as encoding/json writes it, for the kinds a
-// row's fields have; any other kind goes through encoding/json.
-func appendJSONValue(b []byte, v reflect.Value) ([]byte, error) {
-	switch v.Kind() {
-	case reflect.Pointer:
-		if v.IsNil() {
-			return append(b, "null"...), nil
-		}
-		return appendJSONValue(b, v.Elem())
-	case reflect.String:
-		return appendJSONString(b, v.String()), nil
-	case reflect.Float64:
-		return appendJSONFloat(b, v.Float())
-	case reflect.Int, reflect.Int64, reflect.Int32:
-		return strconv.AppendInt(b, v.Int(), 10), nil
-	case reflect.Bool:
-		return strconv.AppendBool(b, v.Bool()), nil
-	}
-	j, err := json.Marshal(v.Interface())
-	if err != nil {
-		return nil, err
-	}
-	return append(b, j...), nil
 }
 
 // appendJSONFloat appends f as encoding/json does: the shortest decimal

@@ -1,0 +1,101 @@
+package site_test
+
+import (
+	"encoding/csv"
+	"errors"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/yardstick-open/yardstick/publish/publishtest"
+	"github.com/yardstick-open/yardstick/publish/site"
+)
+
+// TestCouncilTables checks each council's table.csv, which the site
+// gathers from its scan by metric, against the release's
+// data/comparisons.csv, which DuckDB writes: the same header, and the
+// council's rows, every period, each exactly once. DuckDB writes some
+// figures differently ("117.0" for 117, "" for blank text), so numbers are
+// compared as numbers. Every council with a page has a table, and no
+// other.
+func TestCouncilTables(t *testing.T) {
+	t.Parallel()
+	for _, name := range []string{"small", "wide"} {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			rel := fixture(t, name, map[string]func() []publishtest.Sub{"small": smallSubs, "wide": wideSubs}[name])
+			header, all := readCSV(t, filepath.Join(rel.Dir, "data", "comparisons.csv"))
+			byCouncil := map[string][][]string{}
+			for _, r := range all {
+				byCouncil[r[2]] = append(byCouncil[r[2]], r)
+			}
+			tables := 0
+			for code, want := range byCouncil {
+				url := site.CouncilURL(code)
+				if _, err := os.Stat(filepath.Join(rel.Dir, filepath.FromSlash(site.File(url)))); errors.Is(err, fs.ErrNotExist) {
+					continue // no page: a council the register does not know
+				}
+				tables++
+				gotHeader, got := readCSV(t, filepath.Join(rel.Dir, filepath.FromSlash(site.TableURL(url))))
+				if !slices.Equal(gotHeader, header) {
+					t.Errorf("%s: header %q, comparisons.csv has %q", code, gotHeader, header)
+				}
+				if len(got) != len(want) {
+					t.Errorf("%s: %d rows, comparisons.csv has %d", code, len(got), len(want))
+					continue
+				}
+				key := func(r []string) string { return strings.Join(r[:6], "|") } // metric, period, council, provider, name, service
+				slices.SortFunc(got, func(a, b []string) int { return strings.Compare(key(a), key(b)) })
+				slices.SortFunc(want, func(a, b []string) int { return strings.Compare(key(a), key(b)) })
+				for i := range want {
+					for j := range header {
+						if !sameCell(got[i][j], want[i][j]) {
+							t.Errorf("%s, row %s: %s is %q, comparisons.csv has %q", code, key(want[i]), header[j], got[i][j], want[i][j])
+						}
+					}
+				}
+			}
+			if tables == 0 {
+				t.Fatal("no council has a table")
+			}
+			matches, err := filepath.Glob(filepath.Join(rel.Dir, "councils", "*", "table.csv"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(matches) != tables {
+				t.Errorf("%d councils' tables, want %d", len(matches), tables)
+			}
+		})
+	}
+}
+
+// sameCell says whether two CSV cells hold the same figure or text.
+func sameCell(a, b string) bool {
+	if a == b {
+		return true
+	}
+	x, errA := strconv.ParseFloat(a, 64)
+	y, errB := strconv.ParseFloat(b, 64)
+	return errA == nil && errB == nil && x == y
+}
+
+func readCSV(t *testing.T, path string) (header []string, rows [][]string) {
+	t.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	all, err := csv.NewReader(f).ReadAll()
+	if err != nil {
+		t.Fatalf("%s: %v", path, err)
+	}
+	if len(all) == 0 {
+		t.Fatalf("%s is empty", path)
+	}
+	return all[0], all[1:]
+}
