@@ -409,7 +409,7 @@ func dirBytes(b *testing.B, dir string) int64 {
 // takes the time of the disclosure-control steps and reports publish's
 // time against publish's time less theirs: issue 7's target is at most
 // 1.5x. Then it publishes the
-// same warehouse again with the website, and reports the site's pages a
+// same returns with the website, in a data folder of their own, and reports the site's pages a
 // second and the whole publish against the one without the site. Targets
 // (the website issue): 1,000 pages a second, and no more than 1.5x.
 func BenchmarkPublish(b *testing.B) {
@@ -479,8 +479,17 @@ func BenchmarkPublish(b *testing.B) {
 			fmt.Printf("    %6.2fs  %s\n", (next - s.at).Seconds(), s.line)
 		}
 
-		// The same warehouse again, with the website.
-		withSite, siteSteps := runStamped(b, exec.Command(bin, "publish", "--data", dataDir))
+		// The same returns with the website, published into a data
+		// folder of their own: a second release in dataDir would read the
+		// first's history, which changes disclosure control's work, so
+		// the two would not be the same publish with and without the site.
+		b.StopTimer()
+		siteDir := filepath.Join(dir, fmt.Sprintf("site%d", i))
+		if out, err := exec.Command(bin, "ingest", "--data", siteDir, csvPath).CombinedOutput(); err != nil {
+			b.Fatalf("ingest: %v\n%s", err, out)
+		}
+		b.StartTimer()
+		withSite, siteSteps := runStamped(b, exec.Command(bin, "publish", "--data", siteDir))
 		siteRatio := withSite.wall.Seconds() / ys.wall.Seconds()
 		var siteLine string
 		for _, st := range siteSteps {
@@ -500,7 +509,7 @@ func BenchmarkPublish(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		current, err := filepath.EvalSymlinks(filepath.Join(dataDir, "current"))
+		current, err := filepath.EvalSymlinks(filepath.Join(siteDir, "current"))
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -516,7 +525,7 @@ func BenchmarkPublish(b *testing.B) {
 			siteRatio, verdict(siteRatio <= 1.5), pagesPerSecond, verdict(pagesPerSecond >= 1000))
 		fmt.Printf("  the release is %.0f MB (the website %.0f MB) from %.0f MB of returns: %.1f times its input\n",
 			releaseMB, siteMB, inputMB, releaseMB/inputMB)
-		markPublished(dataDir)
+		markPublished(siteDir)
 		report(scaleLine{
 			what:   fmt.Sprintf("publish --no-site, %d rows", sum.Rows),
 			figure: fmt.Sprintf("%.2f s, %.0f rows/s", ys.wall.Seconds(), rate),
