@@ -6,6 +6,7 @@ import (
 	"context"
 	"encoding/json"
 	"flag"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"syscall"
@@ -25,9 +26,9 @@ var siteRelease = flag.String("site-release", "", "a release folder whose websit
 // 200000`, ingested and published with --no-site), given by
 // -site-release; it skips without one. Besides pages a second of wall
 // time it reports pages a second of the process's CPU time, which a busy
-// machine changes less, and the CPU time and bytes of one site, which
-// compare builds that split the same tables into different numbers of
-// pages.
+// machine changes less, and the CPU time and bytes of one site (in all,
+// and its HTML, JSON and CSV files'), which compare builds that split the
+// same tables into different numbers of pages.
 func BenchmarkSiteRelease(b *testing.B) {
 	if *siteRelease == "" {
 		b.Skip("no -site-release given")
@@ -48,6 +49,7 @@ func BenchmarkSiteRelease(b *testing.B) {
 	cat, _ := publishtest.Reference()
 	var pages, builds int
 	var bytes int64
+	kinds := map[string]int64{} // bytes by kind of file: HTML, JSON, CSV
 	var elapsed, cpu time.Duration
 	for b.Loop() {
 		out := b.TempDir()
@@ -62,6 +64,23 @@ func BenchmarkSiteRelease(b *testing.B) {
 		builds++
 		elapsed += stats.Elapsed
 		b.StopTimer()
+		err = filepath.WalkDir(out, func(path string, d fs.DirEntry, err error) error {
+			if err != nil || d.IsDir() {
+				return err
+			}
+			info, err := d.Info()
+			if err != nil {
+				return err
+			}
+			switch ext := filepath.Ext(path); ext {
+			case ".html", ".json", ".csv":
+				kinds[ext[1:]] += info.Size()
+			}
+			return nil
+		})
+		if err != nil {
+			b.Fatal(err)
+		}
 		os.RemoveAll(out)
 		b.StartTimer()
 	}
@@ -70,6 +89,9 @@ func BenchmarkSiteRelease(b *testing.B) {
 	b.ReportMetric(cpu.Seconds()/float64(builds), "cpu-s/site")
 	b.ReportMetric(float64(bytes)/1e6/float64(builds), "MB/site")
 	b.ReportMetric(float64(pages)/float64(builds), "pages/site")
+	for kind, n := range kinds {
+		b.ReportMetric(float64(n)/1e6/float64(builds), "MB-"+kind+"/site")
+	}
 }
 
 // cpuTime is the CPU time the process has used, user and system.

@@ -462,8 +462,8 @@ func (tb *browserTab) axeViolations(t *testing.T, src string) []axeViolation {
 
 // browserMetricTwin is the part of a metric page's JSON twin the tests read.
 type browserMetricTwin struct {
-	Total int       `json:"total_rows"`
-	Rows  site.Rows `json:"rows"`
+	Total int             `json:"total_rows"`
+	Rows  site.MetricRows `json:"rows"`
 	Parts []struct {
 		Title string `json:"title"`
 		URL   string `json:"url"`

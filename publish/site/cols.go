@@ -26,8 +26,9 @@ type siteColumn struct {
 	count func(*duckdb.SiteRow) *int64
 }
 
-// siteColumns are duckdb.SiteRow's fields in their order: the columns of
-// a twin's table (Rows).
+// siteColumns are duckdb.SiteRow's fields in their order, from which the
+// tables' CSV files (comparisonColumns) and the twins' tables
+// (metricTwinColumns and the others, twin.go) take theirs.
 var siteColumns = []siteColumn{
 	{name: "metric", text: func(r *duckdb.SiteRow) string { return r.Metric }},
 	{name: "period", text: func(r *duckdb.SiteRow) string { return r.Period }},

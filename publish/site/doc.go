@@ -33,8 +33,9 @@
 //	                                         the providers it commissions by service, its figures
 //	                                         (each metric in its latest period) against England and
 //	                                         its similar councils, who those are for each
-//	                                         responsibility it holds; table.csv holds its rows in
-//	                                         every period, by metric, period, service and provider
+//	                                         responsibility it holds; table.csv holds the figures
+//	                                         the page lists, in its order (every period is in
+//	                                         data/comparisons.csv and the API, as the page says)
 //	councils/<gss>/<service>/[<n>/]index.html|.json
 //	                                         one service, when the council's page would be too
 //	                                         long, in numbered pages when the service needs several
@@ -113,8 +114,19 @@
 // council, metric, period, service), not the links, titles and units a
 // page shows beside it, which the ids give (urls.go). A table of
 // comparison rows in a twin is {"columns": [...], "data": [[...], ...]}
-// (Rows, twin.go): the names once, each row an array of values in their
-// order, which halves the twins of a large release.
+// (MetricRows, ProviderRows, CouncilRows; twin.go): the names once, each
+// row an array of values in their order. Its columns are the keys that
+// join a row to data/comparisons.csv (metric, period, council_code,
+// provider_id, service) and then the columns the page's table shows, as
+// figures rather than text: a league table's provider_name,
+// council_name, region, value, status, ci95_lower, ci95_upper,
+// ci998_lower, ci998_upper, band_national, percentile_rank, numerator,
+// denominator and note; a provider's table's council_name, value, status,
+// ci95_lower, ci95_upper, band_national, band_region, band_similar,
+// numerator and denominator; a council's table's provider_name, value,
+// status, ci95_lower, ci95_upper, band_national, band_similar and
+// denominator. The comparisons table's other columns are in
+// data/comparisons.csv and the API, not repeated in every page's twin.
 //
 // No HTML page exceeds MaxPageBytes (200 KB) before compression. A table
 // that would is split, never cut short: a metric's by region, a
@@ -135,10 +147,9 @@
 // period, and by provider, latest periods only; duckdb.Reader.EachSiteRow),
 // each page's rows handed to a pool of workers as they arrive, so the
 // site costs a few queries, not one per page. The scan by metric also
-// gathers the councils' pages (councilTables): each council's table.csv
-// is written as its rows arrive, in the scan's order (metric, period,
-// service, provider), and only the rows its page shows are held until the
-// scan ends, so no third scan by council is needed. The scans run one
+// gathers the councils' pages (councilTables): only the rows a council's
+// page shows are held until the scan ends, and its table.csv is written
+// from them with its page, so no third scan by council is needed. The scans run one
 // after another, since each sorts the rows in the reader's memory, which
 // does not spill. Publish writes the pages while it exports the data
 // files (Input.DataFiles): only the downloads and home pages, which list

@@ -1011,22 +1011,17 @@ func providerSentence(name string, sec *ProviderSection) (sentence, spineText st
 // councilTables gathers the councils' pages from the scan by metric, so
 // that the site reads the comparison rows once for the metrics' pages and
 // the councils': a second scan by council cost about a tenth of the
-// site's time. A council's table.csv, which has every row of the council,
-// is written as its rows arrive (appender), in the scan's order (by
-// metric, period, service and provider); of its rows only those its page
-// shows are held, each metric and service in the latest period the
-// council has it.
+// site's time. Of a council's rows only those its page shows are held,
+// each metric and service in the latest period the council has it; its
+// table.csv is those rows, written with its page.
 type councilTables struct {
 	s  *siteData
 	o  *output
 	by map[string]*councilTable
-	// line is the CSV line of the row being added.
-	line []byte
 }
 
 // councilTable is one council's rows so far.
 type councilTable struct {
-	csv *appender
 	// latest are the rows of each service and metric in the latest
 	// period seen so far.
 	latest map[[2]string]*latestRows
@@ -1046,22 +1041,8 @@ func (g *councilTables) add(v *RowView) error {
 	}
 	t := g.by[v.CouncilCode]
 	if t == nil {
-		t = &councilTable{csv: g.o.appender(TableURL(CouncilURL(v.CouncilCode))), latest: map[[2]string]*latestRows{}}
+		t = &councilTable{latest: map[[2]string]*latestRows{}}
 		g.by[v.CouncilCode] = t
-		header, err := comparisonsCSV(g.line[:0], nil)
-		if err != nil {
-			return err
-		}
-		if err := t.csv.add(header); err != nil {
-			return err
-		}
-	}
-	var err error
-	if g.line, err = appendComparisonCSV(g.line[:0], &v.SiteRow); err != nil {
-		return err
-	}
-	if err := t.csv.add(g.line); err != nil {
-		return err
 	}
 	k := [2]string{v.Service, v.Metric}
 	switch l := t.latest[k]; {
@@ -1075,14 +1056,10 @@ func (g *councilTables) add(v *RowView) error {
 	return nil
 }
 
-// pages finishes each council's table.csv and queues its page, in order
-// of council code.
+// pages queues each council's page, in order of council code.
 func (g *councilTables) pages() error {
 	for _, code := range slices.Sorted(maps.Keys(g.by)) {
 		t := g.by[code]
-		if err := t.csv.close(); err != nil {
-			return err
-		}
 		var rows []RowView
 		for _, k := range slices.SortedFunc(maps.Keys(t.latest), func(a, b [2]string) int {
 			return cmp.Or(cmp.Compare(a[0], b[0]), cmp.Compare(a[1], b[1]))
@@ -1101,7 +1078,8 @@ func (g *councilTables) pages() error {
 // writeCouncil writes a council's page: the providers it commissions and
 // its figures by service, each metric in its latest period, and, when that
 // is too long for one page, a page per service. rows are the figures its
-// page shows (councilTables), which also wrote its table.csv.
+// page shows (councilTables); its table.csv is those rows, in the page's
+// order, so that "download this table" gives what the page lists.
 func (s *siteData) writeCouncil(o *output, r *renderer, c *duckdb.SiteCouncil, rows []RowView) error {
 	url := CouncilURL(c.CouncilCode)
 	p := CouncilPage{Meta: s.meta("council", c.Name, url), Council: c.CouncilRow, CSV: TableURL(url), Similar: []SimilarList{}}
@@ -1160,6 +1138,21 @@ func (s *siteData) writeCouncil(o *output, r *renderer, c *duckdb.SiteCouncil, r
 	}
 	if p.Services == nil {
 		p.Services = []CouncilService{}
+	}
+	table, err := comparisonsCSV(r.csv, nil)
+	if err != nil {
+		return fmt.Errorf("council %s table: %w", c.CouncilCode, err)
+	}
+	for i := range p.Services {
+		for j := range p.Services[i].Rows {
+			if table, err = appendComparisonCSV(table, &p.Services[i].Rows[j].SiteRow); err != nil {
+				return fmt.Errorf("council %s table: %w", c.CouncilCode, err)
+			}
+		}
+	}
+	r.csv = table
+	if err := o.write(p.CSV, table, false); err != nil {
+		return err
 	}
 	html, written, err := s.writeIfFits(o, r, "council", url, p)
 	if err != nil || written {

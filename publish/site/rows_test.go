@@ -38,16 +38,16 @@ func TestRowsHostileText(t *testing.T) {
 	}
 	tables := map[string]func(names []string) string{
 		"league table": func(names []string) string {
-			return string(MetricPage{Meta: Meta{Root: "../../"}, Rows: Rows{row(names), row(names)}}.RowsHTML())
+			return string(MetricPage{Meta: Meta{Root: "../../"}, Rows: MetricRows{row(names), row(names)}}.RowsHTML())
 		},
 		"league table's part": func(names []string) string {
-			return string(MetricPage{Meta: Meta{Root: "../../../"}, Part: &Part{}, Rows: Rows{row(names)}}.RowsHTML())
+			return string(MetricPage{Meta: Meta{Root: "../../../"}, Part: &Part{}, Rows: MetricRows{row(names)}}.RowsHTML())
 		},
 		"provider's councils": func(names []string) string {
-			return string(ProviderSection{Rows: Rows{row(names)}}.RowsHTML("../../"))
+			return string(ProviderSection{Rows: ProviderRows{row(names)}}.RowsHTML("../../"))
 		},
 		"council's figures": func(names []string) string {
-			return string(CouncilService{Rows: Rows{row(names)}}.RowsHTML("../../"))
+			return string(CouncilService{Rows: CouncilRows{row(names)}}.RowsHTML("../../"))
 		},
 		"council's providers": func(names []string) string {
 			return string(CouncilService{Providers: []ProviderLink{{Name: names[0], Sector: names[3], URL: "providers/1-1/"}}}.ProvidersHTML("../../"))

@@ -9,7 +9,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"hash"
 	"html/template"
 	"io/fs"
 	"os"
@@ -347,76 +346,6 @@ func (o *output) mkdir(dir string) error {
 	o.mu.Lock()
 	o.dirs[dir] = true
 	o.mu.Unlock()
-	return nil
-}
-
-// appender writes one file of the site in pieces, in order, for a file
-// gathered from rows that arrive among others' (a council's table.csv,
-// from the scan by metric): it holds at most appendBytes of it at once
-// and hashes it as it goes.
-type appender struct {
-	o       *output
-	name    string
-	buf     []byte
-	hash    hash.Hash
-	size    int64
-	started bool
-}
-
-// appendBytes is how much of a file an appender holds before writing it
-// out. A release has hundreds of councils' files open at once, so at most
-// some tens of megabytes are held; each write opens the file again, and
-// creating and opening files is most of the system time the site takes.
-const appendBytes = 256 << 10
-
-func (o *output) appender(name string) *appender {
-	return &appender{o: o, name: name, hash: sha256.New()}
-}
-
-// add appends b to the file, writing out what is held once it is
-// appendBytes or more.
-func (a *appender) add(b []byte) error {
-	a.buf = append(a.buf, b...)
-	if len(a.buf) < appendBytes {
-		return nil
-	}
-	return a.flush()
-}
-
-func (a *appender) flush() error {
-	path := filepath.Join(a.o.dir, filepath.FromSlash(a.name))
-	flag := os.O_WRONLY | os.O_APPEND
-	if !a.started {
-		if err := a.o.mkdir(filepath.Dir(path)); err != nil {
-			return err
-		}
-		flag = os.O_WRONLY | os.O_CREATE | os.O_TRUNC
-	}
-	f, err := os.OpenFile(path, flag, 0o644)
-	if err != nil {
-		return err
-	}
-	_, err = f.Write(a.buf)
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err != nil {
-		return fmt.Errorf("write %s: %w", a.name, err)
-	}
-	a.started = true
-	a.hash.Write(a.buf)
-	a.size += int64(len(a.buf))
-	a.buf = a.buf[:0]
-	return nil
-}
-
-// close writes out the rest of the file and records it.
-func (a *appender) close() error {
-	if err := a.flush(); err != nil {
-		return err
-	}
-	a.o.written(a.name, hex.EncodeToString(a.hash.Sum(nil)), a.size, false)
-	a.buf = nil
 	return nil
 }
 

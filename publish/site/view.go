@@ -159,8 +159,8 @@ type MetricPage struct {
 	// Total counts the rows of the metric in the period; Rows are those
 	// on this page: all of them, or, when the table is split, none on
 	// the period's page and one part's on each part's page.
-	Total int  `json:"total_rows"`
-	Rows  Rows `json:"rows"`
+	Total int        `json:"total_rows"`
+	Rows  MetricRows `json:"rows"`
 	// Parts are the pages the table is split into, when it is; Part is
 	// the one this page shows.
 	Parts []Part `json:"parts,omitempty"`
@@ -291,9 +291,9 @@ type ProviderSection struct {
 	// Rows are the councils' figures in Period on this page; NRows
 	// counts them all. Parts are the pages of the metric's part that show
 	// them, when this page shows none of them or only some.
-	Rows  Rows   `json:"rows"`
-	NRows int    `json:"n_rows"`
-	Parts []Part `json:"parts,omitempty"`
+	Rows  ProviderRows `json:"rows"`
+	NRows int          `json:"n_rows"`
+	Parts []Part       `json:"parts,omitempty"`
 }
 
 // TrendPoint is a provider's pooled figure in one period. Its label and
@@ -320,7 +320,8 @@ type CouncilPage struct {
 	// rather than nearest neighbours.
 	PeerGroups bool             `json:"peer_groups"`
 	Services   []CouncilService `json:"services"`
-	// CSV holds the council's rows in every period.
+	// CSV holds the rows the page lists (with its parts, when it is
+	// split): each metric of each service in its latest period.
 	CSV string `json:"csv"`
 	// Part is the service a part page shows, when the council's page is
 	// split by service; Page is which of the part's pages this is, when
@@ -355,9 +356,9 @@ type CouncilService struct {
 	// Rows are the council's figures for the service on this page, each
 	// metric in its latest period; NRows counts them all. Parts are the
 	// pages that show them, when this page shows none of them or only some.
-	Rows  Rows   `json:"rows"`
-	NRows int    `json:"n_rows"`
-	Parts []Part `json:"parts,omitempty"`
+	Rows  CouncilRows `json:"rows"`
+	NRows int         `json:"n_rows"`
+	Parts []Part      `json:"parts,omitempty"`
 }
 
 // ProviderLink is a provider a council commissions.
