@@ -175,7 +175,7 @@ func TestHistoryFirstFormatUpgrade(t *testing.T) {
 			hashed++
 		}
 	}
-	if !reflect.DeepEqual(historyIDs(p), []string{"r5"}) || len(p.Direct) != 0 || hashed != 5 {
+	if !reflect.DeepEqual(historyIDs(p), []string{"r5"}) || len(p.Direct) != 0 || hashed != 5 || len(p.Covered) != 5 {
 		t.Errorf("after release 5, plan reads histories %v, direct %v, covering %v; want release 5's history alone, "+
 			"covering releases 1 to 5 each with its hash", historyIDs(p), directIDs(p), p.Covered)
 	}

@@ -20,7 +20,6 @@ type SiteOrder string
 const (
 	ByMetric   SiteOrder = "metric"   // by metric and period
 	ByProvider SiteOrder = "provider" // by provider, metric, service and period; council-wide rows left out
-	ByCouncil  SiteOrder = "council"  // by council, service, metric and period
 )
 
 // SiteRow is a comparison row with what a page shows beside it.
@@ -70,7 +69,7 @@ type SiteBenchmark struct {
 func (r *Reader) EachSiteRow(ctx context.Context, by SiteOrder, fn func(*SiteRow) error) error {
 	const name = "reader_site_comparisons"
 	switch by {
-	case ByMetric, ByProvider, ByCouncil:
+	case ByMetric, ByProvider:
 	default:
 		return fmt.Errorf("%s: %w: order %q", name, ErrInvalidSort, by)
 	}

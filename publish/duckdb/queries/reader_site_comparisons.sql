@@ -3,8 +3,9 @@
 -- provider's sector from the providers table, and the council's note on the
 -- figure from the observations table. $by picks the order the site reads
 -- them in, so each page's rows arrive together: 'metric' (by metric and
--- period), 'provider' (by provider, metric, service, period) or 'council'
--- (by council, service, metric, period). reader_site.go checks $by.
+-- period; the council pages are gathered from this scan too) or
+-- 'provider' (by provider, metric, service, period). reader_site.go
+-- checks $by.
 SELECT c.*,
        k.name, k.region, k.type_name, p.sector, o.note
 FROM comparisons c
@@ -13,7 +14,7 @@ LEFT JOIN providers p ON p.provider_id = c.provider_id
 LEFT JOIN observations o ON o.metric = c.metric AND o.period = c.period AND o.council_code = c.council_code
      AND o.provider_id = c.provider_id AND o.service = c.service
 LEFT JOIN period_links l ON l.period = c.period
-WHERE $by IN ('metric', 'provider', 'council')
+WHERE $by IN ('metric', 'provider')
   AND ($by <> 'provider' OR c.provider_id <> '')
 -- A provider page shows each metric and service in its latest period
 -- only, so the provider scan reads no other period.
@@ -21,6 +22,4 @@ QUALIFY $by <> 'provider' OR l.period_start = max(l.period_start) OVER (PARTITIO
 ORDER BY CASE WHEN $by = 'metric' THEN c.metric END,
          CASE WHEN $by = 'metric' THEN c.period END,
          CASE WHEN $by = 'provider' THEN c.provider_id END,
-         CASE WHEN $by = 'council' THEN c.council_code END,
-         CASE WHEN $by = 'council' THEN c.service END,
          c.metric, c.service, c.period, c.council_code, c.provider_id
