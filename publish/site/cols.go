@@ -102,11 +102,7 @@ func (c *siteColumn) appendJSON(b []byte, r *duckdb.SiteRow) ([]byte, error) {
 func (c *siteColumn) appendCSV(b []byte, r *duckdb.SiteRow) []byte {
 	switch {
 	case c.text != nil:
-		s := c.text(r)
-		if c.name == "status" {
-			return appendCSVField(b, strings.ReplaceAll(markers(s), " ", ""))
-		}
-		return appendCSVField(b, schemas.SpreadsheetSafe(s))
+		return appendCSVField(b, csvText(c.name, c.text(r)))
 	case c.num != nil:
 		if v := c.num(r); v != nil {
 			return strconv.AppendFloat(b, *v, 'f', -1, 64)

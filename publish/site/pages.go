@@ -770,12 +770,20 @@ func csvCell(c csvColumn, v reflect.Value) string {
 	case reflect.Int64, reflect.Int:
 		return strconv.FormatInt(v.Int(), 10)
 	case reflect.String:
-		if c.name == "status" {
-			return strings.ReplaceAll(markers(v.String()), " ", "")
-		}
-		return schemas.SpreadsheetSafe(v.String())
+		return csvText(c.name, v.String())
 	}
 	return fmt.Sprint(v.Interface())
+}
+
+// csvText is a text column's value as the release's CSV files write it:
+// a status as its bracketed markers, other text safe for spreadsheets.
+// Both CSV writers of the site (csvCell and siteColumn.appendCSV) use it,
+// so their tables cannot drift from each other or from the data files.
+func csvText(column, s string) string {
+	if column == "status" {
+		return strings.ReplaceAll(markers(s), " ", "")
+	}
+	return schemas.SpreadsheetSafe(s)
 }
 
 // providerPages streams the comparison rows by provider and queues one
