@@ -258,6 +258,9 @@ func (s *session) loadHistory(ctx context.Context, layout schemas.Layout) error 
 		if err := s.exec(ctx, merge); err != nil {
 			return err
 		}
+		if err := s.exec(ctx, "history_merge_parts"); err != nil {
+			return err
+		}
 	}
 	if len(plan.Direct) > 0 {
 		files := make([]string, len(plan.Direct))

@@ -1,6 +1,7 @@
 -- Adds a disclosure history in the first format (written before
 -- histories held sets of groups; no sig_set column), read by
--- history_read_file.sql, to the history tables. That format lists in
+-- history_read_file.sql: its releases and sets of groups, to the history
+-- tables (history_merge_parts.sql adds the rest). That format lists in
 -- part 'appears' each release and group (release, sig) it published; the
 -- groups of each release become its set (sig_set, the MD5 of its sigs in
 -- order, as history_derive.sql names sets), so that both formats give
@@ -16,23 +17,10 @@ FROM history_file r
 LEFT JOIN history_file_sets s USING (release)
 WHERE r.part = 'release'
 EXCEPT SELECT * FROM history_releases;
-INSERT INTO history_shown
-SELECT council_code, provider_id, service, metric, period, numerator, denominator, value
-FROM history_file WHERE part = 'shown'
-EXCEPT SELECT * FROM history_shown;
-INSERT INTO history_hidden
-SELECT council_code, provider_id, service, metric, period FROM history_file WHERE part = 'hidden'
-EXCEPT SELECT * FROM history_hidden;
-INSERT INTO history_members
-SELECT sig, link, council_code, group_provider, service, metric, group_period, provider_id, period,
-       is_total, hidden, x, n
-FROM history_file
-WHERE part = 'member' AND sig NOT IN (SELECT sig FROM history_members);
 INSERT INTO history_sets
 SELECT DISTINCT s.sig_set, a.sig
 FROM history_file a
 JOIN history_file_sets s USING (release)
 WHERE a.part = 'appears'
 EXCEPT SELECT * FROM history_sets;
-DROP TABLE history_file;
 DROP TABLE history_file_sets
