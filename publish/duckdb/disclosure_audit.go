@@ -6,9 +6,12 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"runtime"
 	"slices"
 	"sort"
 	"strings"
+	"sync"
+	"sync/atomic"
 
 	"github.com/yardstick-open/yardstick/publish/audit"
 )
@@ -85,9 +88,17 @@ func (n narrowCell) detail() string {
 		n.What, n.Lo, n.Hi, n.Width)
 }
 
+// auditCache holds the findings of the components of the audit already
+// solved, by componentKey. Suppression runs the audit after each round
+// that hides more cells, and a round changes only the components that
+// hold the cells it hid: the others are the same equations over the same
+// unknowns and give the same findings, so they are not solved again.
+type auditCache map[string][]narrowCell
+
 // auditIntervals reads the audit's equations and returns the cells hidden
-// for themselves that the published figures hold too narrowly.
-func (s *session) auditIntervals(ctx context.Context) ([]narrowCell, error) {
+// for themselves that the published figures hold too narrowly. cache,
+// when not nil, keeps each component's findings for the next call.
+func (s *session) auditIntervals(ctx context.Context, cache auditCache) ([]narrowCell, error) {
 	rows, err := s.query(ctx, "audit_members")
 	if err != nil {
 		return nil, err
@@ -109,7 +120,7 @@ func (s *session) auditIntervals(ctx context.Context) ([]narrowCell, error) {
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("audit_members: %w", err)
 	}
-	return auditNarrow(members), nil
+	return auditNarrowCached(members, cache), nil
 }
 
 // auditVar names a variable of the audit: one count (side 'x' numerator,
@@ -176,14 +187,25 @@ type auditEquation struct {
 //     hidden member's count gets an unknown of that release alone, the
 //     figure it had then, which the old total still bounds.
 func auditNarrow(members []auditMember) []narrowCell {
+	return auditNarrowCached(members, nil)
+}
+
+// auditNarrowCached is auditNarrow, taking the findings of a component
+// cache already holds instead of solving it again, and adding those it
+// solves.
+func auditNarrowCached(members []auditMember, cache auditCache) []narrowCell {
 	varIndex := map[auditVar]int{}
 	var truth []sql.NullFloat64
+	// names is each variable's auditVar, by index, to name a component
+	// by what it says rather than by numbers that vary from call to call.
+	var names []auditVar
 	variable := func(v auditVar, t sql.NullFloat64) int {
 		i, ok := varIndex[v]
 		if !ok {
 			i = len(truth)
 			varIndex[v] = i
 			truth = append(truth, t)
+			names = append(names, v)
 		}
 		return i
 	}
@@ -290,10 +312,16 @@ func auditNarrow(members []auditMember) []narrowCell {
 		kept = append(kept, e)
 	}
 	// A proportion counts some of its denominator: x - n + slack = 0.
+	// The cells are taken in order, so that a component reads the same
+	// equations in the same order each time and auditCache knows it.
+	proportions := make([]cellKey, 0, len(kinds))
 	for cell, kind := range kinds {
-		if kind != "proportion" {
-			continue
+		if kind == "proportion" {
+			proportions = append(proportions, cell)
 		}
+	}
+	sort.Slice(proportions, func(i, j int) bool { return proportions[i].protectKey() < proportions[j].protectKey() })
+	for _, cell := range proportions {
 		x, okx := varIndex[vars[cell][0]]
 		n, okn := varIndex[vars[cell][1]]
 		if !okx || !okn {
@@ -334,8 +362,47 @@ func auditNarrow(members []auditMember) []narrowCell {
 	}
 
 	var out []narrowCell
+	type job struct {
+		root  int
+		cells []cellKey
+		key   string
+		found []narrowCell
+	}
+	var jobs []job
 	for root, cells := range cellsOf {
-		out = append(out, auditComponent(components[root], cells, kinds, widths, vars, varIndex)...)
+		j := job{root: root, cells: cells}
+		if cache != nil {
+			j.key = componentKey(components[root], cells, kinds, widths, vars, names)
+			if found, ok := cache[j.key]; ok {
+				out = append(out, found...)
+				continue
+			}
+		}
+		jobs = append(jobs, j)
+	}
+	// The components share nothing, and auditComponent only reads the
+	// maps, so they are solved on every core: a sample with council-wide
+	// totals has tens of thousands of them.
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range min(runtime.GOMAXPROCS(0), len(jobs)) {
+		wg.Go(func() {
+			for {
+				i := int(next.Add(1)) - 1
+				if i >= len(jobs) {
+					return
+				}
+				j := &jobs[i]
+				j.found = auditComponent(components[j.root], j.cells, kinds, widths, vars, varIndex)
+			}
+		})
+	}
+	wg.Wait()
+	for _, j := range jobs {
+		if cache != nil {
+			cache[j.key] = j.found
+		}
+		out = append(out, j.found...)
 	}
 	sort.Slice(out, func(i, j int) bool {
 		if out[i].Cell != out[j].Cell {
@@ -356,6 +423,41 @@ func equationKey(e auditEquation) string {
 	fmt.Fprintf(&b, "%t %d", e.history, e.eq.RHS)
 	for _, t := range terms {
 		fmt.Fprintf(&b, " %d:%d", t.Var, t.Coef)
+	}
+	return b.String()
+}
+
+// componentKey names everything auditComponent reads of one component:
+// its equations in order (whether an earlier release's or a bound, the
+// right-hand side, each term's variable by name and its coefficient) and
+// the cells it bounds, sorted, with their kind, width and variables. Two
+// components with the same key number their variables alike and solve
+// the same programmes, so they give the same findings.
+func componentKey(eqs []auditEquation, cells []cellKey, kinds map[cellKey]string, widths map[cellKey]float64,
+	vars map[cellKey][2]auditVar, names []auditVar) string {
+	var b strings.Builder
+	name := func(v auditVar) {
+		b.WriteString(v.Cell.protectKey())
+		b.WriteByte('\x1e')
+		b.WriteByte(v.Side)
+		b.WriteString(v.Release)
+		b.WriteByte('\x1e')
+	}
+	for _, e := range eqs {
+		fmt.Fprintf(&b, "%t %t %d|", e.history, e.bound, e.eq.RHS)
+		for _, t := range e.eq.Terms {
+			name(names[t.Var])
+			fmt.Fprintf(&b, "%d|", t.Coef)
+		}
+		b.WriteByte('\n')
+	}
+	sorted := slices.Clone(cells)
+	sort.Slice(sorted, func(i, j int) bool { return sorted[i].protectKey() < sorted[j].protectKey() })
+	for _, c := range sorted {
+		fmt.Fprintf(&b, "%s\x1e%s\x1e%g\x1e", c.protectKey(), kinds[c], widths[c])
+		name(vars[c][0])
+		name(vars[c][1])
+		b.WriteByte('\n')
 	}
 	return b.String()
 }

@@ -3,6 +3,7 @@ package duckdb
 import (
 	"database/sql"
 	"reflect"
+	"slices"
 	"testing"
 )
 
@@ -123,5 +124,74 @@ func TestAuditNarrow(t *testing.T) {
 				t.Errorf("narrow = %v, want %v", got, tt.Want)
 			}
 		})
+	}
+}
+
+// TestAuditCache checks that the audit takes the findings of a component
+// it has solved before from auditCache, solves again only a component
+// whose equations changed, and finds, with the cache, the ranges worked by
+// hand (the cases of TestAuditNarrow).
+func TestAuditCache(t *testing.T) {
+	t.Parallel()
+	num := func(v float64) sql.NullFloat64 { return sql.NullFloat64{Float64: v, Valid: true} }
+	shown := func(council, provider string, total bool, x, n float64, kind string) auditMember {
+		return auditMember{Group: council, Cell: cellKey{Council: council, Provider: provider}, Total: total,
+			X: num(x), N: num(n), Kind: kind}
+	}
+	hidden := func(council, provider string, x, n float64, kind string) auditMember {
+		return auditMember{Group: council, Cell: cellKey{Council: council, Provider: provider}, Unknown: true,
+			TX: num(x), TN: num(n), Primary: true, Kind: kind}
+	}
+	type want struct {
+		Council, Provider, What string
+		Lo, Hi                  float64
+	}
+	narrowed := func(members []auditMember, cache auditCache) []want {
+		var got []want
+		for _, n := range auditNarrowCached(members, cache) {
+			if n.Err != nil {
+				t.Fatalf("%v: %v", n.Cell, n.Err)
+			}
+			got = append(got, want{n.Cell.Council, n.Cell.Provider, n.What, n.Lo, n.Hi})
+		}
+		return got
+	}
+	// Council A: 10 - 6 leaves 4 for P2 + P3, each 0 to 4. Council B:
+	// 100/104 less nothing shown leaves complements summing to 4.
+	a := []auditMember{shown("A", "", true, 10, 3000, "rate"), shown("A", "P1", false, 6, 1000, "rate"),
+		hidden("A", "P2", 2, 1000, "rate"), hidden("A", "P3", 2, 1000, "rate")}
+	b := []auditMember{shown("B", "", true, 100, 104, "proportion"),
+		hidden("B", "P1", 48, 50, "proportion"), hidden("B", "P2", 52, 54, "proportion")}
+	first := []want{{"A", "P2", "numerator", 0, 4}, {"A", "P3", "numerator", 0, 4},
+		{"B", "P1", "complement", 0, 4}, {"B", "P2", "complement", 0, 4}}
+	cache := auditCache{}
+	if got := narrowed(append(slices.Clone(a), b...), cache); !reflect.DeepEqual(got, first) {
+		t.Fatalf("first audit: narrow = %v, want %v", got, first)
+	}
+	// A rate's numerators and denominators share no equation: council A
+	// has two components, B one.
+	if len(cache) != 3 {
+		t.Fatalf("after the first audit the cache holds %d components, want 3", len(cache))
+	}
+	// Council B's two proportions give bound equations, taken from a map:
+	// their order, and so the component's key, must not vary.
+	for range 20 {
+		if got := narrowed(append(slices.Clone(a), b...), cache); !reflect.DeepEqual(got, first) {
+			t.Fatalf("audit again: narrow = %v, want %v", got, first)
+		}
+	}
+	if len(cache) != 3 {
+		t.Fatalf("auditing the same equations again left %d components in the cache, want 3", len(cache))
+	}
+	// P3 of council A shown at 2/1000: P2 is 4 - 2 = 2 over 2000 - 1000 =
+	// 1000 exactly. Council B is unchanged and read from the cache.
+	a[3] = shown("A", "P3", false, 2, 1000, "rate")
+	second := []want{{"A", "P2", "denominator", 1000, 1000}, {"A", "P2", "numerator", 2, 2},
+		{"B", "P1", "complement", 0, 4}, {"B", "P2", "complement", 0, 4}}
+	if got := narrowed(append(slices.Clone(a), b...), cache); !reflect.DeepEqual(got, second) {
+		t.Fatalf("after showing A's P3: narrow = %v, want %v", got, second)
+	}
+	if len(cache) != 5 {
+		t.Fatalf("after showing A's P3 the cache holds %d components, want 5 (A's two anew)", len(cache))
 	}
 }
