@@ -241,6 +241,12 @@ type session struct {
 	// logf, when set, hears of each step of a build as it finishes
 	// (BuildInput.Logf); done writes to it.
 	logf func(format string, args ...any)
+	// audit keeps the interval audit's findings by component, from
+	// suppression's rounds to the final check: a component whose
+	// equations and cells are unchanged has the same findings, so only
+	// what changed is solved again. A session that did not suppress (a
+	// check of a release file alone) starts with none.
+	audit auditCache
 }
 
 // done reports a finished step of a build, what it did and how long it

@@ -155,7 +155,7 @@ func (s *session) suppress(ctx context.Context, layout schemas.Layout) error {
 	}
 	// Each round hides at least one more cell or ends the loop, so it ends.
 	protect := []string{}
-	cache := auditCache{}
+	s.audit = auditCache{}
 	for {
 		n, err := s.execCount(ctx, "suppress_secondary", sql.Named("protect", protect))
 		if err != nil {
@@ -189,7 +189,7 @@ func (s *session) suppress(ctx context.Context, layout schemas.Layout) error {
 		// The interval audit is the costlier, and an exactly determined
 		// cell is also a narrow one, so it runs once the exact audit
 		// finds nothing.
-		narrow, err := s.auditIntervals(ctx, cache)
+		narrow, err := s.auditIntervals(ctx, s.audit)
 		if err != nil {
 			return err
 		}
@@ -276,7 +276,7 @@ func (s *session) checkDisclosure(ctx context.Context) error {
 	s.done(start, "disclosure control: checked the tables")
 	start = time.Now()
 	if audited {
-		narrow, err := s.auditIntervals(ctx, nil)
+		narrow, err := s.auditIntervals(ctx, s.audit)
 		if err != nil {
 			return fmt.Errorf("check disclosure: %w", err)
 		}
