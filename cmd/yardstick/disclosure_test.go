@@ -12,6 +12,18 @@ import (
 	"github.com/yardstick-open/yardstick/publish/publishtest"
 )
 
+// The disclosure tests publish Trafford's (trafford, serve_test.go)
+// care-home falls for one quarter.
+const fallsPeriod = "2024-25-Q1"
+
+// falls is a row of Trafford's care-home falls for fallsPeriod: num falls in
+// den occupied bed days, per 1,000; provider "" is the council-wide total.
+func falls(provider string, num, den int64) publishtest.Obs {
+	return publishtest.Obs{Provider: provider, Name: "Home " + provider, Sector: "private", Service: "care-home",
+		Metric: "ch-falls", Period: fallsPeriod, Num: publishtest.I64(num), Den: publishtest.I64(den),
+		Value: publishtest.F64(float64(num) / float64(den) * 1000)}
+}
+
 // TestPublishRefusesUnsafeRelease publishes Trafford's care-home falls
 // for 2024-25-Q1 (the council-wide total 52/13000 and three homes, 12/3000,
 // 15/4000 and 23/5000; the total also holds a home not listed), then a
@@ -22,16 +34,7 @@ import (
 // to look at, and leave the first release live.
 func TestPublishRefusesUnsafeRelease(t *testing.T) {
 	t.Parallel()
-	const (
-		trafford = "E08000009"
-		period   = "2024-25-Q1"
-	)
 	data := t.TempDir()
-	falls := func(provider string, num, den int64) publishtest.Obs {
-		return publishtest.Obs{Provider: provider, Name: "Home " + provider, Sector: "private", Service: "care-home",
-			Metric: "ch-falls", Period: period, Num: publishtest.I64(num), Den: publishtest.I64(den),
-			Value: publishtest.F64(float64(num) / float64(den) * 1000)}
-	}
 	rows := []publishtest.Obs{falls("", 52, 13000), falls("1-101000001", 12, 3000), falls("1-101000002", 15, 4000),
 		falls("1-101000003", 23, 5000)}
 	publishtest.WriteSubmissions(t, data, publishtest.Sub{ID: "20250101T000000Z-aaaa", Council: trafford,
@@ -45,8 +48,8 @@ func TestPublishRefusesUnsafeRelease(t *testing.T) {
 		t.Fatalf("publish exit %d, want non-zero\n%s\n%s", code, stdout, stderr)
 	}
 	t.Logf("publish refused:\n%s", stderr)
-	for _, want := range []string{"disclosure control failed", "lone-hidden", "ch-falls", period, trafford, "1-101000004", "care-home",
-		"council " + trafford + " should check its ch-falls return for " + period} {
+	for _, want := range []string{"disclosure control failed", "lone-hidden", "ch-falls", fallsPeriod, trafford, "1-101000004", "care-home",
+		"council " + trafford + " should check its ch-falls return for " + fallsPeriod} {
 		if !strings.Contains(stderr, want) {
 			t.Errorf("stderr does not name %q:\n%s", want, stderr)
 		}
@@ -72,16 +75,7 @@ func TestPublishRefusesUnsafeRelease(t *testing.T) {
 // hidden instead.
 func TestPublishRemembersWithdrawnRelease(t *testing.T) {
 	t.Parallel()
-	const (
-		trafford = "E08000009"
-		period   = "2024-25-Q1"
-	)
 	data := t.TempDir()
-	falls := func(provider string, num, den int64) publishtest.Obs {
-		return publishtest.Obs{Provider: provider, Name: "Home " + provider, Sector: "private", Service: "care-home",
-			Metric: "ch-falls", Period: period, Num: publishtest.I64(num), Den: publishtest.I64(den),
-			Value: publishtest.F64(float64(num) / float64(den) * 1000)}
-	}
 	two := []publishtest.Obs{falls("1-101000002", 15, 4000), falls("1-101000003", 20, 5000)}
 	publish := func(id string, received time.Time, rows []publishtest.Obs) string {
 		publishtest.WriteSubmissions(t, data, publishtest.Sub{ID: id, Council: trafford, Received: received, Rows: rows})
@@ -126,7 +120,7 @@ func TestPublishRemembersWithdrawnRelease(t *testing.T) {
 	col := func(name string) int { return slices.Index(records[0], name) }
 	var hidden []string
 	for _, r := range records[1:] {
-		if r[col("metric")] == "ch-falls" && r[col("period")] == period && r[col("status")] == "[c]" {
+		if r[col("metric")] == "ch-falls" && r[col("period")] == fallsPeriod && r[col("status")] == "[c]" {
 			hidden = append(hidden, r[col("provider_id")])
 		}
 	}

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"strconv"
 	"time"
 
 	"github.com/yardstick-open/yardstick/schemas"
@@ -78,7 +79,7 @@ func (s *session) build(ctx context.Context, in BuildInput) error {
 	if err != nil {
 		return err
 	}
-	s.done(start, "loaded observations: %s rows from %s files", thousands(n), thousands(int64(files)))
+	s.done(start, "loaded observations: %s rows from %s files", schemas.GroupDigits(strconv.FormatInt(n, 10)), schemas.GroupDigits(strconv.Itoa(files)))
 	start = time.Now()
 	if err := s.loadMetrics(ctx, in.Catalogue); err != nil {
 		return err
@@ -162,7 +163,7 @@ func (s *session) build(ctx context.Context, in BuildInput) error {
 		if err != nil {
 			return err
 		}
-		s.done(start, "%s: %s rows", st.done, thousands(n))
+		s.done(start, "%s: %s rows", st.done, schemas.GroupDigits(strconv.FormatInt(n, 10)))
 	}
 	return s.checkDisclosure(ctx)
 }

@@ -603,18 +603,3 @@ func TestBuildLogsSteps(t *testing.T) {
 		t.Errorf("disclosure control steps:\n got %q\nwant %q", disclosure, wantDisclosure)
 	}
 }
-
-func TestThousands(t *testing.T) {
-	t.Parallel()
-	for _, tc := range []struct {
-		n    int64
-		want string
-	}{
-		{0, "0"}, {7, "7"}, {999, "999"}, {1000, "1,000"}, {12345, "12,345"},
-		{303710, "303,710"}, {1000000, "1,000,000"}, {-1234567, "-1,234,567"},
-	} {
-		if got := thousands(tc.n); got != tc.want {
-			t.Errorf("thousands(%d) = %q, want %q", tc.n, got, tc.want)
-		}
-	}
-}

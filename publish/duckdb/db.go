@@ -11,7 +11,6 @@ import (
 	"net/url"
 	"path"
 	"regexp"
-	"strconv"
 	"strings"
 	"time"
 
@@ -275,25 +274,6 @@ func (s *session) tableRows(ctx context.Context, table string) (int64, error) {
 		return 0, fmt.Errorf("count_rows %s: %w", table, err)
 	}
 	return n, nil
-}
-
-// thousands writes n with commas between groups of three digits, as the
-// log's counts read: 1,000,000.
-func thousands(n int64) string {
-	s := strconv.FormatInt(n, 10)
-	neg := strings.HasPrefix(s, "-")
-	s = strings.TrimPrefix(s, "-")
-	var b strings.Builder
-	if neg {
-		b.WriteByte('-')
-	}
-	for i, c := range s {
-		if i > 0 && (len(s)-i)%3 == 0 {
-			b.WriteByte(',')
-		}
-		b.WriteRune(c)
-	}
-	return b.String()
 }
 
 func (d *DB) session(ctx context.Context) (*session, error) {

@@ -53,7 +53,7 @@ func formatFloat(x float64, d int) string {
 	neg := strings.HasPrefix(s, "-")
 	s = strings.TrimPrefix(s, "-")
 	whole, frac, _ := strings.Cut(s, ".")
-	out := group(whole)
+	out := schemas.GroupDigits(whole)
 	if frac != "" {
 		out += "." + frac
 	}
@@ -61,24 +61,6 @@ func formatFloat(x float64, d int) string {
 		out = "−" + out
 	}
 	return out
-}
-
-// group puts a comma between each three digits of a whole number.
-func group(digits string) string {
-	if len(digits) <= 3 {
-		return digits
-	}
-	var b strings.Builder
-	first := len(digits) % 3
-	if first == 0 {
-		first = 3
-	}
-	b.WriteString(digits[:first])
-	for i := first; i < len(digits); i += 3 {
-		b.WriteByte(',')
-		b.WriteString(digits[i : i+3])
-	}
-	return b.String()
 }
 
 // formatCount writes a whole number with thousands separators; "" for none.
@@ -91,9 +73,9 @@ func formatCount(n *int64) string {
 
 func formatInt(n int64) string {
 	if n < 0 {
-		return "−" + group(strconv.FormatInt(-n, 10))
+		return "−" + schemas.GroupDigits(strconv.FormatInt(-n, 10))
 	}
-	return group(strconv.FormatInt(n, 10))
+	return schemas.GroupDigits(strconv.FormatInt(n, 10))
 }
 
 // formatInterval writes an interval as "80.1% to 88.2%"; "" without both

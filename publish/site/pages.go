@@ -1120,19 +1120,9 @@ func (s *siteData) writeCouncil(o *output, r *renderer, c *duckdb.SiteCouncil, r
 		sv.Providers = append(sv.Providers, ProviderLink{ID: x.ProviderID, Name: cmp.Or(x.ProviderName, x.ProviderID),
 			Sector: x.Sector, NRows: x.NRows, URL: ProviderURL(x.ProviderID)})
 	}
-	// Each metric of a service in the latest period the council has it.
-	latest := map[[2]string]string{}
 	for _, row := range rows {
-		k := [2]string{row.Service, row.Metric}
-		if q, ok := latest[k]; !ok || s.periodRank[row.Period] > s.periodRank[q] {
-			latest[k] = row.Period
-		}
-	}
-	for _, row := range rows {
-		if latest[[2]string{row.Service, row.Metric}] == row.Period {
-			sv := service(row.Service)
-			sv.Rows = append(sv.Rows, row)
-		}
+		sv := service(row.Service)
+		sv.Rows = append(sv.Rows, row)
 	}
 	slices.Sort(order)
 	for _, id := range order {

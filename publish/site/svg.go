@@ -431,20 +431,7 @@ func intervalSVG(buf *bytes.Buffer, id string, rows []intervalRow, national *flo
 	w.s(`"/>`)
 	labels := tickLabels(ticks, unit)
 	for i, t := range ticks {
-		px := x.at(t)
-		w.s(`<path class="grid" d="M`)
-		w.n(px)
-		w.s(" ")
-		w.n(intervalTop)
-		w.s("V")
-		w.n(bottom)
-		w.s(`"/><text x="`)
-		w.n(px)
-		w.s(`" y="`)
-		w.n(bottom + 16)
-		w.s(`" text-anchor="middle">`)
-		w.s(html.EscapeString(labels[i]))
-		w.s(`</text>`)
+		w.vline("grid", x.at(t), intervalTop, bottom, bottom+16, labels[i])
 	}
 	if polarity == schemas.HigherIsBetter || polarity == schemas.LowerIsBetter {
 		// On England's row of the axis, but under the row labels, where
@@ -491,19 +478,27 @@ func intervalSVG(buf *bytes.Buffer, id string, rows []intervalRow, national *flo
 		}
 	}
 	if national != nil {
-		px := x.at(*national)
-		w.s(`<path class="target" d="M`)
-		w.n(px)
-		w.s(" ")
-		w.n(intervalTop)
-		w.s("V")
-		w.n(bottom)
-		w.s(`"/><text x="`)
-		w.n(px)
-		w.s(`" y="`)
-		w.n(bottom + 32)
-		w.s(`" text-anchor="middle">England</text>`)
+		w.vline("target", x.at(*national), intervalTop, bottom, bottom+32, "England")
 	}
 	w.s(`</svg>`)
 	return template.HTML(buf.String())
+}
+
+// vline writes a vertical line of class from top to bottom at x, with
+// label centred under it at labelY: a grid line and its tick, or
+// England's value.
+func (w svgWriter) vline(class string, x, top, bottom, labelY float64, label string) {
+	w.s(`<path class="` + class + `" d="M`)
+	w.n(x)
+	w.s(" ")
+	w.n(top)
+	w.s("V")
+	w.n(bottom)
+	w.s(`"/><text x="`)
+	w.n(x)
+	w.s(`" y="`)
+	w.n(labelY)
+	w.s(`" text-anchor="middle">`)
+	w.s(html.EscapeString(label))
+	w.s(`</text>`)
 }
