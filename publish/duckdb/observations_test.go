@@ -55,6 +55,15 @@ func queryStrings(t testing.TB, db runner, name string, args ...any) [][]string 
 	return out
 }
 
+// firstColumn is the first column of rows, as queryStrings returns them.
+func firstColumn(rows [][]string) []string {
+	out := make([]string, len(rows))
+	for i, r := range rows {
+		out[i] = r[0]
+	}
+	return out
+}
+
 func testSession(t testing.TB, db *DB) *session {
 	t.Helper()
 	s, err := db.session(context.Background())

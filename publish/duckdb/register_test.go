@@ -196,24 +196,7 @@ func TestIngestRegisterFixture(t *testing.T) {
 	}
 	db := openTest(t)
 	schema := func(path string) []string {
-		rows, err := db.db.QueryContext(ctx, `SELECT name || ' ' || coalesce(type, '') || ' ' || coalesce(repetition_type, '') || ' ' ||
-			coalesce(converted_type, '') || ' ' || coalesce(num_children, 0)::VARCHAR FROM parquet_schema($1)`, path)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer rows.Close()
-		var out []string
-		for rows.Next() {
-			var s string
-			if err := rows.Scan(&s); err != nil {
-				t.Fatal(err)
-			}
-			out = append(out, s)
-		}
-		if err := rows.Err(); err != nil {
-			t.Fatal(err)
-		}
-		return out
+		return firstColumn(queryStrings(t, db.db, "parquet_schema_lines", path))
 	}
 	got := schema(filepath.Join("..", "..", "ingest", "testdata", "names", "register.parquet"))
 	want := schema(registers.RegisterFile(root))
@@ -330,23 +313,7 @@ func TestTradingNamesLoaded(t *testing.T) {
 		if err := s.loadRegister(ctx, dir); err != nil {
 			t.Fatal(err)
 		}
-		var got []string
-		rows, err := s.conn.QueryContext(ctx, `SELECT unnest(register_aliases) FROM register_names WHERE provider_id = $1 ORDER BY 1`, id)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer rows.Close()
-		for rows.Next() {
-			var a string
-			if err := rows.Scan(&a); err != nil {
-				t.Fatal(err)
-			}
-			got = append(got, a)
-		}
-		if err := rows.Err(); err != nil {
-			t.Fatal(err)
-		}
-		return got
+		return firstColumn(queryStrings(t, s.conn, "register_aliases_of", id))
 	}
 	if got := aliases(root, "1-2000000002"); !slices.Equal(got, []string{"Sunrise of Altrincham"}) {
 		t.Errorf("aliases of location 1-2000000002 = %q, want [Sunrise of Altrincham]", got)
