@@ -105,8 +105,8 @@ func BenchmarkIngest(b *testing.B) {
 		b.ReportMetric(ddRate, "duckdb-rows/s")
 		b.ReportMetric(ratio, "ratio")
 		b.ReportMetric(ys.peakMB, "yardstick-peak-MB")
-		parts, _ := filepath.Glob(filepath.Join(dataDir, "warehouse", "observations", "period=*", "council=*", "*.parquet"))
-		fmt.Printf("\ningest of %d rows (%.0f MB CSV): %d councils, %d periods, %d warehouse partitions\n",
+		parts, _ := filepath.Glob(filepath.Join(dataDir, "warehouse", "observations", "period=*", "*.parquet"))
+		fmt.Printf("\ningest of %d rows (%.0f MB CSV): %d councils, %d periods, %d warehouse files\n",
 			sum.Rows, float64(st.Size())/1e6, sum.Councils, len(sum.Periods), len(parts))
 		fmt.Printf("  yardstick ingest (checked): %7.2fs %10.0f rows/s  peak %4.0f MB\n", ys.wall.Seconds(), ysRate, ys.peakMB)
 		fmt.Printf("  duckdb COPY (unchecked):    %7.2fs %10.0f rows/s  peak %4.0f MB\n", dd.wall.Seconds(), ddRate, dd.peakMB)

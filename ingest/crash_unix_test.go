@@ -74,10 +74,21 @@ func TestCrashConsistency(t *testing.T) {
 	}
 	t.Parallel()
 	first := crashReturn([]string{"E08000009"}, []string{"2024-25-Q1"}) // 1 partition, 3 rows
-	// 20 partitions: more than SyncAll syncs one by one.
-	second := crashReturn([]string{"E08000009", "E08000010", "E08000011", "E08000012", "E08000013"},
-		[]string{"2023-24-Q1", "2023-24-Q2", "2023-24-Q3", "2023-24-Q4"})
-	secondRows := 5 * 4 * 3
+	// 18 periods of two councils: 18 files of several councils' rows, in
+	// period folders the first return has not made, more than SyncAll
+	// syncs one by one. None is the first return's period: both get the
+	// same time of receipt, so there the one with the greater id would
+	// replace the other, and the second file sent again would be current
+	// again rather than a duplicate.
+	var periods []string
+	for _, y := range []string{"2019-20", "2020-21", "2021-22", "2022-23"} {
+		for q := 1; q <= 4; q++ {
+			periods = append(periods, fmt.Sprintf("%s-Q%d", y, q))
+		}
+	}
+	periods = append(periods, "2023-24-Q1", "2023-24-Q2")
+	second := crashReturn([]string{"E08000009", "E08000010"}, periods)
+	secondRows := 2 * 18 * 3
 	steps := append(slices.Clone(crashSteps), "leftovers-warehouse-removed")
 	for _, step := range steps {
 		t.Run(step, func(t *testing.T) {
@@ -275,11 +286,11 @@ func crashCheckAccepted(t *testing.T, root string) map[string]int {
 func crashCheckNoLeftovers(t *testing.T, root string, accepted map[string]int) {
 	t.Helper()
 	whNoTempFiles(t, root)
-	err := filepath.WalkDir(filepath.Join(root, "warehouse"), func(path string, d fs.DirEntry, err error) error {
+	err := filepath.WalkDir(filepath.Join(root, "warehouse", "observations"), func(path string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() {
 			return err
 		}
-		if _, ok := accepted[strings.TrimSuffix(d.Name(), ".parquet")]; !ok {
+		if _, ok := accepted[warehouseFileID(d.Name())]; !ok {
 			t.Errorf("warehouse file without an accepted submission: %s", relPath(root, path))
 		}
 		return nil

@@ -71,16 +71,25 @@
 //
 // A submission is all or nothing. The file is stored exactly as received
 // with its manifest and report whether it is accepted or rejected; rows of
-// an accepted file are written as Parquet to the Hive-partitioned warehouse
-// (warehouse/observations/period=P/council=C/<submission>.parquet). Nothing
-// is written to the warehouse until every row has passed, and every file is
-// written to a temporary name, synced and renamed into place.
+// an accepted file are written as Parquet to the Hive-partitioned warehouse,
+// one file per period: warehouse/observations/period=P/<submission>_<C>.parquet
+// when the return has rows of one council C in that period, and
+// period=P/<submission>.parquet, sorted by council in row groups of 4,096
+// rows, when it has several (layout 2, recorded in warehouse/layout.json;
+// a warehouse still in layout 1, period=P/council=C/<submission>.parquet,
+// is refused until yardstick warehouse migrate has moved it, see
+// migrate.go). Nothing is written to the warehouse until every row has
+// passed, and every file is written to a temporary name, synced and
+// renamed into place.
 //
 // A return replaces the council's earlier return for each period and
 // service it covers as a whole, since publish takes the latest accepted
 // submission for each council, period and service. Ingest compares an
-// accepted return with the current rows of the warehouse partitions it
-// writes to and warns (withdraws_rows) when it leaves some of them out. The
+// accepted return with the current rows of each council and period it
+// has rows for, listing each period folder once, and warns
+// (withdraws_rows) when it leaves some of them out; a file of several
+// councils is read only in the row groups whose council_code bounds admit
+// the council. The
 // same bytes sent again are a duplicate while the earlier submission's
 // outcome stands; sent again after a later return replaced them, or after
 // the catalogue's rules changed, they are stored as a new submission, which
@@ -99,7 +108,7 @@
 // Decoding streams: the file is read once, as it is stored and hashed;
 // each record's fields fill a row that goes straight to the checks, on one
 // goroutine and without reflection; accepted rows are spilled in a
-// compact form to a temporary file and written out partition by partition,
+// compact form to a temporary file and written out period by period,
 // and the keys the duplicate-row check remembers go to a file of sorted
 // runs once there are more than a quarter of a million (dupindex.go), so
 // memory stays bounded however large the file.

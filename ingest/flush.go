@@ -6,9 +6,11 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -16,27 +18,27 @@ import (
 	"github.com/yardstick-open/yardstick/schemas"
 )
 
-// partitionWriters is how many partitions are written at once, at most.
-// Creating a file and its folder waits on the filesystem far longer than
-// encoding a small partition takes, and those waits overlap, so more
-// writers than cores pay off when a national file has thousands of
-// partitions. Writers start only as partitions wait for one, so a council's
-// return of one partition starts one.
+// partitionWriters is how many periods' files are written at once, at
+// most. Creating a file waits on the filesystem longer than encoding a
+// council's quarter takes, and those waits overlap, so more writers than
+// cores pay off when a national file has dozens of periods. Writers start
+// only as periods wait for one, so a council's return of one period starts
+// none (place writes it).
 const partitionWriters = 16
 
-// partWriters keeps Parquet writers between partitions and ingests: a
+// partWriters keeps Parquet writers between files and ingests: a
 // writer and its buffers take about a megabyte to set up, several times
-// what a small return's partition takes to encode.
+// what a small return's file takes to encode.
 var partWriters = sync.Pool{New: func() any { return newPartWriter() }}
 
-// flusher writes partitions' Parquet files to pending (temporary) files
-// while checking goes on. A return grouped by period and council, as
-// returns are, finishes with each partition in turn; the flusher writes a
-// partition as soon as the rows move on from it, so writing overlaps
-// checking instead of following it. A partition that gets more rows after
-// it was written (a file in no particular order) is written again at the
-// end. Nothing is committed until the whole file has passed, and a
-// rejected file's pending files are removed.
+// flusher writes each period's Parquet file to a pending (temporary) file
+// while checking goes on. A return grouped by period, as most are,
+// finishes with each period in turn; the flusher writes a period as soon
+// as the rows move on from it, so writing overlaps checking instead of
+// following it. A period that gets more rows after it was written (a
+// national file grouped by council, or one in no particular order) is
+// written again at the end. Nothing is committed until the whole file
+// has passed, and a rejected file's pending files are removed.
 type flusher struct {
 	spill    *spill
 	layout   schemas.Layout
@@ -50,7 +52,8 @@ type flusher struct {
 	idle    atomic.Int32 // writers waiting for a job
 
 	mu      sync.Mutex
-	written map[*partition]written
+	written map[*periodRows]written
+	made    []string // folders this ingest made, synced with its files
 	err     error
 
 	committing bool // place has begun: files may be in their final places
@@ -58,9 +61,20 @@ type flusher struct {
 }
 
 type flushJob struct {
-	part *partition
-	runs []run // the partition's runs when the job was made
-	rows int
+	period *periodRows
+	parts  []partRuns // its partitions when the job was made, by council
+	rows   int
+}
+
+// newJob takes the rows of period pr so far, its partitions in council
+// order, so that a file of several councils is sorted by council.
+func newJob(pr *periodRows) flushJob {
+	parts := make([]partRuns, len(pr.parts))
+	for i, p := range pr.parts {
+		parts[i] = partRuns{part: p, runs: slices.Clone(p.runs), rows: p.rows}
+	}
+	slices.SortFunc(parts, func(a, b partRuns) int { return strings.Compare(a.part.key.council, b.part.key.council) })
+	return flushJob{period: pr, parts: parts, rows: pr.rows}
 }
 
 type written struct {
@@ -69,7 +83,7 @@ type written struct {
 }
 
 func newFlusher(s *spill, layout schemas.Layout, id string, received time.Time) *flusher {
-	f := &flusher{spill: s, layout: layout, id: id, received: received, written: map[*partition]written{}}
+	f := &flusher{spill: s, layout: layout, id: id, received: received, written: map[*periodRows]written{}}
 	f.start()
 	return f
 }
@@ -122,20 +136,20 @@ func (f *flusher) writeHere(j flushJob) {
 	f.record(j, pf, err)
 }
 
-// record keeps the file a job wrote as its partition's, unless an equal
+// record keeps the file a job wrote as its period's, unless an equal
 // or fuller copy is already written.
 func (f *flusher) record(j flushJob, pf *schemas.PendingFile, err error) {
 	f.mu.Lock()
 	switch {
 	case err != nil:
 		f.err = errors.Join(f.err, err)
-	case f.written[j.part].rows >= j.rows && f.written[j.part].file != nil:
+	case f.written[j.period].rows >= j.rows && f.written[j.period].file != nil:
 		pf.Abort() // an equal or fuller copy is already written; its folder stays in use
 	default:
-		if old := f.written[j.part].file; old != nil {
+		if old := f.written[j.period].file; old != nil {
 			old.Abort()
 		}
-		f.written[j.part] = written{pf, j.rows}
+		f.written[j.period] = written{pf, j.rows}
 	}
 	f.mu.Unlock()
 	if err == nil && !f.reported.Swap(true) {
@@ -144,15 +158,30 @@ func (f *flusher) record(j flushJob, pf *schemas.PendingFile, err error) {
 }
 
 // write writes one job's rows to a pending file and closes it, so that
-// thousands of partitions do not hold a descriptor each.
+// the periods written do not hold a descriptor each. The file is named for
+// its council when the period has one, and for the submission alone when
+// it has several (schemas.ObservationPeriodFile).
 func (f *flusher) write(pw *partWriter, j flushJob) (*schemas.PendingFile, error) {
-	final := f.layout.ObservationFile(j.part.key.period, j.part.key.council, f.id)
+	council := ""
+	if len(j.parts) == 1 {
+		council = j.parts[0].part.key.council
+	}
+	final := f.layout.ObservationPeriodFile(j.period.id, council, f.id)
+	made, err := makePeriodFolder(f.layout, filepath.Dir(final))
+	if err != nil {
+		return nil, err
+	}
+	if len(made) > 0 {
+		f.mu.Lock()
+		f.made = append(f.made, made...)
+		f.mu.Unlock()
+	}
 	pf, err := schemas.CreatePending(final)
 	if err != nil {
 		return nil, err
 	}
 	bw := bufio.NewWriterSize(pf, 64<<10)
-	err = pw.writePartition(f.spill, j.part, j.runs, j.rows, bw, f.id, f.received)
+	err = pw.writePeriod(f.spill, j.parts, j.rows, bw, f.id, f.received)
 	if err == nil {
 		err = bw.Flush()
 	}
@@ -166,21 +195,21 @@ func (f *flusher) write(pw *partWriter, j flushJob) (*schemas.PendingFile, error
 	return pf, nil
 }
 
-// leave queues a partition the rows have moved on from. It runs on the
+// leave queues a period the rows have moved on from. It runs on the
 // checking goroutine, which owns the spill, so it flushes the spill's
 // buffer for the writers to read and copies the runs they will read.
-func (f *flusher) leave(p *partition) error {
+func (f *flusher) leave(pr *periodRows) error {
 	if err := f.spill.w.Flush(); err != nil {
 		return fmt.Errorf("flush spill file: %w", err)
 	}
 	if err := f.spill.f.toDisk(); err != nil {
 		return err
 	}
-	f.send(flushJob{part: p, runs: slices.Clone(p.runs), rows: p.rows})
+	f.send(newJob(pr))
 	return nil
 }
 
-// place writes the partitions not yet written in full and renames every
+// place writes the periods not yet written in full and renames every
 // file into place, without syncing any (schemas.PlaceAll), and returns
 // their paths for the caller to sync (schemas.SyncAll) beside the
 // submission's other files, before the submission's folder is renamed into
@@ -198,66 +227,110 @@ func (f *flusher) place(ctx context.Context) ([]string, error) {
 	if err := f.spill.w.Flush(); err != nil {
 		return nil, fmt.Errorf("flush spill file: %w", err)
 	}
-	parts := f.spill.partitions()
-	var again []*partition // not written yet, or written before more rows came
-	for _, p := range parts {
-		if w := f.written[p]; w.file == nil || w.rows != p.rows {
-			again = append(again, p)
+	periods := f.spill.periodsSorted()
+	var again []*periodRows // not written yet, or written before more rows came
+	for _, pr := range periods {
+		if w := f.written[pr]; w.file == nil || w.rows != pr.rows {
+			again = append(again, pr)
 		}
 	}
 	f.start()
 	if len(again) == 1 {
 		// A council's return for a quarter, as most are: its one
-		// partition is written here, on the goroutine that would
+		// period is written here, on the goroutine that would
 		// otherwise only wait for a writer, since handing it over and
 		// back costs two waits for the scheduler, which a loaded machine
 		// makes longer than encoding a few rows (see finishLast).
-		f.writeHere(flushJob{part: again[0], runs: again[0].runs, rows: again[0].rows})
+		f.writeHere(newJob(again[0]))
 	} else if len(again) > 1 {
 		if err := f.spill.f.toDisk(); err != nil {
 			return nil, err
 		}
-		for _, p := range again {
+		for _, pr := range again {
 			if ctx.Err() != nil {
 				break
 			}
-			f.send(flushJob{part: p, runs: p.runs, rows: p.rows})
+			f.send(newJob(pr))
 		}
 	}
 	f.stop()
 	if err := errors.Join(f.err, ctx.Err()); err != nil {
 		return nil, err
 	}
-	files := make([]*schemas.PendingFile, len(parts))
-	for i, p := range parts {
-		files[i] = f.written[p].file
+	files := make([]*schemas.PendingFile, len(periods))
+	for i, pr := range periods {
+		files[i] = f.written[pr].file
 	}
 	reach("partitions-written")
 	f.committing = true
 	return schemas.PlaceAll(files)
 }
 
-// finishLast queues the partition the rows ended in, once the whole file
+// madeFolders returns the folders the flusher made for its files, for
+// the caller to sync with them: given to SyncAll, each is synced, and so
+// is the folder holding it, so that a new period's folder survives a
+// crash with the file in it.
+func (f *flusher) madeFolders() []string {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return slices.Clone(f.made)
+}
+
+// makePeriodFolder makes the folder dir of a period's files if it is not
+// there, and returns the folders it made, so that their entries can be
+// synced with the files: a new period comes once a quarter, and a crash
+// after the submission is acknowledged must not lose the folder its file
+// is in. POSIX promises a made folder survives only once the folder
+// holding it is synced.
+func makePeriodFolder(layout schemas.Layout, dir string) ([]string, error) {
+	err := os.Mkdir(dir, 0o755)
+	if err == nil {
+		return []string{dir}, nil
+	}
+	if errors.Is(err, fs.ErrExist) {
+		return nil, nil
+	}
+	if !errors.Is(err, fs.ErrNotExist) {
+		return nil, fmt.Errorf("create folder: %w", err)
+	}
+	// The warehouse itself is new: make it, and note each folder made.
+	var made []string
+	for d := dir; d != layout.Root && d != filepath.Dir(d); d = filepath.Dir(d) {
+		if _, err := os.Stat(d); err == nil {
+			break
+		}
+		made = append(made, d)
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, fmt.Errorf("create folder: %w", err)
+	}
+	return made, nil
+}
+
+// finishLast queues the period the rows ended in, once the whole file
 // has passed, so that it is written while the rest of the ingest goes on;
 // in a national return, writing overlaps what the ingest does next. A
-// return of one partition (a council's return for a quarter) started no
+// return of one period (a council's return for a quarter) started no
 // writer, and place writes it instead. It is synced only after its
 // rename, with the submission's other files: a sync here as well would put
 // two waits on the disk one after the other where one does.
 func (f *flusher) finishLast() error {
-	p := f.spill.last
-	if p == nil || p.left {
+	if f.spill.last == nil {
 		return nil
 	}
-	p.left = true
+	pr := f.spill.last.in
+	if pr.left {
+		return nil
+	}
+	pr.left = true
 	if f.workers == 0 {
-		// The whole return is this one partition: place writes it.
+		// The whole return is this one period: place writes it.
 		return nil
 	}
 	if err := f.spill.w.Flush(); err != nil {
 		return fmt.Errorf("flush spill file: %w", err)
 	}
-	f.send(flushJob{part: p, runs: slices.Clone(p.runs), rows: p.rows})
+	f.send(newJob(pr))
 	return nil
 }
 

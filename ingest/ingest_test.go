@@ -30,7 +30,7 @@ func parquetFiles(t *testing.T, root string) []string {
 		if err != nil {
 			return err
 		}
-		if !d.IsDir() {
+		if !d.IsDir() && strings.Contains(d.Name(), ".parquet") { // not the layout's lock or record
 			out = append(out, path)
 		}
 		return nil

@@ -133,7 +133,7 @@ func (p *Pipeline) Ingest(ctx context.Context, r io.Reader, name string, opt Opt
 	if err != nil {
 		return nil, err
 	}
-	in, err := p.startIncoming(ctx, id)
+	in, layoutRecorded, err := p.startInLayout(ctx, id)
 	if err != nil {
 		return nil, err
 	}
@@ -233,6 +233,7 @@ func (p *Pipeline) Ingest(ctx context.Context, r io.Reader, name string, opt Opt
 	defer func() { _ = unlock() }()
 	reach("index-locked")
 	ws := newWarehouseState(p.Layout)
+	defer ws.close()
 	var again *schemas.Manifest // an earlier submission of these bytes that this one makes current again
 	var replacing []replaced
 	if prev, ok := p.findDuplicate(sum, councilKey); ok {
@@ -315,12 +316,17 @@ func (p *Pipeline) Ingest(ctx context.Context, r io.Reader, name string, opt Opt
 			man.Files[i] = relPath(p.Layout.Root, f)
 		}
 		syncs.run(func() error {
-			if err := schemas.SyncAll(files); err != nil {
+			if err := schemas.SyncAll(append(files, res.flush.madeFolders()...)); err != nil {
 				return err
 			}
 			reach("warehouse-committed")
 			return nil
 		})
+		if !layoutRecorded {
+			// The first file of an empty warehouse: say which layout it
+			// is in, before the submission that makes it count exists.
+			syncs.run(func() error { return p.recordLayout(ctx) })
+		}
 	}
 	// The index entry may come before the submission's folder is in place,
 	// not after: an entry whose submission never arrived is passed over,
@@ -379,6 +385,73 @@ func (p *Pipeline) Ingest(ctx context.Context, r io.Reader, name string, opt Opt
 		return nil, err
 	}
 	return rep, nil
+}
+
+// startInLayout checks that the warehouse is in the layout ingest writes
+// and starts receiving submission id (startIncoming), both under the
+// warehouse's layout lock: a migration takes that lock and then waits for
+// no incoming submission's lock to be held, so no ingest writes into a
+// tree being moved. It reports whether warehouse/layout.json records the
+// layout already; if not, the first accepted return writes it.
+func (p *Pipeline) startInLayout(ctx context.Context, id string) (*incoming, bool, error) {
+	unlock, err := schemas.LockFile(ctx, p.Layout.WarehouseLayoutLock())
+	if err != nil {
+		return nil, false, fmt.Errorf("warehouse layout: %w", err)
+	}
+	defer func() { _ = unlock() }() // closing the lock file releases it anyway
+	// Only a holder of this lock writes layout.json (recordLayout), so a
+	// temporary file of it is one a crash left.
+	if err := removeTemps(p.Layout.Warehouse(), "layout.json"); err != nil {
+		return nil, false, err
+	}
+	if migrationUnfinished(p.Layout) {
+		return nil, false, fmt.Errorf("a migration of the warehouse in %s to layout %d has not finished: "+
+			"run `yardstick warehouse migrate --data %s` again, then send the return again",
+			p.Layout.Warehouse(), schemas.WarehouseLayoutVersion, p.Layout.Root)
+	}
+	version, recorded, err := schemas.ReadWarehouseLayout(p.Layout)
+	if err != nil {
+		return nil, false, err
+	}
+	if version != schemas.WarehouseLayoutVersion {
+		return nil, false, fmt.Errorf("%w in %s: run `yardstick warehouse migrate --data %s` once to move it to layout %d "+
+			"(one file per submission and period), then send the return again",
+			schemas.ErrWarehouseLayout1, p.Layout.Observations(), p.Layout.Root, schemas.WarehouseLayoutVersion)
+	}
+	in, err := p.startIncoming(ctx, id)
+	return in, recorded, err
+}
+
+// recordLayout writes warehouse/layout.json, under the layout lock, unless
+// another ingest has just written it.
+func (p *Pipeline) recordLayout(ctx context.Context) error {
+	unlock, err := schemas.LockFile(ctx, p.Layout.WarehouseLayoutLock())
+	if err != nil {
+		return fmt.Errorf("warehouse layout: %w", err)
+	}
+	defer func() { _ = unlock() }()
+	if _, recorded, err := schemas.ReadWarehouseLayout(p.Layout); err != nil || recorded {
+		return err
+	}
+	return schemas.WriteWarehouseLayout(p.Layout)
+}
+
+// removeTemps removes the temporary files of name in dir (.<name>.tmp-*).
+func removeTemps(dir, name string) error {
+	entries, err := os.ReadDir(dir)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("list %s: %w", dir, err)
+	}
+	var errs []error
+	for _, e := range entries {
+		if strings.HasPrefix(e.Name(), "."+name+".tmp-") {
+			errs = append(errs, schemas.RemoveIfExists(filepath.Join(dir, e.Name())))
+		}
+	}
+	return errors.Join(errs...)
 }
 
 // newID returns a new submission id: the time of receipt, to the

@@ -21,9 +21,11 @@ import (
 //  1. lock submissions/.incoming/<id>.lock, held until the ingest ends;
 //  2. store the file in submissions/.incoming/<id>/ and spill checked rows
 //     to submissions/.incoming/<id>.spill;
-//  3. write each partition's Parquet to a temporary file beside its final
-//     name in the warehouse, then rename them all into place and sync
-//     them and their folders;
+//  3. write each period's Parquet to a temporary file beside its final
+//     name in the warehouse (period=P/<id>_<council>.parquet, or
+//     period=P/<id>.parquet for several councils), then rename them all
+//     into place and sync them, their folders, and any folder made for a
+//     new period with the folder holding it;
 //  4. write report.json and manifest.json in the incoming folder, and add
 //     the file's hash to the submission index;
 //  5. rename the incoming folder to submissions/<id>: the submission exists.
@@ -218,11 +220,13 @@ type unlockedID struct {
 	unlock func() error
 }
 
-// removeWarehouseFiles removes, from every partition of the warehouse, the
-// Parquet files of the submissions ids and their temporary files, and then
-// the partitions' folders that are left empty. It lists every partition
-// folder, which a warehouse of ten thousand partitions does in well under
-// a second; it runs only after a crash.
+// removeWarehouseFiles removes, from every period folder of the
+// warehouse, the Parquet files of the submissions ids and their temporary
+// files, and then the folders left empty. It lists each period folder,
+// about forty for ten years of quarters; it runs only after a crash. A
+// warehouse still in layout 1 (period=P/council=C/, which ingest no longer
+// writes but RemoveLeftovers may meet before its migration) has its
+// council folders listed too.
 func removeWarehouseFiles(layout schemas.Layout, ids map[string]bool) error {
 	periods, err := os.ReadDir(layout.Observations())
 	if errors.Is(err, fs.ErrNotExist) {
@@ -232,53 +236,52 @@ func removeWarehouseFiles(layout schemas.Layout, ids map[string]bool) error {
 		return fmt.Errorf("list warehouse: %w", err)
 	}
 	var errs []error
+	// clean removes the files of ids in dir, and dir if that leaves it
+	// empty; it reports whether it removed any.
+	clean := func(dir string) (entries []fs.DirEntry, removed bool) {
+		entries, err := os.ReadDir(dir)
+		if err != nil {
+			errs = append(errs, fmt.Errorf("list warehouse: %w", err))
+			return nil, false
+		}
+		for _, f := range entries {
+			if !f.IsDir() && ids[warehouseFileID(f.Name())] {
+				errs = append(errs, schemas.RemoveIfExists(filepath.Join(dir, f.Name())))
+				removed = true
+			}
+		}
+		return entries, removed
+	}
 	for _, pe := range periods {
-		if !pe.IsDir() {
+		if !pe.IsDir() || !strings.HasPrefix(pe.Name(), "period=") {
 			continue
 		}
 		pdir := filepath.Join(layout.Observations(), pe.Name())
-		councils, err := os.ReadDir(pdir)
-		if err != nil {
-			errs = append(errs, fmt.Errorf("list warehouse: %w", err))
-			continue
-		}
-		for _, ce := range councils {
-			if !ce.IsDir() {
-				continue
-			}
-			cdir := filepath.Join(pdir, ce.Name())
-			files, err := os.ReadDir(cdir)
-			if err != nil {
-				errs = append(errs, fmt.Errorf("list warehouse: %w", err))
-				continue
-			}
-			removed := 0
-			for _, f := range files {
-				if ids[warehouseFileID(f.Name())] {
-					errs = append(errs, schemas.RemoveIfExists(filepath.Join(cdir, f.Name())))
-					removed++
+		entries, removed := clean(pdir)
+		for _, ce := range entries {
+			if ce.IsDir() && strings.HasPrefix(ce.Name(), "council=") {
+				if _, r := clean(filepath.Join(pdir, ce.Name())); r {
+					os.Remove(filepath.Join(pdir, ce.Name())) // only if empty now
+					removed = true
 				}
 			}
-			if removed > 0 { // each only if empty now
-				os.Remove(cdir)
-				os.Remove(pdir)
-			}
+		}
+		if removed {
+			os.Remove(pdir) // only if empty now
 		}
 	}
 	return errors.Join(errs...)
 }
 
-// warehouseFileID returns the submission id a warehouse file belongs to:
-// <id>.parquet, or its temporary .<id>.parquet.tmp-<random>; "" for any
-// other name.
+// warehouseFileID returns the submission id a warehouse file belongs to,
+// under its final name or its temporary one (see schemas.WarehouseFileID
+// and WarehouseTempFileID); "" for any other name.
 func warehouseFileID(name string) string {
-	if id, ok := strings.CutSuffix(name, ".parquet"); ok && !strings.HasPrefix(id, ".") {
+	if id, _, ok := schemas.WarehouseFileID(name); ok {
 		return id
 	}
-	if strings.HasPrefix(name, ".") {
-		if id, _, ok := strings.Cut(name[1:], ".parquet.tmp-"); ok {
-			return id
-		}
+	if id, _, ok := schemas.WarehouseTempFileID(name); ok {
+		return id
 	}
 	return ""
 }

@@ -21,25 +21,32 @@ func TestRemoveLeftoversSparesLiveIngests(t *testing.T) {
 	root := t.TempDir()
 	p := &Pipeline{Layout: schemas.Layout{Root: root}}
 	in := p.incomingDir()
-	part := filepath.Dir(p.Layout.ObservationFile("2024-25-Q1", "E08000009", "x"))
+	part := p.Layout.ObservationPeriod("2024-25-Q1")
+	// A layout 1 council folder (ingest refuses such a warehouse, but
+	// RemoveLeftovers may meet one before its migration).
+	old1 := filepath.Dir(p.Layout.ObservationFile("2024-25-Q1", "E08000010", "x"))
 	const live, dead, lonely, other = "20261122T093000.000000Z-aaaaaaaa", "20261122T093000.000000Z-bbbbbbbb",
 		"20261122T093000.000000Z-cccccccc", "20261122T093000.000000Z-dddddddd"
-	for _, dir := range []string{filepath.Join(in, live), filepath.Join(in, dead), part} {
+	for _, dir := range []string{filepath.Join(in, live), filepath.Join(in, dead), part, old1} {
 		if err := os.MkdirAll(dir, 0o755); err != nil {
 			t.Fatal(err)
 		}
 	}
 	files := map[string]bool{ // path: whether it must survive
-		filepath.Join(in, live+".spill"):                 true,
-		filepath.Join(part, live+".parquet"):             true,
-		filepath.Join(part, "."+live+".parquet.tmp-a1"):  true,
-		filepath.Join(in, dead+".spill"):                 false,
-		filepath.Join(in, dead, "return.csv"):            false,
-		filepath.Join(part, dead+".parquet"):             false,
-		filepath.Join(part, "."+dead+".parquet.tmp-b2"):  false,
-		filepath.Join(in, lonely+".lock"):                true,
-		filepath.Join(part, other+".parquet"):            true,
-		filepath.Join(part, "."+other+".parquet.tmp-c3"): true,
+		filepath.Join(in, live+".spill"):                           true,
+		filepath.Join(part, live+"_E08000009.parquet"):             true,
+		filepath.Join(part, "."+live+".parquet.tmp-a1"):            true,
+		filepath.Join(in, dead+".spill"):                           false,
+		filepath.Join(in, dead, "return.csv"):                      false,
+		filepath.Join(part, dead+"_E08000009.parquet"):             false,
+		filepath.Join(part, dead+".parquet"):                       false,
+		filepath.Join(part, "."+dead+"_E08000009.parquet.tmp-b2"):  false,
+		filepath.Join(part, "."+dead+".parquet.tmp-b3"):            false,
+		filepath.Join(old1, dead+".parquet"):                       false,
+		filepath.Join(in, lonely+".lock"):                          true,
+		filepath.Join(part, other+"_E08000009.parquet"):            true,
+		filepath.Join(part, other+".parquet"):                      true,
+		filepath.Join(part, "."+other+"_E08000009.parquet.tmp-c3"): true,
 	}
 	for f := range files {
 		if err := os.WriteFile(f, []byte("x"), 0o644); err != nil {
@@ -75,6 +82,9 @@ func TestRemoveLeftoversSparesLiveIngests(t *testing.T) {
 	}
 	if _, err := os.Stat(filepath.Join(in, dead)); err == nil {
 		t.Errorf("the dead ingest's folder is still there")
+	}
+	if _, err := os.Stat(old1); err == nil {
+		t.Errorf("the layout 1 council folder emptied of the dead ingest's file is still there")
 	}
 
 	// Once old, the lonely lock file is a crash's too.
@@ -134,12 +144,15 @@ func TestRemoveLeftoversFinishedLock(t *testing.T) {
 func TestWarehouseFileID(t *testing.T) {
 	t.Parallel()
 	for name, want := range map[string]string{
-		"20261122T093000.000000Z-aaaaaaaa.parquet":               "20261122T093000.000000Z-aaaaaaaa",
-		".20261122T093000.000000Z-aaaaaaaa.parquet.tmp-0a1b2c3d": "20261122T093000.000000Z-aaaaaaaa",
-		".hidden.parquet":           "",
-		"notes.txt":                 "",
-		".x.json.tmp-0a1b":          "",
-		"20261122T093000.000000Z-a": "",
+		"20261122T093000.000000Z-aaaaaaaa.parquet":                         "20261122T093000.000000Z-aaaaaaaa",
+		".20261122T093000.000000Z-aaaaaaaa.parquet.tmp-0a1b2c3d":           "20261122T093000.000000Z-aaaaaaaa",
+		"20261122T093000.000000Z-aaaaaaaa_E08000009.parquet":               "20261122T093000.000000Z-aaaaaaaa",
+		".20261122T093000.000000Z-aaaaaaaa_E08000009.parquet.tmp-0a1b2c3d": "20261122T093000.000000Z-aaaaaaaa",
+		".layout.json.tmp-0a1b":                                            "",
+		".hidden.parquet":                                                  "",
+		"notes.txt":                                                        "",
+		".x.json.tmp-0a1b":                                                 "",
+		"20261122T093000.000000Z-a":                                        "",
 	} {
 		if got := warehouseFileID(name); got != want {
 			t.Errorf("warehouseFileID(%q) = %q, want %q", name, got, want)

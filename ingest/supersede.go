@@ -6,12 +6,12 @@ import (
 	"io"
 	"io/fs"
 	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 	"time"
 
 	"github.com/parquet-go/parquet-go"
+	"github.com/parquet-go/parquet-go/format"
 	"github.com/yardstick-open/yardstick/schemas"
 )
 
@@ -62,11 +62,25 @@ const WithdrawalSample = 5
 type warehouseState struct {
 	layout    schemas.Layout
 	manifests map[string]*schemas.Manifest // by id; nil for one not accepted
-	parts     map[string]*held             // by partition folder
+	parts     map[partKey]*held
+	periods   map[string]*periodFiles // each period folder's files, listed once
+	multi     multiFiles
 }
 
 func newWarehouseState(l schemas.Layout) *warehouseState {
-	return &warehouseState{layout: l, manifests: map[string]*schemas.Manifest{}, parts: map[string]*held{}}
+	return &warehouseState{layout: l, manifests: map[string]*schemas.Manifest{}, parts: map[partKey]*held{},
+		periods: map[string]*periodFiles{}}
+}
+
+// close lets go of the files the state holds open.
+func (w *warehouseState) close() { w.multi.reset("") }
+
+// periodFiles is what one period's folder holds: the submissions with a
+// file of one council's rows, by council, and those with a file of
+// several councils' rows.
+type periodFiles struct {
+	single map[string][]string // council: ids
+	multi  []string
 }
 
 // held is one partition (a council and period) as publish would read it:
@@ -81,14 +95,15 @@ func newWarehouseState(l schemas.Layout) *warehouseState {
 // receipt, to the microsecond, which begins the id, then by id), so the
 // files' names give the order without their manifests.
 type held struct {
-	dir, council, period string
-	w                    *warehouseState
-	ids                  []string            // ids of files not yet looked at, oldest first
-	subs                 []*schemas.Manifest // the accepted submissions looked at, newest first
-	loaded               int                 // how many of subs load has looked at
-	passed               map[string]bool     // the ids load has looked at
-	services             map[string][]string // by submission id
-	current              map[string]*currentRows
+	council, period string
+	w               *warehouseState
+	ids             []string            // ids of files not yet looked at, oldest first
+	multi           map[string]bool     // ids whose file holds several councils
+	subs            []*schemas.Manifest // the accepted submissions looked at, newest first
+	loaded          int                 // how many of subs load has looked at
+	passed          map[string]bool     // the ids load has looked at
+	services        map[string][]string // by submission id
+	current         map[string]*currentRows
 }
 
 // currentRows are the current rows of one council, period and service.
@@ -119,29 +134,61 @@ func (w *warehouseState) accepted(id string) (*schemas.Manifest, error) {
 	return &m, nil
 }
 
-// partition lists the submissions with files in the warehouse folder dir
-// (period=P/council=C), without reading their manifests or rows.
-func (w *warehouseState) partition(dir string) (*held, error) {
-	if h, ok := w.parts[dir]; ok {
-		return h, nil
+// period lists the folder of one period once per ingest: a national
+// return looks at each of its councils there.
+func (w *warehouseState) period(period string) (*periodFiles, error) {
+	if pf, ok := w.periods[period]; ok {
+		return pf, nil
 	}
-	h := &held{dir: dir, council: strings.TrimPrefix(filepath.Base(dir), "council="),
-		period: strings.TrimPrefix(filepath.Base(filepath.Dir(dir)), "period="), w: w,
-		passed: map[string]bool{}, services: map[string][]string{}, current: map[string]*currentRows{}}
-	entries, err := os.ReadDir(dir)
+	pf := &periodFiles{single: map[string][]string{}}
+	entries, err := os.ReadDir(w.layout.ObservationPeriod(period))
 	if err != nil && !errors.Is(err, fs.ErrNotExist) {
 		return nil, fmt.Errorf("read warehouse: %w", err)
 	}
 	for _, e := range entries {
-		name := e.Name()
-		id, ok := strings.CutSuffix(name, ".parquet")
-		if !ok || strings.HasPrefix(name, ".") || e.IsDir() { // pending files start with "."
+		id, council, ok := schemas.WarehouseFileID(e.Name()) // pending files start with "." and give no id
+		if !ok || e.IsDir() {
 			continue
 		}
-		h.ids = append(h.ids, id)
+		if council == "" {
+			pf.multi = append(pf.multi, id)
+		} else {
+			pf.single[council] = append(pf.single[council], id)
+		}
+	}
+	w.periods[period] = pf
+	return pf, nil
+}
+
+// partition lists the submissions with rows for council in period: those
+// with a file of the council's alone, and those with a file of several
+// councils whose manifest names it (one that names no councils, written
+// before manifests did, is counted in, and read to find out). It reads
+// no rows.
+func (w *warehouseState) partition(period, council string) (*held, error) {
+	key := partKey{period, council}
+	if h, ok := w.parts[key]; ok {
+		return h, nil
+	}
+	pf, err := w.period(period)
+	if err != nil {
+		return nil, err
+	}
+	h := &held{council: council, period: period, w: w, multi: map[string]bool{},
+		passed: map[string]bool{}, services: map[string][]string{}, current: map[string]*currentRows{}}
+	h.ids = append(h.ids, pf.single[council]...)
+	for _, id := range pf.multi {
+		m, err := w.accepted(id)
+		if err != nil {
+			return nil, err
+		}
+		if m != nil && (len(m.Councils) == 0 || slices.Contains(m.Councils, council)) {
+			h.ids = append(h.ids, id)
+			h.multi[id] = true
+		}
 	}
 	slices.Sort(h.ids)
-	w.parts[dir] = h
+	w.parts[key] = h
 	return h, nil
 }
 
@@ -203,7 +250,13 @@ func (h *held) load(need string, want []string) error {
 		if m.ID != need && len(m.Services) > 0 && !slices.ContainsFunc(m.Services, func(s string) bool { return h.current[s] == nil }) {
 			continue
 		}
-		rows, err := readKeys(filepath.Join(h.dir, m.ID+".parquet"))
+		var rows []keyRow
+		var err error
+		if h.multi[m.ID] {
+			rows, err = h.w.multi.keys(h.w.layout.ObservationPeriodFile(h.period, "", m.ID), h.period, h.council)
+		} else {
+			rows, err = readKeys(h.w.layout.ObservationPeriodFile(h.period, h.council, m.ID))
+		}
 		if err != nil {
 			return fmt.Errorf("read warehouse file of submission %s: %w", m.ID, err)
 		}
@@ -233,19 +286,25 @@ type keyRow struct {
 	key     RowKey
 }
 
-// readKeys reads the provider_id, service and metric columns of a
-// warehouse file. It reads the column chunks' pages directly: reading rows
-// into a struct costs several times as much, and a national return has
-// thousands of partitions.
-func readKeys(path string) (rows []keyRow, err error) {
-	f, err := os.Open(path)
+// keyColumns are the columns readKeys reads, council_code last: a file of
+// one council's rows needs no council_code.
+var keyColumns = [4]string{"provider_id", "service", "metric", "council_code"}
+
+// openKeys opens a warehouse file for reading its key columns, and
+// returns the leaf index of each of keyColumns.
+func openKeys(path string) (f *os.File, pf *parquet.File, leaves [4]int, err error) {
+	f, err = os.Open(path)
 	if err != nil {
-		return nil, err
+		return nil, nil, leaves, err
 	}
-	defer f.Close()
+	defer func() {
+		if err != nil {
+			f.Close()
+		}
+	}()
 	st, err := f.Stat()
 	if err != nil {
-		return nil, err
+		return nil, nil, leaves, err
 	}
 	// parquet-go panics on some damaged files rather than returning an
 	// error.
@@ -254,34 +313,141 @@ func readKeys(path string) (rows []keyRow, err error) {
 			err = fmt.Errorf("read parquet: %v", v)
 		}
 	}()
-	pf, err := parquet.OpenFile(f, st.Size(), parquet.SkipPageIndex(true), parquet.SkipBloomFilters(true))
+	pf, err = parquet.OpenFile(f, st.Size(), parquet.SkipPageIndex(true), parquet.SkipBloomFilters(true))
 	if err != nil {
-		return nil, err
+		return nil, nil, leaves, err
 	}
-	var leaves [3]int
-	for i, name := range []string{"provider_id", "service", "metric"} {
+	for i, name := range keyColumns {
 		leaf, ok := pf.Schema().Lookup(name)
 		if !ok {
-			return nil, fmt.Errorf("no %s column", name)
+			return nil, nil, leaves, fmt.Errorf("no %s column", name)
 		}
 		leaves[i] = leaf.ColumnIndex
 	}
+	return f, pf, leaves, nil
+}
+
+// readKeys reads the provider_id, service and metric columns of a
+// warehouse file of one council's rows. It reads the column chunks' pages
+// directly: reading rows into a struct costs several times as much, and
+// a national return looks at thousands of partitions.
+func readKeys(path string) (rows []keyRow, err error) {
+	f, pf, leaves, err := openKeys(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
 	for _, rg := range pf.RowGroups() {
-		var cols [3][]string
-		for i, leaf := range leaves {
-			if cols[i], err = readStrings(rg.ColumnChunks()[leaf]); err != nil {
-				return nil, err
-			}
-		}
-		n := len(cols[0])
-		if len(cols[1]) != n || len(cols[2]) != n {
-			return nil, errors.New("columns of unequal length")
-		}
-		for i := range n {
-			rows = append(rows, keyRow{service: cols[1][i], key: RowKey{Metric: cols[2][i], ProviderID: cols[0][i]}})
+		err := readGroupKeys(rg, leaves, false, func(_ string, r keyRow) { rows = append(rows, r) })
+		if err != nil {
+			return nil, err
 		}
 	}
 	return rows, nil
+}
+
+// readGroupKeys reads the key columns of one row group, with council_code
+// if withCouncil, and calls fn with each row.
+func readGroupKeys(rg parquet.RowGroup, leaves [4]int, withCouncil bool, fn func(council string, r keyRow)) (err error) {
+	defer func() {
+		if v := recover(); v != nil {
+			err = fmt.Errorf("read parquet: %v", v)
+		}
+	}()
+	n := 3
+	if withCouncil {
+		n = 4
+	}
+	var cols [4][]string
+	for i, leaf := range leaves[:n] {
+		if cols[i], err = readStrings(rg.ColumnChunks()[leaf]); err != nil {
+			return err
+		}
+	}
+	rows := len(cols[0])
+	for i := range n {
+		if len(cols[i]) != rows {
+			return errors.New("columns of unequal length")
+		}
+	}
+	for i := range rows {
+		c := ""
+		if withCouncil {
+			c = cols[3][i]
+		}
+		fn(c, keyRow{service: cols[1][i], key: RowKey{Metric: cols[2][i], ProviderID: cols[0][i]}})
+	}
+	return nil
+}
+
+// multiFiles reads the keys of files holding several councils' rows,
+// keeping those of one period's files: the withdraws check looks at a
+// period's councils one after another, and a national return looks at all
+// of them. A row group is read only when a council its council_code
+// statistics admit is asked for, and then once, its rows kept by council;
+// a council's return against a national submission reads the one or two
+// row groups that hold its council.
+type multiFiles struct {
+	period string
+	files  map[string]*multiFile // by path
+}
+
+type multiFile struct {
+	f         *os.File
+	pf        *parquet.File
+	leaves    [4]int
+	read      []bool // by row group
+	byCouncil map[string][]keyRow
+}
+
+// reset closes the files held and starts on period.
+func (m *multiFiles) reset(period string) {
+	for _, mf := range m.files {
+		mf.f.Close()
+	}
+	m.period, m.files = period, map[string]*multiFile{}
+}
+
+// keys returns the key columns of council's rows in the file at path, of
+// period.
+func (m *multiFiles) keys(path, period, council string) ([]keyRow, error) {
+	if m.files == nil || m.period != period {
+		m.reset(period)
+	}
+	mf := m.files[path]
+	if mf == nil {
+		f, pf, leaves, err := openKeys(path)
+		if err != nil {
+			return nil, err
+		}
+		mf = &multiFile{f: f, pf: pf, leaves: leaves, read: make([]bool, len(pf.RowGroups())), byCouncil: map[string][]keyRow{}}
+		m.files[path] = mf
+	}
+	groups := mf.pf.Metadata().RowGroups
+	for i, rg := range mf.pf.RowGroups() {
+		if mf.read[i] || !admits(groups[i], mf.leaves[3], council) {
+			continue
+		}
+		mf.read[i] = true
+		err := readGroupKeys(rg, mf.leaves, true, func(c string, r keyRow) { mf.byCouncil[c] = append(mf.byCouncil[c], r) })
+		if err != nil {
+			return nil, err
+		}
+	}
+	return mf.byCouncil[council], nil
+}
+
+// admits reports whether a row group may hold rows of council, from its
+// council_code column's statistics; a row group without them may.
+func admits(rg format.RowGroup, leaf int, council string) bool {
+	if leaf >= len(rg.Columns) {
+		return true
+	}
+	st := rg.Columns[leaf].MetaData.Statistics
+	if st.MinValue == nil || st.MaxValue == nil {
+		return true
+	}
+	return string(st.MinValue) <= council && council <= string(st.MaxValue)
 }
 
 // readStrings reads a flat string column chunk, a null as "".
@@ -339,24 +505,32 @@ type replaced struct {
 // the current submission for all its rows.
 func (w *warehouseState) supersededBy(m *schemas.Manifest) ([]replaced, error) {
 	var out []replaced
-	for _, f := range m.Files {
-		h, err := w.partition(filepath.Dir(filepath.Join(w.layout.Root, filepath.FromSlash(f))))
-		if err != nil {
-			return nil, err
-		}
-		newest, err := h.newest()
-		if err != nil {
-			return nil, err
-		}
-		if newest == nil || newest.ID == m.ID {
-			continue // m is the newest here, so current for all its rows
-		}
-		if err := h.load(m.ID, nil); err != nil {
-			return nil, err
-		}
-		for _, s := range h.services[m.ID] {
-			if cur := h.current[s]; cur != nil && cur.id != m.ID {
-				out = append(out, replaced{cur.id, h.council, h.period, s})
+	councils := m.Councils
+	if len(councils) == 0 && m.Council != "" {
+		councils = []string{m.Council} // a manifest from before councils were listed
+	}
+	// Manifests list periods and councils, not which council has rows in
+	// which period: a pair without rows finds m passing over it.
+	for _, period := range m.Periods {
+		for _, council := range councils {
+			h, err := w.partition(period, council)
+			if err != nil {
+				return nil, err
+			}
+			newest, err := h.newest()
+			if err != nil {
+				return nil, err
+			}
+			if newest == nil || newest.ID == m.ID {
+				continue // m is the newest here, so current for all its rows
+			}
+			if err := h.load(m.ID, nil); err != nil {
+				return nil, err
+			}
+			for _, s := range h.services[m.ID] {
+				if cur := h.current[s]; cur != nil && cur.id != m.ID {
+					out = append(out, replaced{cur.id, h.council, h.period, s})
+				}
 			}
 		}
 	}
@@ -375,7 +549,7 @@ func (w *warehouseState) withdrawals(sp *spill, id string, received time.Time) (
 	}
 	var out []Withdrawal
 	for _, p := range sp.partitions() {
-		h, err := w.partition(filepath.Dir(w.layout.ObservationFile(p.key.period, p.key.council, id)))
+		h, err := w.partition(p.key.period, p.key.council)
 		if err != nil {
 			return nil, err
 		}
@@ -389,7 +563,7 @@ func (w *warehouseState) withdrawals(sp *spill, id string, received time.Time) (
 		if err := h.load("", p.services); err != nil {
 			return nil, err
 		}
-		delete(w.parts, h.dir) // its keys are used up below; a national return has thousands
+		delete(w.parts, p.key) // its keys are used up below; a national return has thousands
 		seen := map[string]bool{}
 		err = sp.eachKey(p, func(service string, k RowKey) {
 			if cur := h.current[service]; cur != nil && compareReceipt(received, id, cur.received, cur.id) > 0 {

@@ -62,32 +62,44 @@ type run struct {
 // through its runs. Returns are usually grouped by period and council, so
 // runs are long; a shuffled file costs more reads, not more memory.
 type spill struct {
-	f     *spillFile
-	w     *bufio.Writer
-	off   int64
-	parts map[partKey]*partition
-	last  *partition
-	buf   []byte
-	// onLeave, if set, is called when the rows move on from a partition,
-	// which in a return grouped by period and council means it is
-	// complete.
-	onLeave func(*partition) error
+	f       *spillFile
+	w       *bufio.Writer
+	off     int64
+	parts   map[partKey]*partition
+	periods map[string]*periodRows
+	last    *partition
+	buf     []byte
+	// onLeave, if set, is called when the rows move on from a period,
+	// which in a return grouped by period means it is complete.
+	onLeave func(*periodRows) error
 }
 
+// partition is the rows of one council and period: the withdraws check
+// compares a return with the warehouse partition by partition.
 type partition struct {
 	key      partKey
 	period   schemas.Period
 	runs     []run
 	rows     int
-	left     bool     // rows have moved on from it at least once
 	services []string // the services of its rows
+	in       *periodRows
+}
+
+// periodRows is the rows of one period, which the warehouse stores in one
+// file (see schemas.ObservationPeriodFile): its partitions, one per
+// council.
+type periodRows struct {
+	id    string
+	parts []*partition // in the order their first rows came
+	rows  int
+	left  bool // rows have moved on from it at least once
 }
 
 // newSpill returns a spill whose file, once it needs one, is at path,
 // which must not exist.
 func newSpill(path string) (*spill, error) {
 	f := &spillFile{path: path}
-	return &spill{f: f, w: bufio.NewWriterSize(f, 256<<10), parts: map[partKey]*partition{}}, nil
+	return &spill{f: f, w: bufio.NewWriterSize(f, 256<<10), parts: map[partKey]*partition{}, periods: map[string]*periodRows{}}, nil
 }
 
 // close removes the spill file.
@@ -169,18 +181,27 @@ func (s *spill) add(o *obs) error {
 	key := partKey{o.Period.ID, o.Council}
 	p := s.last
 	if p == nil || p.key != key {
-		if prev := s.last; prev != nil && s.onLeave != nil && !prev.left {
-			prev.left = true
-			if err := s.onLeave(prev); err != nil {
-				return err
+		if prev := s.last; prev != nil && prev.key.period != key.period && s.onLeave != nil {
+			if pr := s.periods[prev.key.period]; !pr.left {
+				pr.left = true
+				if err := s.onLeave(pr); err != nil {
+					return err
+				}
 			}
 		}
 		p = s.parts[key]
 		if p == nil {
-			p = &partition{key: key, period: o.Period}
+			pr := s.periods[key.period]
+			if pr == nil {
+				pr = &periodRows{id: key.period}
+				s.periods[key.period] = pr
+			}
+			p = &partition{key: key, period: o.Period, in: pr}
 			s.parts[key] = p
+			pr.parts = append(pr.parts, p)
 		}
 	}
+	p.in.rows++
 	if !slices.Contains(p.services, o.Service) {
 		p.services = append(p.services, o.Service)
 	}
@@ -246,6 +267,17 @@ func (s *spill) partitions() []*partition {
 	return out
 }
 
+// periodsSorted returns the periods in order, each with its partitions
+// in council order.
+func (s *spill) periodsSorted() []*periodRows {
+	out := make([]*periodRows, 0, len(s.periods))
+	for _, pr := range s.periods {
+		out = append(out, pr)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].id < out[j].id })
+	return out
+}
+
 // writeBatch is how many rows are handed to the Parquet writer at a time.
 const writeBatch = 1024
 
@@ -253,12 +285,21 @@ const writeBatch = 1024
 // buffers in memory.
 const rowGroupRows = 128 << 10
 
-// partWriter writes partitions' Parquet files one after another, reusing
-// one Parquet writer and its buffers: a national file has thousands of
-// small partitions, and setting up a writer costs more than filling it.
-// The batch and its arrays grow to the largest partition written, up to
+// multiCouncilRowGroup bounds the row groups of a file holding several
+// councils' rows. The file is sorted by council, so each row group's
+// council_code statistics name a narrow range of councils, and the
+// withdraws check reads only the row groups that may hold the council it
+// looks for (a council's rows in a national return's quarter are a few
+// hundred of its tens of thousands).
+const multiCouncilRowGroup = 4096
+
+// partWriter writes periods' Parquet files one after another, reusing
+// one Parquet writer and its buffers: a national file has dozens of
+// periods and a small return one, and setting up a writer costs more than
+// filling it with a council's quarter.
+// The batch and its arrays grow to the largest file written, up to
 // writeBatch rows, so a writer that only ever writes a small return's
-// partition stays small.
+// file stays small.
 type partWriter struct {
 	w     *parquet.GenericWriter[Observation]
 	batch []Observation
@@ -279,13 +320,23 @@ func newPartWriter() *partWriter {
 	}
 }
 
-// writePartition writes one partition's rows, rows of them in runs, as a
-// Parquet file to dst.
-func (pw *partWriter) writePartition(s *spill, p *partition, runs []run, rows int, dst io.Writer, submission string, received time.Time) error {
-	period := p.period
-	start, end := epochDays(period.Start), epochDays(period.End)
+// partRuns is a partition's runs and rows when a job to write it was made.
+type partRuns struct {
+	part *partition
+	runs []run
+	rows int
+}
+
+// writePeriod writes one period's rows, its partitions' in the order
+// given (by council), as one Parquet file to dst. A file of several
+// councils gets row groups of at most multiCouncilRowGroup rows.
+func (pw *partWriter) writePeriod(s *spill, parts []partRuns, rows int, dst io.Writer, submission string, received time.Time) error {
 	w := pw.w
 	w.Reset(dst)
+	groupRows := rowGroupRows
+	if len(parts) > 1 {
+		groupRows = multiCouncilRowGroup
+	}
 	if n := min(max(rows, 1), writeBatch); cap(pw.batch) < n {
 		pw.batch = make([]Observation, 0, n)
 		// Counts and values live in arrays beside the batch, so pointers
@@ -293,64 +344,79 @@ func (pw *partWriter) writePartition(s *spill, p *partition, runs []run, rows in
 		pw.nums, pw.dens, pw.vals = make([]int64, n), make([]int64, n), make([]float64, n)
 	}
 	batch, nums, dens, vals := pw.batch[:0], pw.nums, pw.dens, pw.vals
+	inGroup := 0 // rows in the row group being written
 	flush := func() error {
-		if _, err := w.Write(batch); err != nil {
-			return fmt.Errorf("write parquet: %w", err)
+		for b := batch; len(b) > 0; {
+			n := min(len(b), groupRows-inGroup)
+			if _, err := w.Write(b[:n]); err != nil {
+				return fmt.Errorf("write parquet: %w", err)
+			}
+			b, inGroup = b[n:], inGroup+n
+			if inGroup == groupRows {
+				if err := w.Flush(); err != nil {
+					return fmt.Errorf("write parquet: %w", err)
+				}
+				inGroup = 0
+			}
 		}
 		batch = batch[:0]
 		return nil
 	}
 	raw := pw.raw
-	for _, rn := range runs {
-		if int64(cap(raw)) < rn.n {
-			// Runs are at most maxRun long, or one row if a row is longer
-			// (notes or names of more than a megabyte).
-			raw = make([]byte, rn.n, max(rn.n, min(2*int64(cap(raw)), maxRun)))
-			pw.raw = raw
-		}
-		raw = raw[:rn.n]
-		if _, err := s.f.ReadAt(raw, rn.off); err != nil {
-			return fmt.Errorf("read spill file: %w", err)
-		}
-		// One string holds the run; the rows' strings are slices of it, so
-		// decoding a row allocates nothing.
-		d := decoder{s: string(raw)}
-		for d.more() {
-			var strs [7]string
-			for i := range strs {
-				strs[i] = d.str()
+	for _, pr := range parts {
+		p := pr.part
+		start, end := epochDays(p.period.Start), epochDays(p.period.End)
+		for _, rn := range pr.runs {
+			if int64(cap(raw)) < rn.n {
+				// Runs are at most maxRun long, or one row if a row is longer
+				// (notes or names of more than a megabyte).
+				raw = make([]byte, rn.n, max(rn.n, min(2*int64(cap(raw)), maxRun)))
+				pw.raw = raw
 			}
-			flags := d.byte()
-			num, den := d.varint(), d.varint()
-			val := math.Float64frombits(d.uint64())
-			line := d.uvarint()
-			if d.bad {
-				return errors.New("read spill file: corrupt record")
+			raw = raw[:rn.n]
+			if _, err := s.f.ReadAt(raw, rn.off); err != nil {
+				return fmt.Errorf("read spill file: %w", err)
 			}
-			i := len(batch)
-			o := Observation{
-				CouncilCode: p.key.council, Period: p.key.period,
-				ProviderID: strs[0], ProviderName: strs[1], ProviderSector: strs[2],
-				Service: strs[3], Metric: strs[4], Status: strs[5], Note: strs[6],
-				PeriodStart: start, PeriodEnd: end,
-				SubmissionID: submission, SourceLine: int64(line), ReceivedAt: received,
-			}
-			if flags&1 != 0 {
-				nums[i] = num
-				o.Numerator = &nums[i]
-			}
-			if flags&2 != 0 {
-				dens[i] = den
-				o.Denominator = &dens[i]
-			}
-			if flags&4 != 0 {
-				vals[i] = val
-				o.Value = &vals[i]
-			}
-			batch = append(batch, o)
-			if len(batch) == cap(batch) {
-				if err := flush(); err != nil {
-					return err
+			// One string holds the run; the rows' strings are slices of it, so
+			// decoding a row allocates nothing.
+			d := decoder{s: string(raw)}
+			for d.more() {
+				var strs [7]string
+				for i := range strs {
+					strs[i] = d.str()
+				}
+				flags := d.byte()
+				num, den := d.varint(), d.varint()
+				val := math.Float64frombits(d.uint64())
+				line := d.uvarint()
+				if d.bad {
+					return errors.New("read spill file: corrupt record")
+				}
+				i := len(batch)
+				o := Observation{
+					CouncilCode: p.key.council, Period: p.key.period,
+					ProviderID: strs[0], ProviderName: strs[1], ProviderSector: strs[2],
+					Service: strs[3], Metric: strs[4], Status: strs[5], Note: strs[6],
+					PeriodStart: start, PeriodEnd: end,
+					SubmissionID: submission, SourceLine: int64(line), ReceivedAt: received,
+				}
+				if flags&1 != 0 {
+					nums[i] = num
+					o.Numerator = &nums[i]
+				}
+				if flags&2 != 0 {
+					dens[i] = den
+					o.Denominator = &dens[i]
+				}
+				if flags&4 != 0 {
+					vals[i] = val
+					o.Value = &vals[i]
+				}
+				batch = append(batch, o)
+				if len(batch) == cap(batch) {
+					if err := flush(); err != nil {
+						return err
+					}
 				}
 			}
 		}

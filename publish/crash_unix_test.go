@@ -18,6 +18,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/yardstick-open/yardstick/publish/duckdb"
 	"github.com/yardstick-open/yardstick/schemas"
 )
 
@@ -52,6 +53,9 @@ func TestPublishCrashHelper(t *testing.T) {
 				syscall.Kill(os.Getpid(), syscall.SIGKILL)
 			}
 		}
+		// The steps of replacing a snapshot of the current rows are
+		// publish/duckdb's.
+		duckdb.Failpoint = failpoint
 	}
 	now, err := time.Parse(time.RFC3339, os.Getenv(envCrashNow))
 	if err != nil {
@@ -69,7 +73,7 @@ func TestPublishCrashHelper(t *testing.T) {
 // those that list the data files, which it reaches while the data files
 // are written, before or after "exported".
 var publishSteps = []string{
-	"locked", "scratch-built", "database-written", "history-written", "site-waiting", "exported",
+	"locked", "current-written", "current-renamed", "scratch-built", "database-written", "history-written", "site-waiting", "exported",
 	"release-written", "site-written", "checksums-written", "renamed", "link-made", "swapped",
 }
 
@@ -91,6 +95,13 @@ func TestPublishCrashConsistency(t *testing.T) {
 	}
 	t.Parallel()
 	seed := crashDataFolder(t)
+	// The release a publish that is not killed makes from seed at t2, as
+	// the publish after a crash does when the crash left no release in
+	// place.
+	reference := copyDataFolder(t, seed)
+	if id := crashPublish(t, reference, "", t2, false); id != crashThird {
+		t.Fatalf("the reference publish made release %s, want %s", id, crashThird)
+	}
 	for _, step := range append(slices.Clone(publishSteps), "swap-finished") {
 		t.Run(step, func(t *testing.T) {
 			t.Parallel()
@@ -117,6 +128,9 @@ func TestPublishCrashConsistency(t *testing.T) {
 				wantCurrent = []string{crashFirst, crashSecond}
 			}
 			checkCrashed(t, root, wantCurrent, wantReleases)
+			if left, _ := filepath.Glob(duckdb.CurrentTempGlob(schemas.Layout{Root: root})); (step == "current-written") != (len(left) > 0) {
+				t.Errorf("after a crash at %s the temporary snapshots are %v", step, left)
+			}
 
 			if id := crashPublish(t, root, "", t2, false); id != crashThird {
 				t.Fatalf("the publish after the crash made release %s, want %s", id, crashThird)
@@ -126,7 +140,34 @@ func TestPublishCrashConsistency(t *testing.T) {
 				previous = crashSecond
 			}
 			checkRecovered(t, root, append(wantReleases, crashThird), previous)
+			if !placed {
+				checkSameData(t, schemas.Layout{Root: reference}, schemas.Layout{Root: root}, crashThird)
+			}
 		})
+	}
+}
+
+// checkSameData checks that release id holds the same data files, byte
+// for byte, in the data folders want and got: a crash, and the recovery
+// after it, changed nothing the release publishes.
+func checkSameData(t *testing.T, want, got schemas.Layout, id string) {
+	t.Helper()
+	sums := func(l schemas.Layout) map[string]string {
+		out := map[string]string{}
+		for line := range strings.Lines(readFile(t, filepath.Join(l.Release(id), schemas.ChecksumsFile))) {
+			hash, name, _ := strings.Cut(strings.TrimSpace(line), "  ")
+			if strings.HasPrefix(name, "data/") {
+				out[name] = hash
+			}
+		}
+		return out
+	}
+	w, g := sums(want), sums(got)
+	if len(w) == 0 {
+		t.Fatalf("release %s lists no data files", id)
+	}
+	if !reflect.DeepEqual(g, w) {
+		t.Errorf("release %s's data files after the crash:\n got %v\nwant %v", id, g, w)
 	}
 }
 
@@ -318,6 +359,9 @@ func checkRecovered(t *testing.T, root string, releases []string, previous strin
 	checkCurrent(t, layout, last)
 	checkReleasesComplete(t, layout, releases)
 	checkNoBuildFolders(t, layout)
+	if left, _ := filepath.Glob(duckdb.CurrentTempGlob(layout)); len(left) > 0 {
+		t.Errorf("temporary snapshots of the current rows left: %v", left)
+	}
 	if left, err := os.ReadDir(layout.Scratch()); len(left) > 0 || err != nil && !errors.Is(err, fs.ErrNotExist) {
 		t.Errorf("scratch folder holds %v (%v)", left, err)
 	}

@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/yardstick-open/yardstick/publish/duckdb"
 	"github.com/yardstick-open/yardstick/schemas"
 )
 
@@ -26,16 +27,25 @@ import (
 //  7. make a link to it named .current-<id>.tmp and rename it over
 //     current: the release is live.
 //
-// A crash before step 6 leaves a dot-folder, scratch files and perhaps a
-// temporary link, none of which a reader takes for a release, and current
-// names the release it named before. A crash between steps 6 and 7 leaves
-// a complete release that never went live: current still names the one
-// before, itself complete. Every publish, once it holds the lock, first
-// removes what dead publishes left (recoverLeftovers): the lock proves no
-// other publish is using any of it. A release the dead publish had put in
-// place but not made live is made live then, so that the next release's
-// revisions are counted against it, the release before it, as its
-// release.json says.
+// Step 2 first brings the snapshots of the current rows in
+// warehouse/current up to date (publish/duckdb's current.go): each is
+// written under a temporary name beside it, synced and renamed over it, so
+// a crash leaves the old snapshot or the new one, never half of one, and
+// perhaps a temporary file.
+//
+// A crash before step 6 leaves a dot-folder, scratch files, perhaps a
+// temporary snapshot and perhaps a temporary link, none of which a reader
+// takes for a release, and current names the release it named before. A
+// snapshot renamed into place before the crash is as good as one the next
+// publish would write: it holds the rows the submissions it names give,
+// whether or not a release was built from them. A crash between steps 6
+// and 7 leaves a complete release that never went live: current still
+// names the one before, itself complete. Every publish, once it holds the
+// lock, first removes what dead publishes left (recoverLeftovers): the
+// lock proves no other publish is using any of it. A release the dead
+// publish had put in place but not made live is made live then, so that
+// the next release's revisions are counted against it, the release before
+// it, as its release.json says.
 //
 // The lock needs no recovery: it is a flock(2) lock, which the kernel
 // lets go when its holder dies, so a dead publish never blocks the next.
@@ -66,7 +76,7 @@ const (
 // or link that will not go is only logged: no reader sees either, so it is
 // no reason not to publish.
 func (b *Builder) recoverLeftovers() error {
-	if err := errors.Join(b.removeBuildFolders(), b.removeTempLinks()); err != nil {
+	if err := errors.Join(b.removeBuildFolders(), b.removeTempLinks(), b.removeCurrentTemps()); err != nil {
 		b.logf("%v", err)
 	}
 	// The scratch folder holds figures from before disclosure control, so
@@ -118,6 +128,26 @@ func (b *Builder) removeTempLinks() error {
 		if err := schemas.RemoveIfExists(filepath.Join(b.Layout.Root, name)); err != nil {
 			errs = append(errs, fmt.Errorf("remove link %s, left by a publish that stopped: %w", name, err))
 		}
+	}
+	return errors.Join(errs...)
+}
+
+// removeCurrentTemps removes the temporary files of snapshots of the
+// current rows that dead publishes wrote and did not rename into place.
+// Left alone they would only take space (no reader takes a dot-file for a
+// snapshot), but they hold figures from before disclosure control.
+func (b *Builder) removeCurrentTemps() error {
+	left, err := filepath.Glob(duckdb.CurrentTempGlob(b.Layout))
+	if err != nil {
+		return fmt.Errorf("list temporary snapshots: %w", err)
+	}
+	var errs []error
+	for _, path := range left {
+		if err := schemas.RemoveIfExists(path); err != nil {
+			errs = append(errs, fmt.Errorf("remove %s, left by a publish that stopped: %w", path, err))
+			continue
+		}
+		b.logf("removed %s, left by a publish that stopped", path)
 	}
 	return errors.Join(errs...)
 }

@@ -22,8 +22,10 @@ func (l Layout) Submission(id string) string { return filepath.Join(l.Submission
 // Observations is the root of the Hive-partitioned observation warehouse.
 func (l Layout) Observations() string { return filepath.Join(l.Root, "warehouse", "observations") }
 
-// ObservationFile is where a submission's rows for one period and council
-// are stored.
+// ObservationFile is where layout 1 of the warehouse (see warehouse.go)
+// stored a submission's rows for one period and council. Ingest writes
+// layout 2 (ObservationPeriodFile); this path remains for the migration
+// from layout 1 and for tests that build a layout 1 folder.
 func (l Layout) ObservationFile(period, council, submissionID string) string {
 	return filepath.Join(l.Observations(), "period="+period, "council="+council, submissionID+".parquet")
 }

@@ -1,6 +1,11 @@
 package schemas
 
 import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
 	"path/filepath"
 	"strings"
 )
@@ -69,4 +74,91 @@ func (l Layout) CurrentRows() string { return filepath.Join(l.Warehouse(), "curr
 // CurrentRowsFile is the snapshot of one period's current rows.
 func (l Layout) CurrentRowsFile(period string) string {
 	return filepath.Join(l.CurrentRows(), "period="+period, "current.parquet")
+}
+
+// WarehouseLayoutVersion is the observation layout ingest writes.
+const WarehouseLayoutVersion = 2
+
+// WarehouseLayout is the content of warehouse/layout.json.
+type WarehouseLayout struct {
+	Observations int `json:"observations"`
+}
+
+// WarehouseLayoutLock is the file a migration holds locked while it moves
+// the warehouse to another layout, and that an ingest holds while it
+// checks the layout and registers itself, so that no ingest writes a file
+// into a tree being moved.
+func (l Layout) WarehouseLayoutLock() string { return filepath.Join(l.Warehouse(), ".layout.lock") }
+
+// WarehouseTempFileID reads the temporary name of a warehouse file
+// (.<name>.tmp-<random>, as CreatePending makes it) back into the
+// submission it belongs to and its council, as WarehouseFileID does for a
+// final name.
+func WarehouseTempFileID(name string) (id, council string, ok bool) {
+	rest, found := strings.CutPrefix(name, ".")
+	if !found {
+		return "", "", false
+	}
+	final, _, found := strings.Cut(rest, ".tmp-")
+	if !found {
+		return "", "", false
+	}
+	return WarehouseFileID(final)
+}
+
+// ErrWarehouseLayout1 is returned by ReadWarehouseLayout's callers that
+// write or read only layout 2, for a warehouse still in layout 1.
+var ErrWarehouseLayout1 = errors.New("the warehouse is in layout 1 (period=<period>/council=<gss>/<id>.parquet)")
+
+// ReadWarehouseLayout returns the layout warehouse/observations is in, and
+// whether warehouse/layout.json records it. Without layout.json, a
+// warehouse whose period folders hold council folders is in layout 1, and
+// any other (an empty one, or one a crash left before its first
+// layout.json was written) in layout 2. A layout.json that cannot be read
+// or names an unknown layout is an error, since guessing could mix two
+// layouts in one Hive folder, which DuckDB refuses to read.
+func ReadWarehouseLayout(l Layout) (version int, recorded bool, err error) {
+	b, err := os.ReadFile(l.WarehouseLayoutFile())
+	if err == nil {
+		var wl WarehouseLayout
+		if err := json.Unmarshal(b, &wl); err != nil {
+			return 0, false, fmt.Errorf("read %s: %w; it should read {\"observations\": %d}", l.WarehouseLayoutFile(), err, WarehouseLayoutVersion)
+		}
+		if wl.Observations != 1 && wl.Observations != WarehouseLayoutVersion {
+			return 0, false, fmt.Errorf("%s names observation layout %d, which this version of yardstick does not know", l.WarehouseLayoutFile(), wl.Observations)
+		}
+		return wl.Observations, true, nil
+	}
+	if !errors.Is(err, fs.ErrNotExist) {
+		return 0, false, fmt.Errorf("read warehouse layout: %w", err)
+	}
+	periods, err := os.ReadDir(l.Observations())
+	if errors.Is(err, fs.ErrNotExist) {
+		return WarehouseLayoutVersion, false, nil
+	}
+	if err != nil {
+		return 0, false, fmt.Errorf("list warehouse: %w", err)
+	}
+	for _, pe := range periods {
+		if !pe.IsDir() || !strings.HasPrefix(pe.Name(), "period=") {
+			continue
+		}
+		entries, err := os.ReadDir(filepath.Join(l.Observations(), pe.Name()))
+		if err != nil {
+			return 0, false, fmt.Errorf("list warehouse: %w", err)
+		}
+		for _, e := range entries {
+			if e.IsDir() && strings.HasPrefix(e.Name(), "council=") {
+				return 1, false, nil
+			}
+		}
+	}
+	return WarehouseLayoutVersion, false, nil
+}
+
+// WriteWarehouseLayout records in warehouse/layout.json that the
+// warehouse is in the layout ingest writes, through a temporary file,
+// synced and renamed into place.
+func WriteWarehouseLayout(l Layout) error {
+	return WriteJSONAtomic(l.WarehouseLayoutFile(), WarehouseLayout{Observations: WarehouseLayoutVersion})
 }

@@ -27,7 +27,7 @@ func TestWarehouseMatchesRegistry(t *testing.T) {
 	if code, stdout, stderr := runCmd(t, append([]string{"ingest", "--data", data}, files[:3]...)...); code != exitOK {
 		t.Fatalf("ingest exit %d\n%s\n%s", code, stdout, stderr)
 	}
-	parquet, _ := filepath.Glob(filepath.Join(data, "warehouse", "observations", "period=*", "council=*", "*.parquet"))
+	parquet, _ := filepath.Glob(filepath.Join(data, "warehouse", "observations", "period=*", "*.parquet"))
 	if len(parquet) == 0 {
 		t.Fatal("no warehouse files")
 	}

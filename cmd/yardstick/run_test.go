@@ -37,7 +37,7 @@ func TestSampleThenIngest(t *testing.T) {
 	if n := strings.Count(stdout, ": accepted as submission "); n != len(files) {
 		t.Errorf("%d files accepted, want %d:\n%s", n, len(files), stdout)
 	}
-	parquet, _ := filepath.Glob(filepath.Join(data, "warehouse", "observations", "period=*", "council=*", "*.parquet"))
+	parquet, _ := filepath.Glob(filepath.Join(data, "warehouse", "observations", "period=*", "*.parquet"))
 	if len(parquet) == 0 {
 		t.Error("no warehouse files")
 	}

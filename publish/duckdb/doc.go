@@ -16,11 +16,20 @@
 // # Input
 //
 // Build reads a data folder (schemas.Layout). A submission counts only when
-// submissions/<id>/manifest.json says it was accepted; its rows are read
-// from warehouse/observations/period=<p>/council=<gss>/<id>.parquet, using
-// the columns in the files (hive_partitioning = false). For each council,
-// period and service only the latest accepted submission counts: the
-// greatest received_at, ties broken by the greater submission id. The
+// submissions/<id>/manifest.json says it was accepted; its rows are in
+// warehouse/observations, in either layout (schemas/warehouse.go):
+// period=<p>/council=<gss>/<id>.parquet, or period=<p>/<id>_<gss>.parquet
+// and period=<p>/<id>.parquet, read using the columns in the files
+// (hive_partitioning = false). The folder is listed once; an accepted
+// submission without a file in a period its manifest names is an error.
+// For each council, period and service only the latest accepted submission
+// counts: the greatest received_at, ties broken by the greater submission
+// id. The choice is kept, one file per period, in
+// warehouse/current/period=<p>/current.parquet, whose Parquet key-value
+// metadata yardstick.covers names the submissions it was chosen from;
+// Build chooses again only for periods with new submissions, from the
+// old snapshot and their files alone, rebuilds a period a snapshot cannot
+// be brought up to date for, and reads the snapshots (current.go). The
 // result is the table observations.
 //
 // # Comparisons

@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/yardstick-open/yardstick/schemas"
 )
@@ -19,7 +20,10 @@ import (
 // acceptedManifests reads every submission's manifest.json and returns the
 // accepted ones, sorted by id. A data folder without a submissions folder
 // has none. A manifest that cannot be read is an error rather than a
-// submission quietly left out.
+// submission quietly left out. Whether each accepted submission's files
+// are in the warehouse is checked against the warehouse's listing
+// (listWarehouse), not file by file: a national submission's manifest
+// lists thousands.
 func acceptedManifests(layout schemas.Layout) ([]schemas.Manifest, error) {
 	entries, err := os.ReadDir(layout.Submissions())
 	if errors.Is(err, fs.ErrNotExist) {
@@ -51,54 +55,143 @@ func acceptedManifests(layout schemas.Layout) ([]schemas.Manifest, error) {
 		if m.Status != schemas.SubmissionAccepted {
 			continue
 		}
-		for _, f := range m.Files {
-			if _, err := os.Stat(filepath.Join(layout.Root, filepath.FromSlash(f))); err != nil {
-				return nil, fmt.Errorf("accepted submission %s: warehouse file: %w", m.ID, err)
-			}
-		}
 		out = append(out, m)
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
 	return out, nil
 }
 
-// warehouseFiles returns the warehouse Parquet files that belong to the
-// accepted submissions, sorted. Files of other submissions (rejected, or
-// whose manifest is not yet written) are left out.
-func warehouseFiles(layout schemas.Layout, accepted []schemas.Manifest) ([]string, error) {
+// warehouse is what listWarehouse found in warehouse/observations: for
+// each period, the files of each accepted submission with rows in it.
+type warehouse struct {
+	// periods maps a period to its submissions' ids and each id to its
+	// files there, sorted.
+	periods map[string]map[string][]string
+	// files counts the files of accepted submissions.
+	files int
+}
+
+// want returns the sorted ids of the accepted submissions with a file in
+// period.
+func (w warehouse) want(period string) []string {
+	ids := make([]string, 0, len(w.periods[period]))
+	for id := range w.periods[period] {
+		ids = append(ids, id)
+	}
+	sort.Strings(ids)
+	return ids
+}
+
+// filesOf returns the files of the submissions ids in period, sorted.
+func (w warehouse) filesOf(period string, ids []string) []string {
+	var files []string
+	for _, id := range ids {
+		files = append(files, w.periods[period][id]...)
+	}
+	sort.Strings(files)
+	return files
+}
+
+// sortedPeriods returns the periods with files of accepted submissions.
+func (w warehouse) sortedPeriods() []string {
+	ps := make([]string, 0, len(w.periods))
+	for p := range w.periods {
+		ps = append(ps, p)
+	}
+	sort.Strings(ps)
+	return ps
+}
+
+// listWarehouse lists warehouse/observations once, one folder per period
+// (and, in layout 1, per council), and keeps the files of the accepted
+// submissions. It reads both layouts (schemas/warehouse.go): layout 1's
+// period=<p>/council=<gss>/<id>.parquet, and layout 2's
+// period=<p>/<id>_<gss>.parquet and period=<p>/<id>.parquet. Files of
+// other submissions (rejected, not yet accepted, or left by an ingest that
+// died) and temporary files are left out. Each accepted submission must
+// have a file in every period its manifest names: ingest writes the files
+// before the manifest and never removes them, so one missing means the
+// warehouse lost it, and the release would quietly lack its rows.
+func listWarehouse(layout schemas.Layout, accepted []schemas.Manifest) (warehouse, error) {
+	w := warehouse{periods: map[string]map[string][]string{}}
 	ids := make(map[string]bool, len(accepted))
 	for _, m := range accepted {
 		ids[m.ID] = true
 	}
-	pattern := filepath.Join(layout.Observations(), "period=*", "council=*", "*.parquet")
-	all, err := filepath.Glob(pattern)
-	if err != nil {
-		return nil, fmt.Errorf("list warehouse: %w", err)
+	add := func(period, dir, name string) {
+		id, _, ok := schemas.WarehouseFileID(name)
+		if !ok || !ids[id] {
+			return
+		}
+		if w.periods[period] == nil {
+			w.periods[period] = map[string][]string{}
+		}
+		w.periods[period][id] = append(w.periods[period][id], filepath.Join(dir, name))
+		w.files++
 	}
-	var files []string
-	for _, f := range all {
-		base := filepath.Base(f)
-		if strings.HasPrefix(base, ".") {
+	periods, err := os.ReadDir(layout.Observations())
+	if err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return w, fmt.Errorf("list warehouse: %w", err)
+	}
+	for _, pe := range periods {
+		period, ok := strings.CutPrefix(pe.Name(), "period=")
+		if !pe.IsDir() || !ok || period == "" {
 			continue
 		}
-		if ids[strings.TrimSuffix(base, ".parquet")] {
-			files = append(files, f)
+		dir := layout.ObservationPeriod(period)
+		entries, err := os.ReadDir(dir)
+		if err != nil {
+			return w, fmt.Errorf("list warehouse: %w", err)
+		}
+		for _, e := range entries {
+			if !e.IsDir() {
+				add(period, dir, e.Name())
+				continue
+			}
+			if !strings.HasPrefix(e.Name(), "council=") {
+				continue
+			}
+			sub := filepath.Join(dir, e.Name())
+			files, err := os.ReadDir(sub)
+			if err != nil {
+				return w, fmt.Errorf("list warehouse: %w", err)
+			}
+			for _, f := range files {
+				if !f.IsDir() {
+					add(period, sub, f.Name())
+				}
+			}
 		}
 	}
-	sort.Strings(files)
-	return files, nil
+	for _, byID := range w.periods {
+		for _, files := range byID {
+			sort.Strings(files)
+		}
+	}
+	for _, m := range accepted {
+		for _, p := range m.Periods {
+			if len(w.periods[p][m.ID]) == 0 {
+				return w, fmt.Errorf("accepted submission %s has no warehouse file in period %s (looked in %s): restore it from a backup of warehouse/observations",
+					m.ID, p, layout.ObservationPeriod(p))
+			}
+		}
+	}
+	return w, nil
 }
 
 // loadObservations fills the observations table with the current rows and
-// the submissions table with the accepted submissions. It returns how many
-// rows are current and from how many warehouse files they were read, for
-// the build's log.
+// the submissions table with the accepted submissions. It first brings the
+// snapshots of each period's current rows up to date (updateCurrent), then
+// reads the snapshots, not the submissions' files. It returns how many
+// rows are current and from how many warehouse files of accepted
+// submissions they were chosen, for the build's log.
 func (s *session) loadObservations(ctx context.Context, layout schemas.Layout) (rows int64, nfiles int, err error) {
+	start := time.Now()
 	accepted, err := acceptedManifests(layout)
 	if err != nil {
 		return 0, 0, err
 	}
-	files, err := warehouseFiles(layout, accepted)
+	w, err := listWarehouse(layout, accepted)
 	if err != nil {
 		return 0, 0, err
 	}
@@ -109,19 +202,23 @@ func (s *session) loadObservations(ctx context.Context, layout schemas.Layout) (
 		return 0, 0, err
 	}
 	subs := make([][]driver.Value, 0, len(accepted))
-	ids := make([]string, 0, len(accepted))
 	for _, m := range accepted {
-		ids = append(ids, m.ID)
 		subs = append(subs, []driver.Value{m.ID, m.Council, m.ReceivedAt.UTC(), int64(m.Rows), int64(0)})
 	}
 	if err := s.appendRows(ctx, "submissions", subs); err != nil {
 		return 0, 0, err
 	}
-	if len(files) > 0 {
-		rows, err = s.execCount(ctx, "load_observations", sql.Named("files", files), sql.Named("accepted", ids))
+	snapshots, st, err := s.updateCurrent(ctx, layout, w)
+	if err != nil {
+		return 0, 0, fmt.Errorf("current rows: %w", err)
+	}
+	s.done(start, "brought the current rows up to date: %d periods kept, %d updated, %d rebuilt, %d removed",
+		st.kept, st.updated, st.rebuilt, st.removed)
+	if len(snapshots) > 0 {
+		rows, err = s.execCount(ctx, "load_observations", sql.Named("files", snapshots))
 		if err != nil {
-			return 0, 0, fmt.Errorf("load observations: %w", err)
+			return 0, 0, fmt.Errorf("load observations from %s (derived: delete it and publish again to rebuild it): %w", layout.CurrentRows(), err)
 		}
 	}
-	return rows, len(files), s.exec(ctx, "count_current_rows")
+	return rows, w.files, s.exec(ctx, "count_current_rows")
 }

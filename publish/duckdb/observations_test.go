@@ -2,10 +2,12 @@ package duckdb
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"os"
 	"path/filepath"
 	"reflect"
+	"strings"
 	"testing"
 	"time"
 
@@ -27,7 +29,14 @@ func openTest(t testing.TB) *DB {
 // formatted with %v.
 func queryStrings(t testing.TB, db runner, name string, args ...any) [][]string {
 	t.Helper()
-	rows, err := db.QueryContext(context.Background(), testSQL(t, name), args...)
+	return queryText(t, db, testSQL(t, name), args...)
+}
+
+// queryText runs query on db and returns each row's columns formatted with
+// %v.
+func queryText(t testing.TB, db runner, query string, args ...any) [][]string {
+	t.Helper()
+	rows, err := db.QueryContext(context.Background(), query, args...)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -147,7 +156,6 @@ func TestLoadObservationsBrokenManifest(t *testing.T) {
 	}{
 		{"not json", "{"},
 		{"id differs from folder", `{"id": "b", "status": "accepted"}`},
-		{"missing warehouse file", `{"id": "a", "status": "accepted", "files": ["warehouse/observations/period=2024-25-Q1/council=E06000001/zz.parquet"]}`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.Name, func(t *testing.T) {
@@ -166,5 +174,167 @@ func TestLoadObservationsBrokenManifest(t *testing.T) {
 	}
 	if ms, err := acceptedManifests(layout); err != nil || len(ms) != 1 {
 		t.Errorf("acceptedManifests(good) = %v, %v; want one manifest", ms, err)
+	}
+}
+
+// toLayout2 moves submission id's layout 1 files in period into layout 2,
+// as ingest writes them since: a file of one council is renamed to
+// period=<p>/<id>_<gss>.parquet; files of several are merged by DuckDB
+// into period=<p>/<id>.parquet, sorted by council in row groups of 4,096
+// rows.
+func toLayout2(t *testing.T, root, period, id string, councils ...string) {
+	t.Helper()
+	layout := schemas.Layout{Root: root}
+	var old []string
+	for _, c := range councils {
+		old = append(old, layout.ObservationFile(period, c, id))
+	}
+	if len(councils) == 1 {
+		if err := os.Rename(old[0], layout.ObservationPeriodFile(period, councils[0], id)); err != nil {
+			t.Fatal(err)
+		}
+	} else {
+		db := openTest(t)
+		if _, err := db.db.ExecContext(context.Background(),
+			`COPY (FROM read_parquet($old::VARCHAR[]) ORDER BY council_code, service, metric, provider_id)
+			TO $path (FORMAT parquet, ROW_GROUP_SIZE 4096)`,
+			sql.Named("old", old), sql.Named("path", layout.ObservationPeriodFile(period, "", id))); err != nil {
+			t.Fatal(err)
+		}
+		for _, f := range old {
+			if err := os.Remove(f); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	// A council folder left empty goes, as in a warehouse ingest wrote
+	// in layout 2.
+	for _, f := range old {
+		if left, err := os.ReadDir(filepath.Dir(f)); err == nil && len(left) == 0 {
+			if err := os.Remove(filepath.Dir(f)); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+}
+
+// TestWarehouseFilesBothLayouts checks that publish reads the warehouse in
+// both layouts, even side by side in one period: a's files in layout 1,
+// b's one-council file and m's several-council file in layout 2; files of
+// a submission without a manifest and temporary files are left out.
+func TestWarehouseFilesBothLayouts(t *testing.T) {
+	t.Parallel()
+	const c1, c2, q1, q2 = "E06000001", "E06000002", "2024-25-Q1", "2024-25-Q2"
+	hc := func(council, provider, period string, v float64) obs {
+		return obs{Council: council, Provider: provider, Service: "homecare", Metric: "hc-visits-on-time", Period: period, Value: f64(v)}
+	}
+	root := writeDataDir(t,
+		sub{ID: "a", Council: c1, Received: day("2024-07-01"), Rows: []obs{hc(c1, "1-100", q1, 80), hc(c1, "1-100", q2, 60), hc(c1, "1-200", q2, 65)}},
+		sub{ID: "b", Council: c2, Received: day("2024-07-02"), Rows: []obs{hc(c2, "1-100", q1, 50)}},
+		sub{ID: "m", Council: c1, Received: day("2024-08-01"), Rows: []obs{hc(c1, "1-100", q2, 61), hc(c2, "1-100", q2, 51), hc(c2, "1-200", q2, 52)}},
+		sub{ID: "d", Council: c1, Received: day("2024-09-01"), NoManifest: true, Rows: []obs{hc(c1, "1-100", q1, 1)}},
+	)
+	toLayout2(t, root, q1, "b", c2)
+	toLayout2(t, root, q2, "m", c1, c2)
+	toLayout2(t, root, q1, "d", c1)
+	layout := schemas.Layout{Root: root}
+	if err := os.WriteFile(filepath.Join(layout.ObservationPeriod(q1), ".b_"+c2+".parquet.tmp-0a1b2c"), []byte("half"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+
+	accepted, err := acceptedManifests(layout)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w, err := listWarehouse(layout, accepted)
+	if err != nil {
+		t.Fatal(err)
+	}
+	obsDir := layout.Observations()
+	want := map[string]map[string][]string{
+		q1: {
+			"a": {filepath.Join(obsDir, "period="+q1, "council="+c1, "a.parquet")},
+			"b": {filepath.Join(obsDir, "period="+q1, "b_"+c2+".parquet")},
+		},
+		q2: {
+			"a": {filepath.Join(obsDir, "period="+q2, "council="+c1, "a.parquet")},
+			"m": {filepath.Join(obsDir, "period="+q2, "m.parquet")},
+		},
+	}
+	if !reflect.DeepEqual(w.periods, want) || w.files != 4 {
+		t.Errorf("listWarehouse = %v (%d files),\nwant %v (4 files)", w.periods, w.files, want)
+	}
+
+	s := testSession(t, openTest(t))
+	n, files, err := s.loadObservations(context.Background(), layout)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// m, received last, replaces a's homecare rows for c1 in Q2 and is
+	// c2's only return there; a keeps c1's Q1 and b is c2's Q1.
+	wantRows := [][]string{
+		{c1, q1, "homecare", "1-100", "a", "80"},
+		{c1, q2, "homecare", "1-100", "m", "61"},
+		{c2, q1, "homecare", "1-100", "b", "50"},
+		{c2, q2, "homecare", "1-100", "m", "51"},
+		{c2, q2, "homecare", "1-200", "m", "52"},
+	}
+	if got := queryStrings(t, s.conn, "observation_keys"); !reflect.DeepEqual(got, wantRows) || n != 5 || files != 4 {
+		t.Errorf("loadObservations = %d rows from %d files:\n got %v\nwant 5 rows from 4 files: %v", n, files, got, wantRows)
+	}
+}
+
+// TestAcceptedSubmissionMissingFile checks that an accepted submission
+// whose warehouse file for a period its manifest names has gone stops the
+// load with an error naming the submission and the period and saying how
+// to put it right, in either layout, and that nothing is missed when
+// every file is there.
+func TestAcceptedSubmissionMissingFile(t *testing.T) {
+	t.Parallel()
+	const c1, q1, q2 = "E06000001", "2024-25-Q1", "2024-25-Q2"
+	hc := func(period string, v float64) obs {
+		return obs{Provider: "1-100", Service: "homecare", Metric: "hc-visits-on-time", Period: period, Value: f64(v)}
+	}
+	tests := []struct {
+		Name    string
+		Layout2 bool
+		Remove  string // the period whose file goes; "" for none
+	}{
+		{"layout 1, all there", false, ""},
+		{"layout 2, all there", true, ""},
+		{"layout 1, one missing", false, q2},
+		{"layout 2, one missing", true, q1},
+	}
+	for _, tt := range tests {
+		t.Run(tt.Name, func(t *testing.T) {
+			t.Parallel()
+			root := writeDataDir(t, sub{ID: "20250101T000000Z-aaaa", Council: c1, Received: day("2025-01-01"), Rows: []obs{hc(q1, 80), hc(q2, 81)}})
+			const id = "20250101T000000Z-aaaa"
+			editManifest(t, root, id, func(m *schemas.Manifest) { m.Periods = []string{q1, q2} })
+			layout := schemas.Layout{Root: root}
+			file := func(p string) string { return layout.ObservationFile(p, c1, id) }
+			if tt.Layout2 {
+				toLayout2(t, root, q1, id, c1)
+				toLayout2(t, root, q2, id, c1)
+				file = func(p string) string { return layout.ObservationPeriodFile(p, c1, id) }
+			}
+			if tt.Remove != "" {
+				if err := os.Remove(file(tt.Remove)); err != nil {
+					t.Fatal(err)
+				}
+			}
+			s := testSession(t, openTest(t))
+			n, _, err := s.loadObservations(context.Background(), layout)
+			if tt.Remove == "" {
+				if err != nil || n != 2 {
+					t.Fatalf("loadObservations = %d rows, %v; want 2 rows", n, err)
+				}
+				return
+			}
+			want := "accepted submission " + id + " has no warehouse file in period " + tt.Remove
+			if err == nil || !strings.Contains(err.Error(), want) || !strings.Contains(err.Error(), "restore it from a backup of warehouse/observations") {
+				t.Errorf("loadObservations error = %v, want one saying %q and how to restore it", err, want)
+			}
+		})
 	}
 }

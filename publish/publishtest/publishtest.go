@@ -63,9 +63,26 @@ func query(tb testing.TB, name string) string {
 }
 
 // WriteSubmissions writes subs into the data folder root as ingest would:
-// warehouse Parquet files in the Hive layout, written by DuckDB, then an
-// accepted manifest.json for each.
+// warehouse Parquet files in the Hive layout ingest writes (layout 2, see
+// schemas.ObservationPeriodFile: one file per submission and period, named
+// for its council when it has one, sorted by council in row groups of
+// 4,096 rows when it has several), written by DuckDB, then an accepted
+// manifest.json for each.
 func WriteSubmissions(tb testing.TB, root string, subs ...Sub) {
+	tb.Helper()
+	writeSubmissions(tb, root, 2, subs)
+}
+
+// WriteSubmissionsLayout1 writes subs as WriteSubmissions does, but in the
+// warehouse's first layout (period=<p>/council=<gss>/<id>.parquet, one file
+// per submission, period and council), as ingest wrote them before layout
+// 2: for tests of the migration and of reading both layouts.
+func WriteSubmissionsLayout1(tb testing.TB, root string, subs ...Sub) {
+	tb.Helper()
+	writeSubmissions(tb, root, 1, subs)
+}
+
+func writeSubmissions(tb testing.TB, root string, version int, subs []Sub) {
 	tb.Helper()
 	ctx := context.Background()
 	layout := schemas.Layout{Root: root}
@@ -91,7 +108,8 @@ func WriteSubmissions(tb testing.TB, root string, subs ...Sub) {
 		exec(query(tb, "fixture_clear"))
 		type part struct{ period, council string }
 		parts := map[part]bool{}
-		var periods, services []string
+		councils := map[string][]string{} // period: councils
+		var periods, services, all []string
 		for i, r := range s.Rows {
 			council := r.Council
 			if council == "" {
@@ -101,29 +119,47 @@ func WriteSubmissions(tb testing.TB, root string, subs ...Sub) {
 			if err != nil {
 				tb.Fatal(err)
 			}
+			if !parts[part{p.ID, council}] {
+				councils[p.ID] = append(councils[p.ID], council)
+			}
 			parts[part{p.ID, council}] = true
 			periods = append(periods, p.ID)
 			services = append(services, r.Service)
+			all = append(all, council)
 			exec(insert, council, r.Provider, r.Name, r.Sector, r.Service, r.Metric, p.ID,
 				nullable(r.Num), nullable(r.Den), nullable(r.Value), r.Note, p.Start, p.End,
 				r.Status, s.ID, int64(i+2), s.Received)
 		}
 		var files []string
-		for p := range parts {
-			path := layout.ObservationFile(p.period, p.council, s.ID)
+		write := func(path, q string, args ...any) {
+			tb.Helper()
 			if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 				tb.Fatal(err)
 			}
-			exec(query(tb, "fixture_copy"), sql.Named("id", s.ID), sql.Named("period", p.period),
-				sql.Named("council", p.council), sql.Named("path", path))
+			exec(query(tb, q), append(args, sql.Named("path", path))...)
 			rel, _ := filepath.Rel(root, path)
 			files = append(files, filepath.ToSlash(rel))
+		}
+		for period, cs := range councils {
+			switch {
+			case version == 1:
+				for _, c := range cs {
+					write(layout.ObservationFile(period, c, s.ID), "fixture_copy",
+						sql.Named("id", s.ID), sql.Named("period", period), sql.Named("council", c))
+				}
+			case len(cs) == 1:
+				write(layout.ObservationPeriodFile(period, cs[0], s.ID), "fixture_copy",
+					sql.Named("id", s.ID), sql.Named("period", period), sql.Named("council", cs[0]))
+			default:
+				write(layout.ObservationPeriodFile(period, "", s.ID), "fixture_copy_councils",
+					sql.Named("id", s.ID), sql.Named("period", period))
+			}
 		}
 		sort.Strings(files)
 		m := schemas.Manifest{ID: s.ID, File: "return.csv", ReceivedAt: s.Received, Council: s.Council,
 			SHA256: s.SHA256, Submitter: s.Submitter,
 			Status: schemas.SubmissionAccepted, Rows: len(s.Rows), Files: files,
-			Periods: uniq(periods), Services: uniq(services)}
+			Councils: uniq(all), Periods: uniq(periods), Services: uniq(services)}
 		WriteManifest(tb, layout, m)
 	}
 }

@@ -1,0 +1,73 @@
+//go:build unix
+
+package ingest
+
+import (
+	"context"
+	"errors"
+	"os"
+	"os/exec"
+	"strings"
+	"syscall"
+	"testing"
+
+	"github.com/yardstick-open/yardstick/schemas"
+)
+
+// TestMigrateCrashHelper is run by TestMigrateCrash in a process of its
+// own: it migrates the data folder in YARDSTICK_CRASH_DATA and, at the
+// step named in YARDSTICK_FAILPOINT, kills itself with SIGKILL.
+func TestMigrateCrashHelper(t *testing.T) {
+	data := os.Getenv(envCrashData)
+	if data == "" || os.Getenv(envCrashReturn) != "migrate" {
+		t.Skip("run by TestMigrateCrash")
+	}
+	step := os.Getenv(envFailpoint)
+	failpoint = func(s string) {
+		if s == step {
+			syscall.Kill(os.Getpid(), syscall.SIGKILL)
+		}
+	}
+	if _, err := MigrateWarehouse(context.Background(), schemas.Layout{Root: data}, MigrateOptions{Now: migNow}); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestMigrateCrash kills a migration (SIGKILL) at each of its steps and
+// runs it again: the result is the one an uninterrupted migration gives
+// (migCheck), and ingest refuses the folder while the killed migration
+// left it unfinished, rather than writing into either tree.
+func TestMigrateCrash(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs the test binary five times")
+	}
+	t.Parallel()
+	for _, step := range []string{"migrate-built", "migrate-complete", "migrate-old-moved", "migrate-new-moved", "migrate-layout-written"} {
+		t.Run(step, func(t *testing.T) {
+			t.Parallel()
+			root := t.TempDir()
+			migFixture(t, root)
+			cmd := exec.Command(os.Args[0], "-test.run=^TestMigrateCrashHelper$", "-test.count=1")
+			cmd.Env = append(os.Environ(), envCrashData+"="+root, envCrashReturn+"=migrate", envFailpoint+"="+step)
+			out, err := cmd.CombinedOutput()
+			var ee *exec.ExitError
+			if !errors.As(err, &ee) {
+				t.Fatalf("migration meant to die at %s ended with %v\n%s", step, err, out)
+			}
+			if ws, ok := ee.Sys().(syscall.WaitStatus); !ok || !ws.Signaled() || ws.Signal() != syscall.SIGKILL {
+				t.Fatalf("migration meant to die at %s: %v (step never reached?)\n%s", step, err, out)
+			}
+			if step != "migrate-layout-written" {
+				p := testPipeline(t)
+				p.Layout.Root = root
+				if _, err := p.Ingest(context.Background(), strings.NewReader(supReturn("a-ontime")), "r.csv", Options{}); err == nil {
+					t.Errorf("ingest after a migration killed at %s: accepted, want refused until it is run again", step)
+				}
+			}
+			if _, err := MigrateWarehouse(context.Background(), schemas.Layout{Root: root}, MigrateOptions{Now: migNow}); err != nil {
+				t.Fatal(err)
+			}
+			migCheck(t, root)
+		})
+	}
+}
