@@ -39,6 +39,12 @@ type BuildInput struct {
 	// whose lines begin "disclosure control" from it.
 	Logf func(format string, args ...any)
 
+	// batchRows, set only by this package's tests, replaces the number
+	// of rows to compare in one batch that Build works out from DuckDB's
+	// memory limit (bytesPerComparedRow), so a small fixture can be
+	// compared a metric at a time.
+	batchRows int64
+
 	// afterSuppress, set only by this package's tests, runs on Build's
 	// connection once suppression is done, so a test can break disclosure
 	// control the way a faulty rule would and see Build refuse.
@@ -134,26 +140,34 @@ func (s *session) build(ctx context.Context, in BuildInput) error {
 	minRows := sql.Named("min_rows", schemas.MinGroupRows)
 	zMin := []any{z[0], z[1], minRows}
 	// table is what a step makes, and done how the log names it; a step
-	// with no done is too quick to be worth a line.
+	// with no done is too quick to be worth a line. A step with run runs
+	// it rather than the query name.
 	steps := []struct {
 		name  string
 		args  []any
 		table string
 		done  string
+		run   func(ctx context.Context) error
 	}{
-		{"comparison_rows", nil, "comparison_rows", "prepared rows to compare"},
-		{"benchmarks", []any{minRows}, "benchmarks", "built benchmarks"},
-		{"comparisons", zMin, "comparisons", "built comparisons"},
-		{"funnel_limits", z, "funnel_limits", "built funnel limits"},
-		{"providers", nil, "providers", "built providers"},
-		{"provider_profile", zMin, "provider_profile", "built provider profiles"},
-		{"stats_sector_benchmarks", zMin, "sector_benchmarks", "built sector benchmarks"},
-		{"round_benchmarks", nil, "", ""},
-		{"drop_comparison_rows", nil, "", ""},
+		{"comparison_rows", nil, "comparison_rows", "prepared rows to compare", nil},
+		{"benchmarks", []any{minRows}, "benchmarks", "built benchmarks", nil},
+		{"comparisons", nil, "comparisons", "built comparisons", func(ctx context.Context) error {
+			return s.compare(ctx, in.batchRows, zMin)
+		}},
+		{"funnel_limits", z, "funnel_limits", "built funnel limits", nil},
+		{"providers", nil, "providers", "built providers", nil},
+		{"provider_profile", zMin, "provider_profile", "built provider profiles", nil},
+		{"stats_sector_benchmarks", zMin, "sector_benchmarks", "built sector benchmarks", nil},
+		{"round_benchmarks", nil, "", "", nil},
+		{"drop_comparison_rows", nil, "", "", nil},
 	}
 	for _, st := range steps {
 		start := time.Now()
-		if err := s.exec(ctx, st.name, st.args...); err != nil {
+		run := st.run
+		if run == nil {
+			run = func(ctx context.Context) error { return s.exec(ctx, st.name, st.args...) }
+		}
+		if err := run(ctx); err != nil {
 			return err
 		}
 		if st.done == "" || s.logf == nil {
@@ -166,4 +180,109 @@ func (s *session) build(ctx context.Context, in BuildInput) error {
 		s.done(start, "%s: %s rows", st.done, schemas.GroupDigits(strconv.FormatInt(n, 10)))
 	}
 	return s.checkDisclosure(ctx)
+}
+
+// bytesPerComparedRow is how much of DuckDB's memory limit one batch of
+// comparisons.sql is given per row it compares. Its windows (the national
+// rank, and the similar-council rank over every row once for each list
+// it is on) and joins back to the rows ran out of memory rather than
+// spilling: on a sample of 2 million rows, one statement ran out of a
+// 1 GB limit (500 bytes a row) and fitted in 2 GB. Four times that
+// leaves room for what DuckDB holds besides (observations,
+// comparison_rows, the tables built so far), so the batch, not the
+// release, sets what the statement needs.
+const bytesPerComparedRow = 4000
+
+// minBatchRows is the least a batch is given whatever the limit, so a
+// build under a tiny limit still compares several small metrics at once
+// rather than one statement per metric.
+const minBatchRows = 10_000
+
+// compare fills the comparisons table that comparison_rows.sql made
+// empty a batch of metrics at a time (comparisons.sql), each batch as
+// many whole metrics, in order, as fit in batchRows rows; 0 works
+// batchRows out from DuckDB's memory limit.
+// A metric larger than a batch is a batch of its own: its groups cannot
+// be split.
+func (s *session) compare(ctx context.Context, batchRows int64, args []any) error {
+	if batchRows <= 0 {
+		limit, err := s.memoryLimit(ctx)
+		if err != nil {
+			return err
+		}
+		batchRows = max(limit/bytesPerComparedRow, minBatchRows)
+	}
+	metrics, err := s.metricRows(ctx)
+	if err != nil {
+		return err
+	}
+	batches := batchMetrics(metrics, batchRows)
+	for i, b := range batches {
+		start := time.Now()
+		if err := s.exec(ctx, "set_compare_first", sql.Named("metric", b.first)); err != nil {
+			return err
+		}
+		if err := s.exec(ctx, "set_compare_last", sql.Named("metric", b.last)); err != nil {
+			return err
+		}
+		n, err := s.execCount(ctx, "comparisons", args...)
+		if err != nil {
+			return fmt.Errorf("metrics %s to %s: %w", b.first, b.last, err)
+		}
+		if len(batches) > 1 {
+			s.done(start, "compared %s to %s (batch %d of %d): %s rows", b.first, b.last, i+1, len(batches),
+				schemas.GroupDigits(strconv.FormatInt(n, 10)))
+		}
+	}
+	return nil
+}
+
+// metricRows is a metric and how many rows it has to compare.
+type metricRows struct {
+	metric string
+	rows   int64
+}
+
+// metricBatch is a run of metrics, first to last in text order, compared
+// in one statement.
+type metricBatch struct {
+	first, last string
+	rows        int64
+}
+
+// batchMetrics groups metrics, sorted by name, into runs of at most
+// limit rows each; a metric of more rows than limit is a run alone.
+func batchMetrics(metrics []metricRows, limit int64) []metricBatch {
+	var out []metricBatch
+	for _, m := range metrics {
+		if n := len(out); n > 0 && out[n-1].rows+m.rows <= limit {
+			out[n-1].last = m.metric
+			out[n-1].rows += m.rows
+			continue
+		}
+		out = append(out, metricBatch{first: m.metric, last: m.metric, rows: m.rows})
+	}
+	return out
+}
+
+// metricRows returns each metric in comparison_rows with its rows, sorted
+// by metric.
+func (s *session) metricRows(ctx context.Context) ([]metricRows, error) {
+	rows, err := s.query(ctx, "comparison_batches")
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []metricRows
+	for rows.Next() {
+		var m metricRows
+		if err := rows.Scan(&m.metric, &m.rows); err != nil {
+			return nil, fmt.Errorf("comparison_batches: %w", err)
+		}
+		out = append(out, m)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("comparison_batches: %w", err)
+	}
+	return out, nil
 }

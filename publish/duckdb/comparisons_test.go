@@ -3,6 +3,10 @@ package duckdb
 import (
 	"context"
 	"fmt"
+	"reflect"
+	"regexp"
+	"slices"
+	"strings"
 	"testing"
 	"testing/fstest"
 
@@ -765,5 +769,93 @@ func TestComparisonsSimilarPerResponsibility(t *testing.T) {
 	for _, tt := range tests {
 		what := tt.Metric + " " + tt.Council + "/" + tt.Provider
 		check(t, what, pick(t, rows, row{"metric": tt.Metric, "period": q1, "council_code": tt.Council, "provider_id": tt.Provider}), tt.Want)
+	}
+}
+
+// TestComparisonsInBatches checks that comparing the fixture a few metrics
+// at a time, as Build does under a memory limit, gives the rows one batch
+// gives, and that the batches hold the metrics they should. The fixture's
+// 19 rows are, by metric in text order: asc-carer-qol 2 (A, B),
+// hc-missed-visits 2 (A/P1, B/P1), hc-visits-on-time 10 (A's five, B's
+// two, C's one, D's two), price-per-hour 3 (A/P1, B/P1, C/P3) and
+// test-count 2 (A/P1, A/P2). Batches of at most 1 row put each metric in
+// one of its own; of at most 12, asc-carer-qol with hc-missed-visits (4
+// rows), hc-visits-on-time alone (10, since price-per-hour's 3 would make
+// 13), and price-per-hour with test-count (5).
+func TestComparisonsInBatches(t *testing.T) {
+	t.Parallel()
+	whole := tableRows(t, buildFixture(t), "comparisons")
+	if len(whole) != 19 {
+		t.Fatalf("one batch: %d rows, want 19", len(whole))
+	}
+	took := regexp.MustCompile(` in [0-9]+\.[0-9]s$`)
+	tests := []struct {
+		Name      string
+		BatchRows int64
+		Want      []string
+	}{
+		{"a metric at a time", 1, []string{
+			"compared asc-carer-qol to asc-carer-qol (batch 1 of 5): 2 rows",
+			"compared hc-missed-visits to hc-missed-visits (batch 2 of 5): 2 rows",
+			"compared hc-visits-on-time to hc-visits-on-time (batch 3 of 5): 10 rows",
+			"compared price-per-hour to price-per-hour (batch 4 of 5): 3 rows",
+			"compared test-count to test-count (batch 5 of 5): 2 rows",
+		}},
+		{"up to 12 rows", 12, []string{
+			"compared asc-carer-qol to hc-missed-visits (batch 1 of 3): 4 rows",
+			"compared hc-visits-on-time to hc-visits-on-time (batch 2 of 3): 10 rows",
+			"compared price-per-hour to test-count (batch 3 of 3): 5 rows",
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.Name, func(t *testing.T) {
+			t.Parallel()
+			var batches []string
+			db := buildFixtureWith(t, func(in *BuildInput) {
+				in.batchRows = tt.BatchRows
+				in.Logf = func(format string, args ...any) {
+					if l := fmt.Sprintf(format, args...); strings.HasPrefix(l, "compared ") {
+						batches = append(batches, took.ReplaceAllString(l, ""))
+					}
+				}
+			})
+			if !slices.Equal(batches, tt.Want) {
+				t.Errorf("batches:\n got %q\nwant %q", batches, tt.Want)
+			}
+			got := tableRows(t, db, "comparisons")
+			if len(got) != len(whole) {
+				t.Fatalf("%d rows, one batch gives %d", len(got), len(whole))
+			}
+			for i := range got {
+				if !reflect.DeepEqual(got[i], whole[i]) {
+					t.Errorf("row %d:\n got %v\nwant %v (one batch)", i, got[i], whole[i])
+				}
+			}
+		})
+	}
+}
+
+// TestBatchMetrics checks how metrics are grouped into batches: in order,
+// as many whole metrics as fit the limit, a metric larger than it alone.
+func TestBatchMetrics(t *testing.T) {
+	t.Parallel()
+	metrics := []metricRows{{"a", 3}, {"b", 4}, {"c", 10}, {"d", 1}, {"e", 2}}
+	tests := []struct {
+		Limit int64
+		Want  []metricBatch
+	}{
+		// 3 + 4 = 7 fits; c's 10 is over 7 alone; 1 + 2 = 3.
+		{7, []metricBatch{{"a", "b", 7}, {"c", "c", 10}, {"d", "e", 3}}},
+		{6, []metricBatch{{"a", "a", 3}, {"b", "b", 4}, {"c", "c", 10}, {"d", "e", 3}}},
+		{20, []metricBatch{{"a", "e", 20}}},
+		{1, []metricBatch{{"a", "a", 3}, {"b", "b", 4}, {"c", "c", 10}, {"d", "d", 1}, {"e", "e", 2}}},
+	}
+	for _, tt := range tests {
+		if got := batchMetrics(metrics, tt.Limit); !slices.Equal(got, tt.Want) {
+			t.Errorf("batchMetrics(limit %d) = %v, want %v", tt.Limit, got, tt.Want)
+		}
+	}
+	if got := batchMetrics(nil, 7); len(got) != 0 {
+		t.Errorf("batchMetrics of no metrics = %v, want none", got)
 	}
 }

@@ -11,6 +11,7 @@ import (
 	"net/url"
 	"path"
 	"regexp"
+	"strconv"
 	"strings"
 	"time"
 
@@ -61,7 +62,9 @@ type Options struct {
 	// Threads caps the worker threads; 0 keeps DuckDB's default.
 	Threads int
 	// MemoryLimit caps DuckDB's memory, as DuckDB writes it: "2GB",
-	// "512MiB"; "" keeps the default.
+	// "512MiB"; "" keeps the default. With a limit, DuckDB also hands
+	// freed memory back to the system sooner (set_allocator.sql), since
+	// its limit does not cover all it holds.
 	MemoryLimit string
 	// ReadOnly opens the database file read-only, as a server does with a
 	// published release.
@@ -155,6 +158,9 @@ func initConn(ctx context.Context, ex driver.ExecerContext, opts Options) error 
 	}
 	if opts.MemoryLimit != "" {
 		if err := run("set_memory_limit", driver.NamedValue{Name: "limit", Ordinal: 1, Value: strings.TrimSpace(opts.MemoryLimit)}); err != nil {
+			return err
+		}
+		if err := run("set_allocator"); err != nil {
 			return err
 		}
 	}
@@ -333,3 +339,47 @@ func (s *session) appendRows(ctx context.Context, table string, rows [][]driver.
 		return nil
 	})
 }
+
+// memoryLimit returns DuckDB's memory limit on the session's connection in
+// bytes: the one Options.MemoryLimit set, or DuckDB's default.
+func (s *session) memoryLimit(ctx context.Context) (int64, error) {
+	var setting string
+	rows, err := s.query(ctx, "memory_limit")
+	if err != nil {
+		return 0, err
+	}
+	defer rows.Close()
+	if rows.Next() {
+		if err := rows.Scan(&setting); err != nil {
+			return 0, fmt.Errorf("memory_limit: %w", err)
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return 0, fmt.Errorf("memory_limit: %w", err)
+	}
+	n, err := parseSize(setting)
+	if err != nil {
+		return 0, fmt.Errorf("memory_limit: %w", err)
+	}
+	return n, nil
+}
+
+// parseSize reads a size as DuckDB writes and takes one: a number and a
+// unit, such as "381.4 MiB", "4GB" or "512 bytes"; KB, MB, GB and TB are
+// powers of 1000, KiB, MiB, GiB and TiB of 1024, as in DuckDB.
+func parseSize(s string) (int64, error) {
+	m := reSize.FindStringSubmatch(s)
+	if m == nil {
+		return 0, fmt.Errorf("%q is not a size such as 2GB or 381.4 MiB", s)
+	}
+	n, err := strconv.ParseFloat(m[1], 64)
+	if err != nil {
+		return 0, fmt.Errorf("%q is not a size: %w", s, err)
+	}
+	unit := map[string]float64{"": 1, "b": 1, "byte": 1, "bytes": 1,
+		"kb": 1e3, "mb": 1e6, "gb": 1e9, "tb": 1e12,
+		"kib": 1 << 10, "mib": 1 << 20, "gib": 1 << 30, "tib": 1 << 40}[strings.ToLower(m[2])]
+	return int64(n * unit), nil
+}
+
+var reSize = regexp.MustCompile(`(?i)^\s*(\d+(?:\.\d+)?)\s*(bytes?|b|[kmgt]i?b|)\s*$`)

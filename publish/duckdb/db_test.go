@@ -130,3 +130,78 @@ func TestUnknownQuery(t *testing.T) {
 		t.Errorf("Exec(no_such_query) = %v, want ErrUnknownQuery", err)
 	}
 }
+
+// TestMemoryLimit checks that a session reads DuckDB's memory limit in
+// bytes as Build sizes its batches from it: 512MiB is 536,870,912 bytes,
+// which DuckDB shows as "512.0 MiB".
+func TestMemoryLimit(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	db, err := Open(ctx, "", Options{Threads: 1, MemoryLimit: "512MiB"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	s, err := db.session(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.close()
+	got, err := s.memoryLimit(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got != 536870912 {
+		t.Errorf("memory limit = %d bytes, want 536,870,912", got)
+	}
+}
+
+// TestParseSize checks sizes as DuckDB writes them against the bytes
+// worked out by hand: KB, MB, GB and TB are powers of 1000, KiB to TiB of
+// 1024.
+func TestParseSize(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		In   string
+		Want int64
+	}{
+		{"381.4 MiB", 399_926_886}, // 381 x 1,048,576 + 0.4 x 1,048,576 = 399,507,456 + 419,430.4
+		{"4GB", 4_000_000_000},
+		{"1.5 GiB", 1_610_612_736},
+		{"512 bytes", 512},
+		{"2 TiB", 2_199_023_255_552},
+		{"750kb", 750_000},
+	}
+	for _, tt := range tests {
+		got, err := parseSize(tt.In)
+		if err != nil {
+			t.Errorf("parseSize(%q): %v", tt.In, err)
+			continue
+		}
+		if got != tt.Want {
+			t.Errorf("parseSize(%q) = %d, want %d", tt.In, got, tt.Want)
+		}
+	}
+	for _, bad := range []string{"", "lots", "-1 GB", "1 PB", "GB"} {
+		if _, err := parseSize(bad); err == nil {
+			t.Errorf("parseSize(%q) took it as a size", bad)
+		}
+	}
+}
+
+// TestOpenSetsTempDirectory checks that DuckDB spills where Options.TempDir
+// says, which publish sets to the data folder's .scratch folder: outside
+// releases/, since what spills holds figures from before disclosure
+// control, and removed when the publish ends.
+func TestOpenSetsTempDirectory(t *testing.T) {
+	t.Parallel()
+	dir := filepath.Join(t.TempDir(), ".scratch", "publish-1")
+	db, err := Open(context.Background(), "", Options{Threads: 1, TempDir: dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if got := queryStrings(t, db.db, "temp_directory"); len(got) != 1 || got[0][0] != dir {
+		t.Errorf("temp_directory = %q, want %q", got, dir)
+	}
+}

@@ -1,3 +1,6 @@
+-- Prepares the comparisons: the rows compared, the empty comparisons
+-- table, and the batch of metrics comparisons.sql compares (every one).
+--
 -- The rows compared: current observations with their metric's definition
 -- and their council's region and type. Comparisons group rows by metric,
 -- period, service and level ('provider' for a provider's figure, 'council'
@@ -38,4 +41,57 @@ SELECT *,
        CASE WHEN value IS NOT NULL AND numerator >= 0 AND denominator > 0
                  AND (kind = 'rate' OR (kind = 'proportion' AND numerator <= denominator))
             THEN denominator END AS n
-FROM base
+FROM base;
+
+-- The comparisons table, empty: comparisons.sql fills it a batch of
+-- metrics at a time, so its columns are declared here rather than taken
+-- from one CREATE TABLE AS. They are those of data/comparisons.parquet in
+-- DESIGN.md, in order, with the types the registry gives them
+-- (schemas.PublicTables).
+CREATE OR REPLACE TABLE comparisons (
+    metric                 VARCHAR,
+    period                 VARCHAR,
+    council_code           VARCHAR,
+    provider_id            VARCHAR,
+    provider_name          VARCHAR,
+    service                VARCHAR,
+    value                  DOUBLE,
+    numerator              BIGINT,
+    denominator            BIGINT,
+    status                 VARCHAR,
+    ci95_lower             DOUBLE,
+    ci95_upper             DOUBLE,
+    ci998_lower            DOUBLE,
+    ci998_upper            DOUBLE,
+    national_value         DOUBLE,
+    national_median        DOUBLE,
+    national_q1            DOUBLE,
+    national_q3            DOUBLE,
+    national_n             BIGINT,
+    percentile_rank        DOUBLE,
+    quintile               BIGINT,
+    z_score                DOUBLE,
+    robust_z               DOUBLE,
+    band_national          VARCHAR,
+    band_national_95       VARCHAR,
+    band_national_adjusted VARCHAR,
+    region_value           DOUBLE,
+    band_region            VARCHAR,
+    council_type_value     DOUBLE,
+    band_council_type      VARCHAR,
+    similar_value          DOUBLE,
+    similar_rank           BIGINT,
+    similar_n              BIGINT,
+    band_similar           VARCHAR,
+    change_prev            DOUBLE,
+    change_prev_band       VARCHAR,
+    change_year            DOUBLE,
+    change_year_band       VARCHAR,
+    trend                  VARCHAR,
+    trend_direction        VARCHAR
+);
+
+-- The batch of metrics comparisons.sql compares: every metric, unless
+-- Build sets a narrower one.
+SET VARIABLE compare_first = (SELECT min(metric) FROM comparison_rows);
+SET VARIABLE compare_last = (SELECT max(metric) FROM comparison_rows)

@@ -99,7 +99,18 @@
 --
 -- The rows are left in no order: write_release.sql stores the table sorted
 -- by its key, and nothing reads this scratch table's order.
-CREATE OR REPLACE TABLE comparisons AS
+--
+-- It adds to comparisons (made empty by comparison_rows.sql) the rows of
+-- the metrics from the variable compare_first to compare_last, in text
+-- order: every metric unless Build narrows them (set_compare_first.sql,
+-- set_compare_last.sql). Every group, pool, window and series above lies
+-- within one metric, so a batch of metrics gives exactly the rows the
+-- whole table holds for them; Build runs it a batch at a time so that the
+-- windows' memory follows the batch, not the release. DuckDB binds each
+-- getvariable as a constant, so every read of comparison_rows filters
+-- its scan to the batch (not left to joins to carry; a CTE of the batch
+-- would be copied, and would lose the rowid two windows below rely on).
+INSERT INTO comparisons
 WITH council_pool AS (
     -- Each council's counts summed first, so the similar-council join
     -- multiplies councils, not rows; with the responsibility its service
@@ -110,6 +121,7 @@ WITH council_pool AS (
            sum(r.x) AS x, sum(r.n) AS n
     FROM comparison_rows r
     LEFT JOIN service_responsibilities sv USING (service)
+    WHERE r.metric BETWEEN getvariable('compare_first') AND getvariable('compare_last')
     GROUP BY r.council_code, r.metric, r.period, r.service, r.level
 ),
 region_pool AS (
@@ -156,7 +168,7 @@ trend_points AS (
                               ORDER BY pl.period_start)::DOUBLE AS t
     FROM comparison_rows r
     JOIN period_links pl ON pl.period = r.period
-    WHERE r.kind IN ('proportion', 'rate')
+    WHERE r.kind IN ('proportion', 'rate') AND r.metric BETWEEN getvariable('compare_first') AND getvariable('compare_last')
 ),
 trend_sums AS (
     -- The score test's sums over each row and the four before it in its
@@ -201,7 +213,7 @@ scores AS (
            dense_rank() OVER (ORDER BY r.metric, r.period, r.service, r.level) AS gid
     FROM comparison_rows r
     LEFT JOIN service_responsibilities sv USING (service)
-    WHERE r.value IS NOT NULL
+    WHERE r.value IS NOT NULL AND r.metric BETWEEN getvariable('compare_first') AND getvariable('compare_last')
 ),
 similar_ranked AS (
     -- Every row is ranked once within each set it is a member of (about
@@ -225,7 +237,7 @@ spread AS (
            quantile_cont(abs(r.value - b.median), 0.5) AS mad
     FROM comparison_rows r
     JOIN benchmarks b USING (metric, period, service, level)
-    WHERE r.value IS NOT NULL AND b.median IS NOT NULL
+    WHERE r.value IS NOT NULL AND b.median IS NOT NULL AND r.metric BETWEEN getvariable('compare_first') AND getvariable('compare_last')
     GROUP BY ALL
 ),
 ranked AS (
@@ -241,9 +253,11 @@ ranked AS (
     FROM comparison_rows c
     JOIN (SELECT rowid AS rid, rank() OVER w AS rank_low, count(*) OVER w AS rank_high
           FROM comparison_rows
+          WHERE metric BETWEEN getvariable('compare_first') AND getvariable('compare_last')
           WINDOW w AS (PARTITION BY metric, period, service, level, value IS NULL
                        ORDER BY CASE WHEN polarity = 'lower_is_better' THEN -value ELSE value END)) w
         ON w.rid = c.rowid
+    WHERE c.metric BETWEEN getvariable('compare_first') AND getvariable('compare_last')
 ),
 scored AS (
     SELECT r.*,
@@ -279,10 +293,10 @@ scored AS (
     LEFT JOIN similar_ranked sr ON sr.rid = r.rid
     LEFT JOIN trends tr USING (metric, period, council_code, provider_id, service)
     LEFT JOIN period_links pl ON pl.period = r.period
-    LEFT JOIN comparison_rows prev
+    LEFT JOIN (FROM comparison_rows WHERE metric BETWEEN getvariable('compare_first') AND getvariable('compare_last')) prev
         ON prev.metric = r.metric AND prev.period = pl.previous AND prev.council_code = r.council_code
        AND prev.provider_id = r.provider_id AND prev.service = r.service
-    LEFT JOIN comparison_rows yago
+    LEFT JOIN (FROM comparison_rows WHERE metric BETWEEN getvariable('compare_first') AND getvariable('compare_last')) yago
         ON yago.metric = r.metric AND yago.period = pl.year_earlier AND yago.council_code = r.council_code
        AND yago.provider_id = r.provider_id AND yago.service = r.service
 ),

@@ -1,0 +1,2 @@
+-- The last metric, in text order, of the batch comparisons.sql compares.
+SET VARIABLE compare_last = $metric
