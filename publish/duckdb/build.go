@@ -55,11 +55,13 @@ type BuildInput struct {
 // replacing any already in the database. Disclosure control is applied to
 // the observations before any statistic is computed, and checked on the
 // finished tables: when the check fails, Build returns a *DisclosureError
-// (errors.Is ErrDisclosure) and the tables must not be published. It runs on one connection, which
-// holds its scratch tables, so concurrent Builds on one DB must not share
-// table names: build one database at a time. A failed Build leaves the
-// tables in an unspecified state; build into a new file and move it into
-// place.
+// (errors.Is ErrDisclosure) and the tables must not be published. It
+// runs on one connection, which holds its scratch tables, so concurrent
+// Builds on one DB must not share table names: build one database at a
+// time. It brings the snapshots of the current rows in the data folder's
+// warehouse/current up to date, so it must run under the data folder's
+// publish lock. A failed Build leaves the tables in an unspecified state;
+// build into a new file and move it into place.
 func (d *DB) Build(ctx context.Context, in BuildInput) error {
 	if in.Catalogue == nil {
 		return errors.New("build: no metric catalogue")
