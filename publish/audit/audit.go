@@ -4,8 +4,11 @@
 // equations over the hidden counts, each a total minus its parts with the
 // published figures moved to the right-hand side, and asks for the least
 // and greatest value each hidden count, or a sum or difference of them,
-// can take with every count at least 0. That is a linear programme, solved
-// here with gonum's simplex (optimize/convex/lp).
+// can take with every count at least 0. That is a linear programme. Each
+// system is made feasible once and solved for every objective from there,
+// on a small dense tableau (simplex.go); gonum's simplex
+// (optimize/convex/lp) solves any the tableau cannot, and is the
+// independent implementation the tableau is tested against.
 //
 // The bounds are those of the linear relaxation, which callers round
 // inwards to whole numbers. For one table of providers by periods with its
@@ -56,6 +59,12 @@ type Problem struct {
 	used []int
 	a    *mat.Dense
 	b    []float64
+	// start is a feasible basis of a, found once by Reduce, from which
+	// every objective is solved (tableau); nil when the simplex could not
+	// find one within its limit of pivots, and Range then asks gonum.
+	start *tableau
+	// infeasible says no counts of at least 0 satisfy the equations.
+	infeasible bool
 }
 
 // Reduce checks and reduces eqs over vars variables: it removes the
@@ -112,6 +121,7 @@ func Reduce(vars int, eqs []Equation) (*Problem, error) {
 		}
 		p.b[i], _ = m[i][cols].Float64()
 	}
+	p.start, p.infeasible = feasible(p.a, p.b)
 	return p, nil
 }
 
@@ -211,6 +221,14 @@ func (p *Problem) Range(obj []Term) (lo, hi float64, err error) {
 
 // minimise returns the least c·x over p's solutions, -Inf when unbounded.
 func (p *Problem) minimise(c []float64) (float64, error) {
+	if p.infeasible {
+		return 0, ErrInconsistent
+	}
+	if p.start != nil {
+		if f, ok := p.start.minimise(c); ok {
+			return f, nil
+		}
+	}
 	f, _, err := lp.Simplex(c, p.a, p.b, tolerance, nil)
 	switch {
 	case err == nil:

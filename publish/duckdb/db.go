@@ -246,11 +246,12 @@ type session struct {
 	// logf, when set, hears of each step of a build as it finishes
 	// (BuildInput.Logf); done writes to it.
 	logf func(format string, args ...any)
-	// audit keeps the interval audit's findings by component, from
-	// suppression's rounds to the final check: a component whose
-	// equations and cells are unchanged has the same findings, so only
-	// what changed is solved again. A session that did not suppress (a
-	// check of a release file alone) starts with none.
+	// audit keeps the interval audit's findings from suppression's
+	// rounds to the final check, by unit (a council, service and family
+	// of metrics that share counts) and by component, so that each audit
+	// reads and solves again only the units in which a cell changed since
+	// the last. A session that did not suppress (a check of a release
+	// file alone) starts with none.
 	audit auditCache
 }
 

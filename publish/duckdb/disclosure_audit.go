@@ -88,18 +88,207 @@ func (n narrowCell) detail() string {
 		n.What, n.Lo, n.Hi, n.Width)
 }
 
-// auditCache holds the findings of the components of the audit already
-// solved, by componentKey. Suppression runs the audit after each round
-// that hides more cells, and a round changes only the components that
-// hold the cells it hid: the others are the same equations over the same
-// unknowns and give the same findings, so they are not solved again.
-type auditCache map[string][]narrowCell
+// componentCache holds the findings of the components of the audit
+// already solved, by componentKey: a component whose equations and cells
+// are unchanged gives the same findings, so it is not solved again.
+type componentCache map[string][]narrowCell
+
+// auditCache keeps the interval audit's findings from one call of
+// auditIntervals to the next: suppression runs the audit after each round
+// that hides more cells, and the final check once more. A round changes
+// only the cells it hides, and the equations of a cell's council, service
+// and family of metrics (metrics that share a count, directly or through
+// a third) are the only ones that hold its counts: no group crosses a
+// council, service or metric, and a shared count ties only the metrics
+// that share it. So the next audit reads and solves again only the
+// families in which a cell changed since the last (the units,
+// disclosure_audit_changed.sql) and keeps the findings of the others.
+// Every other table the audit reads (the councils' own figures, the
+// history of earlier releases, the catalogue) is fixed while Build runs.
+// The zero value holds nothing: the first call audits everything.
+type auditCache struct {
+	// components holds the findings of every component solved.
+	components componentCache
+	// units holds the findings of the last audit by unit (unitKey); nil
+	// until an audit has run, after which disclosure_audit_seen holds
+	// the observations it read.
+	units map[string][]narrowCell
+	// family names the family of each metric (the first metric of it).
+	family map[string]string
+	// members lists each family's metrics.
+	members map[string][]string
+	// last says, for the log, what the last call read and solved.
+	last string
+	// token names this cache's reading of the observations
+	// (disclosure_audit_seen), from auditTokens.
+	token int64
+}
+
+// auditTokens numbers the caches of the audit, so that one never takes
+// another's reading of the observations for its own.
+var auditTokens atomic.Int64
+
+// unitKey names the unit of the audit that bounds cell: its council,
+// service and family of metrics.
+func (c *auditCache) unitKey(council, service, metric string) string {
+	f, ok := c.family[metric]
+	if !ok {
+		f = metric
+	}
+	return council + "\x1f" + service + "\x1f" + f
+}
+
+// loadFamilies reads the catalogue's shared counts and groups the metrics
+// that share one, directly or through a third, into families.
+func (c *auditCache) loadFamilies(ctx context.Context, s *session) error {
+	rows, err := s.query(ctx, "disclosure_audit_families")
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	var ids []string
+	byCount := map[string][]int{}
+	for rows.Next() {
+		var id, x, n string
+		if err := rows.Scan(&id, &x, &n); err != nil {
+			return fmt.Errorf("disclosure_audit_families: %w", err)
+		}
+		for _, name := range []string{x, n} {
+			if name != "" {
+				byCount[name] = append(byCount[name], len(ids))
+			}
+		}
+		ids = append(ids, id)
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("disclosure_audit_families: %w", err)
+	}
+	joined := newUnionFind(len(ids))
+	for _, ms := range byCount {
+		for _, m := range ms[1:] {
+			joined.union(m, ms[0])
+		}
+	}
+	// The family is named by its first metric, in order of id, so that
+	// its name does not depend on how the union went.
+	first := map[int]string{}
+	for i, id := range ids {
+		if _, ok := first[joined.find(i)]; !ok {
+			first[joined.find(i)] = id
+		}
+	}
+	c.family = map[string]string{}
+	c.members = map[string][]string{}
+	for i, id := range ids {
+		f := first[joined.find(i)]
+		c.family[id] = f
+		c.members[f] = append(c.members[f], id)
+	}
+	return nil
+}
+
+// changedUnits returns the units in which a cell changed since the last
+// audit, and the council, service and metric of every metric of them, as
+// audit_members.sql's $units names them.
+func (c *auditCache) changedUnits(ctx context.Context, s *session) (map[string]bool, []string, error) {
+	rows, err := s.query(ctx, "disclosure_audit_changed", sql.Named("token", c.token))
+	if err != nil {
+		return nil, nil, err
+	}
+	defer rows.Close()
+	units := map[string]bool{}
+	var scope []string
+	for rows.Next() {
+		var council, service, metric string
+		if err := rows.Scan(&council, &service, &metric); err != nil {
+			return nil, nil, fmt.Errorf("disclosure_audit_changed: %w", err)
+		}
+		u := c.unitKey(council, service, metric)
+		if units[u] {
+			continue
+		}
+		units[u] = true
+		ms, ok := c.members[c.family[metric]]
+		if !ok {
+			ms = []string{metric}
+		}
+		for _, m := range ms {
+			scope = append(scope, council+"\x1f"+service+"\x1f"+m)
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return nil, nil, fmt.Errorf("disclosure_audit_changed: %w", err)
+	}
+	return units, scope, nil
+}
 
 // auditIntervals reads the audit's equations and returns the cells hidden
-// for themselves that the published figures hold too narrowly. cache,
-// when not nil, keeps each component's findings for the next call.
-func (s *session) auditIntervals(ctx context.Context, cache auditCache) ([]narrowCell, error) {
-	rows, err := s.query(ctx, "audit_members")
+// for themselves that the published figures hold too narrowly, sorted.
+// cache keeps the findings for the next call, which reads and solves
+// again only the units that changed since (auditCache).
+func (s *session) auditIntervals(ctx context.Context, cache *auditCache) ([]narrowCell, error) {
+	if cache.components == nil {
+		cache.components = componentCache{}
+		cache.token = auditTokens.Add(1)
+	}
+	if cache.family == nil {
+		if err := cache.loadFamilies(ctx, s); err != nil {
+			return nil, err
+		}
+	}
+	// The first audit reads every unit (scope nil); the next ones, those
+	// changed since.
+	first := cache.units == nil
+	var changed map[string]bool
+	var scope []string
+	if !first {
+		var err error
+		if changed, scope, err = cache.changedUnits(ctx, s); err != nil {
+			return nil, err
+		}
+	}
+	cache.last = "nothing changed"
+	if first || len(changed) > 0 {
+		members, err := s.auditMembers(ctx, scope)
+		if err != nil {
+			return nil, err
+		}
+		before := len(cache.components)
+		found := auditNarrowCached(members, cache.components)
+		cache.last = fmt.Sprintf("%d units read again", len(changed))
+		if first {
+			cache.last = "every unit read"
+			cache.units = map[string][]narrowCell{}
+		}
+		cache.last += fmt.Sprintf(", %d components solved", len(cache.components)-before)
+		for u := range changed {
+			delete(cache.units, u)
+		}
+		for _, f := range found {
+			u := cache.unitKey(f.Cell.Council, f.Cell.Service, f.Cell.Metric)
+			cache.units[u] = append(cache.units[u], f)
+		}
+		if err := s.exec(ctx, "disclosure_audit_seen", sql.Named("token", cache.token)); err != nil {
+			return nil, err
+		}
+	}
+	var out []narrowCell
+	for _, found := range cache.units {
+		out = append(out, found...)
+	}
+	sortNarrow(out)
+	return out, nil
+}
+
+// auditMembers reads the members of the audit's linked groups, of the
+// units scope names (council, service and metric joined by "\x1f"), or of
+// every unit when scope is nil.
+func (s *session) auditMembers(ctx context.Context, scope []string) ([]auditMember, error) {
+	var units any
+	if scope != nil {
+		units = scope
+	}
+	rows, err := s.query(ctx, "audit_members", sql.Named("units", units))
 	if err != nil {
 		return nil, err
 	}
@@ -120,7 +309,17 @@ func (s *session) auditIntervals(ctx context.Context, cache auditCache) ([]narro
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("audit_members: %w", err)
 	}
-	return auditNarrowCached(members, cache), nil
+	return members, nil
+}
+
+// sortNarrow sorts findings by cell, then by the count found narrow.
+func sortNarrow(out []narrowCell) {
+	sort.Slice(out, func(i, j int) bool {
+		if out[i].Cell != out[j].Cell {
+			return out[i].Cell.protectKey() < out[j].Cell.protectKey()
+		}
+		return out[i].What < out[j].What
+	})
 }
 
 // auditVar names a variable of the audit: one count (side 'x' numerator,
@@ -193,7 +392,7 @@ func auditNarrow(members []auditMember) []narrowCell {
 // auditNarrowCached is auditNarrow, taking the findings of a component
 // cache already holds instead of solving it again, and adding those it
 // solves.
-func auditNarrowCached(members []auditMember, cache auditCache) []narrowCell {
+func auditNarrowCached(members []auditMember, cache componentCache) []narrowCell {
 	varIndex := map[auditVar]int{}
 	var truth []sql.NullFloat64
 	// names is each variable's auditVar, by index, to name a component
@@ -404,12 +603,7 @@ func auditNarrowCached(members []auditMember, cache auditCache) []narrowCell {
 		}
 		out = append(out, j.found...)
 	}
-	sort.Slice(out, func(i, j int) bool {
-		if out[i].Cell != out[j].Cell {
-			return out[i].Cell.protectKey() < out[j].Cell.protectKey()
-		}
-		return out[i].What < out[j].What
-	})
+	sortNarrow(out)
 	return out
 }
 

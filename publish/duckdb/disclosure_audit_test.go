@@ -1,9 +1,12 @@
 package duckdb
 
 import (
+	"context"
 	"database/sql"
+	"errors"
 	"reflect"
 	"slices"
+	"strings"
 	"testing"
 )
 
@@ -128,7 +131,7 @@ func TestAuditNarrow(t *testing.T) {
 }
 
 // TestAuditCache checks that the audit takes the findings of a component
-// it has solved before from auditCache, solves again only a component
+// it has solved before from componentCache, solves again only a component
 // whose equations changed, and finds, with the cache, the ranges worked by
 // hand (the cases of TestAuditNarrow).
 func TestAuditCache(t *testing.T) {
@@ -146,7 +149,7 @@ func TestAuditCache(t *testing.T) {
 		Council, Provider, What string
 		Lo, Hi                  float64
 	}
-	narrowed := func(members []auditMember, cache auditCache) []want {
+	narrowed := func(members []auditMember, cache componentCache) []want {
 		var got []want
 		for _, n := range auditNarrowCached(members, cache) {
 			if n.Err != nil {
@@ -164,7 +167,7 @@ func TestAuditCache(t *testing.T) {
 		hidden("B", "P1", 48, 50, "proportion"), hidden("B", "P2", 52, 54, "proportion")}
 	first := []want{{"A", "P2", "numerator", 0, 4}, {"A", "P3", "numerator", 0, 4},
 		{"B", "P1", "complement", 0, 4}, {"B", "P2", "complement", 0, 4}}
-	cache := auditCache{}
+	cache := componentCache{}
 	if got := narrowed(append(slices.Clone(a), b...), cache); !reflect.DeepEqual(got, first) {
 		t.Fatalf("first audit: narrow = %v, want %v", got, first)
 	}
@@ -193,5 +196,88 @@ func TestAuditCache(t *testing.T) {
 	}
 	if len(cache) != 5 {
 		t.Fatalf("after showing A's P3 the cache holds %d components, want 5 (A's two anew)", len(cache))
+	}
+}
+
+// TestAuditUnits checks that an audit after a change reads again the
+// whole family of metrics that share a count with the cell changed, and
+// keeps the findings of the rest, on council A's care homes in Q1, worked
+// by hand. Falls: total 15/5000, P1 3/2000 (small), P2 12/3000;
+// occupancy: total 5000/6000, P1 2000/2500, P2 3000/3500. Suppression
+// hides P1's falls for itself, P2's as its complement and both homes'
+// occupancy as their sisters: the bed days b1 + b2 = 5,000 (one unknown
+// each, shared by falls and occupancy, whose figures agree) leave P1's
+// between 0 and 5,000, and nothing is narrow. Showing P2's occupancy
+// again (3,000 of 3,500) changes only occupancy, yet gives b1 = 5,000 -
+// 3,000 = 2,000: falls P1's denominator, held to exactly 2,000. An audit
+// that read again only occupancy would keep the falls findings of before
+// and miss it. The Build that follows must fail on it too: its own cache
+// from suppression found nothing, and the reading of the observations
+// this test's audits left behind is not its own.
+func TestAuditUnits(t *testing.T) {
+	t.Parallel()
+	type want struct {
+		Provider, Metric, What string
+		Lo, Hi                 float64
+	}
+	audit := func(ctx context.Context, s *session, c *auditCache) ([]want, error) {
+		narrow, err := s.auditIntervals(ctx, c)
+		if err != nil {
+			return nil, err
+		}
+		var got []want
+		for _, n := range narrow {
+			if n.Err != nil {
+				return nil, n.Err
+			}
+			got = append(got, want{n.Cell.Provider, n.Cell.Metric, n.What, n.Lo, n.Hi})
+		}
+		return got, nil
+	}
+	var before, after, fresh []want
+	var logBefore, logAfter string
+	in := BuildInput{DataDir: writeDataDir(t, sub{ID: "u1", Council: cA, Received: day("2025-04-10"), Rows: []obs{
+		careRow(mFalls, "", 15, 5000), careRow(mFalls, "P1", 3, 2000), careRow(mFalls, "P2", 12, 3000),
+		careRow(mOccupancy, "", 5000, 6000), careRow(mOccupancy, "P1", 2000, 2500), careRow(mOccupancy, "P2", 3000, 3500),
+	}}), Catalogue: disclosureCatalogue(t), Councils: fixtureCouncils(t), Neighbours: 2,
+		afterSuppress: func(ctx context.Context, conn *sql.Conn) error {
+			s := &session{conn: conn}
+			var c auditCache
+			var err error
+			if before, err = audit(ctx, s, &c); err != nil {
+				return err
+			}
+			logBefore = c.last
+			res, err := conn.ExecContext(ctx, testSQL(t, "disclosure/unhide_observation"),
+				sql.Named("council", cA), sql.Named("provider", "P2"), sql.Named("metric", mOccupancy),
+				sql.Named("period", dq1), sql.Named("num", int64(3000)), sql.Named("den", int64(3500)))
+			if err != nil {
+				return err
+			}
+			if n, err := res.RowsAffected(); err != nil || n != 1 {
+				t.Errorf("showed %d cells (%v), want 1: the fixture no longer hides P2's occupancy", n, err)
+			}
+			if after, err = audit(ctx, s, &c); err != nil {
+				return err
+			}
+			logAfter = c.last
+			fresh, err = audit(ctx, s, &auditCache{})
+			return err
+		}}
+	err := openTest(t).Build(context.Background(), in)
+	if len(before) != 0 {
+		t.Errorf("after suppression: narrow = %v, want none", before)
+	}
+	if w := []want{{"P1", mFalls, "denominator", 2000, 2000}}; !reflect.DeepEqual(after, w) {
+		t.Errorf("after showing P2's occupancy: narrow = %v, want %v", after, w)
+	}
+	if !reflect.DeepEqual(fresh, after) {
+		t.Errorf("an audit from nothing found %v, the audit of the changed units %v", fresh, after)
+	}
+	if !strings.HasPrefix(logBefore, "every unit read") || !strings.HasPrefix(logAfter, "1 units read again") {
+		t.Errorf("the audits read %q, then %q; want every unit, then 1 unit again", logBefore, logAfter)
+	}
+	if !errors.Is(err, ErrDisclosure) || !strings.Contains(err.Error(), "narrow") || !strings.Contains(err.Error(), mFalls) {
+		t.Errorf("Build = %v, want a narrow range of %s", err, mFalls)
 	}
 }

@@ -393,7 +393,8 @@ func TestHistoryAuditRepeats(t *testing.T) {
 		var n int
 		in := BuildInput{DataDir: root, Catalogue: cat, Councils: fixtureCouncils(t), Neighbours: 2,
 			afterSuppress: func(ctx context.Context, conn *sql.Conn) error {
-				return conn.QueryRowContext(ctx, "SELECT count(*) FILTER (WHERE release <> '') FROM ("+q+")").Scan(&n)
+				return conn.QueryRowContext(ctx, "SELECT count(*) FILTER (WHERE release <> '') FROM ("+q+")",
+					sql.Named("units", nil)).Scan(&n)
 			}}
 		if err := openTest(t).Build(ctx, in); err != nil {
 			t.Fatal(err)

@@ -37,7 +37,7 @@
 WITH primaries AS (
     SELECT DISTINCT council_code, service, metric FROM disclosure_truth WHERE is_primary
 ),
-scope AS (
+linked_scope AS (
     -- Links never cross a council, service and metric, so equations
     -- elsewhere cannot bound a cell hidden for itself; but a metric that
     -- shares a count with the cell's (numerator_count,
@@ -51,6 +51,26 @@ scope AS (
      AND ((coalesce(a.numerator_count, '') <> '' AND a.numerator_count IN (b.numerator_count, b.denominator_count))
           OR (coalesce(a.denominator_count, '') <> '' AND a.denominator_count IN (b.numerator_count, b.denominator_count)))
 ),
+scope AS (
+    -- $units, when not NULL, limits the audit to those councils, services
+    -- and metrics (each joined by chr(31)): whole families of metrics
+    -- that share counts, so every group read has all the rows it would
+    -- have in a full audit.
+    SELECT * FROM linked_scope
+    WHERE $units::VARCHAR[] IS NULL
+       OR concat_ws(chr(31), council_code, service, metric) IN (SELECT unnest($units::VARCHAR[]))
+),
+truth AS (
+    -- The councils' figures and the history's known counts of the cells
+    -- in scope, taken first so that the joins below build on them alone
+    -- when $units names a few metrics.
+    SELECT * FROM disclosure_truth
+    WHERE (council_code, service, metric) IN (SELECT (council_code, service, metric) FROM scope)
+),
+known AS (
+    SELECT * FROM history_known
+    WHERE (council_code, service, metric) IN (SELECT (council_code, service, metric) FROM scope)
+),
 current_cells AS (
     SELECT '' AS release, o.council_code, o.provider_id, o.service, o.metric, o.period,
            o.status = 'c' AND NOT coalesce(k.known, false) AS unknown,
@@ -61,8 +81,8 @@ current_cells AS (
     FROM observations o
     JOIN scope USING (council_code, service, metric)
     JOIN metrics m ON m.id = o.metric
-    LEFT JOIN history_known k USING (council_code, provider_id, service, metric, period)
-    LEFT JOIN disclosure_truth t USING (council_code, provider_id, service, metric, period)
+    LEFT JOIN known k USING (council_code, provider_id, service, metric, period)
+    LEFT JOIN truth t USING (council_code, provider_id, service, metric, period)
     WHERE m.kind IN ('proportion', 'rate', 'ratio', 'count')
 ),
 cells AS (
@@ -145,7 +165,7 @@ SELECT mb.release, mb.link, mb.council_code, mb.group_provider, mb.service, mb.m
        coalesce(m.small_count, 0) AS small_count
 FROM members mb
 JOIN metrics m ON m.id = mb.metric
-LEFT JOIN disclosure_truth t USING (council_code, provider_id, service, metric, period)
+LEFT JOIN truth t USING (council_code, provider_id, service, metric, period)
 LEFT JOIN disagree dx
   ON dx.council_code = mb.council_code AND dx.provider_id = mb.provider_id AND dx.service = mb.service
  AND dx.period = mb.period AND dx.name = m.numerator_count

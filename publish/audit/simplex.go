@@ -1,0 +1,207 @@
+package audit
+
+import (
+	"math"
+
+	"gonum.org/v1/gonum/mat"
+)
+
+// The audit solves tens of thousands of small programmes (a few equations
+// over a few dozen counts), each for several objectives: the least and
+// greatest numerator, denominator and complement of every cell hidden for
+// itself. gonum's lp.Simplex finds a feasible basis anew for every
+// objective and factorises the basis at every pivot, which for systems
+// this small costs far more than the arithmetic. A dense tableau, made
+// feasible once per system (phase one) and copied for each objective
+// (phase two), does the same work in a small fraction of the time. It
+// follows Bland's rule (the entering and the leaving variable of least
+// index among the candidates), so it cannot cycle; where it still fails
+// (more pivots than maxPivots, which Bland's rule makes a numerical
+// failure, not cycling), Range falls back to gonum.
+
+// pivotTolerance is the least magnitude of a tableau entry taken as
+// non-zero, and of a reduced cost taken as negative. The systems' entries
+// are small whole numbers and reduction leaves rationals of small
+// denominators, so anything smaller is rounding.
+const pivotTolerance = 1e-9
+
+// A tableau is a feasible basis of the system A x = b, x >= 0, in
+// canonical form: row i reads x[basis[i]] + sum of t[i][j] x[j] over the
+// non-basic j = t[i][n], with every t[i][n] >= 0.
+type tableau struct {
+	n     int
+	t     [][]float64
+	basis []int
+}
+
+// maxPivots bounds the pivots of one phase, far more than a system of
+// this size needs.
+func maxPivots(rows, cols int) int { return 50 * (rows + cols) }
+
+// feasible finds a feasible basis of a x = b, x >= 0 (phase one): it
+// returns the tableau, or infeasible true when no x satisfies them, or
+// neither when the simplex did not converge.
+func feasible(a *mat.Dense, b []float64) (start *tableau, infeasible bool) {
+	if a == nil {
+		return nil, false
+	}
+	rows, cols := a.Dims()
+	// Phase one adds an artificial variable per row, starting from the
+	// basis of artificials with every right-hand side made at least 0,
+	// and minimises their sum.
+	w := cols + rows
+	t := make([][]float64, rows)
+	basis := make([]int, rows)
+	scale := 1.0
+	for i := range t {
+		t[i] = make([]float64, w+1)
+		sign := 1.0
+		if b[i] < 0 {
+			sign = -1
+		}
+		for j := 0; j < cols; j++ {
+			t[i][j] = sign * a.At(i, j)
+		}
+		t[i][cols+i] = 1
+		t[i][w] = sign * b[i]
+		scale = max(scale, math.Abs(b[i]))
+		basis[i] = cols + i
+	}
+	tab := &tableau{n: w, t: t, basis: basis}
+	c := make([]float64, w)
+	for j := cols; j < w; j++ {
+		c[j] = 1
+	}
+	f, ok := tab.solve(c)
+	if !ok {
+		return nil, false
+	}
+	if f > 1e-7*scale {
+		return nil, true
+	}
+	// Drive each artificial still basic (at 0) out of the basis; the
+	// rows are independent, so a real column can replace it.
+	for i := range tab.t {
+		if tab.basis[i] < cols {
+			continue
+		}
+		pivot := -1
+		for j := 0; j < cols; j++ {
+			if math.Abs(tab.t[i][j]) > pivotTolerance {
+				pivot = j
+				break
+			}
+		}
+		if pivot < 0 {
+			return nil, false
+		}
+		tab.pivot(i, pivot)
+	}
+	// Drop the artificial columns.
+	for i := range tab.t {
+		row := make([]float64, cols+1)
+		copy(row, tab.t[i][:cols])
+		row[cols] = tab.t[i][w]
+		tab.t[i] = row
+	}
+	tab.n = cols
+	return tab, false
+}
+
+// minimise returns the least c·x from the feasible basis (phase two),
+// -Inf when c·x has no least value, and false when the simplex did not
+// converge. It leaves the tableau as it was.
+func (tab *tableau) minimise(c []float64) (float64, bool) {
+	cp := &tableau{n: tab.n, t: make([][]float64, len(tab.t)), basis: make([]int, len(tab.basis))}
+	copy(cp.basis, tab.basis)
+	for i, row := range tab.t {
+		cp.t[i] = make([]float64, len(row))
+		copy(cp.t[i], row)
+	}
+	return cp.solve(c)
+}
+
+// solve runs the simplex from the tableau's basis, which must be
+// feasible, minimising c·x, and returns the least value (-Inf when
+// unbounded) and whether it converged.
+func (tab *tableau) solve(c []float64) (float64, bool) {
+	n := tab.n
+	for range maxPivots(len(tab.t), n) {
+		// Bland's rule: the first column whose reduced cost c_j - c_B
+		// B^-1 A_j is negative enters.
+		enter := -1
+		for j := 0; j < n; j++ {
+			if tab.isBasic(j) {
+				continue
+			}
+			r := c[j]
+			for i, row := range tab.t {
+				r -= c[tab.basis[i]] * row[j]
+			}
+			if r < -pivotTolerance {
+				enter = j
+				break
+			}
+		}
+		if enter < 0 {
+			var f float64
+			for i, row := range tab.t {
+				f += c[tab.basis[i]] * row[n]
+			}
+			return f, true
+		}
+		// The ratio test; ties go to the basic variable of least index.
+		leave := -1
+		var best float64
+		for i, row := range tab.t {
+			if row[enter] <= pivotTolerance {
+				continue
+			}
+			ratio := row[n] / row[enter]
+			if leave < 0 || ratio < best-pivotTolerance ||
+				(math.Abs(ratio-best) <= pivotTolerance && tab.basis[i] < tab.basis[leave]) {
+				leave, best = i, ratio
+			}
+		}
+		if leave < 0 {
+			return math.Inf(-1), true
+		}
+		tab.pivot(leave, enter)
+	}
+	return 0, false
+}
+
+// isBasic reports whether column j is in the basis.
+func (tab *tableau) isBasic(j int) bool {
+	for _, b := range tab.basis {
+		if b == j {
+			return true
+		}
+	}
+	return false
+}
+
+// pivot makes column j basic in row r.
+func (tab *tableau) pivot(r, j int) {
+	pr := tab.t[r]
+	inv := 1 / pr[j]
+	for k := range pr {
+		pr[k] *= inv
+	}
+	pr[j] = 1
+	for i, row := range tab.t {
+		if i == r || row[j] == 0 {
+			continue
+		}
+		f := row[j]
+		for k := range row {
+			row[k] -= f * pr[k]
+		}
+		row[j] = 0
+		// A right-hand side a rounding below 0 is 0.
+		if row[len(row)-1] < 0 && row[len(row)-1] > -pivotTolerance {
+			row[len(row)-1] = 0
+		}
+	}
+	tab.basis[r] = j
+}
