@@ -5,7 +5,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -107,7 +106,7 @@ func (f *flusher) send(j flushJob) {
 func (f *flusher) work() {
 	pw := partWriters.Get().(*partWriter)
 	defer func() {
-		pw.w.Reset(io.Discard) // let go of the last file
+		pw.release() // let go of the last file
 		partWriters.Put(pw)
 	}()
 	for {
@@ -130,8 +129,8 @@ func (f *flusher) writeHere(j flushJob) {
 	pw := partWriters.Get().(*partWriter)
 	pf, err := f.write(pw, j)
 	if err == nil {
-		pw.w.Reset(io.Discard) // let go of the file
-		partWriters.Put(pw)    // one that failed part way is kept for no other file
+		pw.release()        // let go of the file
+		partWriters.Put(pw) // one that failed part way is kept for no other file
 	}
 	f.record(j, pf, err)
 }
@@ -266,14 +265,30 @@ func (f *flusher) place(ctx context.Context) ([]string, error) {
 	return schemas.PlaceAll(files)
 }
 
-// madeFolders returns the folders the flusher made for its files, for
-// the caller to sync with them: given to SyncAll, each is synced, and so
-// is the folder holding it, so that a new period's folder survives a
-// crash with the file in it.
-func (f *flusher) madeFolders() []string {
+// syncTargets returns what the caller must give SyncAll for the files
+// placed: the files, each file's period folder, and the folders the
+// flusher made above them (a new warehouse). SyncAll syncs each of them
+// and the folder holding it, so a period folder's entry in
+// warehouse/observations is synced whoever made the folder: one made by
+// another ingest, which may be rejected or still unsynced, or made again
+// by CreatePending after an aborted ingest removed it, is as new to the
+// disk as one this ingest made, and this ingest's file is lost with it.
+// That costs one more sync, of warehouse/observations, in the same batch.
+func (f *flusher) syncTargets(files []string) []string {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	return slices.Clone(f.made)
+	targets := slices.Clone(files)
+	for _, file := range files {
+		if d := filepath.Dir(file); !slices.Contains(targets, d) {
+			targets = append(targets, d)
+		}
+	}
+	for _, d := range f.made {
+		if !slices.Contains(targets, d) {
+			targets = append(targets, d)
+		}
+	}
+	return targets
 }
 
 // makePeriodFolder makes the folder dir of a period's files if it is not

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
 	"slices"
@@ -250,12 +251,15 @@ func TestMultiFilesSkipsRowGroups(t *testing.T) {
 	tests := []struct {
 		council string
 		rows    int
-		read    []bool // row groups read so far
+		read    []bool   // row groups read so far
+		held    []string // councils whose keys are still held after
 	}{
-		{"E08000009", per, []bool{true, false}},
-		{"E08000010", per, []bool{true, false}},
-		{"E08000001", 0, []bool{true, false}}, // below every bound
-		{"E08000011", per, []bool{true, true}},
+		// Row group 0 holds E08000009's 2,000 rows, E08000010's 2,000
+		// and the first 96 of E08000011's; row group 1 the other 1,904.
+		{"E08000009", per, []bool{true, false}, []string{"E08000010", "E08000011"}},
+		{"E08000010", per, []bool{true, false}, []string{"E08000011"}},
+		{"E08000001", 0, []bool{true, false}, []string{"E08000011"}}, // below every bound
+		{"E08000011", per, []bool{true, true}, nil},
 	}
 	for _, tt := range tests {
 		keys, err := m.keys(path, "2024-25-Q1", tt.council)
@@ -267,6 +271,11 @@ func TestMultiFilesSkipsRowGroups(t *testing.T) {
 		}
 		if got := m.files[path].read; !slices.Equal(got, tt.read) {
 			t.Errorf("after %s: row groups read %v, want %v", tt.council, got, tt.read)
+		}
+		// A council's keys are handed over once and let go, so a national
+		// resubmission does not hold every council's at once.
+		if got := slices.Sorted(maps.Keys(m.files[path].byCouncil)); !slices.Equal(got, tt.held) {
+			t.Errorf("after %s: keys held for %v, want %v", tt.council, got, tt.held)
 		}
 	}
 }
@@ -293,5 +302,40 @@ func TestIngestRefusesLayout1(t *testing.T) {
 	}
 	if ids := whSubmissionIDs(t, p); len(ids) != 0 {
 		t.Errorf("submissions stored: %v", ids)
+	}
+}
+
+// TestPeriodFolderMadeElsewhereIsSynced checks that an ingest syncs the
+// entry of its file's period folder in warehouse/observations even when
+// the folder was there before it began (made by another ingest, perhaps
+// one that was rejected and never synced it): the folder's entry is as
+// new to the disk as the file, and the file is lost with it. It replaces
+// syncWarehouse, so it does not run in parallel.
+func TestPeriodFolderMadeElsewhereIsSynced(t *testing.T) {
+	p := testPipeline(t)
+	const period = "2024-25-Q1"
+	if err := os.MkdirAll(p.Layout.ObservationPeriod(period), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	syncWarehouse = func(paths []string) error {
+		got = append(got, paths...)
+		return schemas.SyncAll(paths)
+	}
+	t.Cleanup(func() { syncWarehouse = schemas.SyncAll })
+	rep := ingestBytes(t, p, []byte(header+"E08000009,1-101234567,Brightwater Care Ltd,private,homecare,hc-visits-on-time,"+period+",850,1000,85.0,\n"), Options{})
+	if !rep.Accepted() {
+		t.Fatalf("return not accepted: %+v", rep.Problems)
+	}
+	// SyncAll syncs each path it is given and the folder holding it.
+	synced := map[string]bool{}
+	for _, path := range got {
+		synced[path] = true
+		synced[filepath.Dir(path)] = true
+	}
+	for _, want := range []string{p.Layout.ObservationPeriod(period), p.Layout.Observations()} {
+		if !synced[want] {
+			t.Errorf("%s not synced; SyncAll was given %q", want, got)
+		}
 	}
 }

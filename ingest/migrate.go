@@ -108,7 +108,7 @@ func MigrateWarehouse(ctx context.Context, layout schemas.Layout, opt MigrateOpt
 	defer unlock()
 
 	m := &migration{layout: layout, opt: opt, rep: &MigrateReport{},
-		v2: migrationTree(layout)}
+		v2: layout.WarehouseMigrationTree()}
 	if err := m.run(ctx); err != nil {
 		return nil, err
 	}
@@ -175,18 +175,6 @@ func migrateLocks(layout schemas.Layout) (unlock func(), err error) {
 	return release, nil
 }
 
-// migrationUnfinished reports whether a migration was begun and not
-// finished: its new tree is there beside the old, or is in place without
-// its layout recorded. Writing into either tree then could lose rows.
-func migrationUnfinished(layout schemas.Layout) bool {
-	return exists(migrationTree(layout)) || exists(filepath.Join(layout.Observations(), "_complete"))
-}
-
-// migrationTree is where a migration builds the new tree.
-func migrationTree(layout schemas.Layout) string {
-	return filepath.Join(layout.Warehouse(), ".observations-v2")
-}
-
 type migration struct {
 	layout schemas.Layout
 	opt    MigrateOptions
@@ -194,7 +182,7 @@ type migration struct {
 	v2     string
 }
 
-func (m *migration) complete(dir string) string { return filepath.Join(dir, "_complete") }
+func (m *migration) complete(dir string) string { return schemas.WarehouseMigrationMarker(dir) }
 
 func (m *migration) run(ctx context.Context) error {
 	obs := m.layout.Observations()
@@ -230,6 +218,16 @@ type source struct {
 	council, path string
 }
 
+// A period or council folder listed and then gone when build lists it was
+// removed by the clean-up after a dead ingest (removeLeftovers), which
+// every ingest runs before it takes the layout lock, and which removes a
+// folder it has emptied. It is passed over: the clean-up removes only
+// files of submissions that never arrived, which a migration leaves out
+// anyway. The clean-up stays outside the layout lock, rather than
+// waiting for a migration, so that a long clean-up never holds up other
+// ingests from starting, and so that the one holder of the layout lock
+// that removes files is the migration.
+
 // build writes the new tree (steps 2 and 3).
 func (m *migration) build(ctx context.Context) error {
 	obs := m.layout.Observations()
@@ -237,6 +235,7 @@ func (m *migration) build(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("list warehouse: %w", err)
 	}
+	reach("migrate-listed")
 	ws := newWarehouseState(m.layout)
 	var written []string
 	var pw *parquet.GenericWriter[Observation]
@@ -251,6 +250,9 @@ func (m *migration) build(ctx context.Context) error {
 		byID := map[string][]source{}
 		pdir := filepath.Join(obs, pe.Name())
 		councils, err := os.ReadDir(pdir)
+		if errors.Is(err, fs.ErrNotExist) {
+			continue // removed meanwhile (see the note above build)
+		}
 		if err != nil {
 			return fmt.Errorf("list warehouse: %w", err)
 		}
@@ -263,6 +265,9 @@ func (m *migration) build(ctx context.Context) error {
 				continue
 			}
 			files, err := os.ReadDir(filepath.Join(pdir, ce.Name()))
+			if errors.Is(err, fs.ErrNotExist) {
+				continue // removed meanwhile (see the note above build)
+			}
 			if err != nil {
 				return fmt.Errorf("list warehouse: %w", err)
 			}
@@ -309,11 +314,7 @@ func (m *migration) build(ctx context.Context) error {
 				linked++
 			} else {
 				if pw == nil {
-					pw = parquet.NewGenericWriter[Observation](io.Discard,
-						parquet.Compression(&parquet.Snappy),
-						parquet.MaxRowsPerRowGroup(multiCouncilRowGroup),
-						parquet.PageBufferSize(64<<10),
-						parquet.CreatedBy("yardstick", "", ""))
+					pw = newObservationWriter(multiCouncilRowGroup)
 				}
 				rows, err := mergeFiles(pw, srcs, final)
 				if err != nil {

@@ -260,7 +260,7 @@ func TestMigrateWarehouse(t *testing.T) {
 // ingest holds its incoming submission's lock, or a publish its lock.
 func TestMigrateBusy(t *testing.T) {
 	t.Parallel()
-	for _, lock := range []string{"submissions/.incoming/20261101T090009.000000Z-ffffffff.lock", ".publish.lock"} {
+	for _, lock := range []string{"submissions/.incoming/20261101T090009.000000Z-ffffffff.lock", ".publish.lock", "warehouse/.layout.lock"} {
 		root := t.TempDir()
 		migFixture(t, root)
 		unlock, err := schemas.LockFile(context.Background(), filepath.Join(root, lock))
@@ -276,4 +276,37 @@ func TestMigrateBusy(t *testing.T) {
 			t.Errorf("%s held: the warehouse is in layout %d, want 1 untouched", lock, v)
 		}
 	}
+}
+
+// TestMigrateFolderVanishes checks that a migration passes over a period
+// folder that vanishes between its listing of the warehouse and its
+// reading of the folder, as the clean-up after a dead ingest (which runs
+// outside the layout lock) removes one it has emptied, and that the rest
+// migrates as it would have. It sets failpoint, so it does not run in
+// parallel.
+func TestMigrateFolderVanishes(t *testing.T) {
+	root := t.TempDir()
+	migFixture(t, root)
+	layout := schemas.Layout{Root: root}
+	// The folders a dead ingest's file was in, emptied by its clean-up.
+	gone := []string{filepath.Join(layout.Observations(), "period=2030-31-Q2", "council=E08000009")}
+	for _, d := range gone {
+		if err := os.MkdirAll(d, 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	failpoint = func(step string) {
+		if step == "migrate-listed" {
+			for _, d := range gone {
+				if err := os.RemoveAll(filepath.Dir(d)); err != nil {
+					t.Error(err)
+				}
+			}
+		}
+	}
+	t.Cleanup(func() { failpoint = nil })
+	if _, err := MigrateWarehouse(context.Background(), layout, MigrateOptions{Now: migNow}); err != nil {
+		t.Fatalf("migrate: %v", err)
+	}
+	migCheck(t, root)
 }

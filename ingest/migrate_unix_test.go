@@ -42,6 +42,16 @@ func TestMigrateCrash(t *testing.T) {
 		t.Skip("runs the test binary five times")
 	}
 	t.Parallel()
+	t.Run("not begun", func(t *testing.T) {
+		t.Parallel()
+		p := testPipeline(t)
+		migFixture(t, p.Layout.Root)
+		_, err := p.Ingest(context.Background(), strings.NewReader(supReturn("a-ontime")), "r.csv", Options{})
+		want := "run `yardstick warehouse migrate --data " + p.Layout.Root + "` once"
+		if !errors.Is(err, schemas.ErrWarehouseLayout1) || !strings.Contains(err.Error(), want) {
+			t.Errorf("ingest before a migration: %v, want it refused as layout 1, saying %q", err, want)
+		}
+	})
 	for _, step := range []string{"migrate-built", "migrate-complete", "migrate-old-moved", "migrate-new-moved", "migrate-layout-written"} {
 		t.Run(step, func(t *testing.T) {
 			t.Parallel()
@@ -57,12 +67,17 @@ func TestMigrateCrash(t *testing.T) {
 			if ws, ok := ee.Sys().(syscall.WaitStatus); !ok || !ws.Signaled() || ws.Signal() != syscall.SIGKILL {
 				t.Fatalf("migration meant to die at %s: %v (step never reached?)\n%s", step, err, out)
 			}
-			if step != "migrate-layout-written" {
-				p := testPipeline(t)
-				p.Layout.Root = root
-				if _, err := p.Ingest(context.Background(), strings.NewReader(supReturn("a-ontime")), "r.csv", Options{}); err == nil {
-					t.Errorf("ingest after a migration killed at %s: accepted, want refused until it is run again", step)
-				}
+			// At every step the new tree or its marker is there (the
+			// marker stays in observations until after layout.json is
+			// written), so ingest says the migration has not finished,
+			// never that the warehouse is in layout 1.
+			p := testPipeline(t)
+			p.Layout.Root = root
+			_, err = p.Ingest(context.Background(), strings.NewReader(supReturn("a-ontime")), "r.csv", Options{})
+			want := "run `yardstick warehouse migrate --data " + root + "` again"
+			if !errors.Is(err, schemas.ErrWarehouseMigrationUnfinished) || !strings.Contains(err.Error(), "has not finished") ||
+				!strings.Contains(err.Error(), want) || errors.Is(err, schemas.ErrWarehouseLayout1) {
+				t.Errorf("ingest after a migration killed at %s: %v, want it refused saying the migration has not finished and %q", step, err, want)
 			}
 			if _, err := MigrateWarehouse(context.Background(), schemas.Layout{Root: root}, MigrateOptions{Now: migNow}); err != nil {
 				t.Fatal(err)

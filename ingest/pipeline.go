@@ -316,7 +316,7 @@ func (p *Pipeline) Ingest(ctx context.Context, r io.Reader, name string, opt Opt
 			man.Files[i] = relPath(p.Layout.Root, f)
 		}
 		syncs.run(func() error {
-			if err := schemas.SyncAll(append(files, res.flush.madeFolders()...)); err != nil {
+			if err := syncWarehouse(res.flush.syncTargets(files)); err != nil {
 				return err
 			}
 			reach("warehouse-committed")
@@ -404,10 +404,8 @@ func (p *Pipeline) startInLayout(ctx context.Context, id string) (*incoming, boo
 	if err := removeTemps(p.Layout.Warehouse(), "layout.json"); err != nil {
 		return nil, false, err
 	}
-	if migrationUnfinished(p.Layout) {
-		return nil, false, fmt.Errorf("a migration of the warehouse in %s to layout %d has not finished: "+
-			"run `yardstick warehouse migrate --data %s` again, then send the return again",
-			p.Layout.Warehouse(), schemas.WarehouseLayoutVersion, p.Layout.Root)
+	if err := schemas.CheckWarehouseMigration(p.Layout); err != nil {
+		return nil, false, fmt.Errorf("%w, then send the return again", err)
 	}
 	version, recorded, err := schemas.ReadWarehouseLayout(p.Layout)
 	if err != nil {

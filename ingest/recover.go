@@ -62,6 +62,11 @@ func (p *Pipeline) incomingDir() string { return filepath.Join(p.Layout.Submissi
 // the process there. It is nil in every program.
 var failpoint func(step string)
 
+// syncWarehouse syncs an accepted submission's warehouse files, their
+// folders and the folders holding those (schemas.SyncAll). A test may
+// replace it to see what an ingest syncs; programs never do.
+var syncWarehouse = schemas.SyncAll
+
 func reach(step string) {
 	if failpoint != nil {
 		failpoint(step)
@@ -240,6 +245,9 @@ func removeWarehouseFiles(layout schemas.Layout, ids map[string]bool) error {
 	// empty; it reports whether it removed any.
 	clean := func(dir string) (entries []fs.DirEntry, removed bool) {
 		entries, err := os.ReadDir(dir)
+		if errors.Is(err, fs.ErrNotExist) {
+			return nil, false // another clean-up, or a migration, moved it first
+		}
 		if err != nil {
 			errs = append(errs, fmt.Errorf("list warehouse: %w", err))
 			return nil, false

@@ -384,7 +384,8 @@ func readGroupKeys(rg parquet.RowGroup, leaves [4]int, withCouncil bool, fn func
 // keeping those of one period's files: the withdraws check looks at a
 // period's councils one after another, and a national return looks at all
 // of them. A row group is read only when a council its council_code
-// statistics admit is asked for, and then once, its rows kept by council;
+// statistics admit is asked for, and then once, its rows kept by council
+// until that council's are asked for;
 // a council's return against a national submission reads the one or two
 // row groups that hold its council.
 type multiFiles struct {
@@ -434,7 +435,13 @@ func (m *multiFiles) keys(path, period, council string) ([]keyRow, error) {
 			return nil, err
 		}
 	}
-	return mf.byCouncil[council], nil
+	// Each council's keys are asked for once an ingest (the withdraws
+	// check keeps what it makes of them, by council and period), so they
+	// are let go here: kept, a national resubmission would hold the keys
+	// of every council of the period at once.
+	rows := mf.byCouncil[council]
+	delete(mf.byCouncil, council)
+	return rows, nil
 }
 
 // admits reports whether a row group may hold rows of council, from its
@@ -598,30 +605,18 @@ func (w *warehouseState) withdrawals(sp *spill, id string, received time.Time) (
 
 // eachKey calls fn with the service and key of each row of partition p.
 func (s *spill) eachKey(p *partition, fn func(service string, k RowKey)) error {
-	var raw []byte
+	var buf []byte
+	var r spillRow
 	for _, rn := range p.runs {
-		if int64(cap(raw)) < rn.n {
-			raw = make([]byte, rn.n)
+		d, err := s.readRun(rn, &buf)
+		if err != nil {
+			return err
 		}
-		raw = raw[:rn.n]
-		if _, err := s.f.ReadAt(raw, rn.off); err != nil {
-			return fmt.Errorf("read spill file: %w", err)
-		}
-		d := decoder{s: string(raw)}
 		for d.more() {
-			var strs [7]string
-			for i := range strs {
-				strs[i] = d.str()
+			if !d.row(&r) {
+				return errCorruptSpill
 			}
-			d.byte()
-			d.varint()
-			d.varint()
-			d.uint64()
-			d.uvarint()
-			if d.bad {
-				return errors.New("read spill file: corrupt record")
-			}
-			fn(strs[3], RowKey{Metric: strs[4], ProviderID: strs[0]})
+			fn(r.strs[3], RowKey{Metric: r.strs[4], ProviderID: r.strs[0]})
 		}
 	}
 	return nil

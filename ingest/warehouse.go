@@ -294,29 +294,59 @@ const rowGroupRows = 128 << 10
 const multiCouncilRowGroup = 4096
 
 // partWriter writes periods' Parquet files one after another, reusing
-// one Parquet writer and its buffers: a national file has dozens of
+// its Parquet writers and their buffers: a national file has dozens of
 // periods and a small return one, and setting up a writer costs more than
-// filling it with a council's quarter.
+// filling it with a council's quarter. A file of one council and one of
+// several are written with writers of different row-group sizes (see
+// multiCouncilRowGroup), each made when first needed, so a writer that
+// only ever writes small returns holds one.
 // The batch and its arrays grow to the largest file written, up to
 // writeBatch rows, so a writer that only ever writes a small return's
 // file stays small.
 type partWriter struct {
-	w     *parquet.GenericWriter[Observation]
-	batch []Observation
-	nums  []int64
-	dens  []int64
-	vals  []float64
-	raw   []byte
+	one, several *parquet.GenericWriter[Observation]
+	batch        []Observation
+	nums         []int64
+	dens         []int64
+	vals         []float64
+	raw          []byte
 }
 
-func newPartWriter() *partWriter {
-	return &partWriter{
-		w: parquet.NewGenericWriter[Observation](io.Discard,
-			parquet.Compression(&parquet.Snappy),
-			parquet.MaxRowsPerRowGroup(rowGroupRows),
-			parquet.PageBufferSize(64<<10),
-			parquet.CreatedBy("yardstick", "", ""),
-		),
+func newPartWriter() *partWriter { return &partWriter{} }
+
+// newObservationWriter returns a Parquet writer of warehouse rows in row
+// groups of at most groupRows rows, the one way ingest and the migration
+// write warehouse files.
+func newObservationWriter(groupRows int64) *parquet.GenericWriter[Observation] {
+	return parquet.NewGenericWriter[Observation](io.Discard,
+		parquet.Compression(&parquet.Snappy),
+		parquet.MaxRowsPerRowGroup(groupRows),
+		parquet.PageBufferSize(64<<10),
+		parquet.CreatedBy("yardstick", "", ""),
+	)
+}
+
+// writer returns the writer for a file of rows of councils councils.
+func (pw *partWriter) writer(councils int) *parquet.GenericWriter[Observation] {
+	if councils > 1 {
+		if pw.several == nil {
+			pw.several = newObservationWriter(multiCouncilRowGroup)
+		}
+		return pw.several
+	}
+	if pw.one == nil {
+		pw.one = newObservationWriter(rowGroupRows)
+	}
+	return pw.one
+}
+
+// release lets go of the file last written, so that a pooled writer
+// holds none.
+func (pw *partWriter) release() {
+	for _, w := range []*parquet.GenericWriter[Observation]{pw.one, pw.several} {
+		if w != nil {
+			w.Reset(io.Discard)
+		}
 	}
 }
 
@@ -331,12 +361,8 @@ type partRuns struct {
 // given (by council), as one Parquet file to dst. A file of several
 // councils gets row groups of at most multiCouncilRowGroup rows.
 func (pw *partWriter) writePeriod(s *spill, parts []partRuns, rows int, dst io.Writer, submission string, received time.Time) error {
-	w := pw.w
+	w := pw.writer(len(parts))
 	w.Reset(dst)
-	groupRows := rowGroupRows
-	if len(parts) > 1 {
-		groupRows = multiCouncilRowGroup
-	}
 	if n := min(max(rows, 1), writeBatch); cap(pw.batch) < n {
 		pw.batch = make([]Observation, 0, n)
 		// Counts and values live in arrays beside the batch, so pointers
@@ -344,72 +370,44 @@ func (pw *partWriter) writePeriod(s *spill, parts []partRuns, rows int, dst io.W
 		pw.nums, pw.dens, pw.vals = make([]int64, n), make([]int64, n), make([]float64, n)
 	}
 	batch, nums, dens, vals := pw.batch[:0], pw.nums, pw.dens, pw.vals
-	inGroup := 0 // rows in the row group being written
 	flush := func() error {
-		for b := batch; len(b) > 0; {
-			n := min(len(b), groupRows-inGroup)
-			if _, err := w.Write(b[:n]); err != nil {
-				return fmt.Errorf("write parquet: %w", err)
-			}
-			b, inGroup = b[n:], inGroup+n
-			if inGroup == groupRows {
-				if err := w.Flush(); err != nil {
-					return fmt.Errorf("write parquet: %w", err)
-				}
-				inGroup = 0
-			}
+		if _, err := w.Write(batch); err != nil {
+			return fmt.Errorf("write parquet: %w", err)
 		}
 		batch = batch[:0]
 		return nil
 	}
-	raw := pw.raw
+	var r spillRow
 	for _, pr := range parts {
 		p := pr.part
 		start, end := epochDays(p.period.Start), epochDays(p.period.End)
 		for _, rn := range pr.runs {
-			if int64(cap(raw)) < rn.n {
-				// Runs are at most maxRun long, or one row if a row is longer
-				// (notes or names of more than a megabyte).
-				raw = make([]byte, rn.n, max(rn.n, min(2*int64(cap(raw)), maxRun)))
-				pw.raw = raw
+			d, err := s.readRun(rn, &pw.raw)
+			if err != nil {
+				return err
 			}
-			raw = raw[:rn.n]
-			if _, err := s.f.ReadAt(raw, rn.off); err != nil {
-				return fmt.Errorf("read spill file: %w", err)
-			}
-			// One string holds the run; the rows' strings are slices of it, so
-			// decoding a row allocates nothing.
-			d := decoder{s: string(raw)}
 			for d.more() {
-				var strs [7]string
-				for i := range strs {
-					strs[i] = d.str()
-				}
-				flags := d.byte()
-				num, den := d.varint(), d.varint()
-				val := math.Float64frombits(d.uint64())
-				line := d.uvarint()
-				if d.bad {
-					return errors.New("read spill file: corrupt record")
+				if !d.row(&r) {
+					return errCorruptSpill
 				}
 				i := len(batch)
 				o := Observation{
 					CouncilCode: p.key.council, Period: p.key.period,
-					ProviderID: strs[0], ProviderName: strs[1], ProviderSector: strs[2],
-					Service: strs[3], Metric: strs[4], Status: strs[5], Note: strs[6],
+					ProviderID: r.strs[0], ProviderName: r.strs[1], ProviderSector: r.strs[2],
+					Service: r.strs[3], Metric: r.strs[4], Status: r.strs[5], Note: r.strs[6],
 					PeriodStart: start, PeriodEnd: end,
-					SubmissionID: submission, SourceLine: int64(line), ReceivedAt: received,
+					SubmissionID: submission, SourceLine: int64(r.line), ReceivedAt: received,
 				}
-				if flags&1 != 0 {
-					nums[i] = num
+				if r.flags&1 != 0 {
+					nums[i] = r.num
 					o.Numerator = &nums[i]
 				}
-				if flags&2 != 0 {
-					dens[i] = den
+				if r.flags&2 != 0 {
+					dens[i] = r.den
 					o.Denominator = &dens[i]
 				}
-				if flags&4 != 0 {
-					vals[i] = val
+				if r.flags&4 != 0 {
+					vals[i] = r.val
 					o.Value = &vals[i]
 				}
 				batch = append(batch, o)
@@ -440,6 +438,53 @@ func epochDays(t time.Time) int32 {
 		days--
 	}
 	return int32(days)
+}
+
+// errCorruptSpill is what reading a spill file that does not decode gives:
+// the file is this ingest's own, so it means a fault of the disk or the
+// code, never of the return.
+var errCorruptSpill = errors.New("read spill file: corrupt record")
+
+// readRun reads run rn of the spill file into *buf, which it grows as
+// needed, and returns a decoder over it. One string holds the run; the
+// rows' strings are slices of it, so decoding a row allocates nothing.
+func (s *spill) readRun(rn run, buf *[]byte) (decoder, error) {
+	raw := *buf
+	if int64(cap(raw)) < rn.n {
+		// Runs are at most maxRun long, or one row if a row is longer
+		// (notes or names of more than a megabyte).
+		raw = make([]byte, rn.n, max(rn.n, min(2*int64(cap(raw)), maxRun)))
+		*buf = raw
+	}
+	raw = raw[:rn.n]
+	if _, err := s.f.ReadAt(raw, rn.off); err != nil {
+		return decoder{}, fmt.Errorf("read spill file: %w", err)
+	}
+	return decoder{s: string(raw)}, nil
+}
+
+// spillRow is one checked row as the spill file holds it: the provider's
+// id, name and sector, the service, metric, status and note; which of the
+// numerator, denominator and value are present (flags 1, 2 and 4); and
+// the return's line.
+type spillRow struct {
+	strs     [7]string
+	flags    byte
+	num, den int64
+	val      float64
+	line     uint64
+}
+
+// row decodes the next row into r and reports whether it was whole.
+func (d *decoder) row(r *spillRow) bool {
+	for i := range r.strs {
+		r.strs[i] = d.str()
+	}
+	r.flags = d.byte()
+	r.num, r.den = d.varint(), d.varint()
+	r.val = math.Float64frombits(d.uint64())
+	r.line = d.uvarint()
+	return !d.bad
 }
 
 // decoder reads the spill format from a string.

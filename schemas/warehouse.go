@@ -110,6 +110,44 @@ func WarehouseTempFileID(name string) (id, council string, ok bool) {
 // write or read only layout 2, for a warehouse still in layout 1.
 var ErrWarehouseLayout1 = errors.New("the warehouse is in layout 1 (period=<period>/council=<gss>/<id>.parquet)")
 
+// ErrWarehouseMigrationUnfinished is returned by CheckWarehouseMigration
+// when a migration of the warehouse to layout 2 was begun and not
+// finished; running the migration again finishes it.
+var ErrWarehouseMigrationUnfinished = errors.New("a migration of the warehouse has not finished")
+
+// WarehouseMigrationTree is where a migration builds the layout 2 tree,
+// beside warehouse/observations, before renaming it into place.
+func (l Layout) WarehouseMigrationTree() string {
+	return filepath.Join(l.Warehouse(), ".observations-v2")
+}
+
+// WarehouseMigrationMarker is the file a migration writes in tree once
+// the new tree in it is complete and synced, and removes once the tree is
+// in place and its layout recorded.
+func WarehouseMigrationMarker(tree string) string { return filepath.Join(tree, "_complete") }
+
+// CheckWarehouseMigration returns an error wrapping
+// ErrWarehouseMigrationUnfinished, saying how to finish it, when a
+// migration was begun and not finished: its new tree is there beside the
+// old (or alone, the old moved away), or is in place without its layout
+// recorded. Writing into either tree then could lose rows, and reading
+// one of them would miss some. Only a migration, holding the publish lock
+// and the layout lock, makes or removes these, so a caller holding either
+// lock sees a settled state.
+func CheckWarehouseMigration(l Layout) error {
+	for _, p := range []string{l.WarehouseMigrationTree(), WarehouseMigrationMarker(l.Observations())} {
+		_, err := os.Lstat(p)
+		if err == nil {
+			return fmt.Errorf("%w in %s (%s is there): run `yardstick warehouse migrate --data %s` again",
+				ErrWarehouseMigrationUnfinished, l.Warehouse(), p, l.Root)
+		}
+		if !errors.Is(err, fs.ErrNotExist) {
+			return fmt.Errorf("check for an unfinished migration of the warehouse: %w", err)
+		}
+	}
+	return nil
+}
+
 // ReadWarehouseLayout returns the layout warehouse/observations is in, and
 // whether warehouse/layout.json records it. Without layout.json, a
 // warehouse whose period folders hold council folders is in layout 1, and
@@ -144,6 +182,9 @@ func ReadWarehouseLayout(l Layout) (version int, recorded bool, err error) {
 			continue
 		}
 		entries, err := os.ReadDir(filepath.Join(l.Observations(), pe.Name()))
+		if errors.Is(err, fs.ErrNotExist) {
+			continue // an aborted ingest removed the folder it had emptied
+		}
 		if err != nil {
 			return 0, false, fmt.Errorf("list warehouse: %w", err)
 		}

@@ -81,3 +81,47 @@ func TestWarehouseMigrate(t *testing.T) {
 		t.Errorf("migrate --remove-old: exit %d\n%s", code, stdout)
 	}
 }
+
+// TestPublishDuringUnfinishedMigration checks that publish, run on a data
+// folder whose migration was killed between moving the layout 1 tree away
+// and putting the new one in place (the state built by hand), refuses
+// saying the migration has not finished and how to finish it, not that
+// the submissions' files are lost; and that once the migration is run
+// again the folder publishes.
+func TestPublishDuringUnfinishedMigration(t *testing.T) {
+	t.Parallel()
+	data := t.TempDir()
+	publishtest.WriteSubmissionsLayout1(t, data,
+		publishtest.Sub{ID: "20261101T090000.000000Z-aaaaaaaa", Council: "E08000009", Received: time.Date(2026, 11, 1, 9, 0, 0, 0, time.UTC),
+			Rows: []publishtest.Obs{{Provider: "1-101234567", Name: "Acme Care Ltd", Sector: "private", Service: "homecare",
+				Metric: "hc-visits-on-time", Period: "2024-25-Q1", Num: publishtest.I64(950), Den: publishtest.I64(1000)}}})
+	layout := schemas.Layout{Root: data}
+	// What `warehouse migrate` leaves killed just after its step 4's first
+	// rename: the old tree kept, the complete new one (the file under its
+	// layout 2 name) not yet in place.
+	const id, period = "20261101T090000.000000Z-aaaaaaaa", "2024-25-Q1"
+	newFile := filepath.Join(layout.WarehouseMigrationTree(), "period="+period, schemas.WarehouseFileName(id, "E08000009"))
+	if err := os.MkdirAll(filepath.Dir(newFile), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Link(layout.ObservationFile(period, "E08000009", id), newFile); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Rename(layout.Observations(), filepath.Join(layout.Warehouse(), ".observations-v1-20261101T100000Z")); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(schemas.WarehouseMigrationMarker(layout.WarehouseMigrationTree()), nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, _, stderr := runCmd(t, "publish", "--no-site", "--data", data)
+	if code == exitOK || !strings.Contains(stderr, "a migration of the warehouse has not finished") ||
+		!strings.Contains(stderr, "run `yardstick warehouse migrate --data "+data+"` again") || strings.Contains(stderr, "restore it from a backup") {
+		t.Fatalf("publish during an unfinished migration: exit %d\n%s", code, stderr)
+	}
+	if code, _, stderr := runCmd(t, "warehouse", "migrate", "--data", data); code != exitOK {
+		t.Fatalf("migrate again: exit %d\n%s", code, stderr)
+	}
+	if code, _, stderr := runCmd(t, "publish", "--no-site", "--data", data); code != exitOK {
+		t.Fatalf("publish after the migration finished: exit %d\n%s", code, stderr)
+	}
+}

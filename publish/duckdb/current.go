@@ -12,6 +12,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"syscall"
 
 	"github.com/yardstick-open/yardstick/schemas"
 )
@@ -61,8 +62,9 @@ func CurrentTempGlob(layout schemas.Layout) string {
 // Failpoint, when a test sets it, is called with the name of each step of
 // replacing a snapshot as it is reached: "current-written" once the
 // temporary file is written, "current-renamed" once it has replaced the
-// snapshot. Publish's crash tests kill the process there. It is nil in
-// every program.
+// snapshot; and with "warehouse-listed" once the warehouse's period
+// folders are listed, before each is. Publish's crash tests kill the
+// process there. It is nil in every program.
 var Failpoint func(step string)
 
 func reachCurrent(step string) {
@@ -85,9 +87,11 @@ type currentStats struct {
 
 // updateCurrent brings every period's snapshot of the current rows up to
 // date with the accepted submissions' files in w, and returns the
-// snapshots, sorted by period. It must run under the publish lock: it
-// replaces files in the data folder.
-func (s *session) updateCurrent(ctx context.Context, layout schemas.Layout, w warehouse) ([]string, currentStats, error) {
+// snapshots, sorted by period. With rebuild, every period's snapshot is
+// chosen again from all its files, whatever it covers: loadObservations
+// asks for that when the snapshots it would have kept cannot be read. It
+// must run under the publish lock: it replaces files in the data folder.
+func (s *session) updateCurrent(ctx context.Context, layout schemas.Layout, w warehouse, rebuild bool) ([]string, currentStats, error) {
 	var st currentStats
 	periods := w.sortedPeriods()
 	if err := s.removeStaleCurrent(layout, w, &st); err != nil {
@@ -102,6 +106,7 @@ func (s *session) updateCurrent(ctx context.Context, layout schemas.Layout, w wa
 		path := layout.CurrentRowsFile(p)
 		have, err := s.readCovers(ctx, path)
 		switch {
+		case rebuild:
 		case err == nil && have.Rule == currentRule && slices.Equal(have.Submissions, want):
 			st.kept++
 			snapshots = append(snapshots, path)
@@ -198,7 +203,8 @@ func (s *session) writeCurrent(ctx context.Context, path string, files, want []s
 // removeStaleCurrent removes the snapshots of periods no accepted
 // submission has files in any more (a submission withdrawn by hand, a
 // period folder removed), so that no reader of warehouse/current takes
-// their rows for current ones.
+// their rows for current ones, and then their folders, so that a Hive
+// reader sees no empty partition. A folder holding anything else is left.
 func (s *session) removeStaleCurrent(layout schemas.Layout, w warehouse, st *currentStats) error {
 	entries, err := os.ReadDir(layout.CurrentRows())
 	if errors.Is(err, fs.ErrNotExist) {
@@ -207,22 +213,34 @@ func (s *session) removeStaleCurrent(layout schemas.Layout, w warehouse, st *cur
 	if err != nil {
 		return fmt.Errorf("list %s: %w", layout.CurrentRows(), err)
 	}
+	removed := false
 	for _, e := range entries {
 		period, ok := strings.CutPrefix(e.Name(), "period=")
 		if !e.IsDir() || !ok || w.periods[period] != nil {
 			continue
 		}
 		file := layout.CurrentRowsFile(period)
-		if _, err := os.Stat(file); errors.Is(err, fs.ErrNotExist) {
+		if _, err := os.Stat(file); err == nil {
+			if err := schemas.RemoveIfExists(file); err != nil {
+				return fmt.Errorf("remove the current rows of %s, which has no accepted submission: %w", period, err)
+			}
+			st.removed++
+		}
+		err := os.Remove(filepath.Dir(file))
+		if err == nil {
+			removed = true
 			continue
 		}
-		if err := schemas.RemoveIfExists(file); err != nil {
-			return fmt.Errorf("remove the current rows of %s, which has no accepted submission: %w", period, err)
+		if !errors.Is(err, fs.ErrNotExist) && !errors.Is(err, syscall.ENOTEMPTY) && !errors.Is(err, fs.ErrExist) {
+			return fmt.Errorf("remove the folder of the current rows of %s, which has no accepted submission: %w", period, err)
 		}
+		// Something else is in it: the file's removal is made durable here.
 		if err := schemas.SyncDir(filepath.Dir(file)); err != nil {
 			return err
 		}
-		st.removed++
+	}
+	if removed {
+		return schemas.SyncDir(layout.CurrentRows())
 	}
 	return nil
 }

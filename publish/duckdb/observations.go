@@ -111,9 +111,19 @@ func (w warehouse) sortedPeriods() []string {
 // died) and temporary files are left out. Each accepted submission must
 // have a file in every period its manifest names: ingest writes the files
 // before the manifest and never removes them, so one missing means the
-// warehouse lost it, and the release would quietly lack its rows.
+// warehouse lost it, and the release would quietly lack its rows. A
+// migration that was begun and not finished is found first, since it
+// moves observations away and would otherwise look like such a loss.
+//
+// A period or council folder that vanishes between listing its parent and
+// listing it is passed over: an ingest that aborts removes a folder it
+// emptied, and ingest does not take the publish lock. Such a folder held
+// no accepted submission's file, which ingest never removes.
 func listWarehouse(layout schemas.Layout, accepted []schemas.Manifest) (warehouse, error) {
 	w := warehouse{periods: map[string]map[string][]string{}}
+	if err := schemas.CheckWarehouseMigration(layout); err != nil {
+		return w, err
+	}
 	ids := make(map[string]bool, len(accepted))
 	for _, m := range accepted {
 		ids[m.ID] = true
@@ -133,6 +143,7 @@ func listWarehouse(layout schemas.Layout, accepted []schemas.Manifest) (warehous
 	if err != nil && !errors.Is(err, fs.ErrNotExist) {
 		return w, fmt.Errorf("list warehouse: %w", err)
 	}
+	reachCurrent("warehouse-listed")
 	for _, pe := range periods {
 		period, ok := strings.CutPrefix(pe.Name(), "period=")
 		if !pe.IsDir() || !ok || period == "" {
@@ -140,6 +151,9 @@ func listWarehouse(layout schemas.Layout, accepted []schemas.Manifest) (warehous
 		}
 		dir := layout.ObservationPeriod(period)
 		entries, err := os.ReadDir(dir)
+		if errors.Is(err, fs.ErrNotExist) {
+			continue
+		}
 		if err != nil {
 			return w, fmt.Errorf("list warehouse: %w", err)
 		}
@@ -153,6 +167,9 @@ func listWarehouse(layout schemas.Layout, accepted []schemas.Manifest) (warehous
 			}
 			sub := filepath.Join(dir, e.Name())
 			files, err := os.ReadDir(sub)
+			if errors.Is(err, fs.ErrNotExist) {
+				continue
+			}
 			if err != nil {
 				return w, fmt.Errorf("list warehouse: %w", err)
 			}
@@ -208,17 +225,32 @@ func (s *session) loadObservations(ctx context.Context, layout schemas.Layout) (
 	if err := s.appendRows(ctx, "submissions", subs); err != nil {
 		return 0, 0, err
 	}
-	snapshots, st, err := s.updateCurrent(ctx, layout, w)
+	snapshots, st, err := s.updateCurrent(ctx, layout, w, false)
 	if err != nil {
 		return 0, 0, fmt.Errorf("current rows: %w", err)
 	}
 	s.done(start, "brought the current rows up to date: %d periods kept, %d updated, %d rebuilt, %d removed",
 		st.kept, st.updated, st.rebuilt, st.removed)
-	if len(snapshots) > 0 {
-		rows, err = s.execCount(ctx, "load_observations", sql.Named("files", snapshots))
+	if len(snapshots) == 0 {
+		return 0, w.files, s.exec(ctx, "count_current_rows")
+	}
+	rows, err = s.execCount(ctx, "load_observations", sql.Named("files", snapshots))
+	if err != nil && ctx.Err() == nil {
+		// A snapshot whose metadata reads but whose rows do not (a disk
+		// error, a hand edit) was kept above; it is derived, so every
+		// period is chosen again from the warehouse files and loaded once
+		// more. The failed INSERT left observations as it was.
+		start := time.Now()
+		first := err
+		snapshots, st, err = s.updateCurrent(ctx, layout, w, true)
 		if err != nil {
-			return 0, 0, fmt.Errorf("load observations from %s (derived: delete it and publish again to rebuild it): %w", layout.CurrentRows(), err)
+			return 0, 0, fmt.Errorf("current rows: rebuild after loading them failed (%w): %w", first, err)
 		}
+		s.done(start, "rebuilt the current rows of all %d periods from the warehouse, since loading them failed (%v)", st.rebuilt, first)
+		rows, err = s.execCount(ctx, "load_observations", sql.Named("files", snapshots))
+	}
+	if err != nil {
+		return 0, 0, fmt.Errorf("load observations from %s (derived: delete it and publish again to rebuild it): %w", layout.CurrentRows(), err)
 	}
 	return rows, w.files, s.exec(ctx, "count_current_rows")
 }

@@ -3,6 +3,7 @@ package duckdb
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -195,9 +196,7 @@ func toLayout2(t *testing.T, root, period, id string, councils ...string) {
 		}
 	} else {
 		db := openTest(t)
-		if _, err := db.db.ExecContext(context.Background(),
-			`COPY (FROM read_parquet($old::VARCHAR[]) ORDER BY council_code, service, metric, provider_id)
-			TO $path (FORMAT parquet, ROW_GROUP_SIZE 4096)`,
+		if _, err := db.db.ExecContext(context.Background(), testSQL(t, "warehouse_merge_councils"),
 			sql.Named("old", old), sql.Named("path", layout.ObservationPeriodFile(period, "", id))); err != nil {
 			t.Fatal(err)
 		}
@@ -336,5 +335,96 @@ func TestAcceptedSubmissionMissingFile(t *testing.T) {
 				t.Errorf("loadObservations error = %v, want one saying %q and how to restore it", err, want)
 			}
 		})
+	}
+}
+
+// TestUnfinishedMigration checks that a publish run while a migration of
+// the warehouse is unfinished (killed at each of its steps, the state
+// built here by hand) says so and how to finish it, instead of taking
+// the moved tree for lost files.
+func TestUnfinishedMigration(t *testing.T) {
+	t.Parallel()
+	const c1, q1, id = "E06000001", "2024-25-Q1", "20250101T000000Z-aaaa"
+	tests := []struct {
+		Name  string
+		Setup func(t *testing.T, l schemas.Layout)
+	}{
+		{"new tree being built", func(t *testing.T, l schemas.Layout) {
+			mkdirWarehouse(t, filepath.Join(l.WarehouseMigrationTree(), "period="+q1))
+		}},
+		{"new tree complete beside the old", func(t *testing.T, l schemas.Layout) {
+			mkdirWarehouse(t, l.WarehouseMigrationTree())
+			writeMigrationMarker(t, schemas.WarehouseMigrationMarker(l.WarehouseMigrationTree()))
+		}},
+		{"old tree moved away, new not yet in place", func(t *testing.T, l schemas.Layout) {
+			if err := os.Rename(l.Observations(), filepath.Join(l.Warehouse(), ".observations-v1-20250101T000000Z")); err != nil {
+				t.Fatal(err)
+			}
+			mkdirWarehouse(t, l.WarehouseMigrationTree())
+			writeMigrationMarker(t, schemas.WarehouseMigrationMarker(l.WarehouseMigrationTree()))
+		}},
+		{"new tree in place, layout not recorded", func(t *testing.T, l schemas.Layout) {
+			toLayout2(t, l.Root, q1, id, c1)
+			writeMigrationMarker(t, schemas.WarehouseMigrationMarker(l.Observations()))
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.Name, func(t *testing.T) {
+			t.Parallel()
+			root := writeDataDir(t, sub{ID: id, Council: c1, Received: day("2025-01-01"),
+				Rows: []obs{{Provider: "1-100", Service: "homecare", Metric: "hc-visits-on-time", Period: q1, Value: f64(80)}}})
+			editManifest(t, root, id, func(m *schemas.Manifest) { m.Periods = []string{q1} })
+			layout := schemas.Layout{Root: root}
+			tt.Setup(t, layout)
+			s := testSession(t, openTest(t))
+			_, _, err := s.loadObservations(context.Background(), layout)
+			want := "run `yardstick warehouse migrate --data " + root + "` again"
+			if !errors.Is(err, schemas.ErrWarehouseMigrationUnfinished) || !strings.Contains(err.Error(), want) {
+				t.Errorf("loadObservations error = %v, want ErrWarehouseMigrationUnfinished saying %q", err, want)
+			}
+		})
+	}
+}
+
+func mkdirWarehouse(t *testing.T, dir string) {
+	t.Helper()
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func writeMigrationMarker(t *testing.T, path string) {
+	t.Helper()
+	if err := os.WriteFile(path, []byte("layout 2 built from layout 1\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestWarehouseFolderVanishes checks that a period folder that vanishes
+// between the warehouse's listing and its own (an aborted ingest, which
+// does not take the publish lock, removes a folder it emptied) is passed
+// over, and the accepted submissions load as before. It sets Failpoint, so
+// it does not run in parallel.
+func TestWarehouseFolderVanishes(t *testing.T) {
+	const c1, q1, id = "E06000001", "2024-25-Q1", "20250101T000000Z-aaaa"
+	root := writeDataDir(t, sub{ID: id, Council: c1, Received: day("2025-01-01"),
+		Rows: []obs{{Provider: "1-100", Service: "homecare", Metric: "hc-visits-on-time", Period: q1, Value: f64(80)}}})
+	editManifest(t, root, id, func(m *schemas.Manifest) { m.Periods = []string{q1} })
+	layout := schemas.Layout{Root: root}
+	toLayout2(t, root, q1, id, c1)
+	gone := layout.ObservationPeriod("2024-25-Q2") // emptied by the aborted ingest
+	mkdirWarehouse(t, gone)
+	Failpoint = func(step string) {
+		if step == "warehouse-listed" {
+			if err := os.Remove(gone); err != nil {
+				t.Error(err)
+			}
+		}
+	}
+	t.Cleanup(func() { Failpoint = nil })
+	s := testSession(t, openTest(t))
+	n, files, err := s.loadObservations(context.Background(), layout)
+	if err != nil || n != 1 || files != 1 {
+		t.Fatalf("loadObservations = %d rows from %d files, %v; want 1 row from 1 file", n, files, err)
 	}
 }
