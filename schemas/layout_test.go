@@ -24,6 +24,15 @@ func TestLayout(t *testing.T) {
 		{"catalogue", l.CatalogueFile(), "data/catalogue.yaml"},
 		{"peer groups", l.PeerGroupsFile(), "data/peer-groups.csv"},
 		{"tokens", l.TokensFile(), "data/tokens.json"},
+		{"warehouse", l.Warehouse(), "data/warehouse"},
+		{"layout file", l.WarehouseLayoutFile(), "data/warehouse/layout.json"},
+		{"period", l.ObservationPeriod("2024-25-Q1"), "data/warehouse/observations/period=2024-25-Q1"},
+		{"one council", l.ObservationPeriodFile("2024-25-Q1", "E08000009", "s-1"),
+			"data/warehouse/observations/period=2024-25-Q1/s-1_E08000009.parquet"},
+		{"several councils", l.ObservationPeriodFile("2024-25-Q1", "", "s-1"),
+			"data/warehouse/observations/period=2024-25-Q1/s-1.parquet"},
+		{"current rows", l.CurrentRows(), "data/warehouse/current"},
+		{"current rows file", l.CurrentRowsFile("2024-25-Q1"), "data/warehouse/current/period=2024-25-Q1/current.parquet"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -7,31 +7,6 @@ import (
 	"testing"
 )
 
-func TestWarehousePaths(t *testing.T) {
-	t.Parallel()
-	l := Layout{Root: "data"}
-	tests := []struct {
-		name string
-		got  string
-		want string
-	}{
-		{"warehouse", l.Warehouse(), "data/warehouse"},
-		{"layout file", l.WarehouseLayoutFile(), "data/warehouse/layout.json"},
-		{"period", l.ObservationPeriod("2024-25-Q1"), "data/warehouse/observations/period=2024-25-Q1"},
-		{"one council", l.ObservationPeriodFile("2024-25-Q1", "E08000009", "s-1"),
-			"data/warehouse/observations/period=2024-25-Q1/s-1_E08000009.parquet"},
-		{"several councils", l.ObservationPeriodFile("2024-25-Q1", "", "s-1"),
-			"data/warehouse/observations/period=2024-25-Q1/s-1.parquet"},
-		{"current rows", l.CurrentRows(), "data/warehouse/current"},
-		{"current rows file", l.CurrentRowsFile("2024-25-Q1"), "data/warehouse/current/period=2024-25-Q1/current.parquet"},
-	}
-	for _, tt := range tests {
-		if want := filepath.FromSlash(tt.want); tt.got != want {
-			t.Errorf("%s: got %q, want %q", tt.name, tt.got, want)
-		}
-	}
-}
-
 func TestWarehouseFileID(t *testing.T) {
 	t.Parallel()
 	tests := []struct {
