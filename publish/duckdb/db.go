@@ -253,6 +253,9 @@ type session struct {
 	// the last. A session that did not suppress (a check of a release
 	// file alone) starts with none.
 	audit auditCache
+	// linksKept says suppression built disclosure_links in this session
+	// and left it for the check (linksForCheck).
+	linksKept bool
 }
 
 // done reports a finished step of a build, what it did and how long it
