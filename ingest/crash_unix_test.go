@@ -170,7 +170,7 @@ func TestCrashAnyMoment(t *testing.T) {
 		t.Run(fmt.Sprint(delay*time.Millisecond), func(t *testing.T) {
 			root := t.TempDir()
 			cmd := exec.Command(os.Args[0], "-test.run=^TestCrashHelper$", "-test.count=1")
-			cmd.Env = append(os.Environ(), envCrashData+"="+root, envCrashReturn+"="+path)
+			cmd.Env = crashEnv(t, envCrashData+"="+root, envCrashReturn+"="+path)
 			if err := cmd.Start(); err != nil {
 				t.Fatal(err)
 			}
@@ -194,6 +194,13 @@ func TestCrashAnyMoment(t *testing.T) {
 	}
 }
 
+// crashEnv is the environment of a child test process: the parent's, with
+// TMPDIR a folder of the parent test's, so that the temporary folders a
+// killed child cannot remove go when the parent's do, and extra.
+func crashEnv(t *testing.T, extra ...string) []string {
+	return append(append(os.Environ(), "TMPDIR="+t.TempDir()), extra...)
+}
+
 // crashRun runs TestCrashHelper on the return at path in the data folder
 // root, dying at step. It checks that the helper died by SIGKILL without
 // acknowledging anything when it should, and otherwise returns its ACK
@@ -201,7 +208,7 @@ func TestCrashAnyMoment(t *testing.T) {
 func crashRun(t *testing.T, root, path, step string, die bool) string {
 	t.Helper()
 	cmd := exec.Command(os.Args[0], "-test.run=^TestCrashHelper$", "-test.count=1")
-	cmd.Env = append(os.Environ(), envCrashData+"="+root, envCrashReturn+"="+path, envFailpoint+"="+step)
+	cmd.Env = crashEnv(t, envCrashData+"="+root, envCrashReturn+"="+path, envFailpoint+"="+step)
 	var out, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &stderr
 	err := cmd.Run()

@@ -58,7 +58,7 @@ func TestMigrateCrash(t *testing.T) {
 			root := t.TempDir()
 			migFixture(t, root)
 			cmd := exec.Command(os.Args[0], "-test.run=^TestMigrateCrashHelper$", "-test.count=1")
-			cmd.Env = append(os.Environ(), envCrashData+"="+root, envCrashReturn+"=migrate", envFailpoint+"="+step)
+			cmd.Env = crashEnv(t, envCrashData+"="+root, envCrashReturn+"=migrate", envFailpoint+"="+step)
 			out, err := cmd.CombinedOutput()
 			var ee *exec.ExitError
 			if !errors.As(err, &ee) {
