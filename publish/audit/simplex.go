@@ -76,8 +76,16 @@ func feasible(a *mat.Dense, b []float64) (start *tableau, infeasible bool) {
 	if !ok {
 		return nil, false
 	}
-	if f > 1e-7*scale {
+	// The least sum of the artificials says whether the system has a
+	// solution, up to rounding that grows with the counts: clearly above
+	// 0, none; at 0 within rounding, one. Between the two (counts in the
+	// millions leave rounding of a whole unit, so x2 = -1 could pass for
+	// feasible) the tableau does not decide, and gonum does.
+	if f > 1e-7*(1+scale) {
 		return nil, true
+	}
+	if f > 1e-9*(1+scale) {
+		return nil, false
 	}
 	// Drive each artificial still basic (at 0) out of the basis; the
 	// rows are independent, so a real column can replace it.

@@ -91,3 +91,40 @@ func TestSimplexAgreesWithGonum(t *testing.T) {
 	}
 	t.Logf("solved %d, infeasible %d, unbounded %d", solved, infeasible, unbounded)
 }
+
+// TestFeasibleLargeCounts checks the verdict on systems of counts in the
+// millions, where rounding in the tableau reaches a whole unit. Worked by
+// hand: a + b = 10,000,000 and a + b + c = 9,999,999 force c = -1, which no
+// count can be, so the equations contradict each other (as gonum says);
+// with 10,000,001 instead, c is exactly 1 and a anything from 0 to
+// 10,000,000.
+func TestFeasibleLargeCounts(t *testing.T) {
+	t.Parallel()
+	const a, b, c = 0, 1, 2
+	eqs := func(rhs int64) []Equation {
+		return []Equation{
+			{Terms: []Term{{a, 1}, {b, 1}}, RHS: 10_000_000},
+			{Terms: []Term{{a, 1}, {b, 1}, {c, 1}}, RHS: rhs},
+		}
+	}
+	p, err := Reduce(3, eqs(9_999_999))
+	if err == nil {
+		_, _, err = p.Range([]Term{{c, 1}})
+	}
+	if !errors.Is(err, ErrInconsistent) {
+		t.Errorf("c = -1: got %v, want ErrInconsistent", err)
+	}
+	p, err = Reduce(3, eqs(10_000_001))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range []struct {
+		v      int
+		lo, hi float64
+	}{{c, 1, 1}, {a, 0, 10_000_000}} {
+		lo, hi, err := p.Range([]Term{{tt.v, 1}})
+		if err != nil || math.Abs(lo-tt.lo) > 1e-6 || math.Abs(hi-tt.hi) > 1e-6 {
+			t.Errorf("variable %d: got [%v, %v] %v, want [%v, %v]", tt.v, lo, hi, err, tt.lo, tt.hi)
+		}
+	}
+}
