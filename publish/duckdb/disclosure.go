@@ -298,7 +298,9 @@ func (s *session) checkDisclosure(ctx context.Context) error {
 			return fmt.Errorf("check disclosure: %w", err)
 		}
 	}
-	s.linksKept = false
+	// The audit's reading of the observations (a copy of every row's
+	// figures) went with history_drop; a later audit starts afresh.
+	s.linksKept, s.audit.units = false, nil
 	s.done(start, "disclosure control: dropped its working tables")
 	if found.Total > 0 {
 		return found
