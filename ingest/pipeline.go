@@ -445,7 +445,7 @@ func removeTemps(dir, name string) error {
 	}
 	var errs []error
 	for _, e := range entries {
-		if strings.HasPrefix(e.Name(), "."+name+".tmp-") {
+		if strings.HasPrefix(e.Name(), schemas.TempPrefix(name)) {
 			errs = append(errs, schemas.RemoveIfExists(filepath.Join(dir, e.Name())))
 		}
 	}

@@ -308,8 +308,9 @@ func (p *Pipeline) removeIndexTemps() error {
 	}
 	var errs []error
 	for _, e := range entries {
-		sum, _, ok := strings.Cut(strings.TrimPrefix(e.Name(), "."), ".json.tmp-")
-		if !ok || !strings.HasPrefix(e.Name(), ".") {
+		base, ok := schemas.TempBase(e.Name())
+		sum, json := strings.CutSuffix(base, ".json")
+		if !ok || !json {
 			continue
 		}
 		unlock, ok, err := schemas.TryLockFile(filepath.Join(p.indexDir(), sum+".lock"))

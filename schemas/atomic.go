@@ -10,6 +10,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strings"
 )
 
 // PendingFile is a file being written under a temporary name beside its
@@ -46,6 +47,22 @@ func CreatePending(final string) (*PendingFile, error) {
 	}
 }
 
+// TempPrefix is how the temporary files of a file named base begin:
+// .<base>.tmp-, then a random suffix (openTemp). The clean-ups after a
+// crash find a dead writer's files by it.
+func TempPrefix(base string) string { return "." + base + ".tmp-" }
+
+// TempBase reads a temporary file's name back into the name of the file
+// it was to become, and reports whether name is one (see TempPrefix).
+func TempBase(name string) (base string, ok bool) {
+	rest, ok := strings.CutPrefix(name, ".")
+	if !ok {
+		return "", false
+	}
+	base, _, ok = strings.Cut(rest, ".tmp-")
+	return base, ok
+}
+
 // openTemp creates a new file under a random name in dir, with mode 0644
 // (less the umask): release files are for everyone to read.
 func openTemp(dir, base string) (*os.File, error) {
@@ -54,7 +71,7 @@ func openTemp(dir, base string) (*os.File, error) {
 		if _, err := rand.Read(b[:]); err != nil {
 			return nil, err
 		}
-		f, err := os.OpenFile(filepath.Join(dir, "."+base+".tmp-"+hex.EncodeToString(b[:])), os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o644)
+		f, err := os.OpenFile(filepath.Join(dir, TempPrefix(base)+hex.EncodeToString(b[:])), os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o644)
 		if !errors.Is(err, fs.ErrExist) {
 			return f, err
 		}

@@ -95,12 +95,8 @@ func (l Layout) WarehouseLayoutLock() string { return filepath.Join(l.Warehouse(
 // submission it belongs to and its council, as WarehouseFileID does for a
 // final name.
 func WarehouseTempFileID(name string) (id, council string, ok bool) {
-	rest, found := strings.CutPrefix(name, ".")
-	if !found {
-		return "", "", false
-	}
-	final, _, found := strings.Cut(rest, ".tmp-")
-	if !found {
+	final, ok := TempBase(name)
+	if !ok {
 		return "", "", false
 	}
 	return WarehouseFileID(final)

@@ -45,18 +45,16 @@ import (
 // a change to either must increase it.
 const currentRule = 1
 
-// currentTempPattern matches what a snapshot is written as before it is
-// renamed into place (schemas.CreatePending's name), which a publish that
-// died may leave behind; publish's recovery removes them.
-const currentTempPattern = ".current.parquet.tmp-*"
-
 // CurrentTempGlob returns the pattern, for filepath.Glob, of the
 // temporary files a publish that died while writing a snapshot of the
 // current rows may have left in layout's warehouse/current. Only a
 // publish holding the publish lock writes them, so one holding it may
 // remove every match.
 func CurrentTempGlob(layout schemas.Layout) string {
-	return filepath.Join(layout.CurrentRows(), "period=*", currentTempPattern)
+	// A snapshot is written under schemas.CreatePending's temporary name
+	// beside its final one before it is renamed into place.
+	final := layout.CurrentRowsFile("*")
+	return filepath.Join(filepath.Dir(final), schemas.TempPrefix(filepath.Base(final))+"*")
 }
 
 // Failpoint, when a test sets it, is called with the name of each step of
