@@ -182,15 +182,13 @@ type migration struct {
 	v2     string
 }
 
-func (m *migration) complete(dir string) string { return schemas.WarehouseMigrationMarker(dir) }
-
 func (m *migration) run(ctx context.Context) error {
 	obs := m.layout.Observations()
-	if exists(m.complete(obs)) {
+	if exists(schemas.WarehouseMigrationMarker(obs)) {
 		// Killed after the swap, before it was recorded.
 		return m.finish()
 	}
-	if exists(m.complete(m.v2)) {
+	if exists(schemas.WarehouseMigrationMarker(m.v2)) {
 		return m.swap()
 	}
 	if err := os.RemoveAll(m.v2); err != nil {
@@ -347,7 +345,7 @@ func (m *migration) build(ctx context.Context) error {
 	if err := os.MkdirAll(m.v2, 0o755); err != nil { // a warehouse of no accepted files
 		return fmt.Errorf("create folder: %w", err)
 	}
-	f, err := createNew(m.complete(m.v2))
+	f, err := createNew(schemas.WarehouseMigrationMarker(m.v2))
 	if err != nil {
 		return err
 	}
@@ -467,7 +465,7 @@ func (m *migration) finish() error {
 	}
 	reach("migrate-layout-written")
 	obs := m.layout.Observations()
-	if err := schemas.RemoveIfExists(m.complete(obs)); err != nil {
+	if err := schemas.RemoveIfExists(schemas.WarehouseMigrationMarker(obs)); err != nil {
 		return err
 	}
 	if m.rep.Old == "" {
@@ -515,6 +513,7 @@ func (m *migration) removeOld() error {
 	return nil
 }
 
+// exists reports whether path can be stat'ed.
 func exists(path string) bool {
 	_, err := os.Stat(path)
 	return err == nil

@@ -109,7 +109,7 @@ func (s *session) updateCurrent(ctx context.Context, layout schemas.Layout, w wa
 			st.kept++
 			snapshots = append(snapshots, path)
 			continue
-		case err == nil && have.Rule == currentRule && subset(have.Submissions, want):
+		case err == nil && have.Rule == currentRule && len(without(have.Submissions, want)) == 0:
 			files := append(w.filesOf(p, without(want, have.Submissions)), path)
 			err = s.writeCurrent(ctx, path, files, want)
 			if err == nil {
@@ -241,16 +241,6 @@ func (s *session) removeStaleCurrent(layout schemas.Layout, w warehouse, st *cur
 		return schemas.SyncDir(layout.CurrentRows())
 	}
 	return nil
-}
-
-// subset reports whether every id of a, sorted, is in b, sorted.
-func subset(a, b []string) bool {
-	for _, id := range a {
-		if _, ok := slices.BinarySearch(b, id); !ok {
-			return false
-		}
-	}
-	return true
 }
 
 // without returns the ids of a, sorted, that are not in b, sorted.
