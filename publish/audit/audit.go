@@ -10,6 +10,17 @@
 // (optimize/convex/lp) solves any the tableau cannot, and is the
 // independent implementation the tableau is tested against.
 //
+// Floating point decides the common case, but not a verdict that no
+// counts satisfy the equations: the caller takes such a system as saying
+// nothing about its cells, so a wrong verdict would publish a disclosure
+// unseen. Every such verdict, the tableau's or gonum's, is checked in
+// exact rational arithmetic (exact.go) before it is believed, and so is
+// gonum's verdict that a count has no bound; where the exact check finds
+// counts that satisfy the equations, it answers the objective itself. A
+// failure of gonum is met the same way.
+// The exact simplex has a budget of work; a system beyond it is a solver
+// failure (ErrSolver), which the caller counts as narrow.
+//
 // The bounds are those of the linear relaxation, which callers round
 // inwards to whole numbers. For one table of providers by periods with its
 // totals (a two-way table with its margins) the equations' matrix is
@@ -59,12 +70,29 @@ type Problem struct {
 	used []int
 	a    *mat.Dense
 	b    []float64
+	// rat holds a's rows and b exactly, each row's last entry its
+	// right-hand side, for the exact check (exact.go).
+	rat [][]*big.Rat
 	// start is a feasible basis of a, found once by Reduce, from which
-	// every objective is solved (tableau); nil when the simplex could not
-	// find one within its limit of pivots, and Range then asks gonum.
+	// every objective is solved (tableau); nil when the float simplex
+	// found none, and Reduce then asked the exact one.
 	start *tableau
-	// infeasible says no counts of at least 0 satisfy the equations.
+	// exact is a feasible basis found in exact arithmetic where the float
+	// tableau said infeasible or could not decide; every objective is
+	// then solved exactly from it.
+	exact *ratTableau
+	// exactErr is why the exact phase one failed (ErrSolver, its budget
+	// spent), where it was tried; gonum then answers, but any verdict of
+	// infeasible it gives cannot be confirmed.
+	exactErr error
+	// infeasible says no counts of at least 0 satisfy the equations,
+	// proved in exact arithmetic.
 	infeasible bool
+	// budget bounds the exact simplex's work (exactBudget).
+	budget int
+	// gonum is gonumSimplex, or in a test a stand-in for it that gives
+	// the wrong verdicts the exact simplex must catch.
+	gonum func(c []float64, a *mat.Dense, b []float64) (float64, error)
 }
 
 // Reduce checks and reduces eqs over vars variables: it removes the
@@ -72,6 +100,13 @@ type Problem struct {
 // simplex needs independent rows. It returns ErrInconsistent when the
 // equations contradict each other.
 func Reduce(vars int, eqs []Equation) (*Problem, error) {
+	return reduce(vars, eqs, feasible, exactBudget)
+}
+
+// reduce is Reduce with the float phase one and the exact simplex's
+// budget given, so that a test can make the float phase one claim what it
+// must never be trusted to claim alone, or the exact one run out.
+func reduce(vars int, eqs []Equation, phaseOne func(*mat.Dense, []float64) *tableau, budget int) (*Problem, error) {
 	used := make([]int, vars)
 	for i := range used {
 		used[i] = -1
@@ -108,7 +143,7 @@ func Reduce(vars int, eqs []Equation) (*Problem, error) {
 			return nil, ErrInconsistent
 		}
 	}
-	p := &Problem{vars: vars, used: used}
+	p := &Problem{vars: vars, used: used, budget: budget, gonum: gonumSimplex}
 	if rank == 0 {
 		return p, nil
 	}
@@ -121,7 +156,16 @@ func Reduce(vars int, eqs []Equation) (*Problem, error) {
 		}
 		p.b[i], _ = m[i][cols].Float64()
 	}
-	p.start, p.infeasible = feasible(p.a, p.b)
+	p.rat = m[:rank]
+	p.start = phaseOne(p.a, p.b)
+	if p.start == nil {
+		// The float tableau found no feasible basis, which is not
+		// believed unchecked: the exact simplex decides.
+		p.exact, p.exactErr = exactFeasible(p.rat, cols, p.budget)
+		if errors.Is(p.exactErr, ErrInconsistent) {
+			p.infeasible, p.exactErr = true, nil
+		}
+	}
 	return p, nil
 }
 
@@ -172,7 +216,7 @@ const tolerance = 1e-9
 // over every solution of p with each variable at least 0; hi is +Inf when
 // nothing bounds it above. Variables no equation holds are free from 0 up.
 func (p *Problem) Range(obj []Term) (lo, hi float64, err error) {
-	c := make([]float64, 0)
+	var c []float64
 	if p.a != nil {
 		_, cols := p.a.Dims()
 		c = make([]float64, cols)
@@ -183,8 +227,10 @@ func (p *Problem) Range(obj []Term) (lo, hi float64, err error) {
 			return 0, 0, fmt.Errorf("audit: objective variable %d of %d", t.Var, p.vars)
 		}
 		j := p.used[t.Var]
-		if j < 0 {
-			// A free variable adds 0 at least and has no upper bound.
+		if j < 0 || p.a == nil {
+			// A free variable adds 0 at least and has no upper bound. So
+			// does one whose terms all cancelled (x - x = 0), leaving
+			// no equation at all.
 			switch {
 			case t.Coef > 0:
 				freeUp = true
@@ -224,26 +270,46 @@ func (p *Problem) minimise(c []float64) (float64, error) {
 	if p.infeasible {
 		return 0, ErrInconsistent
 	}
+	if p.exact != nil {
+		return p.exact.minimise(c)
+	}
 	if p.start != nil {
 		if f, ok := p.start.minimise(c); ok {
 			return f, nil
 		}
 	}
-	f, err := gonumSimplex(c, p.a, p.b)
-	switch {
-	case err == nil:
-		return f, nil
-	case errors.Is(err, lp.ErrUnbounded):
-		return math.Inf(-1), nil
-	case errors.Is(err, lp.ErrZeroColumn):
+	f, err := p.gonum(c, p.a, p.b)
+	if errors.Is(err, lp.ErrZeroColumn) {
 		// A column that reduction emptied belongs to a variable every
 		// solution leaves free; gonum wants none, so it is dropped.
-		return p.withoutZeroColumns(c)
-	case errors.Is(err, lp.ErrInfeasible):
-		return 0, ErrInconsistent
-	default:
-		return 0, fmt.Errorf("%w: %w", ErrSolver, err)
+		f, err = p.withoutZeroColumns(c)
 	}
+	if err == nil {
+		return f, nil
+	}
+	// gonum says infeasible or unbounded, verdicts that decide a cell is
+	// not narrow and are not believed unchecked, or failed: the exact
+	// simplex decides, and answers.
+	return p.exactly(c, err)
+}
+
+// exactly returns the least c·x over p's solutions found in exact
+// arithmetic, where gonum failed with err or called p infeasible or c·x
+// unbounded: ErrInconsistent only when the exact phase one proves it.
+func (p *Problem) exactly(c []float64, err error) (float64, error) {
+	if p.exactErr != nil {
+		// Reduce tried already and ran out of budget.
+		return 0, fmt.Errorf("%w: gonum: %w; exact: %w", ErrSolver, err, p.exactErr)
+	}
+	_, cols := p.a.Dims()
+	start, xerr := exactFeasible(p.rat, cols, p.budget)
+	switch {
+	case errors.Is(xerr, ErrInconsistent):
+		return 0, ErrInconsistent
+	case xerr != nil:
+		return 0, fmt.Errorf("%w: gonum: %w; exact: %w", ErrSolver, err, xerr)
+	}
+	return start.minimise(c)
 }
 
 // gonumSimplex runs gonum's simplex, which panics on some systems whose
@@ -261,7 +327,8 @@ func gonumSimplex(c []float64, a *mat.Dense, b []float64) (f float64, err error)
 
 // withoutZeroColumns solves min c·x with the columns of p.a that hold
 // only zeros removed: such a variable takes any value from 0 up, so a
-// negative cost makes the minimum -Inf and otherwise it stays 0.
+// negative cost makes the minimum -Inf and otherwise it stays 0. It
+// returns gonum's error as it is.
 func (p *Problem) withoutZeroColumns(c []float64) (float64, error) {
 	rows, cols := p.a.Dims()
 	var keep []int
@@ -287,16 +354,5 @@ func (p *Problem) withoutZeroColumns(c []float64) (float64, error) {
 			a.Set(i, k, p.a.At(i, j))
 		}
 	}
-	q := &Problem{a: a, b: p.b}
-	f, err := gonumSimplex(ck, q.a, q.b)
-	switch {
-	case err == nil:
-		return f, nil
-	case errors.Is(err, lp.ErrUnbounded):
-		return math.Inf(-1), nil
-	case errors.Is(err, lp.ErrInfeasible):
-		return 0, ErrInconsistent
-	default:
-		return 0, fmt.Errorf("%w: %w", ErrSolver, err)
-	}
+	return p.gonum(ck, a, p.b)
 }

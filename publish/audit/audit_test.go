@@ -50,19 +50,52 @@ func TestRange(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.Name, func(t *testing.T) {
 			t.Parallel()
-			p, err := Reduce(4, tt.Eqs)
-			if err != nil {
-				t.Fatal(err)
-			}
-			lo, hi, err := p.Range(tt.Obj)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if math.Abs(lo-tt.Lo) > 1e-6 || (math.IsInf(tt.Hi, 1) != math.IsInf(hi, 1)) || (!math.IsInf(hi, 1) && math.Abs(hi-tt.Hi) > 1e-6) {
-				t.Errorf("range = [%v, %v], want [%v, %v]", lo, hi, tt.Lo, tt.Hi)
+			for _, r := range routes(t, 4, tt.Eqs) {
+				lo, hi, err := r.p.Range(tt.Obj)
+				if err != nil {
+					t.Fatalf("%s: %v", r.name, err)
+				}
+				if math.Abs(lo-tt.Lo) > 1e-6 || (math.IsInf(tt.Hi, 1) != math.IsInf(hi, 1)) || (!math.IsInf(hi, 1) && math.Abs(hi-tt.Hi) > 1e-6) {
+					t.Errorf("%s: range = [%v, %v], want [%v, %v]", r.name, lo, hi, tt.Lo, tt.Hi)
+				}
 			}
 		})
 	}
+}
+
+// A route is a Problem made to answer by one of the ways Range can take.
+type route struct {
+	name string
+	p    *Problem
+}
+
+// routes reduces eqs and returns the system three times over: as Reduce
+// leaves it (the float tableau, in the common case); with the float phase
+// one claiming infeasible, so the exact simplex must overturn or confirm
+// the claim and then answer every objective; and with no feasible basis,
+// so gonum answers, its verdicts of infeasible and unbounded and its
+// failures checked exactly. Each must give the same, hand-worked, answer.
+func routes(t *testing.T, vars int, eqs []Equation) []route {
+	t.Helper()
+	p, err := Reduce(vars, eqs)
+	if err != nil {
+		t.Fatalf("Reduce: %v", err)
+	}
+	exact, err := reduce(vars, eqs, claimInfeasible, exactBudget)
+	if err != nil {
+		t.Fatalf("reduce: %v", err)
+	}
+	if exact.a != nil && exact.exact == nil && !exact.infeasible {
+		t.Fatalf("the exact simplex did not decide: %v", exact.exactErr)
+	}
+	if exact.exact != nil {
+		if err := checkWitness(exact, eqs); err != nil {
+			t.Fatalf("the exact simplex's feasible basis: %v", err)
+		}
+	}
+	gonum := *p
+	gonum.start, gonum.exact, gonum.exactErr, gonum.infeasible = nil, nil, nil, false
+	return []route{{"tableau", p}, {"exact", exact}, {"gonum", &gonum}}
 }
 
 // TestReduceInconsistent checks that contradictory totals are reported
@@ -74,11 +107,9 @@ func TestReduceInconsistent(t *testing.T) {
 		t.Errorf("Reduce = %v, want ErrInconsistent", err)
 	}
 	// Consistent equations whose counts would have to be negative.
-	p, err := Reduce(2, []Equation{{Terms: []Term{{0, 1}, {1, 1}}, RHS: -3}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, _, err := p.Range([]Term{{0, 1}}); !errors.Is(err, ErrInconsistent) {
-		t.Errorf("Range = %v, want ErrInconsistent", err)
+	for _, r := range routes(t, 2, []Equation{{Terms: []Term{{0, 1}, {1, 1}}, RHS: -3}}) {
+		if _, _, err := r.p.Range([]Term{{0, 1}}); !errors.Is(err, ErrInconsistent) {
+			t.Errorf("%s: Range = %v, want ErrInconsistent", r.name, err)
+		}
 	}
 }

@@ -17,7 +17,9 @@ import (
 // follows Bland's rule (the entering and the leaving variable of least
 // index among the candidates), so it cannot cycle; where it still fails
 // (more pivots than maxPivots, which Bland's rule makes a numerical
-// failure, not cycling), Range falls back to gonum.
+// failure, not cycling), Range falls back to gonum. A system the tableau
+// calls infeasible, or cannot decide, goes to the exact simplex
+// (exact.go), since floating point never decides that alone.
 
 // pivotTolerance is the least magnitude of a tableau entry taken as
 // non-zero, and of a reduced cost taken as negative. The systems' entries
@@ -38,12 +40,14 @@ type tableau struct {
 // this size needs.
 func maxPivots(rows, cols int) int { return 50 * (rows + cols) }
 
-// feasible finds a feasible basis of a x = b, x >= 0 (phase one): it
-// returns the tableau, or infeasible true when no x satisfies them, or
-// neither when the simplex did not converge.
-func feasible(a *mat.Dense, b []float64) (start *tableau, infeasible bool) {
+// feasible finds a feasible basis of a x = b, x >= 0 (phase one), or
+// returns nil when it finds none: when it finds no x satisfies them, or
+// cannot tell within rounding, or the simplex did not converge. Reduce
+// then asks the exact simplex, since a float verdict of infeasible is
+// never believed alone.
+func feasible(a *mat.Dense, b []float64) *tableau {
 	if a == nil {
-		return nil, false
+		return nil
 	}
 	rows, cols := a.Dims()
 	// Phase one adds an artificial variable per row, starting from the
@@ -74,18 +78,16 @@ func feasible(a *mat.Dense, b []float64) (start *tableau, infeasible bool) {
 	}
 	f, ok := tab.solve(c)
 	if !ok {
-		return nil, false
+		return nil
 	}
 	// The least sum of the artificials says whether the system has a
-	// solution, up to rounding that grows with the counts: clearly above
-	// 0, none; at 0 within rounding, one. Between the two (counts in the
+	// solution, up to rounding that grows with the counts: at 0 within
+	// rounding, one. Anything more may be rounding too (counts in the
 	// millions leave rounding of a whole unit, so x2 = -1 could pass for
-	// feasible) the tableau does not decide, and gonum does.
-	if f > 1e-7*(1+scale) {
-		return nil, true
-	}
+	// feasible, and a consistent system for infeasible): the exact
+	// simplex decides.
 	if f > 1e-9*(1+scale) {
-		return nil, false
+		return nil
 	}
 	// Drive each artificial still basic (at 0) out of the basis; the
 	// rows are independent, so a real column can replace it.
@@ -101,7 +103,7 @@ func feasible(a *mat.Dense, b []float64) (start *tableau, infeasible bool) {
 			}
 		}
 		if pivot < 0 {
-			return nil, false
+			return nil
 		}
 		tab.pivot(i, pivot)
 	}
@@ -113,7 +115,7 @@ func feasible(a *mat.Dense, b []float64) (start *tableau, infeasible bool) {
 		tab.t[i] = row
 	}
 	tab.n = cols
-	return tab, false
+	return tab
 }
 
 // minimise returns the least c·x from the feasible basis (phase two),
