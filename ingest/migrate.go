@@ -332,6 +332,10 @@ func (m *migration) build(ctx context.Context) error {
 		}
 	}
 	reach("migrate-built")
+	// A warehouse of no accepted files wrote nothing, so made no folder.
+	if err := os.MkdirAll(m.v2, 0o755); err != nil {
+		return fmt.Errorf("create folder: %w", err)
+	}
 	// Each file, and each period folder with the folder holding it.
 	dirs := []string{m.v2}
 	for _, f := range written {
@@ -341,9 +345,6 @@ func (m *migration) build(ctx context.Context) error {
 	}
 	if err := schemas.SyncAll(append(written, dirs...)); err != nil {
 		return err
-	}
-	if err := os.MkdirAll(m.v2, 0o755); err != nil { // a warehouse of no accepted files
-		return fmt.Errorf("create folder: %w", err)
 	}
 	f, err := createNew(schemas.WarehouseMigrationMarker(m.v2))
 	if err != nil {

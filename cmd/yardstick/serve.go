@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -11,6 +12,7 @@ import (
 
 	"github.com/yardstick-open/yardstick/ingest"
 	"github.com/yardstick-open/yardstick/publish/api"
+	"github.com/yardstick-open/yardstick/schemas"
 	"github.com/yardstick-open/yardstick/tokens"
 )
 
@@ -99,6 +101,13 @@ type submissions struct{ p *ingest.Pipeline }
 
 func (s submissions) Submit(ctx context.Context, council, submitter, name string, body io.Reader) (api.Receipt, error) {
 	rep, err := s.p.Ingest(ctx, body, name, ingest.Options{Council: council, Submitter: submitter})
+	if errors.Is(err, schemas.ErrWarehouseLayout1) || errors.Is(err, schemas.ErrWarehouseMigrationUnfinished) {
+		// The council can do nothing about a warehouse waiting for
+		// `yardstick warehouse migrate` but send again later; the operator
+		// can, and the server's log keeps the whole error, which says how.
+		return api.Receipt{}, &schemas.Error{Code: schemas.EUNAVAILABLE,
+			Message: "submissions are paused while this service's data folder is upgraded; send the return again later", Err: err}
+	}
 	if err != nil {
 		return api.Receipt{}, err
 	}

@@ -680,3 +680,47 @@ func (s *served) submit(t *testing.T, token, ret string, header ...string) (*htt
 	t.Helper()
 	return s.do(t, http.MethodPost, "/api/v1/returns", strings.NewReader(ret), append([]string{"Authorization", "Bearer " + token, "Content-Type", "text/csv"}, header...)...)
 }
+
+// TestServeSubmissionsPausedForMigration sends a return to a data folder
+// whose warehouse is still in layout 1. The council gets 503 with a
+// message it can act on (send again later), not an internal error; the
+// server's log tells the operator the command to run; once the operator
+// has run it, the same return is accepted.
+func TestServeSubmissionsPausedForMigration(t *testing.T) {
+	t.Parallel()
+	dir := filepath.Join(t.TempDir(), "data")
+	layout := schemas.Layout{Root: dir}
+	tok, _ := createToken(t, dir, trafford)
+	// A council's folder under a period's is what only layout 1 wrote.
+	if err := os.MkdirAll(filepath.Join(layout.Observations(), "period=2024-25-Q1", "council="+trafford), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	s := startServe(t, dir)
+
+	resp, b := s.do(t, http.MethodPost, "/api/v1/returns", strings.NewReader(traffordReturn), "Authorization", "Bearer "+tok)
+	p := wantProblem(t, resp, b, http.StatusServiceUnavailable, schemas.EUNAVAILABLE)
+	if !strings.Contains(p.Detail, "send the return again later") || strings.Contains(p.Detail, dir) {
+		t.Errorf("detail %q: want it to say to send again later, without the server's paths", p.Detail)
+	}
+	if resp.Header.Get("Retry-After") == "" {
+		t.Error("503 without Retry-After")
+	}
+	if want := "yardstick warehouse migrate --data " + dir; !strings.Contains(s.errOut.String(), want) {
+		t.Errorf("the server's log does not tell the operator to run %q:\n%s", want, s.errOut.String())
+	}
+	if ids, err := os.ReadDir(layout.Submissions()); err == nil {
+		for _, e := range ids {
+			if !strings.HasPrefix(e.Name(), ".") {
+				t.Errorf("a paused submission was stored as %s", e.Name())
+			}
+		}
+	}
+
+	if code, _, stderr := runCmd(t, "warehouse", "migrate", "--data", dir); code != exitOK {
+		t.Fatalf("warehouse migrate exit %d: %s", code, stderr)
+	}
+	resp, b = s.do(t, http.MethodPost, "/api/v1/returns", strings.NewReader(traffordReturn), "Authorization", "Bearer "+tok)
+	if resp.StatusCode != http.StatusAccepted {
+		t.Fatalf("after the migration: %d, want 202:\n%.500s", resp.StatusCode, b)
+	}
+}

@@ -60,7 +60,8 @@ func (s *Server) registerReturnRoutes() {
 		Summary: "Submit a return for the token's council",
 		Description: "The body is the return (CSV), as yardstick ingest takes it. 202: accepted, with the submission id and " +
 			"its report; 422: rejected, with the report listing every problem; 401: no valid token; 403: the file " +
-			"holds another council's rows; 413: too large.",
+			"holds another council's rows; 413: too large; 503: submissions are paused while the operator upgrades the data folder " +
+			"(send the return again later).",
 		Params: auth, Body: "Receipt", raw: s.handleSubmit})
 	s.add(route{Name: "getReturn", Method: http.MethodGet, Path: "/returns/{id}", Tag: "returns",
 		Summary: "A submission's status and report, for the token's council",
