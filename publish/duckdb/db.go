@@ -94,10 +94,11 @@ func IsOutOfMemory(err error) bool {
 }
 
 // ValidMemoryLimit reports whether s is a memory limit Options takes: a
-// size as DuckDB writes it, such as 2GB or 512MiB.
-func ValidMemoryLimit(s string) bool { return reMemoryLimit.MatchString(s) }
-
-var reMemoryLimit = regexp.MustCompile(`(?i)^\s*\d+(\.\d+)?\s*([KMGT]i?B|B)?\s*$`)
+// size as DuckDB writes it, such as 2GB or 512MiB (parseSize).
+func ValidMemoryLimit(s string) bool {
+	_, err := parseSize(s)
+	return err == nil
+}
 
 // DB is a DuckDB database: an in-memory one for scratch work, or a file
 // such as a release's yardstick.duckdb.
@@ -114,7 +115,7 @@ func Open(ctx context.Context, path string, opts Options) (*DB, error) {
 	if opts.Threads < 0 {
 		return nil, fmt.Errorf("open duckdb: threads must not be negative, got %d", opts.Threads)
 	}
-	if opts.MemoryLimit != "" && !reMemoryLimit.MatchString(opts.MemoryLimit) {
+	if opts.MemoryLimit != "" && !ValidMemoryLimit(opts.MemoryLimit) {
 		return nil, fmt.Errorf("open duckdb: memory limit %q is not a size such as 2GB or 512MiB", opts.MemoryLimit)
 	}
 	dsn := path

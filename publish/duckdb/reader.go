@@ -119,7 +119,7 @@ func readerLimits(opts Options) (int, string, error) {
 	if limit == "" {
 		limit = DefaultReaderMemoryLimit
 	}
-	if !reMemoryLimit.MatchString(limit) {
+	if !ValidMemoryLimit(limit) {
 		return 0, "", fmt.Errorf("memory limit %q is not a size such as 2GB or 512MiB", limit)
 	}
 	return threads, limit, nil
