@@ -28,16 +28,17 @@ WITH groups AS (
            sum(x)::BIGINT AS sum_numerator,
            sum(n)::BIGINT AS sum_denominator,
            avg(value) AS mean_value,
-           CASE WHEN count(value) >= $min_rows THEN quantile_cont(value, 0.5) END AS median,
-           CASE WHEN count(value) >= $min_rows THEN quantile_cont(value, 0.25) END AS q1,
-           CASE WHEN count(value) >= $min_rows THEN quantile_cont(value, 0.75) END AS q3,
-           CASE WHEN count(value) >= $min_rows THEN quantile_cont(value, 0.1) END AS p10,
-           CASE WHEN count(value) >= $min_rows THEN quantile_cont(value, 0.9) END AS p90
+           -- One aggregate for the five quantiles: each quantile_cont
+           -- keeps its own copy of the group's values, outside the memory
+           -- DuckDB's limit counts. The same interpolation either way
+           -- (every data file byte-identical at a million rows).
+           CASE WHEN count(value) >= $min_rows THEN quantile_cont(value, [0.5, 0.25, 0.75, 0.1, 0.9]) END AS quantiles
     FROM comparison_rows
     GROUP BY metric, period, service, level
 ),
 targets AS (
-    SELECT *,
+    SELECT * EXCLUDE (quantiles),
+           quantiles[1] AS median, quantiles[2] AS q1, quantiles[3] AS q3, quantiles[4] AS p10, quantiles[5] AS p90,
            CASE WHEN kind IN ('proportion', 'rate') AND sum_denominator > 0
                 THEN sum_numerator / sum_denominator END AS target
     FROM groups
@@ -52,14 +53,14 @@ z AS (
 ),
 bounds AS (
     SELECT metric, period, service, level,
-           quantile_cont(z, 0.1) AS z10, quantile_cont(z, 0.9) AS z90
+           quantile_cont(z, [0.1, 0.9]) AS zq
     FROM z
     GROUP BY ALL
 ),
 dispersion AS (
     SELECT metric, period, service, level,
            count(*) AS n_z,
-           avg(power(least(greatest(z, z10), z90), 2)) AS phi,
+           avg(power(least(greatest(z, zq[1]), zq[2]), 2)) AS phi,
            sum(1 / power(se, 2)) AS sum_w,
            sum(1 / power(se, 4)) AS sum_w2
     FROM z JOIN bounds USING (metric, period, service, level)
