@@ -22,6 +22,14 @@ import (
 // ROWS=N`.
 var rows = flag.Int("rows", 1_000_000, "rows of the one-file sample that BenchmarkIngest, BenchmarkPublish and BenchmarkServe use")
 
+// servePublished names a data folder already published, which
+// BenchmarkServe then serves instead of publishing the sample: a release
+// of tens of millions of rows takes longer to build than the benchmark
+// of serving it, and may have been built with a memory limit or from
+// returns split by year.
+var servePublished = flag.String("published", "", "a published data folder for BenchmarkServe to serve instead of the sample's, with -rows 1 "+
+	"(it adds a static file to the folder's current release)")
+
 // fixture is what the benchmarks of one run share, made once however many
 // of them run: the sample (written by the code of `yardstick sample
 // --rows N --one-file --seed 7 --totals`: about half the councils add
@@ -100,6 +108,10 @@ func ingested(b *testing.B) string {
 // this run already did.
 func published(b *testing.B) string {
 	b.Helper()
+	if *servePublished != "" {
+		prepare(b) // the binary; pass -rows 1 so that its sample is tiny
+		return *servePublished
+	}
 	dataDir := ingested(b)
 	fixture.mu.Lock()
 	defer fixture.mu.Unlock()
@@ -154,7 +166,11 @@ func printSummary() {
 	if len(summary.lines) == 0 {
 		return
 	}
-	fmt.Printf("\nsummary, sample of %d rows (-rows), %d cores:\n\n", *rows, runtime.NumCPU())
+	of := fmt.Sprintf("sample of %d rows (-rows)", *rows)
+	if *servePublished != "" {
+		of = "serving " + *servePublished + " (-published)"
+	}
+	fmt.Printf("\nsummary, %s, %d cores:\n\n", of, runtime.NumCPU())
 	fmt.Println("| measure | Yardstick | peer | ratio (target) | peak memory |")
 	fmt.Println("| --- | --- | --- | --- | --- |")
 	for _, l := range summary.lines {
