@@ -42,8 +42,8 @@ func TestCSVDownloadsAreSpreadsheetSafe(t *testing.T) {
 		name    string
 		columns []string
 	}{
-		{"data/observations.csv", []string{"provider_id", "provider_name", "provider_sector", "note"}},
-		{"data/comparisons.csv", []string{"provider_id", "provider_name"}},
+		{"data/observations.csv.gz", []string{"provider_id", "provider_name", "provider_sector", "note"}},
+		{"data/comparisons.csv.gz", []string{"provider_id", "provider_name"}},
 		{"data/providers.csv", []string{"provider_id", "provider_name", "sector"}},
 	} {
 		records := readCSV(t, filepath.Join(rel.Dir, file.name))

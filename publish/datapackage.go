@@ -1,8 +1,10 @@
 package publish
 
 import (
+	"compress/gzip"
 	"encoding/csv"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"slices"
@@ -42,12 +44,17 @@ type (
 		Version string `json:"version,omitempty"`
 	}
 	resource struct {
-		Name        string       `json:"name"`
-		Type        string       `json:"type,omitempty"`
-		Path        string       `json:"path"`
-		Title       string       `json:"title"`
-		Description string       `json:"description"`
-		Format      string       `json:"format"`
+		Name        string `json:"name"`
+		Type        string `json:"type,omitempty"`
+		Path        string `json:"path"`
+		Title       string `json:"title"`
+		Description string `json:"description"`
+		Format      string `json:"format"`
+		// Compression is "gz" for a gzipped file, whose format, mediatype
+		// and encoding are those of what it holds and whose bytes and hash
+		// are the compressed file's (the Compression of Resources recipe
+		// of the Data Package standard).
+		Compression string       `json:"compression,omitempty"`
 		Mediatype   string       `json:"mediatype"`
 		Encoding    string       `json:"encoding,omitempty"`
 		Bytes       int64        `json:"bytes"`
@@ -135,14 +142,24 @@ func csvStatusCategories() []category {
 	return out
 }
 
-// readHeader returns the first record of a CSV file.
+// readHeader returns the first record of a CSV file, gunzipped first when
+// its name ends in ".gz".
 func readHeader(path string) ([]string, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, err
 	}
 	defer f.Close()
-	h, err := csv.NewReader(f).Read()
+	var r io.Reader = f
+	if strings.HasSuffix(path, ".gz") {
+		zr, err := gzip.NewReader(f)
+		if err != nil {
+			return nil, fmt.Errorf("read header of %s: %w", filepath.Base(path), err)
+		}
+		defer zr.Close()
+		r = zr
+	}
+	h, err := csv.NewReader(r).Read()
 	if err != nil {
 		return nil, fmt.Errorf("read header of %s: %w", filepath.Base(path), err)
 	}
@@ -231,6 +248,10 @@ func writeDataPackage(dir string, rel *schemas.Release) (map[string]string, erro
 		}
 		r := resource{Name: t.Resource, Type: "table", Path: t.CSV, Title: t.Title, Description: t.Description,
 			Format: "csv", Mediatype: "text/csv", Encoding: "utf-8", Schema: schema}
+		if strings.HasSuffix(t.CSV, ".gz") {
+			r.Compression = "gz"
+			r.Description += " The file is gzipped CSV, which pandas, R, DuckDB and Excel's Power Query read as it is."
+		}
 		if t.Register {
 			r.Licenses = []license{ccByLicence, oglLicence}
 		}

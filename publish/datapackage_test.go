@@ -38,6 +38,7 @@ type (
 		Path        string `json:"path"`
 		Description string `json:"description"`
 		Format      string `json:"format"`
+		Compression string `json:"compression"`
 		Mediatype   string `json:"mediatype"`
 		Bytes       int64  `json:"bytes"`
 		Hash        string `json:"hash"`
@@ -147,6 +148,15 @@ func checkDataPackage(t *testing.T, rel *schemas.Release) dpPackage {
 			if r.Mediatype != "text/csv" || r.Type != "table" || r.Schema == nil {
 				t.Errorf("%s: mediatype %s type %q schema %v", r.Path, r.Mediatype, r.Type, r.Schema != nil)
 				continue
+			}
+			// A gzipped file says so (the standard's Compression of
+			// Resources recipe); its bytes and hash, checked above, are
+			// the compressed file's, its schema what it holds.
+			if gz := strings.HasSuffix(r.Path, ".csv.gz"); gz != (r.Compression == "gz") || !gz && r.Compression != "" {
+				t.Errorf("%s: compression %q", r.Path, r.Compression)
+			}
+			if r.Compression == "gz" {
+				data = []byte(gunzip(t, r.Path, data))
 			}
 			checkTable(t, r, data)
 		case "duckdb":

@@ -499,7 +499,9 @@ func (b *Builder) readRelease(ctx context.Context, dbFile string, rel *schemas.R
 // exportFiles writes the download files of every public table that has
 // them, from the release database itself, so a file and the database
 // cannot disagree. The tables are stored sorted by their primary keys
-// (duckdb.DB.WriteRelease), and read in stored order.
+// (duckdb.DB.WriteRelease), and read in stored order. Two files are
+// written at a time: compressing a gzipped CSV file takes one core, which
+// DuckDB's export of the next file uses meanwhile.
 func (b *Builder) exportFiles(ctx context.Context, dir, dbFile string) (err error) {
 	db, err := duckdb.Open(ctx, dbFile, duckdb.Options{Threads: b.DuckDB.Threads, MemoryLimit: b.DuckDB.MemoryLimit,
 		ReadOnly: true, KeepOrder: true})
@@ -512,19 +514,46 @@ func (b *Builder) exportFiles(ctx context.Context, dir, dbFile string) (err erro
 		}
 	}()
 	path := func(name string) string { return filepath.Join(dir, filepath.FromSlash(name)) }
+	type export struct {
+		file  string
+		write func(ctx context.Context) error
+	}
+	var exports []export
 	for _, t := range schemas.PublicTables {
 		if t.Parquet != "" {
-			b.logf("writing %s", t.Parquet)
-			if err := db.ExportParquet(ctx, t.Name, path(t.Parquet)); err != nil {
-				return err
-			}
+			exports = append(exports, export{t.Parquet, func(ctx context.Context) error {
+				return db.ExportParquet(ctx, t.Name, path(t.Parquet))
+			}})
 		}
 		if t.CSV != "" {
-			b.logf("writing %s", t.CSV)
-			if err := db.ExportCSV(ctx, t.Name, path(t.CSV)); err != nil {
-				return err
-			}
+			exports = append(exports, export{t.CSV, func(ctx context.Context) error {
+				return db.ExportCSV(ctx, t.Name, path(t.CSV))
+			}})
 		}
+	}
+	ctx, cancel := context.WithCancelCause(ctx)
+	defer cancel(nil)
+	var wg sync.WaitGroup
+	slots := make(chan struct{}, 2)
+	for _, e := range exports {
+		select {
+		case slots <- struct{}{}:
+		case <-ctx.Done():
+		}
+		if ctx.Err() != nil {
+			break
+		}
+		wg.Go(func() {
+			defer func() { <-slots }()
+			b.logf("writing %s", e.file)
+			if err := e.write(ctx); err != nil {
+				cancel(err)
+			}
+		})
+	}
+	wg.Wait()
+	if err := context.Cause(ctx); err != nil {
+		return err
 	}
 	return nil
 }

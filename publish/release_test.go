@@ -2,6 +2,8 @@ package publish
 
 import (
 	"bufio"
+	"bytes"
+	"compress/gzip"
 	"context"
 	"crypto/sha256"
 	"database/sql"
@@ -9,6 +11,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"errors"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -65,9 +68,9 @@ func baseSubs() []sub {
 
 // releaseFiles are the data files every release holds.
 var releaseFiles = []string{
-	schemas.ChecksumsFile, "data/benchmarks.csv", "data/benchmarks.parquet", "data/comparisons.csv", "data/comparisons.parquet", "data/councils.csv",
-	schemas.DisclosureHistoryParquet, "data/metrics.csv", "data/observations.csv", "data/observations.parquet", "data/peer-groups.csv",
-	"data/provider-profiles.csv", "data/provider-profiles.parquet", "data/providers.csv", "data/sector-benchmarks.csv", "data/sector-benchmarks.parquet", "data/similar-councils.csv", schemas.PackageFile, schemas.ReleaseFile, schemas.DatabaseFile,
+	schemas.ChecksumsFile, "data/benchmarks.csv.gz", "data/benchmarks.parquet", "data/comparisons.csv.gz", "data/comparisons.parquet", "data/councils.csv",
+	schemas.DisclosureHistoryParquet, "data/metrics.csv", "data/observations.csv.gz", "data/observations.parquet", "data/peer-groups.csv",
+	"data/provider-profiles.csv.gz", "data/provider-profiles.parquet", "data/providers.csv", "data/sector-benchmarks.csv.gz", "data/sector-benchmarks.parquet", "data/similar-councils.csv", schemas.PackageFile, schemas.ReleaseFile, schemas.DatabaseFile,
 }
 
 // siteFiles are files of the website of the release baseSubs make: the
@@ -697,13 +700,33 @@ func listFiles(t *testing.T, dir string) []string {
 	return out
 }
 
+// readFile returns a file's text, gunzipped when its name ends in ".gz"
+// (the large tables' CSV files).
 func readFile(t *testing.T, path string) string {
 	t.Helper()
 	b, err := os.ReadFile(path)
 	if err != nil {
 		t.Fatal(err)
 	}
+	if strings.HasSuffix(path, ".gz") {
+		return gunzip(t, path, b)
+	}
 	return string(b)
+}
+
+// gunzip returns the text of a gzipped file's bytes, failing the test
+// unless they are one whole gzip stream.
+func gunzip(t *testing.T, path string, b []byte) string {
+	t.Helper()
+	zr, err := gzip.NewReader(bytes.NewReader(b))
+	if err != nil {
+		t.Fatalf("%s: %v", path, err)
+	}
+	out, err := io.ReadAll(zr)
+	if err != nil {
+		t.Fatalf("%s: %v", path, err)
+	}
+	return string(out)
 }
 
 func header(t *testing.T, path string) []string {

@@ -135,6 +135,40 @@ func TestWriteFileAtomicFailingWrite(t *testing.T) {
 	}
 }
 
+// TestPendingGzippedPair: a gzipped download is exported through two
+// temporary files beside it, the plain CSV DuckDB writes and the gzip
+// made from it (publish/duckdb, exportGzip). Both are named for the
+// final file, as the crash clean-ups read names back, and are distinct.
+func TestPendingGzippedPair(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	final := filepath.Join(dir, "data", "comparisons.csv.gz")
+	plain, err := CreatePending(final)
+	if err != nil {
+		t.Fatal(err)
+	}
+	gz, err := CreatePending(final)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if plain.Name() == gz.Name() {
+		t.Fatalf("both temporary files are %s", plain.Name())
+	}
+	for _, p := range []*PendingFile{plain, gz} {
+		name := filepath.Base(p.Name())
+		if base, ok := TempBase(name); !ok || base != "comparisons.csv.gz" {
+			t.Errorf("TempBase(%q) = %q, %v; want comparisons.csv.gz, true", name, base, ok)
+		}
+	}
+	plain.Abort()
+	if err := gz.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	if names := entries(t, filepath.Join(dir, "data")); !slices.Equal(names, []string{"comparisons.csv.gz"}) {
+		t.Errorf("folder holds %v, want only comparisons.csv.gz", names)
+	}
+}
+
 func TestWriteFileAtomicPanickingWrite(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()

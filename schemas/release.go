@@ -6,15 +6,20 @@ import "time"
 // the same second gets a suffix (-02, -03, …).
 const ReleaseIDFormat = "2006-01-02T150405Z"
 
-// Names of a release's files, relative to its folder.
+// Names of a release's files, relative to its folder. The CSV twins of
+// the tables that also have a Parquet file are gzipped (.csv.gz): at
+// national scale they run to gigabytes that nobody opens by double-click,
+// and pandas, R, DuckDB, Excel's Power Query and the file managers of
+// Windows and macOS all open a .csv.gz as it is. The reference lists,
+// with no Parquet twin, stay plain CSV.
 const (
 	DatabaseFile        = "yardstick.duckdb"
 	ReleaseFile         = "release.json"
 	PackageFile         = "datapackage.json" // the Frictionless Data Package descriptor
 	ChecksumsFile       = "SHA256SUMS"
-	ObservationsCSV     = "data/observations.csv"
+	ObservationsCSV     = "data/observations.csv.gz"
 	ObservationsParquet = "data/observations.parquet"
-	ComparisonsCSV      = "data/comparisons.csv"
+	ComparisonsCSV      = "data/comparisons.csv.gz"
 	ComparisonsParquet  = "data/comparisons.parquet"
 	MetricsCSV          = "data/metrics.csv"
 	CouncilsCSV         = "data/councils.csv"

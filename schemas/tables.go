@@ -23,13 +23,14 @@ const ListDelimiter = ";"
 
 // The download files of the benchmarks, provider_profile and
 // sector_benchmarks tables, relative to a release's folder (the other
-// tables' files are named in release.go).
+// tables' files are named in release.go). Their CSV files are gzipped,
+// as every table's with a Parquet twin is (see release.go).
 const (
-	BenchmarksCSV           = "data/benchmarks.csv"
+	BenchmarksCSV           = "data/benchmarks.csv.gz"
 	BenchmarksParquet       = "data/benchmarks.parquet"
-	ProviderProfilesCSV     = "data/provider-profiles.csv"
+	ProviderProfilesCSV     = "data/provider-profiles.csv.gz"
 	ProviderProfilesParquet = "data/provider-profiles.parquet"
-	SectorBenchmarksCSV     = "data/sector-benchmarks.csv"
+	SectorBenchmarksCSV     = "data/sector-benchmarks.csv.gz"
 	SectorBenchmarksParquet = "data/sector-benchmarks.parquet"
 )
 

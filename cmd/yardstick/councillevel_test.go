@@ -1,6 +1,8 @@
 package main
 
 import (
+	"bytes"
+	"compress/gzip"
 	"encoding/csv"
 	"encoding/json"
 	"errors"
@@ -18,7 +20,7 @@ import (
 // The council-level tests load a real DfE file, one row per council and
 // no provider column (testdata/councillevel, see SOURCES.md there),
 // through a mapping file and the data folder's catalogue.yaml, publish it,
-// and check data/comparisons.csv against figures the test works out from
+// and check data/comparisons.csv.gz against figures the test works out from
 // the same CSV on its own with encoding/csv.
 
 const (
@@ -126,15 +128,33 @@ func publishCouncilLevel(t *testing.T, mapping string) string {
 	return dir
 }
 
-// readRows reads a CSV file with a header as one map per row.
-func readRows(t *testing.T, path string) []map[string]string {
+// readData returns a file's bytes, gunzipped when its name ends in ".gz"
+// (a release's large tables: data/comparisons.csv.gz and the like).
+func readData(t *testing.T, path string) []byte {
 	t.Helper()
-	f, err := os.Open(path)
+	b, err := os.ReadFile(path)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer f.Close()
-	recs, err := csv.NewReader(f).ReadAll()
+	if !strings.HasSuffix(path, ".gz") {
+		return b
+	}
+	zr, err := gzip.NewReader(bytes.NewReader(b))
+	if err != nil {
+		t.Fatalf("%s: %v", path, err)
+	}
+	out, err := io.ReadAll(zr)
+	if err != nil {
+		t.Fatalf("%s: %v", path, err)
+	}
+	return out
+}
+
+// readRows reads a CSV file with a header, gzipped or not, as one map per
+// row.
+func readRows(t *testing.T, path string) []map[string]string {
+	t.Helper()
+	recs, err := csv.NewReader(bytes.NewReader(readData(t, path))).ReadAll()
 	if err != nil {
 		t.Fatalf("%s: %v", path, err)
 	}
@@ -325,7 +345,7 @@ type dfeFigure struct {
 func TestCouncilLevelCounts(t *testing.T) {
 	t.Parallel()
 	dir := publishCouncilLevel(t, "mapping.yaml")
-	rows := readRows(t, filepath.Join(dir, "data", "comparisons.csv"))
+	rows := readRows(t, filepath.Join(dir, "data", "comparisons.csv.gz"))
 
 	columns := map[string]string{ // metric -> DfE column, as mapping.yaml has it
 		"cla-12-months": "CLA_12_months_2012", "cla-health-assessed": "health_assess",
@@ -452,8 +472,9 @@ func checkPackageFields(t *testing.T, dir string) {
 	var pkg struct {
 		ID        string `json:"id"`
 		Resources []struct {
-			Path   string `json:"path"`
-			Schema *struct {
+			Path        string `json:"path"`
+			Compression string `json:"compression"`
+			Schema      *struct {
 				Fields []struct {
 					Name string `json:"name"`
 				} `json:"fields"`
@@ -472,12 +493,11 @@ func checkPackageFields(t *testing.T, dir string) {
 			continue
 		}
 		tables++
-		f, err := os.Open(filepath.Join(dir, filepath.FromSlash(r.Path)))
-		if err != nil {
-			t.Fatal(err)
+		// Read as the descriptor says: a gzipped file says so.
+		if strings.HasSuffix(r.Path, ".gz") != (r.Compression == "gz") {
+			t.Errorf("%s: compression %q", r.Path, r.Compression)
 		}
-		header, err := csv.NewReader(f).Read()
-		f.Close()
+		header, err := csv.NewReader(bytes.NewReader(readData(t, filepath.Join(dir, filepath.FromSlash(r.Path))))).Read()
 		if err != nil {
 			t.Fatalf("%s: %v", r.Path, err)
 		}
@@ -502,7 +522,7 @@ func TestCouncilLevelProportion(t *testing.T) {
 	t.Parallel()
 	const metric = "cla-health-assessed-pct"
 	dir := publishCouncilLevel(t, "mapping-proportion.yaml")
-	rows := readRows(t, filepath.Join(dir, "data", "comparisons.csv"))
+	rows := readRows(t, filepath.Join(dir, "data", "comparisons.csv.gz"))
 
 	// The register as the release publishes it gives each council's
 	// region and type; the similar councils are the release's too.

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"encoding/csv"
 	"os"
 	"path/filepath"
@@ -108,12 +109,7 @@ func TestPublishRemembersWithdrawnRelease(t *testing.T) {
 	third := publish("20250301T000000Z-cccc", time.Date(2025, 3, 1, 0, 0, 0, 0, time.UTC), append([]publishtest.Obs{
 		falls("", 49, 13000), falls("1-101000001", 12, 3000), falls("1-101000004", 2, 1000)}, two...))
 
-	f, err := os.Open(filepath.Join(data, "releases", third, "data", "observations.csv"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	records, err := csv.NewReader(f).ReadAll()
+	records, err := csv.NewReader(bytes.NewReader(readData(t, filepath.Join(data, "releases", third, "data", "observations.csv.gz")))).ReadAll()
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -8,8 +8,10 @@ import (
 	"encoding/csv"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -49,10 +51,17 @@ func TestSampleIngestPublish(t *testing.T) {
 		t.Errorf("first release: previous %q, counts %+v, want %d submissions", rel.Previous, rel.Counts, len(files))
 	}
 	for _, f := range []string{"yardstick.duckdb", "release.json", "SHA256SUMS", "data/observations.parquet",
-		"data/observations.csv", "data/comparisons.parquet", "data/comparisons.csv", "data/metrics.csv",
+		"data/observations.csv.gz", "data/comparisons.parquet", "data/comparisons.csv.gz", "data/metrics.csv",
 		"data/councils.csv", "data/providers.csv", "data/peer-groups.csv"} {
 		if _, err := os.Stat(filepath.Join(data, "current", f)); err != nil {
 			t.Errorf("release lacks %s: %v", f, err)
+		}
+	}
+	// The large tables' CSV files are gzipped only: no plain copy beside.
+	for _, f := range []string{"data/observations.csv", "data/comparisons.csv", "data/benchmarks.csv",
+		"data/provider-profiles.csv", "data/sector-benchmarks.csv"} {
+		if _, err := os.Stat(filepath.Join(data, "current", f)); !errors.Is(err, fs.ErrNotExist) {
+			t.Errorf("release holds %s (%v); only %s.gz is published", f, err, f)
 		}
 	}
 	verifySums(t, filepath.Join(data, "releases", first))
@@ -71,12 +80,9 @@ func TestSampleIngestPublish(t *testing.T) {
 		t.Errorf("second release: previous %q (want %q), revisions %+v (want one for %s)", rel.Previous, first, rel.Revisions, provider)
 	}
 	verifySums(t, filepath.Join(data, "releases", second))
-	obs, err := os.ReadFile(filepath.Join(data, "current", "data", "observations.csv"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	obs := readData(t, filepath.Join(data, "current", "data", "observations.csv.gz"))
 	if n := strings.Count(string(obs), ",[r],"); n != 1 {
-		t.Errorf("observations.csv has %d rows marked [r], want 1", n)
+		t.Errorf("observations.csv.gz has %d rows marked [r], want 1", n)
 	}
 }
 
@@ -481,12 +487,7 @@ func verifySums(t *testing.T, dir string) {
 // figure for, as council|provider|metric|period.
 func shownFigures(t *testing.T, data string) map[string]bool {
 	t.Helper()
-	f, err := os.Open(filepath.Join(data, "current", "data", "observations.csv"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	recs, err := csv.NewReader(f).ReadAll()
+	recs, err := csv.NewReader(bytes.NewReader(readData(t, filepath.Join(data, "current", "data", "observations.csv.gz")))).ReadAll()
 	if err != nil {
 		t.Fatal(err)
 	}

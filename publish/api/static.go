@@ -33,6 +33,7 @@ var contentTypes = map[string]string{
 	".xml":     "application/xml",
 	".txt":     "text/plain; charset=utf-8",
 	".parquet": "application/vnd.apache.parquet",
+	".gz":      "application/gzip", // the large tables' CSV files, served as they are, never re-compressed
 	".duckdb":  "application/octet-stream",
 	".png":     "image/png",
 	".ico":     "image/x-icon",

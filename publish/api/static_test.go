@@ -77,7 +77,7 @@ func TestStaticContentTypes(t *testing.T) {
 	f, _, hs := shared(t)
 	tests := []struct{ path, contentType string }{
 		{"/data/comparisons.parquet", "application/vnd.apache.parquet"},
-		{"/data/comparisons.csv", "text/csv; charset=utf-8"},
+		{"/data/comparisons.csv.gz", "application/gzip"},
 		{"/data/metrics.csv", "text/csv; charset=utf-8"},
 		{"/datapackage.json", "application/json"},
 		{"/release.json", "application/json"},
@@ -119,7 +119,7 @@ func TestStaticContentTypes(t *testing.T) {
 func TestStaticGzip(t *testing.T) {
 	t.Parallel()
 	f, _, hs := shared(t)
-	for _, path := range []string{"/data/comparisons.csv", "/datapackage.json"} {
+	for _, path := range []string{"/data/metrics.csv", "/datapackage.json"} {
 		t.Run(path, func(t *testing.T) {
 			want, err := os.ReadFile(filepath.Join(f.second.Dir, filepath.FromSlash(path)))
 			if err != nil {
@@ -163,6 +163,33 @@ func TestStaticGzip(t *testing.T) {
 	}
 }
 
+// TestStaticGzippedDownload checks that a gzipped CSV download is served
+// as the file's own bytes, to a client that takes gzip too: marked
+// Content-Encoding gzip, a browser would unpack it and save plain CSV
+// under the .csv.gz name; compressed again, it would grow.
+func TestStaticGzippedDownload(t *testing.T) {
+	t.Parallel()
+	f, _, hs := shared(t)
+	path := "/data/comparisons.csv.gz"
+	want, err := os.ReadFile(filepath.Join(f.second.Dir, filepath.FromSlash(path)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := get(t, hs.URL+path, "Accept-Encoding", "gzip")
+	if a.status != http.StatusOK || a.header.Get("Content-Encoding") != "" || !bytes.Equal(a.body, want) {
+		t.Fatalf("status %d, Content-Encoding %q, %d bytes; want 200, none and the file's %d bytes",
+			a.status, a.header.Get("Content-Encoding"), len(a.body), len(want))
+	}
+	zr, err := gzip.NewReader(bytes.NewReader(a.body))
+	if err != nil {
+		t.Fatalf("the download is not gzip: %v", err)
+	}
+	text, err := io.ReadAll(zr)
+	if err != nil || !bytes.HasPrefix(text, []byte("metric,period,council_code,")) {
+		t.Errorf("the download holds %.60q (%v), want the comparisons CSV", text, err)
+	}
+}
+
 // checkNotFoundPage checks a is the 404 page for people.
 func checkNotFoundPage(t testing.TB, a answer) {
 	t.Helper()
@@ -187,7 +214,7 @@ func TestStaticFolders(t *testing.T) {
 		for _, path := range []string{"/data/", "/data"} {
 			a := get(t, hs.URL+path)
 			checkNotFoundPage(t, a)
-			if bytes.Contains(a.body, []byte("comparisons.csv")) {
+			if bytes.Contains(a.body, []byte("comparisons.csv.gz")) {
 				t.Errorf("%s lists the folder", path)
 			}
 		}

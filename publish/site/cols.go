@@ -167,7 +167,7 @@ var comparisonColumns = sync.OnceValues(func() ([]*siteColumn, error) {
 })
 
 // comparisonsCSV writes rows as CSV with the comparisons table's columns,
-// as the release's comparisons.csv writes them, into buf.
+// as the release's comparisons.csv.gz writes them, into buf.
 func comparisonsCSV(buf []byte, rows []RowView) ([]byte, error) {
 	cols, err := comparisonColumns()
 	if err != nil {

@@ -1,8 +1,11 @@
 package site_test
 
 import (
+	"bytes"
+	"compress/gzip"
 	"encoding/csv"
 	"errors"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -17,10 +20,10 @@ import (
 
 // TestCouncilTables checks each council's table.csv, which the site
 // gathers from its scan by metric, against the release's
-// data/comparisons.csv, which DuckDB writes: the same header, and the
+// data/comparisons.csv.gz, which DuckDB writes: the same header, and the
 // rows the council's page lists, each exactly once: for each service and
 // metric, the council's rows in the latest period it has that service and
-// metric, worked out here from comparisons.csv alone. The fixtures'
+// metric, worked out here from comparisons.csv.gz alone. The fixtures'
 // periods are quarters written 2024-25-Q1, so their text sorts in time
 // order. DuckDB writes some figures differently ("117.0" for 117, "" for
 // blank text), so numbers are compared as numbers. Every council with a
@@ -31,7 +34,7 @@ func TestCouncilTables(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
 			rel := fixture(t, name, map[string]func() []publishtest.Sub{"small": smallSubs, "wide": wideSubs}[name])
-			header, all := readCSV(t, filepath.Join(rel.Dir, "data", "comparisons.csv"))
+			header, all := readCSV(t, filepath.Join(rel.Dir, "data", "comparisons.csv.gz"))
 			col := map[string]int{}
 			for i, h := range header {
 				col[h] = i
@@ -67,10 +70,10 @@ func TestCouncilTables(t *testing.T) {
 				tables++
 				gotHeader, got := readCSV(t, filepath.Join(rel.Dir, filepath.FromSlash(site.TableURL(url))))
 				if !slices.Equal(gotHeader, header) {
-					t.Errorf("%s: header %q, comparisons.csv has %q", code, gotHeader, header)
+					t.Errorf("%s: header %q, comparisons.csv.gz has %q", code, gotHeader, header)
 				}
 				if len(got) != len(want) {
-					t.Errorf("%s: %d rows, comparisons.csv has %d", code, len(got), len(want))
+					t.Errorf("%s: %d rows, comparisons.csv.gz has %d", code, len(got), len(want))
 					continue
 				}
 				key := func(r []string) string { return strings.Join(r[:6], "|") } // metric, period, council, provider, name, service
@@ -79,7 +82,7 @@ func TestCouncilTables(t *testing.T) {
 				for i := range want {
 					for j := range header {
 						if !sameCell(got[i][j], want[i][j]) {
-							t.Errorf("%s, row %s: %s is %q, comparisons.csv has %q", code, key(want[i]), header[j], got[i][j], want[i][j])
+							t.Errorf("%s, row %s: %s is %q, comparisons.csv.gz has %q", code, key(want[i]), header[j], got[i][j], want[i][j])
 						}
 					}
 				}
@@ -108,14 +111,11 @@ func sameCell(a, b string) bool {
 	return errA == nil && errB == nil && x == y
 }
 
+// readCSV reads a CSV file, gunzipped first when its name ends in ".gz",
+// as its header and rows.
 func readCSV(t *testing.T, path string) (header []string, rows [][]string) {
 	t.Helper()
-	f, err := os.Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	all, err := csv.NewReader(f).ReadAll()
+	all, err := csv.NewReader(bytes.NewReader(readData(t, path))).ReadAll()
 	if err != nil {
 		t.Fatalf("%s: %v", path, err)
 	}
@@ -123,4 +123,26 @@ func readCSV(t *testing.T, path string) (header []string, rows [][]string) {
 		t.Fatalf("%s is empty", path)
 	}
 	return all[0], all[1:]
+}
+
+// readData returns a file's bytes, gunzipped when its name ends in ".gz"
+// (the release's large tables).
+func readData(t *testing.T, path string) []byte {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasSuffix(path, ".gz") {
+		return b
+	}
+	zr, err := gzip.NewReader(bytes.NewReader(b))
+	if err != nil {
+		t.Fatalf("%s: %v", path, err)
+	}
+	out, err := io.ReadAll(zr)
+	if err != nil {
+		t.Fatalf("%s: %v", path, err)
+	}
+	return out
 }

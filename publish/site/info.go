@@ -407,8 +407,8 @@ func (s *siteData) datasetJSONLD(files []FileInfo) (template.JS, error) {
 	}
 	var dist []map[string]any
 	for _, f := range files {
-		enc := map[string]string{"CSV": "text/csv", "Parquet": "application/vnd.apache.parquet", "DuckDB database": "application/vnd.duckdb",
-			"JSON": "application/json"}[f.Format]
+		enc := map[string]string{"CSV": "text/csv", "CSV, gzipped": "application/gzip", "Parquet": "application/vnd.apache.parquet",
+			"DuckDB database": "application/vnd.duckdb", "JSON": "application/json"}[f.Format]
 		if enc == "" || !strings.HasPrefix(f.Path, "data/") && f.Path != schemas.DatabaseFile {
 			continue
 		}

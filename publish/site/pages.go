@@ -1320,8 +1320,12 @@ func hashFile(path string) (string, error) {
 	return hex.EncodeToString(h.Sum(nil)), nil
 }
 
-// formatOf names a file's format for people.
+// formatOf names a file's format for people; a gzipped file is named by
+// what it holds (data/comparisons.csv.gz is "CSV, gzipped").
 func formatOf(name string) string {
+	if inner, ok := strings.CutSuffix(name, ".gz"); ok {
+		return formatOf(inner) + ", gzipped"
+	}
 	switch filepath.Ext(name) {
 	case ".csv":
 		return "CSV"

@@ -298,7 +298,7 @@ func sectorSentence(g *SectorGroup, m *schemas.Metric) string {
 
 // sectorsCSV writes the sector_benchmarks rows among rows (those of a
 // sector with a figure) as CSV, with the table's columns, as the release's
-// sector-benchmarks.csv writes them.
+// sector-benchmarks.csv.gz writes them.
 func sectorsCSV(buf *bytes.Buffer, rows []duckdb.SiteSector) ([]byte, error) {
 	buf.Reset()
 	cols, err := sectorColumns()
