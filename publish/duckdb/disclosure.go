@@ -6,7 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"math/big"
-	"sort"
+	"slices"
 	"strings"
 	"time"
 
@@ -126,6 +126,33 @@ func (k cellKey) protectKey() string {
 	return strings.Join([]string{k.Council, k.Provider, k.Service, k.Metric, k.Period}, "\x1f")
 }
 
+// writeKey writes k's protectKey to b, without making the string.
+func (k cellKey) writeKey(b *strings.Builder) {
+	for i, f := range [...]string{k.Council, k.Provider, k.Service, k.Metric, k.Period} {
+		if i > 0 {
+			b.WriteByte('\x1f')
+		}
+		b.WriteString(f)
+	}
+}
+
+// sortCells sorts cells by protectKey, working out each key once rather
+// than twice a comparison.
+func sortCells(cells []cellKey) {
+	type keyed struct {
+		key  string
+		cell cellKey
+	}
+	ks := make([]keyed, len(cells))
+	for i, c := range cells {
+		ks[i] = keyed{c.protectKey(), c}
+	}
+	slices.SortFunc(ks, func(a, b keyed) int { return strings.Compare(a.key, b.key) })
+	for i := range ks {
+		cells[i] = ks[i].cell
+	}
+}
+
 // hiddenLink is a hidden cell's membership of one linked group: a term of
 // the group's equation total - sum(parts) = 0, whose other terms are
 // published.
@@ -156,14 +183,19 @@ func (s *session) suppress(ctx context.Context, layout schemas.Layout) error {
 	// Each round hides at least one more cell or ends the loop, so it ends.
 	protect := []string{}
 	s.audit = auditCache{}
+	if err := s.exec(ctx, "suppress_steps"); err != nil {
+		return err
+	}
+	r := suppressRounds{s: s}
+	s.audit.rounds = &r
 	for {
-		n, err := s.execCount(ctx, "suppress_secondary", sql.Named("protect", protect))
+		n, err := r.hide(ctx, "suppress_secondary", &r.secondary, sql.Named("protect", protect))
 		if err != nil {
 			return err
 		}
 		// A figure hidden hides its sisters' figures of the same cell,
 		// which share a count with it.
-		linked, err := s.execCount(ctx, "suppress_linked")
+		linked, err := r.hide(ctx, "suppress_linked", &r.linked)
 		if err != nil {
 			return err
 		}
@@ -209,11 +241,40 @@ func (s *session) suppress(ctx context.Context, layout schemas.Layout) error {
 			break
 		}
 	}
+	if err := s.audit.handOver(ctx, s); err != nil {
+		return err
+	}
+	if err := s.exec(ctx, "suppress_steps_drop"); err != nil {
+		return err
+	}
 	// disclosure_links is kept for checkDisclosure, which Build runs next
 	// in this session and which drops it.
 	s.linksKept = true
 	s.done(start, "disclosure control: suppression")
 	return nil
+}
+
+// suppressRounds numbers the steps of suppression's rounds, so that each
+// round of suppress_secondary.sql and of suppress_linked.sql reads again
+// only the cells hidden since the last round of its kind (suppress_steps).
+type suppressRounds struct {
+	s *session
+	// step is the last step run; secondary and linked, the last step of
+	// each kind, 0 before the first, which reads every cell.
+	step, secondary, linked int
+}
+
+// hide runs the rule q (suppress_secondary or suppress_linked), whose
+// last step last holds, as the next step, hides the cells it picked and
+// returns how many.
+func (r *suppressRounds) hide(ctx context.Context, q string, last *int, args ...any) (int64, error) {
+	r.step++
+	args = append(args, sql.Named("step", r.step), sql.Named("every", *last == 0), sql.Named("since", *last))
+	if err := r.s.exec(ctx, q, args...); err != nil {
+		return 0, err
+	}
+	*last = r.step
+	return r.s.execCount(ctx, "suppress_apply", sql.Named("step", r.step))
 }
 
 // CheckDisclosure verifies, from the published tables alone and whatever
@@ -315,15 +376,16 @@ func (s *session) checkDisclosure(ctx context.Context) error {
 // must not read another build's groups.
 // Suppression's table holds the very rows the check would build, so
 // building it again within Build would only cost time (about 0.5 s at
-// 340,000 rows): disclosure_links.sql's rows, and every column but
-// pick_order, follow from the keys of observations (which no step after
-// suppress_primary inserts or deletes: suppression's rounds and the
-// revision marks only update a row's status and figures), metrics,
-// period_links, disclosure_truth and history_known, all made before it
-// and left as they were (disclosure_truth_none.sql creates
-// disclosure_truth only where it is missing). pick_order, which ranks
-// the members by the counts shown when suppression began, is stale by
-// the check, but only suppress_secondary.sql reads it.
+// 340,000 rows): disclosure_links.sql's rows, and every column but the
+// pick order's, follow from the keys of observations and their rowids
+// (which no step after suppress_primary changes: it inserts and deletes
+// nothing, and suppression's rounds and the revision marks only update a
+// row's status and figures), metrics, period_links, disclosure_truth and
+// history_known, all made before it and left as they were
+// (disclosure_truth_none.sql creates disclosure_truth only where it is
+// missing). pick_class, pick_n and pick_x, which rank the members by the
+// counts shown when suppression began, are stale by the check, but only
+// suppress_secondary.sql reads them.
 // TestCheckReusesSuppressionLinks builds the table again after a Build's
 // suppression and compares the two.
 func (s *session) linksForCheck(ctx context.Context) error {
@@ -475,7 +537,7 @@ func determined(links []hiddenLink) []cellKey {
 			out = append(out, cells[unknowns[j]])
 		}
 	}
-	sort.Slice(out, func(i, j int) bool { return out[i].protectKey() < out[j].protectKey() })
+	sortCells(out)
 	return out
 }
 

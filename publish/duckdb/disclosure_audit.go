@@ -9,6 +9,7 @@ import (
 	"runtime"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -122,6 +123,18 @@ type auditCache struct {
 	// token names this cache's reading of the observations
 	// (disclosure_audit_seen), from auditTokens.
 	token int64
+	// rounds, while suppression runs, tells each audit what changed since
+	// the last one from the cells suppression's rounds hid after step
+	// seenStep (suppress_steps), rather than by comparing the observations
+	// with a copy of them: nothing else changes them then, and the copy
+	// and the comparison, each a pass over every row, cost more than the
+	// rounds themselves. handOver takes the copy once suppression ends.
+	rounds   *suppressRounds
+	seenStep int
+	// pending names, as council, service and metric, cells that changed
+	// after the last audit and before the copy was taken: the next audit
+	// reads their units again, with those the copy shows changed since.
+	pending [][3]string
 }
 
 // auditTokens numbers the caches of the audit, so that one never takes
@@ -191,18 +204,20 @@ func (c *auditCache) loadFamilies(ctx context.Context, s *session) error {
 // audit, and the council, service and metric of every metric of them, as
 // audit_members.sql's $units names them.
 func (c *auditCache) changedUnits(ctx context.Context, s *session) (map[string]bool, []string, error) {
-	rows, err := s.query(ctx, "disclosure_audit_changed", sql.Named("token", c.token))
+	var cells [][3]string
+	var err error
+	if c.rounds != nil {
+		cells, err = changedCells(ctx, s, "suppress_changed_units", sql.Named("since", c.seenStep))
+	} else {
+		cells, err = changedCells(ctx, s, "disclosure_audit_changed", sql.Named("token", c.token))
+	}
 	if err != nil {
 		return nil, nil, err
 	}
-	defer rows.Close()
 	units := map[string]bool{}
 	var scope []string
-	for rows.Next() {
-		var council, service, metric string
-		if err := rows.Scan(&council, &service, &metric); err != nil {
-			return nil, nil, fmt.Errorf("disclosure_audit_changed: %w", err)
-		}
+	for _, cell := range append(cells, c.pending...) {
+		council, service, metric := cell[0], cell[1], cell[2]
 		u := c.unitKey(council, service, metric)
 		if units[u] {
 			continue
@@ -216,10 +231,52 @@ func (c *auditCache) changedUnits(ctx context.Context, s *session) (map[string]b
 			scope = append(scope, council+"\x1f"+service+"\x1f"+m)
 		}
 	}
-	if err := rows.Err(); err != nil {
-		return nil, nil, fmt.Errorf("disclosure_audit_changed: %w", err)
-	}
 	return units, scope, nil
+}
+
+// changedCells runs a query returning the council, service and metric of
+// cells that changed (disclosure_audit_changed.sql,
+// suppress_changed_units.sql).
+func changedCells(ctx context.Context, s *session, name string, args ...any) ([][3]string, error) {
+	rows, err := s.query(ctx, name, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out [][3]string
+	for rows.Next() {
+		var c [3]string
+		if err := rows.Scan(&c[0], &c[1], &c[2]); err != nil {
+			return nil, fmt.Errorf("%s: %w", name, err)
+		}
+		out = append(out, c)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("%s: %w", name, err)
+	}
+	return out, nil
+}
+
+// handOver ends the audits' reading of suppression's own steps
+// (auditCache.rounds) once suppression is done: it takes the copy of the
+// observations the next audit compares with (disclosure_audit_seen), and
+// keeps as pending the cells hidden since the last audit, which the copy
+// already holds as they are now. Without an audit yet, the next one reads
+// every unit and takes the copy itself.
+func (c *auditCache) handOver(ctx context.Context, s *session) error {
+	if c.rounds == nil {
+		return nil
+	}
+	defer func() { c.rounds = nil }()
+	if c.units == nil {
+		return nil
+	}
+	cells, err := changedCells(ctx, s, "suppress_changed_units", sql.Named("since", c.seenStep))
+	if err != nil {
+		return err
+	}
+	c.pending = append(c.pending, cells...)
+	return s.exec(ctx, "disclosure_audit_seen", sql.Named("token", c.token))
 }
 
 // auditIntervals reads the audit's equations and returns the cells hidden
@@ -268,9 +325,15 @@ func (s *session) auditIntervals(ctx context.Context, cache *auditCache) ([]narr
 			u := cache.unitKey(f.Cell.Council, f.Cell.Service, f.Cell.Metric)
 			cache.units[u] = append(cache.units[u], f)
 		}
-		if err := s.exec(ctx, "disclosure_audit_seen", sql.Named("token", cache.token)); err != nil {
-			return nil, err
+		cache.pending = nil
+		if cache.rounds == nil {
+			if err := s.exec(ctx, "disclosure_audit_seen", sql.Named("token", cache.token)); err != nil {
+				return nil, err
+			}
 		}
+	}
+	if cache.rounds != nil {
+		cache.seenStep = cache.rounds.step
 	}
 	var out []narrowCell
 	for _, found := range cache.units {
@@ -312,14 +375,26 @@ func (s *session) auditMembers(ctx context.Context, scope []string) ([]auditMemb
 	return members, nil
 }
 
-// sortNarrow sorts findings by cell, then by the count found narrow.
+// sortNarrow sorts findings by cell (protectKey), then by the count
+// found narrow, working out each cell's key once.
 func sortNarrow(out []narrowCell) {
-	sort.Slice(out, func(i, j int) bool {
-		if out[i].Cell != out[j].Cell {
-			return out[i].Cell.protectKey() < out[j].Cell.protectKey()
+	type keyed struct {
+		key string
+		n   narrowCell
+	}
+	ks := make([]keyed, len(out))
+	for i, n := range out {
+		ks[i] = keyed{n.Cell.protectKey(), n}
+	}
+	slices.SortFunc(ks, func(a, b keyed) int {
+		if c := strings.Compare(a.key, b.key); c != 0 {
+			return c
 		}
-		return out[i].What < out[j].What
+		return strings.Compare(a.n.What, b.n.What)
 	})
+	for i := range ks {
+		out[i] = ks[i].n
+	}
 }
 
 // auditVar names a variable of the audit: one count (side 'x' numerator,
@@ -352,6 +427,19 @@ func countVar(cell cellKey, side byte, xCount, nCount string) auditVar {
 	}
 	cell.Metric = "count:" + name
 	return auditVar{Cell: cell, Side: 'c'}
+}
+
+// auditCell is what the audit knows of an unknown cell: its metric's
+// kind and safetyWidth, the variables of its numerator and denominator
+// (vars), their numbers in the audit (v; -1 for a count no equation holds
+// as an unknown), and whether it is hidden for itself (primary), which
+// makes the audit bound it.
+type auditCell struct {
+	kind    string
+	width   float64
+	vars    [2]auditVar
+	v       [2]int
+	primary bool
 }
 
 // auditEquation is one equation of the audit: a group's, of an earlier
@@ -415,12 +503,10 @@ func auditNarrowCached(members []auditMember, cache componentCache) []narrowCell
 	eqIndex := map[sideKey]int{}
 	var eqs []auditEquation
 	var rhs []float64
-	kinds := map[cellKey]string{}
-	widths := map[cellKey]float64{}
-	// vars holds the numerator's and the denominator's variable of each
-	// unknown cell.
-	vars := map[cellKey][2]auditVar{}
-	primary := map[cellKey]bool{}
+	// cells holds what the audit knows of each unknown cell, in one map
+	// so that a member's cell is looked up once: at a million rows the
+	// audit reads hundreds of thousands of members.
+	cells := map[cellKey]*auditCell{}
 	for _, m := range members {
 		coef := int64(-1)
 		if m.Total {
@@ -460,11 +546,23 @@ func auditNarrowCached(members []auditMember, cache componentCache) []narrowCell
 			eqs[e].vars = append(eqs[e].vars, av)
 		}
 		if m.Unknown {
-			kinds[m.Cell] = m.Kind
-			widths[m.Cell] = safetyWidth(m.SmallCount)
-			vars[m.Cell] = [2]auditVar{countVar(m.Cell, 'x', m.XCount, m.NCount), countVar(m.Cell, 'n', m.XCount, m.NCount)}
-			if m.Primary {
-				primary[m.Cell] = true
+			c := cells[m.Cell]
+			if c == nil {
+				c = &auditCell{}
+				cells[m.Cell] = c
+			}
+			c.kind, c.width = m.Kind, safetyWidth(m.SmallCount)
+			c.vars = [2]auditVar{countVar(m.Cell, 'x', m.XCount, m.NCount), countVar(m.Cell, 'n', m.XCount, m.NCount)}
+			c.primary = c.primary || m.Primary
+		}
+	}
+	// Every variable of an unknown cell's own counts is made above; the
+	// variables made below are other releases' and gaps.
+	for _, c := range cells {
+		for k, av := range c.vars {
+			c.v[k] = -1
+			if v, ok := varIndex[av]; ok {
+				c.v[k] = v
 			}
 		}
 	}
@@ -513,17 +611,16 @@ func auditNarrowCached(members []auditMember, cache componentCache) []narrowCell
 	// A proportion counts some of its denominator: x - n + slack = 0.
 	// The cells are taken in order, so that a component reads the same
 	// equations in the same order each time and auditCache knows it.
-	proportions := make([]cellKey, 0, len(kinds))
-	for cell, kind := range kinds {
-		if kind == "proportion" {
+	proportions := make([]cellKey, 0, len(cells))
+	for cell, c := range cells {
+		if c.kind == "proportion" {
 			proportions = append(proportions, cell)
 		}
 	}
-	sort.Slice(proportions, func(i, j int) bool { return proportions[i].protectKey() < proportions[j].protectKey() })
+	sortCells(proportions)
 	for _, cell := range proportions {
-		x, okx := varIndex[vars[cell][0]]
-		n, okn := varIndex[vars[cell][1]]
-		if !okx || !okn {
+		x, n := cells[cell].v[0], cells[cell].v[1]
+		if x < 0 || n < 0 {
 			continue
 		}
 		s := variable(auditVar{Cell: cell, Side: 's'}, sql.NullFloat64{})
@@ -546,10 +643,13 @@ func auditNarrowCached(members []auditMember, cache componentCache) []narrowCell
 	// A rate's numerator and denominator share no equation, so a cell may
 	// have a count in each of two components.
 	cellsOf := map[int][]cellKey{}
-	for cell := range primary {
+	for cell, c := range cells {
+		if !c.primary {
+			continue
+		}
 		var roots []int
-		for _, av := range vars[cell] {
-			if v, ok := varIndex[av]; ok {
+		for _, v := range c.v {
+			if v >= 0 {
 				if root := joined.find(v); len(roots) == 0 || roots[0] != root {
 					roots = append(roots, root)
 				}
@@ -568,10 +668,10 @@ func auditNarrowCached(members []auditMember, cache componentCache) []narrowCell
 		found []narrowCell
 	}
 	var jobs []job
-	for root, cells := range cellsOf {
-		j := job{root: root, cells: cells}
+	for root, cs := range cellsOf {
+		j := job{root: root, cells: cs}
 		if cache != nil {
-			j.key = componentKey(components[root], cells, kinds, widths, vars, names)
+			j.key = componentKey(components[root], cs, cells, names)
 			if found, ok := cache[j.key]; ok {
 				out = append(out, found...)
 				continue
@@ -592,7 +692,7 @@ func auditNarrowCached(members []auditMember, cache componentCache) []narrowCell
 					return
 				}
 				j := &jobs[i]
-				j.found = auditComponent(components[j.root], j.cells, kinds, widths, vars, varIndex)
+				j.found = auditComponent(components[j.root], j.cells, cells)
 			}
 		})
 	}
@@ -627,30 +727,50 @@ func equationKey(e auditEquation) string {
 // the cells it bounds, sorted, with their kind, width and variables. Two
 // components with the same key number their variables alike and solve
 // the same programmes, so they give the same findings.
-func componentKey(eqs []auditEquation, cells []cellKey, kinds map[cellKey]string, widths map[cellKey]float64,
-	vars map[cellKey][2]auditVar, names []auditVar) string {
+func componentKey(eqs []auditEquation, cells []cellKey, info map[cellKey]*auditCell, names []auditVar) string {
+	// Written byte by byte rather than through fmt: the first audit keys
+	// tens of thousands of components.
 	var b strings.Builder
+	// About 80 bytes a term and 250 a cell, so the key is made in one
+	// allocation or two rather than by doubling.
+	size := 250 * len(cells)
+	for _, e := range eqs {
+		size += 16 + 80*len(e.eq.Terms)
+	}
+	b.Grow(size)
+	var num [32]byte
 	name := func(v auditVar) {
-		b.WriteString(v.Cell.protectKey())
+		v.Cell.writeKey(&b)
 		b.WriteByte('\x1e')
 		b.WriteByte(v.Side)
 		b.WriteString(v.Release)
 		b.WriteByte('\x1e')
 	}
 	for _, e := range eqs {
-		fmt.Fprintf(&b, "%t %t %d|", e.history, e.bound, e.eq.RHS)
+		b.WriteString(strconv.FormatBool(e.history))
+		b.WriteByte(' ')
+		b.WriteString(strconv.FormatBool(e.bound))
+		b.WriteByte(' ')
+		b.Write(strconv.AppendInt(num[:0], e.eq.RHS, 10))
+		b.WriteByte('|')
 		for _, t := range e.eq.Terms {
 			name(names[t.Var])
-			fmt.Fprintf(&b, "%d|", t.Coef)
+			b.Write(strconv.AppendInt(num[:0], t.Coef, 10))
+			b.WriteByte('|')
 		}
 		b.WriteByte('\n')
 	}
 	sorted := slices.Clone(cells)
-	sort.Slice(sorted, func(i, j int) bool { return sorted[i].protectKey() < sorted[j].protectKey() })
+	sortCells(sorted)
 	for _, c := range sorted {
-		fmt.Fprintf(&b, "%s\x1e%s\x1e%g\x1e", c.protectKey(), kinds[c], widths[c])
-		name(vars[c][0])
-		name(vars[c][1])
+		c.writeKey(&b)
+		b.WriteByte('\x1e')
+		b.WriteString(info[c].kind)
+		b.WriteByte('\x1e')
+		b.Write(strconv.AppendFloat(num[:0], info[c].width, 'g', -1, 64))
+		b.WriteByte('\x1e')
+		name(info[c].vars[0])
+		name(info[c].vars[1])
 		b.WriteByte('\n')
 	}
 	return b.String()
@@ -672,8 +792,7 @@ func gapOf(eq audit.Equation, truth []sql.NullFloat64) (float64, bool) {
 
 // auditComponent bounds the counts of the cells hidden for themselves in
 // one connected set of equations.
-func auditComponent(eqs []auditEquation, cells []cellKey, kinds map[cellKey]string, widths map[cellKey]float64,
-	vars map[cellKey][2]auditVar, varIndex map[auditVar]int) []narrowCell {
+func auditComponent(eqs []auditEquation, cells []cellKey, info map[cellKey]*auditCell) []narrowCell {
 	// The component's variables, numbered from 0.
 	local := map[int]int{}
 	localise := func(in []auditEquation, keep func(auditEquation) bool) []audit.Equation {
@@ -727,7 +846,7 @@ func auditComponent(eqs []auditEquation, cells []cellKey, kinds map[cellKey]stri
 		hlo, hhi, err := history.Range(obj)
 		return err == nil && narrow(hlo, hhi, width) && greatest(hi)-least(lo) >= greatest(hhi)-least(hlo)
 	}
-	sort.Slice(cells, func(i, j int) bool { return cells[i].protectKey() < cells[j].protectKey() })
+	sortCells(cells)
 	var out []narrowCell
 	type objective struct {
 		what string
@@ -736,27 +855,27 @@ func auditComponent(eqs []auditEquation, cells []cellKey, kinds map[cellKey]stri
 	for _, cell := range cells {
 		// A count no equation of this component holds is left to the
 		// component that holds it, or free from 0 up.
-		localOf := func(av auditVar) (int, bool) {
-			v, ok := varIndex[av]
-			if !ok {
+		localOf := func(v int) (int, bool) {
+			if v < 0 {
 				return 0, false
 			}
 			l, ok := local[v]
 			return l, ok
 		}
-		x, okx := localOf(vars[cell][0])
-		n, okn := localOf(vars[cell][1])
+		c := info[cell]
+		x, okx := localOf(c.v[0])
+		n, okn := localOf(c.v[1])
 		var objectives []objective
 		switch {
 		case !okx:
-		case kinds[cell] == "count":
+		case c.kind == "count":
 			objectives = append(objectives, objective{"count", []audit.Term{{Var: x, Coef: 1}}})
 		default:
 			objectives = append(objectives, objective{"numerator", []audit.Term{{Var: x, Coef: 1}}})
 		}
 		if okn {
 			objectives = append(objectives, objective{"denominator", []audit.Term{{Var: n, Coef: 1}}})
-			if okx && kinds[cell] == "proportion" {
+			if okx && c.kind == "proportion" {
 				objectives = append(objectives, objective{"complement", []audit.Term{{Var: n, Coef: 1}, {Var: x, Coef: -1}}})
 			}
 		}
@@ -771,11 +890,11 @@ func auditComponent(eqs []auditEquation, cells []cellKey, kinds map[cellKey]stri
 				continue
 			case rerr != nil:
 				out = append(out, narrowCell{Cell: cell, What: o.what, Err: rerr})
-			case narrow(lo, hi, widths[cell]) && !historyNarrow(o.obj, lo, hi, widths[cell]):
+			case narrow(lo, hi, c.width) && !historyNarrow(o.obj, lo, hi, c.width):
 				// A range earlier releases already held as narrow was
 				// given away then; nothing hidden now can widen it, but
 				// this release must not narrow it further.
-				out = append(out, narrowCell{Cell: cell, What: o.what, Lo: least(lo), Hi: greatest(hi), Width: widths[cell]})
+				out = append(out, narrowCell{Cell: cell, What: o.what, Lo: least(lo), Hi: greatest(hi), Width: c.width})
 			}
 		}
 	}

@@ -275,7 +275,7 @@ func (s *session) loadHistory(ctx context.Context, layout schemas.Layout) error 
 		if err := s.exec(ctx, "history_direct", sql.Named("releases", ids), sql.Named("shas", shas)); err != nil {
 			return err
 		}
-		for _, q := range []string{"history_from_cells", "history_derive", "history_merge"} {
+		for _, q := range []string{"history_from_cells", "history_derive", "history_derive_members", "history_derive_sets", "history_merge"} {
 			if err := s.exec(ctx, q); err != nil {
 				return err
 			}
@@ -309,9 +309,15 @@ func (s *session) historyError(ctx context.Context, files []string, loadErr erro
 // history this release carries: what the earlier releases published, as
 // loadHistory read it, and what this release publishes. It runs once the
 // observations are final, before checkDisclosure drops the history
-// tables; WriteHistory writes it out.
+// tables; WriteHistory writes it out. The linked groups this release
+// publishes with a hidden member are read from disclosure_links
+// (history_derive_links.sql), the groups the check reads too, rather than
+// linked again over every row.
 func (s *session) recordHistory(ctx context.Context) error {
-	for _, q := range []string{"history_current", "history_derive", "history_output"} {
+	if err := s.linksForCheck(ctx); err != nil {
+		return err
+	}
+	for _, q := range []string{"history_current", "history_derive", "history_derive_links", "history_derive_sets", "history_output"} {
 		if err := s.exec(ctx, q); err != nil {
 			return err
 		}

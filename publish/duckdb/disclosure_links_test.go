@@ -8,11 +8,13 @@ import (
 
 // TestCheckReusesSuppressionLinks backs linksForCheck: the disclosure_links
 // suppression builds, which the check within Build reads rather than build
-// again, holds the same rows, but for pick_order, as disclosure_links.sql
-// gives on the observations the check sees. The table and its inputs made
-// before it (disclosure_truth, history_known) are copied as suppression
-// leaves them; once Build has finished, disclosure_links.sql is run again
-// over the final observations with those inputs and the two compared.
+// again, holds the same rows, but for the pick order's columns (pick_class,
+// pick_n, pick_x), as disclosure_links.sql gives on the observations the
+// check sees, each member on the same row of observations (rid). The table
+// and its inputs made before it (disclosure_truth, history_known) are
+// copied as suppression leaves them; once Build has finished,
+// disclosure_links.sql is run again over the final observations with those
+// inputs and the two compared.
 func TestCheckReusesSuppressionLinks(t *testing.T) {
 	ctx := context.Background()
 	db := openTest(t)
@@ -73,7 +75,7 @@ func TestCheckReusesSuppressionLinks(t *testing.T) {
 	if later == 0 {
 		t.Fatal("no cell was hidden after suppress_primary: the fixture no longer tests figures changed after disclosure_links")
 	}
-	const cols = "link, council_code, group_provider, service, metric, group_period, provider_id, period, is_total, known, shown_before, inexact"
+	const cols = "link, council_code, group_provider, service, metric, group_period, provider_id, period, is_total, rid, gid, known, shown_before, inexact"
 	for _, q := range []string{
 		"SELECT count(*) FROM (SELECT " + cols + " FROM kept_links EXCEPT ALL SELECT " + cols + " FROM disclosure_links)",
 		"SELECT count(*) FROM (SELECT " + cols + " FROM disclosure_links EXCEPT ALL SELECT " + cols + " FROM kept_links)",

@@ -1,5 +1,5 @@
 -- The equations of the interval audit (disclosure_audit.go): every linked
--- group, as disclosure_links.sql links them, of this release (release '')
+-- group of this release (release '', the groups of disclosure_links)
 -- and of every earlier release (history_members, once for each set of
 -- groups in history_sets: releases that published the same groups with
 -- the same figures share one set and are read once, release naming the
@@ -71,48 +71,29 @@ known AS (
     SELECT * FROM history_known
     WHERE (council_code, service, metric) IN (SELECT (council_code, service, metric) FROM scope)
 ),
-current_cells AS (
-    SELECT '' AS release, o.council_code, o.provider_id, o.service, o.metric, o.period,
+current_members AS (
+    -- This release's groups are the ones suppression linked
+    -- (disclosure_links.sql links the same cells, of the same kinds of
+    -- metric, on the same keys), each member joined to its row of
+    -- observations by rowid (rid).
+    SELECT '' AS release, l.link, l.council_code, l.group_provider, l.service, l.metric, l.group_period,
+           l.provider_id, l.period,
            o.status = 'c' AND NOT coalesce(k.known, false) AS unknown,
            CASE WHEN o.status <> 'c' THEN coalesce(o.numerator, CASE WHEN m.kind = 'count' THEN o.value END)
                 WHEN coalesce(k.known OR k.known_x, false) THEN t.x END AS x,
            CASE WHEN o.status <> 'c' THEN o.denominator
-                WHEN coalesce(k.known OR k.known_n, false) THEN t.n END AS n
-    FROM observations o
-    JOIN scope USING (council_code, service, metric)
-    JOIN metrics m ON m.id = o.metric
-    LEFT JOIN known k USING (council_code, provider_id, service, metric, period)
-    LEFT JOIN truth t USING (council_code, provider_id, service, metric, period)
-    WHERE m.kind IN ('proportion', 'rate', 'ratio', 'count')
-),
-cells AS (
-    SELECT c.*, p.kind AS period_kind, p.period_start, p.period_end
-    FROM current_cells c
-    JOIN period_links p ON p.period = c.period
-),
-parts AS (
-    SELECT t.release, 'providers' AS link, t.council_code, t.provider_id AS group_provider, t.service, t.metric,
-           t.period AS group_period, c.provider_id, c.period, c.unknown, c.x, c.n
-    FROM cells t
-    JOIN cells c ON c.council_code = t.council_code AND c.service = t.service
-                AND c.metric = t.metric AND c.period = t.period
-    WHERE t.provider_id = '' AND c.provider_id <> ''
-    UNION ALL
-    SELECT t.release, CASE c.period_kind WHEN 'quarter' THEN 'quarters' ELSE 'months' END,
-           t.council_code, t.provider_id, t.service, t.metric, t.period, c.provider_id, c.period, c.unknown, c.x, c.n
-    FROM cells t
-    JOIN cells c ON c.council_code = t.council_code AND c.provider_id = t.provider_id
-                AND c.service = t.service AND c.metric = t.metric
-                AND c.period_start >= t.period_start AND c.period_end <= t.period_end
-    WHERE (t.period_kind = 'year' AND c.period_kind IN ('quarter', 'month'))
-       OR (t.period_kind = 'quarter' AND c.period_kind = 'month')
-),
-totals AS (
-    SELECT g.release, g.link, g.council_code, g.group_provider, g.service, g.metric, g.group_period,
-           t.provider_id, t.period, t.unknown, t.x, t.n
-    FROM (SELECT DISTINCT release, link, council_code, group_provider, service, metric, group_period FROM parts) g
-    JOIN cells t ON t.council_code = g.council_code AND t.provider_id = g.group_provider
-                AND t.service = g.service AND t.metric = g.metric AND t.period = g.group_period
+                WHEN coalesce(k.known OR k.known_n, false) THEN t.n END AS n,
+           l.is_total
+    FROM disclosure_links l
+    JOIN scope s ON s.council_code = l.council_code AND s.service = l.service AND s.metric = l.metric
+    JOIN observations o ON o.rowid = l.rid
+    JOIN metrics m ON m.id = l.metric
+    LEFT JOIN known k
+      ON k.council_code = l.council_code AND k.provider_id = l.provider_id AND k.service = l.service
+     AND k.metric = l.metric AND k.period = l.period
+    LEFT JOIN truth t
+      ON t.council_code = l.council_code AND t.provider_id = l.provider_id AND t.service = l.service
+     AND t.metric = l.metric AND t.period = l.period
 ),
 history AS (
     -- Each group an earlier release published with a hidden member, once
@@ -132,9 +113,7 @@ history AS (
     WHERE m.kind IN ('proportion', 'rate', 'ratio', 'count')
 ),
 members AS (
-    SELECT *, false AS is_total FROM parts
-    UNION ALL
-    SELECT *, true AS is_total FROM totals
+    SELECT * FROM current_members
     UNION ALL
     SELECT * FROM history
 ),

@@ -12,7 +12,7 @@
 WITH state AS (
     SELECT l.*, o.status = 'c' AND NOT l.known AS hidden
     FROM disclosure_links l
-    JOIN observations o USING (council_code, provider_id, service, metric, period)
+    JOIN observations o ON o.rowid = l.rid
 )
 SELECT 'lone-hidden' AS violation, 'observations' AS table_name, metric,
        any_value(period) FILTER (WHERE hidden) AS period, council_code,

@@ -7,6 +7,6 @@
 SELECT l.link, l.council_code, l.group_provider, l.service, l.metric, l.group_period,
        l.provider_id, l.period, l.is_total
 FROM disclosure_links l
-JOIN observations o USING (council_code, provider_id, service, metric, period)
+JOIN observations o ON o.rowid = l.rid
 WHERE o.status = 'c' AND NOT l.known AND NOT l.inexact
 ORDER BY ALL

@@ -32,15 +32,29 @@
 --                 bounds it. False when a figure is not at hand (a
 --                 release file alone, a cell marked [c]).
 --
--- pick_order ranks a group's members as the next to hide: first the parts
--- with a count above 0, smallest denominator (then numerator) first; then
--- the total; then the other parts. A part with a count of 0 comes after
--- the total because the rule is public: beside a hidden 3, a hidden 0
--- leaves "the two hidden counts sum to 3", and a part that could be shown
--- holds 0 or at least 5, so the 3 would be plain.
+--   rid           the member's row of observations (its rowid, which no
+--                 step of Build after suppress_primary.sql changes: they
+--                 update rows, never insert, delete or make the table
+--                 anew), so that suppression's rounds and the checks join
+--                 a member to its row on one integer, not five strings
+--   gid           names the group in one integer: the rid of its total,
+--                 times 3, plus 0, 1 or 2 for its link (a year's row is
+--                 the total of a group of quarters and one of months)
+--
+-- pick_class, pick_n and pick_x, then provider_id and period, rank a
+-- group's members as the next to hide (suppress_secondary.sql): first the
+-- parts with a count above 0 (pick_class 0), smallest denominator (pick_n,
+-- then numerator, pick_x) first; then the total (1); then the other parts
+-- (2). They are the counts shown when suppression began; suppression
+-- alone reads them, and ranks only the groups a round reads rather than
+-- every member of every group here (a window over the whole table, the
+-- costliest step of building it). A part with a count of 0 comes after the
+-- total because the rule is public: beside a hidden 3, a hidden 0 leaves
+-- "the two hidden counts sum to 3", and a part that could be shown holds 0
+-- or at least 5, so the 3 would be plain.
 CREATE OR REPLACE TEMP TABLE disclosure_links AS
 WITH cells AS (
-    SELECT o.council_code, o.provider_id, o.service, o.metric, o.period,
+    SELECT o.rowid AS rid, o.council_code, o.provider_id, o.service, o.metric, o.period,
            p.kind AS period_kind, p.period_start, p.period_end,
            coalesce(o.numerator, CASE WHEN m.kind = 'count' THEN o.value END) AS x,
            o.denominator AS n
@@ -51,14 +65,15 @@ WITH cells AS (
 ),
 parts AS (
     SELECT 'providers' AS link, t.council_code, t.provider_id AS group_provider, t.service, t.metric,
-           t.period AS group_period, c.provider_id, c.period, c.x, c.n
+           t.period AS group_period, c.provider_id, c.period, c.x, c.n, c.rid, t.rid * 3 AS gid
     FROM cells t
     JOIN cells c ON c.council_code = t.council_code AND c.service = t.service
                 AND c.metric = t.metric AND c.period = t.period
     WHERE t.provider_id = '' AND c.provider_id <> ''
     UNION ALL
     SELECT CASE c.period_kind WHEN 'quarter' THEN 'quarters' ELSE 'months' END,
-           t.council_code, t.provider_id, t.service, t.metric, t.period, c.provider_id, c.period, c.x, c.n
+           t.council_code, t.provider_id, t.service, t.metric, t.period, c.provider_id, c.period, c.x, c.n,
+           c.rid, t.rid * 3 + CASE c.period_kind WHEN 'quarter' THEN 1 ELSE 2 END
     FROM cells t
     JOIN cells c ON c.council_code = t.council_code AND c.provider_id = t.provider_id
                 AND c.service = t.service AND c.metric = t.metric
@@ -68,10 +83,9 @@ parts AS (
 ),
 totals AS (
     SELECT g.link, g.council_code, g.group_provider, g.service, g.metric, g.group_period,
-           t.provider_id, t.period, t.x, t.n
-    FROM (SELECT DISTINCT link, council_code, group_provider, service, metric, group_period FROM parts) g
-    JOIN cells t ON t.council_code = g.council_code AND t.provider_id = g.group_provider
-                AND t.service = g.service AND t.metric = g.metric AND t.period = g.group_period
+           t.provider_id, t.period, t.x, t.n, t.rid, g.gid
+    FROM (SELECT DISTINCT link, council_code, group_provider, service, metric, group_period, gid FROM parts) g
+    JOIN cells t ON t.rid = g.gid // 3
 ),
 members AS (
     SELECT *, false AS is_total FROM parts
@@ -80,7 +94,7 @@ members AS (
 ),
 gaps AS (
     -- Each group's total less its parts, in the councils' own figures.
-    SELECT mb.link, mb.council_code, mb.group_provider, mb.service, mb.metric, mb.group_period,
+    SELECT mb.gid,
            coalesce(bool_and(t.x IS NOT NULL) AND abs(sum(CASE WHEN mb.is_total THEN t.x ELSE -t.x END)) >= 0.5
                     AND (any_value(m.kind) = 'count'
                          OR (bool_and(t.n IS NOT NULL) AND abs(sum(CASE WHEN mb.is_total THEN t.n ELSE -t.n END)) >= 0.5)),
@@ -90,14 +104,12 @@ gaps AS (
     LEFT JOIN disclosure_truth t
       ON t.council_code = mb.council_code AND t.provider_id = mb.provider_id AND t.service = mb.service
      AND t.metric = mb.metric AND t.period = mb.period
-    GROUP BY mb.link, mb.council_code, mb.group_provider, mb.service, mb.metric, mb.group_period
+    GROUP BY mb.gid
 )
 SELECT link, council_code, group_provider, service, metric, group_period, provider_id, period, is_total,
-       coalesce(k.known, false) AS known, k.council_code IS NOT NULL AS shown_before, g.inexact,
-       row_number() OVER (
-           PARTITION BY link, council_code, group_provider, service, metric, group_period
-           ORDER BY CASE WHEN NOT is_total AND x > 0 THEN 0 WHEN is_total THEN 1 ELSE 2 END,
-                    n NULLS LAST, x NULLS LAST, provider_id, period) AS pick_order
+       rid, gid, coalesce(k.known, false) AS known, k.council_code IS NOT NULL AS shown_before, g.inexact,
+       CASE WHEN NOT is_total AND x > 0 THEN 0 WHEN is_total THEN 1 ELSE 2 END AS pick_class,
+       n AS pick_n, x AS pick_x
 FROM members
-JOIN gaps g USING (link, council_code, group_provider, service, metric, group_period)
+JOIN gaps g USING (gid)
 LEFT JOIN history_known k USING (council_code, provider_id, service, metric, period)

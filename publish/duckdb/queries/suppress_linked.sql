@@ -16,26 +16,29 @@
 -- other quarters. Build runs this with each round of secondary
 -- suppression, since a sister hidden here may leave a group of its own
 -- metric with one hidden member.
-UPDATE observations o
-SET status = 'c', value = NULL, numerator = NULL, denominator = NULL, note = ''
-WHERE o.status <> 'c' AND (o.value IS NOT NULL OR o.numerator IS NOT NULL OR o.denominator IS NOT NULL)
-  -- A semi-join, so the rows are updated in the table's own order
-  -- (suppress_history.sql).
-  AND (o.council_code, o.provider_id, o.service, o.metric, o.period) IN (
-      WITH sisters AS (
-          SELECT a.id AS metric, b.id AS sister
-          FROM metrics a
-          JOIN metrics b ON a.id <> b.id
-           AND ((coalesce(a.numerator_count, '') <> '' AND a.numerator_count IN (b.numerator_count, b.denominator_count))
-                OR (coalesce(a.denominator_count, '') <> '' AND a.denominator_count IN (b.numerator_count, b.denominator_count)))
-      )
-      SELECT (f.council_code, f.provider_id, f.service, f.metric, f.period)
-      FROM observations h
-      JOIN sisters s ON s.metric = h.metric
-      JOIN period_links hp ON hp.period = h.period
-      JOIN observations f ON f.council_code = h.council_code AND f.provider_id = h.provider_id
-                         AND f.service = h.service AND f.metric = s.sister
-      JOIN period_links fp ON fp.period = f.period
-                          AND fp.period_start <= hp.period_end AND fp.period_end >= hp.period_start
-      WHERE h.status = 'c'
-  )
+--
+-- The cells to hide are added to suppress_steps as step $step, and
+-- suppress_apply.sql hides them. Only figures hidden since the last run
+-- (a step at or after $since), or every hidden figure when $every, are
+-- read as the hidden ones: a figure hidden before the last run had its
+-- sisters hidden by it, and a sister once hidden never shows anything
+-- again.
+INSERT INTO suppress_steps
+WITH sisters AS (
+    SELECT a.id AS metric, b.id AS sister
+    FROM metrics a
+    JOIN metrics b ON a.id <> b.id
+     AND ((coalesce(a.numerator_count, '') <> '' AND a.numerator_count IN (b.numerator_count, b.denominator_count))
+          OR (coalesce(a.denominator_count, '') <> '' AND a.denominator_count IN (b.numerator_count, b.denominator_count)))
+)
+SELECT DISTINCT f.rowid AS rid, $step::INTEGER AS step
+FROM observations h
+JOIN sisters s ON s.metric = h.metric
+JOIN period_links hp ON hp.period = h.period
+JOIN observations f ON f.council_code = h.council_code AND f.provider_id = h.provider_id
+                   AND f.service = h.service AND f.metric = s.sister
+JOIN period_links fp ON fp.period = f.period
+                    AND fp.period_start <= hp.period_end AND fp.period_end >= hp.period_start
+WHERE h.status = 'c'
+  AND ($every OR h.rowid IN (SELECT rid FROM suppress_steps WHERE step >= $since))
+  AND f.status <> 'c' AND (f.value IS NOT NULL OR f.numerator IS NOT NULL OR f.denominator IS NOT NULL)
