@@ -8,6 +8,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/yardstick-open/yardstick/schemas"
 )
@@ -52,17 +54,46 @@ type checker struct {
 
 	periods  map[string]periodResult
 	resolved map[councilKey]councilResult
-	dups     *dupIndex
-	errs     int // errors this checker has reported
+	// lastCouncil is the previous row's council text and period and what
+	// they resolved to. A return's rows come council by council, but a
+	// national file has more councils and periods than resolved keeps
+	// (maxCached), so without it most rows would resolve their council
+	// again.
+	lastCouncil struct {
+		key councilKey
+		res councilResult
+		ok  bool
+	}
+	dups *dupIndex
+	errs int // errors this checker has reported
 
-	idFormats map[string]bool
-	hints     map[string]string
-	sums      map[sumKey]*countSums
-	locals    map[string]localResult // the council part of a LOCAL id, resolved
-	names     map[string]seenName    // each provider id's first name and its line
-	lastName  [2]string              // the id and name of the row before, seen already
-	lastNoted [3]string              // the council, name and id noteFileID saw last
-	svcNames  map[string]string      // see serviceNames
+	idFormats  map[string]bool
+	hints      map[string]string
+	sums       map[sumKey]*countSums
+	locals     map[string]localResult // the council part of a LOCAL id, resolved
+	names      map[string]seenName    // each provider id's first name and its line
+	lastName   [2]string              // the id and name of the row before, seen already
+	lastNoted  [3]string              // the council, name and id noteFileID saw last
+	svcNames   map[string]string      // see serviceNames
+	normalised map[string]string      // provider names as keyOf normalises them (see checker.keyOf)
+	// lastTotal is the row before's provider name, and whether it names
+	// a total.
+	lastTotal struct {
+		name      string
+		total, ok bool
+	}
+	// lastID is the row before's provider id, and whether its format is
+	// known.
+	lastID struct {
+		id        string
+		known, ok bool
+	}
+	// lastSector is the row before's sector as written and what it
+	// stands for, if it is one.
+	lastSector struct {
+		from, to string
+		ok       bool
+	}
 
 	// register is the provider register's file, read the first time a
 	// row gives a provider's name without its id (see matchName); ""
@@ -292,7 +323,10 @@ func (c *checker) checkCouncil(r *rawRow, o *obs, period schemas.Period, periodO
 		key.period = period.ID
 		day = period.Start
 	}
-	res, ok := c.resolved[key]
+	res, ok := c.lastCouncil.res, c.lastCouncil.ok && c.lastCouncil.key == key
+	if !ok {
+		res, ok = c.resolved[key]
+	}
 	if !ok {
 		// A copy: the result, errors included, may keep the text.
 		res.c, res.err = c.councils.Resolve(strings.Clone(r.Council), day)
@@ -301,6 +335,7 @@ func (c *checker) checkCouncil(r *rawRow, o *obs, period schemas.Period, periodO
 		}
 		c.cacheCouncil(key, res)
 	}
+	c.lastCouncil.key, c.lastCouncil.res, c.lastCouncil.ok = key, res, true
 	if res.err != nil {
 		var ce *schemas.CouncilError
 		code := CodeCouncil
@@ -430,19 +465,52 @@ var totalNames = map[string]bool{
 
 // totalName reports whether a provider name is one of totalNames, ignoring
 // case, punctuation and spacing.
+//
+// It runs on every row that names a provider, so it builds the words
+// joined by single spaces in a buffer on the stack rather than through
+// strings.ToLower, FieldsFunc and Join, which allocated four times a row.
+// A rune counts as a letter or digit after unicode.ToLower, as
+// strings.ToLower would lower it (the Kelvin sign is a k).
 func totalName(name string) bool {
 	if len(name) > 40 {
 		return false
 	}
-	f := strings.FieldsFunc(strings.ToLower(name), func(r rune) bool {
-		return !(r >= 'a' && r <= 'z' || r >= '0' && r <= '9')
-	})
-	return totalNames[strings.Join(f, " ")]
+	var buf [40]byte
+	n := 0
+	space := false // a separator since the last word's end
+	for _, r := range name {
+		if r >= utf8.RuneSelf {
+			r = unicode.ToLower(r)
+		} else if r >= 'A' && r <= 'Z' {
+			r += 'a' - 'A'
+		}
+		if !(r >= 'a' && r <= 'z' || r >= '0' && r <= '9') {
+			space = true
+			continue
+		}
+		if space && n > 0 {
+			if n == len(buf) {
+				return false
+			}
+			buf[n] = ' '
+			n++
+		}
+		space = false
+		if n == len(buf) {
+			return false // longer than any total's name
+		}
+		buf[n] = byte(r)
+		n++
+	}
+	return totalNames[string(buf[:n])]
 }
 
 // knownIDFormat reports whether a provider id is in a format a register
 // uses. A provider's id repeats on each of its rows, so the answer is kept.
 func (c *checker) knownIDFormat(id string) bool {
+	if c.lastID.ok && id == c.lastID.id {
+		return c.lastID.known // a provider's rows come together
+	}
 	ok, seen := c.idFormats[id]
 	if !seen {
 		ok = reCQC.MatchString(id) || reOfsted.MatchString(id) || reOrgID.MatchString(id) || reLocalID.MatchString(id)
@@ -453,14 +521,19 @@ func (c *checker) knownIDFormat(id string) bool {
 			c.idFormats[strings.Clone(id)] = ok
 		}
 	}
+	c.lastID.id, c.lastID.known, c.lastID.ok = id, ok, true
 	return ok
 }
 
 func (c *checker) checkProvider(r *rawRow, o *obs) {
 	id := r.ProviderID
 	before := c.errs
+	if c.lastTotal.name != r.Provider || !c.lastTotal.ok {
+		// A provider's rows come together: its name is looked at once.
+		c.lastTotal.name, c.lastTotal.total, c.lastTotal.ok = r.Provider, r.Provider != "" && totalName(r.Provider), true
+	}
 	switch {
-	case r.Provider != "" && totalName(r.Provider):
+	case c.lastTotal.total:
 		// Given the usual hint (an id) such a row would publish "All
 		// providers" as a provider of its own, beside the real ones.
 		c.fail(r, iProvName, r.Provider, CodeProviderTotal,
@@ -486,7 +559,13 @@ func (c *checker) checkProvider(r *rawRow, o *obs) {
 		o.ProviderID = id
 	}
 	if r.Sector != "" {
-		s, ok := sectors[strings.ToLower(strings.TrimSpace(r.Sector))]
+		s, ok := c.lastSector.to, c.lastSector.ok && c.lastSector.from == r.Sector
+		if !ok {
+			// Lower-cased and looked up once for each run of rows that
+			// give the same sector, as a provider's rows do.
+			s, ok = sectors[strings.ToLower(strings.TrimSpace(r.Sector))]
+			c.lastSector.from, c.lastSector.to, c.lastSector.ok = r.Sector, s, ok
+		}
 		if !ok {
 			c.fail(r, iSector, r.Sector, CodeSector, fmt.Sprintf("provider_sector %q is not one of public, voluntary, private, plc", r.Sector),
 				"public for councils' own and NHS services, voluntary for charities and social enterprises, private for companies, plc for listed companies")
@@ -578,6 +657,9 @@ func (c *checker) checkName(r *rawRow, id string) {
 // sameName reports whether two provider names differ only in case or
 // spacing.
 func sameName(a, b string) bool {
+	if a == b {
+		return true // as almost every name is, without the allocations below
+	}
 	return strings.EqualFold(strings.Join(strings.Fields(a), " "), strings.Join(strings.Fields(b), " "))
 }
 
@@ -588,7 +670,13 @@ func (c *checker) checkFigures(r *rawRow, o *obs, m *schemas.Metric) {
 	o.Den, o.HasDen = c.count(r, iDen, r.Denom)
 
 	text, qual := schemas.SplitQualifier(r.Value)
-	if st, isMarker := schemas.ParseMarker(text); isMarker {
+	// No marker starts with a digit, and most values do: those skip the
+	// look-up, which lower-cases the text first.
+	st, isMarker := schemas.StatusNone, false
+	if text == "" || text[0] < '0' || text[0] > '9' {
+		st, isMarker = schemas.ParseMarker(text)
+	}
+	if isMarker {
 		switch {
 		case text == "" && o.HasNum && o.HasDen:
 			// A blank value with both counts is derived below.
@@ -646,6 +734,9 @@ func (c *checker) checkFigures(r *rawRow, o *obs, m *schemas.Metric) {
 }
 
 func (c *checker) count(r *rawRow, ci int, s string) (int64, bool) {
+	if n, ok := plainCount(s); ok {
+		return n, true
+	}
 	if _, isMarker := schemas.ParseMarker(s); isMarker {
 		return 0, false
 	}
@@ -664,6 +755,26 @@ func (c *checker) count(r *rawRow, ci int, s string) (int64, bool) {
 	if n < 0 {
 		c.fail(r, ci, s, CodeNegative, fmt.Sprintf("%s %q is negative", schemas.Columns[ci], s), "counts cannot be below 0")
 		return 0, false
+	}
+	return n, true
+}
+
+// plainCount reads a count written as digits alone, at most 12 of them,
+// as almost every count is: what schemas.ParseWhole would make of it, and
+// no more than MaxCount, so count may take it without the checks that
+// other spellings need (markers, signs, separators, decimals). It reports
+// false for anything else.
+func plainCount(s string) (int64, bool) {
+	if len(s) == 0 || len(s) > 12 {
+		return 0, false
+	}
+	var n int64
+	for i := 0; i < len(s); i++ {
+		d := s[i] - '0'
+		if d > 9 {
+			return 0, false
+		}
+		n = n*10 + int64(d)
 	}
 	return n, true
 }

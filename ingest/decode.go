@@ -87,10 +87,15 @@ type skipRule struct {
 // filled straight from the fields the CSV reader has already built: a
 // return's rows are all strings, so nothing needs reflection.
 type rowSource struct {
-	csv      *csv.Reader
-	plan     *plan
-	probs    *problems
+	csv  *csv.Reader
+	plan *plan
+	// report takes the problems of the records next passes over: the
+	// return's problems, or the batch a readAhead is filling.
+	report   func(Problem)
 	syntaxes int
+	// small is set when the whole return was in the bytes read to find
+	// its header, so reading it further waits on nothing.
+	small bool
 	// A record of a wide file gives a row per wide column: base is the
 	// record's row, rec its fields and wide the next wide column to give
 	// (len(plan.wide) when none is left).
@@ -106,6 +111,7 @@ func openReturn(r io.Reader, m *schemas.Mapping, council string, probs *problems
 	text := newTextReader(r)
 	br := bufio.NewReaderSize(text, 256<<10)
 	head, err := br.Peek(128 << 10)
+	whole := errors.Is(err, io.EOF) // the return is all in head
 	if len(head) == 0 {
 		var de *decodeError
 		if errors.As(err, &de) {
@@ -172,7 +178,7 @@ func openReturn(r io.Reader, m *schemas.Mapping, council string, probs *problems
 	if !ok {
 		return nil, nil
 	}
-	return &rowSource{csv: cr, plan: p, probs: probs, wide: len(p.wide)}, nil
+	return &rowSource{csv: cr, plan: p, report: probs.add, wide: len(p.wide), small: whole}, nil
 }
 
 // sniff chooses the delimiter and header row: for each candidate delimiter,
@@ -524,7 +530,7 @@ func (s *rowSource) next(r *rawRow) error {
 				return err
 			}
 			s.syntaxes++
-			s.probs.add(syntaxProblem(pe))
+			s.report(syntaxProblem(pe))
 			if s.syntaxes >= maxSyntaxErrors {
 				return &decodeError{Problem{Line: pe.Line, Code: CodeCSVSyntax, Severity: SevError,
 					Message: fmt.Sprintf("stopped reading after %d malformed lines", maxSyntaxErrors),
@@ -538,13 +544,13 @@ func (s *rowSource) next(r *rawRow) error {
 			continue
 		}
 		if note, ok := footer(rec); ok {
-			s.probs.add(Problem{Line: line, Value: truncate(note, 80), Code: CodeFooterRow, Severity: SevWarning,
+			s.report(Problem{Line: line, Value: truncate(note, 80), Code: CodeFooterRow, Severity: SevWarning,
 				Message: "the line is a note below the figures, not a row of them, and is passed over",
 				Hint:    "if it is meant as a row of figures, fill in its other columns"})
 			continue
 		}
 		if len(rec) <= p.maxIndex {
-			s.probs.add(Problem{Line: line, Code: CodeFieldCount, Severity: SevError,
+			s.report(Problem{Line: line, Code: CodeFieldCount, Severity: SevError,
 				Message: fmt.Sprintf("the line has %d fields but the header has %d", len(rec), len(p.header)),
 				Hint:    "the line may be cut short (a truncated file?) or a field may be missing; compare it with the header"})
 			continue
@@ -552,11 +558,11 @@ func (s *rowSource) next(r *rawRow) error {
 		// Before the count of fields: a split figure often leaves one too
 		// many, and its own problem says better what to do.
 		if pr, split := s.splitFigure(rec, line); split && !s.skipped(rec) {
-			s.probs.add(pr)
+			s.report(pr)
 			continue
 		}
 		if len(rec) > len(p.header) && !blank(rec[len(p.header):]) {
-			s.probs.add(Problem{Line: line, Column: len(p.header) + 1, Code: CodeFieldCount, Severity: SevError,
+			s.report(Problem{Line: line, Column: len(p.header) + 1, Code: CodeFieldCount, Severity: SevError,
 				Value:   truncate(rec[len(p.header)], 40),
 				Message: fmt.Sprintf("the line has %d fields but the header has %d", len(rec), len(p.header)),
 				Hint:    "a value may contain the delimiter; put double quotes around values that contain commas"})

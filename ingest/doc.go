@@ -106,10 +106,16 @@
 // once (see recover.go).
 //
 // Decoding streams: the file is read once, as it is stored and hashed;
-// each record's fields fill a row that goes straight to the checks, on one
-// goroutine and without reflection; accepted rows are spilled in a
-// compact form to a temporary file and written out period by period,
-// and the keys the duplicate-row check remembers go to a file of sorted
+// each record's fields fill a row without reflection. A return larger
+// than the 128 KiB read to find its header is decoded on a goroutine of
+// its own, a batch of rows at a time, while the checks run on the
+// caller's (ahead.go), with the same rows and problems in the same order.
+// Accepted rows are spilled in a compact form to a temporary file and
+// written out period by period: a period whose rows the return has left
+// is written while checking goes on, and a period of several councils
+// whose councils come in order, as in a national file grouped by
+// council, is written a council at a time as the rows move on from each
+// (stream.go). The keys the duplicate-row check remembers go to a file of
 // runs once there are more than a quarter of a million (dupindex.go), so
 // memory stays bounded however large the file.
 package ingest

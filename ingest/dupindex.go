@@ -21,19 +21,21 @@ var dupResident = 1 << 18
 // service, metric and period) with the line it was first seen on, to find
 // a second row with the same key as it is read.
 //
-// A key is kept as two 64-bit hashes with independent seeds, so a false
-// match needs both to collide. Keys are grouped by the row's partition
-// (council and period), since a duplicate is always in its first row's
-// partition. While fewer than dupResident keys are held they are all in
-// memory. Past that, every partition's keys are written to a file in
-// submissions/.incoming/<id>/ as a run sorted by hash. A later row looks
-// in its partition's keys in memory and in those of its runs whose Bloom
-// filter (12 bits a key, made the first time the partition comes back)
-// may hold it, by binary search in the file; a filter says "perhaps" for
-// about 1 key in 300 that is not there. Returns are grouped by council and
-// period, so the rows of a partition written out rarely come back; a
-// shuffled file costs reads and its filters' 1.5 bytes a row. Which rows
-// are duplicates, and of which line, is the same either way.
+// A key is kept as two 64-bit hashes with independent seeds of its
+// provider, service and metric, so a false match needs both to collide.
+// Keys are grouped by the row's partition (council and period), since a
+// duplicate is always in its first row's partition. While fewer than
+// dupResident keys are held they are all in memory. Past that, every
+// partition's keys are written to a file in submissions/.incoming/<id>/
+// as a run. A later row looks in its partition's keys in memory and in
+// those of its runs whose Bloom filter (12 bits a key) may hold it, by
+// binary search in the file; a filter says "perhaps" for about 1 key in
+// 300 that is not there. A run is sorted by hash, in place in the file,
+// and its filter made, the first time its partition comes back. Returns
+// are grouped by council and period, so the rows of a partition written
+// out rarely come back, and their runs are never sorted; a shuffled file
+// costs a sort of each run, reads, and its filters' 1.5 bytes a row.
+// Which rows are duplicates, and of which line, is the same either way.
 type dupIndex struct {
 	seeds    [2]maphash.Seed
 	path     string // the file of keys written out, created when first needed
@@ -45,6 +47,7 @@ type dupIndex struct {
 	err      error // the first I/O error; the ingest fails with it
 	buf      []byte
 	rec      [dupRecord]byte
+	lastSize int // keys of the partition before the last, to size a new one's map
 }
 
 // dupPart is one partition's keys: those in memory and runs in the file.
@@ -54,12 +57,15 @@ type dupPart struct {
 	runs []keyRun
 }
 
-// keyRun is a run of keys in the file, sorted by hash, with a Bloom filter
-// of them.
+// keyRun is a run of keys in the file, with a Bloom filter of them. A run
+// is written in no order and sorted by hash, in place, with its filter
+// made, the first time a row of its partition comes back: in a return
+// grouped by council and period that is never, so sorting costs nothing
+// there.
 type keyRun struct {
 	off   int64
 	n     int
-	bloom bloom
+	bloom bloom // nil until the run is sorted
 }
 
 // dupRecord is the size of a key in the file: two hashes and a line.
@@ -77,8 +83,10 @@ func (d *dupIndex) seen(council, provider, service, metric, period string, line 
 		// fails with that error, so it keeps no more keys in memory.
 		return 0, false
 	}
+	// Only the provider, service and metric are hashed: keys are kept by
+	// partition, which the council and period name.
 	b := d.buf[:0]
-	for _, s := range []string{council, provider, service, metric, period} {
+	for _, s := range []string{provider, service, metric} {
 		b = append(b, s...)
 		b = append(b, 0)
 	}
@@ -87,6 +95,9 @@ func (d *dupIndex) seen(council, provider, service, metric, period string, line 
 
 	p := d.last
 	if p == nil || p.key.council != council || p.key.period != period {
+		if d.last != nil {
+			d.lastSize = min(len(d.last.keys), 4096)
+		}
 		k := partKey{period: period, council: council}
 		p = d.parts[k]
 		if p == nil {
@@ -104,7 +115,10 @@ func (d *dupIndex) seen(council, provider, service, metric, period string, line 
 		}
 	}
 	if p.keys == nil {
-		p.keys = map[[2]uint64]int32{}
+		// Sized as the partition before was: a return's partitions have
+		// much the same rows, and a map grown key by key is rebuilt
+		// several times on the way.
+		p.keys = make(map[[2]uint64]int32, d.lastSize)
 	}
 	p.keys[h] = line
 	d.resident++
@@ -150,9 +164,11 @@ func (d *dupIndex) find(r *keyRun, h [2]uint64) (int32, bool) {
 	return 0, false
 }
 
-// makeBloom makes the filter of run r from its keys in the file.
+// makeBloom sorts run r by hash in the file, for find's binary search,
+// and makes its filter. A run is one partition's keys written at once, at
+// most dupResident of them, so it is sorted in memory.
 func (d *dupIndex) makeBloom(r *keyRun) error {
-	r.bloom = newBloom(r.n)
+	entries := make([]dupEntry, r.n)
 	buf := make([]byte, min(r.n, 4096)*dupRecord)
 	for i := 0; i < r.n; {
 		m := min(r.n-i, len(buf)/dupRecord)
@@ -161,11 +177,40 @@ func (d *dupIndex) makeBloom(r *keyRun) error {
 			return fmt.Errorf("read duplicate-check file: %w", err)
 		}
 		for j := 0; j < len(b); j += dupRecord {
-			r.bloom.add([2]uint64{binary.LittleEndian.Uint64(b[j:]), binary.LittleEndian.Uint64(b[j+8:])})
+			entries[i+j/dupRecord] = dupEntry{
+				h:    [2]uint64{binary.LittleEndian.Uint64(b[j:]), binary.LittleEndian.Uint64(b[j+8:])},
+				line: int32(binary.LittleEndian.Uint32(b[j+16:])),
+			}
 		}
 		i += m
 	}
+	slices.SortFunc(entries, func(a, b dupEntry) int { return compareHash(a.h, b.h) })
+	w := bufio.NewWriterSize(&offsetWriter{f: d.f, off: r.off}, 64<<10)
+	bl := newBloom(r.n)
+	for _, e := range entries {
+		bl.add(e.h)
+		if _, err := w.Write(e.record(d.rec[:0])); err != nil {
+			return fmt.Errorf("write duplicate-check file: %w", err)
+		}
+	}
+	if err := w.Flush(); err != nil {
+		return fmt.Errorf("write duplicate-check file: %w", err)
+	}
+	r.bloom = bl
 	return nil
+}
+
+// dupEntry is a key and the line it was first seen on.
+type dupEntry struct {
+	h    [2]uint64
+	line int32
+}
+
+// record appends e as the file holds it to b.
+func (e dupEntry) record(b []byte) []byte {
+	b = binary.LittleEndian.AppendUint64(b, e.h[0])
+	b = binary.LittleEndian.AppendUint64(b, e.h[1])
+	return binary.LittleEndian.AppendUint32(b, uint32(e.line))
 }
 
 func compareHash(a, b [2]uint64) int {
@@ -176,7 +221,8 @@ func compareHash(a, b [2]uint64) int {
 }
 
 // writeOut writes every partition's keys in memory to the file, each as a
-// run sorted by hash, and lets them go.
+// run (sorted only if its partition comes back, see keyRun), and lets
+// them go.
 func (d *dupIndex) writeOut() error {
 	if d.f == nil {
 		f, err := os.OpenFile(d.path, os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o600)
@@ -186,30 +232,17 @@ func (d *dupIndex) writeOut() error {
 		d.f = f
 	}
 	w := bufio.NewWriterSize(&offsetWriter{f: d.f, off: d.off}, 256<<10)
-	type entry struct {
-		h    [2]uint64
-		line int32
-	}
-	var entries []entry
 	for _, p := range d.parts {
 		if len(p.keys) == 0 {
 			continue
 		}
-		entries = entries[:0]
+		r := keyRun{off: d.off, n: len(p.keys)}
 		for h, line := range p.keys {
-			entries = append(entries, entry{h, line})
-		}
-		slices.SortFunc(entries, func(a, b entry) int { return compareHash(a.h, b.h) })
-		r := keyRun{off: d.off, n: len(entries)}
-		for _, e := range entries {
-			binary.LittleEndian.PutUint64(d.rec[0:], e.h[0])
-			binary.LittleEndian.PutUint64(d.rec[8:], e.h[1])
-			binary.LittleEndian.PutUint32(d.rec[16:], uint32(e.line))
-			if _, err := w.Write(d.rec[:]); err != nil {
+			if _, err := w.Write(dupEntry{h, line}.record(d.rec[:0])); err != nil {
 				return fmt.Errorf("write duplicate-check file: %w", err)
 			}
 		}
-		d.off += int64(len(entries)) * dupRecord
+		d.off += int64(r.n) * dupRecord
 		p.runs = append(p.runs, r)
 		p.keys = nil
 	}

@@ -57,6 +57,15 @@ type flusher struct {
 
 	committing bool // place has begun: files may be in their final places
 	reported   atomic.Bool
+
+	// Periods written a council at a time while checking goes on (see
+	// stream.go): the streams, the partitions queued for them and not yet
+	// handed to the goroutine that writes them, and that goroutine.
+	streams     map[*periodRows]*stream
+	pending     []streamAppend
+	pendingRows int
+	streamJobs  chan []streamAppend
+	streamWG    sync.WaitGroup
 }
 
 type flushJob struct {
@@ -82,7 +91,8 @@ type written struct {
 }
 
 func newFlusher(s *spill, layout schemas.Layout, id string, received time.Time) *flusher {
-	f := &flusher{spill: s, layout: layout, id: id, received: received, written: map[*periodRows]written{}}
+	f := &flusher{spill: s, layout: layout, id: id, received: received, written: map[*periodRows]written{},
+		streams: map[*periodRows]*stream{}}
 	f.start()
 	return f
 }
@@ -198,6 +208,9 @@ func (f *flusher) write(pw *partWriter, j flushJob) (*schemas.PendingFile, error
 // checking goroutine, which owns the spill, so it flushes the spill's
 // buffer for the writers to read and copies the runs they will read.
 func (f *flusher) leave(pr *periodRows) error {
+	if f.covers(pr) {
+		return nil // its stream has every row so far, and writes them
+	}
 	if err := f.spill.w.Flush(); err != nil {
 		return fmt.Errorf("flush spill file: %w", err)
 	}
@@ -220,6 +233,7 @@ func (f *flusher) leave(pr *periodRows) error {
 // name, whole or not (see recover.go). abort may follow it.
 func (f *flusher) place(ctx context.Context) ([]string, error) {
 	f.stop()
+	f.stopStreams()
 	if f.err != nil {
 		return nil, f.err
 	}
@@ -333,13 +347,15 @@ func (f *flusher) finishLast() error {
 	if f.spill.last == nil {
 		return nil
 	}
+	f.partLeft(f.spill.last)
 	pr := f.spill.last.in
 	if pr.left {
 		return nil
 	}
 	pr.left = true
-	if f.workers == 0 {
-		// The whole return is this one period: place writes it.
+	if f.workers == 0 || f.covers(pr) {
+		// The whole return is this one period (place writes it), or its
+		// stream has all its rows.
 		return nil
 	}
 	if err := f.spill.w.Flush(); err != nil {
@@ -363,6 +379,9 @@ func (f *flusher) stop() {
 func (f *flusher) abort(discard bool) {
 	f.stop()
 	dirs := map[string]bool{}
+	for _, d := range f.abortStreams() {
+		dirs[d] = true
+	}
 	for _, w := range f.written {
 		if w.file == nil {
 			continue

@@ -397,6 +397,23 @@ func keyOf(council, name string) nameKey {
 	return nameKey{council, k}
 }
 
+// keyOf is keyOf with the names normalised kept (at most maxCached of at
+// most maxKeyName bytes, each its own copy): noteFileID meets each
+// provider's name again in every council and period it has figures for.
+func (c *checker) keyOf(council, name string) nameKey {
+	if k, ok := c.normalised[name]; ok {
+		return nameKey{council, k}
+	}
+	k := keyOf(council, name)
+	if len(c.normalised) < maxCached && len(name) <= maxKeyName {
+		if c.normalised == nil {
+			c.normalised = map[string]string{}
+		}
+		c.normalised[strings.Clone(name)] = k.name
+	}
+	return k
+}
+
 // fileID is the id a return's rows give a name, with its first line, and
 // the first other id they give it, if any, with its line.
 type fileID struct {
@@ -552,7 +569,7 @@ func (c *checker) noteFileID(r *rawRow, council, id string) {
 		return
 	}
 	c.lastNoted = last
-	k := keyOf(council, r.Provider)
+	k := c.keyOf(council, r.Provider)
 	if k.name == "" {
 		return
 	}

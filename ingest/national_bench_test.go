@@ -2,6 +2,7 @@ package ingest
 
 import (
 	"context"
+	"flag"
 	"os"
 	"path/filepath"
 	"testing"
@@ -9,12 +10,17 @@ import (
 	"github.com/yardstick-open/yardstick/ingest/sample"
 )
 
+// nationalRows sizes BenchmarkIngestNational's file: go test -bench
+// IngestNational ./ingest -args -national-rows 1000000 measures (or, with
+// -cpuprofile, profiles) ingest at the size the scale benchmark reports.
+var nationalRows = flag.Int("national-rows", 300_000, "rows of BenchmarkIngestNational's file")
+
 // BenchmarkIngestNational ingests one national file: every English council,
 // many quarters, thousands of small partitions, as a bulk load would be.
 func BenchmarkIngestNational(b *testing.B) {
 	p := testPipeline(b)
 	dir := b.TempDir()
-	sum, err := sample.Generate(dir, p.Catalogue, p.Councils, sample.Options{Rows: 300_000, OneFile: true, Seed: 7})
+	sum, err := sample.Generate(dir, p.Catalogue, p.Councils, sample.Options{Rows: *nationalRows, OneFile: true, Seed: 7})
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -154,18 +154,22 @@ func (p *Pipeline) Ingest(ctx context.Context, r io.Reader, name string, opt Opt
 	// below).
 	var syncs tasks
 	defer syncs.wait()
-	sw := bufio.NewWriterSize(stored, 256<<10)
+	sw := bufio.NewWriterSize(&writebackWriter{f: stored}, 256<<10)
 	hash := sha256.New()
 	counter := &countWriter{}
 	// The file is read once: as it is parsed, the same bytes are stored
 	// and hashed.
-	cr, stopReading := ctxReader(ctx, r)
+	// The rows are decoded on a goroutine of their own (readAhead), which
+	// cancelling readCtx stops should the checks end first.
+	readCtx, cancelRead := context.WithCancel(ctx)
+	defer cancelRead()
+	cr, stopReading := ctxReader(readCtx, r)
 	defer stopReading()
 	limit := opt.maxBytes()
 	tee := io.TeeReader(&limitReader{r: cr, left: limit, limit: limit}, io.MultiWriter(sw, hash, counter))
 
 	probs := &problems{}
-	res, err := p.check(ctx, tee, counter, in, id, received, opt, council, today, probs)
+	res, err := p.check(ctx, tee, cancelRead, counter, in, id, received, opt, council, today, probs)
 	if res != nil && res.spill != nil {
 		defer res.spill.close()
 		// Before the spill closes, since the writers read it; and, unless
@@ -311,6 +315,10 @@ func (p *Pipeline) Ingest(ctx context.Context, r io.Reader, name string, opt Opt
 		if err != nil {
 			return nil, err
 		}
+		// Every file is written: the spill is read no more, and removed
+		// before the syncs below, so that its pages, tens of megabytes
+		// of a national return, are dropped rather than written to disk.
+		res.spill.close()
 		man.Files = make([]string, len(files))
 		for i, f := range files {
 			man.Files[i] = relPath(p.Layout.Root, f)
@@ -479,7 +487,9 @@ type checked struct {
 
 // check decodes and checks every row, spilling good rows while the file
 // has no errors. Problems go to probs; the error is for I/O failures.
-func (p *Pipeline) check(ctx context.Context, r io.Reader, read *countWriter, in *incoming, id string, received time.Time, opt Options, council *schemas.Council, today time.Time, probs *problems) (*checked, error) {
+// cancelRead must make reads of r return; it is called if checking stops
+// before r has been read to its end.
+func (p *Pipeline) check(ctx context.Context, r io.Reader, cancelRead func(), read *countWriter, in *incoming, id string, received time.Time, opt Options, council *schemas.Council, today time.Time, probs *problems) (*checked, error) {
 	res := &checked{}
 	councilCode := ""
 	if council != nil {
@@ -504,6 +514,7 @@ func (p *Pipeline) check(ctx context.Context, r io.Reader, read *countWriter, in
 	res.spill = sp
 	res.flush = newFlusher(sp, p.Layout, id, received)
 	sp.onLeave = res.flush.leave
+	sp.onPartLeave = res.flush.partLeft
 	// The duplicate check's file is inside the incoming folder, which a
 	// crash's clean-up removes whole; it is gone before the folder is
 	// renamed into place.
@@ -513,44 +524,68 @@ func (p *Pipeline) check(ctx context.Context, r io.Reader, read *countWriter, in
 	chk.register = registerFile(p.Layout.Root)
 	defer chk.close()
 	seenC, seenP, seenS := map[string]bool{}, map[string]bool{}, map[string]bool{}
+	var last obs // the council, period and service seen last, already in the maps
+	seen := func(o *obs) {
+		// Rows come council by council and period by period: most are
+		// the row before's, and need no three map look-ups.
+		if o.Council != last.Council || o.Period.ID != last.Period.ID || o.Service != last.Service {
+			seenC[o.Council], seenP[o.Period.ID], seenS[o.Service] = true, true, true
+			last.Council, last.Period.ID, last.Service = o.Council, o.Period.ID, o.Service
+		}
+	}
 	// Rows giving a provider's name alone wait for the end of the file,
 	// where a later line may give that name its id (names.go); they are
 	// stored here.
 	chk.emitHeld = func(o *obs) error {
-		seenC[o.Council], seenP[o.Period.ID], seenS[o.Service] = true, true, true
+		seen(o)
 		if chk.errs == 0 {
 			return sp.add(o)
 		}
 		return nil
 	}
 
-	var row rawRow
+	ahead := startReadAhead(src, cancelRead)
+	defer ahead.close()
 	var o obs
+rows:
 	for {
-		// A cancelled read ends the rows anyway (the reader returns the
-		// context's error); checking here too stops a file already
-		// buffered in memory.
-		if res.rows%1024 == 0 && ctx.Err() != nil {
-			break
+		b := ahead.next()
+		reported := 0
+		for i := range b.rows {
+			// A cancelled read ends the rows anyway (the reader returns
+			// the context's error); checking here too stops a file
+			// already buffered in memory.
+			if res.rows%1024 == 0 && ctx.Err() != nil {
+				break rows
+			}
+			for ; reported < len(b.probs) && b.probs[reported].rows <= i; reported++ {
+				probs.add(b.probs[reported].p)
+			}
+			row := &b.rows[i]
+			res.rows++
+			if opt.Progress != nil && res.rows%ProgressEvery == 0 {
+				opt.Progress(res.rows, read.n.Load())
+			}
+			if !chk.check(row, &o) {
+				continue
+			}
+			seen(&o)
+			if chk.errs == 0 { // once the file is rejected, rows are only checked
+				if err := sp.add(&o); err != nil {
+					return res, err
+				}
+			}
 		}
-		err = src.next(&row)
+		for _, bp := range b.probs[reported:] {
+			probs.add(bp.p)
+		}
+		err = b.err
+		ahead.release(b)
 		if err != nil {
 			break
 		}
-		res.rows++
-		if opt.Progress != nil && res.rows%ProgressEvery == 0 {
-			opt.Progress(res.rows, read.n.Load())
-		}
-		if !chk.check(&row, &o) {
-			continue
-		}
-		seenC[o.Council], seenP[o.Period.ID], seenS[o.Service] = true, true, true
-		if chk.errs == 0 { // once the file is rejected, rows are only checked
-			if err := sp.add(&o); err != nil {
-				return res, err
-			}
-		}
 	}
+	ahead.close()
 	if err := ctx.Err(); err != nil {
 		return res, err
 	}
@@ -777,6 +812,32 @@ func (t *tasks) wait() error {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	return t.err
+}
+
+// writebackWriter writes to f and, each time writebackEvery more bytes
+// have been written, asks the kernel to start writing them to disk
+// (startWriteback). A national return is a hundred megabytes or more;
+// left to the sync at the end, it kept the ingest waiting on the disk for
+// the third of a second that writing it takes, after every row had been
+// checked. Started as it comes, most of it is on disk by then.
+type writebackWriter struct {
+	f            *os.File
+	off, started int64 // bytes written, and the first not yet sent on its way
+}
+
+// writebackEvery is how many bytes a writebackWriter writes between
+// asking the kernel to write them out: more than a council's return, so
+// those are synced at the end alone, as before.
+const writebackEvery = 8 << 20
+
+func (w *writebackWriter) Write(b []byte) (int, error) {
+	n, err := w.f.Write(b)
+	w.off += int64(n)
+	if w.off-w.started >= writebackEvery {
+		startWriteback(w.f, w.started, w.off-w.started)
+		w.started = w.off
+	}
+	return n, err
 }
 
 // countWriter counts the bytes read. The decoding goroutine writes it and

@@ -1,6 +1,7 @@
 package ingest
 
 import (
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"io"
@@ -31,9 +32,9 @@ func (e *decodeError) Error() string { return e.Message }
 // one pass without guessing ahead.
 type textReader struct {
 	r       io.Reader
-	buf     []byte // raw bytes not yet examined
-	raw     []byte // read buffer
+	buf     []byte // raw bytes not yet examined; reads land in its spare capacity
 	out     []byte // decoded bytes not yet returned
+	outBuf  []byte // the memory out is decoded into, kept from fill to fill
 	enc     encoding
 	line    int // current line, 1-based
 	lineLen int // bytes in the current line so far
@@ -50,8 +51,13 @@ const (
 	encCP1252
 )
 
+// textReadSize is how many bytes textReader asks its reader for at a time.
+const textReadSize = 64 << 10
+
 func newTextReader(r io.Reader) *textReader {
-	return &textReader{r: r, raw: make([]byte, 64<<10), line: 1, start: true}
+	// Room for one read and what a read may leave undecoded: part of a
+	// character, or of a byte-order mark.
+	return &textReader{r: r, buf: make([]byte, 0, textReadSize+utf8.UTFMax), line: 1, start: true}
 }
 
 func (t *textReader) Read(p []byte) (int, error) {
@@ -69,10 +75,16 @@ func (t *textReader) Read(p []byte) (int, error) {
 }
 
 // fill reads more raw bytes and decodes as many as form whole characters.
+// Its buffers are kept from one fill to the next: a national return is
+// thousands of fills, and memory made anew for each was a fifth of what
+// ingest allocated, all of it for the garbage collector to clear.
 func (t *textReader) fill() error {
 	if !t.eof {
-		n, err := t.r.Read(t.raw)
-		t.buf = append(t.buf, t.raw[:n]...)
+		if cap(t.buf)-len(t.buf) < textReadSize {
+			t.buf = append(make([]byte, 0, len(t.buf)+2*textReadSize), t.buf...)
+		}
+		n, err := t.r.Read(t.buf[len(t.buf) : len(t.buf)+textReadSize])
+		t.buf = t.buf[:len(t.buf)+n]
 		if errors.Is(err, io.EOF) {
 			t.eof = true
 		} else if err != nil {
@@ -88,20 +100,13 @@ func (t *textReader) fill() error {
 		}
 		t.start = false
 	}
-	out := t.out[:0]
+	out := t.outBuf[:0] // fill runs only once out is all returned
 	b := t.buf
 	i := 0
 	for i < len(b) {
 		// Fast path: a stretch of plain ASCII text is checked and copied
 		// as a block; only line ends, NUL and non-ASCII bytes stop it.
-		j := i
-		for j < len(b) {
-			c := b[j]
-			if c >= 0x80 || c == 0 || c == '\n' {
-				break
-			}
-			j++
-		}
+		j := plainRun(b, i)
 		if j > i {
 			t.lineLen += j - i
 			if t.lineLen > MaxLineBytes {
@@ -151,11 +156,40 @@ func (t *textReader) fill() error {
 		i++
 	}
 	t.buf = append(t.buf[:0], b[i:]...)
-	t.out = out
+	t.out, t.outBuf = out, out
 	if t.eof && len(t.buf) == 0 && len(out) == 0 {
 		return io.EOF
 	}
 	return nil
+}
+
+// plainRun returns the index of the first byte of b from i on that is a
+// line end, a NUL or not ASCII, or len(b) if there is none. It looks at
+// eight bytes at a time: the text reader passes every byte of a return
+// through it.
+func plainRun(b []byte, i int) int {
+	const (
+		ones  = 0x0101010101010101
+		highs = 0x8080808080808080
+		nl    = '\n' * ones
+	)
+	for ; i+8 <= len(b); i += 8 {
+		w := binary.LittleEndian.Uint64(b[i:])
+		// A byte of w is flagged if its high bit is set (not ASCII), if
+		// it is 0, or if it is a line end (0 once XORed with nl). The
+		// zero tests may flag a byte after a flagged one as well, never
+		// one before, so the first flag is exact.
+		x := w ^ nl
+		if (w|(w-ones)&^w|(x-ones)&^x)&highs != 0 {
+			break
+		}
+	}
+	for ; i < len(b); i++ {
+		if c := b[i]; c >= 0x80 || c == 0 || c == '\n' {
+			break
+		}
+	}
+	return i
 }
 
 // checkStart looks at the first bytes for a byte-order mark.

@@ -72,6 +72,9 @@ type spill struct {
 	// onLeave, if set, is called when the rows move on from a period,
 	// which in a return grouped by period means it is complete.
 	onLeave func(*periodRows) error
+	// onPartLeave, if set, is called whenever the rows move on from a
+	// partition, before onLeave.
+	onPartLeave func(*partition)
 }
 
 // partition is the rows of one council and period: the withdraws check
@@ -83,6 +86,7 @@ type partition struct {
 	rows     int
 	services []string // the services of its rows
 	in       *periodRows
+	leaves   int // how often the rows have moved on from it (see flusher.partLeft)
 }
 
 // periodRows is the rows of one period, which the warehouse stores in one
@@ -173,7 +177,9 @@ func (s *spillFile) close() {
 	if s.f != nil {
 		s.f.Close()
 		os.Remove(s.path)
+		s.f = nil
 	}
+	s.mem = nil
 }
 
 // add appends a checked row.
@@ -181,6 +187,9 @@ func (s *spill) add(o *obs) error {
 	key := partKey{o.Period.ID, o.Council}
 	p := s.last
 	if p == nil || p.key != key {
+		if prev := s.last; prev != nil && s.onPartLeave != nil {
+			s.onPartLeave(prev)
+		}
 		if prev := s.last; prev != nil && prev.key.period != key.period && s.onLeave != nil {
 			if pr := s.periods[prev.key.period]; !pr.left {
 				pr.left = true
@@ -361,7 +370,20 @@ type partRuns struct {
 // given (by council), as one Parquet file to dst. A file of several
 // councils gets row groups of at most multiCouncilRowGroup rows.
 func (pw *partWriter) writePeriod(s *spill, parts []partRuns, rows int, dst io.Writer, submission string, received time.Time) error {
-	w := pw.writer(len(parts))
+	w := pw.begin(len(parts), rows, dst)
+	for _, pr := range parts {
+		if err := pw.writePart(w, s, pr, submission, received); err != nil {
+			return err
+		}
+	}
+	return pw.end(w)
+}
+
+// begin starts a file of rows rows of councils councils on dst, with the
+// writer for it. Its rows are given by writePart, a partition at a time,
+// and end finishes it.
+func (pw *partWriter) begin(councils, rows int, dst io.Writer) *parquet.GenericWriter[Observation] {
+	w := pw.writer(councils)
 	w.Reset(dst)
 	if n := min(max(rows, 1), writeBatch); cap(pw.batch) < n {
 		pw.batch = make([]Observation, 0, n)
@@ -369,58 +391,72 @@ func (pw *partWriter) writePeriod(s *spill, parts []partRuns, rows int, dst io.W
 		// to them cost no allocation per row.
 		pw.nums, pw.dens, pw.vals = make([]int64, n), make([]int64, n), make([]float64, n)
 	}
-	batch, nums, dens, vals := pw.batch[:0], pw.nums, pw.dens, pw.vals
-	flush := func() error {
-		if _, err := w.Write(batch); err != nil {
-			return fmt.Errorf("write parquet: %w", err)
-		}
-		batch = batch[:0]
-		return nil
-	}
+	pw.batch = pw.batch[:0]
+	return w
+}
+
+// writePart adds a partition's rows to the file w is writing. Rows wait
+// in the batch until it is full or the file ends, whatever partition they
+// are of, so a file is handed to the Parquet writer in the same batches
+// however its partitions came.
+func (pw *partWriter) writePart(w *parquet.GenericWriter[Observation], s *spill, pr partRuns, submission string, received time.Time) error {
 	var r spillRow
-	for _, pr := range parts {
-		p := pr.part
-		start, end := epochDays(p.period.Start), epochDays(p.period.End)
-		for _, rn := range pr.runs {
-			d, err := s.readRun(rn, &pw.raw)
-			if err != nil {
-				return err
+	p := pr.part
+	start, end := epochDays(p.period.Start), epochDays(p.period.End)
+	for _, rn := range pr.runs {
+		d, err := s.readRun(rn, &pw.raw)
+		if err != nil {
+			return err
+		}
+		for d.more() {
+			if !d.row(&r) {
+				return errCorruptSpill
 			}
-			for d.more() {
-				if !d.row(&r) {
-					return errCorruptSpill
-				}
-				i := len(batch)
-				o := Observation{
-					CouncilCode: p.key.council, Period: p.key.period,
-					ProviderID: r.strs[0], ProviderName: r.strs[1], ProviderSector: r.strs[2],
-					Service: r.strs[3], Metric: r.strs[4], Status: r.strs[5], Note: r.strs[6],
-					PeriodStart: start, PeriodEnd: end,
-					SubmissionID: submission, SourceLine: int64(r.line), ReceivedAt: received,
-				}
-				if r.flags&1 != 0 {
-					nums[i] = r.num
-					o.Numerator = &nums[i]
-				}
-				if r.flags&2 != 0 {
-					dens[i] = r.den
-					o.Denominator = &dens[i]
-				}
-				if r.flags&4 != 0 {
-					vals[i] = r.val
-					o.Value = &vals[i]
-				}
-				batch = append(batch, o)
-				if len(batch) == cap(batch) {
-					if err := flush(); err != nil {
-						return err
-					}
+			i := len(pw.batch)
+			o := Observation{
+				CouncilCode: p.key.council, Period: p.key.period,
+				ProviderID: r.strs[0], ProviderName: r.strs[1], ProviderSector: r.strs[2],
+				Service: r.strs[3], Metric: r.strs[4], Status: r.strs[5], Note: r.strs[6],
+				PeriodStart: start, PeriodEnd: end,
+				SubmissionID: submission, SourceLine: int64(r.line), ReceivedAt: received,
+			}
+			if r.flags&1 != 0 {
+				pw.nums[i] = r.num
+				o.Numerator = &pw.nums[i]
+			}
+			if r.flags&2 != 0 {
+				pw.dens[i] = r.den
+				o.Denominator = &pw.dens[i]
+			}
+			if r.flags&4 != 0 {
+				pw.vals[i] = r.val
+				o.Value = &pw.vals[i]
+			}
+			pw.batch = append(pw.batch, o)
+			if len(pw.batch) == cap(pw.batch) {
+				if err := pw.flush(w); err != nil {
+					return err
 				}
 			}
 		}
 	}
-	if len(batch) > 0 {
-		if err := flush(); err != nil {
+	return nil
+}
+
+// flush hands the batch to the Parquet writer.
+func (pw *partWriter) flush(w *parquet.GenericWriter[Observation]) error {
+	if _, err := w.Write(pw.batch); err != nil {
+		return fmt.Errorf("write parquet: %w", err)
+	}
+	clear(pw.batch) // let the spill's runs go
+	pw.batch = pw.batch[:0]
+	return nil
+}
+
+// end writes the rows still in the batch and the file's footer.
+func (pw *partWriter) end(w *parquet.GenericWriter[Observation]) error {
+	if len(pw.batch) > 0 {
+		if err := pw.flush(w); err != nil {
 			return err
 		}
 	}
