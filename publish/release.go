@@ -40,8 +40,11 @@ type Builder struct {
 	Councils *schemas.Councils
 	// Now is the clock that names releases; nil means time.Now.
 	Now func() time.Time
-	// Log receives one line per step; nil discards them.
-	Log io.Writer
+	// Log receives one line per step; nil discards them. Steps that run
+	// side by side (the exports, the website) write it one line at a
+	// time, under logMu, so Log need not be safe for concurrent use.
+	Log   io.Writer
+	logMu sync.Mutex
 	// DuckDB tunes the engine that builds the tables.
 	DuckDB duckdb.Options
 	// Site writes the release's website; nil leaves it out, for a release
@@ -674,6 +677,8 @@ func ReadRelease(layout schemas.Layout, id string) (*schemas.Release, error) {
 
 func (b *Builder) logf(format string, args ...any) {
 	if b.Log != nil {
+		b.logMu.Lock()
+		defer b.logMu.Unlock()
 		fmt.Fprintf(b.Log, format+"\n", args...)
 	}
 }
