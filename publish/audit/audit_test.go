@@ -113,3 +113,21 @@ func TestReduceInconsistent(t *testing.T) {
 		}
 	}
 }
+
+// TestTinyPivotIsNotUnbounded is 10,000,000,000 a + b = 3: b lies in
+// [0, 3] (a = 0 gives 3; b = 0 gives a = 3e-10). After reduction the
+// entry of b in the tableau is 1e-10, below the pivot tolerance; taking
+// its column as unbounded would report b in [0, +Inf] and so never narrow.
+func TestTinyPivotIsNotUnbounded(t *testing.T) {
+	p, err := Reduce(2, []Equation{{Terms: []Term{{Var: 0, Coef: 10_000_000_000}, {Var: 1, Coef: 1}}, RHS: 3}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	lo, hi, err := p.Range([]Term{{Var: 1, Coef: 1}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if math.Abs(lo) > 1e-6 || math.Abs(hi-3) > 1e-6 {
+		t.Errorf("range of b = [%g, %g], want [0, 3]", lo, hi)
+	}
+}

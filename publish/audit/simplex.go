@@ -163,8 +163,10 @@ func (tab *tableau) solve(c []float64) (float64, bool) {
 		// The ratio test; ties go to the basic variable of least index.
 		leave := -1
 		var best float64
+		tiny := false
 		for i, row := range tab.t {
 			if row[enter] <= pivotTolerance {
+				tiny = tiny || row[enter] > 0
 				continue
 			}
 			ratio := row[n] / row[enter]
@@ -174,6 +176,13 @@ func (tab *tableau) solve(c []float64) (float64, bool) {
 			}
 		}
 		if leave < 0 {
+			if tiny {
+				// A positive entry too small to pivot on may be all
+				// that bounds the objective: "unbounded" would then
+				// call a cell wide that is not, so the tableau does not
+				// decide (gonum, then the exact simplex, do).
+				return 0, false
+			}
 			return math.Inf(-1), true
 		}
 		tab.pivot(leave, enter)
