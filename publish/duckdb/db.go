@@ -381,10 +381,12 @@ func parseSize(s string) (int64, error) {
 	if err != nil {
 		return 0, fmt.Errorf("%q is not a size: %w", s, err)
 	}
-	unit := map[string]float64{"": 1, "b": 1, "byte": 1, "bytes": 1,
+	unit := map[string]float64{"b": 1, "byte": 1, "bytes": 1,
 		"kb": 1e3, "mb": 1e6, "gb": 1e9, "tb": 1e12,
 		"kib": 1 << 10, "mib": 1 << 20, "gib": 1 << 30, "tib": 1 << 40}[strings.ToLower(m[2])]
 	return int64(n * unit), nil
 }
 
-var reSize = regexp.MustCompile(`(?i)^\s*(\d+(?:\.\d+)?)\s*(bytes?|b|[kmgt]i?b|)\s*$`)
+// The unit is required: DuckDB refuses a bare number ("Unknown unit for
+// memory"), so a limit without one must be refused before it gets there.
+var reSize = regexp.MustCompile(`(?i)^\s*(\d+(?:\.\d+)?)\s*(bytes?|b|[kmgt]i?b)\s*$`)

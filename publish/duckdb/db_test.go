@@ -182,7 +182,7 @@ func TestParseSize(t *testing.T) {
 			t.Errorf("parseSize(%q) = %d, want %d", tt.In, got, tt.Want)
 		}
 	}
-	for _, bad := range []string{"", "lots", "-1 GB", "1 PB", "GB"} {
+	for _, bad := range []string{"", "lots", "-1 GB", "1 PB", "GB", "2"} {
 		if _, err := parseSize(bad); err == nil {
 			t.Errorf("parseSize(%q) took it as a size", bad)
 		}
