@@ -146,14 +146,16 @@ func BenchmarkServe(b *testing.B) {
 	}
 
 	// The static peer: a file of the same size in the release folder,
-	// served by the same server. The data folder is the benchmark's own,
-	// thrown away after; adding a file to its release (which SHA256SUMS
-	// then does not list) is how the same server serves it the same way.
+	// served by the same server. Adding a file to the release (which
+	// SHA256SUMS then does not list) is how the same server serves it the
+	// same way; it is removed when the benchmark ends, since with
+	// -published the data folder is not the benchmark's own.
 	static := func(name string, size int64) string {
 		path := filepath.Join(dataDir, "current", name)
 		if err := os.WriteFile(path, []byte(strings.Repeat("x", int(size))), 0o644); err != nil {
 			b.Fatal(err)
 		}
+		b.Cleanup(func() { os.Remove(path) })
 		return base + "/" + name
 	}
 	const workers, d = 8, 5 * time.Second
