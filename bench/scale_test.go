@@ -28,7 +28,7 @@ var rows = flag.Int("rows", 1_000_000, "rows of the one-file sample that Benchma
 // of serving it, and may have been built with a memory limit or from
 // returns split by year.
 var servePublished = flag.String("published", "", "a published data folder for BenchmarkServe to serve instead of the sample's, with -rows 1 "+
-	"(it adds a static file to the folder's current release)")
+	"(a static file of the same size is added to its current release while the benchmark runs)")
 
 // fixture is what the benchmarks of one run share, made once however many
 // of them run: the sample (written by the code of `yardstick sample
