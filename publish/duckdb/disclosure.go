@@ -212,7 +212,8 @@ func (s *session) suppress(ctx context.Context, layout schemas.Layout) error {
 		if err != nil {
 			return err
 		}
-		for _, k := range determined(links) {
+		found, _ := s.audit.exact.determined(links)
+		for _, k := range found {
 			protect = append(protect, k.protectKey())
 		}
 		if len(protect) > 0 {
@@ -330,11 +331,21 @@ func (s *session) checkDisclosure(ctx context.Context) error {
 	if err := s.violations(ctx, "check_disclosure_groups", found); err != nil {
 		return fmt.Errorf("check disclosure: %w", err)
 	}
+	exactStart := time.Now()
 	links, err := s.hiddenLinks(ctx)
 	if err != nil {
 		return fmt.Errorf("check disclosure: %w", err)
 	}
-	for _, k := range determined(links) {
+	// Within Build, suppression's last exact test ran after the last
+	// round that hid a cell, so the check reads the same hidden members
+	// unless something changed them since, and exactMemo compares them.
+	pinned, reused := s.audit.exact.determined(links)
+	if reused {
+		// Not named "disclosure control: ...": the check's own line holds
+		// this time.
+		s.done(exactStart, "exact test: the hidden members suppression last tested, its finding reused")
+	}
+	for _, k := range pinned {
 		found.add(Violation{Rule: "determined", Table: "observations", Metric: k.Metric, Period: k.Period,
 			Council: k.Council, Provider: k.Provider, Service: k.Service,
 			Detail: "the published totals, added and subtracted together, give back its counts"})
@@ -452,6 +463,31 @@ func (s *session) hiddenLinks(ctx context.Context) ([]hiddenLink, error) {
 		return nil, fmt.Errorf("disclosure_hidden: %w", err)
 	}
 	return out, nil
+}
+
+// exactMemo keeps the last exact test (determined) and the hidden
+// members it read. determined reads nothing but its links, so the same
+// links give the same cells: suppression's last test, run after the last
+// round that hid a cell, serves the check too when nothing has changed
+// the hidden cells between (the exact test is the costlier part of the
+// check at a million rows). The links are compared in full, not trusted
+// to be unchanged, since a step between suppression and the check could
+// show or hide a cell.
+type exactMemo struct {
+	links []hiddenLink
+	found []cellKey
+	valid bool
+}
+
+// determined returns determined(links), and whether it was the last
+// call's finding, reused.
+func (m *exactMemo) determined(links []hiddenLink) ([]cellKey, bool) {
+	if m.valid && slices.Equal(m.links, links) {
+		return slices.Clone(m.found), true
+	}
+	found := determined(links)
+	m.links, m.found, m.valid = links, slices.Clone(found), true
+	return found, false
 }
 
 // determined returns, sorted, the hidden cells whose counts the published

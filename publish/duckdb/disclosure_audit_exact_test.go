@@ -1,0 +1,90 @@
+package duckdb
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+	"sync"
+	"testing"
+)
+
+// TestCheckReusesExactTest checks that the check takes suppression's last
+// exact test (exactMemo) only when the hidden members are the same. On
+// council A's care homes in Q1 (TestAuditDuringSuppression's, worked by
+// hand there) suppression hides P1's falls (3 of 2,000 bed days) and the
+// figures that would give it back; nothing changes them before the check,
+// which reuses the finding: no cell determined. When P2's occupancy
+// (3,000 of 3,500 bed days) is shown again after suppression, P1's is the
+// only hidden member of the council-wide occupancy group (5,000 of 6,000),
+// and 5,000 - 3,000 gives back its 2,000: the check must test again and
+// report it determined, not take suppression's finding of nothing.
+func TestCheckReusesExactTest(t *testing.T) {
+	t.Parallel()
+	rows := []obs{
+		careRow(mFalls, "", 15, 5000), careRow(mFalls, "P1", 3, 2000), careRow(mFalls, "P2", 12, 3000),
+		careRow(mOccupancy, "", 5000, 6000), careRow(mOccupancy, "P1", 2000, 2500), careRow(mOccupancy, "P2", 3000, 3500),
+	}
+	const reusedLine = "exact test: the hidden members suppression last tested, its finding reused"
+	build := func(t *testing.T, unhide bool) ([]string, error) {
+		var mu sync.Mutex
+		var lines []string
+		in := BuildInput{DataDir: writeDataDir(t, sub{ID: "u1", Council: cA, Received: day("2025-04-10"), Rows: rows}),
+			Catalogue: disclosureCatalogue(t), Councils: fixtureCouncils(t), Neighbours: 2,
+			Logf: func(format string, args ...any) {
+				mu.Lock()
+				defer mu.Unlock()
+				lines = append(lines, fmt.Sprintf(format, args...))
+			}}
+		if unhide {
+			in.afterSuppress = func(ctx context.Context, conn *sql.Conn) error {
+				_, err := conn.ExecContext(ctx, testSQL(t, "disclosure/unhide_observation"),
+					sql.Named("council", cA), sql.Named("provider", "P2"), sql.Named("metric", mOccupancy),
+					sql.Named("period", dq1), sql.Named("num", int64(3000)), sql.Named("den", int64(3500)))
+				return err
+			}
+		}
+		err := openTest(t).Build(context.Background(), in)
+		return lines, err
+	}
+	t.Run("unchanged", func(t *testing.T) {
+		t.Parallel()
+		lines, err := build(t, false)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !containsPrefix(lines, reusedLine) {
+			t.Errorf("the check tested again what suppression had tested; log:\n%s", strings.Join(lines, "\n"))
+		}
+	})
+	t.Run("shown after suppression", func(t *testing.T) {
+		t.Parallel()
+		lines, err := build(t, true)
+		var de *DisclosureError
+		if !errors.As(err, &de) {
+			t.Fatalf("build: %v, want a DisclosureError", err)
+		}
+		found := false
+		for _, v := range de.Violations {
+			if v.Rule == "determined" && v.Provider == "P1" && v.Metric == mOccupancy && v.Period == dq1 {
+				found = true
+			}
+		}
+		if !found {
+			t.Errorf("violations %v lack P1's occupancy determined", de.Violations)
+		}
+		if containsPrefix(lines, reusedLine) {
+			t.Errorf("the check reused suppression's exact test after a cell was shown")
+		}
+	})
+}
+
+func containsPrefix(lines []string, prefix string) bool {
+	for _, l := range lines {
+		if strings.HasPrefix(l, prefix) {
+			return true
+		}
+	}
+	return false
+}
