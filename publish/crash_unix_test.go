@@ -19,6 +19,7 @@ import (
 	"time"
 
 	"github.com/yardstick-open/yardstick/publish/duckdb"
+	"github.com/yardstick-open/yardstick/publish/publishtest"
 	"github.com/yardstick-open/yardstick/schemas"
 )
 
@@ -154,7 +155,7 @@ func checkSameData(t *testing.T, want, got schemas.Layout, id string) {
 	t.Helper()
 	sums := func(l schemas.Layout) map[string]string {
 		out := map[string]string{}
-		for line := range strings.Lines(readFile(t, filepath.Join(l.Release(id), schemas.ChecksumsFile))) {
+		for line := range strings.Lines(string(publishtest.ReadData(t, filepath.Join(l.Release(id), schemas.ChecksumsFile)))) {
 			hash, name, _ := strings.Cut(strings.TrimSpace(line), "  ")
 			if strings.HasPrefix(name, "data/") {
 				out[name] = hash

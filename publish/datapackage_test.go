@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/yardstick-open/yardstick/publish/publishtest"
 	"github.com/yardstick-open/yardstick/schemas"
 )
 
@@ -156,7 +157,7 @@ func checkDataPackage(t *testing.T, rel *schemas.Release) dpPackage {
 				t.Errorf("%s: compression %q", r.Path, r.Compression)
 			}
 			if r.Compression == "gz" {
-				data = []byte(gunzip(t, r.Path, data))
+				data = publishtest.Gunzip(t, r.Path, data)
 			}
 			checkTable(t, r, data)
 		case "duckdb":

@@ -14,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/yardstick-open/yardstick/publish/publishtest"
 	"github.com/yardstick-open/yardstick/schemas"
 )
 
@@ -137,7 +138,7 @@ func checkNothingHidden(t *testing.T, dir string, rows []obs, hash, submitter st
 		// A gzipped CSV file is searched as what it holds: the
 		// compressed bytes would hide any secret from bytes.Contains.
 		if gz := strings.TrimSuffix(name, ".gz"); gz != name {
-			b, name = []byte(gunzip(t, name, b)), gz
+			b, name = publishtest.Gunzip(t, name, b), gz
 		}
 		for _, s := range texts {
 			if bytes.Contains(b, []byte(s)) {

@@ -2,8 +2,6 @@ package publish
 
 import (
 	"bufio"
-	"bytes"
-	"compress/gzip"
 	"context"
 	"crypto/sha256"
 	"database/sql"
@@ -11,7 +9,6 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"errors"
-	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -22,6 +19,7 @@ import (
 	"time"
 
 	"github.com/yardstick-open/yardstick/publish/duckdb"
+	"github.com/yardstick-open/yardstick/publish/publishtest"
 	"github.com/yardstick-open/yardstick/registers"
 	"github.com/yardstick-open/yardstick/schemas"
 )
@@ -235,7 +233,7 @@ func TestPublishRevisions(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	firstSums := readFile(t, filepath.Join(first.Dir, schemas.ChecksumsFile))
+	firstSums := string(publishtest.ReadData(t, filepath.Join(first.Dir, schemas.ChecksumsFile)))
 
 	resub := sub{ID: "20250201T000000Z-cccc", Council: trafford, Received: time.Date(2025, 2, 1, 0, 0, 0, 0, time.UTC), Rows: []obs{
 		homecare(trafford, "1-101234567", 88, 100), // was 80/100
@@ -257,7 +255,7 @@ func TestPublishRevisions(t *testing.T) {
 	checkCurrent(t, b.Layout, second.ID)
 	checkSums(t, second.Dir)
 	checkSums(t, first.Dir)
-	if got := readFile(t, filepath.Join(first.Dir, schemas.ChecksumsFile)); got != firstSums {
+	if got := string(publishtest.ReadData(t, filepath.Join(first.Dir, schemas.ChecksumsFile))); got != firstSums {
 		t.Error("the first release changed")
 	}
 	if ids, _ := Releases(b.Layout); !reflect.DeepEqual(ids, []string{first.ID, second.ID}) {
@@ -623,7 +621,7 @@ func TestCurrentReleaseRejectsForeignLink(t *testing.T) {
 // SHA256SUMS, which must name every other file of the release.
 func checkSums(t *testing.T, dir string) {
 	t.Helper()
-	sums := readFile(t, filepath.Join(dir, schemas.ChecksumsFile))
+	sums := string(publishtest.ReadData(t, filepath.Join(dir, schemas.ChecksumsFile)))
 	var listed []string
 	sc := bufio.NewScanner(strings.NewReader(sums))
 	for sc.Scan() {
@@ -700,38 +698,9 @@ func listFiles(t *testing.T, dir string) []string {
 	return out
 }
 
-// readFile returns a file's text, gunzipped when its name ends in ".gz"
-// (the large tables' CSV files).
-func readFile(t *testing.T, path string) string {
-	t.Helper()
-	b, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if strings.HasSuffix(path, ".gz") {
-		return gunzip(t, path, b)
-	}
-	return string(b)
-}
-
-// gunzip returns the text of a gzipped file's bytes, failing the test
-// unless they are one whole gzip stream.
-func gunzip(t *testing.T, path string, b []byte) string {
-	t.Helper()
-	zr, err := gzip.NewReader(bytes.NewReader(b))
-	if err != nil {
-		t.Fatalf("%s: %v", path, err)
-	}
-	out, err := io.ReadAll(zr)
-	if err != nil {
-		t.Fatalf("%s: %v", path, err)
-	}
-	return string(out)
-}
-
 func header(t *testing.T, path string) []string {
 	t.Helper()
-	h, err := csv.NewReader(strings.NewReader(readFile(t, path))).Read()
+	h, err := csv.NewReader(strings.NewReader(string(publishtest.ReadData(t, path)))).Read()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -741,7 +710,7 @@ func header(t *testing.T, path string) []string {
 // readCSV reads a CSV file with a header as one map per row.
 func readCSV(t *testing.T, path string) []map[string]string {
 	t.Helper()
-	recs, err := csv.NewReader(strings.NewReader(readFile(t, path))).ReadAll()
+	recs, err := csv.NewReader(strings.NewReader(string(publishtest.ReadData(t, path)))).ReadAll()
 	if err != nil {
 		t.Fatalf("%s: %v", path, err)
 	}

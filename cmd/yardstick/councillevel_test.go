@@ -2,7 +2,6 @@ package main
 
 import (
 	"bytes"
-	"compress/gzip"
 	"encoding/csv"
 	"encoding/json"
 	"errors"
@@ -15,6 +14,8 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/yardstick-open/yardstick/publish/publishtest"
 )
 
 // The council-level tests load a real DfE file, one row per council and
@@ -128,33 +129,11 @@ func publishCouncilLevel(t *testing.T, mapping string) string {
 	return dir
 }
 
-// readData returns a file's bytes, gunzipped when its name ends in ".gz"
-// (a release's large tables: data/comparisons.csv.gz and the like).
-func readData(t *testing.T, path string) []byte {
-	t.Helper()
-	b, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !strings.HasSuffix(path, ".gz") {
-		return b
-	}
-	zr, err := gzip.NewReader(bytes.NewReader(b))
-	if err != nil {
-		t.Fatalf("%s: %v", path, err)
-	}
-	out, err := io.ReadAll(zr)
-	if err != nil {
-		t.Fatalf("%s: %v", path, err)
-	}
-	return out
-}
-
 // readRows reads a CSV file with a header, gzipped or not, as one map per
 // row.
 func readRows(t *testing.T, path string) []map[string]string {
 	t.Helper()
-	recs, err := csv.NewReader(bytes.NewReader(readData(t, path))).ReadAll()
+	recs, err := csv.NewReader(bytes.NewReader(publishtest.ReadData(t, path))).ReadAll()
 	if err != nil {
 		t.Fatalf("%s: %v", path, err)
 	}
@@ -497,7 +476,7 @@ func checkPackageFields(t *testing.T, dir string) {
 		if strings.HasSuffix(r.Path, ".gz") != (r.Compression == "gz") {
 			t.Errorf("%s: compression %q", r.Path, r.Compression)
 		}
-		header, err := csv.NewReader(bytes.NewReader(readData(t, filepath.Join(dir, filepath.FromSlash(r.Path))))).Read()
+		header, err := csv.NewReader(bytes.NewReader(publishtest.ReadData(t, filepath.Join(dir, filepath.FromSlash(r.Path))))).Read()
 		if err != nil {
 			t.Fatalf("%s: %v", r.Path, err)
 		}

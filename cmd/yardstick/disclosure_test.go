@@ -109,7 +109,7 @@ func TestPublishRemembersWithdrawnRelease(t *testing.T) {
 	third := publish("20250301T000000Z-cccc", time.Date(2025, 3, 1, 0, 0, 0, 0, time.UTC), append([]publishtest.Obs{
 		falls("", 49, 13000), falls("1-101000001", 12, 3000), falls("1-101000004", 2, 1000)}, two...))
 
-	records, err := csv.NewReader(bytes.NewReader(readData(t, filepath.Join(data, "releases", third, "data", "observations.csv.gz")))).ReadAll()
+	records, err := csv.NewReader(bytes.NewReader(publishtest.ReadData(t, filepath.Join(data, "releases", third, "data", "observations.csv.gz")))).ReadAll()
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -22,6 +22,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/yardstick-open/yardstick/publish/publishtest"
 	"github.com/yardstick-open/yardstick/schemas"
 )
 
@@ -80,7 +81,7 @@ func TestSampleIngestPublish(t *testing.T) {
 		t.Errorf("second release: previous %q (want %q), revisions %+v (want one for %s)", rel.Previous, first, rel.Revisions, provider)
 	}
 	verifySums(t, filepath.Join(data, "releases", second))
-	obs := readData(t, filepath.Join(data, "current", "data", "observations.csv.gz"))
+	obs := publishtest.ReadData(t, filepath.Join(data, "current", "data", "observations.csv.gz"))
 	if n := strings.Count(string(obs), ",[r],"); n != 1 {
 		t.Errorf("observations.csv.gz has %d rows marked [r], want 1", n)
 	}
@@ -487,7 +488,7 @@ func verifySums(t *testing.T, dir string) {
 // figure for, as council|provider|metric|period.
 func shownFigures(t *testing.T, data string) map[string]bool {
 	t.Helper()
-	recs, err := csv.NewReader(bytes.NewReader(readData(t, filepath.Join(data, "current", "data", "observations.csv.gz")))).ReadAll()
+	recs, err := csv.NewReader(bytes.NewReader(publishtest.ReadData(t, filepath.Join(data, "current", "data", "observations.csv.gz")))).ReadAll()
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -5,13 +5,17 @@
 package publishtest
 
 import (
+	"bytes"
+	"compress/gzip"
 	"context"
 	"database/sql"
 	"embed"
 	"encoding/json"
+	"io"
 	"os"
 	"path/filepath"
 	"sort"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -210,3 +214,33 @@ var Reference = sync.OnceValues(func() (*schemas.Catalogue, *schemas.Councils) {
 	}
 	return cat, councils
 })
+
+// ReadData returns the bytes of a release's file at path, gunzipped when
+// its name ends in ".gz" (the large tables' CSV files), failing t unless
+// the file reads and is one whole gzip stream.
+func ReadData(t testing.TB, path string) []byte {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasSuffix(path, ".gz") {
+		return b
+	}
+	return Gunzip(t, path, b)
+}
+
+// Gunzip returns what the gzip stream b, the bytes of the file name,
+// holds, failing t unless b is one whole gzip stream.
+func Gunzip(t testing.TB, name string, b []byte) []byte {
+	t.Helper()
+	zr, err := gzip.NewReader(bytes.NewReader(b))
+	if err != nil {
+		t.Fatalf("%s: %v", name, err)
+	}
+	out, err := io.ReadAll(zr)
+	if err != nil {
+		t.Fatalf("%s: %v", name, err)
+	}
+	return out
+}

@@ -2,10 +2,8 @@ package site_test
 
 import (
 	"bytes"
-	"compress/gzip"
 	"encoding/csv"
 	"errors"
-	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -115,7 +113,7 @@ func sameCell(a, b string) bool {
 // as its header and rows.
 func readCSV(t *testing.T, path string) (header []string, rows [][]string) {
 	t.Helper()
-	all, err := csv.NewReader(bytes.NewReader(readData(t, path))).ReadAll()
+	all, err := csv.NewReader(bytes.NewReader(publishtest.ReadData(t, path))).ReadAll()
 	if err != nil {
 		t.Fatalf("%s: %v", path, err)
 	}
@@ -123,26 +121,4 @@ func readCSV(t *testing.T, path string) (header []string, rows [][]string) {
 		t.Fatalf("%s is empty", path)
 	}
 	return all[0], all[1:]
-}
-
-// readData returns a file's bytes, gunzipped when its name ends in ".gz"
-// (the release's large tables).
-func readData(t *testing.T, path string) []byte {
-	t.Helper()
-	b, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !strings.HasSuffix(path, ".gz") {
-		return b
-	}
-	zr, err := gzip.NewReader(bytes.NewReader(b))
-	if err != nil {
-		t.Fatalf("%s: %v", path, err)
-	}
-	out, err := io.ReadAll(zr)
-	if err != nil {
-		t.Fatalf("%s: %v", path, err)
-	}
-	return out
 }

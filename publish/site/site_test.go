@@ -782,7 +782,7 @@ func TestSectors(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	data := readData(t, filepath.Join(rel.Dir, filepath.FromSlash(schemas.SectorBenchmarksCSV)))
+	data := publishtest.ReadData(t, filepath.Join(rel.Dir, filepath.FromSlash(schemas.SectorBenchmarksCSV)))
 	lines := strings.Split(strings.TrimSpace(string(data)), "\n")
 	wantCSV := []string{lines[0]}
 	for _, l := range lines[1:] {
