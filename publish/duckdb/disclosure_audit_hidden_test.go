@@ -26,10 +26,7 @@ import (
 //     finding it.
 func TestAuditWithoutHiddenMember(t *testing.T) {
 	t.Parallel()
-	type want struct {
-		Provider, Metric, What string
-		Lo, Hi                 float64
-	}
+	type want = auditFinding
 	type result struct {
 		found   []want
 		last    string
@@ -62,16 +59,11 @@ func TestAuditWithoutHiddenMember(t *testing.T) {
 						}
 					}
 					c := &auditCache{}
-					narrow, err := s.auditIntervals(ctx, c)
+					found, err := auditFindings(ctx, s, c)
 					if err != nil {
 						return err
 					}
-					for _, n := range narrow {
-						if n.Err != nil {
-							return n.Err
-						}
-						res.found = append(res.found, want{n.Cell.Provider, n.Cell.Metric, n.What, n.Lo, n.Hi})
-					}
+					res.found = found
 					res.last, res.ran = c.last, c.units != nil
 					members, err := s.auditMembers(ctx, nil)
 					res.members = len(members)

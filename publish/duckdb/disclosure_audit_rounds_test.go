@@ -21,24 +21,8 @@ import (
 // step been lost, the next audit would have kept the finding of before.
 func TestAuditDuringSuppression(t *testing.T) {
 	t.Parallel()
-	type want struct {
-		Provider, Metric, What string
-		Lo, Hi                 float64
-	}
-	audit := func(ctx context.Context, s *session, c *auditCache) ([]want, error) {
-		narrow, err := s.auditIntervals(ctx, c)
-		if err != nil {
-			return nil, err
-		}
-		var got []want
-		for _, n := range narrow {
-			if n.Err != nil {
-				return nil, n.Err
-			}
-			got = append(got, want{n.Cell.Provider, n.Cell.Metric, n.What, n.Lo, n.Hi})
-		}
-		return got, nil
-	}
+	type want = auditFinding
+	audit := auditFindings
 	var during, after, fresh []want
 	var logAfter string
 	var hookErr error

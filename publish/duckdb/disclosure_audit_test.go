@@ -216,24 +216,8 @@ func TestAuditCache(t *testing.T) {
 // this test's audits left behind is not its own.
 func TestAuditUnits(t *testing.T) {
 	t.Parallel()
-	type want struct {
-		Provider, Metric, What string
-		Lo, Hi                 float64
-	}
-	audit := func(ctx context.Context, s *session, c *auditCache) ([]want, error) {
-		narrow, err := s.auditIntervals(ctx, c)
-		if err != nil {
-			return nil, err
-		}
-		var got []want
-		for _, n := range narrow {
-			if n.Err != nil {
-				return nil, n.Err
-			}
-			got = append(got, want{n.Cell.Provider, n.Cell.Metric, n.What, n.Lo, n.Hi})
-		}
-		return got, nil
-	}
+	type want = auditFinding
+	audit := auditFindings
 	var before, after, fresh []want
 	var logBefore, logAfter string
 	in := BuildInput{DataDir: writeDataDir(t, sub{ID: "u1", Council: cA, Received: day("2025-04-10"), Rows: []obs{
@@ -280,4 +264,29 @@ func TestAuditUnits(t *testing.T) {
 	if !errors.Is(err, ErrDisclosure) || !strings.Contains(err.Error(), "narrow") || !strings.Contains(err.Error(), mFalls) {
 		t.Errorf("Build = %v, want a narrow range of %s", err, mFalls)
 	}
+}
+
+// auditFinding is a finding of the interval audit as the tests state
+// their wants: the cell's provider and metric, the count found narrow,
+// and its range.
+type auditFinding struct {
+	Provider, Metric, What string
+	Lo, Hi                 float64
+}
+
+// auditFindings runs the interval audit with cache c and returns its
+// findings, failing on a count the solver could not bound.
+func auditFindings(ctx context.Context, s *session, c *auditCache) ([]auditFinding, error) {
+	narrow, err := s.auditIntervals(ctx, c)
+	if err != nil {
+		return nil, err
+	}
+	var got []auditFinding
+	for _, n := range narrow {
+		if n.Err != nil {
+			return nil, n.Err
+		}
+		got = append(got, auditFinding{n.Cell.Provider, n.Cell.Metric, n.What, n.Lo, n.Hi})
+	}
+	return got, nil
 }
