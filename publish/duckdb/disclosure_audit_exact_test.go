@@ -39,10 +39,7 @@ func TestCheckReusesExactTest(t *testing.T) {
 			}}
 		if unhide {
 			in.afterSuppress = func(ctx context.Context, conn *sql.Conn) error {
-				_, err := conn.ExecContext(ctx, testSQL(t, "disclosure/unhide_observation"),
-					sql.Named("council", cA), sql.Named("provider", "P2"), sql.Named("metric", mOccupancy),
-					sql.Named("period", dq1), sql.Named("num", int64(3000)), sql.Named("den", int64(3500)))
-				return err
+				return showP2Occupancy(ctx, t, conn)
 			}
 		}
 		err := openTest(t).Build(context.Background(), in)

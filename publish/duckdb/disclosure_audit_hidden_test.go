@@ -52,9 +52,7 @@ func TestAuditWithoutHiddenMember(t *testing.T) {
 						}
 					}
 					if unhide {
-						if _, err := conn.ExecContext(ctx, testSQL(t, "disclosure/unhide_observation"),
-							sql.Named("council", cA), sql.Named("provider", "P2"), sql.Named("metric", mOccupancy),
-							sql.Named("period", dq1), sql.Named("num", int64(3000)), sql.Named("den", int64(3500))); err != nil {
+						if err := showP2Occupancy(ctx, t, conn); err != nil {
 							return err
 						}
 					}

@@ -232,14 +232,8 @@ func TestAuditUnits(t *testing.T) {
 				return err
 			}
 			logBefore = c.last
-			res, err := conn.ExecContext(ctx, testSQL(t, "disclosure/unhide_observation"),
-				sql.Named("council", cA), sql.Named("provider", "P2"), sql.Named("metric", mOccupancy),
-				sql.Named("period", dq1), sql.Named("num", int64(3000)), sql.Named("den", int64(3500)))
-			if err != nil {
+			if err := showP2Occupancy(ctx, t, conn); err != nil {
 				return err
-			}
-			if n, err := res.RowsAffected(); err != nil || n != 1 {
-				t.Errorf("showed %d cells (%v), want 1: the fixture no longer hides P2's occupancy", n, err)
 			}
 			if after, err = audit(ctx, s, &c); err != nil {
 				return err
@@ -289,4 +283,21 @@ func auditFindings(ctx context.Context, s *session, c *auditCache) ([]auditFindi
 		got = append(got, auditFinding{n.Cell.Provider, n.Cell.Metric, n.What, n.Lo, n.Hi})
 	}
 	return got, nil
+}
+
+// showP2Occupancy shows P2's care-home occupancy in Q1 again (3,000 of
+// 3,500 bed days) on conn, as if suppression had not hidden it, and fails t
+// unless exactly that one cell was hidden: the audit tests' fixtures rely
+// on suppression having hidden it.
+func showP2Occupancy(ctx context.Context, t testing.TB, conn *sql.Conn) error {
+	res, err := conn.ExecContext(ctx, testSQL(t, "disclosure/unhide_observation"),
+		sql.Named("council", cA), sql.Named("provider", "P2"), sql.Named("metric", mOccupancy),
+		sql.Named("period", dq1), sql.Named("num", int64(3000)), sql.Named("den", int64(3500)))
+	if err != nil {
+		return err
+	}
+	if n, err := res.RowsAffected(); err != nil || n != 1 {
+		t.Errorf("showed %d cells (%v), want 1: the fixture no longer hides P2's occupancy", n, err)
+	}
+	return nil
 }
