@@ -11,7 +11,7 @@ import (
 // does not count it narrow, so a wrong verdict on a consistent system
 // would publish a disclosure unseen. Floating point gives such verdicts
 // wrongly: gonum's simplex calls some consistent systems of counts in the
-// hundreds of thousands infeasible, and rounding in any float tableau
+// millions infeasible (TestInfeasibleIsChecked), and rounding in any float tableau
 // grows with the counts. So no float verdict of infeasible is believed:
 // the same programme is solved again in exact rational arithmetic
 // (math/big), from the reduced rows Reduce already holds exactly, by the

@@ -100,11 +100,10 @@ func (d *DB) export(ctx context.Context, query, table, path string) error {
 // exportGzip has DuckDB write the table as plain CSV to a temporary file
 // beside path, compresses that into a second temporary file, and syncs and
 // renames the second into place; the plain file is removed. DuckDB's own
-// COMPRESSION gzip would do it in one step, but took 3.6 to 5.1 times as
-// long as the plain export on a release of 374,000 observations, where
-// Go's compress/gzip, at the same default level, compresses the plain
-// file in about the time DuckDB took to write it, to a slightly smaller
-// file (BENCHMARKS.md, "The release's size"). Both temporary names begin
+// COMPRESSION gzip would do it in one step, but was several times slower
+// than the plain export, where Go's compress/gzip, at the same default
+// level, compressed the plain file in about the time DuckDB took to write
+// it (BENCHMARKS.md, "The release's size"). Both temporary names begin
 // schemas.TempPrefix(base), as the crash clean-ups expect.
 func (d *DB) exportGzip(ctx context.Context, query, table, path string) error {
 	if !slices.Contains(Tables, table) {
