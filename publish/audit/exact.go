@@ -10,9 +10,10 @@ import (
 // published: the caller then takes the cell's range as saying nothing and
 // does not count it narrow, so a wrong verdict on a consistent system
 // would publish a disclosure unseen. Floating point gives such verdicts
-// wrongly: gonum's simplex calls some consistent systems of counts in the
-// millions infeasible (TestInfeasibleIsChecked), and rounding in any float tableau
-// grows with the counts. So no float verdict of infeasible is believed:
+// wrongly: gonum's simplex calls some consistent systems of counts in
+// the millions infeasible (TestInfeasibleIsChecked), and rounding in any
+// float tableau grows with the counts. So no float verdict of infeasible
+// is believed:
 // the same programme is solved again in exact rational arithmetic
 // (math/big), from the reduced rows Reduce already holds exactly, by the
 // simplex with Bland's rule, which cannot cycle and, exact, cannot be
