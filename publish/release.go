@@ -555,10 +555,7 @@ func (b *Builder) exportFiles(ctx context.Context, dir, dbFile string) (err erro
 		})
 	}
 	wg.Wait()
-	if err := context.Cause(ctx); err != nil {
-		return err
-	}
-	return nil
+	return context.Cause(ctx)
 }
 
 // freeID returns the id for a release made at t: t in
