@@ -250,7 +250,7 @@ func writeDataPackage(dir string, rel *schemas.Release) (map[string]string, erro
 			Format: "csv", Mediatype: "text/csv", Encoding: "utf-8", Schema: schema}
 		if strings.HasSuffix(t.CSV, ".gz") {
 			r.Compression = "gz"
-			r.Description += " The file is gzipped CSV, which pandas, R, DuckDB and Excel's Power Query read as it is."
+			r.Description += " The file is gzipped CSV, which pandas, R and DuckDB read as it is."
 		}
 		if t.Register {
 			r.Licenses = []license{ccByLicence, oglLicence}

@@ -9,8 +9,8 @@ const ReleaseIDFormat = "2006-01-02T150405Z"
 // Names of a release's files, relative to its folder. The CSV twins of
 // the tables that also have a Parquet file are gzipped (.csv.gz): at
 // national scale they run to gigabytes that nobody opens by double-click,
-// and pandas, R, DuckDB, Excel's Power Query and the file managers of
-// Windows and macOS all open a .csv.gz as it is. The reference lists,
+// and pandas, R and DuckDB read a .csv.gz as it is, and archive tools
+// unpack it. The reference lists,
 // with no Parquet twin, stay plain CSV.
 const (
 	DatabaseFile        = "yardstick.duckdb"

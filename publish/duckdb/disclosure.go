@@ -123,10 +123,13 @@ type cellKey struct {
 
 // protectKey is how suppress_secondary.sql names a cell in $protect.
 func (k cellKey) protectKey() string {
-	return strings.Join([]string{k.Council, k.Provider, k.Service, k.Metric, k.Period}, "\x1f")
+	var b strings.Builder
+	k.writeKey(&b)
+	return b.String()
 }
 
-// writeKey writes k's protectKey to b, without making the string.
+// writeKey writes k's protectKey to b: its five fields joined by
+// chr(31), as suppress_secondary.sql's concat_ws(chr(31), ...) joins them.
 func (k cellKey) writeKey(b *strings.Builder) {
 	for i, f := range [...]string{k.Council, k.Provider, k.Service, k.Metric, k.Period} {
 		if i > 0 {
@@ -403,7 +406,13 @@ func (s *session) linksForCheck(ctx context.Context) error {
 	if s.linksKept {
 		return nil
 	}
-	return s.exec(ctx, "disclosure_links")
+	if err := s.exec(ctx, "disclosure_links"); err != nil {
+		return err
+	}
+	// Built now, it serves the rest of this check (the history, then the
+	// check's own queries) as suppression's would have.
+	s.linksKept = true
+	return nil
 }
 
 // flag runs a query returning one boolean.
@@ -480,13 +489,14 @@ type exactMemo struct {
 }
 
 // determined returns determined(links), and whether it was the last
-// call's finding, reused.
+// call's finding, reused. The slice returned is the memo's own: callers
+// only read it.
 func (m *exactMemo) determined(links []hiddenLink) ([]cellKey, bool) {
 	if m.valid && slices.Equal(m.links, links) {
-		return slices.Clone(m.found), true
+		return m.found, true
 	}
 	found := determined(links)
-	m.links, m.found, m.valid = links, slices.Clone(found), true
+	m.links, m.found, m.valid = links, found, true
 	return found, false
 }
 

@@ -111,8 +111,10 @@ type auditCache struct {
 	// components holds the findings of every component solved.
 	components componentCache
 	// units holds the findings of the last audit by unit (unitKey); nil
-	// until an audit has run, after which disclosure_audit_seen holds
-	// the observations it read.
+	// until an audit has run, after which, outside suppression's rounds,
+	// disclosure_audit_seen holds the observations the next audit
+	// compares with (taken at the end of suppression by handOver, which
+	// keeps as pending the cells hidden since the last audit).
 	units map[string][]narrowCell
 	// family names the family of each metric (the first metric of it).
 	family map[string]string
@@ -300,9 +302,10 @@ func (s *session) auditIntervals(ctx context.Context, cache *auditCache) ([]narr
 	// changed since.
 	first := cache.units == nil
 	if first {
-		// Every finding is a cell hidden for itself in a group of this
-		// release, so where no member of one is hidden the audit finds
-		// nothing, whatever the history holds. It is left as if it had not
+		// Every finding is a cell hidden for itself in a linked group, so
+		// where no member of a group of this release is hidden and no
+		// earlier release published a group (disclosure_audit_hidden.sql)
+		// the audit finds nothing. It is left as if it had not
 		// run (cache.units nil): the next call asks again, and reads every
 		// unit if a round has hidden a member since, and no copy of the
 		// observations is taken for a comparison no call will make.
@@ -688,6 +691,9 @@ func auditNarrowCached(members []auditMember, cache componentCache) []narrowCell
 	}
 	var jobs []job
 	for root, cs := range cellsOf {
+		// In key order, once: the component's key and its findings
+		// both read the cells so.
+		sortCells(cs)
 		j := job{root: root, cells: cs}
 		if cache != nil {
 			j.key = componentKey(components[root], cs, cells, names)
@@ -743,7 +749,8 @@ func equationKey(e auditEquation) string {
 // componentKey names everything auditComponent reads of one component:
 // its equations in order (whether an earlier release's or a bound, the
 // right-hand side, each term's variable by name and its coefficient) and
-// the cells it bounds, sorted, with their kind, width and variables. Two
+// the cells it bounds, which must be sorted (sortCells), with their kind,
+// width and variables. Two
 // components with the same key number their variables alike and solve
 // the same programmes, so they give the same findings.
 func componentKey(eqs []auditEquation, cells []cellKey, info map[cellKey]*auditCell, names []auditVar) string {
@@ -779,9 +786,7 @@ func componentKey(eqs []auditEquation, cells []cellKey, info map[cellKey]*auditC
 		}
 		b.WriteByte('\n')
 	}
-	sorted := slices.Clone(cells)
-	sortCells(sorted)
-	for _, c := range sorted {
+	for _, c := range cells {
 		c.writeKey(&b)
 		b.WriteByte('\x1e')
 		b.WriteString(info[c].kind)
@@ -810,7 +815,8 @@ func gapOf(eq audit.Equation, truth []sql.NullFloat64) (float64, bool) {
 }
 
 // auditComponent bounds the counts of the cells hidden for themselves in
-// one connected set of equations.
+// one connected set of equations; cells must be sorted (sortCells), which
+// orders the findings.
 func auditComponent(eqs []auditEquation, cells []cellKey, info map[cellKey]*auditCell) []narrowCell {
 	// The component's variables, numbered from 0.
 	local := map[int]int{}
@@ -865,7 +871,6 @@ func auditComponent(eqs []auditEquation, cells []cellKey, info map[cellKey]*audi
 		hlo, hhi, err := history.Range(obj)
 		return err == nil && narrow(hlo, hhi, width) && greatest(hi)-least(lo) >= greatest(hhi)-least(hlo)
 	}
-	sortCells(cells)
 	var out []narrowCell
 	type objective struct {
 		what string
