@@ -77,16 +77,17 @@ type checker struct {
 	svcNames   map[string]string      // see serviceNames
 	normalised map[string]string      // provider names as keyOf normalises them (see checker.keyOf)
 	// lastTotal is the row before's provider name, and whether it names
-	// a total.
+	// a total; its zero value is right for a blank name.
 	lastTotal struct {
-		name      string
-		total, ok bool
+		name  string
+		total bool
 	}
 	// lastID is the row before's provider id, and whether its format is
-	// known.
+	// known; ids asked about are never blank, so the zero value matches
+	// none.
 	lastID struct {
-		id        string
-		known, ok bool
+		id    string
+		known bool
 	}
 	// lastSector is the row before's sector as written and what it
 	// stands for, if it is one.
@@ -508,7 +509,7 @@ func totalName(name string) bool {
 // knownIDFormat reports whether a provider id is in a format a register
 // uses. A provider's id repeats on each of its rows, so the answer is kept.
 func (c *checker) knownIDFormat(id string) bool {
-	if c.lastID.ok && id == c.lastID.id {
+	if id == c.lastID.id {
 		return c.lastID.known // a provider's rows come together
 	}
 	ok, seen := c.idFormats[id]
@@ -521,16 +522,16 @@ func (c *checker) knownIDFormat(id string) bool {
 			c.idFormats[strings.Clone(id)] = ok
 		}
 	}
-	c.lastID.id, c.lastID.known, c.lastID.ok = id, ok, true
+	c.lastID.id, c.lastID.known = id, ok
 	return ok
 }
 
 func (c *checker) checkProvider(r *rawRow, o *obs) {
 	id := r.ProviderID
 	before := c.errs
-	if c.lastTotal.name != r.Provider || !c.lastTotal.ok {
+	if c.lastTotal.name != r.Provider {
 		// A provider's rows come together: its name is looked at once.
-		c.lastTotal.name, c.lastTotal.total, c.lastTotal.ok = r.Provider, r.Provider != "" && totalName(r.Provider), true
+		c.lastTotal.name, c.lastTotal.total = r.Provider, r.Provider != "" && totalName(r.Provider)
 	}
 	switch {
 	case c.lastTotal.total:

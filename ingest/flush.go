@@ -223,7 +223,7 @@ func (f *flusher) leave(pr *periodRows) error {
 
 // place writes the periods not yet written in full and renames every
 // file into place, without syncing any (schemas.PlaceAll), and returns
-// their paths for the caller to sync (schemas.SyncAll) beside the
+// their paths for the caller to sync (syncWarehouse) beside the
 // submission's other files, before the submission's folder is renamed into
 // place. So the warehouse costs the ingest one wait on the disk, shared
 // with the rest, instead of a sync of each file before its rename and
@@ -279,9 +279,9 @@ func (f *flusher) place(ctx context.Context) ([]string, error) {
 	return schemas.PlaceAll(files)
 }
 
-// syncTargets returns what the caller must give SyncAll for the files
+// syncTargets returns what the caller must give syncWarehouse for the files
 // placed: the files, each file's period folder, and the folders the
-// flusher made above them (a new warehouse). SyncAll syncs each of them
+// flusher made above them (a new warehouse). It syncs each of them
 // and the folder holding it, so a period folder's entry in
 // warehouse/observations is synced whoever made the folder: one made by
 // another ingest, which may be rejected or still unsynced, or made again

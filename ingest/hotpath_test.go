@@ -171,9 +171,12 @@ func TestReadAheadKeepsProblemOrder(t *testing.T) {
 	}
 }
 
-// TestReadAheadStopsWithCheck checks that a cancelled ingest of a return
-// still being read ends, and leaves no incoming folder behind.
-func TestReadAheadStopsWithCheck(t *testing.T) {
+// TestReadAheadEndsWhenCancelled checks that a cancelled ingest of a
+// return still being read (a pipe gone silent) ends, and leaves no
+// incoming folder behind: the ingest's context stops the reader. Checks
+// that end early for another reason stop it through the pipeline's
+// stopReading, which this test does not reach.
+func TestReadAheadEndsWhenCancelled(t *testing.T) {
 	t.Parallel()
 	pr, pw := io.Pipe()
 	defer pr.Close()

@@ -322,7 +322,7 @@ func TestPeriodFolderMadeElsewhereIsSynced(t *testing.T) {
 		got = append(got, paths...)
 		return schemas.SyncAll(paths)
 	}
-	t.Cleanup(func() { syncWarehouse = schemas.SyncAll })
+	t.Cleanup(func() { syncWarehouse = schemas.SyncEach })
 	rep := ingestBytes(t, p, []byte(header+"E08000009,1-101234567,Brightwater Care Ltd,private,homecare,hc-visits-on-time,"+period+",850,1000,85.0,\n"), Options{})
 	if !rep.Accepted() {
 		t.Fatalf("return not accepted: %+v", rep.Problems)

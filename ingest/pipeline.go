@@ -160,16 +160,14 @@ func (p *Pipeline) Ingest(ctx context.Context, r io.Reader, name string, opt Opt
 	// The file is read once: as it is parsed, the same bytes are stored
 	// and hashed.
 	// The rows are decoded on a goroutine of their own (readAhead), which
-	// cancelling readCtx stops should the checks end first.
-	readCtx, cancelRead := context.WithCancel(ctx)
-	defer cancelRead()
-	cr, stopReading := ctxReader(readCtx, r)
+	// stopReading stops should the checks end first.
+	cr, stopReading := ctxReader(ctx, r)
 	defer stopReading()
 	limit := opt.maxBytes()
 	tee := io.TeeReader(&limitReader{r: cr, left: limit, limit: limit}, io.MultiWriter(sw, hash, counter))
 
 	probs := &problems{}
-	res, err := p.check(ctx, tee, cancelRead, counter, in, id, received, opt, council, today, probs)
+	res, err := p.check(ctx, tee, stopReading, counter, in, id, received, opt, council, today, probs)
 	if res != nil && res.spill != nil {
 		defer res.spill.close()
 		// Before the spill closes, since the writers read it; and, unless

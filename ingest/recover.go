@@ -7,7 +7,6 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"slices"
 	"strings"
 	"time"
 
@@ -64,29 +63,10 @@ func (p *Pipeline) incomingDir() string { return filepath.Join(p.Layout.Submissi
 var failpoint func(step string)
 
 // syncWarehouse syncs an accepted submission's warehouse files, their
-// folders and the folders holding those (syncEach). A test may replace it
-// to see what an ingest syncs; programs never do.
-var syncWarehouse = syncEach
-
-// syncEach syncs paths as schemas.SyncAll does, but each file and folder
-// by itself, side by side, however many there are: given more than a few,
-// SyncAll makes one syncfs(2) of the whole filesystem, which waits for
-// every file on it not yet on disk. A national return's dozens of period
-// files are a few megabytes each; the filesystem may hold far more
-// waiting to be written (the return's own spill, on a shared disk other
-// programs' files), and syncing it all took the largest part of a second
-// of the ingest. So the paths go to SyncAll in batches it syncs one by
-// one.
-func syncEach(paths []string) error {
-	var t tasks
-	for batch := range slices.Chunk(paths, syncEachBatch) {
-		t.run(func() error { return schemas.SyncAll(batch) })
-	}
-	return t.wait()
-}
-
-// syncEachBatch is the most paths schemas.SyncAll syncs one by one.
-const syncEachBatch = 16
+// folders and the folders holding those, each by itself
+// (schemas.SyncEach). A test may replace it to see what an ingest syncs;
+// programs never do.
+var syncWarehouse = schemas.SyncEach
 
 func reach(step string) {
 	if failpoint != nil {

@@ -24,6 +24,15 @@ func SyncAll(paths []string) error {
 	if len(paths) > syncFSFiles && syncFS(filepath.Dir(paths[0])) == nil {
 		return nil
 	}
+	return SyncEach(paths)
+}
+
+// SyncEach syncs each of paths, and the folders holding them, side by
+// side, however many there are, never with one syncfs(2): for a caller
+// whose few megabytes share a filesystem that may hold far more waiting to
+// be written (an ingest's own spill, other programs' files), where syncing
+// it all would take the largest part of a second.
+func SyncEach(paths []string) error {
 	targets := slices.Clone(paths)
 	seen := map[string]bool{}
 	for _, p := range paths {
