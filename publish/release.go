@@ -410,7 +410,8 @@ func (b *Builder) buildDatabase(ctx context.Context, dbFile string, rel *schemas
 			db.Close()
 		}
 	}()
-	in := duckdb.BuildInput{DataDir: b.Layout.Root, Catalogue: b.Catalogue, Councils: b.Councils, Logf: b.logf}
+	in := duckdb.BuildInput{DataDir: b.Layout.Root, Catalogue: b.Catalogue, Councils: b.Councils, Logf: b.logf,
+		Compact: opts.MemoryLimit != ""}
 	if _, err := os.Stat(b.Layout.PeerGroupsFile()); err == nil {
 		in.PeerGroupsFile = b.Layout.PeerGroupsFile()
 	}

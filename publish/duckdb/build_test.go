@@ -635,3 +635,32 @@ func TestBuildUnderSmallMemoryLimit(t *testing.T) {
 		t.Errorf("comparisons under a 128MB limit differ from those without one:\n got %v\nwant %v", got, want)
 	}
 }
+
+// TestBuildCompact checks that BuildInput.Compact leaves the build's
+// tables compressed, as checkpointing an in-memory database does, and
+// every table as a build without it makes them.
+func TestBuildCompact(t *testing.T) {
+	t.Parallel()
+	plain := buildFixture(t)
+	compact := buildFixtureWith(t, func(in *BuildInput) { in.Compact = true })
+	for _, tb := range schemas.PublicTables {
+		if got, want := tableRows(t, compact, tb.Name), tableRows(t, plain, tb.Name); !reflect.DeepEqual(got, want) {
+			t.Errorf("%s differs with Compact:\n got %v\nwant %v", tb.Name, got, want)
+		}
+	}
+	// How DuckDB stores each column segment of observations; in memory
+	// and never checkpointed, every one is Uncompressed.
+	methods := func(db *DB) map[string]bool {
+		out := map[string]bool{}
+		for _, r := range queryText(t, db.db, "SELECT DISTINCT compression FROM pragma_storage_info('observations') WHERE segment_type <> 'VALIDITY'") {
+			out[r[0]] = true
+		}
+		return out
+	}
+	if got := methods(plain); len(got) != 1 || !got["Uncompressed"] {
+		t.Errorf("without Compact, observations is stored as %v, want Uncompressed only", got)
+	}
+	if got := methods(compact); got["Uncompressed"] && len(got) == 1 {
+		t.Errorf("with Compact, observations is stored as %v, want compressed", got)
+	}
+}

@@ -247,6 +247,8 @@ type session struct {
 	// logf, when set, hears of each step of a build as it finishes
 	// (BuildInput.Logf); done writes to it.
 	logf func(format string, args ...any)
+	// compactTables makes compact checkpoint (BuildInput.Compact).
+	compactTables bool
 	// audit keeps the interval audit's findings from suppression's
 	// rounds to the final check, by unit (a council, service and family
 	// of metrics that share counts) and by component, so that each audit
