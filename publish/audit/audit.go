@@ -70,9 +70,10 @@ type Problem struct {
 	used []int
 	a    *mat.Dense
 	b    []float64
-	// rat holds a's rows and b exactly, each row's last entry its
-	// right-hand side, for the exact check (exact.go).
-	rat [][]*big.Rat
+	// rows holds a's rows and b exactly, each row's last entry its
+	// right-hand side, for the exact check (exact.go), which reads them
+	// as big.Rat (ratRows): rarely, so they are made only then.
+	rows [][]exactValue
 	// start is a feasible basis of a, found once by Reduce, from which
 	// every objective is solved (tableau); nil when the float simplex
 	// found none, and Reduce then asked the exact one.
@@ -123,6 +124,81 @@ func reduce(vars int, eqs []Equation, phaseOne func(*mat.Dense, []float64) *tabl
 			}
 		}
 	}
+	rat, err := echelonOf(eqs, used, cols)
+	if err != nil {
+		return nil, err
+	}
+	p := &Problem{vars: vars, used: used, budget: budget, gonum: gonumSimplex}
+	if len(rat) == 0 {
+		return p, nil
+	}
+	p.a = mat.NewDense(len(rat), cols, nil)
+	p.b = make([]float64, len(rat))
+	for i, row := range rat {
+		for j := 0; j < cols; j++ {
+			p.a.Set(i, j, row[j].float())
+		}
+		p.b[i] = row[cols].float()
+	}
+	p.rows = rat
+	p.start = phaseOne(p.a, p.b)
+	if p.start == nil {
+		// The float tableau found no feasible basis, which is not
+		// believed unchecked: the exact simplex decides.
+		p.exact, p.exactErr = exactFeasible(p.ratRows(), cols, p.budget)
+		if errors.Is(p.exactErr, ErrInconsistent) {
+			p.infeasible, p.exactErr = true, nil
+		}
+	}
+	return p, nil
+}
+
+// echelonOf returns eqs, as rows of coefficients by the columns used
+// gives their variables and a right-hand side, reduced by Echelon to
+// their independent rows, or ErrInconsistent where the others leave a
+// row 0 = b with b not 0. The reduction is done in machine integers
+// (echelonSmall) where every value stays small enough, and otherwise in
+// big.Rat; both give the same rows.
+func echelonOf(eqs []Equation, used []int, cols int) ([][]exactValue, error) {
+	sm := make([][]small, len(eqs))
+	ok := true
+	for i, eq := range eqs {
+		sums := make([]int64, cols+1)
+		for _, t := range eq.Terms {
+			if t.Coef != 0 {
+				sums[used[t.Var]] += t.Coef
+			}
+		}
+		sums[cols] = eq.RHS
+		sm[i] = make([]small, cols+1)
+		for j, v := range sums {
+			if sm[i][j], ok = fits(v, 1); !ok {
+				break
+			}
+		}
+		if !ok {
+			break
+		}
+	}
+	var rank int
+	if ok {
+		rank, ok = echelonSmall(sm, cols)
+	}
+	if ok {
+		for i := rank; i < len(sm); i++ {
+			if sm[i][cols].n != 0 {
+				return nil, ErrInconsistent
+			}
+		}
+		out := make([][]exactValue, rank)
+		for i := range out {
+			out[i] = make([]exactValue, cols+1)
+			for j, v := range sm[i] {
+				out[i][j] = exactValue{small: v}
+			}
+		}
+		return out, nil
+	}
 	m := make([][]*big.Rat, len(eqs))
 	for i, eq := range eqs {
 		m[i] = make([]*big.Rat, cols+1)
@@ -137,36 +213,32 @@ func reduce(vars int, eqs []Equation, phaseOne func(*mat.Dense, []float64) *tabl
 		}
 		m[i][cols].SetInt64(eq.RHS)
 	}
-	rank := Echelon(m, cols)
+	rank = Echelon(m, cols)
 	for i := rank; i < len(m); i++ {
 		if m[i][cols].Sign() != 0 {
 			return nil, ErrInconsistent
 		}
 	}
-	p := &Problem{vars: vars, used: used, budget: budget, gonum: gonumSimplex}
-	if rank == 0 {
-		return p, nil
-	}
-	p.a = mat.NewDense(rank, cols, nil)
-	p.b = make([]float64, rank)
-	for i := 0; i < rank; i++ {
-		for j := 0; j < cols; j++ {
-			f, _ := m[i][j].Float64()
-			p.a.Set(i, j, f)
-		}
-		p.b[i], _ = m[i][cols].Float64()
-	}
-	p.rat = m[:rank]
-	p.start = phaseOne(p.a, p.b)
-	if p.start == nil {
-		// The float tableau found no feasible basis, which is not
-		// believed unchecked: the exact simplex decides.
-		p.exact, p.exactErr = exactFeasible(p.rat, cols, p.budget)
-		if errors.Is(p.exactErr, ErrInconsistent) {
-			p.infeasible, p.exactErr = true, nil
+	out := make([][]exactValue, rank)
+	for i := range out {
+		out[i] = make([]exactValue, cols+1)
+		for j, v := range m[i] {
+			out[i][j] = exactValue{rat: v}
 		}
 	}
-	return p, nil
+	return out, nil
+}
+
+// ratRows returns p's rows as big.Rat, each call a copy of its own.
+func (p *Problem) ratRows() [][]*big.Rat {
+	out := make([][]*big.Rat, len(p.rows))
+	for i, row := range p.rows {
+		out[i] = make([]*big.Rat, len(row))
+		for j, v := range row {
+			out[i][j] = v.big()
+		}
+	}
+	return out
 }
 
 // Echelon reduces m to reduced row echelon form in place, pivoting on its
@@ -302,7 +374,7 @@ func (p *Problem) exactly(c []float64, err error) (float64, error) {
 		return 0, fmt.Errorf("%w: gonum: %w; exact: %w", ErrSolver, err, p.exactErr)
 	}
 	_, cols := p.a.Dims()
-	start, xerr := exactFeasible(p.rat, cols, p.budget)
+	start, xerr := exactFeasible(p.ratRows(), cols, p.budget)
 	switch {
 	case errors.Is(xerr, ErrInconsistent):
 		return 0, ErrInconsistent

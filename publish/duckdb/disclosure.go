@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"math/big"
 	"slices"
 	"strings"
 	"time"
@@ -458,6 +457,9 @@ func (s *session) hiddenLinks(ctx context.Context) ([]hiddenLink, error) {
 	}
 	defer rows.Close()
 	var out []hiddenLink
+	// The rows come a group at a time (ORDER BY ALL), so a member of the
+	// group before takes its name rather than joining it again.
+	var last [6]string
 	for rows.Next() {
 		var l hiddenLink
 		var link, groupProvider, groupPeriod string
@@ -465,7 +467,13 @@ func (s *session) hiddenLinks(ctx context.Context) ([]hiddenLink, error) {
 			&l.Cell.Provider, &l.Cell.Period, &l.Total); err != nil {
 			return nil, fmt.Errorf("disclosure_hidden: %w", err)
 		}
-		l.Group = strings.Join([]string{link, l.Cell.Council, groupProvider, l.Cell.Service, l.Cell.Metric, groupPeriod}, "\x1f")
+		group := [6]string{link, l.Cell.Council, groupProvider, l.Cell.Service, l.Cell.Metric, groupPeriod}
+		if len(out) > 0 && group == last {
+			l.Group = out[len(out)-1].Group
+		} else {
+			l.Group = strings.Join(group[:], "\x1f")
+			last = group
+		}
 		out = append(out, l)
 	}
 	if err := rows.Err(); err != nil {
@@ -524,18 +532,22 @@ func determined(links []hiddenLink) []cellKey {
 	}
 	groupIndex := map[string]int{}
 	var eqs [][]term
-	for _, l := range links {
+	g := -1
+	for i, l := range links {
 		c, ok := cellIndex[l.Cell]
 		if !ok {
 			c = len(cells)
 			cellIndex[l.Cell] = c
 			cells = append(cells, l.Cell)
 		}
-		g, ok := groupIndex[l.Group]
-		if !ok {
-			g = len(eqs)
-			groupIndex[l.Group] = g
-			eqs = append(eqs, nil)
+		// hiddenLinks gives a group's members one after another, with
+		// one string for its name.
+		if i == 0 || l.Group != links[i-1].Group {
+			if g, ok = groupIndex[l.Group]; !ok {
+				g = len(eqs)
+				groupIndex[l.Group] = g
+				eqs = append(eqs, nil)
+			}
 		}
 		coef := int64(-1)
 		if l.Total {
@@ -569,44 +581,19 @@ func determined(links []hiddenLink) []cellKey {
 				}
 			}
 		}
-		m := make([][]*big.Rat, len(comp))
+		m := make([][]int64, len(comp))
 		for i, g := range comp {
-			m[i] = make([]*big.Rat, len(unknowns))
-			for j := range m[i] {
-				m[i][j] = new(big.Rat)
-			}
+			m[i] = make([]int64, len(unknowns))
 			for _, t := range eqs[g] {
-				m[i][col[t.cell]].SetInt64(t.coef)
+				m[i][col[t.cell]] = t.coef
 			}
 		}
-		for _, j := range pinnedColumns(m, len(unknowns)) {
+		for _, j := range audit.Pinned(m, len(unknowns)) {
 			out = append(out, cells[unknowns[j]])
 		}
 	}
 	sortCells(out)
 	return out
-}
-
-// pinnedColumns reduces m (rows x cols) to reduced row echelon form in
-// place and returns the columns whose unit vector is a row of it.
-func pinnedColumns(m [][]*big.Rat, cols int) []int {
-	var pinned []int
-	r := audit.Echelon(m, cols)
-	for i := 0; i < r; i++ {
-		lead, nonzero := -1, 0
-		for j := 0; j < cols; j++ {
-			if m[i][j].Sign() != 0 {
-				if lead < 0 {
-					lead = j
-				}
-				nonzero++
-			}
-		}
-		if nonzero == 1 {
-			pinned = append(pinned, lead)
-		}
-	}
-	return pinned
 }
 
 // unionFind groups unknowns that appear in one equation, so that the

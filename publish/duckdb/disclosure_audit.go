@@ -1,15 +1,15 @@
 package duckdb
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"math"
 	"runtime"
 	"slices"
-	"sort"
-	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -44,7 +44,11 @@ func safetyWidth(smallCount int) float64 {
 // auditMember is one row of audit_members.sql: a member of one linked
 // group of one release.
 type auditMember struct {
+	// Group names the member's group within its release; a member of
+	// this release read by auditMembers has its group's gid
+	// (disclosure_links.gid) instead, in GID, and Group "".
 	Group string
+	GID   int64
 	// Release is "" for this release; for earlier releases it names the
 	// set of groups they published (the history's sig_set), which stands
 	// for every release that published that very set: their equations
@@ -379,16 +383,16 @@ func (s *session) auditMembers(ctx context.Context, scope []string) ([]auditMemb
 	}
 	defer rows.Close()
 	var members []auditMember
+	var group sql.NullString
+	var gid sql.NullInt64
 	for rows.Next() {
 		var m auditMember
-		var link, council, groupProvider, service, metric, groupPeriod string
-		if err := rows.Scan(&m.Release, &link, &council, &groupProvider, &service, &metric, &groupPeriod,
-			&m.Cell.Provider, &m.Cell.Period, &m.Total, &m.Unknown, &m.X, &m.N, &m.Kind, &m.TX, &m.TN, &m.Primary,
+		if err := rows.Scan(&m.Release, &gid, &group, &m.Cell.Council, &m.Cell.Provider, &m.Cell.Service, &m.Cell.Metric,
+			&m.Cell.Period, &m.Total, &m.Unknown, &m.X, &m.N, &m.Kind, &m.TX, &m.TN, &m.Primary,
 			&m.XCount, &m.NCount, &m.SmallCount); err != nil {
 			return nil, fmt.Errorf("audit_members: %w", err)
 		}
-		m.Cell.Council, m.Cell.Service, m.Cell.Metric = council, service, metric
-		m.Group = strings.Join([]string{m.Release, link, council, groupProvider, service, metric, groupPeriod}, "\x1f")
+		m.Group, m.GID = group.String, gid.Int64
 		members = append(members, m)
 	}
 	if err := rows.Err(); err != nil {
@@ -419,44 +423,121 @@ func sortNarrow(out []narrowCell) {
 	}
 }
 
-// auditVar names a variable of the audit: one count (side 'x' numerator,
-// 'n' denominator, 's' the slack of numerator <= denominator) of a hidden
-// cell, the same in every release (Release ""), or of one release: a
-// published cell that shows no such count there, or a cell an earlier
-// release hid whose figure has changed since. Side 'g' is the gap of a
-// group of this release whose total is not the sum of its parts (Release
-// names the group and count). Side 'c' is a count metrics share (the
-// catalogue's numerator_count, denominator_count): Cell names the
-// council, provider, service and period, and its Metric is "count:" and
-// the count's name, so every metric's figure of that cell has the one
-// unknown.
+// auditVar names a variable of the audit within one call of
+// auditNarrowCached: one count (side 'x' numerator, 'n' denominator, 's'
+// the slack of numerator <= denominator) of a cell (Cell, its number in
+// auditTables.cells), the same in every release (Release 0, this
+// release) or of one release (Release, its number in
+// auditTables.releases): a published cell that shows no such count
+// there, or a cell an earlier release hid whose figure has changed since.
+// Side 'c' is a count metrics share (the catalogue's numerator_count,
+// denominator_count): Cell numbers the council, provider, service and
+// period with the count's name (auditTables.shared), so every
+// metric's figure of that cell has the one unknown. A gap (a group of
+// this release whose total is not the sum of its parts) is a variable of
+// its equation alone, and has no auditVar.
 type auditVar struct {
-	Cell    cellKey
+	Cell    int32
 	Side    byte
-	Release string
+	Release int32
 }
 
-// countVar returns the variable of one count (side 'x' or 'n') of a
-// cell: the shared count's, when its metric shares that count (xCount,
-// nCount), else the cell's own.
-func countVar(cell cellKey, side byte, xCount, nCount string) auditVar {
-	name := xCount
+// auditTables numbers, within one call of auditNarrowCached, the cells,
+// groups, releases and shared counts its members name, each once, so that
+// the audit's maps and slices are keyed by integers rather than by the
+// five strings of a cell: at a million rows it reads hundreds of
+// thousands of members.
+type auditTables struct {
+	cells     []cellKey
+	cellIndex map[cellKey]int32
+	releases  map[string]int32
+	groups    map[auditGroupKey]int32
+	shared    map[sharedCountKey]int32
+}
+
+// auditGroupKey names a group: its release and, within it, its name
+// (auditMember.Group) or gid.
+type auditGroupKey struct {
+	release, group string
+	gid            int64
+}
+
+// sharedCountKey names a count metrics share of one council, provider,
+// service and period.
+type sharedCountKey struct {
+	council, provider, service, period, name string
+}
+
+// newAuditTables returns empty tables, sized for about members members.
+func newAuditTables(members int) *auditTables {
+	return &auditTables{
+		cellIndex: make(map[cellKey]int32, members/2),
+		releases:  map[string]int32{"": 0},
+		groups:    make(map[auditGroupKey]int32, members/4),
+		shared:    map[sharedCountKey]int32{},
+	}
+}
+
+// cell returns c's number.
+func (t *auditTables) cell(c cellKey) int32 {
+	i, ok := t.cellIndex[c]
+	if !ok {
+		i = int32(len(t.cells))
+		t.cellIndex[c] = i
+		t.cells = append(t.cells, c)
+	}
+	return i
+}
+
+// release returns r's number, 0 for this release ("").
+func (t *auditTables) release(r string) int32 {
+	i, ok := t.releases[r]
+	if !ok {
+		i = int32(len(t.releases))
+		t.releases[r] = i
+	}
+	return i
+}
+
+// group returns the number of m's group, and whether it is new.
+func (t *auditTables) group(m *auditMember) (int32, bool) {
+	k := auditGroupKey{m.Release, m.Group, m.GID}
+	i, ok := t.groups[k]
+	if !ok {
+		i = int32(len(t.groups))
+		t.groups[k] = i
+	}
+	return i, !ok
+}
+
+// countVar returns the variable of one count (side 'x' or 'n') of m's
+// cell, numbered cell: the shared count's, when its metric shares that
+// count (XCount, NCount), else the cell's own.
+func (t *auditTables) countVar(m *auditMember, cell int32, side byte) auditVar {
+	name := m.XCount
 	if side == 'n' {
-		name = nCount
+		name = m.NCount
 	}
 	if name == "" {
 		return auditVar{Cell: cell, Side: side}
 	}
-	cell.Metric = "count:" + name
-	return auditVar{Cell: cell, Side: 'c'}
+	k := sharedCountKey{m.Cell.Council, m.Cell.Provider, m.Cell.Service, m.Cell.Period, name}
+	i, ok := t.shared[k]
+	if !ok {
+		i = int32(len(t.shared))
+		t.shared[k] = i
+	}
+	return auditVar{Cell: i, Side: 'c'}
 }
 
 // auditCell is what the audit knows of an unknown cell: its metric's
 // kind and safetyWidth, the variables of its numerator and denominator
 // (vars), their numbers in the audit (v; -1 for a count no equation holds
 // as an unknown), and whether it is hidden for itself (primary), which
-// makes the audit bound it.
+// makes the audit bound it. unknown is false for a cell that is no
+// member's unknown, which the audit knows nothing of.
 type auditCell struct {
+	unknown bool
 	kind    string
 	width   float64
 	vars    [2]auditVar
@@ -465,15 +546,15 @@ type auditCell struct {
 }
 
 // auditEquation is one equation of the audit: a group's, of an earlier
-// release (history, named release) or this one, or a proportion's bound
-// (bound). vars names each term's variable.
+// release (history, numbered release) or this one, or a proportion's bound
+// (bound). vars names each term's variable (a gap's is the zero
+// auditVar: it is never renamed).
 type auditEquation struct {
 	eq      audit.Equation
 	vars    []auditVar
 	history bool
-	release string
+	release int32
 	bound   bool
-	group   string
 }
 
 // auditNarrow works out, from the members of the linked groups of this
@@ -503,55 +584,58 @@ func auditNarrow(members []auditMember) []narrowCell {
 // cache already holds instead of solving it again, and adding those it
 // solves.
 func auditNarrowCached(members []auditMember, cache componentCache) []narrowCell {
-	varIndex := map[auditVar]int{}
+	tables := newAuditTables(len(members))
+	varIndex := make(map[auditVar]int, len(members))
 	var truth []sql.NullFloat64
-	// names is each variable's auditVar, by index, to name a component
-	// by what it says rather than by numbers that vary from call to call.
-	var names []auditVar
 	variable := func(v auditVar, t sql.NullFloat64) int {
 		i, ok := varIndex[v]
 		if !ok {
 			i = len(truth)
 			varIndex[v] = i
 			truth = append(truth, t)
-			names = append(names, v)
 		}
 		return i
 	}
-	type sideKey struct {
-		group string
-		side  byte
-	}
-	eqIndex := map[sideKey]int{}
+	// eqOf holds each group's equations, numerator then denominator (-1
+	// until made), by the group's number.
+	var eqOf [][2]int32
 	var eqs []auditEquation
 	var rhs []float64
-	// cells holds what the audit knows of each unknown cell, in one map
-	// so that a member's cell is looked up once: at a million rows the
-	// audit reads hundreds of thousands of members.
-	cells := map[cellKey]*auditCell{}
-	for _, m := range members {
+	// info holds what the audit knows of each cell, by its number.
+	var info []auditCell
+	for i := range members {
+		m := &members[i]
+		cell := tables.cell(m.Cell)
+		if int(cell) == len(info) {
+			info = append(info, auditCell{})
+		}
+		g, isNew := tables.group(m)
+		if isNew {
+			eqOf = append(eqOf, [2]int32{-1, -1})
+		}
+		release := tables.release(m.Release)
 		coef := int64(-1)
 		if m.Total {
 			coef = 1
 		}
-		sides := []byte{'x'}
+		sides := 1
 		if m.Kind != "count" {
-			sides = append(sides, 'n')
+			sides = 2
 		}
-		for _, side := range sides {
-			k := sideKey{m.Group, side}
-			e, ok := eqIndex[k]
-			if !ok {
+		vars := [2]auditVar{tables.countVar(m, cell, 'x'), tables.countVar(m, cell, 'n')}
+		for k := range sides {
+			e := int(eqOf[g][k])
+			if e < 0 {
 				e = len(eqs)
-				eqIndex[k] = e
-				eqs = append(eqs, auditEquation{history: m.Release != "", release: m.Release, group: m.Group + "\x1f" + string(side)})
+				eqOf[g][k] = int32(e)
+				eqs = append(eqs, auditEquation{history: m.Release != "", release: release})
 				rhs = append(rhs, 0)
 			}
 			shown, t := m.X, m.TX
-			if side == 'n' {
+			if k == 1 {
 				shown, t = m.N, m.TN
 			}
-			var av auditVar
+			av := vars[k]
 			switch {
 			case shown.Valid:
 				// Published, or hidden now with this count published
@@ -559,28 +643,32 @@ func auditNarrowCached(members []auditMember, cache componentCache) []narrowCell
 				rhs[e] -= float64(coef) * shown.Float64
 				continue
 			case m.Unknown:
-				av = countVar(m.Cell, side, m.XCount, m.NCount)
 			default:
-				av, t = countVar(m.Cell, side, m.XCount, m.NCount), sql.NullFloat64{}
-				av.Release = m.Release
+				t = sql.NullFloat64{}
+				av.Release = release
 			}
 			eqs[e].eq.Terms = append(eqs[e].eq.Terms, audit.Term{Var: variable(av, t), Coef: coef})
 			eqs[e].vars = append(eqs[e].vars, av)
 		}
 		if m.Unknown {
-			c := cells[m.Cell]
-			if c == nil {
-				c = &auditCell{}
-				cells[m.Cell] = c
-			}
+			c := &info[cell]
+			c.unknown = true
 			c.kind, c.width = m.Kind, safetyWidth(m.SmallCount)
-			c.vars = [2]auditVar{countVar(m.Cell, 'x', m.XCount, m.NCount), countVar(m.Cell, 'n', m.XCount, m.NCount)}
+			c.vars = vars
 			c.primary = c.primary || m.Primary
 		}
 	}
 	// Every variable of an unknown cell's own counts is made above; the
-	// variables made below are other releases' and gaps.
-	for _, c := range cells {
+	// variables made below are other releases' and gaps. unknown lists
+	// the unknown cells, in key order (sortCells), which the proportions'
+	// bounds and each component's cells follow.
+	var unknown []int32
+	for i := range info {
+		c := &info[i]
+		if !c.unknown {
+			continue
+		}
+		unknown = append(unknown, int32(i))
 		for k, av := range c.vars {
 			c.v[k] = -1
 			if v, ok := varIndex[av]; ok {
@@ -588,8 +676,11 @@ func auditNarrowCached(members []auditMember, cache componentCache) []narrowCell
 			}
 		}
 	}
+	sortCellNumbers(unknown, tables.cells)
 	var kept []auditEquation
 	seen := map[string]bool{}
+	var key []byte
+	var sorted []audit.Term
 	for i, e := range eqs {
 		if len(e.eq.Terms) == 0 {
 			continue
@@ -602,7 +693,7 @@ func auditNarrowCached(members []auditMember, cache componentCache) []narrowCell
 			// A hidden cell revised since: its count then is an unknown
 			// of that release alone.
 			for j, av := range e.vars {
-				if av.Release == "" {
+				if av.Release == 0 {
 					av.Release = e.release
 					e.vars[j] = av
 					e.eq.Terms[j].Var = variable(av, sql.NullFloat64{})
@@ -613,9 +704,10 @@ func auditNarrowCached(members []auditMember, cache componentCache) []narrowCell
 			if gap < 0 {
 				g = 1
 			}
-			v := variable(auditVar{Side: 'g', Release: e.group}, sql.NullFloat64{Float64: math.Abs(gap), Valid: true})
+			v := len(truth)
+			truth = append(truth, sql.NullFloat64{Float64: math.Abs(gap), Valid: true})
 			e.eq.Terms = append(e.eq.Terms, audit.Term{Var: v, Coef: g})
-			e.vars = append(e.vars, auditVar{Side: 'g', Release: e.group})
+			e.vars = append(e.vars, auditVar{})
 		}
 		// Releases that published a group with the same figures give the
 		// same equation, over the same unknowns unless they were revised
@@ -623,25 +715,22 @@ func auditNarrowCached(members []auditMember, cache componentCache) []narrowCell
 		// the number of releases that repeat it. Earlier releases' are
 		// told apart from this one's, since the audit also solves them
 		// alone.
-		k := equationKey(e)
-		if seen[k] {
+		key, sorted = equationKey(key[:0], sorted[:0], e)
+		if seen[string(key)] {
 			continue
 		}
-		seen[k] = true
+		seen[string(key)] = true
 		kept = append(kept, e)
 	}
 	// A proportion counts some of its denominator: x - n + slack = 0.
 	// The cells are taken in order, so that a component reads the same
 	// equations in the same order each time and auditCache knows it.
-	proportions := make([]cellKey, 0, len(cells))
-	for cell, c := range cells {
-		if c.kind == "proportion" {
-			proportions = append(proportions, cell)
+	for _, cell := range unknown {
+		c := &info[cell]
+		if c.kind != "proportion" {
+			continue
 		}
-	}
-	sortCells(proportions)
-	for _, cell := range proportions {
-		x, n := cells[cell].v[0], cells[cell].v[1]
+		x, n := c.v[0], c.v[1]
 		if x < 0 || n < 0 {
 			continue
 		}
@@ -663,9 +752,12 @@ func auditNarrowCached(members []auditMember, cache componentCache) []narrowCell
 		components[root] = append(components[root], e)
 	}
 	// A rate's numerator and denominator share no equation, so a cell may
-	// have a count in each of two components.
-	cellsOf := map[int][]cellKey{}
-	for cell, c := range cells {
+	// have a count in each of two components. Taken in key order, each
+	// component's cells are in key order: the component's key and its
+	// findings both read them so.
+	cellsOf := map[int][]int32{}
+	for _, cell := range unknown {
+		c := &info[cell]
 		if !c.primary {
 			continue
 		}
@@ -685,39 +777,39 @@ func auditNarrowCached(members []auditMember, cache componentCache) []narrowCell
 	var out []narrowCell
 	type job struct {
 		root  int
-		cells []cellKey
+		cells []int32
 		key   string
 		found []narrowCell
 	}
 	var jobs []job
+	local := newLocalNumbers(len(truth))
 	for root, cs := range cellsOf {
-		// In key order, once: the component's key and its findings
-		// both read the cells so.
-		sortCells(cs)
 		j := job{root: root, cells: cs}
 		if cache != nil {
-			j.key = componentKey(components[root], cs, cells, names)
-			if found, ok := cache[j.key]; ok {
+			key = componentKey(key[:0], local, components[root], cs, info, tables.cells)
+			if found, ok := cache[string(key)]; ok {
 				out = append(out, found...)
 				continue
 			}
+			j.key = string(key)
 		}
 		jobs = append(jobs, j)
 	}
 	// The components share nothing, and auditComponent only reads the
-	// maps, so they are solved on every core: a sample with council-wide
+	// tables, so they are solved on every core: a sample with council-wide
 	// totals has tens of thousands of them.
 	var next atomic.Int64
 	var wg sync.WaitGroup
 	for range min(runtime.GOMAXPROCS(0), len(jobs)) {
 		wg.Go(func() {
+			local := newLocalNumbers(len(truth))
 			for {
 				i := int(next.Add(1)) - 1
 				if i >= len(jobs) {
 					return
 				}
 				j := &jobs[i]
-				j.found = auditComponent(components[j.root], j.cells, cells)
+				j.found = auditComponent(components[j.root], j.cells, info, tables.cells, local)
 			}
 		})
 	}
@@ -732,72 +824,133 @@ func auditNarrowCached(members []auditMember, cache componentCache) []narrowCell
 	return out
 }
 
-// equationKey names an equation by what it says: whether it is an
-// earlier release's, its right-hand side and its terms in order of
-// variable.
-func equationKey(e auditEquation) string {
-	terms := slices.Clone(e.eq.Terms)
-	sort.Slice(terms, func(i, j int) bool { return terms[i].Var < terms[j].Var })
-	var b strings.Builder
-	fmt.Fprintf(&b, "%t %d", e.history, e.eq.RHS)
-	for _, t := range terms {
-		fmt.Fprintf(&b, " %d:%d", t.Var, t.Coef)
+// sortCellNumbers sorts cell numbers by their cells' protectKey
+// (sortCells), working out each key once.
+func sortCellNumbers(ids []int32, cells []cellKey) {
+	type keyed struct {
+		key string
+		id  int32
 	}
-	return b.String()
+	ks := make([]keyed, len(ids))
+	for i, id := range ids {
+		ks[i] = keyed{cells[id].protectKey(), id}
+	}
+	slices.SortFunc(ks, func(a, b keyed) int { return strings.Compare(a.key, b.key) })
+	for i := range ks {
+		ids[i] = ks[i].id
+	}
 }
 
-// componentKey names everything auditComponent reads of one component:
-// its equations in order (whether an earlier release's or a bound, the
-// right-hand side, each term's variable by name and its coefficient) and
-// the cells it bounds, which must be sorted (sortCells), with their kind,
-// width and variables. Two
-// components with the same key number their variables alike and solve
-// the same programmes, so they give the same findings.
-func componentKey(eqs []auditEquation, cells []cellKey, info map[cellKey]*auditCell, names []auditVar) string {
-	// Written byte by byte rather than through fmt: the first audit keys
-	// tens of thousands of components.
-	var b strings.Builder
-	// About 80 bytes a term and 250 a cell, so the key is made in one
-	// allocation or two rather than by doubling.
-	size := 250 * len(cells)
-	for _, e := range eqs {
-		size += 16 + 80*len(e.eq.Terms)
+// equationKey appends to key what an equation says: whether it is an
+// earlier release's, its right-hand side and its terms in order of
+// variable; scratch holds the sorted terms. Both are returned for reuse.
+func equationKey(key []byte, scratch []audit.Term, e auditEquation) ([]byte, []audit.Term) {
+	scratch = append(scratch, e.eq.Terms...)
+	slices.SortFunc(scratch, func(a, b audit.Term) int { return cmp.Compare(a.Var, b.Var) })
+	key = append(key, boolByte(e.history))
+	key = binary.AppendVarint(key, e.eq.RHS)
+	for _, t := range scratch {
+		key = binary.AppendUvarint(key, uint64(t.Var))
+		key = binary.AppendVarint(key, t.Coef)
 	}
-	b.Grow(size)
-	var num [32]byte
-	name := func(v auditVar) {
-		v.Cell.writeKey(&b)
-		b.WriteByte('\x1e')
-		b.WriteByte(v.Side)
-		b.WriteString(v.Release)
-		b.WriteByte('\x1e')
+	return key, scratch
+}
+
+func boolByte(b bool) byte {
+	if b {
+		return 1
 	}
+	return 0
+}
+
+// localNumbers numbers the variables of one component from 0, in order
+// of first appearance, as auditComponent numbers them for package audit;
+// it is reset for the next component by clearing only what it set.
+type localNumbers struct {
+	of  []int32 // by the audit's number; -1 where not set
+	set []int
+}
+
+func newLocalNumbers(n int) *localNumbers {
+	of := make([]int32, n)
+	for i := range of {
+		of[i] = -1
+	}
+	return &localNumbers{of: of}
+}
+
+// number returns v's local number, giving it the next one if it has none.
+func (l *localNumbers) number(v int) int {
+	if l.of[v] < 0 {
+		l.of[v] = int32(len(l.set))
+		l.set = append(l.set, v)
+	}
+	return int(l.of[v])
+}
+
+// lookup returns v's local number, and false where it has none (v < 0 or
+// no equation of the component holds it).
+func (l *localNumbers) lookup(v int) (int, bool) {
+	if v < 0 || l.of[v] < 0 {
+		return 0, false
+	}
+	return int(l.of[v]), true
+}
+
+func (l *localNumbers) len() int { return len(l.set) }
+
+func (l *localNumbers) reset() {
+	for _, v := range l.set {
+		l.of[v] = -1
+	}
+	l.set = l.set[:0]
+}
+
+// componentKey appends to key, and returns, everything auditComponent
+// reads of one component: its equations in order (whether an earlier
+// release's or a bound, the right-hand side, and each term's variable,
+// numbered from 0 in order of first appearance as auditComponent numbers
+// them, and coefficient), then the cells it bounds, in key order, each
+// by its five strings, with its kind, width and the local numbers of its
+// counts. Every part is written with its length or count, so the key
+// reads back one way only: two components share a key only if
+// auditComponent reads the same programmes and cells from both, and so
+// gives the same findings. Variables are named by their place in the
+// component, not by the audit's numbers, which vary from call to call,
+// nor by their cells' names, which would make the key several times as
+// long. local is left reset.
+func componentKey(key []byte, local *localNumbers, eqs []auditEquation, cells []int32, info []auditCell, names []cellKey) []byte {
+	defer local.reset()
+	key = binary.AppendUvarint(key, uint64(len(eqs)))
 	for _, e := range eqs {
-		b.WriteString(strconv.FormatBool(e.history))
-		b.WriteByte(' ')
-		b.WriteString(strconv.FormatBool(e.bound))
-		b.WriteByte(' ')
-		b.Write(strconv.AppendInt(num[:0], e.eq.RHS, 10))
-		b.WriteByte('|')
+		key = append(key, boolByte(e.history)|boolByte(e.bound)<<1)
+		key = binary.AppendVarint(key, e.eq.RHS)
+		key = binary.AppendUvarint(key, uint64(len(e.eq.Terms)))
 		for _, t := range e.eq.Terms {
-			name(names[t.Var])
-			b.Write(strconv.AppendInt(num[:0], t.Coef, 10))
-			b.WriteByte('|')
+			key = binary.AppendUvarint(key, uint64(local.number(t.Var)))
+			key = binary.AppendVarint(key, t.Coef)
 		}
-		b.WriteByte('\n')
 	}
-	for _, c := range cells {
-		c.writeKey(&b)
-		b.WriteByte('\x1e')
-		b.WriteString(info[c].kind)
-		b.WriteByte('\x1e')
-		b.Write(strconv.AppendFloat(num[:0], info[c].width, 'g', -1, 64))
-		b.WriteByte('\x1e')
-		name(info[c].vars[0])
-		name(info[c].vars[1])
-		b.WriteByte('\n')
+	str := func(s string) {
+		key = binary.AppendUvarint(key, uint64(len(s)))
+		key = append(key, s...)
 	}
-	return b.String()
+	key = binary.AppendUvarint(key, uint64(len(cells)))
+	for _, cell := range cells {
+		n, c := names[cell], &info[cell]
+		for _, f := range [...]string{n.Council, n.Provider, n.Service, n.Metric, n.Period, c.kind} {
+			str(f)
+		}
+		key = binary.LittleEndian.AppendUint64(key, math.Float64bits(c.width))
+		for _, v := range c.v {
+			l, ok := local.lookup(v)
+			if !ok {
+				l = -1
+			}
+			key = binary.AppendVarint(key, int64(l))
+		}
+	}
+	return key
 }
 
 // gapOf returns how far the councils' own figures put eq's left-hand side
@@ -815,11 +968,11 @@ func gapOf(eq audit.Equation, truth []sql.NullFloat64) (float64, bool) {
 }
 
 // auditComponent bounds the counts of the cells hidden for themselves in
-// one connected set of equations; cells must be sorted (sortCells), which
-// orders the findings.
-func auditComponent(eqs []auditEquation, cells []cellKey, info map[cellKey]*auditCell) []narrowCell {
+// one connected set of equations; cells must be in key order (sortCells),
+// which orders the findings. local is scratch, left reset.
+func auditComponent(eqs []auditEquation, cells []int32, info []auditCell, names []cellKey, local *localNumbers) []narrowCell {
+	defer local.reset()
 	// The component's variables, numbered from 0.
-	local := map[int]int{}
 	localise := func(in []auditEquation, keep func(auditEquation) bool) []audit.Equation {
 		var out []audit.Equation
 		for _, e := range in {
@@ -828,12 +981,7 @@ func auditComponent(eqs []auditEquation, cells []cellKey, info map[cellKey]*audi
 			}
 			eq := audit.Equation{RHS: e.eq.RHS, Terms: make([]audit.Term, len(e.eq.Terms))}
 			for i, t := range e.eq.Terms {
-				l, ok := local[t.Var]
-				if !ok {
-					l = len(local)
-					local[t.Var] = l
-				}
-				eq.Terms[i] = audit.Term{Var: l, Coef: t.Coef}
+				eq.Terms[i] = audit.Term{Var: local.number(t.Var), Coef: t.Coef}
 			}
 			out = append(out, eq)
 		}
@@ -844,7 +992,7 @@ func auditComponent(eqs []auditEquation, cells []cellKey, info map[cellKey]*audi
 	for _, e := range eqs {
 		hasHistory = hasHistory || e.history
 	}
-	p, err := audit.Reduce(len(local), all)
+	p, err := audit.Reduce(local.len(), all)
 	if errors.Is(err, audit.ErrInconsistent) {
 		// Only equations that could not be tested against the councils'
 		// figures can disagree; a reader who trusts them all learns that
@@ -862,7 +1010,7 @@ func auditComponent(eqs []auditEquation, cells []cellKey, info map[cellKey]*audi
 			// Earlier releases and the proportions' own bounds, without
 			// this release's totals.
 			eq := localise(eqs, func(e auditEquation) bool { return e.history || e.bound })
-			hp, err := audit.Reduce(len(local), eq)
+			hp, err := audit.Reduce(local.len(), eq)
 			if err != nil {
 				return false
 			}
@@ -879,16 +1027,9 @@ func auditComponent(eqs []auditEquation, cells []cellKey, info map[cellKey]*audi
 	for _, cell := range cells {
 		// A count no equation of this component holds is left to the
 		// component that holds it, or free from 0 up.
-		localOf := func(v int) (int, bool) {
-			if v < 0 {
-				return 0, false
-			}
-			l, ok := local[v]
-			return l, ok
-		}
-		c := info[cell]
-		x, okx := localOf(c.v[0])
-		n, okn := localOf(c.v[1])
+		c := &info[cell]
+		x, okx := local.lookup(c.v[0])
+		n, okn := local.lookup(c.v[1])
 		var objectives []objective
 		switch {
 		case !okx:
@@ -905,7 +1046,7 @@ func auditComponent(eqs []auditEquation, cells []cellKey, info map[cellKey]*audi
 		}
 		for _, o := range objectives {
 			if err != nil {
-				out = append(out, narrowCell{Cell: cell, What: o.what, Err: err})
+				out = append(out, narrowCell{Cell: names[cell], What: o.what, Err: err})
 				continue
 			}
 			lo, hi, rerr := p.Range(o.obj)
@@ -913,12 +1054,12 @@ func auditComponent(eqs []auditEquation, cells []cellKey, info map[cellKey]*audi
 			case errors.Is(rerr, audit.ErrInconsistent):
 				continue
 			case rerr != nil:
-				out = append(out, narrowCell{Cell: cell, What: o.what, Err: rerr})
+				out = append(out, narrowCell{Cell: names[cell], What: o.what, Err: rerr})
 			case narrow(lo, hi, c.width) && !historyNarrow(o.obj, lo, hi, c.width):
 				// A range earlier releases already held as narrow was
 				// given away then; nothing hidden now can widen it, but
 				// this release must not narrow it further.
-				out = append(out, narrowCell{Cell: cell, What: o.what, Lo: least(lo), Hi: greatest(hi), Width: c.width})
+				out = append(out, narrowCell{Cell: names[cell], What: o.what, Lo: least(lo), Hi: greatest(hi), Width: c.width})
 			}
 		}
 	}

@@ -4,8 +4,18 @@
 -- groups in history_sets: releases that published the same groups with
 -- the same figures share one set and are read once, release naming the
 -- set), that has a member whose counts the release withheld. One row per
--- member.
+-- member, a group's members together, in the order of the group's
+-- release ('' first), link, council, provider, service, metric and
+-- period, then the member's provider and period: the audit numbers its
+-- equations in that order.
 --
+--   gid       this release's group (disclosure_links.gid), one integer
+--             rather than the six text columns that name it; NULL for an
+--             earlier release's
+--   hgroup    an earlier release's group: its link, council, provider,
+--             service, metric and period joined by chr(31); NULL for this
+--             release's. The audit reads each member's own council,
+--             provider, service, metric and period, and no other text.
 --   unknown   the release withheld the member and no earlier release
 --             published the counts it has now (history_known): its counts
 --             are the unknowns, the same unknowns in every release that
@@ -64,26 +74,27 @@ truth AS (
     -- The councils' figures and the history's known counts of the cells
     -- in scope, taken first so that the joins below build on them alone
     -- when $units names a few metrics.
-    SELECT * FROM disclosure_truth
-    WHERE (council_code, service, metric) IN (SELECT (council_code, service, metric) FROM scope)
+    SELECT t.* FROM disclosure_truth t
+    SEMI JOIN scope s ON s.council_code = t.council_code AND s.service = t.service AND s.metric = t.metric
 ),
 known AS (
-    SELECT * FROM history_known
-    WHERE (council_code, service, metric) IN (SELECT (council_code, service, metric) FROM scope)
+    SELECT k.* FROM history_known k
+    SEMI JOIN scope s ON s.council_code = k.council_code AND s.service = k.service AND s.metric = k.metric
 ),
 current_members AS (
     -- This release's groups are the ones suppression linked
     -- (disclosure_links.sql links the same cells, of the same kinds of
     -- metric, on the same keys), each member joined to its row of
-    -- observations by rowid (rid).
-    SELECT '' AS release, l.link, l.council_code, l.group_provider, l.service, l.metric, l.group_period,
+    -- observations by rowid (rid), and to its figures (truth) once.
+    SELECT '' AS release, l.gid, NULL::VARCHAR AS hgroup,
+           l.link, l.council_code, l.group_provider, l.service, l.metric, l.group_period,
            l.provider_id, l.period,
            o.status = 'c' AND NOT coalesce(k.known, false) AS unknown,
            CASE WHEN o.status <> 'c' THEN coalesce(o.numerator, CASE WHEN m.kind = 'count' THEN o.value END)
                 WHEN coalesce(k.known OR k.known_x, false) THEN t.x END AS x,
            CASE WHEN o.status <> 'c' THEN o.denominator
                 WHEN coalesce(k.known OR k.known_n, false) THEN t.n END AS n,
-           l.is_total
+           l.is_total, t.x AS truth_x, t.n AS truth_n, t.is_primary
     FROM disclosure_links l
     JOIN scope s ON s.council_code = l.council_code AND s.service = l.service AND s.metric = l.metric
     JOIN observations o ON o.rowid = l.rid
@@ -95,7 +106,13 @@ current_members AS (
       ON t.council_code = l.council_code AND t.provider_id = l.provider_id AND t.service = l.service
      AND t.metric = l.metric AND t.period = l.period
 ),
-history AS (
+current_groups AS (
+    -- Only groups with a member whose counts the release withheld give
+    -- the audit an equation with an unknown.
+    SELECT * FROM current_members
+    WHERE gid IN (SELECT gid FROM current_members WHERE unknown)
+),
+history_members_scoped AS (
     -- Each group an earlier release published with a hidden member, once
     -- for every set of groups that holds it. Of the earlier releases that
     -- published the very same groups with the same figures (one set, as
@@ -104,29 +121,39 @@ history AS (
     -- published member leaves out, a hidden count revised since), which
     -- bound nothing it does not, so the audit's input does not grow with
     -- the number of releases that repeat the same figures.
-    SELECT s.sig_set AS release, h.link, h.council_code, h.group_provider, h.service, h.metric, h.group_period,
-           h.provider_id, h.period, h.hidden AS unknown, h.x, h.n, h.is_total
+    SELECT s.sig_set AS release, NULL::BIGINT AS gid,
+           concat_ws(chr(31), h.link, h.council_code, h.group_provider, h.service, h.metric, h.group_period) AS hgroup,
+           h.link, h.council_code, h.group_provider, h.service, h.metric, h.group_period,
+           h.provider_id, h.period, h.hidden AS unknown, h.x, h.n, h.is_total,
+           t.x AS truth_x, t.n AS truth_n, t.is_primary
     FROM history_members h
     JOIN history_sets s USING (sig)
     JOIN scope USING (council_code, service, metric)
     JOIN metrics m ON m.id = h.metric
+    LEFT JOIN truth t USING (council_code, provider_id, service, metric, period)
     WHERE m.kind IN ('proportion', 'rate', 'ratio', 'count')
 ),
+history AS (
+    SELECT * FROM history_members_scoped
+    QUALIFY bool_or(unknown) OVER (PARTITION BY release, hgroup)
+),
 members AS (
-    SELECT * FROM current_members
+    SELECT * FROM current_groups
     UNION ALL
     SELECT * FROM history
 ),
 shared AS (
     -- Each shared count of a cell the audit holds, once for each metric
     -- that gives it, as the councils gave it.
-    SELECT t.council_code, t.provider_id, t.service, t.period, c.name, c.v
+    SELECT t.council_code, t.provider_id, t.service, t.period, c.name, CASE c.side WHEN 'x' THEN t.x ELSE t.n END AS v
     FROM disclosure_truth t
-    JOIN metrics m ON m.id = t.metric
-    CROSS JOIN LATERAL (VALUES (m.numerator_count, t.x), (m.denominator_count, t.n)) c(name, v)
-    WHERE coalesce(c.name, '') <> ''
-      AND (t.council_code, t.provider_id, t.service, t.period) IN (
-          SELECT (council_code, provider_id, service, period) FROM members)
+    JOIN (SELECT id, 'x' AS side, numerator_count AS name FROM metrics WHERE coalesce(numerator_count, '') <> ''
+          UNION ALL
+          SELECT id, 'n', denominator_count FROM metrics WHERE coalesce(denominator_count, '') <> '') c
+      ON c.id = t.metric
+    SEMI JOIN members mc
+      ON mc.council_code = t.council_code AND mc.provider_id = t.provider_id AND mc.service = t.service
+     AND mc.period = t.period
 ),
 disagree AS (
     -- The shared counts whose figures differ from metric to metric.
@@ -135,22 +162,23 @@ disagree AS (
     GROUP BY ALL
     HAVING max(v) - min(v) >= 0.5
 )
-SELECT mb.release, mb.link, mb.council_code, mb.group_provider, mb.service, mb.metric, mb.group_period,
-       mb.provider_id, mb.period, mb.is_total, mb.unknown, mb.x, mb.n, m.kind,
-       CASE WHEN mb.unknown THEN t.x END AS tx, CASE WHEN mb.unknown THEN t.n END AS tn,
-       coalesce(mb.unknown AND mb.release = '' AND t.is_primary, false) AS is_primary,
+-- A group's members are unique by its release, link, council, provider,
+-- service, metric and period and the member's provider and period, so
+-- the order is total.
+SELECT mb.release, mb.gid, mb.hgroup, mb.council_code, mb.provider_id, mb.service, mb.metric, mb.period,
+       mb.is_total, mb.unknown, mb.x, mb.n, m.kind,
+       CASE WHEN mb.unknown THEN mb.truth_x END AS tx, CASE WHEN mb.unknown THEN mb.truth_n END AS tn,
+       coalesce(mb.unknown AND mb.release = '' AND mb.is_primary, false) AS is_primary,
        CASE WHEN dx.name IS NULL THEN coalesce(m.numerator_count, '') ELSE '' END AS x_count,
        CASE WHEN dn.name IS NULL THEN coalesce(m.denominator_count, '') ELSE '' END AS n_count,
        coalesce(m.small_count, 0) AS small_count
 FROM members mb
 JOIN metrics m ON m.id = mb.metric
-LEFT JOIN truth t USING (council_code, provider_id, service, metric, period)
 LEFT JOIN disagree dx
   ON dx.council_code = mb.council_code AND dx.provider_id = mb.provider_id AND dx.service = mb.service
  AND dx.period = mb.period AND dx.name = m.numerator_count
 LEFT JOIN disagree dn
   ON dn.council_code = mb.council_code AND dn.provider_id = mb.provider_id AND dn.service = mb.service
  AND dn.period = mb.period AND dn.name = m.denominator_count
-QUALIFY bool_or(mb.unknown) OVER (
-    PARTITION BY mb.release, mb.link, mb.council_code, mb.group_provider, mb.service, mb.metric, mb.group_period)
-ORDER BY ALL
+ORDER BY mb.release, mb.link, mb.council_code, mb.group_provider, mb.service, mb.metric, mb.group_period,
+         mb.provider_id, mb.period
