@@ -249,6 +249,9 @@ type session struct {
 	logf func(format string, args ...any)
 	// compactTables makes compact checkpoint (BuildInput.Compact).
 	compactTables bool
+	// auditBatch, set only by this package's tests, replaces the members
+	// a batch of the interval audit is given (auditBatches).
+	auditBatch int64
 	// audit keeps the interval audit's findings from suppression's
 	// rounds to the final check, by unit (a council, service and family
 	// of metrics that share counts) and by component, so that each audit

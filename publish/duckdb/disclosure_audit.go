@@ -332,16 +332,28 @@ func (s *session) auditIntervals(ctx context.Context, cache *auditCache) ([]narr
 	}
 	cache.last = "nothing changed"
 	if first || len(changed) > 0 {
-		members, err := s.auditMembers(ctx, scope)
+		// The audit reads its units a batch of councils at a time where
+		// they would not fit DuckDB's memory limit at once.
+		batches, err := s.auditBatches(ctx, scope)
 		if err != nil {
 			return nil, err
 		}
 		before := len(cache.components)
-		found := auditNarrowCached(members, cache.components)
+		var found []narrowCell
+		for _, councils := range batches {
+			members, err := s.auditMembers(ctx, scope, councils)
+			if err != nil {
+				return nil, err
+			}
+			found = append(found, auditNarrowCached(members, cache.components)...)
+		}
 		cache.last = fmt.Sprintf("%d units read again", len(changed))
 		if first {
 			cache.last = "every unit read"
 			cache.units = map[string][]narrowCell{}
+		}
+		if len(batches) > 1 {
+			cache.last += fmt.Sprintf(" in %d batches of councils", len(batches))
 		}
 		cache.last += fmt.Sprintf(", %d components solved", len(cache.components)-before)
 		for u := range changed {
@@ -369,15 +381,84 @@ func (s *session) auditIntervals(ctx context.Context, cache *auditCache) ([]narr
 	return out, nil
 }
 
-// auditMembers reads the members of the audit's linked groups, of the
-// units scope names (council, service and metric joined by "\x1f"), or of
-// every unit when scope is nil.
-func (s *session) auditMembers(ctx context.Context, scope []string) ([]auditMember, error) {
+// auditMemberBytes is how much of DuckDB's memory limit a batch of the
+// audit is given for each member of a linked group it may read
+// (disclosure_audit_councils.sql), so that the Go heap a batch adds,
+// outside DuckDB's limit, stays near half of it. At 2 million rows with
+// council-wide totals, the first audit read 677,389 of the 1,098,012
+// members counted; under an 800MB limit, batches of about 228,000 members
+// counted raised the heap from 176 to at most 591 MB, about 1.8 kB a
+// member counted with the garbage the collector had yet to free.
+const auditMemberBytes = 2 * 1750
+
+// minAuditBatch is the fewest members a batch is given however small
+// DuckDB's memory limit, so a tiny limit does not read one council at a
+// time.
+const minAuditBatch = 50_000
+
+// auditBatches splits the councils whose units the audit reads (those
+// scope names, or every unit where scope is nil) into batches whose
+// members (disclosure_audit_councils.sql) fit DuckDB's memory limit at
+// auditMemberBytes each, so the memory the audit holds in Go grows with
+// the limit rather than with the release. Units never cross a council,
+// so each batch holds whole units and gives the findings the whole would.
+// A single batch is nil: every council of the units read. Each batch
+// reads the disclosure tables once more, so a limit that fits every
+// council reads them once.
+func (s *session) auditBatches(ctx context.Context, scope []string) ([][]string, error) {
+	limit, err := s.memoryLimit(ctx)
+	if err != nil {
+		return nil, err
+	}
+	per := max(limit/auditMemberBytes, minAuditBatch)
+	if s.auditBatch > 0 {
+		per = s.auditBatch
+	}
 	var units any
 	if scope != nil {
 		units = scope
 	}
-	rows, err := s.query(ctx, "audit_members", sql.Named("units", units))
+	rows, err := s.query(ctx, "disclosure_audit_councils", sql.Named("units", units))
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var batches [][]string
+	var n int64
+	for rows.Next() {
+		var council string
+		var members int64
+		if err := rows.Scan(&council, &members); err != nil {
+			return nil, fmt.Errorf("disclosure_audit_councils: %w", err)
+		}
+		if len(batches) == 0 || (n > 0 && n+members > per) {
+			batches = append(batches, nil)
+			n = 0
+		}
+		batches[len(batches)-1] = append(batches[len(batches)-1], council)
+		n += members
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("disclosure_audit_councils: %w", err)
+	}
+	if len(batches) <= 1 {
+		return [][]string{nil}, nil
+	}
+	return batches, nil
+}
+
+// auditMembers reads the members of the audit's linked groups, of the
+// units scope names (council, service and metric joined by "\x1f") and
+// the councils named, or of every unit and council where they are nil.
+func (s *session) auditMembers(ctx context.Context, scope, councils []string) ([]auditMember, error) {
+	var units, inCouncils any
+	if scope != nil {
+		units = scope
+	}
+	if councils != nil {
+		inCouncils = councils
+	}
+	rows, err := s.query(ctx, "audit_members", sql.Named("units", units), sql.Named("councils", inCouncils))
 	if err != nil {
 		return nil, err
 	}

@@ -56,7 +56,7 @@ func BenchmarkFirstAudit(b *testing.B) {
 			for b.Loop() {
 				n++
 				start := time.Now()
-				ms, err := s.auditMembers(ctx, nil)
+				ms, err := s.auditMembers(ctx, nil, nil)
 				if err != nil {
 					return err
 				}

@@ -63,7 +63,7 @@ func TestAuditWithoutHiddenMember(t *testing.T) {
 					}
 					res.found = found
 					res.last, res.ran = c.last, c.units != nil
-					members, err := s.auditMembers(ctx, nil)
+					members, err := s.auditMembers(ctx, nil, nil)
 					res.members = len(members)
 					return err
 				}()

@@ -301,3 +301,76 @@ func showP2Occupancy(ctx context.Context, t testing.TB, conn *sql.Conn) error {
 	}
 	return nil
 }
+
+// TestAuditBatches checks that an audit read a batch of councils at a
+// time (auditBatches) finds what one reading of every council finds, in
+// the first audit and in one that reads again only the units changed.
+// Councils A and B return TestAuditUnits' care homes: after suppression
+// nothing is narrow; with P2's occupancy shown again in both, each has
+// P1's falls denominator held to exactly 2,000 (worked in
+// TestAuditUnits). With a batch of one member, each council is a batch
+// of its own.
+func TestAuditBatches(t *testing.T) {
+	t.Parallel()
+	type want = auditFinding
+	rows := func() []obs {
+		return []obs{
+			careRow(mFalls, "", 15, 5000), careRow(mFalls, "P1", 3, 2000), careRow(mFalls, "P2", 12, 3000),
+			careRow(mOccupancy, "", 5000, 6000), careRow(mOccupancy, "P1", 2000, 2500), careRow(mOccupancy, "P2", 3000, 3500),
+		}
+	}
+	var before, after, whole []want
+	var logs [3]string
+	in := BuildInput{DataDir: writeDataDir(t,
+		sub{ID: "a1", Council: cA, Received: day("2025-04-10"), Rows: rows()},
+		sub{ID: "b1", Council: cB, Received: day("2025-04-11"), Rows: rows()},
+	), Catalogue: disclosureCatalogue(t), Councils: fixtureCouncils(t), Neighbours: 2,
+		afterSuppress: func(ctx context.Context, conn *sql.Conn) error {
+			s := &session{conn: conn, auditBatch: 1}
+			var c auditCache
+			var err error
+			if before, err = auditFindings(ctx, s, &c); err != nil {
+				return err
+			}
+			logs[0] = c.last
+			for _, council := range []string{cA, cB} {
+				res, err := conn.ExecContext(ctx, testSQL(t, "disclosure/unhide_observation"),
+					sql.Named("council", council), sql.Named("provider", "P2"), sql.Named("metric", mOccupancy),
+					sql.Named("period", dq1), sql.Named("num", int64(3000)), sql.Named("den", int64(3500)))
+				if err != nil {
+					return err
+				}
+				if n, err := res.RowsAffected(); err != nil || n != 1 {
+					t.Errorf("showed %d cells of %s (%v), want 1: the fixture no longer hides P2's occupancy", n, council, err)
+				}
+			}
+			if after, err = auditFindings(ctx, s, &c); err != nil {
+				return err
+			}
+			logs[1] = c.last
+			c = auditCache{}
+			if whole, err = auditFindings(ctx, &session{conn: conn}, &c); err != nil {
+				return err
+			}
+			logs[2] = c.last
+			return nil
+		}}
+	if err := openTest(t).Build(context.Background(), in); !errors.Is(err, ErrDisclosure) {
+		t.Errorf("Build = %v, want the narrow ranges the test made", err)
+	}
+	if len(before) != 0 {
+		t.Errorf("after suppression: narrow = %v, want none", before)
+	}
+	w := []want{{"P1", mFalls, "denominator", 2000, 2000}, {"P1", mFalls, "denominator", 2000, 2000}}
+	if !reflect.DeepEqual(after, w) {
+		t.Errorf("a batch a council: narrow = %v, want %v", after, w)
+	}
+	if !reflect.DeepEqual(whole, w) {
+		t.Errorf("one batch: narrow = %v, want %v", whole, w)
+	}
+	if !strings.HasPrefix(logs[0], "every unit read in 2 batches of councils") ||
+		!strings.HasPrefix(logs[1], "2 units read again in 2 batches of councils") ||
+		strings.Contains(logs[2], "batches") {
+		t.Errorf("the audits logged %q; want every unit in 2 batches, 2 units in 2 batches, then every unit at once", logs)
+	}
+}

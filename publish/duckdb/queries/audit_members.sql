@@ -65,10 +65,12 @@ scope AS (
     -- $units, when not NULL, limits the audit to those councils, services
     -- and metrics (each joined by chr(31)): whole families of metrics
     -- that share counts, so every group read has all the rows it would
-    -- have in a full audit.
+    -- have in a full audit. $councils, when not NULL, limits it to those
+    -- councils, whose groups are whole too (a batch of the first audit).
     SELECT * FROM linked_scope
-    WHERE $units::VARCHAR[] IS NULL
-       OR concat_ws(chr(31), council_code, service, metric) IN (SELECT unnest($units::VARCHAR[]))
+    WHERE ($units::VARCHAR[] IS NULL
+           OR concat_ws(chr(31), council_code, service, metric) IN (SELECT unnest($units::VARCHAR[])))
+      AND ($councils::VARCHAR[] IS NULL OR council_code IN (SELECT unnest($councils::VARCHAR[])))
 ),
 truth AS (
     -- The councils' figures and the history's known counts of the cells
