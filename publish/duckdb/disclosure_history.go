@@ -312,12 +312,15 @@ func (s *session) historyError(ctx context.Context, files []string, loadErr erro
 // tables; WriteHistory writes it out. The linked groups this release
 // publishes with a hidden member are read from disclosure_links
 // (history_derive_links.sql), the groups the check reads too, rather than
-// linked again over every row.
+// linked again over every row; its figures and withheld cells are read
+// from observations by history_output.sql itself, rather than copied
+// first as history_current.sql and history_derive.sql copy an earlier
+// release's.
 func (s *session) recordHistory(ctx context.Context) error {
 	if err := s.linksForCheck(ctx); err != nil {
 		return err
 	}
-	for _, q := range []string{"history_current", "history_derive", "history_derive_links", "history_derive_sets", "history_output"} {
+	for _, q := range []string{"history_derive_links", "history_derive_sets", "history_output"} {
 		if err := s.exec(ctx, q); err != nil {
 			return err
 		}

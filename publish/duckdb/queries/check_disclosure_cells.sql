@@ -13,34 +13,68 @@
 --                   above 0 and below small_count
 --   change-reveals  a change from a hidden figure, which value minus change
 --                   would give back
+--
+-- A statistic is looked for only in a hidden row of comparisons, the one
+-- place hidden-shown reads it, rather than in every row: testing every
+-- row's bands took more time than the rest of the check.
 WITH small AS (
     SELECT id, kind, multiplier, small_count, min_denominator FROM metrics WHERE disclosure = 'small_counts'
 ),
-cells AS (
+hidden AS (
     SELECT 'observations' AS table_name, metric, period, council_code, provider_id, service,
-           status, value, numerator, denominator, false AS has_statistic
+           value, numerator, denominator, false AS has_statistic
     FROM observations
+    WHERE status = 'c'
     UNION ALL
     SELECT 'comparisons', metric, period, council_code, provider_id, service,
-           status, value, numerator, denominator,
+           value, numerator, denominator,
            coalesce(ci95_lower, ci95_upper, ci998_lower, ci998_upper, z_score, percentile_rank,
                     quintile, robust_z, region_value, council_type_value, similar_value,
                     similar_rank, similar_n, change_prev, change_year) IS NOT NULL
            -- A band says which side of England a figure lies, as much a
-           -- statistic of it as its interval.
-           OR list_has_any([band_national, band_national_95, band_national_adjusted, band_region,
-                            band_council_type, band_similar, change_prev_band, change_year_band,
-                            trend, trend_direction],
-                           ['better', 'worse', 'higher', 'lower', 'similar',
-                            'increasing', 'decreasing', 'no_significant_change'])
+           -- statistic of it as its interval: any of these words in any of
+           -- the ten (list_has_any over them gives the same, at three times
+           -- the cost).
+           OR coalesce(
+               band_national IN ('better', 'worse', 'higher', 'lower', 'similar',
+                                 'increasing', 'decreasing', 'no_significant_change')
+               OR band_national_95 IN ('better', 'worse', 'higher', 'lower', 'similar',
+                                       'increasing', 'decreasing', 'no_significant_change')
+               OR band_national_adjusted IN ('better', 'worse', 'higher', 'lower', 'similar',
+                                             'increasing', 'decreasing', 'no_significant_change')
+               OR band_region IN ('better', 'worse', 'higher', 'lower', 'similar',
+                                  'increasing', 'decreasing', 'no_significant_change')
+               OR band_council_type IN ('better', 'worse', 'higher', 'lower', 'similar',
+                                        'increasing', 'decreasing', 'no_significant_change')
+               OR band_similar IN ('better', 'worse', 'higher', 'lower', 'similar',
+                                   'increasing', 'decreasing', 'no_significant_change')
+               OR change_prev_band IN ('better', 'worse', 'higher', 'lower', 'similar',
+                                       'increasing', 'decreasing', 'no_significant_change')
+               OR change_year_band IN ('better', 'worse', 'higher', 'lower', 'similar',
+                                       'increasing', 'decreasing', 'no_significant_change')
+               OR trend IN ('better', 'worse', 'higher', 'lower', 'similar',
+                            'increasing', 'decreasing', 'no_significant_change')
+               OR trend_direction IN ('better', 'worse', 'higher', 'lower', 'similar',
+                                      'increasing', 'decreasing', 'no_significant_change')
+           , false)
+    FROM comparisons
+    WHERE status = 'c'
+),
+cells AS (
+    SELECT 'observations' AS table_name, metric, period, council_code, provider_id, service,
+           value, numerator, denominator
+    FROM observations
+    UNION ALL
+    SELECT 'comparisons', metric, period, council_code, provider_id, service,
+           value, numerator, denominator
     FROM comparisons
 )
 SELECT 'hidden-shown' AS violation, table_name, metric, period, council_code, provider_id, service,
        format('status c but value {}, numerator {}, denominator {}{}', coalesce(value::VARCHAR, 'blank'),
               coalesce(numerator::VARCHAR, 'blank'), coalesce(denominator::VARCHAR, 'blank'),
               CASE WHEN has_statistic THEN ' and a statistic' ELSE '' END) AS detail
-FROM cells
-WHERE status = 'c' AND (value IS NOT NULL OR numerator IS NOT NULL OR denominator IS NOT NULL OR has_statistic)
+FROM hidden
+WHERE value IS NOT NULL OR numerator IS NOT NULL OR denominator IS NOT NULL OR has_statistic
 UNION ALL
 SELECT 'small-count', c.table_name, c.metric, c.period, c.council_code, c.provider_id, c.service,
        CASE WHEN implied_numerator(m.kind, m.multiplier, c.numerator, c.denominator, c.value) IS NULL

@@ -1,9 +1,10 @@
 -- The cumulative disclosure history a release carries
 -- (data/disclosure-history.parquet): what the earlier releases published
 -- (the history tables, history_none.sql) and what this one publishes
--- (derived_*, from history_current.sql), each figure, cell, group and set
--- of groups once. Release '' is the release that carries the file. One
--- row per item; part says which:
+-- (its observations, and derived_members and derived_sets from
+-- history_derive_links.sql and history_derive_sets.sql), each figure,
+-- cell, group and set of groups once. Release '' is the release that
+-- carries the file. One row per item; part says which:
 --
 --   release  a release the file covers: release, the SHA-256 of its
 --            release.json (release_sha256; NULL for the release that
@@ -23,60 +24,73 @@
 -- once, so a release republishing unchanged figures adds one row (its
 -- own) and nothing more. The first format, before sets, listed each
 -- release's groups in a part 'appears' (history_merge_file_v1.sql).
+--
+-- The rows are in the order of part (descending: shown, set, release,
+-- member, hidden), then of every column that tells two rows of a part
+-- apart, so the file's bytes depend only on what it holds (a cell
+-- published with two figures gives two rows). Each part is sorted and
+-- appended by a statement of its own, in that order, rather than all of
+-- them by one ORDER BY over the union of the five: that sort ran out of
+-- memory rather than spill while the hash tables that make each part's
+-- rows distinct were held beside it (at 20 million rows under a 3 GB
+-- limit), and sorted on sixteen columns where a part needs at most nine.
+-- The table keeps the order its rows were appended in.
 CREATE OR REPLACE TABLE disclosure_history AS
-WITH releases AS (
+SELECT 'shown' AS part, NULL::VARCHAR AS release, NULL::VARCHAR AS release_sha256, NULL::VARCHAR AS sig_set,
+       NULL::VARCHAR AS sig, NULL::VARCHAR AS link, council_code, NULL::VARCHAR AS group_provider, service, metric,
+       NULL::VARCHAR AS group_period, provider_id, period, NULL::BOOLEAN AS is_total, false AS hidden, numerator,
+       denominator, value, NULL::DOUBLE AS x, NULL::DOUBLE AS n
+FROM (
+    SELECT DISTINCT * FROM (
+        SELECT * FROM history_shown
+        UNION ALL
+        SELECT council_code, coalesce(provider_id, ''), service, metric, period, numerator, denominator, value
+        FROM observations
+        WHERE coalesce(status, '') <> 'c'
+    )
+)
+ORDER BY council_code, service, metric, provider_id, period, numerator, denominator, value;
+INSERT INTO disclosure_history
+SELECT 'set', NULL, NULL, sig_set, sig, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
+       NULL, NULL, NULL
+FROM (SELECT sig_set, sig FROM history_sets UNION SELECT sig_set, sig FROM derived_set_sigs)
+ORDER BY sig_set, sig;
+-- The release itself has a row even when it publishes nothing.
+INSERT INTO disclosure_history
+SELECT 'release', release, release_sha256, sig_set, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
+       NULL, NULL, NULL, NULL, NULL, NULL
+FROM (
     SELECT release, release_sha256, sig_set FROM history_releases
     UNION
-    SELECT d.release, CASE WHEN d.release = '' THEN NULL ELSE '' END, s.sig_set
-    FROM derived_releases d
-    LEFT JOIN derived_sets s USING (release)
-    UNION
-    -- The release itself, even one that publishes nothing.
     SELECT '', NULL, (SELECT sig_set FROM derived_sets WHERE release = '')
-),
-sets AS (
-    SELECT sig_set, sig FROM history_sets UNION SELECT sig_set, sig FROM derived_set_sigs
-),
-shown AS (
-    SELECT * FROM history_shown UNION SELECT * FROM derived_shown
-),
-hidden AS (
-    SELECT * FROM history_hidden UNION SELECT * FROM derived_hidden
-),
-members AS (
-    SELECT * FROM history_members
-    UNION
-    SELECT sig, link, council_code, group_provider, service, metric, group_period, provider_id, period,
-           is_total, hidden, x, n
-    FROM derived_members
 )
-SELECT part, release, release_sha256, sig_set, sig, link, council_code, group_provider, service, metric,
-       group_period, provider_id, period, is_total, hidden, numerator, denominator, value, x, n
+ORDER BY release, release_sha256, sig_set;
+-- sig names the group (link, council_code, group_provider, service,
+-- metric, group_period) and each member's hidden, so the columns sorted
+-- on tell the rows apart.
+INSERT INTO disclosure_history
+SELECT 'member', NULL, NULL, NULL, sig, link, council_code, group_provider, service, metric, group_period,
+       provider_id, period, is_total, hidden, NULL, NULL, NULL, x, n
 FROM (
-    SELECT 'release' AS part, release, release_sha256, sig_set, NULL::VARCHAR AS sig, NULL::VARCHAR AS link,
-           NULL::VARCHAR AS council_code, NULL::VARCHAR AS group_provider, NULL::VARCHAR AS service,
-           NULL::VARCHAR AS metric, NULL::VARCHAR AS group_period, NULL::VARCHAR AS provider_id,
-           NULL::VARCHAR AS period, NULL::BOOLEAN AS is_total, NULL::BOOLEAN AS hidden, NULL::BIGINT AS numerator,
-           NULL::BIGINT AS denominator, NULL::DOUBLE AS value, NULL::DOUBLE AS x, NULL::DOUBLE AS n
-    FROM releases
-    UNION ALL
-    SELECT 'set', NULL, NULL, sig_set, sig, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
-           NULL, NULL, NULL, NULL, NULL, NULL, NULL
-    FROM sets
-    UNION ALL
-    SELECT 'shown', NULL, NULL, NULL, NULL, NULL, council_code, NULL, service, metric, NULL, provider_id, period,
-           NULL, false, numerator, denominator, value, NULL, NULL
-    FROM shown
-    UNION ALL
-    SELECT 'hidden', NULL, NULL, NULL, NULL, NULL, council_code, NULL, service, metric, NULL, provider_id, period,
-           NULL, true, NULL, NULL, NULL, NULL, NULL
-    FROM hidden
-    UNION ALL
-    SELECT 'member', NULL, NULL, NULL, sig, link, council_code, group_provider, service, metric, group_period,
-           provider_id, period, is_total, hidden, NULL, NULL, NULL, x, n
-    FROM members
+    SELECT DISTINCT * FROM (
+        SELECT * FROM history_members
+        UNION ALL
+        SELECT sig, link, council_code, group_provider, service, metric, group_period, provider_id, period,
+               is_total, hidden, x, n
+        FROM derived_members
+    )
 )
--- Every column that tells two rows apart, so the file's bytes depend only
--- on what it holds (a cell published with two figures gives two rows).
-ORDER BY part DESC, release, release_sha256, sig_set, sig, council_code, service, metric, provider_id, period,
-         is_total, numerator, denominator, value, x, n
+ORDER BY sig, council_code, service, metric, provider_id, period, is_total, x, n;
+INSERT INTO disclosure_history
+SELECT 'hidden', NULL, NULL, NULL, NULL, NULL, council_code, NULL, service, metric, NULL, provider_id, period,
+       NULL, true, NULL, NULL, NULL, NULL, NULL
+FROM (
+    SELECT DISTINCT * FROM (
+        SELECT * FROM history_hidden
+        UNION ALL
+        SELECT council_code, coalesce(provider_id, ''), service, metric, period
+        FROM observations
+        WHERE coalesce(status, '') = 'c'
+    )
+)
+ORDER BY council_code, service, metric, provider_id, period
