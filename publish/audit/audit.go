@@ -170,13 +170,7 @@ func echelonOf(eqs []Equation, used []int, cols int) ([][]exactValue, error) {
 			}
 		}
 		sums[cols] = eq.RHS
-		sm[i] = make([]small, cols+1)
-		for j, v := range sums {
-			if sm[i][j], ok = fits(v, 1); !ok {
-				break
-			}
-		}
-		if !ok {
+		if sm[i], ok = smallRow(sums, cols+1); !ok {
 			break
 		}
 	}

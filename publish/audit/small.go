@@ -33,6 +33,23 @@ func fits(n, d int64) (small, bool) {
 	return small{n, d}, true
 }
 
+// smallRow returns the integers of row as smalls, in a row of n (n at
+// least len(row), the rest 0), and false where one is too large for a
+// small.
+func smallRow(row []int64, n int) ([]small, bool) {
+	out := make([]small, n)
+	for j := range out {
+		out[j] = small{0, 1}
+	}
+	for j, v := range row {
+		var ok bool
+		if out[j], ok = fits(v, 1); !ok {
+			return nil, false
+		}
+	}
+	return out, true
+}
+
 func abs(n int64) uint64 {
 	if n < 0 {
 		return uint64(-n)
@@ -154,13 +171,7 @@ func Pinned(m [][]int64, cols int) []int {
 	sm := make([][]small, len(m))
 	ok := true
 	for i, row := range m {
-		sm[i] = make([]small, cols)
-		for j, v := range row {
-			if sm[i][j], ok = fits(v, 1); !ok {
-				break
-			}
-		}
-		if !ok {
+		if sm[i], ok = smallRow(row, cols); !ok {
 			break
 		}
 	}

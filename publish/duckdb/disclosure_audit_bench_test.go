@@ -4,13 +4,8 @@ import (
 	"context"
 	"database/sql"
 	"errors"
-	"os"
 	"testing"
 	"time"
-
-	"github.com/yardstick-open/yardstick/data"
-	"github.com/yardstick-open/yardstick/schemas"
-	"github.com/yardstick-open/yardstick/schemas/config"
 )
 
 // errBenchDone stops a Build once a benchmark has timed what it needs.
@@ -27,57 +22,40 @@ var errBenchDone = errors.New("benchmark done")
 //
 //	YARDSTICK_BENCH_DATA=$PWD/data go test ./publish/duckdb -run '^$' -bench FirstAudit -benchtime 3x
 func BenchmarkFirstAudit(b *testing.B) {
-	dir := os.Getenv("YARDSTICK_BENCH_DATA")
-	if dir == "" {
-		b.Skip("YARDSTICK_BENCH_DATA names no data folder")
-	}
-	cs, err := schemas.LoadCouncils(data.Reference())
-	if err != nil {
-		b.Fatal(err)
-	}
-	cat, err := config.Builtin()
-	if err != nil {
-		b.Fatal(err)
-	}
-	db, err := Open(context.Background(), "", Options{Threads: 2})
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer db.Close()
+	db, in := benchDataDir(b)
 	var members, narrow, exact time.Duration
-	in := BuildInput{DataDir: dir, Catalogue: cat, Councils: cs, Logf: b.Logf,
-		afterSuppress: func(ctx context.Context, conn *sql.Conn) error {
-			s := &session{conn: conn}
-			c := auditCache{}
-			if err := c.loadFamilies(ctx, s); err != nil {
+	in.afterSuppress = func(ctx context.Context, conn *sql.Conn) error {
+		s := &session{conn: conn}
+		c := auditCache{}
+		if err := c.loadFamilies(ctx, s); err != nil {
+			return err
+		}
+		n := 0
+		for b.Loop() {
+			n++
+			start := time.Now()
+			ms, err := s.auditMembers(ctx, nil, nil)
+			if err != nil {
 				return err
 			}
-			n := 0
-			for b.Loop() {
-				n++
-				start := time.Now()
-				ms, err := s.auditMembers(ctx, nil, nil)
-				if err != nil {
-					return err
-				}
-				members += time.Since(start)
-				start = time.Now()
-				auditNarrowCached(ms, componentCache{})
-				narrow += time.Since(start)
-				start = time.Now()
-				links, err := s.hiddenLinks(ctx)
-				if err != nil {
-					return err
-				}
-				determined(links)
-				exact += time.Since(start)
+			members += time.Since(start)
+			start = time.Now()
+			auditNarrowCached(ms, componentCache{})
+			narrow += time.Since(start)
+			start = time.Now()
+			links, err := s.hiddenLinks(ctx)
+			if err != nil {
+				return err
 			}
-			b.ReportMetric(members.Seconds()/float64(n), "members-s/op")
-			b.ReportMetric(narrow.Seconds()/float64(n), "narrow-s/op")
-			b.ReportMetric(exact.Seconds()/float64(n), "exact-s/op")
-			// Build need not go on past what is timed.
-			return errBenchDone
-		}}
+			determined(links)
+			exact += time.Since(start)
+		}
+		b.ReportMetric(members.Seconds()/float64(n), "members-s/op")
+		b.ReportMetric(narrow.Seconds()/float64(n), "narrow-s/op")
+		b.ReportMetric(exact.Seconds()/float64(n), "exact-s/op")
+		// Build need not go on past what is timed.
+		return errBenchDone
+	}
 	if err := db.Build(context.Background(), in); !errors.Is(err, errBenchDone) {
 		b.Fatal(err)
 	}

@@ -19,6 +19,20 @@ import (
 //	yardstick ingest --data data in/returns.csv
 //	YARDSTICK_BENCH_DATA=$PWD/data go test ./publish/duckdb -run '^$' -bench BuildDataDir -benchtime 3x -v
 func BenchmarkBuildDataDir(b *testing.B) {
+	db, in := benchDataDir(b)
+	for b.Loop() {
+		if err := db.Build(context.Background(), in); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// benchDataDir opens a database in memory, closed when b ends, and the
+// input that builds the data folder YARDSTICK_BENCH_DATA names with the
+// built-in catalogue and councils; it skips b when no folder is named.
+// Build's step lines, with their times, go to the benchmark's log (shown
+// with -v), so a profile can be read against the steps.
+func benchDataDir(b *testing.B) (*DB, BuildInput) {
 	dir := os.Getenv("YARDSTICK_BENCH_DATA")
 	if dir == "" {
 		b.Skip("YARDSTICK_BENCH_DATA names no data folder")
@@ -35,13 +49,6 @@ func BenchmarkBuildDataDir(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	defer db.Close()
-	// Build's step lines, with their times, go to the benchmark's log
-	// (shown with -v), so a profile can be read against the steps.
-	in := BuildInput{DataDir: dir, Catalogue: cat, Councils: cs, Logf: b.Logf}
-	for b.Loop() {
-		if err := db.Build(context.Background(), in); err != nil {
-			b.Fatal(err)
-		}
-	}
+	b.Cleanup(func() { db.Close() })
+	return db, BuildInput{DataDir: dir, Catalogue: cat, Councils: cs, Logf: b.Logf}
 }
