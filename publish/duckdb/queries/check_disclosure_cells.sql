@@ -15,8 +15,9 @@
 --                   would give back
 --
 -- A statistic is looked for only in a hidden row of comparisons, the one
--- place hidden-shown reads it, rather than in every row: testing every
--- row's bands took more time than the rest of the check.
+-- place hidden-shown reads it, rather than in every row: at a million
+-- rows, testing every row made this query cost 1.8-2.0 s of CPU, more
+-- than the rest of the check together (BENCHMARKS.md).
 WITH small AS (
     SELECT id, kind, multiplier, small_count, min_denominator FROM metrics WHERE disclosure = 'small_counts'
 ),
@@ -33,8 +34,7 @@ hidden AS (
                     similar_rank, similar_n, change_prev, change_year) IS NOT NULL
            -- A band says which side of England a figure lies, as much a
            -- statistic of it as its interval: any of these words in any of
-           -- the ten (list_has_any over them gives the same, at three times
-           -- the cost).
+           -- the ten (as list_has_any over them would say).
            OR coalesce(
                band_national IN ('better', 'worse', 'higher', 'lower', 'similar',
                                  'increasing', 'decreasing', 'no_significant_change')

@@ -15,8 +15,11 @@ links AS (
     GROUP BY ALL
 ),
 history AS (
+    -- A group of an earlier release is read once for each set of groups
+    -- that holds it, as audit_members.sql reads it.
     SELECT council_code, count(*) AS members
     FROM history_members
+    JOIN history_sets USING (sig)
     WHERE $units::VARCHAR[] IS NULL OR concat_ws(chr(31), council_code, service, metric) IN (SELECT unit FROM units)
     GROUP BY ALL
 )
