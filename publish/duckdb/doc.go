@@ -500,8 +500,9 @@
 // cell hidden for itself (small, or marked [c] by the council), the least
 // and greatest value its numerator, its denominator and, for a
 // proportion, its complement can take, given every linked group of this
-// release and of every earlier one as an equation over the hidden counts,
-// each count at least 0 and a proportion's numerator at most its
+// release and of every earlier one as an equation over the hidden counts
+// and the counts a published figure leaves out (a rate shown with its
+// denominator but not its numerator), each count at least 0 and a proportion's numerator at most its
 // denominator. A cell hidden in several releases is one unknown, as a
 // reader would assume it unchanged; a count a hidden cell had when an
 // earlier release published it, and has still, is known. A count metrics

@@ -3,7 +3,8 @@
 -- and of every earlier release (history_members, once for each set of
 -- groups in history_sets: releases that published the same groups with
 -- the same figures share one set and are read once, release naming the
--- set), that has a member whose counts the release withheld. One row per
+-- set), that has a member whose counts the release withheld (or, in this
+-- release, a published member that leaves a count out). One row per
 -- member, a group's members together, in the order of the group's
 -- release ('' first), link, council, provider, service, metric and
 -- period, then the member's provider and period: the audit numbers its
@@ -109,10 +110,15 @@ current_members AS (
      AND t.metric = l.metric AND t.period = l.period
 ),
 current_groups AS (
-    -- Only groups with a member whose counts the release withheld give
-    -- the audit an equation with an unknown.
+    -- Only groups with an unknown give the audit an equation it can use:
+    -- a member whose counts the release withheld, or a published member
+    -- that leaves a count out (a rate shown without its numerator). That
+    -- count is an unknown too, which the group may pin and, through it, a
+    -- hidden cell of another group that holds the same count
+    -- (TestAuditReadsValueOnlyGroups).
     SELECT * FROM current_members
-    WHERE gid IN (SELECT gid FROM current_members WHERE unknown)
+    WHERE gid IN (SELECT c.gid FROM current_members c JOIN metrics m ON m.id = c.metric
+                  WHERE c.unknown OR c.x IS NULL OR (c.n IS NULL AND m.kind <> 'count'))
 ),
 history_members_scoped AS (
     -- Each group an earlier release published with a hidden member, once
