@@ -285,19 +285,24 @@ func auditFindings(ctx context.Context, s *session, c *auditCache) ([]auditFindi
 	return got, nil
 }
 
-// showP2Occupancy shows P2's care-home occupancy in Q1 again (3,000 of
+// showP2Occupancy shows council A's P2's care-home occupancy in Q1 again (3,000 of
 // 3,500 bed days) on conn, as if suppression had not hidden it, and fails t
 // unless exactly that one cell was hidden: the audit tests' fixtures rely
 // on suppression having hidden it.
 func showP2Occupancy(ctx context.Context, t testing.TB, conn *sql.Conn) error {
+	return showP2OccupancyOf(ctx, t, conn, cA)
+}
+
+// showP2OccupancyOf is showP2Occupancy for council's P2.
+func showP2OccupancyOf(ctx context.Context, t testing.TB, conn *sql.Conn, council string) error {
 	res, err := conn.ExecContext(ctx, testSQL(t, "disclosure/unhide_observation"),
-		sql.Named("council", cA), sql.Named("provider", "P2"), sql.Named("metric", mOccupancy),
+		sql.Named("council", council), sql.Named("provider", "P2"), sql.Named("metric", mOccupancy),
 		sql.Named("period", dq1), sql.Named("num", int64(3000)), sql.Named("den", int64(3500)))
 	if err != nil {
 		return err
 	}
 	if n, err := res.RowsAffected(); err != nil || n != 1 {
-		t.Errorf("showed %d cells (%v), want 1: the fixture no longer hides P2's occupancy", n, err)
+		t.Errorf("showed %d cells of %s (%v), want 1: the fixture no longer hides P2's occupancy", n, council, err)
 	}
 	return nil
 }
@@ -349,14 +354,8 @@ func TestAuditBatches(t *testing.T) {
 			}
 			logs[0] = c.last
 			for _, council := range []string{cA, cB} {
-				res, err := conn.ExecContext(ctx, testSQL(t, "disclosure/unhide_observation"),
-					sql.Named("council", council), sql.Named("provider", "P2"), sql.Named("metric", mOccupancy),
-					sql.Named("period", dq1), sql.Named("num", int64(3000)), sql.Named("den", int64(3500)))
-				if err != nil {
+				if err := showP2OccupancyOf(ctx, t, conn, council); err != nil {
 					return err
-				}
-				if n, err := res.RowsAffected(); err != nil || n != 1 {
-					t.Errorf("showed %d cells of %s (%v), want 1: the fixture no longer hides P2's occupancy", n, council, err)
 				}
 			}
 			if after, err = audit(ctx, s, &c); err != nil {
