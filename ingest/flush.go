@@ -176,16 +176,7 @@ func (f *flusher) write(pw *partWriter, j flushJob) (*schemas.PendingFile, error
 		council = j.parts[0].part.key.council
 	}
 	final := f.layout.ObservationPeriodFile(j.period.id, council, f.id)
-	made, err := makePeriodFolder(f.layout, filepath.Dir(final))
-	if err != nil {
-		return nil, err
-	}
-	if len(made) > 0 {
-		f.mu.Lock()
-		f.made = append(f.made, made...)
-		f.mu.Unlock()
-	}
-	pf, err := schemas.CreatePending(final)
+	pf, err := f.createPeriodFile(final)
 	if err != nil {
 		return nil, err
 	}
@@ -303,6 +294,22 @@ func (f *flusher) syncTargets(files []string) []string {
 		}
 	}
 	return targets
+}
+
+// createPeriodFile creates the pending file of a period's rows at final,
+// making its period's folder first if need be and keeping the folders it
+// made in f.made, to be synced with the files.
+func (f *flusher) createPeriodFile(final string) (*schemas.PendingFile, error) {
+	made, err := makePeriodFolder(f.layout, filepath.Dir(final))
+	if err != nil {
+		return nil, err
+	}
+	if len(made) > 0 {
+		f.mu.Lock()
+		f.made = append(f.made, made...)
+		f.mu.Unlock()
+	}
+	return schemas.CreatePending(final)
 }
 
 // makePeriodFolder makes the folder dir of a period's files if it is not

@@ -168,17 +168,7 @@ func (f *flusher) streamWork() {
 // with the first.
 func (f *flusher) streamWrite(st *stream, part partRuns) error {
 	if st.w == nil {
-		final := f.layout.ObservationPeriodFile(st.period.id, "", f.id)
-		made, err := makePeriodFolder(f.layout, filepath.Dir(final))
-		if err != nil {
-			return err
-		}
-		if len(made) > 0 {
-			f.mu.Lock()
-			f.made = append(f.made, made...)
-			f.mu.Unlock()
-		}
-		pf, err := schemas.CreatePending(final)
+		pf, err := f.createPeriodFile(f.layout.ObservationPeriodFile(st.period.id, "", f.id))
 		if err != nil {
 			return err
 		}

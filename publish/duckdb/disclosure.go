@@ -138,20 +138,30 @@ func (k cellKey) writeKey(b *strings.Builder) {
 	}
 }
 
-// sortCells sorts cells by protectKey, working out each key once rather
-// than twice a comparison.
+// sortCells sorts cells by protectKey.
 func sortCells(cells []cellKey) {
+	sortByCell(cells, func(c cellKey) cellKey { return c }, nil)
+}
+
+// sortByCell sorts xs by the protectKey of each one's cell, then by tie
+// (nil: none), working out each key once rather than twice a comparison.
+func sortByCell[T any](xs []T, cell func(T) cellKey, tie func(a, b T) int) {
 	type keyed struct {
-		key  string
-		cell cellKey
+		key string
+		x   T
 	}
-	ks := make([]keyed, len(cells))
-	for i, c := range cells {
-		ks[i] = keyed{c.protectKey(), c}
+	ks := make([]keyed, len(xs))
+	for i, x := range xs {
+		ks[i] = keyed{cell(x).protectKey(), x}
 	}
-	slices.SortFunc(ks, func(a, b keyed) int { return strings.Compare(a.key, b.key) })
+	slices.SortFunc(ks, func(a, b keyed) int {
+		if c := strings.Compare(a.key, b.key); c != 0 || tie == nil {
+			return c
+		}
+		return tie(a.x, b.x)
+	})
 	for i := range ks {
-		cells[i] = ks[i].cell
+		xs[i] = ks[i].x
 	}
 }
 

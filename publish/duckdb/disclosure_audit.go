@@ -385,10 +385,10 @@ func (s *session) auditIntervals(ctx context.Context, cache *auditCache) ([]narr
 // audit is given for each member of a linked group it may read
 // (disclosure_audit_councils.sql), so that the Go heap a batch adds,
 // outside DuckDB's limit, stays near half of it. At 2 million rows with
-// council-wide totals, the first audit read 677,389 of the 1,098,012
-// members counted; under an 800MB limit, batches of about 228,000 members
-// counted raised the heap from 176 to at most 591 MB, about 1.8 kB a
-// member counted with the garbage the collector had yet to free.
+// council-wide totals under an 800MB limit (228,571 members a batch), the
+// first audit's batches raised the Go heap (GODEBUG=gctrace=1) from 176
+// to at most 591 MB, about 1.8 kB a member counted with the garbage the
+// collector had yet to free (BENCHMARKS.md).
 const auditMemberBytes = 2 * 1750
 
 // minAuditBatch is the fewest members a batch is given however small
@@ -483,25 +483,10 @@ func (s *session) auditMembers(ctx context.Context, scope, councils []string) ([
 }
 
 // sortNarrow sorts findings by cell (protectKey), then by the count
-// found narrow, working out each cell's key once.
+// found narrow.
 func sortNarrow(out []narrowCell) {
-	type keyed struct {
-		key string
-		n   narrowCell
-	}
-	ks := make([]keyed, len(out))
-	for i, n := range out {
-		ks[i] = keyed{n.Cell.protectKey(), n}
-	}
-	slices.SortFunc(ks, func(a, b keyed) int {
-		if c := strings.Compare(a.key, b.key); c != 0 {
-			return c
-		}
-		return strings.Compare(a.n.What, b.n.What)
-	})
-	for i := range ks {
-		out[i] = ks[i].n
-	}
+	sortByCell(out, func(n narrowCell) cellKey { return n.Cell },
+		func(a, b narrowCell) int { return strings.Compare(a.What, b.What) })
 }
 
 // auditVar names a variable of the audit within one call of

@@ -15,9 +15,7 @@
 --                   would give back
 --
 -- A statistic is looked for only in a hidden row of comparisons, the one
--- place hidden-shown reads it, rather than in every row: at a million
--- rows, testing every row made this query cost 1.8-2.0 s of CPU, more
--- than the rest of the check together (BENCHMARKS.md).
+-- place hidden-shown reads it, rather than testing every row's bands.
 WITH small AS (
     SELECT id, kind, multiplier, small_count, min_denominator FROM metrics WHERE disclosure = 'small_counts'
 ),
