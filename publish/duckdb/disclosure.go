@@ -167,11 +167,12 @@ func sortByCell[T any](xs []T, cell func(T) cellKey, tie func(a, b T) int) {
 
 // hiddenLink is a hidden cell's membership of one linked group: a term of
 // the group's equation total - sum(parts) = 0, whose other terms are
-// published.
+// published. Group is the group's gid and Cell the cell's rowid in
+// observations (disclosure_links.sql), so the exact test reads and keys
+// numbers rather than the five strings of a cell.
 type hiddenLink struct {
-	Group string
-	Cell  cellKey
-	Total bool
+	Group, Cell int64
+	Total       bool
 }
 
 // suppress applies disclosure control to the observations table, before
@@ -224,7 +225,11 @@ func (s *session) suppress(ctx context.Context, layout schemas.Layout) error {
 		if err != nil {
 			return err
 		}
-		found, _ := s.audit.exact.determined(links)
+		pinned, _ := s.audit.exact.determined(links)
+		found, err := s.cellsOf(ctx, pinned)
+		if err != nil {
+			return err
+		}
 		for _, k := range found {
 			protect = append(protect, k.protectKey())
 		}
@@ -351,7 +356,11 @@ func (s *session) checkDisclosure(ctx context.Context) error {
 	// Within Build, suppression's last exact test ran after the last
 	// round that hid a cell, so the check reads the same hidden members
 	// unless something changed them since, and exactMemo compares them.
-	pinned, reused := s.audit.exact.determined(links)
+	pinnedRows, reused := s.audit.exact.determined(links)
+	pinned, err := s.cellsOf(ctx, pinnedRows)
+	if err != nil {
+		return fmt.Errorf("check disclosure: %w", err)
+	}
 	if reused {
 		// Not named "disclosure control: ...": the check's own line holds
 		// this time.
@@ -459,36 +468,56 @@ func (s *session) violations(ctx context.Context, name string, found *Disclosure
 	return nil
 }
 
-// hiddenLinks reads the hidden members of the linked groups.
+// hiddenLinks reads the hidden members of the linked groups, a group at a
+// time.
 func (s *session) hiddenLinks(ctx context.Context) ([]hiddenLink, error) {
 	rows, err := s.query(ctx, "disclosure_hidden")
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	var out []hiddenLink
-	// The rows come a group at a time (ORDER BY ALL), so a member of the
-	// group before takes its name rather than joining it again.
-	var last [6]string
+	// The last test read as many, give or take the cells a round hid.
+	out := make([]hiddenLink, 0, len(s.audit.exact.links)+len(s.audit.exact.links)/8)
 	for rows.Next() {
 		var l hiddenLink
-		var link, groupProvider, groupPeriod string
-		if err := rows.Scan(&link, &l.Cell.Council, &groupProvider, &l.Cell.Service, &l.Cell.Metric, &groupPeriod,
-			&l.Cell.Provider, &l.Cell.Period, &l.Total); err != nil {
+		if err := rows.Scan(&l.Group, &l.Cell, &l.Total); err != nil {
 			return nil, fmt.Errorf("disclosure_hidden: %w", err)
-		}
-		group := [6]string{link, l.Cell.Council, groupProvider, l.Cell.Service, l.Cell.Metric, groupPeriod}
-		if len(out) > 0 && group == last {
-			l.Group = out[len(out)-1].Group
-		} else {
-			l.Group = strings.Join(group[:], "\x1f")
-			last = group
 		}
 		out = append(out, l)
 	}
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("disclosure_hidden: %w", err)
 	}
+	return out, nil
+}
+
+// cellsOf returns the keys of the observations whose rowids rids lists,
+// sorted (sortCells).
+func (s *session) cellsOf(ctx context.Context, rids []int64) ([]cellKey, error) {
+	if len(rids) == 0 {
+		return nil, nil
+	}
+	rows, err := s.query(ctx, "disclosure_cells", sql.Named("rids", rids))
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := make([]cellKey, 0, len(rids))
+	for rows.Next() {
+		var rid int64
+		var k cellKey
+		if err := rows.Scan(&rid, &k.Council, &k.Provider, &k.Service, &k.Metric, &k.Period); err != nil {
+			return nil, fmt.Errorf("disclosure_cells: %w", err)
+		}
+		out = append(out, k)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("disclosure_cells: %w", err)
+	}
+	if len(out) != len(rids) {
+		return nil, fmt.Errorf("disclosure_cells: %d of %d rows found", len(out), len(rids))
+	}
+	sortCells(out)
 	return out, nil
 }
 
@@ -502,14 +531,14 @@ func (s *session) hiddenLinks(ctx context.Context) ([]hiddenLink, error) {
 // show or hide a cell.
 type exactMemo struct {
 	links []hiddenLink
-	found []cellKey
+	found []int64
 	valid bool
 }
 
 // determined returns determined(links), and whether it was the last
 // call's finding, reused. The slice returned is the memo's own: callers
 // only read it.
-func (m *exactMemo) determined(links []hiddenLink) ([]cellKey, bool) {
+func (m *exactMemo) determined(links []hiddenLink) ([]int64, bool) {
 	if m.valid && slices.Equal(m.links, links) {
 		return m.found, true
 	}
@@ -518,8 +547,8 @@ func (m *exactMemo) determined(links []hiddenLink) ([]cellKey, bool) {
 	return found, false
 }
 
-// determined returns, sorted, the hidden cells whose counts the published
-// figures pin down exactly. Every linked group is an equation, total -
+// determined returns, sorted, the rowids of the hidden cells whose counts
+// the published figures pin down exactly. Every linked group is an equation, total -
 // sum(parts) = 0, in which the published members are known numbers and the
 // hidden ones unknowns; anyone may add and subtract the equations. A
 // hidden cell is pinned down when some combination of them leaves it
@@ -533,14 +562,14 @@ func (m *exactMemo) determined(links []hiddenLink) ([]cellKey, bool) {
 // equations. It is conservative in one way: a published cell counts as
 // known even where it shows no counts (a value alone, [x], [z]), since an
 // outsider may know it or assume it is zero.
-func determined(links []hiddenLink) []cellKey {
-	cellIndex := map[cellKey]int{}
-	var cells []cellKey
+func determined(links []hiddenLink) []int64 {
+	cellIndex := map[int64]int{}
+	var cells []int64
 	type term struct {
 		cell int
 		coef int64
 	}
-	groupIndex := map[string]int{}
+	groupIndex := map[int64]int{}
 	var eqs [][]term
 	g := -1
 	for i, l := range links {
@@ -550,8 +579,7 @@ func determined(links []hiddenLink) []cellKey {
 			cellIndex[l.Cell] = c
 			cells = append(cells, l.Cell)
 		}
-		// hiddenLinks gives a group's members one after another, with
-		// one string for its name.
+		// hiddenLinks gives a group's members one after another.
 		if i == 0 || l.Group != links[i-1].Group {
 			if g, ok = groupIndex[l.Group]; !ok {
 				g = len(eqs)
@@ -579,7 +607,7 @@ func determined(links []hiddenLink) []cellKey {
 		components[root] = append(components[root], g)
 	}
 
-	var out []cellKey
+	var out []int64
 	for _, comp := range components {
 		col := map[int]int{}
 		var unknowns []int
@@ -602,7 +630,7 @@ func determined(links []hiddenLink) []cellKey {
 			out = append(out, cells[unknowns[j]])
 		}
 	}
-	sortCells(out)
+	slices.Sort(out)
 	return out
 }
 

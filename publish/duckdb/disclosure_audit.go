@@ -340,12 +340,12 @@ func (s *session) auditIntervals(ctx context.Context, cache *auditCache) ([]narr
 		}
 		before := len(cache.components)
 		var found []narrowCell
-		for _, councils := range batches {
-			members, err := s.auditMembers(ctx, scope, councils)
-			if err != nil {
+		for _, b := range batches {
+			sys := newAuditSystem(int(b.members))
+			if err := s.eachAuditMember(ctx, scope, b.councils, sys.add); err != nil {
 				return nil, err
 			}
-			found = append(found, auditNarrowCached(members, cache.components)...)
+			found = append(found, sys.narrow(cache.components)...)
 		}
 		cache.last = fmt.Sprintf("%d units read again", len(changed))
 		if first {
@@ -402,10 +402,10 @@ const minAuditBatch = 50_000
 // auditMemberBytes each, so the memory the audit holds in Go grows with
 // the limit rather than with the release. Units never cross a council,
 // so each batch holds whole units and gives the findings the whole would.
-// A single batch is nil: every council of the units read. Each batch
-// reads the disclosure tables once more, so a limit that fits every
+// A single batch has councils nil: every council of the units read. Each
+// batch reads the disclosure tables once more, so a limit that fits every
 // council reads them once.
-func (s *session) auditBatches(ctx context.Context, scope []string) ([][]string, error) {
+func (s *session) auditBatches(ctx context.Context, scope []string) ([]auditBatch, error) {
 	limit, err := s.memoryLimit(ctx)
 	if err != nil {
 		return nil, err
@@ -423,34 +423,53 @@ func (s *session) auditBatches(ctx context.Context, scope []string) ([][]string,
 		return nil, err
 	}
 	defer rows.Close()
-	var batches [][]string
-	var n int64
+	var batches []auditBatch
 	for rows.Next() {
 		var council string
 		var members int64
 		if err := rows.Scan(&council, &members); err != nil {
 			return nil, fmt.Errorf("disclosure_audit_councils: %w", err)
 		}
-		if len(batches) == 0 || (n > 0 && n+members > per) {
-			batches = append(batches, nil)
-			n = 0
+		if n := len(batches); n == 0 || (batches[n-1].members > 0 && batches[n-1].members+members > per) {
+			batches = append(batches, auditBatch{})
 		}
-		batches[len(batches)-1] = append(batches[len(batches)-1], council)
-		n += members
+		b := &batches[len(batches)-1]
+		b.councils = append(b.councils, council)
+		b.members += members
 	}
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("disclosure_audit_councils: %w", err)
 	}
 	if len(batches) <= 1 {
-		return [][]string{nil}, nil
+		var all auditBatch
+		for _, b := range batches {
+			all.members += b.members
+		}
+		return []auditBatch{all}, nil
 	}
 	return batches, nil
+}
+
+// An auditBatch is the councils one reading of the audit covers (nil:
+// every council of the units read) and how many members of linked groups
+// they have at most, which sizes the audit's tables.
+type auditBatch struct {
+	councils []string
+	members  int64
 }
 
 // auditMembers reads the members of the audit's linked groups, of the
 // units scope names (council, service and metric joined by "\x1f") and
 // the councils named, or of every unit and council where they are nil.
 func (s *session) auditMembers(ctx context.Context, scope, councils []string) ([]auditMember, error) {
+	var members []auditMember
+	err := s.eachAuditMember(ctx, scope, councils, func(m *auditMember) { members = append(members, *m) })
+	return members, err
+}
+
+// eachAuditMember reads the members auditMembers reads, handing each to
+// fn as it is read; fn must not keep m, which the next row overwrites.
+func (s *session) eachAuditMember(ctx context.Context, scope, councils []string, fn func(m *auditMember)) error {
 	var units, inCouncils any
 	if scope != nil {
 		units = scope
@@ -460,26 +479,25 @@ func (s *session) auditMembers(ctx context.Context, scope, councils []string) ([
 	}
 	rows, err := s.query(ctx, "audit_members", sql.Named("units", units), sql.Named("councils", inCouncils))
 	if err != nil {
-		return nil, err
+		return err
 	}
 	defer rows.Close()
-	var members []auditMember
+	var m auditMember
 	var group sql.NullString
 	var gid sql.NullInt64
 	for rows.Next() {
-		var m auditMember
 		if err := rows.Scan(&m.Release, &gid, &group, &m.Cell.Council, &m.Cell.Provider, &m.Cell.Service, &m.Cell.Metric,
 			&m.Cell.Period, &m.Total, &m.Unknown, &m.X, &m.N, &m.Kind, &m.TX, &m.TN, &m.Primary,
 			&m.XCount, &m.NCount, &m.SmallCount); err != nil {
-			return nil, fmt.Errorf("audit_members: %w", err)
+			return fmt.Errorf("audit_members: %w", err)
 		}
 		m.Group, m.GID = group.String, gid.Int64
-		members = append(members, m)
+		fn(&m)
 	}
 	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("audit_members: %w", err)
+		return fmt.Errorf("audit_members: %w", err)
 	}
-	return members, nil
+	return nil
 }
 
 // sortNarrow sorts findings by cell (protectKey), then by the count
@@ -650,80 +668,117 @@ func auditNarrow(members []auditMember) []narrowCell {
 // cache already holds instead of solving it again, and adding those it
 // solves.
 func auditNarrowCached(members []auditMember, cache componentCache) []narrowCell {
-	tables := newAuditTables(len(members))
-	varIndex := make(map[auditVar]int, len(members))
-	var truth []sql.NullFloat64
-	variable := func(v auditVar, t sql.NullFloat64) int {
-		i, ok := varIndex[v]
-		if !ok {
-			i = len(truth)
-			varIndex[v] = i
-			truth = append(truth, t)
-		}
-		return i
+	sys := newAuditSystem(len(members))
+	for i := range members {
+		sys.add(&members[i])
 	}
+	return sys.narrow(cache)
+}
+
+// auditSystem gathers the audit's equations a member at a time (add), so
+// that auditIntervals hands it each row of audit_members.sql as it is
+// read rather than holding them all: at a million rows the first audit
+// reads about two million members, and a slice of them, grown as it was
+// read and scanned by the collector while it grew, cost more CPU than the
+// audit's own work on them (BENCHMARKS.md). narrow then solves it.
+type auditSystem struct {
+	tables   *auditTables
+	varIndex map[auditVar]int
+	// truth holds each variable's figure as the councils gave it, by its
+	// number.
+	truth []sql.NullFloat64
 	// eqOf holds each group's equations, numerator then denominator (-1
 	// until made), by the group's number.
-	var eqOf [][2]int32
-	var eqs []auditEquation
-	var rhs []float64
+	eqOf [][2]int32
+	eqs  []auditEquation
+	rhs  []float64
 	// info holds what the audit knows of each cell, by its number.
-	var info []auditCell
-	for i := range members {
-		m := &members[i]
-		cell := tables.cell(m.Cell)
-		if int(cell) == len(info) {
-			info = append(info, auditCell{})
-		}
-		g, isNew := tables.group(m)
-		if isNew {
-			eqOf = append(eqOf, [2]int32{-1, -1})
-		}
-		release := tables.release(m.Release)
-		coef := int64(-1)
-		if m.Total {
-			coef = 1
-		}
-		sides := 1
-		if m.Kind != "count" {
-			sides = 2
-		}
-		vars := [2]auditVar{tables.countVar(m, cell, 'x'), tables.countVar(m, cell, 'n')}
-		for k := range sides {
-			e := int(eqOf[g][k])
-			if e < 0 {
-				e = len(eqs)
-				eqOf[g][k] = int32(e)
-				eqs = append(eqs, auditEquation{history: m.Release != "", release: release})
-				rhs = append(rhs, 0)
-			}
-			shown, t := m.X, m.TX
-			if k == 1 {
-				shown, t = m.N, m.TN
-			}
-			av := vars[k]
-			switch {
-			case shown.Valid:
-				// Published, or hidden now with this count published
-				// before as it is now: known data.
-				rhs[e] -= float64(coef) * shown.Float64
-				continue
-			case m.Unknown:
-			default:
-				t = sql.NullFloat64{}
-				av.Release = release
-			}
-			eqs[e].eq.Terms = append(eqs[e].eq.Terms, audit.Term{Var: variable(av, t), Coef: coef})
-			eqs[e].vars = append(eqs[e].vars, av)
-		}
-		if m.Unknown {
-			c := &info[cell]
-			c.unknown = true
-			c.kind, c.width = m.Kind, safetyWidth(m.SmallCount)
-			c.vars = vars
-			c.primary = c.primary || m.Primary
-		}
+	info []auditCell
+}
+
+// newAuditSystem returns an empty system, sized for about members
+// members.
+func newAuditSystem(members int) *auditSystem {
+	return &auditSystem{tables: newAuditTables(members), varIndex: make(map[auditVar]int, members)}
+}
+
+// variable returns v's number, numbering it with the figure t if new.
+func (a *auditSystem) variable(v auditVar, t sql.NullFloat64) int {
+	i, ok := a.varIndex[v]
+	if !ok {
+		i = len(a.truth)
+		a.varIndex[v] = i
+		a.truth = append(a.truth, t)
 	}
+	return i
+}
+
+// add adds m's terms to its group's equations. A group's members come
+// one after another in any order of groups; add keeps nothing of m but
+// what the tables number.
+func (a *auditSystem) add(m *auditMember) {
+	tables := a.tables
+	cell := tables.cell(m.Cell)
+	if int(cell) == len(a.info) {
+		a.info = append(a.info, auditCell{})
+	}
+	g, isNew := tables.group(m)
+	if isNew {
+		a.eqOf = append(a.eqOf, [2]int32{-1, -1})
+	}
+	release := tables.release(m.Release)
+	coef := int64(-1)
+	if m.Total {
+		coef = 1
+	}
+	sides := 1
+	if m.Kind != "count" {
+		sides = 2
+	}
+	vars := [2]auditVar{tables.countVar(m, cell, 'x'), tables.countVar(m, cell, 'n')}
+	for k := range sides {
+		e := int(a.eqOf[g][k])
+		if e < 0 {
+			e = len(a.eqs)
+			a.eqOf[g][k] = int32(e)
+			a.eqs = append(a.eqs, auditEquation{history: m.Release != "", release: release})
+			a.rhs = append(a.rhs, 0)
+		}
+		shown, t := m.X, m.TX
+		if k == 1 {
+			shown, t = m.N, m.TN
+		}
+		av := vars[k]
+		switch {
+		case shown.Valid:
+			// Published, or hidden now with this count published
+			// before as it is now: known data.
+			a.rhs[e] -= float64(coef) * shown.Float64
+			continue
+		case m.Unknown:
+		default:
+			t = sql.NullFloat64{}
+			av.Release = release
+		}
+		a.eqs[e].eq.Terms = append(a.eqs[e].eq.Terms, audit.Term{Var: a.variable(av, t), Coef: coef})
+		a.eqs[e].vars = append(a.eqs[e].vars, av)
+	}
+	if m.Unknown {
+		c := &a.info[cell]
+		c.unknown = true
+		c.kind, c.width = m.Kind, safetyWidth(m.SmallCount)
+		c.vars = vars
+		c.primary = c.primary || m.Primary
+	}
+}
+
+// narrow solves the system's components, taking the findings of those
+// cache holds (nil: none) and adding those it solves, and returns the
+// cells held narrower than their safety width, sorted.
+func (a *auditSystem) narrow(cache componentCache) []narrowCell {
+	tables, info, eqs, rhs := a.tables, a.info, a.eqs, a.rhs
+	variable := a.variable
+	varIndex := a.varIndex
 	// Every variable of an unknown cell's own counts is made above; the
 	// variables made below are other releases' and gaps. unknown lists
 	// the unknown cells, in key order (sortCells), which the proportions'
@@ -752,7 +807,7 @@ func auditNarrowCached(members []auditMember, cache componentCache) []narrowCell
 			continue
 		}
 		e.eq.RHS = int64(math.Round(rhs[i]))
-		gap, tested := gapOf(e.eq, truth)
+		gap, tested := gapOf(e.eq, a.truth)
 		switch {
 		case !tested || math.Abs(gap) < 0.5:
 		case e.history:
@@ -770,8 +825,8 @@ func auditNarrowCached(members []auditMember, cache componentCache) []narrowCell
 			if gap < 0 {
 				g = 1
 			}
-			v := len(truth)
-			truth = append(truth, sql.NullFloat64{Float64: math.Abs(gap), Valid: true})
+			v := len(a.truth)
+			a.truth = append(a.truth, sql.NullFloat64{Float64: math.Abs(gap), Valid: true})
 			e.eq.Terms = append(e.eq.Terms, audit.Term{Var: v, Coef: g})
 			e.vars = append(e.vars, auditVar{})
 		}
@@ -806,7 +861,7 @@ func auditNarrowCached(members []auditMember, cache componentCache) []narrowCell
 	}
 
 	// Equations that share an unknown are solved together.
-	joined := newUnionFind(len(truth))
+	joined := newUnionFind(len(a.truth))
 	for _, e := range kept {
 		for _, t := range e.eq.Terms[1:] {
 			joined.union(t.Var, e.eq.Terms[0].Var)
@@ -848,7 +903,7 @@ func auditNarrowCached(members []auditMember, cache componentCache) []narrowCell
 		found []narrowCell
 	}
 	var jobs []job
-	local := newLocalNumbers(len(truth))
+	local := newLocalNumbers(len(a.truth))
 	for root, cs := range cellsOf {
 		j := job{root: root, cells: cs}
 		if cache != nil {
@@ -868,7 +923,7 @@ func auditNarrowCached(members []auditMember, cache componentCache) []narrowCell
 	var wg sync.WaitGroup
 	for range min(runtime.GOMAXPROCS(0), len(jobs)) {
 		wg.Go(func() {
-			local := newLocalNumbers(len(truth))
+			local := newLocalNumbers(len(a.truth))
 			for {
 				i := int(next.Add(1)) - 1
 				if i >= len(jobs) {

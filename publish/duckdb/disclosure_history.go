@@ -281,7 +281,7 @@ func (s *session) loadHistory(ctx context.Context, layout schemas.Layout) error 
 			}
 		}
 	}
-	for _, q := range []string{"disclosure_truth", "history_known"} {
+	for _, q := range []string{"disclosure_truth", "disclosure_disagree", "history_known"} {
 		if err := s.exec(ctx, q); err != nil {
 			return err
 		}

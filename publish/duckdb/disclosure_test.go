@@ -812,8 +812,19 @@ func TestSuppressionBreaksChains(t *testing.T) {
 // listed; the others are published.
 func TestDetermined(t *testing.T) {
 	t.Parallel()
+	// Groups and cells are named here and numbered, in order of first
+	// use, as hiddenLinks numbers them (gid, rowid).
+	number := func(names map[string]int64, name string) int64 {
+		n, ok := names[name]
+		if !ok {
+			n = int64(len(names))
+			names[name] = n
+		}
+		return n
+	}
+	groups, cells := map[string]int64{}, map[string]int64{}
 	l := func(group, cell string, total bool) hiddenLink {
-		return hiddenLink{Group: group, Cell: cellKey{Provider: cell}, Total: total}
+		return hiddenLink{Group: number(groups, group), Cell: number(cells, cell), Total: total}
 	}
 	grid := func(cells ...[2]int) []hiddenLink {
 		var out []hiddenLink
@@ -847,9 +858,14 @@ func TestDetermined(t *testing.T) {
 		t.Run(tt.Name, func(t *testing.T) {
 			t.Parallel()
 			var got []string
-			for _, k := range determined(tt.Links) {
-				got = append(got, k.Provider)
+			for _, rid := range determined(tt.Links) {
+				for name, n := range cells {
+					if n == rid {
+						got = append(got, name)
+					}
+				}
 			}
+			sort.Strings(got)
 			if !reflect.DeepEqual(got, tt.Want) {
 				t.Errorf("determined = %v, want %v", got, tt.Want)
 			}

@@ -6,9 +6,11 @@
 -- set), that has a member whose counts the release withheld (or, in this
 -- release, a published member that leaves a count out). One row per
 -- member, a group's members together, in the order of the group's
--- release ('' first), link, council, provider, service, metric and
--- period, then the member's provider and period: the audit numbers its
--- equations in that order.
+-- release ('' first), then its gid (this release's) or hgroup (an
+-- earlier release's), then the member's provider and period: the audit
+-- numbers its equations in that order. Integer keys sort this release's
+-- members, which are most of them, far faster than the six text columns
+-- that name a group.
 --
 --   gid       this release's group (disclosure_links.gid), one integer
 --             rather than the six text columns that name it; NULL for an
@@ -73,41 +75,25 @@ scope AS (
            OR concat_ws(chr(31), council_code, service, metric) IN (SELECT unnest($units::VARCHAR[])))
       AND ($councils::VARCHAR[] IS NULL OR council_code IN (SELECT unnest($councils::VARCHAR[])))
 ),
-truth AS (
-    -- The councils' figures and the history's known counts of the cells
-    -- in scope, taken first so that the joins below build on them alone
-    -- when $units names a few metrics.
-    SELECT t.* FROM disclosure_truth t
-    SEMI JOIN scope s ON s.council_code = t.council_code AND s.service = t.service AND s.metric = t.metric
-),
-known AS (
-    SELECT k.* FROM history_known k
-    SEMI JOIN scope s ON s.council_code = k.council_code AND s.service = k.service AND s.metric = k.metric
-),
 current_members AS (
     -- This release's groups are the ones suppression linked
     -- (disclosure_links.sql links the same cells, of the same kinds of
-    -- metric, on the same keys), each member joined to its row of
-    -- observations by rowid (rid), and to its figures (truth) once.
+    -- metric, on the same keys, and holds each member's figures as the
+    -- councils gave them and what earlier releases published of it), each
+    -- member joined to its row of observations by rowid (rid).
     SELECT '' AS release, l.gid, NULL::VARCHAR AS hgroup,
            l.link, l.council_code, l.group_provider, l.service, l.metric, l.group_period,
            l.provider_id, l.period,
-           o.status = 'c' AND NOT coalesce(k.known, false) AS unknown,
+           o.status = 'c' AND NOT l.known AS unknown,
            CASE WHEN o.status <> 'c' THEN coalesce(o.numerator, CASE WHEN m.kind = 'count' THEN o.value END)
-                WHEN coalesce(k.known OR k.known_x, false) THEN t.x END AS x,
+                WHEN l.known OR l.known_x THEN l.truth_x END AS x,
            CASE WHEN o.status <> 'c' THEN o.denominator
-                WHEN coalesce(k.known OR k.known_n, false) THEN t.n END AS n,
-           l.is_total, t.x AS truth_x, t.n AS truth_n, t.is_primary
+                WHEN l.known OR l.known_n THEN l.truth_n END AS n,
+           l.is_total, l.truth_x, l.truth_n, l.is_primary
     FROM disclosure_links l
     JOIN scope s ON s.council_code = l.council_code AND s.service = l.service AND s.metric = l.metric
     JOIN observations o ON o.rowid = l.rid
     JOIN metrics m ON m.id = l.metric
-    LEFT JOIN known k
-      ON k.council_code = l.council_code AND k.provider_id = l.provider_id AND k.service = l.service
-     AND k.metric = l.metric AND k.period = l.period
-    LEFT JOIN truth t
-      ON t.council_code = l.council_code AND t.provider_id = l.provider_id AND t.service = l.service
-     AND t.metric = l.metric AND t.period = l.period
 ),
 current_groups AS (
     -- Only groups with an unknown give the audit an equation it can use:
@@ -119,6 +105,14 @@ current_groups AS (
     SELECT * FROM current_members
     WHERE gid IN (SELECT c.gid FROM current_members c JOIN metrics m ON m.id = c.metric
                   WHERE c.unknown OR c.x IS NULL OR (c.n IS NULL AND m.kind <> 'count'))
+),
+history_truth AS (
+    -- The councils' figures of the cells earlier releases' groups hold,
+    -- taken apart so that DuckDB hashes the few history members rather
+    -- than every row of disclosure_truth (none at all in a first release).
+    SELECT t.* FROM disclosure_truth t
+    SEMI JOIN (SELECT DISTINCT council_code, provider_id, service, metric, period FROM history_members) h
+      USING (council_code, provider_id, service, metric, period)
 ),
 history_members_scoped AS (
     -- Each group an earlier release published with a hidden member, once
@@ -138,7 +132,7 @@ history_members_scoped AS (
     JOIN history_sets s USING (sig)
     JOIN scope USING (council_code, service, metric)
     JOIN metrics m ON m.id = h.metric
-    LEFT JOIN truth t USING (council_code, provider_id, service, metric, period)
+    LEFT JOIN history_truth t USING (council_code, provider_id, service, metric, period)
     WHERE m.kind IN ('proportion', 'rate', 'ratio', 'count')
 ),
 history AS (
@@ -149,30 +143,10 @@ members AS (
     SELECT * FROM current_groups
     UNION ALL
     SELECT * FROM history
-),
-shared AS (
-    -- Each shared count of a cell the audit holds, once for each metric
-    -- that gives it, as the councils gave it.
-    SELECT t.council_code, t.provider_id, t.service, t.period, c.name, CASE c.side WHEN 'x' THEN t.x ELSE t.n END AS v
-    FROM disclosure_truth t
-    JOIN (SELECT id, 'x' AS side, numerator_count AS name FROM metrics WHERE coalesce(numerator_count, '') <> ''
-          UNION ALL
-          SELECT id, 'n', denominator_count FROM metrics WHERE coalesce(denominator_count, '') <> '') c
-      ON c.id = t.metric
-    SEMI JOIN members mc
-      ON mc.council_code = t.council_code AND mc.provider_id = t.provider_id AND mc.service = t.service
-     AND mc.period = t.period
-),
-disagree AS (
-    -- The shared counts whose figures differ from metric to metric.
-    SELECT council_code, provider_id, service, period, name
-    FROM shared
-    GROUP BY ALL
-    HAVING max(v) - min(v) >= 0.5
 )
--- A group's members are unique by its release, link, council, provider,
--- service, metric and period and the member's provider and period, so
--- the order is total.
+-- A group's members are unique by its release and gid or hgroup (each
+-- names the group's link, council, provider, service, metric and period)
+-- and the member's provider and period, so the order is total.
 SELECT mb.release, mb.gid, mb.hgroup, mb.council_code, mb.provider_id, mb.service, mb.metric, mb.period,
        mb.is_total, mb.unknown, mb.x, mb.n, m.kind,
        CASE WHEN mb.unknown THEN mb.truth_x END AS tx, CASE WHEN mb.unknown THEN mb.truth_n END AS tn,
@@ -182,11 +156,10 @@ SELECT mb.release, mb.gid, mb.hgroup, mb.council_code, mb.provider_id, mb.servic
        coalesce(m.small_count, 0) AS small_count
 FROM members mb
 JOIN metrics m ON m.id = mb.metric
-LEFT JOIN disagree dx
+LEFT JOIN disclosure_disagree dx
   ON dx.council_code = mb.council_code AND dx.provider_id = mb.provider_id AND dx.service = mb.service
  AND dx.period = mb.period AND dx.name = m.numerator_count
-LEFT JOIN disagree dn
+LEFT JOIN disclosure_disagree dn
   ON dn.council_code = mb.council_code AND dn.provider_id = mb.provider_id AND dn.service = mb.service
  AND dn.period = mb.period AND dn.name = m.denominator_count
-ORDER BY mb.release, mb.link, mb.council_code, mb.group_provider, mb.service, mb.metric, mb.group_period,
-         mb.provider_id, mb.period
+ORDER BY mb.release, mb.gid, mb.hgroup, mb.provider_id, mb.period

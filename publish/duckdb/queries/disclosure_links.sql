@@ -41,6 +41,12 @@
 --                 times 3, plus 0, 1 or 2 for its link (a year's row is
 --                 the total of a group of quarters and one of months)
 --
+-- known_x and known_n (history_known), and truth_x, truth_n and is_primary
+-- (disclosure_truth: the member's counts as the councils gave them, and
+-- whether the rules hide it for itself), are what the interval audit
+-- reads of each member (audit_members.sql), fixed while Build runs: taken
+-- here once, they spare each audit two joins over every member.
+--
 -- pick_class, pick_n and pick_x, then provider_id and period, rank a
 -- group's members as the next to hide (suppress_secondary.sql): first the
 -- parts with a count above 0 (pick_class 0), smallest denominator (pick_n,
@@ -88,28 +94,36 @@ totals AS (
     JOIN cells t ON t.rid = g.gid // 3
 ),
 members AS (
-    SELECT *, false AS is_total FROM parts
-    UNION ALL
-    SELECT *, true AS is_total FROM totals
+    -- Each member with its figures as the councils gave them, joined once
+    -- here for the gaps below and for the interval audit's every reading.
+    SELECT mb.*, t.x AS truth_x, t.n AS truth_n, t.is_primary
+    FROM (SELECT *, false AS is_total FROM parts
+          UNION ALL
+          SELECT *, true AS is_total FROM totals) mb
+    LEFT JOIN disclosure_truth t ON t.rid = mb.rid
 ),
 gaps AS (
     -- Each group's total less its parts, in the councils' own figures.
     SELECT mb.gid,
-           coalesce(bool_and(t.x IS NOT NULL) AND abs(sum(CASE WHEN mb.is_total THEN t.x ELSE -t.x END)) >= 0.5
+           coalesce(bool_and(mb.truth_x IS NOT NULL)
+                    AND abs(sum(CASE WHEN mb.is_total THEN mb.truth_x ELSE -mb.truth_x END)) >= 0.5
                     AND (any_value(m.kind) = 'count'
-                         OR (bool_and(t.n IS NOT NULL) AND abs(sum(CASE WHEN mb.is_total THEN t.n ELSE -t.n END)) >= 0.5)),
+                         OR (bool_and(mb.truth_n IS NOT NULL)
+                             AND abs(sum(CASE WHEN mb.is_total THEN mb.truth_n ELSE -mb.truth_n END)) >= 0.5)),
                     false) AS inexact
     FROM members mb
     JOIN metrics m ON m.id = mb.metric
-    LEFT JOIN disclosure_truth t
-      ON t.council_code = mb.council_code AND t.provider_id = mb.provider_id AND t.service = mb.service
-     AND t.metric = mb.metric AND t.period = mb.period
     GROUP BY mb.gid
 )
-SELECT link, council_code, group_provider, service, metric, group_period, provider_id, period, is_total,
-       rid, gid, coalesce(k.known, false) AS known, k.council_code IS NOT NULL AS shown_before, g.inexact,
-       CASE WHEN NOT is_total AND x > 0 THEN 0 WHEN is_total THEN 1 ELSE 2 END AS pick_class,
-       n AS pick_n, x AS pick_x
-FROM members
-JOIN gaps g USING (gid)
-LEFT JOIN history_known k USING (council_code, provider_id, service, metric, period)
+SELECT mb.link, mb.council_code, mb.group_provider, mb.service, mb.metric, mb.group_period, mb.provider_id,
+       mb.period, mb.is_total, mb.rid, mb.gid, coalesce(k.known, false) AS known,
+       k.rid IS NOT NULL AS shown_before, g.inexact,
+       CASE WHEN NOT mb.is_total AND mb.x > 0 THEN 0 WHEN mb.is_total THEN 1 ELSE 2 END AS pick_class,
+       mb.n AS pick_n, mb.x AS pick_x,
+       coalesce(k.known_x, false) AS known_x, coalesce(k.known_n, false) AS known_n,
+       mb.truth_x, mb.truth_n, mb.is_primary
+FROM members mb
+JOIN gaps g ON g.gid = mb.gid
+-- history_known's rid is the cell's row of observations, NULL for a cell
+-- this release no longer has, which no member is.
+LEFT JOIN history_known k ON k.rid = mb.rid

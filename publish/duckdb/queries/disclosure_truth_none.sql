@@ -3,6 +3,7 @@
 -- then taken to add up exactly (disclosure_links' inexact is false), the
 -- strictest reading. Columns as disclosure_truth.
 CREATE TEMP TABLE IF NOT EXISTS disclosure_truth (
+    rid          BIGINT,
     council_code VARCHAR,
     provider_id  VARCHAR,
     service      VARCHAR,

@@ -10,6 +10,9 @@
 --            linked group it counts as published whatever its status now
 --   known_x  an earlier release published the numerator it has now
 --   known_n  an earlier release published the denominator it has now
+--   rid      the cell's row of observations (disclosure_truth.rid), NULL
+--            for a cell this release no longer has: the disclosure
+--            tables join on it rather than on the five columns of the key
 --
 -- Counts are compared as given or implied by the value
 -- (implied_numerator, implied_denominator), as a reader would take them.
@@ -57,7 +60,8 @@ SELECT s.council_code, s.provider_id, s.service, s.metric, s.period,
                         AND (t.x IS NOT NULL OR t.n IS NOT NULL OR s.value IS NOT DISTINCT FROM t.value)),
                 false) AS known,
        coalesce(bool_or(t.x IS NOT NULL AND s.x = t.x), false) AS known_x,
-       coalesce(bool_or(t.n IS NOT NULL AND s.n = t.n), false) AS known_n
+       coalesce(bool_or(t.n IS NOT NULL AND s.n = t.n), false) AS known_n,
+       any_value(t.rid) AS rid
 FROM every s
 LEFT JOIN disclosure_truth t USING (council_code, provider_id, service, metric, period)
 GROUP BY s.council_code, s.provider_id, s.service, s.metric, s.period

@@ -8,5 +8,6 @@ CREATE TEMP TABLE IF NOT EXISTS history_known (
     period       VARCHAR,
     known        BOOLEAN,
     known_x      BOOLEAN,
-    known_n      BOOLEAN
+    known_n      BOOLEAN,
+    rid          BIGINT
 )
