@@ -659,6 +659,9 @@ func TestCheckDisclosureFails(t *testing.T) {
 		{"a change from a hidden quarter",
 			[]stmt{{"change_from_hidden", cell(cB, "P1", mFalls, dq3, sql.Named("change", 4.2))}},
 			Violation{Rule: "change-reveals", Table: "comparisons", Metric: mFalls, Period: dq3, Council: cB, Provider: "P1"}},
+		{"a trend over a hidden quarter",
+			[]stmt{{"trend_over_hidden", cell(cB, "P1", mFalls, dq4)}},
+			Violation{Rule: "trend-reveals", Table: "comparisons", Metric: mFalls, Period: dq4, Council: cB, Provider: "P1"}},
 	}
 	// One build, copied for each case to corrupt.
 	ctx := context.Background()

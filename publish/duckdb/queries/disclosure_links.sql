@@ -69,6 +69,18 @@ WITH cells AS (
     JOIN period_links p ON p.period = o.period
     WHERE m.kind IN ('proportion', 'rate', 'ratio', 'count')
 ),
+within AS (
+    -- Each period observed in a year or quarter observed (a quarter or
+    -- month in a year, a month in a quarter): a few hundred pairs, so the
+    -- cells below join on equal keys alone rather than on date ranges,
+    -- which matched every period of a cell's council, provider, service
+    -- and metric before the dates were compared.
+    SELECT t.period AS outer_period, c.period AS inner_period
+    FROM period_links t
+    JOIN period_links c ON c.period_start >= t.period_start AND c.period_end <= t.period_end
+    WHERE (t.kind = 'year' AND c.kind IN ('quarter', 'month'))
+       OR (t.kind = 'quarter' AND c.kind = 'month')
+),
 parts AS (
     SELECT 'providers' AS link, t.council_code, t.provider_id AS group_provider, t.service, t.metric,
            t.period AS group_period, c.provider_id, c.period, c.x, c.n, c.rid, t.rid * 3 AS gid
@@ -81,11 +93,9 @@ parts AS (
            t.council_code, t.provider_id, t.service, t.metric, t.period, c.provider_id, c.period, c.x, c.n,
            c.rid, t.rid * 3 + CASE c.period_kind WHEN 'quarter' THEN 1 ELSE 2 END
     FROM cells t
+    JOIN within w ON w.outer_period = t.period
     JOIN cells c ON c.council_code = t.council_code AND c.provider_id = t.provider_id
-                AND c.service = t.service AND c.metric = t.metric
-                AND c.period_start >= t.period_start AND c.period_end <= t.period_end
-    WHERE (t.period_kind = 'year' AND c.period_kind IN ('quarter', 'month'))
-       OR (t.period_kind = 'quarter' AND c.period_kind = 'month')
+                AND c.service = t.service AND c.metric = t.metric AND c.period = w.inner_period
 ),
 totals AS (
     SELECT g.link, g.council_code, g.group_provider, g.service, g.metric, g.group_period,

@@ -24,7 +24,16 @@
 -- sisters hidden by it, and a sister once hidden never shows anything
 -- again.
 INSERT INTO suppress_steps
-WITH sisters AS (
+WITH overlapping AS (
+    -- Each observed period with every observed period that overlaps it
+    -- (itself included): a few hundred pairs, so the figures join on equal
+    -- keys alone rather than comparing the dates of every period of a
+    -- cell's council, provider, service and sister metric.
+    SELECT a.period, b.period AS other
+    FROM period_links a
+    JOIN period_links b ON b.period_start <= a.period_end AND b.period_end >= a.period_start
+),
+sisters AS (
     SELECT a.id AS metric, b.id AS sister
     FROM metrics a
     JOIN metrics b ON a.id <> b.id
@@ -34,11 +43,9 @@ WITH sisters AS (
 SELECT DISTINCT f.rowid AS rid, $step::INTEGER AS step
 FROM observations h
 JOIN sisters s ON s.metric = h.metric
-JOIN period_links hp ON hp.period = h.period
+JOIN overlapping ov ON ov.period = h.period
 JOIN observations f ON f.council_code = h.council_code AND f.provider_id = h.provider_id
-                   AND f.service = h.service AND f.metric = s.sister
-JOIN period_links fp ON fp.period = f.period
-                    AND fp.period_start <= hp.period_end AND fp.period_end >= hp.period_start
+                   AND f.service = h.service AND f.metric = s.sister AND f.period = ov.other
 WHERE h.status = 'c'
   AND ($every OR h.rowid IN (SELECT rid FROM suppress_steps WHERE step >= $since))
   AND f.status <> 'c' AND (f.value IS NOT NULL OR f.numerator IS NOT NULL OR f.denominator IS NOT NULL)
