@@ -555,6 +555,7 @@ type sharedCountKey struct {
 // newAuditTables returns empty tables, sized for about members members.
 func newAuditTables(members int) *auditTables {
 	return &auditTables{
+		cells:     make([]cellKey, 0, members/2),
 		cellIndex: make(map[cellKey]int32, members/2),
 		releases:  map[string]int32{"": 0},
 		groups:    make(map[auditGroupKey]int32, members/4),
@@ -699,7 +700,8 @@ type auditSystem struct {
 // newAuditSystem returns an empty system, sized for about members
 // members.
 func newAuditSystem(members int) *auditSystem {
-	return &auditSystem{tables: newAuditTables(members), varIndex: make(map[auditVar]int, members)}
+	return &auditSystem{tables: newAuditTables(members), varIndex: make(map[auditVar]int, members),
+		info: make([]auditCell, 0, members/2)}
 }
 
 // variable returns v's number, numbering it with the figure t if new.
