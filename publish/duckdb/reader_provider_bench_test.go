@@ -1,0 +1,82 @@
+//go:build unix
+
+package duckdb
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/yardstick-open/yardstick/schemas"
+)
+
+// envBenchRelease, when set, names a release database (a release's
+// yardstick.duckdb, such as one `yardstick publish` made from `yardstick
+// sample --rows 2000000`) that BenchmarkReaderProvider reads instead of
+// building its own from benchFixture's warehouse.
+const envBenchRelease = "YARDSTICK_BENCH_RELEASE"
+
+// BenchmarkReaderProvider measures a provider's profile as the API's
+// GET /providers/{id} reads it when its answer is not cached: each
+// iteration asks for the next of every provider the release holds, so no
+// two requests in a row read the same rows. "view" is Reader.Provider;
+// "unbounded" is the comparison page alone as Provider read it before it
+// bounded the page by metric (reader_comparisons filtered on the
+// provider), the part of a profile that grows with the release.
+func BenchmarkReaderProvider(b *testing.B) {
+	ctx := context.Background()
+	path := os.Getenv(envBenchRelease)
+	if path == "" {
+		root, cs, cat := benchFixture(b)
+		db, err := Open(ctx, "", Options{})
+		if err != nil {
+			b.Fatal(err)
+		}
+		if err := db.Build(ctx, BuildInput{DataDir: root, Catalogue: cat, Councils: cs}); err != nil {
+			b.Fatal(err)
+		}
+		path = filepath.Join(b.TempDir(), schemas.DatabaseFile)
+		if err := db.WriteRelease(ctx, path); err != nil {
+			b.Fatal(err)
+		}
+		db.Close()
+	}
+	r, err := OpenRelease(ctx, path, Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer r.Close()
+	providers, err := r.AllProviders(ctx)
+	if err != nil {
+		b.Fatal(err)
+	}
+	if len(providers) == 0 {
+		b.Fatalf("%s holds no providers", path)
+	}
+	for _, bc := range []struct {
+		name string
+		read func(id string) error
+	}{
+		{"view", func(id string) error {
+			_, err := r.Provider(ctx, id, schemas.ViewComparisons)
+			return err
+		}},
+		{"unbounded", func(id string) error {
+			_, _, err := r.comparisons(ctx, ComparisonFilter{Provider: id}, schemas.ViewComparisons, 0)
+			return err
+		}},
+	} {
+		b.Run(bc.name, func(b *testing.B) {
+			before := cpuNow(b)
+			i := 0
+			for b.Loop() {
+				if err := bc.read(providers[i%len(providers)].ProviderID); err != nil {
+					b.Fatal(err)
+				}
+				i++
+			}
+			reportCPU(b, before)
+		})
+	}
+}
