@@ -3,12 +3,14 @@ package publish
 import (
 	"compress/gzip"
 	"encoding/csv"
+	"errors"
 	"fmt"
 	"io"
 	"os"
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/yardstick-open/yardstick/publish/duckdb"
@@ -212,21 +214,43 @@ func schemaFor(dir string, t schemas.Table) (*tableSchema, error) {
 	return s, nil
 }
 
+// describeFiles fills in each resource's bytes and hash from its file,
+// hashing two files at a time: hashing keeps a core busy and syncing
+// waits for the disk, so the database, the largest file, is hashed while
+// the others are. It returns the hashes by path.
+func describeFiles(dir string, res []resource) (map[string]string, error) {
+	sums := make([]string, len(res))
+	errs := make([]error, len(res))
+	next := make(chan int)
+	var wg sync.WaitGroup
+	for range 2 {
+		wg.Go(func() {
+			for i := range next {
+				sums[i], res[i].Bytes, errs[i] = hashAndSync(filepath.Join(dir, filepath.FromSlash(res[i].Path)))
+				res[i].Hash = "sha256:" + sums[i]
+			}
+		})
+	}
+	for i := range res {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		return nil, err
+	}
+	out := make(map[string]string, len(res))
+	for i, r := range res {
+		out[r.Path] = sums[i]
+	}
+	return out, nil
+}
+
 // writeDataPackage writes the release's datapackage.json, describing every
 // data file from the files as they are: fields from each CSV header, bytes
 // and SHA-256 from the bytes. It returns the hashes it made, keyed by path
 // in the release, for SHA256SUMS to reuse.
 func writeDataPackage(dir string, rel *schemas.Release) (map[string]string, error) {
-	sums := map[string]string{}
-	describe := func(r *resource) error {
-		sum, size, err := hashAndSync(filepath.Join(dir, filepath.FromSlash(r.Path)))
-		if err != nil {
-			return err
-		}
-		sums[r.Path] = sum
-		r.Bytes, r.Hash = size, "sha256:"+sum
-		return nil
-	}
 	pkg := dataPackage{
 		Profile:     dataPackageProfile,
 		Name:        "yardstick",
@@ -255,9 +279,6 @@ func writeDataPackage(dir string, rel *schemas.Release) (map[string]string, erro
 		if t.Register {
 			r.Licenses = []license{ccByLicence, oglLicence}
 		}
-		if err := describe(&r); err != nil {
-			return nil, fmt.Errorf("write %s: %w", schemas.PackageFile, err)
-		}
 		pkg.Resources = append(pkg.Resources, r)
 		if t.Parquet == "" {
 			continue
@@ -268,9 +289,6 @@ func writeDataPackage(dir string, rel *schemas.Release) (map[string]string, erro
 			Description: t.Description + " The same table as " + t.CSV + " in Apache Parquet, except that " +
 				"the status column holds the bare letter (c, r) where the CSV file has it bracketed ([c], [r]).",
 			Format: "parquet", Mediatype: "application/vnd.apache.parquet"}
-		if err := describe(&r); err != nil {
-			return nil, fmt.Errorf("write %s: %w", schemas.PackageFile, err)
-		}
 		pkg.Resources = append(pkg.Resources, r)
 	}
 	// The database holds every public table, those without a download
@@ -279,10 +297,11 @@ func writeDataPackage(dir string, rel *schemas.Release) (map[string]string, erro
 		Description: "Every public table of the release in one DuckDB database file: " + strings.Join(duckdb.Tables, ", ") +
 			". Open it read-only: duckdb -readonly " + schemas.DatabaseFile + ".",
 		Format: "duckdb", Mediatype: "application/vnd.duckdb"}
-	if err := describe(&r); err != nil {
+	pkg.Resources = append(pkg.Resources, r)
+	sums, err := describeFiles(dir, pkg.Resources)
+	if err != nil {
 		return nil, fmt.Errorf("write %s: %w", schemas.PackageFile, err)
 	}
-	pkg.Resources = append(pkg.Resources, r)
 	if err := schemas.WriteJSONAtomic(filepath.Join(dir, schemas.PackageFile), pkg); err != nil {
 		return nil, err
 	}

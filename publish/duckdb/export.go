@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/yardstick-open/yardstick/schemas"
 )
@@ -98,12 +99,14 @@ func (d *DB) export(ctx context.Context, query, table, path string) error {
 }
 
 // exportGzip has DuckDB write the table as plain CSV to a temporary file
-// beside path, compresses that into a second temporary file, and syncs and
-// renames the second into place; the plain file is removed. DuckDB's own
-// COMPRESSION gzip would do it in one step, but was several times slower
-// than the plain export, where Go's compress/gzip, at the same default
-// level, compressed the plain file in about the time DuckDB took to write
-// it (BENCHMARKS.md, "The release's size"). Both temporary names begin
+// beside path and compresses it, as DuckDB writes it, into a second
+// temporary file, which is synced and renamed into place; the plain file
+// is removed. DuckDB's own COPY (COMPRESSION gzip) was several times
+// slower than its plain export, where Go's compress/gzip, at the same
+// default level, costs about as much again as DuckDB's writing; reading
+// the plain file as it grows runs the two side by side instead of one
+// after the other (BENCHMARKS.md, "The release's files written as
+// DuckDB writes them"). Both temporary names begin
 // schemas.TempPrefix(base), as the crash clean-ups expect.
 func (d *DB) exportGzip(ctx context.Context, query, table, path string) error {
 	if !slices.Contains(Tables, table) {
@@ -116,15 +119,29 @@ func (d *DB) exportGzip(ctx context.Context, query, table, path string) error {
 	// Never committed: Abort removes the plain CSV once it is compressed,
 	// or on failure.
 	defer plain.Abort()
-	if err := d.Exec(ctx, query, sql.Named("table", table), sql.Named("path", plain.Name())); err != nil {
-		return fmt.Errorf("export %s: %w", table, err)
-	}
 	p, err := schemas.CreatePending(path)
 	if err != nil {
 		return fmt.Errorf("export %s: %w", table, err)
 	}
 	defer p.Abort()
-	if err := gzipFile(ctx, plain.Name(), p, strings.TrimSuffix(filepath.Base(path), ".gz")); err != nil {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	// The export queries write straight to the file they are given
+	// (USE_TMP_FILE false), appending, so plain.File, opened on it
+	// before DuckDB starts, reads what DuckDB has written so far.
+	copied := make(chan error, 1)
+	go func() {
+		copied <- d.Exec(ctx, query, sql.Named("table", table), sql.Named("path", plain.Name()))
+	}()
+	if err := gzipGrowing(ctx, plain.File, copied, p, strings.TrimSuffix(filepath.Base(path), ".gz")); err != nil {
+		// Stop DuckDB, and wait for it: the plain file is removed only
+		// once nothing writes to it. DuckDB's error would only say it
+		// was stopped.
+		cancel()
+		<-copied
+		return fmt.Errorf("export %s: %w", table, err)
+	}
+	if err := <-copied; err != nil {
 		return fmt.Errorf("export %s: %w", table, err)
 	}
 	if err := p.Commit(); err != nil {
@@ -133,22 +150,22 @@ func (d *DB) exportGzip(ctx context.Context, query, table, path string) error {
 	return nil
 }
 
-// gzipFile compresses the file at src into w as one gzip member at the
-// default level, as gzip(1) does, naming the original name in the header
-// (gzip -N restores it) and no modification time, so the same table
-// compresses to the same bytes in every release.
-func gzipFile(ctx context.Context, src string, w io.Writer, name string) error {
-	in, err := os.Open(src)
-	if err != nil {
-		return err
-	}
-	defer in.Close()
+// gzipGrowing compresses what another writer appends to in into w, as one
+// gzip member at the default level, as gzip(1) does, naming the original
+// name in the header (gzip -N restores it) and no modification time, so
+// the same table compresses to the same bytes in every release. in is
+// read as it grows until the writer reports on done; it is then read to
+// its end. The report is put back on done for the caller, and a failed
+// writer ends the compression without an error of its own; after an
+// error the caller must still wait for the writer's report.
+func gzipGrowing(ctx context.Context, in io.Reader, done chan error, w io.Writer, name string) error {
 	zw, err := gzip.NewWriterLevel(w, gzip.DefaultCompression)
 	if err != nil {
 		return err
 	}
 	zw.Name = name
 	buf := make([]byte, 1<<20)
+	finished := false
 	for {
 		if err := ctx.Err(); err != nil {
 			return err
@@ -157,11 +174,29 @@ func gzipFile(ctx context.Context, src string, w io.Writer, name string) error {
 		if _, err := zw.Write(buf[:n]); err != nil {
 			return fmt.Errorf("compress: %w", err)
 		}
-		if rerr == io.EOF {
+		if rerr != nil && rerr != io.EOF {
+			return fmt.Errorf("read plain CSV: %w", rerr)
+		}
+		if n > 0 || rerr == nil {
+			continue
+		}
+		// At the end of what is written so far: done, or wait for more.
+		// DuckDB writes in large blocks, so a short wait costs little.
+		if finished {
 			break
 		}
-		if rerr != nil {
-			return fmt.Errorf("read plain CSV: %w", rerr)
+		select {
+		case err := <-done:
+			done <- err
+			if err != nil {
+				return nil
+			}
+			// Everything DuckDB wrote is in the file now: read it to the
+			// end once more.
+			finished = true
+		case <-time.After(5 * time.Millisecond):
+		case <-ctx.Done():
+			return ctx.Err()
 		}
 	}
 	if err := zw.Close(); err != nil {

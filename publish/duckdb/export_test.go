@@ -7,6 +7,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"fmt"
 	"io"
 	"os"
 	"path/filepath"
@@ -246,6 +247,127 @@ func TestExportGzip(t *testing.T) {
 	slices.Sort(want)
 	if !slices.Equal(names, want) {
 		t.Errorf("data folder holds %v, want %v and nothing else", names, want)
+	}
+}
+
+// TestExportGzipWhileWritten exports a table of many megabytes from a
+// release-like database (read-only, stored order kept), so the
+// compression reads the plain CSV while DuckDB is still writing it, and
+// checks what it made: the text decompressed is the plain export's, byte
+// for byte, and every row worked out in Go from the row's number, in
+// stored order (the spreadsheet-safe apostrophe and bracketed marker of
+// export_csv_comparisons.sql included); the gzip file's bytes are those
+// that compressing the finished plain file in one go gives, so reading
+// it as it grows changes nothing in the container either; and DuckDB
+// reads the gzip file back to the table's rows. A compression that
+// stopped at the end of what was written so far, or read a file DuckDB
+// then replaced, would miss rows here.
+func TestExportGzipWhileWritten(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	const n = 300_000
+	file := filepath.Join(t.TempDir(), "release.duckdb")
+	w, err := Open(ctx, file, Options{Threads: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The columns export_csv_comparisons.sql rewrites, and a number.
+	_, err = w.db.ExecContext(ctx, `CREATE TABLE comparisons AS
+		SELECT i AS row_number,
+			CASE WHEN i % 7 = 0 THEN '=SUM(A' || i || ')' ELSE 'P' || i END AS provider_id,
+			'Provider ' || i || ' Ltd' AS provider_name,
+			CASE WHEN i % 11 = 0 THEN 'c' ELSE '' END AS status,
+			i * 3 AS numerator
+		FROM range(1, $n + 1) r(i) ORDER BY i`, sql.Named("n", n))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	db, err := Open(ctx, file, Options{Threads: 2, ReadOnly: true, KeepOrder: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+
+	dir := t.TempDir()
+	gz, plain := filepath.Join(dir, "comparisons.csv.gz"), filepath.Join(dir, "comparisons.csv")
+	if err := db.ExportCSV(ctx, "comparisons", gz); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.ExportCSV(ctx, "comparisons", plain); err != nil {
+		t.Fatal(err)
+	}
+	zipped, err := os.ReadFile(gz)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, err := os.ReadFile(plain)
+	if err != nil {
+		t.Fatal(err)
+	}
+	zr, err := gzip.NewReader(bytes.NewReader(zipped))
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := io.ReadAll(zr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(got, want) {
+		t.Fatalf("decompressed %d bytes, want the plain export's %d, the same", len(got), len(want))
+	}
+	if len(want) < 8<<20 {
+		t.Fatalf("the plain CSV is %d bytes: too small to be read while DuckDB writes it", len(want))
+	}
+
+	lines := strings.Split(strings.TrimSuffix(string(got), "\n"), "\n")
+	if h := "row_number,provider_id,provider_name,status,numerator"; lines[0] != h {
+		t.Errorf("header %q, want %q", lines[0], h)
+	}
+	if len(lines) != n+1 {
+		t.Fatalf("%d rows, want %d", len(lines)-1, n)
+	}
+	for i := 1; i <= n; i++ {
+		id, status := fmt.Sprintf("P%d", i), `""`
+		if i%7 == 0 {
+			id = fmt.Sprintf("'=SUM(A%d)", i)
+		}
+		if i%11 == 0 {
+			status = "[c]"
+		}
+		if w := fmt.Sprintf("%d,%s,Provider %d Ltd,%s,%d", i, id, i, status, 3*i); lines[i] != w {
+			t.Fatalf("row %d: got %q, want %q", i, lines[i], w)
+		}
+	}
+
+	var once bytes.Buffer
+	zw, err := gzip.NewWriterLevel(&once, gzip.DefaultCompression)
+	if err != nil {
+		t.Fatal(err)
+	}
+	zw.Name = "comparisons.csv"
+	zw.Write(want)
+	if err := zw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(zipped, once.Bytes()) {
+		t.Errorf("gzip file: %d bytes, want the %d bytes of the plain file compressed in one go", len(zipped), once.Len())
+	}
+
+	var rows, sum, withheld int64
+	err = db.db.QueryRowContext(ctx, `SELECT count(*), sum(numerator), count(*) FILTER (status = '[c]')
+		FROM read_csv($path, header = true)`, sql.Named("path", gz)).Scan(&rows, &sum, &withheld)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if wantSum := int64(3) * n * (n + 1) / 2; rows != n || sum != wantSum || withheld != n/11 {
+		t.Errorf("DuckDB reads back %d rows, numerators summing to %d, %d withheld; want %d, %d, %d",
+			rows, sum, withheld, n, wantSum, n/11)
+	}
+	if entries, _ := os.ReadDir(dir); len(entries) != 2 {
+		t.Errorf("left in the folder: %v, want the two exports alone", entries)
 	}
 }
 

@@ -8,4 +8,4 @@ COPY (
         regexp_replace(provider_name, '^([=+@\t\r-])', '''\1') AS provider_name
     )
     FROM comparisons
-) TO $path (FORMAT csv, HEADER true, TIMESTAMPFORMAT '%Y-%m-%dT%H:%M:%S.%fZ')
+) TO $path (FORMAT csv, HEADER true, USE_TMP_FILE false, TIMESTAMPFORMAT '%Y-%m-%dT%H:%M:%S.%fZ')

@@ -15,4 +15,4 @@ COPY (
     )
     FROM metrics
     ORDER BY id
-) TO $path (FORMAT csv, HEADER true)
+) TO $path (FORMAT csv, HEADER true, USE_TMP_FILE false)

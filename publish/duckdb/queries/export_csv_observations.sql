@@ -14,4 +14,4 @@ COPY (
         regexp_replace(note, '^([=+@\t\r-])', '''\1') AS note
     )
     FROM observations
-) TO $path (FORMAT csv, HEADER true, TIMESTAMPFORMAT '%Y-%m-%dT%H:%M:%S.%fZ')
+) TO $path (FORMAT csv, HEADER true, USE_TMP_FILE false, TIMESTAMPFORMAT '%Y-%m-%dT%H:%M:%S.%fZ')

@@ -4,4 +4,4 @@
 COPY (
     SELECT * REPLACE (regexp_replace(group_id, '^([=+@\t\r-])', '''\1') AS group_id)
     FROM peer_groups
-) TO $path (FORMAT csv, HEADER true)
+) TO $path (FORMAT csv, HEADER true, USE_TMP_FILE false)

@@ -9,4 +9,4 @@ COPY (
         regexp_replace(provider_sector, '^([=+@\t\r-])', '''\1') AS provider_sector
     )
     FROM provider_profile
-) TO $path (FORMAT csv, HEADER true)
+) TO $path (FORMAT csv, HEADER true, USE_TMP_FILE false)

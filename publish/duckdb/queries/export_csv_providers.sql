@@ -20,4 +20,4 @@ COPY (
     )
     FROM providers
     ORDER BY provider_id
-) TO $path (FORMAT csv, HEADER true)
+) TO $path (FORMAT csv, HEADER true, USE_TMP_FILE false)

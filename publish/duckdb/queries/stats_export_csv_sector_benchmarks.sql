@@ -4,4 +4,4 @@
 COPY (
     SELECT * REPLACE (regexp_replace(sector, '^([=+@\t\r-])', '''\1') AS sector)
     FROM sector_benchmarks
-) TO $path (FORMAT csv, HEADER true, TIMESTAMPFORMAT '%Y-%m-%dT%H:%M:%S.%fZ')
+) TO $path (FORMAT csv, HEADER true, USE_TMP_FILE false, TIMESTAMPFORMAT '%Y-%m-%dT%H:%M:%S.%fZ')
