@@ -30,6 +30,7 @@ const MaxViolations = 20
 //	small-count           a small_counts cell shows small counts
 //	small-pool            a provider profile or benchmark pools a small count
 //	change-reveals        a change is published from a hidden figure
+//	trend-reveals         a trend is published over a hidden figure
 //	linked-shown          a figure shows a count it shares with a hidden
 //	                      figure of another metric (the catalogue's
 //	                      numerator_count, denominator_count)
@@ -410,9 +411,10 @@ func (s *session) checkDisclosure(ctx context.Context) error {
 // building it again within Build would only cost time (about 0.5 s at
 // 340,000 rows): disclosure_links.sql's rows, and every column but the
 // pick order's, follow from the keys of observations and their rowids
-// (which no step after suppress_primary changes: it inserts and deletes
-// nothing, and suppression's rounds and the revision marks only update a
-// row's status and figures), metrics, period_links, disclosure_truth and
+// (which no step after load_observations changes: none inserts or
+// deletes, suppression's rounds and the revision marks only update a
+// row's status and figures, and a CHECKPOINT renumbers rows only after
+// deletes), metrics, period_links, disclosure_truth and
 // history_known, all made before it and left as they were
 // (disclosure_truth_none.sql creates disclosure_truth only where it is
 // missing). pick_class, pick_n and pick_x, which rank the members by the
@@ -547,13 +549,13 @@ func (m *exactMemo) determined(links []hiddenLink) ([]int64, bool) {
 	return found, false
 }
 
-// determined returns, sorted, the rowids of the hidden cells whose counts
-// the published figures pin down exactly. Every linked group is an equation, total -
-// sum(parts) = 0, in which the published members are known numbers and the
-// hidden ones unknowns; anyone may add and subtract the equations. A
-// hidden cell is pinned down when some combination of them leaves it
-// alone: when its unit vector lies in the row space of the equations over
-// the unknowns. That is found exactly, in rational arithmetic, by reducing
+// determined returns, sorted, the rowids of the hidden cells whose
+// counts the published figures pin down exactly. Every linked group is an
+// equation, total - sum(parts) = 0, in which the published members are
+// known numbers and the hidden ones unknowns; anyone may add and subtract
+// the equations. A hidden cell is pinned down when some combination of
+// them leaves it alone: when its unit vector lies in the row space of the
+// equations over the unknowns. That is found exactly, in rational arithmetic, by reducing
 // each connected set of equations to reduced row echelon form: the cell is
 // pinned down if and only if a row of that form has a single non-zero
 // entry, in its column.

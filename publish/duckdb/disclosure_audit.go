@@ -45,7 +45,7 @@ func safetyWidth(smallCount int) float64 {
 // group of one release.
 type auditMember struct {
 	// Group names the member's group within its release; a member of
-	// this release read by auditMembers has its group's gid
+	// this release read by eachAuditMember has its group's gid
 	// (disclosure_links.gid) instead, in GID, and Group "".
 	Group string
 	GID   int64
@@ -458,17 +458,11 @@ type auditBatch struct {
 	members  int64
 }
 
-// auditMembers reads the members of the audit's linked groups, of the
-// units scope names (council, service and metric joined by "\x1f") and
-// the councils named, or of every unit and council where they are nil.
-func (s *session) auditMembers(ctx context.Context, scope, councils []string) ([]auditMember, error) {
-	var members []auditMember
-	err := s.eachAuditMember(ctx, scope, councils, func(m *auditMember) { members = append(members, *m) })
-	return members, err
-}
-
-// eachAuditMember reads the members auditMembers reads, handing each to
-// fn as it is read; fn must not keep m, which the next row overwrites.
+// eachAuditMember reads the members of the audit's linked groups
+// (audit_members.sql), of the units scope names (council, service and
+// metric joined by "\x1f") and the councils named, or of every unit and
+// council where they are nil, handing each to fn as it is read; fn must
+// not keep m, which the next row overwrites.
 func (s *session) eachAuditMember(ctx context.Context, scope, councils []string, fn func(m *auditMember)) error {
 	var units, inCouncils any
 	if scope != nil {
@@ -507,8 +501,8 @@ func sortNarrow(out []narrowCell) {
 		func(a, b narrowCell) int { return strings.Compare(a.What, b.What) })
 }
 
-// auditVar names a variable of the audit within one call of
-// auditNarrowCached: one count (side 'x' numerator, 'n' denominator, 's'
+// auditVar names a variable of the audit within one
+// auditSystem: one count (side 'x' numerator, 'n' denominator, 's'
 // the slack of numerator <= denominator) of a cell (Cell, its number in
 // auditTables.cells), the same in every release (Release 0, this
 // release) or of one release (Release, its number in
@@ -526,7 +520,7 @@ type auditVar struct {
 	Release int32
 }
 
-// auditTables numbers, within one call of auditNarrowCached, the cells,
+// auditTables numbers, within one auditSystem, the cells,
 // groups, releases and shared counts its members name, each once, so that
 // the audit's maps and slices are keyed by integers rather than by the
 // five strings of a cell: at a million rows it reads hundreds of
@@ -642,10 +636,13 @@ type auditEquation struct {
 	bound   bool
 }
 
-// auditNarrow works out, from the members of the linked groups of this
+// auditSystem works out, from the members of the linked groups of this
 // release and the earlier ones, the range each count of each cell hidden
-// for itself can take (package audit), and returns those narrower than
-// SafetyWidth, sorted.
+// for itself can take (package audit), and finds those narrower than
+// SafetyWidth. It gathers the equations a member at a time (add), so that
+// auditIntervals hands it each row of audit_members.sql as it is read
+// rather than holding a slice of every member (BENCHMARKS.md, "The audit
+// streams its members"); narrow then solves them, once.
 //
 // Each group gives one equation per count, total - sum(parts) = 0, whose
 // unknowns are the hidden members' counts and the counts a published
@@ -661,27 +658,6 @@ type auditEquation struct {
 //   - in an earlier release, a hidden cell has been revised since: each
 //     hidden member's count gets an unknown of that release alone, the
 //     figure it had then, which the old total still bounds.
-func auditNarrow(members []auditMember) []narrowCell {
-	return auditNarrowCached(members, nil)
-}
-
-// auditNarrowCached is auditNarrow, taking the findings of a component
-// cache already holds instead of solving it again, and adding those it
-// solves.
-func auditNarrowCached(members []auditMember, cache componentCache) []narrowCell {
-	sys := newAuditSystem(len(members))
-	for i := range members {
-		sys.add(&members[i])
-	}
-	return sys.narrow(cache)
-}
-
-// auditSystem gathers the audit's equations a member at a time (add), so
-// that auditIntervals hands it each row of audit_members.sql as it is
-// read rather than holding them all: at a million rows the first audit
-// reads about two million members, and a slice of them, grown as it was
-// read and scanned by the collector while it grew, cost more CPU than the
-// audit's own work on them (BENCHMARKS.md). narrow then solves it.
 type auditSystem struct {
 	tables   *auditTables
 	varIndex map[auditVar]int
@@ -776,7 +752,8 @@ func (a *auditSystem) add(m *auditMember) {
 
 // narrow solves the system's components, taking the findings of those
 // cache holds (nil: none) and adding those it solves, and returns the
-// cells held narrower than their safety width, sorted.
+// cells held narrower than their safety width, sorted. It renumbers the
+// system's variables as it goes, so it may be called once.
 func (a *auditSystem) narrow(cache componentCache) []narrowCell {
 	tables, info, eqs, rhs := a.tables, a.info, a.eqs, a.rhs
 	variable := a.variable

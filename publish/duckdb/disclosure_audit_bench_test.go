@@ -34,7 +34,15 @@ func BenchmarkFirstAudit(b *testing.B) {
 		for b.Loop() {
 			n++
 			start := time.Now()
-			sys := newAuditSystem(0)
+			batches, err := s.auditBatches(ctx, nil)
+			if err != nil {
+				return err
+			}
+			var size int64
+			for _, b := range batches {
+				size += b.members
+			}
+			sys := newAuditSystem(int(size))
 			if err := s.eachAuditMember(ctx, nil, nil, sys.add); err != nil {
 				return err
 			}

@@ -364,3 +364,55 @@ func TestAuditSharedCountSides(t *testing.T) {
 		t.Errorf("shared count names (numerator/denominator) are %v, want %v", got, want)
 	}
 }
+
+// TestSisterOtherPeriodMonths is TestSisterOtherPeriod by month, worked by
+// hand on the built-in catalogue, default thresholds, one release: P2's
+// complaints-upheld are sent by month, April over 8 people served (under
+// 10, hidden for itself), May and June over 30 and 35; its
+// safeguarding-concerns for the quarter holding them, over 73. Shown, the
+// quarter would give April's people served: 73 - 30 - 35 = 8. So the
+// quarter is hidden, and with it the complaints of May and June, which
+// overlap it: all four figures are hidden. CheckDisclosure names the
+// quarter if it is shown again.
+func TestSisterOtherPeriodMonths(t *testing.T) {
+	t.Parallel()
+	cat := disclosureCatalogue(t)
+	row := func(metric, period string, x, n int64) obs {
+		return obs{Provider: "P2", Service: svcCare, Metric: metric, Period: period, Num: i64(x), Den: i64(n)}
+	}
+	const apr, may, jun = "2024-04", "2024-05", "2024-06"
+	db := buildFrom(t, cat, []sub{{ID: "m1", Council: cA, Received: day("2025-04-10"), Rows: []obs{
+		row(mComplaints, apr, 0, 8), row(mComplaints, may, 6, 30), row(mComplaints, jun, 7, 35),
+		row(mSafeguarding, dq1, 9, 73),
+	}}})
+	cells := publishedCells(t, db, cat, "observations")
+	want := []cellKey{{cA, "P2", svcCare, mComplaints, apr}, {cA, "P2", svcCare, mComplaints, may},
+		{cA, "P2", svcCare, mComplaints, jun}, {cA, "P2", svcCare, mSafeguarding, dq1}}
+	if got := hiddenCells(cells); !reflect.DeepEqual(got, want) {
+		t.Errorf("hides %v, want %v", got, want)
+	}
+
+	if _, err := db.db.Exec(testSQL(t, "disclosure/unhide_observation"), sql.Named("council", cA),
+		sql.Named("provider", "P2"), sql.Named("metric", mSafeguarding), sql.Named("period", dq1),
+		sql.Named("num", int64(9)), sql.Named("den", int64(73))); err != nil {
+		t.Fatal(err)
+	}
+	err := db.CheckDisclosure(context.Background())
+	var de *DisclosureError
+	if !errors.As(err, &de) {
+		t.Fatalf("CheckDisclosure with the quarter shown = %v, want a *DisclosureError", err)
+	}
+	var named []string
+	for _, v := range de.Violations {
+		if v.Rule == "linked-shown" {
+			if v.Metric != mSafeguarding || v.Provider != "P2" || v.Period != dq1 {
+				t.Errorf("violation %v names the wrong cell", v)
+			}
+			named = append(named, v.Detail)
+		}
+	}
+	// The quarter overlaps each of the three hidden months.
+	if len(named) != 3 {
+		t.Errorf("CheckDisclosure found linked-shown %v, want the quarter once for each hidden month", named)
+	}
+}

@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
@@ -861,7 +862,11 @@ func TestDetermined(t *testing.T) {
 		t.Run(tt.Name, func(t *testing.T) {
 			t.Parallel()
 			var got []string
-			for _, rid := range determined(tt.Links) {
+			rids := determined(tt.Links)
+			if !slices.IsSorted(rids) {
+				t.Errorf("determined = %v, want the rowids sorted", rids)
+			}
+			for _, rid := range rids {
 				for name, n := range cells {
 					if n == rid {
 						got = append(got, name)

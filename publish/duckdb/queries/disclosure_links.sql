@@ -33,10 +33,12 @@
 --                 release file alone, a cell marked [c]).
 --
 --   rid           the member's row of observations (its rowid, which no
---                 step of Build after suppress_primary.sql changes: they
+--                 step of Build after load_observations.sql changes: they
 --                 update rows, never insert, delete or make the table
---                 anew), so that suppression's rounds and the checks join
---                 a member to its row on one integer, not five strings
+--                 anew, and a CHECKPOINT renumbers rows only after
+--                 deletes), so that suppression's rounds and the checks
+--                 join a member to its row on one integer, not five
+--                 strings
 --   gid           names the group in one integer: the rid of its total,
 --                 times 3, plus 0, 1 or 2 for its link (a year's row is
 --                 the total of a group of quarters and one of months)
