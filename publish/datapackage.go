@@ -2,15 +2,14 @@ package publish
 
 import (
 	"compress/gzip"
+	"context"
 	"encoding/csv"
-	"errors"
 	"fmt"
 	"io"
 	"os"
 	"path/filepath"
 	"slices"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/yardstick-open/yardstick/publish/duckdb"
@@ -220,23 +219,13 @@ func schemaFor(dir string, t schemas.Table) (*tableSchema, error) {
 // the others are. It returns the hashes by path.
 func describeFiles(dir string, res []resource) (map[string]string, error) {
 	sums := make([]string, len(res))
-	errs := make([]error, len(res))
-	next := make(chan int)
-	var wg sync.WaitGroup
-	for range 2 {
-		wg.Go(func() {
-			for i := range next {
-				sums[i], res[i].Bytes, errs[i] = hashAndSync(filepath.Join(dir, filepath.FromSlash(res[i].Path)))
-				res[i].Hash = "sha256:" + sums[i]
-			}
-		})
-	}
-	for i := range res {
-		next <- i
-	}
-	close(next)
-	wg.Wait()
-	if err := errors.Join(errs...); err != nil {
+	err := twoAtATime(context.Background(), len(res), func(_ context.Context, i int) error {
+		var err error
+		sums[i], res[i].Bytes, err = hashAndSync(filepath.Join(dir, filepath.FromSlash(res[i].Path)))
+		res[i].Hash = "sha256:" + sums[i]
+		return err
+	})
+	if err != nil {
 		return nil, err
 	}
 	out := make(map[string]string, len(res))

@@ -535,11 +535,22 @@ func (b *Builder) exportFiles(ctx context.Context, dir, dbFile string) (err erro
 			}})
 		}
 	}
+	return twoAtATime(ctx, len(exports), func(ctx context.Context, i int) error {
+		b.logf("writing %s", exports[i].file)
+		return exports[i].write(ctx)
+	})
+}
+
+// twoAtATime runs work for 0 to n-1, two at a time, in order of i: the
+// release's files are written and hashed on the machine's two cores. The
+// first error cancels the context the others run with, no later work
+// starts, and it is returned once the work started has ended.
+func twoAtATime(ctx context.Context, n int, work func(ctx context.Context, i int) error) error {
 	ctx, cancel := context.WithCancelCause(ctx)
 	defer cancel(nil)
 	var wg sync.WaitGroup
 	slots := make(chan struct{}, 2)
-	for _, e := range exports {
+	for i := range n {
 		select {
 		case slots <- struct{}{}:
 		case <-ctx.Done():
@@ -549,8 +560,7 @@ func (b *Builder) exportFiles(ctx context.Context, dir, dbFile string) (err erro
 		}
 		wg.Go(func() {
 			defer func() { <-slots }()
-			b.logf("writing %s", e.file)
-			if err := e.write(ctx); err != nil {
+			if err := work(ctx, i); err != nil {
 				cancel(err)
 			}
 		})

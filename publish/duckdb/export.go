@@ -1,6 +1,7 @@
 package duckdb
 
 import (
+	"cmp"
 	"compress/gzip"
 	"context"
 	"database/sql"
@@ -129,19 +130,22 @@ func (d *DB) exportGzip(ctx context.Context, query, table, path string) error {
 	// The export queries write straight to the file they are given
 	// (USE_TMP_FILE false), appending, so plain.File, opened on it
 	// before DuckDB starts, reads what DuckDB has written so far.
-	copied := make(chan error, 1)
+	var copyErr error
+	copied := make(chan struct{})
 	go func() {
-		copied <- d.Exec(ctx, query, sql.Named("table", table), sql.Named("path", plain.Name()))
+		defer close(copied)
+		copyErr = d.Exec(ctx, query, sql.Named("table", table), sql.Named("path", plain.Name()))
 	}()
-	if err := gzipGrowing(ctx, plain.File, copied, p, strings.TrimSuffix(filepath.Base(path), ".gz")); err != nil {
-		// Stop DuckDB, and wait for it: the plain file is removed only
-		// once nothing writes to it. DuckDB's error would only say it
-		// was stopped.
+	err = gzipGrowing(ctx, plain.File, copied, p, strings.TrimSuffix(filepath.Base(path), ".gz"))
+	if err != nil {
+		// Stop DuckDB: the plain file is removed only once nothing
+		// writes to it.
 		cancel()
-		<-copied
-		return fmt.Errorf("export %s: %w", table, err)
 	}
-	if err := <-copied; err != nil {
+	<-copied
+	// DuckDB's error comes first: a compression stopped by it would only
+	// say it was stopped.
+	if err := cmp.Or(copyErr, err); err != nil {
 		return fmt.Errorf("export %s: %w", table, err)
 	}
 	if err := p.Commit(); err != nil {
@@ -154,11 +158,9 @@ func (d *DB) exportGzip(ctx context.Context, query, table, path string) error {
 // gzip member at the default level, as gzip(1) does, naming the original
 // name in the header (gzip -N restores it) and no modification time, so
 // the same table compresses to the same bytes in every release. in is
-// read as it grows until the writer reports on done; it is then read to
-// its end. The report is put back on done for the caller, and a failed
-// writer ends the compression without an error of its own; after an
-// error the caller must still wait for the writer's report.
-func gzipGrowing(ctx context.Context, in io.Reader, done chan error, w io.Writer, name string) error {
+// read as it grows until done is closed, when the writer has finished,
+// and then to its end.
+func gzipGrowing(ctx context.Context, in io.Reader, done <-chan struct{}, w io.Writer, name string) error {
 	zw, err := gzip.NewWriterLevel(w, gzip.DefaultCompression)
 	if err != nil {
 		return err
@@ -186,13 +188,9 @@ func gzipGrowing(ctx context.Context, in io.Reader, done chan error, w io.Writer
 			break
 		}
 		select {
-		case err := <-done:
-			done <- err
-			if err != nil {
-				return nil
-			}
-			// Everything DuckDB wrote is in the file now: read it to the
-			// end once more.
+		case <-done:
+			// Everything the writer wrote is in the file now: read it to
+			// the end once more.
 			finished = true
 		case <-time.After(5 * time.Millisecond):
 		case <-ctx.Done():
