@@ -128,12 +128,14 @@
 // denominator. The comparisons table's other columns are in
 // data/comparisons.csv.gz and the API, not repeated in every page's twin.
 //
-// No HTML page exceeds MaxPageBytes (200 KB) before compression. A table
-// that would is split, never cut short: a metric's by region, a
-// provider's by metric, a council's by service, and any of those parts
-// still too long into numbered pages ("page 2 of 5"), all by one function
-// (split.go). Builder.PageLimit lowers the limit, for tests that split
-// tables of a few hundred rows. A provider's page that is still too long once its tables
+// No HTML page exceeds MaxPageBytes (200 KB) before compression, and a
+// page of tables past TablePageBytes (48 KB) is split, never cut short,
+// since a phone's style and layout of a long table is what keeps it busy:
+// a metric's by region, a provider's by metric, a council's by service,
+// and any of those parts still too long into numbered pages ("page 2 of
+// 5"), all by one function (split.go). A page of one row may go past
+// TablePageBytes up to MaxPageBytes. Builder.PageLimit lowers both, for
+// tests that split tables of a few hundred rows. A provider's page that is still too long once its tables
 // have moved to its parts (many metrics and services over many periods)
 // moves its trends there too. The page that would have held the table links to every part
 // and says which rows each holds; each part links to the others; table.csv

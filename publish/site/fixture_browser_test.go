@@ -32,7 +32,7 @@ const (
 	// chain, which the search box finds it by too.
 	browserChainAlias = "BWC Home Support"
 	// browserSplitPerCouncil is each split-table council's providers.
-	browserSplitPerCouncil = 60
+	browserSplitPerCouncil = 20
 	// browserSplitCouncilsPerRegion are the split table's councils in
 	// each of the four regions.
 	browserSplitCouncilsPerRegion = 4

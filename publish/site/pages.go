@@ -7,6 +7,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/xml"
+	"errors"
 	"fmt"
 	"io"
 	"io/fs"
@@ -354,7 +355,7 @@ func (s *siteData) writeIfFits(o *output, r *renderer, kind, url string, v any) 
 	if err != nil {
 		return nil, false, err
 	}
-	if len(html) > o.limit {
+	if len(html) > o.split {
 		return html, false, nil
 	}
 	s.noted(url)
@@ -366,7 +367,12 @@ func (s *siteData) writeIfFits(o *output, r *renderer, kind, url string, v any) 
 // the parts.
 func writePaginated[V interface{ pageURL() string }](s *siteData, o *output, r *renderer, sizes []int, estimate int, what string,
 	render func(pages []span, i int) ([]byte, V, error)) ([]span, error) {
-	pages, htmls, values, err := paginate(o.limit, sizes, estimate, what, render)
+	pages, htmls, values, err := paginate(o.split, sizes, estimate, what, render)
+	if errors.Is(err, ErrPageTooLarge) && o.split < o.limit {
+		// A page of one row over the split size is still allowed up to
+		// the most a page may hold.
+		pages, htmls, values, err = paginate(o.limit, sizes, estimate, what, render)
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -605,14 +611,14 @@ func (s *siteData) writeMetric(o *output, r *renderer, rows []RowView) error {
 	// A table clearly too long for one page is split without rendering
 	// it whole first: a national table of a thousand rows was rendered
 	// twice.
-	if guess := len(rows) * rowBytesGuess; guess > o.limit*5/4 {
+	if guess := len(rows) * rowBytesGuess; guess > o.split*5/4 {
 		return s.writeMetricParts(o, r, p, guess)
 	}
 	html, err := r.render("metric", p)
 	if err != nil {
 		return err
 	}
-	if len(html) > o.limit {
+	if len(html) > o.split {
 		return s.writeMetricParts(o, r, p, len(html))
 	}
 	if err := o.writePage(r, url, html, p); err != nil {
@@ -966,7 +972,7 @@ func (s *siteData) writeProvider(o *output, r *renderer, prov *schemas.ProviderR
 	if err != nil {
 		return err
 	}
-	if len(html) > o.limit {
+	if len(html) > o.split {
 		// Still too long (many metrics and services, many periods): the
 		// trends go to the parts too, which show them beside the rows.
 		for i := range p.Sections {

@@ -22,9 +22,20 @@ import (
 )
 
 // MaxPageBytes is the most an HTML page may hold before compression. A
-// table that would make a page larger is split across pages, each saying
-// where the rest is, down to pages of one row if need be (paginate).
+// page of tables is split long before that, at TablePageBytes; the pages
+// that cannot be split, such as the sectors index, must still fit here.
 const MaxPageBytes = 200 << 10
+
+// TablePageBytes is the size past which a page of tables (a metric's,
+// a provider's or a council's, and the changes) is split across pages,
+// each saying where the rest is, down to pages of one row if need be
+// (paginate). It is 48 KB, not the 200 KB the website began with,
+// because what a long page costs a phone is its tables' style and
+// layout, not its bytes: a provider page of 183 KB (6,273 elements) spent
+// 1.3-1.9 s of the main thread on style and layout under Lighthouse's
+// mobile emulation and scored 74-85 for performance, and pages of up to
+// 100 KB still scored 85-99 (BENCHMARKS.md, "Pages a phone can lay out").
+const TablePageBytes = 48 << 10
 
 // ErrPageTooLarge is returned, wrapped, as a last resort: for a page that
 // is over MaxPageBytes even with a single row of its table (or with none,
@@ -155,7 +166,7 @@ func (b *Builder) Build(ctx context.Context, in Input) (Stats, error) {
 	s.openAPI = b.OpenAPI
 	out := newOutput(ctx, in.Dir, workers)
 	if b.PageLimit > 0 {
-		out.limit = b.PageLimit
+		out.limit, out.split = b.PageLimit, min(out.split, b.PageLimit)
 	}
 	err = s.build(ctx, out)
 	_, werr := out.finish()
@@ -196,6 +207,9 @@ type output struct {
 	// limit is the most a page may hold: MaxPageBytes, or
 	// Builder.PageLimit.
 	limit int
+	// split is the size past which a page of tables is split:
+	// TablePageBytes, or Builder.PageLimit when that is less.
+	split int
 	wg    sync.WaitGroup
 
 	mu    sync.Mutex
@@ -205,7 +219,7 @@ type output struct {
 }
 
 func newOutput(ctx context.Context, dir string, workers int) *output {
-	o := &output{ctx: ctx, dir: dir, jobs: make(chan func(*renderer) error, workers*4), limit: MaxPageBytes,
+	o := &output{ctx: ctx, dir: dir, jobs: make(chan func(*renderer) error, workers*4), limit: MaxPageBytes, split: TablePageBytes,
 		stats: Stats{Sums: map[string]string{}}, dirs: map[string]bool{}}
 	for range workers {
 		o.wg.Go(func() {

@@ -107,11 +107,16 @@
         list.appendChild(none);
       }
     }
+    // The index is fetched once, on the first key pressed; keys pressed
+    // while it loads are answered when it arrives, not by fetching it
+    // again (a national index is megabytes).
+    var loading = null;
     input.addEventListener("input", function () {
       if (entries) { show(); return; }
-      fetch(form.getAttribute("data-index")).then(function (r) { return r.json(); })
+      if (loading) { return; }
+      loading = fetch(form.getAttribute("data-index")).then(function (r) { return r.json(); })
         .then(function (j) { entries = j; show(); })
-        .catch(function () { list.textContent = "Search is unavailable here; use the lists below."; });
+        .catch(function () { loading = null; list.textContent = "Search is unavailable here; use the lists below."; });
     });
   }
 
@@ -153,8 +158,27 @@
       .catch(function () {});
   }
 
+  // enhance gives a table its sort buttons and filter box. Tables get
+  // them as they come within a screen's height of being seen, not all at
+  // load: a button in a header makes the browser lay the whole table out
+  // again, and on a page of forty tables that second layout was most of
+  // what a phone did after the page arrived.
+  function enhance(table) {
+    if (table.classList.contains("sortable")) { sortable(table); }
+    if (table.hasAttribute("data-filter")) { filterable(table); }
+  }
+
   newer();
-  document.querySelectorAll("table.sortable").forEach(sortable);
-  document.querySelectorAll("table[data-filter]").forEach(filterable);
+  var tables = document.querySelectorAll("table.sortable, table[data-filter]");
+  if (window.IntersectionObserver) {
+    var near = new IntersectionObserver(function (entries) {
+      entries.forEach(function (e) {
+        if (e.isIntersecting) { near.unobserve(e.target); enhance(e.target); }
+      });
+    }, { rootMargin: "100% 0px" });
+    tables.forEach(function (t) { near.observe(t); });
+  } else {
+    tables.forEach(enhance);
+  }
   document.querySelectorAll("form.search").forEach(search);
 })();
