@@ -27,7 +27,8 @@ import (
 // practices must score at least 95; when the first run falls short, the
 // page is audited four more times and the median of the five counts, as
 // Lighthouse's own documentation on variability advises (the median of
-// five runs), since its timings vary from run to run on a shared machine. Each run's report is written to YARDSTICK_ARTIFACTS (or a
+// five runs), since its timings vary from run to run on a shared
+// machine. Each run's report is written to YARDSTICK_ARTIFACTS (or a
 // temporary folder).
 
 // lighthouseRuns is how many times a page is audited when its first run

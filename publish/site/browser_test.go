@@ -559,6 +559,39 @@ func TestBrowser(t *testing.T) {
 		tb.clean(t, "search")
 	})
 
+	t.Run("SortButtonsNearScreen", func(t *testing.T) {
+		// A table gets its sort buttons as it comes within a screen's
+		// height of being seen, not at load: in a window 150 pixels high,
+		// the league table below the funnel plot has none until it is
+		// scrolled to. Its filter box is there from the start.
+		tb := newBrowserTab(t, browser, true)
+		browserMust(t, tb, "a short window", func(ctx context.Context, tg *chromedp.Target) (struct{}, error) {
+			_, err := cdp.Call(ctx, tg, emulation.SetDeviceMetricsOverride, emulation.SetDeviceMetricsOverrideParams{
+				Width: 1280, Height: 150, DeviceScaleFactor: 1})
+			return struct{}{}, err
+		})
+		tb.open(t, base+"metrics/"+browserOnTime+"/")
+		const first = `document.querySelector("table.sortable")`
+		// Two frames: the observer has reported every table by then.
+		top := browserMust(t, tb, "the table's place", chromedp.Evaluate[float64](
+			`new Promise(r => requestAnimationFrame(() => requestAnimationFrame(() => r(`+first+`.getBoundingClientRect().top))))`,
+			chromedp.EvalAwaitPromise))
+		if top < 2*150+50 {
+			t.Fatalf("the league table starts %.0f pixels down, within two windows of 150: the fixture no longer tests this", top)
+		}
+		if n := tb.count(t, "table.sortable thead button"); n != 0 {
+			t.Errorf("%d sort buttons before the table came near the screen", n)
+		}
+		if n := tb.count(t, "p.filter input"); n == 0 {
+			t.Errorf("no filter box at load")
+		}
+		browserMust(t, tb, "scroll to the table", chromedp.Evaluate[bool](`(`+first+`.scrollIntoView(), true)`))
+		if err := browserDo(tb, chromedp.WaitVisible(chromedp.CSS("table.sortable thead th:nth-child(5) button"))); err != nil {
+			t.Fatalf("no sort button once the table is on screen: %v", err)
+		}
+		tb.clean(t, "sort buttons near the screen")
+	})
+
 	t.Run("SearchAlias", func(t *testing.T) {
 		// One council calls the chain by another name: searching for it
 		// finds the chain under its published name, saying which name

@@ -133,9 +133,11 @@
 // since a phone's style and layout of a long table is what keeps it busy:
 // a metric's by region, a provider's by metric, a council's by service,
 // and any of those parts still too long into numbered pages ("page 2 of
-// 5"), all by one function (split.go). A page of one row may go past
-// TablePageBytes up to MaxPageBytes. Builder.PageLimit lowers both, for
-// tests that split tables of a few hundred rows. A provider's page that is still too long once its tables
+// 5"), all by one function (split.go). A table that cannot be split that
+// small, because the page around it and the list of its parts are long,
+// is split under MaxPageBytes instead. Builder.PageLimit lowers the limit
+// (and the split size, when it is less), for tests that split tables of a
+// few hundred rows. A provider's page that is still too long once its tables
 // have moved to its parts (many metrics and services over many periods)
 // moves its trends there too. The page that would have held the table links to every part
 // and says which rows each holds; each part links to the others; table.csv

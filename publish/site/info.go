@@ -233,7 +233,7 @@ func (s *siteData) changeRows() []ChangeRow {
 }
 
 // writeChanges writes the pages of changes, split into numbered pages
-// under MaxPageBytes.
+// under TablePageBytes.
 func (s *siteData) writeChanges(o *output, r *renderer, rows []ChangeRow) error {
 	rel := s.in.Release
 	revised := len(rel.Revisions)

@@ -13,7 +13,7 @@ import (
 )
 
 // TestChangesSplit checks that a release with more revisions than a page
-// holds lists them all, in numbered pages under MaxPageBytes, each saying
+// holds lists them all, in numbered pages under TablePageBytes, each saying
 // which page it is.
 func TestChangesSplit(t *testing.T) {
 	t.Parallel()
@@ -54,7 +54,7 @@ func TestChangesSplit(t *testing.T) {
 			t.Errorf("%s: page %+v, %d rows; its link says page %d of %d rows", part.URL, p.Page, len(p.Rows), i+1, part.Rows)
 		}
 		fi, err := os.Stat(filepath.Join(dir, filepath.FromSlash(File(part.URL))))
-		if err != nil || fi.Size() > MaxPageBytes {
+		if err != nil || fi.Size() > TablePageBytes {
 			t.Errorf("%s: %v, %d bytes", part.URL, err, fi.Size())
 		}
 		rows += len(p.Rows)

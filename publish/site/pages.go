@@ -347,15 +347,17 @@ func (s *siteData) writeSimple(o *output, r *renderer, kind, url string, v any) 
 	return o.writePage(r, url, html, v)
 }
 
-// writeIfFits renders a page that may have to be split: when it fits in
-// the page limit it writes it and reports written; otherwise it returns the
-// rendering, whose size the caller splits the page by.
-func (s *siteData) writeIfFits(o *output, r *renderer, kind, url string, v any) (html []byte, written bool, err error) {
+// writeIfFits renders a page that may have to be made shorter: when it
+// is no larger than most bytes it writes it and reports written;
+// otherwise it returns the rendering, whose size the caller splits the
+// page by. A page of tables passes o.split, the size past which it is
+// split; a page that can only drop its charts, o.limit.
+func (s *siteData) writeIfFits(o *output, r *renderer, most int, kind, url string, v any) (html []byte, written bool, err error) {
 	html, err = r.render(kind, v)
 	if err != nil {
 		return nil, false, err
 	}
-	if len(html) > o.split {
+	if len(html) > most {
 		return html, false, nil
 	}
 	s.noted(url)
@@ -369,8 +371,10 @@ func writePaginated[V interface{ pageURL() string }](s *siteData, o *output, r *
 	render func(pages []span, i int) ([]byte, V, error)) ([]span, error) {
 	pages, htmls, values, err := paginate(o.split, sizes, estimate, what, render)
 	if errors.Is(err, ErrPageTooLarge) && o.split < o.limit {
-		// A page of one row over the split size is still allowed up to
-		// the most a page may hold.
+		// The table cannot be split under o.split: the page around it,
+		// with the list of its parts (longer the more parts there are),
+		// is too long. It is split under o.limit instead, as before
+		// TablePageBytes.
 		pages, htmls, values, err = paginate(o.limit, sizes, estimate, what, render)
 	}
 	if err != nil {
@@ -915,7 +919,7 @@ func (s *siteData) writeProvider(o *output, r *renderer, prov *schemas.ProviderR
 	if p.Sections == nil {
 		p.Sections = []ProviderSection{}
 	}
-	html, written, err := s.writeIfFits(o, r, "provider", url, p)
+	html, written, err := s.writeIfFits(o, r, o.split, "provider", url, p)
 	if err != nil || written {
 		return err
 	}
@@ -1158,7 +1162,7 @@ func (s *siteData) writeCouncil(o *output, r *renderer, c *duckdb.SiteCouncil, r
 	if err := o.write(p.CSV, table, false); err != nil {
 		return err
 	}
-	html, written, err := s.writeIfFits(o, r, "council", url, p)
+	html, written, err := s.writeIfFits(o, r, o.split, "council", url, p)
 	if err != nil || written {
 		return err
 	}

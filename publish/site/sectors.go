@@ -95,7 +95,7 @@ func (s *siteData) sectorPages(o *output) error {
 		if err := o.write(index.CSV, table, false); err != nil {
 			return err
 		}
-		if _, written, err := s.writeIfFits(o, r, "sectors", SectorsURL, index); err != nil || written {
+		if _, written, err := s.writeIfFits(o, r, o.limit, "sectors", SectorsURL, index); err != nil || written {
 			return err
 		}
 		// Too long with a chart a group: the charts stay on the metrics'

@@ -96,7 +96,9 @@ type Builder struct {
 	// documents the API from it.
 	OpenAPI []byte
 	// PageLimit, when above 0, is the most a page may hold instead of
-	// MaxPageBytes, so that tests can split tables of a few hundred rows.
+	// MaxPageBytes, and the size past which a page of tables is split
+	// when that is less than TablePageBytes, so that tests can split
+	// tables of a few hundred rows.
 	PageLimit int
 }
 

@@ -414,6 +414,11 @@ func TestPageSize(t *testing.T) {
 		if got := bytes.Count(b, []byte("<tr><th scope=\"row\">")); got != part.Rows {
 			t.Errorf("%s shows %d rows, want %d", part.URL, got, part.Rows)
 		}
+		// A page of tables is split from TablePageBytes, not only from
+		// MaxPageBytes; only a page of one row may go past it.
+		if part.Rows > 1 && len(b) > site.TablePageBytes {
+			t.Errorf("%s holds %d rows in %d bytes, over %d", part.URL, part.Rows, len(b), site.TablePageBytes)
+		}
 	}
 	if rows != page.Total {
 		t.Errorf("the parts hold %d rows, want %d", rows, page.Total)
@@ -462,7 +467,9 @@ func wideSubs() []publishtest.Sub {
 const wide = "1-199999999"
 
 // wideLimit is the page limit of wideSubs' site: less than its tables
-// take even split by metric and by service.
+// take even split by metric and by service. It is over TablePageBytes,
+// so its tables are split from TablePageBytes, or under wideLimit when
+// they cannot be split that small.
 const wideLimit = 100 << 10
 
 // TestSplitPages checks that a provider's table too long for a page even

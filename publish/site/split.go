@@ -8,8 +8,11 @@ import (
 // Every table that can grow past a page is split by the one function
 // here: a metric's league table by region, a provider's councils by
 // metric, a council's figures by service, and each of those groups into
-// numbered pages when it is still too long. Nothing is cut short; a page
-// that cannot be made small enough even with one row is ErrPageTooLarge.
+// numbered pages when it is still too long: past TablePageBytes, or
+// Builder.PageLimit when that is less. Nothing is cut short. A table that
+// cannot be split that small (the page around it, with the list of its
+// parts, too long) is split under MaxPageBytes (or PageLimit) instead, and
+// a page that cannot fit even then with one row is ErrPageTooLarge.
 
 // span is one page of a split table: the rows [lo, hi) of the table in
 // its order, page n of the pages of its group.

@@ -437,7 +437,8 @@ type SectorsPage struct {
 	LeagueURL string        `json:"-"`
 	Groups    []SectorGroup `json:"groups"`
 	// Charts says whether the groups' charts are on the page: the index
-	// leaves them to the metrics' pages when it would be too long.
+	// leaves them to the metrics' pages when it would be over
+	// MaxPageBytes (it is not split, so TablePageBytes does not apply).
 	Charts bool `json:"-"`
 	// CSV holds the page's sector_benchmarks rows.
 	CSV string `json:"csv"`

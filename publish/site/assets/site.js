@@ -114,7 +114,8 @@
     input.addEventListener("input", function () {
       if (entries) { show(); return; }
       if (loading) { return; }
-      loading = fetch(form.getAttribute("data-index")).then(function (r) { return r.json(); })
+      loading = fetch(form.getAttribute("data-index"))
+        .then(function (r) { if (!r.ok) { throw new Error(r.statusText); } return r.json(); })
         .then(function (j) { entries = j; show(); })
         .catch(function () { loading = null; list.textContent = "Search is unavailable here; use the lists below."; });
     });
@@ -158,27 +159,24 @@
       .catch(function () {});
   }
 
-  // enhance gives a table its sort buttons and filter box. Tables get
-  // them as they come within a screen's height of being seen, not all at
-  // load: a button in a header makes the browser lay the whole table out
-  // again, and on a page of forty tables that second layout was most of
-  // what a phone did after the page arrived.
-  function enhance(table) {
-    if (table.classList.contains("sortable")) { sortable(table); }
-    if (table.hasAttribute("data-filter")) { filterable(table); }
-  }
-
   newer();
-  var tables = document.querySelectorAll("table.sortable, table[data-filter]");
+  // Filter boxes are added at load, so that nothing above a table moves
+  // later. Sort buttons are added to a table as it comes within a
+  // screen's height of being seen, not to all at load: a button in a
+  // header makes the browser lay the whole table out again, and on a page
+  // of forty tables that second layout was most of what a phone did
+  // after the page arrived.
+  document.querySelectorAll("table[data-filter]").forEach(filterable);
+  var tables = document.querySelectorAll("table.sortable");
   if (window.IntersectionObserver) {
     var near = new IntersectionObserver(function (entries) {
       entries.forEach(function (e) {
-        if (e.isIntersecting) { near.unobserve(e.target); enhance(e.target); }
+        if (e.isIntersecting) { near.unobserve(e.target); sortable(e.target); }
       });
     }, { rootMargin: "100% 0px" });
     tables.forEach(function (t) { near.observe(t); });
   } else {
-    tables.forEach(enhance);
+    tables.forEach(sortable);
   }
   document.querySelectorAll("form.search").forEach(search);
 })();
