@@ -264,3 +264,66 @@ func TestTickLabels(t *testing.T) {
 		}
 	}
 }
+
+// TestSimplify checks the points simplify keeps against cases worked by
+// hand, and that on a curve like a funnel plot's limit every point it
+// leaves out lies within the tolerance of the line through those kept.
+func TestSimplify(t *testing.T) {
+	t.Parallel()
+	line := func(ys ...float64) []float64 { return ys }
+	for _, tc := range []struct {
+		name   string
+		xs, ys []float64
+		want   []int
+	}{
+		{"one point", line(5), line(7), []int{0}},
+		{"two points", line(0, 1), line(0, 1), []int{0, 1}},
+		// 0.2 from the chord y = 0: within 0.25, left out.
+		{"a bump within", line(0, 1, 2), line(0, 0.2, 0), []int{0, 2}},
+		// 0.3 from it: kept.
+		{"a bump beyond", line(0, 1, 2), line(0, 0.3, 0), []int{0, 1, 2}},
+		// The chord (0,0)-(4,0) is 1 from (1,1): kept. From (1,1) to (4,0),
+		// (2,0) is sqrt(0.4) = 0.63 away (its foot (2.2, 0.6)) and (3,0)
+		// is sqrt(0.1) = 0.32: (2,0) is kept; then (3,0) lies on the chord
+		// from (2,0) to (4,0) and is left out.
+		{"a peak then flat", line(0, 1, 2, 3, 4), line(0, 1, 0, 0, 0), []int{0, 1, 2, 4}},
+	} {
+		if got := simplify(tc.xs, tc.ys, 0.25); !slices.Equal(got, tc.want) {
+			t.Errorf("%s: kept %v, want %v", tc.name, got, tc.want)
+		}
+	}
+
+	// A straight line of a hundred points, as a funnel plot's target is.
+	xs, ys := make([]float64, 100), make([]float64, 100)
+	for i := range xs {
+		xs[i], ys[i] = 80+5.4*float64(i), 138.7
+	}
+	if got := simplify(xs, ys, 0.25); !slices.Equal(got, []int{0, 99}) {
+		t.Errorf("a straight line: kept %v, want its ends", got)
+	}
+
+	// An upper control limit: 1.96 standard errors of a proportion of 0.6
+	// above it, over denominators 10 to 10,000 spaced evenly on a log
+	// scale, drawn on a plot 536 wide and 280 high.
+	for i := range xs {
+		d := math.Pow(10, 1+3*float64(i)/99)
+		xs[i] = roundTenth(80 + 536*float64(i)/99)
+		ys[i] = roundTenth(304 - 280*(0.6+1.96*math.Sqrt(0.6*0.4/d)))
+	}
+	keep := simplify(xs, ys, 0.25)
+	if len(keep) > 40 {
+		t.Errorf("kept %d of 100 points of a smooth curve", len(keep))
+	}
+	for k := 1; k < len(keep); k++ {
+		a, b := keep[k-1], keep[k]
+		for i := a + 1; i < b; i++ {
+			// The distance from point i to the line through a and b: the
+			// cross product over the length.
+			dx, dy := xs[b]-xs[a], ys[b]-ys[a]
+			d := math.Abs(dx*(ys[i]-ys[a])-dy*(xs[i]-xs[a])) / math.Hypot(dx, dy)
+			if d > 0.25 {
+				t.Errorf("point %d (%g, %g) is %.3f from the line drawn from %d to %d", i, xs[i], ys[i], d, a, b)
+			}
+		}
+	}
+}

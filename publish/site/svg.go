@@ -148,17 +148,24 @@ func funnelSVG(buf *bytes.Buffer, id string, points []funnelPoint, limits []sche
 	w.s(`" text-anchor="middle">Denominator (log scale)</text></g>`)
 	// Control limits.
 	if len(limits) > 0 {
+		px, py := make([]float64, len(limits)), make([]float64, len(limits))
+		for i, l := range limits {
+			px[i] = roundTenth(x.at(math.Max(l.Denominator, x.d0)))
+		}
 		curve := func(class string, f func(schemas.FunnelLimit) float64) {
-			w.s(`<path class="` + class + `" d="`)
 			for i, l := range limits {
-				if i == 0 {
+				py[i] = roundTenth(y.at(f(l)))
+			}
+			w.s(`<path class="` + class + `" d="`)
+			for k, i := range simplify(px, py, curveTolerance) {
+				if k == 0 {
 					w.s("M")
 				} else {
 					w.s("L")
 				}
-				w.n(x.at(math.Max(l.Denominator, x.d0)))
+				w.n(px[i])
 				w.s(" ")
-				w.n(y.at(f(l)))
+				w.n(py[i])
 			}
 			w.s(`"/>`)
 		}
@@ -344,8 +351,67 @@ func (w svgWriter) open(class, viewBox, id, title, desc string) {
 }
 
 func (w svgWriter) n(v float64) {
-	v = math.Round(v*10) / 10
-	w.b.Write(strconv.AppendFloat(w.b.AvailableBuffer(), v, 'f', -1, 64))
+	w.b.Write(strconv.AppendFloat(w.b.AvailableBuffer(), roundTenth(v), 'f', -1, 64))
+}
+
+// roundTenth rounds v to a tenth, the precision charts are written in.
+func roundTenth(v float64) float64 { return math.Round(v*10) / 10 }
+
+// curveTolerance is how far, in the units of a chart's viewBox (a pixel
+// at its natural size), a funnel plot's limit may be drawn from a point
+// of it that simplify leaves out: less than a third of the thinnest line.
+const curveTolerance = 0.25
+
+// simplify returns, in order, the indexes of the points (xs[i], ys[i]) of
+// a polyline to keep so that every point left out lies within tol of the
+// line drawn through those kept (Ramer-Douglas-Peucker). A funnel plot's
+// limits are smooth curves of a hundred points and its target a straight
+// line: drawn through every point, they were a fifth of a metric page.
+func simplify(xs, ys []float64, tol float64) []int {
+	n := len(xs)
+	if n <= 2 {
+		keep := make([]int, n)
+		for i := range keep {
+			keep[i] = i
+		}
+		return keep
+	}
+	kept := make([]bool, n)
+	kept[0], kept[n-1] = true, true
+	type span struct{ lo, hi int }
+	stack := []span{{0, n - 1}}
+	for len(stack) > 0 {
+		s := stack[len(stack)-1]
+		stack = stack[:len(stack)-1]
+		far, at := -1.0, -1
+		for i := s.lo + 1; i < s.hi; i++ {
+			if d := segmentDistance(xs[i], ys[i], xs[s.lo], ys[s.lo], xs[s.hi], ys[s.hi]); d > far {
+				far, at = d, i
+			}
+		}
+		if far > tol {
+			kept[at] = true
+			stack = append(stack, span{s.lo, at}, span{at, s.hi})
+		}
+	}
+	var keep []int
+	for i, k := range kept {
+		if k {
+			keep = append(keep, i)
+		}
+	}
+	return keep
+}
+
+// segmentDistance is the distance from (x, y) to the segment from (x0, y0)
+// to (x1, y1).
+func segmentDistance(x, y, x0, y0, x1, y1 float64) float64 {
+	dx, dy := x1-x0, y1-y0
+	t := 0.0
+	if l := dx*dx + dy*dy; l > 0 {
+		t = max(0, min(1, ((x-x0)*dx+(y-y0)*dy)/l))
+	}
+	return math.Hypot(x-(x0+t*dx), y-(y0+t*dy))
 }
 
 func (w svgWriter) i(v int) { w.b.Write(strconv.AppendInt(w.b.AvailableBuffer(), int64(v), 10)) }
