@@ -2,6 +2,7 @@ package audit
 
 import (
 	"math"
+	"sync"
 
 	"gonum.org/v1/gonum/mat"
 )
@@ -34,6 +35,8 @@ type tableau struct {
 	n     int
 	t     [][]float64
 	basis []int
+	// cells, in a scratch tableau only, holds its rows end to end.
+	cells []float64
 }
 
 // maxPivots bounds the pivots of one phase, far more than a system of
@@ -121,15 +124,36 @@ func feasible(a *mat.Dense, b []float64) *tableau {
 // minimise returns the least c·x from the feasible basis (phase two),
 // -Inf when c·x has no least value, and false when the simplex did not
 // converge. It leaves the tableau as it was.
+//
+// The copy it solves is made in a scratch tableau from scratchTableaux:
+// every hidden cell's range is two of these, and at five million rows
+// allocating a fresh copy for each was half of the audit's solving time
+// (BENCHMARKS.md, "The cost curve").
 func (tab *tableau) minimise(c []float64) (float64, bool) {
-	cp := &tableau{n: tab.n, t: make([][]float64, len(tab.t)), basis: make([]int, len(tab.basis))}
-	copy(cp.basis, tab.basis)
-	for i, row := range tab.t {
-		cp.t[i] = make([]float64, len(row))
-		copy(cp.t[i], row)
+	cp := scratchTableaux.Get().(*tableau)
+	defer scratchTableaux.Put(cp)
+	cells := 0
+	for _, row := range tab.t {
+		cells += len(row)
+	}
+	if cap(cp.cells) < cells {
+		cp.cells = make([]float64, cells)
+	}
+	cp.cells = cp.cells[:cells]
+	cp.n, cp.t, cp.basis = tab.n, cp.t[:0], append(cp.basis[:0], tab.basis...)
+	at := 0
+	for _, row := range tab.t {
+		r := cp.cells[at : at+len(row) : at+len(row)]
+		copy(r, row)
+		cp.t = append(cp.t, r)
+		at += len(row)
 	}
 	return cp.solve(c)
 }
+
+// scratchTableaux holds tableaux whose memory minimise reuses; the audit
+// solves components on several goroutines, so each takes its own.
+var scratchTableaux = sync.Pool{New: func() any { return new(tableau) }}
 
 // solve runs the simplex from the tableau's basis, which must be
 // feasible, minimising c·x, and returns the least value (-Inf when
