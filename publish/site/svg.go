@@ -366,7 +366,8 @@ const curveTolerance = 0.25
 // a polyline to keep so that every point left out lies within tol of the
 // line drawn through those kept (Ramer-Douglas-Peucker). A funnel plot's
 // limits are smooth curves of a hundred points and its target a straight
-// line: drawn through every point, they were a fifth of a metric page.
+// line: drawn through every point, they took about 5.5 KB a plot, a
+// ninth of a page of tables (BENCHMARKS.md).
 func simplify(xs, ys []float64, tol float64) []int {
 	n := len(xs)
 	if n <= 2 {

@@ -110,14 +110,15 @@
     // The index is fetched once, on the first key pressed; keys pressed
     // while it loads are answered when it arrives, not by fetching it
     // again (a national index is megabytes).
-    var loading = null;
+    var loading = false;
     input.addEventListener("input", function () {
       if (entries) { show(); return; }
       if (loading) { return; }
-      loading = fetch(form.getAttribute("data-index"))
+      loading = true;
+      fetch(form.getAttribute("data-index"))
         .then(function (r) { if (!r.ok) { throw new Error(r.statusText); } return r.json(); })
         .then(function (j) { entries = j; show(); })
-        .catch(function () { loading = null; list.textContent = "Search is unavailable here; use the lists below."; });
+        .catch(function () { loading = false; list.textContent = "Search is unavailable here; use the lists below."; });
     });
   }
 
@@ -163,9 +164,10 @@
   // Filter boxes are added at load, so that nothing above a table moves
   // later. Sort buttons are added to a table as it comes within a
   // screen's height of being seen, not to all at load: a button in a
-  // header makes the browser lay the whole table out again, and on a page
-  // of forty tables that second layout was most of what a phone did
-  // after the page arrived.
+  // header makes the browser lay the whole table out again, and on a
+  // provider page of forty tables that second layout was most of what a
+  // phone did after the page arrived (before pages of tables were split
+  // at 48 KB; it still costs one layout a table).
   document.querySelectorAll("table[data-filter]").forEach(filterable);
   var tables = document.querySelectorAll("table.sortable");
   if (window.IntersectionObserver) {
