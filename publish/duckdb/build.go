@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/yardstick-open/yardstick/schemas"
@@ -174,6 +175,7 @@ func (s *session) build(ctx context.Context, in BuildInput) error {
 		{"funnel_limits", z, "funnel_limits", "built funnel limits", nil},
 		{"providers", nil, "providers", "built providers", nil},
 		{"provider_profile", zMin, "provider_profile", "built provider profiles", nil},
+		{"check_provider_spans", nil, "", "", s.checkProviderSpans},
 		{"stats_sector_benchmarks", zMin, "sector_benchmarks", "built sector benchmarks", nil},
 		{"round_benchmarks", nil, "", "", nil},
 		{"drop_comparison_rows", nil, "", "", nil},
@@ -200,6 +202,22 @@ func (s *session) build(ctx context.Context, in BuildInput) error {
 		s.done(start, "%s: %s rows", st.done, schemas.GroupDigits(strconv.FormatInt(n, 10)))
 	}
 	return s.checkDisclosure(ctx)
+}
+
+// checkProviderSpans returns an error naming the providers, if any,
+// whose number of comparison rows or first metric the providers and
+// provider_profile tables do not give (check_provider_spans.sql), which
+// Reader.Provider relies on. It finds a fault in the build, not in the
+// data, so the error says so.
+func (s *session) checkProviderSpans(ctx context.Context) error {
+	bad, err := s.strings(ctx, "check_provider_spans")
+	if err != nil {
+		return err
+	}
+	if len(bad) > 0 {
+		return fmt.Errorf("check_provider_spans: providers.n_rows or provider_profile does not match the comparison rows of provider %s (a fault in the build, not in the returns)", strings.Join(bad, ", "))
+	}
+	return nil
 }
 
 // compact checkpoints the build's database (compact.sql), so the tables

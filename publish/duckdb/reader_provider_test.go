@@ -3,6 +3,7 @@ package duckdb
 import (
 	"context"
 	"reflect"
+	"strings"
 	"testing"
 
 	"github.com/yardstick-open/yardstick/schemas"
@@ -108,5 +109,49 @@ func TestPageBound(t *testing.T) {
 				t.Errorf("pageBound(from %s, first %d) = (%q, %q), want (%q, %q)", tt.from, tt.first, metric, period, tt.wantMetric, tt.wantPeriod)
 			}
 		})
+	}
+}
+
+// TestCheckProviderSpans checks the build's check of what Reader.Provider
+// takes instead of counting a provider's comparison rows: it passes on the
+// fixture as built, and names the provider when its n_rows or its
+// profile's first metric no longer matches its comparison rows. Each
+// change is made in a transaction that is rolled back.
+func TestCheckProviderSpans(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	db := buildFixture(t)
+	s, err := db.session(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.close()
+	if err := s.checkProviderSpans(ctx); err != nil {
+		t.Fatalf("as built: %v", err)
+	}
+	// P1 has comparison rows under hc-missed-visits and hc-visits-on-time,
+	// so without its profile rows of the first, its profile starts later.
+	for _, tt := range []struct{ name, edit string }{
+		{"n_rows one more", "UPDATE providers SET n_rows = n_rows + 1 WHERE provider_id = 'P1'"},
+		{"no profile of its first metric", "DELETE FROM provider_profile WHERE provider_id = 'P1' AND metric = 'hc-missed-visits'"},
+		{"not in providers", "DELETE FROM providers WHERE provider_id = 'P1'"},
+		{"a comparison row more", "INSERT INTO comparisons SELECT * FROM comparisons WHERE provider_id = 'P1' LIMIT 1"},
+	} {
+		if _, err := s.conn.ExecContext(ctx, "BEGIN TRANSACTION"); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.conn.ExecContext(ctx, tt.edit); err != nil {
+			t.Fatal(err)
+		}
+		err := s.checkProviderSpans(ctx)
+		if _, rerr := s.conn.ExecContext(ctx, "ROLLBACK"); rerr != nil {
+			t.Fatal(rerr)
+		}
+		if err == nil || !strings.Contains(err.Error(), "provider P1 ") {
+			t.Errorf("%s: check = %v, want an error naming P1", tt.name, err)
+		}
+	}
+	if err := s.checkProviderSpans(ctx); err != nil {
+		t.Fatalf("after rolling back: %v", err)
 	}
 }

@@ -201,50 +201,47 @@ func (r *Reader) Provider(ctx context.Context, id string, first int) (schemas.Pr
 	if v.Profile, err = collectRows(ctx, r, "reader_provider_profile", scanInto(profileDest), sql.Named("id", id)); err != nil {
 		return v, err
 	}
-	if v.Comparisons, v.ComparisonsTotal, err = r.providerComparisons(ctx, id, max(first, 0), v.Profile); err != nil {
+	if v.Comparisons, v.ComparisonsTotal, err = r.providerComparisons(ctx, v.Provider, max(first, 0), v.Profile); err != nil {
 		return v, err
 	}
 	return v, nil
 }
 
-// providerComparisons returns the first first comparison rows of provider
-// id, in observation-key order, and how many it has. The comparisons table
-// is stored in that order, metric first, so a provider's rows are spread
-// through every row group of it, and a query filtering on provider_id
-// alone reads them all: at two million rows, most of a profile's time.
-// So the rows are read between bounds on (metric, period), which let
-// DuckDB skip the row groups of other metrics: from the provider's first
-// metric (reader_provider_span, which reads only provider_id and metric)
-// to the (metric, period) by which the profile counts first rows. A
-// profile row pools at least one row, and at least its n_values (rows
-// with a value), so the bounds hold the page; the page is checked and,
-// were it short, read again without bounds, so the answer never depends
-// on the profile.
-func (r *Reader) providerComparisons(ctx context.Context, id string, first int, profile []schemas.ProviderProfileRow) ([]schemas.ComparisonRow, int, error) {
-	type span struct {
-		total int
-		first sql.NullString
-	}
-	spans, err := collectRows(ctx, r, "reader_provider_span", func(rows *sql.Rows, s *span) error {
-		return rows.Scan(&s.total, &s.first)
-	}, sql.Named("id", id))
-	if err != nil {
-		return nil, 0, err
-	}
-	if len(spans) != 1 {
-		return nil, 0, fmt.Errorf("reader_provider_span: %d rows, want 1", len(spans))
-	}
-	total, from := spans[0].total, spans[0].first.String
+// providerComparisons returns the first first comparison rows of the
+// provider, in observation-key order, and how many it has. The
+// comparisons table is stored in that order, metric first, so a
+// provider's rows are spread through every row group of it, and a query
+// filtering on provider_id alone reads them all: at two million rows,
+// most of a profile's time. So the rows are read between bounds on
+// (metric, period), which let DuckDB skip the row groups of other
+// metrics: from the provider's first metric to the (metric, period) by
+// which its profile counts first rows. How many rows it has is the
+// providers table's n_rows, and its first metric its profile's first:
+// the build checks that both match the comparisons table
+// (check_provider_spans.sql), so nothing here reads the provider_id of
+// every row. A profile row pools at least one row, and at least its
+// n_values (rows with a value), so the bounds hold the page; the page is
+// checked and, were it short, read again without bounds, so the page
+// never depends on the profile's counts.
+func (r *Reader) providerComparisons(ctx context.Context, p schemas.ProviderRow, first int, profile []schemas.ProviderProfileRow) ([]schemas.ComparisonRow, int, error) {
+	total := int(p.NRows)
 	if total == 0 || first == 0 {
 		return []schemas.ComparisonRow{}, total, nil
 	}
+	if len(profile) == 0 {
+		// The build refuses a release where this happens; read without
+		// bounds rather than trust the count.
+		rows, n, err := r.comparisons(ctx, ComparisonFilter{Provider: p.ProviderID}, int64(first), 0)
+		return rows, n, err
+	}
+	from := profile[0].Metric
 	lastMetric, lastPeriod := pageBound(profile, from, first)
 	periodCap := ""
 	if lastMetric == from {
 		periodCap = lastPeriod
 	}
 	rows, err := collectRows(ctx, r, "reader_provider_comparisons", scanInto(comparisonDest),
-		sql.Named("id", id), sql.Named("first_metric", from), sql.Named("last_metric", lastMetric),
+		sql.Named("id", p.ProviderID), sql.Named("first_metric", from), sql.Named("last_metric", lastMetric),
 		sql.Named("last_period", lastPeriod), sql.Named("period_cap", periodCap), sql.Named("limit", int64(first)))
 	if err != nil {
 		return nil, 0, err
@@ -252,7 +249,7 @@ func (r *Reader) providerComparisons(ctx context.Context, id string, first int, 
 	if len(rows) >= min(first, total) {
 		return rows, total, nil
 	}
-	rows, _, err = r.comparisons(ctx, ComparisonFilter{Provider: id}, int64(first), 0)
+	rows, _, err = r.comparisons(ctx, ComparisonFilter{Provider: p.ProviderID}, int64(first), 0)
 	return rows, total, err
 }
 
