@@ -40,9 +40,14 @@ bench:
 # comparison query alone, the website's pages a second, and the API under wrk
 # or hey (skipped, saying so, when neither is on PATH) against a static file;
 # then one summary line each: figure, peer, ratio, peak memory. The sample,
-# the warehouse and the release are made once and shared. CI does not run it.
+# the warehouse and the release are made once and shared. MEMORY_LIMIT (such
+# as 3GB) is every publish's --memory-limit and the comparison query's DuckDB
+# memory limit; SITE=false leaves the website out, which at tens of millions
+# of rows is tens of gigabytes (make bench-scale ROWS=20000000 MEMORY_LIMIT=3GB
+# SITE=false). CI does not run it.
 bench-scale:
-	$(GO) test -run '^$$' -bench '^Benchmark(Ingest|IngestSmall|Publish|Serve)$$' -benchtime 1x -timeout 0 ./bench/ -args -rows $(or $(ROWS),1000000)
+	$(GO) test -run '^$$' -bench '^Benchmark(Ingest|IngestSmall|Publish|Serve)$$' -benchtime 1x -timeout 0 ./bench/ -args -rows $(or $(ROWS),1000000) \
+		-memory-limit '$(MEMORY_LIMIT)' -site=$(or $(SITE),true)
 
 # fuzz runs the fuzz target of every parser in turn, each for FUZZTIME (1m
 # unless given: make fuzz FUZZTIME=10m): returns, mapping files and catalogue

@@ -22,6 +22,31 @@ import (
 // ROWS=N`.
 var rows = flag.Int("rows", 1_000_000, "rows of the one-file sample that BenchmarkIngest, BenchmarkPublish and BenchmarkServe use")
 
+// memoryLimit is publish's --memory-limit, and the comparison query's
+// DuckDB memory_limit, for each publish of the run: at tens of millions
+// of rows DuckDB's default (80% of memory) is more than the targets allow,
+// so both spill past it to a scratch folder instead.
+var memoryLimit = flag.String("memory-limit", "", "DuckDB's memory limit for every publish of the run and for the comparison query (such as 3GB); \"\" leaves DuckDB's default")
+
+// withSite says whether the run publishes the website: at tens of millions
+// of rows the website alone is tens of gigabytes and an hour, so `make
+// bench-scale SITE=false` measures the rest; the API is then served from
+// the release without it.
+var withSite = flag.Bool("site", true, "publish the website too (its pages a second and the whole release's size); false serves the API from the release without it")
+
+// publishCommand is the command that publishes dataDir with bin, with the
+// website when site is true, under the run's memory limit.
+func publishCommand(bin, dataDir string, site bool) *exec.Cmd {
+	args := []string{"publish", "--data", dataDir}
+	if !site {
+		args = append(args, "--no-site")
+	}
+	if *memoryLimit != "" {
+		args = append(args, "--memory-limit", *memoryLimit)
+	}
+	return exec.Command(bin, args...)
+}
+
 // servePublished names a data folder already published, which
 // BenchmarkServe then serves instead of publishing the sample: a release
 // of tens of millions of rows takes longer to build than the benchmark
@@ -104,8 +129,8 @@ func ingested(b *testing.B) string {
 }
 
 // published returns a data folder whose current release (with the
-// website) is the sample's, publishing it (untimed) unless a benchmark of
-// this run already did.
+// website unless -site=false) is the sample's, publishing it (untimed)
+// unless a benchmark of this run already did.
 func published(b *testing.B) string {
 	b.Helper()
 	if *servePublished != "" {
@@ -116,7 +141,7 @@ func published(b *testing.B) string {
 	fixture.mu.Lock()
 	defer fixture.mu.Unlock()
 	if fixture.published == "" {
-		if out, err := exec.Command(fixture.bin, "publish", "--data", dataDir).CombinedOutput(); err != nil {
+		if out, err := publishCommand(fixture.bin, dataDir, *withSite).CombinedOutput(); err != nil {
 			b.Fatalf("publish: %v\n%s", err, out)
 		}
 		fixture.published = dataDir
@@ -125,7 +150,8 @@ func published(b *testing.B) string {
 }
 
 // markPublished records that dataDir's current release is the sample's,
-// website and all, so that a later benchmark of the run serves it.
+// with the website unless -site=false, so that a later benchmark of the
+// run serves it.
 func markPublished(dataDir string) {
 	fixture.mu.Lock()
 	defer fixture.mu.Unlock()
