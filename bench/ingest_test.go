@@ -6,6 +6,8 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
+	"strings"
 	"syscall"
 	"testing"
 	"time"
@@ -25,7 +27,12 @@ func TestMain(m *testing.M) {
 		os.Exit(0)
 	}
 	if mode := os.Getenv(childEnv); mode == "duckdb-copy" || mode == "duckdb-copy-partitioned" {
-		if err := duckdbCopy(os.Args[1], os.Args[2], mode == "duckdb-copy-partitioned"); err != nil {
+		if len(os.Args) < 3 {
+			fmt.Fprintf(os.Stderr, "%s: want CSV files and a Parquet path, got %q\n", mode, os.Args[1:])
+			os.Exit(1)
+		}
+		last := len(os.Args) - 1
+		if err := duckdbCopy(os.Args[1:last], os.Args[last], mode == "duckdb-copy-partitioned"); err != nil {
 			fmt.Fprintln(os.Stderr, err)
 			os.Exit(1)
 		}
@@ -37,9 +44,18 @@ func TestMain(m *testing.M) {
 	os.Exit(code)
 }
 
+// files says how many files n is, in words for one.
+func files(n int) string {
+	if n == 1 {
+		return "one file"
+	}
+	return fmt.Sprintf("%d files", n)
+}
+
 // duckdbCopy is the peer: DuckDB's own CSV-to-Parquet copy, with no checks,
-// to one file or, for reference, to the warehouse's Hive partitions.
-func duckdbCopy(csvPath, parquetPath string, partitioned bool) error {
+// of the sample's files to one file or, for reference, to the warehouse's
+// Hive partitions.
+func duckdbCopy(csvPaths []string, parquetPath string, partitioned bool) error {
 	db, err := sql.Open("duckdb", "")
 	if err != nil {
 		return err
@@ -47,9 +63,10 @@ func duckdbCopy(csvPath, parquetPath string, partitioned bool) error {
 	defer db.Close()
 	// The paths are the benchmark's own temporary files; COPY takes no
 	// parameters for its target.
-	q := fmt.Sprintf("COPY (FROM read_csv('%s')) TO '%s' (FORMAT parquet)", csvPath, parquetPath)
+	files := "['" + strings.Join(csvPaths, "', '") + "']"
+	q := fmt.Sprintf("COPY (FROM read_csv(%s)) TO '%s' (FORMAT parquet)", files, parquetPath)
 	if partitioned {
-		q = fmt.Sprintf("COPY (FROM read_csv('%s')) TO '%s' (FORMAT parquet, PARTITION_BY (period, council_code))", csvPath, parquetPath)
+		q = fmt.Sprintf("COPY (FROM read_csv(%s)) TO '%s' (FORMAT parquet, PARTITION_BY (period, council_code))", files, parquetPath)
 	}
 	_, err = db.Exec(q)
 	return err
@@ -81,19 +98,19 @@ func runChild(b *testing.B, cmd *exec.Cmd) measured {
 // reference, DuckDB's COPY to the same Hive partitions. Target: Yardstick
 // at least half DuckDB's rate, with peak memory under 256 MB.
 func BenchmarkIngest(b *testing.B) {
-	dir, csvPath, bin, sum := prepare(b)
-	st, _ := os.Stat(csvPath)
+	dir, csvPaths, bin, sum := prepare(b)
+	size := inputBytes(b, csvPaths)
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
 		dataDir := filepath.Join(dir, fmt.Sprintf("ingest%d", i))
-		ys := runChild(b, exec.Command(bin, "ingest", "--data", dataDir, csvPath))
+		ys := runChild(b, ingestCommand(bin, dataDir, csvPaths))
 		dd := runChild(b, func() *exec.Cmd {
-			c := exec.Command(os.Args[0], csvPath, filepath.Join(dir, fmt.Sprintf("duck%d.parquet", i)))
+			c := exec.Command(os.Args[0], append(slices.Clone(csvPaths), filepath.Join(dir, fmt.Sprintf("duck%d.parquet", i)))...)
 			c.Env = append(os.Environ(), childEnv+"=duckdb-copy")
 			return c
 		}())
 		dp := runChild(b, func() *exec.Cmd {
-			c := exec.Command(os.Args[0], csvPath, filepath.Join(dir, fmt.Sprintf("duckparts%d", i)))
+			c := exec.Command(os.Args[0], append(slices.Clone(csvPaths), filepath.Join(dir, fmt.Sprintf("duckparts%d", i)))...)
 			c.Env = append(os.Environ(), childEnv+"=duckdb-copy-partitioned")
 			return c
 		}())
@@ -106,8 +123,8 @@ func BenchmarkIngest(b *testing.B) {
 		b.ReportMetric(ratio, "ratio")
 		b.ReportMetric(ys.peakMB, "yardstick-peak-MB")
 		parts, _ := filepath.Glob(filepath.Join(dataDir, "warehouse", "observations", "period=*", "*.parquet"))
-		fmt.Printf("\ningest of %d rows (%.0f MB CSV): %d councils, %d periods, %d warehouse files\n",
-			sum.Rows, float64(st.Size())/1e6, sum.Councils, len(sum.Periods), len(parts))
+		fmt.Printf("\ningest of %d rows (%.0f MB CSV in %d files): %d councils, %d periods, %d warehouse files\n",
+			sum.Rows, float64(size)/1e6, len(csvPaths), sum.Councils, len(sum.Periods), len(parts))
 		fmt.Printf("  yardstick ingest (checked): %7.2fs %10.0f rows/s  peak %4.0f MB\n", ys.wall.Seconds(), ysRate, ys.peakMB)
 		fmt.Printf("  duckdb COPY (unchecked):    %7.2fs %10.0f rows/s  peak %4.0f MB\n", dd.wall.Seconds(), ddRate, dd.peakMB)
 		fmt.Printf("  duckdb COPY to the same Hive partitions (reference): %.2fs %.0f rows/s  peak %.0f MB\n",
@@ -115,7 +132,7 @@ func BenchmarkIngest(b *testing.B) {
 		fmt.Printf("  ratio %.2f (target >= 0.50: %s); yardstick peak %.0f MB (target < 256: %s)\n",
 			ratio, verdict(ratio >= 0.5), ys.peakMB, verdict(ys.peakMB < 256))
 		report(scaleLine{
-			what:   fmt.Sprintf("ingest, one file of %d rows (%d partitions)", sum.Rows, len(parts)),
+			what:   fmt.Sprintf("ingest, %s of %d rows (%d partitions)", files(len(csvPaths)), sum.Rows, len(parts)),
 			figure: fmt.Sprintf("%.2f s, %.0f rows/s", ys.wall.Seconds(), ysRate),
 			peer:   fmt.Sprintf("DuckDB COPY to one Parquet file, unchecked: %.2f s, peak %.0f MB", dd.wall.Seconds(), dd.peakMB),
 			ratio:  fmt.Sprintf("%.2f (≥ 0.5: %s)", ratio, verdict(ratio >= 0.5)),

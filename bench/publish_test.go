@@ -444,7 +444,7 @@ func downloadBytes(b *testing.B, dir string) int64 {
 // -site=false it reports the downloads' size instead. Every publish and
 // the query run under -memory-limit when it is given.
 func BenchmarkPublish(b *testing.B) {
-	dir, csvPath, bin, sum := prepare(b)
+	dir, csvPaths, bin, sum := prepare(b)
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
 		b.StopTimer()
@@ -454,7 +454,7 @@ func BenchmarkPublish(b *testing.B) {
 		dataDir := ingested(b)
 		if i > 0 {
 			dataDir = filepath.Join(dir, fmt.Sprintf("publish%d", i))
-			if out, err := exec.Command(bin, "ingest", "--data", dataDir, csvPath).CombinedOutput(); err != nil {
+			if out, err := ingestCommand(bin, dataDir, csvPaths).CombinedOutput(); err != nil {
 				b.Fatalf("ingest: %v\n%s", err, out)
 			}
 		}
@@ -530,11 +530,7 @@ func BenchmarkPublish(b *testing.B) {
 			if err != nil {
 				b.Fatal(err)
 			}
-			fi, err := os.Stat(csvPath)
-			if err != nil {
-				b.Fatal(err)
-			}
-			downloadsMB, inputMB := float64(downloadBytes(b, current))/1e6, float64(fi.Size())/1e6
+			downloadsMB, inputMB := float64(downloadBytes(b, current))/1e6, float64(inputBytes(b, csvPaths))/1e6
 			b.ReportMetric(downloadsMB/inputMB, "downloads/input")
 			fmt.Printf("  the downloads (no website: -site=false) %.0f MB from %.0f MB of returns: %.1f times the input (target <= 2: %s)\n",
 				downloadsMB, inputMB, downloadsMB/inputMB, verdict(downloadsMB/inputMB <= 2))
@@ -555,7 +551,7 @@ func BenchmarkPublish(b *testing.B) {
 		// the two would not be the same publish with and without the site.
 		b.StopTimer()
 		siteDir := filepath.Join(dir, fmt.Sprintf("site%d", i))
-		if out, err := exec.Command(bin, "ingest", "--data", siteDir, csvPath).CombinedOutput(); err != nil {
+		if out, err := ingestCommand(bin, siteDir, csvPaths).CombinedOutput(); err != nil {
 			b.Fatalf("ingest: %v\n%s", err, out)
 		}
 		b.StartTimer()
@@ -575,15 +571,11 @@ func BenchmarkPublish(b *testing.B) {
 			siteMB, _ = strconv.ParseFloat(m[1], 64)
 		}
 		// The release against the returns it was built from.
-		fi, err := os.Stat(csvPath)
-		if err != nil {
-			b.Fatal(err)
-		}
 		current, err := filepath.EvalSymlinks(filepath.Join(siteDir, "current"))
 		if err != nil {
 			b.Fatal(err)
 		}
-		releaseMB, inputMB := float64(dirBytes(b, current))/1e6, float64(fi.Size())/1e6
+		releaseMB, inputMB := float64(dirBytes(b, current))/1e6, float64(inputBytes(b, csvPaths))/1e6
 		downloadsMB := float64(downloadBytes(b, current)) / 1e6
 		websiteMB := releaseMB - downloadsMB
 		b.ReportMetric(withSite.wall.Seconds(), "publish-with-site-s")
