@@ -136,6 +136,9 @@ func feasible(a *mat.Dense, b []float64) *tableau {
 	}
 	tab.n = cols
 	tab.basic = tab.basic[:cols]
+	// The list of rows with a cost points into phase one's rows, which
+	// are gone; phase two makes its own in each scratch tableau.
+	tab.costs = nil
 	return tab
 }
 
@@ -149,7 +152,12 @@ func feasible(a *mat.Dense, b []float64) *tableau {
 // (BENCHMARKS.md, "The cost curve").
 func (tab *tableau) minimise(c []float64) (float64, bool) {
 	cp := scratchTableaux.Get().(*tableau)
-	defer scratchTableaux.Put(cp)
+	defer func() {
+		// Rows of an earlier, larger copy must not be kept alive by the
+		// list of rows with a cost once cells is made anew.
+		clear(cp.costs[:cap(cp.costs)])
+		scratchTableaux.Put(cp)
+	}()
 	cells := 0
 	for _, row := range tab.t {
 		cells += len(row)
@@ -184,7 +192,10 @@ func (tab *tableau) solve(c []float64) (float64, bool) {
 		// B^-1 A_j is negative enters. Only rows whose basic variable
 		// has a cost add to it, and an objective of phase two costs one
 		// or a few variables, so the sum runs over those rows alone:
-		// with every row it was three quarters of the audit's solving.
+		// over every row it was about half of solve's time at five
+		// million rows, and three quarters with a scan of the basis for
+		// each column (BENCHMARKS.md, "The uncached provider view and the
+		// simplex's pricing").
 		// A row left out adds 0 x t[i][j], which changes no sum, so the
 		// reduced costs are those of the sum over every row.
 		costs := tab.costs[:0]

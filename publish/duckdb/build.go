@@ -208,16 +208,49 @@ func (s *session) build(ctx context.Context, in BuildInput) error {
 // whose number of comparison rows or first metric the providers and
 // provider_profile tables do not give (check_provider_spans.sql), which
 // Reader.Provider relies on. It finds a fault in the build, not in the
-// data, so the error says so.
+// returns, so the error gives the figures that disagree.
 func (s *session) checkProviderSpans(ctx context.Context) error {
-	bad, err := s.strings(ctx, "check_provider_spans")
+	rows, err := s.query(ctx, "check_provider_spans")
 	if err != nil {
 		return err
 	}
-	if len(bad) > 0 {
-		return fmt.Errorf("check_provider_spans: providers.n_rows or provider_profile does not match the comparison rows of provider %s (a fault in the build, not in the returns)", strings.Join(bad, ", "))
+	defer rows.Close()
+	var (
+		bad   []string
+		total int64
+	)
+	for rows.Next() {
+		var (
+			id                   string
+			counted, stored      sql.Null[int64]
+			firstRow, firstShown sql.Null[string]
+		)
+		if err := rows.Scan(&id, &counted, &stored, &firstRow, &firstShown, &total); err != nil {
+			return fmt.Errorf("check_provider_spans: %w", err)
+		}
+		bad = append(bad, fmt.Sprintf("%s (comparison rows %s, providers.n_rows %s; first metric %s, in its profile %s)",
+			id, nullText(counted), nullText(stored), nullText(firstRow), nullText(firstShown)))
 	}
-	return nil
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("check_provider_spans: %w", err)
+	}
+	if len(bad) == 0 {
+		return nil
+	}
+	more := ""
+	if n := total - int64(len(bad)); n > 0 {
+		more = fmt.Sprintf(" and %d more", n)
+	}
+	return fmt.Errorf("check_provider_spans: the comparisons table does not match providers or provider_profile for provider %s%s: a fault in the build, not in the returns",
+		strings.Join(bad, ", "), more)
+}
+
+// nullText writes v as the check's messages show it: "none" for NULL.
+func nullText[T int64 | string](v sql.Null[T]) string {
+	if !v.Valid {
+		return "none"
+	}
+	return fmt.Sprint(v.V)
 }
 
 // compact checkpoints the build's database (compact.sql), so the tables

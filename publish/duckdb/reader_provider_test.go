@@ -2,6 +2,7 @@ package duckdb
 
 import (
 	"context"
+	"fmt"
 	"reflect"
 	"strings"
 	"testing"
@@ -16,7 +17,9 @@ import (
 // rows, whether the profile counts the rows as they are, more of them
 // than there are (the page comes up short and must be read again), none
 // with a value (each profile row still stands for one row), or is empty
-// (no upper bound).
+// (the page read without bounds). A profile that starts after the
+// provider's first metric would give a page that is full but wrong; the
+// build refuses such a release (TestCheckProviderSpans).
 func TestProviderPageMatchesComparisons(t *testing.T) {
 	t.Parallel()
 	tests := []struct {
@@ -114,9 +117,10 @@ func TestPageBound(t *testing.T) {
 
 // TestCheckProviderSpans checks the build's check of what Reader.Provider
 // takes instead of counting a provider's comparison rows: it passes on the
-// fixture as built, and names the provider when its n_rows or its
-// profile's first metric no longer matches its comparison rows. Each
-// change is made in a transaction that is rolled back.
+// fixture as built, and names the provider, with the figures that
+// disagree, when its n_rows or its profile's first metric no longer
+// matches its comparison rows. Each change is made in a transaction that
+// is rolled back, so the cases share one built database and run in turn.
 func TestCheckProviderSpans(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
@@ -131,25 +135,57 @@ func TestCheckProviderSpans(t *testing.T) {
 	}
 	// P1 has comparison rows under hc-missed-visits and hc-visits-on-time,
 	// so without its profile rows of the first, its profile starts later.
-	for _, tt := range []struct{ name, edit string }{
-		{"n_rows one more", "UPDATE providers SET n_rows = n_rows + 1 WHERE provider_id = 'P1'"},
-		{"no profile of its first metric", "DELETE FROM provider_profile WHERE provider_id = 'P1' AND metric = 'hc-missed-visits'"},
-		{"not in providers", "DELETE FROM providers WHERE provider_id = 'P1'"},
-		{"a comparison row more", "INSERT INTO comparisons SELECT * FROM comparisons WHERE provider_id = 'P1' LIMIT 1"},
+	var n int
+	if err := s.conn.QueryRowContext(ctx, "SELECT count(*) FROM comparisons WHERE provider_id = 'P1'").Scan(&n); err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range []struct{ name, edit, want string }{
+		{"n_rows one more", "UPDATE providers SET n_rows = n_rows + 1 WHERE provider_id = 'P1'",
+			fmt.Sprintf("P1 (comparison rows %d, providers.n_rows %d;", n, n+1)},
+		{"no profile of its first metric", "DELETE FROM provider_profile WHERE provider_id = 'P1' AND metric = 'hc-missed-visits'",
+			fmt.Sprintf("P1 (comparison rows %d, providers.n_rows %d; first metric hc-missed-visits, in its profile hc-visits-on-time)", n, n)},
+		{"not in providers", "DELETE FROM providers WHERE provider_id = 'P1'",
+			fmt.Sprintf("P1 (comparison rows %d, providers.n_rows none;", n)},
+		{"a comparison row more", "INSERT INTO comparisons SELECT * FROM comparisons WHERE provider_id = 'P1' LIMIT 1",
+			fmt.Sprintf("P1 (comparison rows %d, providers.n_rows %d;", n+1, n)},
+		{"no comparison rows", "DELETE FROM comparisons WHERE provider_id = 'P1'",
+			fmt.Sprintf("P1 (comparison rows none, providers.n_rows %d; first metric none, in its profile hc-missed-visits)", n)},
 	} {
-		if _, err := s.conn.ExecContext(ctx, "BEGIN TRANSACTION"); err != nil {
-			t.Fatal(err)
-		}
-		if _, err := s.conn.ExecContext(ctx, tt.edit); err != nil {
-			t.Fatal(err)
-		}
-		err := s.checkProviderSpans(ctx)
-		if _, rerr := s.conn.ExecContext(ctx, "ROLLBACK"); rerr != nil {
-			t.Fatal(rerr)
-		}
-		if err == nil || !strings.Contains(err.Error(), "provider P1 ") {
-			t.Errorf("%s: check = %v, want an error naming P1", tt.name, err)
-		}
+		t.Run(tt.name, func(t *testing.T) {
+			if _, err := s.conn.ExecContext(ctx, "BEGIN TRANSACTION"); err != nil {
+				t.Fatal(err)
+			}
+			_, err := s.conn.ExecContext(ctx, tt.edit)
+			if err == nil {
+				err = s.checkProviderSpans(ctx)
+			} else {
+				t.Errorf("%s: %v", tt.edit, err)
+			}
+			if _, rerr := s.conn.ExecContext(ctx, "ROLLBACK"); rerr != nil {
+				t.Fatal(rerr)
+			}
+			if err == nil || !strings.Contains(err.Error(), "provider "+tt.want) {
+				t.Errorf("check = %v, want an error naming %s", err, tt.want)
+			}
+		})
+	}
+	// With every provider wrong, the message names five and counts the rest.
+	var providers int
+	if err := s.conn.QueryRowContext(ctx, "SELECT count(*) FROM providers").Scan(&providers); err != nil {
+		t.Fatal(err)
+	}
+	if providers <= 5 {
+		t.Fatalf("the fixture has %d providers; the case needs more than five", providers)
+	}
+	if _, err := s.conn.ExecContext(ctx, "BEGIN TRANSACTION; UPDATE providers SET n_rows = n_rows + 1"); err != nil {
+		t.Fatal(err)
+	}
+	err = s.checkProviderSpans(ctx)
+	if _, rerr := s.conn.ExecContext(ctx, "ROLLBACK"); rerr != nil {
+		t.Fatal(rerr)
+	}
+	if want := fmt.Sprintf(") and %d more: ", providers-5); err == nil || !strings.Contains(err.Error(), want) {
+		t.Errorf("every provider wrong: check = %v, want %q", err, want)
 	}
 	if err := s.checkProviderSpans(ctx); err != nil {
 		t.Fatalf("after rolling back: %v", err)
