@@ -320,12 +320,51 @@ func (s *session) recordHistory(ctx context.Context) error {
 	if err := s.linksForCheck(ctx); err != nil {
 		return err
 	}
-	for _, q := range []string{"history_derive_links", "history_derive_sets", "history_output"} {
+	if err := s.deriveLinks(ctx); err != nil {
+		return err
+	}
+	for _, q := range []string{"history_derive_sets", "history_output"} {
 		if err := s.exec(ctx, q); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// linkSigBytes is how much of DuckDB's memory limit a member of a linked
+// group may take while its group's signature is made
+// (history_link_sigs.sql): the ordered aggregate keeps each member's
+// sort keys and its text, about a hundred bytes, with room for what else
+// the build's database holds in memory meanwhile.
+const linkSigBytes = 1000
+
+// deriveLinks makes derived_members from disclosure_links
+// (history_derive_links.sql): it reads the members of the groups with a
+// hidden member, then signs the groups a batch at a time, as many batches
+// as DuckDB's memory limit needs at linkSigBytes a member, since the
+// ordered aggregate that signs them cannot spill.
+func (s *session) deriveLinks(ctx context.Context) error {
+	if err := s.exec(ctx, "history_link_members"); err != nil {
+		return err
+	}
+	members, err := s.tableRows(ctx, "link_members")
+	if err != nil {
+		return err
+	}
+	limit, err := s.memoryLimit(ctx)
+	if err != nil {
+		return err
+	}
+	batches := max(1, (members*linkSigBytes+limit-1)/max(limit, 1))
+	if s.linkBatches > 0 {
+		batches = s.linkBatches
+	}
+	for b := range batches {
+		if err := s.exec(ctx, "history_link_sigs", sql.Named("batches", batches), sql.Named("batch", b)); err != nil {
+			return err
+		}
+	}
+	return s.exec(ctx, "history_derive_links")
 }
 
 // WriteHistory writes the cumulative disclosure history Build recorded to

@@ -3,6 +3,7 @@ package duckdb
 import (
 	"context"
 	"database/sql"
+	"fmt"
 	"testing"
 )
 
@@ -13,9 +14,20 @@ import (
 // reads earlier releases. Both run over the observations as suppression
 // leaves them, on the disclosure fixture (council-wide totals, a year
 // over its quarters, a cell the council marked [c]) and on a second
-// release over the first, whose history makes cells known.
+// release over the first, whose history makes cells known; with the
+// groups signed in one batch, and in three (deriveLinks under a memory
+// limit it would need them for).
 func TestHistoryDeriveFromLinks(t *testing.T) {
 	t.Parallel()
+	for _, batches := range []int64{1, 3} {
+		t.Run(fmt.Sprintf("%d batches", batches), func(t *testing.T) {
+			t.Parallel()
+			historyDeriveFromLinks(t, batches)
+		})
+	}
+}
+
+func historyDeriveFromLinks(t *testing.T, batches int64) {
 	cat := disclosureCatalogue(t)
 	root := writeDataDir(t, disclosureSubs()...)
 	compare := func(name string) {
@@ -24,7 +36,7 @@ func TestHistoryDeriveFromLinks(t *testing.T) {
 		var hookErr error
 		in := BuildInput{DataDir: root, Catalogue: cat, Councils: fixtureCouncils(t), Neighbours: 2,
 			afterSuppress: func(ctx context.Context, conn *sql.Conn) error {
-				s := &session{conn: conn}
+				s := &session{conn: conn, linkBatches: batches}
 				for _, q := range []string{"history_current", "history_derive", "history_derive_members"} {
 					if hookErr = s.exec(ctx, q); hookErr != nil {
 						return nil
@@ -33,7 +45,7 @@ func TestHistoryDeriveFromLinks(t *testing.T) {
 				if _, hookErr = conn.ExecContext(ctx, "CREATE TEMP TABLE relinked AS SELECT * FROM derived_members"); hookErr != nil {
 					return nil
 				}
-				if hookErr = s.exec(ctx, "history_derive_links"); hookErr != nil {
+				if hookErr = s.deriveLinks(ctx); hookErr != nil {
 					return nil
 				}
 				hookErr = conn.QueryRowContext(ctx, `SELECT
