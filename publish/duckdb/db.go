@@ -252,10 +252,6 @@ type session struct {
 	// auditBatch, set only by this package's tests, replaces the members
 	// a batch of the interval audit is given (auditBatches).
 	auditBatch int64
-	// linkBatches, set only by this package's tests, replaces the number
-	// of batches in which the history signs its linked groups
-	// (deriveLinks).
-	linkBatches int64
 	// audit keeps the interval audit's findings from suppression's
 	// rounds to the final check, by unit (a council, service and family
 	// of metrics that share counts) and by component, so that each audit

@@ -2,8 +2,10 @@ package duckdb
 
 import (
 	"context"
+	"crypto/md5"
 	"crypto/sha256"
 	"database/sql"
+	"database/sql/driver"
 	"encoding/hex"
 	"errors"
 	"fmt"
@@ -331,40 +333,79 @@ func (s *session) recordHistory(ctx context.Context) error {
 	return nil
 }
 
-// linkSigBytes is how much of DuckDB's memory limit a member of a linked
-// group may take while its group's signature is made
-// (history_link_sigs.sql): the ordered aggregate keeps each member's
-// sort keys and its text, about a hundred bytes, with room for what else
-// the build's database holds in memory meanwhile.
-const linkSigBytes = 1000
-
 // deriveLinks makes derived_members from disclosure_links
 // (history_derive_links.sql): it reads the members of the groups with a
-// hidden member, then signs the groups a batch at a time, as many batches
-// as DuckDB's memory limit needs at linkSigBytes a member, since the
-// ordered aggregate that signs them cannot spill.
+// hidden member (history_link_members.sql), signs each group as
+// history_derive_members.sql signs one, from its members streamed in
+// order (history_link_parts.sql), and joins the signatures back.
 func (s *session) deriveLinks(ctx context.Context) error {
 	if err := s.exec(ctx, "history_link_members"); err != nil {
 		return err
 	}
-	members, err := s.tableRows(ctx, "link_members")
+	sigs, err := s.linkSigs(ctx)
 	if err != nil {
 		return err
 	}
-	limit, err := s.memoryLimit(ctx)
-	if err != nil {
-		return err
-	}
-	batches := max(1, (members*linkSigBytes+limit-1)/max(limit, 1))
-	if s.linkBatches > 0 {
-		batches = s.linkBatches
-	}
-	for b := range batches {
-		if err := s.exec(ctx, "history_link_sigs", sql.Named("batches", batches), sql.Named("batch", b)); err != nil {
-			return err
+	// The appender takes rows as values; a few hundred thousand at a time
+	// keeps them small beside the signatures themselves.
+	const chunk = 1 << 18
+	rows := make([][]driver.Value, 0, min(len(sigs), chunk))
+	for i, sg := range sigs {
+		rows = append(rows, []driver.Value{sg.gid, hex.EncodeToString(sg.sum[:])})
+		if len(rows) == chunk || i == len(sigs)-1 {
+			if err := s.appendRows(ctx, "link_sigs", rows); err != nil {
+				return err
+			}
+			rows = rows[:0]
 		}
 	}
 	return s.exec(ctx, "history_derive_links")
+}
+
+// A linkSig is a linked group's signature: the MD5 of its description
+// and members (history_link_parts.sql).
+type linkSig struct {
+	gid int64
+	sum [md5.Size]byte
+}
+
+// linkSigs reads history_link_parts.sql and returns each group's
+// signature, by gid.
+func (s *session) linkSigs(ctx context.Context) ([]linkSig, error) {
+	rows, err := s.query(ctx, "history_link_parts")
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var (
+		sigs       []linkSig
+		text       []byte
+		gid        int64
+		head, part string
+	)
+	for rows.Next() {
+		var g int64
+		if err := rows.Scan(&g, &head, &part); err != nil {
+			return nil, fmt.Errorf("history_link_parts: %w", err)
+		}
+		if len(sigs) == 0 || g != gid {
+			if len(sigs) > 0 {
+				sigs[len(sigs)-1].sum = md5.Sum(text)
+			}
+			sigs = append(sigs, linkSig{gid: g})
+			gid, text = g, append(text[:0], head...)
+		} else {
+			text = append(text, 0x1d) // chr(29), between members
+		}
+		text = append(text, part...)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("history_link_parts: %w", err)
+	}
+	if len(sigs) > 0 {
+		sigs[len(sigs)-1].sum = md5.Sum(text)
+	}
+	return sigs, nil
 }
 
 // WriteHistory writes the cumulative disclosure history Build recorded to

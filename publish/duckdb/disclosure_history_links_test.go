@@ -3,7 +3,6 @@ package duckdb
 import (
 	"context"
 	"database/sql"
-	"fmt"
 	"testing"
 )
 
@@ -14,20 +13,11 @@ import (
 // reads earlier releases. Both run over the observations as suppression
 // leaves them, on the disclosure fixture (council-wide totals, a year
 // over its quarters, a cell the council marked [c]) and on a second
-// release over the first, whose history makes cells known; with the
-// groups signed in one batch, and in three (deriveLinks under a memory
-// limit it would need them for).
+// release over the first, whose history makes cells known. Signatures
+// included: history_derive_members.sql signs a group with an ordered
+// string_agg, deriveLinks in Go from the members streamed in order.
 func TestHistoryDeriveFromLinks(t *testing.T) {
 	t.Parallel()
-	for _, batches := range []int64{1, 3} {
-		t.Run(fmt.Sprintf("%d batches", batches), func(t *testing.T) {
-			t.Parallel()
-			historyDeriveFromLinks(t, batches)
-		})
-	}
-}
-
-func historyDeriveFromLinks(t *testing.T, batches int64) {
 	cat := disclosureCatalogue(t)
 	root := writeDataDir(t, disclosureSubs()...)
 	compare := func(name string) {
@@ -36,7 +26,7 @@ func historyDeriveFromLinks(t *testing.T, batches int64) {
 		var hookErr error
 		in := BuildInput{DataDir: root, Catalogue: cat, Councils: fixtureCouncils(t), Neighbours: 2,
 			afterSuppress: func(ctx context.Context, conn *sql.Conn) error {
-				s := &session{conn: conn, linkBatches: batches}
+				s := &session{conn: conn}
 				for _, q := range []string{"history_current", "history_derive", "history_derive_members"} {
 					if hookErr = s.exec(ctx, q); hookErr != nil {
 						return nil

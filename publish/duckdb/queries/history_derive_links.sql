@@ -2,7 +2,7 @@
 -- built alone (release ''), from the groups suppression linked
 -- (disclosure_links) rather than by linking the cells again: the members
 -- history_link_members.sql read, each with its group's signature, which
--- history_link_sigs.sql added. The rows are
+-- deriveLinks added to link_sigs. The rows are
 -- the same: history_current.sql reads every row of observations, and
 -- history_derive_members.sql links them as disclosure_links.sql does (the
 -- same cells, of the same kinds of metric and of the periods in
