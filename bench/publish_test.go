@@ -535,13 +535,7 @@ func BenchmarkPublish(b *testing.B) {
 			fmt.Printf("  the downloads (no website: -site=false) %.0f MB from %.0f MB of returns: %.1f times the input (target <= 2: %s)\n",
 				downloadsMB, inputMB, downloadsMB/inputMB, verdict(downloadsMB/inputMB <= 2))
 			markPublished(dataDir)
-			report(scaleLine{
-				what:   "release size, downloads (data/, yardstick.duckdb, release files; no website)",
-				figure: fmt.Sprintf("%.0f MB", downloadsMB),
-				peer:   fmt.Sprintf("the returns: %.0f MB", inputMB),
-				ratio:  fmt.Sprintf("%.1f × the input (≤ 2: %s)", downloadsMB/inputMB, verdict(downloadsMB/inputMB <= 2)),
-				peak:   "–",
-			})
+			report(downloadsLine(downloadsMB, inputMB, "; no website"))
 			continue
 		}
 
@@ -608,13 +602,19 @@ func BenchmarkPublish(b *testing.B) {
 			ratio:  fmt.Sprintf("%.1f × the input (≤ 2: %s)", releaseMB/inputMB, verdict(releaseMB/inputMB <= 2)),
 			peak:   "–",
 		})
-		report(scaleLine{
-			what:   "release size, downloads (data/, yardstick.duckdb, release files)",
-			figure: fmt.Sprintf("%.0f MB", downloadsMB),
-			peer:   fmt.Sprintf("the returns: %.0f MB", inputMB),
-			ratio:  fmt.Sprintf("%.1f × the input (≤ 2: %s)", downloadsMB/inputMB, verdict(downloadsMB/inputMB <= 2)),
-			peak:   "–",
-		})
+		report(downloadsLine(downloadsMB, inputMB, ""))
+	}
+}
+
+// downloadsLine is the summary line of a release's downloads against the
+// returns it was built from, with note added to what it measures.
+func downloadsLine(downloadsMB, inputMB float64, note string) scaleLine {
+	return scaleLine{
+		what:   "release size, downloads (data/, yardstick.duckdb, release files" + note + ")",
+		figure: fmt.Sprintf("%.0f MB", downloadsMB),
+		peer:   fmt.Sprintf("the returns: %.0f MB", inputMB),
+		ratio:  fmt.Sprintf("%.1f × the input (≤ 2: %s)", downloadsMB/inputMB, verdict(downloadsMB/inputMB <= 2)),
+		peak:   "–",
 	}
 }
 

@@ -228,11 +228,14 @@ func (r *Reader) providerComparisons(ctx context.Context, p schemas.ProviderRow,
 	if total == 0 || first == 0 {
 		return []schemas.ComparisonRow{}, total, nil
 	}
+	// unbounded reads the page without bounds, with its own count: for a
+	// provider without a profile (which the build refuses), where
+	// n_rows is not trusted either, and for a page that came up short.
+	unbounded := func() ([]schemas.ComparisonRow, int, error) {
+		return r.comparisons(ctx, ComparisonFilter{Provider: p.ProviderID}, int64(first), 0)
+	}
 	if len(profile) == 0 {
-		// The build refuses a release where this happens; read without
-		// bounds rather than trust the count.
-		rows, n, err := r.comparisons(ctx, ComparisonFilter{Provider: p.ProviderID}, int64(first), 0)
-		return rows, n, err
+		return unbounded()
 	}
 	from := profile[0].Metric
 	lastMetric, lastPeriod := pageBound(profile, from, first)
@@ -249,7 +252,7 @@ func (r *Reader) providerComparisons(ctx context.Context, p schemas.ProviderRow,
 	if len(rows) >= min(first, total) {
 		return rows, total, nil
 	}
-	rows, _, err = r.comparisons(ctx, ComparisonFilter{Provider: p.ProviderID}, int64(first), 0)
+	rows, _, err = unbounded()
 	return rows, total, err
 }
 
