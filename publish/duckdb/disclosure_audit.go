@@ -332,19 +332,34 @@ func (s *session) auditIntervals(ctx context.Context, cache *auditCache) ([]narr
 	}
 	cache.last = "nothing changed"
 	if first || len(changed) > 0 {
-		// The audit reads its units a batch of councils at a time where
-		// they would not fit DuckDB's memory limit at once.
+		// The audit holds and solves its units a batch of councils at a
+		// time where they would not fit DuckDB's memory limit at once.
 		batches, err := s.auditBatches(ctx, scope)
 		if err != nil {
 			return nil, err
 		}
 		before := len(cache.components)
 		var found []narrowCell
-		for _, b := range batches {
-			sys := newAuditSystem(int(b.members))
-			if err := s.eachAuditMember(ctx, scope, b.councils, sys.add); err != nil {
-				return nil, err
+		var sys *auditSystem
+		cur, held := -1, 0
+		// One reading streams every batch, a batch's members together:
+		// reading each batch on its own read the disclosure tables once a
+		// batch, which at 5M rows under a 1GB limit (17 batches) doubled
+		// the audit's time (BENCHMARKS.md).
+		err = s.eachAuditMember(ctx, scope, batches, func(b int, m *auditMember) {
+			if b != cur {
+				if sys != nil {
+					found = append(found, sys.narrow(cache.components)...)
+				}
+				cur, sys = b, newAuditSystem(int(batches[b].members))
+				held++
 			}
+			sys.add(m)
+		})
+		if err != nil {
+			return nil, err
+		}
+		if sys != nil {
 			found = append(found, sys.narrow(cache.components)...)
 		}
 		cache.last = fmt.Sprintf("%d units read again", len(changed))
@@ -352,8 +367,10 @@ func (s *session) auditIntervals(ctx context.Context, cache *auditCache) ([]narr
 			cache.last = "every unit read"
 			cache.units = map[string][]narrowCell{}
 		}
-		if len(batches) > 1 {
-			cache.last += fmt.Sprintf(" in %d batches of councils", len(batches))
+		// The batches held, not those planned: a batch whose groups have
+		// no unknown reads no member.
+		if held > 1 {
+			cache.last += fmt.Sprintf(" in %d batches of councils", held)
 		}
 		cache.last += fmt.Sprintf(", %d components solved", len(cache.components)-before)
 		for u := range changed {
@@ -463,18 +480,29 @@ type auditBatch struct {
 
 // eachAuditMember reads the members of the audit's linked groups
 // (audit_members.sql), of the units scope names (council, service and
-// metric joined by "\x1f") and the councils named, or of every unit and
-// council where they are nil, handing each to fn as it is read; fn must
-// not keep m, which the next row overwrites.
-func (s *session) eachAuditMember(ctx context.Context, scope, councils []string, fn func(m *auditMember)) error {
-	var units, inCouncils any
+// metric joined by "\x1f"), or of every unit where it is nil, and of the
+// councils batches name (every council where there is one batch with
+// councils nil), handing each to fn as it is read with the number of its
+// batch, every member of a batch before the next batch's; fn must not
+// keep m, which the next row overwrites.
+func (s *session) eachAuditMember(ctx context.Context, scope []string, batches []auditBatch, fn func(batch int, m *auditMember)) error {
+	var units, inCouncils, batchOf any
 	if scope != nil {
 		units = scope
 	}
-	if councils != nil {
-		inCouncils = councils
+	var councils []string
+	var numbers []int32
+	for i, b := range batches {
+		for _, c := range b.councils {
+			councils = append(councils, c)
+			numbers = append(numbers, int32(i))
+		}
 	}
-	rows, err := s.query(ctx, "audit_members", sql.Named("units", units), sql.Named("councils", inCouncils))
+	if councils != nil {
+		inCouncils, batchOf = councils, numbers
+	}
+	rows, err := s.query(ctx, "audit_members", sql.Named("units", units), sql.Named("councils", inCouncils),
+		sql.Named("batch_of", batchOf))
 	if err != nil {
 		return err
 	}
@@ -482,14 +510,15 @@ func (s *session) eachAuditMember(ctx context.Context, scope, councils []string,
 	var m auditMember
 	var group sql.NullString
 	var gid sql.NullInt64
+	var batch int
 	for rows.Next() {
-		if err := rows.Scan(&m.Release, &gid, &group, &m.Cell.Council, &m.Cell.Provider, &m.Cell.Service, &m.Cell.Metric,
+		if err := rows.Scan(&batch, &m.Release, &gid, &group, &m.Cell.Council, &m.Cell.Provider, &m.Cell.Service, &m.Cell.Metric,
 			&m.Cell.Period, &m.Total, &m.Unknown, &m.X, &m.N, &m.Kind, &m.TX, &m.TN, &m.Primary,
 			&m.XCount, &m.NCount, &m.SmallCount); err != nil {
 			return fmt.Errorf("audit_members: %w", err)
 		}
 		m.Group, m.GID = group.String, gid.Int64
-		fn(&m)
+		fn(batch, &m)
 	}
 	if err := rows.Err(); err != nil {
 		return fmt.Errorf("audit_members: %w", err)

@@ -43,7 +43,7 @@ func BenchmarkFirstAudit(b *testing.B) {
 				size += b.members
 			}
 			sys := newAuditSystem(int(size))
-			if err := s.eachAuditMember(ctx, nil, nil, sys.add); err != nil {
+			if err := s.eachAuditMember(ctx, nil, nil, func(_ int, m *auditMember) { sys.add(m) }); err != nil {
 				return err
 			}
 			members += time.Since(start)

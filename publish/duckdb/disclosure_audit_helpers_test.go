@@ -27,6 +27,10 @@ func auditNarrowCached(members []auditMember, cache componentCache) []narrowCell
 // the councils named, or of every unit and council where they are nil.
 func (s *session) auditMembers(ctx context.Context, scope, councils []string) ([]auditMember, error) {
 	var members []auditMember
-	err := s.eachAuditMember(ctx, scope, councils, func(m *auditMember) { members = append(members, *m) })
+	var batches []auditBatch
+	if councils != nil {
+		batches = []auditBatch{{councils: councils}}
+	}
+	err := s.eachAuditMember(ctx, scope, batches, func(_ int, m *auditMember) { members = append(members, *m) })
 	return members, err
 }

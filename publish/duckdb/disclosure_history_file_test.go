@@ -394,7 +394,7 @@ func TestHistoryAuditRepeats(t *testing.T) {
 		in := BuildInput{DataDir: root, Catalogue: cat, Councils: fixtureCouncils(t), Neighbours: 2,
 			afterSuppress: func(ctx context.Context, conn *sql.Conn) error {
 				return conn.QueryRowContext(ctx, "SELECT count(*) FILTER (WHERE release <> '') FROM ("+q+")",
-					sql.Named("units", nil), sql.Named("councils", nil)).Scan(&n)
+					sql.Named("units", nil), sql.Named("councils", nil), sql.Named("batch_of", nil)).Scan(&n)
 			}}
 		if err := openTest(t).Build(ctx, in); err != nil {
 			t.Fatal(err)

@@ -338,7 +338,7 @@ func TestAuditSharedCountSides(t *testing.T) {
 	}}), Catalogue: cat, Councils: fixtureCouncils(t), Neighbours: 2,
 		afterSuppress: func(ctx context.Context, conn *sql.Conn) error {
 			rows, err := conn.QueryContext(ctx, "SELECT DISTINCT metric, provider_id, x_count, n_count FROM ("+q+") WHERE release = ''",
-				sql.Named("units", nil), sql.Named("councils", nil))
+				sql.Named("units", nil), sql.Named("councils", nil), sql.Named("batch_of", nil))
 			if err != nil {
 				return err
 			}

@@ -5,9 +5,12 @@
 -- the same figures share one set and are read once, release naming the
 -- set), that has a member whose counts the release withheld (or, in this
 -- release, a published member that leaves a count out). One row per
--- member, a group's members together, in the order of the group's
--- release ('' first), then its gid (this release's) or hgroup (an
--- earlier release's), then the member's provider and period: the audit
+-- member, a group's members together, in the order of the batch of
+-- councils the audit holds at once ($councils and $batch_of, lists of the
+-- same length: a council and its batch's number; every council in batch
+-- 0 where they are NULL), then of the group's release ('' first), then
+-- its gid (this release's) or hgroup (an earlier release's), then the
+-- member's provider and period: the audit
 -- numbers its equations in that order. Integer keys sort this release's
 -- members, which are most of them, far faster than the six text columns
 -- that name a group.
@@ -47,7 +50,11 @@
 --   small_count
 --             the small_counts threshold of the member's metric (0 for
 --             none), which sets how wide its ranges must stay.
-WITH primaries AS (
+WITH batches AS (
+    -- Two unnests in one SELECT pair the lists' elements by position.
+    SELECT unnest($councils::VARCHAR[]) AS council_code, unnest($batch_of::INTEGER[]) AS batch
+),
+primaries AS (
     SELECT DISTINCT council_code, service, metric FROM disclosure_truth WHERE is_primary
 ),
 linked_scope AS (
@@ -69,7 +76,7 @@ scope AS (
     -- and metrics (each joined by chr(31)): whole families of metrics
     -- that share counts, so every group read has all the rows it would
     -- have in a full audit. $councils, when not NULL, limits it to those
-    -- councils, whose groups are whole too (a batch of the first audit).
+    -- councils, whose groups are whole too (the batches of an audit).
     SELECT * FROM linked_scope
     WHERE ($units::VARCHAR[] IS NULL
            OR concat_ws(chr(31), council_code, service, metric) IN (SELECT unnest($units::VARCHAR[])))
@@ -147,7 +154,7 @@ members AS (
 -- A group's members are unique by its release and gid or hgroup (each
 -- names the group's link, council, provider, service, metric and period)
 -- and the member's provider and period, so the order is total.
-SELECT mb.release, mb.gid, mb.hgroup, mb.council_code, mb.provider_id, mb.service, mb.metric, mb.period,
+SELECT coalesce(b.batch, 0) AS batch, mb.release, mb.gid, mb.hgroup, mb.council_code, mb.provider_id, mb.service, mb.metric, mb.period,
        mb.is_total, mb.unknown, mb.x, mb.n, m.kind,
        CASE WHEN mb.unknown THEN mb.truth_x END AS tx, CASE WHEN mb.unknown THEN mb.truth_n END AS tn,
        coalesce(mb.unknown AND mb.release = '' AND mb.is_primary, false) AS is_primary,
@@ -156,10 +163,11 @@ SELECT mb.release, mb.gid, mb.hgroup, mb.council_code, mb.provider_id, mb.servic
        coalesce(m.small_count, 0) AS small_count
 FROM members mb
 JOIN metrics m ON m.id = mb.metric
+LEFT JOIN batches b ON b.council_code = mb.council_code
 LEFT JOIN disclosure_disagree dx
   ON dx.council_code = mb.council_code AND dx.provider_id = mb.provider_id AND dx.service = mb.service
  AND dx.period = mb.period AND dx.name = m.numerator_count
 LEFT JOIN disclosure_disagree dn
   ON dn.council_code = mb.council_code AND dn.provider_id = mb.provider_id AND dn.service = mb.service
  AND dn.period = mb.period AND dn.name = m.denominator_count
-ORDER BY mb.release, mb.gid, mb.hgroup, mb.provider_id, mb.period
+ORDER BY batch, mb.release, mb.gid, mb.hgroup, mb.provider_id, mb.period
