@@ -353,25 +353,65 @@ func (s *session) appendRows(ctx context.Context, table string, rows [][]driver.
 // memoryLimit returns DuckDB's memory limit on the session's connection in
 // bytes: the one Options.MemoryLimit set, or DuckDB's default.
 func (s *session) memoryLimit(ctx context.Context) (int64, error) {
+	_, n, err := s.memorySetting(ctx)
+	return n, err
+}
+
+// memorySetting returns DuckDB's memory limit as DuckDB writes it, such
+// as "2.7 GiB", and in bytes.
+func (s *session) memorySetting(ctx context.Context) (string, int64, error) {
 	var setting string
 	rows, err := s.query(ctx, "memory_limit")
 	if err != nil {
-		return 0, err
+		return "", 0, err
 	}
 	defer rows.Close()
 	if rows.Next() {
 		if err := rows.Scan(&setting); err != nil {
-			return 0, fmt.Errorf("memory_limit: %w", err)
+			return "", 0, fmt.Errorf("memory_limit: %w", err)
 		}
 	}
 	if err := rows.Err(); err != nil {
-		return 0, fmt.Errorf("memory_limit: %w", err)
+		return "", 0, fmt.Errorf("memory_limit: %w", err)
 	}
 	n, err := parseSize(setting)
 	if err != nil {
-		return 0, fmt.Errorf("memory_limit: %w", err)
+		return "", 0, fmt.Errorf("memory_limit: %w", err)
 	}
-	return n, nil
+	return setting, n, nil
+}
+
+// lendMemory lowers DuckDB's memory limit by lent bytes while the caller
+// holds that much in Go, so that the two together stay within the limit,
+// and returns a function that puts the limit back as it was. DuckDB
+// evicts what it holds to go under the lower limit; where it cannot (what
+// it holds is pinned by work in progress) the limit stays, the caller's
+// memory comes on top of it, and the build's log says so.
+func (s *session) lendMemory(ctx context.Context, lent int64) (restore func() error, err error) {
+	setting, limit, err := s.memorySetting(ctx)
+	if err != nil {
+		return nil, err
+	}
+	lower := fmt.Sprintf("%d bytes", limit-lent)
+	if err := s.exec(ctx, "set_memory_limit", sql.Named("limit", lower)); err != nil {
+		if !IsOutOfMemory(err) {
+			return nil, err
+		}
+		// DuckDB refused the lower limit but shows it as its setting, which
+		// batches are sized from: the setting is put back too.
+		if err := s.exec(ctx, "set_memory_limit", sql.Named("limit", setting)); err != nil {
+			return nil, err
+		}
+		if s.logf != nil {
+			s.logf("DuckDB kept its memory limit of %s, since it could not free %d MB of what it holds; "+
+				"the interval audit's batches come on top of it: %v", setting, lent>>20, err)
+		}
+		return func() error { return nil }, nil
+	}
+	return func() error {
+		// The limit comes back even when the build was cancelled.
+		return s.exec(context.WithoutCancel(ctx), "set_memory_limit", sql.Named("limit", setting))
+	}, nil
 }
 
 // parseSize reads a size as DuckDB writes and takes one: a number and a

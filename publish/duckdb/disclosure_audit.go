@@ -334,7 +334,15 @@ func (s *session) auditIntervals(ctx context.Context, cache *auditCache) ([]narr
 	if first || len(changed) > 0 {
 		// The audit holds and solves its units a batch of councils at a
 		// time where they would not fit DuckDB's memory limit at once.
-		batches, err := s.auditBatches(ctx, scope)
+		limit, err := s.memoryLimit(ctx)
+		if err != nil {
+			return nil, err
+		}
+		batches, err := s.auditBatches(ctx, scope, limit/auditShare)
+		if err != nil {
+			return nil, err
+		}
+		restore, err := s.lendMemory(ctx, limit/auditShare)
 		if err != nil {
 			return nil, err
 		}
@@ -356,11 +364,14 @@ func (s *session) auditIntervals(ctx context.Context, cache *auditCache) ([]narr
 			}
 			sys.add(m)
 		})
+		if err == nil && sys != nil {
+			found = append(found, sys.narrow(cache.components)...)
+		}
+		if rerr := restore(); err == nil {
+			err = rerr
+		}
 		if err != nil {
 			return nil, err
-		}
-		if sys != nil {
-			found = append(found, sys.narrow(cache.components)...)
 		}
 		cache.last = fmt.Sprintf("%d units read again", len(changed))
 		if first {
@@ -398,18 +409,24 @@ func (s *session) auditIntervals(ctx context.Context, cache *auditCache) ([]narr
 	return out, nil
 }
 
-// auditMemberBytes is how much of DuckDB's memory limit a batch of the
-// audit is given for each member of a linked group it may read
-// (disclosure_audit_councils.sql), so that the Go heap a batch adds,
-// outside DuckDB's limit, stays near half of it. At 2 million rows with
-// council-wide totals under an 800MB limit (228,571 members a batch), the
-// first audit's batches raised the Go heap (GODEBUG=gctrace=1) from 176
-// to at most 591 MB, about 1.8 kB a member counted with the garbage the
+// auditMemberBytes is how much of the memory a batch of the audit is
+// given it counts for each member of a linked group it may read
+// (disclosure_audit_councils.sql). At 2 million rows with council-wide
+// totals under an 800MB limit (228,571 members a batch), the first
+// audit's batches raised the Go heap (GODEBUG=gctrace=1) from 176 to at
+// most 591 MB, about 1.8 kB a member counted with the garbage the
 // collector had yet to free (BENCHMARKS.md). That was measured before the
 // audit streamed its members (auditSystem.add keeps only what it numbers);
 // a member costs less now (the heap peaked at 422 MB in the same run), so
-// the budget errs on the safe side.
-const auditMemberBytes = 2 * 1750
+// the figure errs on the safe side.
+const auditMemberBytes = 1750
+
+// auditShare divides DuckDB's memory limit to give the audit the memory
+// it holds in Go: a quarter of it, which DuckDB gives up while the audit
+// runs (lendMemory), so the two together stay within the limit rather
+// than the audit's batches coming on top of it. Batches are cheap since
+// one reading streams them all, so the share can be small.
+const auditShare = 4
 
 // minAuditBatch is the fewest members a batch is given however small
 // DuckDB's memory limit, so a tiny limit does not read one council at a
@@ -418,19 +435,14 @@ const minAuditBatch = 50_000
 
 // auditBatches splits the councils whose units the audit reads (those
 // scope names, or every unit where scope is nil) into batches whose
-// members (disclosure_audit_councils.sql) fit DuckDB's memory limit at
+// members (disclosure_audit_councils.sql) fit budget bytes of memory at
 // auditMemberBytes each, so the memory the audit holds in Go grows with
-// the limit rather than with the release. Units never cross a council,
-// so each batch holds whole units and gives the findings the whole would.
-// A single batch has councils nil: every council of the units read. Each
-// batch reads the disclosure tables once more, so a limit that fits every
-// council reads them once.
-func (s *session) auditBatches(ctx context.Context, scope []string) ([]auditBatch, error) {
-	limit, err := s.memoryLimit(ctx)
-	if err != nil {
-		return nil, err
-	}
-	per := max(limit/auditMemberBytes, minAuditBatch)
+// DuckDB's limit rather than with the release. Units never cross a
+// council, so each batch holds whole units and gives the findings the
+// whole would. A single batch has councils nil: every council of the
+// units read.
+func (s *session) auditBatches(ctx context.Context, scope []string, budget int64) ([]auditBatch, error) {
+	per := max(budget/auditMemberBytes, minAuditBatch)
 	if s.auditBatch > 0 {
 		per = s.auditBatch
 	}
@@ -470,8 +482,8 @@ func (s *session) auditBatches(ctx context.Context, scope []string) ([]auditBatc
 	return batches, nil
 }
 
-// An auditBatch is the councils one reading of the audit covers (nil:
-// every council of the units read) and how many members of linked groups
+// An auditBatch is the councils the audit holds at once (nil: every
+// council of the units read) and how many members of linked groups
 // they have at most, which sizes the audit's tables.
 type auditBatch struct {
 	councils []string
