@@ -105,6 +105,10 @@ func ValidMemoryLimit(s string) bool {
 type DB struct {
 	db        *sql.DB
 	connector *duckdb.Connector
+	// memoryLimit is Options.MemoryLimit as given ("" for DuckDB's
+	// default), which a session puts back after lowering it (lendMemory):
+	// DuckDB shows its limit rounded, so it cannot be read back exactly.
+	memoryLimit string
 }
 
 // Open opens the DuckDB database at path ("" for an in-memory database).
@@ -137,7 +141,7 @@ func Open(ctx context.Context, path string, opts Options) (*DB, error) {
 		db.Close()
 		return nil, fmt.Errorf("open duckdb: %w", err)
 	}
-	return &DB{db: db, connector: connector}, nil
+	return &DB{db: db, connector: connector, memoryLimit: strings.TrimSpace(opts.MemoryLimit)}, nil
 }
 
 // initConn applies opts to a new connection.
@@ -249,6 +253,9 @@ type session struct {
 	logf func(format string, args ...any)
 	// compactTables makes compact checkpoint (BuildInput.Compact).
 	compactTables bool
+	// memoryGiven is the memory limit the database was opened with ("" for
+	// DuckDB's default), which lendMemory puts back.
+	memoryGiven string
 	// auditBatch, set only by this package's tests, replaces the members
 	// a batch of the interval audit is given (auditBatches).
 	auditBatch int64
@@ -297,7 +304,7 @@ func (d *DB) session(ctx context.Context) (*session, error) {
 	if err != nil {
 		return nil, fmt.Errorf("duckdb connection: %w", err)
 	}
-	return &session{conn: c}, nil
+	return &session{conn: c, memoryGiven: d.memoryLimit}, nil
 }
 
 func (s *session) close() error { return s.conn.Close() }
@@ -382,36 +389,43 @@ func (s *session) memorySetting(ctx context.Context) (string, int64, error) {
 }
 
 // lendMemory lowers DuckDB's memory limit by lent bytes while the caller
-// holds that much in Go, so that the two together stay within the limit,
-// and returns a function that puts the limit back as it was. DuckDB
-// evicts what it holds to go under the lower limit; where it cannot (what
-// it holds is pinned by work in progress) the limit stays, the caller's
-// memory comes on top of it, and the build's log says so.
-func (s *session) lendMemory(ctx context.Context, lent int64) (restore func() error, err error) {
+// holds that much outside DuckDB, so that it is not added on top of the
+// limit, and returns a function that puts back the limit the database
+// was opened with (memoryGiven, or DuckDB's default), not the one DuckDB
+// shows, which it rounds down. DuckDB evicts what it holds to go under the
+// lower limit; where it cannot (what it holds is pinned by work in
+// progress) the limit stays, what the caller holds comes on top of it, and
+// the build's log says so, naming what for.
+func (s *session) lendMemory(ctx context.Context, lent int64, what string) (restore func() error, err error) {
 	setting, limit, err := s.memorySetting(ctx)
 	if err != nil {
 		return nil, err
+	}
+	restore = func() error {
+		// The limit comes back even when the build was cancelled.
+		ctx := context.WithoutCancel(ctx)
+		if s.memoryGiven == "" {
+			return s.exec(ctx, "reset_memory_limit")
+		}
+		return s.exec(ctx, "set_memory_limit", sql.Named("limit", s.memoryGiven))
 	}
 	lower := fmt.Sprintf("%d bytes", limit-lent)
 	if err := s.exec(ctx, "set_memory_limit", sql.Named("limit", lower)); err != nil {
 		if !IsOutOfMemory(err) {
 			return nil, err
 		}
-		// DuckDB refused the lower limit but shows it as its setting, which
-		// batches are sized from: the setting is put back too.
-		if err := s.exec(ctx, "set_memory_limit", sql.Named("limit", setting)); err != nil {
+		// DuckDB refused the lower limit but shows it as its setting, from
+		// which batches are sized: the setting is put back too.
+		if err := restore(); err != nil {
 			return nil, err
 		}
 		if s.logf != nil {
 			s.logf("DuckDB kept its memory limit of %s, since it could not free %d MB of what it holds; "+
-				"the interval audit's batches come on top of it: %v", setting, lent>>20, err)
+				"%s comes on top of it: %v", setting, lent>>20, what, err)
 		}
 		return func() error { return nil }, nil
 	}
-	return func() error {
-		// The limit comes back even when the build was cancelled.
-		return s.exec(context.WithoutCancel(ctx), "set_memory_limit", sql.Named("limit", setting))
-	}, nil
+	return restore, nil
 }
 
 // parseSize reads a size as DuckDB writes and takes one: a number and a

@@ -332,44 +332,8 @@ func (s *session) auditIntervals(ctx context.Context, cache *auditCache) ([]narr
 	}
 	cache.last = "nothing changed"
 	if first || len(changed) > 0 {
-		// The audit holds and solves its units a batch of councils at a
-		// time where they would not fit DuckDB's memory limit at once.
-		limit, err := s.memoryLimit(ctx)
-		if err != nil {
-			return nil, err
-		}
-		batches, err := s.auditBatches(ctx, scope, limit/auditShare)
-		if err != nil {
-			return nil, err
-		}
-		restore, err := s.lendMemory(ctx, limit/auditShare)
-		if err != nil {
-			return nil, err
-		}
 		before := len(cache.components)
-		var found []narrowCell
-		var sys *auditSystem
-		cur, held := -1, 0
-		// One reading streams every batch, a batch's members together:
-		// reading each batch on its own read the disclosure tables once a
-		// batch, which at 5M rows under a 1GB limit (17 batches) doubled
-		// the audit's time (BENCHMARKS.md).
-		err = s.eachAuditMember(ctx, scope, batches, func(b int, m *auditMember) {
-			if b != cur {
-				if sys != nil {
-					found = append(found, sys.narrow(cache.components)...)
-				}
-				cur, sys = b, newAuditSystem(int(batches[b].members))
-				held++
-			}
-			sys.add(m)
-		})
-		if err == nil && sys != nil {
-			found = append(found, sys.narrow(cache.components)...)
-		}
-		if rerr := restore(); err == nil {
-			err = rerr
-		}
+		found, held, err := s.solveBatches(ctx, scope, cache.components)
 		if err != nil {
 			return nil, err
 		}
@@ -409,23 +373,79 @@ func (s *session) auditIntervals(ctx context.Context, cache *auditCache) ([]narr
 	return out, nil
 }
 
-// auditMemberBytes is how much of the memory a batch of the audit is
-// given it counts for each member of a linked group it may read
+// solveBatches reads the members of the units scope names (every unit
+// where it is nil) and solves them a batch of councils at a time
+// (auditBatches), each batch within a quarter of DuckDB's memory limit,
+// which DuckDB gives up meanwhile (lendMemory). It returns the cells
+// found narrow, with the components solved added to components, and how
+// many batches it held.
+func (s *session) solveBatches(ctx context.Context, scope []string, components componentCache) (found []narrowCell, held int, err error) {
+	limit, err := s.memoryLimit(ctx)
+	if err != nil {
+		return nil, 0, err
+	}
+	batches, err := s.auditBatches(ctx, scope, limit/auditShare)
+	if err != nil {
+		return nil, 0, err
+	}
+	// Only what the largest batch may hold is lent: where every council
+	// fits at once, DuckDB keeps the rest of the share.
+	var most int64
+	for _, b := range batches {
+		most = max(most, b.members)
+	}
+	restore, err := s.lendMemory(ctx, min(limit/auditShare, most*auditMemberBytes), "the interval audit's batch")
+	if err != nil {
+		return nil, 0, err
+	}
+	// Deferred, so that nothing that ends the audit early leaves DuckDB
+	// with less memory for the rest of the build.
+	defer func() {
+		if rerr := restore(); err == nil && rerr != nil {
+			found, held, err = nil, 0, rerr
+		}
+	}()
+	var sys *auditSystem
+	cur := -1
+	// One statement reads every batch in turn, since a statement a batch
+	// read the disclosure tables once a batch: at 5M rows under a 1GB
+	// limit (17 batches) the audit took three times as long (BENCHMARKS.md).
+	err = s.eachAuditMember(ctx, scope, batches, func(b int, m *auditMember) {
+		if b != cur {
+			if sys != nil {
+				found = append(found, sys.narrow(components)...)
+			}
+			cur, sys = b, newAuditSystem(int(batches[b].members))
+			held++
+		}
+		sys.add(m)
+	})
+	if err != nil {
+		return nil, 0, err
+	}
+	if sys != nil {
+		found = append(found, sys.narrow(components)...)
+	}
+	return found, held, nil
+}
+
+// auditMemberBytes is the memory a batch of the audit is counted to hold
+// for each member of a linked group it may read
 // (disclosure_audit_councils.sql). At 2 million rows with council-wide
 // totals under an 800MB limit (228,571 members a batch), the first
 // audit's batches raised the Go heap (GODEBUG=gctrace=1) from 176 to at
 // most 591 MB, about 1.8 kB a member counted with the garbage the
 // collector had yet to free (BENCHMARKS.md). That was measured before the
 // audit streamed its members (auditSystem.add keeps only what it numbers);
-// a member costs less now (the heap peaked at 422 MB in the same run), so
-// the figure errs on the safe side.
+// the heap peaked at 422 MB in the same run after, about 1.1 kB a member,
+// so 1,750 bytes errs on the safe side.
 const auditMemberBytes = 1750
 
 // auditShare divides DuckDB's memory limit to give the audit the memory
-// it holds in Go: a quarter of it, which DuckDB gives up while the audit
-// runs (lendMemory), so the two together stay within the limit rather
-// than the audit's batches coming on top of it. Batches are cheap since
-// one reading streams them all, so the share can be small.
+// it holds in Go: up to a quarter of it, which DuckDB gives up while the
+// audit runs (lendMemory), so that the audit's batches do not come on
+// top of the limit. Batches are cheap since one statement reads them
+// all, so the share can be small.
 const auditShare = 4
 
 // minAuditBatch is the fewest members a batch is given however small

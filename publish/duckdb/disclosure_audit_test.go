@@ -307,9 +307,10 @@ func showP2OccupancyOf(ctx context.Context, t testing.TB, conn *sql.Conn, counci
 	return nil
 }
 
-// TestAuditBatches checks that an audit read a batch of councils at a
-// time (auditBatches) finds what one reading of every council finds, in
-// the first audit and in one that reads again only the units changed.
+// TestAuditBatches checks that an audit that holds a batch of councils at
+// a time (auditBatches) finds what it finds holding every council at once,
+// in the first audit and in one that reads again only the units changed,
+// and that it gives back the memory DuckDB lent it.
 // Councils A and B return TestAuditUnits' care homes: after suppression
 // nothing is narrow; with P2's occupancy shown again in both, each has
 // P1's falls denominator held to exactly 2,000 (worked in
@@ -347,10 +348,17 @@ func TestAuditBatches(t *testing.T) {
 	), Catalogue: disclosureCatalogue(t), Councils: fixtureCouncils(t), Neighbours: 2,
 		afterSuppress: func(ctx context.Context, conn *sql.Conn) error {
 			s := &session{conn: conn, auditBatch: 1}
+			limit, _, err := s.memorySetting(ctx)
+			if err != nil {
+				return err
+			}
 			var c auditCache
-			var err error
 			if before, err = audit(ctx, s, &c); err != nil {
 				return err
+			}
+			// The audit lends DuckDB's memory to its batches, and gives it back.
+			if after, _, err := s.memorySetting(ctx); err != nil || after != limit {
+				t.Errorf("DuckDB's memory limit after the audit: %q (%v), want %q as before", after, err, limit)
 			}
 			logs[0] = c.last
 			for _, council := range []string{cA, cB} {

@@ -52,7 +52,8 @@
 --             none), which sets how wide its ranges must stay.
 WITH batches AS (
     -- Two unnests in one SELECT pair the lists' elements by position.
-    SELECT unnest($councils::VARCHAR[]) AS council_code, unnest($batch_of::INTEGER[]) AS batch
+    -- $councils names each council once.
+    SELECT unnest($councils::VARCHAR[]) AS council_code, unnest($batch_of::INTEGER[]) AS n
 ),
 primaries AS (
     SELECT DISTINCT council_code, service, metric FROM disclosure_truth WHERE is_primary
@@ -154,7 +155,7 @@ members AS (
 -- A group's members are unique by its release and gid or hgroup (each
 -- names the group's link, council, provider, service, metric and period)
 -- and the member's provider and period, so the order is total.
-SELECT coalesce(b.batch, 0) AS batch, mb.release, mb.gid, mb.hgroup, mb.council_code, mb.provider_id, mb.service, mb.metric, mb.period,
+SELECT coalesce(b.n, 0) AS batch, mb.release, mb.gid, mb.hgroup, mb.council_code, mb.provider_id, mb.service, mb.metric, mb.period,
        mb.is_total, mb.unknown, mb.x, mb.n, m.kind,
        CASE WHEN mb.unknown THEN mb.truth_x END AS tx, CASE WHEN mb.unknown THEN mb.truth_n END AS tn,
        coalesce(mb.unknown AND mb.release = '' AND mb.is_primary, false) AS is_primary,
