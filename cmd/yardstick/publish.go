@@ -23,7 +23,7 @@ func runPublish(ctx context.Context, e *env, args []string) int {
 	noSite := fs.Bool("no-site", false, "build the data files only, without the website")
 	memoryLimit := fs.String("memory-limit", e.getenv("YARDSTICK_MEMORY_LIMIT"),
 		"cap DuckDB's memory while building, such as 4GB; past it DuckDB spills to disk in the data folder's .scratch, and the comparisons are "+
-			"worked out a batch of metrics at a time to fit; the process peaks above it, by up to a gigabyte or so (env YARDSTICK_MEMORY_LIMIT; "+
+			"worked out a batch of metrics at a time to fit; the process peaks above it, by a gigabyte or two at tens of millions of rows (env YARDSTICK_MEMORY_LIMIT; "+
 			"default: DuckDB's own, 80% of the machine's memory)")
 	if code, ok := parseFlags(fs, args); !ok {
 		return code

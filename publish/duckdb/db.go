@@ -105,10 +105,11 @@ func ValidMemoryLimit(s string) bool {
 type DB struct {
 	db        *sql.DB
 	connector *duckdb.Connector
-	// memoryLimit is Options.MemoryLimit as given ("" for DuckDB's
+	// memoryGiven is Options.MemoryLimit as given ("" for DuckDB's
 	// default), which a session puts back after lowering it (lendMemory):
-	// DuckDB shows its limit rounded, so it cannot be read back exactly.
-	memoryLimit string
+	// DuckDB shows its limit rounded down, so it cannot be read back
+	// exactly.
+	memoryGiven string
 }
 
 // Open opens the DuckDB database at path ("" for an in-memory database).
@@ -141,7 +142,7 @@ func Open(ctx context.Context, path string, opts Options) (*DB, error) {
 		db.Close()
 		return nil, fmt.Errorf("open duckdb: %w", err)
 	}
-	return &DB{db: db, connector: connector, memoryLimit: strings.TrimSpace(opts.MemoryLimit)}, nil
+	return &DB{db: db, connector: connector, memoryGiven: strings.TrimSpace(opts.MemoryLimit)}, nil
 }
 
 // initConn applies opts to a new connection.
@@ -304,7 +305,7 @@ func (d *DB) session(ctx context.Context) (*session, error) {
 	if err != nil {
 		return nil, fmt.Errorf("duckdb connection: %w", err)
 	}
-	return &session{conn: c, memoryGiven: d.memoryLimit}, nil
+	return &session{conn: c, memoryGiven: d.memoryGiven}, nil
 }
 
 func (s *session) close() error { return s.conn.Close() }
@@ -357,8 +358,10 @@ func (s *session) appendRows(ctx context.Context, table string, rows [][]driver.
 	})
 }
 
-// memoryLimit returns DuckDB's memory limit on the session's connection in
-// bytes: the one Options.MemoryLimit set, or DuckDB's default.
+// memoryLimit returns DuckDB's memory limit, which holds for the whole
+// database, in bytes as DuckDB shows it (rounded down): the one
+// Options.MemoryLimit set, or DuckDB's default, less what is lent while
+// the interval audit runs (lendMemory).
 func (s *session) memoryLimit(ctx context.Context) (int64, error) {
 	_, n, err := s.memorySetting(ctx)
 	return n, err
@@ -401,6 +404,12 @@ func (s *session) lendMemory(ctx context.Context, lent int64, what string) (rest
 	if err != nil {
 		return nil, err
 	}
+	if s.memoryGiven != "" {
+		// The loan is taken off the limit given, not the one DuckDB shows.
+		if given, err := parseSize(s.memoryGiven); err == nil {
+			limit = given
+		}
+	}
 	restore = func() error {
 		// The limit comes back even when the build was cancelled.
 		ctx := context.WithoutCancel(ctx)
@@ -411,12 +420,13 @@ func (s *session) lendMemory(ctx context.Context, lent int64, what string) (rest
 	}
 	lower := fmt.Sprintf("%d bytes", limit-lent)
 	if err := s.exec(ctx, "set_memory_limit", sql.Named("limit", lower)); err != nil {
-		if !IsOutOfMemory(err) {
-			return nil, err
-		}
 		// DuckDB refused the lower limit but shows it as its setting, from
-		// which batches are sized: the setting is put back too.
-		if err := restore(); err != nil {
+		// which the build sizes what it does next (the comparisons' batches,
+		// the next audit's): the setting is put back too.
+		if rerr := restore(); rerr != nil {
+			return nil, errors.Join(err, rerr)
+		}
+		if !IsOutOfMemory(err) {
 			return nil, err
 		}
 		if s.logf != nil {

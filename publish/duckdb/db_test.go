@@ -211,7 +211,7 @@ func TestLendMemory(t *testing.T) {
 	}
 
 	for _, given := range []string{"3GB", ""} {
-		s, _ := open(given)
+		s, logged := open(given)
 		want, _ := setting(s)
 		for range 3 {
 			if err := lend(s, 1<<20)(); err != nil {
@@ -220,6 +220,9 @@ func TestLendMemory(t *testing.T) {
 		}
 		if got, _ := setting(s); got != want {
 			t.Errorf("limit given as %q: after three loans DuckDB shows %q, want %q as before", given, got, want)
+		}
+		if *logged != nil {
+			t.Errorf("loans DuckDB could make, limit given as %q, logged %q", given, *logged)
 		}
 	}
 	if *logged != nil {

@@ -401,8 +401,8 @@ func (s *session) solveBatches(ctx context.Context, scope []string, components c
 	// Deferred, so that nothing that ends the audit early leaves DuckDB
 	// with less memory for the rest of the build.
 	defer func() {
-		if rerr := restore(); err == nil && rerr != nil {
-			found, held, err = nil, 0, rerr
+		if rerr := restore(); rerr != nil {
+			found, held, err = nil, 0, errors.Join(err, rerr)
 		}
 	}()
 	var sys *auditSystem

@@ -77,7 +77,9 @@ scope AS (
     -- and metrics (each joined by chr(31)): whole families of metrics
     -- that share counts, so every group read has all the rows it would
     -- have in a full audit. $councils, when not NULL, limits it to those
-    -- councils, whose groups are whole too (the batches of an audit).
+    -- councils, whose groups are whole too: the audit names every council
+    -- of its batches, so only a test's reading of some councils is
+    -- narrowed by it.
     SELECT * FROM linked_scope
     WHERE ($units::VARCHAR[] IS NULL
            OR concat_ws(chr(31), council_code, service, metric) IN (SELECT unnest($units::VARCHAR[])))
