@@ -363,51 +363,42 @@ func (s *session) appendRows(ctx context.Context, table string, rows [][]driver.
 // Options.MemoryLimit set, or DuckDB's default, less what is lent while
 // the interval audit runs (lendMemory).
 func (s *session) memoryLimit(ctx context.Context) (int64, error) {
-	_, n, err := s.memorySetting(ctx)
-	return n, err
-}
-
-// memorySetting returns DuckDB's memory limit as DuckDB writes it, such
-// as "2.7 GiB", and in bytes.
-func (s *session) memorySetting(ctx context.Context) (string, int64, error) {
 	var setting string
 	rows, err := s.query(ctx, "memory_limit")
 	if err != nil {
-		return "", 0, err
+		return 0, err
 	}
 	defer rows.Close()
 	if rows.Next() {
 		if err := rows.Scan(&setting); err != nil {
-			return "", 0, fmt.Errorf("memory_limit: %w", err)
+			return 0, fmt.Errorf("memory_limit: %w", err)
 		}
 	}
 	if err := rows.Err(); err != nil {
-		return "", 0, fmt.Errorf("memory_limit: %w", err)
+		return 0, fmt.Errorf("memory_limit: %w", err)
 	}
 	n, err := parseSize(setting)
 	if err != nil {
-		return "", 0, fmt.Errorf("memory_limit: %w", err)
+		return 0, fmt.Errorf("memory_limit: %w", err)
 	}
-	return setting, n, nil
+	return n, nil
 }
 
-// lendMemory lowers DuckDB's memory limit by lent bytes while the caller
-// holds that much outside DuckDB, so that it is not added on top of the
-// limit, and returns a function that puts back the limit the database
+// lendMemory lowers DuckDB's memory limit (limit, as memoryLimit read it)
+// by lent bytes while the caller holds that much outside DuckDB, so that
+// it is not added on top of the limit, and returns a function that puts back the limit the database
 // was opened with (memoryGiven, or DuckDB's default), not the one DuckDB
 // shows, which it rounds down. DuckDB evicts what it holds to go under the
 // lower limit; where it cannot (what it holds is pinned by work in
 // progress) the limit stays, what the caller holds comes on top of it, and
 // the build's log says so, naming what for.
-func (s *session) lendMemory(ctx context.Context, lent int64, what string) (restore func() error, err error) {
-	setting, limit, err := s.memorySetting(ctx)
-	if err != nil {
-		return nil, err
-	}
+func (s *session) lendMemory(ctx context.Context, limit, lent int64, what string) (restore func() error, err error) {
+	given := "DuckDB's default"
 	if s.memoryGiven != "" {
+		given = s.memoryGiven
 		// The loan is taken off the limit given, not the one DuckDB shows.
-		if given, err := parseSize(s.memoryGiven); err == nil {
-			limit = given
+		if n, err := parseSize(s.memoryGiven); err == nil {
+			limit = n
 		}
 	}
 	restore = func() error {
@@ -430,8 +421,8 @@ func (s *session) lendMemory(ctx context.Context, lent int64, what string) (rest
 			return nil, err
 		}
 		if s.logf != nil {
-			s.logf("DuckDB kept its memory limit of %s, since it could not free %d MB of what it holds; "+
-				"%s comes on top of it: %v", setting, lent>>20, what, err)
+			s.logf("DuckDB kept its memory limit (%s), since it could not free %d MB of what it holds; "+
+				"%s comes on top of it: %v", given, lent>>20, what, err)
 		}
 		return func() error { return nil }, nil
 	}

@@ -401,7 +401,7 @@ func (s *session) solveBatches(ctx context.Context, scope []string, components c
 	for _, b := range batches {
 		most = max(most, b.members)
 	}
-	restore, err := s.lendMemory(ctx, min(limit/auditShare, most*auditMemberBytes), "the interval audit's batch")
+	restore, err := s.lendMemory(ctx, limit, min(limit/auditShare, most*auditMemberBytes), "the interval audit's batch")
 	if err != nil {
 		return nil, 0, err
 	}

@@ -348,7 +348,7 @@ func TestAuditBatches(t *testing.T) {
 	), Catalogue: disclosureCatalogue(t), Councils: fixtureCouncils(t), Neighbours: 2,
 		afterSuppress: func(ctx context.Context, conn *sql.Conn) error {
 			s := &session{conn: conn, auditBatch: 1}
-			limit, _, err := s.memorySetting(ctx)
+			limit, err := s.memoryLimit(ctx)
 			if err != nil {
 				return err
 			}
@@ -357,8 +357,8 @@ func TestAuditBatches(t *testing.T) {
 				return err
 			}
 			// The audit lends DuckDB's memory to its batches, and gives it back.
-			if after, _, err := s.memorySetting(ctx); err != nil || after != limit {
-				t.Errorf("DuckDB's memory limit after the audit: %q (%v), want %q as before", after, err, limit)
+			if after, err := s.memoryLimit(ctx); err != nil || after != limit {
+				t.Errorf("DuckDB's memory limit after the audit: %d bytes (%v), want %d as before", after, err, limit)
 			}
 			logs[0] = c.last
 			for _, council := range []string{cA, cB} {
