@@ -260,6 +260,9 @@ type session struct {
 	// auditBatch, set only by this package's tests, replaces the members
 	// a batch of the interval audit is given (auditBatches).
 	auditBatch int64
+	// linkSlice, set only by this package's tests, replaces the members
+	// a slice of history_link_parts.sql is given (linkSigs).
+	linkSlice int64
 	// audit keeps the interval audit's findings from suppression's
 	// rounds to the final check, by unit (a council, service and family
 	// of metrics that share counts) and by component, so that each audit
@@ -270,6 +273,24 @@ type session struct {
 	// linksKept says suppression built disclosure_links in this session
 	// and left it for the check (linksForCheck).
 	linksKept bool
+}
+
+// keepingOrder runs fn with preserve_insertion_order on, so that an
+// INSERT it runs stores its rows in the order its query sorts them, and
+// then puts the setting back as it was, even when fn failed.
+func (s *session) keepingOrder(ctx context.Context, fn func() error) error {
+	kept, err := s.flag(ctx, "insertion_order_kept")
+	if err != nil {
+		return err
+	}
+	if kept {
+		return fn()
+	}
+	if err := s.exec(ctx, "keep_insertion_order"); err != nil {
+		return err
+	}
+	err = fn()
+	return errors.Join(err, s.exec(context.WithoutCancel(ctx), "set_preserve_insertion_order"))
 }
 
 // done reports a finished step of a build, what it did and how long it

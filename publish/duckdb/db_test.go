@@ -1,6 +1,7 @@
 package duckdb
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -296,5 +297,48 @@ func TestOpenSetsTempDirectory(t *testing.T) {
 	defer db.Close()
 	if got := queryStrings(t, db.db, "temp_directory"); len(got) != 1 || got[0][0] != dir {
 		t.Errorf("temp_directory = %q, want %q", got, dir)
+	}
+}
+
+// TestKeepingOrder checks that keepingOrder runs its function with
+// preserve_insertion_order on and puts the setting back as it found it,
+// off (as Build opens its database) or on (KeepOrder), also when the
+// function fails.
+func TestKeepingOrder(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	failed := errors.New("failed")
+	for _, keep := range []bool{false, true} {
+		db, err := Open(ctx, "", Options{Threads: 1, KeepOrder: keep})
+		if err != nil {
+			t.Fatal(err)
+		}
+		s, err := db.session(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, want := range []error{nil, failed} {
+			var inside bool
+			err := s.keepingOrder(ctx, func() error {
+				var ferr error
+				inside, ferr = s.flag(ctx, "insertion_order_kept")
+				return cmp.Or(ferr, want)
+			})
+			if !errors.Is(err, want) || (want == nil && err != nil) {
+				t.Errorf("opened keeping order %v: keepingOrder = %v, want %v", keep, err, want)
+			}
+			if !inside {
+				t.Errorf("opened keeping order %v: preserve_insertion_order was off inside keepingOrder", keep)
+			}
+			after, err := s.flag(ctx, "insertion_order_kept")
+			if err != nil {
+				t.Fatal(err)
+			}
+			if after != keep {
+				t.Errorf("opened keeping order %v (function's error %v): preserve_insertion_order is %v after, want %v", keep, want, after, keep)
+			}
+		}
+		s.close()
+		db.Close()
 	}
 }

@@ -524,6 +524,12 @@ type auditBatch struct {
 // councils nil), handing each to fn as it is read with the number of its
 // batch, every member of a batch before the next batch's; fn must not
 // keep m, which the next row overwrites.
+//
+// The members are stored first in a temporary table, which DuckDB spills
+// past its memory limit, and read back a batch at a time: DuckDB hands
+// over the whole result of a query before its first row, outside what
+// its limit can spill, so one query of every member held them all in
+// memory at once.
 func (s *session) eachAuditMember(ctx context.Context, scope []string, batches []auditBatch, fn func(batch int, m *auditMember)) error {
 	var units, inCouncils, batchOf any
 	if scope != nil {
@@ -540,8 +546,36 @@ func (s *session) eachAuditMember(ctx context.Context, scope []string, batches [
 	if councils != nil {
 		inCouncils, batchOf = councils, numbers
 	}
-	rows, err := s.query(ctx, "audit_members", sql.Named("units", units), sql.Named("councils", inCouncils),
-		sql.Named("batch_of", batchOf))
+	q, err := lookup("audit_members")
+	if err != nil {
+		return err
+	}
+	// Stored in the order of their batches (preserve_insertion_order
+	// keeps an INSERT's order), so that each batch's read skips the
+	// others' row groups by their min and max.
+	err = s.keepingOrder(ctx, func() error {
+		_, err := s.conn.ExecContext(ctx, "CREATE OR REPLACE TEMP TABLE audit_member_rows AS SELECT * FROM ("+q+") ORDER BY batch",
+			sql.Named("units", units), sql.Named("councils", inCouncils), sql.Named("batch_of", batchOf))
+		return err
+	})
+	if err != nil {
+		err = fmt.Errorf("audit_members: %w", err)
+	}
+	for b := range max(len(batches), 1) {
+		if err != nil {
+			break
+		}
+		err = s.eachAuditBatchMember(ctx, b, fn)
+	}
+	// Dropped even when the build was cancelled: the next audit stores
+	// its own.
+	return errors.Join(err, s.exec(context.WithoutCancel(ctx), "audit_members_drop"))
+}
+
+// eachAuditBatchMember reads the members of batch b that eachAuditMember
+// stored (audit_members_batch.sql) and hands each to fn.
+func (s *session) eachAuditBatchMember(ctx context.Context, b int, fn func(batch int, m *auditMember)) error {
+	rows, err := s.query(ctx, "audit_members_batch", sql.Named("batch", b))
 	if err != nil {
 		return err
 	}
@@ -554,13 +588,13 @@ func (s *session) eachAuditMember(ctx context.Context, scope []string, batches [
 		if err := rows.Scan(&batch, &m.Release, &gid, &group, &m.Cell.Council, &m.Cell.Provider, &m.Cell.Service, &m.Cell.Metric,
 			&m.Cell.Period, &m.Total, &m.Unknown, &m.X, &m.N, &m.Kind, &m.TX, &m.TN, &m.Primary,
 			&m.XCount, &m.NCount, &m.SmallCount); err != nil {
-			return fmt.Errorf("audit_members: %w", err)
+			return fmt.Errorf("audit_members_batch: %w", err)
 		}
 		m.Group, m.GID = group.String, gid.Int64
 		fn(batch, &m)
 	}
 	if err := rows.Err(); err != nil {
-		return fmt.Errorf("audit_members: %w", err)
+		return fmt.Errorf("audit_members_batch: %w", err)
 	}
 	return nil
 }

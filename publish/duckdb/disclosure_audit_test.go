@@ -1,6 +1,7 @@
 package duckdb
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"errors"
@@ -394,5 +395,62 @@ func TestAuditBatches(t *testing.T) {
 		!strings.HasPrefix(logs[1], "2 units read again in 2 batches of councils") ||
 		strings.Contains(logs[2], "batches") {
 		t.Errorf("the audits logged %q; want every unit in 2 batches, 2 units in 2 batches, then every unit at once", logs)
+	}
+}
+
+// TestAuditMembersOrder checks the order in which the audit reads its
+// members from the table it stores them in: batch by batch, and within a
+// batch by the group's release, gid or hgroup, then the member's provider
+// and period, so that a group's members come together (two councils, a
+// batch each, and a second release whose groups an earlier one
+// published).
+func TestAuditMembersOrder(t *testing.T) {
+	t.Parallel()
+	cat := disclosureCatalogue(t)
+	root := writeDataDir(t, disclosureSubs()...)
+	if _, err := buildRelease(t, root, "r1", cat); err != nil {
+		t.Fatal(err)
+	}
+	type key struct {
+		batch                             int
+		release, hgroup, provider, period string
+		gid                               int64
+	}
+	var got []key
+	in := BuildInput{DataDir: root, Catalogue: cat, Councils: fixtureCouncils(t), Neighbours: 2,
+		afterSuppress: func(ctx context.Context, conn *sql.Conn) error {
+			s := &session{conn: conn, auditBatch: 1}
+			batches, err := s.auditBatches(ctx, nil, 0)
+			if err != nil {
+				return err
+			}
+			return s.eachAuditMember(ctx, nil, batches, func(b int, m *auditMember) {
+				got = append(got, key{b, m.Release, m.Group, m.Cell.Provider, m.Cell.Period, m.GID})
+			})
+		}}
+	if err := openTest(t).Build(context.Background(), in); err != nil && !errors.Is(err, ErrDisclosure) {
+		t.Fatal(err)
+	}
+	var batches, releases int
+	for i, k := range got {
+		if i == 0 {
+			continue
+		}
+		p := got[i-1]
+		c := cmp.Or(cmp.Compare(p.batch, k.batch), cmp.Compare(p.release, k.release), cmp.Compare(p.gid, k.gid),
+			cmp.Compare(p.hgroup, k.hgroup), cmp.Compare(p.provider, k.provider), cmp.Compare(p.period, k.period))
+		if c >= 0 {
+			t.Fatalf("member %d %+v read after %+v, want after it", i, k, p)
+		}
+		if k.batch != p.batch {
+			batches++
+		}
+		if k.release != p.release {
+			releases++
+		}
+	}
+	if batches == 0 || releases == 0 {
+		t.Errorf("%d members in %d batches, %d releases: the fixture no longer tests the order across batches and releases",
+			len(got), batches+1, releases+1)
 	}
 }

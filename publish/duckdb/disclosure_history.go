@@ -342,7 +342,7 @@ func (s *session) deriveLinks(ctx context.Context) error {
 	if err := s.exec(ctx, "history_link_members"); err != nil {
 		return err
 	}
-	sigs, err := s.linkSigs(ctx)
+	sigs, _, err := s.linkSigs(ctx)
 	if err != nil {
 		return err
 	}
@@ -370,43 +370,77 @@ type linkSig struct {
 }
 
 // linkSigs reads history_link_parts.sql and returns each group's
-// signature, by gid.
-func (s *session) linkSigs(ctx context.Context) ([]linkSig, error) {
-	rows, err := s.query(ctx, "history_link_parts")
+// signature, by gid, and how many slices it read them in. DuckDB hands
+// over a query's whole result before its first row, beyond what its
+// memory limit can spill, so the members are read in slices of gids (a
+// group is never split), each sized to hold about a quarter of DuckDB's
+// limit at linkPartBytes a member.
+func (s *session) linkSigs(ctx context.Context) (sigs []linkSig, slices int64, err error) {
+	q, err := lookup("history_link_span")
 	if err != nil {
-		return nil, err
+		return nil, 0, err
 	}
-	defer rows.Close()
+	var members, lo, hi int64
+	if err := s.conn.QueryRowContext(ctx, q).Scan(&members, &lo, &hi); err != nil {
+		return nil, 0, fmt.Errorf("history_link_span: %w", err)
+	}
+	if members == 0 {
+		return nil, 0, nil
+	}
+	per := s.linkSlice
+	if per <= 0 {
+		limit, err := s.memoryLimit(ctx)
+		if err != nil {
+			return nil, 0, err
+		}
+		per = max(limit/4/linkPartBytes, 1)
+	}
+	// Slices of equal width in gids, as many as members of per each
+	// need; gids are spread evenly enough that each holds about per.
+	want := (members + per - 1) / per
+	width := (hi - lo + want) / want
 	var (
-		sigs       []linkSig
 		text       []byte
 		gid        int64
 		head, part string
 	)
-	for rows.Next() {
-		var g int64
-		if err := rows.Scan(&g, &head, &part); err != nil {
-			return nil, fmt.Errorf("history_link_parts: %w", err)
+	for from := lo; from <= hi; from += width {
+		slices++
+		rows, err := s.query(ctx, "history_link_parts", sql.Named("lo", from), sql.Named("hi", min(from+width-1, hi)))
+		if err != nil {
+			return nil, 0, err
 		}
-		if len(sigs) == 0 || g != gid {
-			if len(sigs) > 0 {
-				sigs[len(sigs)-1].sum = md5.Sum(text)
+		for rows.Next() {
+			var g int64
+			if err := rows.Scan(&g, &head, &part); err != nil {
+				rows.Close()
+				return nil, 0, fmt.Errorf("history_link_parts: %w", err)
 			}
-			sigs = append(sigs, linkSig{gid: g})
-			gid, text = g, append(text[:0], head...)
-		} else {
-			text = append(text, 0x1d) // chr(29), between members
+			if len(sigs) == 0 || g != gid {
+				if len(sigs) > 0 {
+					sigs[len(sigs)-1].sum = md5.Sum(text)
+				}
+				sigs = append(sigs, linkSig{gid: g})
+				gid, text = g, append(text[:0], head...)
+			} else {
+				text = append(text, 0x1d) // chr(29), between members
+			}
+			text = append(text, part...)
 		}
-		text = append(text, part...)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("history_link_parts: %w", err)
+		if err := errors.Join(rows.Err(), rows.Close()); err != nil {
+			return nil, 0, fmt.Errorf("history_link_parts: %w", err)
+		}
 	}
 	if len(sigs) > 0 {
 		sigs[len(sigs)-1].sum = md5.Sum(text)
 	}
-	return sigs, nil
+	return sigs, slices, nil
 }
+
+// linkPartBytes is what a member of history_link_parts.sql's result is
+// counted to take in DuckDB's hands: its gid, its group's description
+// and its own text, which are tens of bytes each.
+const linkPartBytes = 256
 
 // WriteHistory writes the cumulative disclosure history Build recorded to
 // a Parquet file at path (a release's schemas.DisclosureHistoryParquet),

@@ -20,19 +20,29 @@ func TestHistoryDeriveFromLinks(t *testing.T) {
 	t.Parallel()
 	cat := disclosureCatalogue(t)
 	root := writeDataDir(t, disclosureSubs()...)
-	compare := func(name string) {
+	// per is the members a slice of history_link_parts.sql is given (0:
+	// as many as DuckDB's limit allows, here all in one).
+	compare := func(name string, per int64) {
 		t.Helper()
 		var members, missing, extra int
+		var slices int64
 		var hookErr error
 		in := BuildInput{DataDir: root, Catalogue: cat, Councils: fixtureCouncils(t), Neighbours: 2,
 			afterSuppress: func(ctx context.Context, conn *sql.Conn) error {
-				s := &session{conn: conn}
+				s := &session{conn: conn, linkSlice: per}
 				for _, q := range []string{"history_current", "history_derive", "history_derive_members"} {
 					if hookErr = s.exec(ctx, q); hookErr != nil {
 						return nil
 					}
 				}
 				if _, hookErr = conn.ExecContext(ctx, "CREATE TEMP TABLE relinked AS SELECT * FROM derived_members"); hookErr != nil {
+					return nil
+				}
+				// How many slices deriveLinks reads, from its own table.
+				if hookErr = s.exec(ctx, "history_link_members"); hookErr != nil {
+					return nil
+				}
+				if _, slices, hookErr = s.linkSigs(ctx); hookErr != nil {
 					return nil
 				}
 				if hookErr = s.deriveLinks(ctx); hookErr != nil {
@@ -58,10 +68,16 @@ func TestHistoryDeriveFromLinks(t *testing.T) {
 			t.Errorf("%s: of %d members linked again, %d are missing from those read from disclosure_links, which has %d more",
 				name, members, missing, extra)
 		}
+		if per > 0 && slices < 2 {
+			t.Errorf("%s: read the members in %d slices at %d members a slice, want several", name, slices, per)
+		}
 	}
-	compare("first release")
+	compare("first release", 0)
+	// Groups never split across slices, and every slice is read.
+	compare("first release, members read in slices", 2)
 	if _, err := buildRelease(t, root, "r1", cat); err != nil {
 		t.Fatal(err)
 	}
-	compare("second release")
+	compare("second release", 0)
+	compare("second release, members read in slices", 2)
 }

@@ -9,10 +9,14 @@
 -- deriveLinks joins and hashes them as they stream, rather than with
 -- string_agg(... ORDER BY ...), which holds every row of every group in
 -- memory until the last and cannot spill: at twenty million rows with
--- council-wide totals it ran out of a 3GB limit. ORDER BY spills.
+-- council-wide totals it ran out of a 3GB limit. ORDER BY spills, but
+-- DuckDB hands a query's whole result over before its first row, so the
+-- groups are read a slice of gids at a time ($lo to $hi), which
+-- history_link_span.sql sizes.
 SELECT gid,
        concat_ws(chr(31), link, council_code, group_provider, service, metric, group_period, '') AS head,
        concat_ws(chr(30), provider_id, period, is_total, hidden, coalesce(x::VARCHAR, '-'),
                  coalesce(n::VARCHAR, '-')) AS part
 FROM link_members
+WHERE gid BETWEEN $lo AND $hi
 ORDER BY gid, provider_id, period, is_total
