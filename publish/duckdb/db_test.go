@@ -324,7 +324,7 @@ func TestKeepingOrder(t *testing.T) {
 				inside, ferr = s.flag(ctx, "insertion_order_kept")
 				return cmp.Or(ferr, want)
 			})
-			if !errors.Is(err, want) || (want == nil && err != nil) {
+			if !errors.Is(err, want) {
 				t.Errorf("opened keeping order %v: keepingOrder = %v, want %v", keep, err, want)
 			}
 			if !inside {

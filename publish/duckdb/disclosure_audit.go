@@ -414,7 +414,8 @@ func (s *session) solveBatches(ctx context.Context, scope []string, components c
 	}()
 	var sys *auditSystem
 	cur := -1
-	// One statement reads every batch in turn, since a statement a batch
+	// One statement stores every batch's members (eachAuditMember), and
+	// each batch reads only its own from there, since a statement a batch
 	// read the disclosure tables once a batch: at 5M rows under a 1GB
 	// limit (17 batches) the audit took three times as long (BENCHMARKS.md).
 	err = s.eachAuditMember(ctx, scope, batches, func(b int, m *auditMember) {
@@ -451,8 +452,8 @@ const auditMemberBytes = 1750
 // auditShare divides DuckDB's memory limit to give the audit the memory
 // it holds in Go: up to a quarter of it, which DuckDB gives up while the
 // audit runs (lendMemory), so that the audit's batches do not come on
-// top of the limit. Batches are cheap since one statement reads them
-// all, so the share can be small.
+// top of the limit. Batches are cheap since one statement stores them
+// all for each to read its own, so the share can be small.
 const auditShare = 4
 
 // minAuditBatch is the fewest members a batch is given however small
@@ -526,10 +527,8 @@ type auditBatch struct {
 // keep m, which the next row overwrites.
 //
 // The members are stored first in a temporary table, which DuckDB spills
-// past its memory limit, and read back a batch at a time: DuckDB hands
-// over the whole result of a query before its first row, outside what
-// its limit can spill, so one query of every member held them all in
-// memory at once.
+// past its memory limit, and read back a batch at a time, since a query's
+// whole result is held at once (session.query).
 func (s *session) eachAuditMember(ctx context.Context, scope []string, batches []auditBatch, fn func(batch int, m *auditMember)) error {
 	var units, inCouncils, batchOf any
 	if scope != nil {
@@ -745,9 +744,10 @@ type auditEquation struct {
 // release and the earlier ones, the range each count of each cell hidden
 // for itself can take (package audit), and finds those narrower than
 // SafetyWidth. It gathers the equations a member at a time (add), so that
-// auditIntervals hands it each row of audit_members.sql as it is read
-// rather than holding a slice of every member (BENCHMARKS.md, "The audit
-// streams its members"); narrow then solves them, once.
+// auditIntervals hands it each row of its batch (audit_members_batch.sql)
+// as it is read rather than holding a slice of every member
+// (BENCHMARKS.md, "The audit streams its members"); narrow then solves
+// them, once.
 //
 // Each group gives one equation per count, total - sum(parts) = 0, whose
 // unknowns are the hidden members' counts and the counts a published

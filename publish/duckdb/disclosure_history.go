@@ -12,6 +12,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 
@@ -336,8 +337,8 @@ func (s *session) recordHistory(ctx context.Context) error {
 // deriveLinks makes derived_members from disclosure_links
 // (history_derive_links.sql): it reads the members of the groups with a
 // hidden member (history_link_members.sql), signs each group as
-// history_derive_members.sql signs one, from its members streamed in
-// order (history_link_parts.sql), and joins the signatures back.
+// history_derive_members.sql signs one, from its members read in order
+// (history_link_parts.sql), and joins the signatures back.
 func (s *session) deriveLinks(ctx context.Context) error {
 	if err := s.exec(ctx, "history_link_members"); err != nil {
 		return err
@@ -370,12 +371,11 @@ type linkSig struct {
 }
 
 // linkSigs reads history_link_parts.sql and returns each group's
-// signature, by gid, and how many slices it read them in. DuckDB hands
-// over a query's whole result before its first row, beyond what its
-// memory limit can spill, so the members are read in slices of gids (a
-// group is never split), each sized to hold about a quarter of DuckDB's
-// limit at linkPartBytes a member.
-func (s *session) linkSigs(ctx context.Context) (sigs []linkSig, slices int64, err error) {
+// signature, by gid, and how many slices it read them in. A query's whole
+// result is held at once (session.query), so the members are read in
+// slices of gids (a group is never split), each of about a quarter of
+// DuckDB's limit at linkPartBytes a member (resultShare).
+func (s *session) linkSigs(ctx context.Context) (sigs []linkSig, read int, err error) {
 	q, err := lookup("history_link_span")
 	if err != nil {
 		return nil, 0, err
@@ -393,20 +393,24 @@ func (s *session) linkSigs(ctx context.Context) (sigs []linkSig, slices int64, e
 		if err != nil {
 			return nil, 0, err
 		}
-		per = max(limit/4/linkPartBytes, 1)
+		per = max(limit/resultShare/linkPartBytes, 1)
 	}
-	// Slices of equal width in gids, as many as members of per each
-	// need; gids are spread evenly enough that each holds about per.
-	want := (members + per - 1) / per
-	width := (hi - lo + want) / want
+	cuts, err := s.linkCuts(ctx, (members+per-1)/per)
+	if err != nil {
+		return nil, 0, err
+	}
 	var (
 		text       []byte
 		gid        int64
 		head, part string
 	)
-	for from := lo; from <= hi; from += width {
-		slices++
-		rows, err := s.query(ctx, "history_link_parts", sql.Named("lo", from), sql.Named("hi", min(from+width-1, hi)))
+	from := lo
+	for _, to := range append(cuts, hi) {
+		if to < from {
+			continue // a group that spans several cuts
+		}
+		read++
+		rows, err := s.query(ctx, "history_link_parts", sql.Named("lo", from), sql.Named("hi", to))
 		if err != nil {
 			return nil, 0, err
 		}
@@ -430,17 +434,54 @@ func (s *session) linkSigs(ctx context.Context) (sigs []linkSig, slices int64, e
 		if err := errors.Join(rows.Err(), rows.Close()); err != nil {
 			return nil, 0, fmt.Errorf("history_link_parts: %w", err)
 		}
+		from = to + 1
 	}
 	if len(sigs) > 0 {
 		sigs[len(sigs)-1].sum = md5.Sum(text)
 	}
-	return sigs, slices, nil
+	return sigs, read, nil
+}
+
+// linkCuts returns the gids that cut link_members into n slices of about
+// equal numbers of members (history_link_cuts.sql), in order: each slice
+// ends at a cut, the last at the highest gid. None for one slice.
+func (s *session) linkCuts(ctx context.Context, n int64) ([]int64, error) {
+	if n <= 1 {
+		return nil, nil
+	}
+	fractions := make([]float64, n-1)
+	for i := range fractions {
+		fractions[i] = float64(i+1) / float64(n)
+	}
+	rows, err := s.query(ctx, "history_link_cuts", sql.Named("fractions", fractions))
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var cuts []int64
+	for rows.Next() {
+		var c int64
+		if err := rows.Scan(&c); err != nil {
+			return nil, fmt.Errorf("history_link_cuts: %w", err)
+		}
+		cuts = append(cuts, c)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("history_link_cuts: %w", err)
+	}
+	slices.Sort(cuts)
+	return cuts, nil
 }
 
 // linkPartBytes is what a member of history_link_parts.sql's result is
 // counted to take in DuckDB's hands: its gid, its group's description
 // and its own text, which are tens of bytes each.
 const linkPartBytes = 256
+
+// resultShare divides DuckDB's memory limit to size a slice of a large
+// result read into Go (linkSigs): DuckDB holds the slice beyond its
+// limit, so a quarter of it comes on top at most.
+const resultShare = 4
 
 // WriteHistory writes the cumulative disclosure history Build recorded to
 // a Parquet file at path (a release's schemas.DisclosureHistoryParquet),

@@ -3,6 +3,7 @@ package duckdb
 import (
 	"context"
 	"database/sql"
+	"reflect"
 	"testing"
 )
 
@@ -15,21 +16,21 @@ import (
 // over its quarters, a cell the council marked [c]) and on a second
 // release over the first, whose history makes cells known. Signatures
 // included: history_derive_members.sql signs a group with an ordered
-// string_agg, deriveLinks in Go from the members streamed in order.
+// string_agg, deriveLinks in Go from the members read in order, in one
+// slice of gids or in several.
 func TestHistoryDeriveFromLinks(t *testing.T) {
 	t.Parallel()
 	cat := disclosureCatalogue(t)
 	root := writeDataDir(t, disclosureSubs()...)
-	// per is the members a slice of history_link_parts.sql is given (0:
-	// as many as DuckDB's limit allows, here all in one).
-	compare := func(name string, per int64) {
+	compare := func(name string) {
 		t.Helper()
 		var members, missing, extra int
-		var slices int64
+		var whole, sliced []linkSig
+		var readWhole, readSliced int
 		var hookErr error
 		in := BuildInput{DataDir: root, Catalogue: cat, Councils: fixtureCouncils(t), Neighbours: 2,
 			afterSuppress: func(ctx context.Context, conn *sql.Conn) error {
-				s := &session{conn: conn, linkSlice: per}
+				s := &session{conn: conn}
 				for _, q := range []string{"history_current", "history_derive", "history_derive_members"} {
 					if hookErr = s.exec(ctx, q); hookErr != nil {
 						return nil
@@ -38,13 +39,19 @@ func TestHistoryDeriveFromLinks(t *testing.T) {
 				if _, hookErr = conn.ExecContext(ctx, "CREATE TEMP TABLE relinked AS SELECT * FROM derived_members"); hookErr != nil {
 					return nil
 				}
-				// How many slices deriveLinks reads, from its own table.
+				// The signatures in one slice of gids, and two members a
+				// slice: every slice read, no group split.
 				if hookErr = s.exec(ctx, "history_link_members"); hookErr != nil {
 					return nil
 				}
-				if _, slices, hookErr = s.linkSigs(ctx); hookErr != nil {
+				if whole, readWhole, hookErr = s.linkSigs(ctx); hookErr != nil {
 					return nil
 				}
+				s.linkSlice = 2
+				if sliced, readSliced, hookErr = s.linkSigs(ctx); hookErr != nil {
+					return nil
+				}
+				s.linkSlice = 0
 				if hookErr = s.deriveLinks(ctx); hookErr != nil {
 					return nil
 				}
@@ -68,16 +75,17 @@ func TestHistoryDeriveFromLinks(t *testing.T) {
 			t.Errorf("%s: of %d members linked again, %d are missing from those read from disclosure_links, which has %d more",
 				name, members, missing, extra)
 		}
-		if per > 0 && slices < 2 {
-			t.Errorf("%s: read the members in %d slices at %d members a slice, want several", name, slices, per)
+		if readWhole != 1 || readSliced < 2 {
+			t.Errorf("%s: read the members in %d slices, and in %d at two members a slice; want 1 and several",
+				name, readWhole, readSliced)
+		}
+		if !reflect.DeepEqual(sliced, whole) {
+			t.Errorf("%s: signed in slices of two members:\n%v\nin one slice:\n%v", name, sliced, whole)
 		}
 	}
-	compare("first release", 0)
-	// Groups never split across slices, and every slice is read.
-	compare("first release, members read in slices", 2)
+	compare("first release")
 	if _, err := buildRelease(t, root, "r1", cat); err != nil {
 		t.Fatal(err)
 	}
-	compare("second release", 0)
-	compare("second release, members read in slices", 2)
+	compare("second release")
 }

@@ -10,9 +10,8 @@
 -- its batch's number; every council in batch 0 where they are NULL).
 -- eachAuditMember stores these rows in a temporary table
 -- (audit_member_rows), which DuckDB can spill, and reads them a batch at
--- a time (audit_members_batch.sql): DuckDB hands a query's whole result
--- over at once, and at twenty million rows under a 2GB limit reading all
--- the members in one query took the process from 2.3 to 4.1 GB.
+-- a time (audit_members_batch.sql), since a query's whole result is held
+-- at once (session.query).
 --
 --   gid       this release's group (disclosure_links.gid), one integer
 --             rather than the six text columns that name it; NULL for an

@@ -6,13 +6,13 @@
 -- head is the signature's concat_ws with '' in the place of the joined
 -- parts (never NULL), so it leaves out the same NULL fields and ends in
 -- the chr(31) that comes before them.
--- deriveLinks joins and hashes them as they stream, rather than with
+-- deriveLinks joins and hashes them in Go, rather than with
 -- string_agg(... ORDER BY ...), which holds every row of every group in
 -- memory until the last and cannot spill: at twenty million rows with
--- council-wide totals it ran out of a 3GB limit. ORDER BY spills, but
--- DuckDB hands a query's whole result over before its first row, so the
--- groups are read a slice of gids at a time ($lo to $hi), which
--- history_link_span.sql sizes.
+-- council-wide totals it ran out of a 3GB limit. ORDER BY spills, but a
+-- query's whole result is held at once (session.query), so the groups
+-- are read a slice of gids at a time (from $lo to $hi, cut by
+-- history_link_cuts.sql).
 SELECT gid,
        concat_ws(chr(31), link, council_code, group_provider, service, metric, group_period, '') AS head,
        concat_ws(chr(30), provider_id, period, is_total, hidden, coalesce(x::VARCHAR, '-'),
