@@ -280,7 +280,9 @@ type session struct {
 // then puts the setting back as it was, even when fn failed. The setting
 // is DuckDB's for the whole database, so another session running
 // meanwhile keeps order too: a cost, never a different result, since
-// what must come sorted is sorted by its query.
+// what must come sorted is sorted by its query. No session turns it off
+// meanwhile (a new pooled connection would, initConn), which would only
+// store fn's rows less sorted.
 func (s *session) keepingOrder(ctx context.Context, fn func() error) error {
 	kept, err := s.flag(ctx, "insertion_order_kept")
 	if err != nil {

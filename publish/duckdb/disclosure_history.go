@@ -407,7 +407,7 @@ func (s *session) linkSigs(ctx context.Context) (sigs []linkSig, read int, err e
 	from := lo
 	for _, to := range append(cuts, hi) {
 		if to < from {
-			continue // a group that spans several cuts
+			continue // read already: a repeated cut, or a last cut at hi
 		}
 		read++
 		rows, err := s.query(ctx, "history_link_parts", sql.Named("lo", from), sql.Named("hi", to))
@@ -444,7 +444,9 @@ func (s *session) linkSigs(ctx context.Context) (sigs []linkSig, read int, err e
 
 // linkCuts returns the gids that cut link_members into n slices of about
 // equal numbers of members (history_link_cuts.sql), in order: each slice
-// ends at a cut, the last at the highest gid. None for one slice.
+// ends at a cut, the last at the highest gid. A cut repeats where one gid
+// holds more than a slice's share, and linkSigs skips the repeat. None
+// for one slice.
 func (s *session) linkCuts(ctx context.Context, n int64) ([]int64, error) {
 	if n <= 1 {
 		return nil, nil
@@ -480,7 +482,8 @@ const linkPartBytes = 256
 
 // resultShare divides DuckDB's memory limit to size a slice of a large
 // result read into Go (linkSigs): DuckDB holds the slice beyond its
-// limit, so a quarter of it comes on top at most.
+// limit, so about a quarter of it comes on top (more by the group at a
+// cut, and linkPartBytes is an estimate).
 const resultShare = 4
 
 // WriteHistory writes the cumulative disclosure history Build recorded to
