@@ -419,9 +419,9 @@ func (s *session) memoryLimit(ctx context.Context) (int64, error) {
 
 // lendMemory lowers DuckDB's memory limit (limit, as memoryLimit read it)
 // by lent bytes while the caller holds that much outside DuckDB, so that
-// it is not added on top of the limit, and returns a function that puts back the limit the database
-// was opened with (memoryGiven, or DuckDB's default), not the one DuckDB
-// shows, which it rounds down. DuckDB evicts what it holds to go under the
+// it is not added on top of the limit, and returns a function that puts
+// back the limit the database was opened with (memoryGiven, or DuckDB's
+// default), not the one DuckDB shows, which it rounds down. DuckDB evicts what it holds to go under the
 // lower limit; where it cannot (what it holds is pinned by work in
 // progress) the limit stays, what the caller holds comes on top of it, and
 // the build's log says so, naming what for.

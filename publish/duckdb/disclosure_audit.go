@@ -560,10 +560,7 @@ func (s *session) eachAuditMember(ctx context.Context, scope []string, batches [
 	if err != nil {
 		err = fmt.Errorf("audit_members: %w", err)
 	}
-	for b := range max(len(batches), 1) {
-		if err != nil {
-			break
-		}
+	for b := 0; err == nil && b < max(len(batches), 1); b++ {
 		err = s.eachAuditBatchMember(ctx, b, fn)
 	}
 	// Dropped even when the build was cancelled: the next audit stores
