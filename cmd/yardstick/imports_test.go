@@ -19,6 +19,7 @@ var owners = map[string]string{
 	"github.com/gocarina/gocsv":        "registers",
 	"github.com/parquet-go/parquet-go": "ingest",
 	"gonum.org/v1/gonum":               "publish/audit",
+	"github.com/klauspost/compress":    "publish/duckdb",
 	"go.yaml.in/yaml/v3":               "schemas/config",
 }
 

@@ -343,11 +343,10 @@ func TestExportGzipWhileWritten(t *testing.T) {
 	}
 
 	var once bytes.Buffer
-	zw, err := gzip.NewWriterLevel(&once, gzip.DefaultCompression)
+	zw, err := newGzip(&once, "comparisons.csv")
 	if err != nil {
 		t.Fatal(err)
 	}
-	zw.Name = "comparisons.csv"
 	zw.Write(want)
 	if err := zw.Close(); err != nil {
 		t.Fatal(err)

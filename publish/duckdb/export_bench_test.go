@@ -1,0 +1,75 @@
+package duckdb
+
+import (
+	"compress/gzip"
+	"io"
+	"os"
+	"testing"
+	"time"
+)
+
+// countingWriter counts what is written to it and keeps none of it.
+type countingWriter struct{ n int64 }
+
+func (c *countingWriter) Write(p []byte) (int, error) {
+	c.n += int64(len(p))
+	return len(p), nil
+}
+
+// BenchmarkGzipCSV compresses the plain CSV file YARDSTICK_BENCH_CSV names
+// (for example a release's comparisons: gzip -dc data/comparisons.csv.gz >
+// comparisons.csv) as the release does (newGzip) and, as its peer, with
+// the standard library's compress/gzip at its default level, the
+// release's compressor before, one after the other in each iteration from
+// memory. It reports each one's seconds, and the release's time and
+// compressed size over the peer's:
+//
+//	YARDSTICK_BENCH_CSV=comparisons.csv go test ./publish/duckdb -run '^$' -bench GzipCSV -benchtime 3x
+func BenchmarkGzipCSV(b *testing.B) {
+	path := os.Getenv("YARDSTICK_BENCH_CSV")
+	if path == "" {
+		b.Skip("YARDSTICK_BENCH_CSV names no CSV file")
+	}
+	plain, err := os.ReadFile(path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	compress := func(w io.WriteCloser) {
+		if _, err := w.Write(plain); err != nil {
+			b.Fatal(err)
+		}
+		if err := w.Close(); err != nil {
+			b.Fatal(err)
+		}
+	}
+	var ours, peer time.Duration
+	var oursBytes, peerBytes int64
+	n := 0
+	b.SetBytes(int64(len(plain)))
+	for b.Loop() {
+		n++
+		var c countingWriter
+		start := time.Now()
+		zw, err := newGzip(&c, "comparisons.csv")
+		if err != nil {
+			b.Fatal(err)
+		}
+		compress(zw)
+		ours += time.Since(start)
+		oursBytes = c.n
+
+		c = countingWriter{}
+		start = time.Now()
+		std, err := gzip.NewWriterLevel(&c, gzip.DefaultCompression)
+		if err != nil {
+			b.Fatal(err)
+		}
+		compress(std)
+		peer += time.Since(start)
+		peerBytes = c.n
+	}
+	b.ReportMetric(ours.Seconds()/float64(n), "release-s/op")
+	b.ReportMetric(peer.Seconds()/float64(n), "stdlib-s/op")
+	b.ReportMetric(ours.Seconds()/peer.Seconds(), "time-ratio")
+	b.ReportMetric(float64(oursBytes)/float64(peerBytes), "size-ratio")
+}
