@@ -81,29 +81,7 @@ func TestSeenWithinRange(t *testing.T) {
 	rng := rand.New(rand.NewPCG(3, 5))
 	checked := 0
 	for range 1500 {
-		vars := 2 + rng.IntN(14)
-		magnitude := []int64{20, 1e3, 1e5, 1e7}[rng.IntN(4)]
-		x := make([]int64, vars)
-		for i := range x {
-			if rng.IntN(4) > 0 {
-				x[i] = rng.Int64N(magnitude)
-			}
-		}
-		var eqs []Equation
-		for range 1 + rng.IntN(6) {
-			var eq Equation
-			for range 1 + rng.IntN(vars) {
-				c := int64(1)
-				if rng.IntN(3) == 0 {
-					c = -1
-				}
-				eq.Terms = append(eq.Terms, Term{rng.IntN(vars), c})
-			}
-			for _, t := range eq.Terms {
-				eq.RHS += t.Coef * x[t.Var]
-			}
-			eqs = append(eqs, eq)
-		}
+		vars, magnitude, eqs := randomSystem(rng, 1e3, 1e5, 1e7)
 		p, err := Reduce(vars, eqs)
 		if errors.Is(err, ErrInconsistent) {
 			t.Fatalf("a system with a solution was called inconsistent: %v", eqs)
@@ -209,29 +187,7 @@ func TestRangeUnlessAgreesWithRange(t *testing.T) {
 	rng := rand.New(rand.NewPCG(13, 17))
 	var stops, full int
 	for range 1500 {
-		vars := 2 + rng.IntN(14)
-		magnitude := []int64{20, 1e3, 1e5}[rng.IntN(3)]
-		x := make([]int64, vars)
-		for i := range x {
-			if rng.IntN(4) > 0 {
-				x[i] = rng.Int64N(magnitude)
-			}
-		}
-		var eqs []Equation
-		for range 1 + rng.IntN(6) {
-			var eq Equation
-			for range 1 + rng.IntN(vars) {
-				c := int64(1)
-				if rng.IntN(3) == 0 {
-					c = -1
-				}
-				eq.Terms = append(eq.Terms, Term{rng.IntN(vars), c})
-			}
-			for _, t := range eq.Terms {
-				eq.RHS += t.Coef * x[t.Var]
-			}
-			eqs = append(eqs, eq)
-		}
+		vars, magnitude, eqs := randomSystem(rng, 1e3, 1e5)
 		ref, err := Reduce(vars, eqs)
 		if err != nil {
 			t.Fatal(err)
@@ -303,4 +259,36 @@ func TestRangeUnlessWithoutFloatBasis(t *testing.T) {
 	if err != nil || stopped || lo != 0 || hi != 7 {
 		t.Errorf("RangeUnless(x0) = [%g, %g], stopped %v, %v; want [0, 7], not stopped", lo, hi, stopped, err)
 	}
+}
+
+// randomSystem returns a random system of the audit's shape (as
+// TestSimplexAgreesWithGonum's): up to six equations of terms +1 or -1
+// over 2 to 15 counts, built from a known solution of whole numbers at
+// least 0, some of them 0, below a magnitude of 20 or one of those given,
+// which it also returns.
+func randomSystem(rng *rand.Rand, magnitudes ...int64) (vars int, magnitude int64, eqs []Equation) {
+	vars = 2 + rng.IntN(14)
+	magnitudes = append([]int64{20}, magnitudes...)
+	magnitude = magnitudes[rng.IntN(len(magnitudes))]
+	x := make([]int64, vars)
+	for i := range x {
+		if rng.IntN(4) > 0 {
+			x[i] = rng.Int64N(magnitude)
+		}
+	}
+	for range 1 + rng.IntN(6) {
+		var eq Equation
+		for range 1 + rng.IntN(vars) {
+			c := int64(1)
+			if rng.IntN(3) == 0 {
+				c = -1
+			}
+			eq.Terms = append(eq.Terms, Term{rng.IntN(vars), c})
+		}
+		for _, t := range eq.Terms {
+			eq.RHS += t.Coef * x[t.Var]
+		}
+		eqs = append(eqs, eq)
+	}
+	return vars, magnitude, eqs
 }
