@@ -5,10 +5,8 @@
 // published figures moved to the right-hand side, and asks for the least
 // and greatest value each hidden count, or a sum or difference of them,
 // can take with every count at least 0. That is a linear programme. Each
-// system is made feasible once and solved for every objective from there
-// (or, for a caller that needs only narrow ranges, until the solutions
-// found show the range is not: RangeUnless), on a small dense tableau
-// (simplex.go); gonum's simplex
+// system is made feasible once and solved for every objective from there,
+// on a small dense tableau (simplex.go); gonum's simplex
 // (optimize/convex/lp) solves any the tableau cannot, and is the
 // independent implementation the tableau is tested against.
 //
@@ -38,7 +36,6 @@ import (
 	"fmt"
 	"math"
 	"math/big"
-	"slices"
 
 	"gonum.org/v1/gonum/mat"
 	"gonum.org/v1/gonum/optimize/convex/lp"
@@ -97,73 +94,6 @@ type Problem struct {
 	// gonum is gonumSimplex, or in a test a stand-in for it that gives
 	// the wrong verdicts the exact simplex must catch.
 	gonum func(c []float64, a *mat.Dense, b []float64) (float64, error)
-	// seen is what the float simplex's solutions have shown of the
-	// feasible set (Seen).
-	seen seenSolutions
-}
-
-// seenSolutions keeps the solutions the float simplex stopped at, each a
-// vertex of the feasible set that satisfies the equations within the
-// tolerance phase one allows (margin): for every column the least and
-// greatest value it took at any of them, and the first maxSeenPoints of
-// them whole, for objectives of several terms.
-type seenSolutions struct {
-	lo, hi []float64
-	// points holds the solutions kept whole end to end, each of len(x)
-	// entries.
-	points []float64
-	// x is the scratch solution minimise writes into.
-	x []float64
-	// margin is how far a kept solution may miss an equation, or a
-	// count fall below 0: phase one's own tolerance, 1e-9 of the largest
-	// right-hand side, and the 1e-6 least and greatest allow besides.
-	// RangeUnless narrows the values seen by it before asking whether
-	// they are wide.
-	margin float64
-}
-
-// maxSeenPoints bounds the solutions kept whole: 64 of a system of 1,000
-// columns are half a megabyte, about what its tableau holds.
-const maxSeenPoints = 64
-
-// scratch returns a solution to write into, of cols entries.
-func (s *seenSolutions) scratch(cols int) []float64 {
-	if len(s.x) != cols {
-		s.x = make([]float64, cols)
-	}
-	return s.x
-}
-
-// add records the solution minimise or vertex has just written into the
-// scratch one, if it satisfies p's equations and bounds within margin,
-// and reports whether it did.
-func (s *seenSolutions) add(a *mat.Dense, b []float64) bool {
-	for i, bi := range b {
-		var sum float64
-		for j, v := range s.x {
-			sum += a.At(i, j) * v
-		}
-		if math.Abs(sum-bi) > s.margin {
-			return false
-		}
-	}
-	for _, v := range s.x {
-		if v < -s.margin {
-			return false
-		}
-	}
-	if s.lo == nil {
-		s.lo = slices.Clone(s.x)
-		s.hi = slices.Clone(s.x)
-	}
-	for j, v := range s.x {
-		s.lo[j] = min(s.lo[j], v)
-		s.hi[j] = max(s.hi[j], v)
-	}
-	if len(s.points) < maxSeenPoints*len(s.x) {
-		s.points = append(s.points, s.x...)
-	}
-	return true
 }
 
 // Reduce checks and reduces eqs over vars variables: it removes the
@@ -212,15 +142,6 @@ func reduce(vars int, eqs []Equation, phaseOne func(*mat.Dense, []float64) *tabl
 	}
 	p.rows = rat
 	p.start = phaseOne(p.a, p.b)
-	if p.start != nil {
-		scale := 1.0
-		for _, v := range p.b {
-			scale = max(scale, math.Abs(v))
-		}
-		p.seen.margin = 1e-6 + 1e-9*(1+scale)
-		p.start.vertex(p.seen.scratch(cols))
-		p.seen.add(p.a, p.b)
-	}
 	if p.start == nil {
 		// The float tableau found no feasible basis, which is not
 		// believed unchecked: the exact simplex decides.
@@ -361,23 +282,6 @@ const tolerance = 1e-9
 // over every solution of p with each variable at least 0; hi is +Inf when
 // nothing bounds it above. Variables no equation holds are free from 0 up.
 func (p *Problem) Range(obj []Term) (lo, hi float64, err error) {
-	lo, hi, _, err = p.RangeUnless(obj, nil)
-	return lo, hi, err
-}
-
-// RangeUnless is Range for a caller that needs a range only while it is
-// narrow. wide says whether a range is wide enough to need no more, and
-// must be monotone: true of any range that holds one it is true of.
-// RangeUnless asks it, before solving and at every step of the float
-// simplex, of the values the solutions found so far give (Seen), which
-// lie within the range, each first moved inwards by the rounding those
-// solutions may carry; it stops as soon as wide says yes, returning those
-// values and stopped true. A stop also passes over any error a full solve
-// might have met (ErrSolver): the solutions found already show the range
-// is wide. A nil wide never stops it. Solving each count's range in full was
-// most of the audit's time at national scale, where most counts are far
-// from narrow (BENCHMARKS.md, "Ranges cut short once wide").
-func (p *Problem) RangeUnless(obj []Term, wide func(lo, hi float64) bool) (lo, hi float64, stopped bool, err error) {
 	var c []float64
 	if p.a != nil {
 		_, cols := p.a.Dims()
@@ -386,7 +290,7 @@ func (p *Problem) RangeUnless(obj []Term, wide func(lo, hi float64) bool) (lo, h
 	freeUp, freeDown := false, false
 	for _, t := range obj {
 		if t.Var < 0 || t.Var >= p.vars {
-			return 0, 0, false, fmt.Errorf("audit: objective variable %d of %d", t.Var, p.vars)
+			return 0, 0, fmt.Errorf("audit: objective variable %d of %d", t.Var, p.vars)
 		}
 		j := p.used[t.Var]
 		if j < 0 || p.a == nil {
@@ -403,52 +307,20 @@ func (p *Problem) RangeUnless(obj []Term, wide func(lo, hi float64) bool) (lo, h
 		}
 		c[j] += float64(t.Coef)
 	}
-	var seenHi float64
-	var enough func(f float64) bool
-	if wide != nil {
-		// Values from the float simplex are asked of only once narrowed
-		// by the rounding its solutions may carry, so that no count is
-		// called wide by a rounding.
-		m := p.seen.margin
-		inner := wide
-		wide = func(lo, hi float64) bool { return inner(lo+m, hi-m) }
-		if slo, shi, ok := p.Seen(obj); ok {
-			if wide(slo, shi) {
-				return slo, shi, true, nil
-			}
-			// While the least is sought, the greatest seen holds.
-			seenHi = shi
-			enough = func(f float64) bool { return wide(f, seenHi) }
-		} else {
-			seenHi = math.Inf(-1)
-		}
-	}
 	lo, hi = 0, 0
 	if p.a != nil {
-		if lo, stopped, err = p.minimise(c, enough); err != nil {
-			return 0, 0, false, err
-		}
-		if stopped {
-			return lo, seenHi, true, nil
+		if lo, err = p.minimise(c); err != nil {
+			return 0, 0, err
 		}
 		neg := make([]float64, len(c))
 		for j := range c {
 			neg[j] = -c[j]
 		}
-		if wide != nil {
-			// The least is known now; the greatest seen still holds
-			// while the simplex climbs to it.
-			enough = func(f float64) bool { return wide(lo, max(-f, seenHi)) }
-		}
-		var m float64
-		m, stopped, err = p.minimise(neg, enough)
+		m, err := p.minimise(neg)
 		if err != nil {
-			return 0, 0, false, err
+			return 0, 0, err
 		}
 		hi = -m
-		if stopped {
-			return lo, max(hi, seenHi), true, nil
-		}
 	}
 	if freeUp {
 		hi = math.Inf(1)
@@ -456,102 +328,35 @@ func (p *Problem) RangeUnless(obj []Term, wide func(lo, hi float64) bool) (lo, h
 	if freeDown {
 		lo = math.Inf(-1)
 	}
-	return lo, hi, false, nil
+	return lo, hi, nil
 }
 
-// Seen returns the least and greatest value the sum of obj's terms took
-// at the solutions the float simplex has found so far, in Reduce and in
-// Range, and false when it has found none. Every one of them satisfies
-// the equations with each variable at least 0, so Range's least is no
-// greater than lo and its greatest no less than hi (up to the simplex's
-// rounding): a caller that only asks whether a range is at least some
-// width can often tell from these without solving anything. A variable
-// no equation holds is free from 0 up, as in Range.
-func (p *Problem) Seen(obj []Term) (lo, hi float64, ok bool) {
-	s := &p.seen
-	if s.lo == nil {
-		return 0, 0, false
-	}
-	var cols []Term
-	freeUp, freeDown := false, false
-	for _, t := range obj {
-		if t.Var < 0 || t.Var >= p.vars {
-			return 0, 0, false
-		}
-		switch j := p.used[t.Var]; {
-		case j >= 0:
-			cols = append(cols, Term{Var: j, Coef: t.Coef})
-		case t.Coef > 0:
-			freeUp = true
-		case t.Coef < 0:
-			freeDown = true
-		}
-	}
-	switch len(cols) {
-	case 0:
-	case 1:
-		// Every solution found counts for a single column.
-		c, j := float64(cols[0].Coef), cols[0].Var
-		lo, hi = c*s.lo[j], c*s.hi[j]
-		if c < 0 {
-			lo, hi = hi, lo
-		}
-	default:
-		lo, hi = math.Inf(1), math.Inf(-1)
-		for x := range slices.Chunk(s.points, len(s.x)) {
-			var v float64
-			for _, t := range cols {
-				v += float64(t.Coef) * x[t.Var]
-			}
-			lo, hi = min(lo, v), max(hi, v)
-		}
-	}
-	if freeUp {
-		hi = math.Inf(1)
-	}
-	if freeDown {
-		lo = math.Inf(-1)
-	}
-	return lo, hi, true
-}
-
-// minimise returns the least c·x over p's solutions, -Inf when unbounded,
-// or, where the float simplex solves it and enough (when not nil) says
-// yes to the value at a step on the way, that value and stopped true.
-func (p *Problem) minimise(c []float64, enough func(f float64) bool) (f float64, stopped bool, err error) {
+// minimise returns the least c·x over p's solutions, -Inf when unbounded.
+func (p *Problem) minimise(c []float64) (float64, error) {
 	if p.infeasible {
-		return 0, false, ErrInconsistent
+		return 0, ErrInconsistent
 	}
 	if p.exact != nil {
-		f, err := p.exact.minimise(c)
-		return f, false, err
+		return p.exact.minimise(c)
 	}
 	if p.start != nil {
-		f, stopped, ok := p.start.minimise(c, p.seen.scratch(len(c)), enough)
-		if ok && !p.seen.add(p.a, p.b) && stopped {
-			// A stop is believed only at a solution that satisfies the
-			// equations: this one did not, so the solve goes on to the
-			// end, as for a caller that asks nothing on the way.
-			f, stopped, ok = p.start.minimise(c, nil, nil)
-		}
-		if ok {
-			return f, stopped, nil
+		if f, ok := p.start.minimise(c); ok {
+			return f, nil
 		}
 	}
-	f, err = p.gonum(c, p.a, p.b)
+	f, err := p.gonum(c, p.a, p.b)
 	if errors.Is(err, lp.ErrZeroColumn) {
 		// A column that reduction emptied belongs to a variable every
 		// solution leaves free; gonum wants none, so it is dropped.
 		f, err = p.withoutZeroColumns(c)
 	}
 	if err == nil {
-		return f, false, nil
+		return f, nil
 	}
 	// gonum says infeasible or unbounded, verdicts that decide a cell is
 	// not narrow and are not believed unchecked, or failed: the exact
 	// simplex decides, and answers.
-	f, err = p.exactly(c, err)
-	return f, false, err
+	return p.exactly(c, err)
 }
 
 // exactly returns the least c·x over p's solutions found in exact

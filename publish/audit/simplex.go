@@ -96,7 +96,7 @@ func feasible(a *mat.Dense, b []float64) *tableau {
 	for j := cols; j < w; j++ {
 		c[j] = 1
 	}
-	f, _, ok := tab.solve(c, nil)
+	f, ok := tab.solve(c)
 	if !ok {
 		return nil
 	}
@@ -144,16 +144,13 @@ func feasible(a *mat.Dense, b []float64) *tableau {
 
 // minimise returns the least c·x from the feasible basis (phase two),
 // -Inf when c·x has no least value, and false when the simplex did not
-// converge. It leaves the tableau as it was. Where it converged and x is
-// not nil, it writes into x (of one entry per column) the solution it
-// stopped at: a vertex of the feasible set, whose values Problem.Seen
-// keeps.
+// converge. It leaves the tableau as it was.
 //
 // The copy it solves is made in a scratch tableau from scratchTableaux:
-// every hidden cell's range is up to two of these, and at five million rows
+// every hidden cell's range is two of these, and at five million rows
 // allocating a fresh copy for each was half of the audit's solving time
 // (BENCHMARKS.md, "The cost curve").
-func (tab *tableau) minimise(c, x []float64, enough func(f float64) bool) (f float64, stopped, ok bool) {
+func (tab *tableau) minimise(c []float64) (float64, bool) {
 	cp := scratchTableaux.Get().(*tableau)
 	defer func() {
 		// Rows of an earlier, larger copy must not be kept alive by the
@@ -178,21 +175,7 @@ func (tab *tableau) minimise(c, x []float64, enough func(f float64) bool) (f flo
 		cp.t = append(cp.t, r)
 		at += len(row)
 	}
-	f, stopped, ok = cp.solve(c, enough)
-	if ok && x != nil {
-		cp.vertex(x)
-	}
-	return f, stopped, ok
-}
-
-// vertex writes the tableau's basic solution into x, one entry per
-// column: each basic variable at its row's right-hand side, every other
-// at 0.
-func (tab *tableau) vertex(x []float64) {
-	clear(x[:tab.n])
-	for i, row := range tab.t {
-		x[tab.basis[i]] = row[tab.n]
-	}
+	return cp.solve(c)
 }
 
 // scratchTableaux holds tableaux whose memory minimise reuses; the audit
@@ -201,10 +184,8 @@ var scratchTableaux = sync.Pool{New: func() any { return new(tableau) }}
 
 // solve runs the simplex from the tableau's basis, which must be
 // feasible, minimising c·x, and returns the least value (-Inf when
-// unbounded) and whether it converged. Where enough is not nil, it is
-// asked the objective at each basis on the way, which never rises, and
-// solve stops where it says yes, returning that value with stopped true.
-func (tab *tableau) solve(c []float64, enough func(f float64) bool) (f float64, stopped, ok bool) {
+// unbounded) and whether it converged.
+func (tab *tableau) solve(c []float64) (float64, bool) {
 	n := tab.n
 	for range maxPivots(len(tab.t), n) {
 		// Bland's rule: the first column whose reduced cost c_j - c_B
@@ -224,15 +205,6 @@ func (tab *tableau) solve(c []float64, enough func(f float64) bool) (f float64, 
 			}
 		}
 		tab.costs = costs
-		if enough != nil {
-			var f float64
-			for _, rc := range costs {
-				f += rc.c * rc.row[n]
-			}
-			if enough(f) {
-				return f, true, true
-			}
-		}
 		enter := -1
 		for j := 0; j < n; j++ {
 			if tab.basic[j] {
@@ -252,7 +224,7 @@ func (tab *tableau) solve(c []float64, enough func(f float64) bool) (f float64, 
 			for i, row := range tab.t {
 				f += c[tab.basis[i]] * row[n]
 			}
-			return f, false, true
+			return f, true
 		}
 		// The ratio test; ties go to the basic variable of least index.
 		leave := -1
@@ -275,13 +247,13 @@ func (tab *tableau) solve(c []float64, enough func(f float64) bool) (f float64, 
 				// that bounds the objective: "unbounded" would then
 				// call a cell wide that is not, so the tableau does not
 				// decide (gonum, then the exact simplex, do).
-				return 0, false, false
+				return 0, false
 			}
-			return math.Inf(-1), false, true
+			return math.Inf(-1), true
 		}
 		tab.pivot(leave, enter)
 	}
-	return 0, false, false
+	return 0, false
 }
 
 // pivot makes column j basic in row r.

@@ -1251,13 +1251,8 @@ func auditComponent(eqs []auditEquation, cells []int32, info []auditCell, names 
 				out = append(out, narrowCell{Cell: names[cell], What: o.what, Err: err})
 				continue
 			}
-			// Only a narrow range is a finding, and history's test is
-			// asked of narrow ones alone, so a count shown wide on the
-			// way needs no more solving.
-			lo, hi, stopped, rerr := p.RangeUnless(o.obj, func(lo, hi float64) bool { return !narrow(lo, hi, c.width) })
+			lo, hi, rerr := p.Range(o.obj)
 			switch {
-			case rerr == nil && stopped:
-				continue
 			case errors.Is(rerr, audit.ErrInconsistent):
 				continue
 			case rerr != nil:
