@@ -158,9 +158,9 @@ func (d *DB) exportGzip(ctx context.Context, query, table, path string) error {
 // gzipLevel is the level of klauspost/compress's gzip at which the
 // release's CSV files come out the size compress/gzip makes them at its
 // default level, in less time: the comparisons of five million rows 0.5%
-// larger in 73% of the time, where level 7 is 4% larger and level 9
-// slower than compress/gzip (BENCHMARKS.md, "The gzipped CSVs at the same
-// size in less CPU").
+// larger in 84% of the time, where level 7 is 4% larger and level 9
+// slower than compress/gzip (BENCHMARKS.md, "The gzipped CSVs at about
+// the same size in less CPU").
 const gzipLevel = 8
 
 // newGzip returns a writer of one gzip member at gzipLevel into w, naming
