@@ -109,7 +109,7 @@ func (s *session) build(ctx context.Context, in BuildInput) error {
 	if err := s.recheck(ctx, in.Catalogue, in.Councils); err != nil {
 		return err
 	}
-	unknown, err := s.strings(ctx, "unknown_metrics")
+	unknown, err := column[string](ctx, s, "unknown_metrics")
 	if err != nil {
 		return err
 	}

@@ -140,21 +140,9 @@ func (s *session) readCovers(ctx context.Context, path string) (covers, error) {
 	if _, err := os.Stat(path); err != nil {
 		return c, err
 	}
-	rows, err := s.query(ctx, "current_covers", sql.Named("file", path))
+	text, err := column[string](ctx, s, "current_covers", sql.Named("file", path))
 	if err != nil {
 		return c, err
-	}
-	defer rows.Close()
-	var text []string
-	for rows.Next() {
-		var v string
-		if err := rows.Scan(&v); err != nil {
-			return c, fmt.Errorf("current_covers: %w", err)
-		}
-		text = append(text, v)
-	}
-	if err := rows.Err(); err != nil {
-		return c, fmt.Errorf("current_covers: %w", err)
 	}
 	if len(text) != 1 {
 		return c, fmt.Errorf("%s: %d yardstick.covers entries in its metadata, want 1", path, len(text))

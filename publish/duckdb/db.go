@@ -355,6 +355,19 @@ func (s *session) execCount(ctx context.Context, name string, args ...any) (int6
 	return n, nil
 }
 
+// scanRow runs the embedded query name with args and scans its one row
+// into dest.
+func (s *session) scanRow(ctx context.Context, name string, args []any, dest ...any) error {
+	q, err := lookup(name)
+	if err != nil {
+		return err
+	}
+	if err := s.conn.QueryRowContext(ctx, q, args...).Scan(dest...); err != nil {
+		return fmt.Errorf("%s: %w", name, err)
+	}
+	return nil
+}
+
 // query runs the embedded query name and returns its rows. DuckDB hands
 // the driver a query's whole result before its first row (duckdb-go runs
 // a statement to completion, not as a stream), held in memory beyond what
@@ -421,10 +434,10 @@ func (s *session) memoryLimit(ctx context.Context) (int64, error) {
 // by lent bytes while the caller holds that much outside DuckDB, so that
 // it is not added on top of the limit, and returns a function that puts
 // back the limit the database was opened with (memoryGiven, or DuckDB's
-// default), not the one DuckDB shows, which it rounds down. DuckDB evicts what it holds to go under the
-// lower limit; where it cannot (what it holds is pinned by work in
-// progress) the limit stays, what the caller holds comes on top of it, and
-// the build's log says so, naming what for.
+// default), not the one DuckDB shows, which it rounds down. DuckDB evicts
+// what it holds to go under the lower limit; where it cannot (what it
+// holds is pinned by work in progress) the limit stays, what the caller
+// holds comes on top of it, and the build's log says so, naming what for.
 func (s *session) lendMemory(ctx context.Context, limit, lent int64, what string) (restore func() error, err error) {
 	given := "DuckDB's default"
 	if s.memoryGiven != "" {

@@ -437,15 +437,9 @@ func (s *session) linksForCheck(ctx context.Context) error {
 
 // flag runs a query returning one boolean.
 func (s *session) flag(ctx context.Context, name string) (bool, error) {
-	q, err := lookup(name)
-	if err != nil {
-		return false, err
-	}
 	var b bool
-	if err := s.conn.QueryRowContext(ctx, q).Scan(&b); err != nil {
-		return false, fmt.Errorf("%s: %w", name, err)
-	}
-	return b, nil
+	err := s.scanRow(ctx, name, nil, &b)
+	return b, err
 }
 
 // violations reads a check query's rows into found.

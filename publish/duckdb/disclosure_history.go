@@ -193,16 +193,12 @@ func (s *session) planHistory(ctx context.Context, layout schemas.Layout) (histo
 // by its id and hash, and sets r.FirstFormat when the file is in the
 // first format.
 func (s *session) historyCovers(ctx context.Context, r *earlierRelease) ([]releaseKey, error) {
-	q, err := lookup("history_format")
-	if err != nil {
-		return nil, err
-	}
 	var current bool
-	if err := s.conn.QueryRowContext(ctx, q, sql.Named("file", r.History)).Scan(&current); err != nil {
+	if err := s.scanRow(ctx, "history_format", []any{sql.Named("file", r.History)}, &current); err != nil {
 		return nil, err
 	}
 	r.FirstFormat = !current
-	q = "history_covered"
+	q := "history_covered"
 	if r.FirstFormat {
 		q = "history_covered_v1"
 	}
@@ -376,13 +372,9 @@ type linkSig struct {
 // slices of gids (a group is never split), each of about a quarter of
 // DuckDB's limit at linkPartBytes a member (resultShare).
 func (s *session) linkSigs(ctx context.Context) (sigs []linkSig, read int, err error) {
-	q, err := lookup("history_link_span")
-	if err != nil {
-		return nil, 0, err
-	}
 	var members, lo, hi int64
-	if err := s.conn.QueryRowContext(ctx, q).Scan(&members, &lo, &hi); err != nil {
-		return nil, 0, fmt.Errorf("history_link_span: %w", err)
+	if err := s.scanRow(ctx, "history_link_span", nil, &members, &lo, &hi); err != nil {
+		return nil, 0, err
 	}
 	if members == 0 {
 		return nil, 0, nil
@@ -399,47 +391,70 @@ func (s *session) linkSigs(ctx context.Context) (sigs []linkSig, read int, err e
 	if err != nil {
 		return nil, 0, err
 	}
-	var (
-		text       []byte
-		gid        int64
-		head, part string
-	)
+	var sign linkSigner
 	from := lo
 	for _, to := range append(cuts, hi) {
 		if to < from {
 			continue // read already: a repeated cut, or a last cut at hi
 		}
 		read++
-		rows, err := s.query(ctx, "history_link_parts", sql.Named("lo", from), sql.Named("hi", to))
-		if err != nil {
+		if err := s.signLinkParts(ctx, from, to, &sign); err != nil {
 			return nil, 0, err
-		}
-		for rows.Next() {
-			var g int64
-			if err := rows.Scan(&g, &head, &part); err != nil {
-				rows.Close()
-				return nil, 0, fmt.Errorf("history_link_parts: %w", err)
-			}
-			if len(sigs) == 0 || g != gid {
-				if len(sigs) > 0 {
-					sigs[len(sigs)-1].sum = md5.Sum(text)
-				}
-				sigs = append(sigs, linkSig{gid: g})
-				gid, text = g, append(text[:0], head...)
-			} else {
-				text = append(text, 0x1d) // chr(29), between members
-			}
-			text = append(text, part...)
-		}
-		if err := errors.Join(rows.Err(), rows.Close()); err != nil {
-			return nil, 0, fmt.Errorf("history_link_parts: %w", err)
 		}
 		from = to + 1
 	}
-	if len(sigs) > 0 {
-		sigs[len(sigs)-1].sum = md5.Sum(text)
+	return sign.finish(), read, nil
+}
+
+// signLinkParts hands sign the members of the groups whose gids run from
+// lo to hi, in order (history_link_parts.sql).
+func (s *session) signLinkParts(ctx context.Context, lo, hi int64, sign *linkSigner) error {
+	rows, err := s.query(ctx, "history_link_parts", sql.Named("lo", lo), sql.Named("hi", hi))
+	if err != nil {
+		return err
 	}
-	return sigs, read, nil
+	for rows.Next() {
+		var gid int64
+		var head, part string
+		if err := rows.Scan(&gid, &head, &part); err != nil {
+			rows.Close()
+			return fmt.Errorf("history_link_parts: %w", err)
+		}
+		sign.add(gid, head, part)
+	}
+	if err := errors.Join(rows.Err(), rows.Close()); err != nil {
+		return fmt.Errorf("history_link_parts: %w", err)
+	}
+	return nil
+}
+
+// A linkSigner signs groups from their members read in order of gid, as
+// history_derive_members.sql signs one: the group's head, then its
+// members' parts joined by chr(29), hashed with MD5.
+type linkSigner struct {
+	sigs []linkSig
+	text []byte
+}
+
+// add takes the next member, of the group gid.
+func (g *linkSigner) add(gid int64, head, part string) {
+	if n := len(g.sigs); n > 0 && g.sigs[n-1].gid == gid {
+		g.text = append(g.text, 0x1d) // chr(29), between members
+	} else {
+		g.finish()
+		g.sigs = append(g.sigs, linkSig{gid: gid})
+		g.text = append(g.text[:0], head...)
+	}
+	g.text = append(g.text, part...)
+}
+
+// finish signs the last group begun, whose members are all added, and
+// returns every signature.
+func (g *linkSigner) finish() []linkSig {
+	if n := len(g.sigs); n > 0 {
+		g.sigs[n-1].sum = md5.Sum(g.text)
+	}
+	return g.sigs
 }
 
 // linkCuts returns the gids that cut link_members into n slices of about
@@ -455,21 +470,9 @@ func (s *session) linkCuts(ctx context.Context, n int64) ([]int64, error) {
 	for i := range fractions {
 		fractions[i] = float64(i+1) / float64(n)
 	}
-	rows, err := s.query(ctx, "history_link_cuts", sql.Named("fractions", fractions))
+	cuts, err := column[int64](ctx, s, "history_link_cuts", sql.Named("fractions", fractions))
 	if err != nil {
 		return nil, err
-	}
-	defer rows.Close()
-	var cuts []int64
-	for rows.Next() {
-		var c int64
-		if err := rows.Scan(&c); err != nil {
-			return nil, fmt.Errorf("history_link_cuts: %w", err)
-		}
-		cuts = append(cuts, c)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("history_link_cuts: %w", err)
 	}
 	slices.Sort(cuts)
 	return cuts, nil

@@ -115,7 +115,7 @@ func (s *session) loadSimilarCouncils(ctx context.Context, cat *schemas.Catalogu
 	if err := s.exec(ctx, "load_peer_groups", sql.Named("path", peerGroupsFile)); err != nil {
 		return fmt.Errorf("%w: %s needs the columns group_id and council_code: %w", ErrPeerGroups, peerGroupsFile, err)
 	}
-	unknown, err := s.strings(ctx, "unknown_peer_councils")
+	unknown, err := column[string](ctx, s, "unknown_peer_councils")
 	if err != nil {
 		return err
 	}
@@ -146,7 +146,7 @@ func (s *session) loadPeriodLinks(ctx context.Context) error {
 	if err := s.exec(ctx, "create_period_links"); err != nil {
 		return err
 	}
-	periods, err := s.strings(ctx, "observed_periods")
+	periods, err := column[string](ctx, s, "observed_periods")
 	if err != nil {
 		return err
 	}
@@ -164,16 +164,17 @@ func (s *session) loadPeriodLinks(ctx context.Context) error {
 	return s.appendRows(ctx, "period_links", rows)
 }
 
-// strings runs a query returning one text column.
-func (s *session) strings(ctx context.Context, name string, args ...any) ([]string, error) {
+// column runs the embedded query name, which returns one column, and
+// returns its values.
+func column[T any](ctx context.Context, s *session, name string, args ...any) ([]T, error) {
 	rows, err := s.query(ctx, name, args...)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	var out []string
+	var out []T
 	for rows.Next() {
-		var v string
+		var v T
 		if err := rows.Scan(&v); err != nil {
 			return nil, fmt.Errorf("%s: %w", name, err)
 		}
