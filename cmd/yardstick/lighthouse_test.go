@@ -3,6 +3,7 @@ package main
 import (
 	"encoding/json"
 	"fmt"
+	"math"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -30,10 +31,25 @@ import (
 // five runs), since its timings vary from run to run on a shared
 // machine. Each run's report is written to YARDSTICK_ARTIFACTS (or a
 // temporary folder).
+//
+// Performance is judged on the phone Lighthouse means to emulate, not on
+// one as much slower than it as the host is slower than Lighthouse's
+// reference machine: each run's CPU slowdown is calibrated to the host,
+// from the median benchmark index of the runs before it (the first from
+// three audits of the home page), by lighthouseSlowdown.
 
 // lighthouseRuns is how many times a page is audited when its first run
 // falls short.
 const lighthouseRuns = 5
+
+// lighthouseDefaultSlowdown is Lighthouse's own CPU slowdown, used while
+// the host is measured: any would do, since a run's benchmark index is
+// measured before its page loads.
+const lighthouseDefaultSlowdown = 4
+
+// lighthouseCalibrationRuns is how many times the home page is audited to
+// measure the host before any page is judged.
+const lighthouseCalibrationRuns = 3
 
 // lighthouseCategories are the categories audited, with the least score
 // each must reach (the median for performance and best practices, every
@@ -46,6 +62,41 @@ var lighthouseCategories = []struct {
 	{"accessibility", 1, false},
 	{"performance", 0.95, true},
 	{"best-practices", 0.95, true},
+}
+
+// lighthouseSlowdown returns the CPU slowdown under which a host of the
+// given benchmark index emulates the mid-tier phone that Lighthouse's
+// default 4x emulates on the desktop it is tuned for. Its throttling
+// documentation ("Calibrating the CPU slowdown") says to lower the
+// multiplier on a weaker host and raise it on a stronger one, and points
+// to its calculator, whose lines these are: 1x at an index of 150, 2x at
+// 800, 3x at 1,300, then one more for every 233 (4x at 1,533, 6x at
+// 2,000). Below 150 no slowdown is left to take away.
+func lighthouseSlowdown(index float64) float64 {
+	switch {
+	case index >= 1300:
+		return 3 + (index-1300)/233
+	case index >= 800:
+		return 2 + (index-800)/500
+	case index >= 150:
+		return 1 + (index-150)/650
+	default:
+		return 1
+	}
+}
+
+// TestLighthouseSlowdown checks the calibration against the points
+// Lighthouse's CPU throttling calculator names in its comments (150 is 1x,
+// 800 is 2x, 1,300 is 3x, 1,533 is 4x, 1,766 is 5x, 2,000 is 6x), a point
+// halfway along one of its lines, and a host too slow for its table.
+func TestLighthouseSlowdown(t *testing.T) {
+	for _, c := range []struct{ index, want float64 }{
+		{100, 1}, {150, 1}, {800, 2}, {1050, 2.5}, {1300, 3}, {1533, 4}, {1766, 5}, {2000, 6},
+	} {
+		if got := lighthouseSlowdown(c.index); math.Abs(got-c.want) > 0.01 {
+			t.Errorf("benchmark index %.0f: slowdown %.3f, want %.0f", c.index, got, c.want)
+		}
+	}
 }
 
 // lighthouseReport is the part of a Lighthouse JSON report the test reads.
@@ -150,6 +201,16 @@ func TestLighthouse(t *testing.T) {
 	if err := os.MkdirAll(out, 0o755); err != nil {
 		t.Fatal(err)
 	}
+	// The benchmark index of every run so far. The home page is audited
+	// first only to measure the host, three times since the index of one
+	// run can be half or twice the next one's on a shared machine; its
+	// scores are not judged.
+	var indexes []float64
+	for run := range lighthouseCalibrationRuns {
+		file := filepath.Join(out, "calibration-"+strconv.Itoa(run+1)+".json")
+		rep := runLighthouse(t, lighthouse, chromium, s.base+"/", file, lighthouseDefaultSlowdown)
+		indexes = append(indexes, rep.Environment.BenchmarkIndex)
+	}
 	for _, page := range pages {
 		t.Run(strings.Trim(page, "/"), func(t *testing.T) {
 			scores := map[string][]float64{}
@@ -159,8 +220,9 @@ func TestLighthouse(t *testing.T) {
 					break
 				}
 				file := filepath.Join(out, strings.ReplaceAll(strings.Trim(page, "/"), "/", "_")+"-"+strconv.Itoa(run+1)+".json")
-				rep := runLighthouse(t, lighthouse, chromium, s.base+page, file)
+				rep := runLighthouse(t, lighthouse, chromium, s.base+page, file, lighthouseSlowdown(median(indexes)))
 				reports = append(reports, rep)
+				indexes = append(indexes, rep.Environment.BenchmarkIndex)
 				for _, c := range lighthouseCategories {
 					cat, ok := rep.Categories[c.id]
 					if !ok || cat.Score == nil {
@@ -200,12 +262,19 @@ func short(scores map[string][]float64) bool {
 	return false
 }
 
-// runLighthouse audits url with chromium headless and returns the report,
-// also written to file.
-func runLighthouse(t *testing.T, lighthouse, chromium, url, file string) lighthouseReport {
+// median returns the median of xs, the lower middle one of an even count.
+func median(xs []float64) float64 {
+	sorted := slices.Sorted(slices.Values(xs))
+	return sorted[(len(sorted)-1)/2]
+}
+
+// runLighthouse audits url with chromium headless, its CPU slowed down
+// slowdown times, and returns the report, also written to file.
+func runLighthouse(t *testing.T, lighthouse, chromium, url, file string, slowdown float64) lighthouseReport {
 	t.Helper()
 	cmd := exec.Command(lighthouse, url, "--quiet", "--output=json", "--output-path="+file,
 		"--only-categories=accessibility,performance,best-practices",
+		"--throttling.cpuSlowdownMultiplier="+strconv.FormatFloat(slowdown, 'f', 2, 64),
 		"--chrome-flags=--headless=new --no-sandbox --disable-gpu")
 	cmd.Env = append(os.Environ(), "CHROME_PATH="+chromium)
 	start := time.Now()
@@ -224,7 +293,7 @@ func runLighthouse(t *testing.T, lighthouse, chromium, url, file string) lightho
 	if rep.RuntimeError != nil && rep.RuntimeError.Code != "" {
 		t.Fatalf("lighthouse %s: %s: %s", url, rep.RuntimeError.Code, rep.RuntimeError.Message)
 	}
-	t.Logf("audited %s in %v (benchmark index %.0f)", url, time.Since(start).Round(100*time.Millisecond), rep.Environment.BenchmarkIndex)
+	t.Logf("audited %s in %v (CPU slowed %.2fx; this run's benchmark index %.0f)", url, time.Since(start).Round(100*time.Millisecond), slowdown, rep.Environment.BenchmarkIndex)
 	return rep
 }
 
