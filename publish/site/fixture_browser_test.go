@@ -35,7 +35,7 @@ const (
 	browserSplitPerCouncil = 20
 	// browserSplitCouncilsPerRegion are the split table's councils in
 	// each of the four regions.
-	browserSplitCouncilsPerRegion = 4
+	browserSplitCouncilsPerRegion = 3
 )
 
 // browserOnTimeCouncils are the councils of the short table, one a region.

@@ -364,19 +364,26 @@ func (s *siteData) writeIfFits(o *output, r *renderer, most int, kind, url strin
 	return html, true, o.writePage(r, url, html, v)
 }
 
+// paginateWithin splits a table with paginate under the first of limits
+// (ascending) that the page around it, with the list of its parts
+// (longer the more parts there are), leaves room for rows in.
+func paginateWithin[V any](limits []int, sizes []int, estimate int, what string,
+	render func(pages []span, i int) ([]byte, V, error)) (pages []span, htmls [][]byte, values []V, err error) {
+	for _, limit := range limits {
+		pages, htmls, values, err = paginate(limit, sizes, estimate, what, render)
+		if !errors.Is(err, ErrPageTooLarge) {
+			break
+		}
+	}
+	return pages, htmls, values, err
+}
+
 // writePaginated splits rows into pages with paginate and writes each
 // page at its own URL. It returns the pages, from which the caller links
 // the parts.
 func writePaginated[V interface{ pageURL() string }](s *siteData, o *output, r *renderer, sizes []int, estimate int, what string,
 	render func(pages []span, i int) ([]byte, V, error)) ([]span, error) {
-	pages, htmls, values, err := paginate(o.split, sizes, estimate, what, render)
-	if errors.Is(err, ErrPageTooLarge) && o.split < o.limit {
-		// The table cannot be split under o.split: the page around it,
-		// with the list of its parts (longer the more parts there are),
-		// is too long. It is split under o.limit instead, as before
-		// TablePageBytes.
-		pages, htmls, values, err = paginate(o.limit, sizes, estimate, what, render)
-	}
+	pages, htmls, values, err := paginateWithin(o.splits(), sizes, estimate, what, render)
 	if err != nil {
 		return nil, err
 	}

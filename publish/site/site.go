@@ -29,13 +29,23 @@ const MaxPageBytes = 200 << 10
 // TablePageBytes is the size past which a page of tables (a metric's,
 // a provider's or a council's, and the changes) is split across pages,
 // each saying where the rest is, down to pages of one row if need be
-// (paginate). It is 48 KB, not the 200 KB the website began with,
+// (paginate). It is 32 KB, not the 200 KB the website began with,
 // because what a long page costs a phone is its tables' style and
 // layout, not its bytes: a provider page of 183 KB (6,273 elements) spent
 // 1.3-1.9 s of the main thread on style and layout under Lighthouse's
-// mobile emulation and scored 74-85 for performance, and pages of up to
-// 100 KB still scored 85-99 (BENCHMARKS.md, "Pages a phone can lay out").
-const TablePageBytes = 48 << 10
+// mobile emulation and scored 74-85 for performance, pages of up to
+// 100 KB still scored 85-99, and of 48 KB 90-100, a median of five that
+// fell short of 95 on a slower host (BENCHMARKS.md, "Pages a phone can
+// lay out").
+const TablePageBytes = 32 << 10
+
+// LongTablePageBytes is the size a page of tables is split from when it
+// cannot be split from TablePageBytes: every part of a split table lists
+// all the parts, a list that grows as the parts shrink, so a table of
+// thousands of rows may not fit its list and any rows in 32 KB. It is the
+// 48 KB that TablePageBytes was before; past it, the split is under
+// MaxPageBytes.
+const LongTablePageBytes = 48 << 10
 
 // ErrPageTooLarge is returned, wrapped, as a last resort: for a page that
 // is over MaxPageBytes even with a single row of its table (or with none,
@@ -218,6 +228,19 @@ type output struct {
 	err   error
 	stats Stats
 	dirs  map[string]bool
+}
+
+// splits returns the sizes a table is split under, in the order tried:
+// o.split, then LongTablePageBytes, then o.limit, each only where it is
+// larger than the one before.
+func (o *output) splits() []int {
+	out := []int{o.split}
+	for _, n := range []int{LongTablePageBytes, o.limit} {
+		if n > out[len(out)-1] && n <= o.limit {
+			out = append(out, n)
+		}
+	}
+	return out
 }
 
 func newOutput(ctx context.Context, dir string, workers int) *output {
