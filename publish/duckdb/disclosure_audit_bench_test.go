@@ -68,3 +68,32 @@ func BenchmarkFirstAudit(b *testing.B) {
 		b.Fatal(err)
 	}
 }
+
+// BenchmarkAuditAdd times gathering a first audit's equations from its
+// members (auditSystem.add) and nothing else, on the data folder
+// YARDSTICK_BENCH_DATA names: Build runs once, to suppression; the
+// members are read once and kept as eachAuditMember hands them over, each
+// row's strings its own; each iteration builds a system from them.
+//
+//	YARDSTICK_BENCH_DATA=$PWD/data go test ./publish/duckdb -run '^$' -bench AuditAdd -benchtime 5x
+func BenchmarkAuditAdd(b *testing.B) {
+	db, in := benchDataDir(b)
+	in.afterSuppress = func(ctx context.Context, conn *sql.Conn) error {
+		s := &session{conn: conn}
+		var members []auditMember
+		if err := s.eachAuditMember(ctx, nil, nil, func(_ int, m *auditMember) { members = append(members, *m) }); err != nil {
+			return err
+		}
+		for b.Loop() {
+			sys := newAuditSystem(len(members))
+			for i := range members {
+				sys.add(&members[i])
+			}
+		}
+		b.ReportMetric(float64(len(members)), "members")
+		return errBenchDone
+	}
+	if err := db.Build(context.Background(), in); !errors.Is(err, errBenchDone) {
+		b.Fatal(err)
+	}
+}

@@ -129,13 +129,14 @@
 // data/comparisons.csv.gz and the API, not repeated in every page's twin.
 //
 // No HTML page exceeds MaxPageBytes (200 KB) before compression, and a
-// page of tables past TablePageBytes (48 KB) is split, never cut short,
+// page of tables past TablePageBytes (32 KB) is split, never cut short,
 // since a phone's style and layout of a long table is what keeps it busy:
 // a metric's by region, a provider's by metric, a council's by service,
 // and any of those parts still too long into numbered pages ("page 2 of
 // 5"), all by one function (split.go). A table that cannot be split that
 // small, because the page around it and the list of its parts are long,
-// is split under MaxPageBytes instead. Builder.PageLimit lowers the limit
+// is split under LongTablePageBytes (48 KB), or failing that under
+// MaxPageBytes, instead. Builder.PageLimit lowers the limit
 // (and the split size, when it is less), for tests that split tables of a
 // few hundred rows. A provider's page that is still too long once its tables
 // have moved to its parts (many metrics and services over many periods)
