@@ -63,8 +63,8 @@ type browserRelease struct {
 // in two quarters from four councils of four regions (a chain in all
 // four, one of which calls it by another name, a charity in two, a
 // withheld figure), and in the second quarter
-// missed visits from 30 providers in each of four councils of the same
-// four regions, too many rows for one page.
+// missed visits from 20 providers in each of three councils of each of
+// the same four regions, too many rows for one page.
 func browserSubs(councils *schemas.Councils) ([]publishtest.Sub, map[string][]string) {
 	i64, f64 := publishtest.I64, publishtest.F64
 	onTime := func(council, provider, name, sector, period string, num, den int64) publishtest.Obs {

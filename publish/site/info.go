@@ -233,7 +233,8 @@ func (s *siteData) changeRows() []ChangeRow {
 }
 
 // writeChanges writes the pages of changes, split into numbered pages
-// under TablePageBytes.
+// under TablePageBytes (or the larger sizes writePaginated falls back
+// to).
 func (s *siteData) writeChanges(o *output, r *renderer, rows []ChangeRow) error {
 	rel := s.in.Release
 	revised := len(rel.Revisions)

@@ -378,7 +378,7 @@ func paginateWithin[V any](limits []int, sizes []int, estimate int, what string,
 	return pages, htmls, values, err
 }
 
-// writePaginated splits rows into pages with paginate and writes each
+// writePaginated splits rows into pages with paginateWithin and writes each
 // page at its own URL. It returns the pages, from which the caller links
 // the parts.
 func writePaginated[V interface{ pageURL() string }](s *siteData, o *output, r *renderer, sizes []int, estimate int, what string,

@@ -35,8 +35,9 @@ const MaxPageBytes = 200 << 10
 // 1.3-1.9 s of the main thread on style and layout under Lighthouse's
 // mobile emulation and scored 74-85 for performance, pages of up to
 // 100 KB still scored 85-99, and of 48 KB 90-100, a median of five that
-// fell short of 95 on a slower host (BENCHMARKS.md, "Pages a phone can
-// lay out").
+// fell short of 95 under the slowdown calibrated to the host
+// (BENCHMARKS.md, "Pages a phone can lay out" and "Lighthouse calibrated
+// to the host, and pages split from 32 KB").
 const TablePageBytes = 32 << 10
 
 // LongTablePageBytes is the size a page of tables is split from when it
@@ -232,7 +233,7 @@ type output struct {
 
 // splits returns the sizes a table is split under, in the order tried:
 // o.split, then LongTablePageBytes, then o.limit, each only where it is
-// larger than the one before.
+// larger than the one before and no larger than o.limit.
 func (o *output) splits() []int {
 	out := []int{o.split}
 	for _, n := range []int{LongTablePageBytes, o.limit} {

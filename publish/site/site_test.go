@@ -417,6 +417,9 @@ func TestPageSize(t *testing.T) {
 		// A page of tables is split from TablePageBytes, or from
 		// LongTablePageBytes where the list of parts leaves no room, not
 		// only from MaxPageBytes; only a page of one row may go past it.
+		// This table's parts list too many parts for 32 KB, so it is the
+		// second size that is checked here; TestSplitLadder checks the
+		// first, and TestChangesSplit a table split under it.
 		if part.Rows > 1 && len(b) > site.LongTablePageBytes {
 			t.Errorf("%s holds %d rows in %d bytes, over %d", part.URL, part.Rows, len(b), site.LongTablePageBytes)
 		}
@@ -468,9 +471,10 @@ func wideSubs() []publishtest.Sub {
 const wide = "1-199999999"
 
 // wideLimit is the page limit of wideSubs' site: less than its tables
-// take even split by metric and by service. It is over TablePageBytes,
-// so its tables are split from TablePageBytes, or under wideLimit when
-// they cannot be split that small.
+// take even split by metric and by service. It is over
+// LongTablePageBytes, so its tables are split from TablePageBytes, or
+// from LongTablePageBytes, or under wideLimit when they cannot be split
+// that small.
 const wideLimit = 100 << 10
 
 // TestSplitPages checks that a provider's table too long for a page even

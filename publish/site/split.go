@@ -11,8 +11,9 @@ import (
 // numbered pages when it is still too long: past TablePageBytes, or
 // Builder.PageLimit when that is less. Nothing is cut short. A table that
 // cannot be split that small (the page around it, with the list of its
-// parts, too long) is split under MaxPageBytes (or PageLimit) instead, and
-// a page that cannot fit even then with one row is ErrPageTooLarge.
+// parts, too long) is split under LongTablePageBytes, and failing that
+// under MaxPageBytes (neither above PageLimit) instead, and a page that
+// cannot fit even then with one row is ErrPageTooLarge.
 
 // span is one page of a split table: the rows [lo, hi) of the table in
 // its order, page n of the pages of its group.

@@ -13,6 +13,7 @@ import (
 // 300p bytes, least near p = sqrt(perPart*n/300), at about 4,000 +
 // 2*sqrt(300*perPart*n).
 func TestSplitLadder(t *testing.T) {
+	t.Parallel()
 	o := &output{split: TablePageBytes, limit: MaxPageBytes}
 	if got, want := o.splits(), []int{32 << 10, 48 << 10, 200 << 10}; !slices.Equal(got, want) {
 		t.Fatalf("splits %v, want %v", got, want)
@@ -33,43 +34,50 @@ func TestSplitLadder(t *testing.T) {
 	}
 
 	for _, c := range []struct {
-		name         string
-		perPart, n   int
-		head         int
-		least, most  int // the largest page's size lies in (least, most]
-		tooLargeEver bool
+		name       string
+		perPart, n int
+		head       int
+		// The largest page's size lies in (least, most]; tooLarge: no
+		// size fits.
+		least, most int
+		tooLarge    bool
 	}{
-		// 4,000 + 100*3 + 300*90 = 31,300 at 90 rows a page: fits 32 KB.
+		// Fits 32 KB: at 90 rows a page, for one, 4,000 + 100*3 +
+		// 300*90 = 31,300.
 		{"short list", 100, 200, 4000, 0, 32 << 10, false},
-		// At least 4,000 + 2*sqrt(300*500*2,000) = 38,641 at any p: over
-		// 32 KB, under 48 KB.
-		{"long list", 500, 2000, 4000, 32 << 10, 48 << 10, false},
+		// At least 4,000 + 2*sqrt(300*400*2,000) = 34,984 at any p:
+		// over 32 KB; at 120 rows a page, for one, 4,000 + 400*17 +
+		// 300*120 = 46,800, under 48 KB.
+		{"long list", 400, 2000, 4000, 32 << 10, 48 << 10, false},
 		// At least 4,000 + 2*sqrt(300*2,000*2,000) = 73,282: over 48 KB.
 		{"longer list", 2000, 2000, 4000, 48 << 10, 200 << 10, false},
 		// A head over 200 KB leaves no room at all.
 		{"no room", 100, 200, 210 << 10, 0, 0, true},
 	} {
-		render := func(pages []span, i int) ([]byte, int, error) {
-			return make([]byte, c.head+c.perPart*len(pages)+300*(pages[i].hi-pages[i].lo)), i, nil
-		}
-		pages, htmls, _, err := paginateWithin(o.splits(), []int{c.n}, c.head+300*c.n, "the table", render)
-		if c.tooLargeEver {
-			if !errors.Is(err, ErrPageTooLarge) {
-				t.Errorf("%s: err %v, want ErrPageTooLarge", c.name, err)
+		t.Run(c.name, func(t *testing.T) {
+			t.Parallel()
+			render := func(pages []span, i int) ([]byte, int, error) {
+				return make([]byte, c.head+c.perPart*len(pages)+300*(pages[i].hi-pages[i].lo)), i, nil
 			}
-			continue
-		}
-		if err != nil {
-			t.Fatalf("%s: %v", c.name, err)
-		}
-		largest, rows := 0, 0
-		for i, h := range htmls {
-			largest = max(largest, len(h))
-			rows += pages[i].hi - pages[i].lo
-		}
-		if largest <= c.least || largest > c.most || rows != c.n {
-			t.Errorf("%s: %d pages, the largest %d bytes, %d rows; want the largest in (%d, %d] and %d rows",
-				c.name, len(pages), largest, rows, c.least, c.most, c.n)
-		}
+			pages, htmls, _, err := paginateWithin(o.splits(), []int{c.n}, c.head+300*c.n, "the table", render)
+			if c.tooLarge {
+				if !errors.Is(err, ErrPageTooLarge) {
+					t.Errorf("err %v, want ErrPageTooLarge", err)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			largest, rows := 0, 0
+			for i, h := range htmls {
+				largest = max(largest, len(h))
+				rows += pages[i].hi - pages[i].lo
+			}
+			if largest <= c.least || largest > c.most || rows != c.n {
+				t.Errorf("%d pages, the largest %d bytes, %d rows; want the largest in (%d, %d] and %d rows",
+					len(pages), largest, rows, c.least, c.most, c.n)
+			}
+		})
 	}
 }
