@@ -632,6 +632,12 @@ type auditTables struct {
 	releases  map[string]int32
 	groups    map[auditGroupKey]int32
 	shared    map[sharedCountKey]int32
+	// last is the group numbered last, and lastGroup its number: a
+	// batch's members come a group at a time (audit_members_batch.sql),
+	// so most members' group is the one before theirs, and comparing it
+	// costs less than hashing it.
+	last      auditGroupKey
+	lastGroup int32
 }
 
 // auditGroupKey names a group: its release and, within it, its name
@@ -682,11 +688,15 @@ func (t *auditTables) release(r string) int32 {
 // group returns the number of m's group, and whether it is new.
 func (t *auditTables) group(m *auditMember) (int32, bool) {
 	k := auditGroupKey{m.Release, m.Group, m.GID}
+	if k == t.last && len(t.groups) > 0 {
+		return t.lastGroup, false
+	}
 	i, ok := t.groups[k]
 	if !ok {
 		i = int32(len(t.groups))
 		t.groups[k] = i
 	}
+	t.last, t.lastGroup = k, i
 	return i, !ok
 }
 
@@ -761,8 +771,16 @@ type auditEquation struct {
 //     hidden member's count gets an unknown of that release alone, the
 //     figure it had then, which the old total still bounds.
 type auditSystem struct {
-	tables   *auditTables
-	varIndex map[auditVar]int
+	tables *auditTables
+	// own numbers the variables of this release (Release 0) by cell, a
+	// slice for each side ('x', 'n', 's' by the cell's number, 'c' by the
+	// shared count's; sideSlot), -1 where there is none yet; other numbers
+	// the rest. Nearly every variable is one of this release's, and
+	// reading a slice at a dense number takes no hashing and one memory
+	// access where a map of millions took several (BENCHMARKS.md, "The
+	// audit's variables in slices").
+	own   [4][]int32
+	other map[auditVar]int
 	// truth holds each variable's figure as the councils gave it, by its
 	// number.
 	truth []sql.NullFloat64
@@ -778,18 +796,54 @@ type auditSystem struct {
 // newAuditSystem returns an empty system, sized for about members
 // members.
 func newAuditSystem(members int) *auditSystem {
-	return &auditSystem{tables: newAuditTables(members), varIndex: make(map[auditVar]int, members),
+	return &auditSystem{tables: newAuditTables(members), other: map[auditVar]int{},
 		info: make([]auditCell, 0, members/2)}
+}
+
+// sideSlot returns which of auditSystem.own holds a variable of side.
+func sideSlot(side byte) int {
+	switch side {
+	case 'x':
+		return 0
+	case 'n':
+		return 1
+	case 's':
+		return 2
+	default: // 'c'
+		return 3
+	}
+}
+
+// lookup returns v's number, and whether it has one.
+func (a *auditSystem) lookup(v auditVar) (int, bool) {
+	if v.Release != 0 {
+		i, ok := a.other[v]
+		return i, ok
+	}
+	own := a.own[sideSlot(v.Side)]
+	if int(v.Cell) < len(own) && own[v.Cell] >= 0 {
+		return int(own[v.Cell]), true
+	}
+	return 0, false
 }
 
 // variable returns v's number, numbering it with the figure t if new.
 func (a *auditSystem) variable(v auditVar, t sql.NullFloat64) int {
-	i, ok := a.varIndex[v]
-	if !ok {
-		i = len(a.truth)
-		a.varIndex[v] = i
-		a.truth = append(a.truth, t)
+	if i, ok := a.lookup(v); ok {
+		return i
 	}
+	i := len(a.truth)
+	a.truth = append(a.truth, t)
+	if v.Release != 0 {
+		a.other[v] = i
+		return i
+	}
+	own := a.own[sideSlot(v.Side)]
+	for len(own) <= int(v.Cell) {
+		own = append(own, -1)
+	}
+	own[v.Cell] = int32(i)
+	a.own[sideSlot(v.Side)] = own
 	return i
 }
 
@@ -859,7 +913,6 @@ func (a *auditSystem) add(m *auditMember) {
 func (a *auditSystem) narrow(cache componentCache) []narrowCell {
 	tables, info, eqs, rhs := a.tables, a.info, a.eqs, a.rhs
 	variable := a.variable
-	varIndex := a.varIndex
 	// Every variable of an unknown cell's own counts is made above; the
 	// variables made below are other releases' and gaps. unknown lists
 	// the unknown cells, in key order (sortCells), which the proportions'
@@ -873,7 +926,7 @@ func (a *auditSystem) narrow(cache componentCache) []narrowCell {
 		unknown = append(unknown, int32(i))
 		for k, av := range c.vars {
 			c.v[k] = -1
-			if v, ok := varIndex[av]; ok {
+			if v, ok := a.lookup(av); ok {
 				c.v[k] = v
 			}
 		}

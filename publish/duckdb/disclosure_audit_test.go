@@ -454,3 +454,47 @@ func TestAuditMembersOrder(t *testing.T) {
 			len(got), batches+1, releases+1)
 	}
 }
+
+// TestAuditVariableNumbers checks that the system numbers each variable
+// once, in the order first seen, whatever holds it: this release's in a
+// slice by side and cell, an earlier release's in a map. The same cell
+// and side of this release and of an earlier one are different
+// variables, and so are the same cell's sides; a cell numbered past
+// others that have no variable leaves them without one.
+func TestAuditVariableNumbers(t *testing.T) {
+	a := newAuditSystem(0)
+	figure := func(f float64) sql.NullFloat64 { return sql.NullFloat64{Float64: f, Valid: true} }
+	steps := []struct {
+		v    auditVar
+		t    sql.NullFloat64
+		want int
+	}{
+		{auditVar{Cell: 1, Side: 'x'}, figure(10), 0},
+		{auditVar{Cell: 1, Side: 'x', Release: 2}, figure(11), 1},
+		{auditVar{Cell: 1, Side: 'x'}, figure(99), 0},
+		{auditVar{Cell: 1, Side: 'n'}, figure(20), 2},
+		{auditVar{Cell: 1, Side: 'c'}, sql.NullFloat64{}, 3},
+		{auditVar{Cell: 7, Side: 's'}, sql.NullFloat64{}, 4},
+		{auditVar{Cell: 1, Side: 'x', Release: 2}, figure(99), 1},
+		{auditVar{Cell: 1, Side: 'x', Release: 3}, sql.NullFloat64{}, 5},
+		{auditVar{Cell: 0, Side: 'x'}, figure(30), 6},
+	}
+	for i, s := range steps {
+		if got := a.variable(s.v, s.t); got != s.want {
+			t.Fatalf("step %d: variable(%+v) = %d, want %d", i+1, s.v, got, s.want)
+		}
+	}
+	// Each number keeps the figure it was first given.
+	want := []sql.NullFloat64{figure(10), figure(11), figure(20), {}, {}, {}, figure(30)}
+	if !slices.Equal(a.truth, want) {
+		t.Errorf("figures %v, want %v", a.truth, want)
+	}
+	for _, v := range []auditVar{{Cell: 3, Side: 's'}, {Cell: 2, Side: 'x'}, {Cell: 1, Side: 's'}, {Cell: 1, Side: 'n', Release: 2}, {Cell: 8, Side: 'c'}} {
+		if i, ok := a.lookup(v); ok {
+			t.Errorf("lookup(%+v) = %d, want none", v, i)
+		}
+	}
+	if i, ok := a.lookup(auditVar{Cell: 7, Side: 's'}); !ok || i != 4 {
+		t.Errorf("lookup of cell 7's slack = %d, %v; want 4", i, ok)
+	}
+}
