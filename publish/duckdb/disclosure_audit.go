@@ -800,7 +800,8 @@ func newAuditSystem(members int) *auditSystem {
 		info: make([]auditCell, 0, members/2)}
 }
 
-// sideSlot returns which of auditSystem.own holds a variable of side.
+// sideSlot returns which of auditSystem.own holds a variable of side,
+// or -1 for a side none does, whose variables the map holds.
 func sideSlot(side byte) int {
 	switch side {
 	case 'x':
@@ -809,18 +810,20 @@ func sideSlot(side byte) int {
 		return 1
 	case 's':
 		return 2
-	default: // 'c'
+	case 'c':
 		return 3
 	}
+	return -1
 }
 
 // lookup returns v's number, and whether it has one.
 func (a *auditSystem) lookup(v auditVar) (int, bool) {
-	if v.Release != 0 {
+	slot := sideSlot(v.Side)
+	if v.Release != 0 || slot < 0 {
 		i, ok := a.other[v]
 		return i, ok
 	}
-	own := a.own[sideSlot(v.Side)]
+	own := a.own[slot]
 	if int(v.Cell) < len(own) && own[v.Cell] >= 0 {
 		return int(own[v.Cell]), true
 	}
@@ -834,16 +837,19 @@ func (a *auditSystem) variable(v auditVar, t sql.NullFloat64) int {
 	}
 	i := len(a.truth)
 	a.truth = append(a.truth, t)
-	if v.Release != 0 {
+	slot := sideSlot(v.Side)
+	if v.Release != 0 || slot < 0 {
 		a.other[v] = i
 		return i
 	}
-	own := a.own[sideSlot(v.Side)]
+	own := a.own[slot]
 	for len(own) <= int(v.Cell) {
 		own = append(own, -1)
 	}
+	// A variable's number fits an int32: there are fewer variables than
+	// members' counts, and cells are numbered in int32 already.
 	own[v.Cell] = int32(i)
-	a.own[sideSlot(v.Side)] = own
+	a.own[slot] = own
 	return i
 }
 

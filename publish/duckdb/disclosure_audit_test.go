@@ -460,8 +460,10 @@ func TestAuditMembersOrder(t *testing.T) {
 // slice by side and cell, an earlier release's in a map. The same cell
 // and side of this release and of an earlier one are different
 // variables, and so are the same cell's sides; a cell numbered past
-// others that have no variable leaves them without one.
+// others that have no variable leaves them without one; a side no slice
+// holds (none is made today) is numbered in the map.
 func TestAuditVariableNumbers(t *testing.T) {
+	t.Parallel()
 	a := newAuditSystem(0)
 	figure := func(f float64) sql.NullFloat64 { return sql.NullFloat64{Float64: f, Valid: true} }
 	steps := []struct {
@@ -478,6 +480,9 @@ func TestAuditVariableNumbers(t *testing.T) {
 		{auditVar{Cell: 1, Side: 'x', Release: 2}, figure(99), 1},
 		{auditVar{Cell: 1, Side: 'x', Release: 3}, sql.NullFloat64{}, 5},
 		{auditVar{Cell: 0, Side: 'x'}, figure(30), 6},
+		{auditVar{Cell: 1}, sql.NullFloat64{}, 7},
+		{auditVar{Cell: 1, Side: 'c'}, sql.NullFloat64{}, 3},
+		{auditVar{Cell: 1}, sql.NullFloat64{}, 7},
 	}
 	for i, s := range steps {
 		if got := a.variable(s.v, s.t); got != s.want {
@@ -485,7 +490,7 @@ func TestAuditVariableNumbers(t *testing.T) {
 		}
 	}
 	// Each number keeps the figure it was first given.
-	want := []sql.NullFloat64{figure(10), figure(11), figure(20), {}, {}, {}, figure(30)}
+	want := []sql.NullFloat64{figure(10), figure(11), figure(20), {}, {}, {}, figure(30), {}}
 	if !slices.Equal(a.truth, want) {
 		t.Errorf("figures %v, want %v", a.truth, want)
 	}
@@ -496,5 +501,28 @@ func TestAuditVariableNumbers(t *testing.T) {
 	}
 	if i, ok := a.lookup(auditVar{Cell: 7, Side: 's'}); !ok || i != 4 {
 		t.Errorf("lookup of cell 7's slack = %d, %v; want 4", i, ok)
+	}
+}
+
+// TestAuditGroupNumbers checks that a group keeps its number whether it
+// comes straight after itself, which the tables answer without a lookup,
+// or again later, and that the zero key is a group like any other.
+func TestAuditGroupNumbers(t *testing.T) {
+	t.Parallel()
+	tables := newAuditTables(0)
+	a := &auditMember{}
+	b := &auditMember{Release: "s1", Group: "g"}
+	c := &auditMember{GID: 7}
+	for i, s := range []struct {
+		m     *auditMember
+		want  int32
+		isNew bool
+	}{
+		{a, 0, true}, {a, 0, false}, {b, 1, true}, {c, 2, true}, {c, 2, false}, {b, 1, false}, {a, 0, false}, {c, 2, false},
+	} {
+		if got, isNew := tables.group(s.m); got != s.want || isNew != s.isNew {
+			t.Errorf("step %d: the group of release %q, group %q, gid %d = %d, %v; want %d, %v",
+				i+1, s.m.Release, s.m.Group, s.m.GID, got, isNew, s.want, s.isNew)
+		}
 	}
 }
