@@ -774,7 +774,7 @@ type auditSystem struct {
 	tables *auditTables
 	// own numbers the variables of this release (Release 0) by cell, a
 	// slice for each side ('x', 'n', 's' by the cell's number, 'c' by the
-	// shared count's; sideSlot), -1 where there is none yet; other numbers
+	// shared count's; ownSlice), -1 where there is none yet; other numbers
 	// the rest. Nearly every variable is one of this release's, and
 	// reading a slice at a dense number takes no hashing and one memory
 	// access where a map of millions took several (BENCHMARKS.md, "The
@@ -800,32 +800,35 @@ func newAuditSystem(members int) *auditSystem {
 		info: make([]auditCell, 0, members/2)}
 }
 
-// sideSlot returns which of auditSystem.own holds a variable of side,
-// or -1 for a side none does, whose variables the map holds.
-func sideSlot(side byte) int {
-	switch side {
-	case 'x':
-		return 0
-	case 'n':
-		return 1
-	case 's':
-		return 2
-	case 'c':
-		return 3
+// ownSlice returns the slice of auditSystem.own that numbers v: this
+// release's variable of side 'x', 'n', 's' or 'c'; nil for any other,
+// which the map numbers.
+func (a *auditSystem) ownSlice(v auditVar) *[]int32 {
+	if v.Release != 0 {
+		return nil
 	}
-	return -1
+	switch v.Side {
+	case 'x':
+		return &a.own[0]
+	case 'n':
+		return &a.own[1]
+	case 's':
+		return &a.own[2]
+	case 'c':
+		return &a.own[3]
+	}
+	return nil
 }
 
 // lookup returns v's number, and whether it has one.
 func (a *auditSystem) lookup(v auditVar) (int, bool) {
-	slot := sideSlot(v.Side)
-	if v.Release != 0 || slot < 0 {
+	own := a.ownSlice(v)
+	if own == nil {
 		i, ok := a.other[v]
 		return i, ok
 	}
-	own := a.own[slot]
-	if int(v.Cell) < len(own) && own[v.Cell] >= 0 {
-		return int(own[v.Cell]), true
+	if int(v.Cell) < len(*own) && (*own)[v.Cell] >= 0 {
+		return int((*own)[v.Cell]), true
 	}
 	return 0, false
 }
@@ -837,19 +840,17 @@ func (a *auditSystem) variable(v auditVar, t sql.NullFloat64) int {
 	}
 	i := len(a.truth)
 	a.truth = append(a.truth, t)
-	slot := sideSlot(v.Side)
-	if v.Release != 0 || slot < 0 {
+	own := a.ownSlice(v)
+	if own == nil {
 		a.other[v] = i
 		return i
 	}
-	own := a.own[slot]
-	for len(own) <= int(v.Cell) {
-		own = append(own, -1)
+	for len(*own) <= int(v.Cell) {
+		*own = append(*own, -1)
 	}
 	// A variable's number fits an int32: there are fewer variables than
 	// members' counts, and cells are numbered in int32 already.
-	own[v.Cell] = int32(i)
-	a.own[slot] = own
+	(*own)[v.Cell] = int32(i)
 	return i
 }
 
