@@ -34,10 +34,12 @@ import (
 //
 // Performance is judged on the phone Lighthouse means to emulate, not on
 // one as much slower than it as the host is slower than Lighthouse's
-// reference machine: each page's CPU slowdown is calibrated to the host,
-// from the median benchmark index of the runs before the page's first
-// (the first page's from three audits of the home page), by
-// lighthouseSlowdown, and its five runs, if it needs them, share it.
+// reference machine: each run's CPU slowdown is calibrated to the host,
+// from the median benchmark index of the lighthouseRecentRuns runs before
+// it (the first run's from three audits of the home page), by
+// lighthouseSlowdown. Only the latest runs count, since this machine's
+// speed moves by half within minutes: a slowdown held from a fast minute
+// judged a page on a phone slower than the one meant.
 
 // lighthouseRuns is how many times a page is audited when its first run
 // falls short.
@@ -52,9 +54,10 @@ const lighthouseDefaultSlowdown = 4
 // Lighthouse's CPU throttling calculator emulates a mid-tier phone.
 const lighthouseLeastIndex = 150
 
-// lighthouseCalibrationRuns is how many times the home page is audited to
-// measure the host before any page is judged.
-const lighthouseCalibrationRuns = 3
+// lighthouseRecentRuns is how many times the home page is audited to
+// measure the host before any page is judged, and how many of the latest
+// runs' benchmark indexes each run's slowdown is calibrated from.
+const lighthouseRecentRuns = 3
 
 // lighthouseCategories are the categories audited, with the least score
 // each must reach (the median for performance and best practices, every
@@ -215,7 +218,7 @@ func TestLighthouse(t *testing.T) {
 	// the index of one run can be half or twice the next one's on a
 	// shared machine; its scores are not judged.
 	var indexes []float64
-	for run := range lighthouseCalibrationRuns {
+	for run := range lighthouseRecentRuns {
 		file := filepath.Join(out, "calibration-"+strconv.Itoa(run+1)+".json")
 		rep := runLighthouse(t, lighthouse, chromium, s.base+"/", file, lighthouseDefaultSlowdown)
 		indexes = append(indexes, rep.Environment.BenchmarkIndex)
@@ -224,17 +227,16 @@ func TestLighthouse(t *testing.T) {
 		t.Run(strings.Trim(page, "/"), func(t *testing.T) {
 			scores := map[string][]float64{}
 			var reports []lighthouseReport
-			host := median(indexes)
-			slowdown := lighthouseSlowdown(host)
-			if host < lighthouseLeastIndex {
-				t.Logf("the host's benchmark index, %.0f, is below what Lighthouse's calculator emulates a phone from (%d): auditing unslowed", host, lighthouseLeastIndex)
-			}
 			for run := range lighthouseRuns {
 				if run == 1 && !short(scores) {
 					break
 				}
 				file := filepath.Join(out, strings.ReplaceAll(strings.Trim(page, "/"), "/", "_")+"-"+strconv.Itoa(run+1)+".json")
-				rep := runLighthouse(t, lighthouse, chromium, s.base+page, file, slowdown)
+				host := median(indexes[len(indexes)-lighthouseRecentRuns:])
+				if host < lighthouseLeastIndex {
+					t.Logf("the host's benchmark index, %.0f, is below what Lighthouse's calculator emulates a phone from (%d): auditing unslowed", host, lighthouseLeastIndex)
+				}
+				rep := runLighthouse(t, lighthouse, chromium, s.base+page, file, lighthouseSlowdown(host))
 				reports = append(reports, rep)
 				indexes = append(indexes, rep.Environment.BenchmarkIndex)
 				for _, c := range lighthouseCategories {
