@@ -134,15 +134,17 @@
 // a metric's by region, a provider's by metric, a council's by service,
 // and any of those parts still too long into numbered pages ("page 2 of
 // 5"), all by one function (split.go). A table that cannot be split that
-// small, because the page around it and the list of its parts are long,
-// is split under LongTablePageBytes (48 KB), or failing that under
+// small, because what the page must show around its rows is long, is
+// split under LongTablePageBytes (48 KB), or failing that under
 // MaxPageBytes, instead. Builder.PageLimit lowers the limit
 // (and the split size, when it is less), for tests that split tables of a
 // few hundred rows. A provider's page that is still too long once its tables
 // have moved to its parts (many metrics and services over many periods)
-// moves its trends there too. The page that would have held the table links to every part
-// and says which rows each holds; each part links to the others; table.csv
-// holds them all. ErrPageTooLarge is the last resort, for a page that
+// moves its trends there too. The page that would have held the table
+// links to the parts and says which rows each holds; each part links to
+// the first page of every group and, in its own group, to the pages near
+// it and the last (nearParts), a list that does not grow with the table;
+// table.csv holds them all. ErrPageTooLarge is the last resort, for a page that
 // cannot fit even so: one row with what every page around it must show
 // (or a page that lists the parts) over the limit.
 //

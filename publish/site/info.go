@@ -251,9 +251,10 @@ func (s *siteData) writeChanges(o *output, r *renderer, rows []ChangeRow) error 
 		p.Meta = s.meta("changes", t, url, Link{Title: "Releases", URL: ReleasesURL})
 		p.Rows = rows[pg.lo:pg.hi]
 		if pg.pages > 1 {
-			p.Pages = numberedParts(pages, "Changes", ChangesURL)
-			p.Page = &p.Pages[i]
-			p.Pages[i].Current = true
+			all := numberedParts(pages, "Changes", ChangesURL)
+			all[i].Current = true
+			p.Page = &all[i]
+			p.Pages = nearParts(all, i)
 		}
 		html, err := r.render("changes", p)
 		return html, p, err

@@ -14,10 +14,12 @@ import (
 
 // TestChangesSplit checks that a release with more revisions than a page
 // holds lists them all, in numbered pages under TablePageBytes, each saying
-// which page it is.
+// which page it is and linking to the pages near it, from which every page
+// is reached: 30,000 changes, hundreds of pages, as many as a national
+// release may revise.
 func TestChangesSplit(t *testing.T) {
 	t.Parallel()
-	const n = 3000
+	const n = 30000
 	v := func(x float64) *float64 { return &x }
 	rel := &schemas.Release{ID: "r2", Previous: "r1"}
 	for i := range n {
@@ -46,12 +48,26 @@ func TestChangesSplit(t *testing.T) {
 	if len(first.Pages) < 2 || first.Revised != n-n/10 || first.Withdrawn != n/10 {
 		t.Fatalf("first page: %d pages, %d revised, %d withdrawn; want several pages, %d and %d", len(first.Pages), first.Revised, first.Withdrawn, n-n/10, n/10)
 	}
+	twins := map[string]ChangesPage{}
+	twin := func(url string) ChangesPage {
+		p, ok := twins[url]
+		if !ok {
+			readTwin(t, filepath.Join(dir, filepath.FromSlash(JSONURL(url))), &p)
+			twins[url] = p
+		}
+		return p
+	}
+	parts := ReachParts(first.Pages, func(url string) []Part { return twin(url).Pages })
 	rows := 0
-	for i, part := range first.Pages {
-		var p ChangesPage
-		readTwin(t, filepath.Join(dir, filepath.FromSlash(JSONURL(part.URL))), &p)
-		if p.Page == nil || p.Page.Page != i+1 || !p.Pages[i].Current || len(p.Rows) != part.Rows {
-			t.Errorf("%s: page %+v, %d rows; its link says page %d of %d rows", part.URL, p.Page, len(p.Rows), i+1, part.Rows)
+	for i, part := range parts {
+		p := twin(part.URL)
+		if p.Page == nil || p.Page.Page != i+1 || p.Page.Pages != len(parts) || len(p.Rows) != part.Rows {
+			t.Errorf("%s: page %+v, %d rows; want page %d of %d, of the %d rows its link says", part.URL, p.Page, len(p.Rows), i+1, len(parts), part.Rows)
+		}
+		// The list stays short however many pages there are: the first,
+		// the last, and those near this one.
+		if len(p.Pages) > 2*nearPages+3 {
+			t.Errorf("%s lists %d pages, want at most %d", part.URL, len(p.Pages), 2*nearPages+3)
 		}
 		fi, err := os.Stat(filepath.Join(dir, filepath.FromSlash(File(part.URL))))
 		if err != nil || fi.Size() > TablePageBytes {
@@ -61,6 +77,11 @@ func TestChangesSplit(t *testing.T) {
 	}
 	if rows != n {
 		t.Errorf("the pages hold %d rows, want %d", rows, n)
+	}
+	// So many that every page listing every other would not fit in
+	// TablePageBytes, as at national scale.
+	if len(parts) < 300 {
+		t.Errorf("%d pages, want at least 300 for the test to mean anything", len(parts))
 	}
 }
 

@@ -365,8 +365,8 @@ func (s *siteData) writeIfFits(o *output, r *renderer, most int, kind, url strin
 }
 
 // paginateWithin splits a table with paginate under the first of limits
-// (ascending) that the page around it, with the list of its parts
-// (longer the more parts there are), leaves room for rows in.
+// (ascending) that the page around it, with its list of parts, leaves
+// room for rows in.
 func paginateWithin[V any](limits []int, sizes []int, estimate int, what string,
 	render func(pages []span, i int) ([]byte, V, error)) (pages []span, htmls [][]byte, values []V, err error) {
 	for _, limit := range limits {
@@ -407,7 +407,7 @@ func (s *siteData) numberedPart(kind string, pages []span, i int, title, partURL
 		return meta, nil, nil
 	}
 	parts[i].Current = true
-	return meta, parts, &parts[i]
+	return meta, nearParts(parts, i), &parts[i]
 }
 
 // metricPages streams the comparison rows by metric and period and queues
@@ -691,9 +691,10 @@ func (s *siteData) writeMetricParts(o *output, r *renderer, p MetricPage, fullSi
 	what := p.Metric.ID + " in " + p.Period
 	pages, err := writePaginated(s, o, r, sizes, fullSize, what, func(pages []span, i int) ([]byte, MetricPage, error) {
 		q := p
-		q.Parts = partsOf(pages)
-		q.Parts[i].Current = true
-		q.Part = &q.Parts[i]
+		every := partsOf(pages)
+		every[i].Current = true
+		q.Part = &every[i]
+		q.Parts = nearParts(every, i)
 		q.Meta = s.meta("metric", p.Metric.Title+", "+p.PeriodLabel+": "+q.Part.Title, q.Part.URL,
 			Link{Title: p.Metric.Title, URL: MetricURL(p.Metric.ID)}, Link{Title: p.PeriodLabel, URL: p.URL})
 		q.Rows = all[pages[i].lo:pages[i].hi]
@@ -704,7 +705,7 @@ func (s *siteData) writeMetricParts(o *output, r *renderer, p MetricPage, fullSi
 	if err != nil {
 		return err
 	}
-	p.Parts = partsOf(pages)
+	p.Parts = nearParts(partsOf(pages), 0)
 	p.Rows = []RowView{}
 	if err := s.writeSimple(o, r, "metric", p.URL, p); err != nil {
 		return err
@@ -973,7 +974,7 @@ func (s *siteData) writeProvider(o *output, r *renderer, prov *schemas.ProviderR
 		if err != nil {
 			return err
 		}
-		parts := numberedParts(pages, title, partURL)
+		parts := nearParts(numberedParts(pages, title, partURL), 0)
 		for _, i := range secs {
 			p.Sections[i].Rows = []RowView{}
 			p.Sections[i].Parts = parts
@@ -1194,7 +1195,7 @@ func (s *siteData) writeCouncil(o *output, r *renderer, c *duckdb.SiteCouncil, r
 			return err
 		}
 		p.Services[i].Rows = []RowView{}
-		p.Services[i].Parts = numberedParts(pages, title, partURL)
+		p.Services[i].Parts = nearParts(numberedParts(pages, title, partURL), 0)
 	}
 	return s.writeSimple(o, r, "council", url, p)
 }

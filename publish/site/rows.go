@@ -165,10 +165,17 @@ func linksHTML(root string, links []Link) template.HTML {
 }
 
 // partsHTML writes the parts of a split table as list items, each a link
-// saying which rows it holds, the current page's marked as such.
+// saying which rows it holds, the current page's marked as such, and an
+// item saying how many pages the list leaves out where it skips some
+// (nearParts).
 func partsHTML(root string, parts []Part) template.HTML {
 	w := newRowWriter(root, len(parts)/4)
 	for _, p := range parts {
+		if p.Skipped > 0 {
+			w.s(`<li>… `)
+			w.s(plural(p.Skipped, "more page", "more pages"))
+			w.s(` …</li>`)
+		}
 		w.s(`<li><a href="`)
 		w.text(root + p.URL)
 		if p.Current {

@@ -41,11 +41,12 @@ const MaxPageBytes = 200 << 10
 const TablePageBytes = 32 << 10
 
 // LongTablePageBytes is the size a page of tables is split from when it
-// cannot be split from TablePageBytes: every part of a split table lists
-// all the parts, a list that grows as the parts shrink, so a table of
-// thousands of rows may not fit its list and any rows in 32 KB. It is the
-// 48 KB that TablePageBytes was before; past it, the split is under
-// MaxPageBytes.
+// cannot be split from TablePageBytes, because what the page must show
+// around its rows (its head, the sentences of a metric's groups, its list
+// of parts) leaves no room in 32 KB. The list of parts no longer grows
+// with the table (nearParts), so this is a fallback, not the rule it was
+// for tables of thousands of rows. It is the 48 KB that TablePageBytes
+// was before; past it, the split is under MaxPageBytes.
 const LongTablePageBytes = 48 << 10
 
 // ErrPageTooLarge is returned, wrapped, as a last resort: for a page that

@@ -392,10 +392,18 @@ func TestPageSize(t *testing.T) {
 	if page.Total != 4500 || len(page.Parts) < 9 || len(page.Rows) != 0 {
 		t.Fatalf("period page: %d rows in total, %d parts, %d rows on it; want 4500 split in parts of regions", page.Total, len(page.Parts), len(page.Rows))
 	}
+	twins := map[string]site.MetricPage{}
+	twin := func(url string) site.MetricPage {
+		q, ok := twins[url]
+		if !ok {
+			readJSON(t, filepath.Join(rel.Dir, filepath.FromSlash(site.JSONURL(url))), &q)
+			twins[url] = q
+		}
+		return q
+	}
 	rows, seen := 0, map[string]bool{}
-	for _, part := range page.Parts {
-		var q site.MetricPage
-		readJSON(t, filepath.Join(rel.Dir, filepath.FromSlash(site.JSONURL(part.URL))), &q)
+	for _, part := range site.ReachParts(page.Parts, func(url string) []site.Part { return twin(url).Parts }) {
+		q := twin(part.URL)
 		if len(q.Rows) != part.Rows {
 			t.Errorf("%s has %d rows, its link says %d", part.URL, len(q.Rows), part.Rows)
 		}
@@ -414,14 +422,12 @@ func TestPageSize(t *testing.T) {
 		if got := bytes.Count(b, []byte("<tr><th scope=\"row\">")); got != part.Rows {
 			t.Errorf("%s shows %d rows, want %d", part.URL, got, part.Rows)
 		}
-		// A page of tables is split from TablePageBytes, or from
-		// LongTablePageBytes where the list of parts leaves no room, not
-		// only from MaxPageBytes; only a page of one row may go past it.
-		// This table's parts list too many parts for 32 KB, so it is the
-		// second size that is checked here; TestSplitLadder checks the
-		// first, and TestChangesSplit a table split under it.
-		if part.Rows > 1 && len(b) > site.LongTablePageBytes {
-			t.Errorf("%s holds %d rows in %d bytes, over %d", part.URL, part.Rows, len(b), site.LongTablePageBytes)
+		// A page of tables is split from TablePageBytes, not from
+		// LongTablePageBytes or MaxPageBytes, since its list of parts
+		// does not grow with the table (nearParts); only a page of one
+		// row may go past it.
+		if part.Rows > 1 && len(b) > site.TablePageBytes {
+			t.Errorf("%s holds %d rows in %d bytes, over %d", part.URL, part.Rows, len(b), site.TablePageBytes)
 		}
 	}
 	if rows != page.Total {
@@ -512,7 +518,7 @@ func TestSplitPages(t *testing.T) {
 		if total != 600 {
 			t.Fatalf("the provider's sections count %d rows, want 600", total)
 		}
-		checkParts(t, rel.Dir, site.ProviderURL(wide), parts, total, "councils/", func(url string) []string {
+		checkParts(t, rel.Dir, site.ProviderURL(wide), parts, total, "councils/", func(url string) ([]site.Part, []string) {
 			var q site.ProviderPage
 			readJSON(t, filepath.Join(rel.Dir, filepath.FromSlash(site.JSONURL(url))), &q)
 			var keys []string
@@ -521,7 +527,7 @@ func TestSplitPages(t *testing.T) {
 					keys = append(keys, r.CouncilCode+"/"+r.Service)
 				}
 			}
-			return keys
+			return q.Pages, keys
 		})
 	})
 	t.Run("council", func(t *testing.T) {
@@ -534,7 +540,7 @@ func TestSplitPages(t *testing.T) {
 			if len(sv.Rows) != 0 || sv.NRows != 601 {
 				t.Fatalf("homecare: %d rows on the council's page, %d in all; want none and 601", len(sv.Rows), sv.NRows)
 			}
-			checkParts(t, rel.Dir, site.CouncilURL(trafford), sv.Parts, sv.NRows, "metrics/", func(url string) []string {
+			checkParts(t, rel.Dir, site.CouncilURL(trafford), sv.Parts, sv.NRows, "metrics/", func(url string) ([]site.Part, []string) {
 				var q site.CouncilPage
 				readJSON(t, filepath.Join(rel.Dir, filepath.FromSlash(site.JSONURL(url))), &q)
 				var keys []string
@@ -543,7 +549,7 @@ func TestSplitPages(t *testing.T) {
 						keys = append(keys, r.Metric+"/"+r.ProviderID)
 					}
 				}
-				return keys
+				return q.Pages, keys
 			})
 			return
 		}
@@ -551,18 +557,20 @@ func TestSplitPages(t *testing.T) {
 	})
 }
 
-// checkParts checks the numbered pages parts of a table of total rows split
-// from the page at parent: more than one, each linked from parent and from
-// every other part, numbered in order, holding the rows its link says
-// (rowsOf reads a part's rows from its JSON twin, and its HTML shows as
-// many rows whose header links to a URL under rowLink), and every row on
-// exactly one.
-func checkParts(t *testing.T, dir, parent string, parts []site.Part, total int, rowLink string, rowsOf func(url string) []string) {
+// checkParts checks the numbered pages of a table of total rows split
+// from the page at parent, which lists listed of them: more than one,
+// every one reached from parent through the pages each lists, numbered in
+// order, each linked from parent when listed there and linking to the
+// first, the last, and the pages before and after it, holding the rows
+// its link says (read reads a part's list of pages and its rows from its
+// JSON twin, and its HTML shows as many rows whose header links to a URL
+// under rowLink), and every row on exactly one.
+func checkParts(t *testing.T, dir, parent string, listed []site.Part, total int, rowLink string, read func(url string) ([]site.Part, []string)) {
 	t.Helper()
-	if len(parts) < 2 {
-		t.Fatalf("%d parts, want the table on numbered pages", len(parts))
+	if len(listed) < 2 {
+		t.Fatalf("%d parts listed, want the table on numbered pages", len(listed))
 	}
-	read := func(url string) string {
+	page := func(url string) string {
 		b, err := os.ReadFile(filepath.Join(dir, filepath.FromSlash(site.File(url))))
 		if err != nil {
 			t.Fatal(err)
@@ -570,8 +578,14 @@ func checkParts(t *testing.T, dir, parent string, parts []site.Part, total int, 
 		return string(b)
 	}
 	linked := func(from, to string) bool {
-		return slices.Contains(links([]byte(read(from))), site.Root(from)+to)
+		return slices.Contains(links([]byte(page(from))), site.Root(from)+to)
 	}
+	for _, part := range listed {
+		if !linked(parent, part.URL) {
+			t.Errorf("%s does not link to %s, which it lists", parent, part.URL)
+		}
+	}
+	parts := site.ReachParts(listed, func(url string) []site.Part { p, _ := read(url); return p })
 	seen := map[string]int{}
 	next := 1
 	for i, part := range parts {
@@ -580,19 +594,16 @@ func checkParts(t *testing.T, dir, parent string, parts []site.Part, total int, 
 				i, part.Page, part.Pages, part.First, part.Last, part.Rows, i+1, len(parts), next)
 		}
 		next += part.Rows
-		if !linked(parent, part.URL) {
-			t.Errorf("%s does not link to %s", parent, part.URL)
-		}
-		for _, other := range parts {
-			if other.URL != part.URL && !linked(part.URL, other.URL) {
-				t.Errorf("%s does not link to %s", part.URL, other.URL)
+		for _, j := range []int{0, i - 1, i + 1, len(parts) - 1} {
+			if j >= 0 && j < len(parts) && j != i && !linked(part.URL, parts[j].URL) {
+				t.Errorf("%s does not link to %s", part.URL, parts[j].URL)
 			}
 		}
-		keys := rowsOf(part.URL)
+		_, keys := read(part.URL)
 		if len(keys) != part.Rows {
 			t.Errorf("%s holds %d rows, its link says %d", part.URL, len(keys), part.Rows)
 		}
-		if got := strings.Count(read(part.URL), `<tr><th scope="row"><a href="`+site.Root(part.URL)+rowLink); got != part.Rows {
+		if got := strings.Count(page(part.URL), `<tr><th scope="row"><a href="`+site.Root(part.URL)+rowLink); got != part.Rows {
 			t.Errorf("%s shows %d rows, want %d", part.URL, got, part.Rows)
 		}
 		for _, k := range keys {

@@ -10,8 +10,8 @@ import (
 // metric, a council's figures by service, and each of those groups into
 // numbered pages when it is still too long: past TablePageBytes, or
 // Builder.PageLimit when that is less. Nothing is cut short. A table that
-// cannot be split that small (the page around it, with the list of its
-// parts, too long) is split under LongTablePageBytes, and failing that
+// cannot be split that small (what the page shows around its rows too
+// long) is split under LongTablePageBytes, and failing that
 // under MaxPageBytes (neither above PageLimit) instead, and a page that
 // cannot fit even then with one row is ErrPageTooLarge.
 
@@ -44,6 +44,46 @@ func numberedParts(pages []span, title, url string) []Part {
 	return parts
 }
 
+// nearPages is how many pages either side of the one shown a list of
+// parts links to, within the shown page's group.
+const nearPages = 3
+
+// nearParts returns the parts a page of a split table lists, given every
+// part of it in order and the index of the page it centres on: the first
+// page of every group; and, in that page's group, the pages within
+// nearPages of it and the group's last page. Each part's Skipped counts
+// the pages of its group left out just before it. A list of every part
+// grew with the table: at national scale a metric's table for one period
+// holds up to 48,795 rows (BENCHMARKS.md, "Pages that list their
+// neighbours"), whose list alone outgrew a page and pushed every part
+// towards MaxPageBytes. This one grows with the groups, not the rows, and
+// every page is still reached, from the next or previous page at least.
+func nearParts(parts []Part, at int) []Part {
+	if len(parts) == 0 {
+		return parts
+	}
+	// The group of parts[at] is [lo, hi): its pages are numbered 1 to
+	// Pages, one after another.
+	lo := at - (parts[at].Page - 1)
+	hi := lo + parts[at].Pages
+	out := make([]Part, 0, min(len(parts), 2*nearPages+8))
+	kept := -1
+	for i, p := range parts {
+		near := i >= lo && i < hi && (i == hi-1 || abs(i-at) <= nearPages)
+		if p.Page > 1 && !near {
+			continue
+		}
+		if p.Page > 1 {
+			p.Skipped = i - kept - 1
+		}
+		out = append(out, p)
+		kept = i
+	}
+	return out
+}
+
+func abs(n int) int { return max(n, -n) }
+
 // Span says which rows a part holds: "rows 201 to 400" for a numbered
 // page, "120 rows" for a part of one page.
 func (p Part) Span() string {
@@ -74,7 +114,7 @@ func spans(sizes []int, perPage int) []span {
 // about how many bytes a page holding the whole table would take, from
 // which a first number of rows a page is guessed. render renders page i
 // of pages and returns it with the value of its JSON twin; since every
-// page lists them all, a page over the limit makes paginate cut the table
+// page lists some of them, a page over the limit makes paginate cut the table
 // again into smaller pages, in proportion to how far over it was, and
 // render them all afresh. what names the table in the error for a page of
 // one row still over the limit.

@@ -1,8 +1,11 @@
 package site
 
 import (
+	"cmp"
 	"errors"
 	"slices"
+	"strconv"
+	"strings"
 	"testing"
 )
 
@@ -80,4 +83,97 @@ func TestSplitLadder(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestNearParts checks the parts a page lists against lists worked out by
+// hand: three groups of 1, 10 and 2 pages (parts 0; 1 to 10; 11 and 12).
+func TestNearParts(t *testing.T) {
+	t.Parallel()
+	var parts []Part
+	for g, pages := range []int{1, 10, 2} {
+		for n := 1; n <= pages; n++ {
+			parts = append(parts, Part{Title: string(rune('A'+g)) + string(rune('0'+n%10)), Page: n, Pages: pages})
+		}
+	}
+	for _, tc := range []struct {
+		name string
+		at   int
+		want []string // titles, a Skipped count before a title as "+n"
+	}{
+		// Page 5 of the second group: its pages 2 to 8 (within three of
+		// 5) and its last, with page 9 left out before it.
+		{"middle", 5, []string{"A1", "B1", "B2", "B3", "B4", "B5", "B6", "B7", "B8", "+1", "B0", "C1"}},
+		// Page 1 of the second group: pages 2 to 4, then 5 to 9 left out.
+		{"first of a group", 1, []string{"A1", "B1", "B2", "B3", "B4", "+5", "B0", "C1"}},
+		// Its last page: pages 7 to 9 near it, 2 to 6 left out.
+		{"last of a group", 10, []string{"A1", "B1", "+5", "B7", "B8", "B9", "B0", "C1"}},
+		// A group of one page: every group's first, and the third's
+		// second page is not near.
+		{"group of one", 0, []string{"A1", "B1", "C1"}},
+		// The third group's second page: both its pages.
+		{"small group", 12, []string{"A1", "B1", "C1", "C2"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var got []string
+			for _, p := range nearParts(parts, tc.at) {
+				if p.Skipped > 0 {
+					got = append(got, "+"+string(rune('0'+p.Skipped)))
+				}
+				got = append(got, p.Title)
+			}
+			if !slices.Equal(got, tc.want) {
+				t.Errorf("nearParts(at %d) = %v, want %v", tc.at, got, tc.want)
+			}
+		})
+	}
+	if got := nearParts(nil, 0); len(got) != 0 {
+		t.Errorf("nearParts(nil) = %v", got)
+	}
+}
+
+// ReachParts returns every part of a split table that a reader reaches
+// from the parts listed on the page it was split from, following the
+// parts each part lists (partsOf reads them from a part's JSON twin), in
+// the order of their groups' first pages, then by page. Current and
+// Skipped are cleared, since they say where a part was listed from.
+func ReachParts(listed []Part, partsOf func(url string) []Part) []Part {
+	byURL := map[string]Part{}
+	var order []string
+	queue := slices.Clone(listed)
+	for len(queue) > 0 {
+		p := queue[0]
+		queue = queue[1:]
+		if _, ok := byURL[p.URL]; ok {
+			continue
+		}
+		p.Current, p.Skipped = false, 0
+		byURL[p.URL] = p
+		order = append(order, p.URL)
+		queue = append(queue, partsOf(p.URL)...)
+	}
+	// A part's group is named by its first page's URL, which the
+	// numbered pages extend.
+	group := map[string]int{}
+	for _, u := range order {
+		if p := byURL[u]; p.Page == 1 {
+			group[u] = len(group)
+		}
+	}
+	out := make([]Part, 0, len(order))
+	for _, u := range order {
+		out = append(out, byURL[u])
+	}
+	first := func(p Part) int {
+		u := p.URL
+		if p.Page > 1 {
+			u = strings.TrimSuffix(u, strconv.Itoa(p.Page)+"/")
+		}
+		g, ok := group[u]
+		if !ok {
+			return len(group) // a group whose first page no one lists
+		}
+		return g
+	}
+	slices.SortStableFunc(out, func(a, b Part) int { return cmp.Or(cmp.Compare(first(a), first(b)), cmp.Compare(a.Page, b.Page)) })
+	return out
 }

@@ -199,6 +199,9 @@ type Part struct {
 	Page    int    `json:"page"`
 	Pages   int    `json:"pages"`
 	Current bool   `json:"current"`
+	// Skipped counts the pages of the part's group that a list of parts
+	// leaves out just before it (nearParts).
+	Skipped int `json:"skipped_before,omitempty"`
 }
 
 // RowView is a comparison row as a page shows it, with links to its
