@@ -7,8 +7,11 @@ import (
 	"encoding/json"
 	"flag"
 	"io/fs"
+	"maps"
 	"os"
 	"path/filepath"
+	"slices"
+	"strings"
 	"syscall"
 	"testing"
 	"time"
@@ -19,7 +22,10 @@ import (
 	"github.com/yardstick-open/yardstick/schemas"
 )
 
-var siteRelease = flag.String("site-release", "", "a release folder whose website BenchmarkSiteRelease builds again")
+var (
+	siteRelease = flag.String("site-release", "", "a release folder whose website BenchmarkSiteRelease builds again")
+	siteLargest = flag.String("site-largest", "", "a folder into which BenchmarkSiteRelease copies the largest page over TablePageBytes of each kind")
+)
 
 // BenchmarkSiteRelease measures pages written a second for the website of
 // a release already published (such as one of `yardstick sample --rows
@@ -28,7 +34,10 @@ var siteRelease = flag.String("site-release", "", "a release folder whose websit
 // time it reports pages a second of the process's CPU time, which a busy
 // machine changes less, and the CPU time and bytes of one site (in all,
 // and its HTML, JSON and CSV files'), which compare builds that split the
-// same tables into different numbers of pages.
+// same tables into different numbers of pages, and how many of its HTML
+// pages are over TablePageBytes and over LongTablePageBytes, with the
+// largest, which show whether long tables were split as small as they
+// should be.
 func BenchmarkSiteRelease(b *testing.B) {
 	if *siteRelease == "" {
 		b.Skip("no -site-release given")
@@ -49,7 +58,15 @@ func BenchmarkSiteRelease(b *testing.B) {
 	cat, _ := publishtest.Reference()
 	var pages, builds int
 	var bytes int64
-	kinds := map[string]int64{} // bytes by kind of file: HTML, JSON, CSV
+	kinds := map[string]int64{}       // bytes by kind of file: HTML, JSON, CSV
+	var over32, over48, largest int64 // HTML pages over each size, and the largest
+	// The first build's pages over TablePageBytes by kind of page.
+	type overs struct {
+		n32, n48 int
+		largest  int64
+		path     string
+	}
+	byKind := map[string]*overs{}
 	var elapsed, cpu time.Duration
 	for b.Loop() {
 		out := b.TempDir()
@@ -76,10 +93,47 @@ func BenchmarkSiteRelease(b *testing.B) {
 			case ".html", ".json", ".csv":
 				kinds[ext[1:]] += info.Size()
 			}
+			if filepath.Ext(path) == ".html" {
+				largest = max(largest, info.Size())
+				if info.Size() <= site.TablePageBytes {
+					return nil
+				}
+				over32++
+				if info.Size() > site.LongTablePageBytes {
+					over48++
+				}
+				if builds == 1 {
+					name, _ := filepath.Rel(out, path)
+					k := byKind[pageKind(name)]
+					if k == nil {
+						k = &overs{}
+						byKind[pageKind(name)] = k
+					}
+					k.n32++
+					if info.Size() > site.LongTablePageBytes {
+						k.n48++
+					}
+					if info.Size() > k.largest {
+						k.largest, k.path = info.Size(), name
+					}
+				}
+			}
 			return nil
 		})
 		if err != nil {
 			b.Fatal(err)
+		}
+		if *siteLargest != "" && builds == 1 {
+			for kind, k := range byKind {
+				data, err := os.ReadFile(filepath.Join(out, k.path))
+				if err != nil {
+					b.Fatal(err)
+				}
+				name := strings.NewReplacer("/", "_", "<", "", ">", "").Replace(kind)
+				if err := os.WriteFile(filepath.Join(*siteLargest, name+".html"), data, 0o644); err != nil {
+					b.Fatal(err)
+				}
+			}
 		}
 		os.RemoveAll(out)
 		b.StartTimer()
@@ -89,6 +143,14 @@ func BenchmarkSiteRelease(b *testing.B) {
 	b.ReportMetric(cpu.Seconds()/float64(builds), "cpu-s/site")
 	b.ReportMetric(float64(bytes)/1e6/float64(builds), "MB/site")
 	b.ReportMetric(float64(pages)/float64(builds), "pages/site")
+	for _, kind := range slices.Sorted(maps.Keys(byKind)) {
+		k := byKind[kind]
+		b.Logf("%s: %d pages over %d bytes, %d over %d; the largest %s, %d bytes", kind, k.n32, site.TablePageBytes,
+			k.n48, site.LongTablePageBytes, k.path, k.largest)
+	}
+	b.ReportMetric(float64(over32)/float64(builds), "html-over-32KB/site")
+	b.ReportMetric(float64(over48)/float64(builds), "html-over-48KB/site")
+	b.ReportMetric(float64(largest)/1024, "largest-html-KiB")
 	for kind, n := range kinds {
 		b.ReportMetric(float64(n)/1e6/float64(builds), "MB-"+kind+"/site")
 	}
@@ -101,4 +163,27 @@ func cpuTime(tb testing.TB) time.Duration {
 		tb.Fatal(err)
 	}
 	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+// pageKind names the kind of page at path, relative to the site's root:
+// a metric's period page or a part of its table, a provider's or a
+// council's page or a part of it, or the page's own name for the rest.
+func pageKind(path string) string {
+	parts := strings.Split(filepath.ToSlash(path), "/")
+	switch {
+	case len(parts) >= 3 && (parts[0] == "providers" || parts[0] == "councils"):
+		if len(parts) == 3 {
+			return parts[0] + "/<id>/"
+		}
+		return parts[0] + "/<id>/<part>/"
+	case len(parts) >= 3 && parts[0] == "metrics":
+		switch len(parts) {
+		case 3:
+			return "metrics/<metric>/"
+		case 4:
+			return "metrics/<metric>/<period>/"
+		}
+		return "metrics/<metric>/<period>/<part>/"
+	}
+	return path
 }

@@ -176,8 +176,10 @@ type ChangesPage struct {
 	Revised   int         `json:"revised"`
 	Withdrawn int         `json:"withdrawn"`
 	Rows      []ChangeRow `json:"rows"`
-	Page      *Part       `json:"page,omitempty"`
-	Pages     []Part      `json:"pages,omitempty"`
+	// Page is which page this is, when there is more than one, and Pages
+	// those it lists: the first, the last and those near it (nearParts).
+	Page  *Part  `json:"page,omitempty"`
+	Pages []Part `json:"pages,omitempty"`
 }
 
 // ChangeRow is a figure revised (Old and New) or withdrawn (Old alone).
@@ -240,6 +242,7 @@ func (s *siteData) writeChanges(o *output, r *renderer, rows []ChangeRow) error 
 	revised := len(rel.Revisions)
 	base := ChangesPage{Previous: rel.Previous, Revised: revised, Withdrawn: len(rows) - revised}
 	title := "What changed since release " + rel.Previous
+	var list partList
 	_, err := writePaginated(s, o, r, []int{len(rows)}, len(rows)*400, "the changes", func(pages []span, i int) ([]byte, ChangesPage, error) {
 		pg := pages[i]
 		p := base
@@ -251,10 +254,7 @@ func (s *siteData) writeChanges(o *output, r *renderer, rows []ChangeRow) error 
 		p.Meta = s.meta("changes", t, url, Link{Title: "Releases", URL: ReleasesURL})
 		p.Rows = rows[pg.lo:pg.hi]
 		if pg.pages > 1 {
-			all := numberedParts(pages, "Changes", ChangesURL)
-			all[i].Current = true
-			p.Page = &all[i]
-			p.Pages = nearParts(all, i)
+			p.Pages, p.Page = listAt(list.of(pages, func(pages []span) []Part { return numberedParts(pages, "Changes", ChangesURL) }), i)
 		}
 		html, err := r.render("changes", p)
 		return html, p, err

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/yardstick-open/yardstick/publish/duckdb"
@@ -58,6 +59,21 @@ func TestChangesSplit(t *testing.T) {
 		return p
 	}
 	parts := ReachParts(first.Pages, func(url string) []Part { return twin(url).Pages })
+	for _, e := range NeighbourErrors(parts, func(url string) []Part { return twin(url).Pages }) {
+		t.Error(e)
+	}
+	// The first page lists pages 2 to 4 and the last, and says which it
+	// leaves out between them, in its HTML and its JSON twin.
+	if last := first.Pages[len(first.Pages)-1]; last.Page != len(parts) || last.Skipped != len(parts)-5 {
+		t.Errorf("the first page's list ends with %+v, want page %d after %d left out", last, len(parts), len(parts)-5)
+	}
+	html, err := os.ReadFile(filepath.Join(dir, "changes", "index.html"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := fmt.Sprintf("<li>Pages 5 to %s are not listed here", formatInt(int64(len(parts)-1))); !strings.Contains(string(html), want) {
+		t.Errorf("the first page does not say %q", want)
+	}
 	rows := 0
 	for i, part := range parts {
 		p := twin(part.URL)
@@ -69,9 +85,10 @@ func TestChangesSplit(t *testing.T) {
 		if len(p.Pages) > 2*nearPages+3 {
 			t.Errorf("%s lists %d pages, want at most %d", part.URL, len(p.Pages), 2*nearPages+3)
 		}
-		fi, err := os.Stat(filepath.Join(dir, filepath.FromSlash(File(part.URL))))
-		if err != nil || fi.Size() > TablePageBytes {
-			t.Errorf("%s: %v, %d bytes", part.URL, err, fi.Size())
+		if fi, err := os.Stat(filepath.Join(dir, filepath.FromSlash(File(part.URL)))); err != nil {
+			t.Error(err)
+		} else if fi.Size() > TablePageBytes {
+			t.Errorf("%s: %d bytes, over %d", part.URL, fi.Size(), TablePageBytes)
 		}
 		rows += len(p.Rows)
 	}
@@ -83,6 +100,7 @@ func TestChangesSplit(t *testing.T) {
 	if len(parts) < 300 {
 		t.Errorf("%d pages, want at least 300 for the test to mean anything", len(parts))
 	}
+	t.Logf("%d changes on %d pages", n, len(parts))
 }
 
 func readTwin(t *testing.T, path string, v any) {

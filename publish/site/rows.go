@@ -172,9 +172,9 @@ func partsHTML(root string, parts []Part) template.HTML {
 	w := newRowWriter(root, len(parts)/4)
 	for _, p := range parts {
 		if p.Skipped > 0 {
-			w.s(`<li>… `)
-			w.s(plural(p.Skipped, "more page", "more pages"))
-			w.s(` …</li>`)
+			w.s(`<li>`)
+			w.s(skippedText(p))
+			w.s(`</li>`)
 		}
 		w.s(`<li><a href="`)
 		w.text(root + p.URL)
@@ -189,6 +189,16 @@ func partsHTML(root string, parts []Part) template.HTML {
 		w.s(`)</li>`)
 	}
 	return w.html()
+}
+
+// skippedText says which pages a list of parts leaves out before p, and
+// how to reach them.
+func skippedText(p Part) string {
+	first, last := p.Page-p.Skipped, p.Page-1
+	if first == last {
+		return "Page " + formatInt(int64(first)) + " is not listed here, but each page links to those either side of it."
+	}
+	return "Pages " + formatInt(int64(first)) + " to " + formatInt(int64(last)) + " are not listed here, but each page links to those either side of it."
 }
 
 // rowWriter writes table rows for a page whose way back to the root is

@@ -401,8 +401,13 @@ func TestPageSize(t *testing.T) {
 		}
 		return q
 	}
+	listed := func(url string) []site.Part { return twin(url).Parts }
+	parts := site.ReachParts(page.Parts, listed)
+	for _, e := range site.NeighbourErrors(parts, listed) {
+		t.Error(e)
+	}
 	rows, seen := 0, map[string]bool{}
-	for _, part := range site.ReachParts(page.Parts, func(url string) []site.Part { return twin(url).Parts }) {
+	for _, part := range parts {
 		q := twin(part.URL)
 		if len(q.Rows) != part.Rows {
 			t.Errorf("%s has %d rows, its link says %d", part.URL, len(q.Rows), part.Rows)
@@ -485,8 +490,9 @@ const wideLimit = 100 << 10
 
 // TestSplitPages checks that a provider's table too long for a page even
 // by metric, and a council's too long even by service, go on numbered
-// pages: every page under the limit, every row on exactly one page, each
-// page linked from the page it was split from and from each other.
+// pages: every page under the limit, every row on exactly one page, the
+// pages reached from the page they were split from, each linking to the
+// first, the last and those either side of it.
 func TestSplitPages(t *testing.T) {
 	t.Parallel()
 	rel := fixture(t, "wide", wideSubs)
@@ -585,7 +591,11 @@ func checkParts(t *testing.T, dir, parent string, listed []site.Part, total int,
 			t.Errorf("%s does not link to %s, which it lists", parent, part.URL)
 		}
 	}
-	parts := site.ReachParts(listed, func(url string) []site.Part { p, _ := read(url); return p })
+	pagesOf := func(url string) []site.Part { p, _ := read(url); return p }
+	parts := site.ReachParts(listed, pagesOf)
+	for _, e := range site.NeighbourErrors(parts, pagesOf) {
+		t.Error(e)
+	}
 	seen := map[string]int{}
 	next := 1
 	for i, part := range parts {

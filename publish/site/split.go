@@ -10,8 +10,8 @@ import (
 // metric, a council's figures by service, and each of those groups into
 // numbered pages when it is still too long: past TablePageBytes, or
 // Builder.PageLimit when that is less. Nothing is cut short. A table that
-// cannot be split that small (what the page shows around its rows too
-// long) is split under LongTablePageBytes, and failing that
+// cannot be split that small (because what the page shows around its
+// rows is too long) is split under LongTablePageBytes, and failing that
 // under MaxPageBytes (neither above PageLimit) instead, and a page that
 // cannot fit even then with one row is ErrPageTooLarge.
 
@@ -49,23 +49,24 @@ func numberedParts(pages []span, title, url string) []Part {
 const nearPages = 3
 
 // nearParts returns the parts a page of a split table lists, given every
-// part of it in order and the index of the page it centres on: the first
-// page of every group; and, in that page's group, the pages within
-// nearPages of it and the group's last page. Each part's Skipped counts
-// the pages of its group left out just before it. A list of every part
-// grew with the table: at national scale a metric's table for one period
-// holds up to 48,795 rows (BENCHMARKS.md, "Pages that list their
-// neighbours"), whose list alone outgrew a page and pushed every part
-// towards MaxPageBytes. This one grows with the groups, not the rows, and
-// every page is still reached, from the next or previous page at least.
+// part of it in order (a group's pages one after another, numbered 1 to
+// Pages) and the index of the page it centres on, or -1 for none: the
+// first page of every group; and, in that page's group, the pages within
+// nearPages of it and the group's last. Each part's Skipped counts the
+// pages of its group left out just before it. A list of every part grew
+// with the table: at national scale a metric's table for one period holds
+// up to 48,795 rows (BENCHMARKS.md, "Pages that list their neighbours"),
+// whose list alone outgrew a page and pushed every part towards
+// MaxPageBytes. This one grows with the number of groups (at most the
+// groups and 2*nearPages+2 more pages), not with the rows, and every page
+// is still reached from the pages either side of it.
 func nearParts(parts []Part, at int) []Part {
-	if len(parts) == 0 {
-		return parts
+	// The group of parts[at] is [lo, hi); none when at < 0.
+	lo, hi := 0, 0
+	if at >= 0 && at < len(parts) {
+		lo = at - (parts[at].Page - 1)
+		hi = lo + parts[at].Pages
 	}
-	// The group of parts[at] is [lo, hi): its pages are numbered 1 to
-	// Pages, one after another.
-	lo := at - (parts[at].Page - 1)
-	hi := lo + parts[at].Pages
 	out := make([]Part, 0, min(len(parts), 2*nearPages+8))
 	kept := -1
 	for i, p := range parts {
@@ -83,6 +84,38 @@ func nearParts(parts []Part, at int) []Part {
 }
 
 func abs(n int) int { return max(n, -n) }
+
+// listAt returns what page i of a split table shows of every part: the
+// parts it lists (nearParts) and its own, both marked current. The own
+// part is a copy, so a page kept until it is written does not hold every
+// part alive.
+func listAt(every []Part, i int) ([]Part, *Part) {
+	own := every[i]
+	own.Current = true
+	listed := nearParts(every, i)
+	for j := range listed {
+		listed[j].Current = listed[j].URL == own.URL
+	}
+	return listed, &own
+}
+
+// partList keeps the parts of one cut of a table into pages, so that
+// each page's render takes them from one list rather than building every
+// part again: paginate renders every page of a cut, and a national table
+// of 540 pages built 540 lists of 540 titles and URLs.
+type partList struct {
+	pages []span
+	parts []Part
+}
+
+// of returns the parts of pages, built by build when pages is not the cut
+// it last built them for.
+func (l *partList) of(pages []span, build func([]span) []Part) []Part {
+	if len(pages) != len(l.pages) || len(pages) > 0 && &pages[0] != &l.pages[0] {
+		l.pages, l.parts = pages, build(pages)
+	}
+	return l.parts
+}
 
 // Span says which rows a part holds: "rows 201 to 400" for a numbered
 // page, "120 rows" for a part of one page.
@@ -113,8 +146,9 @@ func spans(sizes []int, perPage int) []span {
 // groups of the given sizes (each group's pages its own); estimate is
 // about how many bytes a page holding the whole table would take, from
 // which a first number of rows a page is guessed. render renders page i
-// of pages and returns it with the value of its JSON twin; since every
-// page lists some of them, a page over the limit makes paginate cut the table
+// of pages and returns it with the value of its JSON twin; since each
+// page's list of parts and its title depend on how many pages there are,
+// a page over the limit makes paginate cut the table
 // again into smaller pages, in proportion to how far over it was, and
 // render them all afresh. what names the table in the error for a page of
 // one row still over the limit.

@@ -1,11 +1,9 @@
 package site
 
 import (
-	"cmp"
 	"errors"
 	"slices"
 	"strconv"
-	"strings"
 	"testing"
 )
 
@@ -92,7 +90,8 @@ func TestNearParts(t *testing.T) {
 	var parts []Part
 	for g, pages := range []int{1, 10, 2} {
 		for n := 1; n <= pages; n++ {
-			parts = append(parts, Part{Title: string(rune('A'+g)) + string(rune('0'+n%10)), Page: n, Pages: pages})
+			title := string(rune('A'+g)) + string(rune('0'+n%10))
+			parts = append(parts, Part{Title: title, URL: title + "/", Page: n, Pages: pages})
 		}
 	}
 	for _, tc := range []struct {
@@ -112,12 +111,15 @@ func TestNearParts(t *testing.T) {
 		{"group of one", 0, []string{"A1", "B1", "C1"}},
 		// The third group's second page: both its pages.
 		{"small group", 12, []string{"A1", "B1", "C1", "C2"}},
+		// No page shown (a period's page, which the regions left): each
+		// group's first page only.
+		{"none", -1, []string{"A1", "B1", "C1"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			var got []string
 			for _, p := range nearParts(parts, tc.at) {
 				if p.Skipped > 0 {
-					got = append(got, "+"+string(rune('0'+p.Skipped)))
+					got = append(got, "+"+strconv.Itoa(p.Skipped))
 				}
 				got = append(got, p.Title)
 			}
@@ -129,51 +131,15 @@ func TestNearParts(t *testing.T) {
 	if got := nearParts(nil, 0); len(got) != 0 {
 		t.Errorf("nearParts(nil) = %v", got)
 	}
-}
-
-// ReachParts returns every part of a split table that a reader reaches
-// from the parts listed on the page it was split from, following the
-// parts each part lists (partsOf reads them from a part's JSON twin), in
-// the order of their groups' first pages, then by page. Current and
-// Skipped are cleared, since they say where a part was listed from.
-func ReachParts(listed []Part, partsOf func(url string) []Part) []Part {
-	byURL := map[string]Part{}
-	var order []string
-	queue := slices.Clone(listed)
-	for len(queue) > 0 {
-		p := queue[0]
-		queue = queue[1:]
-		if _, ok := byURL[p.URL]; ok {
-			continue
-		}
-		p.Current, p.Skipped = false, 0
-		byURL[p.URL] = p
-		order = append(order, p.URL)
-		queue = append(queue, partsOf(p.URL)...)
+	// listAt marks the page's own part current, in the list and in the
+	// copy it returns, and no other.
+	listed, own := listAt(parts, 5)
+	if own.Title != "B5" || !own.Current || parts[5].Current {
+		t.Errorf("listAt's own part %+v, every part's %+v", own, parts[5])
 	}
-	// A part's group is named by its first page's URL, which the
-	// numbered pages extend.
-	group := map[string]int{}
-	for _, u := range order {
-		if p := byURL[u]; p.Page == 1 {
-			group[u] = len(group)
+	for _, p := range listed {
+		if p.Current != (p.Title == "B5") {
+			t.Errorf("listAt lists %s current: %v", p.Title, p.Current)
 		}
 	}
-	out := make([]Part, 0, len(order))
-	for _, u := range order {
-		out = append(out, byURL[u])
-	}
-	first := func(p Part) int {
-		u := p.URL
-		if p.Page > 1 {
-			u = strings.TrimSuffix(u, strconv.Itoa(p.Page)+"/")
-		}
-		g, ok := group[u]
-		if !ok {
-			return len(group) // a group whose first page no one lists
-		}
-		return g
-	}
-	slices.SortStableFunc(out, func(a, b Part) int { return cmp.Or(cmp.Compare(first(a), first(b)), cmp.Compare(a.Page, b.Page)) })
-	return out
 }

@@ -161,8 +161,10 @@ type MetricPage struct {
 	// the period's page and one part's on each part's page.
 	Total int        `json:"total_rows"`
 	Rows  MetricRows `json:"rows"`
-	// Parts are the pages the table is split into, when it is; Part is
-	// the one this page shows.
+	// Parts are the pages of the split table this page lists, when it is
+	// split (nearParts: each region's first page, and on a part's page
+	// those near it and its region's last); Part is the one this page
+	// shows.
 	Parts []Part `json:"parts,omitempty"`
 	Part  *Part  `json:"part,omitempty"`
 	// CSV is the whole table, every part.
@@ -236,7 +238,8 @@ type ProviderPage struct {
 	Sections    []ProviderSection `json:"metrics"`
 	// Part is the metric a part page shows, when the provider's page is
 	// split by metric; Page is which of the part's pages this is, when
-	// its rows need more than one.
+	// its rows need more than one, and Pages are those it lists: the
+	// first, the last and those near it (nearParts).
 	Part  string `json:"part,omitempty"`
 	Page  *Part  `json:"page,omitempty"`
 	Pages []Part `json:"pages,omitempty"`
@@ -293,7 +296,8 @@ type ProviderSection struct {
 	TrendURL string `json:"trend_url,omitempty"`
 	// Rows are the councils' figures in Period on this page; NRows
 	// counts them all. Parts are the pages of the metric's part that show
-	// them, when this page shows none of them or only some.
+	// them, when this page shows none of them or only some: the first
+	// few and the last (nearParts).
 	Rows  ProviderRows `json:"rows"`
 	NRows int          `json:"n_rows"`
 	Parts []Part       `json:"parts,omitempty"`
@@ -358,7 +362,8 @@ type CouncilService struct {
 	Providers []ProviderLink `json:"providers"`
 	// Rows are the council's figures for the service on this page, each
 	// metric in its latest period; NRows counts them all. Parts are the
-	// pages that show them, when this page shows none of them or only some.
+	// pages that show them, when this page shows none of them or only
+	// some: the first few and the last (nearParts).
 	Rows  CouncilRows `json:"rows"`
 	NRows int         `json:"n_rows"`
 	Parts []Part      `json:"parts,omitempty"`
