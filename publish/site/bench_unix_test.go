@@ -129,7 +129,7 @@ func BenchmarkSiteRelease(b *testing.B) {
 				if err != nil {
 					b.Fatal(err)
 				}
-				name := strings.NewReplacer("/", "_", "<", "", ">", "").Replace(kind)
+				name := strings.NewReplacer("/", "_", "<", "", ">", "").Replace(strings.TrimSuffix(kind, ".html"))
 				if err := os.WriteFile(filepath.Join(*siteLargest, name+".html"), data, 0o644); err != nil {
 					b.Fatal(err)
 				}

@@ -58,33 +58,53 @@ func ReachParts(listed []Part, partsOf func(url string) []Part) []Part {
 // NeighbourErrors checks what each of parts (every part of a split
 // table, as ReachParts orders them) lists (listedOf reads it from the
 // part's JSON twin), and returns what is wrong: each must list itself as
-// the one current part, its group's first and last pages and the pages
-// before and after it, and say how many pages it leaves out where it
-// skips some.
+// the one current part, and its group's first and last pages and the
+// pages before and after it, by their URLs (PageURL of the group's first
+// page); beyond first pages, list at most 2*nearPages+2 pages, all of its
+// own group; and say how many pages it leaves out where it skips some.
 func NeighbourErrors(parts []Part, listedOf func(url string) []Part) []string {
 	var errs []string
-	for i, p := range parts {
+	firstOf := func(p Part) string {
+		if p.Page > 1 {
+			return strings.TrimSuffix(p.URL, strconv.Itoa(p.Page)+"/")
+		}
+		return p.URL
+	}
+	for _, p := range parts {
 		listed := listedOf(p.URL)
+		first := firstOf(p)
 		var current []string
 		urls := map[string]bool{}
+		numbered := 0
 		for j, l := range listed {
 			urls[l.URL] = true
 			if l.Current {
 				current = append(current, l.URL)
 			}
-			// The part listed before l in its group is the one Skipped
-			// pages before it.
-			if l.Page > 1 && (j == 0 || listed[j-1].Page != l.Page-l.Skipped-1) {
-				errs = append(errs, fmt.Sprintf("%s lists %s (page %d) after %d pages left out, not after page %d", p.URL, l.URL, l.Page, l.Skipped, l.Page-l.Skipped-1))
+			if l.Page == 1 {
+				if l.Skipped != 0 {
+					errs = append(errs, fmt.Sprintf("%s lists %s, a first page, after %d pages left out", p.URL, l.URL, l.Skipped))
+				}
+				continue
+			}
+			numbered++
+			if firstOf(l) != first {
+				errs = append(errs, fmt.Sprintf("%s lists %s, page %d of another group", p.URL, l.URL, l.Page))
+			}
+			// The part listed before l is the one Skipped pages before it.
+			if before := PageURL(first, l.Page-l.Skipped-1); j == 0 || listed[j-1].URL != before {
+				errs = append(errs, fmt.Sprintf("%s lists %s after %d pages left out, not after %s", p.URL, l.URL, l.Skipped, before))
 			}
 		}
 		if !slices.Equal(current, []string{p.URL}) {
 			errs = append(errs, fmt.Sprintf("%s lists %v as current, want itself", p.URL, current))
 		}
-		lo := i - (p.Page - 1)
-		for _, j := range []int{lo, lo + p.Pages - 1, i - 1, i + 1} {
-			if j >= lo && j < lo+p.Pages && j < len(parts) && !urls[parts[j].URL] {
-				errs = append(errs, fmt.Sprintf("%s (page %d of %d) does not list %s (page %d)", p.URL, p.Page, p.Pages, parts[j].URL, parts[j].Page))
+		if numbered > 2*nearPages+2 {
+			errs = append(errs, fmt.Sprintf("%s lists %d pages besides first pages, over %d", p.URL, numbered, 2*nearPages+2))
+		}
+		for _, n := range []int{1, p.Pages, p.Page - 1, p.Page + 1} {
+			if n >= 1 && n <= p.Pages && n != p.Page && !urls[PageURL(first, n)] {
+				errs = append(errs, fmt.Sprintf("%s (page %d of %d) does not list page %d, %s", p.URL, p.Page, p.Pages, n, PageURL(first, n)))
 			}
 		}
 	}

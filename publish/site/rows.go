@@ -166,7 +166,7 @@ func linksHTML(root string, links []Link) template.HTML {
 
 // partsHTML writes the parts of a split table as list items, each a link
 // saying which rows it holds, the current page's marked as such, and an
-// item saying how many pages the list leaves out where it skips some
+// item saying which pages the list leaves out where it skips some
 // (nearParts).
 func partsHTML(root string, parts []Part) template.HTML {
 	w := newRowWriter(root, len(parts)/4)

@@ -86,9 +86,9 @@ func nearParts(parts []Part, at int) []Part {
 func abs(n int) int { return max(n, -n) }
 
 // listAt returns what page i of a split table shows of every part: the
-// parts it lists (nearParts) and its own, both marked current. The own
-// part is a copy, so a page kept until it is written does not hold every
-// part alive.
+// parts it lists (nearParts) and its own, both marked current. Both are
+// copies, so marking them leaves every, which the table's other pages
+// share (partList), as it was.
 func listAt(every []Part, i int) ([]Part, *Part) {
 	own := every[i]
 	own.Current = true
@@ -127,7 +127,9 @@ func (p Part) Span() string {
 }
 
 // spans cuts groups of rows, of the given sizes and consecutive in the
-// table's order, into pages of at most perPage rows each.
+// table's order, into pages of at most perPage rows each, in a slice of
+// its own: partList tells one cut from the next by its first element's
+// address.
 func spans(sizes []int, perPage int) []span {
 	var out []span
 	start := 0
