@@ -242,7 +242,7 @@ func (s *siteData) writeChanges(o *output, r *renderer, rows []ChangeRow) error 
 	revised := len(rel.Revisions)
 	base := ChangesPage{Previous: rel.Previous, Revised: revised, Withdrawn: len(rows) - revised}
 	title := "What changed since release " + rel.Previous
-	var list partList
+	list := numberedList("Changes", ChangesURL)
 	_, err := writePaginated(s, o, r, []int{len(rows)}, len(rows)*400, "the changes", func(pages []span, i int) ([]byte, ChangesPage, error) {
 		pg := pages[i]
 		p := base
@@ -254,7 +254,7 @@ func (s *siteData) writeChanges(o *output, r *renderer, rows []ChangeRow) error 
 		p.Meta = s.meta("changes", t, url, Link{Title: "Releases", URL: ReleasesURL})
 		p.Rows = rows[pg.lo:pg.hi]
 		if pg.pages > 1 {
-			p.Pages, p.Page = listAt(list.of(pages, func(pages []span) []Part { return numberedParts(pages, "Changes", ChangesURL) }), i)
+			p.Pages, p.Page = listAt(list.of(pages), i)
 		}
 		html, err := r.render("changes", p)
 		return html, p, err

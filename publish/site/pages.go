@@ -396,13 +396,12 @@ func writePaginated[V interface{ pageURL() string }](s *siteData, o *output, r *
 	return pages, nil
 }
 
-// numberedPart returns the Meta of page i of a part titled title at
-// partURL, under the crumb up, and the pages the page lists (listAt),
-// with page i current and its own; the pages are nil when the part has
-// only one, which then needs no numbering. list keeps the pages' parts
-// from one page's call to the next.
-func (s *siteData) numberedPart(kind string, list *partList, pages []span, i int, title, partURL string, up Link) (Meta, []Part, *Part) {
-	parts := list.of(pages, func(pages []span) []Part { return numberedParts(pages, title, partURL) })
+// numberedPart returns the Meta of page i of a part whose pages list
+// numbers (numberedList), under the crumb up, and the pages the page
+// lists (listAt), with page i current and its own; the pages are nil when
+// the part has only one, which then needs no numbering.
+func (s *siteData) numberedPart(kind string, list *partList, pages []span, i int, up Link) (Meta, []Part, *Part) {
+	parts := list.of(pages)
 	meta := s.meta(kind, parts[i].Title, parts[i].URL, up)
 	if len(pages) <= 1 {
 		return meta, nil, nil
@@ -690,10 +689,10 @@ func (s *siteData) writeMetricParts(o *output, r *renderer, p MetricPage, fullSi
 		return parts
 	}
 	what := p.Metric.ID + " in " + p.Period
-	var list partList
+	list := partList{build: partsOf}
 	pages, err := writePaginated(s, o, r, sizes, fullSize, what, func(pages []span, i int) ([]byte, MetricPage, error) {
 		q := p
-		q.Parts, q.Part = listAt(list.of(pages, partsOf), i)
+		q.Parts, q.Part = listAt(list.of(pages), i)
 		q.Meta = s.meta("metric", p.Metric.Title+", "+p.PeriodLabel+": "+q.Part.Title, q.Part.URL,
 			Link{Title: p.Metric.Title, URL: MetricURL(p.Metric.ID)}, Link{Title: p.PeriodLabel, URL: p.URL})
 		q.Rows = all[pages[i].lo:pages[i].hi]
@@ -704,7 +703,7 @@ func (s *siteData) writeMetricParts(o *output, r *renderer, p MetricPage, fullSi
 	if err != nil {
 		return err
 	}
-	p.Parts = nearParts(partsOf(pages), -1)
+	p.Parts = nearParts(list.of(pages), -1)
 	p.Rows = []RowView{}
 	if err := s.writeSimple(o, r, "metric", p.URL, p); err != nil {
 		return err
@@ -953,12 +952,12 @@ func (s *siteData) writeProvider(o *output, r *renderer, prov *schemas.ProviderR
 			n += len(p.Sections[i].Rows)
 		}
 		estimate := len(html) * n / max(1, len(rows))
-		var list partList
+		list := numberedList(title, partURL)
 		pages, err := writePaginated(s, o, r, []int{n}, estimate, "provider "+prov.ProviderID+" for "+metric,
 			func(pages []span, i int) ([]byte, ProviderPage, error) {
 				pg := pages[i]
 				q := ProviderPage{Provider: p.Provider, ServiceTitles: p.ServiceTitles, Councils: p.Councils, Part: metric}
-				q.Meta, q.Pages, q.Page = s.numberedPart("provider", &list, pages, i, title, partURL, Link{Title: name, URL: url})
+				q.Meta, q.Pages, q.Page = s.numberedPart("provider", &list, pages, i, Link{Title: name, URL: url})
 				for j, si := range secs {
 					sec := p.Sections[si]
 					lo, hi := max(pg.lo, starts[j]), min(pg.hi, starts[j]+len(sec.Rows))
@@ -974,7 +973,7 @@ func (s *siteData) writeProvider(o *output, r *renderer, prov *schemas.ProviderR
 		if err != nil {
 			return err
 		}
-		parts := nearParts(numberedParts(pages, title, partURL), 0)
+		parts := nearParts(list.of(pages), 0)
 		for _, i := range secs {
 			p.Sections[i].Rows = []RowView{}
 			p.Sections[i].Parts = parts
@@ -1181,11 +1180,11 @@ func (s *siteData) writeCouncil(o *output, r *renderer, c *duckdb.SiteCouncil, r
 		partURL := CouncilServiceURL(c.CouncilCode, sv.Service)
 		title := c.Name + ": " + sv.Title
 		estimate := len(html) * len(sv.Rows) / max(1, len(rows))
-		var list partList
+		list := numberedList(title, partURL)
 		pages, err := writePaginated(s, o, r, []int{len(sv.Rows)}, estimate, "council "+c.CouncilCode+" for "+sv.Service,
 			func(pages []span, i int) ([]byte, CouncilPage, error) {
 				q := CouncilPage{Council: p.Council, Similar: p.Similar, PeerGroups: p.PeerGroups, CSV: p.CSV, Part: sv.Service}
-				q.Meta, q.Pages, q.Page = s.numberedPart("council", &list, pages, i, title, partURL, Link{Title: c.Name, URL: url})
+				q.Meta, q.Pages, q.Page = s.numberedPart("council", &list, pages, i, Link{Title: c.Name, URL: url})
 				one := sv
 				one.Rows = sv.Rows[pages[i].lo:pages[i].hi]
 				q.Services = []CouncilService{one}
@@ -1196,7 +1195,7 @@ func (s *siteData) writeCouncil(o *output, r *renderer, c *duckdb.SiteCouncil, r
 			return err
 		}
 		p.Services[i].Rows = []RowView{}
-		p.Services[i].Parts = nearParts(numberedParts(pages, title, partURL), 0)
+		p.Services[i].Parts = nearParts(list.of(pages), 0)
 	}
 	return s.writeSimple(o, r, "council", url, p)
 }

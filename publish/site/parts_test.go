@@ -8,6 +8,15 @@ import (
 	"strings"
 )
 
+// groupURL names p's group by the URL of its first page, which the
+// numbered pages extend (PageURL).
+func groupURL(p Part) string {
+	if p.Page > 1 {
+		return strings.TrimSuffix(p.URL, strconv.Itoa(p.Page)+"/")
+	}
+	return p.URL
+}
+
 // ReachParts returns every part of a split table that a reader reaches
 // from the parts listed on the page it was split from, following the
 // parts each part lists (partsOf reads them from a part's JSON twin), in
@@ -28,8 +37,6 @@ func ReachParts(listed []Part, partsOf func(url string) []Part) []Part {
 		order = append(order, p.URL)
 		queue = append(queue, partsOf(p.URL)...)
 	}
-	// A part's group is named by its first page's URL, which the
-	// numbered pages extend.
 	group := map[string]int{}
 	for _, u := range order {
 		if p := byURL[u]; p.Page == 1 {
@@ -41,11 +48,7 @@ func ReachParts(listed []Part, partsOf func(url string) []Part) []Part {
 		out = append(out, byURL[u])
 	}
 	first := func(p Part) int {
-		u := p.URL
-		if p.Page > 1 {
-			u = strings.TrimSuffix(u, strconv.Itoa(p.Page)+"/")
-		}
-		g, ok := group[u]
+		g, ok := group[groupURL(p)]
 		if !ok {
 			return len(group) // a group whose first page no one lists
 		}
@@ -64,15 +67,9 @@ func ReachParts(listed []Part, partsOf func(url string) []Part) []Part {
 // own group; and say how many pages it leaves out where it skips some.
 func NeighbourErrors(parts []Part, listedOf func(url string) []Part) []string {
 	var errs []string
-	firstOf := func(p Part) string {
-		if p.Page > 1 {
-			return strings.TrimSuffix(p.URL, strconv.Itoa(p.Page)+"/")
-		}
-		return p.URL
-	}
 	for _, p := range parts {
 		listed := listedOf(p.URL)
-		first := firstOf(p)
+		first := groupURL(p)
 		var current []string
 		urls := map[string]bool{}
 		numbered := 0
@@ -88,7 +85,7 @@ func NeighbourErrors(parts []Part, listedOf func(url string) []Part) []string {
 				continue
 			}
 			numbered++
-			if firstOf(l) != first {
+			if groupURL(l) != first {
 				errs = append(errs, fmt.Sprintf("%s lists %s, page %d of another group", p.URL, l.URL, l.Page))
 			}
 			// The part listed before l is the one Skipped pages before it.

@@ -44,6 +44,12 @@ func numberedParts(pages []span, title, url string) []Part {
 	return parts
 }
 
+// numberedList returns a partList of the numberedParts of one group
+// titled title at url.
+func numberedList(title, url string) partList {
+	return partList{build: func(pages []span) []Part { return numberedParts(pages, title, url) }}
+}
+
 // nearPages is how many pages either side of the one shown a list of
 // parts links to, within the shown page's group.
 const nearPages = 3
@@ -99,20 +105,22 @@ func listAt(every []Part, i int) ([]Part, *Part) {
 	return listed, &own
 }
 
-// partList keeps the parts of one cut of a table into pages, so that
-// each page's render takes them from one list rather than building every
-// part again: paginate renders every page of a cut, and a national table
-// of 540 pages built 540 lists of 540 titles and URLs.
+// partList keeps the parts of one cut of a table into pages, built by
+// build, so that each page's render, and the page the table was split
+// from, take them from one list rather than building every part again:
+// paginate renders every page of a cut, and a national table of 540 pages
+// built 540 lists of 540 titles and URLs.
 type partList struct {
+	build func([]span) []Part
 	pages []span
 	parts []Part
 }
 
-// of returns the parts of pages, built by build when pages is not the cut
-// it last built them for.
-func (l *partList) of(pages []span, build func([]span) []Part) []Part {
+// of returns the parts of pages, built when pages is not the cut it last
+// built them for.
+func (l *partList) of(pages []span) []Part {
 	if len(pages) != len(l.pages) || len(pages) > 0 && &pages[0] != &l.pages[0] {
-		l.pages, l.parts = pages, build(pages)
+		l.pages, l.parts = pages, l.build(pages)
 	}
 	return l.parts
 }
