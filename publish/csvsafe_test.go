@@ -43,7 +43,6 @@ func TestCSVDownloadsAreSpreadsheetSafe(t *testing.T) {
 		columns []string
 	}{
 		{"data/observations.csv.gz", []string{"provider_id", "provider_name", "provider_sector", "note"}},
-		{"data/comparisons.csv.gz", []string{"provider_id", "provider_name"}},
 		{"data/providers.csv", []string{"provider_id", "provider_name", "sector"}},
 	} {
 		records := readCSV(t, filepath.Join(rel.Dir, file.name))

@@ -133,12 +133,17 @@ var packageSources = []source{
 	{Title: "Office for National Statistics, Local Authority District to County (April 2021) Lookup in England, OGL v3.0"},
 }
 
-// csvStatusCategories are the values of a status column in CSV, bracketed,
-// each labelled with its meaning.
-func csvStatusCategories() []category {
+// statusCategories are the values of a status column, each labelled with
+// its meaning: bracketed as CSV writes them, or, when parquet, the bare
+// letter.
+func statusCategories(parquet bool) []category {
 	out := make([]category, len(schemas.Statuses))
 	for i, s := range schemas.Statuses {
-		out[i] = category{Value: s.Bracketed(), Label: s.Label()}
+		v := s.Bracketed()
+		if parquet {
+			v = string(s)
+		}
+		out[i] = category{Value: v, Label: s.Label()}
 	}
 	return out
 }
@@ -167,17 +172,25 @@ func readHeader(path string) ([]string, error) {
 	return h, nil
 }
 
-// schemaFor builds the Table Schema of a table's CSV file from the
-// registry, after checking that the file's header has the registry's
-// columns in its order, so the descriptor cannot describe another file.
-func schemaFor(dir string, t schemas.Table) (*tableSchema, error) {
+// checkHeader checks that the header of a table's CSV file has the
+// registry's columns in its order, so the descriptor cannot describe
+// another file. (A Parquet file's columns are checked as it is written:
+// duckdb.DB.ExportParquet.)
+func checkHeader(dir string, t schemas.Table) error {
 	header, err := readHeader(filepath.Join(dir, filepath.FromSlash(t.CSV)))
 	if err != nil {
-		return nil, err
+		return err
 	}
 	if want := t.ColumnNames(); !slices.Equal(header, want) {
-		return nil, fmt.Errorf("%s has the columns %v; the registry of public tables says %v", t.CSV, header, want)
+		return fmt.Errorf("%s has the columns %v; the registry of public tables says %v", t.CSV, header, want)
 	}
+	return nil
+}
+
+// schemaFor builds a table's Table Schema from the registry: that of its
+// CSV file, or, when parquet, of its Parquet file, where the status
+// column holds the bare letter and a list is a list, not delimited text.
+func schemaFor(t schemas.Table, parquet bool) *tableSchema {
 	s := &tableSchema{PrimaryKey: t.PrimaryKey}
 	for _, fk := range t.ForeignKeys {
 		ref, _ := schemas.PublicTable(fk.Table)
@@ -191,7 +204,7 @@ func schemaFor(dir string, t schemas.Table) (*tableSchema, error) {
 	}
 	for _, c := range t.Columns {
 		f := field{Name: c.Name, Type: string(c.Type), Description: c.Description}
-		if c.Type == schemas.TypeList {
+		if c.Type == schemas.TypeList && !parquet {
 			f.Delimiter = schemas.ListDelimiter
 		}
 		for _, cat := range c.Categories {
@@ -202,15 +215,15 @@ func schemaFor(dir string, t schemas.Table) (*tableSchema, error) {
 			f.MissingValues = &none
 		}
 		if c.Name == "status" && t.Markers {
-			// CSV brackets the marker, and a blank status is a plain
-			// figure, not a missing marker.
-			f.Categories = csvStatusCategories()
+			// A blank status is a plain figure, not a missing marker; CSV
+			// brackets the marker, Parquet holds the letter.
+			f.Categories = statusCategories(parquet)
 			blank := []missingValue{{Value: "", Label: "no marker: a plain figure"}}
 			f.MissingValues = &blank
 		}
 		s.Fields = append(s.Fields, f)
 	}
-	return s, nil
+	return s
 }
 
 // describeFiles fills in each resource's bytes and hash from its file,
@@ -252,15 +265,23 @@ func writeDataPackage(dir string, rel *schemas.Release) (map[string]string, erro
 		Sources:     packageSources,
 	}
 	for _, t := range schemas.PublicTables {
-		if t.CSV == "" {
+		if t.CSV == "" && t.Parquet == "" {
 			continue
 		}
-		schema, err := schemaFor(dir, t)
-		if err != nil {
+		if t.CSV == "" {
+			// The comparisons and provider profiles come as Parquet only
+			// (schemas.ComparisonsParquet): the file is the table's
+			// resource, with its schema.
+			pkg.Resources = append(pkg.Resources, resource{Name: t.Resource, Type: "table", Path: t.Parquet,
+				Title: t.Title, Description: t.Description + " The file is Apache Parquet, which pandas, R and DuckDB read as it is. " + t.ParquetOnly,
+				Format: "parquet", Mediatype: "application/vnd.apache.parquet", Schema: schemaFor(t, true)})
+			continue
+		}
+		if err := checkHeader(dir, t); err != nil {
 			return nil, fmt.Errorf("write %s: %w", schemas.PackageFile, err)
 		}
 		r := resource{Name: t.Resource, Type: "table", Path: t.CSV, Title: t.Title, Description: t.Description,
-			Format: "csv", Mediatype: "text/csv", Encoding: "utf-8", Schema: schema}
+			Format: "csv", Mediatype: "text/csv", Encoding: "utf-8", Schema: schemaFor(t, false)}
 		if strings.HasSuffix(t.CSV, ".gz") {
 			r.Compression = "gz"
 			r.Description += " The file is gzipped CSV, which pandas, R and DuckDB read as it is."

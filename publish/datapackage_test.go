@@ -80,8 +80,8 @@ type (
 
 // dataFiles are the files a release's datapackage.json describes.
 var dataFiles = []string{
-	schemas.ObservationsCSV, schemas.ObservationsParquet, schemas.ComparisonsCSV, schemas.ComparisonsParquet,
-	schemas.BenchmarksCSV, schemas.BenchmarksParquet, schemas.ProviderProfilesCSV, schemas.ProviderProfilesParquet, schemas.SectorBenchmarksCSV, schemas.SectorBenchmarksParquet, schemas.MetricsCSV,
+	schemas.ObservationsCSV, schemas.ObservationsParquet, schemas.ComparisonsParquet,
+	schemas.BenchmarksCSV, schemas.BenchmarksParquet, schemas.ProviderProfilesParquet, schemas.SectorBenchmarksCSV, schemas.SectorBenchmarksParquet, schemas.MetricsCSV,
 	schemas.CouncilsCSV, schemas.ProvidersCSV, schemas.PeerGroupsCSV, schemas.SimilarCSV, schemas.DatabaseFile,
 }
 
@@ -145,6 +145,16 @@ func checkDataPackage(t *testing.T, rel *schemas.Release) dpPackage {
 			if r.Mediatype != "application/vnd.apache.parquet" || !strings.HasSuffix(r.Path, ".parquet") {
 				t.Errorf("%s: format %s mediatype %s", r.Path, r.Format, r.Mediatype)
 			}
+			// A table published as Parquet only is its resource, with
+			// its schema; a CSV file's Parquet twin has none.
+			parquetOnly := r.Path == schemas.ComparisonsParquet || r.Path == schemas.ProviderProfilesParquet
+			if parquetOnly != (r.Schema != nil) || parquetOnly != (r.Type == "table") {
+				t.Errorf("%s: type %q, schema %v", r.Path, r.Type, r.Schema != nil)
+			}
+			if r.Schema != nil {
+				header, rows := publishtest.ReadParquet(t, filepath.Join(rel.Dir, filepath.FromSlash(r.Path)))
+				checkTable(t, r, header, rows)
+			}
 		case "csv":
 			if r.Mediatype != "text/csv" || r.Type != "table" || r.Schema == nil {
 				t.Errorf("%s: mediatype %s type %q schema %v", r.Path, r.Mediatype, r.Type, r.Schema != nil)
@@ -159,7 +169,11 @@ func checkDataPackage(t *testing.T, rel *schemas.Release) dpPackage {
 			if r.Compression == "gz" {
 				data = publishtest.Gunzip(t, r.Path, data)
 			}
-			checkTable(t, r, data)
+			recs, err := csv.NewReader(strings.NewReader(string(data))).ReadAll()
+			if err != nil {
+				t.Fatalf("%s: %v", r.Path, err)
+			}
+			checkTable(t, r, recs[0], recs[1:])
 		case "duckdb":
 			if r.Path != schemas.DatabaseFile || r.Mediatype != "application/vnd.duckdb" {
 				t.Errorf("%s: format %s mediatype %s", r.Path, r.Format, r.Mediatype)
@@ -181,13 +195,11 @@ func checkDataPackage(t *testing.T, rel *schemas.Release) dpPackage {
 	return pkg
 }
 
-// checkTable checks a CSV resource's schema against its file.
-func checkTable(t *testing.T, r dpResource, data []byte) {
+// checkTable checks a table resource's schema against its file's header
+// and rows, as text: a CSV file's cells, or a Parquet file's values as
+// publishtest.ReadParquet reads them.
+func checkTable(t *testing.T, r dpResource, header []string, rows [][]string) {
 	t.Helper()
-	recs, err := csv.NewReader(strings.NewReader(string(data))).ReadAll()
-	if err != nil {
-		t.Fatalf("%s: %v", r.Path, err)
-	}
 	s := r.Schema
 	var names []string
 	for _, f := range s.Fields {
@@ -196,9 +208,12 @@ func checkTable(t *testing.T, r dpResource, data []byte) {
 			t.Errorf("%s: column %s has type %q, description %q: add it to schemas.PublicTables", r.Path, f.Name, f.Type, f.Description)
 		}
 	}
-	if !slices.Equal(names, recs[0]) {
-		t.Errorf("%s: fields %v\nheader %v", r.Path, names, recs[0])
+	if !slices.Equal(names, header) {
+		t.Errorf("%s: fields %v\nheader %v", r.Path, names, header)
 		return
+	}
+	if len(rows) == 0 {
+		t.Errorf("%s: no rows to check the schema on", r.Path)
 	}
 	if len(s.MissingValues) == 0 || s.MissingValues[0].Value != "" || s.MissingValues[0].Label == "" {
 		t.Errorf("%s: missingValues %v", r.Path, s.MissingValues)
@@ -218,7 +233,7 @@ func checkTable(t *testing.T, r dpResource, data []byte) {
 			t.Errorf(format, args...)
 		}
 	}
-	for n, rec := range recs[1:] {
+	for n, rec := range rows {
 		line := n + 2
 		var key []string
 		for i, f := range s.Fields {
@@ -302,12 +317,23 @@ func TestDataPackage(t *testing.T) {
 	pkg := checkDataPackage(t, rel)
 	checkSums(t, rel.Dir) // SHA256SUMS covers datapackage.json
 
-	for _, path := range []string{schemas.ObservationsCSV, schemas.ComparisonsCSV} {
+	for _, path := range []string{schemas.ObservationsCSV, schemas.ComparisonsParquet} {
 		labels := statusLabels(t, pkg, path)
 		for _, s := range []string{"c", "x", "z", "u", "r", "p"} {
-			if want := schemas.Status(s).Label(); labels["["+s+"]"] != want || want == "" {
-				t.Errorf("%s: status [%s] labelled %q, want %q", path, s, labels["["+s+"]"], want)
+			// CSV brackets the letter; Parquet holds it bare.
+			v := "[" + s + "]"
+			if strings.HasSuffix(path, ".parquet") {
+				v = s
 			}
+			if want := schemas.Status(s).Label(); labels[v] != want || want == "" {
+				t.Errorf("%s: status %s labelled %q, want %q", path, v, labels[v], want)
+			}
+		}
+	}
+	for _, path := range []string{schemas.ComparisonsParquet, schemas.ProviderProfilesParquet} {
+		// A table with no CSV file says where its rows come as CSV.
+		if r := resourceAt(t, pkg, path); !strings.Contains(r.Description, "Parquet") || !strings.Contains(r.Description, "page") {
+			t.Errorf("%s: description %q does not say where its rows come a part at a time", path, r.Description)
 		}
 	}
 	obs := resourceAt(t, pkg, schemas.ObservationsCSV)

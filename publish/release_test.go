@@ -66,9 +66,9 @@ func baseSubs() []sub {
 
 // releaseFiles are the data files every release holds.
 var releaseFiles = []string{
-	schemas.ChecksumsFile, "data/benchmarks.csv.gz", "data/benchmarks.parquet", "data/comparisons.csv.gz", "data/comparisons.parquet", "data/councils.csv",
+	schemas.ChecksumsFile, "data/benchmarks.csv.gz", "data/benchmarks.parquet", "data/comparisons.parquet", "data/councils.csv",
 	schemas.DisclosureHistoryParquet, "data/metrics.csv", "data/observations.csv.gz", "data/observations.parquet", "data/peer-groups.csv",
-	"data/provider-profiles.csv.gz", "data/provider-profiles.parquet", "data/providers.csv", "data/sector-benchmarks.csv.gz", "data/sector-benchmarks.parquet", "data/similar-councils.csv", schemas.PackageFile, schemas.ReleaseFile, schemas.DatabaseFile,
+	"data/provider-profiles.parquet", "data/providers.csv", "data/sector-benchmarks.csv.gz", "data/sector-benchmarks.parquet", "data/similar-councils.csv", schemas.PackageFile, schemas.ReleaseFile, schemas.DatabaseFile,
 }
 
 // siteFiles are files of the website of the release baseSubs make: the
@@ -286,7 +286,7 @@ func TestPublishRevisions(t *testing.T) {
 	if w := []string{"20250101T000000Z-aaaa"}; !reflect.DeepEqual(rec.Superseded, w) {
 		t.Errorf("superseded %v, want %v", rec.Superseded, w)
 	}
-	for _, file := range []string{schemas.ObservationsCSV, schemas.ComparisonsCSV} {
+	for _, file := range []string{schemas.ObservationsCSV} {
 		seen := map[string]int{}
 		for _, r := range readCSV(t, filepath.Join(second.Dir, file)) {
 			want := ""

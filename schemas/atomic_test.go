@@ -142,7 +142,7 @@ func TestWriteFileAtomicFailingWrite(t *testing.T) {
 func TestPendingGzippedPair(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
-	final := filepath.Join(dir, "data", "comparisons.csv.gz")
+	final := filepath.Join(dir, "data", "observations.csv.gz")
 	plain, err := CreatePending(final)
 	if err != nil {
 		t.Fatal(err)
@@ -156,16 +156,16 @@ func TestPendingGzippedPair(t *testing.T) {
 	}
 	for _, p := range []*PendingFile{plain, gz} {
 		name := filepath.Base(p.Name())
-		if base, ok := TempBase(name); !ok || base != "comparisons.csv.gz" {
-			t.Errorf("TempBase(%q) = %q, %v; want comparisons.csv.gz, true", name, base, ok)
+		if base, ok := TempBase(name); !ok || base != "observations.csv.gz" {
+			t.Errorf("TempBase(%q) = %q, %v; want observations.csv.gz, true", name, base, ok)
 		}
 	}
 	plain.Abort()
 	if err := gz.Commit(); err != nil {
 		t.Fatal(err)
 	}
-	if names := entries(t, filepath.Join(dir, "data")); !slices.Equal(names, []string{"comparisons.csv.gz"}) {
-		t.Errorf("folder holds %v, want only comparisons.csv.gz", names)
+	if names := entries(t, filepath.Join(dir, "data")); !slices.Equal(names, []string{"observations.csv.gz"}) {
+		t.Errorf("folder holds %v, want only observations.csv.gz", names)
 	}
 }
 

@@ -10,8 +10,12 @@ const ReleaseIDFormat = "2006-01-02T150405Z"
 // the tables that also have a Parquet file are gzipped (.csv.gz): at
 // national scale they run to gigabytes that nobody opens by double-click,
 // and pandas, R and DuckDB read a .csv.gz as it is, and archive tools
-// unpack it. The reference lists,
-// with no Parquet twin, stay plain CSV.
+// unpack it. The reference lists, with no Parquet twin, stay plain CSV.
+// The comparisons and the provider profiles, worked out from the
+// observations, come as Parquet only: their CSV would be the release's
+// largest files and open in no spreadsheet at national scale, and every
+// page's table.csv and the API's ?format=csv give them as CSV a table at
+// a time (BENCHMARKS.md, "A release at most twice its input").
 const (
 	DatabaseFile        = "yardstick.duckdb"
 	ReleaseFile         = "release.json"
@@ -19,7 +23,6 @@ const (
 	ChecksumsFile       = "SHA256SUMS"
 	ObservationsCSV     = "data/observations.csv.gz"
 	ObservationsParquet = "data/observations.parquet"
-	ComparisonsCSV      = "data/comparisons.csv.gz"
 	ComparisonsParquet  = "data/comparisons.parquet"
 	MetricsCSV          = "data/metrics.csv"
 	CouncilsCSV         = "data/councils.csv"

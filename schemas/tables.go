@@ -24,11 +24,11 @@ const ListDelimiter = ";"
 // The download files of the benchmarks, provider_profile and
 // sector_benchmarks tables, relative to a release's folder (the other
 // tables' files are named in release.go). Their CSV files are gzipped,
-// as every table's with a Parquet twin is (see release.go).
+// as every table's with a Parquet twin is; the provider profiles come as
+// Parquet only, as the comparisons do (see release.go).
 const (
 	BenchmarksCSV           = "data/benchmarks.csv.gz"
 	BenchmarksParquet       = "data/benchmarks.parquet"
-	ProviderProfilesCSV     = "data/provider-profiles.csv.gz"
 	ProviderProfilesParquet = "data/provider-profiles.parquet"
 	SectorBenchmarksCSV     = "data/sector-benchmarks.csv.gz"
 	SectorBenchmarksParquet = "data/sector-benchmarks.parquet"
@@ -110,7 +110,11 @@ type Table struct {
 	// CSV and Parquet are the table's download files in the release, ""
 	// when it has none.
 	CSV, Parquet string
-	PrimaryKey   []string
+	// ParquetOnly, for a table with a Parquet file and no CSV file, says
+	// where its rows come as CSV or as JSON a part at a time, as a
+	// sentence; datapackage.json and the downloads page say it.
+	ParquetOnly string
+	PrimaryKey  []string
 	// ForeignKeys name the tables whose primary key a column refers to.
 	ForeignKeys []ForeignKey
 	// Register marks a table derived from the register of councils, whose
@@ -323,7 +327,8 @@ var PublicTables = []Table{
 		},
 	},
 	{
-		Name: "comparisons", Resource: "comparisons", Title: "Comparisons", CSV: ComparisonsCSV, Parquet: ComparisonsParquet,
+		Name: "comparisons", Resource: "comparisons", Title: "Comparisons", Parquet: ComparisonsParquet,
+		ParquetOnly: "As CSV, each metric's period page has its rows in table.csv, and the API's comparisons list gives any selection with ?format=csv.",
 		Description: "One row per observation with its statistics: intervals, the national benchmark, rank, quintile, " +
 			"distance from the median, funnel-plot bands against national, regional, council-type and similar-council " +
 			"benchmarks with the values compared, place among similar councils, change with its significance, and the recent trend. " +
@@ -470,7 +475,8 @@ var PublicTables = []Table{
 	},
 	{
 		Name: "provider_profile", Resource: "provider-profile", Title: "Provider profiles",
-		CSV: ProviderProfilesCSV, Parquet: ProviderProfilesParquet,
+		Parquet:     ProviderProfilesParquet,
+		ParquetOnly: "A provider's rows, every period, are in the API's providers/{id}, as JSON; its page and the page's JSON twin show each metric's latest period, with the trend.",
 		Description: "Each provider pooled across the councils that commission it, per metric, period and service, " +
 			"against the national benchmark for providers, with the spread between its councils.",
 		PrimaryKey: []string{"provider_id", "metric", "period", "service"}, ForeignKeys: []ForeignKey{metricKey},

@@ -4,10 +4,12 @@ import (
 	"path/filepath"
 	"slices"
 	"testing"
+
+	"github.com/yardstick-open/yardstick/publish/publishtest"
 )
 
 // TestSampleReleaseBandsAgreeWithIntervals publishes sample returns and
-// reads data/comparisons.csv.gz as a user would: no row may be banded better,
+// reads data/comparisons.parquet as a user would: no row may be banded better,
 // worse, higher or lower while its own interval holds the national value
 // beside it, nor similar while its interval leaves it out, at 99.8%
 // (band_national) or 95% (band_national_95); and the band adjusted for
@@ -37,7 +39,7 @@ func TestSampleReleaseBandsAgreeWithIntervals(t *testing.T) {
 		polarity[m["id"]] = m["polarity"]
 	}
 	bands := map[string]int{}
-	for _, r := range readRows(t, filepath.Join(data, "current", "data", "comparisons.csv.gz")) {
+	for _, r := range publishtest.ParquetRows(t, filepath.Join(data, "current", "data", "comparisons.parquet")) {
 		key := r["metric"] + " " + r["period"] + " " + r["council_code"] + " " + r["provider_id"] + " " + r["service"]
 		for _, c := range [][3]string{{"band_national", "ci998_lower", "ci998_upper"}, {"band_national_95", "ci95_lower", "ci95_upper"}} {
 			band := r[c[0]]

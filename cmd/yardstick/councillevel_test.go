@@ -21,7 +21,7 @@ import (
 // The council-level tests load a real DfE file, one row per council and
 // no provider column (testdata/councillevel, see SOURCES.md there),
 // through a mapping file and the data folder's catalogue.yaml, publish it,
-// and check data/comparisons.csv.gz against figures the test works out from
+// and check data/comparisons.parquet against figures the test works out from
 // the same CSV on its own with encoding/csv.
 
 const (
@@ -289,10 +289,10 @@ func checkPerCouncil(t *testing.T, rows []map[string]string, want map[string]map
 		switch {
 		case !ok:
 			t.Errorf("%v: a row for a metric or council not in the file", key)
-		case fig.withheld && (r["status"] != "[c]" || r["value"] != ""):
-			t.Errorf("%v: value %q status %q, want [c]: the complement is small", key, r["value"], r["status"])
-		case !fig.ok && !fig.withheld && (r["status"] != "[x]" || r["value"] != ""):
-			t.Errorf("%v: value %q status %q, want [x] for the file's x", key, r["value"], r["status"])
+		case fig.withheld && (r["status"] != "c" || r["value"] != ""):
+			t.Errorf("%v: value %q status %q, want c: the complement is small", key, r["value"], r["status"])
+		case !fig.ok && !fig.withheld && (r["status"] != "x" || r["value"] != ""):
+			t.Errorf("%v: value %q status %q, want x for the file's x", key, r["value"], r["status"])
 		case fig.ok && (r["status"] != "" || !near(num(t, r["value"]), fig.value)):
 			t.Errorf("%v: value %q status %q, want %v", key, r["value"], r["status"], fig.value)
 		}
@@ -324,7 +324,7 @@ type dfeFigure struct {
 func TestCouncilLevelCounts(t *testing.T) {
 	t.Parallel()
 	dir := publishCouncilLevel(t, "mapping.yaml")
-	rows := readRows(t, filepath.Join(dir, "data", "comparisons.csv.gz"))
+	rows := publishtest.ParquetRows(t, filepath.Join(dir, "data", "comparisons.parquet"))
 
 	columns := map[string]string{ // metric -> DfE column, as mapping.yaml has it
 		"cla-12-months": "CLA_12_months_2012", "cla-health-assessed": "health_assess",
@@ -387,7 +387,7 @@ func TestCouncilLevelCounts(t *testing.T) {
 			if r["z_score"] != "" || r["change_prev"] != "" || r["change_year"] != "" {
 				t.Errorf("%s: z_score %q change %q %q, want blank", key, r["z_score"], r["change_prev"], r["change_year"])
 			}
-			if r["status"] == "[x]" {
+			if r["status"] == "x" {
 				for _, col := range []string{"ci95_lower", "ci95_upper", "percentile_rank"} {
 					if r[col] != "" {
 						t.Errorf("%s: %s %q on a row with no figure", key, col, r[col])
@@ -416,8 +416,8 @@ func TestCouncilLevelCounts(t *testing.T) {
 		{"cla-convicted", "E08000009", "0.0", ""},         // Trafford: a real zero
 		{"cla-12-months", "E08000037", "251.0", ""},       // Gateshead, written E08000020
 		{"cla-12-months", "E10000021", "518.0", ""},       // Northamptonshire, abolished since
-		{"cla-12-months", "E09000001", "", "[x]"},         // City of London
-		{"cla-convicted", "E09000033", "", "[x]"},         // Westminster
+		{"cla-12-months", "E09000001", "", "x"},           // City of London
+		{"cla-convicted", "E09000033", "", "x"},           // Westminster
 		{"cla-health-assessed", "E06000001", "107.0", ""}, // Hartlepool
 	} {
 		i := slices.IndexFunc(rows, func(r map[string]string) bool {
@@ -441,7 +441,8 @@ func TestCouncilLevelCounts(t *testing.T) {
 }
 
 // checkPackageFields checks that the release's datapackage.json gives each
-// CSV file, header-only providers.csv included, the fields its header has.
+// CSV file, header-only providers.csv included, the fields its header has,
+// and each Parquet-only table the columns its file has.
 func checkPackageFields(t *testing.T, dir string) {
 	t.Helper()
 	b, err := os.ReadFile(filepath.Join(dir, "datapackage.json"))
@@ -476,9 +477,15 @@ func checkPackageFields(t *testing.T, dir string) {
 		if strings.HasSuffix(r.Path, ".gz") != (r.Compression == "gz") {
 			t.Errorf("%s: compression %q", r.Path, r.Compression)
 		}
-		header, err := csv.NewReader(bytes.NewReader(publishtest.ReadData(t, filepath.Join(dir, filepath.FromSlash(r.Path))))).Read()
-		if err != nil {
-			t.Fatalf("%s: %v", r.Path, err)
+		var header []string
+		if strings.HasSuffix(r.Path, ".parquet") {
+			// The comparisons and provider profiles are Parquet only.
+			header, _ = publishtest.ReadParquet(t, filepath.Join(dir, filepath.FromSlash(r.Path)))
+		} else {
+			header, err = csv.NewReader(bytes.NewReader(publishtest.ReadData(t, filepath.Join(dir, filepath.FromSlash(r.Path))))).Read()
+			if err != nil {
+				t.Fatalf("%s: %v", r.Path, err)
+			}
 		}
 		var names []string
 		for _, fl := range r.Schema.Fields {
@@ -489,7 +496,7 @@ func checkPackageFields(t *testing.T, dir string) {
 		}
 	}
 	if tables != 10 {
-		t.Errorf("datapackage.json describes %d CSV files, want 10", tables)
+		t.Errorf("datapackage.json gives %d files a schema, want 10 (8 CSV, 2 Parquet)", tables)
 	}
 }
 
@@ -501,7 +508,7 @@ func TestCouncilLevelProportion(t *testing.T) {
 	t.Parallel()
 	const metric = "cla-health-assessed-pct"
 	dir := publishCouncilLevel(t, "mapping-proportion.yaml")
-	rows := readRows(t, filepath.Join(dir, "data", "comparisons.csv.gz"))
+	rows := publishtest.ParquetRows(t, filepath.Join(dir, "data", "comparisons.parquet"))
 
 	// The register as the release publishes it gives each council's
 	// region and type; the similar councils are the release's too.

@@ -52,17 +52,18 @@ func TestSampleIngestPublish(t *testing.T) {
 		t.Errorf("first release: previous %q, counts %+v, want %d submissions", rel.Previous, rel.Counts, len(files))
 	}
 	for _, f := range []string{"yardstick.duckdb", "release.json", "SHA256SUMS", "data/observations.parquet",
-		"data/observations.csv.gz", "data/comparisons.parquet", "data/comparisons.csv.gz", "data/metrics.csv",
+		"data/observations.csv.gz", "data/comparisons.parquet", "data/provider-profiles.parquet", "data/metrics.csv",
 		"data/councils.csv", "data/providers.csv", "data/peer-groups.csv"} {
 		if _, err := os.Stat(filepath.Join(data, "current", f)); err != nil {
 			t.Errorf("release lacks %s: %v", f, err)
 		}
 	}
-	// The large tables' CSV files are gzipped only: no plain copy beside.
+	// The large tables' CSV files are gzipped only: no plain copy beside;
+	// the comparisons and provider profiles are Parquet only.
 	for _, f := range []string{"data/observations.csv", "data/comparisons.csv", "data/benchmarks.csv",
-		"data/provider-profiles.csv", "data/sector-benchmarks.csv"} {
+		"data/provider-profiles.csv", "data/sector-benchmarks.csv", "data/comparisons.csv.gz", "data/provider-profiles.csv.gz"} {
 		if _, err := os.Stat(filepath.Join(data, "current", f)); !errors.Is(err, fs.ErrNotExist) {
-			t.Errorf("release holds %s (%v); only %s.gz is published", f, err, f)
+			t.Errorf("release holds %s (%v), which it does not publish", f, err)
 		}
 	}
 	verifySums(t, filepath.Join(data, "releases", first))

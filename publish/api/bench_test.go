@@ -16,7 +16,7 @@ func BenchmarkServe(b *testing.B) {
 		{"comparisons", Prefix + "/comparisons?metric=" + onTime + "&page_size=100"},
 		{"comparisons csv", Prefix + "/comparisons?metric=" + onTime + "&page_size=100&format=csv"},
 		{"provider", Prefix + "/providers/" + alpha},
-		{"static file", "/data/comparisons.csv.gz"},
+		{"static file", "/data/observations.csv.gz"},
 		{"parquet file", "/data/comparisons.parquet"},
 	} {
 		b.Run(bc.name, func(b *testing.B) {

@@ -53,12 +53,12 @@ func TestProblemShape(t *testing.T) {
 		{"unknown release", "GET", hs.URL + Prefix + "/releases/nope", "", 404, schemas.ENOTFOUND},
 		{"POST to a list", "POST", hs.URL + Prefix + "/metrics", "", 405, schemas.EINVALID},
 		{"DELETE a metric", "DELETE", hs.URL + Prefix + "/metrics/" + onTime, "", 405, schemas.EINVALID},
-		{"PUT a file", "PUT", hs.URL + "/data/comparisons.csv.gz", "x", 405, schemas.EINVALID},
+		{"PUT a file", "PUT", hs.URL + "/data/observations.csv.gz", "x", 405, schemas.EINVALID},
 		{"GET the returns", "GET", hs.URL + Prefix + "/returns", "", 405, schemas.EINVALID},
 		{"body too large", "POST", returns.URL + Prefix + "/returns", strings.Repeat("x", 17), 413, schemas.ETOOLARGE},
 		{"too many requests", "GET", limited.URL + Prefix + "/periods", "", 429, schemas.ETOOMANY},
 		{"nothing published", "GET", empty.URL + Prefix + "/metrics", "", 503, schemas.EUNAVAILABLE},
-		{"nothing published, a file", "GET", empty.URL + "/data/comparisons.csv.gz", "", 503, schemas.EUNAVAILABLE},
+		{"nothing published, a file", "GET", empty.URL + "/data/observations.csv.gz", "", 503, schemas.EUNAVAILABLE},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -116,7 +116,7 @@ func TestSecurityHeaders(t *testing.T) {
 	t.Parallel()
 	_, _, hs := shared(t)
 	ids := map[string]bool{}
-	for _, path := range []string{Prefix + "/metrics", Prefix + "/openapi.json", "/", "/data/comparisons.csv.gz",
+	for _, path := range []string{Prefix + "/metrics", Prefix + "/openapi.json", "/", "/data/observations.csv.gz",
 		"/release.json", "/no-such-page", Prefix + "/metrics/nope", Prefix + "/metrics?format=csv"} {
 		t.Run(path, func(t *testing.T) {
 			a := get(t, hs.URL+path)

@@ -77,7 +77,7 @@ func TestStaticContentTypes(t *testing.T) {
 	f, _, hs := shared(t)
 	tests := []struct{ path, contentType string }{
 		{"/data/comparisons.parquet", "application/vnd.apache.parquet"},
-		{"/data/comparisons.csv.gz", "application/gzip"},
+		{"/data/observations.csv.gz", "application/gzip"},
 		{"/data/metrics.csv", "text/csv; charset=utf-8"},
 		{"/datapackage.json", "application/json"},
 		{"/release.json", "application/json"},
@@ -170,7 +170,7 @@ func TestStaticGzip(t *testing.T) {
 func TestStaticGzippedDownload(t *testing.T) {
 	t.Parallel()
 	f, _, hs := shared(t)
-	path := "/data/comparisons.csv.gz"
+	path := "/data/observations.csv.gz"
 	want, err := os.ReadFile(filepath.Join(f.second.Dir, filepath.FromSlash(path)))
 	if err != nil {
 		t.Fatal(err)
@@ -185,8 +185,8 @@ func TestStaticGzippedDownload(t *testing.T) {
 		t.Fatalf("the download is not gzip: %v", err)
 	}
 	text, err := io.ReadAll(zr)
-	if err != nil || !bytes.HasPrefix(text, []byte("metric,period,council_code,")) {
-		t.Errorf("the download holds %.60q (%v), want the comparisons CSV", text, err)
+	if err != nil || !bytes.HasPrefix(text, []byte("council_code,provider_id,provider_name,")) {
+		t.Errorf("the download holds %.60q (%v), want the observations CSV", text, err)
 	}
 }
 
@@ -214,7 +214,7 @@ func TestStaticFolders(t *testing.T) {
 		for _, path := range []string{"/data/", "/data"} {
 			a := get(t, hs.URL+path)
 			checkNotFoundPage(t, a)
-			if bytes.Contains(a.body, []byte("comparisons.csv.gz")) {
+			if bytes.Contains(a.body, []byte("observations.csv.gz")) {
 				t.Errorf("%s lists the folder", path)
 			}
 		}

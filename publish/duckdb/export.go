@@ -50,8 +50,33 @@ var csvQueries = map[string]string{
 
 // ExportParquet writes table to a Parquet file at path, atomically, in the
 // order the table is stored when the database was opened with KeepOrder.
+// DuckDB reads the written file's columns back before it takes path's
+// name, and they must be the table's as schemas.PublicTables registers
+// them: datapackage.json describes the comparisons and provider profiles,
+// which have no CSV file, from the registry.
 func (d *DB) ExportParquet(ctx context.Context, table, path string) error {
-	return d.export(ctx, "export_parquet", table, path)
+	return d.export(ctx, "export_parquet", table, path, func(written string) error {
+		return d.checkParquetColumns(ctx, table, written)
+	})
+}
+
+// checkParquetColumns reads the columns of the Parquet file at path and
+// compares them, in order, with the registry's columns of table.
+func (d *DB) checkParquetColumns(ctx context.Context, table, path string) error {
+	rows, err := d.Query(ctx, "parquet_columns", sql.Named("path", path))
+	if err != nil {
+		return err
+	}
+	got, err := rows.Columns()
+	rows.Close()
+	if err != nil {
+		return err
+	}
+	t, _ := schemas.PublicTable(table)
+	if want := t.ColumnNames(); !slices.Equal(got, want) {
+		return fmt.Errorf("the Parquet file written has the columns %v; the registry of public tables says %v", got, want)
+	}
+	return nil
 }
 
 // ExportCSV writes table to a CSV file with a header at path, atomically,
@@ -69,12 +94,14 @@ func (d *DB) ExportCSV(ctx context.Context, table, path string) error {
 	if strings.HasSuffix(path, ".gz") {
 		return d.exportGzip(ctx, q, table, path)
 	}
-	return d.export(ctx, q, table, path)
+	return d.export(ctx, q, table, path, nil)
 }
 
 // export has DuckDB write the table to a temporary file beside path, then
 // syncs it and renames it into place, so a reader never sees half a file.
-func (d *DB) export(ctx context.Context, query, table, path string) error {
+// check, when not nil, reads the temporary file first; its error leaves
+// path as it was.
+func (d *DB) export(ctx context.Context, query, table, path string, check func(written string) error) error {
 	if !slices.Contains(Tables, table) {
 		return fmt.Errorf("export %q: %w", table, ErrUnknownTable)
 	}
@@ -85,6 +112,11 @@ func (d *DB) export(ctx context.Context, query, table, path string) error {
 	defer p.Abort()
 	if err := d.Exec(ctx, query, sql.Named("table", table), sql.Named("path", p.Name())); err != nil {
 		return fmt.Errorf("export %s: %w", table, err)
+	}
+	if check != nil {
+		if err := check(p.Name()); err != nil {
+			return fmt.Errorf("export %s: %w", table, err)
+		}
 	}
 	// DuckDB wrote through its own handle; reopen ours so Commit syncs the
 	// bytes DuckDB wrote rather than an empty file.

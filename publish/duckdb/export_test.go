@@ -143,7 +143,8 @@ func varcharRows(t *testing.T, db *DB, query, path string) ([]string, [][]string
 }
 
 // TestExportGzip exports each table that has a Parquet file both ways, as
-// a release does, and reads both back through DuckDB: the .csv.gz file is
+// a release does (the Parquet-only tables one way), and reads both back
+// through DuckDB: the .csv.gz file is
 // one gzip stream holding the table's header and rows, the Parquet file's
 // rows cell for cell, with the marker bracketed and timestamps in ISO
 // 8601 UTC; no temporary file is left beside them.
@@ -157,8 +158,26 @@ func TestExportGzip(t *testing.T) {
 		if tab.Parquet == "" {
 			continue
 		}
-		if !strings.HasSuffix(tab.CSV, ".csv.gz") {
-			t.Errorf("%s: CSV file %q, want a .csv.gz beside its Parquet file", tab.Name, tab.CSV)
+		if tab.CSV == "" && tab.ParquetOnly != "" {
+			// Published as Parquet only: the file has the registry's
+			// columns and the table's rows.
+			t.Run(tab.Name, func(t *testing.T) {
+				pq := filepath.Join(dir, filepath.FromSlash(tab.Parquet))
+				if err := db.ExportParquet(ctx, tab.Name, pq); err != nil {
+					t.Fatal(err)
+				}
+				cols, rows := varcharRows(t, db, "SELECT COLUMNS(*)::VARCHAR FROM read_parquet($path)", pq)
+				if !slices.Equal(cols, tab.ColumnNames()) || len(rows) == 0 || len(rows) != len(tableRows(t, db, tab.Name)) {
+					t.Errorf("columns %v and %d rows; want the registry's %v and the table's %d rows",
+						cols, len(rows), tab.ColumnNames(), len(tableRows(t, db, tab.Name)))
+				}
+			})
+			want = append(want, filepath.Base(tab.Parquet))
+			continue
+		}
+		if !strings.HasSuffix(tab.CSV, ".csv.gz") || tab.ParquetOnly != "" {
+			t.Errorf("%s: CSV file %q, ParquetOnly %q; want a .csv.gz beside its Parquet file, or none and a word on where its rows are as CSV",
+				tab.Name, tab.CSV, tab.ParquetOnly)
 			continue
 		}
 		t.Run(tab.Name, func(t *testing.T) {
@@ -412,5 +431,25 @@ func TestBuildEmpty(t *testing.T) {
 	}
 	if n := len(tableRows(t, db, "metrics")); n != len(cat.Metrics) {
 		t.Errorf("metrics has %d rows, want %d", n, len(cat.Metrics))
+	}
+}
+
+// TestExportParquetChecksColumns: a Parquet file whose columns are not the
+// registry's (here a comparisons table of the wrong shape) is not given
+// its name, and nothing is left behind: datapackage.json describes the
+// Parquet-only tables from the registry.
+func TestExportParquetChecksColumns(t *testing.T) {
+	t.Parallel()
+	db := openTest(t)
+	if _, err := db.db.ExecContext(t.Context(), "CREATE TABLE comparisons AS SELECT 'm' AS metric, 1 AS x"); err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	err := db.ExportParquet(t.Context(), "comparisons", filepath.Join(dir, "comparisons.parquet"))
+	if err == nil || !strings.Contains(err.Error(), "[metric x]") || !strings.Contains(err.Error(), "registry") {
+		t.Errorf("export of a table of the wrong shape: %v, want an error naming its columns and the registry", err)
+	}
+	if entries, _ := os.ReadDir(dir); len(entries) != 0 {
+		t.Errorf("left behind: %v", entries)
 	}
 }

@@ -244,3 +244,74 @@ func Gunzip(t testing.TB, name string, b []byte) []byte {
 	}
 	return out
 }
+
+// ReadParquet returns the columns of the Parquet file at path and its
+// rows, in the file's order, read by DuckDB with every value cast to text
+// as DuckDB casts it (a double as its CSV writer writes it) and NULL as
+// "": the comparisons and provider profiles, which a release publishes as
+// Parquet only, read as a user would.
+func ReadParquet(t testing.TB, path string) (header []string, rows [][]string) {
+	t.Helper()
+	db, err := sql.Open("duckdb", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	ctx := context.Background()
+	lit := "'" + strings.ReplaceAll(path, "'", "''") + "'"
+	cols, err := db.QueryContext(ctx, "SELECT * FROM read_parquet("+lit+") LIMIT 0")
+	if err != nil {
+		t.Fatalf("%s: %v", path, err)
+	}
+	header, err = cols.Columns()
+	cols.Close()
+	if err != nil {
+		t.Fatalf("%s: %v", path, err)
+	}
+	casts := make([]string, len(header))
+	for i, h := range header {
+		q := `"` + strings.ReplaceAll(h, `"`, `""`) + `"`
+		casts[i] = "CAST(" + q + " AS VARCHAR)"
+	}
+	// file_row_number keeps the file's order whatever the threads do.
+	rs, err := db.QueryContext(ctx, "SELECT "+strings.Join(casts, ", ")+
+		" FROM read_parquet("+lit+", file_row_number = true) ORDER BY file_row_number")
+	if err != nil {
+		t.Fatalf("%s: %v", path, err)
+	}
+	defer rs.Close()
+	vals := make([]sql.NullString, len(header))
+	ptrs := make([]any, len(header))
+	for i := range vals {
+		ptrs[i] = &vals[i]
+	}
+	for rs.Next() {
+		if err := rs.Scan(ptrs...); err != nil {
+			t.Fatalf("%s: %v", path, err)
+		}
+		r := make([]string, len(header))
+		for i, v := range vals {
+			r[i] = v.String
+		}
+		rows = append(rows, r)
+	}
+	if err := rs.Err(); err != nil {
+		t.Fatalf("%s: %v", path, err)
+	}
+	return header, rows
+}
+
+// ParquetRows returns ReadParquet's rows as one map per row, by column.
+func ParquetRows(t testing.TB, path string) []map[string]string {
+	t.Helper()
+	header, rows := ReadParquet(t, path)
+	out := make([]map[string]string, len(rows))
+	for i, r := range rows {
+		m := make(map[string]string, len(header))
+		for j, h := range header {
+			m[h] = r[j]
+		}
+		out[i] = m
+	}
+	return out
+}

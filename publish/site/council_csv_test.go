@@ -18,24 +18,29 @@ import (
 
 // TestCouncilTables checks each council's table.csv, which the site
 // gathers from its scan by metric, against the release's
-// data/comparisons.csv.gz, which DuckDB writes: the same header, and the
-// rows the council's page lists, each exactly once: for each service and
-// metric, the council's rows in the latest period it has that service and
-// metric, worked out here from comparisons.csv.gz alone. The fixtures'
-// periods are quarters written 2024-25-Q1, so their text sorts in time
-// order. DuckDB writes some figures differently ("117.0" for 117, "" for
-// blank text), so numbers are compared as numbers. Every council with a
-// page has a table, and no other.
+// data/comparisons.parquet, which DuckDB writes and reads back here: the
+// same header, and the rows the council's page lists, each exactly once:
+// for each service and metric, the council's rows in the latest period it
+// has that service and metric, worked out here from comparisons.parquet
+// alone. The fixtures' periods are quarters written 2024-25-Q1, so their
+// text sorts in time order. DuckDB writes some figures differently
+// ("117.0" for 117), so numbers are compared as numbers; CSV brackets a
+// status letter. Every council with a page has a table, and no other.
 func TestCouncilTables(t *testing.T) {
 	t.Parallel()
 	for _, name := range []string{"small", "wide"} {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
 			rel := fixture(t, name, map[string]func() []publishtest.Sub{"small": smallSubs, "wide": wideSubs}[name])
-			header, all := readCSV(t, filepath.Join(rel.Dir, "data", "comparisons.csv.gz"))
+			header, all := publishtest.ReadParquet(t, filepath.Join(rel.Dir, "data", "comparisons.parquet"))
 			col := map[string]int{}
 			for i, h := range header {
 				col[h] = i
+			}
+			for _, r := range all {
+				if s := r[col["status"]]; s != "" {
+					r[col["status"]] = "[" + s + "]"
+				}
 			}
 			// The latest period of each council, service and metric.
 			key3 := func(r []string) string {
@@ -68,10 +73,10 @@ func TestCouncilTables(t *testing.T) {
 				tables++
 				gotHeader, got := readCSV(t, filepath.Join(rel.Dir, filepath.FromSlash(site.TableURL(url))))
 				if !slices.Equal(gotHeader, header) {
-					t.Errorf("%s: header %q, comparisons.csv.gz has %q", code, gotHeader, header)
+					t.Errorf("%s: header %q, comparisons.parquet has %q", code, gotHeader, header)
 				}
 				if len(got) != len(want) {
-					t.Errorf("%s: %d rows, comparisons.csv.gz has %d", code, len(got), len(want))
+					t.Errorf("%s: %d rows, comparisons.parquet has %d", code, len(got), len(want))
 					continue
 				}
 				key := func(r []string) string { return strings.Join(r[:6], "|") } // metric, period, council, provider, name, service
@@ -80,7 +85,7 @@ func TestCouncilTables(t *testing.T) {
 				for i := range want {
 					for j := range header {
 						if !sameCell(got[i][j], want[i][j]) {
-							t.Errorf("%s, row %s: %s is %q, comparisons.csv.gz has %q", code, key(want[i]), header[j], got[i][j], want[i][j])
+							t.Errorf("%s, row %s: %s is %q, comparisons.parquet has %q", code, key(want[i]), header[j], got[i][j], want[i][j])
 						}
 					}
 				}

@@ -35,7 +35,7 @@
 //	                                         its similar councils, who those are for each
 //	                                         responsibility it holds; table.csv holds the figures
 //	                                         the page lists, in its order (every period is in
-//	                                         data/comparisons.csv.gz and the API, as the page says)
+//	                                         data/comparisons.parquet and the API, as the page says)
 //	councils/<gss>/<service>/[<n>/]index.html|.json
 //	                                         one service, when the council's page would be too
 //	                                         long, in numbered pages when the service needs several
@@ -116,7 +116,7 @@
 // comparison rows in a twin is {"columns": [...], "data": [[...], ...]}
 // (MetricRows, ProviderRows, CouncilRows; twin.go): the names once, each
 // row an array of values in their order. Its columns are the keys that
-// join a row to data/comparisons.csv.gz (metric, period, council_code,
+// join a row to data/comparisons.parquet (metric, period, council_code,
 // provider_id, service) and then the columns the page's table shows, as
 // figures rather than text: a league table's provider_name,
 // council_name, region, value, status, ci95_lower, ci95_upper,
@@ -126,7 +126,7 @@
 // numerator and denominator; a council's table's provider_name, value,
 // status, ci95_lower, ci95_upper, band_national, band_similar and
 // denominator. The comparisons table's other columns are in
-// data/comparisons.csv.gz and the API, not repeated in every page's twin.
+// data/comparisons.parquet and the API, not repeated in every page's twin.
 //
 // No HTML page exceeds MaxPageBytes (200 KB) before compression, and a
 // page of tables past TablePageBytes (32 KB) is split, never cut short,

@@ -1311,7 +1311,8 @@ func (s *siteData) downloadsPage(o *output) (DownloadsPage, error) {
 	}
 	slices.SortFunc(p.Files, func(a, b FileInfo) int { return cmp.Compare(a.Path, b.Path) })
 	for _, t := range schemas.PublicTables {
-		d := TableDoc{Name: t.Name, Title: t.Title, Description: t.Description, Files: []string{}, PrimaryKey: t.PrimaryKey}
+		d := TableDoc{Name: t.Name, Title: t.Title, Description: t.Description, Files: []string{}, ParquetOnly: t.ParquetOnly,
+			PrimaryKey: t.PrimaryKey}
 		for _, f := range []string{t.CSV, t.Parquet} {
 			if f != "" {
 				d.Files = append(d.Files, f)
@@ -1339,7 +1340,7 @@ func hashFile(path string) (string, error) {
 }
 
 // formatOf names a file's format for people; a gzipped file is named by
-// what it holds (data/comparisons.csv.gz is "CSV, gzipped").
+// what it holds (data/observations.csv.gz is "CSV, gzipped").
 func formatOf(name string) string {
 	if inner, ok := strings.CutSuffix(name, ".gz"); ok {
 		return formatOf(inner) + ", gzipped"

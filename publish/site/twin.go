@@ -17,17 +17,17 @@ import (
 // the columns named once and each row an array of values in their order
 // (Datasette's "arrays" shape), not an object repeating the names. A
 // twin carries what its page shows, not every column of the comparisons
-// table: the keys that join a row to data/comparisons.csv.gz (metric,
+// table: the keys that join a row to data/comparisons.parquet (metric,
 // period, council_code, provider_id, service), then the columns of the
 // page's table, with numbers as machine-readable figures (the value, its
 // intervals' bounds, counts) and the band, status and note as text. The
 // twins were most of the site's bytes when they held all forty-five
-// columns of every row; data/comparisons.csv.gz and the API have the rest.
+// columns of every row; data/comparisons.parquet and the API have the rest.
 // A blank number is null and blank text "", as everywhere in the
 // release's JSON.
 
 // joinColumns are the columns that join a twin's row to
-// data/comparisons.csv.gz; every twin's table starts with them.
+// data/comparisons.parquet; every twin's table starts with them.
 var joinColumns = []string{"metric", "period", "council_code", "provider_id", "service"}
 
 // metricTwinColumns are the columns of a metric page's league table

@@ -12,7 +12,7 @@ import (
 
 // TestRowsJSON checks the arrays shape of a table in a JSON twin against
 // JSON written out by hand, for each kind of table: the keys that join a
-// row to comparisons.csv, then the columns the page's table shows, and
+// row to comparisons.parquet, then the columns the page's table shows, and
 // no other; and that it reads back.
 func TestRowsJSON(t *testing.T) {
 	t.Parallel()

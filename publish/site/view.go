@@ -397,10 +397,13 @@ type FileInfo struct {
 
 // TableDoc is a public table in the data dictionary.
 type TableDoc struct {
-	Name        string      `json:"name"`
-	Title       string      `json:"title"`
-	Description string      `json:"description"`
-	Files       []string    `json:"files"`
+	Name        string   `json:"name"`
+	Title       string   `json:"title"`
+	Description string   `json:"description"`
+	Files       []string `json:"files"`
+	// ParquetOnly says, for a table with a Parquet file and no CSV file,
+	// where its rows come as CSV or JSON a part at a time.
+	ParquetOnly string      `json:"parquet_only,omitempty"`
 	PrimaryKey  []string    `json:"primary_key"`
 	Columns     []ColumnDoc `json:"columns"`
 }
