@@ -3,6 +3,7 @@ package publish
 import (
 	"context"
 	"database/sql"
+	"io/fs"
 	"path/filepath"
 	"strconv"
 	"testing"
@@ -14,9 +15,9 @@ import (
 // TestCSVDownloadsAreSpreadsheetSafe publishes text a spreadsheet would run
 // as a formula (as provider ids, names, sectors and notes, in each of the
 // forms OWASP lists) and checks that every CSV download writes it with a
-// leading apostrophe, while the Parquet file keeps it as received. It then
-// scans every cell of every CSV file of the release: a cell that starts
-// like a formula must be a number.
+// leading apostrophe, as does every table.csv of the website, while the
+// Parquet file keeps it as received. It then scans every cell of every CSV
+// file of the release: a cell that starts like a formula must be a number.
 func TestCSVDownloadsAreSpreadsheetSafe(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
@@ -69,6 +70,37 @@ func TestCSVDownloadsAreSpreadsheetSafe(t *testing.T) {
 					t.Errorf("%s line %d, %s: %q would run as a formula", tb.CSV, n+2, col, cell)
 				}
 			}
+		}
+	}
+	// The website's table.csv files, which give the comparisons as CSV a
+	// table at a time (the release has no comparisons.csv.gz): the
+	// provider's id and name with the apostrophe, every other cell that
+	// starts like a formula a number.
+	tables, found := 0, map[string]map[string]bool{"provider_id": {}, "provider_name": {}}
+	err = filepath.WalkDir(rel.Dir, func(path string, d fs.DirEntry, err error) error {
+		if err != nil || d.Name() != "table.csv" {
+			return err
+		}
+		tables++
+		name, _ := filepath.Rel(rel.Dir, path)
+		for n, rec := range readCSV(t, path) {
+			for col, cell := range rec {
+				if cell != schemas.SpreadsheetSafe(cell) && !isNumber(cell) {
+					t.Errorf("%s line %d, %s: %q would run as a formula", name, n+2, col, cell)
+				}
+				if want[cell] && found[col] != nil {
+					found[col][cell] = true
+				}
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for col, cells := range found {
+		if tables == 0 || len(cells) != len(hostile) {
+			t.Errorf("the site's %d table.csv files hold %d of the %d formula texts with an apostrophe in %s", tables, len(cells), len(hostile), col)
 		}
 	}
 	// Parquet keeps the text as received.

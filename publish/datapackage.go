@@ -249,8 +249,9 @@ func describeFiles(dir string, res []resource) (map[string]string, error) {
 }
 
 // writeDataPackage writes the release's datapackage.json, describing every
-// data file from the files as they are: fields from each CSV header, bytes
-// and SHA-256 from the bytes. It returns the hashes it made, keyed by path
+// data file from the files as they are: fields from the registry, checked
+// against each CSV header (a Parquet file's columns were checked as it was
+// written), bytes and SHA-256 from the bytes. It returns the hashes it made, keyed by path
 // in the release, for SHA256SUMS to reuse.
 func writeDataPackage(dir string, rel *schemas.Release) (map[string]string, error) {
 	pkg := dataPackage{
@@ -272,9 +273,13 @@ func writeDataPackage(dir string, rel *schemas.Release) (map[string]string, erro
 			// The comparisons and provider profiles come as Parquet only
 			// (schemas.ComparisonsParquet): the file is the table's
 			// resource, with its schema.
-			pkg.Resources = append(pkg.Resources, resource{Name: t.Resource, Type: "table", Path: t.Parquet,
-				Title: t.Title, Description: t.Description + " The file is Apache Parquet, which pandas, R and DuckDB read as it is. " + t.ParquetOnly,
-				Format: "parquet", Mediatype: "application/vnd.apache.parquet", Schema: schemaFor(t, true)})
+			r := resource{Name: t.Resource, Type: "table", Path: t.Parquet, Title: t.Title,
+				Description: strings.TrimSpace(t.Description + " The file is Apache Parquet, which pandas, R and DuckDB read as it is. " + t.ParquetOnly),
+				Format:      "parquet", Mediatype: "application/vnd.apache.parquet", Schema: schemaFor(t, true)}
+			if t.Register {
+				r.Licenses = []license{ccByLicence, oglLicence}
+			}
+			pkg.Resources = append(pkg.Resources, r)
 			continue
 		}
 		if err := checkHeader(dir, t); err != nil {

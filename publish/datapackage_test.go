@@ -152,8 +152,18 @@ func checkDataPackage(t *testing.T, rel *schemas.Release) dpPackage {
 				t.Errorf("%s: type %q, schema %v", r.Path, r.Type, r.Schema != nil)
 			}
 			if r.Schema != nil {
-				header, rows := publishtest.ReadParquet(t, filepath.Join(rel.Dir, filepath.FromSlash(r.Path)))
+				file := filepath.Join(rel.Dir, filepath.FromSlash(r.Path))
+				header, rows := publishtest.ReadParquet(t, file)
 				checkTable(t, r, header, rows)
+				// ReadParquet reads NULL as "": a key column, or one whose
+				// blank is a value, must hold no NULL.
+				nulls := publishtest.ParquetNulls(t, file)
+				for _, f := range r.Schema.Fields {
+					keep := f.MissingValues != nil && len(*f.MissingValues) == 0
+					if (keep || slices.Contains(r.Schema.PrimaryKey, f.Name)) && nulls[f.Name] != 0 {
+						t.Errorf("%s: %d NULLs in %s", r.Path, nulls[f.Name], f.Name)
+					}
+				}
 			}
 		case "csv":
 			if r.Mediatype != "text/csv" || r.Type != "table" || r.Schema == nil {

@@ -50,8 +50,18 @@
 // # Files
 //
 //	yardstick.duckdb               every public table (schemas.PublicTables)
-//	data/observations.parquet|.csv the published observations
-//	data/comparisons.parquet|.csv  one row per observation with its statistics
+//	data/observations.parquet|.csv.gz
+//	                               the published observations
+//	data/comparisons.parquet       one row per observation with its statistics
+//	                               (Parquet only, as are the provider profiles:
+//	                               schemas.Table.ParquetOnly says where their
+//	                               rows come as CSV or JSON a part at a time)
+//	data/benchmarks.parquet|.csv.gz, data/sector-benchmarks.parquet|.csv.gz,
+//	data/provider-profiles.parquet the benchmarks, sector benchmarks and
+//	                               provider profiles
+//	data/disclosure-history.parquet
+//	                               what this and earlier releases published,
+//	                               for the next publish's disclosure control
 //	data/metrics.csv               the catalogue: id, title, description, kind, unit,
 //	                               multiplier, polarity, min, max, disclosure,
 //	                               numerator, denominator, source, services

@@ -286,7 +286,7 @@ func TestPublishRevisions(t *testing.T) {
 	if w := []string{"20250101T000000Z-aaaa"}; !reflect.DeepEqual(rec.Superseded, w) {
 		t.Errorf("superseded %v, want %v", rec.Superseded, w)
 	}
-	for _, file := range []string{schemas.ObservationsCSV} {
+	for _, file := range []string{schemas.ObservationsCSV} { // the one CSV file with markers
 		seen := map[string]int{}
 		for _, r := range readCSV(t, filepath.Join(second.Dir, file)) {
 			want := ""

@@ -12,10 +12,11 @@ const ReleaseIDFormat = "2006-01-02T150405Z"
 // and pandas, R and DuckDB read a .csv.gz as it is, and archive tools
 // unpack it. The reference lists, with no Parquet twin, stay plain CSV.
 // The comparisons and the provider profiles, worked out from the
-// observations, come as Parquet only: their CSV would be the release's
-// largest files and open in no spreadsheet at national scale, and every
-// page's table.csv and the API's ?format=csv give them as CSV a table at
-// a time (BENCHMARKS.md, "A release at most twice its input").
+// observations, come as Parquet only: at national scale their CSV files
+// were the release's largest and opened in no spreadsheet, and without
+// them the downloads are within twice the returns (BENCHMARKS.md, "A
+// release at most twice its input"). Table.ParquetOnly says where their
+// rows come as CSV or JSON a part at a time.
 const (
 	DatabaseFile        = "yardstick.duckdb"
 	ReleaseFile         = "release.json"

@@ -224,7 +224,7 @@ func csvOf(table schemas.Table, rows any) ([]byte, error) {
 			if !ok {
 				raw = json.RawMessage("null")
 			}
-			cell, err := csvCell(c, raw)
+			cell, err := csvCell(c, raw, table.Markers)
 			if err != nil {
 				return nil, fmt.Errorf("%s.%s: %w", table.Name, c.Name, err)
 			}
@@ -240,8 +240,10 @@ func csvOf(table schemas.Table, rows any) ([]byte, error) {
 
 // csvCell formats one JSON value as the release's CSV files write a cell
 // of column c: blank for null, lists joined by the list delimiter, text
-// made safe for spreadsheets.
-func csvCell(c schemas.Column, raw json.RawMessage) (string, error) {
+// made safe for spreadsheets, and, in a table with markers, a status
+// letter bracketed ([c]), as table.csv and data/observations.csv.gz have
+// it.
+func csvCell(c schemas.Column, raw json.RawMessage, markers bool) (string, error) {
 	if string(raw) == "null" {
 		return "", nil
 	}
@@ -259,6 +261,9 @@ func csvCell(c schemas.Column, raw json.RawMessage) (string, error) {
 		var s string
 		if err := json.Unmarshal(raw, &s); err != nil {
 			return "", err
+		}
+		if markers && c.Name == "status" && s != "" {
+			return "[" + s + "]", nil
 		}
 		if c.Type == schemas.TypeString {
 			return schemas.SpreadsheetSafe(s), nil

@@ -34,6 +34,12 @@ var Tables = func() []string {
 	return out
 }()
 
+// ErrParquetOnly is returned, wrapped, by ExportCSV for a table a release
+// publishes as Parquet only (schemas.Table.ParquetOnly): it has no CSV
+// form to write, and the plain export would write its status letters
+// unbracketed and its text unguarded.
+var ErrParquetOnly = errors.New("the table is published as Parquet only")
+
 // csvQueries are the export queries of tables whose CSV form differs from
 // the table: list columns joined with semicolons, a status bracketed, text
 // from outside (returns, catalogue.yaml, peer-groups.csv) made safe for
@@ -42,9 +48,7 @@ var csvQueries = map[string]string{
 	"metrics":           "export_csv_metrics",
 	"providers":         "export_csv_providers",
 	"observations":      "export_csv_observations",
-	"comparisons":       "export_csv_comparisons",
 	"sector_benchmarks": "stats_export_csv_sector_benchmarks",
-	"provider_profile":  "export_csv_provider_profile",
 	"peer_groups":       "export_csv_peer_groups",
 }
 
@@ -87,6 +91,9 @@ func (d *DB) checkParquetColumns(ctx context.Context, table, path string) error 
 // (returns, catalogue.yaml, peer-groups.csv) that a spreadsheet would run
 // as a formula gets a leading apostrophe (schemas.SpreadsheetSafe).
 func (d *DB) ExportCSV(ctx context.Context, table, path string) error {
+	if t, _ := schemas.PublicTable(table); t.ParquetOnly != "" {
+		return fmt.Errorf("export %s as CSV: %w", table, ErrParquetOnly)
+	}
 	q, ok := csvQueries[table]
 	if !ok {
 		q = "export_csv"

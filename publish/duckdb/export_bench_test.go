@@ -17,15 +17,15 @@ func (c *countingWriter) Write(p []byte) (int, error) {
 }
 
 // BenchmarkGzipCSV compresses the plain CSV file YARDSTICK_BENCH_CSV names
-// (for example a release's comparisons: gzip -dc data/comparisons.csv.gz >
-// comparisons.csv) as the release does (newGzip) and, as its peer, with
+// (for example a release's observations: gzip -dc data/observations.csv.gz >
+// observations.csv) as the release does (newGzip) and, as its peer, with
 // the standard library's compress/gzip at its default level, the
 // release's compressor before, one after the other in each iteration from
 // memory, each first in every other iteration. It reports each one's
 // seconds, and the release's time and compressed size over the peer's;
 // ns/op is the two together:
 //
-//	YARDSTICK_BENCH_CSV=comparisons.csv go test ./publish/duckdb -run '^$' -bench GzipCSV -benchtime 3x
+//	YARDSTICK_BENCH_CSV=observations.csv go test ./publish/duckdb -run '^$' -bench GzipCSV -benchtime 3x
 func BenchmarkGzipCSV(b *testing.B) {
 	path := os.Getenv("YARDSTICK_BENCH_CSV")
 	if path == "" {
@@ -56,13 +56,13 @@ func BenchmarkGzipCSV(b *testing.B) {
 	var ours, peer time.Duration
 	var oursBytes, peerBytes int64
 	release := func() {
-		compress(func(w io.Writer) (io.WriteCloser, error) { return newGzip(w, "comparisons.csv") }, &ours, &oursBytes)
+		compress(func(w io.Writer) (io.WriteCloser, error) { return newGzip(w, "observations.csv") }, &ours, &oursBytes)
 	}
 	stdlib := func() {
 		compress(func(w io.Writer) (io.WriteCloser, error) {
 			zw, err := gzip.NewWriterLevel(w, gzip.DefaultCompression)
 			if zw != nil {
-				zw.Name = "comparisons.csv"
+				zw.Name = "observations.csv"
 			}
 			return zw, err
 		}, &peer, &peerBytes)

@@ -247,9 +247,10 @@ func Gunzip(t testing.TB, name string, b []byte) []byte {
 
 // ReadParquet returns the columns of the Parquet file at path and its
 // rows, in the file's order, read by DuckDB with every value cast to text
-// as DuckDB casts it (a double as its CSV writer writes it) and NULL as
-// "": the comparisons and provider profiles, which a release publishes as
-// Parquet only, read as a user would.
+// as DuckDB casts it (a number as its CSV writer writes it; a timestamp
+// with a space, not CSV's T) and NULL as "" (ParquetNulls tells the two
+// apart): the comparisons and provider profiles, which a release
+// publishes as Parquet only, read as a user would.
 func ReadParquet(t testing.TB, path string) (header []string, rows [][]string) {
 	t.Helper()
 	db, err := sql.Open("duckdb", "")
@@ -257,21 +258,11 @@ func ReadParquet(t testing.TB, path string) (header []string, rows [][]string) {
 		t.Fatal(err)
 	}
 	defer db.Close()
-	ctx := context.Background()
-	lit := "'" + strings.ReplaceAll(path, "'", "''") + "'"
-	cols, err := db.QueryContext(ctx, "SELECT * FROM read_parquet("+lit+") LIMIT 0")
-	if err != nil {
-		t.Fatalf("%s: %v", path, err)
-	}
-	header, err = cols.Columns()
-	cols.Close()
-	if err != nil {
-		t.Fatalf("%s: %v", path, err)
-	}
+	ctx := t.Context()
+	lit, header := parquetColumns(t, db, path)
 	casts := make([]string, len(header))
 	for i, h := range header {
-		q := `"` + strings.ReplaceAll(h, `"`, `""`) + `"`
-		casts[i] = "CAST(" + q + " AS VARCHAR)"
+		casts[i] = "CAST(" + quoteIdent(h) + " AS VARCHAR)"
 	}
 	// file_row_number keeps the file's order whatever the threads do.
 	rs, err := db.QueryContext(ctx, "SELECT "+strings.Join(casts, ", ")+
@@ -315,3 +306,51 @@ func ParquetRows(t testing.TB, path string) []map[string]string {
 	}
 	return out
 }
+
+// ParquetNulls returns the NULLs of each column of the Parquet file at
+// path, counted by DuckDB, by column name.
+func ParquetNulls(t testing.TB, path string) map[string]int64 {
+	t.Helper()
+	db, err := sql.Open("duckdb", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	lit, header := parquetColumns(t, db, path)
+	counts := make([]string, len(header))
+	for i, h := range header {
+		counts[i] = "count(*) FILTER (WHERE " + quoteIdent(h) + " IS NULL)"
+	}
+	n := make([]int64, len(header))
+	ptrs := make([]any, len(header))
+	for i := range n {
+		ptrs[i] = &n[i]
+	}
+	if err := db.QueryRowContext(t.Context(), "SELECT "+strings.Join(counts, ", ")+" FROM read_parquet("+lit+")").Scan(ptrs...); err != nil {
+		t.Fatalf("%s: %v", path, err)
+	}
+	out := make(map[string]int64, len(header))
+	for i, h := range header {
+		out[h] = n[i]
+	}
+	return out
+}
+
+// parquetColumns returns path as an SQL string literal and the columns of
+// the Parquet file there.
+func parquetColumns(t testing.TB, db *sql.DB, path string) (lit string, header []string) {
+	t.Helper()
+	lit = "'" + strings.ReplaceAll(path, "'", "''") + "'"
+	cols, err := db.QueryContext(t.Context(), "SELECT * FROM read_parquet("+lit+") LIMIT 0")
+	if err != nil {
+		t.Fatalf("%s: %v", path, err)
+	}
+	defer cols.Close()
+	header, err = cols.Columns()
+	if err != nil {
+		t.Fatalf("%s: %v", path, err)
+	}
+	return lit, header
+}
+
+func quoteIdent(s string) string { return `"` + strings.ReplaceAll(s, `"`, `""`) + `"` }

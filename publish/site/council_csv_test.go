@@ -127,3 +127,60 @@ func readCSV(t *testing.T, path string) (header []string, rows [][]string) {
 	}
 	return all[0], all[1:]
 }
+
+// TestMetricTables checks the metric period pages' table.csv files, which
+// give the comparisons as CSV a table at a time (a release has no
+// comparisons.csv.gz), against data/comparisons.parquet read back by
+// DuckDB: the same header in each, and together every row of the
+// Parquet file exactly once, cell for cell (numbers as numbers, the
+// status letter bracketed as CSV writes it), each in its own metric and
+// period's file.
+func TestMetricTables(t *testing.T) {
+	t.Parallel()
+	for _, name := range []string{"small", "wide"} {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			rel := fixture(t, name, map[string]func() []publishtest.Sub{"small": smallSubs, "wide": wideSubs}[name])
+			header, want := publishtest.ReadParquet(t, filepath.Join(rel.Dir, "data", "comparisons.parquet"))
+			status := slices.Index(header, "status")
+			for _, r := range want {
+				if r[status] != "" {
+					r[status] = "[" + r[status] + "]"
+				}
+			}
+			files, err := filepath.Glob(filepath.Join(rel.Dir, "metrics", "*", "*", "table.csv"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got [][]string
+			for _, f := range files {
+				h, rows := readCSV(t, f)
+				if !slices.Equal(h, header) {
+					t.Fatalf("%s: header %q, comparisons.parquet has %q", f, h, header)
+				}
+				dir := filepath.Dir(f)
+				for _, r := range rows {
+					// metrics/<metric>/<period>/table.csv holds that metric and period.
+					if r[0] != filepath.Base(filepath.Dir(dir)) || r[1] != filepath.Base(dir) {
+						t.Errorf("%s holds a row of %s %s", f, r[0], r[1])
+					}
+				}
+				got = append(got, rows...)
+			}
+			if len(want) == 0 || len(got) != len(want) {
+				t.Fatalf("%d files hold %d rows, comparisons.parquet %d", len(files), len(got), len(want))
+			}
+			key := func(r []string) string { return strings.Join(r[:6], "|") } // metric, period, council, provider, name, service
+			byKey := func(a, b []string) int { return strings.Compare(key(a), key(b)) }
+			slices.SortFunc(got, byKey)
+			slices.SortFunc(want, byKey)
+			for i := range want {
+				for j := range header {
+					if !sameCell(got[i][j], want[i][j]) {
+						t.Errorf("row %s: %s is %q, comparisons.parquet has %q", key(want[i]), header[j], got[i][j], want[i][j])
+					}
+				}
+			}
+		})
+	}
+}
