@@ -973,10 +973,21 @@ func (s *siteData) writeProvider(o *output, r *renderer, prov *schemas.ProviderR
 		if err != nil {
 			return err
 		}
-		parts := nearParts(list.of(pages), 0)
-		for _, i := range secs {
+		all := list.of(pages)
+		parts := nearParts(all, 0)
+		for j, i := range secs {
 			p.Sections[i].Rows = []RowView{}
-			p.Sections[i].Parts = parts
+			if j == 0 || len(all) == 1 {
+				p.Sections[i].Parts = parts
+				continue
+			}
+			// The metric's later services: the page their rows start on,
+			// not the metric's list of pages again (a national
+			// provider's page held a list for every service).
+			if k := slices.IndexFunc(pages, func(pg span) bool { return pg.lo <= starts[j] && starts[j] < pg.hi }); k >= 0 {
+				from := all[k]
+				p.Sections[i].RowsFrom = &from
+			}
 		}
 	}
 	html, err = r.render("provider", p)
@@ -988,8 +999,12 @@ func (s *siteData) writeProvider(o *output, r *renderer, prov *schemas.ProviderR
 		// trends go to the parts too, which show them beside the rows.
 		for i := range p.Sections {
 			sec := &p.Sections[i]
-			if len(sec.Trend) > 0 && len(sec.Parts) > 0 {
+			switch {
+			case len(sec.Trend) == 0:
+			case len(sec.Parts) > 0:
 				sec.Trend, sec.TrendURL = []TrendPoint{}, sec.Parts[0].URL
+			case sec.RowsFrom != nil:
+				sec.Trend, sec.TrendURL = []TrendPoint{}, sec.RowsFrom.URL
 			}
 		}
 		if html, err = r.render("provider", p); err != nil {

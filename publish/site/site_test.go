@@ -507,6 +507,7 @@ func TestSplitPages(t *testing.T) {
 		var page site.ProviderPage
 		readJSON(t, filepath.Join(rel.Dir, filepath.FromSlash(site.JSONURL(site.ProviderURL(wide)))), &page)
 		var parts []site.Part
+		var later []site.ProviderSection
 		total := 0
 		for _, sec := range page.Sections {
 			if sec.Metric.ID != "complaints-upheld" {
@@ -515,14 +516,53 @@ func TestSplitPages(t *testing.T) {
 			if len(sec.Rows) != 0 {
 				t.Errorf("%s: the provider's page shows %d rows of a metric split onto pages of its own", sec.Service, len(sec.Rows))
 			}
-			if parts != nil && !slices.Equal(parts, sec.Parts) {
-				t.Errorf("%s links to parts %v, another service of the metric to %v", sec.Service, sec.Parts, parts)
+			// The metric's first service lists its pages; each later one
+			// names the page its rows start on instead.
+			switch {
+			case parts == nil:
+				parts = sec.Parts
+			case len(sec.Parts) != 0 || sec.RowsFrom == nil:
+				t.Errorf("%s: lists %d parts and starts on %v; want the page its rows start on, the metric's list once", sec.Service, len(sec.Parts), sec.RowsFrom)
+			default:
+				later = append(later, sec)
 			}
-			parts = sec.Parts
 			total += sec.NRows
 		}
-		if total != 600 {
-			t.Fatalf("the provider's sections count %d rows, want 600", total)
+		if total != 600 || len(later) == 0 {
+			t.Fatalf("the provider's sections count %d rows, %d of them after the first service; want 600, some after it", total, len(later))
+		}
+		readParts := func(url string) ([]site.Part, []string) {
+			var q site.ProviderPage
+			readJSON(t, filepath.Join(rel.Dir, filepath.FromSlash(site.JSONURL(url))), &q)
+			var keys []string
+			for _, sec := range q.Sections {
+				for _, r := range sec.Rows {
+					keys = append(keys, r.CouncilCode+"/"+r.Service)
+				}
+			}
+			return q.Pages, keys
+		}
+		// The page each service's rows start on, read from the pages.
+		starts := map[string]site.Part{}
+		for _, part := range site.ReachParts(parts, func(url string) []site.Part { p, _ := readParts(url); return p }) {
+			_, keys := readParts(part.URL)
+			for _, k := range keys {
+				if service := k[strings.Index(k, "/")+1:]; starts[service].URL == "" {
+					starts[service] = part
+				}
+			}
+		}
+		html, err := os.ReadFile(filepath.Join(rel.Dir, filepath.FromSlash(site.File(site.ProviderURL(wide)))))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, sec := range later {
+			if want := starts[sec.Service]; sec.RowsFrom.URL != want.URL || sec.RowsFrom.Page != want.Page {
+				t.Errorf("%s starts on page %d (%s), its first row is on page %d (%s)", sec.Service, sec.RowsFrom.Page, sec.RowsFrom.URL, want.Page, want.URL)
+			}
+			if !slices.Contains(links(html), site.Root(site.ProviderURL(wide))+sec.RowsFrom.URL) {
+				t.Errorf("the provider's page does not link to %s, where %s starts", sec.RowsFrom.URL, sec.Service)
+			}
 		}
 		checkParts(t, rel.Dir, site.ProviderURL(wide), parts, total, "councils/", func(url string) ([]site.Part, []string) {
 			var q site.ProviderPage

@@ -301,6 +301,9 @@ type ProviderSection struct {
 	Rows  ProviderRows `json:"rows"`
 	NRows int          `json:"n_rows"`
 	Parts []Part       `json:"parts,omitempty"`
+	// RowsFrom, instead of Parts, is the page a later service's rows of
+	// a metric start on: the metric's first service lists its pages.
+	RowsFrom *Part `json:"rows_from,omitempty"`
 }
 
 // TrendPoint is a provider's pooled figure in one period. Its label and
