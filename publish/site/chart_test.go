@@ -39,9 +39,15 @@ func TestFunnelGeometry(t *testing.T) {
 			t.Errorf("%s: (%g, %g) at (%g, %g), want (%g, %g)", tc.Name, tc.Den, tc.Value, gx, gy, tc.X, tc.Y)
 		}
 	}
+	// A band's points in order of x, then y, each after the first a move
+	// from the one before: (348, 164), then (616, 94), 268 right and 70
+	// up, then (616, 234), 140 down; the second point at (348, 164) is
+	// drawn once.
+	banded := append(slices.Clone(points), funnelPoint{Value: 80, Denominator: 1000, Band: "similar"},
+		funnelPoint{Value: 70, Denominator: 100, Band: "similar"})
 	var buf bytes.Buffer
-	svg := string(funnelSVG(&buf, "f", points, nil, schemas.UnitPercent, "Funnel", "A funnel"))
-	for _, want := range []string{`<path class="pt similar" d="M348 164h0M616 234h0"/>`, `<path class="pt worse" d="M80 304h0"/>`,
+	svg := string(funnelSVG(&buf, "f", banded, nil, schemas.UnitPercent, "Funnel", "A funnel"))
+	for _, want := range []string{`<path class="pt similar" d="M348 164h0m268-70h0m0 140h0"/>`, `<path class="pt worse" d="M80 304h0"/>`,
 		`<path class="pt better" d="M616 24h0"/>`, `<title id="f-t">Funnel</title>`, `<desc id="f-d">A funnel</desc>`, `aria-labelledby="f-t f-d"`} {
 		if !strings.Contains(svg, want) {
 			t.Errorf("the plot lacks %s:\n%s", want, svg)

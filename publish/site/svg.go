@@ -2,9 +2,11 @@ package site
 
 import (
 	"bytes"
+	"cmp"
 	"html"
 	"html/template"
 	"math"
+	"slices"
 	"strconv"
 
 	"github.com/yardstick-open/yardstick/schemas"
@@ -176,7 +178,10 @@ func funnelSVG(buf *bytes.Buffer, id string, points []funnelPoint, limits []sche
 		curve("lim998", func(l schemas.FunnelLimit) float64 { return l.Upper998 })
 	}
 	// Points, one path per band, each point a zero-length stroke whose
-	// cap draws it; outliers are drawn square, the rest round.
+	// cap draws it; outliers are drawn square, the rest round. A point
+	// after the first is a move relative to the one before, in order of
+	// x: a national table's points were most of its page's bytes, and a
+	// short difference takes fewer than the coordinates.
 	bands := map[string][]funnelPoint{}
 	for _, p := range points {
 		if p.Denominator >= funnelMinDenominator {
@@ -188,18 +193,25 @@ func funnelSVG(buf *bytes.Buffer, id string, points []funnelPoint, limits []sche
 		if len(ps) == 0 {
 			continue
 		}
-		w.s(`<path class="pt ` + b + `" d="`)
-		seen := map[[2]int]bool{}
+		at := make([][2]int, 0, len(ps))
 		for _, p := range ps {
-			px, py := int(math.Round(x.at(p.Denominator))), int(math.Round(y.at(p.Value)))
-			if seen[[2]int{px, py}] {
-				continue
+			at = append(at, [2]int{int(math.Round(x.at(p.Denominator))), int(math.Round(y.at(p.Value)))})
+		}
+		slices.SortFunc(at, func(a, b [2]int) int { return cmp.Or(cmp.Compare(a[0], b[0]), cmp.Compare(a[1], b[1])) })
+		at = slices.Compact(at)
+		w.s(`<path class="pt ` + b + `" d="M`)
+		w.i(at[0][0])
+		w.s(" ")
+		w.i(at[0][1])
+		w.s("h0")
+		for i := 1; i < len(at); i++ {
+			dx, dy := at[i][0]-at[i-1][0], at[i][1]-at[i-1][1]
+			w.s("m")
+			w.i(dx)
+			if dy >= 0 {
+				w.s(" ") // a minus sign separates the numbers itself
 			}
-			seen[[2]int{px, py}] = true
-			w.s("M")
-			w.i(px)
-			w.s(" ")
-			w.i(py)
+			w.i(dy)
 			w.s("h0")
 		}
 		w.s(`"/>`)
