@@ -976,6 +976,7 @@ func (s *siteData) writeProvider(o *output, r *renderer, prov *schemas.ProviderR
 		all := list.of(pages)
 		parts := nearParts(all, 0)
 		for j, i := range secs {
+			rows := len(p.Sections[i].Rows)
 			p.Sections[i].Rows = []RowView{}
 			if j == 0 || len(all) == 1 {
 				p.Sections[i].Parts = parts
@@ -983,11 +984,14 @@ func (s *siteData) writeProvider(o *output, r *renderer, prov *schemas.ProviderR
 			}
 			// The metric's later services: the page their rows start on,
 			// not the metric's list of pages again (a national
-			// provider's page held a list for every service).
-			if k := slices.IndexFunc(pages, func(pg span) bool { return pg.lo <= starts[j] && starts[j] < pg.hi }); k >= 0 {
-				from := all[k]
-				p.Sections[i].RowsFrom = &from
+			// provider's page held a list for every service). A service
+			// with no rows is shown on the first page only.
+			k := 0
+			if rows > 0 {
+				k = slices.IndexFunc(pages, func(pg span) bool { return pg.lo <= starts[j] && starts[j] < pg.hi })
 			}
+			from := all[k]
+			p.Sections[i].RowsFrom = &from
 		}
 	}
 	html, err = r.render("provider", p)

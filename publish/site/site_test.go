@@ -560,8 +560,9 @@ func TestSplitPages(t *testing.T) {
 			if want := starts[sec.Service]; sec.RowsFrom.URL != want.URL || sec.RowsFrom.Page != want.Page {
 				t.Errorf("%s starts on page %d (%s), its first row is on page %d (%s)", sec.Service, sec.RowsFrom.Page, sec.RowsFrom.URL, want.Page, want.URL)
 			}
-			if !slices.Contains(links(html), site.Root(site.ProviderURL(wide))+sec.RowsFrom.URL) {
-				t.Errorf("the provider's page does not link to %s, where %s starts", sec.RowsFrom.URL, sec.Service)
+			link := `from <a href="` + site.Root(site.ProviderURL(wide)) + sec.RowsFrom.URL + `">page ` + strconv.Itoa(sec.RowsFrom.Page) + `</a>`
+			if !strings.Contains(string(html), link) {
+				t.Errorf("the provider's page does not say where %s starts: %s", sec.Service, link)
 			}
 		}
 		checkParts(t, rel.Dir, site.ProviderURL(wide), parts, total, "councils/", func(url string) ([]site.Part, []string) {
