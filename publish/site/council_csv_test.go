@@ -14,6 +14,7 @@ import (
 
 	"github.com/yardstick-open/yardstick/publish/publishtest"
 	"github.com/yardstick-open/yardstick/publish/site"
+	"github.com/yardstick-open/yardstick/schemas"
 )
 
 // TestCouncilTables checks each council's table.csv, which the site
@@ -31,16 +32,10 @@ func TestCouncilTables(t *testing.T) {
 	for _, name := range []string{"small", "wide"} {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
-			rel := fixture(t, name, map[string]func() []publishtest.Sub{"small": smallSubs, "wide": wideSubs}[name])
-			header, all := publishtest.ReadParquet(t, filepath.Join(rel.Dir, "data", "comparisons.parquet"))
+			rel, header, all := publishedComparisons(t, name)
 			col := map[string]int{}
 			for i, h := range header {
 				col[h] = i
-			}
-			for _, r := range all {
-				if s := r[col["status"]]; s != "" {
-					r[col["status"]] = "[" + s + "]"
-				}
 			}
 			// The latest period of each council, service and metric.
 			key3 := func(r []string) string {
@@ -104,6 +99,22 @@ func TestCouncilTables(t *testing.T) {
 	}
 }
 
+// publishedComparisons builds the release of the fixture name ("small" or
+// "wide") and returns it with its data/comparisons.parquet as DuckDB reads
+// it back, each status letter bracketed as CSV writes it.
+func publishedComparisons(t *testing.T, name string) (rel *schemas.Release, header []string, rows [][]string) {
+	t.Helper()
+	rel = fixture(t, name, map[string]func() []publishtest.Sub{"small": smallSubs, "wide": wideSubs}[name])
+	header, rows = publishtest.ReadParquet(t, filepath.Join(rel.Dir, "data", "comparisons.parquet"))
+	status := slices.Index(header, "status")
+	for _, r := range rows {
+		if r[status] != "" {
+			r[status] = "[" + r[status] + "]"
+		}
+	}
+	return rel, header, rows
+}
+
 // sameCell says whether two CSV cells hold the same figure or text.
 func sameCell(a, b string) bool {
 	if a == b {
@@ -140,14 +151,7 @@ func TestMetricTables(t *testing.T) {
 	for _, name := range []string{"small", "wide"} {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
-			rel := fixture(t, name, map[string]func() []publishtest.Sub{"small": smallSubs, "wide": wideSubs}[name])
-			header, want := publishtest.ReadParquet(t, filepath.Join(rel.Dir, "data", "comparisons.parquet"))
-			status := slices.Index(header, "status")
-			for _, r := range want {
-				if r[status] != "" {
-					r[status] = "[" + r[status] + "]"
-				}
-			}
+			rel, header, want := publishedComparisons(t, name)
 			files, err := filepath.Glob(filepath.Join(rel.Dir, "metrics", "*", "*", "table.csv"))
 			if err != nil {
 				t.Fatal(err)
