@@ -105,8 +105,12 @@
 // here: in the CSV files a withheld figure's value is blank and the marker
 // is in the status column, so the markers with their labels are that
 // field's categories, and status's own missing value (blank) is a plain
-// figure. The Parquet files are listed without a schema: Parquet carries
-// its own. The package's licences are OGL v3 for the data and CC BY 4.0 for
+// figure. A table published as Parquet only (the comparisons and the
+// provider profiles: schemas.Table.ParquetOnly) has its Parquet file as
+// its resource, with the registry's schema (the status the bare letter),
+// its columns checked as the file is written (duckdb.DB.ExportParquet);
+// the Parquet twins of the CSV files are listed without a schema: Parquet
+// carries its own. The package's licences are OGL v3 for the data and CC BY 4.0 for
 // the register of councils, whose attribution (data/reference/SOURCES.md)
 // is repeated on the package and on councils.csv, similar-councils.csv and
 // peer-groups.csv, which come from it.

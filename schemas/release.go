@@ -13,8 +13,8 @@ const ReleaseIDFormat = "2006-01-02T150405Z"
 // unpack it. The reference lists, with no Parquet twin, stay plain CSV.
 // The comparisons and the provider profiles, worked out from the
 // observations, come as Parquet only: at national scale their CSV files
-// were the release's largest and opened in no spreadsheet, and without
-// them the downloads are within twice the returns (BENCHMARKS.md, "A
+// were a gigabyte of the downloads and opened in no spreadsheet, and
+// without them the downloads are within twice the returns (BENCHMARKS.md, "A
 // release at most twice its input"). Table.ParquetOnly says where their
 // rows come as CSV or JSON a part at a time.
 const (

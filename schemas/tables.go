@@ -328,7 +328,7 @@ var PublicTables = []Table{
 	},
 	{
 		Name: "comparisons", Resource: "comparisons", Title: "Comparisons", Parquet: ComparisonsParquet,
-		ParquetOnly: "As CSV, each metric's period page on the website has its rows in table.csv, and the API's comparisons list gives any selection with ?format=csv, a page of up to 1,000 rows at a time.",
+		ParquetOnly: "As CSV, each metric's period page on the website (when the release has one) has its rows in table.csv, and the API's comparisons list gives any selection with ?format=csv, a page of up to 1,000 rows at a time.",
 		Description: "One row per observation with its statistics: intervals, the national benchmark, rank, quintile, " +
 			"distance from the median, funnel-plot bands against national, regional, council-type and similar-council " +
 			"benchmarks with the values compared, place among similar councils, change with its significance, and the recent trend. " +

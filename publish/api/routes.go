@@ -82,7 +82,7 @@ func (q *request) flag(name string) bool { return q.params[name] == "true" }
 var listParams = []param{
 	{Name: "page", In: "query", Type: "integer", Description: "Page number, from 1."},
 	{Name: "page_size", In: "query", Type: "integer", Description: fmt.Sprintf("Rows a page holds, 1 to %d; %d when not given.", duckdb.MaxPageSize, duckdb.DefaultPageSize)},
-	{Name: "format", In: "query", Type: "string", Enum: []string{"json", "csv"}, Description: "json (the default) or csv: the same rows, with the table's columns; text a spreadsheet would run as a formula starts with an apostrophe."},
+	{Name: "format", In: "query", Type: "string", Enum: []string{"json", "csv"}, Description: "json (the default) or csv: the same rows, with the table's columns; text a spreadsheet would run as a formula starts with an apostrophe, and a status marker is bracketed ([c]), as in the release's CSV files."},
 }
 
 // params returns every parameter of rt, the list parameters included.

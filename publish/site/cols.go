@@ -167,8 +167,8 @@ var comparisonColumns = sync.OnceValues(func() ([]*siteColumn, error) {
 })
 
 // comparisonsCSV writes rows as CSV with the comparisons table's columns,
-// as duckdb.DB.ExportCSV writes that table (a status bracketed, text made
-// safe for spreadsheets), into buf.
+// as the release's CSV files write a table (duckdb.DB.ExportCSV: a status
+// bracketed, text made safe for spreadsheets), into buf.
 func comparisonsCSV(buf []byte, rows []RowView) ([]byte, error) {
 	cols, err := comparisonColumns()
 	if err != nil {

@@ -143,8 +143,10 @@
 // moves its trends there too. The page that would have held the table
 // links to the parts and says which rows each holds; each part links to
 // the first page of every group and, in its own group, to the pages near
-// it and the last (nearParts), a list that does not grow with the table;
-// table.csv holds them all. ErrPageTooLarge is the last resort, for a page that
+// it and the last (nearParts), a list that does not grow with the table
+// (a provider's page lists a metric's pages under its first service; each
+// later service names the page its rows start on, rows_from); table.csv
+// holds them all. ErrPageTooLarge is the last resort, for a page that
 // cannot fit even so: one row with what every page around it must show
 // (or a page that lists the parts) over the limit.
 //

@@ -1278,8 +1278,10 @@ func (s *siteData) downloadsPage(o *output) (DownloadsPage, error) {
 	p := DownloadsPage{Meta: s.meta("downloads", "Downloads and data dictionary", DownloadsURL), Files: []FileInfo{}}
 	register := map[string]bool{}
 	for _, t := range schemas.PublicTables {
-		if t.Register {
-			register[t.CSV] = true
+		for _, f := range []string{t.CSV, t.Parquet} {
+			if t.Register && f != "" {
+				register[f] = true
+			}
 		}
 	}
 	err := filepath.WalkDir(s.in.Dir, func(path string, d fs.DirEntry, err error) error {
