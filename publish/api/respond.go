@@ -262,8 +262,8 @@ func csvCell(c schemas.Column, raw json.RawMessage, markers bool) (string, error
 		if err := json.Unmarshal(raw, &s); err != nil {
 			return "", err
 		}
-		if markers && c.Name == "status" && s != "" {
-			return "[" + s + "]", nil
+		if markers && c.Name == "status" {
+			return schemas.Status(s).Bracketed(), nil
 		}
 		if c.Type == schemas.TypeString {
 			return schemas.SpreadsheetSafe(s), nil
