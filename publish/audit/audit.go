@@ -66,8 +66,13 @@ type Equation struct {
 type Problem struct {
 	vars int
 	// used maps a variable to its column in a, or -1 when no equation
-	// holds it (it is then free to take any value from 0 up).
+	// holds it (it is then free to take any value from 0 up) or it was
+	// eliminated.
 	used []int
+	// expr holds, for each variable eliminated (eliminate.go), its value
+	// as a sum of variables not eliminated; nil for the others, and nil
+	// when none was.
+	expr [][]Term
 	a    *mat.Dense
 	b    []float64
 	// rows holds a's rows and b exactly, each row's last entry its
@@ -96,10 +101,12 @@ type Problem struct {
 	gonum func(c []float64, a *mat.Dense, b []float64) (float64, error)
 }
 
-// Reduce checks and reduces eqs over vars variables: it removes the
-// equations the others imply, exactly, in rational arithmetic, since the
-// simplex needs independent rows. It returns ErrInconsistent when the
-// equations contradict each other.
+// Reduce checks and reduces eqs over vars variables: it substitutes out
+// each variable an equation gives as a sum of others, such as a
+// proportion's denominator n in x - n + s = 0, dropping that equation
+// (eliminate.go), and removes the equations the others imply, exactly, in
+// rational arithmetic, since the simplex needs independent rows. It
+// returns ErrInconsistent when the equations contradict each other.
 func Reduce(vars int, eqs []Equation) (*Problem, error) {
 	return reduce(vars, eqs, feasible, exactBudget)
 }
@@ -108,6 +115,14 @@ func Reduce(vars int, eqs []Equation) (*Problem, error) {
 // budget given, so that a test can make the float phase one claim what it
 // must never be trusted to claim alone, or the exact one run out.
 func reduce(vars int, eqs []Equation, phaseOne func(*mat.Dense, []float64) *tableau, budget int) (*Problem, error) {
+	for _, eq := range eqs {
+		for _, t := range eq.Terms {
+			if t.Var < 0 || t.Var >= vars {
+				return nil, fmt.Errorf("audit: variable %d of %d", t.Var, vars)
+			}
+		}
+	}
+	eqs, expr := eliminate(vars, eqs)
 	used := make([]int, vars)
 	for i := range used {
 		used[i] = -1
@@ -115,9 +130,6 @@ func reduce(vars int, eqs []Equation, phaseOne func(*mat.Dense, []float64) *tabl
 	var cols int
 	for _, eq := range eqs {
 		for _, t := range eq.Terms {
-			if t.Var < 0 || t.Var >= vars {
-				return nil, fmt.Errorf("audit: variable %d of %d", t.Var, vars)
-			}
 			if t.Coef != 0 && used[t.Var] < 0 {
 				used[t.Var] = cols
 				cols++
@@ -128,7 +140,7 @@ func reduce(vars int, eqs []Equation, phaseOne func(*mat.Dense, []float64) *tabl
 	if err != nil {
 		return nil, err
 	}
-	p := &Problem{vars: vars, used: used, budget: budget, gonum: gonumSimplex}
+	p := &Problem{vars: vars, used: used, expr: expr, budget: budget, gonum: gonumSimplex}
 	if len(rat) == 0 {
 		return p, nil
 	}
@@ -287,11 +299,13 @@ func (p *Problem) Range(obj []Term) (lo, hi float64, err error) {
 		_, cols := p.a.Dims()
 		c = make([]float64, cols)
 	}
-	freeUp, freeDown := false, false
 	for _, t := range obj {
 		if t.Var < 0 || t.Var >= p.vars {
 			return 0, 0, fmt.Errorf("audit: objective variable %d of %d", t.Var, p.vars)
 		}
+	}
+	freeUp, freeDown := false, false
+	for _, t := range p.expand(obj) {
 		j := p.used[t.Var]
 		if j < 0 || p.a == nil {
 			// A free variable adds 0 at least and has no upper bound. So
@@ -329,6 +343,28 @@ func (p *Problem) Range(obj []Term) (lo, hi float64, err error) {
 		lo = math.Inf(-1)
 	}
 	return lo, hi, nil
+}
+
+// expand returns obj written over the variables not eliminated: each term
+// of a variable eliminated becomes its expression's terms, times its
+// coefficient, and the terms of each variable summed.
+func (p *Problem) expand(obj []Term) []Term {
+	if p.expr == nil {
+		return obj
+	}
+	var out []Term
+	for _, t := range obj {
+		if e := p.expr[t.Var]; e != nil {
+			for _, u := range e {
+				out = append(out, Term{Var: u.Var, Coef: t.Coef * u.Coef})
+			}
+			continue
+		}
+		out = append(out, t)
+	}
+	// Summed, so that a free variable whose terms cancel (n - x with n
+	// eliminated as x + s) is not taken as free both up and down.
+	return mergeTerms(nil, out)
 }
 
 // minimise returns the least c·x over p's solutions, -Inf when unbounded.

@@ -2,6 +2,7 @@ package audit
 
 import (
 	"math/rand/v2"
+	"strconv"
 	"testing"
 )
 
@@ -107,5 +108,53 @@ func BenchmarkRangeExact(b *testing.B) {
 				}
 			}
 		}
+	}
+}
+
+// largeGroup returns the system of one linked group of a proportion with
+// cells hidden members, the shape that dominates a national audit
+// (BENCHMARKS.md, "The interval audit's large groups"): the group's
+// numerator and denominator totals, each less its members shown, over
+// the hidden members' numerators x_i (variables 3i) and denominators n_i
+// (3i+1), and for each member x_i - n_i + s_i = 0 with its slack s_i
+// (3i+2), as disclosure control states a proportion's bound. The counts
+// are small, as hidden cells' are: denominators 1 to 12.
+func largeGroup(rng *rand.Rand, cells int) []Equation {
+	num, den := Equation{}, Equation{Terms: nil}
+	var bounds []Equation
+	for i := range cells {
+		n := 1 + rng.Int64N(12)
+		x := rng.Int64N(n + 1)
+		num.Terms = append(num.Terms, Term{3 * i, 1})
+		num.RHS += x
+		den.Terms = append(den.Terms, Term{3*i + 1, 1})
+		den.RHS += n
+		bounds = append(bounds, Equation{Terms: []Term{{3 * i, 1}, {3*i + 1, -1}, {3*i + 2, 1}}})
+	}
+	return append([]Equation{num, den}, bounds...)
+}
+
+// BenchmarkRangeLargeGroup reduces one large group (largeGroup) of 60,
+// 120 or 180 hidden members and asks each member's least and greatest
+// numerator, denominator and complement, as the audit does.
+func BenchmarkRangeLargeGroup(b *testing.B) {
+	for _, cells := range []int{60, 120, 180} {
+		b.Run(strconv.Itoa(cells), func(b *testing.B) {
+			eqs := largeGroup(rand.New(rand.NewPCG(uint64(cells), 7)), cells)
+			b.ReportAllocs()
+			for b.Loop() {
+				p, err := Reduce(3*cells, eqs)
+				if err != nil {
+					b.Fatal(err)
+				}
+				for i := range cells {
+					for _, obj := range [][]Term{{{3 * i, 1}}, {{3*i + 1, 1}}, {{3*i + 1, 1}, {3 * i, -1}}} {
+						if _, _, err := p.Range(obj); err != nil {
+							b.Fatal(err)
+						}
+					}
+				}
+			}
+		})
 	}
 }

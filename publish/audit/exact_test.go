@@ -171,8 +171,9 @@ func TestExactFrechet(t *testing.T) {
 
 // checkWitness checks the exact simplex's verdict of feasible against
 // the equations as given, not as reduced: the basic solution of p.exact,
-// mapped back to p's variables, must satisfy every equation exactly, with
-// every count at least 0.
+// mapped back to p's variables (those eliminated through their
+// expressions), must satisfy every equation exactly, with every count at
+// least 0.
 func checkWitness(p *Problem, eqs []Equation) error {
 	if p.exact == nil {
 		return errors.New("no exact basis")
@@ -195,6 +196,13 @@ func checkWitness(p *Problem, eqs []Equation) error {
 		x[v].Set(p.exact.t[i][p.exact.n])
 		if x[v].Sign() < 0 {
 			return fmt.Errorf("variable %d = %v, below 0", v, x[v])
+		}
+	}
+	// A variable eliminated (eliminate.go) takes its expression's value;
+	// the expressions hold only variables not eliminated.
+	for v, e := range p.expr {
+		for _, t := range e {
+			x[v].Add(x[v], new(big.Rat).Mul(x[t.Var], big.NewRat(t.Coef, 1)))
 		}
 	}
 	for k, eq := range eqs {

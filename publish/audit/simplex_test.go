@@ -124,7 +124,7 @@ func TestSimplexAgreesWithGonum(t *testing.T) {
 				_, cols := p.a.Dims()
 				c := make([]float64, cols)
 				free := false
-				for _, t := range obj {
+				for _, t := range p.expand(obj) {
 					if j := p.used[t.Var]; j >= 0 {
 						c[j] += sign * float64(t.Coef)
 					} else {
