@@ -426,15 +426,15 @@ func (b *Builder) buildDatabase(ctx context.Context, dbFile string, rel *schemas
 		return nil, err
 	}
 	reach("scratch-built")
-	b.logf("writing %s", schemas.DatabaseFile)
-	if err := db.WriteRelease(ctx, dbFile); err != nil {
+	if err := b.writing(schemas.DatabaseFile, func() error { return db.WriteRelease(ctx, dbFile) }); err != nil {
 		return nil, err
 	}
 	reach("database-written")
 	// The history this release carries, so the next publish reads it
 	// instead of every earlier release.
-	b.logf("writing %s", schemas.DisclosureHistoryParquet)
-	if err := db.WriteHistory(ctx, filepath.Join(filepath.Dir(dbFile), filepath.FromSlash(schemas.DisclosureHistoryParquet))); err != nil {
+	if err := b.writing(schemas.DisclosureHistoryParquet, func() error {
+		return db.WriteHistory(ctx, filepath.Join(filepath.Dir(dbFile), filepath.FromSlash(schemas.DisclosureHistoryParquet)))
+	}); err != nil {
 		return nil, err
 	}
 	reach("history-written")
@@ -536,8 +536,7 @@ func (b *Builder) exportFiles(ctx context.Context, dir, dbFile string) (err erro
 		}
 	}
 	return twoAtATime(ctx, len(exports), func(ctx context.Context, i int) error {
-		b.logf("writing %s", exports[i].file)
-		return exports[i].write(ctx)
+		return b.writing(exports[i].file, func() error { return exports[i].write(ctx) })
 	})
 }
 
@@ -681,6 +680,19 @@ func ReadRelease(layout schemas.Layout, id string) (*schemas.Release, error) {
 	}
 	rel.Dir = dir
 	return &rel, nil
+}
+
+// writing runs write, which writes the release's file name, and logs
+// when it starts and, once it has written the file, how long it took: at
+// national scale each of the large files takes minutes.
+func (b *Builder) writing(name string, write func() error) error {
+	b.logf("writing %s", name)
+	start := time.Now()
+	if err := write(); err != nil {
+		return err
+	}
+	b.logf("wrote %s in %.1fs", name, time.Since(start).Seconds())
+	return nil
 }
 
 func (b *Builder) logf(format string, args ...any) {

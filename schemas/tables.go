@@ -476,7 +476,7 @@ var PublicTables = []Table{
 	{
 		Name: "provider_profile", Resource: "provider-profile", Title: "Provider profiles",
 		Parquet:     ProviderProfilesParquet,
-		ParquetOnly: "A provider's rows, every period, are in the API's providers/{id}, as JSON; its page and the page's JSON twin show each metric's latest period, with the trend.",
+		ParquetOnly: "A provider's rows, every period, are in the API's providers/{id}/profile, as CSV with ?format=csv (and in providers/{id} as JSON); its page and the page's JSON twin show each metric's latest period, with the trend.",
 		Description: "Each provider pooled across the councils that commission it, per metric, period and service, " +
 			"against the national benchmark for providers, with the spread between its councils.",
 		PrimaryKey: []string{"provider_id", "metric", "period", "service"}, ForeignKeys: []ForeignKey{metricKey},

@@ -128,6 +128,21 @@ func (s *Server) registerProviderRoutes() {
 			v, err := rel.reader.Provider(ctx, q.vars["id"], schemas.ViewComparisons)
 			return v, explain(err, rel, "no provider %q; %s/providers?q=<name> finds an id", q.vars["id"], Prefix)
 		}})
+	// The profiles are published as Parquet only (schemas.Table.ParquetOnly):
+	// this list is where one provider's profile comes as CSV.
+	s.add(route{Name: "listProviderProfile", Method: http.MethodGet, Path: "/providers/{id}/profile", Tag: "providers",
+		Summary:     "A provider's profile rows: every metric, period and service, pooled across its councils",
+		Description: "The provider's rows of data/provider-profiles.parquet, by metric, period and service; format=csv gives them as CSV.",
+		List:        table("provider_profile"), Example: "/providers/{provider}/profile",
+		Params:      []param{{Name: "id", In: "path", Type: "string", Description: "The provider's id."}},
+		handle: func(ctx context.Context, rel *release, q *request) (any, error) {
+			// No comparison rows: the profile is all this list answers.
+			v, err := rel.reader.Provider(ctx, q.vars["id"], 0)
+			if err != nil {
+				return nil, explain(err, rel, "no provider %q; %s/providers?q=<name> finds an id", q.vars["id"], Prefix)
+			}
+			return pageOf(v.Profile, q), nil
+		}})
 }
 
 // sortValues are the values the sort parameter takes: a column, or a
