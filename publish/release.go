@@ -66,6 +66,13 @@ func (b *Builder) Publish(ctx context.Context) (*schemas.Release, error) {
 	if b.Now != nil {
 		now = b.Now
 	}
+	// Before anything is made: a release database under this folder
+	// could not be written, nor opened to serve it.
+	if root, err := filepath.Abs(b.Layout.Root); err != nil {
+		return nil, fmt.Errorf("publish: %w", err)
+	} else if err := duckdb.CheckPath(root); err != nil {
+		return nil, fmt.Errorf("publish: data folder: %w", err)
+	}
 	releases := b.Layout.Releases()
 	if err := os.MkdirAll(releases, 0o755); err != nil {
 		return nil, fmt.Errorf("publish: %w", err)

@@ -225,7 +225,10 @@ func TestPublish(t *testing.T) {
 func TestPublishRevisions(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	root := t.TempDir()
+	// A folder whose name DuckDB's file readers would take as a pattern
+	// ([, *, ?): the second publish reads the first release's files and
+	// the warehouse by their paths, and must find them as named.
+	root := filepath.Join(t.TempDir(), "Returns [2025] *")
 	addSubmissions(t, root, baseSubs()...)
 	// Every release is made in the same second, so ids take suffixes.
 	b := newBuilder(root, t0)
@@ -849,5 +852,25 @@ func TestReleasesFollowsLinks(t *testing.T) {
 	}
 	if want := []string{"2026-01-01T000000Z", "2026-01-02T000000Z"}; !reflect.DeepEqual(got, want) {
 		t.Errorf("Releases = %v, want %v", got, want)
+	}
+}
+
+// TestPublishRefusesSettingsPath checks that publish refuses, before it
+// makes anything, a data folder whose path holds ? or #, which DuckDB
+// would read as the start of settings: it would fail minutes later,
+// writing the release database, and the release could not be served. The
+// error says what to do.
+func TestPublishRefusesSettingsPath(t *testing.T) {
+	t.Parallel()
+	for _, name := range []string{"Returns?", "Returns #2"} {
+		root := filepath.Join(t.TempDir(), name)
+		addSubmissions(t, root, baseSubs()...)
+		_, err := newBuilder(root, t0).Publish(context.Background())
+		if !errors.Is(err, duckdb.ErrPathSettings) || !strings.Contains(err.Error(), "rename or move the folder") {
+			t.Errorf("%s: %v, want ErrPathSettings saying what to do", name, err)
+		}
+		if _, err := os.Stat(filepath.Join(root, "releases")); !errors.Is(err, fs.ErrNotExist) {
+			t.Errorf("%s: releases folder made (%v)", name, err)
+		}
 	}
 }

@@ -134,7 +134,7 @@ func (s *Server) registerProviderRoutes() {
 		Summary:     "A provider's profile rows: every metric, period and service, pooled across its councils",
 		Description: "The provider's rows of data/provider-profiles.parquet, by metric, period and service; format=csv gives them as CSV.",
 		List:        table("provider_profile"), Example: "/providers/{provider}/profile",
-		Params:      []param{{Name: "id", In: "path", Type: "string", Description: "The provider's id."}},
+		Params: []param{{Name: "id", In: "path", Type: "string", Description: "The provider's id."}},
 		handle: func(ctx context.Context, rel *release, q *request) (any, error) {
 			// No comparison rows: the profile is all this list answers.
 			v, err := rel.reader.Provider(ctx, q.vars["id"], 0)

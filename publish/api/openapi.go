@@ -279,6 +279,10 @@ func (s *Server) openAPI() object {
 					"text/csv": object{"schema": object{"type": "string", "description": "The rows with the columns of " + rt.List.Name + "."}}}}
 			responses["304"] = object{"description": "Not modified: the release is the one named by If-None-Match."}
 			responses["503"] = problemResponse("No release is published yet, or the request took too long.")
+			if rt.pathParam() {
+				// A list of one resource's rows: the resource may be missing.
+				responses["404"] = problemResponse("Not in the release.")
+			}
 		case rt.Method == http.MethodPost:
 			responses["202"] = object{"description": "Accepted.", "content": object{"application/json": object{"schema": ref(rt.Body)}}}
 			responses["401"] = problemResponse("No valid token.")

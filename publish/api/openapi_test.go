@@ -102,7 +102,7 @@ func TestOpenAPI(t *testing.T) {
 			urls = append(urls, exampleURL(hs.URL, rt))
 			if rt.List != nil {
 				urls = append(urls, withQuery(exampleURL(hs.URL, rt), "page_size=1000"))
-				if !hasPathParam(rt) {
+				if !rt.pathParam() {
 					// Every filter left out.
 					urls = append(urls, hs.URL+Prefix+rt.Path+"?page_size=1000")
 				}

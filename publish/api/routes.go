@@ -85,6 +85,11 @@ var listParams = []param{
 	{Name: "format", In: "query", Type: "string", Enum: []string{"json", "csv"}, Description: "json (the default) or csv: the same rows, with the table's columns; text a spreadsheet would run as a formula starts with an apostrophe, and a status marker is bracketed ([c]), as in the release's CSV files."},
 }
 
+// pathParam reports whether rt's path names a resource ({id}, {code}).
+func (rt *route) pathParam() bool {
+	return slices.ContainsFunc(rt.Params, func(p param) bool { return p.In == "path" })
+}
+
 // params returns every parameter of rt, the list parameters included.
 func (rt *route) params() []param {
 	if rt.List == nil {

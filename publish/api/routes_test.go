@@ -50,10 +50,6 @@ func pathWith(rt *route, v string) string {
 	return p
 }
 
-func hasPathParam(rt *route) bool {
-	return slices.ContainsFunc(rt.Params, func(p param) bool { return p.In == "path" })
-}
-
 // TestRoutes calls every route of the registry: found, not found, bad
 // parameters, CSV, paging, validation, compression, HEAD and CORS.
 func TestRoutes(t *testing.T) {
@@ -121,7 +117,7 @@ func testFound(t *testing.T, f *fixture, rt *route, u string) {
 
 func testNotFound(t *testing.T, base, release string, rt *route) {
 	t.Parallel()
-	if !hasPathParam(rt) {
+	if !rt.pathParam() {
 		// A list finds nothing as an empty page, not a 404.
 		a := get(t, base+Prefix+rt.Path+"?page=5000")
 		if a.status != http.StatusOK {
@@ -164,7 +160,7 @@ func testBadParams(t *testing.T, base string, rt *route, u string) {
 		}
 	}
 	long := strings.Repeat("x", MaxParam+1)
-	if hasPathParam(rt) {
+	if rt.pathParam() {
 		tests = append(tests, test{"path value too long", base + Prefix + pathWith(rt, long)})
 	}
 	for _, p := range queryParams {

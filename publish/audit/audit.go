@@ -115,6 +115,12 @@ func Reduce(vars int, eqs []Equation) (*Problem, error) {
 // budget given, so that a test can make the float phase one claim what it
 // must never be trusted to claim alone, or the exact one run out.
 func reduce(vars int, eqs []Equation, phaseOne func(*mat.Dense, []float64) *tableau, budget int) (*Problem, error) {
+	return reduceSubstituting(vars, eqs, phaseOne, budget, true)
+}
+
+// reduceSubstituting is reduce, substituting out the variables equations
+// give (eliminate.go) only when substituting: a test compares the two.
+func reduceSubstituting(vars int, eqs []Equation, phaseOne func(*mat.Dense, []float64) *tableau, budget int, substituting bool) (*Problem, error) {
 	for _, eq := range eqs {
 		for _, t := range eq.Terms {
 			if t.Var < 0 || t.Var >= vars {
@@ -122,7 +128,10 @@ func reduce(vars int, eqs []Equation, phaseOne func(*mat.Dense, []float64) *tabl
 			}
 		}
 	}
-	eqs, expr := eliminate(vars, eqs)
+	var expr [][]Term
+	if substituting {
+		eqs, expr = eliminate(vars, eqs)
+	}
 	used := make([]int, vars)
 	for i := range used {
 		used[i] = -1
@@ -304,8 +313,12 @@ func (p *Problem) Range(obj []Term) (lo, hi float64, err error) {
 			return 0, 0, fmt.Errorf("audit: objective variable %d of %d", t.Var, p.vars)
 		}
 	}
+	obj, err = p.expand(obj)
+	if err != nil {
+		return 0, 0, err
+	}
 	freeUp, freeDown := false, false
-	for _, t := range p.expand(obj) {
+	for _, t := range obj {
 		j := p.used[t.Var]
 		if j < 0 || p.a == nil {
 			// A free variable adds 0 at least and has no upper bound. So
@@ -347,24 +360,25 @@ func (p *Problem) Range(obj []Term) (lo, hi float64, err error) {
 
 // expand returns obj written over the variables not eliminated: each term
 // of a variable eliminated becomes its expression's terms, times its
-// coefficient, and the terms of each variable summed.
-func (p *Problem) expand(obj []Term) []Term {
-	if p.expr == nil {
-		return obj
-	}
+// coefficient; the terms of each variable are summed, so that a free
+// variable whose terms cancel (n - x with n eliminated as x + s) is not
+// taken as free both up and down. A coefficient over maxImpliedCoef on a
+// variable eliminated is an error, as its products could overflow.
+func (p *Problem) expand(obj []Term) ([]Term, error) {
 	var out []Term
 	for _, t := range obj {
-		if e := p.expr[t.Var]; e != nil {
-			for _, u := range e {
-				out = append(out, Term{Var: u.Var, Coef: t.Coef * u.Coef})
-			}
+		if p.expr == nil || p.expr[t.Var] == nil {
+			out = append(out, t)
 			continue
 		}
-		out = append(out, t)
+		if t.Coef > maxImpliedCoef || t.Coef < -maxImpliedCoef {
+			return nil, fmt.Errorf("audit: objective coefficient %d on a variable eliminated", t.Coef)
+		}
+		for _, u := range p.expr[t.Var] {
+			out = append(out, Term{Var: u.Var, Coef: t.Coef * u.Coef})
+		}
 	}
-	// Summed, so that a free variable whose terms cancel (n - x with n
-	// eliminated as x + s) is not taken as free both up and down.
-	return mergeTerms(nil, out)
+	return mergeTerms(nil, out), nil
 }
 
 // minimise returns the least c·x over p's solutions, -Inf when unbounded.

@@ -120,7 +120,7 @@ func BenchmarkRangeExact(b *testing.B) {
 // (3i+2), as disclosure control states a proportion's bound. The counts
 // are small, as hidden cells' are: denominators 1 to 12.
 func largeGroup(rng *rand.Rand, cells int) []Equation {
-	num, den := Equation{}, Equation{Terms: nil}
+	var num, den Equation
 	var bounds []Equation
 	for i := range cells {
 		n := 1 + rng.Int64N(12)

@@ -7,15 +7,16 @@ import "slices"
 // and one variable for every hidden cell. A linked group of a national
 // provider market holds a hundred hidden cells or more, so its system is
 // mostly these rows, and the simplex's work on a dense tableau grows with
-// rows times columns times pivots, faster than the cells' count cubed
-// (BENCHMARKS.md, "The interval audit's large groups"). But such an
+// rows times columns times pivots for each objective, so a group's cost
+// grew much faster than its size: 14.8 times from 60 hidden members to
+// 180 (BENCHMARKS.md, "The interval audit's large groups"). But such an
 // equation gives n as a sum of others, n = x + s, and so already says n
 // is at least 0: n can be replaced by x + s everywhere, and the equation
 // and the variable dropped, leaving the same solutions over the other
 // variables. For a group of proportions that leaves its two totals.
 
-// maxImpliedCoef bounds the coefficients eliminate multiplies, so that
-// the substituted equations' coefficients stay far inside int64.
+// maxImpliedCoef bounds the coefficients of an expression eliminate
+// makes (see maxCoef).
 const maxImpliedCoef = 1 << 20
 
 // impliedVar reports the variable eq gives as a sum of others with
@@ -85,10 +86,18 @@ func eliminate(vars int, eqs []Equation) ([]Equation, [][]Term) {
 	// each variable (stale entries allowed, as in occurs).
 	inExpr := make([][]int32, vars)
 	dropped := make([]bool, len(eqs))
-	var scratch []Term
+	// A substitution, worked out in full before any is made, so that an
+	// elimination whose coefficients would grow too large is not made
+	// at all.
+	type change struct {
+		eq    bool // work[at], or else expr[at]
+		at    int32
+		terms []Term
+	}
+	var changes []change
 	for i := range work {
 		v, sign, ok := impliedVar(work[i])
-		if !ok || !substitutable(work, occurs[v], dropped, i, v) {
+		if !ok {
 			continue
 		}
 		var e []Term
@@ -97,30 +106,42 @@ func eliminate(vars int, eqs []Equation) ([]Equation, [][]Term) {
 				e = append(e, Term{Var: t.Var, Coef: sign * t.Coef})
 			}
 		}
-		dropped[i] = true
+		changes = changes[:0]
 		for _, j := range occurs[v] {
-			if dropped[j] {
+			if dropped[j] || int(j) == i || !ok {
 				continue
 			}
+			var terms []Term
 			var changed bool
-			scratch, changed = substitute(scratch[:0], work[j].Terms, v, e)
-			if !changed {
-				continue
-			}
-			work[j].Terms = append(work[j].Terms[:0:0], scratch...)
-			for _, t := range e {
-				occurs[t.Var] = append(occurs[t.Var], j)
+			if terms, changed, ok = substitute(work[j].Terms, v, e); changed && ok {
+				changes = append(changes, change{true, j, terms})
 			}
 		}
 		for _, w := range inExpr[v] {
+			if !ok {
+				break
+			}
+			var terms []Term
 			var changed bool
-			scratch, changed = substitute(scratch[:0], expr[w], v, e)
-			if !changed {
+			if terms, changed, ok = substitute(expr[w], v, e); changed && ok {
+				changes = append(changes, change{false, w, terms})
+			}
+		}
+		if !ok {
+			continue
+		}
+		dropped[i] = true
+		for _, c := range changes {
+			if c.eq {
+				work[c.at].Terms = c.terms
+				for _, t := range e {
+					occurs[t.Var] = append(occurs[t.Var], c.at)
+				}
 				continue
 			}
-			expr[w] = append(expr[w][:0:0], scratch...)
+			expr[c.at] = c.terms
 			for _, t := range e {
-				inExpr[t.Var] = append(inExpr[t.Var], w)
+				inExpr[t.Var] = append(inExpr[t.Var], c.at)
 			}
 		}
 		expr[v] = e
@@ -138,35 +159,28 @@ func eliminate(vars int, eqs []Equation) ([]Equation, [][]Term) {
 	return kept, expr
 }
 
-// substitutable reports whether v's coefficient in every equation still
-// held (other than the i'th, which gives v) is small enough to multiply
-// the expression's by.
-func substitutable(work []Equation, occurs []int32, dropped []bool, i, v int) bool {
-	for _, j := range occurs {
-		if dropped[j] || int(j) == i {
-			continue
-		}
-		for _, t := range work[j].Terms {
-			if t.Var == v && (t.Coef > maxImpliedCoef || t.Coef < -maxImpliedCoef) {
-				return false
-			}
-		}
-	}
-	return true
-}
+// maxCoef bounds every coefficient eliminate writes: a term it would make
+// larger, or a term already larger in an equation it would substitute
+// into, leaves the variable as it is. Each product is of a coefficient
+// at most maxCoef and one at most maxImpliedCoef, and each sum of a few
+// such, so nothing comes near int64's range.
+const maxCoef = 1 << 40
 
-// substitute appends to out the terms of in with v replaced by its
-// expression e (each term of e times v's coefficient), merged, and
-// reports whether in held v at all.
-func substitute(out, in []Term, v int, e []Term) ([]Term, bool) {
+// substitute returns in's terms with v replaced by its expression e (each
+// term of e times v's coefficient), merged, whether in held v at all, and
+// false when a coefficient is, or would be, larger than maxCoef.
+func substitute(in []Term, v int, e []Term) (out []Term, changed, ok bool) {
 	var coef int64
 	for _, t := range in {
+		if t.Coef > maxCoef || t.Coef < -maxCoef {
+			return nil, false, false
+		}
 		if t.Var == v {
 			coef += t.Coef
 		}
 	}
 	if coef == 0 {
-		return append(out, in...), false
+		return in, false, true
 	}
 	spread := make([]Term, 0, len(in)+len(e))
 	for _, t := range in {
@@ -177,7 +191,13 @@ func substitute(out, in []Term, v int, e []Term) ([]Term, bool) {
 	for _, t := range e {
 		spread = append(spread, Term{Var: t.Var, Coef: coef * t.Coef})
 	}
-	return mergeTerms(out, spread), true
+	out = mergeTerms(nil, spread)
+	for _, t := range out {
+		if t.Coef > maxCoef || t.Coef < -maxCoef {
+			return nil, false, false
+		}
+	}
+	return out, true, true
 }
 
 // mergeTerms appends to out one term for each variable of in, in the

@@ -4,7 +4,6 @@ import (
 	"errors"
 	"math"
 	"math/rand/v2"
-	"slices"
 	"testing"
 )
 
@@ -68,17 +67,15 @@ func TestRangeProportions(t *testing.T) {
 }
 
 // TestEliminateKeepsRanges checks, on random linked groups of proportions
-// and counts (largeGroup's shape, with hidden totals, parts shared by two
-// groups and rows of a second table), that every range is the same with
-// the bounds eliminated as with the same equations doubled, which Reduce
-// leaves whole, and holds the value of the solution the system was built
-// from. The systems with bounds doubled answer as the audit did before
-// elimination, through a route TestSimplexAgreesWithGonum checks against
-// gonum.
+// (largeGroup's shape, with hidden totals of their hidden members and
+// members in two groups), that every range is the same with the
+// variables equations give substituted out as without (the tableau as it
+// was before eliminate, which TestSimplexAgreesWithGonum checks against
+// gonum), and holds the value of the solution the system was built from.
 func TestEliminateKeepsRanges(t *testing.T) {
 	t.Parallel()
 	rng := rand.New(rand.NewPCG(17, 19))
-	var compared, eliminated int
+	var compared, eliminated, totals int
 	for trial := range 300 {
 		cells := 1 + rng.IntN(12)
 		// Each cell: numerator, denominator, slack; then a hidden total
@@ -96,7 +93,7 @@ func TestEliminateKeepsRanges(t *testing.T) {
 			}
 			return v
 		}
-		var groups []Equation
+		var eqs []Equation
 		// Groups of the numerators and the denominators over a random
 		// subset of cells, some with their total hidden (t - parts = 0).
 		for g := range 2 + rng.IntN(3) {
@@ -117,37 +114,22 @@ func TestEliminateKeepsRanges(t *testing.T) {
 				for _, t := range terms {
 					neg = append(neg, Term{t.Var, -1})
 				}
-				groups = append(groups, Equation{Terms: neg})
+				eqs = append(eqs, Equation{Terms: neg})
+				totals++
 				continue
 			}
-			groups = append(groups, Equation{Terms: terms, RHS: value(terms)})
+			eqs = append(eqs, Equation{Terms: terms, RHS: value(terms)})
 		}
-		doubled := func(k int64) []Equation {
-			eqs := append([]Equation(nil), groups...)
-			for i := range cells {
-				eqs = append(eqs, Equation{Terms: []Term{{3 * i, k}, {3*i + 1, -k}, {3*i + 2, k}}})
-			}
-			return eqs
+		for i := range cells {
+			eqs = append(eqs, Equation{Terms: []Term{{3 * i, 1}, {3*i + 1, -1}, {3*i + 2, 1}}})
 		}
-		p, err := Reduce(vars, doubled(1))
+		p, err := Reduce(vars, eqs)
 		if err != nil {
 			t.Fatalf("trial %d: %v", trial, err)
 		}
-		q, err := Reduce(vars, doubled(2))
+		q, err := reduceSubstituting(vars, eqs, feasible, exactBudget, false)
 		if err != nil {
-			t.Fatalf("trial %d, bounds doubled: %v", trial, err)
-		}
-		// A group may still give a variable (a hidden total of one
-		// part), but every doubled bound must stay a row.
-		kept, _ := eliminate(vars, doubled(2))
-		rows := 0
-		for _, eq := range kept {
-			if slices.ContainsFunc(eq.Terms, func(t Term) bool { return t.Coef == 2 }) {
-				rows++
-			}
-		}
-		if rows != cells {
-			t.Fatalf("trial %d: %d of %d doubled bounds kept", trial, rows, cells)
+			t.Fatalf("trial %d, nothing substituted: %v", trial, err)
 		}
 		if p.expr != nil {
 			eliminated++
@@ -158,12 +140,12 @@ func TestEliminateKeepsRanges(t *testing.T) {
 				qlo, qhi, qerr := q.Range(obj)
 				if err != nil || qerr != nil {
 					if !errors.Is(err, qerr) {
-						t.Fatalf("trial %d %v: %v, doubled %v", trial, obj, err, qerr)
+						t.Fatalf("trial %d %v: %v, nothing substituted %v", trial, obj, err, qerr)
 					}
 					continue
 				}
 				if !same(lo, qlo) || !same(hi, qhi) {
-					t.Fatalf("trial %d %v: [%v, %v], doubled [%v, %v] (eqs %v)", trial, obj, lo, hi, qlo, qhi, doubled(1))
+					t.Fatalf("trial %d %v: [%v, %v], nothing substituted [%v, %v] (eqs %v)", trial, obj, lo, hi, qlo, qhi, eqs)
 				}
 				if v := float64(value(obj)); v < lo-1e-6 || v > hi+1e-6 {
 					t.Fatalf("trial %d %v: [%v, %v] misses the solution's %v", trial, obj, lo, hi, v)
@@ -172,9 +154,89 @@ func TestEliminateKeepsRanges(t *testing.T) {
 			}
 		}
 	}
-	// Every trial has bounds to eliminate; the comparisons must be many.
-	if eliminated < 300 || compared < 3000 {
-		t.Errorf("%d trials eliminated, %d ranges compared", eliminated, compared)
+	// Every trial has bounds to eliminate, and many hidden totals.
+	if eliminated < 300 || totals < 100 || compared < 3000 {
+		t.Errorf("%d trials eliminated, %d hidden totals, %d ranges compared", eliminated, totals, compared)
+	}
+}
+
+// TestEliminateCoefficients checks, by every route, ranges worked by hand
+// where an equation gives a variable with coefficients other than 1, or
+// with one term, and where a coefficient too large leaves it alone.
+// Variables v, a, b, c are 0-3.
+//   - v = 2a + b (-v + 2a + b = 0) and 3v + c = 7: 3v <= 7, so v is 0 to
+//     7/3; 6a + 3b + c = 7, so a is 0 to 7/6 and c 0 to 7.
+//   - v = a (-v + a = 0, a variable given by one other) and a + b = 5: v
+//     is 0 to 5.
+//   - v = (2^20 + 1) a, a coefficient over maxImpliedCoef, with v + b =
+//     10: not substituted; v is 0 to 10 and a 0 to 10 / (2^20 + 1).
+func TestEliminateCoefficients(t *testing.T) {
+	t.Parallel()
+	const v, a, b, c = 0, 1, 2, 3
+	big := int64(maxImpliedCoef + 1)
+	tests := []struct {
+		Name        string
+		Eqs         []Equation
+		Substituted bool
+		Obj         []Term
+		Lo, Hi      float64
+	}{
+		{"v = 2a + b: v", []Equation{{Terms: []Term{{v, -1}, {a, 2}, {b, 1}}}, {Terms: []Term{{v, 3}, {c, 1}}, RHS: 7}}, true, []Term{{v, 1}}, 0, 7.0 / 3},
+		{"v = 2a + b: a", []Equation{{Terms: []Term{{v, -1}, {a, 2}, {b, 1}}}, {Terms: []Term{{v, 3}, {c, 1}}, RHS: 7}}, true, []Term{{a, 1}}, 0, 7.0 / 6},
+		{"v = 2a + b: c", []Equation{{Terms: []Term{{v, -1}, {a, 2}, {b, 1}}}, {Terms: []Term{{v, 3}, {c, 1}}, RHS: 7}}, true, []Term{{c, 1}}, 0, 7},
+		{"v = a: v", []Equation{{Terms: []Term{{v, -1}, {a, 1}}}, {Terms: []Term{{a, 1}, {b, 1}}, RHS: 5}}, true, []Term{{v, 1}}, 0, 5},
+		{"v = big a: v", []Equation{{Terms: []Term{{v, -1}, {a, big}}}, {Terms: []Term{{v, 1}, {b, 1}}, RHS: 10}}, false, []Term{{v, 1}}, 0, 10},
+		{"v = big a: a", []Equation{{Terms: []Term{{v, -1}, {a, big}}}, {Terms: []Term{{v, 1}, {b, 1}}, RHS: 10}}, false, []Term{{a, 1}}, 0, 10 / float64(big)},
+	}
+	for _, tt := range tests {
+		t.Run(tt.Name, func(t *testing.T) {
+			t.Parallel()
+			if _, expr := eliminate(4, tt.Eqs); (expr != nil && expr[v] != nil) != tt.Substituted {
+				t.Errorf("v substituted: %v, want %v", expr != nil && expr[v] != nil, tt.Substituted)
+			}
+			for _, r := range routes(t, 4, tt.Eqs) {
+				lo, hi, err := r.p.Range(tt.Obj)
+				if err != nil {
+					t.Fatalf("%s: %v", r.name, err)
+				}
+				if math.Abs(lo-tt.Lo) > 1e-9 || math.Abs(hi-tt.Hi) > 1e-9 {
+					t.Errorf("%s: range = [%v, %v], want [%v, %v]", r.name, lo, hi, tt.Lo, tt.Hi)
+				}
+			}
+		})
+	}
+}
+
+// TestEliminateBoundsCoefficients checks that a chain of substitutions
+// whose coefficients would multiply past maxCoef stops before they do:
+// w = K v, v = K u, u = K y, y = K z with K = 2^20 would make w = 2^80 z,
+// which wraps to 0 in int64, and w would come out fixed at 0. With z + b
+// = 1 (z at most 1), w is truly 0 to 2^80, unbounded as far as a count's
+// range goes; every route must say at least 2^40.
+func TestEliminateBoundsCoefficients(t *testing.T) {
+	t.Parallel()
+	const w, v, u, y, z, b = 0, 1, 2, 3, 4, 5
+	const k = maxImpliedCoef
+	eqs := []Equation{
+		{Terms: []Term{{w, -1}, {v, k}}}, {Terms: []Term{{v, -1}, {u, k}}},
+		{Terms: []Term{{u, -1}, {y, k}}}, {Terms: []Term{{y, -1}, {z, k}}},
+		{Terms: []Term{{z, 1}, {b, 1}}, RHS: 1},
+	}
+	_, expr := eliminate(6, eqs)
+	for i, e := range expr {
+		for _, t2 := range e {
+			if t2.Coef > maxCoef || t2.Coef < -maxCoef {
+				t.Errorf("variable %d's expression holds %v, over maxCoef", i, t2)
+			}
+		}
+	}
+	p, err := Reduce(6, eqs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lo, hi, err := p.Range([]Term{{w, 1}})
+	if err != nil || lo != 0 || hi < 1<<40 {
+		t.Errorf("w in [%v, %v] (%v), want from 0 to at least 2^40", lo, hi, err)
 	}
 }
 

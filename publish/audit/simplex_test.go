@@ -124,7 +124,11 @@ func TestSimplexAgreesWithGonum(t *testing.T) {
 				_, cols := p.a.Dims()
 				c := make([]float64, cols)
 				free := false
-				for _, t := range p.expand(obj) {
+				terms, err := p.expand(obj)
+				if err != nil {
+					t.Fatal(err)
+				}
+				for _, t := range terms {
 					if j := p.used[t.Var]; j >= 0 {
 						c[j] += sign * float64(t.Coef)
 					} else {

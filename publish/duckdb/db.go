@@ -100,6 +100,23 @@ func ValidMemoryLimit(s string) bool {
 	return err == nil
 }
 
+// ErrPathSettings is returned, wrapped, for a database path DuckDB
+// cannot open as it is named (CheckPath).
+var ErrPathSettings = errors.New("DuckDB cannot open a database whose path holds ? or #")
+
+// CheckPath returns an error wrapping ErrPathSettings when path holds ?
+// or #. The driver reads everything after ? as settings, and url.Parse
+// drops everything after #, settings included, so such a path would open
+// another file, or the file without its settings; ATTACH, too, takes what
+// follows ? as options (a data folder named "Returns?" had DuckDB look for
+// its write-ahead log in "Returns.wal?/…"). The error says what to do.
+func CheckPath(path string) error {
+	if strings.ContainsAny(path, "?#") {
+		return fmt.Errorf("%w: %q; rename or move the folder so that its path has neither", ErrPathSettings, path)
+	}
+	return nil
+}
+
 // DB is a DuckDB database: an in-memory one for scratch work, or a file
 // such as a release's yardstick.duckdb.
 type DB struct {

@@ -272,6 +272,9 @@ func gzipGrowing(ctx context.Context, in io.Reader, done <-chan struct{}, w io.W
 // receives the finished tables. WriteRelease then checks the file holds
 // no free blocks and returns an error wrapping ErrNotClean if it does.
 func (d *DB) WriteRelease(ctx context.Context, path string) (err error) {
+	if err := CheckPath(path); err != nil {
+		return fmt.Errorf("write release database: %w", err)
+	}
 	if _, err := os.Lstat(path); err == nil {
 		return fmt.Errorf("write release database: %s exists already", path)
 	}

@@ -76,11 +76,8 @@ func OpenRelease(ctx context.Context, path string, opts Options) (*Reader, error
 	if path == "" {
 		return nil, errors.New("open release: no database file given")
 	}
-	// The driver reads everything after ? as settings and url.Parse drops
-	// everything after #, settings included: such a path would open the
-	// file with none of them.
-	if strings.ContainsAny(path, "?#") {
-		return nil, fmt.Errorf("open release: path %q holds ? or #, which the DuckDB driver cannot take", path)
+	if err := CheckPath(path); err != nil {
+		return nil, fmt.Errorf("open release: %w", err)
 	}
 	config := url.Values{
 		"access_mode":                  {"READ_ONLY"},
