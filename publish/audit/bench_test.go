@@ -136,25 +136,40 @@ func largeGroup(rng *rand.Rand, cells int) []Equation {
 
 // BenchmarkRangeLargeGroup reduces one large group (largeGroup) of 60,
 // 120 or 180 hidden members and asks each member's least and greatest
-// numerator, denominator and complement, as the audit does.
+// numerator, denominator and complement, as the audit does: substituted
+// (as Reduce does) and whole (nothing substituted, as the audit did
+// before eliminate.go), the peer, in the same run. Each reports the
+// simplex's pivots for each objective asked.
 func BenchmarkRangeLargeGroup(b *testing.B) {
 	for _, cells := range []int{60, 120, 180} {
-		b.Run(strconv.Itoa(cells), func(b *testing.B) {
-			eqs := largeGroup(rand.New(rand.NewPCG(uint64(cells), 7)), cells)
-			b.ReportAllocs()
-			for b.Loop() {
-				p, err := Reduce(3*cells, eqs)
-				if err != nil {
-					b.Fatal(err)
-				}
-				for i := range cells {
-					for _, obj := range [][]Term{{{3 * i, 1}}, {{3*i + 1, 1}}, {{3*i + 1, 1}, {3 * i, -1}}} {
-						if _, _, err := p.Range(obj); err != nil {
-							b.Fatal(err)
+		for _, way := range []struct {
+			name         string
+			substituting bool
+		}{{"substituted", true}, {"whole", false}} {
+			b.Run(strconv.Itoa(cells)+"/"+way.name, func(b *testing.B) {
+				eqs := largeGroup(rand.New(rand.NewPCG(uint64(cells), 7)), cells)
+				b.ReportAllocs()
+				var pivots, objectives int
+				for b.Loop() {
+					p, err := reduceSubstituting(3*cells, eqs, feasible, exactBudget, way.substituting)
+					if err != nil {
+						b.Fatal(err)
+					}
+					for i := range cells {
+						for _, obj := range [][]Term{{{3 * i, 1}}, {{3*i + 1, 1}}, {{3*i + 1, 1}, {3 * i, -1}}} {
+							if _, _, err := p.Range(obj); err != nil {
+								b.Fatal(err)
+							}
+							objectives++
 						}
 					}
+					if p.start == nil {
+						b.Fatal("the float tableau found no feasible basis")
+					}
+					pivots += p.start.pivots
 				}
-			}
-		})
+				b.ReportMetric(float64(pivots)/float64(objectives), "pivots/objective")
+			})
+		}
 	}
 }

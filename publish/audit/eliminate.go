@@ -8,7 +8,7 @@ import "slices"
 // provider market holds a hundred hidden cells or more, so its system is
 // mostly these rows, and the simplex's work on a dense tableau grows with
 // rows times columns times pivots for each objective, so a group's cost
-// grew much faster than its size: 14.8 times from 60 hidden members to
+// grew much faster than its size: 17.8 times from 60 hidden members to
 // 180 (BENCHMARKS.md, "The interval audit's large groups"). But such an
 // equation gives n as a sum of others, n = x + s, and so already says n
 // is at least 0: n can be replaced by x + s everywhere, and the equation
@@ -68,37 +68,24 @@ func eliminate(vars int, eqs []Equation) ([]Equation, [][]Term) {
 	// occurs lists the equations each variable has appeared in; an entry
 	// may be stale (its term since cancelled, or its equation dropped).
 	occurs := make([][]int32, vars)
-	found := false
 	for i, eq := range eqs {
 		work[i] = Equation{Terms: mergeTerms(nil, eq.Terms), RHS: eq.RHS}
 		for _, t := range work[i].Terms {
 			occurs[t.Var] = append(occurs[t.Var], int32(i))
 		}
-		if _, _, ok := impliedVar(work[i]); ok {
-			found = true
-		}
 	}
-	if !found {
-		return eqs, nil
-	}
-	expr := make([][]Term, vars)
+	var expr [][]Term
 	// inExpr lists the variables eliminated whose expression has held
 	// each variable (stale entries allowed, as in occurs).
-	inExpr := make([][]int32, vars)
+	var inExpr [][]int32
 	dropped := make([]bool, len(eqs))
-	// A substitution, worked out in full before any is made, so that an
-	// elimination whose coefficients would grow too large is not made
-	// at all.
-	type change struct {
-		eq    bool // work[at], or else expr[at]
-		at    int32
-		terms []Term
-	}
-	var changes []change
 	for i := range work {
 		v, sign, ok := impliedVar(work[i])
 		if !ok {
 			continue
+		}
+		if expr == nil {
+			expr, inExpr = make([][]Term, vars), make([][]int32, vars)
 		}
 		var e []Term
 		for _, t := range work[i].Terms {
@@ -106,42 +93,28 @@ func eliminate(vars int, eqs []Equation) ([]Equation, [][]Term) {
 				e = append(e, Term{Var: t.Var, Coef: sign * t.Coef})
 			}
 		}
-		changes = changes[:0]
-		for _, j := range occurs[v] {
-			if dropped[j] || int(j) == i || !ok {
-				continue
-			}
-			var terms []Term
-			var changed bool
-			if terms, changed, ok = substitute(work[j].Terms, v, e); changed && ok {
-				changes = append(changes, change{true, j, terms})
-			}
+		// Every substitution is worked out before any is made, so that
+		// an elimination whose coefficients would grow too large is not
+		// made at all.
+		eqTerms, ok := substituteAll(occurs[v], i, dropped, v, e, func(j int32) []Term { return work[j].Terms })
+		if !ok {
+			continue
 		}
-		for _, w := range inExpr[v] {
-			if !ok {
-				break
-			}
-			var terms []Term
-			var changed bool
-			if terms, changed, ok = substitute(expr[w], v, e); changed && ok {
-				changes = append(changes, change{false, w, terms})
-			}
-		}
+		exprTerms, ok := substituteAll(inExpr[v], -1, nil, v, e, func(w int32) []Term { return expr[w] })
 		if !ok {
 			continue
 		}
 		dropped[i] = true
-		for _, c := range changes {
-			if c.eq {
-				work[c.at].Terms = c.terms
-				for _, t := range e {
-					occurs[t.Var] = append(occurs[t.Var], c.at)
-				}
-				continue
-			}
-			expr[c.at] = c.terms
+		for j, terms := range eqTerms {
+			work[j].Terms = terms
 			for _, t := range e {
-				inExpr[t.Var] = append(inExpr[t.Var], c.at)
+				occurs[t.Var] = append(occurs[t.Var], j)
+			}
+		}
+		for w, terms := range exprTerms {
+			expr[w] = terms
+			for _, t := range e {
+				inExpr[t.Var] = append(inExpr[t.Var], w)
 			}
 		}
 		expr[v] = e
@@ -150,6 +123,9 @@ func eliminate(vars int, eqs []Equation) ([]Equation, [][]Term) {
 		}
 		occurs[v] = nil
 	}
+	if expr == nil {
+		return eqs, nil
+	}
 	kept := make([]Equation, 0, len(work))
 	for i, eq := range work {
 		if !dropped[i] {
@@ -157,6 +133,30 @@ func eliminate(vars int, eqs []Equation) ([]Equation, [][]Term) {
 		}
 	}
 	return kept, expr
+}
+
+// substituteAll works out v's substitution by e in each of the term
+// lists at names (terms reads one), skipping skip and those dropped, and
+// returns the lists it changes by name; false when a coefficient would
+// pass maxCoef (substitute), so that none is made.
+func substituteAll(at []int32, skip int, dropped []bool, v int, e []Term, terms func(int32) []Term) (map[int32][]Term, bool) {
+	out := map[int32][]Term{}
+	for _, k := range at {
+		if int(k) == skip || (dropped != nil && dropped[k]) {
+			continue
+		}
+		if _, done := out[k]; done {
+			continue
+		}
+		subst, changed, ok := substitute(terms(k), v, e)
+		if !ok {
+			return nil, false
+		}
+		if changed {
+			out[k] = subst
+		}
+	}
+	return out, true
 }
 
 // maxCoef bounds every coefficient eliminate writes: a term it would make
@@ -182,16 +182,25 @@ func substitute(in []Term, v int, e []Term) (out []Term, changed, ok bool) {
 	if coef == 0 {
 		return in, false, true
 	}
-	spread := make([]Term, 0, len(in)+len(e))
+	// in's terms are merged already, so only e's need merging, each
+	// into the term of its variable, where in has one: no map is made
+	// for a group's total, which takes every member's substitution in
+	// turn.
+	out = make([]Term, 0, len(in)+len(e))
 	for _, t := range in {
 		if t.Var != v {
-			spread = append(spread, t)
+			out = append(out, t)
 		}
 	}
-	for _, t := range e {
-		spread = append(spread, Term{Var: t.Var, Coef: coef * t.Coef})
+	for _, u := range e {
+		c := coef * u.Coef
+		if k := slices.IndexFunc(out, func(o Term) bool { return o.Var == u.Var }); k >= 0 {
+			out[k].Coef += c
+		} else {
+			out = append(out, Term{Var: u.Var, Coef: c})
+		}
 	}
-	out = mergeTerms(nil, spread)
+	out = slices.DeleteFunc(out, func(t Term) bool { return t.Coef == 0 })
 	for _, t := range out {
 		if t.Coef > maxCoef || t.Coef < -maxCoef {
 			return nil, false, false

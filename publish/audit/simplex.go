@@ -43,6 +43,10 @@ type tableau struct {
 	// costs is solve's scratch list of the rows whose basic variable
 	// has a cost.
 	costs []rowCost
+	// pivots counts the pivots solve has made from this tableau, phase
+	// one's and, through minimise's copies, every objective's: what
+	// BenchmarkRangeLargeGroup reports a system's work by.
+	pivots int
 }
 
 // A rowCost is a row of the tableau whose basic variable has cost c, a
@@ -166,7 +170,7 @@ func (tab *tableau) minimise(c []float64) (float64, bool) {
 		cp.cells = make([]float64, cells)
 	}
 	cp.cells = cp.cells[:cells]
-	cp.n, cp.t = tab.n, cp.t[:0]
+	cp.n, cp.t, cp.pivots = tab.n, cp.t[:0], 0
 	cp.basis, cp.basic = append(cp.basis[:0], tab.basis...), append(cp.basic[:0], tab.basic...)
 	at := 0
 	for _, row := range tab.t {
@@ -175,7 +179,9 @@ func (tab *tableau) minimise(c []float64) (float64, bool) {
 		cp.t = append(cp.t, r)
 		at += len(row)
 	}
-	return cp.solve(c)
+	f, ok := cp.solve(c)
+	tab.pivots += cp.pivots
+	return f, ok
 }
 
 // scratchTableaux holds tableaux whose memory minimise reuses; the audit
@@ -252,6 +258,7 @@ func (tab *tableau) solve(c []float64) (float64, bool) {
 			return math.Inf(-1), true
 		}
 		tab.pivot(leave, enter)
+		tab.pivots++
 	}
 	return 0, false
 }

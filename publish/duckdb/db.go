@@ -140,6 +140,11 @@ func Open(ctx context.Context, path string, opts Options) (*DB, error) {
 	if opts.MemoryLimit != "" && !ValidMemoryLimit(opts.MemoryLimit) {
 		return nil, fmt.Errorf("open duckdb: memory limit %q is not a size such as 2GB or 512MiB", opts.MemoryLimit)
 	}
+	if path != "" {
+		if err := CheckPath(path); err != nil {
+			return nil, fmt.Errorf("open duckdb: %w", err)
+		}
+	}
 	dsn := path
 	if opts.ReadOnly {
 		if path == "" {

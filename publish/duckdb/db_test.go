@@ -5,6 +5,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io/fs"
+	"os"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -89,6 +91,41 @@ func TestOpenRejectsBadOptions(t *testing.T) {
 				t.Fatalf("Open(%+v) succeeded, want an error", tt.Opts)
 			}
 		})
+	}
+}
+
+// TestSettingsPathsRefused checks that a database path holding ? or #,
+// which DuckDB would read as settings, is refused by every way a file is
+// opened (Open, WriteRelease's ATTACH, OpenRelease), with ErrPathSettings,
+// and that no file is made.
+func TestSettingsPathsRefused(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	scratch, err := Open(ctx, "", Options{Threads: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer scratch.Close()
+	for _, name := range []string{"a?b.duckdb", "a#b.duckdb"} {
+		path := filepath.Join(t.TempDir(), name)
+		if db, err := Open(ctx, path, Options{Threads: 1}); !errors.Is(err, ErrPathSettings) {
+			if err == nil {
+				db.Close()
+			}
+			t.Errorf("Open(%s): %v, want ErrPathSettings", name, err)
+		}
+		if err := scratch.WriteRelease(ctx, path); !errors.Is(err, ErrPathSettings) {
+			t.Errorf("WriteRelease(%s): %v, want ErrPathSettings", name, err)
+		}
+		if r, err := OpenRelease(ctx, path, Options{}); !errors.Is(err, ErrPathSettings) {
+			if err == nil {
+				r.Close()
+			}
+			t.Errorf("OpenRelease(%s): %v, want ErrPathSettings", name, err)
+		}
+		if _, err := os.Stat(path); !errors.Is(err, fs.ErrNotExist) {
+			t.Errorf("%s made (%v)", name, err)
+		}
 	}
 }
 
