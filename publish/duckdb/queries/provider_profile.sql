@@ -26,7 +26,13 @@ CREATE OR REPLACE TABLE provider_profile AS
 WITH g AS (
     SELECT provider_id, metric, period, service,
            any_value(kind) AS kind, any_value(polarity) AS polarity, any_value(multiplier) AS multiplier,
-           count(DISTINCT council_code) FILTER (WHERE value IS NOT NULL) AS n_councils,
+           -- A council gives a provider one row per metric, period and
+           -- service (observations are unique by council, provider,
+           -- service, metric and period), so the councils with a value
+           -- are the rows with one: counted as such, not as a distinct
+           -- count, which holds a set of councils for every group (at 5M
+           -- rows a third of this statement's time).
+           count(value) AS n_councils,
            count(value) AS n_values,
            sum(x)::BIGINT AS x, sum(n)::BIGINT AS n,
            avg(value) AS mean_value,
