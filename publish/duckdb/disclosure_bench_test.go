@@ -49,6 +49,18 @@ func benchDataDir(b *testing.B) (*DB, BuildInput) {
 	if err != nil {
 		b.Fatal(err)
 	}
+	opts := benchOptions(b)
+	db, err := Open(context.Background(), "", opts)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { db.Close() })
+	return db, BuildInput{DataDir: dir, Catalogue: cat, Councils: cs, Logf: b.Logf, Compact: opts.MemoryLimit != ""}
+}
+
+// benchOptions is two threads and, when YARDSTICK_BENCH_MEMORY is set,
+// that memory limit with a temporary folder to spill to.
+func benchOptions(b *testing.B) Options {
 	opts := Options{Threads: 2}
 	if limit := os.Getenv("YARDSTICK_BENCH_MEMORY"); limit != "" {
 		if !ValidMemoryLimit(limit) {
@@ -56,10 +68,5 @@ func benchDataDir(b *testing.B) (*DB, BuildInput) {
 		}
 		opts.MemoryLimit, opts.TempDir = limit, b.TempDir()
 	}
-	db, err := Open(context.Background(), "", opts)
-	if err != nil {
-		b.Fatal(err)
-	}
-	b.Cleanup(func() { db.Close() })
-	return db, BuildInput{DataDir: dir, Catalogue: cat, Councils: cs, Logf: b.Logf, Compact: opts.MemoryLimit != ""}
+	return opts
 }

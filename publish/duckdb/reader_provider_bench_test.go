@@ -14,7 +14,8 @@ import (
 // envBenchRelease, when set, names a release database (a release's
 // yardstick.duckdb, such as one `yardstick publish` made from `yardstick
 // sample --rows 2000000`) that BenchmarkReaderProvider reads instead of
-// building its own from benchFixture's warehouse.
+// building its own from benchFixture's warehouse, as does
+// BenchmarkProfileCounts.
 const envBenchRelease = "YARDSTICK_BENCH_RELEASE"
 
 // BenchmarkReaderProvider measures a provider's profile as the API's
@@ -26,22 +27,7 @@ const envBenchRelease = "YARDSTICK_BENCH_RELEASE"
 // provider), the part of a profile that grows with the release.
 func BenchmarkReaderProvider(b *testing.B) {
 	ctx := context.Background()
-	path := os.Getenv(envBenchRelease)
-	if path == "" {
-		root, cs, cat := benchFixture(b)
-		db, err := Open(ctx, "", Options{})
-		if err != nil {
-			b.Fatal(err)
-		}
-		if err := db.Build(ctx, BuildInput{DataDir: root, Catalogue: cat, Councils: cs}); err != nil {
-			b.Fatal(err)
-		}
-		path = filepath.Join(b.TempDir(), schemas.DatabaseFile)
-		if err := db.WriteRelease(ctx, path); err != nil {
-			b.Fatal(err)
-		}
-		db.Close()
-	}
+	path := benchRelease(b)
 	r, err := OpenRelease(ctx, path, Options{})
 	if err != nil {
 		b.Fatal(err)
@@ -79,4 +65,28 @@ func BenchmarkReaderProvider(b *testing.B) {
 			reportCPU(b, before)
 		})
 	}
+}
+
+// benchRelease returns the release database envBenchRelease names or,
+// without one, one built from benchFixture's warehouse in b's temporary
+// folder.
+func benchRelease(b *testing.B) string {
+	if path := os.Getenv(envBenchRelease); path != "" {
+		return path
+	}
+	ctx := context.Background()
+	root, cs, cat := benchFixture(b)
+	db, err := Open(ctx, "", Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer db.Close()
+	if err := db.Build(ctx, BuildInput{DataDir: root, Catalogue: cat, Councils: cs}); err != nil {
+		b.Fatal(err)
+	}
+	path := filepath.Join(b.TempDir(), schemas.DatabaseFile)
+	if err := db.WriteRelease(ctx, path); err != nil {
+		b.Fatal(err)
+	}
+	return path
 }
