@@ -61,6 +61,7 @@ func benchDataDir(b *testing.B) (*DB, BuildInput) {
 // benchOptions is two threads and, when YARDSTICK_BENCH_MEMORY is set,
 // that memory limit with a temporary folder to spill to.
 func benchOptions(b *testing.B) Options {
+	b.Helper()
 	opts := Options{Threads: 2}
 	if limit := os.Getenv("YARDSTICK_BENCH_MEMORY"); limit != "" {
 		if !ValidMemoryLimit(limit) {

@@ -71,6 +71,7 @@ func BenchmarkReaderProvider(b *testing.B) {
 // without one, one built from benchFixture's warehouse in b's temporary
 // folder.
 func benchRelease(b *testing.B) string {
+	b.Helper()
 	if path := os.Getenv(envBenchRelease); path != "" {
 		return path
 	}
