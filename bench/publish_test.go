@@ -3,6 +3,7 @@ package bench
 import (
 	"bufio"
 	"database/sql"
+	"encoding/csv"
 	"fmt"
 	"os"
 	"os/exec"
@@ -459,7 +460,12 @@ func BenchmarkPublish(b *testing.B) {
 			}
 		}
 		b.StartTimer()
-		ys, steps := runStamped(b, publishCommand(bin, dataDir, false))
+		// publish --timings records each SQL statement's time, the profile
+		// printed below of where publish spends it.
+		timings := filepath.Join(dir, fmt.Sprintf("timings%d.csv", i))
+		cmd := publishCommand(bin, dataDir, false)
+		cmd.Args = append(cmd.Args, "--timings", timings)
+		ys, steps := runStamped(b, cmd)
 		// The release just made supplies the peer's reference tables.
 		releaseDB := filepath.Join(dataDir, "current", "yardstick.duckdb")
 		peer := exec.Command(os.Args[0], dataDir, releaseDB, *memoryLimit)
@@ -509,6 +515,7 @@ func BenchmarkPublish(b *testing.B) {
 			}
 			fmt.Printf("    %6.2fs  %s\n", (next - s.at).Seconds(), s.line)
 		}
+		printTimings(b, timings, 12)
 
 		report(scaleLine{
 			what:   fmt.Sprintf("publish --no-site, %d rows", sum.Rows),
@@ -638,5 +645,26 @@ func TestDisclosureTime(t *testing.T) {
 	got, n := disclosureTime(lines)
 	if want := 4500 * time.Millisecond; n != 6 || got.Round(time.Millisecond) != want {
 		t.Errorf("disclosureTime = %v in %d steps, want %v in 6", got, n, want)
+	}
+}
+
+// printTimings prints the first n statements of publish --timings' CSV at
+// path, the longest in all first: where publish's SQL spends its time.
+// The exports run side by side, so the statements' seconds can add up to
+// more than publish's.
+func printTimings(b *testing.B, path string, n int) {
+	b.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer f.Close()
+	recs, err := csv.NewReader(f).ReadAll()
+	if err != nil || len(recs) == 0 {
+		b.Fatalf("%s: %v (%d rows)", path, err, len(recs))
+	}
+	fmt.Printf("  publish's SQL statements, the longest in all first (publish --timings; %d of %d):\n", min(n, len(recs)-1), len(recs)-1)
+	for _, r := range recs[1:min(n+1, len(recs))] {
+		fmt.Printf("    %8ss  %4s calls  longest %8ss  %s\n", r[2], r[1], r[3], r[0])
 	}
 }

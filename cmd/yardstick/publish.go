@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"time"
 
 	"github.com/yardstick-open/yardstick/ingest"
 	"github.com/yardstick-open/yardstick/publish"
@@ -18,13 +19,16 @@ func init() {
 }
 
 func runPublish(ctx context.Context, e *env, args []string) int {
-	fs := newFlags(e, "publish", "publish [--data DIR] [--no-site] [--memory-limit SIZE]")
+	fs := newFlags(e, "publish", "publish [--data DIR] [--no-site] [--memory-limit SIZE] [--timings FILE]")
 	dataDir := dataFlag(fs, e)
 	noSite := fs.Bool("no-site", false, "build the data files only, without the website")
 	memoryLimit := fs.String("memory-limit", e.getenv("YARDSTICK_MEMORY_LIMIT"),
 		"cap DuckDB's memory while building, such as 4GB; past it DuckDB spills to disk in the data folder's .scratch, and the comparisons are "+
 			"worked out a batch of metrics at a time to fit; the process peaks above it, by a gigabyte or two at tens of millions of rows (env YARDSTICK_MEMORY_LIMIT; "+
 			"default: DuckDB's own, 80% of the machine's memory)")
+	timingsFile := fs.String("timings", "",
+		"write where the build's time went to FILE once it ends, as CSV: each SQL statement's name, how many times it ran, "+
+			"its seconds in all and at the longest, the longest in all first (written whether or not the publish succeeded)")
 	if code, ok := parseFlags(fs, args); !ok {
 		return code
 	}
@@ -48,6 +52,11 @@ func runPublish(ctx context.Context, e *env, args []string) int {
 	}
 	cfg.noSite = *noSite
 	cfg.memoryLimit = *memoryLimit
+	if *timingsFile != "" {
+		timings := &duckdb.Timings{}
+		ctx = duckdb.WithTimings(ctx, timings)
+		defer writeTimings(e.stderr, *timingsFile, timings)
+	}
 	// Progress goes to stderr and only the release id to stdout, so
 	// id=$(yardstick publish) gets the id.
 	rel, err := publishRelease(ctx, cfg, e.stderr)
@@ -70,6 +79,22 @@ func runPublish(ctx context.Context, e *env, args []string) int {
 	}
 	fmt.Fprintln(e.stdout, rel.ID)
 	return exitOK
+}
+
+// writeTimings writes what timings recorded to path (publish --timings)
+// and says so in log; a failure to write it is reported there too, and
+// leaves the publish's outcome as it was.
+func writeTimings(log io.Writer, path string, timings *duckdb.Timings) {
+	var total time.Duration
+	stmts := timings.Statements()
+	for _, s := range stmts {
+		total += s.Total
+	}
+	if err := schemas.WriteFileAtomic(path, timings.WriteCSV); err != nil {
+		fmt.Fprintf(log, "yardstick publish: could not write the statements' times: %v\n", err)
+		return
+	}
+	fmt.Fprintf(log, "statements' times written to %s: %d statements, %.1fs in all\n", path, len(stmts), total.Seconds())
 }
 
 // publishRelease builds a release of the data folder, writing progress to

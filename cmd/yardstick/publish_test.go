@@ -559,3 +559,118 @@ func changeFigure(t *testing.T, files []string, shown map[string]bool, dst strin
 	t.Fatal("no return has a published figure with counts")
 	return ""
 }
+
+// TestPublishTimings: publish --timings writes each SQL statement's calls
+// and seconds as CSV. The calls are checked against what the release and
+// the log show independently (a Parquet export per Parquet file, a
+// comparisons statement per batch), every name against the embedded
+// queries, and every time against the command's own wall clock. A publish
+// that fails writes the file too, holding the statements that ran.
+func TestPublishTimings(t *testing.T) {
+	dir := t.TempDir()
+	returns, data := filepath.Join(dir, "returns"), filepath.Join(dir, "data")
+	if code, _, stderr := runCmd(t, "sample", "--rows", "1000", "--seed", "5", returns); code != exitOK {
+		t.Fatalf("sample exit %d: %s", code, stderr)
+	}
+	files, err := filepath.Glob(filepath.Join(returns, "*.csv"))
+	if err != nil || len(files) == 0 {
+		t.Fatalf("sample wrote no returns: %v", err)
+	}
+	if code, stdout, stderr := runCmd(t, append([]string{"ingest", "--data", data}, files...)...); code != exitOK {
+		t.Fatalf("ingest exit %d\n%s\n%s", code, stdout, stderr)
+	}
+	queries, err := filepath.Glob(filepath.Join("..", "..", "publish", "duckdb", "queries", "*.sql"))
+	if err != nil || len(queries) == 0 {
+		t.Fatalf("no embedded queries found: %v", err)
+	}
+	embedded := map[string]bool{}
+	for _, q := range queries {
+		embedded[strings.TrimSuffix(filepath.Base(q), ".sql")] = true
+	}
+
+	timings := filepath.Join(dir, "timings.csv")
+	start := time.Now()
+	code, stdout, stderr := runCmd(t, "publish", "--data", data, "--no-site", "--timings", timings)
+	wall := time.Since(start).Seconds()
+	if code != exitOK {
+		t.Fatalf("publish exit %d\n%s\n%s", code, stdout, stderr)
+	}
+	if !strings.Contains(stderr, "statements' times written to "+timings+": ") {
+		t.Errorf("publish did not say where the times went:\n%s", stderr)
+	}
+	calls, seconds := readTimings(t, timings, embedded, wall)
+	parquet, err := filepath.Glob(filepath.Join(data, "current", "data", "*.parquet"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The disclosure history is written by its own statement, history_write.
+	exports := len(parquet) - 1
+	if exports < 3 || calls["export_parquet"] != exports || calls["history_write"] != 1 {
+		t.Errorf("export_parquet ran %d times and history_write %d, for %d Parquet files (%v)",
+			calls["export_parquet"], calls["history_write"], len(parquet), parquet)
+	}
+	batches := max(strings.Count(stderr, " (batch "), 1)
+	if calls["comparisons"] != batches || calls["write_release"] != 1 || calls["load_observations"] < 1 {
+		t.Errorf("comparisons ran %d times for %d batches, write_release %d, load_observations %d",
+			calls["comparisons"], batches, calls["write_release"], calls["load_observations"])
+	}
+	var total float64
+	for _, s := range seconds {
+		total += s
+	}
+	if total <= 0 {
+		t.Errorf("the statements took %.3fs in all", total)
+	}
+
+	// A publish that runs out of memory still says where its time went.
+	failed := filepath.Join(dir, "failed.csv")
+	start = time.Now()
+	code, _, stderr = runCmd(t, "publish", "--data", data, "--no-site", "--memory-limit", "1MB", "--timings", failed)
+	wall = time.Since(start).Seconds()
+	if code == exitOK {
+		t.Fatalf("publish under 1MB succeeded:\n%s", stderr)
+	}
+	calls, _ = readTimings(t, failed, embedded, wall)
+	if len(calls) == 0 || calls["write_release"] != 0 {
+		t.Errorf("a failed publish's times: %v; want the statements that ran, and no release written", calls)
+	}
+}
+
+// readTimings reads publish --timings' CSV at path, checking its header,
+// that each statement is one of the embedded queries, ran at least once,
+// and took no longer at its longest than in all nor than the command's
+// wall clock, and that the rows come longest first. It returns each
+// statement's calls and seconds.
+func readTimings(t *testing.T, path string, embedded map[string]bool, wall float64) (map[string]int, map[string]float64) {
+	t.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	recs, err := csv.NewReader(f).ReadAll()
+	if err != nil {
+		t.Fatalf("%s: %v", path, err)
+	}
+	if len(recs) == 0 || !slices.Equal(recs[0], []string{"statement", "calls", "seconds", "longest_seconds"}) {
+		t.Fatalf("%s: header %v", path, recs[:min(len(recs), 1)])
+	}
+	calls, seconds := map[string]int{}, map[string]float64{}
+	last := wall + 1
+	for _, r := range recs[1:] {
+		n, err1 := strconv.Atoi(r[1])
+		s, err2 := strconv.ParseFloat(r[2], 64)
+		longest, err3 := strconv.ParseFloat(r[3], 64)
+		if err := errors.Join(err1, err2, err3); err != nil {
+			t.Fatalf("%s: %v: %v", path, r, err)
+		}
+		if !embedded[r[0]] || n < 1 || longest > s || longest > wall || s > last {
+			t.Errorf("%s: %v (the command took %.3fs; the row before, %.3fs)", path, r, wall, last)
+		}
+		if _, ok := calls[r[0]]; ok {
+			t.Errorf("%s: %s listed twice", path, r[0])
+		}
+		calls[r[0]], seconds[r[0]], last = n, s, s
+	}
+	return calls, seconds
+}
