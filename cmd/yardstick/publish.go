@@ -27,8 +27,9 @@ func runPublish(ctx context.Context, e *env, args []string) int {
 			"worked out a batch of metrics at a time to fit; the process peaks above it, by a gigabyte or two at tens of millions of rows (env YARDSTICK_MEMORY_LIMIT; "+
 			"default: DuckDB's own, 80% of the machine's memory)")
 	timingsFile := fs.String("timings", "",
-		"write where the build's time went to FILE once it ends, as CSV: each SQL statement's name, how many times it ran, "+
-			"its seconds in all and at the longest, the longest in all first (written whether or not the publish succeeded)")
+		"write each embedded SQL statement's time to FILE once publish ends, failed or not, as CSV: its name, how many times it ran, "+
+			"its seconds in all and at the longest, the longest in all first; a query is timed until its result is ready, statements that "+
+			"run side by side overlap, and Go's own work (the audit's solving, gzip, the website's pages) is not in it")
 	if code, ok := parseFlags(fs, args); !ok {
 		return code
 	}
@@ -52,14 +53,27 @@ func runPublish(ctx context.Context, e *env, args []string) int {
 	}
 	cfg.noSite = *noSite
 	cfg.memoryLimit = *memoryLimit
+	var timings *duckdb.Timings
+	var timingsOut *schemas.PendingFile
 	if *timingsFile != "" {
-		timings := &duckdb.Timings{}
+		// Made now, so that a folder that cannot take the file is found
+		// before a build that may take an hour, not after it.
+		if timingsOut, err = schemas.CreatePending(*timingsFile); err != nil {
+			fmt.Fprintf(e.stderr, "yardstick publish: --timings %s: %v; name a file in a folder you can write to\n", *timingsFile, err)
+			return exitUsage
+		}
+		defer timingsOut.Abort()
+		timings = &duckdb.Timings{}
 		ctx = duckdb.WithTimings(ctx, timings)
-		defer writeTimings(e.stderr, *timingsFile, timings)
 	}
+	start := time.Now()
 	// Progress goes to stderr and only the release id to stdout, so
 	// id=$(yardstick publish) gets the id.
 	rel, err := publishRelease(ctx, cfg, e.stderr)
+	if timings != nil {
+		// Before any error's advice, which stays the last thing said.
+		writeTimings(e.stderr, timingsOut, timings, time.Since(start))
+	}
 	var misfits *duckdb.CatalogueError
 	if errors.As(err, &misfits) {
 		printMisfits(e.stderr, cfg.layout, misfits)
@@ -81,20 +95,26 @@ func runPublish(ctx context.Context, e *env, args []string) int {
 	return exitOK
 }
 
-// writeTimings writes what timings recorded to path (publish --timings)
-// and says so in log; a failure to write it is reported there too, and
-// leaves the publish's outcome as it was.
-func writeTimings(log io.Writer, path string, timings *duckdb.Timings) {
-	var total time.Duration
+// writeTimings writes what timings recorded to out (publish --timings),
+// commits it, and says so in log beside publish's own time, which the
+// statements' can exceed, since some run side by side. A failure to write
+// it is reported there too, and leaves the publish's outcome as it was.
+func writeTimings(log io.Writer, out *schemas.PendingFile, timings *duckdb.Timings, took time.Duration) {
 	stmts := timings.Statements()
+	var total time.Duration
 	for _, s := range stmts {
 		total += s.Total
 	}
-	if err := schemas.WriteFileAtomic(path, timings.WriteCSV); err != nil {
-		fmt.Fprintf(log, "yardstick publish: could not write the statements' times: %v\n", err)
+	err := duckdb.WriteTimingsCSV(out, stmts)
+	if err == nil {
+		err = out.Commit()
+	}
+	if err != nil {
+		fmt.Fprintf(log, "yardstick publish: could not write the statements' times to %s: %v\n", out.Path(), err)
 		return
 	}
-	fmt.Fprintf(log, "statements' times written to %s: %d statements, %.1fs in all\n", path, len(stmts), total.Seconds())
+	fmt.Fprintf(log, "statements' times written to %s: %d statements, %.1fs added up (some run side by side), in a publish of %.1fs\n",
+		out.Path(), len(stmts), total.Seconds(), took.Seconds())
 }
 
 // publishRelease builds a release of the data folder, writing progress to

@@ -12,6 +12,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"math"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -560,12 +561,13 @@ func changeFigure(t *testing.T, files []string, shown map[string]bool, dst strin
 	return ""
 }
 
-// TestPublishTimings: publish --timings writes each SQL statement's calls
-// and seconds as CSV. The calls are checked against what the release and
+// TestPublishTimings checks that publish --timings writes each SQL
+// statement's calls and seconds as CSV. The calls are checked against what the release and
 // the log show independently (a Parquet export per Parquet file, a
 // comparisons statement per batch), every name against the embedded
 // queries, and every time against the command's own wall clock. A publish
-// that fails writes the file too, holding the statements that ran.
+// that fails writes the file too, holding the statements that ran; a file
+// that cannot be written is refused before the build.
 func TestPublishTimings(t *testing.T) {
 	dir := t.TempDir()
 	returns, data := filepath.Join(dir, "returns"), filepath.Join(dir, "data")
@@ -630,9 +632,19 @@ func TestPublishTimings(t *testing.T) {
 	if code == exitOK {
 		t.Fatalf("publish under 1MB succeeded:\n%s", stderr)
 	}
+	if !strings.Contains(stderr, "statements' times written to "+failed+": ") {
+		t.Errorf("a failed publish did not say where the times went:\n%s", stderr)
+	}
 	calls, _ = readTimings(t, failed, embedded, wall)
 	if len(calls) == 0 || calls["write_release"] != 0 {
-		t.Errorf("a failed publish's times: %v; want the statements that ran, and no release written", calls)
+		t.Errorf("a failed publish's times: got %v, want the statements that ran and no write_release", calls)
+	}
+
+	// A file where none can be written is refused before anything is built.
+	blocked := filepath.Join(timings, "under-a-file.csv")
+	code, _, stderr = runCmd(t, "publish", "--data", data, "--no-site", "--timings", blocked)
+	if code != exitUsage || !strings.Contains(stderr, "--timings "+blocked) || strings.Contains(stderr, "building release") {
+		t.Errorf("--timings under a file: got exit %d, stderr %q; want %d naming the flag, before any build", code, stderr, exitUsage)
 	}
 }
 
@@ -656,7 +668,9 @@ func readTimings(t *testing.T, path string, embedded map[string]bool, wall float
 		t.Fatalf("%s: header %v", path, recs[:min(len(recs), 1)])
 	}
 	calls, seconds := map[string]int{}, map[string]float64{}
-	last := wall + 1
+	// Statements run side by side, so the first's seconds in all may
+	// exceed the wall clock; each one's longest may not.
+	last := math.Inf(1)
 	for _, r := range recs[1:] {
 		n, err1 := strconv.Atoi(r[1])
 		s, err2 := strconv.ParseFloat(r[2], 64)
@@ -665,7 +679,8 @@ func readTimings(t *testing.T, path string, embedded map[string]bool, wall float
 			t.Fatalf("%s: %v: %v", path, r, err)
 		}
 		if !embedded[r[0]] || n < 1 || longest > s || longest > wall || s > last {
-			t.Errorf("%s: %v (the command took %.3fs; the row before, %.3fs)", path, r, wall, last)
+			t.Errorf("%s: got %v; want an embedded query, at least one call, longest <= seconds <= the row before's (%.3fs), longest <= the command's %.3fs",
+				path, r, last, wall)
 		}
 		if _, ok := calls[r[0]]; ok {
 			t.Errorf("%s: %s listed twice", path, r[0])

@@ -289,7 +289,7 @@ func (d *DB) WriteRelease(ctx context.Context, path string) (err error) {
 	detached := false
 	defer func() {
 		if !detached {
-			s.exec(context.Background(), "detach_release")
+			s.exec(context.WithoutCancel(ctx), "detach_release")
 		}
 	}()
 	if err := s.exec(ctx, "keep_insertion_order"); err != nil {

@@ -15,8 +15,9 @@ import (
 // context carrying it (WithTimings) was in use: the profile of where a
 // publish spends its time (publish --timings). DuckDB's work runs in C++
 // threads that Go's profiler does not see, so the statements' own clocks
-// are the profile that names the SQL to look at. Safe for concurrent use:
-// the exports run side by side.
+// are the profile that names the SQL to look at. Only embedded statements
+// are timed: not rows loaded through DuckDB's appender, nor Go's own
+// work. Safe for concurrent use: the exports run side by side.
 type Timings struct {
 	mu sync.Mutex
 	by map[string]*StatementTime
@@ -82,14 +83,15 @@ func (t *Timings) Statements() []StatementTime {
 	return out
 }
 
-// WriteCSV writes Statements to w as CSV with a header row: statement,
-// calls, seconds (in all) and longest_seconds, to the millisecond.
-func (t *Timings) WriteCSV(w io.Writer) error {
+// WriteTimingsCSV writes stmts (Timings.Statements) to w as CSV with a
+// header row: statement, calls, seconds (in all) and longest_seconds, to
+// the millisecond.
+func WriteTimingsCSV(w io.Writer, stmts []StatementTime) error {
 	cw := csv.NewWriter(w)
 	if err := cw.Write([]string{"statement", "calls", "seconds", "longest_seconds"}); err != nil {
 		return err
 	}
-	for _, s := range t.Statements() {
+	for _, s := range stmts {
 		rec := []string{s.Statement, strconv.Itoa(s.Calls),
 			strconv.FormatFloat(s.Total.Seconds(), 'f', 3, 64), strconv.FormatFloat(s.Longest.Seconds(), 'f', 3, 64)}
 		if err := cw.Write(rec); err != nil {
