@@ -182,19 +182,7 @@ func lighthouseCommand(t *testing.T) (lighthouse, chromium string) {
 
 func TestLighthouse(t *testing.T) {
 	lighthouse, chromium := lighthouseCommand(t)
-	dir := t.TempDir()
-	returns := filepath.Join(dir, "returns")
-	data := filepath.Join(dir, "data")
-	if code, _, stderr := runCmd(t, "sample", "--rows", "20000", "--seed", "3", returns); code != exitOK {
-		t.Fatalf("sample exit %d: %s", code, stderr)
-	}
-	files, err := filepath.Glob(filepath.Join(returns, "*.csv"))
-	if err != nil || len(files) == 0 {
-		t.Fatalf("sample wrote no returns: %v", err)
-	}
-	if code, stdout, stderr := runCmd(t, append([]string{"ingest", "--data", data}, files...)...); code != exitOK {
-		t.Fatalf("ingest exit %d\n%s\n%s", code, stdout, stderr)
-	}
+	_, data := ingestedSample(t, "20000", "3")
 	publishOK(t, data)
 	release := filepath.Join(data, "current")
 	pages := []string{

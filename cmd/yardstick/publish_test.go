@@ -121,18 +121,7 @@ func TestPublishErrors(t *testing.T) {
 // little for the build, which stops with advice that names the flag and
 // leaves no live release; 512MB is enough.
 func TestPublishMemoryLimit(t *testing.T) {
-	dir := t.TempDir()
-	returns, data := filepath.Join(dir, "returns"), filepath.Join(dir, "data")
-	if code, _, stderr := runCmd(t, "sample", "--rows", "1000", "--seed", "5", returns); code != exitOK {
-		t.Fatalf("sample exit %d: %s", code, stderr)
-	}
-	files, err := filepath.Glob(filepath.Join(returns, "*.csv"))
-	if err != nil || len(files) == 0 {
-		t.Fatalf("sample wrote no returns: %v", err)
-	}
-	if code, stdout, stderr := runCmd(t, append([]string{"ingest", "--data", data}, files...)...); code != exitOK {
-		t.Fatalf("ingest exit %d\n%s\n%s", code, stdout, stderr)
-	}
+	_, data := ingestedSample(t, "1000", "5")
 	if code, _, stderr := runCmd(t, "publish", "--data", data, "--no-site", "--memory-limit", "lots"); code != exitUsage ||
 		!strings.Contains(stderr, `--memory-limit "lots" is not a size`) {
 		t.Errorf("--memory-limit lots: exit %d, stderr %q; want %d naming the flag", code, stderr, exitUsage)
@@ -569,18 +558,7 @@ func changeFigure(t *testing.T, files []string, shown map[string]bool, dst strin
 // that fails writes the file too, holding the statements that ran; a file
 // that cannot be written is refused before the build.
 func TestPublishTimings(t *testing.T) {
-	dir := t.TempDir()
-	returns, data := filepath.Join(dir, "returns"), filepath.Join(dir, "data")
-	if code, _, stderr := runCmd(t, "sample", "--rows", "1000", "--seed", "5", returns); code != exitOK {
-		t.Fatalf("sample exit %d: %s", code, stderr)
-	}
-	files, err := filepath.Glob(filepath.Join(returns, "*.csv"))
-	if err != nil || len(files) == 0 {
-		t.Fatalf("sample wrote no returns: %v", err)
-	}
-	if code, stdout, stderr := runCmd(t, append([]string{"ingest", "--data", data}, files...)...); code != exitOK {
-		t.Fatalf("ingest exit %d\n%s\n%s", code, stdout, stderr)
-	}
+	dir, data := ingestedSample(t, "1000", "5")
 	queries, err := filepath.Glob(filepath.Join("..", "..", "publish", "duckdb", "queries", "*.sql"))
 	if err != nil || len(queries) == 0 {
 		t.Fatalf("no embedded queries found: %v", err)
@@ -688,4 +666,24 @@ func readTimings(t *testing.T, path string, embedded map[string]bool, wall float
 		calls[r[0]], seconds[r[0]], last = n, s, s
 	}
 	return calls, seconds
+}
+
+// ingestedSample writes `yardstick sample --rows rows --seed seed` into a
+// new temporary folder and ingests it into a data folder there, which it
+// returns with the folder.
+func ingestedSample(t *testing.T, rows, seed string) (dir, data string) {
+	t.Helper()
+	dir = t.TempDir()
+	returns, data := filepath.Join(dir, "returns"), filepath.Join(dir, "data")
+	if code, _, stderr := runCmd(t, "sample", "--rows", rows, "--seed", seed, returns); code != exitOK {
+		t.Fatalf("sample exit %d: %s", code, stderr)
+	}
+	files, err := filepath.Glob(filepath.Join(returns, "*.csv"))
+	if err != nil || len(files) == 0 {
+		t.Fatalf("sample wrote no returns: %v", err)
+	}
+	if code, stdout, stderr := runCmd(t, append([]string{"ingest", "--data", data}, files...)...); code != exitOK {
+		t.Fatalf("ingest exit %d\n%s\n%s", code, stdout, stderr)
+	}
+	return dir, data
 }
