@@ -245,7 +245,7 @@ func execNamed(ctx context.Context, db runner, name string, args ...any) (sql.Re
 	if err != nil {
 		return nil, err
 	}
-	defer timed(ctx, name, time.Now())
+	defer timed(ctx, name)()
 	res, err := db.ExecContext(ctx, q, args...)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", name, err)
@@ -260,7 +260,7 @@ func queryNamed(ctx context.Context, db runner, name string, args ...any) (*sql.
 	if err != nil {
 		return nil, err
 	}
-	defer timed(ctx, name, time.Now())
+	defer timed(ctx, name)()
 	rows, err := db.QueryContext(ctx, q, args...)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", name, err)
@@ -386,7 +386,7 @@ func (s *session) scanRow(ctx context.Context, name string, args []any, dest ...
 	if err != nil {
 		return err
 	}
-	defer timed(ctx, name, time.Now())
+	defer timed(ctx, name)()
 	if err := s.conn.QueryRowContext(ctx, q, args...).Scan(dest...); err != nil {
 		return fmt.Errorf("%s: %w", name, err)
 	}

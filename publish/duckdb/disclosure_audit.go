@@ -14,7 +14,6 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
-	"time"
 
 	"github.com/yardstick-open/yardstick/publish/audit"
 )
@@ -554,7 +553,7 @@ func (s *session) eachAuditMember(ctx context.Context, scope []string, batches [
 	// keeps an INSERT's order), so that each batch's read skips the
 	// others' row groups by their min and max.
 	err = s.keepingOrder(ctx, func() error {
-		defer timed(ctx, "audit_members", time.Now())
+		defer timed(ctx, "audit_members")()
 		_, err := s.conn.ExecContext(ctx, "CREATE OR REPLACE TEMP TABLE audit_member_rows AS SELECT * FROM ("+q+") ORDER BY batch",
 			sql.Named("units", units), sql.Named("councils", inCouncils), sql.Named("batch_of", batchOf))
 		return err

@@ -42,14 +42,21 @@ func WithTimings(ctx context.Context, t *Timings) context.Context {
 	return context.WithValue(ctx, timingsKey{}, t)
 }
 
-// timed records in ctx's Timings, if it carries one, that the statement
-// name ran from start until now.
-func timed(ctx context.Context, name string, start time.Time) {
+// timed starts timing the statement name when ctx carries a Timings, and
+// returns the func that records it, to be deferred: defer timed(ctx,
+// name)(). Without one it reads no clock, since the server's queries run
+// through the same helpers.
+func timed(ctx context.Context, name string) func() {
 	t, _ := ctx.Value(timingsKey{}).(*Timings)
 	if t == nil {
-		return
+		return func() {}
 	}
-	d := time.Since(start)
+	start := time.Now()
+	return func() { t.record(name, time.Since(start)) }
+}
+
+// record adds one call of the statement name that took d.
+func (t *Timings) record(name string, d time.Duration) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	if t.by == nil {
