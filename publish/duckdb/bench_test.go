@@ -32,8 +32,17 @@ func BenchmarkBuild(b *testing.B) {
 	}
 }
 
-// benchFixture writes the synthetic warehouse BenchmarkBuild reads.
+// benchFixture writes the synthetic warehouse BenchmarkBuild reads: 150
+// councils with 20 providers each, 48,000 rows.
 func benchFixture(b *testing.B) (string, *schemas.Councils, *schemas.Catalogue) {
+	b.Helper()
+	return syntheticFixture(b, 20)
+}
+
+// syntheticFixture writes a warehouse of 150 councils with providers
+// providers each, every provider with four home care metrics over four
+// quarters (16 rows), with the built-in catalogue and councils.
+func syntheticFixture(b testing.TB, providers int) (string, *schemas.Councils, *schemas.Catalogue) {
 	b.Helper()
 	cs, err := schemas.LoadCouncils(data.Reference())
 	if err != nil {
@@ -59,7 +68,7 @@ func benchFixture(b *testing.B) (string, *schemas.Councils, *schemas.Catalogue) 
 			continue
 		}
 		s := sub{ID: "s-" + c.Code, Council: c.Code, Received: time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)}
-		for p := range 20 {
+		for p := range providers {
 			provider := fmt.Sprintf("1-%03d", rng.IntN(400))
 			for _, period := range periods {
 				for _, m := range metrics {

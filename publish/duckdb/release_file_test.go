@@ -129,6 +129,35 @@ func TestSig6(t *testing.T) {
 	}
 }
 
+// TestBuildStoresKeyOrder checks what write_release.sql's copy of
+// observations, which does not sort, rests on: Build stores the table in
+// key order (metric, period, council_code, provider_id, service), here
+// on two threads and in two row groups, so the release file holds it in
+// that order, as it holds comparisons, which the copy sorts.
+func TestBuildStoresKeyOrder(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	root, cs, cat := syntheticFixture(t, 60) // 150 councils × 60 providers × 16 rows
+	db := openTest(t)
+	if err := db.Build(ctx, BuildInput{DataDir: root, Catalogue: cat, Councils: cs}); err != nil {
+		t.Fatal(err)
+	}
+	file := filepath.Join(t.TempDir(), "yardstick.duckdb")
+	if err := db.WriteRelease(ctx, file); err != nil {
+		t.Fatal(err)
+	}
+	pub, err := Open(ctx, file, Options{ReadOnly: true, Threads: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer pub.Close()
+	got := queryStrings(t, pub.db, "stored_key_order")
+	want := [][]string{{"comparisons", "144000", "0"}, {"observations", "144000", "0"}}
+	if !slices.EqualFunc(got, want, slices.Equal) {
+		t.Errorf("table, rows, rows stored out of key order = %v, want %v", got, want)
+	}
+}
+
 // TestStoredOrderIsExported checks what the release files' row order
 // rests on: a table WriteRelease copies with ORDER BY, after
 // keep_insertion_order, is stored sorted, and a database opened with

@@ -1,9 +1,13 @@
 -- Reads the snapshots of each period's current rows (current_choose.sql
--- chose them) into observations, sorted as the release stores them.
+-- chose them) into observations, stored sorted by the key the release
+-- stores them in: DuckDB keeps the order of a query's ORDER BY even with
+-- preserve_insertion_order off. Nothing after inserts or deletes a row,
+-- so the table stays in that order, and write_release.sql copies it
+-- without sorting it again (TestBuildStoresKeyOrder).
 -- $files: the snapshots.
 INSERT INTO observations
 SELECT council_code, provider_id, provider_name, provider_sector, service, metric, period,
        numerator, denominator, value, note, period_start, period_end,
        status, submission_id, source_line, received_at
 FROM read_parquet($files::VARCHAR[], hive_partitioning = false, union_by_name = true)
-ORDER BY metric, period, council_code, service, provider_id
+ORDER BY metric, period, council_code, provider_id, service

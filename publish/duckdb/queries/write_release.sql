@@ -4,8 +4,11 @@
 -- updated or deleted, so it holds no freed space with old values in it.
 -- Each table is stored sorted by its primary key, so the download files,
 -- exported from this file in stored order, come out in that order without
--- sorting two million-row tables a second time.
-CREATE TABLE release.observations AS SELECT * FROM observations ORDER BY metric, period, council_code, provider_id, service;
+-- sorting two million-row tables a second time. Observations are copied
+-- in the order the build stored them, which is that key's
+-- (load_observations.sql): sorting them again here would cost a sort of
+-- every row, spilled under a memory limit.
+CREATE TABLE release.observations AS SELECT * FROM observations;
 CREATE TABLE release.comparisons AS SELECT * FROM comparisons ORDER BY metric, period, council_code, provider_id, service;
 CREATE TABLE release.benchmarks AS SELECT * FROM benchmarks ORDER BY metric, period, service, level;
 CREATE TABLE release.funnel_limits AS SELECT * FROM funnel_limits ORDER BY metric, period, service, level, denominator;
