@@ -40,12 +40,12 @@ type BuildInput struct {
 	// whose lines begin "disclosure control" from it.
 	Logf func(format string, args ...any)
 	// Compact checkpoints the database after each step that makes a
-	// large table (compact.sql), which compresses what it holds. Set it
-	// when DuckDB runs under a memory limit: at 2 million rows under
-	// 800MB the most that spilled to the scratch folder fell from 2.8 to
-	// 1.0 GB, and the publish took a third less time. Without a limit
-	// little spills, and the checkpoints cost about 4% more CPU
-	// (BENCHMARKS.md).
+	// large table (compact.sql), which compresses its tables, not the
+	// temporary ones. Set it when DuckDB runs under a memory limit: at 2
+	// million rows under 800MB the most that spilled to the scratch
+	// folder fell from 2.8 to 1.0 GB, and the publish took a third less
+	// time. Without a limit little spills, and the checkpoints cost about
+	// 4% more CPU (BENCHMARKS.md).
 	Compact bool
 
 	// batchRows, set only by this package's tests, replaces the number
@@ -170,10 +170,10 @@ func (s *session) build(ctx context.Context, in BuildInput) error {
 		{"comparison_rows", nil, "comparison_rows", "prepared rows to compare", func(ctx context.Context) error {
 			// Kept in the order of observations, metric first, so the
 			// scans of each batch of comparisons can skip the row groups
-			// of other metrics by their min and max. A join does not
-			// promise its order, so this is for speed only: at 20
-			// million rows under 3GB it took 30 s off the checkpoints
-			// and comparisons (BENCHMARKS.md).
+			// of other metrics by their min and max, and compresses in
+			// less time when checkpointed. A join does not promise its
+			// order, so this is for speed only (BENCHMARKS.md, "Publish
+			// at 20M with the observations stored in key order").
 			return s.keepingOrder(ctx, func() error { return s.exec(ctx, "comparison_rows") })
 		}},
 		{"benchmarks", []any{minRows}, "benchmarks", "built benchmarks", nil},
@@ -264,6 +264,7 @@ func nullText[T int64 | string](v sql.Null[T]) string {
 // compact checkpoints the build's database (compact.sql), so the tables
 // it holds are compressed: what fits under DuckDB's memory limit is then
 // several times more rows, and what spills past it is written smaller.
+// The temporary tables are left as they are (compact.sql says why).
 func (s *session) compact(ctx context.Context) error {
 	if !s.compactTables {
 		return nil

@@ -1,8 +1,13 @@
--- Checkpoints the build's database and its temporary tables, which
--- compresses the rows written since the last checkpoint as a database
--- file's are (dictionary and FSST for text, bit-packing and ALP for
--- numbers) and drops the versions of rows since updated or deleted. An
--- in-memory database is checkpointed only when asked: until then DuckDB
--- keeps every table uncompressed, and past the memory limit spills it so.
-CHECKPOINT;
-CHECKPOINT temp
+-- Checkpoints the build's database, which compresses the rows written
+-- since the last checkpoint as a database file's are (dictionary and FSST
+-- for text, bit-packing and ALP for numbers) and drops the versions of
+-- rows since updated or deleted. An in-memory database is checkpointed
+-- only when asked: until then DuckDB keeps every table uncompressed, and
+-- past the memory limit spills it so.
+--
+-- The temporary tables (comparison_rows, disclosure control's working
+-- tables) are not checkpointed: each is written once and read a few
+-- times, and at 20 million rows under 3GB compressing them cost more
+-- than spilling them as they are (BENCHMARKS.md, "Publish at 20M with
+-- the observations stored in key order").
+CHECKPOINT
