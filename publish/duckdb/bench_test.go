@@ -39,18 +39,18 @@ func benchFixture(b *testing.B) (string, *schemas.Councils, *schemas.Catalogue) 
 	return syntheticFixture(b, 20)
 }
 
-// syntheticFixture writes a warehouse of 150 councils with providers
-// providers each, every provider with four home care metrics over four
-// quarters (16 rows), with the built-in catalogue and councils.
-func syntheticFixture(b testing.TB, providers int) (string, *schemas.Councils, *schemas.Catalogue) {
-	b.Helper()
+// syntheticFixture writes a warehouse of 150 councils with the given
+// number of providers each, every provider with four home care metrics
+// over four quarters (16 rows), with the built-in catalogue and councils.
+func syntheticFixture(tb testing.TB, providers int) (string, *schemas.Councils, *schemas.Catalogue) {
+	tb.Helper()
 	cs, err := schemas.LoadCouncils(data.Reference())
 	if err != nil {
-		b.Fatal(err)
+		tb.Fatal(err)
 	}
 	cat, err := config.Builtin()
 	if err != nil {
-		b.Fatal(err)
+		tb.Fatal(err)
 	}
 	rng := rand.New(rand.NewPCG(1, 2))
 	periods := []string{"2023-24-Q4", "2024-25-Q1", "2024-25-Q2", "2024-25-Q3"}
@@ -84,5 +84,5 @@ func syntheticFixture(b testing.TB, providers int) (string, *schemas.Councils, *
 		}
 		subs = append(subs, s)
 	}
-	return writeDataDir(b, subs...), cs, cat
+	return writeDataDir(tb, subs...), cs, cat
 }

@@ -44,8 +44,10 @@ type BuildInput struct {
 	// temporary ones. Set it when DuckDB runs under a memory limit: at 2
 	// million rows under 800MB the most that spilled to the scratch
 	// folder fell from 2.8 to 1.0 GB, and the publish took a third less
-	// time. Without a limit little spills, and the checkpoints cost about
-	// 4% more CPU (BENCHMARKS.md).
+	// time, when the temporary tables were checkpointed too; at 20
+	// million under 3GB, leaving those out took 67 s off the checkpoints.
+	// Without a limit little spills, and the checkpoints cost about 4%
+	// more CPU (BENCHMARKS.md).
 	Compact bool
 
 	// batchRows, set only by this package's tests, replaces the number
@@ -170,10 +172,9 @@ func (s *session) build(ctx context.Context, in BuildInput) error {
 		{"comparison_rows", nil, "comparison_rows", "prepared rows to compare", func(ctx context.Context) error {
 			// Kept in the order of observations, metric first, so the
 			// scans of each batch of comparisons can skip the row groups
-			// of other metrics by their min and max, and compresses in
-			// less time when checkpointed. A join does not promise its
-			// order, so this is for speed only (BENCHMARKS.md, "Publish
-			// at 20M with the observations stored in key order").
+			// of other metrics by their min and max (expected, not
+			// measured apart). A join does not promise its order, so
+			// this is for speed only.
 			return s.keepingOrder(ctx, func() error { return s.exec(ctx, "comparison_rows") })
 		}},
 		{"benchmarks", []any{minRows}, "benchmarks", "built benchmarks", nil},

@@ -68,7 +68,6 @@ func BenchmarkProfileCounts(b *testing.B) {
 		        c.numerator AS x, c.denominator AS n, 'provider' AS level, m.kind, m.polarity, m.multiplier
 		 FROM release.comparisons c JOIN release.metrics m ON m.id = c.metric
 		 WHERE c.provider_id <> ''`,
-		"CHECKPOINT temp",
 	} {
 		if _, err := conn.ExecContext(ctx, q); err != nil {
 			b.Fatal(err)

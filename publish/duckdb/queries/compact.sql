@@ -6,7 +6,7 @@
 -- past the memory limit spills it so.
 --
 -- The temporary tables (comparison_rows, disclosure control's working
--- tables) are not checkpointed: each is written once and read a few
+-- tables) are not checkpointed: most are written once and read a few
 -- times, and at 20 million rows under 3GB compressing them cost more
 -- than spilling them as they are (BENCHMARKS.md, "Publish at 20M with
 -- the observations stored in key order").
