@@ -44,8 +44,9 @@ type BuildInput struct {
 	// temporary ones. Set it when DuckDB runs under a memory limit: at 2
 	// million rows under 800MB the most that spilled to the scratch
 	// folder fell from 2.8 to 1.0 GB, and the publish took a third less
-	// time, when the temporary tables were checkpointed too; at 20
-	// million under 3GB, leaving those out took 67 s off the checkpoints.
+	// time, when the temporary tables were checkpointed too; leaving
+	// those out took 67 s off the checkpoints at 20 million rows under
+	// 3GB, and was no slower at 2 million under 800MB.
 	// Without a limit little spills, and the checkpoints cost about 4%
 	// more CPU (BENCHMARKS.md).
 	Compact bool
