@@ -141,13 +141,13 @@ func TestBuildStoresKeyOrder(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	root, cs, cat := syntheticFixture(t, 60) // 150 councils × 60 providers × 16 rows
-	council := queryText(t, openTest(t).db, "SELECT council_code FROM read_parquet($glob) LIMIT 1",
+	db := openTest(t)
+	council := queryText(t, db.db, "SELECT council_code FROM read_parquet($glob) LIMIT 1",
 		sql.Named("glob", filepath.Join(root, "warehouse", "**", "*.parquet")))[0][0]
 	addSubmissions(t, root, sub{ID: "turnover", Council: council, Received: day("2025-01-02"), Rows: []obs{
 		{Provider: "A", Name: "Provider A", Service: "supported-living", Metric: "staff-turnover", Period: "2022-23-Q1", Num: i64(30), Den: i64(100)},
 		{Provider: "B", Name: "Provider B", Service: "homecare", Metric: "staff-turnover", Period: "2022-23-Q1", Num: i64(40), Den: i64(100)},
 	}})
-	db := openTest(t)
 	if err := db.Build(ctx, BuildInput{DataDir: root, Catalogue: cat, Councils: cs, Compact: true}); err != nil {
 		t.Fatal(err)
 	}
