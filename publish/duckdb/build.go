@@ -160,6 +160,9 @@ func (s *session) build(ctx context.Context, in BuildInput) error {
 	z := []any{sql.Named("z95", Z95), sql.Named("z998", Z998)}
 	minRows := sql.Named("min_rows", schemas.MinGroupRows)
 	zMin := []any{z[0], z[1], minRows}
+	// batches are the runs of metrics the comparisons are made in, which
+	// the provider profiles follow.
+	var batches []metricBatch
 	// table is what a step makes, and done how the log names it; a step
 	// with no done is too quick to be worth a line. A step with run runs
 	// it rather than the query name.
@@ -180,11 +183,17 @@ func (s *session) build(ctx context.Context, in BuildInput) error {
 		}},
 		{"benchmarks", []any{minRows}, "benchmarks", "built benchmarks", nil},
 		{"comparisons", nil, "comparisons", "built comparisons", func(ctx context.Context) error {
-			return s.compare(ctx, in.batchRows, zMin)
+			var err error
+			if batches, err = s.metricBatches(ctx, in.batchRows); err != nil {
+				return err
+			}
+			return s.compare(ctx, batches, zMin)
 		}},
 		{"funnel_limits", z, "funnel_limits", "built funnel limits", nil},
 		{"providers", nil, "providers", "built providers", nil},
-		{"provider_profile", zMin, "provider_profile", "built provider profiles", nil},
+		{"provider_profile", nil, "provider_profile", "built provider profiles", func(ctx context.Context) error {
+			return s.profile(ctx, batches, zMin)
+		}},
 		{"check_provider_spans", nil, "", "", s.checkProviderSpans},
 		{"stats_sector_benchmarks", zMin, "sector_benchmarks", "built sector benchmarks", nil},
 		{"round_benchmarks", nil, "", "", nil},
@@ -290,31 +299,41 @@ const bytesPerComparedRow = 4000
 // rather than one statement per metric.
 const minBatchRows = 10_000
 
-// compare fills the comparisons table that comparison_rows.sql made
-// empty a batch of metrics at a time (comparisons.sql), each batch as
-// many whole metrics, in order, as fit in batchRows rows; 0 works
-// batchRows out from DuckDB's memory limit.
-// A metric larger than a batch is a batch of its own: its groups cannot
-// be split.
-func (s *session) compare(ctx context.Context, batchRows int64, args []any) error {
+// metricBatches splits the metrics of comparison_rows into the batches
+// the comparisons and provider profiles are made in, each batch as many
+// whole metrics, in order, as fit in batchRows rows; 0 works batchRows
+// out from DuckDB's memory limit. A metric larger than a batch is a
+// batch of its own: its groups cannot be split.
+func (s *session) metricBatches(ctx context.Context, batchRows int64) ([]metricBatch, error) {
 	if batchRows <= 0 {
 		limit, err := s.memoryLimit(ctx)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		batchRows = max(limit/bytesPerComparedRow, minBatchRows)
 	}
 	metrics, err := s.metricRows(ctx)
 	if err != nil {
+		return nil, err
+	}
+	return batchMetrics(metrics, batchRows), nil
+}
+
+// setBatch narrows the statements that read the variables compare_first
+// and compare_last (comparisons.sql, provider_profile.sql) to batch b.
+func (s *session) setBatch(ctx context.Context, b metricBatch) error {
+	if err := s.exec(ctx, "set_compare_first", sql.Named("metric", b.first)); err != nil {
 		return err
 	}
-	batches := batchMetrics(metrics, batchRows)
+	return s.exec(ctx, "set_compare_last", sql.Named("metric", b.last))
+}
+
+// compare fills the comparisons table that comparison_rows.sql made
+// empty a batch of metrics at a time (comparisons.sql).
+func (s *session) compare(ctx context.Context, batches []metricBatch, args []any) error {
 	for i, b := range batches {
 		start := time.Now()
-		if err := s.exec(ctx, "set_compare_first", sql.Named("metric", b.first)); err != nil {
-			return err
-		}
-		if err := s.exec(ctx, "set_compare_last", sql.Named("metric", b.last)); err != nil {
+		if err := s.setBatch(ctx, b); err != nil {
 			return err
 		}
 		n, err := s.execCount(ctx, "comparisons", args...)
@@ -336,6 +355,38 @@ func (s *session) compare(ctx context.Context, batchRows int64, args []any) erro
 type metricRows struct {
 	metric string
 	rows   int64
+}
+
+// profile makes the provider_profile table a batch of metrics at a time
+// (provider_profile.sql), in the batches of the comparisons: every group
+// of a profile lies within one metric, and the aggregate over all of
+// them at once held a group for every provider, metric, period and
+// service (18 million at 20 million rows), which spilled. The table is
+// made empty first from the query's own columns, so they are said once.
+func (s *session) profile(ctx context.Context, batches []metricBatch, args []any) error {
+	q, err := lookup("provider_profile")
+	if err != nil {
+		return err
+	}
+	run := func(statement string) error {
+		defer timed(ctx, "provider_profile")()
+		if _, err := s.conn.ExecContext(ctx, statement, args...); err != nil {
+			return fmt.Errorf("provider_profile: %w", err)
+		}
+		return nil
+	}
+	if err := run("CREATE OR REPLACE TABLE provider_profile AS FROM (" + q + ") LIMIT 0"); err != nil {
+		return err
+	}
+	for _, b := range batches {
+		if err := s.setBatch(ctx, b); err != nil {
+			return err
+		}
+		if err := run("INSERT INTO provider_profile " + q); err != nil {
+			return fmt.Errorf("metrics %s to %s: %w", b.first, b.last, err)
+		}
+	}
+	return nil
 }
 
 // metricBatch is a run of metrics, first to last in text order, compared

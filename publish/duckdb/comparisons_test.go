@@ -774,7 +774,8 @@ func TestComparisonsSimilarPerResponsibility(t *testing.T) {
 
 // TestComparisonsInBatches checks that comparing the fixture a few metrics
 // at a time, as Build does under a memory limit, gives the rows one batch
-// gives, and that the batches hold the metrics they should. The fixture's
+// gives, in the comparisons and in the provider profiles made in the same
+// batches, and that the batches hold the metrics they should. The fixture's
 // 19 rows are, by metric in text order: asc-carer-qol 2 (A, B),
 // hc-missed-visits 2 (A/P1, B/P1), hc-visits-on-time 10 (A's five, B's
 // two, C's one, D's two), price-per-hour 3 (A/P1, B/P1, C/P3) and
@@ -784,9 +785,18 @@ func TestComparisonsSimilarPerResponsibility(t *testing.T) {
 // 13), and price-per-hour with test-count (5).
 func TestComparisonsInBatches(t *testing.T) {
 	t.Parallel()
-	whole := tableRows(t, buildFixture(t), "comparisons")
+	one := buildFixture(t)
+	whole := tableRows(t, one, "comparisons")
 	if len(whole) != 19 {
 		t.Fatalf("one batch: %d rows, want 19", len(whole))
+	}
+	// A profile for each provider, metric, period and service with rows:
+	// P1 in four metrics (hc-visits-on-time in three periods), P2 and P3
+	// in two each, P4 to P6 in hc-visits-on-time; every metric but
+	// asc-carer-qol, whose rows have no provider.
+	profiles := tableRows(t, one, "provider_profile")
+	if len(profiles) != 13 {
+		t.Fatalf("one batch: %d provider profiles, want 13", len(profiles))
 	}
 	took := regexp.MustCompile(` in [0-9]+\.[0-9]s$`)
 	tests := []struct {
@@ -822,13 +832,15 @@ func TestComparisonsInBatches(t *testing.T) {
 			if !slices.Equal(batches, tt.Want) {
 				t.Errorf("batches:\n got %q\nwant %q", batches, tt.Want)
 			}
-			got := tableRows(t, db, "comparisons")
-			if len(got) != len(whole) {
-				t.Fatalf("%d rows, one batch gives %d", len(got), len(whole))
-			}
-			for i := range got {
-				if !reflect.DeepEqual(got[i], whole[i]) {
-					t.Errorf("row %d:\n got %v\nwant %v (one batch)", i, got[i], whole[i])
+			for table, want := range map[string][]row{"comparisons": whole, "provider_profile": profiles} {
+				got := tableRows(t, db, table)
+				if len(got) != len(want) {
+					t.Fatalf("%s: %d rows, one batch gives %d", table, len(got), len(want))
+				}
+				for i := range got {
+					if !reflect.DeepEqual(got[i], want[i]) {
+						t.Errorf("%s row %d:\n got %v\nwant %v (one batch)", table, i, got[i], want[i])
+					}
 				}
 			}
 		})

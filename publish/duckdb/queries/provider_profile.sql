@@ -22,7 +22,11 @@
 --
 -- The rows are left in no order: write_release.sql stores the table sorted
 -- by its key, and nothing reads this scratch table's order.
-CREATE OR REPLACE TABLE provider_profile AS
+--
+-- It gives the rows of the metrics from the variable compare_first to
+-- compare_last, in text order (set_compare_first.sql), as comparisons.sql
+-- does: Build makes the table empty from it and adds each batch of
+-- metrics' rows (session.profile). Every group lies within one metric.
 WITH g AS (
     SELECT provider_id, metric, period, service,
            any_value(kind) AS kind, any_value(polarity) AS polarity, any_value(multiplier) AS multiplier,
@@ -42,7 +46,7 @@ WITH g AS (
            max(value) AS councils_max,
            stddev_samp(value) AS councils_sd
     FROM comparison_rows
-    WHERE level = 'provider'
+    WHERE level = 'provider' AND metric BETWEEN getvariable('compare_first') AND getvariable('compare_last')
     GROUP BY provider_id, metric, period, service
 ),
 scored AS (
