@@ -35,32 +35,19 @@
 -- rows distinct were held beside it (at 20 million rows under a 3 GB
 -- limit), and sorted on sixteen columns where a part needs at most nine.
 -- The table keeps the order its rows were appended in.
---
--- The figures shown are this release's (observations, one row per cell)
--- and those of earlier releases it does not repeat: history_shown holds
--- each figure once (every statement that fills it adds only what it
--- lacks), so the two are each distinct and, without the repeats,
--- disjoint. Taking the repeats out, rather than making the union
--- distinct, hashes only history_shown (empty for a first release) where
--- a DISTINCT hashed every row of both.
 CREATE OR REPLACE TABLE disclosure_history AS
-WITH published AS NOT MATERIALIZED (
-    SELECT council_code, coalesce(provider_id, '') AS provider_id, service, metric, period, numerator, denominator, value
-    FROM observations
-    WHERE coalesce(status, '') <> 'c'
-)
 SELECT 'shown' AS part, NULL::VARCHAR AS release, NULL::VARCHAR AS release_sha256, NULL::VARCHAR AS sig_set,
        NULL::VARCHAR AS sig, NULL::VARCHAR AS link, council_code, NULL::VARCHAR AS group_provider, service, metric,
        NULL::VARCHAR AS group_period, provider_id, period, NULL::BOOLEAN AS is_total, false AS hidden, numerator,
        denominator, value, NULL::DOUBLE AS x, NULL::DOUBLE AS n
 FROM (
-    FROM published
-    UNION ALL
-    SELECT h.* FROM history_shown h
-    ANTI JOIN published p
-      ON p.council_code = h.council_code AND p.provider_id = h.provider_id AND p.service = h.service
-     AND p.metric = h.metric AND p.period = h.period AND p.numerator IS NOT DISTINCT FROM h.numerator
-     AND p.denominator IS NOT DISTINCT FROM h.denominator AND p.value IS NOT DISTINCT FROM h.value
+    SELECT DISTINCT * FROM (
+        SELECT * FROM history_shown
+        UNION ALL
+        SELECT council_code, coalesce(provider_id, ''), service, metric, period, numerator, denominator, value
+        FROM observations
+        WHERE coalesce(status, '') <> 'c'
+    )
 )
 ORDER BY council_code, service, metric, provider_id, period, numerator, denominator, value;
 INSERT INTO disclosure_history
