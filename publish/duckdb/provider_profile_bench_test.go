@@ -4,6 +4,7 @@ package duckdb
 
 import (
 	"context"
+	"database/sql"
 	"strings"
 	"testing"
 )
@@ -36,6 +37,126 @@ func profileGroups(b *testing.B, name, count string) string {
 	return "CREATE OR REPLACE TEMP TABLE profile_counted_" + name + " AS " + g
 }
 
+// profileInput returns a connection to a new database (under
+// YARDSTICK_BENCH_MEMORY, if set) holding profile_input: a release's
+// comparisons of a provider (the release envBenchRelease names, or one
+// built from benchFixture), their counts standing for the counts
+// compared, in metric order, as comparison_rows is stored. The
+// connection and database close when b ends.
+func profileInput(b *testing.B) *sql.Conn {
+	b.Helper()
+	ctx := context.Background()
+	path := benchRelease(b)
+	db, err := Open(ctx, "", benchOptions(b))
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { db.Close() })
+	conn, err := db.db.Conn(ctx)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { conn.Close() })
+	for _, q := range []string{
+		"ATTACH " + quoteString(path) + " AS release (READ_ONLY)",
+		`CREATE TEMP TABLE profile_input AS
+		 SELECT c.provider_id, c.metric, c.period, c.service, c.council_code, c.value,
+		        c.numerator AS x, c.denominator AS n, 'provider' AS level, m.kind, m.polarity, m.multiplier
+		 FROM release.comparisons c JOIN release.metrics m ON m.id = c.metric
+		 WHERE c.provider_id <> ''
+		 ORDER BY c.metric`,
+	} {
+		if _, err := conn.ExecContext(ctx, q); err != nil {
+			b.Fatal(err)
+		}
+	}
+	return conn
+}
+
+// BenchmarkProfileBatches times the provider profiles' aggregate (the g
+// of provider_profile.sql, profileGroups) made a metric at a time
+// ("by-metric", one statement each, as Build makes the profiles in the
+// comparisons' batches of metrics, which under a limit of a few GB hold
+// one or two metrics each) against its peer, the same aggregate over
+// every metric in one statement ("whole"), as Build made them before.
+// When both run, it fails unless the two give the same groups with the
+// same figures. With YARDSTICK_BENCH_MEMORY, DuckDB runs under that
+// limit.
+//
+//	YARDSTICK_BENCH_RELEASE=<release>/yardstick.duckdb YARDSTICK_BENCH_MEMORY=3GB \
+//	  go test ./publish/duckdb -run '^$' -bench ProfileBatches -benchtime 1x -count 3
+func BenchmarkProfileBatches(b *testing.B) {
+	ctx := context.Background()
+	conn := profileInput(b)
+	whole := profileGroups(b, "whole", "count(value)")
+	byMetric := strings.Replace(whole, "profile_counted_whole", "profile_counted_by_metric", 1)
+	const where = "WHERE level = 'provider'"
+	if !strings.Contains(byMetric, where) {
+		b.Fatalf("provider_profile.sql's aggregate no longer holds %q", where)
+	}
+	var metrics []string
+	rows, err := conn.QueryContext(ctx, "SELECT DISTINCT metric FROM profile_input ORDER BY metric")
+	if err != nil {
+		b.Fatal(err)
+	}
+	for rows.Next() {
+		var m string
+		if err := rows.Scan(&m); err != nil {
+			b.Fatal(err)
+		}
+		metrics = append(metrics, m)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		b.Fatal(err)
+	}
+	// The first metric makes the table and each of the others adds to it.
+	var statements []string
+	for i, m := range metrics {
+		q := strings.Replace(byMetric, where, where+" AND metric = "+quoteString(m), 1)
+		if i > 0 {
+			q = strings.Replace(q, "CREATE OR REPLACE TEMP TABLE profile_counted_by_metric AS", "INSERT INTO profile_counted_by_metric", 1)
+		}
+		statements = append(statements, q)
+	}
+	ran := map[string]bool{}
+	for _, bc := range []struct {
+		name       string
+		statements []string
+	}{{"by-metric", statements}, {"whole", []string{whole}}} {
+		b.Run(bc.name, func(b *testing.B) {
+			for b.Loop() {
+				for _, q := range bc.statements {
+					if _, err := conn.ExecContext(ctx, q); err != nil {
+						b.Fatal(err)
+					}
+				}
+			}
+			ran[bc.name] = true
+		})
+	}
+	if len(ran) < 2 {
+		return
+	}
+	// The counts, the values as given and the quartiles must agree
+	// exactly; the mean and the spread to 1e-9 of their size, since the
+	// order of a sum may differ.
+	var groups, differ int64
+	if err := conn.QueryRowContext(ctx, `
+		SELECT count(*), count(*) FILTER (WHERE w.n_values IS NULL OR m.n_values IS NULL
+		    OR (w.n_councils, w.n_values, w.x, w.n, w.councils_min, w.councils_quartiles, w.councils_max)
+		       IS DISTINCT FROM (m.n_councils, m.n_values, m.x, m.n, m.councils_min, m.councils_quartiles, m.councils_max)
+		    OR (w.mean_value IS NULL) <> (m.mean_value IS NULL) OR (w.councils_sd IS NULL) <> (m.councils_sd IS NULL)
+		    OR abs(w.mean_value - m.mean_value) > 1e-9 * greatest(abs(w.mean_value), 1)
+		    OR abs(w.councils_sd - m.councils_sd) > 1e-9 * greatest(abs(w.councils_sd), 1))
+		FROM profile_counted_whole w FULL JOIN profile_counted_by_metric m USING (provider_id, metric, period, service)`).Scan(&groups, &differ); err != nil {
+		b.Fatal(err)
+	}
+	if groups == 0 || differ > 0 {
+		b.Fatalf("%d of %d groups differ between the aggregate by metric and over every metric at once", differ, groups)
+	}
+}
+
 // BenchmarkProfileCounts times the provider profiles' aggregate (the g
 // of provider_profile.sql, profileGroups) over a release's provider rows
 // (the release envBenchRelease names, or one built from benchFixture),
@@ -52,30 +173,7 @@ func profileGroups(b *testing.B, name, count string) string {
 //	  go test ./publish/duckdb -run '^$' -bench ProfileCounts -benchtime 3x -count 3
 func BenchmarkProfileCounts(b *testing.B) {
 	ctx := context.Background()
-	path := benchRelease(b)
-	opts := benchOptions(b)
-	db, err := Open(ctx, "", opts)
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer db.Close()
-	conn, err := db.db.Conn(ctx)
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer conn.Close()
-	for _, q := range []string{
-		"ATTACH " + quoteString(path) + " AS release (READ_ONLY)",
-		`CREATE TEMP TABLE profile_input AS
-		 SELECT c.provider_id, c.metric, c.period, c.service, c.council_code, c.value,
-		        c.numerator AS x, c.denominator AS n, 'provider' AS level, m.kind, m.polarity, m.multiplier
-		 FROM release.comparisons c JOIN release.metrics m ON m.id = c.metric
-		 WHERE c.provider_id <> ''`,
-	} {
-		if _, err := conn.ExecContext(ctx, q); err != nil {
-			b.Fatal(err)
-		}
-	}
+	conn := profileInput(b)
 	// ran holds the counts whose table exists: -bench may choose one.
 	ran := map[string]bool{}
 	for _, bc := range []struct{ name, count string }{
