@@ -364,25 +364,18 @@ type metricRows struct {
 // service (18 million at 20 million rows), which spilled. The table is
 // made empty first from the query's own columns, so they are said once.
 func (s *session) profile(ctx context.Context, batches []metricBatch, args []any) error {
-	q, err := lookup("provider_profile")
+	err := s.execWrapped(ctx, "provider_profile", func(q string) string {
+		return "CREATE OR REPLACE TABLE provider_profile AS FROM (" + q + ") LIMIT 0"
+	}, args...)
 	if err != nil {
-		return err
-	}
-	run := func(statement string) error {
-		defer timed(ctx, "provider_profile")()
-		if _, err := s.conn.ExecContext(ctx, statement, args...); err != nil {
-			return fmt.Errorf("provider_profile: %w", err)
-		}
-		return nil
-	}
-	if err := run("CREATE OR REPLACE TABLE provider_profile AS FROM (" + q + ") LIMIT 0"); err != nil {
 		return err
 	}
 	for _, b := range batches {
 		if err := s.setBatch(ctx, b); err != nil {
 			return err
 		}
-		if err := run("INSERT INTO provider_profile " + q); err != nil {
+		err := s.execWrapped(ctx, "provider_profile", func(q string) string { return "INSERT INTO provider_profile " + q }, args...)
+		if err != nil {
 			return fmt.Errorf("metrics %s to %s: %w", b.first, b.last, err)
 		}
 	}
@@ -390,7 +383,7 @@ func (s *session) profile(ctx context.Context, batches []metricBatch, args []any
 }
 
 // metricBatch is a run of metrics, first to last in text order, compared
-// in one statement.
+// in one statement and profiled in another.
 type metricBatch struct {
 	first, last string
 	rows        int64

@@ -241,9 +241,20 @@ type runner interface {
 // execNamed runs the embedded query name on db with args bound as
 // parameters; an error names the query.
 func execNamed(ctx context.Context, db runner, name string, args ...any) (sql.Result, error) {
+	return execWrapped(ctx, db, name, nil, args...)
+}
+
+// execWrapped runs, as execNamed does, the statement wrap makes of the
+// embedded query name's text (a CREATE TABLE AS or an INSERT around a
+// query); nil runs the query as it is. It is timed, and an error named,
+// as the query.
+func execWrapped(ctx context.Context, db runner, name string, wrap func(query string) string, args ...any) (sql.Result, error) {
 	q, err := lookup(name)
 	if err != nil {
 		return nil, err
+	}
+	if wrap != nil {
+		q = wrap(q)
 	}
 	defer timed(ctx, name)()
 	res, err := db.ExecContext(ctx, q, args...)
@@ -362,6 +373,13 @@ func (s *session) close() error { return s.conn.Close() }
 
 func (s *session) exec(ctx context.Context, name string, args ...any) error {
 	_, err := execNamed(ctx, s.conn, name, args...)
+	return err
+}
+
+// execWrapped runs the statement wrap makes of the embedded query name
+// (execWrapped).
+func (s *session) execWrapped(ctx context.Context, name string, wrap func(query string) string, args ...any) error {
+	_, err := execWrapped(ctx, s.conn, name, wrap, args...)
 	return err
 }
 

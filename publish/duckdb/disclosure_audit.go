@@ -545,22 +545,14 @@ func (s *session) eachAuditMember(ctx context.Context, scope []string, batches [
 	if councils != nil {
 		inCouncils, batchOf = councils, numbers
 	}
-	q, err := lookup("audit_members")
-	if err != nil {
-		return err
-	}
 	// Stored in the order of their batches (preserve_insertion_order
 	// keeps an INSERT's order), so that each batch's read skips the
 	// others' row groups by their min and max.
-	err = s.keepingOrder(ctx, func() error {
-		defer timed(ctx, "audit_members")()
-		_, err := s.conn.ExecContext(ctx, "CREATE OR REPLACE TEMP TABLE audit_member_rows AS SELECT * FROM ("+q+") ORDER BY batch",
-			sql.Named("units", units), sql.Named("councils", inCouncils), sql.Named("batch_of", batchOf))
-		return err
+	err := s.keepingOrder(ctx, func() error {
+		return s.execWrapped(ctx, "audit_members", func(q string) string {
+			return "CREATE OR REPLACE TEMP TABLE audit_member_rows AS SELECT * FROM (" + q + ") ORDER BY batch"
+		}, sql.Named("units", units), sql.Named("councils", inCouncils), sql.Named("batch_of", batchOf))
 	})
-	if err != nil {
-		err = fmt.Errorf("audit_members: %w", err)
-	}
 	for b := 0; err == nil && b < max(len(batches), 1); b++ {
 		err = s.eachAuditBatchMember(ctx, b, fn)
 	}

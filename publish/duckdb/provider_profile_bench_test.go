@@ -12,7 +12,9 @@ import (
 // profileGroups returns provider_profile.sql's aggregate g as a statement
 // that writes it to the temporary table profile_counted_<name>, reading
 // profile_input rather than comparison_rows, with n_councils counted by
-// count rather than as the query counts it.
+// count rather than as the query counts it, over every metric: without
+// the batch of metrics Build narrows it to, whose variables are not set
+// here (unset, they would leave no row).
 func profileGroups(b *testing.B, name, count string) string {
 	b.Helper()
 	q, err := lookup("provider_profile")
@@ -25,8 +27,6 @@ func profileGroups(b *testing.B, name, count string) string {
 		b.Fatalf("provider_profile.sql no longer begins its aggregate with %q and ends it with %q", from, to)
 	}
 	g := q[i+len(from) : j]
-	// The aggregate over every metric at once, without the batch of
-	// metrics Build narrows it to.
 	const batch = " AND metric BETWEEN getvariable('compare_first') AND getvariable('compare_last')"
 	for _, r := range [][2]string{{"FROM comparison_rows", "FROM profile_input"}, {counted, count + " AS n_councils"}, {batch, ""}} {
 		if !strings.Contains(g, r[0]) {
@@ -57,14 +57,27 @@ func profileInput(b *testing.B) *sql.Conn {
 		b.Fatal(err)
 	}
 	b.Cleanup(func() { conn.Close() })
+	// Insertion order is kept while the rows are stored, so they are in
+	// the ORDER BY's order, as Build stores comparison_rows
+	// (session.keepingOrder), and then turned off as Build runs.
+	keep, err := lookup("keep_insertion_order")
+	if err != nil {
+		b.Fatal(err)
+	}
+	restore, err := lookup("set_preserve_insertion_order")
+	if err != nil {
+		b.Fatal(err)
+	}
 	for _, q := range []string{
 		"ATTACH " + quoteString(path) + " AS release (READ_ONLY)",
+		keep,
 		`CREATE TEMP TABLE profile_input AS
 		 SELECT c.provider_id, c.metric, c.period, c.service, c.council_code, c.value,
 		        c.numerator AS x, c.denominator AS n, 'provider' AS level, m.kind, m.polarity, m.multiplier
 		 FROM release.comparisons c JOIN release.metrics m ON m.id = c.metric
 		 WHERE c.provider_id <> ''
 		 ORDER BY c.metric`,
+		restore,
 	} {
 		if _, err := conn.ExecContext(ctx, q); err != nil {
 			b.Fatal(err)
@@ -95,20 +108,8 @@ func BenchmarkProfileBatches(b *testing.B) {
 		b.Fatalf("provider_profile.sql's aggregate no longer holds %q", where)
 	}
 	var metrics []string
-	rows, err := conn.QueryContext(ctx, "SELECT DISTINCT metric FROM profile_input ORDER BY metric")
-	if err != nil {
-		b.Fatal(err)
-	}
-	for rows.Next() {
-		var m string
-		if err := rows.Scan(&m); err != nil {
-			b.Fatal(err)
-		}
-		metrics = append(metrics, m)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		b.Fatal(err)
+	for _, r := range queryText(b, conn, "SELECT DISTINCT metric FROM profile_input ORDER BY metric") {
+		metrics = append(metrics, r[0])
 	}
 	// The first metric makes the table and each of the others adds to it.
 	var statements []string
@@ -168,13 +169,11 @@ func BenchmarkProfileBatches(b *testing.B) {
 }
 
 // BenchmarkProfileCounts times the provider profiles' aggregate (the g
-// of provider_profile.sql, profileGroups) over a release's provider rows
-// (the release envBenchRelease names, or one built from benchFixture),
-// counting councils as the query does, the rows with a value ("rows"),
-// against its peer, the distinct count of councils with a value it
-// replaced ("distinct"), which holds a set of councils for every group.
-// The rows are the release's comparisons of a provider, their counts
-// standing for the counts compared. When both run, it fails if the two
+// of provider_profile.sql, profileGroups) over every metric at once, on
+// profileInput's rows, counting councils as the query does, the rows with
+// a value ("rows"), against its peer, the distinct count of councils with
+// a value it replaced ("distinct"), which holds a set of councils for
+// every group. When both run, it fails if the two
 // counts differ in any group: a council gives a provider one row per
 // metric, period and service, which is what lets the rows stand for the
 // councils. With YARDSTICK_BENCH_MEMORY, DuckDB runs under that limit.

@@ -1,5 +1,6 @@
 -- Prepares the comparisons: the rows compared, the empty comparisons
--- table, and the batch of metrics comparisons.sql compares (every one).
+-- table, and the batch of metrics comparisons.sql compares and
+-- provider_profile.sql profiles (every one).
 --
 -- The rows compared: current observations with their metric's definition
 -- and their council's region and type. Comparisons group rows by metric,
@@ -91,7 +92,7 @@ CREATE OR REPLACE TABLE comparisons (
     trend_direction        VARCHAR
 );
 
--- The batch of metrics comparisons.sql compares: every metric, unless
--- Build sets a narrower one.
+-- The batch of metrics comparisons.sql compares and provider_profile.sql
+-- profiles: every metric, unless Build sets a narrower one.
 SET VARIABLE compare_first = (SELECT min(metric) FROM comparison_rows);
 SET VARIABLE compare_last = (SELECT max(metric) FROM comparison_rows)

@@ -1,2 +1,3 @@
--- The first metric, in text order, of the batch comparisons.sql compares.
+-- The first metric, in text order, of the batch comparisons.sql compares
+-- and provider_profile.sql profiles.
 SET VARIABLE compare_first = $metric
