@@ -9,13 +9,12 @@ import (
 	"testing"
 )
 
-// profileGroups returns provider_profile.sql's aggregate g as a statement
-// that writes it to the temporary table profile_counted_<name>, reading
+// profileGroups returns provider_profile.sql's aggregate g, reading
 // profile_input rather than comparison_rows, with n_councils counted by
-// count rather than as the query counts it, over every metric: without
-// the batch of metrics Build narrows it to, whose variables are not set
-// here (unset, they would leave no row).
-func profileGroups(b *testing.B, name, count string) string {
+// count rather than as the query counts it. It keeps the query's batch of
+// metrics, compare_first to compare_last, which profileInput sets to
+// every metric.
+func profileGroups(b *testing.B, count string) string {
 	b.Helper()
 	q, err := lookup("provider_profile")
 	if err != nil {
@@ -27,21 +26,21 @@ func profileGroups(b *testing.B, name, count string) string {
 		b.Fatalf("provider_profile.sql no longer begins its aggregate with %q and ends it with %q", from, to)
 	}
 	g := q[i+len(from) : j]
-	const batch = " AND metric BETWEEN getvariable('compare_first') AND getvariable('compare_last')"
-	for _, r := range [][2]string{{"FROM comparison_rows", "FROM profile_input"}, {counted, count + " AS n_councils"}, {batch, ""}} {
+	for _, r := range [][2]string{{"FROM comparison_rows", "FROM profile_input"}, {counted, count + " AS n_councils"}} {
 		if !strings.Contains(g, r[0]) {
 			b.Fatalf("provider_profile.sql's aggregate no longer holds %q", r[0])
 		}
 		g = strings.Replace(g, r[0], r[1], 1)
 	}
-	return "CREATE OR REPLACE TEMP TABLE profile_counted_" + name + " AS " + g
+	return g
 }
 
 // profileInput returns a connection to a new database (under
 // YARDSTICK_BENCH_MEMORY, if set) holding profile_input: a release's
 // comparisons of a provider (the release envBenchRelease names, or one
 // built from benchFixture), their counts standing for the counts
-// compared, in metric order, as comparison_rows is stored. The
+// compared, in metric order, as comparison_rows is stored, and the batch
+// of metrics set to every metric, as comparison_rows.sql sets it. The
 // connection and database close when b ends.
 func profileInput(b *testing.B) *sql.Conn {
 	b.Helper()
@@ -78,6 +77,8 @@ func profileInput(b *testing.B) *sql.Conn {
 		 WHERE c.provider_id <> ''
 		 ORDER BY c.metric`,
 		restore,
+		`SET VARIABLE compare_first = (SELECT min(metric) FROM profile_input);
+		 SET VARIABLE compare_last = (SELECT max(metric) FROM profile_input)`,
 	} {
 		if _, err := conn.ExecContext(ctx, q); err != nil {
 			b.Fatal(err)
@@ -88,9 +89,10 @@ func profileInput(b *testing.B) *sql.Conn {
 
 // BenchmarkProfileBatches times the provider profiles' aggregate (the g
 // of provider_profile.sql, profileGroups) made a metric at a time
-// ("by-metric", one statement each, as Build makes the profiles in the
-// comparisons' batches of metrics, which under a limit of a few GB hold
-// one or two metrics each) against its peer, the same aggregate over
+// ("by-metric": the query's own batch of metrics narrowed to each metric
+// in turn, as session.profile makes the profiles in the comparisons'
+// batches, which under a limit of a few GB hold one or two metrics each)
+// against its peer, the same aggregate over
 // every metric in one statement ("whole"), as Build made them before.
 // When both run, it fails unless the two give the same groups with the
 // same figures. With YARDSTICK_BENCH_MEMORY, DuckDB runs under that
@@ -101,44 +103,50 @@ func profileInput(b *testing.B) *sql.Conn {
 func BenchmarkProfileBatches(b *testing.B) {
 	ctx := context.Background()
 	conn := profileInput(b)
-	whole := profileGroups(b, "whole", "count(value)")
-	byMetric := strings.Replace(whole, "profile_counted_whole", "profile_counted_by_metric", 1)
-	const where = "WHERE level = 'provider'"
-	if !strings.Contains(byMetric, where) {
-		b.Fatalf("provider_profile.sql's aggregate no longer holds %q", where)
-	}
+	g := profileGroups(b, "count(value)")
 	var metrics []string
 	for _, r := range queryText(b, conn, "SELECT DISTINCT metric FROM profile_input ORDER BY metric") {
 		metrics = append(metrics, r[0])
 	}
-	// The first metric makes the table and each of the others adds to it.
-	var statements []string
-	for i, m := range metrics {
-		q := strings.Replace(byMetric, where, where+" AND metric = "+quoteString(m), 1)
-		if i > 0 {
-			q = strings.Replace(q, "CREATE OR REPLACE TEMP TABLE profile_counted_by_metric AS", "INSERT INTO profile_counted_by_metric", 1)
+	exec := func(b *testing.B, q string, args ...any) {
+		if _, err := conn.ExecContext(ctx, q, args...); err != nil {
+			b.Fatal(err)
 		}
-		statements = append(statements, q)
 	}
-	exec := func(b *testing.B, statements ...string) {
-		for _, q := range statements {
-			if _, err := conn.ExecContext(ctx, q); err != nil {
+	// setBatch narrows the query to the metrics first to last, through
+	// the statements Build runs (session.setBatch).
+	setBatch := func(b *testing.B, first, last string) {
+		for _, st := range []struct{ name, metric string }{{"set_compare_first", first}, {"set_compare_last", last}} {
+			if _, err := execNamed(ctx, conn, st.name, sql.Named("metric", st.metric)); err != nil {
 				b.Fatal(err)
 			}
 		}
+	}
+	// byMetric makes the table as session.profile does: empty from the
+	// query's columns, then a metric's rows at a time.
+	byMetric := func(b *testing.B) {
+		exec(b, "CREATE OR REPLACE TEMP TABLE profile_counted_by_metric AS FROM ("+g+") LIMIT 0")
+		for _, m := range metrics {
+			setBatch(b, m, m)
+			exec(b, "INSERT INTO profile_counted_by_metric "+g)
+		}
+	}
+	whole := func(b *testing.B) {
+		setBatch(b, metrics[0], metrics[len(metrics)-1])
+		exec(b, "CREATE OR REPLACE TEMP TABLE profile_counted_whole AS "+g)
 	}
 	// Each runs with neither's table held, which under a memory limit
 	// would leave the other less room.
 	const drop = "DROP TABLE IF EXISTS profile_counted_whole; DROP TABLE IF EXISTS profile_counted_by_metric"
 	ran := map[string]bool{}
 	for _, bc := range []struct {
-		name       string
-		statements []string
-	}{{"by-metric", statements}, {"whole", []string{whole}}} {
+		name string
+		make func(b *testing.B)
+	}{{"by-metric", byMetric}, {"whole", whole}} {
 		b.Run(bc.name, func(b *testing.B) {
 			exec(b, drop)
 			for b.Loop() {
-				exec(b, bc.statements...)
+				bc.make(b)
 			}
 			ran[bc.name] = true
 		})
@@ -148,7 +156,7 @@ func BenchmarkProfileBatches(b *testing.B) {
 	}
 	// The last to run was "whole"; the aggregate by metric is made again,
 	// untimed, to compare.
-	exec(b, statements...)
+	byMetric(b)
 	// The counts, the values as given and the quartiles must agree
 	// exactly; the mean and the spread to 1e-9 of their size, since the
 	// order of a sum may differ.
@@ -190,7 +198,7 @@ func BenchmarkProfileCounts(b *testing.B) {
 		{"distinct", "count(DISTINCT council_code) FILTER (WHERE value IS NOT NULL)"},
 	} {
 		b.Run(bc.name, func(b *testing.B) {
-			q := profileGroups(b, bc.name, bc.count)
+			q := "CREATE OR REPLACE TEMP TABLE profile_counted_" + bc.name + " AS " + profileGroups(b, bc.count)
 			for b.Loop() {
 				if _, err := conn.ExecContext(ctx, q); err != nil {
 					b.Fatal(err)
