@@ -187,7 +187,7 @@ func (s *session) build(ctx context.Context, in BuildInput) error {
 			if batches, err = s.metricBatches(ctx, in.batchRows); err != nil {
 				return err
 			}
-			return s.compare(ctx, batches, zMin)
+			return s.compare(ctx, batches, zMin, minRows)
 		}},
 		{"funnel_limits", z, "funnel_limits", "built funnel limits", nil},
 		{"providers", nil, "providers", "built providers", nil},
@@ -329,12 +329,21 @@ func (s *session) setBatch(ctx context.Context, b metricBatch) error {
 }
 
 // compare fills the comparisons table that comparison_rows.sql made
-// empty a batch of metrics at a time (comparisons.sql).
-func (s *session) compare(ctx context.Context, batches []metricBatch, args []any) error {
+// empty a batch of metrics at a time (comparisons.sql), each batch's
+// similar-council ranks worked out first (similarRanks), which
+// similar_rank_rows.sql takes rankArgs for.
+func (s *session) compare(ctx context.Context, batches []metricBatch, args []any, rankArgs ...any) error {
+	sets, err := s.loadSimilarSets(ctx)
+	if err != nil {
+		return err
+	}
 	for i, b := range batches {
 		start := time.Now()
 		if err := s.setBatch(ctx, b); err != nil {
 			return err
+		}
+		if err := s.similarRanks(ctx, sets, rankArgs...); err != nil {
+			return fmt.Errorf("metrics %s to %s: %w", b.first, b.last, err)
 		}
 		n, err := s.execCount(ctx, "comparisons", args...)
 		if err != nil {
@@ -348,7 +357,7 @@ func (s *session) compare(ctx context.Context, batches []metricBatch, args []any
 				schemas.GroupDigits(strconv.FormatInt(n, 10)))
 		}
 	}
-	return nil
+	return s.exec(ctx, "similar_rank_drop")
 }
 
 // metricRows is a metric and how many rows it has to compare.

@@ -425,6 +425,20 @@ func (s *session) query(ctx context.Context, name string, args ...any) (*sql.Row
 // appendRows bulk-loads rows into table through DuckDB's appender, which
 // takes values, never SQL.
 func (s *session) appendRows(ctx context.Context, table string, rows [][]driver.Value) error {
+	return s.appendEach(ctx, table, func(add func(row ...driver.Value) error) error {
+		for _, r := range rows {
+			if err := add(r...); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// appendEach bulk-loads into table, through DuckDB's appender, the rows
+// fill adds one at a time, so a caller that works rows out need not hold
+// them all first.
+func (s *session) appendEach(ctx context.Context, table string, fill func(add func(row ...driver.Value) error) error) error {
 	return s.conn.Raw(func(dc any) error {
 		conn, ok := dc.(driver.Conn)
 		if !ok {
@@ -434,11 +448,9 @@ func (s *session) appendRows(ctx context.Context, table string, rows [][]driver.
 		if err != nil {
 			return fmt.Errorf("append %s: %w", table, err)
 		}
-		for _, r := range rows {
-			if err := a.AppendRow(r...); err != nil {
-				a.Close()
-				return fmt.Errorf("append %s: %w", table, err)
-			}
+		if err := fill(a.AppendRow); err != nil {
+			a.Close()
+			return fmt.Errorf("append %s: %w", table, err)
 		}
 		if err := a.CloseWithCancel(ctx); err != nil {
 			return fmt.Errorf("append %s: %w", table, err)

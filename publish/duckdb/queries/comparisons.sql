@@ -58,7 +58,10 @@
 --                      value of its group from the council and its similar
 --                      councils for the service's responsibility; NULL
 --                      without a value, for a council with no such similar
---                      councils, and in a group of fewer than $min_rows
+--                      councils, and in a group of fewer than $min_rows.
+--                      Build works them out for the batch first, in one
+--                      sweep of each group in score order (similar_ranks,
+--                      similar_rank.go), joined here on the row's rowid
 --   every band above   only for proportions and rates, in a group of at
 --                      least $min_rows rows with a value; not_compared
 --                      otherwise and wherever the row has no interval
@@ -109,7 +112,8 @@
 -- windows' memory follows the batch, not the release. DuckDB binds each
 -- getvariable as a constant, so every read of comparison_rows filters
 -- its scan to the batch (not left to joins to carry; a CTE of the batch
--- would be copied, and would lose the rowid two windows below rely on).
+-- would be copied, and would lose the rowid that the window below and
+-- similar_ranks rely on).
 INSERT INTO comparisons
 WITH council_pool AS (
     -- Each council's counts summed first, so the similar-council join
@@ -146,17 +150,6 @@ similar_pool AS (
     FROM similar_councils s
     JOIN council_pool p ON p.council_code = s.similar_code AND p.responsibility = s.responsibility
     GROUP BY ALL
-),
-similar_sets AS (
-    -- Each council's list for each responsibility, as owner, with its
-    -- similar councils and itself as members: the rows similar_rank ranks
-    -- a council's rows among. The owner is numbered so that the window
-    -- below partitions on numbers, and own marks the owner's own
-    -- membership, the one whose rank is kept.
-    SELECT dense_rank() OVER (ORDER BY owner) AS owner_id, responsibility, member, owner = member AS own
-    FROM (SELECT council_code AS owner, responsibility, similar_code AS member FROM similar_councils
-          UNION
-          SELECT council_code, responsibility, council_code FROM similar_councils)
 ),
 trend_points AS (
     -- Each row numbered along its series (t); hidden rows and rows
@@ -202,34 +195,6 @@ trends AS (
     JOIN trend_start ts ON ts.period = s.period AND ts.start_period = s.first_period
     JOIN metrics m ON m.id = s.metric
     WHERE s.points = 5
-),
-scores AS (
-    -- The rows with a value, each with its score (lower is better, so
-    -- that rank() puts the best first) and its group numbered, so the
-    -- window below partitions on two numbers rather than five texts; rid
-    -- (the row's rowid in comparison_rows) names the row.
-    SELECT r.rowid AS rid, r.council_code, sv.responsibility,
-           CASE WHEN r.polarity = 'lower_is_better' THEN r.value ELSE -r.value END AS score,
-           dense_rank() OVER (ORDER BY r.metric, r.period, r.service, r.level) AS gid
-    FROM comparison_rows r
-    LEFT JOIN service_responsibilities sv USING (service)
-    WHERE r.value IS NOT NULL AND r.metric BETWEEN getvariable('compare_first') AND getvariable('compare_last')
-),
-similar_ranked AS (
-    -- Every row is ranked once within each set it is a member of (about
-    -- eleven), and the rank kept is the one in its own council's set: a
-    -- window over the expanded rows, not a comparison of each row with
-    -- every other, which took ten times as long. A group holds one
-    -- service, so one responsibility: a row joins the sets of that
-    -- responsibility only. The window carries numbers only (rid, the
-    -- owner's number, the group's, the score): texts carried through it
-    -- took most of its time.
-    SELECT r.rid,
-           rank() OVER (PARTITION BY s.owner_id, r.gid ORDER BY r.score) AS similar_rank,
-           count(*) OVER (PARTITION BY s.owner_id, r.gid) AS similar_n
-    FROM similar_sets s
-    JOIN scores r ON r.council_code = s.member AND r.responsibility = s.responsibility
-    QUALIFY s.own
 ),
 spread AS (
     -- The median absolute deviation of each group with a published median.
@@ -290,7 +255,7 @@ scored AS (
     LEFT JOIN region_pool rp USING (metric, period, service, level, region)
     LEFT JOIN type_pool tp USING (metric, period, service, level, council_type)
     LEFT JOIN similar_pool sp USING (council_code, metric, period, service, level)
-    LEFT JOIN similar_ranked sr ON sr.rid = r.rid
+    LEFT JOIN similar_ranks sr ON sr.rid = r.rid
     LEFT JOIN trends tr USING (metric, period, council_code, provider_id, service)
     LEFT JOIN period_links pl ON pl.period = r.period
     LEFT JOIN (FROM comparison_rows WHERE metric BETWEEN getvariable('compare_first') AND getvariable('compare_last')) prev

@@ -1,0 +1,165 @@
+package duckdb
+
+import (
+	"context"
+	"database/sql/driver"
+	"fmt"
+	"slices"
+)
+
+// similarSets are the sets of councils a row's similar_rank ranks it
+// among (similar_rank_sets.sql): members[set] are the numbers of the
+// councils of one council's list of similar councils for one
+// responsibility, the council itself among them.
+type similarSets struct {
+	members [][]int32
+	// councils is one more than the greatest council number.
+	councils int
+}
+
+// loadSimilarSets numbers the similar-council sets and their councils
+// (similar_rank_sets.sql) and reads them.
+func (s *session) loadSimilarSets(ctx context.Context) (similarSets, error) {
+	var out similarSets
+	if err := s.exec(ctx, "similar_rank_sets"); err != nil {
+		return out, err
+	}
+	rows, err := s.query(ctx, "similar_rank_members")
+	if err != nil {
+		return out, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var set, member int32
+		if err := rows.Scan(&set, &member); err != nil {
+			return out, fmt.Errorf("similar_rank_members: %w", err)
+		}
+		for int(set) >= len(out.members) {
+			out.members = append(out.members, nil)
+		}
+		out.members[set] = append(out.members[set], member)
+		out.councils = max(out.councils, int(member)+1)
+	}
+	if err := rows.Err(); err != nil {
+		return out, fmt.Errorf("similar_rank_members: %w", err)
+	}
+	return out, nil
+}
+
+// rankedRow is a row of similar_rank_rows.sql: a row to rank, its
+// council's number, the set its council owns (-1 for none) and its score.
+type rankedRow struct {
+	rid     int64
+	council int32
+	set     int32
+	score   float64
+}
+
+// similarRanks fills similar_ranks (similar_rank_table.sql) with the
+// similar_rank and similar_n of every row of the batch of metrics
+// similar_rank_rows.sql reads, as comparisons.sql defines them: a row's
+// place, best first with ties sharing the better place (SQL's rank()),
+// among the rows of its group from the councils of the set its council
+// owns, and how many such rows there are.
+//
+// It walks each group's rows in score order once, keeping how many rows
+// of each council it has passed, so a row's rank is one more than the
+// sum of those counts over its set's members. A window partitioned by set
+// and group, which comparisons.sql ran before, sorted every row once for
+// each set that holds its council (about eleven times); at five million
+// rows this is about twice as fast (BENCHMARKS.md, "The similar-council
+// ranks in one sweep").
+func (s *session) similarRanks(ctx context.Context, sets similarSets, args ...any) error {
+	if err := s.exec(ctx, "similar_rank_table"); err != nil {
+		return err
+	}
+	all, starts, err := s.similarRankRows(ctx, args...)
+	if err != nil {
+		return err
+	}
+	defer timed(ctx, "similar_rank_sweep")()
+	passed := make([]int64, sets.councils)
+	var rank []int64
+	return s.appendEach(ctx, "similar_ranks", func(add func(row ...driver.Value) error) error {
+		for i := range starts {
+			g := all[starts[i]:]
+			if i+1 < len(starts) {
+				g = all[starts[i]:starts[i+1]]
+			}
+			rank = slices.Grow(rank[:0], len(g))[:len(g)]
+			for i := 0; i < len(g); {
+				j := i + 1
+				for j < len(g) && sameScore(g[j].score, g[i].score) {
+					j++
+				}
+				for k := i; k < j; k++ {
+					if g[k].set >= 0 {
+						rank[k] = 1 + passedBy(passed, sets.members[g[k].set])
+					}
+				}
+				for k := i; k < j; k++ {
+					passed[g[k].council]++
+				}
+				i = j
+			}
+			// passed now holds each council's rows in the group: a set's
+			// sum is its similar_n.
+			for k, r := range g {
+				if r.set < 0 {
+					continue
+				}
+				if err := add(r.rid, rank[k], passedBy(passed, sets.members[r.set])); err != nil {
+					return err
+				}
+			}
+			for _, r := range g {
+				passed[r.council] = 0
+			}
+		}
+		return nil
+	})
+}
+
+// similarRankRows reads similar_rank_rows.sql: its rows in order, and
+// the index of each group's first.
+func (s *session) similarRankRows(ctx context.Context, args ...any) (all []rankedRow, starts []int, err error) {
+	rows, err := s.query(ctx, "similar_rank_rows", args...)
+	if err != nil {
+		return nil, nil, err
+	}
+	defer rows.Close()
+	last := int64(-1)
+	for rows.Next() {
+		var (
+			r   rankedRow
+			gid int64
+		)
+		if err := rows.Scan(&r.rid, &r.council, &r.set, &r.score, &gid); err != nil {
+			return nil, nil, fmt.Errorf("similar_rank_rows: %w", err)
+		}
+		if gid != last {
+			starts = append(starts, len(all))
+			last = gid
+		}
+		all = append(all, r)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, nil, fmt.Errorf("similar_rank_rows: %w", err)
+	}
+	return all, starts, nil
+}
+
+// passedBy adds up the rows passed of the councils in members.
+func passedBy(passed []int64, members []int32) int64 {
+	var n int64
+	for _, m := range members {
+		n += passed[m]
+	}
+	return n
+}
+
+// sameScore reports whether two scores tie as DuckDB's rank() ties them:
+// equal, or both NaN, which DuckDB sorts as one value.
+func sameScore(a, b float64) bool {
+	return a == b || (a != a && b != b)
+}
