@@ -285,13 +285,15 @@ func (s *session) compact(ctx context.Context) error {
 
 // bytesPerComparedRow is how much of DuckDB's memory limit one batch of
 // comparisons.sql is given per row it compares. Its windows (the national
-// rank, and the similar-council rank over every row once for each list
-// it is on) and joins back to the rows ran out of memory rather than
-// spilling: on a sample of 2 million rows, one statement ran out of a
-// 1 GB limit (500 bytes a row) and fitted in 2 GB. Four times that
-// leaves room for what DuckDB holds besides (observations,
-// comparison_rows, the tables built so far), so the batch, not the
-// release, sets what the statement needs.
+// rank, and then also the similar-council rank over every row once for
+// each list it is on, since worked out in Go: similar_rank.go) and joins
+// back to the rows ran out of memory rather than spilling: on a sample of
+// 2 million rows, one statement ran out of a 1 GB limit (500 bytes a row)
+// and fitted in 2 GB. Four times that leaves room for what DuckDB holds
+// besides (observations, comparison_rows, the tables built so far), so
+// the batch, not the release, sets what the statement needs. It was
+// measured with the similar-council window, and has not been measured
+// again without it: the statement may now need less.
 const bytesPerComparedRow = 4000
 
 // minBatchRows is the least a batch is given whatever the limit, so a
@@ -329,10 +331,10 @@ func (s *session) setBatch(ctx context.Context, b metricBatch) error {
 }
 
 // compare fills the comparisons table that comparison_rows.sql made
-// empty a batch of metrics at a time (comparisons.sql), each batch's
-// similar-council ranks worked out first (similarRanks), which
-// similar_rank_rows.sql takes rankArgs for.
-func (s *session) compare(ctx context.Context, batches []metricBatch, args []any, rankArgs ...any) error {
+// empty a batch of metrics at a time (comparisons.sql, which takes args),
+// each batch's similar-council ranks worked out first (similarRanks, for
+// groups of at least minRows rows with a value).
+func (s *session) compare(ctx context.Context, batches []metricBatch, args []any, minRows sql.NamedArg) error {
 	sets, err := s.loadSimilarSets(ctx)
 	if err != nil {
 		return err
@@ -342,7 +344,7 @@ func (s *session) compare(ctx context.Context, batches []metricBatch, args []any
 		if err := s.setBatch(ctx, b); err != nil {
 			return err
 		}
-		if err := s.similarRanks(ctx, sets, rankArgs...); err != nil {
+		if err := s.similarRanks(ctx, sets, b.rows, minRows); err != nil {
 			return fmt.Errorf("metrics %s to %s: %w", b.first, b.last, err)
 		}
 		n, err := s.execCount(ctx, "comparisons", args...)

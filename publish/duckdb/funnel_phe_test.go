@@ -161,24 +161,23 @@ func compared(t *testing.T, m schemas.Metric, periods []phePeriod) *session {
 	if err := s.loadPeriodLinks(ctx); err != nil {
 		t.Fatal(err)
 	}
-	z := []any{sql.Named("z95", Z95), sql.Named("z998", Z998), sql.Named("min_rows", schemas.MinGroupRows)}
-	for _, q := range []struct {
-		name string
-		args []any
-	}{{"comparison_rows", nil}, {"benchmarks", z[2:]}, {"funnel_limits", z[:2]}} {
-		if err := s.exec(ctx, q.name, q.args...); err != nil {
-			t.Fatal(err)
-		}
-		if q.name != "benchmarks" {
-			continue
-		}
-		batches, err := s.metricBatches(ctx, 0)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := s.compare(ctx, batches, z, z[2]); err != nil {
-			t.Fatal(err)
-		}
+	minRows := sql.Named("min_rows", schemas.MinGroupRows)
+	z := []any{sql.Named("z95", Z95), sql.Named("z998", Z998), minRows}
+	if err := s.exec(ctx, "comparison_rows"); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.exec(ctx, "benchmarks", minRows); err != nil {
+		t.Fatal(err)
+	}
+	batches, err := s.metricBatches(ctx, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.compare(ctx, batches, z, minRows); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.exec(ctx, "funnel_limits", z[:2]...); err != nil {
+		t.Fatal(err)
 	}
 	return s
 }

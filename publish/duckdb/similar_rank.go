@@ -2,6 +2,7 @@ package duckdb
 
 import (
 	"context"
+	"database/sql"
 	"database/sql/driver"
 	"fmt"
 	"slices"
@@ -13,7 +14,9 @@ import (
 // responsibility, the council itself among them.
 type similarSets struct {
 	members [][]int32
-	// councils is one more than the greatest council number.
+	// councils is one more than the greatest council number of a member.
+	// Every council numbered is a member of some set (an owner of its
+	// own), so it sizes the counts of rows passed.
 	councils int
 }
 
@@ -57,23 +60,27 @@ type rankedRow struct {
 
 // similarRanks fills similar_ranks (similar_rank_table.sql) with the
 // similar_rank and similar_n of every row of the batch of metrics
-// similar_rank_rows.sql reads, as comparisons.sql defines them: a row's
-// place, best first with ties sharing the better place (SQL's rank()),
-// among the rows of its group from the councils of the set its council
-// owns, and how many such rows there are.
+// similar_rank_rows.sql reads (rows, about how many, sizes what is read;
+// minRows is the least a group must have), as comparisons.sql defines
+// them: a row's place, best first with ties sharing the better place
+// (SQL's rank()), among the rows of its group from the councils of the
+// set its council owns, and how many such rows there are.
 //
 // It walks each group's rows in score order once, keeping how many rows
 // of each council it has passed, so a row's rank is one more than the
-// sum of those counts over its set's members. A window partitioned by set
-// and group, which comparisons.sql ran before, sorted every row once for
-// each set that holds its council (about eleven times); at five million
-// rows this is about twice as fast (BENCHMARKS.md, "The similar-council
-// ranks in one sweep").
-func (s *session) similarRanks(ctx context.Context, sets similarSets, args ...any) error {
+// sum of those counts over its set's members, taken before any row of its
+// tie is counted. A window partitioned by set and group, which
+// comparisons.sql ran before, sorted every row once for each set that
+// holds its council (about eleven times); at 20 million rows this takes
+// 0.42x its time (BENCHMARKS.md, "The similar-council ranks in one
+// sweep"). The batch's rows are held in Go, 24 bytes each, beside the
+// driver's copy of the whole result (session.query): the batch's, or one
+// metric's when a metric is larger than a batch.
+func (s *session) similarRanks(ctx context.Context, sets similarSets, rows int64, minRows sql.NamedArg) error {
 	if err := s.exec(ctx, "similar_rank_table"); err != nil {
 		return err
 	}
-	all, starts, err := s.similarRankRows(ctx, args...)
+	all, starts, err := s.similarRankRows(ctx, rows, minRows)
 	if err != nil {
 		return err
 	}
@@ -81,26 +88,30 @@ func (s *session) similarRanks(ctx context.Context, sets similarSets, args ...an
 	passed := make([]int64, sets.councils)
 	var rank []int64
 	return s.appendEach(ctx, "similar_ranks", func(add func(row ...driver.Value) error) error {
-		for i := range starts {
-			g := all[starts[i]:]
-			if i+1 < len(starts) {
-				g = all[starts[i]:starts[i+1]]
+		for n, start := range starts {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+			g := all[start:]
+			if n+1 < len(starts) {
+				g = all[start:starts[n+1]]
 			}
 			rank = slices.Grow(rank[:0], len(g))[:len(g)]
-			for i := 0; i < len(g); {
-				j := i + 1
-				for j < len(g) && sameScore(g[j].score, g[i].score) {
-					j++
+			// tie to end is a run of rows with the same score.
+			for tie := 0; tie < len(g); {
+				end := tie + 1
+				for end < len(g) && sameScore(g[end].score, g[tie].score) {
+					end++
 				}
-				for k := i; k < j; k++ {
+				for k := tie; k < end; k++ {
 					if g[k].set >= 0 {
 						rank[k] = 1 + passedBy(passed, sets.members[g[k].set])
 					}
 				}
-				for k := i; k < j; k++ {
+				for k := tie; k < end; k++ {
 					passed[g[k].council]++
 				}
-				i = j
+				tie = end
 			}
 			// passed now holds each council's rows in the group: a set's
 			// sum is its similar_n.
@@ -121,13 +132,15 @@ func (s *session) similarRanks(ctx context.Context, sets similarSets, args ...an
 }
 
 // similarRankRows reads similar_rank_rows.sql: its rows in order, and
-// the index of each group's first.
-func (s *session) similarRankRows(ctx context.Context, args ...any) (all []rankedRow, starts []int, err error) {
-	rows, err := s.query(ctx, "similar_rank_rows", args...)
+// the index of each group's first. size, the batch's rows, is room for
+// them all: the query reads those with a value.
+func (s *session) similarRankRows(ctx context.Context, size int64, minRows sql.NamedArg) (all []rankedRow, starts []int, err error) {
+	rows, err := s.query(ctx, "similar_rank_rows", minRows)
 	if err != nil {
 		return nil, nil, err
 	}
 	defer rows.Close()
+	all = make([]rankedRow, 0, size)
 	last := int64(-1)
 	for rows.Next() {
 		var (

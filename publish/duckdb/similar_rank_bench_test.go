@@ -126,7 +126,7 @@ func BenchmarkSimilarRanks(b *testing.B) {
 		}
 		for _, m := range metrics {
 			setBatch(b, m)
-			if err := s.similarRanks(ctx, sets, minRows); err != nil {
+			if err := s.similarRanks(ctx, sets, 0, minRows); err != nil {
 				b.Fatal(err)
 			}
 			exec(b, "INSERT INTO similar_ranks_sweep FROM similar_ranks")
@@ -157,13 +157,18 @@ func BenchmarkSimilarRanks(b *testing.B) {
 	if len(ran) < 2 {
 		return
 	}
-	var rows, differ int64
+	// Each side must give a row once: the join alone would not see a row
+	// given twice with the same rank.
+	var rows, differ, twiceWindow, twiceSweep int64
 	if err := s.conn.QueryRowContext(ctx, `
-		SELECT count(*), count(*) FILTER (WHERE (w.similar_rank, w.similar_n) IS DISTINCT FROM (g.similar_rank, g.similar_n))
-		FROM similar_ranks_window w FULL JOIN similar_ranks_sweep g USING (rid)`).Scan(&rows, &differ); err != nil {
+		SELECT count(*), count(*) FILTER (WHERE (w.similar_rank, w.similar_n) IS DISTINCT FROM (g.similar_rank, g.similar_n)),
+		       (SELECT count(*) - count(DISTINCT rid) FROM similar_ranks_window),
+		       (SELECT count(*) - count(DISTINCT rid) FROM similar_ranks_sweep)
+		FROM similar_ranks_window w FULL JOIN similar_ranks_sweep g USING (rid)`).Scan(&rows, &differ, &twiceWindow, &twiceSweep); err != nil {
 		b.Fatal(err)
 	}
-	if rows == 0 || differ > 0 {
-		b.Fatalf("%d of %d rows differ between the sweep and the window", differ, rows)
+	if rows == 0 || differ > 0 || twiceWindow > 0 || twiceSweep > 0 {
+		b.Fatalf("%d of %d rows differ between the sweep and the window; rows given more than once: window %d, sweep %d",
+			differ, rows, twiceWindow, twiceSweep)
 	}
 }

@@ -238,6 +238,8 @@ scored AS (
            CASE WHEN r.value IS NOT NULL THEN rp.target * r.multiplier END AS region_value,
            CASE WHEN r.value IS NOT NULL THEN tp.target * r.multiplier END AS type_value,
            CASE WHEN r.value IS NOT NULL THEN sp.target * r.multiplier END AS similar_value,
+           -- similar_ranks holds only groups this large (the sweep skips
+           -- the rest); the test here is the definition, kept whole.
            CASE WHEN b.national_n >= $min_rows THEN sr.similar_rank END AS similar_rank,
            CASE WHEN b.national_n >= $min_rows THEN sr.similar_n END AS similar_n,
            CASE WHEN r.kind = 'rate' THEN r.x
