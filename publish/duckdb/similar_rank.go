@@ -84,7 +84,6 @@ func (s *session) similarRanks(ctx context.Context, sets similarSets, rows int64
 	if err != nil {
 		return err
 	}
-	defer timed(ctx, "similar_rank_sweep")()
 	passed := make([]int64, sets.councils)
 	var rank []int64
 	return s.appendEach(ctx, "similar_ranks", func(add func(row ...driver.Value) error) error {
