@@ -45,12 +45,7 @@ func profileGroups(b *testing.B, count string) string {
 func profileInput(b *testing.B) *sql.Conn {
 	b.Helper()
 	ctx := context.Background()
-	path := benchRelease(b)
-	db, err := Open(ctx, "", benchOptions(b))
-	if err != nil {
-		b.Fatal(err)
-	}
-	b.Cleanup(func() { db.Close() })
+	db, path := benchReleaseDB(b)
 	conn, err := db.db.Conn(ctx)
 	if err != nil {
 		b.Fatal(err)

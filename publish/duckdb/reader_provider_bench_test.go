@@ -91,3 +91,16 @@ func benchRelease(b *testing.B) string {
 	}
 	return path
 }
+
+// benchReleaseDB returns a new database opened with benchOptions, closed
+// when b ends, and the path of the release it is to read (benchRelease).
+func benchReleaseDB(b *testing.B) (*DB, string) {
+	b.Helper()
+	path := benchRelease(b)
+	db, err := Open(context.Background(), "", benchOptions(b))
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { db.Close() })
+	return db, path
+}

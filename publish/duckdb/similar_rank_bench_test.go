@@ -52,12 +52,7 @@ QUALIFY s.own`
 func similarRankInput(b *testing.B) *session {
 	b.Helper()
 	ctx := context.Background()
-	path := benchRelease(b)
-	db, err := Open(ctx, "", benchOptions(b))
-	if err != nil {
-		b.Fatal(err)
-	}
-	b.Cleanup(func() { db.Close() })
+	db, path := benchReleaseDB(b)
 	s, err := db.session(ctx)
 	if err != nil {
 		b.Fatal(err)
