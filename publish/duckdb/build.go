@@ -322,7 +322,8 @@ func (s *session) metricBatches(ctx context.Context, batchRows int64) ([]metricB
 }
 
 // setBatch narrows the statements that read the variables compare_first
-// and compare_last (comparisons.sql, provider_profile.sql) to batch b.
+// and compare_last (comparisons.sql, similar_rank_rows.sql,
+// provider_profile.sql) to batch b.
 func (s *session) setBatch(ctx context.Context, b metricBatch) error {
 	if err := s.exec(ctx, "set_compare_first", sql.Named("metric", b.first)); err != nil {
 		return err

@@ -95,23 +95,7 @@ func (s *session) similarRanks(ctx context.Context, sets similarSets, rows int64
 			if n+1 < len(starts) {
 				g = all[start:starts[n+1]]
 			}
-			rank = slices.Grow(rank[:0], len(g))[:len(g)]
-			// tie to end is a run of rows with the same score.
-			for tie := 0; tie < len(g); {
-				end := tie + 1
-				for end < len(g) && sameScore(g[end].score, g[tie].score) {
-					end++
-				}
-				for k := tie; k < end; k++ {
-					if g[k].set >= 0 {
-						rank[k] = 1 + passedBy(passed, sets.members[g[k].set])
-					}
-				}
-				for k := tie; k < end; k++ {
-					passed[g[k].council]++
-				}
-				tie = end
-			}
+			rank = sets.rankGroup(g, passed, slices.Grow(rank[:0], len(g))[:len(g)])
 			// passed now holds each council's rows in the group: a set's
 			// sum is its similar_n.
 			for k, r := range g {
@@ -122,12 +106,34 @@ func (s *session) similarRanks(ctx context.Context, sets similarSets, rows int64
 					return err
 				}
 			}
-			for _, r := range g {
-				passed[r.council] = 0
-			}
+			clear(passed)
 		}
 		return nil
 	})
+}
+
+// rankGroup sets rank[k] to the similar_rank of g[k], a group's rows in
+// score order, for each row whose council owns a set, and leaves in
+// passed the group's rows of each council. passed holds none on entry.
+func (sets similarSets) rankGroup(g []rankedRow, passed, rank []int64) []int64 {
+	// tie to end is a run of rows with the same score: each is ranked
+	// before any of them is counted.
+	for tie := 0; tie < len(g); {
+		end := tie + 1
+		for end < len(g) && sameScore(g[end].score, g[tie].score) {
+			end++
+		}
+		for k := tie; k < end; k++ {
+			if g[k].set >= 0 {
+				rank[k] = 1 + passedBy(passed, sets.members[g[k].set])
+			}
+		}
+		for k := tie; k < end; k++ {
+			passed[g[k].council]++
+		}
+		tie = end
+	}
+	return rank
 }
 
 // similarRankRows reads similar_rank_rows.sql: its rows in order, and

@@ -4,13 +4,14 @@
 -- councils and the owner itself as members, is a set (set_no); every
 -- council that is a member of a set is numbered (council_no), so that the
 -- rows the sweep reads carry integers rather than texts. A council of no
--- list is in no set, and its rows count towards no rank.
-CREATE OR REPLACE TABLE similar_rank_councils AS
+-- list is in no set, and its rows count towards no rank. Temporary
+-- tables, as the build's working tables are (compact.sql).
+CREATE OR REPLACE TEMP TABLE similar_rank_councils AS
 SELECT council_code, (row_number() OVER (ORDER BY council_code) - 1)::INTEGER AS council_no
 FROM (SELECT similar_code AS council_code FROM similar_councils
       UNION
       SELECT council_code FROM similar_councils);
-CREATE OR REPLACE TABLE similar_rank_sets AS
+CREATE OR REPLACE TEMP TABLE similar_rank_sets AS
 SELECT s.owner, s.responsibility,
        (dense_rank() OVER (ORDER BY s.owner, s.responsibility) - 1)::INTEGER AS set_no,
        c.council_no AS member_no
