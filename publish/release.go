@@ -10,6 +10,7 @@ import (
 	"maps"
 	"os"
 	"path/filepath"
+	"runtime"
 	"sort"
 	"strings"
 	"sync"
@@ -206,7 +207,7 @@ func (b *Builder) build(ctx context.Context, dir string, rel *schemas.Release) (
 // writeData writes the data files, datapackage.json and release.json,
 // and returns the SHA-256 sums it made, by path.
 func (b *Builder) writeData(ctx context.Context, dir, dbFile string, rel *schemas.Release) (map[string]string, error) {
-	if err := b.exportFiles(ctx, dir, dbFile); err != nil {
+	if err := b.exportFiles(ctx, dir, dbFile, exportThreads(b.DuckDB.Threads)); err != nil {
 		return nil, err
 	}
 	reach("exported")
@@ -512,9 +513,10 @@ func (b *Builder) readRelease(ctx context.Context, dbFile string, rel *schemas.R
 // cannot disagree. The tables are stored sorted by their primary keys
 // (duckdb.DB.WriteRelease), and read in stored order. Two files are
 // written at a time: compressing a gzipped CSV file takes one core, which
-// DuckDB's export of the next file uses meanwhile.
-func (b *Builder) exportFiles(ctx context.Context, dir, dbFile string) (err error) {
-	db, err := duckdb.Open(ctx, dbFile, duckdb.Options{Threads: b.DuckDB.Threads, MemoryLimit: b.DuckDB.MemoryLimit,
+// DuckDB's export of the next file uses meanwhile. DuckDB runs them on
+// threads threads (exportThreads).
+func (b *Builder) exportFiles(ctx context.Context, dir, dbFile string, threads int) (err error) {
+	db, err := duckdb.Open(ctx, dbFile, duckdb.Options{Threads: threads, MemoryLimit: b.DuckDB.MemoryLimit,
 		ReadOnly: true, KeepOrder: true})
 	if err != nil {
 		return err
@@ -545,6 +547,23 @@ func (b *Builder) exportFiles(ctx context.Context, dir, dbFile string) (err erro
 	return twoAtATime(ctx, len(exports), func(ctx context.Context, i int) error {
 		return b.writing(exports[i].file, func() error { return exports[i].write(ctx) })
 	})
+}
+
+// exportThreads is the number of threads DuckDB is given for the
+// exports when the build has threads (0 for one per core): one fewer, at
+// least one. A query also runs on the thread that asked for it, so the
+// two exports at a time (twoAtATime) keep as many threads busy as the
+// build had. On two cores that is one thread each, and the exports of a
+// release of five million rows took 0.72 of the time they took with two
+// each and 0.70 of the CPU, in the same bytes: an export in stored order
+// (Options.KeepOrder) was slower on two threads than on one, the CSV of
+// the observations twice as slow (BENCHMARKS.md, "The exports on one
+// thread each").
+func exportThreads(threads int) int {
+	if threads == 0 {
+		threads = runtime.NumCPU()
+	}
+	return max(1, threads-1)
 }
 
 // twoAtATime runs work for 0 to n-1, two at a time, in order of i: the
