@@ -13,6 +13,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	duckdb "github.com/duckdb/duckdb-go/v2"
@@ -130,9 +131,10 @@ type DB struct {
 }
 
 // Open opens the DuckDB database at path ("" for an in-memory database).
-// Every connection DuckDB opens runs the settings in opts first, and,
-// unless opts.KeepOrder, turns off preserve_insertion_order, which costs
-// memory on large loads.
+// The first connection DuckDB opens applies the settings in opts to the
+// database, and, unless opts.KeepOrder, turns off
+// preserve_insertion_order, which costs memory on large loads; every
+// connection sets its time zone.
 func Open(ctx context.Context, path string, opts Options) (*DB, error) {
 	if opts.Threads < 0 {
 		return nil, fmt.Errorf("open duckdb: threads must not be negative, got %d", opts.Threads)
@@ -152,9 +154,23 @@ func Open(ctx context.Context, path string, opts Options) (*DB, error) {
 		}
 		dsn += "?" + url.Values{"access_mode": {"READ_ONLY"}}.Encode()
 	}
+	// The settings but the time zone are the whole database's, so only
+	// the first connection applies them: a later one would undo what a
+	// session changed since (the memory lent by lendMemory,
+	// preserve_insertion_order turned on by WriteRelease), and DuckDB
+	// refuses to set temp_directory again once it has spilled there, so
+	// a connection the pool opened after a spill failed.
+	var mu sync.Mutex
+	first := true
 	connector, err := duckdb.NewConnector(dsn, func(ex driver.ExecerContext) error {
+		mu.Lock()
+		defer mu.Unlock()
 		// Not Open's ctx: the pool opens connections long after Open returns.
-		return initConn(context.Background(), ex, opts)
+		if err := initConn(context.Background(), ex, opts, first); err != nil {
+			return err
+		}
+		first = false
+		return nil
 	})
 	if err != nil {
 		return nil, fmt.Errorf("open duckdb: %w", err)
@@ -167,8 +183,9 @@ func Open(ctx context.Context, path string, opts Options) (*DB, error) {
 	return &DB{db: db, connector: connector, memoryGiven: strings.TrimSpace(opts.MemoryLimit)}, nil
 }
 
-// initConn applies opts to a new connection.
-func initConn(ctx context.Context, ex driver.ExecerContext, opts Options) error {
+// initConn applies opts to a new connection: the time zone, and, on the
+// database's first connection, the settings that are the database's.
+func initConn(ctx context.Context, ex driver.ExecerContext, opts Options, first bool) error {
 	run := func(name string, args ...driver.NamedValue) error {
 		q, err := lookup(name)
 		if err != nil {
@@ -177,6 +194,12 @@ func initConn(ctx context.Context, ex driver.ExecerContext, opts Options) error 
 		if _, err := ex.ExecContext(ctx, q, args); err != nil {
 			return fmt.Errorf("%s: %w", name, err)
 		}
+		return nil
+	}
+	if err := run("set_timezone"); err != nil {
+		return err
+	}
+	if !first {
 		return nil
 	}
 	if opts.Threads > 0 {
@@ -196,9 +219,6 @@ func initConn(ctx context.Context, ex driver.ExecerContext, opts Options) error 
 		if err := run("set_temp_directory", driver.NamedValue{Name: "dir", Ordinal: 1, Value: opts.TempDir}); err != nil {
 			return err
 		}
-	}
-	if err := run("set_timezone"); err != nil {
-		return err
 	}
 	if opts.KeepOrder {
 		return nil

@@ -23,7 +23,8 @@ func TestOpenAppliesOptionsToEveryConnection(t *testing.T) {
 	defer db.Close()
 
 	// Hold several connections at once so the pool must open new ones, each
-	// of which runs the init hook; each goroutine uses its own connection.
+	// of which runs the init hook (the first applies the settings, which
+	// are the database's); each goroutine uses its own connection.
 	const n = 4
 	var wg sync.WaitGroup
 	errs := make(chan error, n)
@@ -68,6 +69,62 @@ func TestOpenAppliesOptionsToEveryConnection(t *testing.T) {
 		if r != want {
 			t.Errorf("settings = %q, want %q", r, want)
 		}
+	}
+}
+
+// TestNewConnectionKeepsSettings checks that a connection opened after
+// the database has spilled and a session has changed its settings opens,
+// leaves them as that session set them and sets its own time zone: DuckDB
+// refuses to set temp_directory again once used, and the other settings
+// are the whole database's, so applying them again would undo what a
+// session set, such as preserve_insertion_order turned on by
+// WriteRelease.
+func TestNewConnectionKeepsSettings(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	db, err := Open(ctx, "", Options{Threads: 2, MemoryLimit: "64MB", TempDir: t.TempDir()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	s, err := db.session(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.close()
+	// About 220 MB of text: more than the limit, so it spills.
+	if _, err := s.conn.ExecContext(ctx, `CREATE TEMP TABLE big AS SELECT range AS i, repeat('x', 100) || range AS s FROM range(2000000)`); err != nil {
+		t.Fatal(err)
+	}
+	var spilled int
+	if err := s.conn.QueryRowContext(ctx, `SELECT count(*) FROM duckdb_temporary_files()`).Scan(&spilled); err != nil {
+		t.Fatal(err)
+	}
+	if spilled == 0 {
+		t.Fatal("nothing spilled to the temporary directory: the test needs a larger table")
+	}
+	if err := s.exec(ctx, "keep_insertion_order"); err != nil {
+		t.Fatal(err)
+	}
+	// s holds the pool's only connection, so this one is new.
+	other, err := db.session(ctx)
+	if err != nil {
+		t.Fatalf("a new connection after a spill: %v", err)
+	}
+	defer other.close()
+	kept, err := other.flag(ctx, "insertion_order_kept")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !kept {
+		t.Error("a new connection turned preserve_insertion_order off again")
+	}
+	var zone string
+	if err := other.conn.QueryRowContext(ctx, `SELECT current_setting('TimeZone')`).Scan(&zone); err != nil {
+		t.Fatal(err)
+	}
+	if zone != "UTC" {
+		t.Errorf("the new connection's time zone is %q, want UTC", zone)
 	}
 }
 

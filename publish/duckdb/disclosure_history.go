@@ -504,6 +504,13 @@ func (d *DB) WriteHistory(ctx context.Context, path string) error {
 		return fmt.Errorf("write disclosure history: %w", err)
 	}
 	defer p.Abort()
+	// The file is written in the table's stored order, which DuckDB
+	// keeps only with preserve_insertion_order on. Build turns it off;
+	// WriteRelease, run before this, turns it on, but a history written
+	// without it would lose its order.
+	if err := d.Exec(ctx, "keep_insertion_order"); err != nil {
+		return fmt.Errorf("write disclosure history: %w", err)
+	}
 	if err := d.Exec(ctx, "history_write", sql.Named("path", p.Name())); err != nil {
 		return fmt.Errorf("write disclosure history: %w", err)
 	}
