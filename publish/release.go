@@ -513,7 +513,7 @@ func (b *Builder) readRelease(ctx context.Context, dbFile string, rel *schemas.R
 // cannot disagree. The tables are stored sorted by their primary keys
 // (duckdb.DB.WriteRelease), and read in stored order. Two files are
 // written at a time: compressing a gzipped CSV file takes one core, which
-// DuckDB's export of the next file uses meanwhile. DuckDB runs them on
+// DuckDB's export of the next file uses meanwhile. DuckDB runs them with
 // threads threads (exportThreads).
 func (b *Builder) exportFiles(ctx context.Context, dir, dbFile string, threads int) (err error) {
 	db, err := duckdb.Open(ctx, dbFile, duckdb.Options{Threads: threads, MemoryLimit: b.DuckDB.MemoryLimit,
@@ -550,18 +550,19 @@ func (b *Builder) exportFiles(ctx context.Context, dir, dbFile string, threads i
 }
 
 // exportThreads is the number of threads DuckDB is given for the
-// exports when the build has threads (0 for one per core): one fewer, at
-// least one. A query also runs on the thread that asked for it, so the
-// two exports at a time (twoAtATime) keep as many threads busy as the
-// build had. On two cores that is one thread each, and the exports of a
-// release of five million rows took 0.72 of the time they took with two
-// each and 0.70 of the CPU, in the same bytes: an export in stored order
-// (Options.KeepOrder) was slower on two threads than on one, the CSV of
-// the observations twice as slow (BENCHMARKS.md, "The exports on one
-// thread each").
+// exports when the build has threads (0 for one per core the process may
+// use): one fewer, at least one. DuckDB counts the thread that asked for
+// a query among its threads, but each of the two exports at a time
+// (twoAtATime) brings its own. On two cores that is one thread each: an
+// export in stored order (Options.KeepOrder) was slower on two threads
+// than on one (the observations' CSV at five million rows 7.2-9.3 s
+// against 4.8-5.7 s), and the release's exports took 0.72-0.80 of the
+// time at five million rows and 0.67-0.76 at twenty million, in the same
+// bytes (BenchmarkExportFiles; BENCHMARKS.md, "The exports on one
+// thread each"). It was measured on two cores only.
 func exportThreads(threads int) int {
 	if threads == 0 {
-		threads = runtime.NumCPU()
+		threads = runtime.GOMAXPROCS(0)
 	}
 	return max(1, threads-1)
 }

@@ -134,7 +134,10 @@ type DB struct {
 // The first connection DuckDB opens applies the settings in opts to the
 // database, and, unless opts.KeepOrder, turns off
 // preserve_insertion_order, which costs memory on large loads; every
-// connection sets its time zone.
+// connection sets its time zone. The driver shares one DuckDB instance
+// between Opens of the same file, so a second Open of a file still open
+// applies its opts to the first's database too; nothing opens a file
+// twice at once.
 func Open(ctx context.Context, path string, opts Options) (*DB, error) {
 	if opts.Threads < 0 {
 		return nil, fmt.Errorf("open duckdb: threads must not be negative, got %d", opts.Threads)
@@ -154,12 +157,14 @@ func Open(ctx context.Context, path string, opts Options) (*DB, error) {
 		}
 		dsn += "?" + url.Values{"access_mode": {"READ_ONLY"}}.Encode()
 	}
-	// The settings but the time zone are the whole database's, so only
-	// the first connection applies them: a later one would undo what a
-	// session changed since (the memory lent by lendMemory,
-	// preserve_insertion_order turned on by WriteRelease), and DuckDB
-	// refuses to set temp_directory again once it has spilled there, so
-	// a connection the pool opened after a spill failed.
+	// All the settings but the time zone are the whole database's, so
+	// only the first connection applies them: a later one would undo
+	// what a session changed since (the memory lent by lendMemory,
+	// preserve_insertion_order turned on by keepingOrder or
+	// WriteRelease), and DuckDB refuses to set temp_directory again once
+	// it has spilled there, so a connection the pool opened after a spill
+	// would fail. The first connection is Open's own ping, so a failed
+	// init fails Open.
 	var mu sync.Mutex
 	first := true
 	connector, err := duckdb.NewConnector(dsn, func(ex driver.ExecerContext) error {
@@ -336,8 +341,8 @@ type session struct {
 // is DuckDB's for the whole database, so another session running
 // meanwhile keeps order too: a cost, never a different result, since
 // what must come sorted is sorted by its query. No session turns it off
-// meanwhile (a new pooled connection would, initConn), which would only
-// store fn's rows less sorted.
+// meanwhile (a new pooled connection leaves the setting as it is,
+// initConn), which would only store fn's rows less sorted.
 func (s *session) keepingOrder(ctx context.Context, fn func() error) error {
 	kept, err := s.flag(ctx, "insertion_order_kept")
 	if err != nil {

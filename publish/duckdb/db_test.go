@@ -13,7 +13,9 @@ import (
 	"testing"
 )
 
-func TestOpenAppliesOptionsToEveryConnection(t *testing.T) {
+// TestOpenSettingsSeenByEveryConnection checks that every connection of
+// the pool sees the settings Open was given and its own time zone.
+func TestOpenSettingsSeenByEveryConnection(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	db, err := Open(ctx, "", Options{Threads: 2, MemoryLimit: "512MiB"})
@@ -28,7 +30,7 @@ func TestOpenAppliesOptionsToEveryConnection(t *testing.T) {
 	const n = 4
 	var wg sync.WaitGroup
 	errs := make(chan error, n)
-	got := make(chan [3]string, n)
+	got := make(chan [4]string, n)
 	start := make(chan struct{})
 	for range n {
 		wg.Add(1)
@@ -47,9 +49,9 @@ func TestOpenAppliesOptionsToEveryConnection(t *testing.T) {
 				return
 			}
 			defer rows.Close()
-			var r [3]string
+			var r [4]string
 			for rows.Next() {
-				if err := rows.Scan(&r[0], &r[1], &r[2]); err != nil {
+				if err := rows.Scan(&r[0], &r[1], &r[2], &r[3]); err != nil {
 					errs <- err
 					return
 				}
@@ -65,7 +67,7 @@ func TestOpenAppliesOptionsToEveryConnection(t *testing.T) {
 		t.Fatal(err)
 	}
 	for r := range got {
-		want := [3]string{"2", "512.0 MiB", "false"}
+		want := [4]string{"2", "512.0 MiB", "false", "UTC"}
 		if r != want {
 			t.Errorf("settings = %q, want %q", r, want)
 		}
@@ -74,7 +76,8 @@ func TestOpenAppliesOptionsToEveryConnection(t *testing.T) {
 
 // TestNewConnectionKeepsSettings checks that a connection opened after
 // the database has spilled and a session has changed its settings opens,
-// leaves them as that session set them and sets its own time zone: DuckDB
+// leaves them as that session set them (preserve_insertion_order, the
+// memory limit) and sets its own time zone: DuckDB
 // refuses to set temp_directory again once used, and the other settings
 // are the whole database's, so applying them again would undo what a
 // session set, such as preserve_insertion_order turned on by
@@ -82,16 +85,8 @@ func TestOpenAppliesOptionsToEveryConnection(t *testing.T) {
 func TestNewConnectionKeepsSettings(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	db, err := Open(ctx, "", Options{Threads: 2, MemoryLimit: "64MB", TempDir: t.TempDir()})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	s, err := db.session(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.close()
+	db := openTestWith(t, Options{Threads: 2, MemoryLimit: "64MB", TempDir: t.TempDir()})
+	s := testSession(t, db)
 	// About 220 MB of text: more than the limit, so it spills.
 	if _, err := s.conn.ExecContext(ctx, `CREATE TEMP TABLE big AS SELECT range AS i, repeat('x', 100) || range AS s FROM range(2000000)`); err != nil {
 		t.Fatal(err)
@@ -104,6 +99,19 @@ func TestNewConnectionKeepsSettings(t *testing.T) {
 		t.Fatal("nothing spilled to the temporary directory: the test needs a larger table")
 	}
 	if err := s.exec(ctx, "keep_insertion_order"); err != nil {
+		t.Fatal(err)
+	}
+	// As lendMemory does.
+	if _, err := s.conn.ExecContext(ctx, `SET memory_limit = '48MB'`); err != nil {
+		t.Fatal(err)
+	}
+	var lent string
+	if err := s.conn.QueryRowContext(ctx, `SELECT current_setting('memory_limit')`).Scan(&lent); err != nil {
+		t.Fatal(err)
+	}
+	// The database's default zone, which a connection that set none
+	// would show; on a machine in UTC, DuckDB's own default is UTC.
+	if _, err := s.conn.ExecContext(ctx, `SET GLOBAL TimeZone = 'Asia/Tokyo'`); err != nil {
 		t.Fatal(err)
 	}
 	// s holds the pool's only connection, so this one is new.
@@ -119,9 +127,12 @@ func TestNewConnectionKeepsSettings(t *testing.T) {
 	if !kept {
 		t.Error("a new connection turned preserve_insertion_order off again")
 	}
-	var zone string
-	if err := other.conn.QueryRowContext(ctx, `SELECT current_setting('TimeZone')`).Scan(&zone); err != nil {
+	var zone, limit string
+	if err := other.conn.QueryRowContext(ctx, `SELECT current_setting('TimeZone'), current_setting('memory_limit')`).Scan(&zone, &limit); err != nil {
 		t.Fatal(err)
+	}
+	if limit != lent {
+		t.Errorf("a new connection set the memory limit back to %s from the %s a session lowered it to", limit, lent)
 	}
 	if zone != "UTC" {
 		t.Errorf("the new connection's time zone is %q, want UTC", zone)
@@ -234,16 +245,7 @@ func TestUnknownQuery(t *testing.T) {
 func TestMemoryLimit(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	db, err := Open(ctx, "", Options{Threads: 1, MemoryLimit: "512MiB"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	s, err := db.session(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.close()
+	s := testSession(t, openTestWith(t, Options{Threads: 1, MemoryLimit: "512MiB"}))
 	got, err := s.memoryLimit(ctx)
 	if err != nil {
 		t.Fatal(err)

@@ -504,14 +504,18 @@ func (d *DB) WriteHistory(ctx context.Context, path string) error {
 		return fmt.Errorf("write disclosure history: %w", err)
 	}
 	defer p.Abort()
-	// The file is written in the table's stored order, which DuckDB
-	// keeps only with preserve_insertion_order on. Build turns it off;
-	// WriteRelease, run before this, turns it on, but a history written
-	// without it would lose its order.
-	if err := d.Exec(ctx, "keep_insertion_order"); err != nil {
+	s, err := d.session(ctx)
+	if err != nil {
 		return fmt.Errorf("write disclosure history: %w", err)
 	}
-	if err := d.Exec(ctx, "history_write", sql.Named("path", p.Name())); err != nil {
+	defer s.close()
+	// The file is written in the table's stored order, which DuckDB
+	// keeps only with preserve_insertion_order on. Open turns it off;
+	// WriteRelease, run before this, turns it on, but the history must
+	// not depend on that.
+	if err := s.keepingOrder(ctx, func() error {
+		return s.exec(ctx, "history_write", sql.Named("path", p.Name()))
+	}); err != nil {
 		return fmt.Errorf("write disclosure history: %w", err)
 	}
 	// DuckDB wrote through its own handle; reopen ours so Commit syncs

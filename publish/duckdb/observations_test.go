@@ -17,7 +17,13 @@ import (
 
 func openTest(t testing.TB) *DB {
 	t.Helper()
-	db, err := Open(context.Background(), "", Options{Threads: 2})
+	return openTestWith(t, Options{Threads: 2})
+}
+
+// openTestWith opens a database in memory with opts, closed when t ends.
+func openTestWith(t testing.TB, opts Options) *DB {
+	t.Helper()
+	db, err := Open(context.Background(), "", opts)
 	if err != nil {
 		t.Fatal(err)
 	}
