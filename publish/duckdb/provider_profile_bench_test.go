@@ -131,20 +131,7 @@ func BenchmarkProfileBatches(b *testing.B) {
 	// Each runs with neither's table held, which under a memory limit
 	// would leave the other less room.
 	const drop = "DROP TABLE IF EXISTS profile_counted_whole; DROP TABLE IF EXISTS profile_counted_by_metric"
-	ran := map[string]bool{}
-	for _, bc := range []struct {
-		name string
-		make func(b *testing.B)
-	}{{"by-metric", byMetric}, {"whole", whole}} {
-		b.Run(bc.name, func(b *testing.B) {
-			exec(b, drop)
-			for b.Loop() {
-				bc.make(b)
-			}
-			ran[bc.name] = true
-		})
-	}
-	if len(ran) < 2 {
+	if !runPeers(b, func(b *testing.B) { exec(b, drop) }, benchRun{"by-metric", byMetric}, benchRun{"whole", whole}) {
 		return
 	}
 	// The last to run was "whole"; the aggregate by metric is made again,

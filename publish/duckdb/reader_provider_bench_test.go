@@ -104,3 +104,31 @@ func benchReleaseDB(b *testing.B) (*DB, string) {
 	b.Cleanup(func() { db.Close() })
 	return db, path
 }
+
+// benchRun is one side of a benchmark against its peer: its
+// sub-benchmark's name and what one iteration does.
+type benchRun struct {
+	name string
+	run  func(b *testing.B)
+}
+
+// runPeers runs each of runs as a sub-benchmark, before (when not nil)
+// first in each, and reports whether every one ran, so that the caller
+// compares their results only when the -bench pattern picked them all.
+func runPeers(b *testing.B, before func(b *testing.B), runs ...benchRun) bool {
+	// A set of names, not a count: a sub-benchmark's function may be
+	// called more than once.
+	ran := map[string]bool{}
+	for _, r := range runs {
+		b.Run(r.name, func(b *testing.B) {
+			if before != nil {
+				before(b)
+			}
+			for b.Loop() {
+				r.run(b)
+			}
+			ran[r.name] = true
+		})
+	}
+	return len(ran) == len(runs)
+}

@@ -53,11 +53,7 @@ func similarRankInput(b *testing.B) *session {
 	b.Helper()
 	ctx := context.Background()
 	db, path := benchReleaseDB(b)
-	s, err := db.session(ctx)
-	if err != nil {
-		b.Fatal(err)
-	}
-	b.Cleanup(func() { s.close() })
+	s := testSession(b, db)
 	cat, err := config.Builtin()
 	if err != nil {
 		b.Fatal(err)
@@ -137,19 +133,7 @@ func BenchmarkSimilarRanks(b *testing.B) {
 			exec(b, similarRankWindow, minRows)
 		}
 	}
-	ran := map[string]bool{}
-	for _, bc := range []struct {
-		name string
-		make func(b *testing.B)
-	}{{"sweep", sweep}, {"window", window}} {
-		b.Run(bc.name, func(b *testing.B) {
-			for b.Loop() {
-				bc.make(b)
-			}
-			ran[bc.name] = true
-		})
-	}
-	if len(ran) < 2 {
+	if !runPeers(b, nil, benchRun{"sweep", sweep}, benchRun{"window", window}) {
 		return
 	}
 	// Each side must give a row once: the join alone would not see a row

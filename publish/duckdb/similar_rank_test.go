@@ -69,12 +69,7 @@ CREATE TABLE similar_ranks_window (rid BIGINT, similar_rank BIGINT, similar_n BI
 func TestSimilarRanksAgreeWithWindow(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	db := openTest(t)
-	s, err := db.session(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.close()
+	s := testSession(t, openTest(t))
 	if _, err := s.conn.ExecContext(ctx, similarRankCases); err != nil {
 		t.Fatal(err)
 	}
