@@ -56,7 +56,7 @@ func TestCrashHelper(t *testing.T) {
 
 // crashSteps are the failpoints of an ingest, in the order it reaches them.
 var crashSteps = []string{
-	"partition-pending", "checked", "index-locked", "partitions-written", "warehouse-committed",
+	"incoming-locked", "partition-pending", "checked", "index-locked", "partitions-written", "warehouse-committed",
 	"report-written", "manifest-written", "indexed", "renamed",
 }
 

@@ -8,7 +8,6 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"time"
 
 	"github.com/yardstick-open/yardstick/schemas"
 )
@@ -100,6 +99,7 @@ func (p *Pipeline) startIncoming(ctx context.Context, id string) (*incoming, err
 		return nil, fmt.Errorf("create submission folder: %w", err)
 	}
 	in.unlock = unlock
+	reach("incoming-locked")
 	if err := os.Mkdir(in.dir, 0o755); err != nil {
 		in.finish(false)
 		return nil, fmt.Errorf("create submission folder: %w", err)
@@ -122,12 +122,6 @@ func (in *incoming) finish(kept bool) {
 	}
 }
 
-// lonelyLockAge is how old a lock file with nothing else of its id must be
-// before it is removed. An ingest makes its folder just after taking its
-// lock, so a lock file alone is a crash between the two, or a lock that
-// another ingest has only just created and not yet taken, which must stay.
-const lonelyLockAge = time.Hour
-
 // RemoveLeftovers removes what ingests that died left in the data folder:
 // their incoming folders and spill files, their temporary Parquet files
 // and any Parquet files they had renamed into the warehouse before they
@@ -149,13 +143,11 @@ func (p *Pipeline) removeLeftovers() ([]string, error) {
 	if err != nil {
 		return nil, fmt.Errorf("list incoming submissions: %w", err)
 	}
-	ids := map[string]bool{} // id: whether more than its lock file is there
+	ids := map[string]bool{}
 	for _, e := range entries {
 		name := e.Name()
 		if id, ok := strings.CutSuffix(name, ".lock"); ok {
-			if _, seen := ids[id]; !seen {
-				ids[id] = false
-			}
+			ids[id] = true
 		} else if id, ok := strings.CutSuffix(name, ".spill"); ok {
 			ids[id] = true
 		} else if e.IsDir() {
@@ -164,18 +156,12 @@ func (p *Pipeline) removeLeftovers() ([]string, error) {
 	}
 	var dead []unlockedID
 	var errs []error
-	for id, more := range ids {
-		lock := filepath.Join(p.incomingDir(), id+".lock")
-		// A young lock file alone may be one another ingest has just made
-		// and is about to take, unless its submission is in place: ids are
-		// chosen so as to name no submission, so that lock is what an
-		// ingest killed after putting its submission in place left.
-		if !more && !p.submitted(id) {
-			if st, err := os.Stat(lock); err != nil || time.Since(st.ModTime()) < lonelyLockAge {
-				continue
-			}
-		}
-		unlock, ok, err := schemas.TryLockFile(lock)
+	for id := range ids {
+		// A lock file alone may be one another ingest has just created
+		// and not yet taken. Taking it and removing it is still safe:
+		// that ingest then finds the file it locked gone and locks a new
+		// one (schemas.LockFile), before it makes anything else.
+		unlock, ok, err := schemas.TryLockFile(filepath.Join(p.incomingDir(), id+".lock"))
 		if err != nil {
 			errs = append(errs, err)
 			continue

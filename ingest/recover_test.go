@@ -4,8 +4,8 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"slices"
 	"testing"
-	"time"
 
 	"github.com/yardstick-open/yardstick/schemas"
 )
@@ -13,9 +13,10 @@ import (
 // TestRemoveLeftoversSparesLiveIngests checks that cleaning up after dead
 // ingests leaves a running one alone: its incoming folder, spill, lock and
 // warehouse files stay while its lock is held, and a lock file with nothing
-// else of its id stays while it is young (an ingest that has just created
-// it may be about to take it). A dead id's files go, in the warehouse too,
-// while another submission's file in the same partition stays.
+// else of its id goes, however young, once its lock is free, and stays
+// while it is held (an ingest that has just taken it). A dead id's files
+// go, in the warehouse too, while another submission's file in the same
+// partition stays.
 func TestRemoveLeftoversSparesLiveIngests(t *testing.T) {
 	t.Parallel()
 	root := t.TempDir()
@@ -25,8 +26,8 @@ func TestRemoveLeftoversSparesLiveIngests(t *testing.T) {
 	// A layout 1 council folder (ingest refuses such a warehouse, but
 	// RemoveLeftovers may meet one before its migration).
 	old1 := filepath.Dir(p.Layout.ObservationFile("2024-25-Q1", "E08000010", "x"))
-	const live, dead, lonely, other = "20261122T093000.000000Z-aaaaaaaa", "20261122T093000.000000Z-bbbbbbbb",
-		"20261122T093000.000000Z-cccccccc", "20261122T093000.000000Z-dddddddd"
+	const live, dead, lonely, other, taken = "20261122T093000.000000Z-aaaaaaaa", "20261122T093000.000000Z-bbbbbbbb",
+		"20261122T093000.000000Z-cccccccc", "20261122T093000.000000Z-dddddddd", "20261122T093000.000000Z-eeeeeeee"
 	for _, dir := range []string{filepath.Join(in, live), filepath.Join(in, dead), part, old1} {
 		if err := os.MkdirAll(dir, 0o755); err != nil {
 			t.Fatal(err)
@@ -43,7 +44,7 @@ func TestRemoveLeftoversSparesLiveIngests(t *testing.T) {
 		filepath.Join(part, "."+dead+"_E08000009.parquet.tmp-b2"):  false,
 		filepath.Join(part, "."+dead+".parquet.tmp-b3"):            false,
 		filepath.Join(old1, dead+".parquet"):                       false,
-		filepath.Join(in, lonely+".lock"):                          true,
+		filepath.Join(in, lonely+".lock"):                          false,
 		filepath.Join(part, other+"_E08000009.parquet"):            true,
 		filepath.Join(part, other+".parquet"):                      true,
 		filepath.Join(part, "."+other+"_E08000009.parquet.tmp-c3"): true,
@@ -58,6 +59,12 @@ func TestRemoveLeftoversSparesLiveIngests(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer unlock()
+	unlockTaken, err := schemas.LockFile(context.Background(), filepath.Join(in, taken+".lock"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer unlockTaken()
+	files[filepath.Join(in, taken+".lock")] = true
 	// A dead ingest's lock file is there too, free.
 	if err := os.WriteFile(filepath.Join(in, dead+".lock"), nil, 0o644); err != nil {
 		t.Fatal(err)
@@ -68,8 +75,9 @@ func TestRemoveLeftoversSparesLiveIngests(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(gone) != 1 || gone[0] != dead {
-		t.Errorf("removed %v, want only %s", gone, dead)
+	slices.Sort(gone)
+	if want := []string{dead, lonely}; !slices.Equal(gone, want) {
+		t.Errorf("removed %v, want %v", gone, want)
 	}
 	for f, keep := range files {
 		_, err := os.Stat(f)
@@ -86,41 +94,26 @@ func TestRemoveLeftoversSparesLiveIngests(t *testing.T) {
 	if _, err := os.Stat(old1); err == nil {
 		t.Errorf("the layout 1 council folder emptied of the dead ingest's file is still there")
 	}
-
-	// Once old, the lonely lock file is a crash's too.
-	old := time.Now().Add(-2 * lonelyLockAge)
-	if err := os.Chtimes(filepath.Join(in, lonely+".lock"), old, old); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := p.removeLeftovers(); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := os.Stat(filepath.Join(in, lonely+".lock")); err == nil {
-		t.Errorf("an hour-old lock file alone is still there")
-	}
 }
 
-// TestRemoveLeftoversFinishedLock checks that a lock file alone, however
-// young, goes when its submission is in place: an ingest killed after
-// renaming its folder into place and removing its spill, but before
-// removing its lock file, left it, and no ingest can be about to take it,
-// since new ids name no submission. TestCrashAnyMoment found it left
-// behind when the kill fell there.
+// TestRemoveLeftoversFinishedLock checks that a lock file alone goes when
+// its submission is in place, and the submission stays: an ingest killed
+// after renaming its folder into place and removing its spill, but before
+// removing its lock file, left it. TestCrashAnyMoment found it left behind
+// when the kill fell there.
 func TestRemoveLeftoversFinishedLock(t *testing.T) {
 	t.Parallel()
 	root := t.TempDir()
 	p := &Pipeline{Layout: schemas.Layout{Root: root}}
-	const finished, young = "20261122T093000.000000Z-eeeeeeee", "20261122T093000.000000Z-ffffffff"
+	const finished = "20261122T093000.000000Z-eeeeeeee"
 	if err := os.MkdirAll(p.Layout.Submission(finished), 0o755); err != nil {
 		t.Fatal(err)
 	}
 	if err := os.MkdirAll(p.incomingDir(), 0o755); err != nil {
 		t.Fatal(err)
 	}
-	for _, id := range []string{finished, young} {
-		if err := os.WriteFile(filepath.Join(p.incomingDir(), id+".lock"), nil, 0o644); err != nil {
-			t.Fatal(err)
-		}
+	if err := os.WriteFile(filepath.Join(p.incomingDir(), finished+".lock"), nil, 0o644); err != nil {
+		t.Fatal(err)
 	}
 	gone, err := p.removeLeftovers()
 	if err != nil {
@@ -131,9 +124,6 @@ func TestRemoveLeftoversFinishedLock(t *testing.T) {
 	}
 	if _, err := os.Stat(filepath.Join(p.incomingDir(), finished+".lock")); err == nil {
 		t.Errorf("the lock file of a submission in place is still there")
-	}
-	if _, err := os.Stat(filepath.Join(p.incomingDir(), young+".lock")); err != nil {
-		t.Errorf("a young lock file of no submission was removed: %v", err)
 	}
 	if _, err := os.Stat(p.Layout.Submission(finished)); err != nil {
 		t.Errorf("the submission was removed: %v", err)

@@ -23,30 +23,24 @@ const lockPoll = 20 * time.Millisecond
 // Where the syscall package has no flock(2) (Windows, Solaris, AIX), it
 // excludes only other goroutines of this process.
 //
-// The lock file is left behind by unlock. Removing it would let a waiter
-// holding the old file and a newcomer creating a new one both "win".
+// The lock file is left behind by unlock. Its holder may remove it, and
+// only its holder: whoever then takes the lock on the file it removed
+// finds that path no longer names that file and tries again on the file
+// now there, so the removed file's lock and the new file's never admit
+// two holders at once.
 func LockFile(ctx context.Context, path string) (unlock func() error, err error) {
 	if err := ctx.Err(); err != nil {
 		return nil, fmt.Errorf("lock %s: %w", path, err)
 	}
-	f, err := openLockFile(path)
-	if err != nil {
-		return nil, err
-	}
 	tick := time.NewTicker(lockPoll)
 	defer tick.Stop()
 	for {
-		ok, err := lockNB(f)
-		if err != nil {
-			f.Close()
-			return nil, fmt.Errorf("lock %s: %w", path, err)
-		}
-		if ok {
-			return unlocker(f), nil
+		unlock, ok, err := TryLockFile(path)
+		if err != nil || ok {
+			return unlock, err
 		}
 		select {
 		case <-ctx.Done():
-			f.Close()
 			return nil, fmt.Errorf("lock %s: %w", path, ctx.Err())
 		case <-tick.C:
 		}
@@ -57,20 +51,54 @@ func LockFile(ctx context.Context, path string) (unlock func() error, err error)
 // returns ok false at once, for callers that would rather say the file is
 // busy than wait for it.
 func TryLockFile(path string) (unlock func() error, ok bool, err error) {
-	f, err := openLockFile(path)
-	if err != nil {
-		return nil, false, err
-	}
-	ok, err = lockNB(f)
-	if err != nil {
+	for {
+		f, err := openLockFile(path)
+		if err != nil {
+			return nil, false, err
+		}
+		if lockOpened != nil {
+			lockOpened(path)
+		}
+		ok, err := lockNB(f)
+		if err == nil && ok {
+			var named bool
+			named, err = namesFile(path, f)
+			if err == nil && named {
+				return unlocker(f), true, nil
+			}
+			// The holder before us removed the file: its lock now
+			// excludes no one who opens path, so take the new file's.
+			err = errors.Join(err, release(f))
+		}
 		f.Close()
-		return nil, false, fmt.Errorf("lock %s: %w", path, err)
+		if err != nil {
+			return nil, false, fmt.Errorf("lock %s: %w", path, err)
+		}
+		if !ok {
+			return nil, false, nil
+		}
 	}
-	if !ok {
-		f.Close()
-		return nil, false, nil
+}
+
+// lockOpened, when a test sets it, is called by TryLockFile between
+// opening the lock file and locking it, where another holder's removal of
+// the file can fall. It is nil in every program.
+var lockOpened func(path string)
+
+// namesFile reports whether path still names the open file f.
+func namesFile(path string, f *os.File) (bool, error) {
+	open, err := f.Stat()
+	if err != nil {
+		return false, err
 	}
-	return unlocker(f), true, nil
+	named, err := os.Stat(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return false, nil
+	}
+	if err != nil {
+		return false, err
+	}
+	return os.SameFile(open, named), nil
 }
 
 // openLockFile opens the lock file at path, creating it and its folder if

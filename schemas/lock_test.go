@@ -88,6 +88,38 @@ func TestTryLockFile(t *testing.T) {
 }
 
 // shortContext returns a context that ends in 50 ms.
+// TestLockFileRemovedByHolder checks that a lock whose file its holder
+// removed, between another locker opening the file and locking it, is
+// not taken on the removed file: that lock would exclude no one who opens
+// the path afterwards, so two holders would each think they had it.
+func TestLockFileRemovedByHolder(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "a.lock")
+	if err := os.WriteFile(path, nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	removed := 0
+	lockOpened = func(p string) {
+		if p == path && removed == 0 {
+			removed++
+			if err := os.Remove(path); err != nil {
+				t.Error(err)
+			}
+		}
+	}
+	defer func() { lockOpened = nil }()
+	unlock, err := LockFile(context.Background(), path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer unlock()
+	if removed != 1 {
+		t.Fatalf("the lock file was removed %d times, want once", removed)
+	}
+	if _, ok, err := TryLockFile(path); err != nil || ok {
+		t.Errorf("TryLockFile after a lock taken across the removal: ok %v, err %v; want busy", ok, err)
+	}
+}
+
 func shortContext(t *testing.T) context.Context {
 	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
 	t.Cleanup(cancel)
