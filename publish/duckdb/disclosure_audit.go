@@ -553,34 +553,86 @@ func (s *session) eachAuditMember(ctx context.Context, scope []string, batches [
 			return "CREATE OR REPLACE TEMP TABLE audit_member_rows AS SELECT * FROM (" + q + ") ORDER BY batch"
 		}, sql.Named("units", units), sql.Named("councils", inCouncils), sql.Named("batch_of", batchOf))
 	})
-	for b := 0; err == nil && b < max(len(batches), 1); b++ {
-		err = s.eachAuditBatchMember(ctx, b, fn)
+	if err == nil {
+		err = s.readAuditMembers(ctx, max(len(batches), 1), fn)
 	}
 	// Dropped even when the build was cancelled: the next audit stores
 	// its own.
 	return errors.Join(err, s.exec(context.WithoutCancel(ctx), "audit_members_drop"))
 }
 
-// eachAuditBatchMember reads the members of batch b that eachAuditMember
-// stored (audit_members_batch.sql) and hands each to fn.
-func (s *session) eachAuditBatchMember(ctx context.Context, b int, fn func(batch int, m *auditMember)) error {
+// auditChunk is a run of one batch's members, read together and handed
+// over together.
+type auditChunk struct {
+	batch   int
+	members []auditMember
+}
+
+// auditChunkSize and auditChunks are how many members a chunk holds and
+// how many chunks readAuditMembers may have read ahead of fn: enough to
+// keep the reader busy while fn works, and a few megabytes at most.
+const auditChunkSize, auditChunks = 4096, 4
+
+// readAuditMembers reads the members eachAuditMember stored, batch 0 to
+// batches-1 (audit_members_batch.sql), a chunk at a time on a goroutine of
+// its own, and hands each to fn on this one, in the order read. Reading a
+// row (the driver's rows and Scan) cost about as much Go time as adding it
+// (auditSystem.add) at 5M rows (BENCHMARKS.md), and DuckDB has finished
+// sorting a batch before its first row is read, so the two take a core
+// each rather than one in turn. fn must not keep m, whose chunk is read
+// into again.
+func (s *session) readAuditMembers(ctx context.Context, batches int, fn func(batch int, m *auditMember)) error {
+	free := make(chan []auditMember, auditChunks)
+	for range auditChunks {
+		free <- make([]auditMember, auditChunkSize)
+	}
+	full := make(chan auditChunk, auditChunks)
+	var readErr error
+	go func() {
+		defer close(full)
+		for b := 0; readErr == nil && b < batches; b++ {
+			readErr = s.readAuditBatch(ctx, b, free, full)
+		}
+	}()
+	for c := range full {
+		for i := range c.members {
+			fn(c.batch, &c.members[i])
+		}
+		free <- c.members[:cap(c.members)]
+	}
+	// full is closed only once the reader has set readErr for good.
+	return readErr
+}
+
+// readAuditBatch reads the members of batch b into chunks taken from
+// free and sends each, filled, to full.
+func (s *session) readAuditBatch(ctx context.Context, b int, free chan []auditMember, full chan<- auditChunk) error {
 	rows, err := s.query(ctx, "audit_members_batch", sql.Named("batch", b))
 	if err != nil {
 		return err
 	}
 	defer rows.Close()
-	var m auditMember
 	var group sql.NullString
 	var gid sql.NullInt64
-	var batch int
+	chunk, k := <-free, 0
 	for rows.Next() {
-		if err := rows.Scan(&batch, &m.Release, &gid, &group, &m.Cell.Council, &m.Cell.Provider, &m.Cell.Service, &m.Cell.Metric,
+		m := &chunk[k]
+		if err := rows.Scan(&m.Release, &gid, &group, &m.Cell.Council, &m.Cell.Provider, &m.Cell.Service, &m.Cell.Metric,
 			&m.Cell.Period, &m.Total, &m.Unknown, &m.X, &m.N, &m.Kind, &m.TX, &m.TN, &m.Primary,
 			&m.XCount, &m.NCount, &m.SmallCount); err != nil {
+			free <- chunk
 			return fmt.Errorf("audit_members_batch: %w", err)
 		}
 		m.Group, m.GID = group.String, gid.Int64
-		fn(batch, &m)
+		if k++; k == len(chunk) {
+			full <- auditChunk{b, chunk}
+			chunk, k = <-free, 0
+		}
+	}
+	if k > 0 {
+		full <- auditChunk{b, chunk[:k]}
+	} else {
+		free <- chunk
 	}
 	if err := rows.Err(); err != nil {
 		return fmt.Errorf("audit_members_batch: %w", err)

@@ -5,6 +5,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"fmt"
 	"reflect"
 	"slices"
 	"strings"
@@ -523,6 +524,64 @@ func TestAuditGroupNumbers(t *testing.T) {
 		if got, isNew := tables.group(s.m); got != s.want || isNew != s.isNew {
 			t.Errorf("step %d: the group of release %q, group %q, gid %d = %d, %v; want %d, %v",
 				i+1, s.m.Release, s.m.Group, s.m.GID, got, isNew, s.want, s.isNew)
+		}
+	}
+}
+
+// TestReadAuditMembersInOrder checks that the members eachAuditMember
+// stores reach fn once each, whole, with their batch and in the order
+// audit_members_batch.sql reads them, across batches of many chunks, of
+// exactly one, of none and of one member: readAuditMembers reads chunks
+// on one goroutine and reuses each once fn has been through it.
+func TestReadAuditMembersInOrder(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	s := testSession(t, openTest(t))
+	sizes := []int{2*auditChunkSize + 100, auditChunkSize, 0, 1}
+	var parts []string
+	for b, n := range sizes {
+		// Stored out of their order (gid descending), which the read sorts.
+		parts = append(parts, fmt.Sprintf(`SELECT %d AS batch, '' AS release, %d - i AS gid, NULL::VARCHAR AS hgroup,
+			'E0800000' || %d AS council_code, 'p' || (%d - i) AS provider_id, 'homecare' AS service,
+			'hc-missed-visits' AS metric, '2024-25-Q1' AS period, i %% 2 = 0 AS is_total, i %% 3 = 0 AS unknown,
+			(%d - i)::DOUBLE AS x, NULL::DOUBLE AS n, 'count' AS kind, NULL::DOUBLE AS tx, NULL::DOUBLE AS tn,
+			false AS is_primary, '' AS x_count, '' AS n_count, 5 AS small_count FROM range(%d) r(i)`, b, n, b, n, n, n))
+	}
+	if _, err := s.conn.ExecContext(ctx, "CREATE TEMP TABLE audit_member_rows AS "+strings.Join(parts, " UNION ALL ")); err != nil {
+		t.Fatal(err)
+	}
+	type seen struct {
+		batch       int
+		gid         int64
+		council     string
+		provider    string
+		x           float64
+		total       bool
+		unknown     bool
+		small, kind string
+	}
+	var got []seen
+	err := s.readAuditMembers(ctx, len(sizes), func(batch int, m *auditMember) {
+		got = append(got, seen{batch, m.GID, m.Cell.Council, m.Cell.Provider, m.X.Float64, m.Total, m.Unknown,
+			fmt.Sprint(m.SmallCount), m.Kind})
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var want []seen
+	for b, n := range sizes {
+		for g := 1; g <= n; g++ {
+			i := n - g // the row's number in range, as stored
+			want = append(want, seen{b, int64(g), fmt.Sprintf("E0800000%d", b), fmt.Sprintf("p%d", g), float64(g),
+				i%2 == 0, i%3 == 0, "5", "count"})
+		}
+	}
+	if len(got) != len(want) {
+		t.Fatalf("fn was handed %d members, want %d", len(got), len(want))
+	}
+	for i := range want {
+		if got[i] != want[i] {
+			t.Fatalf("member %d: got %+v, want %+v", i, got[i], want[i])
 		}
 	}
 }

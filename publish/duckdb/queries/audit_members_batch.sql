@@ -8,7 +8,7 @@
 -- metric and period) and the member's provider and period, so the order
 -- is total. Integer keys sort this release's members, which are most of
 -- them, far faster than the six text columns that name a group.
-SELECT batch, release, gid, hgroup, council_code, provider_id, service, metric, period,
+SELECT release, gid, hgroup, council_code, provider_id, service, metric, period,
        is_total, unknown, x, n, kind, tx, tn, is_primary, x_count, n_count, small_count
 FROM audit_member_rows
 WHERE batch = $batch
