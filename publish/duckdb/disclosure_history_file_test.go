@@ -4,9 +4,11 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"testing"
 
 	"github.com/yardstick-open/yardstick/schemas"
@@ -410,6 +412,93 @@ func TestHistoryAuditRepeats(t *testing.T) {
 		}
 		if n := earlierRows(); n != 4 {
 			t.Errorf("after %d releases of the same figures the audit reads %d rows of earlier releases, want 4", i, n)
+		}
+	}
+}
+
+// TestAuditMembersScopedAsWhole checks that the interval audit reads the
+// same members of a unit, earlier releases' with the councils' figures
+// of their hidden cells, whether it reads every unit or only some again
+// ($units, as suppression's later rounds do), each one's rows no more
+// and no fewer. Councils A and B each return ch-falls in Q1, P1's small
+// and hidden with P2's, as in TestHistoryAuditRepeats; release r1
+// publishes that, and the next build's audit reads its groups.
+func TestAuditMembersScopedAsWhole(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	cat := disclosureCatalogue(t)
+	fallsOf := func(council string) sub {
+		return sub{ID: "g" + council, Council: council, Received: day("2025-04-10"), Rows: []obs{
+			falls("", dq1, 50, 12000), falls("P1", dq1, 3, 2000), falls("P2", dq1, 12, 3000), falls("P3", dq1, 35, 7000),
+		}}
+	}
+	root := writeDataDir(t, fallsOf(cA), fallsOf(cB))
+	if _, err := buildRelease(t, root, "r1", cat); err != nil {
+		t.Fatal(err)
+	}
+	q, err := lookup("audit_members")
+	if err != nil {
+		t.Fatal(err)
+	}
+	// members returns audit_members.sql's rows for units (nil: every
+	// unit), each as text, by unit.
+	members := func(ctx context.Context, conn *sql.Conn, units []string) (map[string][]string, error) {
+		var arg any
+		if units != nil {
+			arg = units
+		}
+		rows, err := conn.QueryContext(ctx, "SELECT concat_ws(chr(31), council_code, service, metric), CAST(t AS VARCHAR) FROM ("+q+") t ORDER BY ALL",
+			sql.Named("units", arg), sql.Named("councils", nil), sql.Named("batch_of", nil))
+		if err != nil {
+			return nil, err
+		}
+		defer rows.Close()
+		out := map[string][]string{}
+		for rows.Next() {
+			var unit, row string
+			if err := rows.Scan(&unit, &row); err != nil {
+				return nil, err
+			}
+			out[unit] = append(out[unit], row)
+		}
+		return out, rows.Err()
+	}
+	var whole, listed map[string][]string
+	single := map[string]map[string][]string{}
+	var truths int
+	in := BuildInput{DataDir: root, Catalogue: cat, Councils: fixtureCouncils(t), Neighbours: 2,
+		afterSuppress: func(ctx context.Context, conn *sql.Conn) error {
+			var err error
+			if whole, err = members(ctx, conn, nil); err != nil {
+				return err
+			}
+			units := slices.Sorted(maps.Keys(whole))
+			if listed, err = members(ctx, conn, units); err != nil {
+				return err
+			}
+			for _, u := range units {
+				if single[u], err = members(ctx, conn, []string{u}); err != nil {
+					return err
+				}
+			}
+			return conn.QueryRowContext(ctx, "SELECT count(*) FILTER (WHERE release <> '' AND tx IS NOT NULL) FROM ("+q+")",
+				sql.Named("units", nil), sql.Named("councils", nil), sql.Named("batch_of", nil)).Scan(&truths)
+		}}
+	if err := openTest(t).Build(ctx, in); err != nil {
+		t.Fatal(err)
+	}
+	if len(whole) != 2 {
+		t.Fatalf("the audit read the members of %d units, want 2 (each council's ch-falls): %v", len(whole), whole)
+	}
+	if truths == 0 {
+		t.Fatalf("no member of r1's groups came with the councils' figures; the test needs some")
+	}
+	if !reflect.DeepEqual(listed, whole) {
+		t.Errorf("every unit named:\n%v\nevery unit read:\n%v", listed, whole)
+	}
+	for u, got := range single {
+		if want := map[string][]string{u: whole[u]}; !reflect.DeepEqual(got, want) {
+			t.Errorf("unit %q alone:\n%v\nwant:\n%v", u, got, want)
 		}
 	}
 }
