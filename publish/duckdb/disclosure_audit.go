@@ -548,17 +548,28 @@ func (s *session) eachAuditMember(ctx context.Context, scope []string, batches [
 	// Stored in the order of their batches (preserve_insertion_order
 	// keeps an INSERT's order), so that each batch's read skips the
 	// others' row groups by their min and max.
-	err := s.keepingOrder(ctx, func() error {
-		return s.execWrapped(ctx, "audit_members", func(q string) string {
-			return "CREATE OR REPLACE TEMP TABLE audit_member_rows AS SELECT * FROM (" + q + ") ORDER BY batch"
-		}, sql.Named("units", units), sql.Named("councils", inCouncils), sql.Named("batch_of", batchOf))
-	})
+	err := s.storeAuditScope(ctx, units, inCouncils)
+	if err == nil {
+		err = s.keepingOrder(ctx, func() error {
+			return s.execWrapped(ctx, "audit_members", func(q string) string {
+				return "CREATE OR REPLACE TEMP TABLE audit_member_rows AS SELECT * FROM (" + q + ") ORDER BY batch"
+			}, sql.Named("units", units), sql.Named("councils", inCouncils), sql.Named("batch_of", batchOf))
+		})
+	}
 	if err == nil {
 		err = s.readAuditMembers(ctx, max(len(batches), 1), fn)
 	}
 	// Dropped even when the build was cancelled: the next audit stores
 	// its own.
 	return errors.Join(err, s.exec(context.WithoutCancel(ctx), "audit_members_drop"))
+}
+
+// storeAuditScope stores the units audit_members.sql reads
+// (audit_scope.sql): those units names, or every unit where it is nil, of
+// the councils councils names, or of every council where it is nil.
+// audit_members_drop.sql drops them.
+func (s *session) storeAuditScope(ctx context.Context, units, councils any) error {
+	return s.exec(ctx, "audit_scope", sql.Named("units", units), sql.Named("councils", councils))
 }
 
 // auditChunk is a run of one batch's members, read together and handed

@@ -395,6 +395,9 @@ func TestHistoryAuditRepeats(t *testing.T) {
 		var n int
 		in := BuildInput{DataDir: root, Catalogue: cat, Councils: fixtureCouncils(t), Neighbours: 2,
 			afterSuppress: func(ctx context.Context, conn *sql.Conn) error {
+				if err := (&session{conn: conn}).storeAuditScope(ctx, nil, nil); err != nil {
+					return err
+				}
 				return conn.QueryRowContext(ctx, "SELECT count(*) FILTER (WHERE release <> '') FROM ("+q+")",
 					sql.Named("units", nil), sql.Named("councils", nil), sql.Named("batch_of", nil)).Scan(&n)
 			}}
@@ -447,6 +450,9 @@ func TestAuditMembersScopedAsWhole(t *testing.T) {
 		if units != nil {
 			arg = units
 		}
+		if err := (&session{conn: conn}).storeAuditScope(ctx, arg, nil); err != nil {
+			return nil, err
+		}
 		rows, err := conn.QueryContext(ctx, "SELECT concat_ws(chr(31), council_code, service, metric), CAST(t AS VARCHAR) FROM ("+q+") t ORDER BY ALL",
 			sql.Named("units", arg), sql.Named("councils", nil), sql.Named("batch_of", nil))
 		if err != nil {
@@ -480,6 +486,9 @@ func TestAuditMembersScopedAsWhole(t *testing.T) {
 				if single[u], err = members(ctx, conn, []string{u}); err != nil {
 					return err
 				}
+			}
+			if err := (&session{conn: conn}).storeAuditScope(ctx, nil, nil); err != nil {
+				return err
 			}
 			return conn.QueryRowContext(ctx, "SELECT count(*) FILTER (WHERE release <> '' AND tx IS NOT NULL) FROM ("+q+")",
 				sql.Named("units", nil), sql.Named("councils", nil), sql.Named("batch_of", nil)).Scan(&truths)

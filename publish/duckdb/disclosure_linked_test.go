@@ -337,6 +337,9 @@ func TestAuditSharedCountSides(t *testing.T) {
 		careRow(mOccupancy, "", 5000, 6000), careRow(mOccupancy, "P1", 2100, 2500), careRow(mOccupancy, "P2", 3000, 3500),
 	}}), Catalogue: cat, Councils: fixtureCouncils(t), Neighbours: 2,
 		afterSuppress: func(ctx context.Context, conn *sql.Conn) error {
+			if err := (&session{conn: conn}).storeAuditScope(ctx, nil, nil); err != nil {
+				return err
+			}
 			rows, err := conn.QueryContext(ctx, "SELECT DISTINCT metric, provider_id, x_count, n_count FROM ("+q+") WHERE release = ''",
 				sql.Named("units", nil), sql.Named("councils", nil), sql.Named("batch_of", nil))
 			if err != nil {

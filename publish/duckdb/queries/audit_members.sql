@@ -4,7 +4,8 @@
 -- groups in history_sets: releases that published the same groups with
 -- the same figures share one set and are read once, release naming the
 -- set), that has a member whose counts the release withheld (or, in this
--- release, a published member that leaves a count out). One row per
+-- release, a published member that leaves a count out), of the units
+-- audit_scope.sql stored (audit_scope). One row per
 -- member, with the number of the batch of councils the audit holds at
 -- once ($councils and $batch_of, lists of the same length: a council and
 -- its batch's number; every council in batch 0 where they are NULL).
@@ -53,36 +54,6 @@ WITH batches AS (
     -- $councils names each council once.
     SELECT unnest($councils::VARCHAR[]) AS council_code, unnest($batch_of::INTEGER[]) AS n
 ),
-primaries AS (
-    SELECT DISTINCT council_code, service, metric FROM disclosure_truth WHERE is_primary
-),
-linked_scope AS (
-    -- Links never cross a council, service and metric, so equations
-    -- elsewhere cannot bound a cell hidden for itself; but a metric that
-    -- shares a count with the cell's (numerator_count,
-    -- denominator_count) shares that unknown, and its groups bound it too.
-    SELECT council_code, service, metric FROM primaries
-    UNION
-    SELECT p.council_code, p.service, b.id
-    FROM primaries p
-    JOIN metrics a ON a.id = p.metric
-    JOIN metrics b ON b.id <> a.id
-     AND ((coalesce(a.numerator_count, '') <> '' AND a.numerator_count IN (b.numerator_count, b.denominator_count))
-          OR (coalesce(a.denominator_count, '') <> '' AND a.denominator_count IN (b.numerator_count, b.denominator_count)))
-),
-scope AS (
-    -- $units, when not NULL, limits the audit to those councils, services
-    -- and metrics (each joined by chr(31)): whole families of metrics
-    -- that share counts, so every group read has all the rows it would
-    -- have in a full audit. $councils, when not NULL, limits it to those
-    -- councils, whose groups are whole too: the audit names every council
-    -- of its batches, so only a test's reading of some councils is
-    -- narrowed by it.
-    SELECT * FROM linked_scope
-    WHERE ($units::VARCHAR[] IS NULL
-           OR concat_ws(chr(31), council_code, service, metric) IN (SELECT unnest($units::VARCHAR[])))
-      AND ($councils::VARCHAR[] IS NULL OR council_code IN (SELECT unnest($councils::VARCHAR[])))
-),
 current_members AS (
     -- This release's groups are the ones suppression linked
     -- (disclosure_links.sql links the same cells, of the same kinds of
@@ -99,7 +70,7 @@ current_members AS (
                 WHEN l.known OR l.known_n THEN l.truth_n END AS n,
            l.is_total, l.truth_x, l.truth_n, l.is_primary
     FROM disclosure_links l
-    JOIN scope s ON s.council_code = l.council_code AND s.service = l.service AND s.metric = l.metric
+    JOIN audit_scope s ON s.council_code = l.council_code AND s.service = l.service AND s.metric = l.metric
     JOIN observations o ON o.rowid = l.rid
     JOIN metrics m ON m.id = l.metric
 ),
@@ -127,7 +98,7 @@ history_truth AS (
                FROM history_members WHERE $units::VARCHAR[] IS NULL
                UNION ALL
                SELECT DISTINCT council_code, provider_id, service, metric, period
-               FROM history_members SEMI JOIN scope USING (council_code, service, metric)
+               FROM history_members SEMI JOIN audit_scope USING (council_code, service, metric)
                WHERE $units::VARCHAR[] IS NOT NULL) h
       USING (council_code, provider_id, service, metric, period)
 ),
@@ -147,7 +118,7 @@ history_members_scoped AS (
            t.x AS truth_x, t.n AS truth_n, t.is_primary
     FROM history_members h
     JOIN history_sets s USING (sig)
-    JOIN scope USING (council_code, service, metric)
+    JOIN audit_scope USING (council_code, service, metric)
     JOIN metrics m ON m.id = h.metric
     LEFT JOIN history_truth t USING (council_code, provider_id, service, metric, period)
     WHERE m.kind IN ('proportion', 'rate', 'ratio', 'count')
