@@ -49,7 +49,9 @@ import (
 // have them twice. So every ingest first removes what dead ingests left
 // (removeLeftovers): an id in .incoming whose lock no one holds is dead,
 // since its owner takes the lock before making anything and lets it go
-// only after it has put everything in place or removed it. An index entry
+// only after it has put everything in place or removed it (a lock file
+// alone may be one an ingest has created and not yet taken, which may go
+// too; removeLeftovers says why). An index entry
 // written in step 4 for a submission that never arrived is passed over by
 // findDuplicate, which trusts an entry only while its manifest exists.
 
@@ -143,15 +145,15 @@ func (p *Pipeline) removeLeftovers() ([]string, error) {
 	if err != nil {
 		return nil, fmt.Errorf("list incoming submissions: %w", err)
 	}
-	ids := map[string]bool{}
+	ids := map[string]struct{}{}
 	for _, e := range entries {
 		name := e.Name()
 		if id, ok := strings.CutSuffix(name, ".lock"); ok {
-			ids[id] = true
+			ids[id] = struct{}{}
 		} else if id, ok := strings.CutSuffix(name, ".spill"); ok {
-			ids[id] = true
+			ids[id] = struct{}{}
 		} else if e.IsDir() {
-			ids[name] = true
+			ids[name] = struct{}{}
 		}
 	}
 	var dead []unlockedID

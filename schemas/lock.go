@@ -24,10 +24,13 @@ const lockPoll = 20 * time.Millisecond
 // excludes only other goroutines of this process.
 //
 // The lock file is left behind by unlock. Its holder may remove it, and
-// only its holder: whoever then takes the lock on the file it removed
+// only its holder, before it calls unlock, as the last thing it does
+// under the lock: whoever then takes the lock on the file it removed
 // finds that path no longer names that file and tries again on the file
 // now there, so the removed file's lock and the new file's never admit
-// two holders at once.
+// two holders at once. Removing it lets the lock go to whoever creates
+// the file anew, at once. On Windows a file another process holds open
+// cannot be removed, so there removal may fail, harmlessly.
 func LockFile(ctx context.Context, path string) (unlock func() error, err error) {
 	if err := ctx.Err(); err != nil {
 		return nil, fmt.Errorf("lock %s: %w", path, err)
@@ -51,7 +54,7 @@ func LockFile(ctx context.Context, path string) (unlock func() error, err error)
 // returns ok false at once, for callers that would rather say the file is
 // busy than wait for it.
 func TryLockFile(path string) (unlock func() error, ok bool, err error) {
-	for {
+	for range lockRemovals {
 		f, err := openLockFile(path)
 		if err != nil {
 			return nil, false, err
@@ -62,7 +65,7 @@ func TryLockFile(path string) (unlock func() error, ok bool, err error) {
 		ok, err := lockNB(f)
 		if err == nil && ok {
 			var named bool
-			named, err = namesFile(path, f)
+			named, err = NamesFile(path, f)
 			if err == nil && named {
 				return unlocker(f), true, nil
 			}
@@ -78,15 +81,22 @@ func TryLockFile(path string) (unlock func() error, ok bool, err error) {
 			return nil, false, nil
 		}
 	}
+	return nil, false, fmt.Errorf("lock %s: the file was removed under every one of %d tries", path, lockRemovals)
 }
+
+// lockRemovals is how many times in a row TryLockFile takes a lock on a
+// file that was removed before it gives up: each removal is another
+// holder's whole turn with the lock, so even a busy lock sees a few.
+const lockRemovals = 100
 
 // lockOpened, when a test sets it, is called by TryLockFile between
 // opening the lock file and locking it, where another holder's removal of
 // the file can fall. It is nil in every program.
 var lockOpened func(path string)
 
-// namesFile reports whether path still names the open file f.
-func namesFile(path string, f *os.File) (bool, error) {
+// NamesFile reports whether path still names the open file f: whether
+// no one has removed or replaced it since it was opened.
+func NamesFile(path string, f *os.File) (bool, error) {
 	open, err := f.Stat()
 	if err != nil {
 		return false, err

@@ -304,9 +304,11 @@ func queryNamed(ctx context.Context, db runner, name string, args ...any) (*sql.
 	return rows, nil
 }
 
-// session is one connection held by one goroutine for a sequence of
-// statements that share temporary tables. A *sql.Conn is not safe for
-// concurrent use, so a session is never shared.
+// session is one connection for a sequence of statements that share
+// temporary tables, used by one goroutine at a time. A *sql.Conn is not
+// safe for concurrent use, so a session is never shared: readAuditMembers
+// hands it to the goroutine that reads the audit's members and takes it
+// back once that goroutine has ended.
 type session struct {
 	conn *sql.Conn
 	// logf, when set, hears of each step of a build as it finishes

@@ -218,7 +218,7 @@ func (c *auditCache) loadFamilies(ctx context.Context, s *session) error {
 
 // changedUnits returns the units in which a cell changed since the last
 // audit, and the council, service and metric of every metric of them, as
-// audit_members.sql's $units names them.
+// audit_scope.sql's $units names them.
 func (c *auditCache) changedUnits(ctx context.Context, s *session) (map[string]bool, []string, error) {
 	var cells [][3]string
 	var err error
@@ -522,9 +522,9 @@ type auditBatch struct {
 // (audit_members.sql), of the units scope names (council, service and
 // metric joined by "\x1f"), or of every unit where it is nil, and of the
 // councils batches name (every council where there is one batch with
-// councils nil), handing each to fn as it is read with the number of its
-// batch, every member of a batch before the next batch's; fn must not
-// keep m, which the next row overwrites.
+// councils nil), handing each to fn in the order read with the number of
+// its batch, every member of a batch before the next batch's; fn must
+// not keep m, which a later chunk's row overwrites (readAuditMembers).
 //
 // The members are stored first in a temporary table, which DuckDB spills
 // past its memory limit, and read back a batch at a time, since a query's
@@ -545,15 +545,15 @@ func (s *session) eachAuditMember(ctx context.Context, scope []string, batches [
 	if councils != nil {
 		inCouncils, batchOf = councils, numbers
 	}
-	// Stored in the order of their batches (preserve_insertion_order
-	// keeps an INSERT's order), so that each batch's read skips the
-	// others' row groups by their min and max.
 	err := s.storeAuditScope(ctx, units, inCouncils)
 	if err == nil {
+		// Stored in the order of their batches (preserve_insertion_order
+		// keeps an INSERT's order), so that each batch's read skips the
+		// others' row groups by their min and max.
 		err = s.keepingOrder(ctx, func() error {
 			return s.execWrapped(ctx, "audit_members", func(q string) string {
 				return "CREATE OR REPLACE TEMP TABLE audit_member_rows AS SELECT * FROM (" + q + ") ORDER BY batch"
-			}, sql.Named("units", units), sql.Named("councils", inCouncils), sql.Named("batch_of", batchOf))
+			}, sql.Named("councils", inCouncils), sql.Named("batch_of", batchOf))
 		})
 	}
 	if err == nil {
@@ -580,8 +580,9 @@ type auditChunk struct {
 }
 
 // auditChunkSize and auditChunks are how many members a chunk holds and
-// how many chunks readAuditMembers may have read ahead of fn: enough to
-// keep the reader busy while fn works, and a few megabytes at most.
+// how many chunks readAuditMembers has in all: fn works through one while
+// the reader fills the others, enough to keep the reader busy while fn
+// works, and a few megabytes at most.
 const auditChunkSize, auditChunks = 4096, 4
 
 // readAuditMembers reads the members eachAuditMember stored, batch 0 to
@@ -598,11 +599,15 @@ func (s *session) readAuditMembers(ctx context.Context, batches int, fn func(bat
 		free <- make([]auditMember, auditChunkSize)
 	}
 	full := make(chan auditChunk, auditChunks)
+	// Closed when this returns, so that a reader left waiting for a
+	// chunk, should fn panic, stops and closes its rows.
+	stop := make(chan struct{})
+	defer close(stop)
 	var readErr error
 	go func() {
 		defer close(full)
 		for b := 0; readErr == nil && b < batches; b++ {
-			readErr = s.readAuditBatch(ctx, b, free, full)
+			readErr = s.readAuditBatch(ctx, b, auditPipe{free, full, stop})
 		}
 	}()
 	for c := range full {
@@ -615,9 +620,41 @@ func (s *session) readAuditMembers(ctx context.Context, batches int, fn func(bat
 	return readErr
 }
 
-// readAuditBatch reads the members of batch b into chunks taken from
-// free and sends each, filled, to full.
-func (s *session) readAuditBatch(ctx context.Context, b int, free chan []auditMember, full chan<- auditChunk) error {
+// auditPipe is how readAuditMembers's reader gets empty chunks (free)
+// and hands full ones over (full), until stop is closed.
+type auditPipe struct {
+	free chan []auditMember
+	full chan<- auditChunk
+	stop <-chan struct{}
+}
+
+// errAuditStopped is what the reader of readAuditMembers returns when it
+// was stopped before it had read everything.
+var errAuditStopped = errors.New("the audit stopped reading its members")
+
+// take returns an empty chunk, or nil once p is stopped.
+func (p auditPipe) take() []auditMember {
+	select {
+	case c := <-p.free:
+		return c
+	case <-p.stop:
+		return nil
+	}
+}
+
+// send hands c over, and reports false once p is stopped.
+func (p auditPipe) send(c auditChunk) bool {
+	select {
+	case p.full <- c:
+		return true
+	case <-p.stop:
+		return false
+	}
+}
+
+// readAuditBatch reads the members of batch b into chunks taken from p
+// and hands each over, filled.
+func (s *session) readAuditBatch(ctx context.Context, b int, p auditPipe) error {
 	rows, err := s.query(ctx, "audit_members_batch", sql.Named("batch", b))
 	if err != nil {
 		return err
@@ -625,25 +662,34 @@ func (s *session) readAuditBatch(ctx context.Context, b int, free chan []auditMe
 	defer rows.Close()
 	var group sql.NullString
 	var gid sql.NullInt64
-	chunk, k := <-free, 0
+	chunk, k := p.take(), 0
+	if chunk == nil {
+		return errAuditStopped
+	}
 	for rows.Next() {
 		m := &chunk[k]
 		if err := rows.Scan(&m.Release, &gid, &group, &m.Cell.Council, &m.Cell.Provider, &m.Cell.Service, &m.Cell.Metric,
 			&m.Cell.Period, &m.Total, &m.Unknown, &m.X, &m.N, &m.Kind, &m.TX, &m.TN, &m.Primary,
 			&m.XCount, &m.NCount, &m.SmallCount); err != nil {
-			free <- chunk
+			p.free <- chunk // never blocks: free has room for every chunk
 			return fmt.Errorf("audit_members_batch: %w", err)
 		}
 		m.Group, m.GID = group.String, gid.Int64
 		if k++; k == len(chunk) {
-			full <- auditChunk{b, chunk}
-			chunk, k = <-free, 0
+			if !p.send(auditChunk{b, chunk}) {
+				return errAuditStopped
+			}
+			if chunk, k = p.take(), 0; chunk == nil {
+				return errAuditStopped
+			}
 		}
 	}
 	if k > 0 {
-		full <- auditChunk{b, chunk[:k]}
+		if !p.send(auditChunk{b, chunk[:k]}) {
+			return errAuditStopped
+		}
 	} else {
-		free <- chunk
+		p.free <- chunk
 	}
 	if err := rows.Err(); err != nil {
 		return fmt.Errorf("audit_members_batch: %w", err)

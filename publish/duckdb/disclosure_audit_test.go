@@ -585,3 +585,36 @@ func TestReadAuditMembersInOrder(t *testing.T) {
 		}
 	}
 }
+
+// TestReadAuditMembersError checks that a row the reader cannot scan (a
+// NULL kind, in a batch's second chunk) ends readAuditMembers with that
+// error, once fn has had the members read before it, rather than leaving
+// either goroutine waiting for the other.
+func TestReadAuditMembersError(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	s := testSession(t, openTest(t))
+	bad := auditChunkSize + 10 // the row's gid: in the second chunk
+	if _, err := s.conn.ExecContext(ctx, fmt.Sprintf(`CREATE TEMP TABLE audit_member_rows AS
+		SELECT b AS batch, '' AS release, i AS gid, NULL::VARCHAR AS hgroup, 'E08000001' AS council_code,
+		       'p' || i AS provider_id, 'homecare' AS service, 'hc-missed-visits' AS metric, '2024-25-Q1' AS period,
+		       false AS is_total, true AS unknown, i::DOUBLE AS x, NULL::DOUBLE AS n,
+		       CASE WHEN i = %d THEN NULL ELSE 'count' END AS kind, NULL::DOUBLE AS tx, NULL::DOUBLE AS tn,
+		       false AS is_primary, '' AS x_count, '' AS n_count, 5 AS small_count
+		FROM range(2) b(b), range(1, 3 * %d) r(i)`, bad, auditChunkSize)); err != nil {
+		t.Fatal(err)
+	}
+	handed := 0
+	err := s.readAuditMembers(ctx, 2, func(batch int, m *auditMember) {
+		if batch != 0 || m.GID >= int64(bad) {
+			t.Errorf("fn was handed batch %d's member %d, past the row that could not be read", batch, m.GID)
+		}
+		handed++
+	})
+	if err == nil || !strings.Contains(err.Error(), "audit_members_batch") {
+		t.Errorf("readAuditMembers = %v, want the scan's error", err)
+	}
+	if want := auditChunkSize; handed != want {
+		t.Errorf("fn was handed %d members, want the first chunk's %d", handed, want)
+	}
+}

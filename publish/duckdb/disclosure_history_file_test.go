@@ -399,7 +399,7 @@ func TestHistoryAuditRepeats(t *testing.T) {
 					return err
 				}
 				return conn.QueryRowContext(ctx, "SELECT count(*) FILTER (WHERE release <> '') FROM ("+q+")",
-					sql.Named("units", nil), sql.Named("councils", nil), sql.Named("batch_of", nil)).Scan(&n)
+					sql.Named("councils", nil), sql.Named("batch_of", nil)).Scan(&n)
 			}}
 		if err := openTest(t).Build(ctx, in); err != nil {
 			t.Fatal(err)
@@ -454,7 +454,7 @@ func TestAuditMembersScopedAsWhole(t *testing.T) {
 			return nil, err
 		}
 		rows, err := conn.QueryContext(ctx, "SELECT concat_ws(chr(31), council_code, service, metric), CAST(t AS VARCHAR) FROM ("+q+") t ORDER BY ALL",
-			sql.Named("units", arg), sql.Named("councils", nil), sql.Named("batch_of", nil))
+			sql.Named("councils", nil), sql.Named("batch_of", nil))
 		if err != nil {
 			return nil, err
 		}
@@ -491,7 +491,7 @@ func TestAuditMembersScopedAsWhole(t *testing.T) {
 				return err
 			}
 			return conn.QueryRowContext(ctx, "SELECT count(*) FILTER (WHERE release <> '' AND tx IS NOT NULL) FROM ("+q+")",
-				sql.Named("units", nil), sql.Named("councils", nil), sql.Named("batch_of", nil)).Scan(&truths)
+				sql.Named("councils", nil), sql.Named("batch_of", nil)).Scan(&truths)
 		}}
 	if err := openTest(t).Build(ctx, in); err != nil {
 		t.Fatal(err)

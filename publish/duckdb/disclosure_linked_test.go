@@ -341,7 +341,7 @@ func TestAuditSharedCountSides(t *testing.T) {
 				return err
 			}
 			rows, err := conn.QueryContext(ctx, "SELECT DISTINCT metric, provider_id, x_count, n_count FROM ("+q+") WHERE release = ''",
-				sql.Named("units", nil), sql.Named("councils", nil), sql.Named("batch_of", nil))
+				sql.Named("councils", nil), sql.Named("batch_of", nil))
 			if err != nil {
 				return err
 			}

@@ -97,15 +97,11 @@ func (s *session) loadRegisterFile(ctx context.Context, f *os.File, path string)
 	if err := s.exec(ctx, "register_used", sql.Named("path", path), sql.Named("sha256", hex.EncodeToString(h.Sum(nil)))); err != nil {
 		return false, fmt.Errorf("provider register %s: %w", path, err)
 	}
-	held, err := f.Stat()
+	same, err := schemas.NamesFile(path, f)
 	if err != nil {
 		return false, fmt.Errorf("provider register %s: %w", path, err)
 	}
-	now, err := os.Stat(path)
-	if err != nil && !errors.Is(err, fs.ErrNotExist) {
-		return false, fmt.Errorf("provider register %s: %w", path, err)
-	}
-	return err == nil && os.SameFile(held, now), nil
+	return same, nil
 }
 
 // RegisterUsed returns what the last Build on d recorded of the provider

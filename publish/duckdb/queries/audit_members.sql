@@ -86,20 +86,15 @@ current_groups AS (
                   WHERE c.unknown OR c.x IS NULL OR (c.n IS NULL AND m.kind <> 'count'))
 ),
 history_truth AS (
-    -- The councils' figures of the cells earlier releases' groups hold,
-    -- taken apart so that DuckDB hashes the few history members rather
-    -- than every row of disclosure_truth (none at all in a first release).
-    -- A round that reads some units again ($units) takes only the members
-    -- in its scope: with the whole history, four units took 2.0-2.6 s at
-    -- 5M rather than 0.7-0.9 s. Every unit read takes them all, without
-    -- the semi join, which cost that audit 0.3-0.8 s (BENCHMARKS.md).
+    -- The councils' figures of the cells earlier releases' groups in
+    -- scope hold, taken apart so that DuckDB hashes the few history
+    -- members rather than every row of disclosure_truth (none at all in a
+    -- first release), and only those in scope: a later round's few units
+    -- took most of their time at 5M on the whole history here
+    -- (BENCHMARKS.md, "The interval audit's reading").
     SELECT t.* FROM disclosure_truth t
     SEMI JOIN (SELECT DISTINCT council_code, provider_id, service, metric, period
-               FROM history_members WHERE $units::VARCHAR[] IS NULL
-               UNION ALL
-               SELECT DISTINCT council_code, provider_id, service, metric, period
-               FROM history_members SEMI JOIN audit_scope USING (council_code, service, metric)
-               WHERE $units::VARCHAR[] IS NOT NULL) h
+               FROM history_members SEMI JOIN audit_scope USING (council_code, service, metric)) h
       USING (council_code, provider_id, service, metric, period)
 ),
 history_members_scoped AS (
