@@ -385,21 +385,13 @@ func TestHistoryAuditRepeats(t *testing.T) {
 	root := writeDataDir(t, sub{ID: "g1", Council: cA, Received: day("2025-04-10"), Rows: []obs{
 		falls("", dq1, 50, 12000), falls("P1", dq1, 3, 2000), falls("P2", dq1, 12, 3000), falls("P3", dq1, 35, 7000),
 	}})
-	q, err := lookup("audit_members")
-	if err != nil {
-		t.Fatal(err)
-	}
 	// earlierRows builds root once more and returns how many rows of
 	// audit_members.sql come from earlier releases.
 	earlierRows := func() int {
 		var n int
 		in := BuildInput{DataDir: root, Catalogue: cat, Councils: fixtureCouncils(t), Neighbours: 2,
 			afterSuppress: func(ctx context.Context, conn *sql.Conn) error {
-				if err := (&session{conn: conn}).storeAuditScope(ctx, nil, nil); err != nil {
-					return err
-				}
-				return conn.QueryRowContext(ctx, "SELECT count(*) FILTER (WHERE release <> '') FROM ("+q+")",
-					sql.Named("councils", nil), sql.Named("batch_of", nil)).Scan(&n)
+				return countAuditMembers(ctx, conn, "release <> ''", &n)
 			}}
 		if err := openTest(t).Build(ctx, in); err != nil {
 			t.Fatal(err)
@@ -487,11 +479,7 @@ func TestAuditMembersScopedAsWhole(t *testing.T) {
 					return err
 				}
 			}
-			if err := (&session{conn: conn}).storeAuditScope(ctx, nil, nil); err != nil {
-				return err
-			}
-			return conn.QueryRowContext(ctx, "SELECT count(*) FILTER (WHERE release <> '' AND tx IS NOT NULL) FROM ("+q+")",
-				sql.Named("councils", nil), sql.Named("batch_of", nil)).Scan(&truths)
+			return countAuditMembers(ctx, conn, "release <> '' AND tx IS NOT NULL", &truths)
 		}}
 	if err := openTest(t).Build(ctx, in); err != nil {
 		t.Fatal(err)
@@ -510,4 +498,18 @@ func TestAuditMembersScopedAsWhole(t *testing.T) {
 			t.Errorf("unit %q alone:\n%v\nwant:\n%v", u, got, want)
 		}
 	}
+}
+
+// countAuditMembers sets n to how many rows of audit_members.sql, every
+// unit read, match where.
+func countAuditMembers(ctx context.Context, conn *sql.Conn, where string, n *int) error {
+	q, err := lookup("audit_members")
+	if err != nil {
+		return err
+	}
+	if err := (&session{conn: conn}).storeAuditScope(ctx, nil, nil); err != nil {
+		return err
+	}
+	return conn.QueryRowContext(ctx, "SELECT count(*) FILTER (WHERE "+where+") FROM ("+q+")",
+		sql.Named("councils", nil), sql.Named("batch_of", nil)).Scan(n)
 }
