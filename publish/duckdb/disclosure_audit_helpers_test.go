@@ -1,6 +1,10 @@
 package duckdb
 
-import "context"
+import (
+	"context"
+	"database/sql"
+	"fmt"
+)
 
 // The audit as the tests drive it: on members given as a slice, rather
 // than streamed from audit_members.sql into an auditSystem.
@@ -33,4 +37,23 @@ func (s *session) auditMembers(ctx context.Context, scope, councils []string) ([
 	}
 	err := s.eachAuditMember(ctx, scope, batches, func(_ int, m *auditMember) { members = append(members, *m) })
 	return members, err
+}
+
+// queryAuditMembers runs audit_members.sql, every council in one batch,
+// as the subquery of outer (where %s stands for it), after storing the
+// scope of units (audit_scope.sql; nil: every unit), as eachAuditMember
+// does first.
+func queryAuditMembers(ctx context.Context, conn *sql.Conn, units []string, outer string) (*sql.Rows, error) {
+	q, err := lookup("audit_members")
+	if err != nil {
+		return nil, err
+	}
+	var scope any // NULL, not an empty list, for every unit
+	if units != nil {
+		scope = units
+	}
+	if err := (&session{conn: conn}).storeAuditScope(ctx, scope, nil); err != nil {
+		return nil, err
+	}
+	return conn.QueryContext(ctx, fmt.Sprintf(outer, q), sql.Named("councils", nil), sql.Named("batch_of", nil))
 }

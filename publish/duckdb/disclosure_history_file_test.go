@@ -431,22 +431,11 @@ func TestAuditMembersScopedAsWhole(t *testing.T) {
 	if _, err := buildRelease(t, root, "r1", cat); err != nil {
 		t.Fatal(err)
 	}
-	q, err := lookup("audit_members")
-	if err != nil {
-		t.Fatal(err)
-	}
 	// members returns audit_members.sql's rows for units (nil: every
 	// unit), each as text, by unit.
 	members := func(ctx context.Context, conn *sql.Conn, units []string) (map[string][]string, error) {
-		var arg any
-		if units != nil {
-			arg = units
-		}
-		if err := (&session{conn: conn}).storeAuditScope(ctx, arg, nil); err != nil {
-			return nil, err
-		}
-		rows, err := conn.QueryContext(ctx, "SELECT concat_ws(chr(31), council_code, service, metric), CAST(t AS VARCHAR) FROM ("+q+") t ORDER BY ALL",
-			sql.Named("councils", nil), sql.Named("batch_of", nil))
+		rows, err := queryAuditMembers(ctx, conn, units,
+			"SELECT concat_ws(chr(31), council_code, service, metric), CAST(t AS VARCHAR) FROM (%s) t ORDER BY ALL")
 		if err != nil {
 			return nil, err
 		}
@@ -503,13 +492,16 @@ func TestAuditMembersScopedAsWhole(t *testing.T) {
 // countAuditMembers sets n to how many rows of audit_members.sql, every
 // unit read, match where.
 func countAuditMembers(ctx context.Context, conn *sql.Conn, where string, n *int) error {
-	q, err := lookup("audit_members")
+	rows, err := queryAuditMembers(ctx, conn, nil, "SELECT count(*) FILTER (WHERE "+where+") FROM (%s)")
 	if err != nil {
 		return err
 	}
-	if err := (&session{conn: conn}).storeAuditScope(ctx, nil, nil); err != nil {
+	defer rows.Close()
+	if !rows.Next() {
+		return fmt.Errorf("no count: %w", rows.Err())
+	}
+	if err := rows.Scan(n); err != nil {
 		return err
 	}
-	return conn.QueryRowContext(ctx, "SELECT count(*) FILTER (WHERE "+where+") FROM ("+q+")",
-		sql.Named("councils", nil), sql.Named("batch_of", nil)).Scan(n)
+	return rows.Err()
 }

@@ -327,21 +327,13 @@ func TestSharedCountDisagrees(t *testing.T) {
 func TestAuditSharedCountSides(t *testing.T) {
 	t.Parallel()
 	cat := disclosureCatalogue(t)
-	q, err := lookup("audit_members")
-	if err != nil {
-		t.Fatal(err)
-	}
 	got := map[string]string{}
 	in := BuildInput{DataDir: writeDataDir(t, sub{ID: "k1", Council: cA, Received: day("2025-04-10"), Rows: []obs{
 		careRow(mFalls, "", 15, 5000), careRow(mFalls, "P1", 3, 2000), careRow(mFalls, "P2", 12, 3000),
 		careRow(mOccupancy, "", 5000, 6000), careRow(mOccupancy, "P1", 2100, 2500), careRow(mOccupancy, "P2", 3000, 3500),
 	}}), Catalogue: cat, Councils: fixtureCouncils(t), Neighbours: 2,
 		afterSuppress: func(ctx context.Context, conn *sql.Conn) error {
-			if err := (&session{conn: conn}).storeAuditScope(ctx, nil, nil); err != nil {
-				return err
-			}
-			rows, err := conn.QueryContext(ctx, "SELECT DISTINCT metric, provider_id, x_count, n_count FROM ("+q+") WHERE release = ''",
-				sql.Named("councils", nil), sql.Named("batch_of", nil))
+			rows, err := queryAuditMembers(ctx, conn, nil, "SELECT DISTINCT metric, provider_id, x_count, n_count FROM (%s) WHERE release = ''")
 			if err != nil {
 				return err
 			}
