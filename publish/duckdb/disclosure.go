@@ -392,8 +392,8 @@ func (s *session) checkDisclosure(ctx context.Context) error {
 			return fmt.Errorf("check disclosure: %w", err)
 		}
 	}
-	// The audit's reading of the observations (a copy of every row's
-	// figures) went with history_drop; a later audit starts afresh.
+	// The audit's reading of the observations (a digest of them) went
+	// with history_drop; a later audit starts afresh.
 	s.linksKept, s.audit.units = false, nil
 	s.done(start, "disclosure control: dropped its working tables")
 	if found.Total > 0 {

@@ -123,9 +123,10 @@ type auditCache struct {
 	components componentCache
 	// units holds the findings of the last audit by unit (unitKey); nil
 	// until an audit has run, after which, outside suppression's rounds,
-	// disclosure_audit_seen holds the observations the next audit
-	// compares with (taken at the end of suppression by handOver, which
-	// keeps as pending the cells hidden since the last audit).
+	// disclosure_audit_seen holds the digest of the observations the
+	// next audit compares with (taken at the end of suppression by
+	// handOver, which keeps as pending the cells hidden since the last
+	// audit).
 	units map[string][]narrowCell
 	// family names the family of each metric (the first metric of it).
 	family map[string]string
@@ -139,14 +140,16 @@ type auditCache struct {
 	// rounds, while suppression runs, tells each audit what changed since
 	// the last one from the cells suppression's rounds hid after step
 	// seenStep (suppress_steps), rather than by comparing the observations
-	// with a copy of them: nothing else changes them then, and the copy
-	// and the comparison, each a pass over every row, cost more than the
-	// rounds themselves. handOver takes the copy once suppression ends.
+	// with a digest of them: nothing else changes them then, and the
+	// digest and the comparison, each a pass over every row, cost more
+	// than reading the rounds' steps. handOver takes the digest once
+	// suppression ends.
 	rounds   *suppressRounds
 	seenStep int
 	// pending names, as council, service and metric, cells that changed
-	// after the last audit and before the copy was taken: the next audit
-	// reads their units again, with those the copy shows changed since.
+	// after the last audit and before the digest was taken: the next
+	// audit reads their units again, with those the digest shows changed
+	// since.
 	pending [][3]string
 	// exact is the last exact test (determined) of suppression or the
 	// check, which the check reuses when the hidden members are the same.
@@ -224,7 +227,7 @@ func (c *auditCache) changedUnits(ctx context.Context, s *session) (map[string]b
 	var err error
 	if c.rounds != nil {
 		cells, err = changedCells(ctx, s, "suppress_changed_units", sql.Named("since", c.seenStep))
-	} else {
+	} else if err = s.exec(ctx, "audit_digest"); err == nil {
 		cells, err = changedCells(ctx, s, "disclosure_audit_changed", sql.Named("token", c.token))
 	}
 	if err != nil {
@@ -274,11 +277,11 @@ func changedCells(ctx context.Context, s *session, name string, args ...any) ([]
 }
 
 // handOver ends the audits' reading of suppression's own steps
-// (auditCache.rounds) once suppression is done: it takes the copy of the
-// observations the next audit compares with (disclosure_audit_seen), and
-// keeps as pending the cells hidden since the last audit, which the copy
-// already holds as they are now. Without an audit yet, the next one reads
-// every unit and takes the copy itself.
+// (auditCache.rounds) once suppression is done: it takes the digest of
+// the observations the next audit compares with (disclosure_audit_seen),
+// and keeps as pending the cells hidden since the last audit, which the
+// digest already holds as they are now. Without an audit yet, the next
+// one reads every unit and takes the digest itself.
 func (c *auditCache) handOver(ctx context.Context, s *session) error {
 	if c.rounds == nil {
 		return nil
@@ -292,6 +295,16 @@ func (c *auditCache) handOver(ctx context.Context, s *session) error {
 		return err
 	}
 	c.pending = append(c.pending, cells...)
+	return c.takeDigest(ctx, s)
+}
+
+// takeDigest keeps the digest of the observations the next audit compares
+// with (disclosure_audit_seen.sql, made from the view audit_digest.sql
+// defines).
+func (c *auditCache) takeDigest(ctx context.Context, s *session) error {
+	if err := s.exec(ctx, "audit_digest"); err != nil {
+		return err
+	}
 	return s.exec(ctx, "disclosure_audit_seen", sql.Named("token", c.token))
 }
 
@@ -318,7 +331,7 @@ func (s *session) auditIntervals(ctx context.Context, cache *auditCache) ([]narr
 		// earlier release published a group (disclosure_audit_hidden.sql)
 		// the audit finds nothing. It is left as if it had not
 		// run (cache.units nil): the next call asks again, and reads every
-		// unit if a round has hidden a member since, and no copy of the
+		// unit if a round has hidden a member since, and no digest of the
 		// observations is taken for a comparison no call will make.
 		hidden, err := s.flag(ctx, "disclosure_audit_hidden")
 		if err != nil {
@@ -364,7 +377,7 @@ func (s *session) auditIntervals(ctx context.Context, cache *auditCache) ([]narr
 		}
 		cache.pending = nil
 		if cache.rounds == nil {
-			if err := s.exec(ctx, "disclosure_audit_seen", sql.Named("token", cache.token)); err != nil {
+			if err := cache.takeDigest(ctx, s); err != nil {
 				return nil, err
 			}
 		}

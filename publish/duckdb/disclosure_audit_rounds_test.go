@@ -10,12 +10,12 @@ import (
 
 // TestAuditDuringSuppression checks the audit's reading of what changed
 // while suppression runs (auditCache.rounds: the cells its rounds hid
-// since the last audit, not a comparison with a copy of the observations)
+// since the last audit, not a comparison with a digest of the observations)
 // and the hand-over to the check (handOver), on TestAuditUnits' care
 // homes, worked by hand there. With P2's occupancy shown (3,000 of
 // 3,500), falls P1's denominator is held to exactly 2,000. A step of
 // suppression then hides P2's occupancy again, after that audit: the
-// copy handOver takes already holds it hidden, so only the cells it
+// digest handOver takes already holds it hidden, so only the cells it
 // keeps as pending tell the next audit to read that family again, which
 // must then find nothing narrow, as an audit from nothing does. Had the
 // step been lost, the next audit would have kept the finding of before.
