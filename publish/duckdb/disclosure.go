@@ -564,9 +564,10 @@ func determined(links []hiddenLink) []int64 {
 		return nil
 	}
 	// Slices indexed by position rather than maps keyed by rowid and
-	// group: at 20M rows the test reads about four million hidden members
-	// each round of suppression, and with maps it allocated about 260
-	// bytes a member (1.1 GB), which Go held beside DuckDB's limit.
+	// group: the test reads every hidden member of a linked group each
+	// round of suppression (1.1 million at 5M rows, about four million at
+	// 20M), and with maps it allocated 288 MB a call at 5M, 52 MB now
+	// (BENCHMARKS.md), garbage Go held beside DuckDB's limit.
 	// hiddenLinks gives a group's members one after another (by gid);
 	// other callers' links are put so first, a group's members in their
 	// order.

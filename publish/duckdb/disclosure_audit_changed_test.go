@@ -58,7 +58,7 @@ func TestAuditChangedUnits(t *testing.T) {
 	fallsA := [3]string{"A", "care-home", "falls"}
 	fallsB := [3]string{"B", "care-home", "falls"}
 	occupancyA := [3]string{"A", "care-home", "occupancy"}
-	for _, c := range []struct {
+	for _, tc := range []struct {
 		name, change, undo string
 		want               [][3]string
 	}{
@@ -96,17 +96,17 @@ func TestAuditChangedUnits(t *testing.T) {
 		{"a row moved between councils", `UPDATE observations SET council_code = 'B' WHERE rowid = 4`,
 			`UPDATE observations SET council_code = 'A' WHERE rowid = 4`, [][3]string{occupancyA, {"B", "care-home", "occupancy"}}},
 	} {
-		if _, err := s.conn.ExecContext(ctx, c.change); err != nil {
-			t.Fatalf("%s: %v", c.name, err)
+		if _, err := s.conn.ExecContext(ctx, tc.change); err != nil {
+			t.Fatalf("%s: %v", tc.name, err)
 		}
-		if got := changed(); !reflect.DeepEqual(got, c.want) {
-			t.Errorf("%s: changed %v, want %v", c.name, got, c.want)
+		if got := changed(); !reflect.DeepEqual(got, tc.want) {
+			t.Errorf("%s: changed %v, want %v", tc.name, got, tc.want)
 		}
-		if _, err := s.conn.ExecContext(ctx, c.undo); err != nil {
-			t.Fatalf("%s undone: %v", c.name, err)
+		if _, err := s.conn.ExecContext(ctx, tc.undo); err != nil {
+			t.Fatalf("%s undone: %v", tc.name, err)
 		}
 		if got := changed(); len(got) != 0 {
-			t.Fatalf("%s undone: changed %v, want nothing", c.name, got)
+			t.Fatalf("%s undone: changed %v, want nothing", tc.name, got)
 		}
 	}
 	// A row added is a change of its unit.

@@ -11,7 +11,7 @@ import (
 // TestAuditWithoutHiddenMember checks the audit's shortcut
 // (disclosure_audit_hidden.sql): where no member of a linked group of this
 // release is hidden and no earlier release published a group, the audit finds nothing without reading its
-// equations, and stays unrun (auditCache.units nil) so that no copy of the
+// equations, and stays unrun (auditCache.units nil) so that no digest of the
 // observations is taken. Worked by hand on council A's care homes in Q1:
 //
 //   - without a council-wide row nothing is linked: P1's falls, 3 over

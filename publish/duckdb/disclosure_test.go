@@ -850,10 +850,10 @@ func TestDetermined(t *testing.T) {
 		{"a hidden total and part", []hiddenLink{l("g", "T", true), l("g", "a", false)}, nil},
 		{"a pair split by another group", []hiddenLink{l("g1", "a", false), l("g1", "b", false), l("g2", "b", false)},
 			[]string{"a", "b"}},
-		// The same, g1's members apart: a group is one equation wherever
-		// its members come.
-		{"a pair split by another group, its members apart", []hiddenLink{l("g1", "a", false), l("g2", "b", false), l("g1", "b", false)},
-			[]string{"a", "b"}},
+		// g1's members apart, g2's between them: a group is one equation
+		// wherever its members come (split, g1 would pin a and b).
+		{"two pairs, one apart", []hiddenLink{l("g1", "a", false), l("g2", "c", false), l("g2", "d", false), l("g1", "b", false)},
+			nil},
 		{"a total hidden in one group, part of another",
 			[]hiddenLink{l("year", "Y", true), l("year", "q1", false), l("council", "Y", false), l("council", "y2", false)}, nil},
 		{"a two by two block", grid([2]int{1, 1}, [2]int{1, 2}, [2]int{2, 1}, [2]int{2, 2}), nil},
