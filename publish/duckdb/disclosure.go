@@ -566,8 +566,10 @@ func determined(links []hiddenLink) []int64 {
 	// Slices indexed by position rather than maps keyed by rowid and
 	// group: the test reads every hidden member of a linked group each
 	// round of suppression (1.1 million at 5M rows, about four million at
-	// 20M), and with maps it allocated 288 MB a call at 5M, 52 MB now
-	// (BENCHMARKS.md), garbage Go held beside DuckDB's limit.
+	// 20M), and reading and testing them allocated 462 MB at 5M with
+	// maps, 227 MB now, most of it the reading (BenchmarkFirstAudit's
+	// exact-MB/op; BENCHMARKS.md, "The audit's check by digest"): garbage
+	// Go held beside DuckDB's limit.
 	// hiddenLinks gives a group's members one after another (by gid);
 	// other callers' links are put so first, a group's members in their
 	// order.
