@@ -35,7 +35,7 @@ var macros = []string{
 	"macro_interval_lower", "macro_interval_upper",
 	"macro_funnel_se", "macro_funnel_z", "macro_band_of", "macro_band", "macro_interval_band",
 	"macro_implied_numerator", "macro_implied_denominator", "macro_small_cell",
-	"macro_sig6", "macro_change_z",
+	"macro_sig6", "macro_change_z", "macro_exact_mean",
 }
 
 // createMacros defines the macros and fills the table poisson_exact that

@@ -27,7 +27,7 @@ WITH groups AS (
            count(x) AS n_pooled,
            sum(x)::BIGINT AS sum_numerator,
            sum(n)::BIGINT AS sum_denominator,
-           avg(value) AS mean_value,
+           exact_mean(value) AS mean_value,
            -- One aggregate for the five quantiles: each quantile_cont
            -- keeps its own copy of the group's values, outside the memory
            -- DuckDB's limit counts. The same interpolation either way

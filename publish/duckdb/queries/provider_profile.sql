@@ -40,7 +40,7 @@ WITH g AS (
            count(value) AS n_councils,
            count(value) AS n_values,
            sum(x)::BIGINT AS x, sum(n)::BIGINT AS n,
-           avg(value) AS mean_value,
+           exact_mean(value) AS mean_value,
            min(value) AS councils_min,
            quantile_cont(value, [0.25, 0.5, 0.75]) AS councils_quartiles,
            max(value) AS councils_max,

@@ -33,7 +33,7 @@ WITH g AS (
            count(DISTINCT r.council_code) FILTER (WHERE r.value IS NOT NULL) AS n_councils,
            count(r.x) AS n_pooled,
            sum(r.x)::BIGINT AS x, sum(r.n)::BIGINT AS n,
-           avg(r.value) AS mean_value
+           exact_mean(r.value) AS mean_value
     FROM comparison_rows r
     JOIN providers p ON p.provider_id = r.provider_id
     WHERE r.level = 'provider' AND p.sector IS NOT NULL AND p.sector <> ''
