@@ -289,12 +289,26 @@ type suppressRounds struct {
 // returns how many.
 func (r *suppressRounds) hide(ctx context.Context, q string, last *int, args ...any) (int64, error) {
 	r.step++
-	args = append(args, sql.Named("step", r.step), sql.Named("every", *last == 0), sql.Named("since", *last))
-	if err := r.s.exec(ctx, q, args...); err != nil {
+	if err := r.s.round(ctx, q, r.step, *last, args...); err != nil {
 		return 0, err
 	}
 	*last = r.step
 	return r.s.execCount(ctx, "suppress_apply", sql.Named("step", r.step))
+}
+
+// round runs the rule q as step, reading what changed since the step
+// since (everything when since is 0). suppress_linked joins the sister
+// figures suppress_linked_targets.sql puts in a table of their own first,
+// since they are what changed.
+func (s *session) round(ctx context.Context, q string, step, since int, args ...any) error {
+	scope := []any{sql.Named("every", since == 0), sql.Named("since", since)}
+	if q == "suppress_linked" {
+		if err := s.exec(ctx, "suppress_linked_targets", scope...); err != nil {
+			return err
+		}
+		scope = nil
+	}
+	return s.exec(ctx, q, append(append(args, sql.Named("step", step)), scope...)...)
 }
 
 // CheckDisclosure verifies, from the published tables alone and whatever

@@ -22,11 +22,11 @@ func fullRoundPicks(ctx context.Context, conn *sql.Conn) (secondary, linked int,
 	}
 	defer s.exec(ctx, "suppress_steps_drop")
 	for i, q := range []string{"suppress_secondary", "suppress_linked"} {
-		args := []any{sql.Named("step", i+1), sql.Named("every", true), sql.Named("since", 0)}
+		var args []any
 		if q == "suppress_secondary" {
 			args = append(args, sql.Named("protect", []string{}))
 		}
-		if err := s.exec(ctx, q, args...); err != nil {
+		if err := s.round(ctx, q, i+1, 0, args...); err != nil {
 			return 0, 0, err
 		}
 	}

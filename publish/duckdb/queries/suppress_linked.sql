@@ -18,34 +18,12 @@
 -- metric with one hidden member.
 --
 -- The cells to hide are added to suppress_steps as step $step, and
--- suppress_apply.sql hides them. Only figures hidden since the last run
--- (a step at or after $since), or every hidden figure when $every, are
--- read as the hidden ones: a figure hidden before the last run had its
--- sisters hidden by it, and a sister once hidden never shows anything
--- again.
+-- suppress_apply.sql hides them. suppress_linked_targets.sql, run just
+-- before, names the sister figures of the figures hidden since the last
+-- run: this finds those that still show something.
 INSERT INTO suppress_steps
-WITH overlapping AS (
-    -- Each observed period with every observed period that overlaps it
-    -- (itself included): a few hundred pairs, so the figures join on equal
-    -- keys alone rather than comparing the dates of every period of a
-    -- cell's council, provider, service and sister metric.
-    SELECT a.period, b.period AS other
-    FROM period_links a
-    JOIN period_links b ON b.period_start <= a.period_end AND b.period_end >= a.period_start
-),
-sisters AS (
-    SELECT a.id AS metric, b.id AS sister
-    FROM metrics a
-    JOIN metrics b ON a.id <> b.id
-     AND ((coalesce(a.numerator_count, '') <> '' AND a.numerator_count IN (b.numerator_count, b.denominator_count))
-          OR (coalesce(a.denominator_count, '') <> '' AND a.denominator_count IN (b.numerator_count, b.denominator_count)))
-)
 SELECT DISTINCT f.rowid AS rid, $step::INTEGER AS step
-FROM observations h
-JOIN sisters s ON s.metric = h.metric
-JOIN overlapping ov ON ov.period = h.period
-JOIN observations f ON f.council_code = h.council_code AND f.provider_id = h.provider_id
-                   AND f.service = h.service AND f.metric = s.sister AND f.period = ov.other
-WHERE h.status = 'c'
-  AND ($every OR h.rowid IN (SELECT rid FROM suppress_steps WHERE step >= $since))
-  AND f.status <> 'c' AND (f.value IS NOT NULL OR f.numerator IS NOT NULL OR f.denominator IS NOT NULL)
+FROM suppress_linked_targets t
+JOIN observations f ON f.council_code = t.council_code AND f.provider_id = t.provider_id
+                   AND f.service = t.service AND f.metric = t.metric AND f.period = t.period
+WHERE f.status <> 'c' AND (f.value IS NOT NULL OR f.numerator IS NOT NULL OR f.denominator IS NOT NULL)
