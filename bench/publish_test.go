@@ -148,7 +148,7 @@ national AS MATERIALIZED (
     SELECT metric, period, service, level,
            count(v) AS national_n,
            CASE WHEN any_value(kind) IN ('proportion', 'rate') AND sum(n) > 0 THEN sum(x) / sum(n) END AS target,
-           avg(v) AS mean_value,
+           sum(v::DECIMAL(38, 12))::DOUBLE / nullif(count(v), 0) AS mean_value,
            CASE WHEN count(v) >= 5 THEN quantile_cont(v, 0.5) END AS median,
            CASE WHEN count(v) >= 5 THEN quantile_cont(v, 0.25) END AS q1,
            CASE WHEN count(v) >= 5 THEN quantile_cont(v, 0.75) END AS q3,

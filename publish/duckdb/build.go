@@ -86,7 +86,17 @@ func (d *DB) Build(ctx context.Context, in BuildInput) error {
 	defer s.close()
 	s.logf = in.Logf
 	s.compactTables = in.Compact
-	if err := s.build(ctx, in); err != nil {
+	err = s.build(ctx, in)
+	// The check's exact test read the hidden members again beside the
+	// ones suppression last tested (Go's heap about 300 to 400 MB at 20M
+	// rows, 244 MB of it live at its last collection), and nothing in Go
+	// allocates while the release is written next, so Go would keep that
+	// heap through the writing, where DuckDB's own memory peaks: the
+	// session's caches are let go, and the heap collected and handed
+	// back, now.
+	s.audit = auditCache{}
+	debug.FreeOSMemory()
+	if err != nil {
 		return fmt.Errorf("build: %w", err)
 	}
 	return nil

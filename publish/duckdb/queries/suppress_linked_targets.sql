@@ -5,12 +5,13 @@
 -- never shows anything again.
 --
 -- A table of its own, made afresh before each run of suppress_linked.sql,
--- so that DuckDB knows how few rows it holds in the later rounds (a few
--- thousand) and builds its join's hash table on them. In one statement the
--- estimates had it built on the other side, every shown figure of a
--- metric that shares a count, 978,134 rows at 5 million observations:
--- at 20 million that took about 0.8 GB in each round, the most the
--- process held while suppression ran.
+-- so that DuckDB knows how few rows it holds in the later rounds (674 at 5
+-- million observations, for a round's 814 hidden cells) and builds its
+-- join's hash table on them. In one statement the estimates had it built
+-- on the other side, every shown figure of a metric that shares a count
+-- (978,134 rows at 5 million), and at 20 million the process grew by
+-- about 0.8 GB while it ran, in each later round (BENCHMARKS.md, session
+-- 28).
 CREATE OR REPLACE TEMP TABLE suppress_linked_targets AS
 WITH overlapping AS (
     -- Each observed period with every observed period that overlaps it
