@@ -9,7 +9,8 @@
 -- two six-figure roundings (20.97575, TestMeansDoNotDependOnRowOrder),
 -- and there sig6 published one figure in one build and the other in the
 -- next: of 200,000 random sets of four prices from 10 to 30 with four
--- decimals, 8,894 rounded differently added forwards and backwards.
+-- decimals, 8,894 rounded differently added forwards and backwards (a
+-- throwaway count, not kept; the test's set is one of them).
 -- The precision is absolute, 10^-12, so a mean below about 10^-6 would
 -- lose its sixth figure, which the metrics' units (percentages, rates per
 -- their multiplier, pounds, scores) make unlikely. Every value
