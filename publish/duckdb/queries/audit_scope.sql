@@ -15,12 +15,9 @@ linked_scope AS (
     -- denominator_count) shares that unknown, and its groups bound it too.
     SELECT council_code, service, metric FROM primaries
     UNION
-    SELECT p.council_code, p.service, b.id
+    SELECT p.council_code, p.service, s.sister
     FROM primaries p
-    JOIN metrics a ON a.id = p.metric
-    JOIN metrics b ON b.id <> a.id
-     AND ((coalesce(a.numerator_count, '') <> '' AND a.numerator_count IN (b.numerator_count, b.denominator_count))
-          OR (coalesce(a.denominator_count, '') <> '' AND a.denominator_count IN (b.numerator_count, b.denominator_count)))
+    JOIN metric_sisters s ON s.metric = p.metric
 )
 -- $units, when not NULL, limits the audit to those councils, services
 -- and metrics (each joined by chr(31)): whole families of metrics

@@ -4,13 +4,6 @@
 -- denominator_count) with a metric whose figure of the same council,
 -- provider and service, for the same period or one that overlaps it, is
 -- hidden.
-WITH sisters AS (
-    SELECT a.id AS metric, b.id AS sister
-    FROM metrics a
-    JOIN metrics b ON a.id <> b.id
-     AND ((coalesce(a.numerator_count, '') <> '' AND a.numerator_count IN (b.numerator_count, b.denominator_count))
-          OR (coalesce(a.denominator_count, '') <> '' AND a.denominator_count IN (b.numerator_count, b.denominator_count)))
-)
 SELECT DISTINCT 'linked-shown' AS violation, 'observations' AS table_name, o.metric, o.period, o.council_code,
        o.provider_id, o.service,
        CASE WHEN h.period = o.period
@@ -18,7 +11,7 @@ SELECT DISTINCT 'linked-shown' AS violation, 'observations' AS table_name, o.met
             ELSE format('shows a count it shares with the hidden {} figure of {}, which overlaps it', h.metric, h.period)
        END AS detail
 FROM observations h
-JOIN sisters s ON s.metric = h.metric
+JOIN metric_sisters s ON s.metric = h.metric
 JOIN period_links hp ON hp.period = h.period
 JOIN observations o
   ON o.council_code = h.council_code AND o.provider_id = h.provider_id AND o.service = h.service

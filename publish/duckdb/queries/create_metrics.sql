@@ -22,3 +22,19 @@ CREATE OR REPLACE TABLE metrics (
     small_count       BIGINT,
     min_denominator   BIGINT
 )
+;
+
+-- Each metric with every other metric that shares a count with it: a
+-- numerator_count or denominator_count of the one is a numerator_count or
+-- denominator_count of the other (the relation is symmetric). Suppression
+-- hides a hidden figure's sisters (suppress_linked_targets.sql), the
+-- interval audit reads their groups (audit_scope.sql), the history knows
+-- a count a sister shows (history_known.sql) and the check looks for a
+-- sister shown (check_disclosure_linked.sql): the rule is written once,
+-- here, so they cannot disagree on it.
+CREATE OR REPLACE VIEW metric_sisters AS
+SELECT a.id AS metric, b.id AS sister
+FROM metrics a
+JOIN metrics b ON a.id <> b.id
+ AND ((coalesce(a.numerator_count, '') <> '' AND a.numerator_count IN (b.numerator_count, b.denominator_count))
+      OR (coalesce(a.denominator_count, '') <> '' AND a.denominator_count IN (b.numerator_count, b.denominator_count)))

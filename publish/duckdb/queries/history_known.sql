@@ -45,10 +45,9 @@ sister AS (
                 WHEN a.denominator_count = b.numerator_count THEN s.x
                 WHEN a.denominator_count = b.denominator_count THEN s.n END AS n
     FROM shown s
+    JOIN metric_sisters ms ON ms.metric = s.metric
     JOIN metrics b ON b.id = s.metric
-    JOIN metrics a ON a.id <> b.id
-     AND ((coalesce(a.numerator_count, '') <> '' AND a.numerator_count IN (b.numerator_count, b.denominator_count))
-          OR (coalesce(a.denominator_count, '') <> '' AND a.denominator_count IN (b.numerator_count, b.denominator_count)))
+    JOIN metrics a ON a.id = ms.sister
 ),
 every AS (
     SELECT * FROM shown

@@ -21,17 +21,10 @@ WITH overlapping AS (
     SELECT a.period, b.period AS other
     FROM period_links a
     JOIN period_links b ON b.period_start <= a.period_end AND b.period_end >= a.period_start
-),
-sisters AS (
-    SELECT a.id AS metric, b.id AS sister
-    FROM metrics a
-    JOIN metrics b ON a.id <> b.id
-     AND ((coalesce(a.numerator_count, '') <> '' AND a.numerator_count IN (b.numerator_count, b.denominator_count))
-          OR (coalesce(a.denominator_count, '') <> '' AND a.denominator_count IN (b.numerator_count, b.denominator_count)))
 )
 SELECT DISTINCT h.council_code, h.provider_id, h.service, s.sister AS metric, ov.other AS period
 FROM observations h
-JOIN sisters s ON s.metric = h.metric
+JOIN metric_sisters s ON s.metric = h.metric
 JOIN overlapping ov ON ov.period = h.period
 WHERE h.status = 'c'
   AND ($every OR h.rowid IN (SELECT rid FROM suppress_steps WHERE step >= $since))
