@@ -380,14 +380,15 @@ func (s *session) compare(ctx context.Context, batches []metricBatch, args []any
 		}
 	}
 	// Each batch's rows were read into Go to be ranked, and what follows
-	// (the funnel limits, the provider profiles, the history) allocates
-	// little in Go, so Go would not collect again for minutes and would
-	// keep the heap it last grew to, garbage and all, beside DuckDB's
-	// limit where publish peaks. At 20M rows under 3GB that was 227 MiB
-	// of heap (129-159 MiB of it live at the next collections) and 144
-	// MiB more that Go had not handed back, through the provider
-	// profiles, where the peak was (BENCHMARKS.md, "Go's heap handed back
-	// after the comparisons"): it is collected and handed back now.
+	// (the funnel limits, the providers, the provider profiles) allocates
+	// little in Go, so Go would not collect again until the history reads
+	// its linked groups (about 100 s at 20M rows) and would keep the heap
+	// it last grew to, garbage and all, beside DuckDB's limit. At 20M
+	// rows under 3GB that was 227 MiB of heap (129-159 MiB after the next
+	// collections) and 144 MiB more that Go had not handed back, through
+	// the provider profiles, where publish peaked (BENCHMARKS.md, "Go's
+	// heap handed back after the comparisons and the audits"): it is
+	// collected and handed back now.
 	debug.FreeOSMemory()
 	return s.exec(ctx, "similar_rank_drop")
 }
