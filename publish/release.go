@@ -413,8 +413,12 @@ func (b *Builder) buildDatabase(ctx context.Context, dbFile string, rel *schemas
 	if err != nil {
 		return nil, err
 	}
+	// A memory trace (publish --memory-trace) follows this database,
+	// where publish holds the most, until it closes.
+	stopTrace := db.TraceMemory(ctx)
 	defer func() {
 		if err != nil {
+			stopTrace()
 			db.Close()
 		}
 	}()
@@ -450,6 +454,7 @@ func (b *Builder) buildDatabase(ctx context.Context, dbFile string, rel *schemas
 	// nothing after needs it: it closes while the files are written.
 	done := make(chan error, 1)
 	go func() {
+		stopTrace()
 		err := db.Close()
 		os.RemoveAll(scratch)
 		done <- err

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strconv"
 	"time"
 
 	"github.com/yardstick-open/yardstick/ingest"
@@ -19,7 +20,7 @@ func init() {
 }
 
 func runPublish(ctx context.Context, e *env, args []string) int {
-	fs := newFlags(e, "publish", "publish [--data DIR] [--no-site] [--memory-limit SIZE] [--timings FILE]")
+	fs := newFlags(e, "publish", "publish [--data DIR] [--no-site] [--memory-limit SIZE] [--timings FILE] [--memory-trace FILE]")
 	dataDir := dataFlag(fs, e)
 	noSite := fs.Bool("no-site", false, "build the data files only, without the website")
 	memoryLimit := fs.String("memory-limit", e.getenv("YARDSTICK_MEMORY_LIMIT"),
@@ -30,6 +31,11 @@ func runPublish(ctx context.Context, e *env, args []string) int {
 		"write each embedded SQL statement's time to FILE once publish ends, failed or not, as CSV: its name, how many times it ran, "+
 			"its seconds in all and at the longest, the longest in all first; a query is timed until its result is ready, statements that "+
 			"run side by side overlap, and Go's own work (the audit's solving, gzip, the website's pages) is not in it")
+	traceFile := fs.String("memory-trace", "",
+		"write where the process's memory was, every second while the build's database is open (the tables, yardstick.duckdb and the "+
+			"disclosure history; not the download files or the website), to FILE once publish ends, failed or not, as CSV: seconds, "+
+			"resident_bytes, go_heap_bytes, go_held_bytes, duckdb_bytes (what DuckDB's memory limit caps), duckdb_temp_bytes (spilled) "+
+			"and the SQL statement running")
 	if code, ok := parseFlags(fs, args); !ok {
 		return code
 	}
@@ -66,6 +72,17 @@ func runPublish(ctx context.Context, e *env, args []string) int {
 		timings = &duckdb.Timings{}
 		ctx = duckdb.WithTimings(ctx, timings)
 	}
+	var trace *duckdb.MemoryTrace
+	var traceOut *schemas.PendingFile
+	if *traceFile != "" {
+		if traceOut, err = schemas.CreatePending(*traceFile); err != nil {
+			fmt.Fprintf(e.stderr, "yardstick publish: --memory-trace %s: %v; name a file in a folder you can write to\n", *traceFile, err)
+			return exitUsage
+		}
+		defer traceOut.Abort()
+		trace = &duckdb.MemoryTrace{}
+		ctx = duckdb.WithMemoryTrace(ctx, trace)
+	}
 	start := time.Now()
 	// Progress goes to stderr and only the release id to stdout, so
 	// id=$(yardstick publish) gets the id.
@@ -73,6 +90,9 @@ func runPublish(ctx context.Context, e *env, args []string) int {
 	if timings != nil {
 		// Before any error's advice, which stays the last thing said.
 		writeTimings(e.stderr, timingsOut, timings, time.Since(start))
+	}
+	if trace != nil {
+		writeMemoryTrace(e.stderr, traceOut, trace)
 	}
 	var misfits *duckdb.CatalogueError
 	if errors.As(err, &misfits) {
@@ -115,6 +135,42 @@ func writeTimings(log io.Writer, out *schemas.PendingFile, timings *duckdb.Timin
 	}
 	fmt.Fprintf(log, "statements' times written to %s: %d statements, %.1fs added up (some run side by side), in a publish of %.1fs\n",
 		out.Path(), len(stmts), total.Seconds(), took.Seconds())
+}
+
+// writeMemoryTrace writes what trace recorded to out (publish
+// --memory-trace), commits it, and says so in log with the sample of the
+// highest resident memory. A failure to write it is reported there too,
+// and leaves the publish's outcome as it was.
+func writeMemoryTrace(log io.Writer, out *schemas.PendingFile, trace *duckdb.MemoryTrace) {
+	samples := trace.Samples()
+	err := duckdb.WriteMemoryCSV(out, samples)
+	if err == nil {
+		err = out.Commit()
+	}
+	if err != nil {
+		fmt.Fprintf(log, "yardstick publish: could not write the memory trace to %s: %v\n", out.Path(), err)
+		return
+	}
+	peak, ok := trace.Peak()
+	if !ok {
+		fmt.Fprintf(log, "memory trace written to %s: no samples (the build's database never opened)\n", out.Path())
+		return
+	}
+	in := "between statements"
+	if peak.Statement != "" {
+		in = "in " + peak.Statement
+	}
+	fmt.Fprintf(log, "memory trace written to %s: %d samples; resident memory highest at %.0fs, %s: %s MB, of which DuckDB %s MB and Go %s MB\n",
+		out.Path(), len(samples), peak.At.Seconds(), in, megabytes(peak.Resident), megabytes(peak.DuckDB), megabytes(peak.GoHeld))
+}
+
+// megabytes writes n bytes in whole megabytes (10^6 bytes), digits
+// grouped; "?" for a figure not known (negative).
+func megabytes(n int64) string {
+	if n < 0 {
+		return "?"
+	}
+	return schemas.GroupDigits(strconv.FormatInt((n+500_000)/1_000_000, 10))
 }
 
 // publishRelease builds a release of the data folder, writing progress to

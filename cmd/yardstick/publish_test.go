@@ -16,6 +16,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strconv"
 	"strings"
@@ -624,6 +625,103 @@ func TestPublishTimings(t *testing.T) {
 	if code != exitUsage || !strings.Contains(stderr, "--timings "+blocked) || strings.Contains(stderr, "building release") {
 		t.Errorf("--timings under a file: got exit %d, stderr %q; want %d naming the flag, before any build", code, stderr, exitUsage)
 	}
+}
+
+// TestPublishMemoryTrace checks that publish --memory-trace writes where
+// the process's memory was as CSV: a sample when the build's database
+// opens and one as it closes at least, in time order within the
+// command's wall clock, each with the process's resident memory, Go's
+// heap no larger than what Go holds, DuckDB's figures read, and any
+// statement named one of the embedded queries. A failed publish writes
+// the file too; a file that cannot be written is refused before the
+// build.
+func TestPublishMemoryTrace(t *testing.T) {
+	dir, data := ingestedSample(t, "1000", "5")
+	queries, err := filepath.Glob(filepath.Join("..", "..", "publish", "duckdb", "queries", "*.sql"))
+	if err != nil || len(queries) == 0 {
+		t.Fatalf("no embedded queries found: %v", err)
+	}
+	embedded := map[string]bool{}
+	for _, q := range queries {
+		embedded[strings.TrimSuffix(filepath.Base(q), ".sql")] = true
+	}
+
+	trace := filepath.Join(dir, "memory.csv")
+	start := time.Now()
+	code, stdout, stderr := runCmd(t, "publish", "--data", data, "--no-site", "--memory-trace", trace)
+	wall := time.Since(start).Seconds()
+	if code != exitOK {
+		t.Fatalf("publish exit %d\n%s\n%s", code, stdout, stderr)
+	}
+	if !strings.Contains(stderr, "memory trace written to "+trace+": ") || !strings.Contains(stderr, "resident memory highest at ") {
+		t.Errorf("publish did not say where the trace went and its peak:\n%s", stderr)
+	}
+	if n := readMemoryTrace(t, trace, embedded, wall, true); n < 2 {
+		t.Errorf("%s: %d samples, want one as the database opened and one as it closed at least", trace, n)
+	}
+
+	// A publish that runs out of memory still writes its trace; DuckDB,
+	// out of memory, may not answer what it holds.
+	failed := filepath.Join(dir, "failed.csv")
+	start = time.Now()
+	code, _, stderr = runCmd(t, "publish", "--data", data, "--no-site", "--memory-limit", "1MB", "--memory-trace", failed)
+	wall = time.Since(start).Seconds()
+	if code == exitOK {
+		t.Fatalf("publish under 1MB succeeded:\n%s", stderr)
+	}
+	if n := readMemoryTrace(t, failed, embedded, wall, false); n < 2 {
+		t.Errorf("a failed publish's trace: %d samples, want two at least", n)
+	}
+
+	// A file where none can be written is refused before anything is built.
+	blocked := filepath.Join(trace, "under-a-file.csv")
+	code, _, stderr = runCmd(t, "publish", "--data", data, "--no-site", "--memory-trace", blocked)
+	if code != exitUsage || !strings.Contains(stderr, "--memory-trace "+blocked) || strings.Contains(stderr, "building release") {
+		t.Errorf("--memory-trace under a file: got exit %d, stderr %q; want %d naming the flag, before any build", code, stderr, exitUsage)
+	}
+}
+
+// readMemoryTrace reads publish --memory-trace's CSV at path, checking
+// its header and each sample: seconds in order and within the command's
+// wall clock, a resident memory on Linux, Go's heap within what Go holds,
+// DuckDB's figures read (not -1) when wantDuckDB, and a statement, where
+// named, one of the embedded queries. It returns the number of samples.
+func readMemoryTrace(t *testing.T, path string, embedded map[string]bool, wall float64, wantDuckDB bool) int {
+	t.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	recs, err := csv.NewReader(f).ReadAll()
+	if err != nil {
+		t.Fatalf("%s: %v", path, err)
+	}
+	header := []string{"seconds", "resident_bytes", "go_heap_bytes", "go_held_bytes", "duckdb_bytes", "duckdb_temp_bytes", "statement"}
+	if len(recs) == 0 || !slices.Equal(recs[0], header) {
+		t.Fatalf("%s: header %v", path, recs[:min(len(recs), 1)])
+	}
+	last := 0.0
+	for _, r := range recs[1:] {
+		at, err := strconv.ParseFloat(r[0], 64)
+		var n [5]int64
+		for i := range n {
+			v, verr := strconv.ParseInt(r[i+1], 10, 64)
+			err = errors.Join(err, verr)
+			n[i] = v
+		}
+		if err != nil {
+			t.Fatalf("%s: %v: %v", path, r, err)
+		}
+		resident, heap, held, duck, temp := n[0], n[1], n[2], n[3], n[4]
+		if at < last || at > wall || (runtime.GOOS == "linux" && resident <= 0) || heap <= 0 || heap > held ||
+			(wantDuckDB && (duck < 0 || temp < 0)) || (r[6] != "" && !embedded[r[6]]) {
+			t.Errorf("%s: got %v; want seconds from %.3f to the command's %.3f, a resident memory, 0 < go_heap <= go_held, "+
+				"DuckDB's figures, and an embedded statement or none", path, r, last, wall)
+		}
+		last = at
+	}
+	return len(recs) - 1
 }
 
 // readTimings reads publish --timings' CSV at path, checking its header,

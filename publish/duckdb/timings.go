@@ -43,16 +43,21 @@ func WithTimings(ctx context.Context, t *Timings) context.Context {
 }
 
 // timed starts timing the statement name when ctx carries a Timings, and
+// names it as running in the MemoryTrace ctx carries (traced), and
 // returns the func that records it, to be deferred: defer timed(ctx,
-// name)(). Without one it reads no clock, since the server's queries run
-// through the same helpers.
+// name)(). Without a Timings it reads no clock, since the server's
+// queries run through the same helpers.
 func timed(ctx context.Context, name string) func() {
+	untrace := traced(ctx, name)
 	t, _ := ctx.Value(timingsKey{}).(*Timings)
 	if t == nil {
-		return func() {}
+		return untrace
 	}
 	start := time.Now()
-	return func() { t.record(name, time.Since(start)) }
+	return func() {
+		t.record(name, time.Since(start))
+		untrace()
+	}
 }
 
 // record adds one call of the statement name that took d.
