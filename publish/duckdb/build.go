@@ -387,7 +387,7 @@ func (s *session) compare(ctx context.Context, batches []metricBatch, args []any
 	// rows under 3GB that was 227 MiB of heap (129-159 MiB after the next
 	// collections) and 144 MiB more that Go had not handed back, through
 	// the provider profiles, where publish peaked (BENCHMARKS.md, "Go's
-	// heap handed back after the comparisons and the audits"): it is
+	// heap handed back after the comparisons"): it is
 	// collected and handed back now.
 	debug.FreeOSMemory()
 	return s.exec(ctx, "similar_rank_drop")

@@ -251,15 +251,6 @@ func (s *session) suppress(ctx context.Context, layout schemas.Layout) error {
 		// holds this time, and the publish benchmark adds up the lines
 		// so named.
 		s.done(auditStart, "interval audit in suppression (%s, %d narrow)", s.audit.last, len(narrow))
-		// The audit's batches (auditSystem) are garbage now, and, when it
-		// solved any, its loan of DuckDB's memory is back (lendMemory): Go
-		// would keep that heap while DuckDB works at its limit in the next
-		// round's statements, or in handOver's digest of every row. At 20M
-		// rows under 3GB, Go held 578 MiB there (463 MiB of heap) where
-		// suppression peaked (BENCHMARKS.md, "Go's heap handed back after
-		// the comparisons and the audits"): it is collected and handed
-		// back now.
-		debug.FreeOSMemory()
 		seen := map[cellKey]bool{}
 		for _, c := range narrow {
 			if !seen[c.Cell] {
