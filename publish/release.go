@@ -453,8 +453,10 @@ func (b *Builder) buildDatabase(ctx context.Context, dbFile string, rel *schemas
 	// Freeing a scratch database of gigabytes takes a second or more, and
 	// nothing after needs it: it closes while the files are written.
 	done := make(chan error, 1)
+	// The trace ends here, not as the database closes beside the
+	// release's reader, whose statements would name its last sample.
+	stopTrace()
 	go func() {
-		stopTrace()
 		err := db.Close()
 		os.RemoveAll(scratch)
 		done <- err

@@ -32,10 +32,11 @@ func runPublish(ctx context.Context, e *env, args []string) int {
 			"its seconds in all and at the longest, the longest in all first; a query is timed until its result is ready, statements that "+
 			"run side by side overlap, and Go's own work (the audit's solving, gzip, the website's pages) is not in it")
 	traceFile := fs.String("memory-trace", "",
-		"write where the process's memory was, every second while the build's database is open (the tables, yardstick.duckdb and the "+
-			"disclosure history; not the download files or the website), to FILE once publish ends, failed or not, as CSV: seconds, "+
-			"resident_bytes, go_heap_bytes, go_held_bytes, duckdb_bytes (what DuckDB's memory limit caps), duckdb_temp_bytes (spilled) "+
-			"and the SQL statement running")
+		"write where the process's memory was, as the build's database opens, every second while it is open (the tables, yardstick.duckdb "+
+			"and the disclosure history; not the download files or the website) and as it closes, to FILE once publish ends, failed or not, "+
+			"as CSV: seconds, resident_bytes, go_heap_bytes, go_held_bytes (Go's memory not handed back), duckdb_bytes (what "+
+			"--memory-limit caps) and duckdb_temp_bytes (spilled), both -1 when DuckDB did not answer, and the embedded SQL statement "+
+			"DuckDB was running (empty when none was, as while Go reads a result)")
 	if code, ok := parseFlags(fs, args); !ok {
 		return code
 	}
@@ -156,11 +157,16 @@ func writeMemoryTrace(log io.Writer, out *schemas.PendingFile, trace *duckdb.Mem
 		fmt.Fprintf(log, "memory trace written to %s: no samples (the build's database never opened)\n", out.Path())
 		return
 	}
-	in := "between statements"
+	if peak.Resident <= 0 {
+		fmt.Fprintf(log, "memory trace written to %s: %d samples; this system does not give the process's resident memory\n",
+			out.Path(), len(samples))
+		return
+	}
+	in := "in no statement"
 	if peak.Statement != "" {
 		in = "in " + peak.Statement
 	}
-	fmt.Fprintf(log, "memory trace written to %s: %d samples; resident memory highest at %.0fs, %s: %s MB, of which DuckDB %s MB and Go %s MB\n",
+	fmt.Fprintf(log, "memory trace written to %s: %d samples; resident memory highest at %.0fs, %s: %s MB, when DuckDB accounted for %s MB and Go held %s MB\n",
 		out.Path(), len(samples), peak.At.Seconds(), in, megabytes(peak.Resident), megabytes(peak.DuckDB), megabytes(peak.GoHeld))
 }
 

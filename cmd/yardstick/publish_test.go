@@ -669,6 +669,9 @@ func TestPublishMemoryTrace(t *testing.T) {
 	if code == exitOK {
 		t.Fatalf("publish under 1MB succeeded:\n%s", stderr)
 	}
+	if !strings.Contains(stderr, "memory trace written to "+failed+": ") {
+		t.Errorf("a failed publish did not say where the trace went:\n%s", stderr)
+	}
 	if n := readMemoryTrace(t, failed, embedded, wall, false); n < 2 {
 		t.Errorf("a failed publish's trace: %d samples, want two at least", n)
 	}

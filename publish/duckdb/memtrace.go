@@ -4,10 +4,10 @@ import (
 	"bytes"
 	"context"
 	"encoding/csv"
-	"fmt"
 	"io"
 	"os"
 	"runtime"
+	"slices"
 	"strconv"
 	"sync"
 	"time"
@@ -25,9 +25,20 @@ type MemoryTrace struct {
 	mu      sync.Mutex
 	start   time.Time
 	samples []MemorySample
-	// running names the embedded statement that started last and has not
-	// ended, "" for none.
-	running string
+	// running holds the embedded statements that have started and not
+	// ended, in the order they started; the last names a sample's
+	// statement. Each is removed when it ends, whatever the order.
+	running []runningStatement
+	// next numbers the statements started, so that two of one name are
+	// told apart.
+	next int
+}
+
+// runningStatement is a statement traced as running: its name, and its
+// number among those the trace saw start.
+type runningStatement struct {
+	name string
+	id   int
 }
 
 // A MemorySample is the memory of the process at one moment, in bytes.
@@ -48,7 +59,10 @@ type MemorySample struct {
 	// its memory limit caps; DuckDBTemp is what it has spilled to its
 	// temporary files. Both -1 when DuckDB could not be asked.
 	DuckDB, DuckDBTemp int64
-	// Statement is the embedded statement running, "" between statements.
+	// Statement is the embedded statement DuckDB was running, the one
+	// started last of those side by side; "" when none was, including
+	// while Go read a query's result, which DuckDB hands over whole
+	// before the first row (session.query).
 	Statement string
 }
 
@@ -80,33 +94,34 @@ func (d *DB) traceMemory(ctx context.Context, every time.Duration) (stop func())
 		return func() {}
 	}
 	t.begin()
-	// The samples' own queries are not the caller's statements: they are
-	// neither timed nor traced, and only stop ends them.
-	sctx, cancel := context.WithCancel(context.Background())
-	done := make(chan struct{})
-	t.add(d.sample(sctx, t))
+	// The samples' own queries are not the caller's statements, so they
+	// run with a context of their own: neither timed nor traced, and never
+	// cancelled, since a query cut short would record a sample that
+	// DuckDB did not answer. quit ends the sampling between samples.
+	quit, done := make(chan struct{}), make(chan struct{})
+	t.add(d.sample(t))
 	go func() {
 		defer close(done)
 		tick := time.NewTicker(every)
 		defer tick.Stop()
 		for {
 			select {
-			case <-sctx.Done():
+			case <-quit:
 				return
 			case <-tick.C:
-				t.add(d.sample(sctx, t))
+				t.add(d.sample(t))
 			}
 		}
 	}()
 	return func() {
-		cancel()
+		close(quit)
 		<-done
-		t.add(d.sample(context.Background(), t))
+		t.add(d.sample(t))
 	}
 }
 
 // sample reads the process's memory and DuckDB's now.
-func (d *DB) sample(ctx context.Context, t *MemoryTrace) MemorySample {
+func (d *DB) sample(t *MemoryTrace) MemorySample {
 	var ms runtime.MemStats
 	runtime.ReadMemStats(&ms)
 	s := MemorySample{
@@ -115,13 +130,16 @@ func (d *DB) sample(ctx context.Context, t *MemoryTrace) MemorySample {
 		GoHeld:   int64(ms.Sys - ms.HeapReleased),
 		DuckDB:   -1, DuckDBTemp: -1,
 	}
-	row := d.db.QueryRowContext(ctx, "SELECT sum(memory_usage_bytes)::BIGINT, sum(temporary_storage_bytes)::BIGINT FROM duckdb_memory()")
+	row := d.db.QueryRowContext(context.Background(), "SELECT sum(memory_usage_bytes)::BIGINT, sum(temporary_storage_bytes)::BIGINT FROM duckdb_memory()")
 	var used, temp int64
 	if err := row.Scan(&used, &temp); err == nil {
 		s.DuckDB, s.DuckDBTemp = used, temp
 	}
 	t.mu.Lock()
-	s.At, s.Statement = time.Since(t.start), t.running
+	s.At = time.Since(t.start)
+	if n := len(t.running); n > 0 {
+		s.Statement = t.running[n-1].name
+	}
 	t.mu.Unlock()
 	return s
 }
@@ -172,15 +190,14 @@ func traced(ctx context.Context, name string) func() {
 		return func() {}
 	}
 	t.mu.Lock()
-	before := t.running
-	t.running = name
+	t.next++
+	r := runningStatement{name: name, id: t.next}
+	t.running = append(t.running, r)
 	t.mu.Unlock()
 	return func() {
 		t.mu.Lock()
 		defer t.mu.Unlock()
-		if t.running == name {
-			t.running = before
-		}
+		t.running = slices.DeleteFunc(t.running, func(o runningStatement) bool { return o.id == r.id })
 	}
 }
 
@@ -219,7 +236,7 @@ func WriteMemoryCSV(w io.Writer, samples []MemorySample) error {
 			strconv.FormatInt(s.Resident, 10), strconv.FormatInt(s.GoHeap, 10), strconv.FormatInt(s.GoHeld, 10),
 			strconv.FormatInt(s.DuckDB, 10), strconv.FormatInt(s.DuckDBTemp, 10), s.Statement}
 		if err := cw.Write(rec); err != nil {
-			return fmt.Errorf("memory trace: %w", err)
+			return err
 		}
 	}
 	cw.Flush()

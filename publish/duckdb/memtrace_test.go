@@ -14,7 +14,8 @@ import (
 // DuckDB's own figure covering a table of two million BIGINTs that an
 // in-memory database holds uncompressed until a checkpoint (16 MB of
 // values at the least), and the statement running: the inner one while
-// it runs, the outer one again once it ends, and none after both.
+// it runs, the outer one again once it ends, none after both, and, for
+// statements side by side, the one still running whichever ends first.
 func TestTraceMemory(t *testing.T) {
 	db := openTestWith(t, Options{Threads: 2, MemoryLimit: "1GB"})
 	tr := &MemoryTrace{}
@@ -23,21 +24,38 @@ func TestTraceMemory(t *testing.T) {
 	if _, err := db.db.ExecContext(ctx, "CREATE TABLE traced AS SELECT range AS i FROM range(2000000)"); err != nil {
 		t.Fatal(err)
 	}
-	if s := db.sample(ctx, tr); s.DuckDB < 16_000_000 {
+	if s := db.sample(tr); s.DuckDB < 16_000_000 {
 		t.Errorf("DuckDB holds %d bytes with two million BIGINTs in memory, want 16,000,000 at least", s.DuckDB)
 	}
 	outer := traced(ctx, "outer")
 	inner := traced(ctx, "inner")
-	if got := db.sample(ctx, tr).Statement; got != "inner" {
+	if got := db.sample(tr).Statement; got != "inner" {
 		t.Errorf("statement while inner runs: %q", got)
 	}
 	inner()
-	if got := db.sample(ctx, tr).Statement; got != "outer" {
+	if got := db.sample(tr).Statement; got != "outer" {
 		t.Errorf("statement once inner ended: %q, want outer", got)
 	}
 	outer()
-	if got := db.sample(ctx, tr).Statement; got != "" {
+	if got := db.sample(tr).Statement; got != "" {
 		t.Errorf("statement once both ended: %q, want none", got)
+	}
+	// Side by side, a statement may end before one that started after
+	// it, and two of one name may overlap.
+	first, second := traced(ctx, "first"), traced(ctx, "second")
+	first()
+	if got := db.sample(tr).Statement; got != "second" {
+		t.Errorf("statement once the first of two ended: %q, want second", got)
+	}
+	second()
+	one, other := traced(ctx, "same"), traced(ctx, "same")
+	one()
+	if got := db.sample(tr).Statement; got != "same" {
+		t.Errorf("statement once one of two of a name ended: %q, want same", got)
+	}
+	other()
+	if got := db.sample(tr).Statement; got != "" {
+		t.Errorf("statement once all ended: %q, want none", got)
 	}
 	stop()
 
