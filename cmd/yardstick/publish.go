@@ -60,27 +60,29 @@ func runPublish(ctx context.Context, e *env, args []string) int {
 	}
 	cfg.noSite = *noSite
 	cfg.memoryLimit = *memoryLimit
+	// The files the flags name are made now, so that a folder that cannot
+	// take one is found before a build that may take an hour, not after it.
 	var timings *duckdb.Timings
-	var timingsOut *schemas.PendingFile
-	if *timingsFile != "" {
-		// Made now, so that a folder that cannot take the file is found
-		// before a build that may take an hour, not after it.
-		if timingsOut, err = schemas.CreatePending(*timingsFile); err != nil {
-			fmt.Fprintf(e.stderr, "yardstick publish: --timings %s: %v; name a file in a folder you can write to\n", *timingsFile, err)
+	var timingsOut, traceOut *schemas.PendingFile
+	var trace *duckdb.MemoryTrace
+	for _, f := range []struct {
+		flag, path string
+		out        **schemas.PendingFile
+	}{{"timings", *timingsFile, &timingsOut}, {"memory-trace", *traceFile, &traceOut}} {
+		if f.path == "" {
+			continue
+		}
+		if *f.out, err = schemas.CreatePending(f.path); err != nil {
+			fmt.Fprintf(e.stderr, "yardstick publish: --%s %s: %v; name a file in a folder you can write to\n", f.flag, f.path, err)
 			return exitUsage
 		}
-		defer timingsOut.Abort()
+		defer (*f.out).Abort()
+	}
+	if timingsOut != nil {
 		timings = &duckdb.Timings{}
 		ctx = duckdb.WithTimings(ctx, timings)
 	}
-	var trace *duckdb.MemoryTrace
-	var traceOut *schemas.PendingFile
-	if *traceFile != "" {
-		if traceOut, err = schemas.CreatePending(*traceFile); err != nil {
-			fmt.Fprintf(e.stderr, "yardstick publish: --memory-trace %s: %v; name a file in a folder you can write to\n", *traceFile, err)
-			return exitUsage
-		}
-		defer traceOut.Abort()
+	if traceOut != nil {
 		trace = &duckdb.MemoryTrace{}
 		ctx = duckdb.WithMemoryTrace(ctx, trace)
 	}

@@ -560,14 +560,7 @@ func changeFigure(t *testing.T, files []string, shown map[string]bool, dst strin
 // that cannot be written is refused before the build.
 func TestPublishTimings(t *testing.T) {
 	dir, data := ingestedSample(t, "1000", "5")
-	queries, err := filepath.Glob(filepath.Join("..", "..", "publish", "duckdb", "queries", "*.sql"))
-	if err != nil || len(queries) == 0 {
-		t.Fatalf("no embedded queries found: %v", err)
-	}
-	embedded := map[string]bool{}
-	for _, q := range queries {
-		embedded[strings.TrimSuffix(filepath.Base(q), ".sql")] = true
-	}
+	embedded := embeddedQueries(t)
 
 	timings := filepath.Join(dir, "timings.csv")
 	start := time.Now()
@@ -637,14 +630,7 @@ func TestPublishTimings(t *testing.T) {
 // build.
 func TestPublishMemoryTrace(t *testing.T) {
 	dir, data := ingestedSample(t, "1000", "5")
-	queries, err := filepath.Glob(filepath.Join("..", "..", "publish", "duckdb", "queries", "*.sql"))
-	if err != nil || len(queries) == 0 {
-		t.Fatalf("no embedded queries found: %v", err)
-	}
-	embedded := map[string]bool{}
-	for _, q := range queries {
-		embedded[strings.TrimSuffix(filepath.Base(q), ".sql")] = true
-	}
+	embedded := embeddedQueries(t)
 
 	trace := filepath.Join(dir, "memory.csv")
 	start := time.Now()
@@ -691,12 +677,7 @@ func TestPublishMemoryTrace(t *testing.T) {
 // named, one of the embedded queries. It returns the number of samples.
 func readMemoryTrace(t *testing.T, path string, embedded map[string]bool, wall float64, wantDuckDB bool) int {
 	t.Helper()
-	f, err := os.Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	recs, err := csv.NewReader(f).ReadAll()
+	recs, err := csv.NewReader(bytes.NewReader(publishtest.ReadData(t, path))).ReadAll()
 	if err != nil {
 		t.Fatalf("%s: %v", path, err)
 	}
@@ -725,6 +706,22 @@ func readMemoryTrace(t *testing.T, path string, embedded map[string]bool, wall f
 		last = at
 	}
 	return len(recs) - 1
+}
+
+// embeddedQueries returns the names of publish's embedded SQL queries, as
+// --timings and --memory-trace name statements: each file's name in
+// publish/duckdb/queries without ".sql".
+func embeddedQueries(t *testing.T) map[string]bool {
+	t.Helper()
+	queries, err := filepath.Glob(filepath.Join("..", "..", "publish", "duckdb", "queries", "*.sql"))
+	if err != nil || len(queries) == 0 {
+		t.Fatalf("no embedded queries found: %v", err)
+	}
+	embedded := map[string]bool{}
+	for _, q := range queries {
+		embedded[strings.TrimSuffix(filepath.Base(q), ".sql")] = true
+	}
+	return embedded
 }
 
 // readTimings reads publish --timings' CSV at path, checking its header,

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"runtime"
+	"strings"
 	"testing"
 	"time"
 )
@@ -27,35 +28,33 @@ func TestTraceMemory(t *testing.T) {
 	if s := db.sample(tr); s.DuckDB < 16_000_000 {
 		t.Errorf("DuckDB holds %d bytes with two million BIGINTs in memory, want 16,000,000 at least", s.DuckDB)
 	}
-	outer := traced(ctx, "outer")
-	inner := traced(ctx, "inner")
-	if got := db.sample(tr).Statement; got != "inner" {
-		t.Errorf("statement while inner runs: %q", got)
+	// Each step starts or ends statements, then says which a sample
+	// should name: nested, then side by side, where one may end before
+	// another that started after it, and two of one name may overlap.
+	var ends = map[string]func(){}
+	steps := []struct {
+		start, end []string
+		want       string
+	}{
+		{start: []string{"outer", "inner"}, want: "inner"},
+		{end: []string{"inner"}, want: "outer"},
+		{end: []string{"outer"}, want: ""},
+		{start: []string{"first", "second"}, end: []string{"first"}, want: "second"},
+		{end: []string{"second"}, want: ""},
+		{start: []string{"same", "same again"}, end: []string{"same"}, want: "same"},
+		{end: []string{"same again"}, want: ""},
 	}
-	inner()
-	if got := db.sample(tr).Statement; got != "outer" {
-		t.Errorf("statement once inner ended: %q, want outer", got)
-	}
-	outer()
-	if got := db.sample(tr).Statement; got != "" {
-		t.Errorf("statement once both ended: %q, want none", got)
-	}
-	// Side by side, a statement may end before one that started after
-	// it, and two of one name may overlap.
-	first, second := traced(ctx, "first"), traced(ctx, "second")
-	first()
-	if got := db.sample(tr).Statement; got != "second" {
-		t.Errorf("statement once the first of two ended: %q, want second", got)
-	}
-	second()
-	one, other := traced(ctx, "same"), traced(ctx, "same")
-	one()
-	if got := db.sample(tr).Statement; got != "same" {
-		t.Errorf("statement once one of two of a name ended: %q, want same", got)
-	}
-	other()
-	if got := db.sample(tr).Statement; got != "" {
-		t.Errorf("statement once all ended: %q, want none", got)
+	for i, st := range steps {
+		for _, name := range st.start {
+			// "same again" runs under the name "same" too.
+			ends[name] = traced(ctx, strings.TrimSuffix(name, " again"))
+		}
+		for _, name := range st.end {
+			ends[name]()
+		}
+		if got := db.sample(tr).Statement; got != st.want {
+			t.Errorf("step %d (start %v, end %v): statement %q, want %q", i, st.start, st.end, got, st.want)
+		}
 	}
 	stop()
 
