@@ -367,6 +367,18 @@ func (s *session) compare(ctx context.Context, batches []metricBatch, args []any
 		if err := s.similarRanks(ctx, sets, b.rows, minRows); err != nil {
 			return fmt.Errorf("metrics %s to %s: %w", b.first, b.last, err)
 		}
+		// The batch's rows were read into Go to be ranked and are garbage
+		// now, and the comparisons statement next allocates little in Go,
+		// so Go would keep that heap while DuckDB works at its limit, there
+		// and in what follows the last batch (the funnel limits, the
+		// providers, the provider profiles) until the history reads its
+		// linked groups. At 20M rows under 3GB, Go held 376-416 MB in the
+		// largest batches' statements, where publish peaked at 4,019 MB
+		// once, and 227 MiB of heap with 144 MiB more not handed back
+		// through the provider profiles, where it peaked before
+		// (BENCHMARKS.md, "Go's heap handed back after the comparisons"):
+		// it is collected and handed back now.
+		debug.FreeOSMemory()
 		n, err := s.execCount(ctx, "comparisons", args...)
 		if err != nil {
 			return fmt.Errorf("metrics %s to %s: %w", b.first, b.last, err)
@@ -379,17 +391,6 @@ func (s *session) compare(ctx context.Context, batches []metricBatch, args []any
 				schemas.GroupDigits(strconv.FormatInt(n, 10)))
 		}
 	}
-	// Each batch's rows were read into Go to be ranked, and what follows
-	// (the funnel limits, the providers, the provider profiles) allocates
-	// little in Go, so Go would not collect again until the history reads
-	// its linked groups (about 100 s at 20M rows) and would keep the heap
-	// it last grew to, garbage and all, beside DuckDB's limit. At 20M
-	// rows under 3GB that was 227 MiB of heap (129-159 MiB after the next
-	// collections) and 144 MiB more that Go had not handed back, through
-	// the provider profiles, where publish peaked (BENCHMARKS.md, "Go's
-	// heap handed back after the comparisons"): it is
-	// collected and handed back now.
-	debug.FreeOSMemory()
 	return s.exec(ctx, "similar_rank_drop")
 }
 
