@@ -60,29 +60,22 @@ func runPublish(ctx context.Context, e *env, args []string) int {
 	}
 	cfg.noSite = *noSite
 	cfg.memoryLimit = *memoryLimit
-	// The files the flags name are made now, so that a folder that cannot
-	// take one is found before a build that may take an hour, not after it.
 	var timings *duckdb.Timings
 	var timingsOut, traceOut *schemas.PendingFile
 	var trace *duckdb.MemoryTrace
-	for _, f := range []struct {
-		flag, path string
-		out        **schemas.PendingFile
-	}{{"timings", *timingsFile, &timingsOut}, {"memory-trace", *traceFile, &traceOut}} {
-		if f.path == "" {
-			continue
-		}
-		if *f.out, err = schemas.CreatePending(f.path); err != nil {
-			fmt.Fprintf(e.stderr, "yardstick publish: --%s %s: %v; name a file in a folder you can write to\n", f.flag, f.path, err)
+	if *timingsFile != "" {
+		if timingsOut, err = createFlagFile(e, "timings", *timingsFile); err != nil {
 			return exitUsage
 		}
-		defer (*f.out).Abort()
-	}
-	if timingsOut != nil {
+		defer timingsOut.Abort()
 		timings = &duckdb.Timings{}
 		ctx = duckdb.WithTimings(ctx, timings)
 	}
-	if traceOut != nil {
+	if *traceFile != "" {
+		if traceOut, err = createFlagFile(e, "memory-trace", *traceFile); err != nil {
+			return exitUsage
+		}
+		defer traceOut.Abort()
 		trace = &duckdb.MemoryTrace{}
 		ctx = duckdb.WithMemoryTrace(ctx, trace)
 	}
@@ -116,6 +109,17 @@ func runPublish(ctx context.Context, e *env, args []string) int {
 	}
 	fmt.Fprintln(e.stdout, rel.ID)
 	return exitOK
+}
+
+// createFlagFile makes the file that publish's flag names now, so that
+// a folder that cannot take it is found before a build that may take an
+// hour, not after it; on failure it says so on stderr, naming the flag.
+func createFlagFile(e *env, flag, path string) (*schemas.PendingFile, error) {
+	f, err := schemas.CreatePending(path)
+	if err != nil {
+		fmt.Fprintf(e.stderr, "yardstick publish: --%s %s: %v; name a file in a folder you can write to\n", flag, path, err)
+	}
+	return f, err
 }
 
 // writeTimings writes what timings recorded to out (publish --timings),
