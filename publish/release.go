@@ -388,9 +388,9 @@ func (b *Builder) history(id string) []schemas.Release {
 }
 
 // buildDatabase builds every table in a scratch database, in memory and
-// spilling to the data folder's scratch folder, outside releases/, then
-// writes the public tables
-// to a new yardstick.duckdb at dbFile. The scratch database closes in the
+// spilling to the data folder's scratch folder, outside releases/, but the
+// comparisons, which it writes into a new yardstick.duckdb at dbFile as
+// they are made, then writes the other public tables there too. The scratch database closes in the
 // background; closed waits for it, removes the scratch folder and returns
 // the error closing gave.
 func (b *Builder) buildDatabase(ctx context.Context, dbFile string, rel *schemas.Release) (closed func() error, err error) {
@@ -423,7 +423,7 @@ func (b *Builder) buildDatabase(ctx context.Context, dbFile string, rel *schemas
 		}
 	}()
 	in := duckdb.BuildInput{DataDir: b.Layout.Root, Catalogue: b.Catalogue, Councils: b.Councils, Logf: b.logf,
-		Compact: opts.MemoryLimit != ""}
+		Compact: opts.MemoryLimit != "", Release: dbFile}
 	if _, err := os.Stat(b.Layout.PeerGroupsFile()); err == nil {
 		in.PeerGroupsFile = b.Layout.PeerGroupsFile()
 	}

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"os"
 	"runtime/debug"
 	"strconv"
 	"strings"
@@ -51,6 +52,16 @@ type BuildInput struct {
 	// Without a limit little spills, and the checkpoints cost about 4%
 	// more CPU (BENCHMARKS.md).
 	Compact bool
+	// Release, when set, is where WriteRelease will write the release
+	// database, which must not exist yet: Build makes it and writes the
+	// comparisons into it as each batch is made, sorted, rather than
+	// holding them in this database for WriteRelease to copy and sort. At
+	// 20 million rows they are 1.09 GB compressed, which the build's
+	// memory then need not hold beside the provider profiles, the
+	// history and the check, and their copy and sort took about 68 s.
+	// WriteRelease must then be given the same path. A Build that fails
+	// removes the file.
+	Release string
 
 	// batchRows, set only by this package's tests, replaces the number
 	// of rows to compare in one batch that Build works out from DuckDB's
@@ -75,7 +86,7 @@ type BuildInput struct {
 // warehouse/current up to date, so it must run under the data folder's
 // publish lock. A failed Build leaves the tables in an unspecified state;
 // build into a new file and move it into place.
-func (d *DB) Build(ctx context.Context, in BuildInput) error {
+func (d *DB) Build(ctx context.Context, in BuildInput) (err error) {
 	if in.Catalogue == nil {
 		return errors.New("build: no metric catalogue")
 	}
@@ -86,6 +97,23 @@ func (d *DB) Build(ctx context.Context, in BuildInput) error {
 	defer s.close()
 	s.logf = in.Logf
 	s.compactTables = in.Compact
+	if d.release != "" {
+		return fmt.Errorf("build: this database already built the comparisons of %s; build into a new one", d.release)
+	}
+	if in.Release != "" {
+		if err := s.createRelease(ctx, in.Release); err != nil {
+			return fmt.Errorf("build: %w", err)
+		}
+		d.release = in.Release
+		defer func() {
+			if err != nil {
+				s.exec(context.WithoutCancel(ctx), "detach_release")
+				os.Remove(in.Release)
+				os.Remove(in.Release + ".wal")
+				d.release = ""
+			}
+		}()
+	}
 	err = s.build(ctx, in)
 	// The check's exact test read the hidden members again beside the
 	// ones suppression last tested (Go's heap about 300 to 400 MB at 20M
@@ -198,7 +226,13 @@ func (s *session) build(ctx context.Context, in BuildInput) error {
 			// of other metrics by their min and max (expected, not
 			// measured apart). A join does not promise its order, so
 			// this is for speed only.
-			return s.keepingOrder(ctx, func() error { return s.exec(ctx, "comparison_rows") })
+			if err := s.keepingOrder(ctx, func() error { return s.exec(ctx, "comparison_rows") }); err != nil {
+				return err
+			}
+			if in.Release == "" {
+				return nil
+			}
+			return s.exec(ctx, "comparisons_release")
 		}},
 		{"benchmarks", []any{minRows}, "benchmarks", "built benchmarks", nil},
 		{"comparisons", nil, "comparisons", "built comparisons", func(ctx context.Context) error {
@@ -206,7 +240,11 @@ func (s *session) build(ctx context.Context, in BuildInput) error {
 			if batches, err = s.metricBatches(ctx, in.batchRows); err != nil {
 				return err
 			}
-			return s.compare(ctx, batches, zMin, minRows)
+			into := "comparisons"
+			if in.Release != "" {
+				into = "release.comparisons"
+			}
+			return s.compare(ctx, batches, into, zMin, minRows)
 		}},
 		{"funnel_limits", z, "funnel_limits", "built funnel limits", nil},
 		{"providers", nil, "providers", "built providers", nil},
@@ -351,10 +389,13 @@ func (s *session) setBatch(ctx context.Context, b metricBatch) error {
 }
 
 // compare fills the comparisons table that comparison_rows.sql made
-// empty a batch of metrics at a time (comparisons.sql, which takes args),
-// each batch's similar-council ranks worked out first (similarRanks, for
-// groups of at least minRows rows with a value).
-func (s *session) compare(ctx context.Context, batches []metricBatch, args []any, minRows sql.NamedArg) error {
+// empty, into (comparisons, or release.comparisons when Build writes the
+// release file), a batch of metrics at a time (comparisons.sql, which
+// takes args), each batch's similar-council ranks worked out first
+// (similarRanks, for groups of at least minRows rows with a value). Each
+// batch is stored in the order comparisons.sql sorts it, and the batches
+// come in metric order, so the table is stored in its key's order.
+func (s *session) compare(ctx context.Context, batches []metricBatch, into string, args []any, minRows sql.NamedArg) error {
 	sets, err := s.loadSimilarSets(ctx)
 	if err != nil {
 		return err
@@ -379,7 +420,15 @@ func (s *session) compare(ctx context.Context, batches []metricBatch, args []any
 		// (BENCHMARKS.md, "Go's heap handed back after the comparisons"):
 		// it is collected and handed back now.
 		debug.FreeOSMemory()
-		n, err := s.execCount(ctx, "comparisons", args...)
+		var n int64
+		err := s.keepingOrder(ctx, func() error {
+			res, err := execWrapped(ctx, s.conn, "comparisons", func(q string) string { return "INSERT INTO " + into + "\n" + q }, args...)
+			if err != nil {
+				return err
+			}
+			n, err = res.RowsAffected()
+			return err
+		})
 		if err != nil {
 			return fmt.Errorf("metrics %s to %s: %w", b.first, b.last, err)
 		}

@@ -128,6 +128,10 @@ type DB struct {
 	// DuckDB shows its limit rounded down, so it cannot be read back
 	// exactly.
 	memoryGiven string
+	// release is the path of the release database Build wrote the
+	// comparisons into (BuildInput.Release), still attached as release,
+	// which WriteRelease completes; "" when Build kept them here.
+	release string
 }
 
 // Open opens the DuckDB database at path ("" for an in-memory database).

@@ -271,21 +271,27 @@ func gzipGrowing(ctx context.Context, in io.Reader, done <-chan struct{}, w io.W
 // the file can decode; so the release file is a new one that only ever
 // receives the finished tables. WriteRelease then checks the file holds
 // no free blocks and returns an error wrapping ErrNotClean if it does.
+// When Build made the file and wrote the comparisons into it
+// (BuildInput.Release), path must be that file's, and WriteRelease adds
+// the other tables to it.
 func (d *DB) WriteRelease(ctx context.Context, path string) (err error) {
-	if err := CheckPath(path); err != nil {
-		return fmt.Errorf("write release database: %w", err)
-	}
-	if _, err := os.Lstat(path); err == nil {
-		return fmt.Errorf("write release database: %s exists already", path)
+	built := d.release
+	if built != "" && built != path {
+		return fmt.Errorf("write release database: Build wrote the comparisons into %s, not %s", built, path)
 	}
 	s, err := d.session(ctx)
 	if err != nil {
 		return fmt.Errorf("write release database: %w", err)
 	}
 	defer s.close()
-	if err := s.attachRelease(ctx, path, false); err != nil {
-		return err
+	if built == "" {
+		if err := s.createRelease(ctx, path); err != nil {
+			return fmt.Errorf("write release database: %w", err)
+		}
 	}
+	// The file is finished or given up now, either way: Build's
+	// comparisons are not written twice.
+	d.release = ""
 	detached := false
 	defer func() {
 		if !detached {
@@ -297,6 +303,11 @@ func (d *DB) WriteRelease(ctx context.Context, path string) (err error) {
 	}
 	if err := s.exec(ctx, "write_release"); err != nil {
 		return fmt.Errorf("write release database: %w", err)
+	}
+	if built == "" {
+		if err := s.exec(ctx, "write_release_comparisons"); err != nil {
+			return fmt.Errorf("write release database: %w", err)
+		}
 	}
 	// Detaching checkpoints the file and closes it; the check reads the
 	// file as a reader opening it would find it.
@@ -328,6 +339,18 @@ func (d *DB) WriteRelease(ctx context.Context, path string) (err error) {
 		return fmt.Errorf("%w: %s has %d free of %d blocks", ErrNotClean, path, free, total)
 	}
 	return nil
+}
+
+// createRelease makes the release database at path, which must not
+// exist, and attaches it as release.
+func (s *session) createRelease(ctx context.Context, path string) error {
+	if err := CheckPath(path); err != nil {
+		return err
+	}
+	if _, err := os.Lstat(path); err == nil {
+		return fmt.Errorf("%s exists already", path)
+	}
+	return s.attachRelease(ctx, path, false)
 }
 
 // attachRelease attaches the database file at path as release. ATTACH

@@ -173,7 +173,7 @@ func compared(t *testing.T, m schemas.Metric, periods []phePeriod) *session {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := s.compare(ctx, batches, z, minRows); err != nil {
+	if err := s.compare(ctx, batches, "comparisons", z, minRows); err != nil {
 		t.Fatal(err)
 	}
 	if err := s.exec(ctx, "funnel_limits", z[:2]...); err != nil {

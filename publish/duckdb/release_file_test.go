@@ -4,6 +4,7 @@ import (
 	"compress/gzip"
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -129,41 +130,119 @@ func TestSig6(t *testing.T) {
 	}
 }
 
-// TestBuildStoresKeyOrder checks what write_release.sql's copy of
-// observations, which does not sort, rests on: Build stores the table in
-// key order (metric, period, council_code, provider_id, service), here
-// on two threads, in two row groups and with its tables compacted as
-// under a memory limit, so the release file holds it in that order, as
-// it holds comparisons, which the copy sorts. Two more rows, of one
+// TestBuildStoresKeyOrder checks what write_release.sql's copies, which
+// do not sort, rest on: Build stores observations and comparisons in key
+// order (metric, period, council_code, provider_id, service), here on two
+// threads, in several row groups, with its tables compacted as under a
+// memory limit and the comparisons made in batches of a few metrics, so
+// the release file holds them in that order. It does so whether Build
+// keeps the comparisons for WriteRelease to copy or writes them into the
+// release file itself (BuildInput.Release), and both ways give the same
+// comparisons and a file with no free blocks. Two more rows, of one
 // council's staff turnover in a quarter of its own, are in a different
 // order by service than by provider.
 func TestBuildStoresKeyOrder(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	root, cs, cat := syntheticFixture(t, 60) // 150 councils × 60 providers × 16 rows
-	db := openTest(t)
-	council := queryText(t, db.db, "SELECT council_code FROM read_parquet($glob) LIMIT 1",
+	council := queryText(t, openTest(t).db, "SELECT council_code FROM read_parquet($glob) LIMIT 1",
 		sql.Named("glob", filepath.Join(root, "warehouse", "**", "*.parquet")))[0][0]
 	addSubmissions(t, root, sub{ID: "turnover", Council: council, Received: day("2025-01-02"), Rows: []obs{
 		{Provider: "A", Name: "Provider A", Service: "supported-living", Metric: "staff-turnover", Period: "2022-23-Q1", Num: i64(30), Den: i64(100)},
 		{Provider: "B", Name: "Provider B", Service: "homecare", Metric: "staff-turnover", Period: "2022-23-Q1", Num: i64(40), Den: i64(100)},
 	}})
-	if err := db.Build(ctx, BuildInput{DataDir: root, Catalogue: cat, Councils: cs, Compact: true}); err != nil {
+	var digests []string
+	for _, into := range []bool{false, true} {
+		t.Run(fmt.Sprintf("into the release file %v", into), func(t *testing.T) {
+			db := openTest(t)
+			file := filepath.Join(t.TempDir(), "yardstick.duckdb")
+			in := BuildInput{DataDir: root, Catalogue: cat, Councils: cs, Compact: true, batchRows: 30_000}
+			if into {
+				in.Release = file
+			}
+			if err := db.Build(ctx, in); err != nil {
+				t.Fatal(err)
+			}
+			if err := db.WriteRelease(ctx, file); err != nil {
+				t.Fatal(err)
+			}
+			pub, err := Open(ctx, file, Options{ReadOnly: true, Threads: 2})
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer pub.Close()
+			got := queryStrings(t, pub.db, "stored_key_order")
+			want := [][]string{{"comparisons", "144002", "0"}, {"observations", "144002", "0"}}
+			if !slices.EqualFunc(got, want, slices.Equal) {
+				t.Errorf("table, rows, rows stored out of key order = %v, want %v", got, want)
+			}
+			blocks := queryStrings(t, pub.db, "free_blocks")
+			if len(blocks) != 1 || blocks[0][2] != "0" || blocks[0][0] != blocks[0][1] {
+				t.Errorf("total, used, free blocks = %v, want no free block", blocks)
+			}
+			digests = append(digests, queryText(t, pub.db, "SELECT count(*), sum(hash(c)::HUGEINT) FROM comparisons c")[0][1])
+		})
+	}
+	if len(digests) == 2 && digests[0] != digests[1] {
+		t.Errorf("the comparisons' digest is %s kept for WriteRelease and %s written by Build", digests[0], digests[1])
+	}
+}
+
+// TestBuildReleaseGuards checks the promises around BuildInput.Release:
+// Build does not write into a file that exists, a Build that fails
+// removes the file it made, WriteRelease finishes only the file Build
+// wrote the comparisons into, and one database builds one release file.
+func TestBuildReleaseGuards(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	root, cs, cat := syntheticFixture(t, 2)
+	dir := t.TempDir()
+	in := func(file string) BuildInput {
+		return BuildInput{DataDir: root, Catalogue: cat, Councils: cs, Release: filepath.Join(dir, file)}
+	}
+
+	there := in("there.duckdb")
+	if err := os.WriteFile(there.Release, []byte("kept"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	file := filepath.Join(t.TempDir(), "yardstick.duckdb")
-	if err := db.WriteRelease(ctx, file); err != nil {
+	if err := openTest(t).Build(ctx, there); err == nil || !strings.Contains(err.Error(), "exists already") {
+		t.Errorf("Build into a file that exists: error %v, want one saying it exists", err)
+	}
+	if b, err := os.ReadFile(there.Release); err != nil || string(b) != "kept" {
+		t.Errorf("the file that was there reads %q, %v after the Build, want it as it was", b, err)
+	}
+
+	failed := in("failed.duckdb")
+	failed.afterSuppress = func(context.Context, *sql.Conn) error { return errors.New("a fault") }
+	if err := openTest(t).Build(ctx, failed); err == nil {
+		t.Error("Build with a fault: no error")
+	}
+	if _, err := os.Lstat(failed.Release); !os.IsNotExist(err) {
+		t.Errorf("after a failed Build, Lstat(%s) = %v, want the file removed", failed.Release, err)
+	}
+
+	built := in("built.duckdb")
+	db := openTest(t)
+	if err := db.Build(ctx, built); err != nil {
 		t.Fatal(err)
 	}
-	pub, err := Open(ctx, file, Options{ReadOnly: true, Threads: 2})
+	if err := db.Build(ctx, in("second.duckdb")); err == nil || !strings.Contains(err.Error(), "build into a new one") {
+		t.Errorf("a second Build on the database: error %v, want one saying to build into a new one", err)
+	}
+	other := filepath.Join(dir, "other.duckdb")
+	if err := db.WriteRelease(ctx, other); err == nil || !strings.Contains(err.Error(), built.Release) {
+		t.Errorf("WriteRelease to another file: error %v, want one naming %s", err, built.Release)
+	}
+	if err := db.WriteRelease(ctx, built.Release); err != nil {
+		t.Fatal(err)
+	}
+	pub, err := Open(ctx, built.Release, Options{ReadOnly: true, Threads: 1})
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer pub.Close()
-	got := queryStrings(t, pub.db, "stored_key_order")
-	want := [][]string{{"comparisons", "144002", "0"}, {"observations", "144002", "0"}}
-	if !slices.EqualFunc(got, want, slices.Equal) {
-		t.Errorf("table, rows, rows stored out of key order = %v, want %v", got, want)
+	if got := len(queryStrings(t, pub.db, "table_names")); got != len(Tables) {
+		t.Errorf("the finished file holds %d tables, want %d", got, len(Tables))
 	}
 }
 

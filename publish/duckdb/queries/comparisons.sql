@@ -100,12 +100,15 @@
 -- out from its counts is computed. Bands are decided on the published
 -- figures, so rounding cannot make one contradict them.
 --
--- The rows are left in no order: write_release.sql stores the table sorted
--- by its key, and nothing reads this scratch table's order.
+-- The rows come sorted by the table's key, metric first, and Build adds
+-- the batches in metric order, so the table is stored in the key order
+-- the release file keeps it in (write_release.sql) without a sort of
+-- every row at the end.
 --
--- It adds to comparisons (made empty by comparison_rows.sql) the rows of
--- the metrics from the variable compare_first to compare_last, in text
--- order: every metric unless Build narrows them (set_compare_first.sql,
+-- Build adds these rows to comparisons (made empty by comparison_rows.sql,
+-- and moved into the release file when Build writes that file:
+-- comparisons_release.sql). They are the rows of the metrics from the
+-- variable compare_first to compare_last, in text order: every metric unless Build narrows them (set_compare_first.sql,
 -- set_compare_last.sql). Every group, pool, window and series above lies
 -- within one metric, so a batch of metrics gives exactly the rows the
 -- whole table holds for them; Build runs it a batch at a time so that the
@@ -114,7 +117,6 @@
 -- its scan to the batch (not left to joins to carry; a CTE of the batch
 -- would be copied, and would lose the rowid that the window below and
 -- similar_ranks rely on).
-INSERT INTO comparisons
 WITH council_pool AS (
     -- Each council's counts summed first, so the similar-council join
     -- multiplies councils, not rows; with the responsibility its service
@@ -342,3 +344,4 @@ SELECT
               OR polarity NOT IN ('higher_is_better', 'lower_is_better') THEN 'none'
          ELSE band_of(sign(z_trend), polarity) END AS trend_direction
 FROM banded
+ORDER BY metric, period, council_code, provider_id, service

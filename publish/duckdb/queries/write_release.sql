@@ -1,15 +1,18 @@
--- Copies the public tables (schemas.PublicTables, in its order) from the
--- scratch database into the new release database attached as release.
--- The release file only ever receives these inserts: nothing in it was
--- updated or deleted, so it holds no freed space with old values in it.
+-- Copies the public tables but comparisons (schemas.PublicTables, in its
+-- order) from the scratch database into the new release database attached
+-- as release. The release file only ever receives these inserts and
+-- comparisons.sql's: nothing in it was updated or deleted, so it holds no
+-- freed space with old values in it.
 -- Each table is stored sorted by its primary key, so the download files,
 -- exported from this file in stored order, come out in that order without
 -- sorting two million-row tables a second time. Observations are copied
 -- in the order the build stored them, which is that key's
 -- (load_observations.sql): sorting them again here would cost a sort of
--- every row, spilled under a memory limit.
+-- every row, spilled under a memory limit. Comparisons are not copied
+-- here: Build writes them into the release file itself
+-- (comparisons_release.sql), or else write_release_comparisons.sql copies
+-- them, also in the order Build stored them.
 CREATE TABLE release.observations AS SELECT * FROM observations;
-CREATE TABLE release.comparisons AS SELECT * FROM comparisons ORDER BY metric, period, council_code, provider_id, service;
 CREATE TABLE release.benchmarks AS SELECT * FROM benchmarks ORDER BY metric, period, service, level;
 CREATE TABLE release.funnel_limits AS SELECT * FROM funnel_limits ORDER BY metric, period, service, level, denominator;
 CREATE TABLE release.providers AS SELECT * FROM providers ORDER BY provider_id;
