@@ -129,6 +129,17 @@ func TestPublishCrashConsistency(t *testing.T) {
 				wantCurrent = []string{crashFirst, crashSecond}
 			}
 			checkCrashed(t, root, wantCurrent, wantReleases)
+			// A release not in place is private to publish: Build writes
+			// the comparisons into it before its disclosure check has
+			// passed them.
+			building, _ := filepath.Glob(filepath.Join(schemas.Layout{Root: root}.Releases(), buildingPrefix+"*"))
+			for _, d := range building {
+				if info, err := os.Stat(d); err != nil {
+					t.Error(err)
+				} else if info.Mode().Perm() != 0o700 {
+					t.Errorf("after a crash at %s, %s is %v, want it private (0700)", step, filepath.Base(d), info.Mode())
+				}
+			}
 			if left, _ := filepath.Glob(duckdb.CurrentTempGlob(schemas.Layout{Root: root})); (step == "current-written") != (len(left) > 0) {
 				t.Errorf("after a crash at %s the temporary snapshots are %v", step, left)
 			}

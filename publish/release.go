@@ -108,16 +108,19 @@ func (b *Builder) Publish(ctx context.Context) (*schemas.Release, error) {
 			os.RemoveAll(tmp)
 		}
 	}()
-	// MkdirTemp makes a private folder; a published one is for everyone.
-	if err := os.Chmod(tmp, 0o755); err != nil {
-		return nil, fmt.Errorf("publish: %w", err)
-	}
 	b.logf("building release %s in %s", id, tmp)
 	rel := &schemas.Release{ID: id, Created: created, Previous: previous}
 	if err := b.build(ctx, tmp, rel); err != nil {
 		return nil, fmt.Errorf("publish: %w", err)
 	}
 	if err := ctx.Err(); err != nil {
+		return nil, fmt.Errorf("publish: %w", err)
+	}
+	// MkdirTemp makes a private folder, and it stays so while the release
+	// is built: Build writes the comparisons into yardstick.duckdb before
+	// its disclosure check has passed them. A published folder is for
+	// everyone.
+	if err := os.Chmod(tmp, 0o755); err != nil {
 		return nil, fmt.Errorf("publish: %w", err)
 	}
 	final := b.Layout.Release(id)

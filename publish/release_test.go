@@ -117,6 +117,11 @@ func TestPublish(t *testing.T) {
 	if rel.Dir != b.Layout.Release(rel.ID) {
 		t.Errorf("dir %q, want %q", rel.Dir, b.Layout.Release(rel.ID))
 	}
+	if info, err := os.Stat(rel.Dir); err != nil {
+		t.Error(err)
+	} else if info.Mode().Perm() != 0o755 {
+		t.Errorf("the published folder is %v, want it readable by everyone (0755)", info.Mode())
+	}
 	all := listFiles(t, rel.Dir)
 	if got := slices.DeleteFunc(slices.Clone(all), isSiteFile); !reflect.DeepEqual(got, sorted(releaseFiles)) {
 		t.Errorf("release data files\n got %v\nwant %v", got, sorted(releaseFiles))

@@ -55,10 +55,11 @@ type BuildInput struct {
 	// Release, when set, is where WriteRelease will write the release
 	// database, which must not exist yet: Build makes it and writes the
 	// comparisons into it as each batch is made, sorted, rather than
-	// holding them in this database for WriteRelease to copy and sort. At
-	// 20 million rows they are 1.09 GB compressed, which the build's
-	// memory then need not hold beside the provider profiles, the
-	// history and the check, and their copy and sort took about 68 s.
+	// holding them in this database for WriteRelease to copy. At 20
+	// million rows they are 1.09 GB compressed, which the build's memory
+	// then need not hold beside the provider profiles, the history and
+	// the check, and their copy, with the sort it then did, took about
+	// 68 s.
 	// WriteRelease must then be given the same path. A Build that fails
 	// removes the file.
 	Release string

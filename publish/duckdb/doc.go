@@ -6,8 +6,9 @@
 // allow-list Tables.
 //
 // Build works in a scratch database; WriteRelease copies the public tables
-// (schemas.PublicTables) into a new release file, into which Build, given
-// its path, has already written the comparisons as it made them. OpenRelease opens a
+// (schemas.PublicTables) into a new release file, or, when Build was given
+// the file's path and wrote the comparisons into it as it made them, the
+// other public tables. OpenRelease opens a
 // release file read-only, with external access off and the configuration
 // locked, and its typed finders (counts, submissions, revisions,
 // withdrawals, metrics, periods, councils, providers, comparisons and the

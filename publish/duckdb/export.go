@@ -265,15 +265,15 @@ func gzipGrowing(ctx context.Context, in io.Reader, done <-chan struct{}, w io.W
 }
 
 // WriteRelease writes the public tables, as Build left them, to a new
-// DuckDB file at path, which must not exist. Build works in this database
-// by loading raw figures and then hiding some with UPDATE, and DuckDB
-// keeps what an UPDATE or DELETE replaced in free blocks that anyone with
-// the file can decode; so the release file is a new one that only ever
-// receives the finished tables. WriteRelease then checks the file holds
-// no free blocks and returns an error wrapping ErrNotClean if it does.
-// When Build made the file and wrote the comparisons into it
-// (BuildInput.Release), path must be that file's, and WriteRelease adds
-// the other tables to it.
+// DuckDB file at path, which must not exist unless Build made it (below).
+// Build works in this database by loading raw figures and then hiding
+// some with UPDATE, and DuckDB keeps what an UPDATE or DELETE replaced in
+// free blocks that anyone with the file can decode; so the release file
+// is a new one that only ever receives inserts of the finished tables.
+// WriteRelease then checks the file holds no free blocks and returns an
+// error wrapping ErrNotClean if it does. When Build made the file and
+// wrote the comparisons into it (BuildInput.Release), path must be that
+// file's, and WriteRelease adds the other tables to it.
 func (d *DB) WriteRelease(ctx context.Context, path string) (err error) {
 	built := d.release
 	if built != "" && built != path {

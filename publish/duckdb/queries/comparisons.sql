@@ -102,8 +102,8 @@
 --
 -- The rows come sorted by the table's key, metric first, and Build adds
 -- the batches in metric order, so the table is stored in the key order
--- the release file keeps it in (write_release.sql) without a sort of
--- every row at the end.
+-- the release file keeps it in without a sort of every row at the end
+-- (comparisons_release.sql, write_release_comparisons.sql).
 --
 -- Build adds these rows to comparisons (made empty by comparison_rows.sql,
 -- and moved into the release file when Build writes that file:
