@@ -109,6 +109,7 @@ func (d *DB) Build(ctx context.Context, in BuildInput) (err error) {
 		defer func() {
 			if err != nil {
 				s.exec(context.WithoutCancel(ctx), "detach_release")
+				s.exec(context.WithoutCancel(ctx), "comparisons_release_drop")
 				os.Remove(in.Release)
 				os.Remove(in.Release + ".wal")
 				d.release = ""

@@ -297,6 +297,9 @@ func (d *DB) WriteRelease(ctx context.Context, path string) (err error) {
 		if !detached {
 			s.exec(context.WithoutCancel(ctx), "detach_release")
 		}
+		if built != "" {
+			s.exec(context.WithoutCancel(ctx), "comparisons_release_drop")
+		}
 	}()
 	if err := s.exec(ctx, "keep_insertion_order"); err != nil {
 		return fmt.Errorf("write release database: %w", err)

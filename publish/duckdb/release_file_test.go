@@ -191,7 +191,8 @@ func TestBuildStoresKeyOrder(t *testing.T) {
 // TestBuildReleaseGuards checks the promises around BuildInput.Release:
 // Build does not write into a file that exists, a Build that fails
 // removes the file it made, WriteRelease finishes only the file Build
-// wrote the comparisons into, and one database builds one release file.
+// wrote the comparisons into and leaves no view of them once it detaches
+// the file, and one database builds one release file.
 func TestBuildReleaseGuards(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
@@ -212,13 +213,22 @@ func TestBuildReleaseGuards(t *testing.T) {
 		t.Errorf("the file that was there reads %q, %v after the Build, want it as it was", b, err)
 	}
 
-	failed := in("failed.duckdb")
-	failed.afterSuppress = func(context.Context, *sql.Conn) error { return errors.New("a fault") }
-	if err := openTest(t).Build(ctx, failed); err == nil {
-		t.Error("Build with a fault: no error")
+	// A cell shown again after suppression fails the disclosure check,
+	// the last step, after the comparisons were written into the file.
+	// The figures of TestCheckReusesExactTest.
+	failed := BuildInput{DataDir: writeDataDir(t, sub{ID: "u1", Council: cA, Received: day("2025-04-10"), Rows: []obs{
+		careRow(mFalls, "", 15, 5000), careRow(mFalls, "P1", 3, 2000), careRow(mFalls, "P2", 12, 3000),
+		careRow(mOccupancy, "", 5000, 6000), careRow(mOccupancy, "P1", 2000, 2500), careRow(mOccupancy, "P2", 3000, 3500),
+	}}),
+		Catalogue: disclosureCatalogue(t), Councils: fixtureCouncils(t), Neighbours: 2, Release: filepath.Join(dir, "failed.duckdb"),
+		afterSuppress: func(ctx context.Context, conn *sql.Conn) error { return showP2Occupancy(ctx, t, conn) }}
+	if err := openTest(t).Build(ctx, failed); !errors.Is(err, ErrDisclosure) {
+		t.Errorf("Build with a cell shown after suppression: error %v, want ErrDisclosure", err)
 	}
-	if _, err := os.Lstat(failed.Release); !os.IsNotExist(err) {
-		t.Errorf("after a failed Build, Lstat(%s) = %v, want the file removed", failed.Release, err)
+	for _, f := range []string{failed.Release, failed.Release + ".wal"} {
+		if _, err := os.Lstat(f); !os.IsNotExist(err) {
+			t.Errorf("after a failed Build, Lstat(%s) = %v, want it removed", f, err)
+		}
 	}
 
 	built := in("built.duckdb")
@@ -235,6 +245,9 @@ func TestBuildReleaseGuards(t *testing.T) {
 	}
 	if err := db.WriteRelease(ctx, built.Release); err != nil {
 		t.Fatal(err)
+	}
+	if got := queryText(t, db.db, "SELECT count(*) FROM duckdb_views() WHERE view_name = 'comparisons'"); got[0][0] != "0" {
+		t.Errorf("after WriteRelease the build's database has %s views named comparisons, want the view of the detached file gone", got[0][0])
 	}
 	pub, err := Open(ctx, built.Release, Options{ReadOnly: true, Threads: 1})
 	if err != nil {
