@@ -423,12 +423,8 @@ func (s *session) compare(ctx context.Context, batches []metricBatch, into strin
 		// it is collected and handed back now.
 		debug.FreeOSMemory()
 		var n int64
-		err := s.keepingOrder(ctx, func() error {
-			res, err := execWrapped(ctx, s.conn, "comparisons", func(q string) string { return "INSERT INTO " + into + "\n" + q }, args...)
-			if err != nil {
-				return err
-			}
-			n, err = res.RowsAffected()
+		err := s.keepingOrder(ctx, func() (err error) {
+			n, err = s.execCountWrapped(ctx, "comparisons", func(q string) string { return "INSERT INTO " + into + "\n" + q }, args...)
 			return err
 		})
 		if err != nil {

@@ -417,7 +417,13 @@ func (s *session) execWrapped(ctx context.Context, name string, wrap func(query 
 // execCount runs the embedded query name and returns how many rows it
 // changed.
 func (s *session) execCount(ctx context.Context, name string, args ...any) (int64, error) {
-	res, err := execNamed(ctx, s.conn, name, args...)
+	return s.execCountWrapped(ctx, name, nil, args...)
+}
+
+// execCountWrapped runs, as execCount does, the statement wrap makes of
+// the embedded query name, and returns how many rows it changed.
+func (s *session) execCountWrapped(ctx context.Context, name string, wrap func(query string) string, args ...any) (int64, error) {
+	res, err := execWrapped(ctx, s.conn, name, wrap, args...)
 	if err != nil {
 		return 0, err
 	}
