@@ -133,6 +133,9 @@ func TestPublishCrashConsistency(t *testing.T) {
 			// the comparisons into it before its disclosure check has
 			// passed them.
 			building, _ := filepath.Glob(filepath.Join(schemas.Layout{Root: root}.Releases(), buildingPrefix+"*"))
+			if i := slices.Index(publishSteps, step); i >= slices.Index(publishSteps, "scratch-built") && i < placedFrom && len(building) == 0 {
+				t.Errorf("after a crash at %s no %s* folder is left to check", step, buildingPrefix)
+			}
 			for _, d := range building {
 				if info, err := os.Stat(d); err != nil {
 					t.Error(err)
