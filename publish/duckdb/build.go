@@ -67,7 +67,8 @@ type BuildInput struct {
 	// batchRows, set only by this package's tests, replaces the number
 	// of rows to compare in one batch that Build works out from DuckDB's
 	// memory limit (bytesPerComparedRow), so a small fixture can be
-	// compared a metric at a time.
+	// compared a metric at a time; it replaces the rows of a batch of the
+	// load (bytesPerLoadedRow) too.
 	batchRows int64
 
 	// afterSuppress, set only by this package's tests, runs on Build's
@@ -98,6 +99,7 @@ func (d *DB) Build(ctx context.Context, in BuildInput) (err error) {
 	defer s.close()
 	s.logf = in.Logf
 	s.compactTables = in.Compact
+	s.loadBatch = in.batchRows
 	if d.release != "" {
 		return fmt.Errorf("build: this database already built the comparisons of %s; build into a new one", d.release)
 	}
@@ -137,11 +139,9 @@ func (s *session) build(ctx context.Context, in BuildInput) error {
 	if err := s.createMacros(ctx); err != nil {
 		return err
 	}
+	// loadObservations checkpoints after each batch it loads.
 	n, files, err := s.loadObservations(ctx, schemas.Layout{Root: in.DataDir})
 	if err != nil {
-		return err
-	}
-	if err := s.compact(ctx); err != nil {
 		return err
 	}
 	s.done(start, "loaded observations: %s rows from %s files", schemas.GroupDigits(strconv.FormatInt(n, 10)), schemas.GroupDigits(strconv.Itoa(files)))
@@ -373,7 +373,7 @@ func (s *session) metricBatches(ctx context.Context, batchRows int64) ([]metricB
 		}
 		batchRows = max(limit/bytesPerComparedRow, minBatchRows)
 	}
-	metrics, err := s.metricRows(ctx)
+	metrics, err := s.metricRows(ctx, "comparison_batches")
 	if err != nil {
 		return nil, err
 	}
@@ -500,10 +500,11 @@ func batchMetrics(metrics []metricRows, limit int64) []metricBatch {
 	return out
 }
 
-// metricRows returns each metric in comparison_rows with its rows, sorted
-// by metric.
-func (s *session) metricRows(ctx context.Context) ([]metricRows, error) {
-	rows, err := s.query(ctx, "comparison_batches")
+// metricRows returns each metric with its rows, sorted by metric, as the
+// query name (comparison_batches.sql, snapshot_metrics.sql), given args,
+// counts them.
+func (s *session) metricRows(ctx context.Context, name string, args ...any) ([]metricRows, error) {
+	rows, err := s.query(ctx, name, args...)
 	if err != nil {
 		return nil, err
 	}
@@ -512,12 +513,12 @@ func (s *session) metricRows(ctx context.Context) ([]metricRows, error) {
 	for rows.Next() {
 		var m metricRows
 		if err := rows.Scan(&m.metric, &m.rows); err != nil {
-			return nil, fmt.Errorf("comparison_batches: %w", err)
+			return nil, fmt.Errorf("%s: %w", name, err)
 		}
 		out = append(out, m)
 	}
 	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("comparison_batches: %w", err)
+		return nil, fmt.Errorf("%s: %w", name, err)
 	}
 	return out, nil
 }

@@ -5,6 +5,7 @@ package duckdb
 import (
 	"context"
 	"fmt"
+	"math"
 	"os"
 	"path/filepath"
 	"strings"
@@ -99,11 +100,21 @@ func cpuNow(b *testing.B) syscall.Rusage {
 // snapshot (the first publish, or one after warehouse/current was
 // deleted), "kept" reads snapshots that are up to date (a publish with
 // nothing new), and "one-return" brings one period up to date after a
-// council sent that period again.
+// council sent that period again. With YARDSTICK_BENCH_MEMORY set
+// (benchOptions) the database has that limit and the load checkpoints as
+// publish --memory-limit does, and "kept-in-one-sort" is the peer of
+// "kept": the same rows loaded in one sorted batch and then checkpointed,
+// as before the load was batched (BENCHMARKS.md, "The observations
+// loaded a batch of metrics at a time"):
+//
+//	YARDSTICK_BENCH_DATA=<20M folder> YARDSTICK_BENCH_MEMORY=3GB go test ./publish/duckdb -run '^$' \
+//	    -bench 'LoadObservations/kept' -benchtime 2x -count 2
 func BenchmarkLoadObservations(b *testing.B) {
 	root, last := benchWarehouse(b)
 	layout := schemas.Layout{Root: root}
-	s := testSession(b, openTest(b))
+	opts := benchOptions(b)
+	s := testSession(b, openTestWith(b, opts))
+	s.compactTables = opts.MemoryLimit != ""
 	ctx := context.Background()
 	load := func(b *testing.B) {
 		if _, _, err := s.loadObservations(ctx, layout); err != nil {
@@ -123,6 +134,19 @@ func BenchmarkLoadObservations(b *testing.B) {
 		reportCPU(b, cpu)
 	})
 	b.Run("kept", func(b *testing.B) {
+		load(b)
+		cpu := cpuNow(b)
+		for b.Loop() {
+			load(b)
+		}
+		reportCPU(b, cpu)
+	})
+	b.Run("kept-in-one-sort", func(b *testing.B) {
+		if !s.compactTables {
+			b.Skip("the peer of kept under a memory limit: set YARDSTICK_BENCH_MEMORY")
+		}
+		s.loadBatch = math.MaxInt64
+		defer func() { s.loadBatch = 0 }()
 		load(b)
 		cpu := cpuNow(b)
 		for b.Loop() {

@@ -329,6 +329,9 @@ type session struct {
 	// linkSlice, set only by this package's tests, replaces the members
 	// a slice of history_link_parts.sql is given (linkSigs).
 	linkSlice int64
+	// loadBatch, set only by this package's tests (BuildInput's
+	// batchRows), replaces the rows a batch of loadRows is given.
+	loadBatch int64
 	// audit keeps the interval audit's findings from suppression's
 	// rounds to the final check, by unit (a council, service and family
 	// of metrics that share counts) and by component, so that each audit

@@ -234,12 +234,13 @@ func (s *session) loadObservations(ctx context.Context, layout schemas.Layout) (
 	if len(snapshots) == 0 {
 		return 0, w.files, s.exec(ctx, "count_current_rows")
 	}
-	rows, err = s.execCount(ctx, "load_observations", sql.Named("files", snapshots))
+	rows, err = s.loadRows(ctx, snapshots)
 	if err != nil && ctx.Err() == nil {
 		// A snapshot whose metadata reads but whose rows do not (a disk
 		// error, a hand edit) was kept above; it is derived, so every
 		// period is chosen again from the warehouse files and loaded once
-		// more. The failed INSERT left observations as it was.
+		// more, into the table made anew: the batches loaded before the
+		// failure are in it.
 		start := time.Now()
 		first := err
 		snapshots, st, err = s.updateCurrent(ctx, layout, w, true)
@@ -247,10 +248,64 @@ func (s *session) loadObservations(ctx context.Context, layout schemas.Layout) (
 			return 0, 0, fmt.Errorf("current rows: rebuild after loading them failed (%w): %w", first, err)
 		}
 		s.done(start, "rebuilt the current rows of all %d periods from the warehouse, since loading them failed (%v)", st.rebuilt, first)
-		rows, err = s.execCount(ctx, "load_observations", sql.Named("files", snapshots))
+		if err = s.exec(ctx, "create_observations"); err == nil {
+			rows, err = s.loadRows(ctx, snapshots)
+		}
 	}
 	if err != nil {
 		return 0, 0, fmt.Errorf("load observations from %s (derived: delete it and publish again to rebuild it): %w", layout.CurrentRows(), err)
 	}
 	return rows, w.files, s.exec(ctx, "count_current_rows")
+}
+
+// bytesPerLoadedRow is how much of DuckDB's memory limit loadRows gives a
+// row of a batch: the batch's sort and the table's rows, uncompressed
+// until the checkpoint after it, hold it about twice. At 20 million rows
+// under 3GB the load in one sort spilled about 2 GB to the scratch
+// folder, and the checkpoint after it, reading that back to compress it,
+// took 42 s (BENCHMARKS.md, "The observations loaded a batch of metrics
+// at a time").
+const bytesPerLoadedRow = 1500
+
+// loadRows reads the snapshots into observations (load_observations.sql)
+// a batch of whole metrics at a time, as many as fit in DuckDB's memory
+// limit at bytesPerLoadedRow a row (or the session's loadBatch rows), in
+// metric order, and checkpoints after each batch (compact), so each is
+// compressed while it is still in memory rather than spilled first. Each
+// batch is sorted by the table's key, metric first, so the table is
+// stored in key order. The snapshots are sorted by metric, so a batch
+// reads only the row groups of its own metrics. It returns how many rows
+// it loaded, which it checks against how many the snapshots hold.
+func (s *session) loadRows(ctx context.Context, snapshots []string) (int64, error) {
+	files := sql.Named("files", snapshots)
+	metrics, err := s.metricRows(ctx, "snapshot_metrics", files)
+	if err != nil {
+		return 0, err
+	}
+	batchRows := s.loadBatch
+	if batchRows <= 0 {
+		limit, err := s.memoryLimit(ctx)
+		if err != nil {
+			return 0, err
+		}
+		batchRows = max(limit/bytesPerLoadedRow, minBatchRows)
+	}
+	var want, got int64
+	for _, m := range metrics {
+		want += m.rows
+	}
+	for _, b := range batchMetrics(metrics, batchRows) {
+		n, err := s.execCount(ctx, "load_observations", files, sql.Named("first", b.first), sql.Named("last", b.last))
+		if err != nil {
+			return 0, fmt.Errorf("metrics %s to %s: %w", b.first, b.last, err)
+		}
+		got += n
+		if err := s.compact(ctx); err != nil {
+			return 0, err
+		}
+	}
+	if got != want {
+		return 0, fmt.Errorf("load_observations: loaded %d rows of the %d the snapshots hold: a fault in the build, not in the returns", got, want)
+	}
+	return got, nil
 }
