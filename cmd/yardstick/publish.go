@@ -35,8 +35,9 @@ func runPublish(ctx context.Context, e *env, args []string) int {
 		"write where the process's memory was, as the build's database opens, every second while it is open (the tables, yardstick.duckdb "+
 			"and the disclosure history; not the download files or the website) and as it closes, to FILE once publish ends, failed or not, "+
 			"as CSV: seconds, resident_bytes, go_heap_bytes, go_held_bytes (Go's memory not handed back), duckdb_bytes (what "+
-			"--memory-limit caps) and duckdb_temp_bytes (spilled), both -1 when DuckDB did not answer, and the embedded SQL statement "+
-			"DuckDB was running (empty when none was, as while Go reads a result)")
+			"--memory-limit caps) and duckdb_temp_bytes (spilled), both -1 when DuckDB did not answer, the embedded SQL statement "+
+			"DuckDB was running (empty when none was, as while Go reads a result), and user_cpu_seconds and system_cpu_seconds, the CPU "+
+			"time the process had used since the first sample, in user mode and in the kernel (-1 where the system does not say)")
 	if code, ok := parseFlags(fs, args); !ok {
 		return code
 	}
@@ -172,8 +173,23 @@ func writeMemoryTrace(log io.Writer, out *schemas.PendingFile, trace *duckdb.Mem
 	if peak.Statement != "" {
 		in = "in " + peak.Statement
 	}
-	fmt.Fprintf(log, "memory trace written to %s: %d samples; resident memory highest at %.0fs, %s: %s MB, when DuckDB accounted for %s MB and Go held %s MB\n",
-		out.Path(), len(samples), peak.At.Seconds(), in, megabytes(peak.Resident), megabytes(peak.DuckDB), megabytes(peak.GoHeld))
+	fmt.Fprintf(log, "memory trace written to %s: %d samples; resident memory highest at %.0fs, %s: %s MB, when DuckDB accounted for %s MB and Go held %s MB%s\n",
+		out.Path(), len(samples), peak.At.Seconds(), in, megabytes(peak.Resident), megabytes(peak.DuckDB), megabytes(peak.GoHeld),
+		cpuUsed(samples[len(samples)-1]))
+}
+
+// cpuUsed says how much CPU time the process used up to the trace's last
+// sample last, how much of it in the kernel, and how many cores that kept
+// busy on average, as "; CPU 1785.3s in 976.0s (1.83 cores), 414.3s of
+// it in the kernel"; "" when the system did not say or no time had
+// passed.
+func cpuUsed(last duckdb.MemorySample) string {
+	if last.UserCPU < 0 || last.SystemCPU < 0 || last.At <= 0 {
+		return ""
+	}
+	cpu := last.UserCPU + last.SystemCPU
+	return fmt.Sprintf("; CPU %.1fs in %.1fs (%.2f cores), %.1fs of it in the kernel",
+		cpu.Seconds(), last.At.Seconds(), cpu.Seconds()/last.At.Seconds(), last.SystemCPU.Seconds())
 }
 
 // megabytes writes n bytes in whole megabytes (10^6 bytes), digits

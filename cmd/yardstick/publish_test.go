@@ -645,6 +645,9 @@ func TestPublishMemoryTrace(t *testing.T) {
 	if n := readMemoryTrace(t, trace, embedded, wall, true); n < 2 {
 		t.Errorf("%s: %d samples, want one as the database opened and one as it closed at least", trace, n)
 	}
+	if runtime.GOOS == "linux" {
+		checkCPUSaid(t, stderr, trace)
+	}
 
 	// A publish that runs out of memory still writes its trace; DuckDB,
 	// out of memory, may not answer what it holds.
@@ -670,6 +673,41 @@ func TestPublishMemoryTrace(t *testing.T) {
 	}
 }
 
+// checkCPUSaid checks that publish's line about its memory trace says the
+// CPU time of the trace's last sample (user_cpu_seconds plus
+// system_cpu_seconds), the seconds it was taken at, the cores that makes
+// on average and the kernel's seconds, each as the CSV at path gives it,
+// to the tenth of a second the line shows (the cores to the hundredth).
+func checkCPUSaid(t *testing.T, stderr, path string) {
+	t.Helper()
+	recs, err := csv.NewReader(bytes.NewReader(publishtest.ReadData(t, path))).ReadAll()
+	if err != nil || len(recs) < 2 {
+		t.Fatalf("%s: %d records, %v", path, len(recs), err)
+	}
+	last := recs[len(recs)-1]
+	var at, user, system float64
+	for i, f := range map[int]*float64{0: &at, 7: &user, 8: &system} {
+		if *f, err = strconv.ParseFloat(last[i], 64); err != nil {
+			t.Fatalf("%s: last sample %v: %v", path, last, err)
+		}
+	}
+	var cpu, in, cores, kernel float64
+	_, line, _ := strings.Cut(stderr, "memory trace written to ")
+	line, _, _ = strings.Cut(line, "\n")
+	_, said, ok := strings.Cut(line, "; CPU ")
+	if !ok {
+		t.Fatalf("publish's memory trace line does not say the CPU used: %q", line)
+	}
+	if _, err := fmt.Sscanf(said, "%fs in %fs (%f cores), %fs of it in the kernel", &cpu, &in, &cores, &kernel); err != nil {
+		t.Fatalf("publish's memory trace line %q: %v", line, err)
+	}
+	near := func(got, want, within float64) bool { return math.Abs(got-want) <= within }
+	if !near(cpu, user+system, 0.06) || !near(in, at, 0.06) || !near(kernel, system, 0.06) || !near(cores, (user+system)/at, 0.011) {
+		t.Errorf("publish says CPU %.1fs in %.1fs (%.2f cores), %.1fs in the kernel; its trace's last sample says %.3fs user and %.3fs system at %.3fs",
+			cpu, in, cores, kernel, user, system, at)
+	}
+}
+
 // readMemoryTrace reads publish --memory-trace's CSV at path, checking
 // its header and each sample: seconds in order and within the command's
 // wall clock, a resident memory on Linux, Go's heap within what Go holds,
@@ -681,11 +719,12 @@ func readMemoryTrace(t *testing.T, path string, embedded map[string]bool, wall f
 	if err != nil {
 		t.Fatalf("%s: %v", path, err)
 	}
-	header := []string{"seconds", "resident_bytes", "go_heap_bytes", "go_held_bytes", "duckdb_bytes", "duckdb_temp_bytes", "statement"}
+	header := []string{"seconds", "resident_bytes", "go_heap_bytes", "go_held_bytes", "duckdb_bytes", "duckdb_temp_bytes", "statement",
+		"user_cpu_seconds", "system_cpu_seconds"}
 	if len(recs) == 0 || !slices.Equal(recs[0], header) {
 		t.Fatalf("%s: header %v", path, recs[:min(len(recs), 1)])
 	}
-	last := 0.0
+	last, lastUser, lastSystem := 0.0, 0.0, 0.0
 	for _, r := range recs[1:] {
 		at, err := strconv.ParseFloat(r[0], 64)
 		var n [5]int64
@@ -694,7 +733,9 @@ func readMemoryTrace(t *testing.T, path string, embedded map[string]bool, wall f
 			err = errors.Join(err, verr)
 			n[i] = v
 		}
-		if err != nil {
+		user, uerr := strconv.ParseFloat(r[7], 64)
+		system, serr := strconv.ParseFloat(r[8], 64)
+		if err = errors.Join(err, uerr, serr); err != nil {
 			t.Fatalf("%s: %v: %v", path, r, err)
 		}
 		resident, heap, held, duck, temp := n[0], n[1], n[2], n[3], n[4]
@@ -703,7 +744,13 @@ func readMemoryTrace(t *testing.T, path string, embedded map[string]bool, wall f
 			t.Errorf("%s: got %v; want seconds from %.3f to the command's %.3f, a resident memory, 0 < go_heap <= go_held, "+
 				"DuckDB's figures, and an embedded statement or none", path, r, last, wall)
 		}
-		last = at
+		// The CPU time is the whole process's (this test binary's, with
+		// the tests beside it), so only its order is checked here; the
+		// duckdb package's TestTraceCPU checks its amount.
+		if runtime.GOOS == "linux" && (user < lastUser || system < lastSystem) {
+			t.Errorf("%s: got %v; want user and system CPU seconds no less than the sample before's %.3f and %.3f", path, r, lastUser, lastSystem)
+		}
+		last, lastUser, lastSystem = at, user, system
 	}
 	return len(recs) - 1
 }
