@@ -108,7 +108,7 @@ func cpuNow(b *testing.B) syscall.Rusage {
 // loaded a batch of metrics at a time"):
 //
 //	YARDSTICK_BENCH_DATA=<20M folder> YARDSTICK_BENCH_MEMORY=3GB go test ./publish/duckdb -run '^$' \
-//	    -bench 'LoadObservations/kept' -benchtime 2x -count 2
+//	    -bench 'LoadObservations/kept' -benchtime 3x
 func BenchmarkLoadObservations(b *testing.B) {
 	root, last := benchWarehouse(b)
 	layout := schemas.Layout{Root: root}

@@ -135,7 +135,6 @@ func (d *DB) traceMemory(ctx context.Context, every time.Duration) (stop func())
 func (d *DB) sample(t *MemoryTrace) MemorySample {
 	var ms runtime.MemStats
 	runtime.ReadMemStats(&ms)
-	user, system := processCPU()
 	s := MemorySample{
 		Resident: residentBytes(),
 		GoHeap:   int64(ms.HeapAlloc),
@@ -147,6 +146,9 @@ func (d *DB) sample(t *MemoryTrace) MemorySample {
 	if err := row.Scan(&used, &temp); err == nil {
 		s.DuckDB, s.DuckDBTemp = used, temp
 	}
+	// Read beside the sample's time, after DuckDB's figures, which a
+	// DuckDB at its limit may take a while to give.
+	user, system := processCPU()
 	t.mu.Lock()
 	s.At = time.Since(t.start)
 	s.UserCPU, s.SystemCPU = -1, -1

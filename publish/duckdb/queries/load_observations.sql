@@ -3,11 +3,12 @@
 -- into observations, stored sorted by the key the release stores them
 -- in: DuckDB keeps the order of a query's ORDER BY even with
 -- preserve_insertion_order off, and loadRows loads the batches in metric
--- order. Nothing after inserts or deletes a row, so the table stays in
--- that order, and write_release.sql copies it without sorting it again
+-- order. Nothing after the last batch inserts or deletes a row, so the
+-- table stays in that order, and write_release.sql copies it without sorting it again
 -- (TestBuildStoresKeyOrder). The snapshots are sorted by metric, so the
 -- filter skips the row groups of other metrics by their min and max.
--- $files: the snapshots.
+-- $files: the snapshots; $first and $last: the batch's first and last
+-- metrics.
 INSERT INTO observations
 SELECT council_code, provider_id, provider_name, provider_sector, service, metric, period,
        numerator, denominator, value, note, period_start, period_end,
