@@ -353,6 +353,9 @@ func (s *session) createRelease(ctx context.Context, path string) error {
 	if _, err := os.Lstat(path); err == nil {
 		return fmt.Errorf("%s exists already", path)
 	}
+	if err := s.exec(ctx, "release_no_vacuum"); err != nil {
+		return err
+	}
 	return s.attachRelease(ctx, path, false)
 }
 

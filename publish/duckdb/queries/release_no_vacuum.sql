@@ -1,0 +1,14 @@
+-- Stops DuckDB's checkpoints from merging row groups (its vacuum) while
+-- the release database is written; detach_release.sql lets them again.
+-- A table written in more than one insert (Build's batches of
+-- comparisons) or by parallel threads ends some of its row groups partly
+-- filled, and a checkpoint merges neighbours that fit in fewer row
+-- groups, writing them anew and freeing the blocks they were first
+-- written to. Freed at the checkpoint that closes the file, those blocks
+-- stay in it, holding the old copies: a publish of 5 million rows under
+-- a 3GB limit left 61 free of 2,375 blocks, and WriteRelease refused the
+-- file. Nothing in the file is deleted, so the vacuum has no deleted
+-- rows to reclaim there. The setting is the database's, not the
+-- connection's, so the build's own checkpoints (compact.sql) do not
+-- merge row groups either until the release is detached.
+SET max_vacuum_tasks = 0
