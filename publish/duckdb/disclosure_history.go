@@ -245,8 +245,10 @@ func (s *session) loadHistory(ctx context.Context, layout schemas.Layout) error 
 		return err
 	}
 	for _, r := range plan.Histories {
-		err := s.exec(ctx, "history_read_file", sql.Named("file", r.History), sql.Named("release", r.ID),
-			sql.Named("sha", r.SHA256))
+		err := s.exec(ctx, "set_history_file", sql.Named("file", r.History))
+		if err == nil {
+			err = s.exec(ctx, "history_read_file", sql.Named("release", r.ID), sql.Named("sha", r.SHA256))
+		}
 		if err != nil {
 			return historyFileError(r, err)
 		}
@@ -258,6 +260,11 @@ func (s *session) loadHistory(ctx context.Context, layout schemas.Layout) error 
 			return err
 		}
 		if err := s.exec(ctx, "history_merge_parts"); err != nil {
+			return historyFileError(r, err)
+		}
+	}
+	if len(plan.Histories) > 1 {
+		if err := s.exec(ctx, "history_distinct"); err != nil {
 			return err
 		}
 	}

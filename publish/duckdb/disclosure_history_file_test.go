@@ -505,3 +505,58 @@ func countAuditMembers(ctx context.Context, conn *sql.Conn, where string, n *int
 	}
 	return rows.Err()
 }
+
+// TestHistoryTablesHoldEachOnce checks that a build reading two histories
+// that share figures holds each figure and each linked group's member
+// once (history_distinct.sql): history_merge_parts.sql adds a file's
+// parts as they are, and the audit would count a member given twice
+// twice in its group's equation. Releases r1 and r2 of this folder and
+// r0 of another, linked in, published the same figures of council A's
+// Q1 (TestHistoryForeignRelease's r1: a total, P1 small and hidden, P2
+// hidden with it), so r2's history and r0's hold the same figures and
+// the same linked group.
+func TestHistoryTablesHoldEachOnce(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	cat := disclosureCatalogue(t)
+	root := t.TempDir()
+	full := []obs{falls("", dq1, 30, 9000), falls("P1", dq1, 3, 2000), falls("P2", dq1, 12, 3000), falls("P3", dq1, 15, 4000)}
+	addSubmissions(t, root, sub{ID: "e1", Council: cA, Received: day("2025-04-10"), Rows: full})
+	for _, id := range []string{"r1", "r2"} {
+		if _, err := buildRelease(t, root, id, cat); err != nil {
+			t.Fatal(err)
+		}
+	}
+	other := writeDataDir(t, sub{ID: "o1", Council: cA, Received: day("2025-04-10"), Rows: full})
+	if _, err := buildRelease(t, other, "r0", cat); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(schemas.Layout{Root: other}.Release("r0"), schemas.Layout{Root: root}.Release("r0")); err != nil {
+		t.Fatal(err)
+	}
+	if got := historyIDs(planOf(t, root)); !reflect.DeepEqual(got, []string{"r2", "r0"}) {
+		t.Fatalf("plan reads histories %v, want r2 and r0", got)
+	}
+	var counts [][]int64
+	in := BuildInput{DataDir: root, Catalogue: cat, Councils: fixtureCouncils(t), Neighbours: 2,
+		afterSuppress: func(ctx context.Context, conn *sql.Conn) error {
+			for _, table := range []string{"history_shown", "history_hidden", "history_members"} {
+				var n, distinct int64
+				q := "SELECT count(*), (SELECT count(*) FROM (SELECT DISTINCT * FROM " + table + ")) FROM " + table
+				if err := conn.QueryRowContext(ctx, q).Scan(&n, &distinct); err != nil {
+					return err
+				}
+				counts = append(counts, []int64{n, distinct})
+			}
+			return nil
+		}}
+	if err := openTest(t).Build(ctx, in); err != nil {
+		t.Fatal(err)
+	}
+	// Shown: the total and P3; hidden: P1 and P2; the group: the total
+	// and its three parts.
+	want := [][]int64{{2, 2}, {2, 2}, {4, 4}}
+	if !slices.EqualFunc(counts, want, slices.Equal) {
+		t.Errorf("history_shown, history_hidden, history_members (rows, distinct rows) = %v, want %v", counts, want)
+	}
+}
