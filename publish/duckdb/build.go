@@ -110,7 +110,7 @@ func (d *DB) Build(ctx context.Context, in BuildInput) (err error) {
 		d.release = in.Release
 		defer func() {
 			if err != nil {
-				s.exec(context.WithoutCancel(ctx), "detach_release")
+				s.detachRelease(context.WithoutCancel(ctx))
 				s.exec(context.WithoutCancel(ctx), "comparisons_release_drop")
 				os.Remove(in.Release)
 				os.Remove(in.Release + ".wal")

@@ -350,13 +350,6 @@ func (s *session) checkDisclosure(ctx context.Context) error {
 		}
 		s.done(start, "disclosure control: recorded the history")
 		start = time.Now()
-		// The history read the linked groups into Go, and the table
-		// checks next allocate nothing there, so Go would keep that
-		// garbage while DuckDB works at its limit: at 20M rows under
-		// 3GB publish peaked in check_disclosure_pools, Go holding
-		// 321-327 MB (BENCHMARKS.md, "The comparisons written straight
-		// into the release file"). It is collected and handed back now.
-		debug.FreeOSMemory()
 	}
 	// Without the councils' figures every group is taken to add up.
 	if err := s.exec(ctx, "disclosure_truth_none"); err != nil {

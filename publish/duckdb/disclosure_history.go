@@ -12,6 +12,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 	"slices"
 	"sort"
 	"strings"
@@ -241,8 +242,14 @@ func (s *session) loadHistory(ctx context.Context, layout schemas.Layout) error 
 	if err != nil {
 		return err
 	}
-	if err := s.exec(ctx, "history_none"); err != nil {
-		return err
+	// Tables a Build that failed on this connection left behind are
+	// dropped first: history_none.sql keeps tables that exist, and
+	// history_merge_parts.sql adds a file's rows without comparing them
+	// with those already there.
+	for _, q := range []string{"history_drop", "history_none"} {
+		if err := s.exec(ctx, q); err != nil {
+			return err
+		}
 	}
 	for _, r := range plan.Histories {
 		err := s.exec(ctx, "set_history_file", sql.Named("file", r.History))
@@ -329,6 +336,15 @@ func (s *session) recordHistory(ctx context.Context) error {
 	if err := s.deriveLinks(ctx); err != nil {
 		return err
 	}
+	// deriveLinks read the linked groups into Go, and nothing allocates
+	// there again until the check's audit, so Go would keep that garbage
+	// while DuckDB works at its limit, in history_output and in the
+	// check's table statements: at 20M rows under 3GB publish peaked in
+	// check_disclosure_pools, Go holding 321-327 MB (BENCHMARKS.md, "The
+	// comparisons written straight into the release file"), and, with the
+	// collection after the history, in history_output, Go holding 324 MB
+	// ("A publish that failed at 5M"). It is collected and handed back now.
+	debug.FreeOSMemory()
 	for _, q := range []string{"history_derive_sets", "history_output"} {
 		if err := s.exec(ctx, q); err != nil {
 			return err

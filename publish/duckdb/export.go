@@ -269,7 +269,9 @@ func gzipGrowing(ctx context.Context, in io.Reader, done <-chan struct{}, w io.W
 // Build works in this database by loading raw figures and then hiding
 // some with UPDATE, and DuckDB keeps what an UPDATE or DELETE replaced in
 // free blocks that anyone with the file can decode; so the release file
-// is a new one that only ever receives inserts of the finished tables.
+// is a new one that only ever receives inserts of the finished tables,
+// and whose checkpoints do not merge row groups, which would free the
+// blocks they were first written to (release_no_vacuum.sql).
 // WriteRelease then checks the file holds no free blocks and returns an
 // error wrapping ErrNotClean if it does. When Build made the file and
 // wrote the comparisons into it (BuildInput.Release), path must be that
@@ -295,7 +297,7 @@ func (d *DB) WriteRelease(ctx context.Context, path string) (err error) {
 	detached := false
 	defer func() {
 		if !detached {
-			s.exec(context.WithoutCancel(ctx), "detach_release")
+			s.detachRelease(context.WithoutCancel(ctx))
 		}
 		if built != "" {
 			s.exec(context.WithoutCancel(ctx), "comparisons_release_drop")
@@ -314,7 +316,7 @@ func (d *DB) WriteRelease(ctx context.Context, path string) (err error) {
 	}
 	// Detaching checkpoints the file and closes it; the check reads the
 	// file as a reader opening it would find it.
-	if err := s.exec(ctx, "detach_release"); err != nil {
+	if err := s.detachRelease(ctx); err != nil {
 		return fmt.Errorf("write release database: %w", err)
 	}
 	if err := s.attachRelease(ctx, path, true); err != nil {
@@ -332,7 +334,7 @@ func (d *DB) WriteRelease(ctx context.Context, path string) (err error) {
 		return fmt.Errorf("write release database: database_size: %w", err)
 	}
 	detached = true
-	if err := s.exec(ctx, "detach_release"); err != nil {
+	if err := s.detachRelease(ctx); err != nil {
 		return fmt.Errorf("write release database: %w", err)
 	}
 	if total == 0 {
@@ -356,7 +358,19 @@ func (s *session) createRelease(ctx context.Context, path string) error {
 	if err := s.exec(ctx, "release_no_vacuum"); err != nil {
 		return err
 	}
-	return s.attachRelease(ctx, path, false)
+	if err := s.attachRelease(ctx, path, false); err != nil {
+		s.exec(context.WithoutCancel(ctx), "release_vacuum")
+		return err
+	}
+	return nil
+}
+
+// detachRelease detaches the release database (detach_release.sql) and
+// lets checkpoints merge row groups again whether or not the detach
+// succeeded (release_vacuum.sql), returning the first error.
+func (s *session) detachRelease(ctx context.Context) error {
+	err := s.exec(ctx, "detach_release")
+	return errors.Join(err, s.exec(context.WithoutCancel(ctx), "release_vacuum"))
 }
 
 // attachRelease attaches the database file at path as release. ATTACH

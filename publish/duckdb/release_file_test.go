@@ -207,6 +207,12 @@ func TestBuildReleaseFileBatches(t *testing.T) {
 	if err := db.WriteRelease(ctx, file); err != nil {
 		t.Fatal(err)
 	}
+	// The database's checkpoints merge row groups again once the file is
+	// detached, as a new database's do.
+	vacuum := "SELECT current_setting('max_vacuum_tasks')::VARCHAR"
+	if got, want := queryText(t, db.db, vacuum)[0][0], queryText(t, openTest(t).db, vacuum)[0][0]; got != want {
+		t.Errorf("max_vacuum_tasks is %s after WriteRelease, want %s as in a new database", got, want)
+	}
 	pub, err := Open(ctx, file, Options{ReadOnly: true, Threads: 2})
 	if err != nil {
 		t.Fatal(err)

@@ -1,5 +1,5 @@
 -- Stops DuckDB's checkpoints from merging row groups (its vacuum) while
--- the release database is written; detach_release.sql lets them again.
+-- the release database is written; release_vacuum.sql lets them again.
 -- A table written in more than one insert (Build's batches of
 -- comparisons) or by parallel threads ends some of its row groups partly
 -- filled, and a checkpoint merges neighbours that fit in fewer row

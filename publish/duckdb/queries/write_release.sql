@@ -1,8 +1,9 @@
 -- Copies the public tables but comparisons (schemas.PublicTables, in its
 -- order) from the scratch database into the new release database attached
 -- as release. The release file only ever receives these inserts and
--- comparisons.sql's: nothing in it was updated or deleted, so it holds no
--- freed space with old values in it.
+-- comparisons.sql's, and its checkpoints do not merge row groups
+-- (release_no_vacuum.sql): nothing in it was updated, deleted or written
+-- anew, so it holds no freed space with old values in it.
 -- Each table is stored sorted by its primary key, so the download files,
 -- exported from this file in stored order, come out in that order without
 -- sorting two million-row tables a second time. Observations are copied
