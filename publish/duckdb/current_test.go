@@ -448,11 +448,15 @@ func TestCurrentRebuildsWhenCoverLost(t *testing.T) {
 	}
 }
 
-// spoilSnapshot writes zeros over the first page's header of period's
-// snapshot in the data folder root, past the magic number, so that its
-// metadata reads but its rows do not.
-func spoilSnapshot(t *testing.T, root, period string) {
+// loadSpoiled loads the data folder root once, so its snapshots are
+// written, writes zeros over the first page's header of period's snapshot,
+// past the magic number, so that its metadata reads but its rows do not,
+// and loads again on a new session that loads batch rows at a time (0:
+// as many as fit). It returns that session, the lines it logged and the
+// rows it loaded.
+func loadSpoiled(t *testing.T, root, period string, batch int64) (*session, []string, int64) {
 	t.Helper()
+	loadCurrent(t, root)
 	path := schemas.Layout{Root: root}.CurrentRowsFile(period)
 	b, err := os.ReadFile(path)
 	if err != nil {
@@ -462,19 +466,15 @@ func spoilSnapshot(t *testing.T, root, period string) {
 	if err := os.WriteFile(path, b, 0o644); err != nil {
 		t.Fatal(err)
 	}
-}
-
-// loadLogged runs loadObservations on s for the data folder root and
-// returns the lines it logged and the rows it loaded.
-func loadLogged(t *testing.T, s *session, root string) ([]string, int64) {
-	t.Helper()
+	s := testSession(t, openTest(t))
+	s.loadBatch = batch
 	var lines []string
 	s.logf = func(format string, args ...any) { lines = append(lines, fmt.Sprintf(format, args...)) }
 	n, _, err := s.loadObservations(context.Background(), schemas.Layout{Root: root})
 	if err != nil {
 		t.Fatalf("loadObservations: %v", err)
 	}
-	return lines, n
+	return s, lines, n
 }
 
 // TestCurrentKeptButUnreadable checks that a snapshot kept because its
@@ -490,10 +490,7 @@ func TestCurrentKeptButUnreadable(t *testing.T) {
 		sub{ID: "b", Council: c1, Received: day("2024-08-01"), Rows: []obs{hcRow("1-100", pQ1, 81)}},
 		sub{ID: "z", Council: c1, Received: day("2024-07-01"), Rows: []obs{hcRow("1-100", pQ2, 50)}},
 	)
-	loadCurrent(t, root)
-	spoilSnapshot(t, root, pQ1)
-	s := testSession(t, openTest(t))
-	lines, n := loadLogged(t, s, root)
+	s, lines, n := loadSpoiled(t, root, pQ1, 0)
 	want := [][]string{
 		{c1, pQ1, "homecare", "1-100", "b", "81"},
 		{c1, pQ2, "homecare", "1-100", "z", "50"},
@@ -527,11 +524,7 @@ func TestCurrentUnreadablePartWay(t *testing.T) {
 		sub{ID: "a", Council: c1, Received: day("2024-07-01"), Rows: []obs{chRow("1-100", pQ1, 80), chRow("1-200", pQ1, 70)}},
 		sub{ID: "z", Council: c1, Received: day("2024-07-01"), Rows: []obs{hcRow("1-100", pQ2, 50)}},
 	)
-	loadCurrent(t, root)
-	spoilSnapshot(t, root, pQ2)
-	s := testSession(t, openTest(t))
-	s.loadBatch = 1 // a metric a batch
-	lines, n := loadLogged(t, s, root)
+	s, lines, n := loadSpoiled(t, root, pQ2, 1) // a metric a batch
 	want := [][]string{
 		{c1, pQ1, "care-home", "1-100", "a", "80"},
 		{c1, pQ1, "care-home", "1-200", "a", "70"},

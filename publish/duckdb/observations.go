@@ -306,12 +306,12 @@ func (s *session) loadRows(ctx context.Context, snapshots []string) (int64, erro
 	}
 	// The table's own count, not the batches' added up, so that rows a
 	// load that failed part-way left behind would show too.
-	got, err := column[int64](ctx, s, "count_observations")
-	if err != nil {
+	var got int64
+	if err := s.scanRow(ctx, "count_observations", nil, &got); err != nil {
 		return 0, err
 	}
-	if len(got) != 1 || got[0] != want {
-		return 0, fmt.Errorf("load_observations: observations holds %v rows where the snapshots hold %d: a fault in the build, not in the returns", got, want)
+	if got != want {
+		return 0, fmt.Errorf("load_observations: observations holds %d rows where the snapshots hold %d: a fault in the build, not in the returns", got, want)
 	}
 	return want, nil
 }
