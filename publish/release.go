@@ -138,7 +138,33 @@ func (b *Builder) Publish(ctx context.Context) (*schemas.Release, error) {
 	}
 	reach("swapped")
 	b.logf("release %s is live", id)
+	b.pruneAuditRecords(id)
 	return rel, nil
+}
+
+// pruneAuditRecords removes every record of a disclosure audit but that
+// of release id, the newest (schemas.Layout.AuditRecord), and anything
+// else in their folder, such as a dead publish's temporary file: the next
+// publish starts from the newest release's record alone. What cannot be
+// removed is said in the log; it costs only space.
+func (b *Builder) pruneAuditRecords(id string) {
+	dir := b.Layout.AuditRecords()
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		if !errors.Is(err, fs.ErrNotExist) {
+			b.logf("list the audits' records: %v", err)
+		}
+		return
+	}
+	keep := filepath.Base(b.Layout.AuditRecord(id))
+	for _, e := range entries {
+		if e.Name() == keep {
+			continue
+		}
+		if err := os.RemoveAll(filepath.Join(dir, e.Name())); err != nil {
+			b.logf("remove an earlier audit's record: %v", err)
+		}
+	}
 }
 
 // lock takes the data folder's publish lock, waiting while another publish
@@ -447,12 +473,19 @@ func (b *Builder) buildDatabase(ctx context.Context, dbFile string, rel *schemas
 	reach("database-written")
 	// The history this release carries, so the next publish reads it
 	// instead of every earlier release.
+	history := filepath.Join(filepath.Dir(dbFile), filepath.FromSlash(schemas.DisclosureHistoryParquet))
 	if err := b.writing(schemas.DisclosureHistoryParquet, func() error {
-		return db.WriteHistory(ctx, filepath.Join(filepath.Dir(dbFile), filepath.FromSlash(schemas.DisclosureHistoryParquet)))
+		return db.WriteHistory(ctx, history)
 	}); err != nil {
 		return nil, err
 	}
 	reach("history-written")
+	// And the record of its audit, outside the release, so that the next
+	// publish, reading that history, audits again only the units that
+	// changed since.
+	if err := db.WriteAuditRecord(ctx, b.Layout.AuditRecord(rel.ID), history); err != nil {
+		return nil, err
+	}
 	// Freeing a scratch database of gigabytes takes a second or more, and
 	// nothing after needs it: it closes while the files are written.
 	done := make(chan error, 1)

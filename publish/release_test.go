@@ -269,6 +269,15 @@ func TestPublishRevisions(t *testing.T) {
 	if ids, _ := Releases(b.Layout); !reflect.DeepEqual(ids, []string{first.ID, second.ID}) {
 		t.Errorf("releases %v", ids)
 	}
+	// The record of the audit the next publish starts from is the newest
+	// release's alone, in a private folder outside the releases.
+	if entries, err := os.ReadDir(b.Layout.AuditRecords()); err != nil || len(entries) != 1 ||
+		entries[0].Name() != filepath.Base(b.Layout.AuditRecord(second.ID)) {
+		t.Errorf("audit records %v (%v), want %s's alone", entries, err, second.ID)
+	}
+	if info, err := os.Stat(b.Layout.AuditRecords()); err != nil || info.Mode().Perm() != 0o700 {
+		t.Errorf("audit records' folder: %v (%v), want mode 0700", info, err)
+	}
 
 	rec, err := ReadRelease(b.Layout, second.ID)
 	if err != nil {

@@ -51,6 +51,15 @@ func (l Layout) PeerGroupsFile() string { return filepath.Join(l.Root, "peer-gro
 // private, and removed when a publish ends or the next one starts.
 func (l Layout) Scratch() string { return filepath.Join(l.Root, ".scratch") }
 
+// AuditRecords holds, for the release a publish made, the record of its
+// disclosure audit that the next publish starts from: digests of figures
+// before disclosure control, so outside releases/ and private. Derived
+// and safe to delete: without it the next publish audits every unit.
+func (l Layout) AuditRecords() string { return filepath.Join(l.Root, "audit") }
+
+// AuditRecord is the record of the disclosure audit of release id.
+func (l Layout) AuditRecord(id string) string { return filepath.Join(l.AuditRecords(), id+".parquet") }
+
 // PublishLock is the file a publish holds locked while it builds a
 // release, so that one runs at a time in a data folder.
 func (l Layout) PublishLock() string { return filepath.Join(l.Root, ".publish.lock") }

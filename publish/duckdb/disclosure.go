@@ -186,7 +186,8 @@ func (s *session) suppress(ctx context.Context, layout schemas.Layout) error {
 	if err := s.exec(ctx, "suppress_council_marked"); err != nil {
 		return err
 	}
-	if err := s.loadHistory(ctx, layout); err != nil {
+	record, err := s.loadHistory(ctx, layout)
+	if err != nil {
 		return err
 	}
 	s.done(start, "disclosure control: read what earlier releases published")
@@ -198,7 +199,7 @@ func (s *session) suppress(ctx context.Context, layout schemas.Layout) error {
 	}
 	// Each round hides at least one more cell or ends the loop, so it ends.
 	protect := []string{}
-	s.audit = auditCache{}
+	s.audit = auditCache{record: record}
 	if err := s.exec(ctx, "suppress_steps"); err != nil {
 		return err
 	}
@@ -346,6 +347,11 @@ func (s *session) checkDisclosure(ctx context.Context) error {
 		// Within Build the observations are final here: record the
 		// history this release carries before the tables are dropped.
 		if err := s.recordHistory(ctx); err != nil {
+			return fmt.Errorf("check disclosure: %w", err)
+		}
+		// The record the next publish starts its audit from, kept only
+		// if the check passes (WriteAuditRecord, after Build).
+		if err := s.exec(ctx, "audit_record"); err != nil {
 			return fmt.Errorf("check disclosure: %w", err)
 		}
 		s.done(start, "disclosure control: recorded the history")

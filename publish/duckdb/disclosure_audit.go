@@ -155,6 +155,10 @@ type auditCache struct {
 	// exact is the last exact test (determined) of suppression or the
 	// check, which the check reuses when the hidden members are the same.
 	exact exactMemo
+	// record, when not nil, is the record of the audit of the release
+	// whose history Build read (auditRecord): the first audit reads only
+	// the units changed since, and it is let go.
+	record *auditRecord
 }
 
 // auditTokens numbers the caches of the audit, so that one never takes
@@ -236,9 +240,17 @@ func (c *auditCache) changedUnits(ctx context.Context, s *session) (map[string]b
 	if err != nil {
 		return nil, nil, err
 	}
+	units, scope := c.unitsOf(append(cells, c.pending...))
+	return units, scope, nil
+}
+
+// unitsOf returns the units of the cells named as council, service and
+// metric, and the council, service and metric of every metric of them, as
+// audit_scope.sql's $units names them.
+func (c *auditCache) unitsOf(cells [][3]string) (map[string]bool, []string) {
 	units := map[string]bool{}
 	var scope []string
-	for _, cell := range append(cells, c.pending...) {
+	for _, cell := range cells {
 		council, service, metric := cell[0], cell[1], cell[2]
 		u := c.unitKey(council, service, metric)
 		if units[u] {
@@ -253,7 +265,7 @@ func (c *auditCache) changedUnits(ctx context.Context, s *session) (map[string]b
 			scope = append(scope, council+"\x1f"+service+"\x1f"+m)
 		}
 	}
-	return units, scope, nil
+	return units, scope
 }
 
 // changedCells runs a query returning the council, service and metric of
@@ -353,13 +365,30 @@ func (s *session) auditIntervals(ctx context.Context, cache *auditCache) ([]narr
 	}
 	var changed map[string]bool
 	var scope []string
-	if !first {
+	var since string
+	switch {
+	case first && cache.record != nil:
+		// Only the units changed since the release whose history Build
+		// read are read; the others pass as its audit passed them.
+		cells, err := changedCells(ctx, s, "audit_record_changed", sql.Named("file", cache.record.File))
+		if err != nil {
+			return nil, err
+		}
+		since = cache.record.Release
+		cache.record = nil
+		changed, scope = cache.unitsOf(cells)
+		cache.units = map[string][]narrowCell{}
+		first = false
+	case !first:
 		var err error
 		if changed, scope, err = cache.changedUnits(ctx, s); err != nil {
 			return nil, err
 		}
 	}
 	cache.last = "nothing changed"
+	if since != "" {
+		cache.last = "nothing changed since release " + since + "'s audit"
+	}
 	if first || len(changed) > 0 {
 		before := len(cache.components)
 		found, held, err := s.solveBatches(ctx, scope, cache.components)
@@ -367,6 +396,10 @@ func (s *session) auditIntervals(ctx context.Context, cache *auditCache) ([]narr
 			return nil, err
 		}
 		cache.last = fmt.Sprintf("%d units read again", len(changed))
+		if since != "" {
+			cache.last = fmt.Sprintf("%d units changed since release %s's audit read, the others as it passed them",
+				len(changed), since)
+		}
 		if first {
 			cache.last = "every unit read"
 			cache.units = map[string][]narrowCell{}

@@ -236,12 +236,23 @@ func historyFileError(r earlierRelease, err error) error {
 // disclosure_truth the observations as the councils gave them and in
 // history_known the cells an earlier release already published with the
 // figures they have now. It runs after the council's [c] markers are
-// applied and before Yardstick hides anything.
-func (s *session) loadHistory(ctx context.Context, layout schemas.Layout) error {
+// applied and before Yardstick hides anything. It returns the record of
+// the audit of the release whose history it read, when the interval
+// audit may start from it (priorAudit), or nil.
+func (s *session) loadHistory(ctx context.Context, layout schemas.Layout) (*auditRecord, error) {
 	plan, err := s.planHistory(ctx, layout)
 	if err != nil {
-		return err
+		return nil, err
 	}
+	if err := s.readHistory(ctx, plan); err != nil {
+		return nil, err
+	}
+	return s.priorAudit(ctx, layout, plan)
+}
+
+// readHistory reads what plan names into the history tables, and records
+// disclosure_truth and history_known (loadHistory).
+func (s *session) readHistory(ctx context.Context, plan historyPlan) error {
 	// Tables a Build that failed on this connection left behind are
 	// dropped first: history_none.sql keeps tables that exist, and
 	// history_merge_parts.sql adds a file's rows without comparing them
@@ -294,7 +305,7 @@ func (s *session) loadHistory(ctx context.Context, layout schemas.Layout) error 
 			}
 		}
 	}
-	for _, q := range []string{"disclosure_truth", "disclosure_disagree", "history_known"} {
+	for _, q := range []string{"disclosure_truth", "disclosure_disagree", "history_known", "audit_record_digest"} {
 		if err := s.exec(ctx, q); err != nil {
 			return err
 		}
@@ -541,15 +552,7 @@ func (d *DB) WriteHistory(ctx context.Context, path string) error {
 	}); err != nil {
 		return fmt.Errorf("write disclosure history: %w", err)
 	}
-	// DuckDB wrote through its own handle; reopen ours so Commit syncs
-	// the bytes DuckDB wrote.
-	f, err := os.OpenFile(p.Name(), os.O_RDWR, 0)
-	if err != nil {
-		return fmt.Errorf("write disclosure history: %w", err)
-	}
-	p.File.Close()
-	p.File = f
-	if err := p.Commit(); err != nil {
+	if err := commitWritten(p); err != nil {
 		return fmt.Errorf("write disclosure history: %w", err)
 	}
 	return nil

@@ -97,7 +97,7 @@ func TestHistoryOutput(t *testing.T) {
 			t.Fatal(err)
 		}
 		defer s.close()
-		if err := s.loadHistory(ctx, layout); err != nil {
+		if _, err := s.loadHistory(ctx, layout); err != nil {
 			t.Fatalf("release %s: %v", id, err)
 		}
 		if err := s.linksForCheck(ctx); err != nil {

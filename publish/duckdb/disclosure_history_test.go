@@ -21,9 +21,16 @@ import (
 // reads it as history. It returns the built database and Build's error.
 func buildRelease(t *testing.T, root, id string, cat *schemas.Catalogue) (*DB, error) {
 	t.Helper()
+	return buildReleaseLogged(t, root, id, cat, nil)
+}
+
+// buildReleaseLogged is buildRelease with the build's log sent to logf.
+func buildReleaseLogged(t *testing.T, root, id string, cat *schemas.Catalogue, logf func(string, ...any)) (*DB, error) {
+	t.Helper()
 	ctx := context.Background()
 	db := openTest(t)
-	if err := db.Build(ctx, BuildInput{DataDir: root, Catalogue: cat, Councils: fixtureCouncils(t), Neighbours: 2}); err != nil {
+	in := BuildInput{DataDir: root, Catalogue: cat, Councils: fixtureCouncils(t), Neighbours: 2, Logf: logf}
+	if err := db.Build(ctx, in); err != nil {
 		return db, err
 	}
 	path := filepath.Join(schemas.Layout{Root: root}.Release(id), filepath.FromSlash(schemas.ObservationsParquet))

@@ -531,6 +531,16 @@
 // releases alone already held narrow was given away then, and is not held
 // against this one as long as this release leaves it no narrower.
 //
+// Between releases the audit starts from the record of the last one
+// (disclosure_audit_record.go), where the history Build reads is that
+// release's file alone and the record was made for it by the same program
+// under the same catalogue: a unit (a council, service and family of
+// metrics) whose figures, as published and as the councils gave them, are
+// those that release's audit passed has the equations that audit solved
+// and, from the history, that release's own, the same groups with the
+// same figures over the same unknowns, which add nothing; so it passes
+// again unread, and the first audit reads only the units changed since.
+//
 // Pools need no rule of their own: national, regional, council-type and
 // similar-council pools, distributions, ranks, funnels, over-dispersion and
 // provider profiles are all computed from comparison_rows, where a hidden

@@ -125,18 +125,23 @@ func (d *DB) export(ctx context.Context, query, table, path string, check func(w
 			return fmt.Errorf("export %s: %w", table, err)
 		}
 	}
-	// DuckDB wrote through its own handle; reopen ours so Commit syncs the
-	// bytes DuckDB wrote rather than an empty file.
-	f, err := os.OpenFile(p.Name(), os.O_RDWR, 0)
-	if err != nil {
-		return fmt.Errorf("export %s: %w", table, err)
-	}
-	p.File.Close()
-	p.File = f
-	if err := p.Commit(); err != nil {
+	if err := commitWritten(p); err != nil {
 		return fmt.Errorf("export %s: %w", table, err)
 	}
 	return nil
+}
+
+// commitWritten commits p, a pending file DuckDB wrote by its name:
+// DuckDB wrote through its own handle, so p's is reopened first, and
+// Commit syncs the bytes DuckDB wrote rather than an empty file.
+func commitWritten(p *schemas.PendingFile) error {
+	f, err := os.OpenFile(p.Name(), os.O_RDWR, 0)
+	if err != nil {
+		return err
+	}
+	p.File.Close()
+	p.File = f
+	return p.Commit()
 }
 
 // exportGzip has DuckDB write the table as plain CSV to a temporary file

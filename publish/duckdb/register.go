@@ -40,15 +40,7 @@ func WriteRegister(ctx context.Context, src, path string) (err error) {
 	if err := db.Exec(ctx, "register_write", sql.Named("src", src), sql.Named("path", p.Name())); err != nil {
 		return fmt.Errorf("write register: %w", err)
 	}
-	// DuckDB wrote through its own handle; reopen ours so Commit syncs the
-	// bytes DuckDB wrote rather than an empty file.
-	f, err := os.OpenFile(p.Name(), os.O_RDWR, 0)
-	if err != nil {
-		return fmt.Errorf("write register: %w", err)
-	}
-	p.File.Close()
-	p.File = f
-	if err := p.Commit(); err != nil {
+	if err := commitWritten(p); err != nil {
 		return fmt.Errorf("write register: %w", err)
 	}
 	return nil

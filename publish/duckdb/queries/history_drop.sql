@@ -1,4 +1,7 @@
--- Drops the scratch tables of disclosure control's history and audit.
+-- Drops the scratch tables of disclosure control's history and audit, the
+-- views over them first.
+DROP VIEW IF EXISTS audit_digest;
+DROP VIEW IF EXISTS audit_record_digest;
 DROP TABLE IF EXISTS history_cells;
 DROP TABLE IF EXISTS history_input;
 DROP TABLE IF EXISTS history_file;
@@ -18,5 +21,4 @@ DROP TABLE IF EXISTS derived_set_sigs;
 DROP TABLE IF EXISTS history_known;
 DROP TABLE IF EXISTS disclosure_truth;
 DROP TABLE IF EXISTS disclosure_disagree;
-DROP TABLE IF EXISTS disclosure_audit_seen;
-DROP VIEW IF EXISTS audit_digest
+DROP TABLE IF EXISTS disclosure_audit_seen
