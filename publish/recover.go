@@ -19,7 +19,9 @@ import (
 //
 //  1. lock .publish.lock, held until the publish ends;
 //  2. build the tables in a scratch database spilling to .scratch/;
-//  3. write yardstick.duckdb into releases/.building-<random>/;
+//  3. write yardstick.duckdb into releases/.building-<random>/, and the
+//     record of the disclosure audit to audit/<id>.parquet, outside
+//     releases/ (duckdb.DB.WriteAuditRecord);
 //  4. export the data files, datapackage.json and release.json, and
 //     write the website beside them;
 //  5. write SHA256SUMS, once every file is synced;
@@ -34,8 +36,10 @@ import (
 // perhaps a temporary file.
 //
 // A crash before step 6 leaves a dot-folder, scratch files, perhaps a
-// temporary snapshot and perhaps a temporary link, none of which a reader
-// takes for a release, and current names the release it named before. A
+// temporary snapshot, perhaps a temporary link and perhaps the record of
+// an audit (or its temporary file) for a release that does not exist,
+// none of which a reader takes for a release, and current names the
+// release it named before. A
 // snapshot renamed into place before the crash is as good as one the next
 // publish would write: it holds the rows the submissions it names give,
 // whether or not a release was built from them. A crash between steps 6
@@ -80,9 +84,14 @@ func (b *Builder) recoverLeftovers() error {
 		b.logf("%v", err)
 	}
 	// The scratch folder holds figures from before disclosure control, so
-	// what a crash left there must go now, not at some later clean-up.
+	// what a crash left there must go now, not at some later clean-up; so
+	// do the audit's records of releases that were never put in place,
+	// which digest such figures.
 	if err := os.RemoveAll(b.Layout.Scratch()); err != nil {
 		return fmt.Errorf("remove scratch folder: %w", err)
+	}
+	if err := b.removeAuditLeftovers(); err != nil {
+		return err
 	}
 	return b.finishSwap()
 }
@@ -191,5 +200,33 @@ func (b *Builder) finishSwap() error {
 	}
 	b.logf("release %s, built by a publish that stopped before making it live, is live", newest)
 	reach("swap-finished")
+	return nil
+}
+
+// removeAuditLeftovers removes, from the folder of the audits' records,
+// temporary files and the record of any release that is not in releases/:
+// a dead publish's, whose release was never put in place.
+func (b *Builder) removeAuditLeftovers() error {
+	dir := b.Layout.AuditRecords()
+	entries, err := os.ReadDir(dir)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("list the audits' records: %w", err)
+	}
+	for _, e := range entries {
+		id, record := strings.CutSuffix(e.Name(), ".parquet")
+		if record && !strings.HasPrefix(id, ".") {
+			if _, err := os.Stat(b.Layout.Release(id)); err == nil {
+				continue
+			}
+		}
+		path := filepath.Join(dir, e.Name())
+		if err := os.RemoveAll(path); err != nil {
+			return fmt.Errorf("remove %s, left by a publish that stopped: %w", path, err)
+		}
+		b.logf("removed %s, left by a publish that stopped", path)
+	}
 	return nil
 }

@@ -106,6 +106,7 @@ func (b *Builder) Publish(ctx context.Context) (*schemas.Release, error) {
 	defer func() {
 		if !placed {
 			os.RemoveAll(tmp)
+			os.Remove(b.Layout.AuditRecord(id))
 		}
 	}()
 	b.logf("building release %s in %s", id, tmp)
@@ -482,9 +483,10 @@ func (b *Builder) buildDatabase(ctx context.Context, dbFile string, rel *schemas
 	reach("history-written")
 	// And the record of its audit, outside the release, so that the next
 	// publish, reading that history, audits again only the units that
-	// changed since.
+	// changed since. Without it the next publish audits every unit, so a
+	// record that cannot be written is said, and the release goes on.
 	if err := db.WriteAuditRecord(ctx, b.Layout.AuditRecord(rel.ID), history); err != nil {
-		return nil, err
+		b.logf("%v; the next publish will audit every unit", err)
 	}
 	// Freeing a scratch database of gigabytes takes a second or more, and
 	// nothing after needs it: it closes while the files are written.

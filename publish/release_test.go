@@ -545,6 +545,44 @@ func TestPublishFinishesSwap(t *testing.T) {
 	}
 }
 
+// TestPublishRemovesAuditLeftovers checks that a publish, before it
+// builds, removes the records of audits that dead publishes left for
+// releases never put in place, and their temporary files, which digest
+// figures from before disclosure control, even when it then fails; the
+// record of a release in releases/ stays.
+func TestPublishRemovesAuditLeftovers(t *testing.T) {
+	t.Parallel()
+	root := t.TempDir()
+	b := newBuilder(root, t0)
+	kept := b.Layout.AuditRecord("2025-01-01T000000Z")
+	if err := os.MkdirAll(b.Layout.Release("2025-01-01T000000Z"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	dead := b.Layout.AuditRecord("2025-02-01T000000Z")
+	temp := filepath.Join(b.Layout.AuditRecords(), schemas.TempPrefix("2025-02-01T000000Z.parquet")+"1")
+	if err := os.MkdirAll(b.Layout.AuditRecords(), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range []string{kept, dead, temp} {
+		if err := os.WriteFile(p, []byte("record"), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// Nothing to publish from, and a release folder with nothing in it:
+	// the publish fails, once it has removed what it must.
+	if _, err := b.Publish(context.Background()); err == nil {
+		t.Fatal("published from nothing")
+	}
+	for _, p := range []string{dead, temp} {
+		if _, err := os.Lstat(p); err == nil {
+			t.Errorf("%s was left", p)
+		}
+	}
+	if _, err := os.Stat(kept); err != nil {
+		t.Errorf("the record of a release in place: %v", err)
+	}
+}
+
 func TestPublishNoSubmissions(t *testing.T) {
 	t.Parallel()
 	root := t.TempDir()

@@ -136,6 +136,9 @@ func (d *DB) Build(ctx context.Context, in BuildInput) (err error) {
 
 func (s *session) build(ctx context.Context, in BuildInput) error {
 	start := time.Now()
+	// The program the audit's record names is the one that starts the
+	// build, whatever replaces its file while it runs (auditRules).
+	programSHA256()
 	if err := s.createMacros(ctx); err != nil {
 		return err
 	}

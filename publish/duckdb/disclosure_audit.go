@@ -370,7 +370,7 @@ func (s *session) auditIntervals(ctx context.Context, cache *auditCache) ([]narr
 	case first && cache.record != nil:
 		// Only the units changed since the release whose history Build
 		// read are read; the others pass as its audit passed them.
-		cells, err := changedCells(ctx, s, "audit_record_changed", sql.Named("file", cache.record.File))
+		cells, err := changedCells(ctx, s, "audit_record_changed")
 		if err != nil {
 			return nil, err
 		}
@@ -388,6 +388,13 @@ func (s *session) auditIntervals(ctx context.Context, cache *auditCache) ([]narr
 	cache.last = "nothing changed"
 	if since != "" {
 		cache.last = "nothing changed since release " + since + "'s audit"
+		// The next audit outside suppression's rounds compares with a
+		// digest, which no solving below takes when nothing changed.
+		if len(changed) == 0 && cache.rounds == nil {
+			if err := cache.takeDigest(ctx, s); err != nil {
+				return nil, err
+			}
+		}
 	}
 	if first || len(changed) > 0 {
 		before := len(cache.components)

@@ -34,55 +34,80 @@ import (
 // it has the findings that audit had: none, or the release would not
 // have been made. The audit's rules are Yardstick's program and the
 // catalogue (auditRules), which the record must match too.
+//
+// The digest is a sum of DuckDB's 64-bit hashes of the rows, two of them
+// per table: it tells a changed unit from an unchanged one short of a
+// collision of both sums, which no accident makes. It is no defence
+// against figures made to collide on purpose; only the council whose
+// figures they are could send them, and it knows them already.
 type auditRecord struct {
 	// Release is the release whose build made the record; File, where
 	// it is (schemas.Layout.AuditRecord).
 	Release, File string
+	// History is the SHA-256 of the history Build read, hex.
+	History string
 }
 
-// priorAudit returns the record of the audit of the release whose
-// history this build reads, when there is one and it was made for that
-// history under the same rules, or nil. The audit starts from a record
-// only where the history is one release's file and nothing else, as a
-// publish leaves the data folder: histories read together, or releases
-// read directly, hold what no record covers. A record that cannot be
-// read is said in the log and left alone, and every unit is audited.
-func (s *session) priorAudit(ctx context.Context, layout schemas.Layout, plan historyPlan) (*auditRecord, error) {
+// recordFor returns the record of the audit of the release whose history
+// this build will read, with that history's SHA-256, when the plan reads
+// that one file and nothing else, as a publish leaves the data folder,
+// and there is one; or nil. Histories read together, or releases read
+// directly, hold what no record covers. A history that cannot be hashed
+// is said in the log, and every unit is audited; reading it fails the
+// build if it cannot be read.
+func (s *session) recordFor(ctx context.Context, layout schemas.Layout, plan historyPlan) *auditRecord {
 	if len(plan.Histories) != 1 || len(plan.Direct) > 0 {
-		return nil, nil
+		return nil
 	}
 	r := plan.Histories[0]
 	file := layout.AuditRecord(r.ID)
 	if _, err := os.Stat(file); errors.Is(err, fs.ErrNotExist) {
-		return nil, nil
+		return nil
 	}
 	history, err := fileSHA256(r.History)
 	if err != nil {
-		return nil, historyFileError(r, err)
+		s.say("disclosure control: cannot hash release %s's history (%v), so every unit is audited", r.ID, err)
+		return nil
+	}
+	return &auditRecord{Release: r.ID, File: file, History: history}
+}
+
+// priorAudit reads the record into audit_record_prior and returns it when
+// it was made for the history read (record.History) under the same rules,
+// or nil. A record that cannot be read, or was made for another history or
+// under other rules, is said in the log, and every unit is audited: it
+// only spares work.
+func (s *session) priorAudit(ctx context.Context, record *auditRecord) *auditRecord {
+	if record == nil {
+		return nil
 	}
 	rules, err := s.auditRules(ctx)
 	if err != nil {
-		return nil, err
+		s.say("disclosure control: %v, so every unit is audited", err)
+		return nil
 	}
 	var rows, matching int64
-	err = s.scanRow(ctx, "audit_record_check", []any{sql.Named("file", file),
-		sql.Named("history_sha256", history), sql.Named("rules", rules)}, &rows, &matching)
+	err = s.exec(ctx, "audit_record_prior", sql.Named("file", record.File))
+	if err == nil {
+		err = s.scanRow(ctx, "audit_record_check", []any{sql.Named("history_sha256", record.History),
+			sql.Named("rules", rules)}, &rows, &matching)
+	}
 	switch {
 	case err != nil:
 		s.say("disclosure control: cannot read the record of release %s's audit (%v), so every unit is audited; "+
-			"the next publish writes a new one", r.ID, err)
-		return nil, nil
+			"the next publish writes a new one", record.Release, err)
+		return nil
 	case rows == 0 || matching != rows:
 		s.say("disclosure control: the record of release %s's audit was made for another disclosure history or "+
-			"under other rules (Yardstick or the catalogue changed), so every unit is audited", r.ID)
-		return nil, nil
+			"under other rules (Yardstick or the catalogue changed), so every unit is audited", record.Release)
+		return nil
 	}
-	return &auditRecord{Release: r.ID, File: file}, nil
+	return record
 }
 
 // auditRules names the rules an audit's record is made under: the SHA-256
 // of the running program, whose code is the audit (any other build of
-// Yardstick may audit otherwise), and the MD5 of the catalogue as Build
+// Yardstick may audit otherwise), and an MD5 of the catalogue as Build
 // holds it (catalogue_digest.sql).
 func (s *session) auditRules(ctx context.Context) (string, error) {
 	program, err := programSHA256()
@@ -96,8 +121,14 @@ func (s *session) auditRules(ctx context.Context) (string, error) {
 	return program + " " + catalogue, nil
 }
 
-// programSHA256 is the SHA-256 of the running program's file, read once.
+// programSHA256 is the SHA-256 of the running program, read once. On
+// Linux it reads /proc/self/exe, the program the process runs even if its
+// file has since been replaced by an upgrade; elsewhere the file
+// os.Executable names. Build reads it as it starts (warmProgramSHA256).
 var programSHA256 = sync.OnceValues(func() (string, error) {
+	if sum, err := fileSHA256("/proc/self/exe"); err == nil {
+		return sum, nil
+	}
 	exe, err := os.Executable()
 	if err != nil {
 		return "", err
@@ -138,7 +169,11 @@ func (d *DB) WriteAuditRecord(ctx context.Context, path, history string) error {
 	if err != nil {
 		return fmt.Errorf("write the audit's record: %w", err)
 	}
+	// Private, even where the folder was made otherwise.
 	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+		return fmt.Errorf("write the audit's record: %w", err)
+	}
+	if err := os.Chmod(filepath.Dir(path), 0o700); err != nil {
 		return fmt.Errorf("write the audit's record: %w", err)
 	}
 	p, err := schemas.CreatePending(path)
@@ -157,6 +192,9 @@ func (d *DB) WriteAuditRecord(ctx context.Context, path, history string) error {
 	}
 	if err := s.exec(ctx, "audit_record_write", sql.Named("path", p.Name()),
 		sql.Named("history_sha256", sum), sql.Named("rules", rules)); err != nil {
+		return fmt.Errorf("write the audit's record: %w", err)
+	}
+	if err := os.Chmod(p.Name(), 0o600); err != nil {
 		return fmt.Errorf("write the audit's record: %w", err)
 	}
 	if err := commitWritten(p); err != nil {

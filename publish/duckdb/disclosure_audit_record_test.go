@@ -116,6 +116,16 @@ func TestAuditStartsFromRecord(t *testing.T) {
 		t.Errorf("release 4, r3's record made for r1's history: audits %q, want it refused and every unit read", audits)
 	}
 
+	// Nor one that cannot be read: every unit is audited.
+	if err := os.WriteFile(layout.AuditRecord("r4"), []byte("not a record"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	_, audits = recordedBuild(t, root, "r4b", cat)
+	if len(audits) < 2 || !strings.Contains(audits[0], "cannot read the record of release r4's audit") ||
+		!strings.Contains(audits[1], "every unit read") {
+		t.Errorf("release 4b, r4's record unreadable: audits %q, want it said and every unit read", audits)
+	}
+
 	// Nor one made under another catalogue.
 	changed, err := cat.Merge(&schemas.Catalogue{Metrics: []schemas.Metric{{
 		ID: "test-unused", Title: "Test metric no row has", Services: []string{svcCare}, Kind: schemas.KindCount,
@@ -126,7 +136,7 @@ func TestAuditStartsFromRecord(t *testing.T) {
 	}
 	_, audits = recordedBuild(t, root, "r5", changed)
 	if len(audits) < 2 || !strings.Contains(audits[0], "under other rules") || !strings.Contains(audits[1], "every unit read") {
-		t.Errorf("release 5, another catalogue: audits %q, want r4's record refused and every unit read", audits)
+		t.Errorf("release 5, another catalogue: audits %q, want r4b's record refused and every unit read", audits)
 	}
 }
 
@@ -179,9 +189,12 @@ func TestAuditRecordChangedUnits(t *testing.T) {
 		sql.Named("rules", "r")); err != nil {
 		t.Fatal(err)
 	}
+	if err := s.exec(ctx, "audit_record_prior", sql.Named("file", file)); err != nil {
+		t.Fatal(err)
+	}
 	changed := func() [][3]string {
 		t.Helper()
-		cells, err := changedCells(ctx, s, "audit_record_changed", sql.Named("file", file))
+		cells, err := changedCells(ctx, s, "audit_record_changed")
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -211,6 +224,21 @@ func TestAuditRecordChangedUnits(t *testing.T) {
 			`UPDATE observations SET numerator = 12 WHERE council_code = 'A' AND provider_id = 'P2'`},
 		{"a cell hidden for itself no longer", `UPDATE disclosure_truth SET is_primary = false WHERE is_primary`,
 			`UPDATE disclosure_truth SET is_primary = true WHERE council_code = 'A' AND provider_id = 'P1'`},
+		{"a hidden cell's own denominator", `UPDATE disclosure_truth SET denominator = 2001 WHERE is_primary`,
+			`UPDATE disclosure_truth SET denominator = 2000 WHERE is_primary`},
+		{"a council's own status", `UPDATE disclosure_truth SET status = 'c' WHERE is_primary`,
+			`UPDATE disclosure_truth SET status = '' WHERE is_primary`},
+		{"a status shown", `UPDATE observations SET status = 'c' WHERE council_code = 'A' AND provider_id = 'P2'`,
+			`UPDATE observations SET status = '' WHERE council_code = 'A' AND provider_id = 'P2'`},
+		{"a denominator shown", `UPDATE observations SET denominator = 3001 WHERE council_code = 'A' AND provider_id = 'P2'`,
+			`UPDATE observations SET denominator = 3000 WHERE council_code = 'A' AND provider_id = 'P2'`},
+		{"a value shown", `UPDATE observations SET value = 4 WHERE council_code = 'A' AND provider_id = 'P2'`,
+			`UPDATE observations SET value = NULL WHERE council_code = 'A' AND provider_id = 'P2'`},
+		// The published figures of two cells trade places: each table's
+		// rows hold the same figures as before, under other keys.
+		{"figures shown that trade cells", `UPDATE observations SET provider_id = CASE provider_id WHEN 'P1' THEN 'P2' ELSE 'P1' END
+				WHERE council_code = 'A'`,
+			`UPDATE observations SET provider_id = CASE provider_id WHEN 'P1' THEN 'P2' ELSE 'P1' END WHERE council_code = 'A'`},
 	} {
 		if _, err := s.conn.ExecContext(ctx, tc.change); err != nil {
 			t.Fatalf("%s: %v", tc.name, err)

@@ -244,10 +244,13 @@ func (s *session) loadHistory(ctx context.Context, layout schemas.Layout) (*audi
 	if err != nil {
 		return nil, err
 	}
+	// The history is hashed before it is read, so that the record is
+	// matched with no other bytes than those read.
+	record := s.recordFor(ctx, layout, plan)
 	if err := s.readHistory(ctx, plan); err != nil {
 		return nil, err
 	}
-	return s.priorAudit(ctx, layout, plan)
+	return s.priorAudit(ctx, record), nil
 }
 
 // readHistory reads what plan names into the history tables, and records
@@ -257,7 +260,7 @@ func (s *session) readHistory(ctx context.Context, plan historyPlan) error {
 	// dropped first: history_none.sql keeps tables that exist, and
 	// history_merge_parts.sql adds a file's rows without comparing them
 	// with those already there.
-	for _, q := range []string{"history_drop", "history_none"} {
+	for _, q := range []string{"audit_record_drop", "history_drop", "history_none"} {
 		if err := s.exec(ctx, q); err != nil {
 			return err
 		}

@@ -7,16 +7,31 @@
 -- other rows, and it holds the councils' own figures (disclosure_truth:
 -- status, figures and whether the rules hide the cell for itself) beside
 -- those published now, since the audit reads both. n_rows counts the
--- rows; h1 and h2 add up two 64-bit hashes of each row, of its columns in
--- one order and in the reverse, exactly (HUGEINT), as text, which Parquet
--- keeps as it is. A view over two temporary tables of the build; dropped
--- with them (history_drop.sql).
+-- rows; truth_h1 and truth_h2 add up two 64-bit hashes of each row of
+-- disclosure_truth, of its columns in one order and in the reverse, and
+-- shown_h1 and shown_h2 the same of observations, exactly (HUGEINT), as
+-- text, which Parquet keeps as it is. Each row's hash holds its key, which
+-- is one cell's in both tables, so the two sums tell which figures each
+-- cell has without joining the two tables row by row, which cost more
+-- than the sums. A view over two tables of the build; dropped with them
+-- (history_drop.sql).
 CREATE OR REPLACE TEMP VIEW audit_record_digest AS
-SELECT t.council_code, t.service, t.metric, count(*) AS n_rows,
-       sum(hash(t.provider_id, t.period, t.status, t.numerator, t.denominator, t.value, t.is_primary,
-                o.status, o.numerator, o.denominator, o.value)::HUGEINT)::VARCHAR AS h1,
-       sum(hash(o.value, o.denominator, o.numerator, o.status, t.is_primary, t.value, t.denominator,
-                t.numerator, t.status, t.period, t.provider_id)::HUGEINT)::VARCHAR AS h2
-FROM disclosure_truth t
-JOIN observations o ON o.rowid = t.rid
-GROUP BY ALL
+WITH truth AS (
+    SELECT council_code, service, metric, count(*) AS n_rows,
+           sum(hash(provider_id, period, status, numerator, denominator, value, is_primary)::HUGEINT) AS h1,
+           sum(hash(is_primary, value, denominator, numerator, status, period, provider_id)::HUGEINT) AS h2
+    FROM disclosure_truth
+    GROUP BY ALL
+),
+shown AS (
+    SELECT council_code, service, metric, count(*) AS n_rows,
+           sum(hash(provider_id, period, status, numerator, denominator, value)::HUGEINT) AS h1,
+           sum(hash(value, denominator, numerator, status, period, provider_id)::HUGEINT) AS h2
+    FROM observations
+    GROUP BY ALL
+)
+SELECT coalesce(t.council_code, s.council_code) AS council_code, coalesce(t.service, s.service) AS service,
+       coalesce(t.metric, s.metric) AS metric, t.n_rows, t.h1::VARCHAR AS truth_h1, t.h2::VARCHAR AS truth_h2,
+       s.n_rows AS shown_rows, s.h1::VARCHAR AS shown_h1, s.h2::VARCHAR AS shown_h2
+FROM truth t
+FULL JOIN shown s ON s.council_code = t.council_code AND s.service = t.service AND s.metric = t.metric

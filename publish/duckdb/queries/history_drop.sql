@@ -21,4 +21,5 @@ DROP TABLE IF EXISTS derived_set_sigs;
 DROP TABLE IF EXISTS history_known;
 DROP TABLE IF EXISTS disclosure_truth;
 DROP TABLE IF EXISTS disclosure_disagree;
-DROP TABLE IF EXISTS disclosure_audit_seen
+DROP TABLE IF EXISTS disclosure_audit_seen;
+DROP TABLE IF EXISTS audit_record_prior
