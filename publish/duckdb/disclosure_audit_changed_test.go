@@ -55,8 +55,11 @@ func TestAuditChangedUnits(t *testing.T) {
 		name, change, undo string
 		want               [][3]string
 	}{
-		{"a status", `UPDATE observations SET status = 'r' WHERE rowid = 1`,
+		{"a status", `UPDATE observations SET status = 'c' WHERE rowid = 1`,
 			`UPDATE observations SET status = '' WHERE rowid = 1`, [][3]string{fallsA}},
+		// The audit reads a status only as [c] or not.
+		{"a cell marked revised", `UPDATE observations SET status = 'r' WHERE rowid = 1`,
+			`UPDATE observations SET status = '' WHERE rowid = 1`, nil},
 		{"a numerator", `UPDATE observations SET numerator = 4 WHERE rowid = 3`,
 			`UPDATE observations SET numerator = 12 WHERE rowid = 3`, [][3]string{fallsB}},
 		{"a denominator", `UPDATE observations SET denominator = 2001 WHERE rowid = 0`,

@@ -2,12 +2,9 @@ package duckdb
 
 import (
 	"context"
-	"crypto/sha256"
 	"database/sql"
-	"encoding/hex"
 	"errors"
 	"fmt"
-	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -64,7 +61,7 @@ func (s *session) recordFor(ctx context.Context, layout schemas.Layout, plan his
 	if _, err := os.Stat(file); errors.Is(err, fs.ErrNotExist) {
 		return nil
 	}
-	history, err := fileSHA256(r.History)
+	history, err := schemas.FileSHA256(r.History)
 	if err != nil {
 		s.say("disclosure control: cannot hash release %s's history (%v), so every unit is audited", r.ID, err)
 		return nil
@@ -126,29 +123,15 @@ func (s *session) auditRules(ctx context.Context) (string, error) {
 // file has since been replaced by an upgrade; elsewhere the file
 // os.Executable names. Build reads it as it starts (warmProgramSHA256).
 var programSHA256 = sync.OnceValues(func() (string, error) {
-	if sum, err := fileSHA256("/proc/self/exe"); err == nil {
+	if sum, err := schemas.FileSHA256("/proc/self/exe"); err == nil {
 		return sum, nil
 	}
 	exe, err := os.Executable()
 	if err != nil {
 		return "", err
 	}
-	return fileSHA256(exe)
+	return schemas.FileSHA256(exe)
 })
-
-// fileSHA256 returns the SHA-256 of the file at path, hex.
-func fileSHA256(path string) (string, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return "", err
-	}
-	defer f.Close()
-	h := sha256.New()
-	if _, err := io.Copy(h, f); err != nil {
-		return "", err
-	}
-	return hex.EncodeToString(h.Sum(nil)), nil
-}
 
 // say writes a line to the build's log, when it has one.
 func (s *session) say(format string, args ...any) {
@@ -165,7 +148,7 @@ func (s *session) say(format string, args ...any) {
 // units that changed since. It holds digests of figures before disclosure
 // control, so its folder is private and it is never published.
 func (d *DB) WriteAuditRecord(ctx context.Context, path, history string) error {
-	sum, err := fileSHA256(history)
+	sum, err := schemas.FileSHA256(history)
 	if err != nil {
 		return fmt.Errorf("write the audit's record: %w", err)
 	}

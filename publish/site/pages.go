@@ -4,15 +4,11 @@ import (
 	"bytes"
 	"cmp"
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"encoding/xml"
 	"errors"
 	"fmt"
-	"io"
 	"io/fs"
 	"maps"
-	"os"
 	"path/filepath"
 	"reflect"
 	"slices"
@@ -1313,7 +1309,7 @@ func (s *siteData) downloadsPage(o *output) (DownloadsPage, error) {
 		}
 		sum, ok := s.in.Sums[rel]
 		if !ok {
-			if sum, err = hashFile(path); err != nil {
+			if sum, err = schemas.FileSHA256(path); err != nil {
 				return err
 			}
 			o.mu.Lock()
@@ -1345,19 +1341,6 @@ func (s *siteData) downloadsPage(o *output) (DownloadsPage, error) {
 		p.Tables = append(p.Tables, d)
 	}
 	return p, nil
-}
-
-func hashFile(path string) (string, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return "", err
-	}
-	defer f.Close()
-	h := sha256.New()
-	if _, err := io.Copy(h, f); err != nil {
-		return "", fmt.Errorf("hash %s: %w", path, err)
-	}
-	return hex.EncodeToString(h.Sum(nil)), nil
 }
 
 // formatOf names a file's format for people; a gzipped file is named by

@@ -1,6 +1,8 @@
 -- audit_digest: what the interval audit reads of observations (each
--- row's rowid, key, status and figures, the columns audit_members.sql
--- reads), summed up by council, service and metric. n_rows counts the
+-- row's rowid, key, whether it is withheld ([c]) and its figures, the
+-- columns audit_members.sql reads: it reads a status only as [c] or not,
+-- so a cell marked revised ([r], fill_changes.sql, after suppression) is
+-- no change), summed up by council, service and metric. n_rows counts the
 -- rows; h1 and h2 add up two 64-bit hashes of each row, of its columns in
 -- one order and in the reverse. Two digests of a council, service and
 -- metric agree when its rows are the same, and when they are not only if
@@ -15,7 +17,7 @@
 -- in floating point would round, and differ with the order it added in.
 CREATE OR REPLACE TEMP VIEW audit_digest AS
 SELECT council_code, service, metric, count(*) AS n_rows,
-       sum(hash(rowid, provider_id, period, status, numerator, denominator, value)::HUGEINT) AS h1,
-       sum(hash(value, denominator, numerator, status, period, provider_id, rowid)::HUGEINT) AS h2
+       sum(hash(rowid, provider_id, period, status = 'c', numerator, denominator, value)::HUGEINT) AS h1,
+       sum(hash(value, denominator, numerator, status = 'c', period, provider_id, rowid)::HUGEINT) AS h2
 FROM observations
 GROUP BY ALL
