@@ -51,10 +51,7 @@ func TestAuditChangedUnits(t *testing.T) {
 	fallsA := [3]string{"A", "care-home", "falls"}
 	fallsB := [3]string{"B", "care-home", "falls"}
 	occupancyA := [3]string{"A", "care-home", "occupancy"}
-	for _, tc := range []struct {
-		name, change, undo string
-		want               [][3]string
-	}{
+	checkUnitChanges(ctx, t, s, changed, []unitChange{
 		{"a status", `UPDATE observations SET status = 'c' WHERE rowid = 1`,
 			`UPDATE observations SET status = '' WHERE rowid = 1`, [][3]string{fallsA}},
 		// The audit reads a status only as [c] or not.
@@ -91,20 +88,7 @@ func TestAuditChangedUnits(t *testing.T) {
 		// A row that moves to another council leaves a unit and joins one.
 		{"a row moved between councils", `UPDATE observations SET council_code = 'B' WHERE rowid = 4`,
 			`UPDATE observations SET council_code = 'A' WHERE rowid = 4`, [][3]string{occupancyA, {"B", "care-home", "occupancy"}}},
-	} {
-		if _, err := s.conn.ExecContext(ctx, tc.change); err != nil {
-			t.Fatalf("%s: %v", tc.name, err)
-		}
-		if got := changed(); !reflect.DeepEqual(got, tc.want) {
-			t.Errorf("%s: changed %v, want %v", tc.name, got, tc.want)
-		}
-		if _, err := s.conn.ExecContext(ctx, tc.undo); err != nil {
-			t.Fatalf("%s undone: %v", tc.name, err)
-		}
-		if got := changed(); len(got) != 0 {
-			t.Fatalf("%s undone: changed %v, want nothing", tc.name, got)
-		}
-	}
+	})
 	// A row added is a change of its unit.
 	if _, err := s.conn.ExecContext(ctx, `INSERT INTO observations
 		(council_code, provider_id, service, metric, period, numerator, denominator, value, status, submission_id)
@@ -121,5 +105,33 @@ func TestAuditChangedUnits(t *testing.T) {
 	}
 	if got, want := changed(), [][3]string{fallsA, occupancyA, fallsB}; !reflect.DeepEqual(got, want) {
 		t.Errorf("another cache's reading: changed %v, want %v", got, want)
+	}
+}
+
+// A unitChange is a change to the tables a digest of the audit reads, the
+// statement that undoes it, and the units (council, service and metric)
+// it must name as changed.
+type unitChange struct {
+	name, change, undo string
+	want               [][3]string
+}
+
+// checkUnitChanges makes each change in turn, checks that changed names
+// its units, undoes it and checks that changed names nothing.
+func checkUnitChanges(ctx context.Context, t *testing.T, s *session, changed func() [][3]string, cases []unitChange) {
+	t.Helper()
+	for _, tc := range cases {
+		if _, err := s.conn.ExecContext(ctx, tc.change); err != nil {
+			t.Fatalf("%s: %v", tc.name, err)
+		}
+		if got := changed(); !reflect.DeepEqual(got, tc.want) {
+			t.Errorf("%s: changed %v, want %v", tc.name, got, tc.want)
+		}
+		if _, err := s.conn.ExecContext(ctx, tc.undo); err != nil {
+			t.Fatalf("%s undone: %v", tc.name, err)
+		}
+		if got := changed(); len(got) != 0 {
+			t.Fatalf("%s undone: changed %v, want nothing", tc.name, got)
+		}
 	}
 }

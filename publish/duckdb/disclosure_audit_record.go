@@ -22,8 +22,8 @@ import (
 //
 // That holds because what the audit reads of a unit is its figures now,
 // shown and as the councils gave them, and the history of what earlier
-// releases published of it. A unit whose figures, statuses and councils'
-// figures are those the earlier build's final audit passed, read against
+// releases published of it. A unit whose figures, withheld cells and
+// councils' figures are those the earlier build's final audit passed, read against
 // the history that release carries (the one file this build reads,
 // matched by its SHA-256), has the equations that audit solved and, from
 // the history, those of the earlier release itself: the same groups with

@@ -215,10 +215,7 @@ func TestAuditRecordChangedUnits(t *testing.T) {
 		t.Fatalf("the same rows under other rowids: changed %v, want nothing", got)
 	}
 	fallsA := [][3]string{{"A", "care-home", "falls"}}
-	for _, tc := range []struct {
-		name, change, undo string
-		want               [][3]string
-	}{
+	checkUnitChanges(ctx, t, s, changed, []unitChange{
 		{"a hidden cell's own count", `UPDATE disclosure_truth SET numerator = 4 WHERE status = '' AND is_primary`,
 			`UPDATE disclosure_truth SET numerator = 3 WHERE is_primary`, fallsA},
 		{"a figure shown", `UPDATE observations SET numerator = 13 WHERE council_code = 'A' AND provider_id = 'P2'`,
@@ -244,18 +241,5 @@ func TestAuditRecordChangedUnits(t *testing.T) {
 		// marked revised in one release is no change in the next.
 		{"a cell marked revised", `UPDATE observations SET status = 'r' WHERE council_code = 'A' AND provider_id = 'P2'`,
 			`UPDATE observations SET status = '' WHERE council_code = 'A' AND provider_id = 'P2'`, nil},
-	} {
-		if _, err := s.conn.ExecContext(ctx, tc.change); err != nil {
-			t.Fatalf("%s: %v", tc.name, err)
-		}
-		if got := changed(); !reflect.DeepEqual(got, tc.want) {
-			t.Errorf("%s: changed %v, want %v", tc.name, got, tc.want)
-		}
-		if _, err := s.conn.ExecContext(ctx, tc.undo); err != nil {
-			t.Fatalf("%s undone: %v", tc.name, err)
-		}
-		if got := changed(); len(got) != 0 {
-			t.Fatalf("%s undone: changed %v, want nothing", tc.name, got)
-		}
-	}
+	})
 }
