@@ -207,6 +207,26 @@ func (b *Builder) finishSwap() error {
 // temporary files and the record of any release that is not in releases/:
 // a dead publish's, whose release was never put in place.
 func (b *Builder) removeAuditLeftovers() error {
+	inPlace := func(name string) bool {
+		id, record := strings.CutSuffix(name, ".parquet")
+		if !record || strings.HasPrefix(id, ".") {
+			return false
+		}
+		_, err := os.Stat(b.Layout.Release(id))
+		return err == nil
+	}
+	if err := b.removeAuditRecords(inPlace, func(path string) {
+		b.logf("removed %s, left by a publish that stopped", path)
+	}); err != nil {
+		return fmt.Errorf("%w (left by a publish that stopped, with digests of figures before disclosure control)", err)
+	}
+	return nil
+}
+
+// removeAuditRecords removes every entry of the folder of the audits'
+// records whose name keep does not keep, telling removed (when not nil)
+// of each, and returns the first error.
+func (b *Builder) removeAuditRecords(keep func(name string) bool, removed func(path string)) error {
 	dir := b.Layout.AuditRecords()
 	entries, err := os.ReadDir(dir)
 	if errors.Is(err, fs.ErrNotExist) {
@@ -216,17 +236,16 @@ func (b *Builder) removeAuditLeftovers() error {
 		return fmt.Errorf("list the audits' records: %w", err)
 	}
 	for _, e := range entries {
-		id, record := strings.CutSuffix(e.Name(), ".parquet")
-		if record && !strings.HasPrefix(id, ".") {
-			if _, err := os.Stat(b.Layout.Release(id)); err == nil {
-				continue
-			}
+		if keep(e.Name()) {
+			continue
 		}
 		path := filepath.Join(dir, e.Name())
 		if err := os.RemoveAll(path); err != nil {
-			return fmt.Errorf("remove %s, left by a publish that stopped: %w", path, err)
+			return fmt.Errorf("remove %s: %w", path, err)
 		}
-		b.logf("removed %s, left by a publish that stopped", path)
+		if removed != nil {
+			removed(path)
+		}
 	}
 	return nil
 }

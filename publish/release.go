@@ -149,22 +149,9 @@ func (b *Builder) Publish(ctx context.Context) (*schemas.Release, error) {
 // publish starts from the newest release's record alone. What cannot be
 // removed is said in the log; it costs only space.
 func (b *Builder) pruneAuditRecords(id string) {
-	dir := b.Layout.AuditRecords()
-	entries, err := os.ReadDir(dir)
-	if err != nil {
-		if !errors.Is(err, fs.ErrNotExist) {
-			b.logf("list the audits' records: %v", err)
-		}
-		return
-	}
 	keep := filepath.Base(b.Layout.AuditRecord(id))
-	for _, e := range entries {
-		if e.Name() == keep {
-			continue
-		}
-		if err := os.RemoveAll(filepath.Join(dir, e.Name())); err != nil {
-			b.logf("remove an earlier audit's record: %v", err)
-		}
+	if err := b.removeAuditRecords(func(name string) bool { return name == keep }, nil); err != nil {
+		b.logf("%v", err)
 	}
 }
 
