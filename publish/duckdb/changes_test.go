@@ -2,6 +2,7 @@ package duckdb
 
 import (
 	"context"
+	"errors"
 	"path/filepath"
 	"slices"
 	"testing"
@@ -75,5 +76,80 @@ func TestChangesInBatches(t *testing.T) {
 	}
 	if len(tables) == 2 && !slices.EqualFunc(tables[0], tables[1], slices.Equal) {
 		t.Errorf("changes in one join\n%v\nand a metric at a time\n%v", tables[0], tables[1])
+	}
+}
+
+// TestCheckTablesInBatches checks that the check of observations against
+// comparisons finds the same disagreements whether it compares them in
+// one join or a metric at a time, and finds each corruption of a release
+// file, in key order: a count changed in comparisons, a row observations
+// lacks, and a row of comparisons of a metric observations has no row of,
+// which sorts before every other.
+func TestCheckTablesInBatches(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	root, cs, cat := syntheticFixture(t, 60) // 150 councils × 60 providers × 16 rows, 4 metrics
+	// Built in a file, as buildFile builds one, so the check's macros are
+	// in it.
+	file := filepath.Join(t.TempDir(), "yardstick.duckdb")
+	build, err := Open(ctx, file, Options{Threads: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := build.Build(ctx, BuildInput{DataDir: root, Catalogue: cat, Councils: cs}); err != nil {
+		build.Close()
+		t.Fatal(err)
+	}
+	if err := build.Close(); err != nil {
+		t.Fatal(err)
+	}
+	db := openCopy(t, file)
+	key := "metric, period, council_code, provider_id, service"
+	pick := func(where string) []string {
+		return queryText(t, db.db, "SELECT "+key+" FROM observations WHERE "+where+" ORDER BY "+key+" LIMIT 1")[0]
+	}
+	changed := pick("status = '' AND numerator > 0 AND metric = (SELECT max(metric) FROM observations)")
+	lacked := pick("metric = (SELECT min(metric) FROM observations)")
+	match := func(k []string) string {
+		return "metric = '" + k[0] + "' AND period = '" + k[1] + "' AND council_code = '" + k[2] +
+			"' AND provider_id = '" + k[3] + "' AND service = '" + k[4] + "'"
+	}
+	only := []string{"aaa-only", changed[1], changed[2], changed[3], changed[4]}
+	for _, q := range []string{
+		"UPDATE comparisons SET numerator = numerator + 1 WHERE " + match(changed),
+		"DELETE FROM observations WHERE " + match(lacked),
+		"INSERT INTO comparisons SELECT * REPLACE ('aaa-only' AS metric) FROM comparisons WHERE " + match(changed),
+	} {
+		if _, err := db.db.ExecContext(ctx, q); err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+	}
+	want := [][]string{only, lacked, changed}
+	var found [][][]string
+	for _, batchRows := range []int64{0, 50_000} {
+		s, err := db.session(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		s.loadBatch = batchRows
+		err = s.checkDisclosure(ctx)
+		s.close()
+		var de *DisclosureError
+		if !errors.As(err, &de) {
+			t.Fatalf("batch rows %d: check = %v, want a *DisclosureError", batchRows, err)
+		}
+		var got [][]string
+		for _, v := range de.Violations {
+			if v.Rule == "tables-disagree" {
+				got = append(got, []string{v.Metric, v.Period, v.Council, v.Provider, v.Service})
+			}
+		}
+		if !slices.EqualFunc(got, want, slices.Equal) {
+			t.Errorf("batch rows %d: tables disagree at\n%v\nwant\n%v", batchRows, got, want)
+		}
+		found = append(found, got)
+	}
+	if len(found) == 2 && !slices.EqualFunc(found[0], found[1], slices.Equal) {
+		t.Errorf("one join found\n%v\nand a metric at a time\n%v", found[0], found[1])
 	}
 }

@@ -330,8 +330,8 @@ type session struct {
 	// a slice of history_link_parts.sql is given (linkSigs).
 	linkSlice int64
 	// loadBatch, set only by this package's tests (BuildInput's
-	// batchRows), replaces the rows a batch of loadRows, and of changes,
-	// is given.
+	// batchRows), replaces the rows a batch of loadRows, and of
+	// joinBatches, is given.
 	loadBatch int64
 	// audit keeps the interval audit's findings from suppression's
 	// rounds to the final check, by unit (a council, service and family

@@ -361,7 +361,16 @@ func (s *session) checkDisclosure(ctx context.Context) error {
 	if err := s.exec(ctx, "disclosure_truth_none"); err != nil {
 		return fmt.Errorf("check disclosure: %w", err)
 	}
-	for _, q := range []string{"check_disclosure_tables", "check_disclosure_cells", "check_disclosure_pools", "check_disclosure_linked"} {
+	batches, err := s.joinBatches(ctx, "check_tables_metrics")
+	if err != nil {
+		return fmt.Errorf("check disclosure: %w", err)
+	}
+	for _, b := range batches {
+		if err := s.violations(ctx, "check_disclosure_tables", found, sql.Named("first", b.first), sql.Named("last", b.last)); err != nil {
+			return fmt.Errorf("check disclosure: %w", err)
+		}
+	}
+	for _, q := range []string{"check_disclosure_cells", "check_disclosure_pools", "check_disclosure_linked"} {
 		if err := s.violations(ctx, q, found); err != nil {
 			return fmt.Errorf("check disclosure: %w", err)
 		}
@@ -465,9 +474,9 @@ func (s *session) flag(ctx context.Context, name string) (bool, error) {
 	return b, err
 }
 
-// violations reads a check query's rows into found.
-func (s *session) violations(ctx context.Context, name string, found *DisclosureError) error {
-	rows, err := s.query(ctx, name)
+// violations reads the rows of a check query, given args, into found.
+func (s *session) violations(ctx context.Context, name string, found *DisclosureError, args ...any) error {
+	rows, err := s.query(ctx, name, args...)
 	if err != nil {
 		return err
 	}
