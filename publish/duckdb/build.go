@@ -68,7 +68,8 @@ type BuildInput struct {
 	// of rows to compare in one batch that Build works out from DuckDB's
 	// memory limit (bytesPerComparedRow), so a small fixture can be
 	// compared a metric at a time; it replaces the rows of a batch of the
-	// load (bytesPerLoadedRow) too.
+	// load (bytesPerLoadedRow) and of the joins of joinBatches
+	// (bytesPerJoinedRow) too.
 	batchRows int64
 
 	// afterSuppress, set only by this package's tests, runs on Build's

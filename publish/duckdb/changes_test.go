@@ -8,6 +8,34 @@ import (
 	"testing"
 )
 
+// keyColumns are the observations' key, in the order the tables store it.
+const keyColumns = "metric, period, council_code, provider_id, service"
+
+// firstKey returns the key of the first row of observations in db, in
+// key order, that where selects.
+func firstKey(t *testing.T, db runner, where string) []string {
+	t.Helper()
+	return queryText(t, db, "SELECT "+keyColumns+" FROM observations WHERE "+where+" ORDER BY "+keyColumns+" LIMIT 1")[0]
+}
+
+// keyIs is a condition that selects the row whose key is k, and its
+// arguments.
+func keyIs(k []string) (string, []any) {
+	return "metric = ? AND period = ? AND council_code = ? AND provider_id = ? AND service = ?",
+		[]any{k[0], k[1], k[2], k[3], k[4]}
+}
+
+// execAll runs each statement on db, given the arguments of the key it
+// names.
+func execAll(t *testing.T, db runner, stmts []string, args ...[]any) {
+	t.Helper()
+	for i, q := range stmts {
+		if _, err := db.ExecContext(context.Background(), q, args[i]...); err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+	}
+}
+
 // TestChangesInBatches checks that Build finds the same changes from the
 // previous release's observations whether it compares them in one join
 // or a metric at a time, and finds each edit made to that release, in
@@ -23,34 +51,25 @@ func TestChangesInBatches(t *testing.T) {
 	if err := first.Build(ctx, BuildInput{DataDir: root, Catalogue: cat, Councils: cs}); err != nil {
 		t.Fatal(err)
 	}
-	key := "metric, period, council_code, provider_id, service"
 	// The rows edited: the first shown figure of the last metric, the first
 	// row of the first metric, and the last row of the second.
-	pick := func(where string) []string {
-		return queryText(t, first.db, "SELECT "+key+" FROM observations WHERE "+where+" ORDER BY "+key+" LIMIT 1")[0]
-	}
-	revised := pick("status = '' AND numerator > 0 AND metric = (SELECT max(metric) FROM observations)")
-	added := pick("metric = (SELECT min(metric) FROM observations)")
+	revised := firstKey(t, first.db, "status = '' AND numerator > 0 AND metric = (SELECT max(metric) FROM observations)")
+	added := firstKey(t, first.db, "metric = (SELECT min(metric) FROM observations)")
 	second := queryText(t, first.db, "SELECT DISTINCT metric FROM observations ORDER BY metric")[1][0]
-	last := queryText(t, first.db, "SELECT "+key+" FROM observations WHERE metric = $1 ORDER BY "+key+" DESC LIMIT 1", second)[0]
+	last := queryText(t, first.db, "SELECT "+keyColumns+" FROM observations WHERE metric = ? ORDER BY "+keyColumns+" DESC LIMIT 1", second)[0]
 	withdrawn := []string{last[0], last[1], last[2], "1-zzz", last[4]}
 	gone := []string{"aaa-gone", last[1], last[2], last[3], last[4]}
-	match := func(k []string) string {
-		return "metric = '" + k[0] + "' AND period = '" + k[1] + "' AND council_code = '" + k[2] +
-			"' AND provider_id = '" + k[3] + "' AND service = '" + k[4] + "'"
-	}
 	prev := filepath.Join(t.TempDir(), "observations.parquet")
-	for _, q := range []string{
-		"UPDATE observations SET numerator = numerator + 1 WHERE " + match(revised),
-		"DELETE FROM observations WHERE " + match(added),
-		"INSERT INTO observations SELECT * REPLACE ('1-zzz' AS provider_id) FROM observations WHERE " + match(last),
-		"INSERT INTO observations SELECT * REPLACE ('aaa-gone' AS metric) FROM observations WHERE " + match(last),
-		"COPY (FROM observations ORDER BY " + key + ") TO '" + prev + "' (FORMAT parquet)",
-	} {
-		if _, err := first.db.ExecContext(ctx, q); err != nil {
-			t.Fatalf("%s: %v", q, err)
-		}
-	}
+	isRevised, revisedArgs := keyIs(revised)
+	isAdded, addedArgs := keyIs(added)
+	isLast, lastArgs := keyIs(last)
+	execAll(t, first.db, []string{
+		"UPDATE observations SET numerator = numerator + 1 WHERE " + isRevised,
+		"DELETE FROM observations WHERE " + isAdded,
+		"INSERT INTO observations SELECT * REPLACE ('1-zzz' AS provider_id) FROM observations WHERE " + isLast,
+		"INSERT INTO observations SELECT * REPLACE ('aaa-gone' AS metric) FROM observations WHERE " + isLast,
+		"COPY (FROM observations ORDER BY " + keyColumns + ") TO '" + prev + "' (FORMAT parquet)",
+	}, revisedArgs, addedArgs, lastArgs, lastArgs, nil)
 	want := [][]string{
 		append(gone, "withdrawn"),
 		append(added, "added"),
@@ -65,16 +84,16 @@ func TestChangesInBatches(t *testing.T) {
 			t.Fatal(err)
 		}
 		// In the table's own order, which the batches keep as key order.
-		got := queryText(t, db.db, "SELECT "+key+", change FROM changes")
+		got := queryText(t, db.db, "SELECT "+keyColumns+", change FROM changes")
 		if !slices.EqualFunc(got, want, slices.Equal) {
 			t.Errorf("batch rows %d: changes\n%v\nwant\n%v", batchRows, got, want)
 		}
 		tables = append(tables, queryText(t, db.db, "SELECT * FROM changes"))
-		if n := queryText(t, db.db, "SELECT count(*) FROM observations WHERE status = 'r' AND "+match(revised)); n[0][0] != "1" {
+		if n := queryText(t, db.db, "SELECT count(*) FROM observations WHERE status = 'r' AND "+isRevised, revisedArgs...); n[0][0] != "1" {
 			t.Errorf("batch rows %d: the revised figure is not marked r", batchRows)
 		}
 	}
-	if len(tables) == 2 && !slices.EqualFunc(tables[0], tables[1], slices.Equal) {
+	if !slices.EqualFunc(tables[0], tables[1], slices.Equal) {
 		t.Errorf("changes in one join\n%v\nand a metric at a time\n%v", tables[0], tables[1])
 	}
 }
@@ -104,26 +123,16 @@ func TestCheckTablesInBatches(t *testing.T) {
 		t.Fatal(err)
 	}
 	db := openCopy(t, file)
-	key := "metric, period, council_code, provider_id, service"
-	pick := func(where string) []string {
-		return queryText(t, db.db, "SELECT "+key+" FROM observations WHERE "+where+" ORDER BY "+key+" LIMIT 1")[0]
-	}
-	changed := pick("status = '' AND numerator > 0 AND metric = (SELECT max(metric) FROM observations)")
-	lacked := pick("metric = (SELECT min(metric) FROM observations)")
-	match := func(k []string) string {
-		return "metric = '" + k[0] + "' AND period = '" + k[1] + "' AND council_code = '" + k[2] +
-			"' AND provider_id = '" + k[3] + "' AND service = '" + k[4] + "'"
-	}
+	changed := firstKey(t, db.db, "status = '' AND numerator > 0 AND metric = (SELECT max(metric) FROM observations)")
+	lacked := firstKey(t, db.db, "metric = (SELECT min(metric) FROM observations)")
 	only := []string{"aaa-only", changed[1], changed[2], changed[3], changed[4]}
-	for _, q := range []string{
-		"UPDATE comparisons SET numerator = numerator + 1 WHERE " + match(changed),
-		"DELETE FROM observations WHERE " + match(lacked),
-		"INSERT INTO comparisons SELECT * REPLACE ('aaa-only' AS metric) FROM comparisons WHERE " + match(changed),
-	} {
-		if _, err := db.db.ExecContext(ctx, q); err != nil {
-			t.Fatalf("%s: %v", q, err)
-		}
-	}
+	isChanged, changedArgs := keyIs(changed)
+	isLacked, lackedArgs := keyIs(lacked)
+	execAll(t, db.db, []string{
+		"UPDATE comparisons SET numerator = numerator + 1 WHERE " + isChanged,
+		"DELETE FROM observations WHERE " + isLacked,
+		"INSERT INTO comparisons SELECT * REPLACE ('aaa-only' AS metric) FROM comparisons WHERE " + isChanged,
+	}, changedArgs, lackedArgs, changedArgs)
 	want := [][]string{only, lacked, changed}
 	var found [][][]string
 	for _, batchRows := range []int64{0, 50_000} {
@@ -149,7 +158,7 @@ func TestCheckTablesInBatches(t *testing.T) {
 		}
 		found = append(found, got)
 	}
-	if len(found) == 2 && !slices.EqualFunc(found[0], found[1], slices.Equal) {
+	if !slices.EqualFunc(found[0], found[1], slices.Equal) {
 		t.Errorf("one join found\n%v\nand a metric at a time\n%v", found[0], found[1])
 	}
 }

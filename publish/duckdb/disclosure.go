@@ -367,7 +367,7 @@ func (s *session) checkDisclosure(ctx context.Context) error {
 	}
 	for _, b := range batches {
 		if err := s.violations(ctx, "check_disclosure_tables", found, sql.Named("first", b.first), sql.Named("last", b.last)); err != nil {
-			return fmt.Errorf("check disclosure: %w", err)
+			return fmt.Errorf("check disclosure (metrics %s to %s): %w", b.first, b.last, err)
 		}
 	}
 	for _, q := range []string{"check_disclosure_cells", "check_disclosure_pools", "check_disclosure_linked"} {

@@ -7,9 +7,9 @@
 -- columns are the same in every row, so the batches, in metric order,
 -- report in that order too. Both tables are stored sorted by metric, so
 -- each batch reads only its own row groups. The whole tables in one join
--- took 17.4-21.0 s at 20 million rows under 3GB, 11 times their time at
--- 5 million (BENCHMARKS.md, "Withheld cells updated by rowid, linked
--- groups added by signature").
+-- took 17.3-21.0 s at 20 million rows under 3GB, 9 to 11 times their
+-- time at 5 million (BENCHMARKS.md, "Withheld cells updated by rowid,
+-- linked groups added by signature").
 SELECT 'tables-disagree' AS violation, 'comparisons' AS table_name,
        coalesce(o.metric, c.metric) AS metric, coalesce(o.period, c.period) AS period,
        coalesce(o.council_code, c.council_code) AS council_code,

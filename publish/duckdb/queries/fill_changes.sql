@@ -16,12 +16,16 @@
 -- the status before this release marks its revisions.
 --
 -- It compares the metrics $first to $last (in text order), a batch at a
--- time (changes), so each batch's rows go in in key order and the table
--- stays in it. Both sides are stored sorted by metric, so each reads only
--- its batch's row groups. The whole table in one join spilled under a
--- memory limit: at 20 million rows under 3GB it took 30.4 s, where the
--- metrics up to hc- (4.1 million rows a side) took 4.2 s (BENCHMARKS.md,
--- "Withheld cells updated by rowid, linked groups added by signature").
+-- time (joinBatches), in metric order; DuckDB keeps the order of an
+-- INSERT's ORDER BY (load_observations.sql), so the table is in key order,
+-- though its readers sort it. Both sides are stored sorted by metric, so
+-- each reads only its batch's row groups (a previous release written
+-- before the observations were stored in key order is read whole by each
+-- batch, once). The whole table in one join spilled under a memory
+-- limit: at 20 million rows under 3GB it took 30.4 s alone and 36.4 s in
+-- a publish, where the metrics up to hc- (4.1 million rows a side) took
+-- 4.2 s alone (BENCHMARKS.md, "Withheld cells updated by rowid, linked
+-- groups added by signature").
 INSERT INTO changes
 WITH prev AS (
     SELECT metric, period, council_code, coalesce(provider_id, '') AS provider_id, service,

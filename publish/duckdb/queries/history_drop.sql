@@ -8,6 +8,7 @@ DROP TABLE IF EXISTS history_file;
 DROP TABLE IF EXISTS history_releases;
 DROP TABLE IF EXISTS history_shown;
 DROP TABLE IF EXISTS history_hidden;
+DROP TABLE IF EXISTS history_hidden_rows;
 DROP TABLE IF EXISTS history_members;
 DROP TABLE IF EXISTS history_sets;
 DROP TABLE IF EXISTS history_direct;

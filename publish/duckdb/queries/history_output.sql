@@ -33,7 +33,7 @@
 -- them by one ORDER BY over the union of the five: that sort ran out of
 -- memory rather than spill while the hash tables that make each part's
 -- rows distinct were held beside it (at 20 million rows under a 3 GB
--- limit), and sorted on sixteen columns where a part needs at most nine.
+-- limit), and sorted on sixteen columns where a part needs at most eight.
 -- The table keeps the order its rows were appended in.
 --
 -- The shown and hidden parts are this release's rows and those of the
@@ -84,18 +84,21 @@ ORDER BY release, release_sha256, sig_set;
 -- group_provider, service, metric, group_period) and of every member's
 -- provider_id, period, is_total, hidden, x and n (history_link_parts.sql),
 -- so a sig the history has stands for the very rows this release's group
--- of that sig would add (history_distinct.sql relies on the same): the
+-- of that sig would add (history_merge.sql relies on the same): the
 -- release's groups are added where the history lacks their sig, an
 -- anti-join on one column, rather than every member of both made
 -- distinct on thirteen (at 20 million rows, with the history of a
 -- release of the same groups, 11.6 s against 20.9 s for 6,802,376
 -- members; BENCHMARKS.md, "Withheld cells updated by rowid, linked
--- groups added by signature"). Each side holds a group's members once.
--- Within a sig, council_code, service and metric are the group's own, and a member is one provider
--- and period (a total and its parts differ in one or the other), so
--- sig, provider_id and period tell the rows apart and order them as
--- sig, council_code, service, metric, provider_id, period, is_total, x
--- and n would.
+-- groups added by signature"). Each side holds a group's members once:
+-- derived_members one row a member of each group of this release, and
+-- history_members each sig's rows once, as this statement wrote them
+-- (history_distinct.sql where more than one history is read). Within a
+-- sig, council_code, service and metric are the group's own, and a
+-- member is one provider and period (a total and its parts differ in
+-- one or the other), so sig, provider_id and period tell the rows apart
+-- and order them as sig, council_code, service, metric, provider_id,
+-- period, is_total, x and n would.
 INSERT INTO disclosure_history
 SELECT 'member', NULL, NULL, NULL, sig, link, council_code, group_provider, service, metric, group_period,
        provider_id, period, is_total, hidden, NULL, NULL, NULL, x, n
