@@ -8,9 +8,10 @@ import (
 	"os"
 )
 
-// FileSHA256 returns the SHA-256 of the file at path, in hex: how the data
-// folder names a file's bytes (a release's checksums, a history an audit's
-// record was made for).
+// FileSHA256 returns the SHA-256 of the file at path, in hex: the checksum
+// the downloads page gives a file SHA256SUMS did not list, and the history
+// an audit's record was made for. The release's own SHA256SUMS hashes and
+// syncs each file in one reading (publish's hashAndSync).
 func FileSHA256(path string) (string, error) {
 	f, err := os.Open(path)
 	if err != nil {
