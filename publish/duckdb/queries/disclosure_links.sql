@@ -60,18 +60,28 @@
 -- total because the rule is public: beside a hidden 3, a hidden 0 leaves
 -- "the two hidden counts sum to 3", and a part that could be shown holds 0
 -- or at least 5, so the 3 would be plain.
+
+-- The cells that can be linked, in a table of their own rather than a
+-- common table expression, whose size DuckDB can only guess: it knows a
+-- table's statistics, so it builds the providers' join below on the few
+-- council-wide rows rather than on the millions of provider rows. With
+-- the expression, once parts carried each total's figures, it built the
+-- join on the provider rows: 10.8 s, where the table takes 1.4 s at 20M
+-- rows (BENCHMARKS.md, "Earlier figures grouped by row"). Dropped at the
+-- end of this file; drop_disclosure_links.sql drops it too, should the
+-- second statement fail.
+CREATE OR REPLACE TEMP TABLE link_cells AS
+SELECT o.rowid AS rid, o.council_code, o.provider_id, o.service, o.metric, o.period,
+       p.kind AS period_kind, p.period_start, p.period_end,
+       coalesce(o.numerator, CASE WHEN m.kind = 'count' THEN o.value END) AS x,
+       o.denominator AS n
+FROM observations o
+JOIN metrics m ON m.id = o.metric
+JOIN period_links p ON p.period = o.period
+WHERE m.kind IN ('proportion', 'rate', 'ratio', 'count');
+
 CREATE OR REPLACE TEMP TABLE disclosure_links AS
-WITH cells AS (
-    SELECT o.rowid AS rid, o.council_code, o.provider_id, o.service, o.metric, o.period,
-           p.kind AS period_kind, p.period_start, p.period_end,
-           coalesce(o.numerator, CASE WHEN m.kind = 'count' THEN o.value END) AS x,
-           o.denominator AS n
-    FROM observations o
-    JOIN metrics m ON m.id = o.metric
-    JOIN period_links p ON p.period = o.period
-    WHERE m.kind IN ('proportion', 'rate', 'ratio', 'count')
-),
-within AS (
+WITH within AS (
     -- Each period observed in a year or quarter observed (a quarter or
     -- month in a year, a month in a quarter): a few hundred pairs, so the
     -- cells below join on equal keys alone rather than on date ranges,
@@ -85,31 +95,41 @@ within AS (
 ),
 parts AS (
     SELECT 'providers' AS link, t.council_code, t.provider_id AS group_provider, t.service, t.metric,
-           t.period AS group_period, c.provider_id, c.period, c.x, c.n, c.rid, t.rid * 3 AS gid
-    FROM cells t
-    JOIN cells c ON c.council_code = t.council_code AND c.service = t.service
+           t.period AS group_period, c.provider_id, c.period, c.x, c.n, c.rid, t.rid * 3 AS gid,
+           t.x AS total_x, t.n AS total_n
+    FROM link_cells t
+    JOIN link_cells c ON c.council_code = t.council_code AND c.service = t.service
                 AND c.metric = t.metric AND c.period = t.period
     WHERE t.provider_id = '' AND c.provider_id <> ''
     UNION ALL
     SELECT CASE c.period_kind WHEN 'quarter' THEN 'quarters' ELSE 'months' END,
            t.council_code, t.provider_id, t.service, t.metric, t.period, c.provider_id, c.period, c.x, c.n,
-           c.rid, t.rid * 3 + CASE c.period_kind WHEN 'quarter' THEN 1 ELSE 2 END
-    FROM cells t
+           c.rid, t.rid * 3 + CASE c.period_kind WHEN 'quarter' THEN 1 ELSE 2 END, t.x, t.n
+    FROM link_cells t
     JOIN within w ON w.outer_period = t.period
-    JOIN cells c ON c.council_code = t.council_code AND c.provider_id = t.provider_id
+    JOIN link_cells c ON c.council_code = t.council_code AND c.provider_id = t.provider_id
                 AND c.service = t.service AND c.metric = t.metric AND c.period = w.inner_period
 ),
 totals AS (
-    SELECT g.link, g.council_code, g.group_provider, g.service, g.metric, g.group_period,
-           t.provider_id, t.period, t.x, t.n, t.rid, g.gid
-    FROM (SELECT DISTINCT link, council_code, group_provider, service, metric, group_period, gid FROM parts) g
-    JOIN cells t ON t.rid = g.gid // 3
+    -- Each group's total, as its parts' rows above carry it (total_x,
+    -- total_n; its rid is gid // 3), rather than a second join of the
+    -- groups with every cell: that join read the 18.8M cells again at
+    -- 20M rows for 145K totals. Every part of a gid carries the same
+    -- total's columns, one cell's, so any_value takes the one value each
+    -- has in the group.
+    SELECT any_value(link) AS link, any_value(council_code) AS council_code,
+           any_value(group_provider) AS group_provider, any_value(service) AS service,
+           any_value(metric) AS metric, any_value(group_period) AS group_period,
+           any_value(group_provider) AS provider_id, any_value(group_period) AS period,
+           any_value(total_x) AS x, any_value(total_n) AS n, gid // 3 AS rid, gid
+    FROM parts
+    GROUP BY gid
 ),
 members AS (
     -- Each member with its figures as the councils gave them, joined once
     -- here for the gaps below and for the interval audit's every reading.
     SELECT mb.*, t.x AS truth_x, t.n AS truth_n, t.is_primary
-    FROM (SELECT *, false AS is_total FROM parts
+    FROM (SELECT * EXCLUDE (total_x, total_n), false AS is_total FROM parts
           UNION ALL
           SELECT *, true AS is_total FROM totals) mb
     LEFT JOIN disclosure_truth t ON t.rid = mb.rid
@@ -136,6 +156,7 @@ SELECT mb.link, mb.council_code, mb.group_provider, mb.service, mb.metric, mb.gr
        mb.truth_x, mb.truth_n, mb.is_primary
 FROM members mb
 JOIN gaps g ON g.gid = mb.gid
--- history_known's rid is the cell's row of observations, NULL for a cell
--- this release no longer has, which no member is.
-LEFT JOIN history_known k ON k.rid = mb.rid
+-- history_known's rid is the cell's row of observations.
+LEFT JOIN history_known k ON k.rid = mb.rid;
+
+DROP TABLE link_cells

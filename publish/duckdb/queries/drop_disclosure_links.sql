@@ -1,2 +1,3 @@
--- Drops the scratch table of disclosure control.
-DROP TABLE IF EXISTS disclosure_links
+-- Drops the scratch tables of disclosure control.
+DROP TABLE IF EXISTS disclosure_links;
+DROP TABLE IF EXISTS link_cells
