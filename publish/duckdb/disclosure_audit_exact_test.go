@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -84,4 +85,42 @@ func containsPrefix(lines []string, prefix string) bool {
 		}
 	}
 	return false
+}
+
+// TestExactMemoComparesEveryLink checks that exactMemo reuses its last
+// finding only for the very same hidden members: lists of as many links
+// that differ in one group, one cell or one total's flag are tested
+// again. The findings are TestDetermined's, worked by hand there: two
+// hidden parts of one group pin nothing, a part hidden alone in its group
+// is pinned, and a hidden total with a hidden part pins nothing.
+func TestExactMemoComparesEveryLink(t *testing.T) {
+	t.Parallel()
+	twoParts := []hiddenLink{{Group: 0, Cell: 0}, {Group: 0, Cell: 1}}
+	apart := []hiddenLink{{Group: 0, Cell: 0}, {Group: 1, Cell: 1}}
+	totalAndPart := []hiddenLink{{Group: 0, Cell: 0, Total: true}, {Group: 0, Cell: 1}}
+	otherCell := []hiddenLink{{Group: 0, Cell: 0}, {Group: 0, Cell: 2}}
+	steps := []struct {
+		name   string
+		links  []hiddenLink
+		want   []int64
+		reused bool
+	}{
+		{"first", twoParts, nil, false},
+		{"the same again", slices.Clone(twoParts), nil, true},
+		{"one group changed", apart, []int64{0, 1}, false},
+		{"a total's flag changed", totalAndPart, nil, false},
+		{"the same again", slices.Clone(totalAndPart), nil, true},
+		{"one cell changed", otherCell, nil, false},
+		{"the first again", twoParts, nil, false},
+	}
+	var memo exactMemo
+	for i, st := range steps {
+		got, reused := memo.determined(st.links)
+		if reused != st.reused {
+			t.Errorf("step %d (%s): reused = %v, want %v", i+1, st.name, reused, st.reused)
+		}
+		if len(got) != len(st.want) || (len(got) > 0 && !slices.Equal(got, st.want)) {
+			t.Errorf("step %d (%s): determined = %v, want %v", i+1, st.name, got, st.want)
+		}
+	}
 }
