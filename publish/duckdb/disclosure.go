@@ -505,9 +505,8 @@ func (s *session) hiddenLinks(ctx context.Context) ([]hiddenLink, error) {
 	// heap (it swung between about 250 and 650 MB at 20M rows), which Go
 	// kept while DuckDB joined and sorted the members, where suppression
 	// peaked: it is collected and handed back first. At 20M rows that took
-	// 3 to 76 ms a call, with 129 MB live (the audit's caches, and the
-	// exact test's links, which exactMemo kept whole until it kept their
-	// digest instead).
+	// 3 to 76 ms a call, with 129 MB live when measured: the audit's caches
+	// and, then, the exact test's links (exactMemo now keeps their digest).
 	debug.FreeOSMemory()
 	rows, err := s.query(ctx, "disclosure_hidden")
 	if err != nil {
@@ -567,15 +566,16 @@ func (s *session) cellsOf(ctx context.Context, rids []int64) ([]cellKey, error) 
 // of the check at a million rows). Every link is compared, by digest,
 // not trusted to be unchanged, since a step between suppression and the
 // check could show or hide a cell. The memo keeps the links' SHA-256
-// rather than the links, which it held from suppression's end through
-// the comparisons and provider profiles, where DuckDB works at its limit
-// and publish peaks: at 20M rows, Go held 61 MB there rather than 192 MB,
-// and a first publish peaked 109 MB lower (BENCHMARKS.md, "The exact
-// test's hidden members kept as a digest"). Two lists of links share a
-// digest only if they are the same, short of a collision of SHA-256.
+// rather than the links, which it used to hold from suppression's end
+// through the comparisons and provider profiles, where DuckDB works at
+// its limit and publish peaks: at 20M rows, Go held 61 MB there rather
+// than 192 MB, and a first publish peaked 111 MB lower (BENCHMARKS.md,
+// "The exact test's hidden members kept as a digest"). Two lists of links
+// share a digest only if they are the same, short of a collision of
+// SHA-256.
 type exactMemo struct {
-	// sum is the digest of the links (linksDigest) and n how many there
-	// were.
+	// sum is the digest of the links (linksDigest); n is how many there
+	// were, by which hiddenLinks sizes its next reading.
 	sum   [sha256.Size]byte
 	n     int
 	found []int64
@@ -597,7 +597,10 @@ func (m *exactMemo) determined(links []hiddenLink) ([]int64, bool) {
 
 // linksDigest returns the SHA-256 of links in order, each as its group
 // and cell (8 bytes each, little-endian) and whether it is the total (1
-// byte).
+// byte): every link takes the same 17 bytes, so no two lists share an
+// encoding. The links are hashed 4,096 at a time, through one buffer of
+// 68 KiB, rather than a write per link or the whole list encoded again
+// beside itself.
 func linksDigest(links []hiddenLink) [sha256.Size]byte {
 	h := sha256.New()
 	buf := make([]byte, 0, 17*4096)
