@@ -36,6 +36,9 @@ const (
 type Reader struct {
 	db        *sql.DB
 	connector *duckdb.Connector
+	// batchRows, when above 0, is how many rows EachSiteRow reads at
+	// most in one query in place of siteBatchRows: tests make it small.
+	batchRows int
 }
 
 // ColumnInfo is a column of a table in the release file.

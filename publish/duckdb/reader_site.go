@@ -65,7 +65,14 @@ type SiteBenchmark struct {
 
 // EachSiteRow calls fn with every comparison row in the given order,
 // reusing one SiteRow: fn must copy what it keeps. An error from fn stops
-// the scan and is returned.
+// the scan and is returned. In metric order it reads a batch of metric
+// periods at a time (siteBatches): the driver holds a query's whole result
+// at once, outside DuckDB's memory limit, and every comparison row at once
+// was about 3 GB at 5 million rows (BENCHMARKS.md, "The cost curve of a
+// first publish at 1M, 5M and 20M"). In provider order each provider's
+// latest period alone is read, a fortieth of the rows at 5 million, in
+// one query: the table is stored in metric order, so a batch of providers
+// would scan all of it.
 func (r *Reader) EachSiteRow(ctx context.Context, by SiteOrder, fn func(*SiteRow) error) error {
 	const name = "reader_site_comparisons"
 	switch by {
@@ -76,7 +83,77 @@ func (r *Reader) EachSiteRow(ctx context.Context, by SiteOrder, fn func(*SiteRow
 	var row SiteRow
 	dest := append(nullableDest(comparisonDest(&row.ComparisonRow)), scanText(&row.CouncilName), scanText(&row.Region),
 		scanText(&row.TypeName), scanText(&row.Sector), scanText(&row.Note))
-	return eachRow(ctx, r, name, &row, dest, fn, sql.Named("by", string(by)))
+	batches := []siteBatch{{}}
+	if by == ByMetric {
+		var err error
+		if batches, err = r.siteBatches(ctx); err != nil {
+			return err
+		}
+	}
+	for _, b := range batches {
+		if err := eachRow(ctx, r, name, &row, dest, fn, sql.Named("by", string(by)),
+			sql.Named("from_metric", b.from[0]), sql.Named("from_period", b.from[1]),
+			sql.Named("to_metric", b.to[0]), sql.Named("to_period", b.to[1])); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// siteBatchRows is how many comparison rows EachSiteRow reads at most in
+// one query in metric order, unless a single metric period has more: a
+// few tens of megabytes of result.
+const siteBatchRows = 100_000
+
+// A siteBatch is a run of metric periods EachSiteRow reads in one query,
+// from the metric and period from to the metric and period to, both
+// included; nil bounds read every row.
+type siteBatch struct {
+	from, to [2]any
+}
+
+// siteBatches returns the batches of metric periods, in order, that
+// together hold every comparison row, each of at most r.batchRows (or
+// siteBatchRows) rows unless one metric period has more.
+func (r *Reader) siteBatches(ctx context.Context) ([]siteBatch, error) {
+	const name = "reader_site_batches"
+	limit := r.batchRows
+	if limit <= 0 {
+		limit = siteBatchRows
+	}
+	rows, err := r.query(ctx, name)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var (
+		out  []siteBatch
+		in   int64
+		last [2]any
+	)
+	for rows.Next() {
+		var metric, period string
+		var n int64
+		if err := rows.Scan(&metric, &period, &n); err != nil {
+			return nil, fmt.Errorf("%s: %w", name, err)
+		}
+		if len(out) == 0 || in+n > int64(limit) && in > 0 {
+			if len(out) > 0 {
+				out[len(out)-1].to = last
+			}
+			out = append(out, siteBatch{from: [2]any{metric, period}})
+			in = 0
+		}
+		in += n
+		last = [2]any{metric, period}
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("%s: %w", name, err)
+	}
+	if len(out) > 0 {
+		out[len(out)-1].to = last
+	}
+	return out, nil
 }
 
 // EachProfile calls fn with every provider_profile row, by provider,

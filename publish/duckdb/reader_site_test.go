@@ -1,6 +1,10 @@
 package duckdb
 
 import (
+	"context"
+	"database/sql"
+	"reflect"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -46,5 +50,82 @@ func TestNullableDest(t *testing.T) {
 	}
 	if err := ns.Scan(1.5); err == nil || !strings.Contains(err.Error(), "scan float64 into *int64") {
 		t.Errorf("a float into an integer: %v", err)
+	}
+}
+
+// TestEachSiteRowInBatches reads the fixture's comparison rows in metric
+// order a batch of metric periods at a time, for batch sizes that give
+// one metric period a batch, a batch across two metrics and one batch in
+// all, and checks that they are the rows, in the order, that one query
+// with no bounds reads (the fixture's metric periods hold 5, 2, 2 and 1
+// rows: hc-visits-on-time 2024-25-Q1 and Q2, staff-turnover 2024-25-Q1
+// and Q2).
+func TestEachSiteRowInBatches(t *testing.T) {
+	t.Parallel()
+	// A note on the second metric's rows, which a batch across both
+	// metrics must join from the observations too.
+	r := openReleaseFixture(t, "UPDATE observations SET note = 'counted again' WHERE metric = 'staff-turnover'")
+	ctx := context.Background()
+	read := func(batchRows int) (got []string) {
+		t.Helper()
+		r.batchRows = batchRows
+		if err := r.EachSiteRow(ctx, ByMetric, func(row *SiteRow) error {
+			got = append(got, asJSON(row))
+			return nil
+		}); err != nil {
+			t.Fatal(err)
+		}
+		return got
+	}
+	// One query with no bounds, as EachSiteRow read before it had batches.
+	var whole []string
+	var row SiteRow
+	dest := append(nullableDest(comparisonDest(&row.ComparisonRow)), scanText(&row.CouncilName), scanText(&row.Region),
+		scanText(&row.TypeName), scanText(&row.Sector), scanText(&row.Note))
+	if err := eachRow(ctx, r, "reader_site_comparisons", &row, dest, func(row *SiteRow) error {
+		whole = append(whole, asJSON(row))
+		return nil
+	}, sql.Named("by", string(ByMetric)), sql.Named("from_metric", nil), sql.Named("from_period", nil),
+		sql.Named("to_metric", nil), sql.Named("to_period", nil)); err != nil {
+		t.Fatal(err)
+	}
+	if len(whole) != 10 {
+		t.Fatalf("the fixture has %d comparison rows, want 10", len(whole))
+	}
+	if notes := strings.Count(strings.Join(whole, ""), `"note": "counted again"`); notes != 3 {
+		t.Fatalf("one query read %d notes of the second metric, want 3", notes)
+	}
+	type bound = [2]any
+	for _, tc := range []struct {
+		batchRows int
+		want      []siteBatch
+	}{
+		{1, []siteBatch{
+			{bound{"hc-visits-on-time", "2024-25-Q1"}, bound{"hc-visits-on-time", "2024-25-Q1"}},
+			{bound{"hc-visits-on-time", "2024-25-Q2"}, bound{"hc-visits-on-time", "2024-25-Q2"}},
+			{bound{"staff-turnover", "2024-25-Q1"}, bound{"staff-turnover", "2024-25-Q1"}},
+			{bound{"staff-turnover", "2024-25-Q2"}, bound{"staff-turnover", "2024-25-Q2"}}}},
+		{3, []siteBatch{
+			{bound{"hc-visits-on-time", "2024-25-Q1"}, bound{"hc-visits-on-time", "2024-25-Q1"}},
+			{bound{"hc-visits-on-time", "2024-25-Q2"}, bound{"hc-visits-on-time", "2024-25-Q2"}},
+			{bound{"staff-turnover", "2024-25-Q1"}, bound{"staff-turnover", "2024-25-Q2"}}}},
+		{9, []siteBatch{
+			{bound{"hc-visits-on-time", "2024-25-Q1"}, bound{"staff-turnover", "2024-25-Q1"}},
+			{bound{"staff-turnover", "2024-25-Q2"}, bound{"staff-turnover", "2024-25-Q2"}}}},
+		{100, []siteBatch{
+			{bound{"hc-visits-on-time", "2024-25-Q1"}, bound{"staff-turnover", "2024-25-Q2"}}}},
+	} {
+		r.batchRows = tc.batchRows
+		got, err := r.siteBatches(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !reflect.DeepEqual(got, tc.want) {
+			t.Errorf("batches of at most %d rows: got %v, want %v", tc.batchRows, got, tc.want)
+		}
+		if rows := read(tc.batchRows); !slices.Equal(rows, whole) {
+			t.Errorf("batches of at most %d rows read %d rows, not the %d of one query in its order:\n%s\nwant\n%s",
+				tc.batchRows, len(rows), len(whole), strings.Join(rows, "\n"), strings.Join(whole, "\n"))
+		}
 	}
 }
