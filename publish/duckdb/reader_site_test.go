@@ -55,11 +55,13 @@ func TestNullableDest(t *testing.T) {
 
 // TestEachSiteRowInBatches reads the fixture's comparison rows in metric
 // order a batch of metric periods at a time, for batch sizes that give
-// one metric period a batch, a batch across two metrics and one batch in
-// all, and checks that they are the rows, in the order, that one query
-// with no bounds reads (the fixture's metric periods hold 5, 2, 2 and 1
-// rows: hc-visits-on-time 2024-25-Q1 and Q2, staff-turnover 2024-25-Q1
-// and Q2).
+// one metric period a batch (1), two periods of one metric in a batch
+// (3), a batch from one metric's second period into the next metric's
+// first (4), a batch from one metric's first period into the next
+// metric's (9) and one batch in all (100), and checks that they are the
+// rows, in the order, that one query with no bounds reads (the fixture's
+// metric periods hold 5, 2, 2 and 1 rows: hc-visits-on-time 2024-25-Q1
+// and Q2, staff-turnover 2024-25-Q1 and Q2).
 func TestEachSiteRowInBatches(t *testing.T) {
 	t.Parallel()
 	// A note on the second metric's rows, which a batch across both
@@ -109,6 +111,10 @@ func TestEachSiteRowInBatches(t *testing.T) {
 			{bound{"hc-visits-on-time", "2024-25-Q1"}, bound{"hc-visits-on-time", "2024-25-Q1"}},
 			{bound{"hc-visits-on-time", "2024-25-Q2"}, bound{"hc-visits-on-time", "2024-25-Q2"}},
 			{bound{"staff-turnover", "2024-25-Q1"}, bound{"staff-turnover", "2024-25-Q2"}}}},
+		{4, []siteBatch{
+			{bound{"hc-visits-on-time", "2024-25-Q1"}, bound{"hc-visits-on-time", "2024-25-Q1"}},
+			{bound{"hc-visits-on-time", "2024-25-Q2"}, bound{"staff-turnover", "2024-25-Q1"}},
+			{bound{"staff-turnover", "2024-25-Q2"}, bound{"staff-turnover", "2024-25-Q2"}}}},
 		{9, []siteBatch{
 			{bound{"hc-visits-on-time", "2024-25-Q1"}, bound{"staff-turnover", "2024-25-Q1"}},
 			{bound{"staff-turnover", "2024-25-Q2"}, bound{"staff-turnover", "2024-25-Q2"}}}},

@@ -16,8 +16,10 @@ LEFT JOIN councils k ON k.council_code = c.council_code
 LEFT JOIN providers p ON p.provider_id = c.provider_id
 LEFT JOIN observations o ON o.metric = c.metric AND o.period = c.period AND o.council_code = c.council_code
      AND o.provider_id = c.provider_id AND o.service = c.service
-     -- Both tables are stored in metric order: the bounds on the metric
-     -- let each side's scan skip the row groups of other metrics.
+     -- The batch's bound on the observations' metric too, so that DuckDB
+     -- may skip that side's row groups of other metrics by their min and
+     -- max, as the table is stored in metric order; it changes no row, as
+     -- a matching observation has the comparison's own metric.
      AND ($from_metric IS NULL OR o.metric BETWEEN $from_metric AND $to_metric)
 LEFT JOIN period_links l ON l.period = c.period
 WHERE $by IN ('metric', 'provider')
