@@ -482,26 +482,38 @@ func (s *session) profile(ctx context.Context, batches []metricBatch, args []any
 	return nil
 }
 
+// A keyRun is a run of keys, first to last in their order, and how many
+// rows they hold in all.
+type keyRun[K comparable] struct {
+	first, last K
+	rows        int64
+}
+
 // metricBatch is a run of metrics, first to last in text order, compared
 // in one statement and profiled in another.
-type metricBatch struct {
-	first, last string
-	rows        int64
+type metricBatch = keyRun[string]
+
+// batchRuns groups items, sorted by key, each of the key and rows keyRows
+// gives, into runs of at most limit rows each; a key of more rows than
+// limit is a run alone.
+func batchRuns[T any, K comparable](items []T, keyRows func(T) (K, int64), limit int64) []keyRun[K] {
+	var out []keyRun[K]
+	for _, it := range items {
+		k, rows := keyRows(it)
+		if n := len(out); n > 0 && out[n-1].rows+rows <= limit {
+			out[n-1].last = k
+			out[n-1].rows += rows
+			continue
+		}
+		out = append(out, keyRun[K]{first: k, last: k, rows: rows})
+	}
+	return out
 }
 
 // batchMetrics groups metrics, sorted by name, into runs of at most
 // limit rows each; a metric of more rows than limit is a run alone.
 func batchMetrics(metrics []metricRows, limit int64) []metricBatch {
-	var out []metricBatch
-	for _, m := range metrics {
-		if n := len(out); n > 0 && out[n-1].rows+m.rows <= limit {
-			out[n-1].last = m.metric
-			out[n-1].rows += m.rows
-			continue
-		}
-		out = append(out, metricBatch{first: m.metric, last: m.metric, rows: m.rows})
-	}
-	return out
+	return batchRuns(metrics, func(m metricRows) (string, int64) { return m.metric, m.rows }, limit)
 }
 
 // metricRows returns each metric with its rows, sorted by metric, as the

@@ -83,17 +83,20 @@ func (r *Reader) EachSiteRow(ctx context.Context, by SiteOrder, fn func(*SiteRow
 	var row SiteRow
 	dest := append(nullableDest(comparisonDest(&row.ComparisonRow)), scanText(&row.CouncilName), scanText(&row.Region),
 		scanText(&row.TypeName), scanText(&row.Sector), scanText(&row.Note))
-	batches := []siteBatch{{}}
-	if by == ByMetric {
-		var err error
-		if batches, err = r.siteBatches(ctx); err != nil {
-			return err
-		}
+	read := func(args ...any) error {
+		return eachRow(ctx, r, name, &row, dest, fn, append(args, sql.Named("by", string(by)))...)
+	}
+	if by == ByProvider {
+		return read(sql.Named("from_metric", nil), sql.Named("from_period", nil),
+			sql.Named("to_metric", nil), sql.Named("to_period", nil))
+	}
+	batches, err := r.siteBatches(ctx)
+	if err != nil {
+		return err
 	}
 	for _, b := range batches {
-		if err := eachRow(ctx, r, name, &row, dest, fn, sql.Named("by", string(by)),
-			sql.Named("from_metric", b.from[0]), sql.Named("from_period", b.from[1]),
-			sql.Named("to_metric", b.to[0]), sql.Named("to_period", b.to[1])); err != nil {
+		if err := read(sql.Named("from_metric", b.first[0]), sql.Named("from_period", b.first[1]),
+			sql.Named("to_metric", b.last[0]), sql.Named("to_period", b.last[1])); err != nil {
 			return err
 		}
 	}
@@ -105,55 +108,30 @@ func (r *Reader) EachSiteRow(ctx context.Context, by SiteOrder, fn func(*SiteRow
 // few tens of megabytes of result.
 const siteBatchRows = 100_000
 
-// A siteBatch is a run of metric periods EachSiteRow reads in one query,
-// from the metric and period from to the metric and period to, both
-// included; nil bounds read every row.
-type siteBatch struct {
-	from, to [2]any
-}
+// A metricPeriod is a metric and a period, the key of EachSiteRow's
+// batches in metric order.
+type metricPeriod = [2]string
 
-// siteBatches returns the batches of metric periods, in order, that
-// together hold every comparison row, each of at most r.batchRows (or
-// siteBatchRows) rows unless one metric period has more.
-func (r *Reader) siteBatches(ctx context.Context) ([]siteBatch, error) {
+// siteBatches returns the runs of metric periods, in order, that together
+// hold every comparison row, each of at most r.batchRows (or
+// siteBatchRows) rows unless one metric period has more (batchRuns).
+func (r *Reader) siteBatches(ctx context.Context) ([]keyRun[metricPeriod], error) {
 	const name = "reader_site_batches"
 	limit := r.batchRows
 	if limit <= 0 {
 		limit = siteBatchRows
 	}
-	rows, err := r.query(ctx, name)
+	type periodRows struct {
+		key  metricPeriod
+		rows int64
+	}
+	periods, err := collectRows(ctx, r, name, func(rows *sql.Rows, p *periodRows) error {
+		return rows.Scan(&p.key[0], &p.key[1], &p.rows)
+	})
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
-	var (
-		out  []siteBatch
-		in   int64
-		last [2]any
-	)
-	for rows.Next() {
-		var metric, period string
-		var n int64
-		if err := rows.Scan(&metric, &period, &n); err != nil {
-			return nil, fmt.Errorf("%s: %w", name, err)
-		}
-		if len(out) == 0 || in+n > int64(limit) && in > 0 {
-			if len(out) > 0 {
-				out[len(out)-1].to = last
-			}
-			out = append(out, siteBatch{from: [2]any{metric, period}})
-			in = 0
-		}
-		in += n
-		last = [2]any{metric, period}
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("%s: %w", name, err)
-	}
-	if len(out) > 0 {
-		out[len(out)-1].to = last
-	}
-	return out, nil
+	return batchRuns(periods, func(p periodRows) (metricPeriod, int64) { return p.key, p.rows }, int64(limit)), nil
 }
 
 // EachProfile calls fn with every provider_profile row, by provider,

@@ -97,29 +97,29 @@ func TestEachSiteRowInBatches(t *testing.T) {
 	if notes := strings.Count(strings.Join(whole, ""), `"note": "counted again"`); notes != 3 {
 		t.Fatalf("one query read %d notes of the second metric, want 3", notes)
 	}
-	type bound = [2]any
+	type bound = metricPeriod
 	for _, tc := range []struct {
 		batchRows int
-		want      []siteBatch
+		want      []keyRun[metricPeriod]
 	}{
-		{1, []siteBatch{
-			{bound{"hc-visits-on-time", "2024-25-Q1"}, bound{"hc-visits-on-time", "2024-25-Q1"}},
-			{bound{"hc-visits-on-time", "2024-25-Q2"}, bound{"hc-visits-on-time", "2024-25-Q2"}},
-			{bound{"staff-turnover", "2024-25-Q1"}, bound{"staff-turnover", "2024-25-Q1"}},
-			{bound{"staff-turnover", "2024-25-Q2"}, bound{"staff-turnover", "2024-25-Q2"}}}},
-		{3, []siteBatch{
-			{bound{"hc-visits-on-time", "2024-25-Q1"}, bound{"hc-visits-on-time", "2024-25-Q1"}},
-			{bound{"hc-visits-on-time", "2024-25-Q2"}, bound{"hc-visits-on-time", "2024-25-Q2"}},
-			{bound{"staff-turnover", "2024-25-Q1"}, bound{"staff-turnover", "2024-25-Q2"}}}},
-		{4, []siteBatch{
-			{bound{"hc-visits-on-time", "2024-25-Q1"}, bound{"hc-visits-on-time", "2024-25-Q1"}},
-			{bound{"hc-visits-on-time", "2024-25-Q2"}, bound{"staff-turnover", "2024-25-Q1"}},
-			{bound{"staff-turnover", "2024-25-Q2"}, bound{"staff-turnover", "2024-25-Q2"}}}},
-		{9, []siteBatch{
-			{bound{"hc-visits-on-time", "2024-25-Q1"}, bound{"staff-turnover", "2024-25-Q1"}},
-			{bound{"staff-turnover", "2024-25-Q2"}, bound{"staff-turnover", "2024-25-Q2"}}}},
-		{100, []siteBatch{
-			{bound{"hc-visits-on-time", "2024-25-Q1"}, bound{"staff-turnover", "2024-25-Q2"}}}},
+		{1, []keyRun[metricPeriod]{
+			{bound{"hc-visits-on-time", "2024-25-Q1"}, bound{"hc-visits-on-time", "2024-25-Q1"}, 5},
+			{bound{"hc-visits-on-time", "2024-25-Q2"}, bound{"hc-visits-on-time", "2024-25-Q2"}, 2},
+			{bound{"staff-turnover", "2024-25-Q1"}, bound{"staff-turnover", "2024-25-Q1"}, 2},
+			{bound{"staff-turnover", "2024-25-Q2"}, bound{"staff-turnover", "2024-25-Q2"}, 1}}},
+		{3, []keyRun[metricPeriod]{
+			{bound{"hc-visits-on-time", "2024-25-Q1"}, bound{"hc-visits-on-time", "2024-25-Q1"}, 5},
+			{bound{"hc-visits-on-time", "2024-25-Q2"}, bound{"hc-visits-on-time", "2024-25-Q2"}, 2},
+			{bound{"staff-turnover", "2024-25-Q1"}, bound{"staff-turnover", "2024-25-Q2"}, 3}}},
+		{4, []keyRun[metricPeriod]{
+			{bound{"hc-visits-on-time", "2024-25-Q1"}, bound{"hc-visits-on-time", "2024-25-Q1"}, 5},
+			{bound{"hc-visits-on-time", "2024-25-Q2"}, bound{"staff-turnover", "2024-25-Q1"}, 4},
+			{bound{"staff-turnover", "2024-25-Q2"}, bound{"staff-turnover", "2024-25-Q2"}, 1}}},
+		{9, []keyRun[metricPeriod]{
+			{bound{"hc-visits-on-time", "2024-25-Q1"}, bound{"staff-turnover", "2024-25-Q1"}, 9},
+			{bound{"staff-turnover", "2024-25-Q2"}, bound{"staff-turnover", "2024-25-Q2"}, 1}}},
+		{100, []keyRun[metricPeriod]{
+			{bound{"hc-visits-on-time", "2024-25-Q1"}, bound{"staff-turnover", "2024-25-Q2"}, 10}}},
 	} {
 		r.batchRows = tc.batchRows
 		got, err := r.siteBatches(ctx)
