@@ -36,8 +36,9 @@ const (
 type Reader struct {
 	db        *sql.DB
 	connector *duckdb.Connector
-	// batchRows, when above 0, is how many rows EachSiteRow reads at
-	// most in one query in place of siteBatchRows: tests make it small.
+	// batchRows, when above 0, is how many rows EachSiteRow and a
+	// ProfileReader read at most in one query in place of siteBatchRows
+	// and profileBatchRows: tests make it small.
 	batchRows int
 }
 

@@ -134,11 +134,82 @@ func (r *Reader) siteBatches(ctx context.Context) ([]keyRun[metricPeriod], error
 	return batchRuns(periods, func(p periodRows) (metricPeriod, int64) { return p.key, p.rows }, int64(limit)), nil
 }
 
-// EachProfile calls fn with every provider_profile row, by provider,
-// metric, service and period, reusing one row: fn must copy what it keeps.
-func (r *Reader) EachProfile(ctx context.Context, fn func(*schemas.ProviderProfileRow) error) error {
-	var row schemas.ProviderProfileRow
-	return eachRow(ctx, r, "reader_site_profiles", &row, profileDest(&row), fn)
+// profileBatchRows is how many provider_profile rows a ProfileReader
+// reads at most in one query, unless a single provider has more: a few
+// tens of megabytes, where the whole table was about 3 GB held in Go at 5
+// million rows (BENCHMARKS.md, "The provider pages a batch of providers at
+// a time").
+const profileBatchRows = 100_000
+
+// A ProfileReader hands out the provider_profile rows one provider at a
+// time, in provider order, reading a batch of providers at a time, so that
+// the website never holds the whole table. It is for one goroutine.
+type ProfileReader struct {
+	r       *Reader
+	batches []keyRun[string]
+	i       int                                     // the batch that holds or follows the last provider asked for
+	rows    map[string][]schemas.ProviderProfileRow // batch i's rows, when read
+	asked   string
+	started bool
+}
+
+// Profiles returns a ProfileReader over the release's provider_profile
+// table. It counts each provider's rows, to make its batches (batchRuns),
+// and reads no row until asked.
+func (r *Reader) Profiles(ctx context.Context) (*ProfileReader, error) {
+	const name = "reader_site_profile_batches"
+	limit := int64(r.batchRows)
+	if limit <= 0 {
+		limit = profileBatchRows
+	}
+	type providerRows struct {
+		id   string
+		rows int64
+	}
+	providers, err := collectRows(ctx, r, name, func(rows *sql.Rows, p *providerRows) error {
+		return rows.Scan(&p.id, &p.rows)
+	})
+	if err != nil {
+		return nil, err
+	}
+	batches := batchRuns(providers, func(p providerRows) (string, int64) { return p.id, p.rows }, limit)
+	return &ProfileReader{r: r, batches: batches}, nil
+}
+
+// Of returns the provider's profile rows, by metric, service and period,
+// or none. Providers must be asked for in ascending order of id, Go's
+// byte order of strings, which is DuckDB's order of VARCHAR: the rows are
+// read with the batch that holds the provider, and a batch's rows are let
+// go once a provider after it is asked for. The rows returned are the
+// caller's to keep.
+func (p *ProfileReader) Of(ctx context.Context, id string) ([]schemas.ProviderProfileRow, error) {
+	if p.started && id < p.asked {
+		return nil, fmt.Errorf("provider profile: provider %q asked for after %q; providers must be asked for in order of id", id, p.asked)
+	}
+	p.started, p.asked = true, id
+	for p.i < len(p.batches) && p.batches[p.i].last < id {
+		p.i++
+		p.rows = nil
+	}
+	if p.i == len(p.batches) || id < p.batches[p.i].first {
+		return nil, nil
+	}
+	if p.rows == nil {
+		b := p.batches[p.i]
+		p.rows = make(map[string][]schemas.ProviderProfileRow)
+		var row schemas.ProviderProfileRow
+		err := eachRow(ctx, p.r, "reader_site_profiles", &row, profileDest(&row), func(row *schemas.ProviderProfileRow) error {
+			// Each scan allocates the row's numbers afresh, so a copy
+			// shares nothing with the next row.
+			p.rows[row.ProviderID] = append(p.rows[row.ProviderID], *row)
+			return nil
+		}, sql.Named("first", b.first), sql.Named("last", b.last))
+		if err != nil {
+			p.rows = nil
+			return nil, err
+		}
+	}
+	return p.rows[id], nil
 }
 
 // eachRow runs the embedded query name, scans each row into dest, the

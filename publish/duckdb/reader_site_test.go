@@ -7,6 +7,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/yardstick-open/yardstick/schemas"
 )
 
 // TestNullableDest checks the scanners EachSiteRow puts in place of
@@ -132,6 +134,82 @@ func TestEachSiteRowInBatches(t *testing.T) {
 		if rows := read(tc.batchRows); !slices.Equal(rows, whole) {
 			t.Errorf("batches of at most %d rows read %d rows, not the %d of one query in its order:\n%s\nwant\n%s",
 				tc.batchRows, len(rows), len(whole), strings.Join(rows, "\n"), strings.Join(whole, "\n"))
+		}
+	}
+}
+
+// TestProfileReaderInBatches reads the fixture's provider profile a
+// provider at a time with batches of at most 1, 2, 4 and 100 rows, and
+// checks each batch, worked out by hand, and that each provider's rows are
+// those, in the order, that one query over the whole table reads. The
+// fixture's providers hold 3 (1-101), 1 (1-202) and 1 (SC0303) rows; a
+// fourth, a-0404, is added with 2 rows, after SC0303 in byte order though
+// before it in an order that ignores case, so a reader that took DuckDB's
+// order for another would lose its rows. The providers asked for include
+// ones before, between and after those with rows, which have none.
+func TestProfileReaderInBatches(t *testing.T) {
+	t.Parallel()
+	r := openReleaseFixture(t, `INSERT INTO provider_profile SELECT * REPLACE ('a-0404' AS provider_id)
+		FROM provider_profile WHERE provider_id = '1-101' AND metric = 'hc-visits-on-time'`)
+	ctx := context.Background()
+	// Every row, by provider, from one query, as the website read them
+	// before it had batches.
+	want := map[string][]string{}
+	var row schemas.ProviderProfileRow
+	if err := eachRow(ctx, r, "reader_site_profiles", &row, profileDest(&row), func(row *schemas.ProviderProfileRow) error {
+		want[row.ProviderID] = append(want[row.ProviderID], asJSON(row))
+		return nil
+	}, sql.Named("first", ""), sql.Named("last", "\uffff")); err != nil {
+		t.Fatal(err)
+	}
+	for id, n := range map[string]int{"1-101": 3, "1-202": 1, "SC0303": 1, "a-0404": 2} {
+		if len(want[id]) != n {
+			t.Fatalf("the fixture has %d profile rows of %s, want %d", len(want[id]), id, n)
+		}
+	}
+	type run = keyRun[string]
+	for _, tc := range []struct {
+		batchRows int
+		want      []run
+	}{
+		{1, []run{{"1-101", "1-101", 3}, {"1-202", "1-202", 1}, {"SC0303", "SC0303", 1}, {"a-0404", "a-0404", 2}}},
+		{2, []run{{"1-101", "1-101", 3}, {"1-202", "SC0303", 2}, {"a-0404", "a-0404", 2}}},
+		{4, []run{{"1-101", "1-202", 4}, {"SC0303", "a-0404", 3}}},
+		{100, []run{{"1-101", "a-0404", 7}}},
+	} {
+		r.batchRows = tc.batchRows
+		p, err := r.Profiles(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !reflect.DeepEqual(p.batches, tc.want) {
+			t.Errorf("batches of at most %d rows: got %v, want %v", tc.batchRows, p.batches, tc.want)
+		}
+		for _, id := range []string{"0-none", "1-101", "1-150", "1-202", "SC0303", "Z-none", "a-0404", "zz-none"} {
+			rows, err := p.Of(ctx, id)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got []string
+			for i := range rows {
+				got = append(got, asJSON(&rows[i]))
+			}
+			if !slices.Equal(got, want[id]) {
+				t.Errorf("batches of at most %d rows: %s has\n%s\nwant\n%s", tc.batchRows, id,
+					strings.Join(got, "\n"), strings.Join(want[id], "\n"))
+			}
+			// Only the batch that holds the provider asked for is kept.
+			if len(p.rows) > 0 {
+				b := p.batches[p.i]
+				for held := range p.rows {
+					if held < b.first || held > b.last || id < b.first || id > b.last {
+						t.Errorf("batches of at most %d rows: after %s, rows of %s are held in batch %v", tc.batchRows, id, held, b)
+					}
+				}
+			}
+		}
+		if _, err := p.Of(ctx, "1-101"); err == nil || !strings.Contains(err.Error(), `provider "1-101" asked for after "zz-none"`) {
+			t.Errorf("a provider asked for out of order: %v", err)
 		}
 	}
 }

@@ -798,42 +798,53 @@ func csvText(column, s string) string {
 	return schemas.SpreadsheetSafe(s)
 }
 
-// providerPages streams the comparison rows by provider and queues one
-// page per provider, with its profile rows.
+// providerPages queues one page per provider of the register or of the
+// comparison rows, with its profile rows. Three streams sorted by provider
+// id are merged: the register, the comparison rows in provider order and
+// the profile, read a batch of providers at a time, so no more than a
+// batch of profile rows is held at once (every row was about 3 GB at 5
+// million rows).
 func (s *siteData) providerPages(ctx context.Context, o *output) error {
-	profiles := map[string][]schemas.ProviderProfileRow{}
-	err := s.in.Reader.EachProfile(ctx, func(p *schemas.ProviderProfileRow) error {
-		profiles[p.ProviderID] = append(profiles[p.ProviderID], *p)
-		return nil
-	})
+	if !slices.IsSortedFunc(s.providers, func(a, b schemas.ProviderRow) int { return cmp.Compare(a.ProviderID, b.ProviderID) }) {
+		return errors.New("provider pages: the providers table is not in order of provider id")
+	}
+	profiles, err := s.in.Reader.Profiles(ctx)
 	if err != nil {
 		return err
 	}
-	byID := make(map[string]*schemas.ProviderRow, len(s.providers))
-	for i := range s.providers {
-		byID[s.providers[i].ProviderID] = &s.providers[i]
+	write := func(prov *schemas.ProviderRow, rows []RowView) error {
+		profile, err := profiles.Of(ctx, prov.ProviderID)
+		if err != nil {
+			return err
+		}
+		return o.do(func(r *renderer) error { return s.writeProvider(o, r, prov, profile, rows) })
 	}
-	done := map[string]bool{}
+	// next is the first provider of the register not yet written: those
+	// before a provider of the comparison rows, which have no rows of
+	// their own, are written before it.
+	next := 0
 	err = s.eachGroup(ctx, duckdb.ByProvider, func(first *RowView, row *duckdb.SiteRow) bool {
 		return first.ProviderID == row.ProviderID
 	}, nil, func(group []RowView) error {
 		id := group[0].ProviderID
-		done[id] = true
-		prov, ok := byID[id]
-		if !ok {
-			prov = &schemas.ProviderRow{ProviderID: id, ProviderName: group[0].ProviderName}
+		for ; next < len(s.providers) && s.providers[next].ProviderID < id; next++ {
+			if err := write(&s.providers[next], nil); err != nil {
+				return err
+			}
 		}
-		return o.do(func(r *renderer) error { return s.writeProvider(o, r, prov, profiles[id], group) })
+		prov := &schemas.ProviderRow{ProviderID: id, ProviderName: group[0].ProviderName}
+		if next < len(s.providers) && s.providers[next].ProviderID == id {
+			prov = &s.providers[next]
+			next++
+		}
+		return write(prov, group)
 	})
 	if err != nil {
 		return err
 	}
-	for i := range s.providers {
-		p := &s.providers[i]
-		if !done[p.ProviderID] {
-			if err := o.do(func(r *renderer) error { return s.writeProvider(o, r, p, profiles[p.ProviderID], nil) }); err != nil {
-				return err
-			}
+	for ; next < len(s.providers); next++ {
+		if err := write(&s.providers[next], nil); err != nil {
+			return err
 		}
 	}
 	return nil
