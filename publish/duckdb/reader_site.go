@@ -19,7 +19,7 @@ type SiteOrder string
 // The orders of EachSiteRow.
 const (
 	ByMetric   SiteOrder = "metric"   // by metric and period
-	ByProvider SiteOrder = "provider" // by provider, metric, service and period; council-wide rows left out
+	ByProvider SiteOrder = "provider" // by provider, metric, service and period, each in its latest period; council-wide rows left out
 )
 
 // SiteRow is a comparison row with what a page shows beside it.
@@ -71,31 +71,26 @@ type SiteBenchmark struct {
 // was about 3 GB at 5 million rows (BENCHMARKS.md, "The cost curve of a
 // first publish at 1M, 5M and 20M"). In provider order each provider's
 // latest period alone is read, a fortieth of the rows at 5 million, in
-// one query: the table is stored in metric order, so a batch of providers
-// would scan all of it.
+// one query (reader_site_provider_rows.sql): the table is stored in metric
+// order, so a batch of providers would scan all of it.
 func (r *Reader) EachSiteRow(ctx context.Context, by SiteOrder, fn func(*SiteRow) error) error {
-	const name = "reader_site_comparisons"
-	switch by {
-	case ByMetric, ByProvider:
-	default:
-		return fmt.Errorf("%s: %w: order %q", name, ErrInvalidSort, by)
-	}
 	var row SiteRow
 	dest := append(nullableDest(comparisonDest(&row.ComparisonRow)), scanText(&row.CouncilName), scanText(&row.Region),
 		scanText(&row.TypeName), scanText(&row.Sector), scanText(&row.Note))
-	read := func(args ...any) error {
-		return eachRow(ctx, r, name, &row, dest, fn, append(args, sql.Named("by", string(by)))...)
-	}
-	if by == ByProvider {
-		return read(sql.Named("from_metric", nil), sql.Named("from_period", nil),
-			sql.Named("to_metric", nil), sql.Named("to_period", nil))
+	switch by {
+	case ByProvider:
+		return eachRow(ctx, r, "reader_site_provider_rows", &row, dest, fn)
+	case ByMetric:
+	default:
+		return fmt.Errorf("reader_site_comparisons: %w: order %q", ErrInvalidSort, by)
 	}
 	batches, err := r.siteBatches(ctx)
 	if err != nil {
 		return err
 	}
 	for _, b := range batches {
-		if err := read(sql.Named("from_metric", b.first[0]), sql.Named("from_period", b.first[1]),
+		if err := eachRow(ctx, r, "reader_site_comparisons", &row, dest, fn,
+			sql.Named("from_metric", b.first[0]), sql.Named("from_period", b.first[1]),
 			sql.Named("to_metric", b.last[0]), sql.Named("to_period", b.last[1])); err != nil {
 			return err
 		}

@@ -81,7 +81,8 @@ func TestEachSiteRowInBatches(t *testing.T) {
 		}
 		return got
 	}
-	// One query with no bounds, as EachSiteRow read before it had batches.
+	// One query with bounds around every row, as EachSiteRow read before it
+	// had batches.
 	var whole []string
 	var row SiteRow
 	dest := append(nullableDest(comparisonDest(&row.ComparisonRow)), scanText(&row.CouncilName), scanText(&row.Region),
@@ -89,8 +90,8 @@ func TestEachSiteRowInBatches(t *testing.T) {
 	if err := eachRow(ctx, r, "reader_site_comparisons", &row, dest, func(row *SiteRow) error {
 		whole = append(whole, asJSON(row))
 		return nil
-	}, sql.Named("by", string(ByMetric)), sql.Named("from_metric", nil), sql.Named("from_period", nil),
-		sql.Named("to_metric", nil), sql.Named("to_period", nil)); err != nil {
+	}, sql.Named("from_metric", ""), sql.Named("from_period", ""),
+		sql.Named("to_metric", "\uffff"), sql.Named("to_period", "\uffff")); err != nil {
 		t.Fatal(err)
 	}
 	if len(whole) != 10 {
@@ -211,5 +212,40 @@ func TestProfileReaderInBatches(t *testing.T) {
 		if _, err := p.Of(ctx, "1-101"); err == nil || !strings.Contains(err.Error(), `provider "1-101" asked for after "zz-none"`) {
 			t.Errorf("a provider asked for out of order: %v", err)
 		}
+	}
+}
+
+// TestEachSiteRowByProvider reads the fixture's comparison rows in
+// provider order: each provider's metric and service in its latest period
+// only, council-wide rows left out, with the council's name and note
+// joined. Worked out by hand from the fixture's ten rows: 1-101's visits
+// in 2024-25-Q2 (two councils) and its staff turnover in Q2, 1-202's and
+// SC0303's two metrics in Q1. A period added for 1-202 whose name sorts
+// after Q1 but which starts years before it must not be taken as the
+// latest: the latest is by the period's start.
+func TestEachSiteRowByProvider(t *testing.T) {
+	t.Parallel()
+	r := openReleaseFixture(t,
+		"UPDATE observations SET note = 'late return' WHERE provider_id = '1-101' AND period = '2024-25-Q2' AND council_code = 'E08000010' AND metric = 'hc-visits-on-time'",
+		"INSERT INTO period_links BY NAME SELECT 'zz-early' AS period, 'quarter' AS kind, DATE '2019-04-01' AS period_start, DATE '2019-06-30' AS period_end",
+		"INSERT INTO comparisons SELECT * REPLACE ('zz-early' AS period) FROM comparisons WHERE provider_id = '1-202' AND metric = 'hc-visits-on-time'")
+	var got []string
+	if err := r.EachSiteRow(context.Background(), ByProvider, func(row *SiteRow) error {
+		got = append(got, strings.Join([]string{row.ProviderID, row.Metric, row.Service, row.Period, row.CouncilCode, row.CouncilName, row.Note}, " | "))
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	want := []string{
+		"1-101 | hc-visits-on-time | homecare | 2024-25-Q2 | E08000009 | Trafford | ",
+		"1-101 | hc-visits-on-time | homecare | 2024-25-Q2 | E08000010 | Wigan | late return",
+		"1-101 | staff-turnover | homecare | 2024-25-Q2 | E08000010 | Wigan | ",
+		"1-202 | hc-visits-on-time | homecare | 2024-25-Q1 | E08000009 | Trafford | ",
+		"1-202 | staff-turnover | care-home | 2024-25-Q1 | E08000009 | Trafford | ",
+		"SC0303 | hc-visits-on-time | homecare | 2024-25-Q1 | E10000003 | Cambridgeshire | ",
+		"SC0303 | staff-turnover | care-home | 2024-25-Q1 | E10000003 | Cambridgeshire | ",
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("provider order:\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
 }
