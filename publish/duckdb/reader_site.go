@@ -109,24 +109,30 @@ type metricPeriod = [2]string
 
 // siteBatches returns the runs of metric periods, in order, that together
 // hold every comparison row, each of at most r.batchRows (or
-// siteBatchRows) rows unless one metric period has more (batchRuns).
+// siteBatchRows) rows unless one metric period has more.
 func (r *Reader) siteBatches(ctx context.Context) ([]keyRun[metricPeriod], error) {
-	const name = "reader_site_batches"
-	limit := r.batchRows
-	if limit <= 0 {
-		limit = siteBatchRows
+	return countedRuns(ctx, r, "reader_site_batches", siteBatchRows, func(k *metricPeriod) []any { return []any{&k[0], &k[1]} })
+}
+
+// countedRuns runs the embedded query name, which returns keys in order,
+// each with how many rows it has, and makes runs of them of at most
+// r.batchRows (or limit) rows each (batchRuns). key gives the
+// destinations of a key's columns.
+func countedRuns[K comparable](ctx context.Context, r *Reader, name string, limit int64, key func(*K) []any) ([]keyRun[K], error) {
+	if r.batchRows > 0 {
+		limit = int64(r.batchRows)
 	}
-	type periodRows struct {
-		key  metricPeriod
+	type counted struct {
+		key  K
 		rows int64
 	}
-	periods, err := collectRows(ctx, r, name, func(rows *sql.Rows, p *periodRows) error {
-		return rows.Scan(&p.key[0], &p.key[1], &p.rows)
+	keys, err := collectRows(ctx, r, name, func(rows *sql.Rows, c *counted) error {
+		return rows.Scan(append(key(&c.key), &c.rows)...)
 	})
 	if err != nil {
 		return nil, err
 	}
-	return batchRuns(periods, func(p periodRows) (metricPeriod, int64) { return p.key, p.rows }, int64(limit)), nil
+	return batchRuns(keys, func(c counted) (K, int64) { return c.key, c.rows }, limit), nil
 }
 
 // profileBatchRows is how many provider_profile rows a ProfileReader
@@ -152,22 +158,18 @@ type ProfileReader struct {
 // table. It counts each provider's rows, to make its batches (batchRuns),
 // and reads no row until asked.
 func (r *Reader) Profiles(ctx context.Context) (*ProfileReader, error) {
-	const name = "reader_site_profile_batches"
-	limit := int64(r.batchRows)
-	if limit <= 0 {
-		limit = profileBatchRows
-	}
-	type providerRows struct {
-		id   string
-		rows int64
-	}
-	providers, err := collectRows(ctx, r, name, func(rows *sql.Rows, p *providerRows) error {
-		return rows.Scan(&p.id, &p.rows)
-	})
+	batches, err := countedRuns(ctx, r, "reader_site_profile_batches", profileBatchRows, func(id *string) []any { return []any{id} })
 	if err != nil {
 		return nil, err
 	}
-	batches := batchRuns(providers, func(p providerRows) (string, int64) { return p.id, p.rows }, limit)
+	// Of finds a provider's batch by Go's order of strings: were DuckDB's
+	// order of the ids another, providers would silently lose their rows.
+	for i := 1; i < len(batches); i++ {
+		if batches[i-1].last >= batches[i].first {
+			return nil, fmt.Errorf("reader_site_profile_batches: provider %q came after %q: DuckDB's order of provider ids is not byte order",
+				batches[i].first, batches[i-1].last)
+		}
+	}
 	return &ProfileReader{r: r, batches: batches}, nil
 }
 

@@ -218,17 +218,24 @@ func TestProfileReaderInBatches(t *testing.T) {
 // TestEachSiteRowByProvider reads the fixture's comparison rows in
 // provider order: each provider's metric and service in its latest period
 // only, council-wide rows left out, with the council's name and note
-// joined. Worked out by hand from the fixture's ten rows: 1-101's visits
-// in 2024-25-Q2 (two councils) and its staff turnover in Q2, 1-202's and
-// SC0303's two metrics in Q1. A period added for 1-202 whose name sorts
-// after Q1 but which starts years before it must not be taken as the
-// latest: the latest is by the period's start.
+// joined. Worked out by hand from the fixture's ten rows and those added
+// here: 1-101's visits in 2024-25-Q2 (two councils), its visits in
+// supported living, added in Q1 only, after them (by service, not
+// period), and its staff turnover in Q2; 1-202's and SC0303's two metrics
+// in Q1. Also added: for 1-202, a period whose name sorts after Q1 but
+// which starts years before it, not taken as the latest (the latest is by
+// the period's start), and a period that no period link knows, left out;
+// for SC0303, a period that starts the same day as Q1, kept beside it.
 func TestEachSiteRowByProvider(t *testing.T) {
 	t.Parallel()
 	r := openReleaseFixture(t,
 		"UPDATE observations SET note = 'late return' WHERE provider_id = '1-101' AND period = '2024-25-Q2' AND council_code = 'E08000010' AND metric = 'hc-visits-on-time'",
+		"INSERT INTO comparisons SELECT * REPLACE ('supported-living' AS service) FROM comparisons WHERE provider_id = '1-101' AND metric = 'hc-visits-on-time' AND period = '2024-25-Q1' AND council_code = 'E08000009'",
 		"INSERT INTO period_links BY NAME SELECT 'zz-early' AS period, 'quarter' AS kind, DATE '2019-04-01' AS period_start, DATE '2019-06-30' AS period_end",
-		"INSERT INTO comparisons SELECT * REPLACE ('zz-early' AS period) FROM comparisons WHERE provider_id = '1-202' AND metric = 'hc-visits-on-time'")
+		"INSERT INTO comparisons SELECT * REPLACE ('zz-early' AS period) FROM comparisons WHERE provider_id = '1-202' AND metric = 'hc-visits-on-time'",
+		"INSERT INTO comparisons SELECT * REPLACE ('zz-unknown' AS period) FROM comparisons WHERE provider_id = '1-202' AND metric = 'hc-visits-on-time' AND period = '2024-25-Q1'",
+		"INSERT INTO period_links BY NAME SELECT 'tie-Q1' AS period, 'quarter' AS kind, DATE '2024-04-01' AS period_start, DATE '2024-06-30' AS period_end",
+		"INSERT INTO comparisons SELECT * REPLACE ('tie-Q1' AS period) FROM comparisons WHERE provider_id = 'SC0303' AND metric = 'hc-visits-on-time'")
 	var got []string
 	if err := r.EachSiteRow(context.Background(), ByProvider, func(row *SiteRow) error {
 		got = append(got, strings.Join([]string{row.ProviderID, row.Metric, row.Service, row.Period, row.CouncilCode, row.CouncilName, row.Note}, " | "))
@@ -239,10 +246,12 @@ func TestEachSiteRowByProvider(t *testing.T) {
 	want := []string{
 		"1-101 | hc-visits-on-time | homecare | 2024-25-Q2 | E08000009 | Trafford | ",
 		"1-101 | hc-visits-on-time | homecare | 2024-25-Q2 | E08000010 | Wigan | late return",
+		"1-101 | hc-visits-on-time | supported-living | 2024-25-Q1 | E08000009 | Trafford | ",
 		"1-101 | staff-turnover | homecare | 2024-25-Q2 | E08000010 | Wigan | ",
 		"1-202 | hc-visits-on-time | homecare | 2024-25-Q1 | E08000009 | Trafford | ",
 		"1-202 | staff-turnover | care-home | 2024-25-Q1 | E08000009 | Trafford | ",
 		"SC0303 | hc-visits-on-time | homecare | 2024-25-Q1 | E10000003 | Cambridgeshire | ",
+		"SC0303 | hc-visits-on-time | homecare | tie-Q1 | E10000003 | Cambridgeshire | ",
 		"SC0303 | staff-turnover | care-home | 2024-25-Q1 | E10000003 | Cambridgeshire | ",
 	}
 	if !slices.Equal(got, want) {

@@ -805,8 +805,11 @@ func csvText(column, s string) string {
 // batch of profile rows is held at once (every row was about 3 GB at 5
 // million rows).
 func (s *siteData) providerPages(ctx context.Context, o *output) error {
-	if !slices.IsSortedFunc(s.providers, func(a, b schemas.ProviderRow) int { return cmp.Compare(a.ProviderID, b.ProviderID) }) {
-		return errors.New("provider pages: the providers table is not in order of provider id")
+	for i := 1; i < len(s.providers); i++ {
+		if s.providers[i-1].ProviderID >= s.providers[i].ProviderID {
+			return fmt.Errorf("provider pages: the providers table has %q after %q, not in strict order of provider id",
+				s.providers[i].ProviderID, s.providers[i-1].ProviderID)
+		}
 	}
 	profiles, err := s.in.Reader.Profiles(ctx)
 	if err != nil {
@@ -822,11 +825,15 @@ func (s *siteData) providerPages(ctx context.Context, o *output) error {
 	// next is the first provider of the register not yet written: those
 	// before a provider of the comparison rows, which have no rows of
 	// their own, are written before it.
-	next := 0
+	next, last := 0, ""
 	err = s.eachGroup(ctx, duckdb.ByProvider, func(first *RowView, row *duckdb.SiteRow) bool {
 		return first.ProviderID == row.ProviderID
 	}, nil, func(group []RowView) error {
 		id := group[0].ProviderID
+		if id <= last {
+			return fmt.Errorf("provider pages: the comparison rows of provider %q came after those of %q, not in order of provider id", id, last)
+		}
+		last = id
 		for ; next < len(s.providers) && s.providers[next].ProviderID < id; next++ {
 			if err := write(&s.providers[next], nil); err != nil {
 				return err

@@ -4,7 +4,7 @@
 -- its latest period only. The latest periods are found first, by an
 -- aggregate of a few columns, and only their rows are joined to the
 -- councils, providers and observations: a window over every comparison
--- row with its joined columns took 85 s at 20 million rows, this 16 s
+-- row with its joined columns took 80 s at 20 million rows, this 18 s
 -- (BENCHMARKS.md, "The provider pages a batch of providers at a time").
 WITH latest AS (
     SELECT c.provider_id, c.metric, c.service, max(l.period_start) AS period_start
