@@ -19,7 +19,8 @@ type SiteOrder string
 // The orders of EachSiteRow.
 const (
 	ByMetric   SiteOrder = "metric"   // by metric and period
-	ByProvider SiteOrder = "provider" // by provider, metric, service and period, each in its latest period; council-wide rows left out
+	ByProvider SiteOrder = "provider" // by provider, metric, service and council, each in its latest period; council-wide rows left out
+	ByCouncil  SiteOrder = "council"  // by council, service, metric and provider (council-wide first), each in its latest period
 )
 
 // SiteRow is a comparison row with what a page shows beside it.
@@ -69,17 +70,18 @@ type SiteBenchmark struct {
 // periods at a time (siteBatches): the driver holds a query's whole result
 // at once, outside DuckDB's memory limit, and every comparison row at once
 // was about 3 GB at 5 million rows (BENCHMARKS.md, "The cost curve of a
-// first publish at 1M, 5M and 20M"). In provider order each provider's
-// latest period alone is read, a fortieth of the rows at 5 million, in
-// one query (reader_site_provider_rows.sql): the table is stored in metric
-// order, so a batch of providers would scan all of it.
+// first publish at 1M, 5M and 20M"). In provider and council order only
+// each metric and service's latest period is read, about a fortieth of
+// the rows at 5 million, in one query (reader_site_latest_rows.sql): the
+// table is stored in metric order, so a batch of providers or councils
+// would scan all of it.
 func (r *Reader) EachSiteRow(ctx context.Context, by SiteOrder, fn func(*SiteRow) error) error {
 	var row SiteRow
 	dest := append(nullableDest(comparisonDest(&row.ComparisonRow)), scanText(&row.CouncilName), scanText(&row.Region),
 		scanText(&row.TypeName), scanText(&row.Sector), scanText(&row.Note))
 	switch by {
-	case ByProvider:
-		return eachRow(ctx, r, "reader_site_provider_rows", &row, dest, fn)
+	case ByProvider, ByCouncil:
+		return eachRow(ctx, r, "reader_site_latest_rows", &row, dest, fn, sql.Named("by", string(by)))
 	case ByMetric:
 	default:
 		return fmt.Errorf("reader_site_comparisons: %w: order %q", ErrInvalidSort, by)

@@ -225,7 +225,9 @@ func TestProfileReaderInBatches(t *testing.T) {
 // in Q1. Also added: for 1-202, a period whose name sorts after Q1 but
 // which starts years before it, not taken as the latest (the latest is by
 // the period's start), and a period that no period link knows, left out;
-// for SC0303, a period that starts the same day as Q1, kept beside it.
+// for SC0303, a period that starts and ends the same days as Q1, whose
+// name sorts after it: the latest of the two in the release's order of
+// periods, so the only one kept.
 func TestEachSiteRowByProvider(t *testing.T) {
 	t.Parallel()
 	r := openReleaseFixture(t,
@@ -250,11 +252,46 @@ func TestEachSiteRowByProvider(t *testing.T) {
 		"1-101 | staff-turnover | homecare | 2024-25-Q2 | E08000010 | Wigan | ",
 		"1-202 | hc-visits-on-time | homecare | 2024-25-Q1 | E08000009 | Trafford | ",
 		"1-202 | staff-turnover | care-home | 2024-25-Q1 | E08000009 | Trafford | ",
-		"SC0303 | hc-visits-on-time | homecare | 2024-25-Q1 | E10000003 | Cambridgeshire | ",
 		"SC0303 | hc-visits-on-time | homecare | tie-Q1 | E10000003 | Cambridgeshire | ",
 		"SC0303 | staff-turnover | care-home | 2024-25-Q1 | E10000003 | Cambridgeshire | ",
 	}
 	if !slices.Equal(got, want) {
 		t.Errorf("provider order:\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+}
+
+// TestEachSiteRowByCouncil reads the fixture's comparison rows in council
+// order: each council's metric and service in its latest period only,
+// whoever the rows are of, by service, metric and provider, council-wide
+// rows first. Worked out by hand: Trafford's visits are in Q2 for 1-101
+// alone (its council-wide and 1-202's visits are Q1's, earlier), its staff
+// turnover in Q1; Wigan's visits in Q2, with a council-wide row added
+// there, and its staff turnover in Q2; Cambridgeshire's staff turnover in
+// Q1 and its visits in a period added to start and end with Q1 but whose
+// name sorts after it, so the latest in the release's order.
+func TestEachSiteRowByCouncil(t *testing.T) {
+	t.Parallel()
+	r := openReleaseFixture(t,
+		"INSERT INTO comparisons SELECT * REPLACE ('' AS provider_id) FROM comparisons WHERE provider_id = '1-101' AND metric = 'hc-visits-on-time' AND period = '2024-25-Q2' AND council_code = 'E08000010'",
+		"INSERT INTO period_links BY NAME SELECT 'tie-Q1' AS period, 'quarter' AS kind, DATE '2024-04-01' AS period_start, DATE '2024-06-30' AS period_end",
+		"INSERT INTO comparisons SELECT * REPLACE ('tie-Q1' AS period) FROM comparisons WHERE provider_id = 'SC0303' AND metric = 'hc-visits-on-time'")
+	var got []string
+	if err := r.EachSiteRow(context.Background(), ByCouncil, func(row *SiteRow) error {
+		got = append(got, strings.Join([]string{row.CouncilCode, row.CouncilName, row.Service, row.Metric, row.Period, row.ProviderID}, " | "))
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	want := []string{
+		"E08000009 | Trafford | care-home | staff-turnover | 2024-25-Q1 | 1-202",
+		"E08000009 | Trafford | homecare | hc-visits-on-time | 2024-25-Q2 | 1-101",
+		"E08000010 | Wigan | homecare | hc-visits-on-time | 2024-25-Q2 | ",
+		"E08000010 | Wigan | homecare | hc-visits-on-time | 2024-25-Q2 | 1-101",
+		"E08000010 | Wigan | homecare | staff-turnover | 2024-25-Q2 | 1-101",
+		"E10000003 | Cambridgeshire | care-home | staff-turnover | 2024-25-Q1 | SC0303",
+		"E10000003 | Cambridgeshire | homecare | hc-visits-on-time | tie-Q1 | SC0303",
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("council order:\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
 }

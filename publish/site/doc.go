@@ -152,15 +152,15 @@
 //
 // # Speed
 //
-// The comparison rows are read in two ordered scans (by metric and
-// period, and by provider, latest periods only; duckdb.Reader.EachSiteRow),
-// each page's rows handed to a pool of workers as they arrive, so the
-// site costs a few queries, not one per page. The scan by metric also
-// gathers the councils' pages (councilTables): only the rows a council's
-// page shows are held until the scan ends, and its table.csv is written
-// from them with its page, so no third scan by council is needed. The scans run one
-// after another, since each sorts the rows in the reader's memory, which
-// does not spill. Publish writes the pages while it exports the data
+// The comparison rows are read in three ordered scans (by metric and
+// period, a batch of metric periods a query; and by council and by
+// provider, each metric and service in its latest period only;
+// duckdb.Reader.EachSiteRow), each page's rows handed to a pool of
+// workers as they arrive, so the site costs a few queries, not one per
+// page, and holds no more than a batch of rows and the pages in hand.
+// A council's table.csv is written from its rows with its page. The
+// scans run one after another, since each sorts the rows in the reader's
+// memory, which does not spill. Publish writes the pages while it exports the data
 // files (Input.DataFiles): only the downloads and home pages, which list
 // and describe those files, and the sitemap wait for them, and
 // Stats.Elapsed leaves the wait out. The long tables and lists (league

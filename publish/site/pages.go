@@ -233,9 +233,11 @@ func (s *siteData) build(ctx context.Context, o *output) error {
 	}
 	// One scan at a time: each sorts the comparison rows in the reader's
 	// memory, which does not spill, so two at once could run a
-	// million-row release out of it; the workers render meanwhile. The
-	// scan by metric also gathers the councils' pages.
+	// million-row release out of it; the workers render meanwhile.
 	if err := s.metricPages(ctx, o); err != nil {
+		return err
+	}
+	if err := s.councilPages(ctx, o); err != nil {
 		return err
 	}
 	if err := s.providerPages(ctx, o); err != nil {
@@ -410,26 +412,34 @@ func (s *siteData) numberedPart(kind string, list *partList, pages []span, i int
 // one page per metric and period, and a copy of the latest period's page
 // at the metric's own URL.
 func (s *siteData) metricPages(ctx context.Context, o *output) error {
-	councils := &councilTables{s: s, o: o, by: map[string]*councilTable{}}
-	err := s.eachGroup(ctx, duckdb.ByMetric, func(first *RowView, row *duckdb.SiteRow) bool {
+	return s.eachGroup(ctx, duckdb.ByMetric, func(first *RowView, row *duckdb.SiteRow) bool {
 		return first.Metric == row.Metric && first.Period == row.Period
-	}, councils.add, func(group []RowView) error {
+	}, func(group []RowView) error {
 		s.countHeadline(group)
 		return o.do(func(r *renderer) error { return s.writeMetric(o, r, group) })
 	})
-	if err != nil {
-		return err
-	}
-	return councils.pages()
+}
+
+// councilPages streams each council's figures, each metric and service
+// in its latest period, and queues the council's page. A council without
+// a page (no observations of its own) is left out.
+func (s *siteData) councilPages(ctx context.Context, o *output) error {
+	return s.eachGroup(ctx, duckdb.ByCouncil, func(first *RowView, row *duckdb.SiteRow) bool {
+		return first.CouncilCode == row.CouncilCode
+	}, func(group []RowView) error {
+		c, ok := s.councilBy[group[0].CouncilCode]
+		if !ok || !c.HasData {
+			return nil
+		}
+		return o.do(func(r *renderer) error { return s.writeCouncil(o, r, c, group) })
+	})
 }
 
 // eachGroup streams the comparison rows in order by and calls page with
 // each run of rows that same says are alike: same compares a row with the
-// run's first. A page's rows are its own, so page may keep them. each,
-// when not nil, is called with every row as it arrives, and must copy
-// what it keeps.
+// run's first. A page's rows are its own, so page may keep them.
 func (s *siteData) eachGroup(ctx context.Context, by duckdb.SiteOrder, same func(first *RowView, row *duckdb.SiteRow) bool,
-	each func(row *RowView) error, page func(group []RowView) error) error {
+	page func(group []RowView) error) error {
 	// The rows gather in one slice reused from group to group and each
 	// group is handed on as an exact copy: growing a new slice for each
 	// group by doubling allocated twice the rows, and a RowView is about a
@@ -444,9 +454,6 @@ func (s *siteData) eachGroup(ctx context.Context, by duckdb.SiteOrder, same func
 			}
 		}
 		rows = append(rows, s.view(row))
-		if each != nil {
-			return each(&rows[len(rows)-1])
-		}
 		return nil
 	})
 	if err != nil || len(rows) == 0 {
@@ -828,7 +835,7 @@ func (s *siteData) providerPages(ctx context.Context, o *output) error {
 	next, last := 0, ""
 	err = s.eachGroup(ctx, duckdb.ByProvider, func(first *RowView, row *duckdb.SiteRow) bool {
 		return first.ProviderID == row.ProviderID
-	}, nil, func(group []RowView) error {
+	}, func(group []RowView) error {
 		id := group[0].ProviderID
 		if id <= last {
 			return fmt.Errorf("provider pages: the comparison rows of provider %q came after those of %q, not in order of provider id", id, last)
@@ -1066,77 +1073,10 @@ func providerSentence(name string, sec *ProviderSection) (sentence, spineText st
 	return sentence, spineText
 }
 
-// councilTables gathers the councils' pages from the scan by metric, so
-// that the site reads the comparison rows once for the metrics' pages and
-// the councils': a second scan by council cost about a tenth of the
-// site's time. Of a council's rows only those its page shows are held,
-// each metric and service in the latest period the council has it; its
-// table.csv is those rows, written with its page.
-type councilTables struct {
-	s  *siteData
-	o  *output
-	by map[string]*councilTable
-}
-
-// councilTable is one council's rows so far.
-type councilTable struct {
-	// latest are the rows of each service and metric in the latest
-	// period seen so far.
-	latest map[[2]string]*latestRows
-}
-
-type latestRows struct {
-	period string
-	rows   []RowView
-}
-
-// add takes one row of the scan by metric: a row of a council without a
-// page is left out, as that council has no table.
-func (g *councilTables) add(v *RowView) error {
-	c, ok := g.s.councilBy[v.CouncilCode]
-	if !ok || !c.HasData {
-		return nil
-	}
-	t := g.by[v.CouncilCode]
-	if t == nil {
-		t = &councilTable{latest: map[[2]string]*latestRows{}}
-		g.by[v.CouncilCode] = t
-	}
-	k := [2]string{v.Service, v.Metric}
-	switch l := t.latest[k]; {
-	case l == nil:
-		t.latest[k] = &latestRows{period: v.Period, rows: []RowView{*v}}
-	case v.Period == l.period:
-		l.rows = append(l.rows, *v)
-	case g.s.periodRank[v.Period] > g.s.periodRank[l.period]:
-		l.period, l.rows = v.Period, append(l.rows[:0], *v)
-	}
-	return nil
-}
-
-// pages queues each council's page, in order of council code.
-func (g *councilTables) pages() error {
-	for _, code := range slices.Sorted(maps.Keys(g.by)) {
-		t := g.by[code]
-		var rows []RowView
-		for _, k := range slices.SortedFunc(maps.Keys(t.latest), func(a, b [2]string) int {
-			return cmp.Or(cmp.Compare(a[0], b[0]), cmp.Compare(a[1], b[1]))
-		}) {
-			rows = append(rows, t.latest[k].rows...)
-		}
-		delete(g.by, code) // its rows are the page's now
-		c := g.s.councilBy[code]
-		if err := g.o.do(func(r *renderer) error { return g.s.writeCouncil(g.o, r, c, rows) }); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
 // writeCouncil writes a council's page: the providers it commissions and
 // its figures by service, each metric in its latest period, and, when that
 // is too long for one page, a page per service. rows are the figures its
-// page shows (councilTables); its table.csv is those rows, in the page's
+// page shows (councilPages); its table.csv is those rows, in the page's
 // order, so that "download this table" gives what the page lists.
 func (s *siteData) writeCouncil(o *output, r *renderer, c *duckdb.SiteCouncil, rows []RowView) error {
 	url := CouncilURL(c.CouncilCode)

@@ -1,12 +1,11 @@
--- Every comparison row in metric order (by metric and period; the council
--- pages are gathered from this scan too), with what a page of the website
--- shows beside it: the council's name, region and type from the councils
--- table, the provider's sector from the providers table, and the
--- council's note on the figure from the observations table. The rows are
--- read a batch of metric periods at a time, from ($from_metric,
--- $from_period) to ($to_metric, $to_period) inclusive
--- (reader_site_batches.sql). The provider pages read theirs with
--- reader_site_provider_rows.sql.
+-- Every comparison row in metric order (by metric and period), for the
+-- metric pages, with what a page of the website shows beside it: the
+-- council's name, region and type from the councils table, the
+-- provider's sector from the providers table, and the council's note on
+-- the figure from the observations table. The rows are read a batch of
+-- metric periods at a time, from ($from_metric, $from_period) to
+-- ($to_metric, $to_period) inclusive (reader_site_batches.sql). The
+-- provider and council pages read theirs with reader_site_latest_rows.sql.
 SELECT c.*,
        k.name, k.region, k.type_name, p.sector, o.note
 FROM comparisons c
