@@ -223,8 +223,9 @@ func TestProfileReaderInBatches(t *testing.T) {
 // supported living, added in Q1 only, after them (by service, not
 // period), and its staff turnover in Q2; 1-202's and SC0303's two metrics
 // in Q1. Also added: for 1-202, a period whose name sorts after Q1 but
-// which starts years before it, not taken as the latest (the latest is by
-// the period's start), and a period that no period link knows, left out;
+// which starts years before it, not taken as the latest (the latest is in
+// the release's order of periods, by start first), and a period that no
+// period link knows, left out;
 // for SC0303, a period that starts and ends the same days as Q1, whose
 // name sorts after it: the latest of the two in the release's order of
 // periods, so the only one kept.
@@ -268,13 +269,15 @@ func TestEachSiteRowByProvider(t *testing.T) {
 // turnover in Q1; Wigan's visits in Q2, with a council-wide row added
 // there, and its staff turnover in Q2; Cambridgeshire's staff turnover in
 // Q1 and its visits in a period added to start and end with Q1 but whose
-// name sorts after it, so the latest in the release's order.
+// name sorts after it, so the latest in the release's order. A row of a
+// period no period link knows is left out.
 func TestEachSiteRowByCouncil(t *testing.T) {
 	t.Parallel()
 	r := openReleaseFixture(t,
 		"INSERT INTO comparisons SELECT * REPLACE ('' AS provider_id) FROM comparisons WHERE provider_id = '1-101' AND metric = 'hc-visits-on-time' AND period = '2024-25-Q2' AND council_code = 'E08000010'",
 		"INSERT INTO period_links BY NAME SELECT 'tie-Q1' AS period, 'quarter' AS kind, DATE '2024-04-01' AS period_start, DATE '2024-06-30' AS period_end",
-		"INSERT INTO comparisons SELECT * REPLACE ('tie-Q1' AS period) FROM comparisons WHERE provider_id = 'SC0303' AND metric = 'hc-visits-on-time'")
+		"INSERT INTO comparisons SELECT * REPLACE ('tie-Q1' AS period) FROM comparisons WHERE provider_id = 'SC0303' AND metric = 'hc-visits-on-time'",
+		"INSERT INTO comparisons SELECT * REPLACE ('zz-unknown' AS period) FROM comparisons WHERE provider_id = '1-101' AND metric = 'staff-turnover'")
 	var got []string
 	if err := r.EachSiteRow(context.Background(), ByCouncil, func(row *SiteRow) error {
 		got = append(got, strings.Join([]string{row.CouncilCode, row.CouncilName, row.Service, row.Metric, row.Period, row.ProviderID}, " | "))

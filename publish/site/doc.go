@@ -157,7 +157,9 @@
 // provider, each metric and service in its latest period only;
 // duckdb.Reader.EachSiteRow), each page's rows handed to a pool of
 // workers as they arrive, so the site costs a few queries, not one per
-// page, and holds no more than a batch of rows and the pages in hand.
+// page. It holds a batch of rows in metric order, and each
+// latest-period query's whole result in council and provider order
+// (about 130,000 rows each at five million), besides the pages in hand.
 // A council's table.csv is written from its rows with its page. The
 // scans run one after another, since each sorts the rows in the reader's
 // memory, which does not spill. Publish writes the pages while it exports the data

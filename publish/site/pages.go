@@ -424,10 +424,18 @@ func (s *siteData) metricPages(ctx context.Context, o *output) error {
 // in its latest period, and queues the council's page. A council without
 // a page (no observations of its own) is left out.
 func (s *siteData) councilPages(ctx context.Context, o *output) error {
+	last := ""
 	return s.eachGroup(ctx, duckdb.ByCouncil, func(first *RowView, row *duckdb.SiteRow) bool {
 		return first.CouncilCode == row.CouncilCode
 	}, func(group []RowView) error {
-		c, ok := s.councilBy[group[0].CouncilCode]
+		code := group[0].CouncilCode
+		// A council's rows out of order would write its page twice, the
+		// second over the first.
+		if code <= last {
+			return fmt.Errorf("council pages: the comparison rows of council %q came after those of %q, not in order of council code", code, last)
+		}
+		last = code
+		c, ok := s.councilBy[code]
 		if !ok || !c.HasData {
 			return nil
 		}

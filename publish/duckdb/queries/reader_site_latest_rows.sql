@@ -10,8 +10,9 @@
 -- The latest periods are found first, by an aggregate of a few columns,
 -- and only their rows are joined to the councils, providers and
 -- observations: a window over every comparison row with its joined
--- columns took 80 s for the provider pages at 20 million rows, this 18 s
--- (BENCHMARKS.md, "The provider pages a batch of providers at a time"),
+-- columns took 80 s for the provider pages at 20 million rows, this
+-- query's first form (the latest by start alone) 18 s (BENCHMARKS.md,
+-- "The provider pages a batch of providers at a time"),
 -- and the council pages held every council's latest rows in Go through
 -- the metric pages' scan.
 WITH periods AS (
