@@ -412,8 +412,8 @@ func (s *siteData) numberedPart(kind string, list *partList, pages []span, i int
 // one page per metric and period, and a copy of the latest period's page
 // at the metric's own URL.
 func (s *siteData) metricPages(ctx context.Context, o *output) error {
-	return s.eachGroup(ctx, duckdb.ByMetric, func(first *RowView, row *duckdb.SiteRow) bool {
-		return first.Metric == row.Metric && first.Period == row.Period
+	return s.eachGroup(ctx, duckdb.ByMetric, func(row *duckdb.SiteRow) groupKey {
+		return groupKey{row.Metric, row.Period}
 	}, func(group []RowView) error {
 		s.countHeadline(group)
 		return o.do(func(r *renderer) error { return s.writeMetric(o, r, group) })
@@ -424,18 +424,10 @@ func (s *siteData) metricPages(ctx context.Context, o *output) error {
 // in its latest period, and queues the council's page. A council without
 // a page (no observations of its own) is left out.
 func (s *siteData) councilPages(ctx context.Context, o *output) error {
-	last := ""
-	return s.eachGroup(ctx, duckdb.ByCouncil, func(first *RowView, row *duckdb.SiteRow) bool {
-		return first.CouncilCode == row.CouncilCode
+	return s.eachGroup(ctx, duckdb.ByCouncil, func(row *duckdb.SiteRow) groupKey {
+		return groupKey{row.CouncilCode}
 	}, func(group []RowView) error {
-		code := group[0].CouncilCode
-		// A council's rows out of order would write its page twice, the
-		// second over the first.
-		if code <= last {
-			return fmt.Errorf("council pages: the comparison rows of council %q came after those of %q, not in order of council code", code, last)
-		}
-		last = code
-		c, ok := s.councilBy[code]
+		c, ok := s.councilBy[group[0].CouncilCode]
 		if !ok || !c.HasData {
 			return nil
 		}
@@ -443,18 +435,28 @@ func (s *siteData) councilPages(ctx context.Context, o *output) error {
 	})
 }
 
+// A groupKey is what the rows of one page share: a metric and period, a
+// council's code or a provider's id.
+type groupKey [2]string
+
 // eachGroup streams the comparison rows in order by and calls page with
-// each run of rows that same says are alike: same compares a row with the
-// run's first. A page's rows are its own, so page may keep them.
-func (s *siteData) eachGroup(ctx context.Context, by duckdb.SiteOrder, same func(first *RowView, row *duckdb.SiteRow) bool,
+// each run of rows of one key. A page's rows are its own, so page may keep
+// them. The keys must rise strictly: a key seen again after another would
+// write its page twice, the second over the first, so it is an error.
+func (s *siteData) eachGroup(ctx context.Context, by duckdb.SiteOrder, key func(row *duckdb.SiteRow) groupKey,
 	page func(group []RowView) error) error {
 	// The rows gather in one slice reused from group to group and each
 	// group is handed on as an exact copy: growing a new slice for each
 	// group by doubling allocated twice the rows, and a RowView is about a
 	// kilobyte, so that was two fifths of the bytes the site allocated.
 	var rows []RowView
+	var last groupKey
 	err := s.in.Reader.EachSiteRow(ctx, by, func(row *duckdb.SiteRow) error {
-		if len(rows) > 0 && !same(&rows[0], row) {
+		k := key(row)
+		if len(rows) > 0 && k != last {
+			if cmp.Or(cmp.Compare(k[0], last[0]), cmp.Compare(k[1], last[1])) < 0 {
+				return fmt.Errorf("website: in %s order, the comparison rows of %q came after those of %q", by, k, last)
+			}
 			group := slices.Clone(rows)
 			rows = rows[:0]
 			if err := page(group); err != nil {
@@ -462,6 +464,7 @@ func (s *siteData) eachGroup(ctx context.Context, by duckdb.SiteOrder, same func
 			}
 		}
 		rows = append(rows, s.view(row))
+		last = k
 		return nil
 	})
 	if err != nil || len(rows) == 0 {
@@ -840,15 +843,11 @@ func (s *siteData) providerPages(ctx context.Context, o *output) error {
 	// next is the first provider of the register not yet written: those
 	// before a provider of the comparison rows, which have no rows of
 	// their own, are written before it.
-	next, last := 0, ""
-	err = s.eachGroup(ctx, duckdb.ByProvider, func(first *RowView, row *duckdb.SiteRow) bool {
-		return first.ProviderID == row.ProviderID
+	next := 0
+	err = s.eachGroup(ctx, duckdb.ByProvider, func(row *duckdb.SiteRow) groupKey {
+		return groupKey{row.ProviderID}
 	}, func(group []RowView) error {
 		id := group[0].ProviderID
-		if id <= last {
-			return fmt.Errorf("provider pages: the comparison rows of provider %q came after those of %q, not in order of provider id", id, last)
-		}
-		last = id
 		for ; next < len(s.providers) && s.providers[next].ProviderID < id; next++ {
 			if err := write(&s.providers[next], nil); err != nil {
 				return err
