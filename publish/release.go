@@ -275,7 +275,15 @@ func (b *Builder) startSite(ctx context.Context, dir, dbFile string, rel *schema
 			return
 		}
 		defer remove()
-		r, err := duckdb.OpenRelease(ctx, file, duckdb.Options{Threads: b.DuckDB.Threads, MemoryLimit: b.DuckDB.MemoryLimit})
+		limit, err := b.sharedMemoryLimit()
+		if err != nil {
+			sb.err = err
+			return
+		}
+		// It spills beside its second name, in the scratch folder,
+		// rather than fail a query past its part of the limit.
+		r, err := duckdb.OpenRelease(ctx, file, duckdb.Options{Threads: b.DuckDB.Threads, MemoryLimit: limit,
+			TempDir: filepath.Join(filepath.Dir(file), "spill")})
 		if err != nil {
 			sb.err = err
 			return
@@ -293,6 +301,20 @@ func (b *Builder) startSite(ctx context.Context, dir, dbFile string, rel *schema
 		sb.stats, sb.err = b.Site.Build(ctx, in)
 	}()
 	return sb
+}
+
+// sharedMemoryLimit returns the memory limit of each of the two
+// databases a release's website and its data files are written from, side
+// by side: half of the one given each, so that DuckDB holds no more than
+// that in all (at twenty million rows, the website's reader under the
+// whole limit beside the exports' took the process to 5.9 GB under 3GB).
+// Without a website the exports have the whole limit; without a limit
+// each keeps its default.
+func (b *Builder) sharedMemoryLimit() (string, error) {
+	if b.Site == nil {
+		return b.DuckDB.MemoryLimit, nil
+	}
+	return duckdb.ShareMemoryLimit(b.DuckDB.MemoryLimit, 2)
 }
 
 // siteDatabase returns a second name for the release database, for the
@@ -548,8 +570,19 @@ func (b *Builder) readRelease(ctx context.Context, dbFile string, rel *schemas.R
 // DuckDB's export of the next file uses meanwhile. DuckDB runs them with
 // threads threads (exportThreads).
 func (b *Builder) exportFiles(ctx context.Context, dir, dbFile string, threads int) (err error) {
-	db, err := duckdb.Open(ctx, dbFile, duckdb.Options{Threads: threads, MemoryLimit: b.DuckDB.MemoryLimit,
-		ReadOnly: true, KeepOrder: true})
+	limit, err := b.sharedMemoryLimit()
+	if err != nil {
+		return err
+	}
+	// What spills goes to the scratch folder, not beside the database in
+	// the release being built (DuckDB's default).
+	spill, err := os.MkdirTemp(b.Layout.Scratch(), "export-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(spill)
+	db, err := duckdb.Open(ctx, dbFile, duckdb.Options{Threads: threads, MemoryLimit: limit,
+		ReadOnly: true, KeepOrder: true, TempDir: spill})
 	if err != nil {
 		return err
 	}

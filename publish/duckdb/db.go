@@ -101,6 +101,22 @@ func ValidMemoryLimit(s string) bool {
 	return err == nil
 }
 
+// ShareMemoryLimit returns the part of limit (a size ValidMemoryLimit
+// takes) that each of parts databases open at once gets, so that together
+// they hold no more than limit: limit itself for one, "" (each database's
+// default) for "".
+func ShareMemoryLimit(limit string, parts int) (string, error) {
+	limit = strings.TrimSpace(limit)
+	if limit == "" || parts <= 1 {
+		return limit, nil
+	}
+	n, err := parseSize(limit)
+	if err != nil {
+		return "", err
+	}
+	return fmt.Sprintf("%d bytes", n/int64(parts)), nil
+}
+
 // ErrPathSettings is returned, wrapped, for a database path DuckDB
 // cannot open as it is named (CheckPath).
 var ErrPathSettings = errors.New("DuckDB cannot open a database whose path holds ? or #")

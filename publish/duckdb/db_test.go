@@ -379,6 +379,34 @@ func TestParseSize(t *testing.T) {
 	}
 }
 
+// TestShareMemoryLimit checks each database's part of a limit against
+// parts worked out by hand.
+func TestShareMemoryLimit(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		limit string
+		parts int
+		want  string
+	}{
+		{"3GB", 2, "1500000000 bytes"},
+		{"1GiB", 3, "357913941 bytes"}, // 1,073,741,824 / 3 = 357,913,941.33
+		{" 3GB ", 1, "3GB"},
+		{"", 2, ""},
+	}
+	for _, tt := range tests {
+		got, err := ShareMemoryLimit(tt.limit, tt.parts)
+		if err != nil || got != tt.want {
+			t.Errorf("ShareMemoryLimit(%q, %d) = %q, %v; want %q", tt.limit, tt.parts, got, err, tt.want)
+		}
+		if got != "" && !ValidMemoryLimit(got) {
+			t.Errorf("ShareMemoryLimit(%q, %d) = %q, which Options does not take", tt.limit, tt.parts, got)
+		}
+	}
+	if _, err := ShareMemoryLimit("lots", 2); err == nil {
+		t.Error(`ShareMemoryLimit("lots", 2) took it as a size`)
+	}
+}
+
 // TestOpenSetsTempDirectory checks that DuckDB spills where Options.TempDir
 // says, which publish sets to the data folder's .scratch folder: outside
 // releases/, since what spills holds figures from before disclosure

@@ -3,11 +3,13 @@ package duckdb
 import (
 	"context"
 	"database/sql"
+	"database/sql/driver"
 	"errors"
 	"fmt"
 	"net/url"
 	"strconv"
 	"strings"
+	"sync"
 
 	duckdb "github.com/duckdb/duckdb-go/v2"
 
@@ -54,21 +56,27 @@ type ColumnInfo struct {
 // always opened read-only, whatever opts.ReadOnly says, with:
 //
 //   - enable_external_access = false, so no query reads or writes any file
-//     but the database (read_csv, read_parquet, COPY, ATTACH fail);
+//     but the database and its temp folder (read_csv, read_parquet, COPY,
+//     ATTACH fail);
 //   - extensions neither installed nor loaded automatically, and community
 //     extensions refused;
-//   - max_temp_directory_size = 0, so nothing spills to disk beside an
-//     immutable release (opts.TempDir is not used): a query over the memory
-//     limit fails instead;
+//   - no temp folder, so that nothing spills to disk beside an immutable
+//     release (DuckDB's default is a folder beside the file, and
+//     max_temp_directory_size = 0 did not stop it spilling there): a query
+//     over the memory limit fails instead; unless opts.TempDir names one, as
+//     a publish does for its website's reader, which then spills there;
 //   - opts.Threads threads (DefaultReaderThreads when 0) and a memory limit
-//     of opts.MemoryLimit (DefaultReaderMemoryLimit when "");
+//     of opts.MemoryLimit (DefaultReaderMemoryLimit when ""), with freed
+//     memory handed back to the system sooner, as Open does under a limit;
 //   - lock_configuration = true, so no statement can change any of this.
 //
 // The settings are DuckDB configuration given when the database starts
-// (the driver passes the DSN's query parameters to duckdb_set_config), not
-// SET statements on a connection; OpenRelease reads them back and refuses
-// a database that does not have them. Each query is interrupted when its
-// context ends.
+// (the driver passes the DSN's query parameters to duckdb_set_config),
+// but for the temp folder, external access and the lock, which DuckDB
+// takes only as SET statements, in that order (it refuses a temp folder
+// once external access is off), run as the database's first connection
+// opens; OpenRelease reads them back and refuses a database that does not
+// have them. Each query is interrupted when its context ends.
 //
 // DuckDB shares one instance per file within a process, so OpenRelease
 // fails while the same file is open with other settings, such as by Open.
@@ -85,23 +93,61 @@ func OpenRelease(ctx context.Context, path string, opts Options) (*Reader, error
 	}
 	config := url.Values{
 		"access_mode":                  {"READ_ONLY"},
-		"enable_external_access":       {"false"},
 		"autoload_known_extensions":    {"false"},
 		"autoinstall_known_extensions": {"false"},
 		"allow_community_extensions":   {"false"},
-		"max_temp_directory_size":      {"0B"},
 		"threads":                      {strconv.Itoa(threads)},
 		"memory_limit":                 {limit},
-		"lock_configuration":           {"true"},
+		// As Open does under a memory limit (set_allocator.sql): freed
+		// memory goes back to the system sooner.
+		"allocator_flush_threshold":    {"8MB"},
+		"allocator_background_threads": {"true"},
 	}
-	// No init hook: with the configuration locked, a SET would fail, and
-	// nothing needs setting per connection.
-	connector, err := duckdb.NewConnector(path+"?"+config.Encode(), nil)
+	// The temp folder is set on the database's first connection: DuckDB
+	// takes temp_directory only as a SET, and refuses one once external
+	// access is off, so external access is turned off and the
+	// configuration locked after it (reader_lock.sql), and checkSettings
+	// reads both back. Later connections need nothing set: the settings
+	// are the database's.
+	var mu sync.Mutex
+	first := true
+	init := func(ex driver.ExecerContext) error {
+		mu.Lock()
+		defer mu.Unlock()
+		if !first {
+			return nil
+		}
+		ctx := context.Background()
+		for _, q := range []struct {
+			name string
+			args []driver.NamedValue
+		}{
+			{"set_temp_directory", []driver.NamedValue{{Name: "dir", Ordinal: 1, Value: opts.TempDir}}},
+			{"reader_lock", nil},
+		} {
+			text, err := lookup(q.name)
+			if err != nil {
+				return err
+			}
+			if _, err := ex.ExecContext(ctx, text, q.args); err != nil {
+				// DuckDB shares one instance per file within a process: a
+				// release another reader opened is locked already, and
+				// checkSettings reads back whether it has these settings.
+				if strings.Contains(err.Error(), "configuration has been locked") {
+					break
+				}
+				return fmt.Errorf("%s: %w", q.name, err)
+			}
+		}
+		first = false
+		return nil
+	}
+	connector, err := duckdb.NewConnector(path+"?"+config.Encode(), init)
 	if err != nil {
 		return nil, fmt.Errorf("open release %s: %w", path, err)
 	}
 	r := &Reader{db: sql.OpenDB(connector), connector: connector}
-	if err := r.checkSettings(ctx, threads); err != nil {
+	if err := r.checkSettings(ctx, threads, opts.TempDir); err != nil {
 		r.Close()
 		return nil, fmt.Errorf("open release %s: %w", path, err)
 	}
@@ -129,25 +175,26 @@ func readerLimits(opts Options) (int, string, error) {
 // checkSettings confirms that DuckDB applied the settings OpenRelease
 // asked for; a driver that dropped them would otherwise leave the file
 // writable and the file system open, silently.
-func (r *Reader) checkSettings(ctx context.Context, threads int) error {
+func (r *Reader) checkSettings(ctx context.Context, threads int, tempDir string) error {
 	const name = "reader_settings"
 	q, err := lookup(name)
 	if err != nil {
 		return err
 	}
 	var (
-		access                                       string
+		access, temp                                 string
 		external, locked, autoload, autoinstall, com bool
 		gotThreads                                   int
 	)
-	err = r.db.QueryRowContext(ctx, q).Scan(&access, &external, &locked, &autoload, &autoinstall, &com, &gotThreads)
+	err = r.db.QueryRowContext(ctx, q).Scan(&access, &external, &locked, &autoload, &autoinstall, &com, &gotThreads, &temp)
 	if err != nil {
 		return fmt.Errorf("%s: %w", name, err)
 	}
-	if access != "read_only" || external || !locked || autoload || autoinstall || com || gotThreads != threads {
+	if access != "read_only" || external || !locked || autoload || autoinstall || com || gotThreads != threads || temp != tempDir {
 		return fmt.Errorf("%s: DuckDB did not apply the reader's settings: access_mode %s, enable_external_access %t, "+
 			"lock_configuration %t, autoload_known_extensions %t, autoinstall_known_extensions %t, "+
-			"allow_community_extensions %t, threads %d", name, access, external, locked, autoload, autoinstall, com, gotThreads)
+			"allow_community_extensions %t, threads %d, temp_directory %q", name, access, external, locked, autoload, autoinstall, com,
+			gotThreads, temp)
 	}
 	return nil
 }

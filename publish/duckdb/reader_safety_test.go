@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -156,7 +157,7 @@ func TestReaderRefusesSet(t *testing.T) {
 		{name: "pragma", sql: "PRAGMA threads = 8", because: locked},
 	})
 	// The settings are as OpenRelease left them.
-	if err := r.checkSettings(ctx, DefaultReaderThreads); err != nil {
+	if err := r.checkSettings(ctx, DefaultReaderThreads, ""); err != nil {
 		t.Error(err)
 	}
 	var limit string
@@ -236,16 +237,21 @@ func TestReaderCancelsQueryWhenContextEnds(t *testing.T) {
 
 func TestOpenReleaseSettings(t *testing.T) {
 	t.Parallel()
+	spill := t.TempDir()
 	tests := []struct {
 		name        string
 		opts        Options
 		threads     string
 		memoryLimit string // as DuckDB writes it back
+		// spill is the temp_directory wanted, "" for a reader that
+		// never spills.
+		spill string
 	}{
-		{"defaults", Options{}, "2", "953.6 MiB"},
-		{"given", Options{Threads: 3, MemoryLimit: "256MiB"}, "3", "256.0 MiB"},
+		{"defaults", Options{}, "2", "953.6 MiB", ""},
+		{"given", Options{Threads: 3, MemoryLimit: "256MiB"}, "3", "256.0 MiB", ""},
 		// A reader is read-only whatever it is asked.
-		{"ReadOnly false is ignored", Options{ReadOnly: false, Threads: 1, MemoryLimit: " 512MB "}, "1", "488.2 MiB"},
+		{"ReadOnly false is ignored", Options{ReadOnly: false, Threads: 1, MemoryLimit: " 512MB "}, "1", "488.2 MiB", ""},
+		{"a build's reader spills", Options{Threads: 1, MemoryLimit: "1GB", TempDir: spill}, "1", "953.6 MiB", spill},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -273,7 +279,8 @@ func TestOpenReleaseSettings(t *testing.T) {
 					defer conn.Close()
 					<-start
 					names := []string{"access_mode", "enable_external_access", "lock_configuration", "autoload_known_extensions",
-						"autoinstall_known_extensions", "allow_community_extensions", "max_temp_directory_size", "threads", "memory_limit"}
+						"autoinstall_known_extensions", "allow_community_extensions", "threads", "memory_limit",
+						"allocator_flush_threshold", "allocator_background_threads", "temp_directory"}
 					got[i] = map[string]string{}
 					for _, name := range names {
 						var v string
@@ -289,7 +296,8 @@ func TestOpenReleaseSettings(t *testing.T) {
 			wg.Wait()
 			want := map[string]string{"access_mode": "read_only", "enable_external_access": "false", "lock_configuration": "true",
 				"autoload_known_extensions": "false", "autoinstall_known_extensions": "false", "allow_community_extensions": "false",
-				"max_temp_directory_size": "0 bytes", "threads": tt.threads, "memory_limit": tt.memoryLimit}
+				"threads": tt.threads, "memory_limit": tt.memoryLimit, "temp_directory": tt.spill,
+				"allocator_flush_threshold": "7.6 MiB", "allocator_background_threads": "true"}
 			for i := range n {
 				if errs[i] != nil {
 					t.Fatal(errs[i])
@@ -363,7 +371,7 @@ func TestReaderCheckSettingsRefusesAnOpenDatabase(t *testing.T) {
 	}
 	r := &Reader{db: sql.OpenDB(connector), connector: connector}
 	defer r.Close()
-	err = r.checkSettings(context.Background(), DefaultReaderThreads)
+	err = r.checkSettings(context.Background(), DefaultReaderThreads, "")
 	if err == nil || !strings.Contains(err.Error(), "did not apply") {
 		t.Errorf("checkSettings on a writable database = %v, want an error saying the settings did not apply", err)
 	}
@@ -420,5 +428,70 @@ func TestReaderConcurrentFinders(t *testing.T) {
 	close(errs)
 	for err := range errs {
 		t.Error(err)
+	}
+}
+
+// TestOpenReleaseSpills checks that a reader given a temp folder (the
+// website's, in a publish) spills there a query past its memory limit,
+// which a reader without one fails, and that it reads no other file.
+func TestOpenReleaseSpills(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	fixture := writeReleaseFixture(t)
+	// Twenty million BIGINTs numbered in one order and sorted in another
+	// hold far more than 60MB.
+	const big = "SELECT sum(n * x) FROM (SELECT n, row_number() OVER (ORDER BY n DESC) AS x FROM range(20000000) t(n) ORDER BY hash(n))"
+	r, err := OpenRelease(ctx, fixture, Options{Threads: 1, MemoryLimit: "60MB"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var sum float64
+	err = r.db.QueryRowContext(ctx, big).Scan(&sum)
+	r.Close()
+	if !IsOutOfMemory(err) {
+		t.Fatalf("a reader that may not spill: %v, want DuckDB out of memory", err)
+	}
+	// DuckDB's default temp folder is beside the file, in the release.
+	if _, err := os.Stat(fixture + ".tmp"); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("a reader that may not spill left %s.tmp beside the release file (%v)", filepath.Base(fixture), err)
+	}
+	dir := t.TempDir()
+	r, err = OpenRelease(ctx, fixture, Options{Threads: 1, MemoryLimit: "60MB", TempDir: dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	if err := r.db.QueryRowContext(ctx, big).Scan(&sum); err != nil {
+		t.Fatalf("a reader that spills: %v", err)
+	}
+	// Σ n·(m − n) for n from 0 to m − 1, with m = 20,000,000:
+	// m·Σn − Σn² = m·m(m−1)/2 − (m−1)m(2m−1)/6 = (m³ − m)/6.
+	const m = 2e7
+	if want := (m*m*m - m) / 6; sum != want {
+		t.Errorf("sum = %g, want %g", sum, want)
+	}
+	// DuckDB shares one instance per file within a process: a second
+	// reader of the file with the same folder shares it, and one with
+	// another folder is refused, not handed the first one's.
+	same, err := OpenRelease(ctx, fixture, Options{Threads: 1, MemoryLimit: "60MB", TempDir: dir})
+	if err != nil {
+		t.Fatalf("a second reader with the same settings: %v", err)
+	}
+	same.Close()
+	if other, err := OpenRelease(ctx, fixture, Options{Threads: 1, MemoryLimit: "60MB", TempDir: t.TempDir()}); err == nil {
+		other.Close()
+		t.Error("a second reader with another temp folder was opened on the first one's")
+	} else if !strings.Contains(err.Error(), "did not apply") {
+		t.Errorf("a second reader with another temp folder: %v, want an error saying the settings did not apply", err)
+	}
+	csv := filepath.Join(t.TempDir(), "notes.csv")
+	if err := os.WriteFile(csv, []byte("a\n1\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for _, q := range []string{"SELECT * FROM read_csv('" + csv + "')", "SET temp_directory = '" + t.TempDir() + "'",
+		"SET enable_external_access = true"} {
+		if _, err := r.db.ExecContext(ctx, q); err == nil {
+			t.Errorf("a reader that spills ran %s", q)
+		}
 	}
 }

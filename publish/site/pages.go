@@ -416,7 +416,7 @@ func (s *siteData) metricPages(ctx context.Context, o *output) error {
 		return groupKey{row.Metric, row.Period}
 	}, func(group []RowView) error {
 		s.countHeadline(group)
-		return o.do(func(r *renderer) error { return s.writeMetric(o, r, group) })
+		return o.doRows(len(group), func(r *renderer) error { return s.writeMetric(o, r, group) })
 	})
 }
 
@@ -431,7 +431,7 @@ func (s *siteData) councilPages(ctx context.Context, o *output) error {
 		if !ok || !c.HasData {
 			return nil
 		}
-		return o.do(func(r *renderer) error { return s.writeCouncil(o, r, c, group) })
+		return o.doRows(len(group), func(r *renderer) error { return s.writeCouncil(o, r, c, group) })
 	})
 }
 
@@ -447,8 +447,10 @@ func (s *siteData) eachGroup(ctx context.Context, by duckdb.SiteOrder, key func(
 	page func(group []RowView) error) error {
 	// The rows gather in one slice reused from group to group and each
 	// group is handed on as an exact copy: growing a new slice for each
-	// group by doubling allocated twice the rows, and a RowView is about a
-	// kilobyte, so that was two fifths of the bytes the site allocated.
+	// group by doubling allocated twice the rows, and a RowView is 632
+	// bytes before its strings, so that was two fifths of the bytes the
+	// site allocated. The pages queue a group with its rows counted
+	// (output.doRows), so that the groups waiting are bounded by rows.
 	var rows []RowView
 	var last groupKey
 	err := s.in.Reader.EachSiteRow(ctx, by, func(row *duckdb.SiteRow) error {
@@ -838,7 +840,7 @@ func (s *siteData) providerPages(ctx context.Context, o *output) error {
 		if err != nil {
 			return err
 		}
-		return o.do(func(r *renderer) error { return s.writeProvider(o, r, prov, profile, rows) })
+		return o.doRows(len(rows)+len(profile), func(r *renderer) error { return s.writeProvider(o, r, prov, profile, rows) })
 	}
 	// next is the first provider of the register not yet written: those
 	// before a provider of the comparison rows, which have no rows of

@@ -7,4 +7,5 @@ SELECT current_setting('access_mode')::VARCHAR AS access_mode,
        current_setting('autoload_known_extensions')::BOOLEAN AS autoload_known_extensions,
        current_setting('autoinstall_known_extensions')::BOOLEAN AS autoinstall_known_extensions,
        current_setting('allow_community_extensions')::BOOLEAN AS allow_community_extensions,
-       current_setting('threads')::BIGINT AS threads
+       current_setting('threads')::BIGINT AS threads,
+       current_setting('temp_directory')::VARCHAR AS temp_directory
