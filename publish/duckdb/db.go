@@ -78,7 +78,8 @@ type Options struct {
 	KeepOrder bool
 	// TempDir is where DuckDB spills what does not fit in memory; ""
 	// keeps DuckDB's default (beside a database file, or .tmp in the
-	// working folder for one in memory).
+	// working folder for one in memory) for Open, and none for
+	// OpenRelease, whose reader then never spills.
 	TempDir string
 }
 

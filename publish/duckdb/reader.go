@@ -66,17 +66,19 @@ type ColumnInfo struct {
 //     over the memory limit fails instead; unless opts.TempDir names one, as
 //     a publish does for its website's reader, which then spills there;
 //   - opts.Threads threads (DefaultReaderThreads when 0) and a memory limit
-//     of opts.MemoryLimit (DefaultReaderMemoryLimit when ""), with freed
-//     memory handed back to the system sooner, as Open does under a limit;
+//     of opts.MemoryLimit (DefaultReaderMemoryLimit when ""); a reader with
+//     a temp folder, a build's, also hands freed memory back to the system
+//     sooner, as Open does under a limit, since it shares the build's;
 //   - lock_configuration = true, so no statement can change any of this.
 //
 // The settings are DuckDB configuration given when the database starts
 // (the driver passes the DSN's query parameters to duckdb_set_config),
-// but for the temp folder, external access and the lock, which DuckDB
-// takes only as SET statements, in that order (it refuses a temp folder
-// once external access is off), run as the database's first connection
-// opens; OpenRelease reads them back and refuses a database that does not
-// have them. Each query is interrupted when its context ends.
+// but for the temp folder, external access and the lock: the driver
+// applies a DSN's settings in no fixed order, and DuckDB refuses a temp
+// folder once external access is off, so these three are SET statements,
+// in that order, run as the database's first connection opens.
+// OpenRelease reads them back and refuses a database that does not have
+// them. Each query is interrupted when its context ends.
 //
 // DuckDB shares one instance per file within a process, so OpenRelease
 // fails while the same file is open with other settings, such as by Open.
@@ -98,17 +100,18 @@ func OpenRelease(ctx context.Context, path string, opts Options) (*Reader, error
 		"allow_community_extensions":   {"false"},
 		"threads":                      {strconv.Itoa(threads)},
 		"memory_limit":                 {limit},
-		// As Open does under a memory limit (set_allocator.sql): freed
-		// memory goes back to the system sooner.
-		"allocator_flush_threshold":    {"8MB"},
-		"allocator_background_threads": {"true"},
 	}
-	// The temp folder is set on the database's first connection: DuckDB
-	// takes temp_directory only as a SET, and refuses one once external
-	// access is off, so external access is turned off and the
-	// configuration locked after it (reader_lock.sql), and checkSettings
-	// reads both back. Later connections need nothing set: the settings
-	// are the database's.
+	if opts.TempDir != "" {
+		// A build's reader shares the build's memory limit: as Open does
+		// under a limit (set_allocator.sql), freed memory goes back to
+		// the system sooner. A server's keeps it for reuse (README).
+		config.Set("allocator_flush_threshold", "8MB")
+		config.Set("allocator_background_threads", "true")
+	}
+	// The temp folder, external access and the lock are set on the
+	// database's first connection, in that order (reader_lock.sql), and
+	// checkSettings reads them back. Later connections need nothing set:
+	// the settings are the database's.
 	var mu sync.Mutex
 	first := true
 	init := func(ex driver.ExecerContext) error {
@@ -193,8 +196,8 @@ func (r *Reader) checkSettings(ctx context.Context, threads int, tempDir string)
 	if access != "read_only" || external || !locked || autoload || autoinstall || com || gotThreads != threads || temp != tempDir {
 		return fmt.Errorf("%s: DuckDB did not apply the reader's settings: access_mode %s, enable_external_access %t, "+
 			"lock_configuration %t, autoload_known_extensions %t, autoinstall_known_extensions %t, "+
-			"allow_community_extensions %t, threads %d, temp_directory %q", name, access, external, locked, autoload, autoinstall, com,
-			gotThreads, temp)
+			"allow_community_extensions %t, threads %d (want %d), temp_directory %q (want %q)", name, access, external, locked, autoload,
+			autoinstall, com, gotThreads, threads, temp, tempDir)
 	}
 	return nil
 }

@@ -297,7 +297,11 @@ func TestOpenReleaseSettings(t *testing.T) {
 			want := map[string]string{"access_mode": "read_only", "enable_external_access": "false", "lock_configuration": "true",
 				"autoload_known_extensions": "false", "autoinstall_known_extensions": "false", "allow_community_extensions": "false",
 				"threads": tt.threads, "memory_limit": tt.memoryLimit, "temp_directory": tt.spill,
-				"allocator_flush_threshold": "7.6 MiB", "allocator_background_threads": "true"}
+				"allocator_flush_threshold": "128.0 MiB", "allocator_background_threads": "false"}
+			if tt.spill != "" {
+				// A build's reader hands freed memory back sooner.
+				want["allocator_flush_threshold"], want["allocator_background_threads"] = "7.6 MiB", "true"
+			}
 			for i := range n {
 				if errs[i] != nil {
 					t.Fatal(errs[i])
@@ -447,13 +451,14 @@ func TestOpenReleaseSpills(t *testing.T) {
 	}
 	var sum float64
 	err = r.db.QueryRowContext(ctx, big).Scan(&sum)
+	// DuckDB's default temp folder is beside the file, in the release,
+	// and removed as the database closes.
+	if _, serr := os.Stat(fixture + ".tmp"); !errors.Is(serr, fs.ErrNotExist) {
+		t.Errorf("a reader that may not spill made %s.tmp beside the release file (%v)", filepath.Base(fixture), serr)
+	}
 	r.Close()
 	if !IsOutOfMemory(err) {
 		t.Fatalf("a reader that may not spill: %v, want DuckDB out of memory", err)
-	}
-	// DuckDB's default temp folder is beside the file, in the release.
-	if _, err := os.Stat(fixture + ".tmp"); !errors.Is(err, fs.ErrNotExist) {
-		t.Errorf("a reader that may not spill left %s.tmp beside the release file (%v)", filepath.Base(fixture), err)
 	}
 	dir := t.TempDir()
 	r, err = OpenRelease(ctx, fixture, Options{Threads: 1, MemoryLimit: "60MB", TempDir: dir})

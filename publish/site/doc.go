@@ -162,7 +162,9 @@
 // (about 130,000 rows each at five million), besides the pages in hand.
 // A council's table.csv is written from its rows with its page. The
 // scans run one after another, since each sorts the rows in the reader's
-// memory, which does not spill. Publish writes the pages while it exports the data
+// memory (publish's reader spills past half its limit, at a cost in time;
+// a server's never does). The pages queued for rendering hold at most
+// QueueRows rows between them. Publish writes the pages while it exports the data
 // files (Input.DataFiles): only the downloads and home pages, which list
 // and describe those files, and the sitemap wait for them, and
 // Stats.Elapsed leaves the wait out. The long tables and lists (league

@@ -232,8 +232,9 @@ func (s *siteData) build(ctx context.Context, o *output) error {
 		return err
 	}
 	// One scan at a time: each sorts the comparison rows in the reader's
-	// memory, which does not spill, so two at once could run a
-	// million-row release out of it; the workers render meanwhile.
+	// memory, which a server's reader cannot spill and a publish's spills
+	// only at a cost in time, so two at once could run a million-row
+	// release out of it; the workers render meanwhile.
 	if err := s.metricPages(ctx, o); err != nil {
 		return err
 	}

@@ -90,3 +90,54 @@ func TestOutputBoundsQueuedRows(t *testing.T) {
 		t.Errorf("%d rows still counted as held after every page ended", o.held)
 	}
 }
+
+// TestOutputCancelledWhileWaiting checks that a page waiting for rows
+// learns at once that the build was cancelled, and that the pages skipped
+// after it give back their rows.
+func TestOutputCancelledWhileWaiting(t *testing.T) {
+	t.Parallel()
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	o := newOutput(ctx, t.TempDir(), 2)
+	o.queueRows = 10
+	open := make(chan struct{})
+	blocked := func(*renderer) error { <-open; return nil }
+	// Both workers busy with 3 rows each, and a page of 3 queued behind them.
+	for range 2 {
+		if err := o.doRows(3, blocked); err != nil {
+			t.Fatal(err)
+		}
+	}
+	ran := make(chan struct{}, 1)
+	if err := o.doRows(3, func(*renderer) error { ran <- struct{}{}; return nil }); err != nil {
+		t.Fatal(err)
+	}
+	waiting := make(chan error, 1)
+	go func() { waiting <- o.doRows(5, func(*renderer) error { return nil }) }()
+	select {
+	case err := <-waiting:
+		t.Fatalf("a page of 5 rows beside 9 was queued at once (%v); it should wait", err)
+	case <-time.After(100 * time.Millisecond):
+	}
+	cancel()
+	select {
+	case err := <-waiting:
+		if !errors.Is(err, context.Canceled) {
+			t.Errorf("the waiting page: %v, want context.Canceled", err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("the waiting page still waits after the build was cancelled")
+	}
+	close(open)
+	if _, err := o.finish(); !errors.Is(err, context.Canceled) {
+		t.Errorf("finish: %v, want context.Canceled", err)
+	}
+	select {
+	case <-ran:
+		t.Error("a page queued before the cancel was rendered after it")
+	default:
+	}
+	if o.held != 0 {
+		t.Errorf("%d rows still counted as held: the skipped page did not give back its rows", o.held)
+	}
+}

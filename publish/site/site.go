@@ -223,9 +223,11 @@ type output struct {
 	// tests.
 	queueRows int
 	// held is how many rows they hold now; free is signalled as a job
-	// that held some ends.
+	// that held some ends, and on a failure.
 	held int
 	free *sync.Cond
+	// stop stops the watch on ctx that fails the output when it ends.
+	stop func() bool
 	// limit is the most a page may hold: MaxPageBytes, or
 	// Builder.PageLimit.
 	limit int
@@ -260,8 +262,9 @@ type job struct {
 	rows int
 }
 
-// QueueRows is how many comparison rows the pages queued for rendering
-// and being rendered may hold between them. A row in a page's hands is a
+// QueueRows is how many rows the pages queued for rendering and being
+// rendered may hold between them: comparison rows, and a provider page's
+// profile rows too (264 bytes each, counted as one). A row in a page's hands is a
 // RowView of 632 bytes and its strings, and at twenty million rows a
 // metric period has tens of thousands: with the queue bounded only by its
 // number of jobs, eleven such groups could be held at once (two
@@ -276,6 +279,9 @@ func newOutput(ctx context.Context, dir string, workers int) *output {
 	o := &output{ctx: ctx, dir: dir, jobs: make(chan job, workers*4), queueRows: QueueRows, limit: MaxPageBytes, split: TablePageBytes,
 		stats: Stats{Sums: map[string]string{}}, dirs: map[string]bool{}}
 	o.free = sync.NewCond(&o.mu)
+	// A producer waiting for rows learns at once that the build was
+	// cancelled, not when a page ends.
+	o.stop = context.AfterFunc(ctx, func() { o.fail(ctx.Err()) })
 	for range workers {
 		o.wg.Go(func() {
 			var r renderer
@@ -352,6 +358,7 @@ func (o *output) firstErr() error {
 func (o *output) finish() (Stats, error) {
 	close(o.jobs)
 	o.wg.Wait()
+	o.stop()
 	return o.stats, o.err
 }
 
