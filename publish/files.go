@@ -19,8 +19,9 @@ import (
 // (hash, two spaces, path with forward slashes), sorted by path, so that
 // "sha256sum -c SHA256SUMS" run in the folder checks the release. known
 // holds the hashes of files already hashed and synced, by path with
-// forward slashes, so a large file is not read twice.
-func writeChecksums(dir string, known map[string]string) error {
+// forward slashes, so a large file is not read twice, and pages those of
+// the website's files, as bytes (site.Stats.Sums).
+func writeChecksums(dir string, known map[string]string, pages map[string][sha256.Size]byte) error {
 	var lines []string
 	var dirs []string
 	err := filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
@@ -43,6 +44,9 @@ func writeChecksums(dir string, known map[string]string) error {
 			return fmt.Errorf("%s is not a regular file", rel)
 		}
 		sum, ok := known[rel]
+		if raw, page := pages[rel]; !ok && page {
+			sum, ok = hex.EncodeToString(raw[:]), true
+		}
 		if !ok {
 			if sum, _, err = hashAndSync(path); err != nil {
 				return err

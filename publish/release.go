@@ -2,6 +2,7 @@ package publish
 
 import (
 	"context"
+	"crypto/sha256"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -199,13 +200,15 @@ func (b *Builder) build(ctx context.Context, dir string, rel *schemas.Release) (
 		site = b.startSite(ctx, dir, dbFile, rel)
 	}
 	sums, err := b.writeData(ctx, dir, dbFile, rel)
+	var siteSums map[string][sha256.Size]byte
 	if site != nil {
 		if err != nil {
 			site.ready <- dataResult{err: errors.New("the release's data files were not written")}
 		} else {
 			site.ready <- dataResult{sums: maps.Clone(sums)}
 		}
-		if serr := site.wait(sums); err == nil {
+		var serr error
+		if siteSums, serr = site.wait(sums); err == nil {
 			err = serr
 		}
 	}
@@ -214,7 +217,7 @@ func (b *Builder) build(ctx context.Context, dir string, rel *schemas.Release) (
 	}
 	reach("site-written")
 	b.logf("writing %s", schemas.ChecksumsFile)
-	if err := writeChecksums(dir, sums); err != nil {
+	if err := writeChecksums(dir, sums, siteSums); err != nil {
 		return err
 	}
 	reach("checksums-written")
@@ -358,29 +361,29 @@ func copyFile(src, dst string) error {
 	return out.Close()
 }
 
-// wait waits for the website, adds the sums of its files to sums, so
-// SHA256SUMS does not read them back, and makes them durable with one
-// sync (schemas.SyncAll).
-func (sb *siteBuild) wait(sums map[string]string) error {
+// wait waits for the website, makes its files (those not among the data
+// files, whose sums are in data) durable with one sync (schemas.SyncAll),
+// and returns the sums of every file it wrote, so SHA256SUMS does not read
+// them back.
+func (sb *siteBuild) wait(data map[string]string) (map[string][sha256.Size]byte, error) {
 	<-sb.done
 	if sb.err != nil {
-		return sb.err
+		return nil, sb.err
 	}
 	stats := sb.stats
 	paths := make([]string, 0, len(stats.Sums))
-	for name, sum := range stats.Sums {
-		if _, data := sums[name]; !data {
+	for name := range stats.Sums {
+		if _, ok := data[name]; !ok {
 			paths = append(paths, filepath.Join(sb.dir, filepath.FromSlash(name)))
 		}
-		sums[name] = sum
 	}
 	if err := schemas.SyncAll(paths); err != nil {
-		return fmt.Errorf("site: %w", err)
+		return nil, fmt.Errorf("site: %w", err)
 	}
 	sb.b.logf("wrote the website: %d pages (%d files, %.1f MB) in %s, %.0f pages a second (besides %s waiting for the data files); largest page %s, %.0f kB",
 		stats.Pages, stats.Files, float64(stats.Bytes)/1e6, stats.Elapsed.Round(time.Millisecond), stats.PagesPerSecond(),
 		stats.Waited.Round(time.Millisecond), stats.Largest, float64(stats.LargestBytes)/1024)
-	return nil
+	return stats.Sums, nil
 }
 
 // history reads the release.json of every release in the data folder

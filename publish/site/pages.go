@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"cmp"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/xml"
 	"errors"
 	"fmt"
@@ -1280,8 +1282,12 @@ func (s *siteData) downloadsPage(o *output) (DownloadsPage, error) {
 			if sum, err = schemas.FileSHA256(path); err != nil {
 				return err
 			}
+			var raw [sha256.Size]byte
+			if _, err := hex.Decode(raw[:], []byte(sum)); err != nil {
+				return fmt.Errorf("%s: %w", rel, err)
+			}
 			o.mu.Lock()
-			o.stats.Sums[rel] = sum
+			o.stats.Sums[rel] = raw
 			o.mu.Unlock()
 		}
 		licence := "Open Government Licence v3.0"
