@@ -19,9 +19,10 @@ import (
 // (hash, two spaces, path with forward slashes), sorted by path, so that
 // "sha256sum -c SHA256SUMS" run in the folder checks the release. known
 // holds the hashes of files already hashed and synced, by path with
-// forward slashes, so a large file is not read twice, and pages those of
-// the website's files, as bytes (site.Stats.Sums).
-func writeChecksums(dir string, known map[string]string, pages map[string][sha256.Size]byte) error {
+// forward slashes, so a large file is not read twice; website holds the
+// website's, as bytes (site.Stats.Sums). A path in both is the same file,
+// hashed twice: known's sum is taken.
+func writeChecksums(dir string, known map[string]string, website map[string][sha256.Size]byte) error {
 	var lines []string
 	var dirs []string
 	err := filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
@@ -44,7 +45,7 @@ func writeChecksums(dir string, known map[string]string, pages map[string][sha25
 			return fmt.Errorf("%s is not a regular file", rel)
 		}
 		sum, ok := known[rel]
-		if raw, page := pages[rel]; !ok && page {
+		if raw, site := website[rel]; !ok && site {
 			sum, ok = hex.EncodeToString(raw[:]), true
 		}
 		if !ok {

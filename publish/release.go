@@ -363,8 +363,8 @@ func copyFile(src, dst string) error {
 
 // wait waits for the website, makes its files (those not among the data
 // files, whose sums are in data) durable with one sync (schemas.SyncAll),
-// and returns the sums of every file it wrote, so SHA256SUMS does not read
-// them back.
+// and returns the sums of every file it wrote or its downloads page
+// hashed, so SHA256SUMS does not read them back.
 func (sb *siteBuild) wait(data map[string]string) (map[string][sha256.Size]byte, error) {
 	<-sb.done
 	if sb.err != nil {

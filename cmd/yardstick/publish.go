@@ -26,7 +26,7 @@ func runPublish(ctx context.Context, e *env, args []string) int {
 	memoryLimit := fs.String("memory-limit", e.getenv("YARDSTICK_MEMORY_LIMIT"),
 		"cap DuckDB's memory while building, such as 4GB; past it DuckDB spills to disk in the data folder's .scratch, and the comparisons are "+
 			"worked out a batch of metrics at a time to fit; the process peaks above it by memory DuckDB does not count and what Go holds: "+
-			"about 0.5 GB at five million rows, 0.8 GB at twenty million without the website and 0.9 GB with it (env YARDSTICK_MEMORY_LIMIT; "+
+			"about 0.5 GB at five million rows and 0.8-0.9 GB at twenty million, with the website or without (env YARDSTICK_MEMORY_LIMIT; "+
 			"default: DuckDB's own, 80% of the machine's memory)")
 	timingsFile := fs.String("timings", "",
 		"write each embedded SQL statement's time to FILE once publish ends, failed or not, as CSV: its name, how many times it ran, "+

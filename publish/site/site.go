@@ -148,12 +148,14 @@ type Stats struct {
 	Largest      string
 	LargestBytes int
 	Elapsed      time.Duration
-	// Sums are the SHA-256 sums of every file written, by path with
-	// forward slashes, for the release's SHA256SUMS. They are kept as
-	// bytes rather than hex: a national release's website has about two
-	// million files, and as hex strings their sums held 60 MB more of
-	// Go's heap while the website's reader is at its highest
-	// (BENCHMARKS.md, "The website at 20M in less memory").
+	// Sums are the SHA-256 sums of every file written, and of the files
+	// the downloads page hashed, by path with forward slashes, for the
+	// release's SHA256SUMS. They are kept as bytes rather than hex: a
+	// national release's website has about two million files, and as hex
+	// strings their sums would hold about 60 MB more of Go's heap while
+	// the website's reader is at its highest (a map of that many filled
+	// both ways, not a publish: BENCHMARKS.md, "The website at 20M in
+	// less memory").
 	Sums map[string][sha256.Size]byte
 	// Waited is how long the build waited for Input.DataFiles, which
 	// Elapsed leaves out.
