@@ -13,14 +13,26 @@ import (
 // an audit's record was made for. The release's own SHA256SUMS hashes and
 // syncs each file in one reading (publish's hashAndSync).
 func FileSHA256(path string) (string, error) {
-	f, err := os.Open(path)
+	sum, err := FileSum(path)
 	if err != nil {
 		return "", err
+	}
+	return hex.EncodeToString(sum[:]), nil
+}
+
+// FileSum returns the SHA-256 of the file at path as bytes, for a caller
+// that keeps many of them (the website's sums of its files).
+func FileSum(path string) ([sha256.Size]byte, error) {
+	var sum [sha256.Size]byte
+	f, err := os.Open(path)
+	if err != nil {
+		return sum, err
 	}
 	defer f.Close()
 	h := sha256.New()
 	if _, err := io.Copy(h, f); err != nil {
-		return "", fmt.Errorf("hash %s: %w", path, err)
+		return sum, fmt.Errorf("hash %s: %w", path, err)
 	}
-	return hex.EncodeToString(h.Sum(nil)), nil
+	h.Sum(sum[:0])
+	return sum, nil
 }

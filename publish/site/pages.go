@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"cmp"
 	"context"
-	"crypto/sha256"
 	"encoding/hex"
 	"encoding/xml"
 	"errors"
@@ -1279,13 +1278,11 @@ func (s *siteData) downloadsPage(o *output) (DownloadsPage, error) {
 		}
 		sum, ok := s.in.Sums[rel]
 		if !ok {
-			if sum, err = schemas.FileSHA256(path); err != nil {
+			raw, err := schemas.FileSum(path)
+			if err != nil {
 				return err
 			}
-			var raw [sha256.Size]byte
-			if _, err := hex.Decode(raw[:], []byte(sum)); err != nil {
-				return fmt.Errorf("%s: %w", rel, err)
-			}
+			sum = hex.EncodeToString(raw[:])
 			o.mu.Lock()
 			o.stats.Sums[rel] = raw
 			o.mu.Unlock()

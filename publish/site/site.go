@@ -153,9 +153,8 @@ type Stats struct {
 	// release's SHA256SUMS. They are kept as bytes rather than hex: a
 	// national release's website has about two million files, and as hex
 	// strings their sums would hold about 60 MB more of Go's heap while
-	// the website's reader is at its highest (a map of that many filled
-	// both ways, not a publish: BENCHMARKS.md, "The website at 20M in
-	// less memory").
+	// the website's reader is at its highest (BenchmarkSumsHeld, a map
+	// of that many filled both ways, not a publish).
 	Sums map[string][sha256.Size]byte
 	// Waited is how long the build waited for Input.DataFiles, which
 	// Elapsed leaves out.
