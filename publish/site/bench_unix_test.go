@@ -25,6 +25,9 @@ import (
 var (
 	siteRelease = flag.String("site-release", "", "a release folder whose website BenchmarkSiteRelease builds again")
 	siteLargest = flag.String("site-largest", "", "a folder into which BenchmarkSiteRelease copies the largest page over TablePageBytes of each kind")
+	siteMemory  = flag.String("site-memory-limit", "", "DuckDB's memory limit for BenchmarkSiteRelease's reader, as publish gives its website's reader (half of --memory-limit); empty keeps the reader's default")
+	siteTemp    = flag.String("site-temp-dir", "", "a folder where BenchmarkSiteRelease's reader spills past -site-memory-limit, as publish's does into .scratch; empty never spills")
+	siteQueue   = flag.Int("site-queue-rows", 0, "the rows the pages queued and being rendered may hold between them (site.Builder.QueueRows); 0 keeps site.QueueRows")
 )
 
 // BenchmarkSiteRelease measures pages written a second for the website of
@@ -37,7 +40,10 @@ var (
 // same tables into different numbers of pages, and how many of its HTML
 // pages are over TablePageBytes and over LongTablePageBytes, with the
 // largest, which show whether long tables were split as small as they
-// should be.
+// should be. -site-memory-limit and -site-temp-dir give its reader the
+// limit and the spill folder publish gives the website's, and
+// -site-queue-rows weighs the bound on the rows pages hold while they wait
+// to be rendered against the time it costs.
 func BenchmarkSiteRelease(b *testing.B) {
 	if *siteRelease == "" {
 		b.Skip("no -site-release given")
@@ -50,7 +56,8 @@ func BenchmarkSiteRelease(b *testing.B) {
 	if err := json.Unmarshal(data, &rel); err != nil {
 		b.Fatal(err)
 	}
-	r, err := duckdb.OpenRelease(context.Background(), filepath.Join(*siteRelease, schemas.DatabaseFile), duckdb.Options{Threads: 2})
+	r, err := duckdb.OpenRelease(context.Background(), filepath.Join(*siteRelease, schemas.DatabaseFile), duckdb.Options{Threads: 2,
+		MemoryLimit: *siteMemory, TempDir: *siteTemp})
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -71,7 +78,7 @@ func BenchmarkSiteRelease(b *testing.B) {
 	for b.Loop() {
 		out := b.TempDir()
 		before := cpuTime(b)
-		stats, err := (&site.Builder{}).Build(context.Background(), site.Input{Reader: r, Release: &rel, Dir: out, Catalogue: cat})
+		stats, err := (&site.Builder{QueueRows: *siteQueue}).Build(context.Background(), site.Input{Reader: r, Release: &rel, Dir: out, Catalogue: cat})
 		if err != nil {
 			b.Fatal(err)
 		}

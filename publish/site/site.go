@@ -111,6 +111,10 @@ type Builder struct {
 	// when that is less than TablePageBytes, so that tests can split
 	// tables of a few hundred rows.
 	PageLimit int
+	// QueueRows, when above 0, is how many rows the pages queued and
+	// being rendered may hold between them instead of QueueRows, so that
+	// a benchmark can weigh the bound against the time it costs.
+	QueueRows int
 }
 
 // Input is what a site is built from.
@@ -185,6 +189,9 @@ func (b *Builder) Build(ctx context.Context, in Input) (Stats, error) {
 	out := newOutput(ctx, in.Dir, workers)
 	if b.PageLimit > 0 {
 		out.limit, out.split = b.PageLimit, min(out.split, b.PageLimit)
+	}
+	if b.QueueRows > 0 {
+		out.queueRows = b.QueueRows
 	}
 	err = s.build(ctx, out)
 	_, werr := out.finish()
