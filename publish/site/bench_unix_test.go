@@ -56,8 +56,8 @@ func BenchmarkSiteRelease(b *testing.B) {
 	if err := json.Unmarshal(data, &rel); err != nil {
 		b.Fatal(err)
 	}
-	r, err := duckdb.OpenRelease(context.Background(), filepath.Join(*siteRelease, schemas.DatabaseFile), duckdb.Options{Threads: 2,
-		MemoryLimit: *siteMemory, TempDir: *siteTemp})
+	r, err := duckdb.OpenRelease(context.Background(), filepath.Join(*siteRelease, schemas.DatabaseFile), duckdb.Options{
+		Threads: 2, MemoryLimit: *siteMemory, TempDir: *siteTemp})
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -112,8 +112,9 @@ type Builder struct {
 	// tables of a few hundred rows.
 	PageLimit int
 	// QueueRows, when above 0, is how many rows the pages queued and
-	// being rendered may hold between them instead of QueueRows, so that
-	// a benchmark can weigh the bound against the time it costs.
+	// being rendered may hold between them instead of the constant
+	// QueueRows, so that a benchmark can weigh the bound against the time
+	// it costs.
 	QueueRows int
 }
 
